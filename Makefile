@@ -1,0 +1,100 @@
+# gkrcnn -- GKR/sumcheck prover for CNN inference over Mersenne-61.
+#
+#   make            release build: build/gkrcnn, build/libgkrcnn.a
+#   make test       ASan+UBSan build with -DZK_VERIFY, runs every test
+#   make bench      -O3 -march=native build, writes experiments/results/micro.csv
+#   make fuzz       libFuzzer targets (clang), short runs over the seed corpus
+#   make demo       installs what is missing, builds, runs the demo
+#
+# Every target first installs missing Debian packages (scripts/deps.sh).
+
+CC      ?= cc
+PKGS    := gcc make libc6-dev libssl-dev libgmp-dev libflint-dev clang libclang-rt-14-dev
+WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
+LIBS    := -lcrypto -lm
+OMP     := -fopenmp
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/fields/*.c src/poly/*.c src/transcript/*.c \
+                   src/sumcheck/*.c src/gkr/*.c src/pcs/*.c src/proof/*.c src/io/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/*.c))
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+HDRS    := $(wildcard src/*/*.h tests/*.h)
+
+# configurations: release (build/), test (build/test), bench (build/bench)
+REL_CFLAGS   := -O2 -g $(WARN) $(OMP)
+TEST_CFLAGS  := -O1 -g $(WARN) $(OMP) -DZK_VERIFY -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BENCH_CFLAGS := -O3 -march=native -g $(WARN) $(OMP)
+
+.PHONY: all deps test bench demo fuzz clean check-deps
+all: deps build/gkrcnn build/libgkrcnn.a
+
+deps:
+	@scripts/deps.sh $(PKGS)
+
+define objs
+$(patsubst %.c,$(1)/obj/%.o,$(2))
+endef
+
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(REL_CFLAGS) -c $< -o $@
+build/test/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+build/bench/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
+
+build/libgkrcnn.a: $(call objs,build,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+build/test/libgkrcnn.a: $(call objs,build/test,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+build/bench/libgkrcnn.a: $(call objs,build/bench,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+build/gkrcnn: $(call objs,build,$(CLI_SRC)) build/libgkrcnn.a
+	$(CC) $(REL_CFLAGS) $^ -o $@ $(LIBS)
+build/test/gkrcnn: $(call objs,build/test,$(CLI_SRC)) build/test/libgkrcnn.a
+	$(CC) $(TEST_CFLAGS) $^ -o $@ $(LIBS)
+build/test/run_tests: $(call objs,build/test,$(TEST_SRC)) build/test/libgkrcnn.a
+	$(CC) $(TEST_CFLAGS) $^ -o $@ -lflint -lgmp $(LIBS)
+build/bench/bench_micro: $(call objs,build/bench,$(BENCH_SRC)) build/bench/libgkrcnn.a
+	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
+build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
+	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
+
+# Tests: unit/property/malicious-prover tests, then CLI tests, then short fuzz runs.
+test: deps build/test/run_tests build/test/gkrcnn
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test/run_tests
+	GKRCNN=./build/test/gkrcnn sh tests/cli_test.sh
+	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=20000
+
+bench: deps build/bench/bench_micro
+	./build/bench/bench_micro experiments/results/micro.csv
+
+demo: deps build/gkrcnn
+	sh scripts/demo.sh
+
+# libFuzzer targets (clang, no OpenMP): each runs FUZZ_RUNS inputs, starting
+# from its corpus in build/fuzz (grown by earlier runs) and tests/fuzz/seeds.
+FUZZ_RUNS ?= 200000
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
+fuzz: deps $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+	    name=$$(basename $$t); corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus tests/fuzz/seeds/$$name; \
+	    echo "fuzz: $$name, $(FUZZ_RUNS) runs"; \
+	    $$t -runs=$(FUZZ_RUNS) -max_len=8192 $$corpus tests/fuzz/seeds/$$name >build/fuzz/$$name.log 2>&1 \
+	        || { tail -40 build/fuzz/$$name.log; exit 1; }; \
+	    grep -E "^#[0-9]+ +DONE" build/fuzz/$$name.log || tail -2 build/fuzz/$$name.log; \
+	done
+
+clean:
+	rm -rf build

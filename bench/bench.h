@@ -1,0 +1,22 @@
+/* bench.h -- micro-benchmark harness: each bench/bench_<module>.c defines
+ * `void bench_<module>(void)` and reports figures with bench_row; the
+ * driver (bench_micro.c) writes them to experiments/results/micro.csv with
+ * the CPU model and thread count. Timing lives here, never in src/. */
+#ifndef GKRCNN_BENCH_H
+#define GKRCNN_BENCH_H
+
+#include "../src/core/zk.h"
+
+/* Wall-clock seconds (CLOCK_MONOTONIC). */
+double bench_now(void);
+/* Record one figure: e.g. bench_row("sumcheck_prove", "n=24,k=2", 0.41, "s"). */
+void bench_row(const char *name, const char *params, double value, const char *unit);
+/* Peak resident set size of this process so far, in bytes. */
+size_t bench_peak_rss(void);
+
+void bench_fields(void);
+void bench_sumcheck(void);
+void bench_pcs(void);
+void bench_gkr(void);
+
+#endif

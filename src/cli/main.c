@@ -1,0 +1,269 @@
+/* gkrcnn -- command-line front end.
+ *
+ * Exit status (a contract): 0 success / valid proof, 1 invalid proof,
+ * 2 usage or file error. Every failure prints one line on stderr.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "../gkr/gkr.h"
+#include "../io/cinput.h"
+#include "../proof/proof.h"
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+static const char *usage_text =
+    "usage: gkrcnn [--threads N] COMMAND [options]\n"
+    "\n"
+    "Generic layered circuits (the proof system underneath the CNN prover):\n"
+    "  circuit-gen    --width W --depth D [--seed S] --circuit C --input IN --public PUB\n"
+    "                 random circuit with 2^W gates per layer, D gate layers, one committed\n"
+    "                 and one public input layer; writes the circuit and its inputs\n"
+    "  circuit-prove  --circuit C --input IN --proof P\n"
+    "  circuit-verify --circuit C --public PUB --proof P\n"
+    "\n"
+    "Exit status: 0 success or valid proof, 1 invalid proof, 2 usage or file error.\n"
+    "Threads: --threads N or GKRCNN_THREADS (default: all cores); proofs do not depend on it.\n";
+
+static int die(int code, const char *fmt, const char *detail) {
+    fprintf(stderr, "gkrcnn: ");
+    fprintf(stderr, fmt, detail);
+    fprintf(stderr, "\n");
+    return code;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* --name value options; returns NULL if absent. */
+typedef struct {
+    int argc;
+    char **argv;
+} args_t;
+
+static const char *opt(const args_t *a, const char *name) {
+    for (int i = 0; i + 1 < a->argc; i += 2)
+        if (strcmp(a->argv[i], name) == 0) return a->argv[i + 1];
+    return NULL;
+}
+
+/* Every argument must be a known --option followed by a value. */
+static int check_opts(const args_t *a, const char *const *known) {
+    if (a->argc % 2 != 0) return die(EXIT_USAGE, "option %s needs a value (see gkrcnn --help)", a->argv[a->argc - 1]);
+    for (int i = 0; i < a->argc; i += 2) {
+        int ok = 0;
+        for (const char *const *k = known; *k; k++) ok |= strcmp(a->argv[i], *k) == 0;
+        if (!ok) return die(EXIT_USAGE, "unknown option %s (see gkrcnn --help)", a->argv[i]);
+    }
+    return 0;
+}
+
+static int need(const args_t *a, const char *name, const char **out) {
+    *out = opt(a, name);
+    if (!*out) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", name);
+    return 0;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out) {
+    char *end;
+    if (!s || !*s || *s == '-') return 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || v > max) return 0;
+    *out = v;
+    return 1;
+}
+
+static int load_circuit(gkr_circuit **c, const char *path) {
+    zk_buf b;
+    if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    zk_err e = gkr_circuit_deserialize(c, b.data, b.len);
+    zk_buf_free(&b);
+    if (e != ZK_OK) {
+        fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int load_inputs(fm61 ***v, const gkr_circuit *c, const char *path, int public_only) {
+    zk_buf b;
+    if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    zk_err e = cinput_deserialize(v, c, b.data, b.len, public_only);
+    zk_buf_free(&b);
+    if (e != ZK_OK) {
+        fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int write_buf(const char *path, const zk_buf *b) {
+    if (zk_write_file(path, b->data, b->len) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    return 0;
+}
+
+static int cmd_circuit_gen(const args_t *a) {
+    static const char *const known[] = {"--width", "--depth", "--seed", "--circuit", "--input", "--public", NULL};
+    const char *cp, *ip, *pp;
+    unsigned long long width, depth, seed = 1;
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--circuit", &cp)) || (rc = need(a, "--input", &ip)) ||
+        (rc = need(a, "--public", &pp)))
+        return rc;
+    if (!parse_uint(opt(a, "--width"), 26, &width) || width < 1)
+        return die(EXIT_USAGE, "--width must be an integer in 1..26, got %s", opt(a, "--width") ? opt(a, "--width") : "nothing");
+    if (!parse_uint(opt(a, "--depth"), 64, &depth) || depth < 1)
+        return die(EXIT_USAGE, "--depth must be an integer in 1..64, got %s", opt(a, "--depth") ? opt(a, "--depth") : "nothing");
+    if (opt(a, "--seed") && !parse_uint(opt(a, "--seed"), UINT64_MAX, &seed))
+        return die(EXIT_USAGE, "--seed must be a non-negative integer, got %s", opt(a, "--seed"));
+    zk_rng rng;
+    zk_rng_seed(&rng, seed);
+    gkr_circuit *c = gkr_circuit_random(&rng, (unsigned)width, (unsigned)depth);
+    fm61 **in = zk_calloc(c->nlayers, sizeof *in);
+    for (size_t l = 0; l < c->nlayers; l++) {
+        if (c->layers[l].kind == GKR_GATES) continue;
+        size_t n = (size_t)1 << c->layers[l].nvars;
+        in[l] = zk_malloc_n(n, sizeof *in[l]);
+        for (size_t i = 0; i < n; i++) in[l][i] = fm61_reduce64(zk_rng_u64(&rng) >> 3);
+    }
+    zk_buf bc, bi, bp;
+    zk_buf_init(&bc);
+    zk_buf_init(&bi);
+    zk_buf_init(&bp);
+    gkr_circuit_serialize(&bc, c);
+    cinput_serialize(&bi, c, (const fm61 *const *)in, 0);
+    cinput_serialize(&bp, c, (const fm61 *const *)in, 1);
+    rc = write_buf(cp, &bc);
+    if (!rc) rc = write_buf(ip, &bi);
+    if (!rc) rc = write_buf(pp, &bp);
+    if (!rc)
+        printf("circuit: %zu layers, %zu gates, digest %02x%02x%02x%02x...\n", c->nlayers, gkr_circuit_gates(c),
+               c->digest[0], c->digest[1], c->digest[2], c->digest[3]);
+    zk_buf_free(&bc);
+    zk_buf_free(&bi);
+    zk_buf_free(&bp);
+    cinput_free(in, c->nlayers);
+    gkr_circuit_free(c);
+    return rc;
+}
+
+static int cmd_circuit_prove(const args_t *a) {
+    static const char *const known[] = {"--circuit", "--input", "--proof", NULL};
+    const char *cp, *ip, *pp;
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--circuit", &cp)) || (rc = need(a, "--input", &ip)) ||
+        (rc = need(a, "--proof", &pp)))
+        return rc;
+    gkr_circuit *c = NULL;
+    fm61 **in = NULL;
+    if ((rc = load_circuit(&c, cp))) return rc;
+    if ((rc = load_inputs(&in, c, ip, 0))) {
+        gkr_circuit_free(c);
+        return rc;
+    }
+    double t0 = now_s();
+    gkr_witness *w = gkr_witness_new(c, (const fm61 *const *)in);
+    double t1 = now_s();
+    zk_buf body, file;
+    zk_buf_init(&body);
+    zk_buf_init(&file);
+    tr_t *tr = tr_new_prover(GKR_PROTOCOL, &body);
+    gkr_prove(tr, c, w, &pcs_ligero);
+    tr_free(tr);
+    double t2 = now_s();
+    proof_wrap(&file, PROOF_KIND_CIRCUIT, body.data, body.len);
+    rc = write_buf(pp, &file);
+    if (!rc)
+        printf("proved %zu gates: witness %.3f s, prove %.3f s, proof %zu bytes, %d threads\n", gkr_circuit_gates(c),
+               t1 - t0, t2 - t1, file.len, zk_threads());
+    zk_buf_free(&body);
+    zk_buf_free(&file);
+    gkr_witness_free(w);
+    cinput_free(in, c->nlayers);
+    gkr_circuit_free(c);
+    return rc;
+}
+
+static int cmd_circuit_verify(const args_t *a) {
+    static const char *const known[] = {"--circuit", "--public", "--proof", NULL};
+    const char *cp, *ip, *pp;
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--circuit", &cp)) || (rc = need(a, "--public", &ip)) ||
+        (rc = need(a, "--proof", &pp)))
+        return rc;
+    gkr_circuit *c = NULL;
+    fm61 **pub = NULL;
+    zk_buf file;
+    if ((rc = load_circuit(&c, cp))) return rc;
+    if ((rc = load_inputs(&pub, c, ip, 1))) {
+        gkr_circuit_free(c);
+        return rc;
+    }
+    if (zk_read_file(pp, &file) != ZK_OK) {
+        rc = die(EXIT_USAGE, "%s", zk_reason());
+        goto out;
+    }
+    const uint8_t *body;
+    size_t blen;
+    if (proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CIRCUIT) != ZK_OK) {
+        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
+        goto out_file;
+    }
+    double t0 = now_s();
+    tr_t *tr = tr_new_verifier(GKR_PROTOCOL, body, blen);
+    zk_err e = gkr_verify(tr, NULL, c, (const fm61 *const *)pub, &pcs_ligero);
+    if (e == ZK_OK && tr_finish(tr) != ZK_OK) {
+        zk_set_reason("%zu trailing bytes after the proof", blen - tr_position(tr));
+        e = ZK_EFORMAT;
+    }
+    tr_free(tr);
+    double t1 = now_s();
+    if (e != ZK_OK)
+        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
+    else
+        printf("valid proof (%zu bytes, verified in %.3f s)\n", file.len, t1 - t0);
+out_file:
+    zk_buf_free(&file);
+out:
+    cinput_free(pub, c->nlayers);
+    gkr_circuit_free(c);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    int i = 1;
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--threads") == 0) {
+            unsigned long long n;
+            if (i + 1 >= argc || !parse_uint(argv[i + 1], 1024, &n) || n < 1)
+                return die(EXIT_USAGE, "--threads needs an integer in 1..1024%s", "");
+            zk_threads_set((int)n);
+            i += 2;
+            continue;
+        }
+        return die(EXIT_USAGE, "unknown option %s (see gkrcnn --help)", argv[i]);
+    }
+    if (i >= argc) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    zk_threads();
+    const char *cmd = argv[i];
+    args_t a = {argc - i - 1, argv + i + 1};
+    if (strcmp(cmd, "circuit-gen") == 0) return cmd_circuit_gen(&a);
+    if (strcmp(cmd, "circuit-prove") == 0) return cmd_circuit_prove(&a);
+    if (strcmp(cmd, "circuit-verify") == 0) return cmd_circuit_verify(&a);
+    if (strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    return die(EXIT_USAGE, "unknown command '%s' (see gkrcnn --help)", cmd);
+}

@@ -1,0 +1,228 @@
+#include "zk.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+const char *zk_err_str(zk_err e) {
+    switch (e) {
+    case ZK_OK: return "ok";
+    case ZK_EPROOF: return "invalid proof";
+    case ZK_EFORMAT: return "malformed data";
+    case ZK_EINPUT: return "invalid input";
+    case ZK_EIO: return "i/o error";
+    case ZK_ENOMEM: return "out of memory";
+    }
+    return "unknown error";
+}
+
+static _Thread_local char zk_reason_buf[256];
+
+void zk_set_reason(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(zk_reason_buf, sizeof zk_reason_buf, fmt, ap);
+    va_end(ap);
+}
+
+const char *zk_reason(void) { return zk_reason_buf[0] ? zk_reason_buf : "no detail"; }
+
+_Noreturn void zk_abort(const char *file, int line, const char *expr) {
+    fprintf(stderr, "gkrcnn: internal error at %s:%d: check failed: %s\n", file, line, expr);
+    abort();
+}
+
+void *zk_malloc(size_t size) {
+    void *p = malloc(size ? size : 1);
+    ZK_CHECK(p != NULL);
+    return p;
+}
+
+void *zk_calloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    ZK_CHECK(p != NULL);
+    return p;
+}
+
+void *zk_malloc_n(size_t n, size_t size) {
+    ZK_CHECK(size == 0 || n <= SIZE_MAX / size);
+    return zk_malloc(n * size);
+}
+
+void *zk_realloc_n(void *p, size_t n, size_t size) {
+    ZK_CHECK(size == 0 || n <= SIZE_MAX / size);
+    size_t bytes = n * size;
+    void *q = realloc(p, bytes ? bytes : 1);
+    ZK_CHECK(q != NULL);
+    return q;
+}
+
+void *zk_aligned_n(size_t n, size_t size) {
+    ZK_CHECK(size == 0 || n <= SIZE_MAX / size);
+    size_t bytes = n * size;
+    bytes = (bytes + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, bytes ? bytes : 64);
+    ZK_CHECK(p != NULL);
+    return p;
+}
+
+static int zk_nthreads = 0;
+
+void zk_threads_set(int n) {
+    ZK_CHECK(n >= 1);
+    zk_nthreads = n;
+#ifdef _OPENMP
+    omp_set_num_threads(n);
+#endif
+}
+
+int zk_threads(void) {
+    if (zk_nthreads == 0) {
+        int n = 0;
+        const char *env = getenv("GKRCNN_THREADS");
+        if (env && *env) {
+            char *end;
+            long v = strtol(env, &end, 10);
+            if (*end == '\0' && v >= 1 && v <= 1024) n = (int)v;
+        }
+        if (n == 0) {
+            long c = sysconf(_SC_NPROCESSORS_ONLN);
+            n = c >= 1 ? (int)c : 1;
+        }
+        zk_threads_set(n);
+    }
+    return zk_nthreads;
+}
+
+void zk_buf_init(zk_buf *b) {
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void zk_buf_free(zk_buf *b) {
+    if (!b) return;
+    free(b->data);
+    zk_buf_init(b);
+}
+
+void zk_buf_put(zk_buf *b, const void *data, size_t len) {
+    ZK_CHECK(len <= SIZE_MAX - b->len);
+    if (b->len + len > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + len) {
+            ZK_CHECK(cap <= SIZE_MAX / 2);
+            cap *= 2;
+        }
+        b->data = zk_realloc_n(b->data, cap, 1);
+        b->cap = cap;
+    }
+    if (len) memcpy(b->data + b->len, data, len);
+    b->len += len;
+}
+
+void zk_buf_put_u32(zk_buf *b, uint32_t v) {
+    uint8_t t[4];
+    for (int i = 0; i < 4; i++) t[i] = (uint8_t)(v >> (8 * i));
+    zk_buf_put(b, t, 4);
+}
+
+void zk_buf_put_u64(zk_buf *b, uint64_t v) {
+    uint8_t t[8];
+    zk_store_le64(t, v);
+    zk_buf_put(b, t, 8);
+}
+
+zk_err zk_rd_get(zk_rd *r, void *out, size_t len) {
+    if (len > r->len - r->pos) return ZK_EFORMAT;
+    if (len) memcpy(out, r->data + r->pos, len);
+    r->pos += len;
+    return ZK_OK;
+}
+
+zk_err zk_rd_u32(zk_rd *r, uint32_t *out) {
+    uint8_t t[4];
+    if (zk_rd_get(r, t, 4) != ZK_OK) return ZK_EFORMAT;
+    *out = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+    return ZK_OK;
+}
+
+zk_err zk_rd_u64(zk_rd *r, uint64_t *out) {
+    uint8_t t[8];
+    if (zk_rd_get(r, t, 8) != ZK_OK) return ZK_EFORMAT;
+    *out = zk_load_le64(t);
+    return ZK_OK;
+}
+
+zk_err zk_read_file(const char *path, zk_buf *out) {
+    zk_buf_init(out);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        zk_set_reason("cannot open %s: %s", path, strerror(errno));
+        return ZK_EIO;
+    }
+    uint8_t chunk[1 << 16];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) zk_buf_put(out, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        zk_set_reason("cannot read %s", path);
+        zk_buf_free(out);
+        return ZK_EIO;
+    }
+    return ZK_OK;
+}
+
+zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) {
+    size_t plen = strlen(path);
+    char *tmp = zk_malloc(plen + 16);
+    snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        zk_set_reason("cannot create %s: %s", path, strerror(errno));
+        free(tmp);
+        return ZK_EIO;
+    }
+    int ok = fwrite(data, 1, len, f) == len;
+    ok &= fflush(f) == 0;
+    ok &= fclose(f) == 0;
+    if (ok) ok = rename(tmp, path) == 0;
+    if (!ok) {
+        zk_set_reason("cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        free(tmp);
+        return ZK_EIO;
+    }
+    free(tmp);
+    return ZK_OK;
+}
+
+static inline uint64_t zk_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+void zk_rng_seed(zk_rng *r, uint64_t seed) {
+    /* splitmix64 expands the seed into the four state words */
+    for (int i = 0; i < 4; i++) {
+        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        r->s[i] = z ^ (z >> 31);
+    }
+}
+
+uint64_t zk_rng_u64(zk_rng *r) {
+    uint64_t *s = r->s;
+    uint64_t result = zk_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = zk_rotl(s[3], 45);
+    return result;
+}

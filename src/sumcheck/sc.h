@@ -1,0 +1,46 @@
+/* sc.h -- the sumcheck protocol (Lund-Fortnow-Karloff-Nisan; Thaler,
+ * "Proofs, Arguments, and Zero-Knowledge", ch. 4) for products of
+ * multilinear tables, with a prover linear in the table size
+ * (Thaler 2013; Libra, Xie et al. CRYPTO 2019, sec. 3).
+ *
+ * Statement:  sum_{x in {0,1}^n} T_1(x) * ... * T_k(x) = claim,  k in {1,2,3}.
+ *
+ * Round s = 1..n binds variable v = n - s (highest first, see mle.h):
+ *   prover   sends g_s(0), g_s(1), ..., g_s(k)            ("sc/round")
+ *            where g_s(X) = sum over the remaining variables of
+ *            prod_j T_j(r_.., X, x_..)  (a polynomial of degree <= k);
+ *   verifier checks g_s(0) + g_s(1) == claim_{s-1},
+ *            draws r_s from F_{p^2}                      ("sc/r"),
+ *            sets claim_s = g_s(r_s)  (Lagrange interpolation on 0..k).
+ * After round n the verifier holds the point r (r[v] bound to variable v)
+ * and claim_n, which must equal prod_j T_j(r); checking that is the
+ * caller's job (an oracle query, a GKR claim, a commitment opening).
+ *
+ * Soundness: a false claim survives round s with probability <= k/|F|
+ * (Schwartz-Zippel), so at most n*k/p^2 overall.
+ */
+#ifndef GKRCNN_SC_H
+#define GKRCNN_SC_H
+
+#include "../transcript/tr.h"
+
+#define SC_MAX_DEGREE 3
+
+/* Prover. tables: k arrays of 2^n entries, consumed (folded in place).
+ * claim: the true sum (the prover derives g(1) = claim - g(0) from it).
+ * On return point[0..n) is the random point and finals[j] = T_j(point). */
+void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim);
+
+/* Verifier for a degree-`deg` sumcheck on n variables. On entry *claim is
+ * the claimed sum; on ZK_OK it is the reduced claim and point[0..n) is
+ * filled. ZK_EPROOF if a round check fails, ZK_EFORMAT if the proof bytes
+ * are malformed. Never aborts on proof data. */
+zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) ZK_WARN_UNUSED;
+
+/* g(r) for the polynomial of degree <= deg with g(i) = evals[i], i = 0..deg. */
+fp2 sc_interpolate(const fp2 *evals, unsigned deg, fp2 r);
+
+/* Brute force sum_x prod_j T_j(x), for tests and for the prover's claim. */
+fp2 sc_sum_product(fp2 *const *tables, unsigned k, size_t len);
+
+#endif

@@ -1,0 +1,62 @@
+#!/bin/sh
+# CLI contract tests: exit codes 0 (valid), 1 (invalid proof), 2 (usage or
+# file error), one-line errors, no partial output files.
+# Usage: GKRCNN=build/test/gkrcnn sh tests/cli_test.sh
+set -u
+G=${GKRCNN:-build/gkrcnn}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+expect() { # expect CODE DESCRIPTION -- command...
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    lines=$(wc -l <"$T/err")
+    if [ "$got" -eq "$want" ] && { [ "$want" -eq 0 ] || [ "$lines" -eq 1 ]; }; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1)); echo "FAIL cli: $what: exit $got (want $want), $lines stderr lines:"; cat "$T/err"
+    fi
+}
+
+expect 0 "help" -- "$G" --help
+expect 2 "no command" -- "$G"
+expect 2 "unknown command" -- "$G" frobnicate
+expect 2 "unknown option" -- "$G" circuit-prove --bogus x
+expect 2 "bad --threads" -- "$G" --threads 0 circuit-prove
+expect 2 "bad width" -- "$G" circuit-gen --width 99 --depth 2 --circuit "$T/c" --input "$T/i" --public "$T/p"
+expect 0 "gen" -- "$G" circuit-gen --width 6 --depth 3 --seed 7 --circuit "$T/c" --input "$T/i" --public "$T/p"
+expect 0 "prove" -- "$G" circuit-prove --circuit "$T/c" --input "$T/i" --proof "$T/proof"
+expect 0 "verify" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/proof"
+expect 0 "prove, 1 thread" -- "$G" --threads 1 circuit-prove --circuit "$T/c" --input "$T/i" --proof "$T/proof1"
+if cmp -s "$T/proof" "$T/proof1"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL cli: proof depends on thread count"; fi
+
+# missing / wrong files
+expect 2 "missing circuit" -- "$G" circuit-verify --circuit "$T/nope" --public "$T/p" --proof "$T/proof"
+expect 2 "missing proof" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/nope"
+expect 2 "proof as circuit" -- "$G" circuit-verify --circuit "$T/proof" --public "$T/p" --proof "$T/proof"
+expect 2 "full input as public" -- "$G" circuit-verify --circuit "$T/c" --public "$T/i" --proof "$T/proof"
+expect 2 "unwritable proof path" -- "$G" circuit-prove --circuit "$T/c" --input "$T/i" --proof "$T/no/such/dir/p"
+[ ! -e "$T/no/such/dir/p" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: partial output"; }
+
+# tampered, truncated, extended, foreign proofs
+size=$(wc -c <"$T/proof")
+for off in 0 9 20 30 100 1000 $((size / 2)) $((size - 1)); do
+    [ "$off" -lt "$size" ] || continue
+    cp "$T/proof" "$T/bad"
+    b=$(od -An -tu1 -j "$off" -N1 "$T/bad" | tr -d ' ')
+    printf "$(printf '\\%03o' $(( (b + 1) % 256 )))" | dd of="$T/bad" bs=1 seek="$off" conv=notrunc 2>/dev/null
+    expect 1 "byte $off changed" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/bad"
+done
+head -c $((size - 1)) "$T/proof" >"$T/bad"
+expect 1 "truncated" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/bad"
+cp "$T/proof" "$T/bad"; printf 'x' >>"$T/bad"
+expect 1 "trailing byte" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/bad"
+: >"$T/bad"
+expect 1 "empty proof" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/bad"
+expect 0 "gen other" -- "$G" circuit-gen --width 6 --depth 3 --seed 8 --circuit "$T/c2" --input "$T/i2" --public "$T/p2"
+expect 1 "foreign proof (other circuit)" -- "$G" circuit-verify --circuit "$T/c2" --public "$T/p2" --proof "$T/proof"
+expect 1 "other public input" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p2" --proof "$T/proof"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,36 @@
+/* test.h -- the 20-line harness shared by every module's tests.
+ *
+ * Each tests/test_<module>.c defines `void test_<module>(zk_rng *rng)`,
+ * listed in tests/test_main.c. TEST_CHECK records a failure with file and
+ * line and carries on; the driver prints "N passed, N failed" at the end.
+ * Random tests draw from the seeded rng; the driver prints the seed
+ * (set GKRCNN_TEST_SEED to replay one).
+ */
+#ifndef GKRCNN_TEST_H
+#define GKRCNN_TEST_H
+
+#include <stdio.h>
+#include "../src/core/zk.h"
+
+extern long test_passed, test_failed;
+extern const char *test_current;
+
+#define TEST_CHECK(cond)                                                          \
+    do {                                                                          \
+        if (cond)                                                                 \
+            test_passed++;                                                        \
+        else {                                                                    \
+            test_failed++;                                                        \
+            fprintf(stderr, "FAIL %s: %s:%d: %s\n", test_current, __FILE__, __LINE__, #cond); \
+        }                                                                         \
+    } while (0)
+
+/* Checks that stop the current test function on failure. */
+#define TEST_REQUIRE(cond)      \
+    do {                        \
+        int ok_ = !!(cond);     \
+        TEST_CHECK(ok_);        \
+        if (!ok_) return;       \
+    } while (0)
+
+#endif
