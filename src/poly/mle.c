@@ -90,8 +90,8 @@ fp2 mle_eval_fm61(const fm61 *t, unsigned n, const fp2 *r) {
     return v;
 }
 
-/* sum_{x < len} t[x] eq(r, x), with the eq table built only over the
- * needed prefix: O(2^n) time in the worst case, O(len) memory at most 2^n. */
+/* sum_{x < len} t[x] eq(r, x) with a full eq table: O(2^n) time and
+ * O(2^n) memory (the doubling builds every entry before the last step). */
 fp2 mle_eval_fm61_padded(const fm61 *t, size_t len, unsigned n, const fp2 *r) {
     size_t full = (size_t)1 << n;
     ZK_CHECK(len <= full);

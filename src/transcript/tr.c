@@ -187,9 +187,9 @@ zk_err tr_get_bytes(tr_t *t, const char *label, uint8_t *out, size_t len) {
 zk_err tr_get_fm61(tr_t *t, const char *label, fm61 *out, size_t n) {
     ZK_CHECK(t->mode == TR_VERIFIER);
     if (n > zk_rd_left(&t->in) / 8) return ZK_EFORMAT;
-    const uint8_t *p = t->in.data + t->in.pos;
+    /* no pointer arithmetic when n = 0: data is NULL for an empty proof */
     for (size_t i = 0; i < n; i++)
-        if (fm61_decode(&out[i], p + 8 * i) != ZK_OK) return ZK_EFORMAT;
+        if (fm61_decode(&out[i], t->in.data + t->in.pos + 8 * i) != ZK_OK) return ZK_EFORMAT;
     t->in.pos += 8 * n;
     tr_frame(t, TAG_MESSAGE, label, 8 * n);
     tr_update_fm61(t, out, n);
@@ -199,9 +199,9 @@ zk_err tr_get_fm61(tr_t *t, const char *label, fm61 *out, size_t n) {
 zk_err tr_get_fp2(tr_t *t, const char *label, fp2 *out, size_t n) {
     ZK_CHECK(t->mode == TR_VERIFIER);
     if (n > zk_rd_left(&t->in) / 16) return ZK_EFORMAT;
-    const uint8_t *p = t->in.data + t->in.pos;
+    /* no pointer arithmetic when n = 0: data is NULL for an empty proof */
     for (size_t i = 0; i < n; i++)
-        if (fp2_decode(&out[i], p + 16 * i) != ZK_OK) return ZK_EFORMAT;
+        if (fp2_decode(&out[i], t->in.data + t->in.pos + 16 * i) != ZK_OK) return ZK_EFORMAT;
     t->in.pos += 16 * n;
     tr_frame(t, TAG_MESSAGE, label, 16 * n);
     tr_update_fp2(t, out, n);

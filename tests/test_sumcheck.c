@@ -1,0 +1,359 @@
+/* test_sumcheck.c -- sumcheck prover and verifier (sc.h).
+ *
+ * An independent reference prover in this file evaluates every round
+ * polynomial g_s(X) = sum_i prod_j (T_j[i] + X (T_j[i+h] - T_j[i])) directly
+ * at X = 0..k and folds by the definition; honest sc_prove proofs must be
+ * byte-identical to it. Final values are checked against brute-force
+ * multilinear evaluations of the original tables. Malicious provers: wrong
+ * claims, every round message entry altered, truncation, non-canonical
+ * elements, trailing bytes, and a prover that lies in round 1 only.
+ */
+#include <string.h>
+
+#include "../src/poly/mle.h"
+#include "../src/sumcheck/sc.h"
+#include "test.h"
+
+#define P FM61_P
+#define PROTO "gkrcnn/test/sc"
+
+static fp2 rand_fp2(zk_rng *rng) { return fp2_make(zk_rng_u64(rng) % P, zk_rng_u64(rng) % P); }
+
+/* f(r) = sum_x t[x] prod_j (x_j ? r_j : 1 - r_j), term by term. */
+static fp2 eval_brute(const fp2 *t, unsigned n, const fp2 *r) {
+    fp2 s = fp2_zero();
+    for (size_t x = 0; x < (size_t)1 << n; x++) {
+        fp2 e = t[x];
+        for (unsigned j = 0; j < n; j++) e = fp2_mul(e, (x >> j) & 1 ? r[j] : fp2_sub(fp2_one(), r[j]));
+        s = fp2_add(s, e);
+    }
+    return s;
+}
+
+/* Reference prover. `lie` is added to g_1(0) of round 1 only; the later
+ * rounds are computed honestly from the tables. */
+static void ref_prove(tr_t *tr, fp2 *point, fp2 **T, unsigned k, unsigned n, fp2 lie) {
+    for (unsigned s = 0; s < n; s++) {
+        size_t h = (size_t)1 << (n - 1 - s);
+        fp2 g[SC_MAX_DEGREE + 1];
+        for (unsigned X = 0; X <= k; X++) {
+            fp2 x = fp2_from_fm61(X), sum = fp2_zero();
+            for (size_t i = 0; i < h; i++) {
+                fp2 p = fp2_one();
+                for (unsigned j = 0; j < k; j++)
+                    p = fp2_mul(p, fp2_add(T[j][i], fp2_mul(x, fp2_sub(T[j][i + h], T[j][i]))));
+                sum = fp2_add(sum, p);
+            }
+            g[X] = sum;
+        }
+        if (s == 0) g[0] = fp2_add(g[0], lie);
+        tr_put_fp2(tr, "sc/round", g, k + 1);
+        fp2 r = tr_challenge(tr, "sc/r");
+        point[n - 1 - s] = r;
+        for (unsigned j = 0; j < k; j++)
+            for (size_t i = 0; i < h; i++) T[j][i] = fp2_add(T[j][i], fp2_mul(r, fp2_sub(T[j][i + h], T[j][i])));
+    }
+}
+
+typedef struct {
+    unsigned k, n;
+    fp2 *orig[SC_MAX_DEGREE]; /* the original tables */
+    fp2 claim;                /* the true sum */
+} instance;
+
+static void inst_init(instance *I, zk_rng *rng, unsigned k, unsigned n) {
+    I->k = k;
+    I->n = n;
+    size_t len = (size_t)1 << n;
+    for (unsigned j = 0; j < k; j++) {
+        I->orig[j] = zk_aligned_n(len, sizeof(fp2));
+        for (size_t x = 0; x < len; x++) {
+            /* mostly random; some tables from the base field, some zeros */
+            fp2 v = rand_fp2(rng);
+            if (j == 1) v.im = 0;
+            if (x % 11 == 5) v = fp2_zero();
+            I->orig[j][x] = v;
+        }
+    }
+    I->claim = sc_sum_product(I->orig, k, len);
+}
+
+static void inst_free(instance *I) {
+    for (unsigned j = 0; j < I->k; j++) free(I->orig[j]);
+}
+
+static void copy_tables(fp2 **dst, const instance *I) {
+    size_t len = (size_t)1 << I->n;
+    for (unsigned j = 0; j < I->k; j++) {
+        dst[j] = zk_aligned_n(len, sizeof(fp2));
+        memcpy(dst[j], I->orig[j], len * sizeof(fp2));
+    }
+}
+
+static void free_tables(fp2 **t, unsigned k) {
+    for (unsigned j = 0; j < k; j++) free(t[j]);
+}
+
+/* sc_prove on copies of the tables with the given claim. */
+static void prove(zk_buf *proof, fp2 *point, fp2 *finals, const instance *I, fp2 claim) {
+    fp2 *T[SC_MAX_DEGREE];
+    copy_tables(T, I);
+    tr_t *tr = tr_new_prover(PROTO, proof);
+    sc_prove(tr, point, finals, T, I->k, I->n, claim);
+    tr_free(tr);
+    free_tables(T, I->k);
+}
+
+/* The verifier's whole job, with the final check done by brute-force
+ * evaluation of the original tables at the verifier's point. Returns
+ * ZK_OK, the code sc_verify or tr_finish returned, or ZK_EPROOF when the
+ * reduced claim does not match. *reached_final tells whether sc_verify
+ * accepted the rounds. */
+static zk_err verify_full(const instance *I, const uint8_t *proof, size_t len, fp2 claim, int *reached_final) {
+    fp2 point[16];
+    *reached_final = 0;
+    tr_t *tr = tr_new_verifier(PROTO, proof, len);
+    zk_err e = sc_verify(tr, point, &claim, I->k, I->n);
+    if (e == ZK_OK) e = tr_finish(tr);
+    tr_free(tr);
+    if (e != ZK_OK) return e;
+    *reached_final = 1;
+    fp2 want = fp2_one();
+    for (unsigned j = 0; j < I->k; j++) want = fp2_mul(want, eval_brute(I->orig[j], I->n, point));
+    return fp2_eq(want, claim) ? ZK_OK : ZK_EPROOF;
+}
+
+static void test_honest(zk_rng *rng) {
+    for (unsigned k = 1; k <= 3; k++)
+        for (unsigned n = 0; n <= 12; n++) {
+            instance I;
+            inst_init(&I, rng, k, n);
+            /* the claim: sc_sum_product against a plain loop */
+            fp2 s = fp2_zero();
+            for (size_t x = 0; x < (size_t)1 << n; x++) {
+                fp2 p = I.orig[0][x];
+                for (unsigned j = 1; j < k; j++) p = fp2_mul(p, I.orig[j][x]);
+                s = fp2_add(s, p);
+            }
+            TEST_CHECK(fp2_eq(s, I.claim));
+
+            zk_buf proof;
+            zk_buf_init(&proof);
+            fp2 point[12], finals[SC_MAX_DEGREE];
+            prove(&proof, point, finals, &I, I.claim);
+            TEST_CHECK(proof.len == (size_t)n * (k + 1) * 16);
+
+            /* byte-identical to the reference prover */
+            zk_buf ref;
+            zk_buf_init(&ref);
+            fp2 *T[SC_MAX_DEGREE], rpoint[12];
+            copy_tables(T, &I);
+            tr_t *tr = tr_new_prover(PROTO, &ref);
+            ref_prove(tr, rpoint, T, k, n, fp2_zero());
+            tr_free(tr);
+            TEST_CHECK(ref.len == proof.len && (n == 0 || memcmp(ref.data, proof.data, ref.len) == 0));
+            TEST_CHECK(n == 0 || memcmp(rpoint, point, n * sizeof *point) == 0);
+            for (unsigned j = 0; j < k; j++) TEST_CHECK(fp2_eq(T[j][0], finals[j]));
+            free_tables(T, k);
+            zk_buf_free(&ref);
+
+            /* finals are the MLEs of the original tables at the point */
+            fp2 prod = fp2_one();
+            for (unsigned j = 0; j < k; j++) {
+                TEST_CHECK(fp2_eq(finals[j], eval_brute(I.orig[j], n, point)));
+                if (n <= 10) TEST_CHECK(fp2_eq(finals[j], mle_eval_fp2(I.orig[j], n, point)));
+                prod = fp2_mul(prod, finals[j]);
+            }
+
+            /* the verifier accepts, at the same point, with claim = prod */
+            fp2 c = I.claim, vpoint[12];
+            tr = tr_new_verifier(PROTO, proof.data, proof.len);
+            TEST_CHECK(sc_verify(tr, vpoint, &c, k, n) == ZK_OK);
+            TEST_CHECK(tr_finish(tr) == ZK_OK);
+            tr_free(tr);
+            TEST_CHECK(n == 0 || memcmp(vpoint, point, n * sizeof *point) == 0);
+            TEST_CHECK(fp2_eq(c, prod));
+            zk_buf_free(&proof);
+            inst_free(&I);
+        }
+}
+
+static void test_interpolate(zk_rng *rng) {
+    for (unsigned deg = 0; deg <= SC_MAX_DEGREE; deg++)
+        for (int it = 0; it < 50; it++) {
+            fp2 c[SC_MAX_DEGREE + 1], ev[SC_MAX_DEGREE + 1];
+            for (unsigned i = 0; i <= deg; i++) c[i] = rand_fp2(rng);
+            for (unsigned i = 0; i <= deg; i++) { /* Horner at i */
+                fp2 x = fp2_from_fm61(i), v = fp2_zero();
+                for (unsigned d = deg + 1; d-- > 0;) v = fp2_add(fp2_mul(v, x), c[d]);
+                ev[i] = v;
+            }
+            fp2 pts[4] = {rand_fp2(rng), fp2_from_fm61((fm61)(deg + 1 + (unsigned)it)), fp2_make(P - 1, 0),
+                          fp2_make(0, 1)};
+            for (int q = 0; q < 4; q++) {
+                fp2 v = fp2_zero();
+                for (unsigned d = deg + 1; d-- > 0;) v = fp2_add(fp2_mul(v, pts[q]), c[d]);
+                TEST_CHECK(fp2_eq(sc_interpolate(ev, deg, pts[q]), v));
+            }
+            for (unsigned i = 0; i <= deg; i++) TEST_CHECK(fp2_eq(sc_interpolate(ev, deg, fp2_from_fm61(i)), ev[i]));
+        }
+}
+
+/* Tampered proofs of an honest prover for a true claim. */
+static void test_malicious(zk_rng *rng) {
+    const unsigned ns[] = {1, 2, 5};
+    for (unsigned k = 1; k <= 3; k++)
+        for (size_t ni = 0; ni < sizeof ns / sizeof ns[0]; ni++) {
+            unsigned n = ns[ni];
+            instance I;
+            inst_init(&I, rng, k, n);
+            zk_buf proof;
+            zk_buf_init(&proof);
+            fp2 point[8], finals[SC_MAX_DEGREE];
+            prove(&proof, point, finals, &I, I.claim);
+            int fin;
+            TEST_CHECK(verify_full(&I, proof.data, proof.len, I.claim, &fin) == ZK_OK);
+            uint8_t *buf = zk_malloc(proof.len + 1);
+
+            /* wrong claim */
+            TEST_CHECK(verify_full(&I, proof.data, proof.len, fp2_add(I.claim, fp2_one()), &fin) == ZK_EPROOF);
+            TEST_CHECK(!fin);
+
+            /* each entry g_s(X) of each round, each coordinate, altered */
+            for (unsigned s = 0; s < n; s++)
+                for (unsigned X = 0; X <= k; X++)
+                    for (int coord = 0; coord < 2; coord++) {
+                        memcpy(buf, proof.data, proof.len);
+                        uint8_t *w = buf + 16 * ((k + 1) * s + X) + 8 * coord;
+                        zk_store_le64(w, fm61_add(zk_load_le64(w), 1 + zk_rng_u64(rng) % 1000));
+                        zk_err e = verify_full(&I, buf, proof.len, I.claim, &fin);
+                        TEST_CHECK(e == ZK_EPROOF);
+                        /* g(0) and g(1) fail the round check itself; a
+                         * higher entry fails the next round or, in the last
+                         * round, the final check */
+                        if (X <= 1) TEST_CHECK(!fin);
+                        if (X >= 2) TEST_CHECK(fin == (s == n - 1));
+                    }
+
+            /* every truncation */
+            for (size_t cut = 0; cut < proof.len; cut++)
+                TEST_CHECK(verify_full(&I, proof.data, cut, I.claim, &fin) == ZK_EFORMAT);
+
+            /* a non-canonical element in each round (value p, 2^61, 2^64-1),
+             * also the non-canonical encoding p + v of a valid value v */
+            const uint64_t bad[] = {P, 1ULL << 61, UINT64_MAX};
+            for (unsigned s = 0; s < n; s++)
+                for (int b = 0; b < 4; b++) {
+                    memcpy(buf, proof.data, proof.len);
+                    uint8_t *w = buf + 16 * ((k + 1) * s + (unsigned)b % (k + 1)) + 8 * (b & 1);
+                    zk_store_le64(w, b < 3 ? bad[b] : zk_load_le64(w) + P);
+                    TEST_CHECK(verify_full(&I, buf, proof.len, I.claim, &fin) == ZK_EFORMAT);
+                }
+
+            /* trailing bytes */
+            memcpy(buf, proof.data, proof.len);
+            buf[proof.len] = 0;
+            TEST_CHECK(verify_full(&I, buf, proof.len + 1, I.claim, &fin) == ZK_EFORMAT);
+            TEST_CHECK(!fin);
+            /* a proof for another number of variables */
+            instance J = I;
+            J.n = n + 1;
+            TEST_CHECK(verify_full(&J, proof.data, proof.len, I.claim, &fin) == ZK_EFORMAT);
+            if (n >= 2) {
+                J.n = n - 1; /* one round too few: trailing bytes */
+                TEST_CHECK(verify_full(&J, proof.data, proof.len, I.claim, &fin) == ZK_EFORMAT);
+            }
+            free(buf);
+            zk_buf_free(&proof);
+            inst_free(&I);
+        }
+}
+
+/* Cheating provers for a false claim. */
+static void test_cheating(zk_rng *rng) {
+    for (unsigned k = 1; k <= 3; k++)
+        for (unsigned n = 0; n <= 8; n++) {
+            instance I;
+            inst_init(&I, rng, k, n);
+            fp2 delta = rand_fp2(rng);
+            if (fp2_is_zero(delta)) delta = fp2_one();
+            fp2 lie = fp2_add(I.claim, delta);
+            int fin;
+
+            /* (a) sc_prove given the false claim: every message satisfies
+             * g(0) + g(1) = the running claim, so all round checks pass,
+             * and only the final check exposes the lie. */
+            zk_buf proof;
+            zk_buf_init(&proof);
+            fp2 point[8], finals[SC_MAX_DEGREE];
+            prove(&proof, point, finals, &I, lie);
+            fp2 c = lie, vpoint[8];
+            tr_t *tr = tr_new_verifier(PROTO, proof.data, proof.len);
+            TEST_CHECK(sc_verify(tr, vpoint, &c, k, n) == ZK_OK);
+            TEST_CHECK(tr_finish(tr) == ZK_OK);
+            tr_free(tr);
+            fp2 prod = fp2_one();
+            for (unsigned j = 0; j < k; j++) prod = fp2_mul(prod, finals[j]);
+            TEST_CHECK(!fp2_eq(c, prod));
+            TEST_CHECK(verify_full(&I, proof.data, proof.len, lie, &fin) == ZK_EPROOF && fin);
+            zk_buf_free(&proof);
+
+            /* (b) round 1 consistent with the false claim, then honest:
+             * caught by the round-2 check (or the final check if n = 1). */
+            if (n >= 1) {
+                zk_buf_init(&proof);
+                fp2 *T[SC_MAX_DEGREE];
+                copy_tables(T, &I);
+                tr = tr_new_prover(PROTO, &proof);
+                ref_prove(tr, point, T, k, n, delta);
+                tr_free(tr);
+                free_tables(T, k);
+                TEST_CHECK(verify_full(&I, proof.data, proof.len, lie, &fin) == ZK_EPROOF);
+                TEST_CHECK(fin == (n == 1));
+                zk_buf_free(&proof);
+            }
+            inst_free(&I);
+        }
+}
+
+/* Proofs do not depend on the thread count (tables above the parallel
+ * thresholds SC_PAR_MIN = 2^13 and MLE_PAR_MIN = 2^14). */
+static void test_threads(zk_rng *rng) {
+    const unsigned n = 16;
+    int saved = zk_threads();
+    for (unsigned k = 1; k <= 3; k++) {
+        instance I;
+        inst_init(&I, rng, k, n);
+        zk_buf proof[2];
+        fp2 point[2][16], finals[2][SC_MAX_DEGREE];
+        for (int th = 1; th <= 2; th++) {
+            zk_threads_set(th);
+            zk_buf_init(&proof[th - 1]);
+            prove(&proof[th - 1], point[th - 1], finals[th - 1], &I, I.claim);
+        }
+        TEST_CHECK(proof[0].len == proof[1].len && memcmp(proof[0].data, proof[1].data, proof[0].len) == 0);
+        TEST_CHECK(memcmp(finals[0], finals[1], k * sizeof(fp2)) == 0);
+        fp2 c = I.claim, vpoint[16];
+        tr_t *tr = tr_new_verifier(PROTO, proof[0].data, proof[0].len);
+        TEST_CHECK(sc_verify(tr, vpoint, &c, k, n) == ZK_OK && tr_finish(tr) == ZK_OK);
+        tr_free(tr);
+        fp2 prod = fp2_one();
+        for (unsigned j = 0; j < k; j++) {
+            TEST_CHECK(fp2_eq(finals[0][j], mle_eval_fp2(I.orig[j], n, vpoint)));
+            prod = fp2_mul(prod, finals[0][j]);
+        }
+        TEST_CHECK(fp2_eq(c, prod));
+        zk_buf_free(&proof[0]);
+        zk_buf_free(&proof[1]);
+        inst_free(&I);
+    }
+    zk_threads_set(saved);
+}
+
+void test_sumcheck(zk_rng *rng) {
+    test_interpolate(rng);
+    test_honest(rng);
+    test_malicious(rng);
+    test_cheating(rng);
+    test_threads(rng);
+}
