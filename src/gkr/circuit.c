@@ -314,7 +314,9 @@ gkr_circuit *gkr_circuit_random(zk_rng *rng, unsigned width, unsigned depth) {
         L->xsrc = prev;
         for (uint32_t g = 0; g < size; g++) {
             uint64_t r = zk_rng_u64(rng);
-            uint32_t src = (r & 7) == 0 || l == 2 ? (uint32_t)(zk_rng_u64(rng) % l) : prev;
+            /* skip connection (as in a residual block): 1 in 8 gates also
+             * read the layer two below; the first gate layer reads both inputs */
+            uint32_t src = l == 2 ? (uint32_t)(zk_rng_u64(rng) % 2) : (r & 7) == 0 ? (uint32_t)(l - 2) : prev;
             uint32_t a = (uint32_t)(zk_rng_u64(rng) & (size - 1));
             uint32_t b = (uint32_t)(zk_rng_u64(rng) & (size - 1));
             fm61 coef = (r >> 3 & 3) == 0 ? gkr_rand_fm61(rng) : 1;

@@ -115,9 +115,10 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
                   const pcs_scheme *pcs) ZK_WARN_UNUSED;
 
 /* A random circuit for tests and benchmarks: `width` vars per layer,
- * `depth` gate layers above one committed and one public input layer,
- * gates per layer = 2^width, a mix of mul/add/const with wiring to the
- * previous layer and (with probability 1/8) to any earlier layer. */
+ * `depth` gate layers above a committed (layer 0) and a public (layer 1)
+ * input layer, 2^width gate outputs per layer, a mix of mul/add/const with
+ * random wiring to the previous layer and, for 1 gate in 8, to the layer
+ * two below (a skip connection). */
 gkr_circuit *gkr_circuit_random(zk_rng *rng, unsigned width, unsigned depth);
 
 #endif
