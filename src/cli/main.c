@@ -251,10 +251,7 @@ int main(int argc, char **argv) {
         }
         return die(EXIT_USAGE, "unknown option %s (see gkrcnn --help)", argv[i]);
     }
-    if (i >= argc) {
-        fputs(usage_text, stderr);
-        return EXIT_USAGE;
-    }
+    if (i >= argc) return die(EXIT_USAGE, "no command given%s (see gkrcnn --help)", "");
     zk_threads();
     const char *cmd = argv[i];
     args_t a = {argc - i - 1, argv + i + 1};

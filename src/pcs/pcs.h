@@ -7,7 +7,7 @@
  * before any later challenge.
  *
  * The interface is a table of functions so that a second scheme can be
- * added beside the first (pcs_ligero, pcs_ligero.c).
+ * added beside the first (pcs_ligero, ligero.c).
  */
 #ifndef GKRCNN_PCS_H
 #define GKRCNN_PCS_H
@@ -42,6 +42,10 @@ typedef struct {
 } pcs_scheme;
 
 extern const pcs_scheme pcs_ligero;
+
+/* Column queries of the Ligero opening: (5/8)^151 = 2^-102.4, see
+ * papers/protocol.md sec. 5-6. */
+#define PCS_LIGERO_QUERIES 151
 
 /* Parameters of the Ligero scheme for n variables (for docs and benches). */
 typedef struct {

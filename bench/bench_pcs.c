@@ -1,0 +1,64 @@
+/* bench_pcs.c -- Ligero commitment: commit, open, verify times and proof
+ * size for tables of 2^20 and 2^24 base-field elements (one run each). */
+#include <string.h>
+
+#include "../src/pcs/pcs.h"
+#include "../src/poly/mle.h"
+#include "bench.h"
+
+#define BENCH_PCS_PROTO "gkrcnn/bench/pcs"
+
+static void bench_pcs_one(unsigned n) {
+    size_t N = (size_t)1 << n;
+    fm61 *t = zk_aligned_n(N, sizeof *t);
+    zk_rng rng;
+    zk_rng_seed(&rng, 0x70c5 + n);
+    for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(&rng) % FM61_P;
+    char params[64];
+    snprintf(params, sizeof params, "n=%u", n);
+
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tr_t *tr = tr_new_prover(BENCH_PCS_PROTO, &proof);
+    double t0 = bench_now();
+    pcs_state *st = pcs_ligero.commit(tr, t, n);
+    double t1 = bench_now();
+    fp2 z[64];
+    tr_challenges(tr, "bench/z", z, n);
+    fp2 v = mle_eval_fm61(t, n, z);
+    tr_put_fp2(tr, "bench/v", &v, 1);
+    size_t before_open = tr_position(tr);
+    double t2 = bench_now();
+    pcs_ligero.open(tr, st, z);
+    double t3 = bench_now();
+    size_t pcs_bytes = 32 + (tr_position(tr) - before_open);
+    pcs_ligero.state_free(st);
+    tr_free(tr);
+
+    tr = tr_new_verifier(BENCH_PCS_PROTO, proof.data, proof.len);
+    double t4 = bench_now();
+    pcs_commitment c;
+    fp2 zv[64], vv;
+    zk_err err = pcs_ligero.read_commitment(tr, &c, n);
+    if (err == ZK_OK) {
+        tr_challenges(tr, "bench/z", zv, n);
+        err = tr_get_fp2(tr, "bench/v", &vv, 1);
+    }
+    if (err == ZK_OK) err = pcs_ligero.verify(tr, &c, zv, vv);
+    if (err == ZK_OK) err = tr_finish(tr);
+    double t5 = bench_now();
+    tr_free(tr);
+    ZK_CHECK(err == ZK_OK);
+
+    bench_row("pcs_commit", params, t1 - t0, "s");
+    bench_row("pcs_open", params, t3 - t2, "s");
+    bench_row("pcs_verify", params, t5 - t4, "s");
+    bench_row("pcs_proof_size", params, (double)pcs_bytes, "B");
+    zk_buf_free(&proof);
+    free(t);
+}
+
+void bench_pcs(void) {
+    bench_pcs_one(20);
+    bench_pcs_one(24);
+}

@@ -1,0 +1,644 @@
+/* test_pcs.c -- the NTT, the Merkle tree and the Ligero commitment:
+ * brute-force cross-checks, round trips against mle_eval_fm61, a reference
+ * prover built from the public pieces (whose proof must be byte-identical
+ * to pcs_ligero's), and malicious provers that must all be rejected. */
+#include <string.h>
+
+#include "../src/pcs/merkle.h"
+#include "../src/pcs/ntt.h"
+#include "../src/pcs/pcs.h"
+#include "../src/poly/mle.h"
+#include "test.h"
+
+static fm61 tp_rand_fm61(zk_rng *rng) { return zk_rng_u64(rng) % FM61_P; }
+static fp2 tp_rand_fp2(zk_rng *rng) { return fp2_make(tp_rand_fm61(rng), tp_rand_fm61(rng)); }
+
+/* ---------- NTT ---------- */
+
+/* sum_c a[c] w^(c j) by Horner, w = fp2_root_of_unity(log_n) ^ step. */
+static fp2 tp_naive_eval(const fp2 *a, size_t len, fp2 x) {
+    fp2 acc = fp2_zero();
+    for (size_t c = len; c-- > 0;) acc = fp2_add(fp2_mul(acc, x), a[c]);
+    return acc;
+}
+
+static void tp_ntt(zk_rng *rng) {
+    for (unsigned log_n = 0; log_n <= 8; log_n++) {
+        size_t n = (size_t)1 << log_n;
+        ntt_plan *p = ntt_plan_new(log_n);
+        TEST_CHECK(ntt_plan_size(p) == n);
+        fp2 *a = zk_malloc_n(n, sizeof *a), *b = zk_malloc_n(n, sizeof *b), *c = zk_malloc_n(n, sizeof *c);
+        for (size_t i = 0; i < n; i++) a[i] = tp_rand_fp2(rng);
+        if (log_n == 3) a[5] = fp2_make(FM61_P - 1, FM61_P - 1); /* extreme values */
+        fp2 w = fp2_root_of_unity(log_n), x = fp2_one();
+        memcpy(b, a, n * sizeof *a);
+        ntt_forward(p, b);
+        int ok = 1;
+        for (size_t j = 0; j < n; j++, x = fp2_mul(x, w)) ok &= fp2_eq(b[j], tp_naive_eval(a, n, x));
+        TEST_CHECK(ok);
+        /* ntt_dif = bit-reversed forward; both kernels agree */
+        const uint32_t *rev = ntt_plan_bitrev(p);
+        memcpy(c, a, n * sizeof *a);
+        ntt_dif(p, c);
+        ok = 1;
+        for (size_t j = 0; j < n; j++) ok &= fp2_eq(c[rev[j]], b[j]) && rev[rev[j]] == j;
+        TEST_CHECK(ok);
+        memcpy(c, a, n * sizeof *a);
+        ntt_dif_portable(p, c);
+        ok = 1;
+        for (size_t j = 0; j < n; j++) ok &= fp2_eq(c[rev[j]], b[j]);
+        TEST_CHECK(ok);
+        /* inverse round trip */
+        ntt_inverse(p, b);
+        TEST_CHECK(memcmp(a, b, n * sizeof *a) == 0);
+        free(a);
+        free(b);
+        free(c);
+        ntt_plan_free(p);
+    }
+    /* larger sizes: both kernels agree (radix-4 paths of odd and even depth) */
+    for (unsigned log_n = 11; log_n <= 12; log_n++) {
+        size_t n = (size_t)1 << log_n;
+        ntt_plan *p = ntt_plan_new(log_n);
+        fp2 *a = zk_malloc_n(n, sizeof *a), *b = zk_malloc_n(n, sizeof *b);
+        for (size_t i = 0; i < n; i++) a[i] = b[i] = tp_rand_fp2(rng);
+        ntt_dif(p, a);
+        ntt_dif_portable(p, b);
+        TEST_CHECK(memcmp(a, b, n * sizeof *a) == 0);
+        free(a);
+        free(b);
+        ntt_plan_free(p);
+    }
+    /* pointwise products (vector body and scalar tail) */
+    for (size_t n = 0; n <= 13; n++) {
+        fp2 a[13], b[13], c[13];
+        for (size_t i = 0; i < n; i++) {
+            a[i] = tp_rand_fp2(rng);
+            b[i] = tp_rand_fp2(rng);
+        }
+        if (n > 2) a[1] = b[2] = fp2_make(FM61_P - 1, FM61_P - 1);
+        ntt_mul(c, a, b, n);
+        int ok = 1;
+        for (size_t i = 0; i < n; i++) ok &= fp2_eq(c[i], fp2_mul(a[i], b[i]));
+        TEST_CHECK(ok);
+    }
+    /* Reed-Solomon encoder against direct evaluation at omega^j */
+    for (unsigned log_k = 0; log_k <= 6; log_k++) {
+        for (unsigned lb = 0; lb <= 3; lb++) {
+            size_t k = (size_t)1 << log_k, K = k << lb;
+            ntt_rs *rs = ntt_rs_new(log_k, lb);
+            fp2 *msg = zk_malloc_n(k, sizeof *msg), *cw = zk_malloc_n(K, sizeof *cw);
+            for (size_t i = 0; i < k; i++) msg[i] = tp_rand_fp2(rng);
+            ntt_rs_encode(rs, cw, msg);
+            fp2 w = fp2_root_of_unity(log_k + lb), x = fp2_one();
+            int ok = 1;
+            for (size_t j = 0; j < K; j++, x = fp2_mul(x, w)) ok &= fp2_eq(cw[j], tp_naive_eval(msg, k, x));
+            TEST_CHECK(ok);
+            /* a coset in place */
+            const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
+            unsigned r = (unsigned)((K / k) - 1);
+            ntt_rs_coset(rs, msg, msg, r);
+            ok = 1;
+            for (size_t s = 0; s < k; s++) ok &= fp2_eq(msg[rev[s]], cw[s * (K / k) + r]);
+            TEST_CHECK(ok);
+            free(msg);
+            free(cw);
+            ntt_rs_free(rs);
+        }
+    }
+}
+
+/* ---------- Merkle ---------- */
+
+/* Root computed recursively from the hash functions. */
+static void tp_merkle_naive(uint8_t out[32], const uint8_t *data, size_t leaf_len, size_t lo, size_t cnt) {
+    if (cnt == 1) {
+        merkle_hash_leaf(out, data + lo * leaf_len, leaf_len);
+        return;
+    }
+    uint8_t l[32], r[32];
+    tp_merkle_naive(l, data, leaf_len, lo, cnt / 2);
+    tp_merkle_naive(r, data, leaf_len, lo + cnt / 2, cnt / 2);
+    merkle_hash_node(out, l, r);
+}
+
+static void tp_merkle(zk_rng *rng) {
+    /* depths 0..7 with every leaf checked; 11 and 12 take the parallel
+     * path of merkle_new (checked on a sample of leaves) */
+    static const unsigned depths[] = {0, 1, 2, 3, 4, 5, 6, 7, 11, 12};
+    for (size_t di = 0; di < sizeof depths / sizeof depths[0]; di++) {
+        unsigned depth = depths[di];
+        /* leaves of >= 8 random bytes are distinct (an index flip between two
+         * equal siblings is undetectable by design, and not a bug) */
+        size_t nl = (size_t)1 << depth, leaf_len = 8 + zk_rng_u64(rng) % 40;
+        uint8_t *data = zk_malloc_n(nl, leaf_len);
+        for (size_t i = 0; i < nl * leaf_len; i++) data[i] = (uint8_t)zk_rng_u64(rng);
+        merkle_tree *t = merkle_new(data, leaf_len, depth);
+        TEST_CHECK(merkle_depth(t) == depth);
+        uint8_t root[32], want[32];
+        memcpy(root, merkle_root(t), 32);
+        tp_merkle_naive(want, data, leaf_len, 0, nl);
+        TEST_CHECK(memcmp(root, want, 32) == 0);
+        uint8_t path[12 * 32 + 1];
+        int ok_all = 1, bad_rejected = 1;
+        size_t step = depth <= 7 ? 1 : nl / 61 + 1;
+        for (size_t i = 0; i < nl; i += step) {
+            uint8_t leaf[32], tmp[32];
+            merkle_hash_leaf(leaf, data + i * leaf_len, leaf_len);
+            merkle_path(t, path, i);
+            ok_all &= merkle_verify(root, depth, i, leaf, path) == ZK_OK;
+            /* flipped bit in the leaf digest */
+            memcpy(tmp, leaf, 32);
+            tmp[zk_rng_u64(rng) % 32] ^= (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+            bad_rejected &= merkle_verify(root, depth, i, tmp, path) == ZK_EPROOF;
+            /* flipped bit in the leaf data */
+            data[i * leaf_len] ^= 0x80;
+            merkle_hash_leaf(tmp, data + i * leaf_len, leaf_len);
+            data[i * leaf_len] ^= 0x80;
+            bad_rejected &= merkle_verify(root, depth, i, tmp, path) == ZK_EPROOF;
+            /* flipped bit in each path digest */
+            for (unsigned l = 0; l < depth; l++) {
+                size_t at = l * 32 + zk_rng_u64(rng) % 32;
+                uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+                path[at] ^= bit;
+                bad_rejected &= merkle_verify(root, depth, i, leaf, path) == ZK_EPROOF;
+                path[at] ^= bit;
+            }
+            /* flipped bit in the root */
+            memcpy(tmp, root, 32);
+            tmp[zk_rng_u64(rng) % 32] ^= 1;
+            bad_rejected &= merkle_verify(tmp, depth, i, leaf, path) == ZK_EPROOF;
+            /* flipped bit in the index, and indices out of range */
+            for (unsigned b = 0; b < depth; b++)
+                bad_rejected &= merkle_verify(root, depth, i ^ ((size_t)1 << b), leaf, path) == ZK_EPROOF;
+            bad_rejected &= merkle_verify(root, depth, i + nl, leaf, path) == ZK_EPROOF;
+        }
+        TEST_CHECK(ok_all);
+        TEST_CHECK(bad_rejected);
+        merkle_free(t);
+        free(data);
+    }
+    merkle_free(NULL);
+    /* domain separation: a leaf holding two digests is not their node */
+    uint8_t two[64], a[32], b[32];
+    for (int i = 0; i < 64; i++) two[i] = (uint8_t)i;
+    merkle_hash_leaf(a, two, 64);
+    merkle_hash_node(b, two, two + 32);
+    TEST_CHECK(memcmp(a, b, 32) != 0);
+}
+
+/* ---------- packing identities ---------- */
+
+/* M0(z') = (y1 + conj y2)/2 and M1(z') = (y1 - conj y2)/(2i) with
+ * y1 = P(z'), y2 = P(conj z'); f(z) = (1 - z_0) M0 + z_0 M1. */
+static void tp_identities(zk_rng *rng) {
+    for (unsigned n = 1; n <= 8; n++) {
+        size_t N = (size_t)1 << n, h = N / 2;
+        fm61 *t = zk_malloc_n(N, sizeof *t), *ev = zk_malloc_n(h, sizeof *ev), *od = zk_malloc_n(h, sizeof *od);
+        fp2 *P = zk_malloc_n(h, sizeof *P);
+        for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+        for (size_t x = 0; x < h; x++) {
+            ev[x] = t[2 * x];
+            od[x] = t[2 * x + 1];
+            P[x] = fp2_make(ev[x], od[x]);
+        }
+        fp2 z[8], zc[8];
+        for (unsigned j = 0; j < n; j++) {
+            z[j] = tp_rand_fp2(rng);
+            zc[j] = fp2_conj(z[j]);
+        }
+        fp2 y1 = mle_eval_fp2(P, n - 1, z + 1), y2 = mle_eval_fp2(P, n - 1, zc + 1);
+        fp2 M0 = mle_eval_fm61(ev, n - 1, z + 1), M1 = mle_eval_fm61(od, n - 1, z + 1);
+        fp2 two = fp2_from_fm61(2), two_i = fp2_make(0, 2);
+        TEST_CHECK(fp2_eq(fp2_add(y1, fp2_conj(y2)), fp2_mul(two, M0)));
+        TEST_CHECK(fp2_eq(fp2_sub(y1, fp2_conj(y2)), fp2_mul(two_i, M1)));
+        fp2 f = fp2_add(M0, fp2_mul(z[0], fp2_sub(M1, M0)));
+        TEST_CHECK(fp2_eq(f, mle_eval_fm61(t, n, z)));
+        free(t);
+        free(ev);
+        free(od);
+        free(P);
+    }
+}
+
+/* ---------- Ligero ---------- */
+
+#define TP_PROTO "gkrcnn/test/pcs"
+#define PCS_LIGERO_TEST_MAXN 48
+
+static size_t tp_expected_proof_len(unsigned n) {
+    pcs_ligero_params p = pcs_ligero_params_for(n);
+    size_t k = (size_t)1 << p.log_cols, m = (size_t)1 << p.log_rows;
+    unsigned log_K = p.log_cols + p.log_inv_rate;
+    size_t K = (size_t)1 << log_K, q = p.queries < K ? p.queries : K;
+    return 32 + 16 /* v */ + 3 * 16 * k + q * (16 * m + 32 * (size_t)log_K);
+}
+
+/* The honest prover through the interface: root, z from the transcript,
+ * v = f(z) (+ delta), opening. */
+static void tp_prove(zk_buf *proof, const fm61 *t, unsigned n, fm61 delta) {
+    tr_t *tr = tr_new_prover(TP_PROTO, proof);
+    tr_absorb_u64(tr, "test/n", n);
+    pcs_state *st = pcs_ligero.commit(tr, t, n);
+    fp2 z[PCS_LIGERO_TEST_MAXN];
+    tr_challenges(tr, "test/z", z, n);
+    fp2 v = mle_eval_fm61(t, n, z);
+    v.re = fm61_add(v.re, delta);
+    tr_put_fp2(tr, "test/v", &v, 1);
+    pcs_ligero.open(tr, st, z);
+    pcs_ligero.state_free(st);
+    tr_free(tr);
+}
+
+/* The verifier; vdelta is added to the value passed to verify. */
+static zk_err tp_verify_delta(const uint8_t *proof, size_t len, unsigned n, fm61 vdelta) {
+    tr_t *tr = tr_new_verifier(TP_PROTO, proof, len);
+    tr_absorb_u64(tr, "test/n", n);
+    pcs_commitment c;
+    fp2 z[PCS_LIGERO_TEST_MAXN], v;
+    zk_err err = pcs_ligero.read_commitment(tr, &c, n);
+    if (err == ZK_OK) {
+        tr_challenges(tr, "test/z", z, n);
+        err = tr_get_fp2(tr, "test/v", &v, 1);
+    }
+    if (err == ZK_OK) {
+        v.re = fm61_add(v.re, vdelta);
+        err = pcs_ligero.verify(tr, &c, z, v);
+    }
+    if (err == ZK_OK) err = tr_finish(tr);
+    tr_free(tr);
+    return err;
+}
+
+static zk_err tp_verify(const uint8_t *proof, size_t len, unsigned n) { return tp_verify_delta(proof, len, n, 0); }
+
+/* A reference prover from the public pieces: rows encoded one by one with
+ * ntt_rs_encode, the tree from merkle_new, the row combinations by direct
+ * sums. */
+typedef struct {
+    unsigned n;
+    pcs_ligero_params prm;
+    size_t m, k, K;
+    const fm61 *t;
+    fp2 *P;   /* m x k */
+    fp2 *enc; /* K x m column-major */
+    merkle_tree *tree;
+} tp_ref;
+
+static void tp_ref_init(tp_ref *r, const fm61 *t, unsigned n) {
+    r->n = n;
+    r->prm = pcs_ligero_params_for(n);
+    r->m = (size_t)1 << r->prm.log_rows;
+    r->k = (size_t)1 << r->prm.log_cols;
+    r->K = r->k << r->prm.log_inv_rate;
+    r->t = t;
+    r->P = zk_malloc_n(r->m * r->k, sizeof *r->P);
+    for (size_t x = 0; x < r->m * r->k; x++) r->P[x] = fp2_make(t[2 * x], t[2 * x + 1]);
+    r->enc = zk_malloc_n(r->K * r->m, sizeof *r->enc);
+    ntt_rs *rs = ntt_rs_new(r->prm.log_cols, r->prm.log_inv_rate);
+    fp2 *cw = zk_malloc_n(r->K, sizeof *cw);
+    for (size_t row = 0; row < r->m; row++) {
+        ntt_rs_encode(rs, cw, r->P + row * r->k);
+        for (size_t j = 0; j < r->K; j++) r->enc[j * r->m + row] = cw[j];
+    }
+    free(cw);
+    ntt_rs_free(rs);
+    uint8_t *leaves = zk_malloc_n(r->K * r->m, 16);
+    for (size_t x = 0; x < r->K * r->m; x++) fp2_encode(leaves + 16 * x, r->enc[x]);
+    r->tree = merkle_new(leaves, 16 * r->m, r->prm.log_cols + r->prm.log_inv_rate);
+    free(leaves);
+}
+
+static void tp_ref_free(tp_ref *r) {
+    free(r->P);
+    free(r->enc);
+    merkle_free(r->tree);
+}
+
+/* The value the verifier derives from u1, u2 at z (step 3 of ligero.c),
+ * written independently with field inversions. */
+static fp2 tp_value_from_u(const fp2 *u1, const fp2 *u2, const fp2 *z, const pcs_ligero_params *prm) {
+    size_t k = (size_t)1 << prm->log_cols;
+    fp2 *eqc = zk_malloc_n(k, sizeof *eqc);
+    mle_eq_table(eqc, z + 1, prm->log_cols);
+    fp2 y1 = fp2_zero(), y2 = fp2_zero();
+    for (size_t c = 0; c < k; c++) {
+        y1 = fp2_add(y1, fp2_mul(u1[c], eqc[c]));
+        y2 = fp2_add(y2, fp2_mul(u2[c], fp2_conj(eqc[c])));
+    }
+    free(eqc);
+    fp2 M0 = fp2_mul(fp2_add(y1, fp2_conj(y2)), fp2_inv(fp2_from_fm61(2)));
+    fp2 M1 = fp2_mul(fp2_sub(y1, fp2_conj(y2)), fp2_inv(fp2_make(0, 2)));
+    return fp2_add(M0, fp2_mul(z[0], fp2_sub(M1, M0)));
+}
+
+/* Proof with the root of `croot`, columns of `ccol`, paths of `cpath`, and
+ * the claimed value and row combinations of the table of `claim`. With
+ * bad_u = 1 or 2, u_{bad_u} is changed in one entry and the claimed value
+ * is the one the verifier derives from the changed u1, u2, so that only
+ * the column check of u_{bad_u} can catch it. */
+static void tp_ref_prove(zk_buf *proof, const tp_ref *croot, const tp_ref *ccol, const tp_ref *cpath,
+                         const tp_ref *claim, int bad_u, size_t bad_col) {
+    unsigned n = claim->n;
+    size_t m = claim->m, k = claim->k, K = claim->K;
+    unsigned log_K = claim->prm.log_cols + claim->prm.log_inv_rate, c = claim->prm.log_cols;
+    tr_t *tr = tr_new_prover(TP_PROTO, proof);
+    tr_absorb_u64(tr, "test/n", n);
+    tr_put_bytes(tr, "pcs/root", merkle_root(croot->tree), 32);
+    fp2 z[PCS_LIGERO_TEST_MAXN];
+    tr_challenges(tr, "test/z", z, n);
+    /* u1, u2 do not depend on gamma: compute them before v */
+    fp2 *e = zk_malloc_n(m, sizeof *e);
+    mle_eq_table(e, z + 1 + c, claim->prm.log_rows);
+    fp2 *u = zk_calloc(3 * k, sizeof *u);
+    for (size_t row = 0; row < m; row++)
+        for (size_t col = 0; col < k; col++) {
+            fp2 x = claim->P[row * k + col];
+            u[k + col] = fp2_add(u[k + col], fp2_mul(e[row], x));
+            u[2 * k + col] = fp2_add(u[2 * k + col], fp2_mul(fp2_conj(e[row]), x));
+        }
+    fp2 v = mle_eval_fm61(claim->t, n, z);
+    TEST_CHECK(fp2_eq(v, tp_value_from_u(u + k, u + 2 * k, z, &claim->prm)));
+    if (bad_u) {
+        u[(size_t)bad_u * k + bad_col] = fp2_add(u[(size_t)bad_u * k + bad_col], fp2_one());
+        v = tp_value_from_u(u + k, u + 2 * k, z, &claim->prm);
+    }
+    tr_put_fp2(tr, "test/v", &v, 1);
+    fp2 *gamma = zk_malloc_n(m, sizeof *gamma);
+    tr_challenges(tr, "pcs/gamma", gamma, m);
+    for (size_t row = 0; row < m; row++)
+        for (size_t col = 0; col < k; col++) u[col] = fp2_add(u[col], fp2_mul(gamma[row], claim->P[row * k + col]));
+    tr_put_fp2(tr, "pcs/u0", u, k);
+    tr_put_fp2(tr, "pcs/u1", u + k, k);
+    tr_put_fp2(tr, "pcs/u2", u + 2 * k, k);
+    size_t nq = claim->prm.queries < K ? claim->prm.queries : K;
+    size_t *idx = zk_malloc_n(nq, sizeof *idx);
+    for (size_t i = 0; i < nq; i++) idx[i] = nq == K ? i : (size_t)tr_challenge_index(tr, "pcs/query", K);
+    uint8_t path[32 * 64];
+    for (size_t i = 0; i < nq; i++) {
+        size_t j = idx[i];
+        tr_put_fp2(tr, "pcs/col", ccol->enc + j * m, m);
+        merkle_path(cpath->tree, path, j);
+        tr_put_bytes(tr, "pcs/path", path, 32 * (size_t)log_K);
+    }
+    free(idx);
+    free(u);
+    free(gamma);
+    free(e);
+    tr_free(tr);
+}
+
+/* Every single-byte change at offsets [lo, hi) must be rejected; stride
+ * > 1 samples the range. Returns the number accepted (should be 0). */
+static long tp_flip_range(uint8_t *proof, size_t len, unsigned n, size_t lo, size_t hi, size_t stride,
+                          zk_rng *rng) {
+    long accepted = 0;
+    for (size_t at = lo; at < hi && at < len; at += stride) {
+        uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+        proof[at] ^= bit;
+        if (tp_verify(proof, len, n) == ZK_OK) accepted++;
+        proof[at] ^= bit;
+    }
+    return accepted;
+}
+
+/* Replace the fp2 at byte offset `at` by x (canonical or not). */
+static zk_err tp_verify_with_fp2(uint8_t *proof, size_t len, unsigned n, size_t at, uint64_t re, uint64_t im) {
+    uint8_t save[16];
+    memcpy(save, proof + at, 16);
+    zk_store_le64(proof + at, re);
+    zk_store_le64(proof + at + 8, im);
+    zk_err err = tp_verify(proof, len, n);
+    memcpy(proof + at, save, 16);
+    return err;
+}
+
+static void tp_ligero_malicious(zk_rng *rng, unsigned n) {
+    size_t N = (size_t)1 << n;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tp_prove(&proof, t, n, 0);
+    uint8_t *p = proof.data;
+    size_t len = proof.len;
+    TEST_REQUIRE(tp_verify(p, len, n) == ZK_OK);
+
+    pcs_ligero_params prm = pcs_ligero_params_for(n);
+    size_t k = (size_t)1 << prm.log_cols, m = (size_t)1 << prm.log_rows;
+    size_t logK = prm.log_cols + prm.log_inv_rate, K = (size_t)1 << logK;
+    size_t nq = prm.queries < K ? prm.queries : K;
+    size_t off_root = 0, off_v = 32, off_u0 = 48, off_u1 = off_u0 + 16 * k, off_u2 = off_u1 + 16 * k;
+    size_t off_q = off_u2 + 16 * k, qlen = 16 * m + 32 * logK;
+    size_t qi = zk_rng_u64(rng) % nq, off_col = off_q + qi * qlen, off_path = off_col + 16 * m;
+
+    /* wrong claimed value: by the prover, and by the verifier's caller */
+    {
+        zk_buf bad;
+        zk_buf_init(&bad);
+        tp_prove(&bad, t, n, 1);
+        TEST_CHECK(tp_verify(bad.data, bad.len, n) == ZK_EPROOF);
+        zk_buf_free(&bad);
+        TEST_CHECK(tp_verify_delta(p, len, n, 1) == ZK_EPROOF);
+    }
+
+    /* single-byte changes: everywhere for small proofs, sampled otherwise */
+    if (len <= 4096) {
+        TEST_CHECK(tp_flip_range(p, len, n, 0, len, 1, rng) == 0);
+    } else {
+        TEST_CHECK(tp_flip_range(p, len, n, off_root, off_root + 32, 7, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_v, off_v + 16, 5, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_u0, off_u1, 16 * k / 8 + 1, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_u1, off_u2, 16 * k / 8 + 1, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_u2, off_q, 16 * k / 8 + 1, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_col, off_path, 16 * m / 8 + 1, rng) == 0);
+        TEST_CHECK(tp_flip_range(p, len, n, off_path, off_path + 32 * logK, 13, rng) == 0);
+    }
+
+    /* one fp2 replaced by another canonical value: u0, u1, u2, a column entry */
+    {
+        size_t c = zk_rng_u64(rng) % k, r = zk_rng_u64(rng) % m;
+        size_t at[4] = {off_u0 + 16 * c, off_u1 + 16 * c, off_u2 + 16 * c, off_col + 16 * r};
+        for (int w = 0; w < 4; w++) {
+            fp2 x = fp2_zero();
+            TEST_CHECK(fp2_decode(&x, p + at[w]) == ZK_OK);
+            x = fp2_add(x, fp2_make(0, 1));
+            TEST_CHECK(tp_verify_with_fp2(p, len, n, at[w], x.re, x.im) == ZK_EPROOF);
+            /* non-canonical encodings of the same or another value */
+            TEST_CHECK(tp_verify_with_fp2(p, len, n, at[w], FM61_P, x.im) == ZK_EFORMAT);
+            TEST_CHECK(tp_verify_with_fp2(p, len, n, at[w], x.re, UINT64_MAX) == ZK_EFORMAT);
+        }
+        /* the claimed value with re + p (same residue) is still rejected */
+        fp2 v = fp2_zero();
+        TEST_CHECK(fp2_decode(&v, p + off_v) == ZK_OK);
+        TEST_CHECK(tp_verify_with_fp2(p, len, n, off_v, v.re + FM61_P, v.im) == ZK_EFORMAT);
+        TEST_CHECK(tp_verify_with_fp2(p, len, n, off_v, v.re, FM61_P) == ZK_EFORMAT);
+        /* a path digest replaced by the root */
+        uint8_t save[32];
+        memcpy(save, p + off_path, 32);
+        memcpy(p + off_path, p + off_root, 32);
+        TEST_CHECK(tp_verify(p, len, n) == ZK_EPROOF);
+        memcpy(p + off_path, save, 32);
+    }
+
+    /* truncation: every length for small proofs, sampled otherwise; and
+     * trailing bytes */
+    {
+        long accepted = 0;
+        size_t stride = len <= 4096 ? 1 : len / 64 + 1;
+        for (size_t l = 0; l < len; l += stride) accepted += tp_verify(p, l, n) == ZK_OK;
+        accepted += tp_verify(p, len - 1, n) == ZK_OK;
+        TEST_CHECK(accepted == 0);
+        zk_buf longer;
+        zk_buf_init(&longer);
+        zk_buf_put(&longer, p, len);
+        zk_buf_put(&longer, "\0", 1);
+        TEST_CHECK(tp_verify(longer.data, longer.len, n) == ZK_EFORMAT);
+        zk_buf_free(&longer);
+    }
+
+    /* the prover commits to t, then opens as if to t' (one row changed) */
+    {
+        fm61 *t2 = zk_malloc_n(N, sizeof *t2);
+        memcpy(t2, t, N * sizeof *t);
+        size_t row = zk_rng_u64(rng) % m, x = 2 * (row * k + zk_rng_u64(rng) % k) + zk_rng_u64(rng) % 2;
+        t2[x] = fm61_add(t2[x], 1 + zk_rng_u64(rng) % 1000);
+        tp_ref r1, r2;
+        tp_ref_init(&r1, t, n);
+        tp_ref_init(&r2, t2, n);
+        zk_buf b;
+        /* honest reference proof equals the library's */
+        zk_buf_init(&b);
+        tp_ref_prove(&b, &r1, &r1, &r1, &r1, 0, 0);
+        TEST_CHECK(b.len == len && memcmp(b.data, p, len) == 0);
+        zk_buf_free(&b);
+        /* u's and v for t', committed columns of t with valid paths */
+        zk_buf_init(&b);
+        tp_ref_prove(&b, &r1, &r1, &r1, &r2, 0, 0);
+        TEST_CHECK(tp_verify(b.data, b.len, n) == ZK_EPROOF);
+        zk_buf_free(&b);
+        /* columns consistent with t' under t's paths and root */
+        zk_buf_init(&b);
+        tp_ref_prove(&b, &r1, &r2, &r1, &r2, 0, 0);
+        TEST_CHECK(tp_verify(b.data, b.len, n) == ZK_EPROOF);
+        zk_buf_free(&b);
+        /* ... and under t's root with t's own tree paths but t' columns: same
+         * as above; with the tree of t' the root differs */
+        zk_buf_init(&b);
+        tp_ref_prove(&b, &r1, &r2, &r2, &r2, 0, 0);
+        TEST_CHECK(tp_verify(b.data, b.len, n) == ZK_EPROOF);
+        zk_buf_free(&b);
+        /* u1 or u2 changed with a claimed value matching them: only the
+         * column checks of u1 / u2 can reject */
+        for (int l = 1; l <= 2; l++) {
+            zk_buf_init(&b);
+            tp_ref_prove(&b, &r1, &r1, &r1, &r1, l, zk_rng_u64(rng) % k);
+            TEST_CHECK(tp_verify(b.data, b.len, n) == ZK_EPROOF);
+            zk_buf_free(&b);
+        }
+        /* sanity: everything from t' is an honest proof for t' */
+        zk_buf_init(&b);
+        tp_ref_prove(&b, &r2, &r2, &r2, &r2, 0, 0);
+        TEST_CHECK(tp_verify(b.data, b.len, n) == ZK_OK);
+        zk_buf_free(&b);
+        tp_ref_free(&r1);
+        tp_ref_free(&r2);
+        free(t2);
+    }
+
+    zk_buf_free(&proof);
+    free(t);
+}
+
+static void tp_ligero(zk_rng *rng) {
+    /* parameters: a valid split for every supported n, sizes as claimed */
+    for (unsigned n = 1; n <= 40; n++) {
+        pcs_ligero_params p = pcs_ligero_params_for(n);
+        TEST_CHECK(p.nvars == n && p.log_rows + p.log_cols == n - 1 && p.log_inv_rate == 2 && p.queries == PCS_LIGERO_QUERIES);
+    }
+    TEST_CHECK(tp_expected_proof_len(24) < 2200000);
+    TEST_CHECK(strcmp(pcs_ligero.name, "ligero") == 0);
+    pcs_ligero.state_free(NULL);
+
+    /* round trips n = 1..14 */
+    for (unsigned n = 1; n <= 14; n++) {
+        size_t N = (size_t)1 << n;
+        fm61 *t = zk_malloc_n(N, sizeof *t);
+        int kind = (int)(n % 3);
+        for (size_t x = 0; x < N; x++)
+            t[x] = kind == 0 ? tp_rand_fm61(rng) : kind == 1 ? (zk_rng_u64(rng) & 1 ? FM61_P - 1 : 0) : x % 7;
+        zk_buf proof;
+        zk_buf_init(&proof);
+        tp_prove(&proof, t, n, 0);
+        TEST_CHECK(proof.len == tp_expected_proof_len(n));
+        zk_err err = tp_verify(proof.data, proof.len, n);
+        TEST_CHECK(err == ZK_OK);
+        if (err != ZK_OK) fprintf(stderr, "  n=%u: %s\n", n, zk_reason());
+        /* the verifier of another size does not accept it */
+        TEST_CHECK(tp_verify(proof.data, proof.len, n + 1) != ZK_OK);
+        zk_buf_free(&proof);
+        free(t);
+    }
+
+    /* the proof does not depend on the thread count */
+    {
+        unsigned n = 16;
+        size_t N = (size_t)1 << n;
+        fm61 *t = zk_malloc_n(N, sizeof *t);
+        for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+        int saved = zk_threads();
+        zk_buf pr[3];
+        for (int th = 1; th <= 3; th++) {
+            zk_threads_set(th);
+            zk_buf_init(&pr[th - 1]);
+            tp_prove(&pr[th - 1], t, n, 0);
+        }
+        zk_threads_set(saved);
+        TEST_CHECK(pr[0].len == pr[1].len && memcmp(pr[0].data, pr[1].data, pr[0].len) == 0);
+        TEST_CHECK(pr[0].len == pr[2].len && memcmp(pr[0].data, pr[2].data, pr[0].len) == 0);
+        TEST_CHECK(tp_verify(pr[0].data, pr[0].len, n) == ZK_OK);
+        for (int th = 0; th < 3; th++) zk_buf_free(&pr[th]);
+        free(t);
+    }
+
+    /* random bytes of the right length are rejected (never a crash) */
+    for (unsigned n = 4; n <= 12; n += 4) {
+        size_t len = tp_expected_proof_len(n);
+        uint8_t *junk = zk_malloc_n(len, 1);
+        long accepted = 0;
+        for (int it = 0; it < 20; it++) {
+            for (size_t i = 0; i < len; i++) junk[i] = (uint8_t)zk_rng_u64(rng);
+            /* mostly canonical field elements: clear the top bits of each word */
+            if (it & 1)
+                for (size_t i = 7; i < len; i += 8) junk[i] &= 0x0F;
+            accepted += tp_verify(junk, len, n) == ZK_OK;
+        }
+        TEST_CHECK(accepted == 0);
+        free(junk);
+    }
+
+    /* bad sizes are input errors, not aborts */
+    {
+        uint8_t zero[64] = {0};
+        TEST_CHECK(tp_verify(zero, sizeof zero, 0) == ZK_EINPUT);
+        TEST_CHECK(tp_verify(zero, sizeof zero, 41) == ZK_EINPUT);
+        tr_t *tr = tr_new_verifier(TP_PROTO, zero, 0);
+        pcs_commitment c = {.nvars = 0};
+        fp2 z[1] = {fp2_zero()};
+        TEST_CHECK(pcs_ligero.verify(tr, &c, z, fp2_zero()) == ZK_EINPUT);
+        tr_free(tr);
+    }
+
+    /* malicious provers: tiny (every byte), K <= 151 (all columns opened),
+     * and sampled queries */
+    static const unsigned sizes[] = {1, 2, 3, 5, 8, 12, 16};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) tp_ligero_malicious(rng, sizes[i]);
+}
+
+void test_pcs(zk_rng *rng);
+void test_pcs(zk_rng *rng) {
+    tp_ntt(rng);
+    tp_merkle(rng);
+    tp_identities(rng);
+    tp_ligero(rng);
+}
