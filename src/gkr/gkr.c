@@ -38,6 +38,25 @@
 #include "../sumcheck/sc.h"
 #include "gkr.h"
 
+#ifdef _OPENMP
+#include <omp.h>
+static int gkr_tid(void) { return omp_get_thread_num(); }
+static int gkr_nthreads(void) { return omp_get_num_threads(); }
+#else
+static int gkr_tid(void) { return 0; }
+static int gkr_nthreads(void) { return 1; }
+#endif
+
+/* Gate passes below this many terms run on one thread. */
+#define GKR_PAR_MIN 4096
+
+/* Gate passes gather and scatter at random indices; with arbitrary wiring
+ * they are bound by memory latency, so each pass prefetches the entries a
+ * gate GKR_PF positions ahead will touch. */
+#define GKR_PF 16
+#define GKR_PREFETCH(p) __builtin_prefetch((p), 0, 1)
+#define GKR_PREFETCHW(p) __builtin_prefetch((p), 1, 1)
+
 typedef struct {
     fp2 *pt; /* nvars coordinates, owned */
     fp2 val;
@@ -47,6 +66,40 @@ typedef struct {
     gkr_claim *c;
     size_t n;
 } gkr_claims;
+
+/* Scratch pad for one proof or verification, sized by the largest layer
+ * and allocated once (no allocation per layer in the hot path). F holds
+ * the tables of all source layers of the current layer side by side, at
+ * offsets off[j] (SIZE_MAX for a layer that is not a source). */
+typedef struct {
+    fp2 *G, *eq, *ta, *tb;
+    fp2 *F;
+    size_t Fcap;
+    size_t *off;
+} gkr_scratch;
+
+static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c) {
+    unsigned maxv = 0;
+    for (size_t l = 0; l < c->nlayers; l++)
+        if (c->layers[l].nvars > maxv) maxv = c->layers[l].nvars;
+    size_t max = (size_t)1 << maxv;
+    s->G = zk_aligned_n(max, sizeof(fp2));
+    s->eq = zk_aligned_n(max, sizeof(fp2));
+    s->ta = zk_aligned_n(max, sizeof(fp2));
+    s->tb = zk_aligned_n(max, sizeof(fp2));
+    s->F = NULL;
+    s->Fcap = 0;
+    s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
+}
+
+static void gkr_scratch_free(gkr_scratch *s) {
+    free(s->G);
+    free(s->eq);
+    free(s->ta);
+    free(s->tb);
+    free(s->F);
+    free(s->off);
+}
 
 static void gkr_claim_push(gkr_claims *cl, const fp2 *pt, unsigned nvars, fp2 val) {
     cl->c = zk_realloc_n(cl->c, cl->n + 1, sizeof *cl->c);
@@ -66,16 +119,21 @@ static void gkr_claims_free(gkr_claims *cls, size_t nlayers) {
 static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
 
 /* Both sides: draw alpha_1.. (alpha_0 = 1), return C = sum alpha_k v_k and,
- * if G != NULL, fill G[g] = sum_k alpha_k eq(r_k, g). alpha is written to
- * alpha_out (cl->n entries). */
-static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *alpha, const gkr_claims *cl, unsigned nvars) {
+ * if G != NULL, fill G[g] = sum_k alpha_k eq(r_k, g) (tmp: scratch of the
+ * same size). alpha receives cl->n entries. */
+static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *tmp, fp2 *alpha, const gkr_claims *cl, unsigned nvars) {
     alpha[0] = fp2_one();
     for (size_t k = 1; k < cl->n; k++) alpha[k] = tr_challenge(tr, "gkr/alpha");
     fp2 C = fp2_zero();
     for (size_t k = 0; k < cl->n; k++) C = fp2_add(C, fp2_mul(alpha[k], cl->c[k].val));
     if (G) {
+        size_t size = (size_t)1 << nvars;
         mle_eq_table_scaled(G, cl->c[0].pt, nvars, alpha[0]);
-        for (size_t k = 1; k < cl->n; k++) mle_eq_table_add(G, cl->c[k].pt, nvars, alpha[k]);
+        for (size_t k = 1; k < cl->n; k++) {
+            mle_eq_table_scaled(tmp, cl->c[k].pt, nvars, alpha[k]);
+#pragma omp parallel for schedule(static) if (size >= GKR_PAR_MIN)
+            for (size_t g = 0; g < size; g++) G[g] = fp2_add(G[g], tmp[g]);
+        }
     }
     return C;
 }
@@ -86,34 +144,152 @@ static fp2 gkr_const_sum(const gkr_layer *L, const fp2 *G) {
     return K;
 }
 
-/* Which earlier layers the gates of L read as y-inputs or add inputs. */
-static uint8_t *gkr_sources(const gkr_layer *L, size_t l) {
-    uint8_t *src = zk_calloc(l ? l : 1, 1);
-    for (size_t g = 0; g < L->nmul; g++) src[L->mul[g].ysrc] = 1;
-    for (size_t g = 0; g < L->nadd; g++) src[L->add[g].src] = 1;
-    return src;
+/* coef * G[out], skipping the multiplication for the common coef = 1 */
+static inline fp2 gkr_cg(const fp2 *G, uint32_t out, fm61 coef) {
+    return coef == 1 ? G[out] : fp2_mul_fm61(G[out], coef);
 }
 
-static fp2 *gkr_lift(const fm61 *v, size_t n) {
-    fp2 *t = zk_aligned_n(n, sizeof *t);
-    mle_lift(t, v, n);
-    return t;
-}
-
-/* f_j over layer j (see step 3); eqU may be NULL when the layer has no mul. */
-static void gkr_build_fj(fp2 *f, size_t fsize, const gkr_layer *L, uint32_t j, const fp2 *G, const fp2 *eqU, fp2 vu,
-                         fp2 rho) {
-    memset(f, 0, fsize * sizeof *f);
-    for (size_t g = 0; g < L->nmul; g++) {
-        const gkr_mul *m = &L->mul[g];
-        if (m->ysrc != j) continue;
-        fp2 t = fp2_mul(fp2_mul_fm61(G[m->out], m->coef), eqU[m->x]);
-        f[m->y] = fp2_add(f[m->y], fp2_mul(t, vu));
+/* Lay out the source tables of layer l in s->F: off[j] for every layer j
+ * that the gates read as right input or add input; returns their count and
+ * the total length (*total). */
+static size_t gkr_layout_sources(gkr_scratch *s, const gkr_circuit *c, size_t l, size_t *total) {
+    const gkr_layer *L = &c->layers[l];
+    for (size_t j = 0; j < c->nlayers; j++) s->off[j] = SIZE_MAX;
+    for (size_t g = 0; g < L->nmul; g++) s->off[L->mul[g].ysrc] = 0;
+    for (size_t g = 0; g < L->nadd; g++) s->off[L->add[g].src] = 0;
+    size_t n = 0, at = 0;
+    for (size_t j = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
+        s->off[j] = at;
+        at += gkr_size(c, j);
+        n++;
     }
-    for (size_t g = 0; g < L->nadd; g++) {
-        const gkr_add *a = &L->add[g];
-        if (a->src != j) continue;
-        f[a->in] = fp2_add(f[a->in], fp2_mul(fp2_mul_fm61(G[a->out], a->coef), rho));
+    if (at > s->Fcap) {
+        free(s->F);
+        s->F = zk_aligned_n(at, sizeof(fp2));
+        s->Fcap = at;
+    }
+    *total = at;
+    return n;
+}
+
+/* A = sum_add coef G(out) V_src(in)  (prover only). */
+static fp2 gkr_add_sum(const gkr_layer *L, const fp2 *G, const gkr_witness *w) {
+    fp2 A = fp2_zero();
+#pragma omp parallel if (L->nadd >= GKR_PAR_MIN)
+    {
+        fp2 loc = fp2_zero();
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < L->nadd; g++) {
+            const gkr_add *a = &L->add[g];
+            if (g + GKR_PF < L->nadd) GKR_PREFETCH(&w->v[a[GKR_PF].src][a[GKR_PF].in]);
+            loc = fp2_add(loc, fp2_mul_fm61(gkr_cg(G, a->out, a->coef), w->v[a->src][a->in]));
+        }
+#pragma omp critical(gkr_add_sum)
+        A = fp2_add(A, loc);
+    }
+    return A;
+}
+
+/* Scatter passes write to random destinations. Each thread owns a
+ * contiguous range of destination indices and scans all gates, handling
+ * only those that land in its range: no races, no private copies, and the
+ * result does not depend on the thread count. */
+#define GKR_RANGE(size)                                              \
+    int nt_ = gkr_nthreads(), t_ = gkr_tid();                        \
+    size_t lo_ = (size) * (size_t)t_ / (size_t)nt_;                  \
+    size_t hi_ = (size) * (size_t)(t_ + 1) / (size_t)nt_
+#define GKR_MINE(d) ((d) >= lo_ && (d) < hi_)
+
+/* h1(x) = sum_{mul at x} coef G(out) V_ys(y) over layer xsrc (prover). */
+static void gkr_build_h1(fp2 *h1, size_t xsize, const gkr_layer *L, const fp2 *G, const gkr_witness *w) {
+    memset(h1, 0, xsize * sizeof *h1);
+#pragma omp parallel if (L->nmul >= GKR_PAR_MIN)
+    {
+        GKR_RANGE(xsize);
+        for (size_t g = 0; g < L->nmul; g++) {
+            const gkr_mul *m = &L->mul[g];
+            if (g + GKR_PF < L->nmul && GKR_MINE(m[GKR_PF].x)) {
+                GKR_PREFETCHW(&h1[m[GKR_PF].x]);
+                GKR_PREFETCH(&w->v[m[GKR_PF].ysrc][m[GKR_PF].y]);
+            }
+            if (!GKR_MINE(m->x)) continue;
+            h1[m->x] = fp2_add(h1[m->x], fp2_mul_fm61(gkr_cg(G, m->out, m->coef), w->v[m->ysrc][m->y]));
+        }
+    }
+}
+
+/* All f_j at once into s->F (prover):
+ *   f_j(y) = v_u sum_{mul, ys=j, at y} coef G(out) eq(u,x) + rho sum_{add, src=j, at y} coef G(out).
+ * eqU may be NULL when the layer has no mul gates. */
+static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const fp2 *eqU, fp2 vu,
+                        fp2 rho) {
+    fp2 *F = s->F;
+    const size_t *off = s->off;
+    memset(F, 0, total * sizeof *F);
+#pragma omp parallel if (L->nmul + L->nadd >= GKR_PAR_MIN)
+    {
+        GKR_RANGE(total);
+        for (size_t g = 0; g < L->nmul; g++) {
+            const gkr_mul *m = &L->mul[g];
+            if (g + GKR_PF < L->nmul) {
+                size_t dp = off[m[GKR_PF].ysrc] + m[GKR_PF].y;
+                if (GKR_MINE(dp)) {
+                    GKR_PREFETCHW(&F[dp]);
+                    GKR_PREFETCH(&eqU[m[GKR_PF].x]);
+                }
+            }
+            size_t d = off[m->ysrc] + m->y;
+            if (!GKR_MINE(d)) continue;
+            F[d] = fp2_add(F[d], fp2_mul(gkr_cg(G, m->out, m->coef), eqU[m->x]));
+        }
+        /* the v_u and rho factors are applied once per entry below */
+        for (size_t d = lo_; d < hi_; d++) F[d] = fp2_mul(F[d], vu);
+        for (size_t g = 0; g < L->nadd; g++) {
+            const gkr_add *a = &L->add[g];
+            if (g + GKR_PF < L->nadd) {
+                size_t dp = off[a[GKR_PF].src] + a[GKR_PF].in;
+                if (GKR_MINE(dp)) GKR_PREFETCHW(&F[dp]);
+            }
+            size_t d = off[a->src] + a->in;
+            if (!GKR_MINE(d)) continue;
+            F[d] = fp2_add(F[d], fp2_mul(gkr_cg(G, a->out, a->coef), rho));
+        }
+    }
+}
+
+/* Verifier: for every source j, fm[j] = sum_{mul, ys=j} coef G(out) eq(u,x) eq(v_j,y)
+ * and fa[j] = sum_{add, src=j} coef G(out) eq(v_j,in), with the eq(v_j, .)
+ * tables side by side in s->F. One pass over the gates for all sources. */
+static void gkr_eval_wiring(fp2 *fm, fp2 *fa, const gkr_scratch *s, const gkr_layer *L, size_t nlayers,
+                            const fp2 *G, const fp2 *eqU) {
+    for (size_t j = 0; j < nlayers; j++) fm[j] = fa[j] = fp2_zero();
+#pragma omp parallel if (L->nmul + L->nadd >= GKR_PAR_MIN)
+    {
+        fp2 *lm = zk_calloc(nlayers, sizeof *lm), *la = zk_calloc(nlayers, sizeof *la);
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < L->nmul; g++) {
+            const gkr_mul *m = &L->mul[g];
+            if (g + GKR_PF < L->nmul) {
+                GKR_PREFETCH(&eqU[m[GKR_PF].x]);
+                GKR_PREFETCH(&s->F[s->off[m[GKR_PF].ysrc] + m[GKR_PF].y]);
+            }
+            fp2 t = fp2_mul(gkr_cg(G, m->out, m->coef), eqU[m->x]);
+            lm[m->ysrc] = fp2_add(lm[m->ysrc], fp2_mul(t, s->F[s->off[m->ysrc] + m->y]));
+        }
+#pragma omp for schedule(static) nowait
+        for (size_t g = 0; g < L->nadd; g++) {
+            const gkr_add *a = &L->add[g];
+            if (g + GKR_PF < L->nadd) GKR_PREFETCH(&s->F[s->off[a[GKR_PF].src] + a[GKR_PF].in]);
+            la[a->src] = fp2_add(la[a->src], fp2_mul(gkr_cg(G, a->out, a->coef), s->F[s->off[a->src] + a->in]));
+        }
+#pragma omp critical(gkr_wiring)
+        for (size_t j = 0; j < nlayers; j++) {
+            fm[j] = fp2_add(fm[j], lm[j]);
+            fa[j] = fp2_add(fa[j], la[j]);
+        }
+        free(lm);
+        free(la);
     }
 }
 
@@ -121,21 +297,16 @@ static void gkr_build_fj(fp2 *f, size_t fsize, const gkr_layer *L, uint32_t j, c
 /* Prover                                                              */
 /* ------------------------------------------------------------------ */
 
-static void gkr_prove_gates(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, size_t l, gkr_claims *cls) {
+static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, const gkr_witness *w, size_t l,
+                            gkr_claims *cls) {
     const gkr_layer *L = &c->layers[l];
-    unsigned n = L->nvars;
-    size_t size = gkr_size(c, l);
-    fp2 *G = zk_aligned_n(size, sizeof *G);
+    fp2 *G = s->G;
     fp2 *alpha = zk_malloc_n(cls[l].n, sizeof *alpha);
-    fp2 C = gkr_combine(tr, G, alpha, &cls[l], n);
+    fp2 C = gkr_combine(tr, G, s->ta, alpha, &cls[l], L->nvars);
     fp2 K = gkr_const_sum(L, G);
 
     /* 1. the add-gate part of the claim */
-    fp2 A = fp2_zero();
-    for (size_t g = 0; g < L->nadd; g++) {
-        const gkr_add *a = &L->add[g];
-        A = fp2_add(A, fp2_mul_fm61(fp2_mul_fm61(G[a->out], a->coef), w->v[a->src][a->in]));
-    }
+    fp2 A = gkr_add_sum(L, G, w);
     tr_put_fp2(tr, "gkr/add_sum", &A, 1);
 
     /* 2. phase 1 over the left inputs */
@@ -144,96 +315,72 @@ static void gkr_prove_gates(tr_t *tr, const gkr_circuit *c, const gkr_witness *w
     fp2 vu = fp2_zero();
     if (L->nmul) {
         size_t xsize = gkr_size(c, L->xsrc);
-        fp2 *h1 = zk_aligned_n(xsize, sizeof *h1);
-        memset(h1, 0, xsize * sizeof *h1);
-        for (size_t g = 0; g < L->nmul; g++) {
-            const gkr_mul *m = &L->mul[g];
-            fp2 t = fp2_mul_fm61(fp2_mul_fm61(G[m->out], m->coef), w->v[m->ysrc][m->y]);
-            h1[m->x] = fp2_add(h1[m->x], t);
-        }
-        fp2 *Vx = gkr_lift(w->v[L->xsrc], xsize);
-        fp2 *tabs[2] = {Vx, h1};
+        gkr_build_h1(s->tb, xsize, L, G, w);
         fp2 fin[2];
-        sc_prove(tr, u, fin, tabs, 2, nx, fp2_sub(fp2_sub(C, K), A));
+        sc_prove_base(tr, u, fin, w->v[L->xsrc], s->ta, s->tb, nx, fp2_sub(fp2_sub(C, K), A));
         vu = fin[0];
         tr_put_fp2(tr, "gkr/vx", &vu, 1);
-        free(Vx);
-        free(h1);
+        mle_eq_table(s->eq, u, nx);
     }
 
     /* 3. per-source claims */
     fp2 rho = tr_challenge(tr, "gkr/rho");
-    fp2 *eqU = NULL;
-    if (L->nmul) {
-        eqU = zk_aligned_n(gkr_size(c, L->xsrc), sizeof *eqU);
-        mle_eq_table(eqU, u, nx);
-    }
-    uint8_t *src = gkr_sources(L, l);
-    size_t nsrc = 0;
-    for (size_t j = 0; j < l; j++) nsrc += src[j];
-    fp2 **f = zk_calloc(nsrc ? nsrc : 1, sizeof *f);
+    size_t total;
+    size_t nsrc = gkr_layout_sources(s, c, l, &total);
+    gkr_build_f(s, total, L, G, L->nmul ? s->eq : NULL, vu, rho);
     fp2 *cj = zk_malloc_n(nsrc ? nsrc : 1, sizeof *cj);
-    for (size_t j = 0, s = 0; j < l; j++) {
-        if (!src[j]) continue;
+    for (size_t j = 0, k = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
+        const fp2 *f = s->F + s->off[j];
+        const fm61 *v = w->v[j];
         size_t jsize = gkr_size(c, j);
-        f[s] = zk_aligned_n(jsize, sizeof *f[s]);
-        gkr_build_fj(f[s], jsize, L, (uint32_t)j, G, eqU, vu, rho);
         fp2 sum = fp2_zero();
-        for (size_t y = 0; y < jsize; y++) sum = fp2_add(sum, fp2_mul_fm61(f[s][y], w->v[j][y]));
-        cj[s++] = sum;
+#pragma omp parallel if (jsize >= GKR_PAR_MIN)
+        {
+            fp2 loc = fp2_zero();
+#pragma omp for schedule(static) nowait
+            for (size_t y = 0; y < jsize; y++) loc = fp2_add(loc, fp2_mul_fm61(f[y], v[y]));
+#pragma omp critical(gkr_src_sum)
+            sum = fp2_add(sum, loc);
+        }
+        cj[k++] = sum;
     }
     tr_put_fp2(tr, "gkr/src_claims", cj, nsrc);
 
     /* 4. phase 2, one sumcheck per source layer */
-    for (size_t j = 0, s = 0; j < l; j++) {
-        if (!src[j]) continue;
+    for (size_t j = 0, k = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
         unsigned nj = c->layers[j].nvars;
-        fp2 *Vj = gkr_lift(w->v[j], gkr_size(c, j));
-        fp2 *tabs[2] = {f[s], Vj};
         fp2 fin[2];
         fp2 *v = zk_malloc_n(nj + 1, sizeof *v);
-        sc_prove(tr, v, fin, tabs, 2, nj, cj[s]);
-        tr_put_fp2(tr, "gkr/vy", &fin[1], 1);
-        gkr_claim_push(&cls[j], v, nj, fin[1]);
+        sc_prove_base(tr, v, fin, w->v[j], s->ta, s->F + s->off[j], nj, cj[k++]);
+        tr_put_fp2(tr, "gkr/vy", &fin[0], 1);
+        gkr_claim_push(&cls[j], v, nj, fin[0]);
         free(v);
-        free(Vj);
-        free(f[s]);
-        s++;
     }
     if (L->nmul) gkr_claim_push(&cls[L->xsrc], u, nx, vu);
-
-    free(f);
     free(cj);
-    free(src);
-    free(eqU);
     free(u);
     free(alpha);
-    free(G);
 }
 
 /* Committed input layer: reduce the claims to one point, then open. */
-static void gkr_prove_committed(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, size_t l, gkr_claims *cl,
-                                const pcs_scheme *pcs, const pcs_state *st) {
+static void gkr_prove_committed(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, const gkr_witness *w, size_t l,
+                                gkr_claims *cl, const pcs_scheme *pcs, const pcs_state *st) {
     unsigned n = c->layers[l].nvars;
     if (cl->n == 1) {
         pcs->open(tr, st, cl->c[0].pt);
         return;
     }
-    size_t size = gkr_size(c, l);
-    fp2 *G = zk_aligned_n(size, sizeof *G);
     fp2 *alpha = zk_malloc_n(cl->n, sizeof *alpha);
-    fp2 C = gkr_combine(tr, G, alpha, cl, n);
-    fp2 *V = gkr_lift(w->v[l], size);
-    fp2 *tabs[2] = {G, V};
+    fp2 C = gkr_combine(tr, s->G, s->ta, alpha, cl, n);
     fp2 fin[2];
     fp2 *z = zk_malloc_n(n, sizeof *z);
-    sc_prove(tr, z, fin, tabs, 2, n, C);
-    tr_put_fp2(tr, "gkr/vin", &fin[1], 1);
+    sc_prove_base(tr, z, fin, w->v[l], s->tb, s->G, n, C);
+    tr_put_fp2(tr, "gkr/vin", &fin[0], 1);
     pcs->open(tr, st, z);
     free(z);
-    free(V);
     free(alpha);
-    free(G);
 }
 
 void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_scheme *pcs) {
@@ -254,14 +401,17 @@ void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_s
     gkr_claim_push(&cls[L - 1], r0, out->nvars, mle_eval_fm61(w->v[L - 1], out->nvars, r0));
     free(r0);
 
+    gkr_scratch s;
+    gkr_scratch_init(&s, c);
     for (size_t l = L; l-- > 0;) {
         if (cls[l].n == 0) continue;
         switch (c->layers[l].kind) {
-        case GKR_GATES: gkr_prove_gates(tr, c, w, l, cls); break;
-        case GKR_INPUT_COMMITTED: gkr_prove_committed(tr, c, w, l, &cls[l], pcs, st[l]); break;
+        case GKR_GATES: gkr_prove_gates(tr, &s, c, w, l, cls); break;
+        case GKR_INPUT_COMMITTED: gkr_prove_committed(tr, &s, c, w, l, &cls[l], pcs, st[l]); break;
         case GKR_INPUT_PUBLIC: break; /* the verifier evaluates these itself */
         }
     }
+    gkr_scratch_free(&s);
     for (size_t l = 0; l < L; l++) pcs->state_free(st[l]);
     free(st);
     gkr_claims_free(cls, L);
@@ -285,22 +435,23 @@ static void gkr_reason_prefix(size_t l, const char *what) {
     zk_set_reason("layer %zu: %s: %s", l, what, tmp);
 }
 
-static zk_err gkr_verify_gates(tr_t *tr, const gkr_circuit *c, size_t l, gkr_claims *cls) {
+static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, size_t l, gkr_claims *cls) {
     const gkr_layer *L = &c->layers[l];
-    unsigned n = L->nvars;
     zk_err e = ZK_OK;
-    fp2 *G = zk_aligned_n(gkr_size(c, l), sizeof *G);
+    fp2 *G = s->G;
     fp2 *alpha = zk_malloc_n(cls[l].n, sizeof *alpha);
     unsigned nx = L->nmul ? c->layers[L->xsrc].nvars : 0;
     fp2 *u = zk_malloc_n(nx + 1, sizeof *u);
-    fp2 *eqU = NULL, *cj = NULL, *eqV = NULL, *v = NULL;
-    uint8_t *src = NULL;
+    fp2 *cj = NULL, *red = NULL, *wv = NULL, *fm = NULL, *fa = NULL;
+    fp2 **pts = NULL;
+    size_t nsrc = 0;
 
-    fp2 C = gkr_combine(tr, G, alpha, &cls[l], n);
+    fp2 C = gkr_combine(tr, G, s->ta, alpha, &cls[l], L->nvars);
     fp2 K = gkr_const_sum(L, G);
     fp2 A;
     if (tr_get_fp2(tr, "gkr/add_sum", &A, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated add-gate sum", l);
 
+    /* phase 1 */
     fp2 e1 = fp2_zero(), vu = fp2_zero();
     fp2 rest = fp2_sub(fp2_sub(C, K), A);
     if (L->nmul) {
@@ -312,33 +463,33 @@ static zk_err gkr_verify_gates(tr_t *tr, const gkr_circuit *c, size_t l, gkr_cla
             goto done;
         }
         if (tr_get_fp2(tr, "gkr/vx", &vu, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated V(u)", l);
+        mle_eq_table(s->eq, u, nx);
     } else if (!fp2_is_zero(rest)) {
         GKR_FAIL(ZK_EPROOF, "layer %zu: add and constant gates do not match the claim", l);
     }
 
+    /* per-source claims must add up to e1 + rho A */
     fp2 rho = tr_challenge(tr, "gkr/rho");
-    if (L->nmul) {
-        eqU = zk_aligned_n(gkr_size(c, L->xsrc), sizeof *eqU);
-        mle_eq_table(eqU, u, nx);
-    }
-    src = gkr_sources(L, l);
-    size_t nsrc = 0;
-    for (size_t j = 0; j < l; j++) nsrc += src[j];
+    size_t total;
+    nsrc = gkr_layout_sources(s, c, l, &total);
     cj = zk_malloc_n(nsrc ? nsrc : 1, sizeof *cj);
     if (tr_get_fp2(tr, "gkr/src_claims", cj, nsrc) != ZK_OK)
         GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated source claims", l);
-    fp2 total = fp2_zero();
-    for (size_t s = 0; s < nsrc; s++) total = fp2_add(total, cj[s]);
-    if (!fp2_eq(total, fp2_add(e1, fp2_mul(rho, A))))
+    fp2 sum = fp2_zero();
+    for (size_t k = 0; k < nsrc; k++) sum = fp2_add(sum, cj[k]);
+    if (!fp2_eq(sum, fp2_add(e1, fp2_mul(rho, A))))
         GKR_FAIL(ZK_EPROOF, "layer %zu: source claims do not add up to the phase-1 claim", l);
 
-    for (size_t j = 0, s = 0; j < l; j++) {
-        if (!src[j]) continue;
+    /* phase 2: all sumchecks first, then one pass over the wiring */
+    red = zk_malloc_n(nsrc ? nsrc : 1, sizeof *red);
+    wv = zk_malloc_n(nsrc ? nsrc : 1, sizeof *wv);
+    pts = zk_calloc(nsrc ? nsrc : 1, sizeof *pts);
+    for (size_t j = 0, k = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
         unsigned nj = c->layers[j].nvars;
-        free(v);
-        v = zk_malloc_n(nj + 1, sizeof *v);
-        fp2 claim = cj[s++];
-        zk_err se = sc_verify(tr, v, &claim, 2, nj);
+        pts[k] = zk_malloc_n(nj + 1, sizeof *pts[k]);
+        red[k] = cj[k];
+        zk_err se = sc_verify(tr, pts[k], &red[k], 2, nj);
         if (se != ZK_OK) {
             char what[64];
             snprintf(what, sizeof what, "phase-2 sumcheck (source layer %zu)", j);
@@ -346,40 +497,39 @@ static zk_err gkr_verify_gates(tr_t *tr, const gkr_circuit *c, size_t l, gkr_cla
             e = se;
             goto done;
         }
-        fp2 wj;
-        if (tr_get_fp2(tr, "gkr/vy", &wj, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated V(v)", l);
-        /* f_j(v_j) from the wiring: sum over gates of G(out) eq(u,x) eq(v_j,y) */
-        free(eqV);
-        eqV = zk_aligned_n(gkr_size(c, j), sizeof *eqV);
-        mle_eq_table(eqV, v, nj);
-        fp2 fm = fp2_zero(), fa = fp2_zero();
-        for (size_t g = 0; g < L->nmul; g++) {
-            const gkr_mul *m = &L->mul[g];
-            if (m->ysrc != j) continue;
-            fp2 t = fp2_mul(fp2_mul_fm61(G[m->out], m->coef), eqU[m->x]);
-            fm = fp2_add(fm, fp2_mul(t, eqV[m->y]));
-        }
-        for (size_t g = 0; g < L->nadd; g++) {
-            const gkr_add *a = &L->add[g];
-            if (a->src != j) continue;
-            fa = fp2_add(fa, fp2_mul(fp2_mul_fm61(G[a->out], a->coef), eqV[a->in]));
-        }
-        fp2 fv = fp2_add(fp2_mul(vu, fm), fp2_mul(rho, fa));
-        if (!fp2_eq(claim, fp2_mul(fv, wj)))
+        if (tr_get_fp2(tr, "gkr/vy", &wv[k], 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated V(v)", l);
+        mle_eq_table(s->F + s->off[j], pts[k], nj);
+        k++;
+    }
+    fm = zk_malloc_n(l, sizeof *fm);
+    fa = zk_malloc_n(l, sizeof *fa);
+    gkr_eval_wiring(fm, fa, s, L, l, G, s->eq);
+    for (size_t j = 0, k = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
+        /* f_j(v_j) = v_u fm_j + rho fa_j; the reduced claim must be f_j(v_j) V_j(v_j) */
+        fp2 fv = fp2_add(fp2_mul(vu, fm[j]), fp2_mul(rho, fa[j]));
+        if (!fp2_eq(red[k], fp2_mul(fv, wv[k])))
             GKR_FAIL(ZK_EPROOF, "layer %zu: phase-2 final check failed (source layer %zu)", l, j);
-        gkr_claim_push(&cls[j], v, nj, wj);
+        k++;
+    }
+    for (size_t j = 0, k = 0; j < l; j++) {
+        if (s->off[j] == SIZE_MAX) continue;
+        gkr_claim_push(&cls[j], pts[k], c->layers[j].nvars, wv[k]);
+        k++;
     }
     if (L->nmul) gkr_claim_push(&cls[L->xsrc], u, nx, vu);
 
 done:
-    free(v);
-    free(eqV);
+    if (pts)
+        for (size_t k = 0; k < nsrc; k++) free(pts[k]);
+    free(pts);
+    free(fm);
+    free(fa);
+    free(wv);
+    free(red);
     free(cj);
-    free(src);
-    free(eqU);
     free(u);
     free(alpha);
-    free(G);
     return e;
 }
 
@@ -394,7 +544,7 @@ static zk_err gkr_verify_committed(tr_t *tr, const gkr_circuit *c, size_t l, con
     }
     fp2 *alpha = zk_malloc_n(cl->n, sizeof *alpha);
     fp2 *z = zk_malloc_n(n, sizeof *z);
-    fp2 claim = gkr_combine(tr, NULL, alpha, cl, n);
+    fp2 claim = gkr_combine(tr, NULL, NULL, alpha, cl, n);
     e = sc_verify(tr, z, &claim, 2, n);
     if (e != ZK_OK) {
         gkr_reason_prefix(l, "input claim-reduction sumcheck");
@@ -423,6 +573,8 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
     fp2 *r0 = zk_malloc_n(out->nvars + 1, sizeof *r0);
     pcs_commitment *cm = zk_calloc(L, sizeof *cm);
     gkr_claims *cls = zk_calloc(L, sizeof *cls);
+    gkr_scratch s;
+    gkr_scratch_init(&s, c);
 
     tr_absorb(tr, "gkr/circuit", c->digest, sizeof c->digest);
     for (size_t l = 0; l < L; l++)
@@ -437,7 +589,7 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
     for (size_t l = L; l-- > 0;) {
         if (cls[l].n == 0) continue;
         switch (c->layers[l].kind) {
-        case GKR_GATES: e = gkr_verify_gates(tr, c, l, cls); break;
+        case GKR_GATES: e = gkr_verify_gates(tr, &s, c, l, cls); break;
         case GKR_INPUT_COMMITTED: e = gkr_verify_committed(tr, c, l, &cls[l], pcs, &cm[l]); break;
         case GKR_INPUT_PUBLIC:
             for (size_t k = 0; k < cls[l].n && e == ZK_OK; k++)
@@ -451,6 +603,7 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
     }
     if (outputs) memcpy(outputs, ov, osize * sizeof *ov);
 done:
+    gkr_scratch_free(&s);
     gkr_claims_free(cls, L);
     free(cm);
     free(r0);

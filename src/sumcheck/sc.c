@@ -119,6 +119,60 @@ void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k,
     for (unsigned j = 0; j < k; j++) finals[j] = tables[j][0];
 }
 
+/* Round-1 evaluations for a base-field V and an extension table h:
+ *   g(0) = sum V0 h0,   g(2) = sum (2 V1 - V0)(2 h1 - h0),
+ * base x extension products accumulated unreduced (each part < 2^122, so
+ * 64 fit in 128 bits). */
+static void sc_round_base(fp2 out[3], const fm61 *V, const fp2 *h, size_t H) {
+    fp2 e0 = fp2_zero(), e2 = fp2_zero();
+#pragma omp parallel if (H >= SC_PAR_MIN)
+    {
+        fp2 l0 = fp2_zero(), l2 = fp2_zero();
+#pragma omp for schedule(static) nowait
+        for (size_t blk = 0; blk < H; blk += 64) {
+            size_t end = blk + 64 < H ? blk + 64 : H;
+            fm61_u128 a0r = 0, a0i = 0, a2r = 0, a2i = 0;
+            for (size_t i = blk; i < end; i++) {
+                fm61 v0 = V[i], v1 = V[i + H];
+                fm61 v2 = fm61_sub(fm61_add(v1, v1), v0);
+                fp2 h0 = h[i], h2 = fp2_sub(fp2_dbl(h[i + H]), h0);
+                a0r += (fm61_u128)v0 * h0.re;
+                a0i += (fm61_u128)v0 * h0.im;
+                a2r += (fm61_u128)v2 * h2.re;
+                a2i += (fm61_u128)v2 * h2.im;
+            }
+            l0 = fp2_add(l0, fp2_make(fm61_reduce128(a0r), fm61_reduce128(a0i)));
+            l2 = fp2_add(l2, fp2_make(fm61_reduce128(a2r), fm61_reduce128(a2i)));
+        }
+#pragma omp critical(sc_round)
+        {
+            e0 = fp2_add(e0, l0);
+            e2 = fp2_add(e2, l2);
+        }
+    }
+    out[0] = e0;
+    out[2] = e2;
+}
+
+void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {
+    if (n == 0) {
+        finals[0] = fp2_from_fm61(V[0]);
+        finals[1] = h[0];
+        return;
+    }
+    size_t H = (size_t)1 << (n - 1);
+    fp2 g[3];
+    sc_round_base(g, V, h, H);
+    g[1] = fp2_sub(claim, g[0]);
+    tr_put_fp2(tr, "sc/round", g, 3);
+    fp2 r = tr_challenge(tr, "sc/r");
+    point[n - 1] = r;
+    mle_fold_fm61(vbuf, V, H, r);
+    mle_fold(h, H, r);
+    fp2 *tabs[2] = {vbuf, h};
+    sc_prove(tr, point, finals, tabs, 2, n - 1, sc_interpolate(g, 2, r));
+}
+
 zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {
     ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
     fp2 c = *claim;

@@ -31,6 +31,14 @@
  * On return point[0..n) is the random point and finals[j] = T_j(point). */
 void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim);
 
+/* Prover for k = 2 when the first table is a base-field witness table V
+ * (2^n entries, not modified): round 1 multiplies base by extension
+ * elements directly, then V bound to r_1 goes to vbuf (2^(n-1) entries,
+ * caller's scratch) and the other rounds run as in sc_prove. h is consumed.
+ * The proof bytes are identical to sc_prove on the lifted V;
+ * finals[0] = V(point), finals[1] = h(point). */
+void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim);
+
 /* Verifier for a degree-`deg` sumcheck on n variables. On entry *claim is
  * the claimed sum; on ZK_OK it is the reduced claim and point[0..n) is
  * filled. ZK_EPROOF if a round check fails, ZK_EFORMAT if the proof bytes
