@@ -53,7 +53,7 @@ static int gkr_nthreads(void) { return 1; }
 /* Gate passes gather and scatter at random indices; with arbitrary wiring
  * they are bound by memory latency, so each pass prefetches the entries a
  * gate GKR_PF positions ahead will touch. */
-#define GKR_PF 16
+#define GKR_PF 32
 #define GKR_PREFETCH(p) __builtin_prefetch((p), 0, 1)
 #define GKR_PREFETCHW(p) __builtin_prefetch((p), 1, 1)
 
@@ -119,21 +119,16 @@ static void gkr_claims_free(gkr_claims *cls, size_t nlayers) {
 static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
 
 /* Both sides: draw alpha_1.. (alpha_0 = 1), return C = sum alpha_k v_k and,
- * if G != NULL, fill G[g] = sum_k alpha_k eq(r_k, g) (tmp: scratch of the
- * same size). alpha receives cl->n entries. */
-static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *tmp, fp2 *alpha, const gkr_claims *cl, unsigned nvars) {
+ * if G != NULL, fill G[g] = sum_k alpha_k eq(r_k, g). alpha receives
+ * cl->n entries. */
+static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *alpha, const gkr_claims *cl, unsigned nvars) {
     alpha[0] = fp2_one();
     for (size_t k = 1; k < cl->n; k++) alpha[k] = tr_challenge(tr, "gkr/alpha");
     fp2 C = fp2_zero();
     for (size_t k = 0; k < cl->n; k++) C = fp2_add(C, fp2_mul(alpha[k], cl->c[k].val));
     if (G) {
-        size_t size = (size_t)1 << nvars;
         mle_eq_table_scaled(G, cl->c[0].pt, nvars, alpha[0]);
-        for (size_t k = 1; k < cl->n; k++) {
-            mle_eq_table_scaled(tmp, cl->c[k].pt, nvars, alpha[k]);
-#pragma omp parallel for schedule(static) if (size >= GKR_PAR_MIN)
-            for (size_t g = 0; g < size; g++) G[g] = fp2_add(G[g], tmp[g]);
-        }
+        for (size_t k = 1; k < cl->n; k++) mle_eq_table_add(G, cl->c[k].pt, nvars, alpha[k]);
     }
     return C;
 }
@@ -220,10 +215,9 @@ static void gkr_build_h1(fp2 *h1, size_t xsize, const gkr_layer *L, const fp2 *G
 }
 
 /* All f_j at once into s->F (prover):
- *   f_j(y) = v_u sum_{mul, ys=j, at y} coef G(out) eq(u,x) + rho sum_{add, src=j, at y} coef G(out).
- * eqU may be NULL when the layer has no mul gates. */
-static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const fp2 *eqU, fp2 vu,
-                        fp2 rho) {
+ *   f_j(y) = sum_{mul, ys=j, at y} coef G(out) vu_eqU(x) + rho sum_{add, src=j, at y} coef G(out),
+ * where vu_eqU = v_u eq(u, .). vu_eqU may be NULL when the layer has no mul gates. */
+static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const fp2 *eqU, fp2 rho) {
     fp2 *F = s->F;
     const size_t *off = s->off;
     memset(F, 0, total * sizeof *F);
@@ -243,8 +237,6 @@ static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const 
             if (!GKR_MINE(d)) continue;
             F[d] = fp2_add(F[d], fp2_mul(gkr_cg(G, m->out, m->coef), eqU[m->x]));
         }
-        /* the v_u and rho factors are applied once per entry below */
-        for (size_t d = lo_; d < hi_; d++) F[d] = fp2_mul(F[d], vu);
         for (size_t g = 0; g < L->nadd; g++) {
             const gkr_add *a = &L->add[g];
             if (g + GKR_PF < L->nadd) {
@@ -302,9 +294,8 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
     const gkr_layer *L = &c->layers[l];
     fp2 *G = s->G;
     fp2 *alpha = zk_malloc_n(cls[l].n, sizeof *alpha);
-    fp2 C = gkr_combine(tr, G, s->ta, alpha, &cls[l], L->nvars);
+    fp2 C = gkr_combine(tr, G, alpha, &cls[l], L->nvars);
     fp2 K = gkr_const_sum(L, G);
-
     /* 1. the add-gate part of the claim */
     fp2 A = gkr_add_sum(L, G, w);
     tr_put_fp2(tr, "gkr/add_sum", &A, 1);
@@ -320,14 +311,14 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
         sc_prove_base(tr, u, fin, w->v[L->xsrc], s->ta, s->tb, nx, fp2_sub(fp2_sub(C, K), A));
         vu = fin[0];
         tr_put_fp2(tr, "gkr/vx", &vu, 1);
-        mle_eq_table(s->eq, u, nx);
+        mle_eq_table_scaled(s->eq, u, nx, vu); /* v_u eq(u, .): f_j needs the product */
     }
 
     /* 3. per-source claims */
     fp2 rho = tr_challenge(tr, "gkr/rho");
     size_t total;
     size_t nsrc = gkr_layout_sources(s, c, l, &total);
-    gkr_build_f(s, total, L, G, L->nmul ? s->eq : NULL, vu, rho);
+    gkr_build_f(s, total, L, G, L->nmul ? s->eq : NULL, rho);
     fp2 *cj = zk_malloc_n(nsrc ? nsrc : 1, sizeof *cj);
     for (size_t j = 0, k = 0; j < l; j++) {
         if (s->off[j] == SIZE_MAX) continue;
@@ -373,7 +364,7 @@ static void gkr_prove_committed(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, 
         return;
     }
     fp2 *alpha = zk_malloc_n(cl->n, sizeof *alpha);
-    fp2 C = gkr_combine(tr, s->G, s->ta, alpha, cl, n);
+    fp2 C = gkr_combine(tr, s->G, alpha, cl, n);
     fp2 fin[2];
     fp2 *z = zk_malloc_n(n, sizeof *z);
     sc_prove_base(tr, z, fin, w->v[l], s->tb, s->G, n, C);
@@ -446,7 +437,7 @@ static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, s
     fp2 **pts = NULL;
     size_t nsrc = 0;
 
-    fp2 C = gkr_combine(tr, G, s->ta, alpha, &cls[l], L->nvars);
+    fp2 C = gkr_combine(tr, G, alpha, &cls[l], L->nvars);
     fp2 K = gkr_const_sum(L, G);
     fp2 A;
     if (tr_get_fp2(tr, "gkr/add_sum", &A, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated add-gate sum", l);
@@ -544,7 +535,7 @@ static zk_err gkr_verify_committed(tr_t *tr, const gkr_circuit *c, size_t l, con
     }
     fp2 *alpha = zk_malloc_n(cl->n, sizeof *alpha);
     fp2 *z = zk_malloc_n(n, sizeof *z);
-    fp2 claim = gkr_combine(tr, NULL, NULL, alpha, cl, n);
+    fp2 claim = gkr_combine(tr, NULL, alpha, cl, n);
     e = sc_verify(tr, z, &claim, 2, n);
     if (e != ZK_OK) {
         gkr_reason_prefix(l, "input claim-reduction sumcheck");

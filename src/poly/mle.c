@@ -22,12 +22,23 @@ void mle_eq_table_scaled(fp2 *out, const fp2 *r, unsigned n, fp2 scale) {
 
 void mle_eq_table(fp2 *out, const fp2 *r, unsigned n) { mle_eq_table_scaled(out, r, n, fp2_one()); }
 
+/* The first n-1 variables go into a half-size table; the last doubling
+ * step adds straight into out, so no full-size temporary is written. */
 void mle_eq_table_add(fp2 *out, const fp2 *r, unsigned n, fp2 scale) {
-    size_t len = (size_t)1 << n;
-    fp2 *t = zk_aligned_n(len, sizeof *t);
-    mle_eq_table_scaled(t, r, n, scale);
-#pragma omp parallel for schedule(static) if (len >= MLE_PAR_MIN)
-    for (size_t x = 0; x < len; x++) out[x] = fp2_add(out[x], t[x]);
+    if (n == 0) {
+        out[0] = fp2_add(out[0], scale);
+        return;
+    }
+    size_t h = (size_t)1 << (n - 1);
+    fp2 *t = zk_aligned_n(h, sizeof *t);
+    mle_eq_table_scaled(t, r, n - 1, scale);
+    fp2 rl = r[n - 1];
+#pragma omp parallel for schedule(static) if (h >= MLE_PAR_MIN)
+    for (size_t x = 0; x < h; x++) {
+        fp2 hi = fp2_mul(t[x], rl);
+        out[x] = fp2_add(out[x], fp2_sub(t[x], hi));
+        out[x + h] = fp2_add(out[x + h], hi);
+    }
     free(t);
 }
 
