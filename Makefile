@@ -9,17 +9,30 @@
 # Every target first installs missing Debian packages (scripts/deps.sh).
 
 CC      ?= cc
-PKGS    := gcc make libc6-dev libssl-dev libgmp-dev libflint-dev clang libclang-rt-14-dev
-WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas
-LIBS    := -lcrypto -lm
+PKGS    := gcc make libc6-dev pkg-config libssl-dev libgmp-dev libflint-dev clang libclang-rt-14-dev \
+           libprotobuf-c-dev protobuf-c-compiler libonnx-dev libhdf5-dev
+HDF5_CFLAGS = $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
+HDF5_LIBS   = $(shell pkg-config --libs hdf5 2>/dev/null || echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
+WARN    = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas \
+          -Ibuild/gen $(HDF5_CFLAGS)
+LIBS    = -lprotobuf-c $(HDF5_LIBS) -lcrypto -lm
 OMP     := -fopenmp
 
+# ONNX's protobuf schema, compiled with protoc-c at build time (not committed)
+ONNX_PROTO := /usr/include/onnx/onnx.proto
+GEN_SRC := build/gen/onnx.pb-c.c
+build/gen/onnx.pb-c.c build/gen/onnx.pb-c.h: | deps
+	@mkdir -p build/gen
+	cp $(ONNX_PROTO) build/gen/onnx.proto
+	cd build/gen && protoc-c --c_out=. onnx.proto
+
 LIB_SRC := $(sort $(wildcard src/core/*.c src/fields/*.c src/poly/*.c src/transcript/*.c \
-                   src/sumcheck/*.c src/gkr/*.c src/pcs/*.c src/proof/*.c src/io/*.c))
+                   src/sumcheck/*.c src/gkr/*.c src/pcs/*.c src/proof/*.c src/io/*.c \
+                   src/nn/*.c src/onnx/*.c src/quant/*.c)) $(GEN_SRC)
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
-HDRS    := $(wildcard src/*/*.h tests/*.h)
+HDRS    := $(wildcard src/*/*.h tests/*.h) build/gen/onnx.pb-c.h
 
 # configurations: release (build/), test (build/test), bench (build/bench)
 REL_CFLAGS   := -O2 -g $(WARN) $(OMP)
@@ -39,6 +52,10 @@ endef
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(REL_CFLAGS) -c $< -o $@
+# protoc-c output is compiled without the project's warning flags
+build/obj/build/gen/%.o build/test/obj/build/gen/%.o build/bench/obj/build/gen/%.o: build/gen/%.c build/gen/%.h
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=c11 -Ibuild/gen -c $< -o $@
 build/test/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -c $< -o $@
@@ -86,7 +103,7 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas -fsanitize=fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build/fuzz
-	clang $(FUZZ_FLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
+	clang $(FUZZ_FLAGS) -Ibuild/gen $(HDF5_CFLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
 fuzz: deps $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 	    name=$$(basename $$t); corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus tests/fuzz/seeds/$$name; \

@@ -1,0 +1,101 @@
+/* nn.h -- the network IR shared by the ONNX importer (src/onnx), the float
+ * reference engine (nn_run_float, src/nn) and the quantizer (src/quant).
+ *
+ * A graph is a topologically sorted list of nodes over tensors. Tensors
+ * are float32, row-major, NCHW for images. A tensor is either the single
+ * graph input, a constant (data != NULL: weights, biases, folded glue), or
+ * the output of exactly one node. Exactly one tensor is the graph output.
+ *
+ * The importer normalizes ONNX into this small op set:
+ *   - Gemm/MatMul with a constant right operand become NN_FC
+ *     (y[n][m] = sum_k x[n][k] W[m][k] + b[m]; alpha, beta, transA/transB
+ *     folded into W and b);
+ *   - BatchNormalization is folded into the preceding Conv/FC when that
+ *     node's output has no other consumer, else it becomes NN_AFFINE
+ *     (y = x * scale[c] + shift[c] per channel c = dim 1);
+ *   - Flatten/Reshape become NN_RESHAPE; Identity and Dropout vanish;
+ *   - auto_pad is resolved into explicit pads; 1-D conv/pool are 2-D with
+ *     height 1;
+ *   - exporter glue on constants (Constant, Shape, Gather, Unsqueeze,
+ *     Concat, ConstantOfShape, Slice, Transpose, Cast) is evaluated at
+ *     import and leaves constants behind.
+ * Anything else is refused with a one-line reason naming node and op.
+ */
+#ifndef GKRCNN_NN_H
+#define GKRCNN_NN_H
+
+#include "../core/zk.h"
+
+#define NN_MAX_DIMS 6
+
+typedef struct {
+    int ndim;
+    int64_t d[NN_MAX_DIMS];
+} nn_shape;
+
+typedef struct {
+    char *name;     /* owned; ONNX value name */
+    nn_shape shape;
+    float *data;    /* owned; non-NULL for constants */
+} nn_tensor;
+
+typedef enum {
+    NN_CONV = 1,     /* in: X[N,C,H,W], W[M,C/group,kh,kw] (const), optional B[M] (const) */
+    NN_FC,           /* in: X[N,K] (or [K]), W[M,K] (const), optional B[M] (const) -> [N,M] */
+    NN_MATMUL,       /* in: A[N,K], B[K,M], both computed tensors -> [N,M] */
+    NN_RELU,
+    NN_LEAKYRELU,    /* attr alpha */
+    NN_MAXPOOL,      /* attrs kernel, strides, pads, dilations, ceil_mode */
+    NN_AVGPOOL,      /* attrs kernel, strides, pads, ceil_mode, count_include_pad */
+    NN_GLOBALAVGPOOL,
+    NN_GLOBALMAXPOOL,
+    NN_AFFINE,       /* in: X, scale[C] (const), shift[C] (const); per channel (dim 1) */
+    NN_ADD,          /* numpy broadcasting; either input may be a constant */
+    NN_SUB,
+    NN_MUL,
+    NN_RESHAPE,      /* output shape in the output tensor; element order unchanged */
+    NN_PAD,          /* constant mode: attrs pads[2*ndim] (begins then ends), value */
+} nn_op;
+
+typedef struct {
+    int64_t kernel[2];
+    int64_t strides[2];
+    int64_t pads[4];      /* top, left, bottom, right (ONNX: x1_begin, x2_begin, x1_end, x2_end) */
+    int64_t dilations[2];
+    int64_t group;
+    int ceil_mode;
+    int count_include_pad;
+    float alpha;          /* LeakyRelu */
+    int64_t pad_all[2 * NN_MAX_DIMS]; /* NN_PAD */
+    float pad_value;
+} nn_attrs;
+
+typedef struct {
+    nn_op op;
+    char *name;      /* owned; ONNX node name (or "#index" if unnamed) */
+    int nin;
+    int in[3];       /* tensor indices */
+    int out;         /* tensor index */
+    nn_attrs a;
+} nn_node;
+
+typedef struct {
+    nn_tensor *tensors;
+    size_t ntensors;
+    nn_node *nodes;
+    size_t nnodes;
+    int input;       /* tensor index of the graph input */
+    int output;      /* tensor index of the graph output */
+} nn_graph;
+
+void nn_graph_free(nn_graph *g);
+int64_t nn_numel(const nn_shape *s);
+const char *nn_op_name(nn_op op);
+
+/* Float reference inference (src/nn/nn.c). values[t] receives a freshly
+ * allocated array for every non-constant tensor t (the caller frees with
+ * nn_values_free); input has nn_numel(input shape) floats. */
+zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) ZK_WARN_UNUSED;
+void nn_values_free(float **values, const nn_graph *g);
+
+#endif
