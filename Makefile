@@ -88,7 +88,7 @@ build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 test: deps build/test/run_tests build/test/gkrcnn
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test/run_tests
 	GKRCNN=./build/test/gkrcnn sh tests/cli_test.sh
-	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=20000
+	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=200000
 
 bench: deps build/bench/bench_micro
 	./build/bench/bench_micro experiments/results/micro.csv

@@ -11,13 +11,7 @@ static void bench_gkr_one(unsigned width, unsigned depth) {
     zk_rng rng;
     zk_rng_seed(&rng, 2026);
     gkr_circuit *c = gkr_circuit_random(&rng, width, depth);
-    fm61 **in = zk_calloc(c->nlayers, sizeof *in);
-    for (size_t l = 0; l < c->nlayers; l++) {
-        if (c->layers[l].kind == GKR_GATES) continue;
-        size_t n = (size_t)1 << c->layers[l].nvars;
-        in[l] = zk_malloc_n(n, sizeof *in[l]);
-        for (size_t i = 0; i < n; i++) in[l][i] = fm61_reduce64(zk_rng_u64(&rng) >> 3);
-    }
+    fm61 **in = gkr_inputs_random(&rng, c);
     double gates = (double)depth * (double)((size_t)1 << width);
     char params[96];
     snprintf(params, sizeof params, "gates=%.0f,width=2^%u,depth=%u,gate_terms=%zu", gates, width, depth,
@@ -56,8 +50,7 @@ static void bench_gkr_one(unsigned width, unsigned depth) {
     bench_row("gkr_proof_size", params, (double)proof.len, "bytes");
     zk_buf_free(&proof);
     gkr_witness_free(w);
-    for (size_t l = 0; l < c->nlayers; l++) free(in[l]);
-    free(in);
+    gkr_inputs_free(in, c->nlayers);
     gkr_circuit_free(c);
 }
 

@@ -123,13 +123,7 @@ static int cmd_circuit_gen(const args_t *a) {
     zk_rng rng;
     zk_rng_seed(&rng, seed);
     gkr_circuit *c = gkr_circuit_random(&rng, (unsigned)width, (unsigned)depth);
-    fm61 **in = zk_calloc(c->nlayers, sizeof *in);
-    for (size_t l = 0; l < c->nlayers; l++) {
-        if (c->layers[l].kind == GKR_GATES) continue;
-        size_t n = (size_t)1 << c->layers[l].nvars;
-        in[l] = zk_malloc_n(n, sizeof *in[l]);
-        for (size_t i = 0; i < n; i++) in[l][i] = fm61_reduce64(zk_rng_u64(&rng) >> 3);
-    }
+    fm61 **in = gkr_inputs_random(&rng, c);
     zk_buf bc, bi, bp;
     zk_buf_init(&bc);
     zk_buf_init(&bi);

@@ -342,3 +342,20 @@ gkr_circuit *gkr_circuit_random(zk_rng *rng, unsigned width, unsigned depth) {
     ZK_CHECK(gkr_circuit_seal(c) == ZK_OK);
     return c;
 }
+
+fm61 **gkr_inputs_random(zk_rng *rng, const gkr_circuit *c) {
+    fm61 **in = zk_calloc(c->nlayers, sizeof *in);
+    for (size_t l = 0; l < c->nlayers; l++) {
+        if (c->layers[l].kind == GKR_GATES) continue;
+        size_t n = gkr_layer_size(c, l);
+        in[l] = zk_malloc_n(n, sizeof *in[l]);
+        for (size_t i = 0; i < n; i++) in[l][i] = gkr_rand_fm61(rng);
+    }
+    return in;
+}
+
+void gkr_inputs_free(fm61 **in, size_t nlayers) {
+    if (!in) return;
+    for (size_t l = 0; l < nlayers; l++) free(in[l]);
+    free(in);
+}

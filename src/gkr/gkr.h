@@ -121,4 +121,9 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
  * two below (a skip connection). */
 gkr_circuit *gkr_circuit_random(zk_rng *rng, unsigned width, unsigned depth);
 
+/* Random canonical values for every input layer of c (NULL entries for
+ * gate layers), as gkr_witness_new takes them; free with gkr_inputs_free. */
+fm61 **gkr_inputs_random(zk_rng *rng, const gkr_circuit *c);
+void gkr_inputs_free(fm61 **in, size_t nlayers);
+
 #endif

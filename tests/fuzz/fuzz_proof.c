@@ -21,13 +21,7 @@ static void setup(void) {
     zk_rng rng;
     zk_rng_seed(&rng, 42);
     circ = gkr_circuit_random(&rng, 3, 2);
-    inputs = calloc(circ->nlayers, sizeof *inputs);
-    for (size_t l = 0; l < circ->nlayers; l++) {
-        if (circ->layers[l].kind == GKR_GATES) continue;
-        size_t n = (size_t)1 << circ->layers[l].nvars;
-        inputs[l] = malloc(n * sizeof *inputs[l]);
-        for (size_t i = 0; i < n; i++) inputs[l][i] = fm61_reduce64(zk_rng_u64(&rng) >> 3);
-    }
+    inputs = gkr_inputs_random(&rng, circ);
     gkr_witness *w = gkr_witness_new(circ, (const fm61 *const *)inputs);
     zk_buf body;
     zk_buf_init(&body);
