@@ -10,7 +10,7 @@
 
 CC      ?= cc
 PKGS    := gcc make libc6-dev pkg-config libssl-dev libgmp-dev libflint-dev clang libclang-rt-14-dev \
-           libprotobuf-c-dev protobuf-c-compiler libonnx-dev libhdf5-dev
+           libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata libhdf5-dev
 HDF5_CFLAGS = $(shell pkg-config --cflags hdf5 2>/dev/null || echo -I/usr/include/hdf5/serial)
 HDF5_LIBS   = $(shell pkg-config --libs hdf5 2>/dev/null || echo -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5)
 WARN    = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unknown-pragmas \
@@ -115,3 +115,55 @@ fuzz: deps $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build
+
+# ---- models and data (scripts/) ----
+# make models  LeNet-5 and the MLP on Fashion-MNIST (committed: trained only when
+#              their .onnx is missing), VGG-16 (CIFAR shape) and the small ResNet
+#              (seeded random weights, generated, not committed); see models/README.md
+# make data    build/data/fashion_mnist.h5 (Fashion-MNIST as HDF5, preprocessed x included)
+# make ort     onnxruntime-node for the float reference scripts/ort_eval.js
+# Python scripts run on Debian's /usr/bin/python3 (python3-torch, python3-onnx, ...).
+PY          := /usr/bin/python3
+MODEL_PKGS  := python3-torch python3-onnx python3-numpy python3-h5py dataset-fashion-mnist
+DATA_PKGS   := python3-numpy python3-h5py dataset-fashion-mnist
+.PHONY: models data ort model-deps data-deps node-deps
+
+model-deps:
+	@scripts/deps.sh $(MODEL_PKGS)
+data-deps:
+	@scripts/deps.sh $(DATA_PKGS)
+# Node.js from any source will do (Debian's nodejs and npm when neither is there)
+node-deps:
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/deps.sh nodejs npm
+
+models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx \
+        models/calib/lenet5_fashion_calib.json models/calib/mlp3_fashion_calib.json \
+        models/vgg16_cifar.onnx models/resnet_small.onnx
+
+# Committed models: no prerequisites, so only a missing file triggers (re)training.
+models/lenet5_fashion.onnx: | model-deps
+	$(PY) scripts/train_lenet5.py
+models/mlp3_fashion.onnx: | model-deps
+	$(PY) scripts/train_mlp3.py
+# their inputs and calibration sets (also written by the training scripts)
+models/calib/lenet5_fashion_calib.json: | model-deps
+	$(PY) scripts/fashion_inputs.py lenet5_fashion
+models/calib/mlp3_fashion_calib.json: | model-deps
+	$(PY) scripts/fashion_inputs.py mlp3_fashion
+
+# Generated models (deterministic from the seed), with their inputs and calibration sets
+models/vgg16_cifar.onnx models/calib/vgg16_cifar_calib.json &: scripts/make_models.py | model-deps
+	$(PY) scripts/make_models.py vgg16_cifar
+models/resnet_small.onnx models/calib/resnet_small_calib.json &: scripts/make_models.py | model-deps
+	$(PY) scripts/make_models.py resnet_small
+
+data: build/data/fashion_mnist.h5
+build/data/fashion_mnist.h5: scripts/fashion_to_h5.py scripts/fmnist.py | data-deps
+	$(PY) scripts/fashion_to_h5.py $@
+
+ort: node_modules/onnxruntime-node/package.json
+node_modules/onnxruntime-node/package.json: | node-deps
+	if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund; \
+	else npm install --ignore-scripts --no-audit --no-fund; fi
+	@test -f $@
+# ---- end models and data ----

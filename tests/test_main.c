@@ -15,6 +15,9 @@ void test_sumcheck(zk_rng *rng);
 void test_pcs(zk_rng *rng);
 void test_gkr(zk_rng *rng);
 void test_proof(zk_rng *rng);
+void test_onnx(zk_rng *rng);
+void test_quant(zk_rng *rng);
+void test_inputs(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -22,7 +25,8 @@ static const struct {
 } tests[] = {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
     {"sumcheck", test_sumcheck},   {"pcs", test_pcs},               {"gkr", test_gkr},
-    {"proof", test_proof},
+    {"proof", test_proof},         {"onnx", test_onnx},
+    {"quant", test_quant},         {"inputs", test_inputs},
 };
 
 int main(int argc, char **argv) {

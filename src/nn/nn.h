@@ -46,7 +46,7 @@ typedef enum {
     NN_RELU,
     NN_LEAKYRELU,    /* attr alpha */
     NN_MAXPOOL,      /* attrs kernel, strides, pads, dilations, ceil_mode */
-    NN_AVGPOOL,      /* attrs kernel, strides, pads, ceil_mode, count_include_pad */
+    NN_AVGPOOL,      /* attrs kernel, strides, pads, dilations, ceil_mode, count_include_pad */
     NN_GLOBALAVGPOOL,
     NN_GLOBALMAXPOOL,
     NN_AFFINE,       /* in: X, scale[C] (const), shift[C] (const); per channel (dim 1) */
@@ -54,7 +54,8 @@ typedef enum {
     NN_SUB,
     NN_MUL,
     NN_RESHAPE,      /* output shape in the output tensor; element order unchanged */
-    NN_PAD,          /* constant mode: attrs pads[2*ndim] (begins then ends), value */
+    NN_PAD,          /* constant mode: attrs pads[2*ndim] (begins then ends), value;
+                        a negative pad crops, as in ONNX */
 } nn_op;
 
 typedef struct {
@@ -89,12 +90,38 @@ typedef struct {
 } nn_graph;
 
 void nn_graph_free(nn_graph *g);
+/* Product of the dims (1 for ndim 0); -1 if ndim is out of range, a dim
+ * is negative or the product overflows. */
 int64_t nn_numel(const nn_shape *s);
 const char *nn_op_name(nn_op op);
 
+/* The shape node n computes from its inputs' shapes and attributes (for
+ * NN_RESHAPE: the output tensor's recorded shape, once its element count
+ * is checked). ZK_EINPUT, with a one-line reason naming the node, when the
+ * inputs or attributes are inconsistent. Used by the importer to build
+ * shapes and by nn_graph_check to verify them. */
+zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) ZK_WARN_UNUSED;
+
+/* Work of node n in nn_run_float: multiply-accumulates for Conv, FC and
+ * MatMul, window taps for pools, elements otherwise; saturates at
+ * INT64_MAX. Shapes must have passed nn_infer_shape. */
+int64_t nn_node_macs(const nn_graph *g, const nn_node *n);
+
+/* Checks a whole graph: indices in range, nodes in topological order, one
+ * producer per computed tensor, constant operands where the op needs them,
+ * every shape valid (dims >= 1, fewer than 2^31 elements) and equal to
+ * nn_infer_shape. ZK_EINPUT with a one-line reason otherwise. nn_run_float
+ * calls it first. */
+zk_err nn_graph_check(const nn_graph *g) ZK_WARN_UNUSED;
+
 /* Float reference inference (src/nn/nn.c). values[t] receives a freshly
  * allocated array for every non-constant tensor t (the caller frees with
- * nn_values_free); input has nn_numel(input shape) floats. */
+ * nn_values_free); values[t] is NULL for constants; input has
+ * nn_numel(input shape) floats. Semantics are ONNX's; sums accumulate in
+ * double. Pools: padding cells never win a max; an average divides by the
+ * number of taps inside the input, or with count_include_pad by the taps
+ * inside the padded input (ceil_mode overhang excluded, as PyTorch); a
+ * window with no tap inside the input gives 0. */
 zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) ZK_WARN_UNUSED;
 void nn_values_free(float **values, const nn_graph *g);
 

@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""Generate the CIFAR-10-shaped benchmark models with seeded random weights.
+
+Usage: scripts/make_models.py [vgg16_cifar] [resnet_small] [--seed S] [--models-dir DIR]
+(no names: both)
+
+vgg16_cifar  VGG-16 (configuration D) for 3 x 32 x 32 input: 13 conv 3x3
+             (pad 1, bias) + ReLU in 5 stages of 64, 128, 256, 512, 512
+             channels, each closed by MaxPool 2x2; then Flatten (512) and
+             FC 512->512, ReLU, FC 512->512, ReLU, FC 512->10. No BatchNorm
+             and no Dropout. 15,245,130 parameters. Kaiming-normal weights
+             (fan_in, ReLU gain), PyTorch's default uniform biases.
+resnet_small ResNet-8 in the CIFAR style of He et al. (v1, post-activation):
+             conv 3x3 3->16 + BN + ReLU, then three stages of one basic block
+             each (16, 32, 64 channels; stride 1, 2, 2): conv3x3-BN-ReLU-
+             conv3x3-BN, plus a shortcut that is the identity or, where the
+             shape changes, a 1x1 stride-2 conv + BN; residual Add, ReLU.
+             GlobalAveragePool, Flatten, FC 64->10. Convs without bias.
+             78,042 parameters (plus 672 BatchNorm running statistics).
+             Kaiming-normal conv weights; BatchNorm gamma ~ U(0.75, 1.25),
+             beta ~ U(-0.1, 0.1), running mean/var measured on 256 seeded
+             random inputs, so that activations keep a sensible scale.
+             Exported in inference mode with the BatchNormalization nodes
+             kept (not folded by the exporter): the importer folds them.
+
+Both: opset 13, static batch 1, input "input" [1,3,32,32], output "logits".
+Also writes seeded random inputs x ~ N(0,1) clipped to [-3, 3] (float32):
+  models/inputs/NAME_0.json     one sample, EZKL {"input_data": [[3072 floats]]}
+  models/calib/NAME_calib.json  16 samples, EZKL {"input_data": [[...], ...]}
+and prints the exact parameter counts. Deterministic: same seed, same files.
+Must be run with Debian's /usr/bin/python3 (python3-torch, python3-onnx).
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fmnist  # noqa: E402  (JSON writers, die)
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see fmnist_train.py
+try:
+    import numpy as np
+    import torch
+    import torch.nn as nn
+except ImportError:
+    fmnist.die("torch/numpy missing: run with /usr/bin/python3 and install python3-torch")
+
+OPSET = 13
+SHAPE = (3, 32, 32)
+VGG16_CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
+             512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+class VGG16(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        layers, c = [], SHAPE[0]
+        for v in VGG16_CFG:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(c, v, kernel_size=3, padding=1), nn.ReLU()]
+                c = v
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(512, 512), nn.ReLU(),
+            nn.Linear(512, 512), nn.ReLU(),
+            nn.Linear(512, num_classes),
+        )
+        for m in self.modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, stride=1, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride=stride, bias=False), nn.BatchNorm2d(cout))
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
+        return self.relu2(y + self.shortcut(x))
+
+
+class ResNetSmall(nn.Module):
+    def __init__(self, widths=(16, 32, 64), num_classes=10):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(SHAPE[0], widths[0], 3, padding=1, bias=False),
+                                  nn.BatchNorm2d(widths[0]), nn.ReLU())
+        blocks, c = [], widths[0]
+        for i, w in enumerate(widths):
+            blocks.append(BasicBlock(c, w, 1 if i == 0 else 2))
+            c = w
+        self.blocks = nn.Sequential(*blocks)
+        self.pool = nn.AdaptiveAvgPool2d(1)  # exported as GlobalAveragePool
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(c, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.uniform_(m.weight, 0.75, 1.25)
+                nn.init.uniform_(m.bias, -0.1, 0.1)
+
+    def forward(self, x):
+        return self.head(self.pool(self.blocks(self.stem(x))))
+
+
+def random_inputs(rng, n):
+    """n seeded inputs, float32 N(0,1) clipped to [-3, 3], shape n x 3 x 32 x 32."""
+    x = rng.standard_normal((n,) + SHAPE, dtype=np.float32)
+    return np.clip(x, np.float32(-3), np.float32(3))
+
+
+@torch.no_grad()
+def calibrate_bn(model, gen, n=256, batch=64):
+    """Set BatchNorm running statistics to the exact mean/variance over n
+    seeded random inputs (momentum None = cumulative average)."""
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None
+    model.train()
+    for _ in range(n // batch):
+        x = torch.randn((batch,) + SHAPE, generator=gen).clamp_(-3, 3)
+        model(x)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.momentum = 0.1  # back to the default (irrelevant for inference)
+    model.eval()
+
+
+def export(model, path, keep_bn):
+    import onnx
+    model.eval()
+    tmp = path + ".tmp"
+    # EVAL lets the exporter fold BatchNorm into the preceding Conv;
+    # PRESERVE (on a model in eval mode) keeps inference BatchNormalization nodes.
+    mode = torch.onnx.TrainingMode.PRESERVE if keep_bn else torch.onnx.TrainingMode.EVAL
+    with warnings.catch_warnings():
+        # PRESERVE warns about constant folding in training mode; the model is in eval mode
+        warnings.simplefilter("ignore", UserWarning)
+        torch.onnx.export(model, torch.zeros((1,) + SHAPE), tmp, opset_version=OPSET,
+                          input_names=["input"], output_names=["logits"],
+                          do_constant_folding=True, training=mode)
+    m = onnx.load(tmp)
+    onnx.checker.check_model(m)
+    os.replace(tmp, path)
+    ops = {}
+    for node in m.graph.node:
+        ops[node.op_type] = ops.get(node.op_type, 0) + 1
+    return ops
+
+
+def build(name, seed):
+    torch.manual_seed(seed)
+    if name == "vgg16_cifar":
+        return VGG16()
+    model = ResNetSmall()
+    calibrate_bn(model, torch.Generator().manual_seed(seed + 1))
+    return model
+
+
+MODELS = {"vgg16_cifar": False, "resnet_small": True}  # name -> keep BatchNorm nodes
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Seeded VGG-16 (CIFAR shape) and small ResNet -> ONNX")
+    ap.add_argument("names", nargs="*", help=f"models to make: {', '.join(MODELS)} (default all)")
+    ap.add_argument("--models-dir", default="models", help="default models")
+    ap.add_argument("--seed", type=int, default=1, help="weight and input seed (default 1)")
+    ap.add_argument("--calib", type=int, default=16, help="calibration samples (default 16)")
+    ap.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
+    args = ap.parse_args()
+    names = args.names or list(MODELS)
+    for n in names:
+        if n not in MODELS:
+            fmnist.die(f"unknown model '{n}' (known: {', '.join(MODELS)})")
+    if args.calib < 1 or args.threads < 1:
+        fmnist.die("--calib and --threads must be positive")
+    torch.set_num_threads(args.threads)
+
+    for k, name in enumerate(MODELS):
+        if name not in names:
+            continue
+        model = build(name, args.seed + 100 * k)
+        nparams = sum(p.numel() for p in model.parameters())
+        nbuf = sum(b.numel() for b in model.buffers() if b.dtype.is_floating_point)
+        path = os.path.join(args.models_dir, f"{name}.onnx")
+        try:
+            os.makedirs(args.models_dir, exist_ok=True)
+            ops = export(model, path, keep_bn=MODELS[name])
+            rng = np.random.default_rng(args.seed + 100 * k + 7)
+            x0 = random_inputs(rng, 1)
+            xc = random_inputs(rng, args.calib)
+            p_in = os.path.join(args.models_dir, "inputs", f"{name}_0.json")
+            p_cal = os.path.join(args.models_dir, "calib", f"{name}_calib.json")
+            fmnist.write_json(p_in, fmnist.ezkl_input(x0))
+            fmnist.write_json(p_cal, fmnist.ezkl_input(xc))
+        except OSError as e:
+            fmnist.die(f"cannot write: {e}")
+        with torch.no_grad():
+            y = model(torch.from_numpy(x0))
+        print(f"{name}: {nparams:,} parameters"
+              + (f" (+ {nbuf:,} BatchNorm running statistics)" if nbuf else "")
+              + f"; wrote {path} ({os.path.getsize(path):,} bytes), ops "
+              + ", ".join(f"{op} x{c}" for op, c in ops.items()))
+        print(f"  wrote {p_in}, {p_cal} ({args.calib} samples); "
+              f"torch logits of {name}_0: {[round(v, 4) for v in y[0].tolist()]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,491 @@
+/* engine.c -- integer inference (q_run), the single source of witness
+ * values, and the independent relation checker (q_witness_check). The
+ * integer semantics are those of quant.h section 3. */
+#include <math.h>
+#include <string.h>
+
+#include "qint.h"
+
+#define Q_PAR_MIN 100000 /* multiply-adds below which a node runs on one thread */
+
+static const q_tensor *q_yt(const q_model *m, const q_node *nd) { return &m->tensors[(nd - m->nodes) + 1]; }
+
+static int q_has_rescale(const q_node *nd) {
+    switch (nd->op) {
+    case NN_CONV:
+    case NN_FC:
+    case NN_MATMUL:
+    case NN_MUL:
+    case NN_AFFINE:
+    case NN_ADD:
+    case NN_SUB: return 1;
+    default: return 0;
+    }
+}
+
+/* Which witness arrays a node has (quant.h section 3). */
+static void q_aux_mask(const q_node *nd, int *acc, int *rem, int *sign, int *arg) {
+    int lin = q_has_rescale(nd) || nd->op == NN_LEAKYRELU;
+    int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
+    *acc = lin || avg;
+    *rem = (lin && nd->k >= 1) || avg;
+    *sign = nd->op == NN_RELU || nd->op == NN_LEAKYRELU;
+    *arg = nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL;
+}
+
+static int64_t q_floor_div(int64_t a, int64_t b) { /* b > 0 */
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static int64_t q_plane(const nn_shape *X) {
+    int64_t p = 1;
+    for (int i = 2; i < X->ndim; i++) p *= X->d[i];
+    return p;
+}
+
+/* acc of every linear node, from its (bounded) inputs. */
+static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, int64_t *acc) {
+    const nn_shape *X = &m->tensors[nd->in[0] >= 0 ? nd->in[0] : nd->in[1]].shape, *Y = &q_yt(m, nd)->shape;
+    const int64_t *x = nd->in[0] >= 0 ? t[nd->in[0]] : NULL;
+    int64_t ny = q_numel(m, (int32_t)(nd - m->nodes) + 1);
+    switch (nd->op) {
+    case NN_CONV: {
+        int64_t N = X->d[0], C = X->d[1], H = X->d[2], W = X->d[3];
+        int64_t M = Y->d[1], OH = Y->d[2], OW = Y->d[3], kh = nd->kernel[0], kw = nd->kernel[1];
+        int64_t G = nd->group, Cg = C / G, Mg = M / G;
+        int64_t sh = nd->strides[0], sw = nd->strides[1], dh = nd->dil[0], dw = nd->dil[1];
+        int64_t pt = nd->pads[0], pl = nd->pads[1];
+        const int64_t *w = nd->w, *b = nd->b;
+        int par = (double)ny * (double)(Cg * kh * kw) >= Q_PAR_MIN;
+        (void)par; /* unused without OpenMP */
+#pragma omp parallel for collapse(2) schedule(static) if (par)
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t o = 0; o < M; o++) {
+                int64_t grp = o / Mg;
+                const int64_t *wo = w + o * Cg * kh * kw;
+                int64_t *ao = acc + (n * M + o) * OH * OW;
+                for (int64_t oy = 0; oy < OH; oy++)
+                    for (int64_t ox = 0; ox < OW; ox++) {
+                        int64_t s = b ? b[o] : 0;
+                        for (int64_t c = 0; c < Cg; c++) {
+                            const int64_t *xc = x + (n * C + grp * Cg + c) * H * W;
+                            const int64_t *wc = wo + c * kh * kw;
+                            for (int64_t ky = 0; ky < kh; ky++) {
+                                int64_t iy = oy * sh - pt + ky * dh;
+                                if (iy < 0 || iy >= H) continue;
+                                for (int64_t kx = 0; kx < kw; kx++) {
+                                    int64_t ix = ox * sw - pl + kx * dw;
+                                    if (ix < 0 || ix >= W) continue;
+                                    s += wc[ky * kw + kx] * xc[iy * W + ix];
+                                }
+                            }
+                        }
+                        ao[oy * OW + ox] = s;
+                    }
+            }
+        return;
+    }
+    case NN_FC: {
+        int64_t M = nd->cshape.d[0], K = nd->cshape.d[1], N = ny / M;
+        const int64_t *w = nd->w, *b = nd->b;
+        int par = (double)ny * (double)K >= Q_PAR_MIN;
+        (void)par; /* unused without OpenMP */
+#pragma omp parallel for collapse(2) schedule(static) if (par)
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t o = 0; o < M; o++) {
+                int64_t s = b ? b[o] : 0;
+                for (int64_t k = 0; k < K; k++) s += w[o * K + k] * x[n * K + k];
+                acc[n * M + o] = s;
+            }
+        return;
+    }
+    case NN_MATMUL: {
+        int64_t N = X->d[0], K = X->d[1], M = Y->d[1];
+        const int64_t *bm = t[nd->in[1]];
+        int par = (double)ny * (double)K >= Q_PAR_MIN;
+        (void)par; /* unused without OpenMP */
+#pragma omp parallel for schedule(static) if (par)
+        for (int64_t n = 0; n < N; n++)
+            for (int64_t o = 0; o < M; o++) {
+                int64_t s = 0;
+                for (int64_t k = 0; k < K; k++) s += x[n * K + k] * bm[k * M + o];
+                acc[n * M + o] = s;
+            }
+        return;
+    }
+    case NN_MUL:
+    case NN_ADD:
+    case NN_SUB: {
+        q_bcast bc;
+        ZK_CHECK(q_bcast_init(&bc, q_operand_shape(m, nd, 0), q_operand_shape(m, nd, 1), Y));
+        const int64_t *a = nd->in[0] >= 0 ? t[nd->in[0]] : nd->w, *b = nd->in[1] >= 0 ? t[nd->in[1]] : nd->w;
+        int64_t s0 = (int64_t)1 << nd->align[0], s1 = (int64_t)1 << nd->align[1];
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t oa, ob;
+            q_bcast_off(&bc, i, &oa, &ob);
+            if (nd->op == NN_MUL) acc[i] = a[oa] * b[ob];
+            else if (nd->op == NN_ADD) acc[i] = a[oa] * s0 + b[ob] * s1;
+            else acc[i] = a[oa] * s0 - b[ob] * s1;
+        }
+        return;
+    }
+    case NN_AFFINE: {
+        int64_t C = X->d[1], inner = q_plane(X);
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t c = (i / inner) % C;
+            acc[i] = x[i] * nd->w[c] + nd->b[c];
+        }
+        return;
+    }
+    case NN_LEAKYRELU:
+        for (int64_t i = 0; i < ny; i++) acc[i] = x[i] * nd->alpha;
+        return;
+    case NN_AVGPOOL: {
+        int64_t NC = X->d[0] * X->d[1], H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
+        for (int64_t p = 0; p < NC; p++)
+            for (int64_t oy = 0; oy < OH; oy++)
+                for (int64_t ox = 0; ox < OW; ox++) {
+                    int64_t s = 0;
+                    for (int64_t ky = 0; ky < nd->kernel[0]; ky++) {
+                        int64_t iy = oy * nd->strides[0] - nd->pads[0] + ky * nd->dil[0];
+                        if (iy < 0 || iy >= H) continue;
+                        for (int64_t kx = 0; kx < nd->kernel[1]; kx++) {
+                            int64_t ix = ox * nd->strides[1] - nd->pads[1] + kx * nd->dil[1];
+                            if (ix >= 0 && ix < W) s += x[(p * H + iy) * W + ix];
+                        }
+                    }
+                    acc[(p * OH + oy) * OW + ox] = s;
+                }
+        return;
+    }
+    case NN_GLOBALAVGPOOL: {
+        int64_t P = q_plane(X);
+        for (int64_t p = 0; p < ny; p++) {
+            int64_t s = 0;
+            for (int64_t j = 0; j < P; j++) s += x[p * P + j];
+            acc[p] = s;
+        }
+        return;
+    }
+    default: ZK_CHECK(0);
+    }
+}
+
+/* Divisor n of output element i of an average pool. */
+static int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i) {
+    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
+    if (nd->op == NN_GLOBALAVGPOOL) return q_plane(X);
+    int64_t OW = Y->d[3], OH = Y->d[2], nreal;
+    return q_pool_count(nd, X->d[2], X->d[3], (i / OW) % OH, i % OW, &nreal);
+}
+
+/* For MaxPool: offset in x of window position p of output element i, or
+ * -1 for a padding cell. GlobalMaxPool: the plane offset. */
+static int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p) {
+    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
+    if (nd->op == NN_GLOBALMAXPOOL) return i * q_plane(X) + p;
+    int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
+    int64_t ox = i % OW, oy = (i / OW) % OH, nc = i / (OW * OH);
+    int64_t ky = p / nd->kernel[1], kx = p % nd->kernel[1];
+    int64_t iy = oy * nd->strides[0] - nd->pads[0] + ky * nd->dil[0];
+    int64_t ix = ox * nd->strides[1] - nd->pads[1] + kx * nd->dil[1];
+    if (iy < 0 || iy >= H || ix < 0 || ix >= W) return -1;
+    return (nc * H + iy) * W + ix;
+}
+
+static int64_t q_max_cells(const q_model *m, const q_node *nd) {
+    if (nd->op == NN_GLOBALMAXPOOL) return q_plane(&m->tensors[nd->in[0]].shape);
+    return nd->kernel[0] * nd->kernel[1];
+}
+
+static void q_pad_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
+    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
+    for (int64_t i = 0; i < ny; i++) {
+        int64_t r = i, off = 0, mul = 1, inside = 1;
+        for (int d = Y->ndim - 1; d >= 0; d--) {
+            int64_t c = r % Y->d[d] - nd->pad_all[d];
+            r /= Y->d[d];
+            if (c < 0 || c >= X->d[d]) inside = 0;
+            off += c * mul;
+            mul *= X->d[d];
+        }
+        y[i] = inside ? x[off] : nd->pad;
+    }
+}
+
+void q_witness_free(q_witness *w) {
+    if (!w) return;
+    for (size_t i = 0; i < w->ntensors; i++) free(w->t[i]);
+    for (size_t i = 0; i < w->nnodes; i++) {
+        free(w->nodes[i].acc);
+        free(w->nodes[i].rem);
+        free(w->nodes[i].sign);
+        free(w->nodes[i].arg);
+    }
+    free(w->t);
+    free(w->nodes);
+    free(w);
+}
+
+zk_err q_quantize_input(int64_t *out, const q_model *m, const float *x) {
+    int64_t n = q_numel(m, 0);
+    int f = m->tensors[0].f;
+    double lim = (double)q_act_bound(m) - 0.5; /* llround(v) < A iff |v| < A - 1/2 */
+    for (int64_t i = 0; i < n; i++) {
+        if (!isfinite(x[i])) {
+            zk_set_reason("input element %lld is NaN or Inf", (long long)i);
+            return ZK_EINPUT;
+        }
+        double v = ldexp((double)x[i], f);
+        if (!(fabs(v) < lim)) {
+            zk_set_reason("input element %lld = %g is out of the calibrated range (|x| < %g)", (long long)i,
+                          (double)x[i], ldexp(lim, -f));
+            return ZK_EINPUT;
+        }
+        out[i] = llround(v);
+    }
+    return ZK_OK;
+}
+
+const int64_t *q_output(const q_model *m, const q_witness *w) { return w->t[m->output]; }
+
+void q_dequantize_output(float *out, const q_model *m, const q_witness *w) {
+    int64_t n = q_numel(m, m->output);
+    const int64_t *y = w->t[m->output];
+    for (int64_t i = 0; i < n; i++) out[i] = (float)ldexp((double)y[i], -m->tensors[m->output].f);
+}
+
+static int64_t *q_arr_new(int64_t n) { return zk_malloc_n((size_t)n, sizeof(int64_t)); }
+
+zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
+    int64_t A = q_act_bound(m);
+    q_witness *w = zk_calloc(1, sizeof *w);
+    w->ntensors = m->ntensors;
+    w->nnodes = m->nnodes;
+    w->t = zk_calloc(m->ntensors, sizeof *w->t);
+    w->nodes = zk_calloc(m->nnodes, sizeof *w->nodes);
+    int64_t n0 = q_numel(m, 0);
+    for (int64_t i = 0; i < n0; i++)
+        if (input_q[i] <= -A || input_q[i] >= A) {
+            zk_set_reason("input element %lld = %lld is outside the activation range |q| < 2^%d", (long long)i,
+                          (long long)input_q[i], m->s.b_act - 1);
+            q_witness_free(w);
+            return ZK_EINPUT;
+        }
+    w->t[0] = q_arr_new(n0);
+    memcpy(w->t[0], input_q, (size_t)n0 * sizeof *input_q);
+    for (size_t ni = 0; ni < m->nnodes; ni++) {
+        const q_node *nd = &m->nodes[ni];
+        q_nwit *a = &w->nodes[ni];
+        int64_t ny = q_numel(m, (int32_t)ni + 1);
+        int hacc, hrem, hsign, harg;
+        q_aux_mask(nd, &hacc, &hrem, &hsign, &harg);
+        int64_t *y = w->t[ni + 1] = q_arr_new(ny);
+        if (hacc) a->acc = q_arr_new(ny);
+        if (hrem) a->rem = q_arr_new(ny);
+        if (hsign) a->sign = q_arr_new(ny);
+        if (harg) a->arg = q_arr_new(ny);
+        const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
+        if (hacc) q_linear_acc(m, nd, w->t, a->acc);
+        switch (nd->op) {
+        case NN_CONV:
+        case NN_FC:
+        case NN_MATMUL:
+        case NN_MUL:
+        case NN_AFFINE:
+        case NN_ADD:
+        case NN_SUB:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t r;
+                y[i] = q_rescale(a->acc[i], nd->k, &r);
+                if (hrem) a->rem[i] = r;
+            }
+            break;
+        case NN_RELU:
+            for (int64_t i = 0; i < ny; i++) {
+                a->sign[i] = x[i] >= 0;
+                y[i] = a->sign[i] ? x[i] : 0;
+            }
+            break;
+        case NN_LEAKYRELU:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t r = 0;
+                a->sign[i] = x[i] >= 0;
+                y[i] = a->sign[i] ? x[i] : q_rescale(a->acc[i], nd->k, &r);
+                if (hrem) a->rem[i] = r;
+            }
+            break;
+        case NN_MAXPOOL:
+        case NN_GLOBALMAXPOOL: {
+            int64_t P = q_max_cells(m, nd);
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t best = -1, bv = 0;
+                for (int64_t p = 0; p < P; p++) {
+                    int64_t c = q_max_cell(m, nd, i, p);
+                    if (c >= 0 && (best < 0 || x[c] > bv)) best = p, bv = x[c];
+                }
+                ZK_CHECK(best >= 0); /* validated: every window has a real cell */
+                a->arg[i] = best;
+                y[i] = bv;
+            }
+            break;
+        }
+        case NN_AVGPOOL:
+        case NN_GLOBALAVGPOOL:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t n = q_avg_count(m, nd, i), num = 2 * a->acc[i] + n;
+                y[i] = q_floor_div(num, 2 * n);
+                a->rem[i] = num - 2 * n * y[i];
+            }
+            break;
+        case NN_RESHAPE: memcpy(y, x, (size_t)ny * sizeof *y); break;
+        case NN_PAD: q_pad_run(m, nd, x, y, ny); break;
+        default: ZK_CHECK(0);
+        }
+        for (int64_t i = 0; i < ny; i++)
+            if (y[i] <= -A || y[i] >= A) {
+                zk_set_reason("value out of the calibrated range at node %s (%s): element %lld = %g, bound %g",
+                              nd->name, q_op_name(nd->op), (long long)i,
+                              ldexp((double)y[i], -m->tensors[ni + 1].f), ldexp((double)A, -m->tensors[ni + 1].f));
+                q_witness_free(w);
+                return ZK_EINPUT;
+            }
+    }
+    *out = w;
+    return ZK_OK;
+}
+
+/* ---------------------------------------------------------------- checker */
+
+#define Q_BAD(...)                  \
+    do {                            \
+        zk_set_reason(__VA_ARGS__); \
+        e = ZK_EPROOF;              \
+        goto out;                   \
+    } while (0)
+
+typedef __int128 q_i128;
+
+/* The rescale relation of quant.h section 1 for one element. */
+static int q_rescale_ok(int64_t y, int64_t acc, const int64_t *rem, int k) {
+    if (k <= 0) return (q_i128)y == (q_i128)acc * ((q_i128)1 << -k);
+    if (*rem < 0 || *rem >= (int64_t)1 << k) return 0;
+    return (q_i128)y * ((q_i128)1 << k) + *rem == (q_i128)acc + ((q_i128)1 << (k - 1));
+}
+
+zk_err q_witness_check(const q_model *m, const q_witness *w) {
+    zk_err e = ZK_OK;
+    int64_t A = q_act_bound(m);
+    int64_t *tmp = NULL;
+    if (!w || w->ntensors != m->ntensors || w->nnodes != m->nnodes || !w->t || !w->nodes) {
+        zk_set_reason("witness does not match the model");
+        return ZK_EPROOF;
+    }
+    for (size_t i = 0; i < w->ntensors; i++)
+        if (!w->t[i]) {
+            zk_set_reason("witness lacks tensor %zu", i);
+            return ZK_EPROOF;
+        }
+    int64_t n0 = q_numel(m, 0);
+    for (int64_t i = 0; i < n0; i++)
+        if (w->t[0][i] <= -A || w->t[0][i] >= A) {
+            zk_set_reason("input element %lld out of the activation range", (long long)i);
+            return ZK_EPROOF;
+        }
+    for (size_t ni = 0; ni < m->nnodes; ni++) {
+        const q_node *nd = &m->nodes[ni];
+        const q_nwit *a = &w->nodes[ni];
+        const char *nm = nd->name, *op = q_op_name(nd->op);
+        int64_t ny = q_numel(m, (int32_t)ni + 1);
+        const int64_t *y = w->t[ni + 1], *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
+        int hacc, hrem, hsign, harg;
+        q_aux_mask(nd, &hacc, &hrem, &hsign, &harg);
+        if (!a->acc != !hacc || !a->rem != !hrem || !a->sign != !hsign || !a->arg != !harg)
+            Q_BAD("node %s (%s): witness arrays present/absent wrongly", nm, op);
+        for (int64_t i = 0; i < ny; i++)
+            if (y[i] <= -A || y[i] >= A) Q_BAD("node %s (%s): output element %lld out of range", nm, op, (long long)i);
+        if (hacc) {
+            free(tmp);
+            tmp = q_arr_new(ny);
+            q_linear_acc(m, nd, w->t, tmp);
+            for (int64_t i = 0; i < ny; i++)
+                if (tmp[i] != a->acc[i]) Q_BAD("node %s (%s): element %lld: accumulator is wrong", nm, op, (long long)i);
+        }
+        switch (nd->op) {
+        case NN_CONV:
+        case NN_FC:
+        case NN_MATMUL:
+        case NN_MUL:
+        case NN_AFFINE:
+        case NN_ADD:
+        case NN_SUB:
+            for (int64_t i = 0; i < ny; i++)
+                if (!q_rescale_ok(y[i], a->acc[i], hrem ? &a->rem[i] : NULL, nd->k))
+                    Q_BAD("node %s (%s): element %lld: rescale relation or remainder range fails", nm, op,
+                          (long long)i);
+            break;
+        case NN_RELU:
+        case NN_LEAKYRELU:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t s = a->sign[i];
+                if (s != 0 && s != 1) Q_BAD("node %s (%s): element %lld: sign bit not 0/1", nm, op, (long long)i);
+                int64_t u = s ? x[i] : -x[i] - 1;
+                if (u < 0 || u >= A) Q_BAD("node %s (%s): element %lld: sign bit disagrees with x", nm, op, (long long)i);
+                if (nd->op == NN_RELU) {
+                    if (y[i] != s * x[i]) Q_BAD("node %s (Relu): element %lld: y != s*x", nm, (long long)i);
+                } else if (s) {
+                    if (y[i] != x[i] || (hrem && a->rem[i] != 0))
+                        Q_BAD("node %s (LeakyRelu): element %lld: y != x or rem != 0 where x >= 0", nm, (long long)i);
+                } else if (!q_rescale_ok(y[i], a->acc[i], hrem ? &a->rem[i] : NULL, nd->k)) {
+                    Q_BAD("node %s (LeakyRelu): element %lld: rescale relation or remainder range fails", nm,
+                          (long long)i);
+                }
+            }
+            break;
+        case NN_MAXPOOL:
+        case NN_GLOBALMAXPOOL: {
+            int64_t P = q_max_cells(m, nd);
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t g = a->arg[i], c;
+                if (g < 0 || g >= P || (c = q_max_cell(m, nd, i, g)) < 0 || x[c] != y[i])
+                    Q_BAD("node %s (%s): element %lld: choice is not a cell holding y", nm, op, (long long)i);
+                for (int64_t p = 0; p < P; p++) {
+                    int64_t cp = q_max_cell(m, nd, i, p);
+                    if (cp < 0) continue;
+                    int64_t d = y[i] - x[cp];
+                    if (d < 0 || d >= 2 * A || (p < g && d == 0))
+                        Q_BAD("node %s (%s): element %lld: window cell %lld exceeds y or ties before the choice",
+                              nm, op, (long long)i, (long long)p);
+                }
+            }
+            break;
+        }
+        case NN_AVGPOOL:
+        case NN_GLOBALAVGPOOL:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t n = q_avg_count(m, nd, i), r = a->rem[i];
+                if (r < 0 || r >= 2 * n || (q_i128)y[i] * 2 * n + r != (q_i128)a->acc[i] * 2 + n)
+                    Q_BAD("node %s (%s): element %lld: average relation or remainder range fails", nm, op,
+                          (long long)i);
+            }
+            break;
+        case NN_RESHAPE:
+            for (int64_t i = 0; i < ny; i++)
+                if (y[i] != x[i]) Q_BAD("node %s (Reshape): element %lld differs from its input", nm, (long long)i);
+            break;
+        case NN_PAD: {
+            free(tmp);
+            tmp = q_arr_new(ny);
+            q_pad_run(m, nd, x, tmp, ny);
+            for (int64_t i = 0; i < ny; i++)
+                if (y[i] != tmp[i]) Q_BAD("node %s (Pad): element %lld is not the padded input", nm, (long long)i);
+            break;
+        }
+        default: ZK_CHECK(0);
+        }
+    }
+out:
+    free(tmp);
+    return e;
+}

@@ -1,0 +1,50 @@
+/* qint.h -- internals shared by the quantizer (quant.c), the integer
+ * engine and checker (engine.c) and the report (report.c). Not a public
+ * header. */
+#ifndef GKRCNN_QINT_H
+#define GKRCNN_QINT_H
+
+#include "quant.h"
+
+/* rescale of quant.h section 1: |acc| + 2^(k-1) < 2^62, |k| <= Q_MAX_SHIFT
+ * (guaranteed by q_model_validate's bound). rem = 0 when k <= 0. */
+static inline int64_t q_rescale(int64_t acc, int k, int64_t *rem) {
+    if (k <= 0) {
+        *rem = 0;
+        return (int64_t)((uint64_t)acc << -k); /* exact: |acc| 2^-k < 2^60 */
+    }
+    int64_t t = acc + ((int64_t)1 << (k - 1));
+    int64_t q = t >= 0 ? t >> k : -((-t - 1) >> k) - 1; /* floor(t / 2^k) */
+    *rem = t - (int64_t)((uint64_t)q << k);
+    return q;
+}
+
+/* Broadcasting (numpy): element offsets of both operands of a binary op.
+ * Every shape is right-aligned to the output's ndim; a dimension of 1
+ * against a larger one has stride 0. */
+typedef struct {
+    int ndim;
+    int64_t d[NN_MAX_DIMS];      /* output dims */
+    int64_t st[2][NN_MAX_DIMS];  /* operand strides over the output dims */
+} q_bcast;
+
+/* 1 and fills bc when sa and sb broadcast to exactly so; 0 otherwise. */
+int q_bcast_init(q_bcast *bc, const nn_shape *sa, const nn_shape *sb, const nn_shape *so);
+/* offsets of output element i in both operands */
+void q_bcast_off(const q_bcast *bc, int64_t i, int64_t *oa, int64_t *ob);
+
+/* The shape of operand j of node nd (tensor shape or cshape). */
+const nn_shape *q_operand_shape(const q_model *m, const q_node *nd, int j);
+
+/* Number of cells an AvgPool counts for the window at (oy, ox) (count_include_pad:
+ * cells inside the padded input; else real cells), and whether any real
+ * cell exists. */
+int64_t q_pool_count(const q_node *nd, int64_t H, int64_t W, int64_t oy, int64_t ox, int64_t *nreal);
+
+/* ONNX-style op name ("Conv", "AveragePool", ...). */
+const char *q_op_name(nn_op op);
+
+/* 2^(b_act-1), the activation bound. */
+static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }
+
+#endif

@@ -1,0 +1,1048 @@
+/* quant.c -- q_model: building it from a calibrated nn_graph, validating
+ * it (shapes, scales, the field bound of quant.h section 4), and its strict
+ * binary encoding. */
+#include <math.h>
+#include <string.h>
+
+#include "qint.h"
+
+#define Q_MAGIC "GKRQMOD1"
+#define Q_VERSION 1u
+#define Q_MAX_NAME 4096
+#define Q_MAX_DIM ((int64_t)1 << 24)  /* per dimension */
+#define Q_MAX_WIN ((int64_t)1 << 20)  /* kernel, stride, dilation, pad */
+#define Q_MAX_NODES ((uint32_t)1 << 20)
+
+void q_settings_default(q_settings *s) {
+    s->b_act = 16;
+    s->b_w = 12;
+    s->f_min = -8;
+    s->f_max = 40;
+}
+
+const char *q_op_name(nn_op op) {
+    switch (op) {
+    case NN_CONV: return "Conv";
+    case NN_FC: return "FC";
+    case NN_MATMUL: return "MatMul";
+    case NN_RELU: return "Relu";
+    case NN_LEAKYRELU: return "LeakyRelu";
+    case NN_MAXPOOL: return "MaxPool";
+    case NN_AVGPOOL: return "AveragePool";
+    case NN_GLOBALAVGPOOL: return "GlobalAveragePool";
+    case NN_GLOBALMAXPOOL: return "GlobalMaxPool";
+    case NN_AFFINE: return "Affine";
+    case NN_ADD: return "Add";
+    case NN_SUB: return "Sub";
+    case NN_MUL: return "Mul";
+    case NN_RESHAPE: return "Reshape";
+    case NN_PAD: return "Pad";
+    }
+    return "?";
+}
+
+void q_model_free(q_model *m) {
+    if (!m) return;
+    for (size_t i = 0; i < m->ntensors; i++) free(m->tensors[i].name);
+    for (size_t i = 0; i < m->nnodes; i++) {
+        free(m->nodes[i].name);
+        free(m->nodes[i].w);
+        free(m->nodes[i].b);
+    }
+    free(m->tensors);
+    free(m->nodes);
+    free(m);
+}
+
+int64_t q_numel(const q_model *m, int32_t tensor) {
+    ZK_CHECK(tensor >= 0 && (size_t)tensor < m->ntensors);
+    const nn_shape *s = &m->tensors[tensor].shape;
+    int64_t n = 1;
+    for (int i = 0; i < s->ndim; i++) n *= s->d[i];
+    return n;
+}
+
+/* ---------------------------------------------------------------- shapes */
+
+/* numel of a shape with 1..NN_MAX_DIMS dims in [1, Q_MAX_DIM] and numel <=
+ * Q_MAX_NUMEL; -1 when the shape is not such a shape. */
+static int64_t q_shape_numel(const nn_shape *s) {
+    if (s->ndim < 1 || s->ndim > NN_MAX_DIMS) return -1;
+    int64_t n = 1;
+    for (int i = 0; i < s->ndim; i++) {
+        if (s->d[i] < 1 || s->d[i] > Q_MAX_DIM) return -1;
+        if (n > Q_MAX_NUMEL / s->d[i]) return -1;
+        n *= s->d[i];
+    }
+    return n;
+}
+
+static int q_shape_eq(const nn_shape *a, const nn_shape *b) {
+    if (a->ndim != b->ndim) return 0;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->d[i] != b->d[i]) return 0;
+    return 1;
+}
+
+int q_bcast_init(q_bcast *bc, const nn_shape *sa, const nn_shape *sb, const nn_shape *so) {
+    const nn_shape *s[2] = {sa, sb};
+    memset(bc, 0, sizeof *bc);
+    bc->ndim = so->ndim;
+    if (sa->ndim > so->ndim || sb->ndim > so->ndim) return 0;
+    if (sa->ndim != so->ndim && sb->ndim != so->ndim) return 0;
+    for (int i = 0; i < so->ndim; i++) bc->d[i] = so->d[i];
+    for (int j = 0; j < 2; j++) {
+        int off = so->ndim - s[j]->ndim;
+        int64_t stride = 1;
+        for (int i = so->ndim - 1; i >= 0; i--) {
+            int64_t dj = i >= off ? s[j]->d[i - off] : 1;
+            if (dj == so->d[i])
+                bc->st[j][i] = dj == 1 ? 0 : stride;
+            else if (dj == 1)
+                bc->st[j][i] = 0;
+            else
+                return 0;
+            stride *= dj;
+        }
+    }
+    /* the output dim is the larger of the two (numpy): no dim of so may
+     * exceed both operands' dims */
+    for (int i = 0; i < so->ndim; i++) {
+        int64_t mx = 1;
+        for (int j = 0; j < 2; j++) {
+            int off = so->ndim - s[j]->ndim;
+            if (i >= off && s[j]->d[i - off] > mx) mx = s[j]->d[i - off];
+        }
+        if (mx != so->d[i]) return 0;
+    }
+    return 1;
+}
+
+void q_bcast_off(const q_bcast *bc, int64_t i, int64_t *oa, int64_t *ob) {
+    int64_t a = 0, b = 0;
+    for (int d = bc->ndim - 1; d >= 0; d--) {
+        int64_t c = i % bc->d[d];
+        i /= bc->d[d];
+        a += c * bc->st[0][d];
+        b += c * bc->st[1][d];
+    }
+    *oa = a;
+    *ob = b;
+}
+
+const nn_shape *q_operand_shape(const q_model *m, const q_node *nd, int j) {
+    return nd->in[j] >= 0 ? &m->tensors[nd->in[j]].shape : &nd->cshape;
+}
+
+int64_t q_pool_count(const q_node *nd, int64_t H, int64_t W, int64_t oy, int64_t ox, int64_t *nreal) {
+    int64_t cnt[2][2] = {{0, 0}, {0, 0}}; /* [axis][0 real, 1 inside padded input] */
+    int64_t lim[2] = {H, W}, o[2] = {oy, ox};
+    for (int a = 0; a < 2; a++) {
+        int64_t start = o[a] * nd->strides[a] - nd->pads[a];
+        for (int64_t t = 0; t < nd->kernel[a]; t++) {
+            int64_t p = start + t * nd->dil[a];
+            cnt[a][0] += p >= 0 && p < lim[a];
+            cnt[a][1] += p >= -nd->pads[a] && p < lim[a] + nd->pads[a + 2];
+        }
+    }
+    *nreal = cnt[0][0] * cnt[1][0];
+    return nd->count_include_pad ? cnt[0][1] * cnt[1][1] : *nreal;
+}
+
+/* ------------------------------------------------------------ validation */
+
+enum {
+    QF_W = 1,
+    QF_B = 2,
+    QF_FW = 4,
+    QF_K = 8,
+    QF_AL = 16,
+    QF_ALPHA = 32,
+    QF_PADV = 64,
+    QF_WIN = 128,
+    QF_GRP = 256,
+    QF_CEIL = 512,
+    QF_CIP = 1024,
+    QF_PADALL = 2048,
+};
+
+static unsigned q_fields(const q_node *nd) {
+    int has_const = nd->in[0] < 0 || nd->in[1] < 0;
+    switch (nd->op) {
+    case NN_CONV: return QF_W | QF_B | QF_FW | QF_K | QF_WIN | QF_GRP;
+    case NN_FC:
+    case NN_AFFINE: return QF_W | QF_B | QF_FW | QF_K;
+    case NN_MATMUL: return QF_K;
+    case NN_MUL: return (has_const ? QF_W | QF_FW : 0) | QF_K;
+    case NN_ADD:
+    case NN_SUB: return (has_const ? QF_W | QF_FW : 0) | QF_K | QF_AL;
+    case NN_LEAKYRELU: return QF_FW | QF_K | QF_ALPHA;
+    case NN_MAXPOOL: return QF_WIN | QF_CEIL;
+    case NN_AVGPOOL: return QF_WIN | QF_CEIL | QF_CIP;
+    case NN_PAD: return QF_PADV | QF_PADALL;
+    case NN_RELU:
+    case NN_GLOBALAVGPOOL:
+    case NN_GLOBALMAXPOOL:
+    case NN_RESHAPE: return 0;
+    }
+    return 0;
+}
+
+static int q_all_zero(const int64_t *v, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (v[i]) return 0;
+    return 1;
+}
+
+/* Unused fields must be zero: the encoding of a model is canonical. */
+static int q_unused_zero(const q_node *nd, unsigned f) {
+    if (!(f & QF_W) && (nd->cshape.ndim != 0 || nd->nw != 0)) return 0;
+    if (!(f & QF_B) && nd->nb != 0) return 0;
+    if (!(f & QF_FW) && nd->f_w != 0) return 0;
+    if (!(f & QF_K) && nd->k != 0) return 0;
+    if (!(f & QF_AL) && (nd->align[0] || nd->align[1])) return 0;
+    if (!(f & QF_ALPHA) && nd->alpha != 0) return 0;
+    if (!(f & QF_PADV) && nd->pad != 0) return 0;
+    if (!(f & QF_WIN) && !(q_all_zero(nd->kernel, 2) && q_all_zero(nd->strides, 2) && q_all_zero(nd->pads, 4) &&
+                           q_all_zero(nd->dil, 2)))
+        return 0;
+    if (!(f & QF_GRP) && nd->group != 0) return 0;
+    if (!(f & QF_CEIL) && nd->ceil_mode != 0) return 0;
+    if (!(f & QF_CIP) && nd->count_include_pad != 0) return 0;
+    if (!(f & QF_PADALL) && !q_all_zero(nd->pad_all, 2 * NN_MAX_DIMS)) return 0;
+    if (nd->cshape.ndim == 0 && !q_all_zero(nd->cshape.d, NN_MAX_DIMS)) return 0;
+    for (int i = nd->cshape.ndim; i < NN_MAX_DIMS && i >= 0; i++)
+        if (nd->cshape.d[i]) return 0;
+    return 1;
+}
+
+/* Window geometry of Conv and the pools on X [N,C,H,W]: output extents.
+ * Returns 0 when a parameter is out of range. */
+static int q_win_out(const q_node *nd, const int64_t in[2], int64_t fl[2], int64_t ce[2]) {
+    for (int a = 0; a < 2; a++) {
+        if (nd->kernel[a] < 1 || nd->kernel[a] > Q_MAX_WIN || nd->strides[a] < 1 || nd->strides[a] > Q_MAX_WIN ||
+            nd->dil[a] < 1 || nd->dil[a] > Q_MAX_WIN)
+            return 0;
+        if (nd->pads[a] < 0 || nd->pads[a] > Q_MAX_WIN || nd->pads[a + 2] < 0 || nd->pads[a + 2] > Q_MAX_WIN) return 0;
+        int64_t span = in[a] + nd->pads[a] + nd->pads[a + 2] - nd->dil[a] * (nd->kernel[a] - 1) - 1;
+        if (span < 0) return 0;
+        fl[a] = span / nd->strides[a] + 1;
+        ce[a] = (span + nd->strides[a] - 1) / nd->strides[a] + 1;
+    }
+    return 1;
+}
+
+typedef unsigned __int128 q_u128;
+#define Q_SAT ((uint64_t)1 << 62)
+static uint64_t q_sat(q_u128 x) { return x > Q_SAT ? Q_SAT : (uint64_t)x; }
+static uint64_t q_sadd(uint64_t a, uint64_t b) { return q_sat((q_u128)a + b); }
+static uint64_t q_smul(uint64_t a, uint64_t b) { return q_sat((q_u128)q_sat(a) * q_sat(b)); }
+static uint64_t q_abs(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
+static uint64_t q_maxabs(const int64_t *v, size_t n) {
+    uint64_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (q_abs(v[i]) > m) m = q_abs(v[i]);
+    return m;
+}
+static int q_bits(uint64_t v) { return v ? 64 - __builtin_clzll(v) : 0; }
+
+#define Q_FAIL(...)                 \
+    do {                            \
+        zk_set_reason(__VA_ARGS__); \
+        return ZK_EINPUT;           \
+    } while (0)
+
+static zk_err q_settings_check(const q_settings *s) {
+    if (s->b_act < 2 || s->b_act > 48) Q_FAIL("activation bit width b_act=%d is outside 2..48", s->b_act);
+    if (s->b_w < 2 || s->b_w > 48) Q_FAIL("weight bit width b_w=%d is outside 2..48", s->b_w);
+    if (s->f_min < -60 || s->f_max > 60 || s->f_min > s->f_max)
+        Q_FAIL("fractional-bit range [%d, %d] is not inside [-60, 60]", s->f_min, s->f_max);
+    return ZK_OK;
+}
+
+/* Worst-case |acc| of a linear node (quant.h section 4), saturating at 2^62. */
+static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
+    uint64_t A = (uint64_t)q_act_bound(m) - 1, acc = 0;
+    switch (nd->op) {
+    case NN_CONV:
+    case NN_FC: {
+        size_t M = (size_t)nd->cshape.d[0], per = nd->nw / M;
+        for (size_t o = 0; o < M; o++) {
+            uint64_t s = 0;
+            for (size_t i = 0; i < per; i++) s = q_sadd(s, q_abs(nd->w[o * per + i]));
+            uint64_t v = q_sadd(q_smul(s, A), nd->nb ? q_abs(nd->b[o]) : 0);
+            if (v > acc) acc = v;
+        }
+        return acc;
+    }
+    case NN_AFFINE:
+        for (size_t c = 0; c < nd->nw; c++) {
+            uint64_t v = q_sadd(q_smul(q_abs(nd->w[c]), A), q_abs(nd->b[c]));
+            if (v > acc) acc = v;
+        }
+        return acc;
+    case NN_MATMUL: return q_smul(q_smul(A, A), (uint64_t)m->tensors[nd->in[0]].shape.d[1]);
+    case NN_MUL: {
+        uint64_t a = nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        uint64_t b = nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        return q_smul(a, b);
+    }
+    case NN_ADD:
+    case NN_SUB: {
+        uint64_t a = nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        uint64_t b = nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        return q_sadd(q_smul(a, (uint64_t)1 << nd->align[0]), q_smul(b, (uint64_t)1 << nd->align[1]));
+    }
+    case NN_LEAKYRELU: return q_smul(A, q_abs(nd->alpha));
+    default: return 0;
+    }
+}
+
+/* Largest magnitude in the node's relations (section 4), saturating. */
+static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
+    uint64_t A = (uint64_t)q_act_bound(m) - 1;
+    switch (nd->op) {
+    case NN_CONV:
+    case NN_FC:
+    case NN_AFFINE:
+    case NN_MATMUL:
+    case NN_MUL:
+    case NN_ADD:
+    case NN_SUB:
+    case NN_LEAKYRELU: {
+        uint64_t acc = q_acc_bound(m, nd), r = acc > A + 1 ? acc : A + 1;
+        if (nd->k >= 1) {
+            uint64_t half = (uint64_t)1 << (nd->k - 1), two = (uint64_t)1 << nd->k;
+            uint64_t a = q_sadd(acc, half), b = q_sadd(q_smul(A, two), two);
+            return a > b ? a : b;
+        }
+        uint64_t s = q_smul(acc, (uint64_t)1 << -nd->k);
+        return s > r ? s : r;
+    }
+    case NN_MAXPOOL:
+    case NN_GLOBALMAXPOOL: return 2 * (A + 1);
+    case NN_AVGPOOL:
+    case NN_GLOBALAVGPOOL: {
+        uint64_t n = nd->op == NN_AVGPOOL ? (uint64_t)(nd->kernel[0] * nd->kernel[1]) : (uint64_t)plane;
+        return q_sadd(q_smul(2 * n, A), 2 * n);
+    }
+    default: return A + 1;
+    }
+}
+
+static const char *q_lower_hint(const q_model *m, const q_node *nd, char *buf, size_t len) {
+    int weights = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_LEAKYRELU ||
+                  (nd->op == NN_MUL && nd->nw);
+    if (weights)
+        snprintf(buf, len, "lower the activation bits b_act=%d or the weight bits b_w=%d", m->s.b_act, m->s.b_w);
+    else
+        snprintf(buf, len, "lower the activation bits b_act=%d", m->s.b_act);
+    return buf;
+}
+
+/* Structural checks of node i. */
+static zk_err q_node_check(const q_model *m, size_t i) {
+    const q_node *nd = &m->nodes[i];
+    const char *nm = nd->name, *op = q_op_name(nd->op);
+    const q_tensor *y = &m->tensors[i + 1];
+    int binary = nd->op == NN_MATMUL || nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB;
+    for (int j = 0; j < 2; j++)
+        if (nd->in[j] < -1 || nd->in[j] > (int32_t)i) Q_FAIL("node %s (%s): operand %d is not an earlier tensor", nm, op, j);
+    if (nd->in[0] < 0 && (!binary || nd->op == NN_MATMUL || nd->in[1] < 0))
+        Q_FAIL("node %s (%s): first operand must be a computed tensor", nm, op);
+    if (!binary && nd->in[1] != -1) Q_FAIL("node %s (%s): has a second operand", nm, op);
+    if (nd->op == NN_MATMUL && nd->in[1] < 0) Q_FAIL("node %s (MatMul): both operands must be computed", nm);
+    unsigned fl = q_fields(nd);
+    if (!q_unused_zero(nd, fl)) Q_FAIL("node %s (%s): an unused field is not zero", nm, op);
+    const q_tensor *x = &m->tensors[nd->in[0] >= 0 ? nd->in[0] : nd->in[1]];
+    const nn_shape *X = &x->shape, *Y = &y->shape;
+    int64_t nw = 0;
+    if (fl & QF_W) {
+        nw = q_shape_numel(&nd->cshape);
+        if (nw < 1 || (uint64_t)nw != nd->nw) Q_FAIL("node %s (%s): constant shape and length disagree", nm, op);
+    }
+    if ((fl & QF_FW) && (nd->f_w < m->s.f_min || nd->f_w > m->s.f_max))
+        Q_FAIL("node %s (%s): constant scale f_w=%d outside [%d, %d]", nm, op, nd->f_w, m->s.f_min, m->s.f_max);
+    if (nd->k < -Q_MAX_SHIFT || nd->k > Q_MAX_SHIFT)
+        Q_FAIL("node %s (%s): rescale shift %d is beyond +-%d; lower the weight bits b_w=%d", nm, op, nd->k, Q_MAX_SHIFT,
+               m->s.b_w);
+    int32_t fx = x->f;
+    int64_t wlim = (int64_t)1 << (m->s.b_w - 1);
+    int weightlike = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_MUL;
+    if (weightlike && nd->nw && q_maxabs(nd->w, nd->nw) >= (uint64_t)wlim)
+        Q_FAIL("node %s (%s): a weight exceeds the weight bound 2^%d", nm, op, m->s.b_w - 1);
+    if ((nd->nw && q_maxabs(nd->w, nd->nw) >= ((uint64_t)1 << Q_FIELD_BITS)) ||
+        (nd->nb && q_maxabs(nd->b, nd->nb) >= ((uint64_t)1 << Q_FIELD_BITS)))
+        Q_FAIL("node %s (%s): a constant exceeds 2^%d", nm, op, Q_FIELD_BITS);
+    switch (nd->op) {
+    case NN_CONV: {
+        const nn_shape *Wsh = &nd->cshape;
+        if (X->ndim != 4 || Wsh->ndim != 4 || Y->ndim != 4) Q_FAIL("node %s (Conv): expects 4-D input, weights and output", nm);
+        int64_t M = Wsh->d[0], C = X->d[1], G = nd->group;
+        if (G < 1 || C % G != 0 || M % G != 0 || Wsh->d[1] != C / G)
+            Q_FAIL("node %s (Conv): channels %lld, group %lld and weight shape disagree", nm, (long long)C, (long long)G);
+        if (nd->kernel[0] != Wsh->d[2] || nd->kernel[1] != Wsh->d[3]) Q_FAIL("node %s (Conv): kernel disagrees with weights", nm);
+        int64_t in[2] = {X->d[2], X->d[3]}, o[2], oc[2];
+        if (!q_win_out(nd, in, o, oc)) Q_FAIL("node %s (Conv): bad kernel, stride, dilation or pads", nm);
+        if (Y->d[0] != X->d[0] || Y->d[1] != M || Y->d[2] != o[0] || Y->d[3] != o[1])
+            Q_FAIL("node %s (Conv): output shape disagrees with the convolution", nm);
+        if (nd->nb != 0 && nd->nb != (size_t)M) Q_FAIL("node %s (Conv): bias length is not %lld", nm, (long long)M);
+        if (nd->k != fx + nd->f_w - y->f) Q_FAIL("node %s (Conv): shift is not f_x + f_w - f_y", nm);
+        break;
+    }
+    case NN_FC: {
+        if (nd->cshape.ndim != 2) Q_FAIL("node %s (FC): weights must be 2-D", nm);
+        int64_t M = nd->cshape.d[0], K = nd->cshape.d[1], nx = q_shape_numel(X);
+        if (nx % K != 0 || q_shape_numel(Y) != nx / K * M || Y->d[Y->ndim - 1] != M)
+            Q_FAIL("node %s (FC): input, weight and output shapes disagree", nm);
+        if (nd->nb != 0 && nd->nb != (size_t)M) Q_FAIL("node %s (FC): bias length is not %lld", nm, (long long)M);
+        if (nd->k != fx + nd->f_w - y->f) Q_FAIL("node %s (FC): shift is not f_x + f_w - f_y", nm);
+        break;
+    }
+    case NN_MATMUL: {
+        const nn_shape *B = &m->tensors[nd->in[1]].shape;
+        if (X->ndim != 2 || B->ndim != 2 || Y->ndim != 2 || X->d[1] != B->d[0] || Y->d[0] != X->d[0] ||
+            Y->d[1] != B->d[1])
+            Q_FAIL("node %s (MatMul): expects [N,K] x [K,M] -> [N,M]", nm);
+        if (nd->k != fx + m->tensors[nd->in[1]].f - y->f) Q_FAIL("node %s (MatMul): shift is not f_a + f_b - f_y", nm);
+        break;
+    }
+    case NN_MUL:
+    case NN_ADD:
+    case NN_SUB: {
+        q_bcast bc;
+        if (!q_bcast_init(&bc, q_operand_shape(m, nd, 0), q_operand_shape(m, nd, 1), Y))
+            Q_FAIL("node %s (%s): operand shapes do not broadcast to the output shape", nm, op);
+        int32_t f0 = nd->in[0] >= 0 ? m->tensors[nd->in[0]].f : nd->f_w;
+        int32_t f1 = nd->in[1] >= 0 ? m->tensors[nd->in[1]].f : nd->f_w;
+        if (nd->op == NN_MUL) {
+            if (nd->k != f0 + f1 - y->f) Q_FAIL("node %s (Mul): shift is not f_a + f_b - f_y", nm);
+        } else {
+            int32_t f = f0 > f1 ? f0 : f1;
+            if (nd->align[0] != f - f0 || nd->align[1] != f - f1 || nd->k != f - y->f)
+                Q_FAIL("node %s (%s): alignment or shift disagrees with the scales", nm, op);
+            if (nd->align[0] > Q_MAX_SHIFT || nd->align[1] > Q_MAX_SHIFT)
+                Q_FAIL("node %s (%s): operand scales too far apart", nm, op);
+        }
+        break;
+    }
+    case NN_AFFINE:
+        if (X->ndim < 2 || nd->cshape.ndim != 1 || nd->cshape.d[0] != X->d[1] || nd->nb != nd->nw || !q_shape_eq(X, Y))
+            Q_FAIL("node %s (Affine): expects per-channel scale and shift over dim 1", nm);
+        if (nd->k != fx + nd->f_w - y->f) Q_FAIL("node %s (Affine): shift is not f_x + f_w - f_y", nm);
+        break;
+    case NN_RELU:
+    case NN_LEAKYRELU:
+        if (!q_shape_eq(X, Y)) Q_FAIL("node %s (%s): output shape differs from input", nm, op);
+        if (y->f != fx) Q_FAIL("node %s (%s): output scale differs from input", nm, op);
+        if (nd->op == NN_LEAKYRELU) {
+            if (q_abs(nd->alpha) >= (uint64_t)wlim) Q_FAIL("node %s (LeakyRelu): alpha exceeds the weight bound", nm);
+            if (nd->k != nd->f_w) Q_FAIL("node %s (LeakyRelu): shift is not f_alpha", nm);
+        }
+        break;
+    case NN_MAXPOOL:
+    case NN_AVGPOOL: {
+        if (X->ndim != 4 || Y->ndim != 4 || Y->d[0] != X->d[0] || Y->d[1] != X->d[1])
+            Q_FAIL("node %s (%s): expects 4-D input and output with equal N, C", nm, op);
+        if ((nd->ceil_mode != 0 && nd->ceil_mode != 1) || (nd->count_include_pad != 0 && nd->count_include_pad != 1))
+            Q_FAIL("node %s (%s): ceil_mode/count_include_pad not 0 or 1", nm, op);
+        int64_t in[2] = {X->d[2], X->d[3]}, o[2], oc[2];
+        if (!q_win_out(nd, in, o, oc)) Q_FAIL("node %s (%s): bad kernel, stride, dilation or pads", nm, op);
+        for (int a = 0; a < 2; a++) {
+            int64_t ya = Y->d[2 + a];
+            int ok = nd->ceil_mode ? (ya == oc[a] || ya == oc[a] - 1) && ya >= o[a] : ya == o[a];
+            if (!ok) Q_FAIL("node %s (%s): output shape disagrees with the pooling", nm, op);
+        }
+        /* every window must hold a real cell */
+        for (int a = 0; a < 2; a++)
+            for (int64_t oy = 0; oy < Y->d[2 + a]; oy++) {
+                int64_t start = oy * nd->strides[a] - nd->pads[a];
+                int64_t t0 = start >= 0 ? 0 : (-start + nd->dil[a] - 1) / nd->dil[a];
+                if (t0 >= nd->kernel[a] || start + t0 * nd->dil[a] >= in[a])
+                    Q_FAIL("node %s (%s): a pooling window lies entirely in the padding", nm, op);
+            }
+        if (y->f != fx) Q_FAIL("node %s (%s): output scale differs from input", nm, op);
+        break;
+    }
+    case NN_GLOBALAVGPOOL:
+    case NN_GLOBALMAXPOOL:
+        if (X->ndim < 3 || Y->ndim < 2 || Y->d[0] != X->d[0] || Y->d[1] != X->d[1] ||
+            q_shape_numel(Y) != X->d[0] * X->d[1])
+            Q_FAIL("node %s (%s): expects [N,C,...] -> [N,C,1,...]", nm, op);
+        if (y->f != fx) Q_FAIL("node %s (%s): output scale differs from input", nm, op);
+        break;
+    case NN_RESHAPE:
+        if (q_shape_numel(X) != q_shape_numel(Y)) Q_FAIL("node %s (Reshape): element counts differ", nm);
+        if (y->f != fx) Q_FAIL("node %s (Reshape): output scale differs from input", nm);
+        break;
+    case NN_PAD:
+        if (X->ndim != Y->ndim) Q_FAIL("node %s (Pad): output rank differs from input", nm);
+        for (int d = 0; d < X->ndim; d++) {
+            int64_t b = nd->pad_all[d], e = nd->pad_all[X->ndim + d];
+            if (b < -Q_MAX_DIM || b > Q_MAX_DIM || e < -Q_MAX_DIM || e > Q_MAX_DIM || X->d[d] + b + e != Y->d[d])
+                Q_FAIL("node %s (Pad): pads disagree with the output shape", nm);
+        }
+        for (int d = 2 * X->ndim; d < 2 * NN_MAX_DIMS; d++)
+            if (nd->pad_all[d]) Q_FAIL("node %s (Pad): pads beyond the input rank", nm);
+        if (q_abs(nd->pad) >= (uint64_t)q_act_bound(m)) Q_FAIL("node %s (Pad): pad value out of the activation range", nm);
+        if (y->f != fx) Q_FAIL("node %s (Pad): output scale differs from input", nm);
+        break;
+    default: Q_FAIL("node %s: unknown op %d", nm, (int)nd->op);
+    }
+    return ZK_OK;
+}
+
+zk_err q_model_validate(q_model *m) {
+    zk_err e = q_settings_check(&m->s);
+    if (e) return e;
+    if (m->nnodes < 1 || m->nnodes > Q_MAX_NODES || m->ntensors != m->nnodes + 1)
+        Q_FAIL("model has %zu nodes and %zu tensors", m->nnodes, m->ntensors);
+    if (m->output < 1 || (size_t)m->output > m->nnodes) Q_FAIL("model output %d is not a node output", m->output);
+    for (size_t t = 0; t < m->ntensors; t++) {
+        const q_tensor *qt = &m->tensors[t];
+        if (!qt->name || strlen(qt->name) > Q_MAX_NAME) Q_FAIL("tensor %zu: name missing or too long", t);
+        if (q_shape_numel(&qt->shape) < 0) Q_FAIL("tensor %s: bad shape", qt->name);
+        for (int i = qt->shape.ndim; i < NN_MAX_DIMS; i++)
+            if (qt->shape.d[i]) Q_FAIL("tensor %s: bad shape", qt->name);
+        if (qt->f < m->s.f_min || qt->f > m->s.f_max)
+            Q_FAIL("tensor %s: scale f=%d outside [%d, %d]", qt->name, qt->f, m->s.f_min, m->s.f_max);
+        if (!(qt->range >= 0) || !isfinite(qt->range) || signbit(qt->range)) Q_FAIL("tensor %s: bad range", qt->name);
+    }
+    for (size_t i = 0; i < m->nnodes; i++) {
+        q_node *nd = &m->nodes[i];
+        if (!nd->name || strlen(nd->name) > Q_MAX_NAME) Q_FAIL("node %zu: name missing or too long", i);
+        if ((e = q_node_check(m, i))) return e;
+        int64_t plane = 1;
+        if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) {
+            const nn_shape *X = &m->tensors[nd->in[0]].shape;
+            plane = q_shape_numel(X) / (X->d[0] * X->d[1]);
+        }
+        uint64_t rel = q_rel_bound(m, nd, plane);
+        nd->acc_bits = q_bits(rel);
+        if (rel >= (uint64_t)1 << Q_FIELD_BITS) {
+            char hint[96];
+            Q_FAIL("node %s (%s): worst-case accumulator needs %d%s bits, over the field bound of %d; %s", nd->name,
+                   q_op_name(nd->op), nd->acc_bits, rel >= Q_SAT ? "+" : "", Q_FIELD_BITS,
+                   q_lower_hint(m, nd, hint, sizeof hint));
+        }
+    }
+    return ZK_OK;
+}
+
+/* ------------------------------------------------------------ quantizing */
+
+/* largest f in [f_min, f_max] with M 2^f < lim; 0 when even f_min fails */
+static int q_pick_f(int32_t *f, double M, double lim, const q_settings *s) {
+    int v = s->f_max;
+    while (v > s->f_min && ldexp(M, v) >= lim) v--;
+    *f = v;
+    return ldexp(M, v) < lim;
+}
+
+static int q_act_f(int32_t *f, double M, const q_settings *s) { return q_pick_f(f, M, ldexp(1.0, s->b_act - 2), s); }
+static int q_w_f(int32_t *f, double M, const q_settings *s) { return q_pick_f(f, M, ldexp(1.0, s->b_w - 1) - 0.5, s); }
+
+/* round(v 2^f) half away from zero; 0 when |v 2^f| >= 2^60 or v not finite */
+static int q_round(int64_t *q, double v, int f) {
+    double x = ldexp(v, f);
+    if (!(fabs(x) < ldexp(1.0, Q_FIELD_BITS))) return 0;
+    *q = llround(x);
+    return 1;
+}
+
+/* max |v|, or NaN/Inf when some element is not finite */
+static double q_fmaxabs(const float *v, size_t n) {
+    double m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) return NAN;
+        if (fabs((double)v[i]) > m) m = fabs((double)v[i]);
+    }
+    return m;
+}
+
+/* element count of a (trusted) graph tensor */
+static size_t q_gnumel(const nn_shape *s) {
+    size_t n = 1;
+    for (int i = 0; i < s->ndim; i++) n *= (size_t)s->d[i];
+    return n;
+}
+
+static char *q_strdup(const char *s) {
+    size_t n = strlen(s);
+    char *r = zk_malloc(n + 1);
+    memcpy(r, s, n + 1);
+    return r;
+}
+
+/* Weight-like constant: f_w from its range, then quantized. */
+static zk_err q_quant_weights(q_node *nd, const nn_tensor *t, const q_settings *s) {
+    size_t n = q_gnumel(&t->shape);
+    double M = q_fmaxabs(t->data, n);
+    if (!isfinite(M)) Q_FAIL("node %s (%s): constant %s holds NaN or Inf", nd->name, q_op_name(nd->op), t->name);
+    if (!q_w_f(&nd->f_w, M, s))
+        Q_FAIL("node %s (%s): constant %s (max %g) does not fit b_w=%d bits even at f_min=%d", nd->name,
+               q_op_name(nd->op), t->name, M, s->b_w, s->f_min);
+    nd->nw = n;
+    nd->w = zk_malloc_n(nd->nw, sizeof *nd->w);
+    for (size_t i = 0; i < nd->nw; i++) ZK_CHECK(q_round(&nd->w[i], t->data[i], nd->f_w));
+    return ZK_OK;
+}
+
+/* Bias-like constant at scale f. */
+static zk_err q_quant_at(int64_t **out, size_t *nout, const q_node *nd, const nn_tensor *t, int f) {
+    size_t n = q_gnumel(&t->shape);
+    int64_t *v = zk_malloc_n(n, sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        if (!q_round(&v[i], t->data[i], f)) {
+            free(v);
+            Q_FAIL("node %s (%s): constant %s element %zu = %g does not fit 2^%d at f=%d; lower b_act or b_w",
+                   nd->name, q_op_name(nd->op), t->name, i, (double)t->data[i], Q_FIELD_BITS, f);
+        }
+    *out = v;
+    *nout = n;
+    return ZK_OK;
+}
+
+static int64_t q_def1(int64_t v) { return v ? v : 1; }
+
+/* a graph shape with the unused dims zeroed (the model's canonical form) */
+static nn_shape q_norm_shape(const nn_shape *s) {
+    nn_shape r;
+    memset(&r, 0, sizeof r);
+    r.ndim = s->ndim;
+    for (int i = 0; i < s->ndim && i < NN_MAX_DIMS; i++) r.d[i] = s->d[i];
+    return r;
+}
+
+static void q_copy_win(q_node *nd, const nn_attrs *a) {
+    for (int i = 0; i < 2; i++) {
+        nd->kernel[i] = a->kernel[i];
+        nd->strides[i] = q_def1(a->strides[i]);
+        nd->dil[i] = q_def1(a->dilations[i]);
+    }
+    for (int i = 0; i < 4; i++) nd->pads[i] = a->pads[i];
+}
+
+static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qidx, const double *maxabs) {
+    const nn_node *gn = &g->nodes[i];
+    q_node *nd = &m->nodes[i];
+    q_tensor *y = &m->tensors[i + 1];
+    const q_settings *s = &m->s;
+    const char *nm = nd->name, *op = q_op_name(gn->op);
+    const nn_tensor *cin[3] = {NULL, NULL, NULL};
+    nd->op = gn->op;
+    nd->in[0] = nd->in[1] = -1;
+    int nops; /* operands that matter; Reshape/Pad may carry constant extras (shape, pads) */
+    switch (gn->op) {
+    case NN_CONV:
+    case NN_FC: nops = gn->nin; break;
+    case NN_AFFINE: nops = 3; break;
+    case NN_MATMUL:
+    case NN_MUL:
+    case NN_ADD:
+    case NN_SUB: nops = 2; break;
+    default: nops = 1; break;
+    }
+    if (gn->nin < nops || (gn->nin > nops && gn->op != NN_RESHAPE && gn->op != NN_PAD))
+        Q_FAIL("node %s (%s): %d operands, expected %d", nm, op, gn->nin, nops);
+    for (int j = 0; j < gn->nin; j++) {
+        if (g->tensors[gn->in[j]].data) cin[j] = &g->tensors[gn->in[j]];
+        else if (j < nops && j < 2) nd->in[j] = qidx[gn->in[j]];
+        else Q_FAIL("node %s (%s): operand %d must be a constant", nm, op, j);
+    }
+    if (nd->in[0] < 0 && nd->in[1] < 0) Q_FAIL("node %s (%s): no computed operand", nm, op);
+    if (nops == 1 && nd->in[0] < 0) Q_FAIL("node %s (%s): operand is a constant", nm, op);
+    int32_t fx = m->tensors[nd->in[0] >= 0 ? nd->in[0] : nd->in[1]].f;
+    int calibrated = 0;
+    switch (gn->op) {
+    case NN_CONV:
+    case NN_FC:
+    case NN_AFFINE: {
+        if (gn->nin < 2 || gn->nin > 3 || nd->in[0] < 0 || !cin[1] || (gn->nin == 3 && !cin[2]))
+            Q_FAIL("node %s (%s): needs a computed input and constant weights%s", nm, op,
+                   gn->op == NN_AFFINE ? ", scale and shift" : "");
+        zk_err e = q_quant_weights(nd, cin[1], s);
+        if (e) return e;
+        nd->cshape = q_norm_shape(&cin[1]->shape);
+        if (gn->op == NN_AFFINE) {
+            memset(&nd->cshape, 0, sizeof nd->cshape);
+            nd->cshape.ndim = 1;
+            nd->cshape.d[0] = (int64_t)nd->nw;
+        }
+        if (gn->nin == 3 && (e = q_quant_at(&nd->b, &nd->nb, nd, cin[2], fx + nd->f_w))) return e;
+        if (gn->op == NN_CONV) {
+            q_copy_win(nd, &gn->a);
+            if (nd->cshape.ndim == 4)
+                for (int a = 0; a < 2; a++)
+                    if (!nd->kernel[a]) nd->kernel[a] = nd->cshape.d[2 + a];
+            nd->group = q_def1(gn->a.group);
+        }
+        calibrated = 1;
+        break;
+    }
+    case NN_MATMUL:
+        if (nd->in[0] < 0 || nd->in[1] < 0) Q_FAIL("node %s (MatMul): both operands must be computed", nm);
+        calibrated = 1;
+        break;
+    case NN_MUL:
+    case NN_ADD:
+    case NN_SUB: {
+        if (gn->nin != 2) Q_FAIL("node %s (%s): needs two operands", nm, op);
+        calibrated = 1;
+        break;
+    }
+    case NN_RELU:
+    case NN_GLOBALAVGPOOL:
+    case NN_GLOBALMAXPOOL:
+    case NN_RESHAPE: break;
+    case NN_LEAKYRELU: {
+        double al = gn->a.alpha;
+        if (!isfinite(al)) Q_FAIL("node %s (LeakyRelu): alpha is not finite", nm);
+        if (!q_w_f(&nd->f_w, fabs(al), s)) Q_FAIL("node %s (LeakyRelu): alpha %g does not fit b_w=%d", nm, al, s->b_w);
+        ZK_CHECK(q_round(&nd->alpha, al, nd->f_w));
+        nd->k = nd->f_w;
+        break;
+    }
+    case NN_MAXPOOL:
+    case NN_AVGPOOL:
+        q_copy_win(nd, &gn->a);
+        nd->ceil_mode = gn->a.ceil_mode != 0;
+        if (gn->op == NN_AVGPOOL) nd->count_include_pad = gn->a.count_include_pad != 0;
+        break;
+    case NN_PAD: {
+        int nd_in = m->tensors[nd->in[0]].shape.ndim;
+        for (int d = 0; d < 2 * nd_in && d < 2 * NN_MAX_DIMS; d++) nd->pad_all[d] = gn->a.pad_all[d];
+        if (!q_round(&nd->pad, gn->a.pad_value, fx) || q_abs(nd->pad) >= (uint64_t)q_act_bound(m))
+            Q_FAIL("node %s (Pad): pad value %g is outside its input's range (|x| < %g at f=%d)", nm,
+                   (double)gn->a.pad_value, ldexp((double)q_act_bound(m) - 0.5, -fx), fx);
+        break;
+    }
+    default: Q_FAIL("node %s: op %d is not supported by the quantizer", nm, (int)gn->op);
+    }
+    if (calibrated) {
+        double M = maxabs[gn->out];
+        if (!isfinite(M) || M < 0) Q_FAIL("node %s (%s): calibrated range is not finite", nm, op);
+        if (!q_act_f(&y->f, M, s))
+            Q_FAIL("node %s (%s): calibrated range %g needs fewer than f_min=%d fractional bits; raise b_act=%d", nm,
+                   op, M, s->f_min, s->b_act);
+    } else {
+        y->f = fx;
+    }
+    switch (gn->op) {
+    case NN_CONV:
+    case NN_FC:
+    case NN_AFFINE: nd->k = fx + nd->f_w - y->f; break;
+    case NN_MATMUL: nd->k = fx + m->tensors[nd->in[1]].f - y->f; break;
+    case NN_MUL: {
+        zk_err e;
+        if (cin[0] || cin[1]) {
+            if ((e = q_quant_weights(nd, cin[0] ? cin[0] : cin[1], s))) return e;
+            nd->cshape = q_norm_shape(&(cin[0] ? cin[0] : cin[1])->shape);
+        }
+        nd->k = fx + (cin[0] || cin[1] ? nd->f_w : m->tensors[nd->in[1]].f) - y->f;
+        break;
+    }
+    case NN_ADD:
+    case NN_SUB: {
+        int32_t f0, f1;
+        if (cin[0] || cin[1]) {
+            nd->f_w = fx > y->f ? fx : y->f;
+            const nn_tensor *c = cin[0] ? cin[0] : cin[1];
+            zk_err e = q_quant_at(&nd->w, &nd->nw, nd, c, nd->f_w);
+            if (e) return e;
+            nd->cshape = q_norm_shape(&c->shape);
+        }
+        f0 = nd->in[0] >= 0 ? m->tensors[nd->in[0]].f : nd->f_w;
+        f1 = nd->in[1] >= 0 ? m->tensors[nd->in[1]].f : nd->f_w;
+        int32_t f = f0 > f1 ? f0 : f1;
+        nd->align[0] = f - f0;
+        nd->align[1] = f - f1;
+        nd->k = f - y->f;
+        break;
+    }
+    default: break;
+    }
+    return ZK_OK;
+}
+
+zk_err q_quantize_ranges(q_model **out, const nn_graph *g, const double *maxabs, const q_settings *s) {
+    q_settings def;
+    if (!s) q_settings_default(&def), s = &def;
+    zk_err e = q_settings_check(s);
+    if (e) return e;
+    if ((e = nn_graph_check(g))) return e;
+    if (g->nnodes < 1 || g->nnodes > Q_MAX_NODES) Q_FAIL("graph has %zu nodes", g->nnodes);
+    if (g->input < 0 || (size_t)g->input >= g->ntensors || g->tensors[g->input].data)
+        Q_FAIL("graph input is not a computed tensor");
+    int *qidx = zk_malloc_n(g->ntensors, sizeof *qidx);
+    for (size_t t = 0; t < g->ntensors; t++) qidx[t] = -1;
+    q_model *m = zk_calloc(1, sizeof *m);
+    m->s = *s;
+    m->nnodes = g->nnodes;
+    m->ntensors = g->nnodes + 1;
+    m->tensors = zk_calloc(m->ntensors, sizeof *m->tensors);
+    m->nodes = zk_calloc(m->nnodes, sizeof *m->nodes);
+    const nn_tensor *gi = &g->tensors[g->input];
+    qidx[g->input] = 0;
+    m->tensors[0].name = q_strdup(gi->name ? gi->name : "input");
+    m->tensors[0].shape = q_norm_shape(&gi->shape);
+    m->tensors[0].range = maxabs[g->input];
+    if (!isfinite(maxabs[g->input]) || maxabs[g->input] < 0) {
+        zk_set_reason("graph input: calibrated range is not finite");
+        e = ZK_EINPUT;
+        goto done;
+    }
+    if (!q_act_f(&m->tensors[0].f, maxabs[g->input], s)) {
+        zk_set_reason("graph input: calibrated range %g needs fewer than f_min=%d fractional bits; raise b_act=%d",
+                      maxabs[g->input], s->f_min, s->b_act);
+        e = ZK_EINPUT;
+        goto done;
+    }
+    for (size_t i = 0; i < g->nnodes; i++) {
+        const nn_node *gn = &g->nodes[i];
+        q_node *nd = &m->nodes[i];
+        nd->name = q_strdup(gn->name ? gn->name : "?");
+        e = ZK_EINPUT;
+        if (gn->out < 0 || (size_t)gn->out >= g->ntensors || g->tensors[gn->out].data || qidx[gn->out] >= 0) {
+            zk_set_reason("node %s: output is not a fresh computed tensor", nd->name);
+            goto done;
+        }
+        if (gn->nin < 1 || gn->nin > 3) {
+            zk_set_reason("node %s: %d operands", nd->name, gn->nin);
+            goto done;
+        }
+        for (int j = 0; j < gn->nin; j++) {
+            int t = gn->in[j];
+            if (t < 0 || (size_t)t >= g->ntensors || (!g->tensors[t].data && qidx[t] < 0)) {
+                zk_set_reason("node %s: operand %d is not a constant or an earlier tensor", nd->name, j);
+                goto done;
+            }
+        }
+        const nn_tensor *go = &g->tensors[gn->out];
+        qidx[gn->out] = (int)i + 1;
+        m->tensors[i + 1].name = q_strdup(go->name ? go->name : "?");
+        m->tensors[i + 1].shape = q_norm_shape(&go->shape);
+        m->tensors[i + 1].range = isfinite(maxabs[gn->out]) && maxabs[gn->out] > 0 ? maxabs[gn->out] : 0;
+        if ((e = q_fill_node(m, i, g, qidx, maxabs))) goto done;
+    }
+    if (g->output < 0 || (size_t)g->output >= g->ntensors || qidx[g->output] < 1) {
+        zk_set_reason("graph output is not a node output");
+        e = ZK_EINPUT;
+        goto done;
+    }
+    m->output = qidx[g->output];
+    e = q_model_validate(m);
+done:
+    free(qidx);
+    if (e) {
+        q_model_free(m);
+        return e;
+    }
+    *out = m;
+    return ZK_OK;
+}
+
+/* ---------------------------------------------------------- serializing */
+
+static void q_put_i32(zk_buf *b, int32_t v) { zk_buf_put_u32(b, (uint32_t)v); }
+static void q_put_i64(zk_buf *b, int64_t v) { zk_buf_put_u64(b, (uint64_t)v); }
+static void q_put_str(zk_buf *b, const char *s) {
+    size_t n = strlen(s);
+    ZK_CHECK(n <= Q_MAX_NAME);
+    zk_buf_put_u32(b, (uint32_t)n);
+    zk_buf_put(b, s, n);
+}
+static void q_put_shape(zk_buf *b, const nn_shape *s) {
+    zk_buf_put_u32(b, (uint32_t)s->ndim);
+    for (int i = 0; i < s->ndim; i++) q_put_i64(b, s->d[i]);
+}
+static void q_put_arr(zk_buf *b, const int64_t *v, size_t n) {
+    zk_buf_put_u64(b, n);
+    for (size_t i = 0; i < n; i++) q_put_i64(b, v[i]);
+}
+
+void q_model_serialize(zk_buf *out, const q_model *m) {
+    zk_buf_put(out, Q_MAGIC, 8);
+    zk_buf_put_u32(out, Q_VERSION);
+    q_put_i32(out, m->s.b_act);
+    q_put_i32(out, m->s.b_w);
+    q_put_i32(out, m->s.f_min);
+    q_put_i32(out, m->s.f_max);
+    zk_buf_put_u32(out, (uint32_t)m->ntensors);
+    for (size_t t = 0; t < m->ntensors; t++) {
+        const q_tensor *qt = &m->tensors[t];
+        q_put_str(out, qt->name);
+        q_put_shape(out, &qt->shape);
+        q_put_i32(out, qt->f);
+        uint64_t bits;
+        memcpy(&bits, &qt->range, 8);
+        zk_buf_put_u64(out, bits);
+    }
+    zk_buf_put_u32(out, (uint32_t)m->nnodes);
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const q_node *nd = &m->nodes[i];
+        zk_buf_put_u32(out, (uint32_t)nd->op);
+        q_put_str(out, nd->name);
+        q_put_i32(out, nd->in[0]);
+        q_put_i32(out, nd->in[1]);
+        q_put_shape(out, &nd->cshape);
+        q_put_arr(out, nd->w, nd->nw);
+        q_put_arr(out, nd->b, nd->nb);
+        q_put_i32(out, nd->f_w);
+        q_put_i32(out, nd->k);
+        q_put_i32(out, nd->align[0]);
+        q_put_i32(out, nd->align[1]);
+        q_put_i64(out, nd->alpha);
+        q_put_i64(out, nd->pad);
+        for (int j = 0; j < 2; j++) q_put_i64(out, nd->kernel[j]);
+        for (int j = 0; j < 2; j++) q_put_i64(out, nd->strides[j]);
+        for (int j = 0; j < 4; j++) q_put_i64(out, nd->pads[j]);
+        for (int j = 0; j < 2; j++) q_put_i64(out, nd->dil[j]);
+        q_put_i64(out, nd->group);
+        zk_buf_put_u32(out, (uint32_t)nd->ceil_mode);
+        zk_buf_put_u32(out, (uint32_t)nd->count_include_pad);
+        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) q_put_i64(out, nd->pad_all[j]);
+    }
+    q_put_i32(out, m->output);
+}
+
+/* Reader with one sticky failure flag: every get after a failure is a no-op. */
+typedef struct {
+    zk_rd r;
+    int bad;
+} q_rd;
+
+static uint32_t q_u32(q_rd *r) {
+    uint32_t v = 0;
+    if (!r->bad && zk_rd_u32(&r->r, &v) != ZK_OK) r->bad = 1;
+    return r->bad ? 0 : v;
+}
+static uint64_t q_u64(q_rd *r) {
+    uint64_t v = 0;
+    if (!r->bad && zk_rd_u64(&r->r, &v) != ZK_OK) r->bad = 1;
+    return r->bad ? 0 : v;
+}
+static int32_t q_i32(q_rd *r) { return (int32_t)q_u32(r); }
+static int64_t q_i64(q_rd *r) { return (int64_t)q_u64(r); }
+
+static char *q_str(q_rd *r) {
+    uint32_t n = q_u32(r);
+    if (r->bad || n > Q_MAX_NAME || n > zk_rd_left(&r->r)) {
+        r->bad = 1;
+        return NULL;
+    }
+    char *s = zk_malloc((size_t)n + 1);
+    if (zk_rd_get(&r->r, s, n) != ZK_OK || memchr(s, 0, n)) {
+        r->bad = 1;
+        free(s);
+        return NULL;
+    }
+    s[n] = 0;
+    return s;
+}
+
+static void q_shape(q_rd *r, nn_shape *s, int allow_empty) {
+    uint32_t nd = q_u32(r);
+    if (r->bad || nd > NN_MAX_DIMS || (nd == 0 && !allow_empty)) {
+        r->bad = 1;
+        return;
+    }
+    memset(s, 0, sizeof *s);
+    s->ndim = (int)nd;
+    for (uint32_t i = 0; i < nd; i++) s->d[i] = q_i64(r);
+}
+
+static int64_t *q_arr(q_rd *r, size_t *n) {
+    uint64_t c = q_u64(r);
+    if (r->bad || c > zk_rd_left(&r->r) / 8) {
+        r->bad = 1;
+        return NULL;
+    }
+    *n = (size_t)c;
+    if (!c) return NULL;
+    int64_t *v = zk_malloc_n((size_t)c, sizeof *v);
+    for (size_t i = 0; i < c; i++) v[i] = q_i64(r);
+    return v;
+}
+
+zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) {
+    q_rd r = {.bad = 0};
+    zk_rd_init(&r.r, data, len);
+    char magic[8];
+    if (zk_rd_get(&r.r, magic, 8) != ZK_OK || memcmp(magic, Q_MAGIC, 8) != 0) {
+        zk_set_reason("not a gkrcnn quantized model (bad magic)");
+        return ZK_EFORMAT;
+    }
+    uint32_t ver = q_u32(&r);
+    if (r.bad || ver != Q_VERSION) {
+        zk_set_reason("quantized model: unsupported version %u", ver);
+        return ZK_EFORMAT;
+    }
+    q_model *m = zk_calloc(1, sizeof *m);
+    m->s.b_act = q_i32(&r);
+    m->s.b_w = q_i32(&r);
+    m->s.f_min = q_i32(&r);
+    m->s.f_max = q_i32(&r);
+    uint32_t nt = q_u32(&r);
+    /* each tensor takes at least 4 + 4 + 8 + 4 + 8 bytes */
+    if (r.bad || nt < 2 || nt > Q_MAX_NODES + 1 || nt > zk_rd_left(&r.r) / 28) goto bad;
+    m->ntensors = nt;
+    m->tensors = zk_calloc(nt, sizeof *m->tensors);
+    for (uint32_t t = 0; t < nt && !r.bad; t++) {
+        q_tensor *qt = &m->tensors[t];
+        qt->name = q_str(&r);
+        q_shape(&r, &qt->shape, 0);
+        qt->f = q_i32(&r);
+        uint64_t bits = q_u64(&r);
+        memcpy(&qt->range, &bits, 8);
+    }
+    uint32_t nn = q_u32(&r);
+    if (r.bad || nn != nt - 1 || nn > zk_rd_left(&r.r) / 64) goto bad;
+    m->nnodes = nn;
+    m->nodes = zk_calloc(nn, sizeof *m->nodes);
+    for (uint32_t i = 0; i < nn && !r.bad; i++) {
+        q_node *nd = &m->nodes[i];
+        nd->op = (nn_op)q_u32(&r);
+        nd->name = q_str(&r);
+        nd->in[0] = q_i32(&r);
+        nd->in[1] = q_i32(&r);
+        q_shape(&r, &nd->cshape, 1);
+        nd->w = q_arr(&r, &nd->nw);
+        nd->b = q_arr(&r, &nd->nb);
+        nd->f_w = q_i32(&r);
+        nd->k = q_i32(&r);
+        nd->align[0] = q_i32(&r);
+        nd->align[1] = q_i32(&r);
+        nd->alpha = q_i64(&r);
+        nd->pad = q_i64(&r);
+        for (int j = 0; j < 2; j++) nd->kernel[j] = q_i64(&r);
+        for (int j = 0; j < 2; j++) nd->strides[j] = q_i64(&r);
+        for (int j = 0; j < 4; j++) nd->pads[j] = q_i64(&r);
+        for (int j = 0; j < 2; j++) nd->dil[j] = q_i64(&r);
+        nd->group = q_i64(&r);
+        nd->ceil_mode = q_i32(&r);
+        nd->count_include_pad = q_i32(&r);
+        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) nd->pad_all[j] = q_i64(&r);
+    }
+    m->output = q_i32(&r);
+    if (r.bad) goto bad;
+    if (zk_rd_left(&r.r) != 0) {
+        zk_set_reason("quantized model: %zu trailing bytes", zk_rd_left(&r.r));
+        q_model_free(m);
+        return ZK_EFORMAT;
+    }
+    /* names were read: make them non-NULL for messages */
+    if (q_model_validate(m) != ZK_OK) {
+        char why[200];
+        snprintf(why, sizeof why, "%s", zk_reason());
+        zk_set_reason("quantized model: %s", why);
+        q_model_free(m);
+        return ZK_EFORMAT;
+    }
+    *out = m;
+    return ZK_OK;
+bad:
+    zk_set_reason("quantized model truncated or malformed");
+    q_model_free(m);
+    return ZK_EFORMAT;
+}

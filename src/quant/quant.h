@@ -1,0 +1,279 @@
+/* quant.h -- fixed-point quantization of an nn_graph (q_quantize) and the
+ * integer inference engine (q_run) whose output IS the witness: the GKR
+ * circuits check exactly the relations written below, over exactly the
+ * values q_run produces, and nothing else computes witness values.
+ *
+ * ===================================================================
+ * 1. Numbers
+ * ===================================================================
+ * Every activation tensor t (the graph input and every node output) has a
+ * fractional-bit count f_t: an int64 q stands for the real q / 2^f_t.
+ * Every constant operand (weights, Affine scales, a Mul constant, the
+ * LeakyRelu slope) has its own f_w.  f may be negative (q * 2^-f).
+ *
+ *   Activation bound  every activation q satisfies |q| < 2^(b_act-1)
+ *                     (the graph input when quantized, every node output
+ *                     when computed).  A value outside is an error naming
+ *                     the node ("value out of the calibrated range at node
+ *                     ..."); nothing is ever clamped.
+ *   Weight bound      every weight-like constant satisfies |w| < 2^(b_w-1).
+ *
+ * Float -> integer (inputs and constants): q = round(x * 2^f), rounding
+ * half AWAY from zero (C llround; symmetric, so -w quantizes to -q(w)).
+ * x * 2^f is exact in double, so the result is reproducible everywhere.
+ *
+ * Integer rescale by k (acc at scale f_acc -> y at f_out, k = f_acc - f_out):
+ *   k >= 1:  y   = floor((acc + 2^(k-1)) / 2^k)      (round half UP)
+ *            rem = acc + 2^(k-1) - y * 2^k,  0 <= rem < 2^k
+ *            i.e. the relation  y * 2^k + rem = acc + 2^(k-1).
+ *   k <= 0:  y = acc * 2^-k exactly; no remainder.
+ * (rescale(-5, 1) = floor(-4/2) = -2; rescale(-6, 2) = floor(-4/4) = -1;
+ *  rescale(5, 1) = 3; ties go up: -2.5 -> -2, 2.5 -> 3.)
+ *
+ * ===================================================================
+ * 2. Calibration (q_calibrate, then q_quantize_ranges)
+ * ===================================================================
+ * nn_run_float runs over the calibration samples; M_t = max |x| of each
+ * activation tensor over all samples.  Then
+ *   f_t = largest f in [f_min, f_max] with M_t * 2^f < 2^(b_act-2)
+ *         (one bit of headroom below the activation bound), for the graph
+ *         input and the outputs of Conv, FC, MatMul, Mul, Affine, Add, Sub;
+ *   f_t = f of the node's input for Relu, LeakyRelu, MaxPool, AvgPool,
+ *         GlobalMaxPool, GlobalAvgPool, Reshape, Pad (no rescale there);
+ *   f_w = largest f in [f_min, f_max] with max|W| * 2^f < 2^(b_w-1) - 1/2
+ *         per constant operand (the -1/2 keeps the rounded value below
+ *         2^(b_w-1)); an all-zero constant gets f_max;
+ *   biases (Conv/FC bias, Affine shift) are quantized at f_x + f_w, the
+ *   scale of the products they are added to;
+ *   an Add/Sub constant is quantized at f_c = max(f_x, f_out), the finer
+ *   of the other operand's and the output's scale;
+ *   LeakyRelu alpha is quantized like a weight (f_alpha = its f_w);
+ *   a Pad value is quantized at the tensor's f.
+ * A tensor whose range needs f < f_min, or a constant that does, is a
+ * setup error.
+ *
+ * ===================================================================
+ * 3. Integer semantics and the witness, per op
+ * ===================================================================
+ * A = 2^(b_act-1).  x, a, b: node inputs; y: node output; all activations.
+ * Witness arrays of a node (q_nwit) all have numel(y) entries:
+ *   acc   pre-rescale accumulator      rem   remainder of the rescale
+ *   sign  sign bit s in {0,1}          arg   max-pool choice
+ * A NULL array is absent for that op; rem exists only where the op's
+ * shift k >= 1 (always for the average pools).  The checker
+ * q_witness_check verifies every relation below with integer arithmetic,
+ * plus |y| < A for every output and the input.
+ *
+ * Conv   acc[n,m,oy,ox] = B[m] + sum_{c < C/G, ky, kx} W[m,c,ky,kx] *
+ *          x[n, g*C/G + c, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw] with
+ *          g = m / (M/G) the group of m (cells outside x are 0; no bias:
+ *          B = 0); y = rescale(acc, k), k = f_x + f_w - f_y;   acc, rem.
+ * FC     acc[n,m] = B[m] + sum_k W[m,k] x[n,k]; y = rescale(acc, k),
+ *          k = f_x + f_w - f_y;  acc, rem.
+ * MatMul acc[n,m] = sum_k a[n,k] b[k,m]; k = f_a + f_b - f_y;  acc, rem.
+ * Mul    acc = a * b (numpy broadcasting; one operand may be a constant
+ *          with f_w); k = f_a + f_b - f_y;  acc, rem.
+ * Affine acc[.., c, ..] = x * S[c] + T[c] (S at f_w, T at f_x + f_w);
+ *          k = f_x + f_w - f_y;  acc, rem.
+ * Add    f = max(f_a, f_b); acc = a * 2^(f-f_a) + b * 2^(f-f_b) (align[0],
+ *        align[1] in the node; broadcasting; one operand may be a constant
+ *        at f_c); y = rescale(acc, k), k = f - f_y (k <= 0: exact left
+ *        shift);  acc, rem.
+ * Sub    as Add with acc = a * 2^(f-f_a) - b * 2^(f-f_b).
+ * Relu   f_y = f_x; y = s * x;  sign s in {0,1} with u in [0, A), where
+ *          u = x if s = 1 and u = -x - 1 if s = 0 (so s = [x >= 0]).  sign.
+ * LeakyRelu  f_y = f_x; acc = x * alpha (alpha at f_alpha, k = f_alpha);
+ *          sign s as for Relu; s = 1: y = x and rem = 0;
+ *          s = 0: y = rescale(acc, k) with its rem.  acc, rem, sign.
+ *          (Gated form: s*(y - x) = 0, (1-s)*(y*2^k + rem - acc - 2^(k-1)) = 0.)
+ * MaxPool  f_y = f_x; window cells (ky,kx) at x[n,c, oy*sh-pt+ky*dh,
+ *          ox*sw-pl+kx*dw], padding cells excluded; arg = ky*kw + kx of the
+ *          FIRST maximal real cell; y = x[cell(arg)]; for every real cell
+ *          x_i of the window, y - x_i in [0, 2A).  arg.  (The checker also
+ *          insists on the first maximal cell, so the witness is unique; a
+ *          circuit may accept any maximal cell.)
+ * GlobalMaxPool  as MaxPool with one window = the whole plane (all dims
+ *          after the first two); arg = flat index in the plane.  arg.
+ * AvgPool  f_y = f_x; acc = sum of the window's real cells; n = number of
+ *          cells counted: cells inside the padded input if
+ *          count_include_pad, else real cells only (n >= 1 always);
+ *          y = floor((2 acc + n) / (2n)) (round half up), rem = 2 acc + n -
+ *          2n y in [0, 2n).  acc, rem.
+ * GlobalAvgPool  as AvgPool with one window = the whole plane.  acc, rem.
+ * Reshape  f_y = f_x; y = x element by element (wiring).  none.
+ * Pad      f_y = f_x; y[i] = x[i - begin] inside, else the node's pad value
+ *          (quantized at f_x, |pad| < A; a negative begin/end crops).  none.
+ *
+ * ===================================================================
+ * 4. The field bound (checked at setup, q_model_validate)
+ * ===================================================================
+ * For every node, the worst case over ALL inputs allowed by the activation
+ * bound (|x| <= A - 1) and the actual integer constants, of the magnitude
+ * of every quantity in its relations -- |acc|, |acc| + 2^(k-1),
+ * (A-1) 2^k + 2^k (the left side y 2^k + rem), |acc| 2^-k for k <= 0,
+ * 2A for max-pool differences, 2 n A + 2n for averages -- must be < 2^60.
+ * Then no relation wraps modulo p = 2^61 - 1, so it holds over F_p iff it
+ * holds over the integers.  A setting that breaks this is a setup error
+ * naming the node, the bits needed, and the setting to lower.  Shifts
+ * satisfy |k| <= 59.
+ *
+ * Defaults: b_act = 16, b_w = 12, f in [-8, 40].  Why (measured on the
+ * LeNet-5 Fashion-MNIST model over its 64 calibration images, logits of
+ * range ~34):
+ *   b_w   6: mean |err| 0.45    8: 0.12, one argmax flip in 64
+ *        10: 0.027             12: 0.0074  14: 0.0028  16: 0.0018
+ *   (b_act = 16; b_act = 14 gives 0.011 at b_w = 12, b_act = 20 0.0068.)
+ * Below 12 bits the error grows fast (4x per 2 bits, first argmax flips
+ * at 8); above, it still shrinks (2.6x at 14) but the logits already sit
+ * within 0.03% of their range of float with full argmax agreement, while
+ * every extra weight bit adds one bit to each rescale shift (k = 11-12 on
+ * LeNet), i.e. to the remainder range checks the circuit pays per output,
+ * and one bit to every accumulator.  Worst-case
+ * accumulators stay at 29-32 bits, far below the 2^60 field bound; 16-bit
+ * activations keep one bit of calibration headroom and 13-14 fractional
+ * bits on unit-range data.
+ *
+ * Ownership: q_quantize returns a q_model freed with q_model_free; q_run a
+ * q_witness freed with q_witness_free; _free(NULL) is a no-op.
+ */
+#ifndef GKRCNN_QUANT_H
+#define GKRCNN_QUANT_H
+
+#include "../nn/nn.h"
+
+#define Q_FIELD_BITS 60          /* every relation magnitude < 2^60 */
+#define Q_MAX_SHIFT 59           /* |k| <= 59 */
+#define Q_MAX_NUMEL ((int64_t)1 << 32) /* per tensor, and per constant */
+
+typedef struct {
+    int b_act;  /* activation bits including sign: |q| < 2^(b_act-1); 2..48 */
+    int b_w;    /* weight bits including sign: |w| < 2^(b_w-1); 2..48 */
+    int f_min;  /* every f is clamped to [f_min, f_max]; -60 <= f_min <= f_max <= 60 */
+    int f_max;
+} q_settings;
+
+/* b_act = 16, b_w = 12, f in [-8, 40]. */
+void q_settings_default(q_settings *s);
+
+typedef struct {
+    char *name;    /* owned; the graph's tensor name */
+    nn_shape shape;
+    int32_t f;     /* fractional bits */
+    double range;  /* calibrated max |x| (informational; >= 0) */
+} q_tensor;
+
+typedef struct {
+    nn_op op;
+    char *name;       /* owned */
+    /* Operands in ONNX order. in[j] is an activation tensor index, or -1
+     * for the node's constant operand (in w) or for no operand. Tensor 0 is
+     * the graph input; node i writes tensor i + 1. */
+    int32_t in[2];
+    nn_shape cshape;  /* shape of w (ndim 0 when there is no w) */
+    int64_t *w;       /* owned; weight-like constant: Conv/FC W, Affine S,
+                         Mul or Add/Sub constant */
+    size_t nw;
+    int64_t *b;       /* owned; Conv/FC bias or Affine shift, at f_x + f_w */
+    size_t nb;
+    int32_t f_w;      /* f of w (LeakyRelu: f_alpha) */
+    int32_t k;        /* rescale shift */
+    int32_t align[2]; /* Add/Sub: left shifts of the two operands */
+    int64_t alpha;    /* LeakyRelu slope at f_alpha */
+    int64_t pad;      /* Pad value at the tensor's f */
+    int64_t kernel[2], strides[2], pads[4], dil[2]; /* Conv, pools; pads: top, left, bottom, right */
+    int64_t group;    /* Conv */
+    int32_t ceil_mode, count_include_pad;   /* pools */
+    int64_t pad_all[2 * NN_MAX_DIMS];       /* Pad: begins, then ends (input ndim each) */
+    /* Set by q_model_validate (not serialized): */
+    int acc_bits;     /* bits of the largest worst-case magnitude in the node's relations */
+} q_node;
+
+typedef struct {
+    q_settings s;
+    q_tensor *tensors; /* ntensors = nnodes + 1 */
+    size_t ntensors;
+    q_node *nodes;
+    size_t nnodes;
+    int32_t output;    /* the graph output tensor (1..nnodes) */
+} q_model;
+
+void q_model_free(q_model *m);
+
+/* Calibration: maxabs[t] (t indexes g->tensors, ntensors entries) receives
+ * max |x| of every non-constant tensor over the ncalib samples in calib
+ * (ncalib * numel(input) floats); constants get 0. Errors: no samples,
+ * non-finite input or intermediate value. */
+zk_err q_calibrate(double *maxabs, const nn_graph *g, const float *calib, size_t ncalib) ZK_WARN_UNUSED;
+
+/* Builds the integer model from calibrated ranges (maxabs as above) and
+ * validates it (q_model_validate). ZK_EINPUT with a one-line reason for an
+ * unsupported graph, a bad setting, or a field-bound violation. */
+zk_err q_quantize_ranges(q_model **out, const nn_graph *g, const double *maxabs, const q_settings *s)
+    ZK_WARN_UNUSED;
+
+/* q_calibrate + q_quantize_ranges. s == NULL: defaults. */
+zk_err q_quantize(q_model **out, const nn_graph *g, const float *calib, size_t ncalib, const q_settings *s)
+    ZK_WARN_UNUSED;
+
+/* Checks a model completely: settings, shapes of every op, indices,
+ * scales and shifts, constant bounds, unused fields zero, and the field
+ * bound of section 4 (fills acc_bits). A model that passes can be run
+ * without overflow or out-of-bounds access. ZK_EINPUT with a reason. */
+zk_err q_model_validate(q_model *m) ZK_WARN_UNUSED;
+
+/* Strict binary encoding (goes into the proving key):
+ *   "GKRQMOD1" u32 version=1 | settings (4 x i32) | u32 ntensors, each:
+ *   str name, shape, i32 f, f64 range | u32 nnodes, each: u32 op, str
+ *   name, i32 in[2], shape cshape, u64 nw + nw x i64, u64 nb + nb x i64,
+ *   i32 f_w, k, align[2], i64 alpha, pad, kernel[2], strides[2], pads[4],
+ *   dil[2], group, u32 ceil_mode, count_include_pad, i64 pad_all[12] |
+ *   i32 output.   str = u32 len (<= 4096, no NUL) + bytes; shape = u32
+ *   ndim + ndim x i64; integers little-endian.
+ * Decoding rejects truncation, trailing bytes, and any model that fails
+ * q_model_validate (ZK_EFORMAT with a reason). */
+void q_model_serialize(zk_buf *out, const q_model *m);
+zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+
+/* ---- the integer engine ---- */
+
+typedef struct {
+    int64_t *acc, *rem, *sign, *arg; /* owned; NULL when absent (see section 3) */
+} q_nwit;
+
+typedef struct {
+    int64_t **t;      /* t[i]: activation tensor i (numel of its shape), owned */
+    q_nwit *nodes;    /* per node, in order */
+    size_t ntensors, nnodes;
+} q_witness;
+
+void q_witness_free(q_witness *w);
+
+/* Float input -> integers at the input's f (round half away from zero).
+ * ZK_EINPUT for NaN/Inf or |q| >= 2^(b_act-1), naming the element. */
+zk_err q_quantize_input(int64_t *out, const q_model *m, const float *x) ZK_WARN_UNUSED;
+
+/* Integer inference. input_q has numel(input) values with |q| < 2^(b_act-1).
+ * ZK_EINPUT with "value out of the calibrated range at node NAME ..." when
+ * an activation leaves the bound. */
+zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) ZK_WARN_UNUSED;
+
+/* out[i] = y[i] / 2^f_out for the graph output (numel of its shape). */
+void q_dequantize_output(float *out, const q_model *m, const q_witness *w);
+const int64_t *q_output(const q_model *m, const q_witness *w);
+int64_t q_numel(const q_model *m, int32_t tensor);
+
+/* Re-verifies, from the witness values alone, every relation and range of
+ * section 3 (and that aux arrays are present exactly where documented).
+ * ZK_EPROOF with a reason naming node and element on the first failure. */
+zk_err q_witness_check(const q_model *m, const q_witness *w) ZK_WARN_UNUSED;
+
+/* Setup report (JSON): settings, per node op, name, f of inputs/output/
+ * constant, shift, bit widths, calibrated range, worst-case accumulator
+ * bits, max abs error of the node's output vs float; and, over the ncalib
+ * calibration samples, max abs error, mean abs error and argmax agreement
+ * (argmax over the last output dimension, per row) of the graph output.
+ * Runs both engines on every sample. */
+zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const float *calib, size_t ncalib)
+    ZK_WARN_UNUSED;
+
+#endif
