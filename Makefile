@@ -39,7 +39,7 @@ REL_CFLAGS   := -O2 -g $(WARN) $(OMP)
 TEST_CFLAGS  := -O1 -g $(WARN) $(OMP) -DZK_VERIFY -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BENCH_CFLAGS := -O3 -march=native -g $(WARN) $(OMP)
 
-.PHONY: all deps test bench demo fuzz clean check-deps
+.PHONY: all deps test bench demo fuzz clean check-deps accuracy
 all: deps build/gkrcnn build/libgkrcnn.a
 
 deps:
@@ -95,6 +95,11 @@ bench: deps build/bench/bench_micro
 
 demo: deps build/gkrcnn
 	sh scripts/demo.sh
+
+# LeNet-5 on all 10,000 Fashion-MNIST test images, float (onnxruntime-node)
+# against quantized (gkrcnn); results in experiments/results/lenet5_*.json
+accuracy: deps
+	sh experiments/lenet_accuracy.sh
 
 # libFuzzer targets (clang, no OpenMP): each runs FUZZ_RUNS inputs, starting
 # from its corpus in build/fuzz (grown by earlier runs) and tests/fuzz/seeds.

@@ -58,5 +58,33 @@ expect 0 "gen other" -- "$G" circuit-gen --width 6 --depth 3 --seed 8 --circuit 
 expect 1 "foreign proof (other circuit)" -- "$G" circuit-verify --circuit "$T/c2" --public "$T/p2" --proof "$T/proof"
 expect 1 "other public input" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p2" --proof "$T/proof"
 
+# models: setup and infer (LeNet-5, committed with its calibration set and inputs)
+M=models/lenet5_fashion.onnx
+if [ -f "$M" ]; then
+    expect 0 "setup" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/key"
+    [ -f "$T/key/model.pk" ] && [ -f "$T/key/settings.json" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: setup outputs missing"; }
+    expect 0 "infer json" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.json --out "$T/o.json"
+    grep -q '"output_data"' "$T/o.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: infer --out"; }
+    expect 0 "infer pb" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.pb
+    expect 2 "setup, missing model" -- "$G" setup --model "$T/nope.onnx" --out "$T/k2"
+    head -c 1000 "$M" >"$T/trunc.onnx"
+    expect 2 "setup, truncated model" -- "$G" setup --model "$T/trunc.onnx" --out "$T/k2"
+    [ ! -e "$T/k2/model.pk" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: partial key left"; }
+    expect 2 "setup, model as calibration" -- "$G" setup --model "$M" --calib "$M" --out "$T/k2"
+    expect 2 "setup, bad bits" -- "$G" setup --model "$M" --act-bits 99 --out "$T/k2"
+    printf '{"input_data": [[1, 2, 3]]}' >"$T/short.json"
+    expect 2 "infer, wrong input size" -- "$G" infer --pk "$T/key/model.pk" --input "$T/short.json"
+    printf '{"input_data": [[NaN]]}' >"$T/nan.json"
+    expect 2 "infer, NaN" -- "$G" infer --pk "$T/key/model.pk" --input "$T/nan.json"
+    expect 2 "infer, model as key" -- "$G" infer --pk "$M" --input models/inputs/lenet5_fashion_0.json
+    head -c 500 "$T/key/model.pk" >"$T/trunc.pk"
+    expect 2 "infer, truncated key" -- "$G" infer --pk "$T/trunc.pk" --input models/inputs/lenet5_fashion_0.json
+fi
+U=/usr/share/libonnx-testdata/data/node/test_softmax_example/model.onnx
+if [ -f "$U" ]; then
+    expect 2 "setup, unsupported op" -- "$G" setup --model "$U" --out "$T/k3"
+    grep -q "Softmax" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: refusal does not name the op"; }
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,15 +6,33 @@
 #include <string.h>
 #include <time.h>
 
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+
 #include "../gkr/gkr.h"
 #include "../io/cinput.h"
+#include "../io/inputs.h"
+#include "../io/keys.h"
+#include "../onnx/onnx.h"
 #include "../proof/proof.h"
+#include "../quant/quant.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
 
 static const char *usage_text =
     "usage: gkrcnn [--threads N] COMMAND [options]\n"
+    "\n"
+    "Models:\n"
+    "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
+    "         import and quantize the model (scales calibrated on CAL); writes\n"
+    "         DIR/model.pk and the setup report DIR/settings.json\n"
+    "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
+    "         quantized inference, no proof; prints the dequantized outputs\n"
+    "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
+    "  FILE.h5:/dataset[i:j] (HDF5)\n"
     "\n"
     "Generic layered circuits (the proof system underneath the CNN prover):\n"
     "  circuit-gen    --width W --depth D [--seed S] --circuit C --input IN --public PUB\n"
@@ -228,6 +246,191 @@ out:
     return rc;
 }
 
+/* ---- models: setup and infer ---- */
+
+static void buf_printf(zk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void buf_printf(zk_buf *b, const char *fmt, ...) {
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    ZK_CHECK(n >= 0 && (size_t)n < sizeof tmp);
+    zk_buf_put(b, tmp, (size_t)n);
+}
+
+static int parse_bits(const args_t *a, const char *name, int *out) {
+    const char *v = opt(a, name);
+    unsigned long long x;
+    if (!v) return 0;
+    if (!parse_uint(v, 48, &x) || x < 2) return die(EXIT_USAGE, "%s must be an integer in 2..48", name);
+    *out = (int)x;
+    return 0;
+}
+
+static void shape_str(char *out, size_t cap, const nn_shape *s) {
+    size_t at = 0;
+    out[0] = 0;
+    for (int i = 0; i < s->ndim && at + 24 < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, "%s%lld", i ? "x" : "", (long long)s->d[i]);
+}
+
+/* Without --calib: 8 samples of N(0, 1) noise from a fixed seed (Box-Muller);
+ * real data gives better scales, so setup says so. */
+static float *noise_calibration(size_t numel, size_t n) {
+    zk_rng rng;
+    zk_rng_seed(&rng, 0xca11b);
+    float *x = zk_malloc_n(numel * n, sizeof *x);
+    for (size_t i = 0; i < numel * n; i++) {
+        double u1 = ((double)(zk_rng_u64(&rng) >> 11) + 1.0) / 9007199254740993.0;
+        double u2 = (double)(zk_rng_u64(&rng) >> 11) / 9007199254740992.0;
+        x[i] = (float)(sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+    }
+    return x;
+}
+
+static int cmd_setup(const args_t *a) {
+    static const char *const known[] = {"--model", "--out", "--calib", "--act-bits", "--weight-bits", NULL};
+    const char *mp, *dir;
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
+    q_settings s;
+    q_settings_default(&s);
+    if ((rc = parse_bits(a, "--act-bits", &s.b_act)) || (rc = parse_bits(a, "--weight-bits", &s.b_w))) return rc;
+
+    zk_buf file;
+    if (zk_read_file(mp, &file) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    nn_graph *g = NULL;
+    zk_err e = onnx_import(&g, file.data, file.len, NULL, 0);
+    zk_buf_free(&file);
+    if (e != ZK_OK) {
+        fprintf(stderr, "gkrcnn: %s: %s\n", mp, zk_reason());
+        return EXIT_USAGE;
+    }
+    size_t numel = (size_t)nn_numel(&g->tensors[g->input].shape);
+    float *cal = NULL;
+    size_t ncal = 0;
+    const char *cp = opt(a, "--calib");
+    if (cp) {
+        if (in_load(&cal, &ncal, cp, numel) != ZK_OK) {
+            fprintf(stderr, "gkrcnn: calibration set %s: %s\n", cp, zk_reason());
+            nn_graph_free(g);
+            return EXIT_USAGE;
+        }
+    } else {
+        ncal = 8;
+        cal = noise_calibration(numel, ncal);
+        printf("note: no --calib given; scales calibrated on %zu samples of N(0,1) noise\n", ncal);
+    }
+    q_model *m = NULL;
+    zk_buf pk, rep;
+    zk_buf_init(&pk);
+    zk_buf_init(&rep);
+    if (q_quantize(&m, g, cal, ncal, &s) != ZK_OK) {
+        rc = die(EXIT_USAGE, "cannot quantize the model: %s", zk_reason());
+        goto out;
+    }
+    if (q_report_json(&rep, m, g, cal, ncal) != ZK_OK) {
+        rc = die(EXIT_USAGE, "setup report: %s", zk_reason());
+        goto out;
+    }
+    keys_pk_serialize(&pk, m);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        rc = die(EXIT_USAGE, "cannot create output directory %s", dir);
+        goto out;
+    }
+    size_t dl = strlen(dir) + 32;
+    char *pkp = zk_malloc(dl), *sp = zk_malloc(dl);
+    snprintf(pkp, dl, "%s/model.pk", dir);
+    snprintf(sp, dl, "%s/settings.json", dir);
+    rc = write_buf(pkp, &pk);
+    if (!rc && (rc = write_buf(sp, &rep))) remove(pkp); /* no half-written key directory */
+    if (!rc) {
+        char in_s[96], out_s[96];
+        shape_str(in_s, sizeof in_s, &m->tensors[0].shape);
+        shape_str(out_s, sizeof out_s, &m->tensors[m->output].shape);
+        printf("setup: %s -> %s (%zu nodes, input %s, output %s, b_act %d, b_w %d, %zu calibration samples)\n", mp,
+               pkp, m->nnodes, in_s, out_s, m->s.b_act, m->s.b_w, ncal);
+        printf("setup report: %s\n", sp);
+    }
+    free(pkp);
+    free(sp);
+out:
+    zk_buf_free(&pk);
+    zk_buf_free(&rep);
+    q_model_free(m);
+    free(cal);
+    nn_graph_free(g);
+    return rc;
+}
+
+static int load_pk(q_model **m, const char *path) {
+    zk_buf b;
+    if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    zk_err e = keys_pk_deserialize(m, b.data, b.len);
+    zk_buf_free(&b);
+    if (e != ZK_OK) {
+        fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int cmd_infer(const args_t *a) {
+    static const char *const known[] = {"--pk", "--input", "--out", NULL};
+    const char *pkp, *ip, *op = opt(a, "--out");
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp)) || (rc = need(a, "--input", &ip))) return rc;
+    q_model *m = NULL;
+    if ((rc = load_pk(&m, pkp))) return rc;
+    size_t numel = (size_t)nn_numel(&m->tensors[0].shape);
+    size_t onumel = (size_t)nn_numel(&m->tensors[m->output].shape);
+    float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
+    int64_t *xq = zk_malloc_n(numel, sizeof *xq);
+    size_t n = 0;
+    zk_buf js;
+    zk_buf_init(&js);
+    if (in_load(&x, &n, ip, numel) != ZK_OK) {
+        rc = die(EXIT_USAGE, "input: %s", zk_reason());
+        goto out;
+    }
+    buf_printf(&js, "{\"output_data\": [");
+    for (size_t i = 0; i < n; i++) {
+        q_witness *w = NULL;
+        if (q_quantize_input(xq, m, x + i * numel) != ZK_OK || q_run(&w, m, xq) != ZK_OK) {
+            char where[32] = "";
+            if (n > 1) snprintf(where, sizeof where, "sample %zu: ", i);
+            fprintf(stderr, "gkrcnn: %s%s\n", where, zk_reason());
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        q_dequantize_output(y, m, w);
+        q_witness_free(w);
+        size_t best = 0;
+        buf_printf(&js, "%s[", i ? ", " : "");
+        for (size_t k = 0; k < onumel; k++) {
+            buf_printf(&js, "%s%.9g", k ? ", " : "", (double)y[k]);
+            if (y[k] > y[best]) best = k;
+        }
+        buf_printf(&js, "]");
+        if (n <= 16) {
+            printf("sample %zu: class %zu; outputs", i, best);
+            for (size_t k = 0; k < onumel && k < 16; k++) printf(" %.4f", (double)y[k]);
+            printf("%s\n", onumel > 16 ? " ..." : "");
+        }
+    }
+    buf_printf(&js, "]}\n");
+    if (n > 16) printf("inferred %zu samples\n", n);
+    if (op) rc = write_buf(op, &js);
+out:
+    zk_buf_free(&js);
+    free(x);
+    free(y);
+    free(xq);
+    q_model_free(m);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     int i = 1;
     while (i < argc && strncmp(argv[i], "--", 2) == 0) {
@@ -249,6 +452,8 @@ int main(int argc, char **argv) {
     zk_threads();
     const char *cmd = argv[i];
     args_t a = {argc - i - 1, argv + i + 1};
+    if (strcmp(cmd, "setup") == 0) return cmd_setup(&a);
+    if (strcmp(cmd, "infer") == 0) return cmd_infer(&a);
     if (strcmp(cmd, "circuit-gen") == 0) return cmd_circuit_gen(&a);
     if (strcmp(cmd, "circuit-prove") == 0) return cmd_circuit_prove(&a);
     if (strcmp(cmd, "circuit-verify") == 0) return cmd_circuit_verify(&a);
