@@ -18,6 +18,7 @@ void test_proof(zk_rng *rng);
 void test_onnx(zk_rng *rng);
 void test_quant(zk_rng *rng);
 void test_inputs(zk_rng *rng);
+void test_conformance(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -25,8 +26,8 @@ static const struct {
 } tests[] = {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
     {"sumcheck", test_sumcheck},   {"pcs", test_pcs},               {"gkr", test_gkr},
-    {"proof", test_proof},         {"onnx", test_onnx},
-    {"quant", test_quant},         {"inputs", test_inputs},
+    {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
+    {"inputs", test_inputs},       {"conformance", test_conformance},
 };
 
 int main(int argc, char **argv) {

@@ -341,7 +341,7 @@ static int run_testcase(const char *dir, char *why, size_t whycap) {
     return r;
 }
 
-static void test_conformance(void) {
+static void test_onnx_float_conformance(void) {
     static const char *const roots[] = {"node", "pytorch-converted", "pytorch-operator", "simple"};
     const char *verbose = getenv("GKRCNN_ONNX_VERBOSE");
     long count[5] = {0}, node_match = 0, node_refused = 0;
@@ -1023,5 +1023,5 @@ void test_onnx(zk_rng *rng) {
     test_tensor_read();
     test_pytorch_seeds();
     test_project_models();
-    test_conformance();
+    test_onnx_float_conformance();
 }
