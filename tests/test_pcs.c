@@ -2,6 +2,7 @@
  * brute-force cross-checks, round trips against mle_eval_fm61, a reference
  * prover built from the public pieces (whose proof must be byte-identical
  * to pcs_ligero's), and malicious provers that must all be rejected. */
+#include <math.h>
 #include <string.h>
 
 #include "../src/pcs/merkle.h"
@@ -635,10 +636,114 @@ static void tp_ligero(zk_rng *rng) {
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) tp_ligero_malicious(rng, sizes[i]);
 }
 
+/* The committed matrix is the encoding of t with some columns corrupted
+ * (kept in the Merkle tree, so the paths are valid), and the opening is
+ * honest for t: the corrupted columns fail the column checks. With
+ * `every` = 1 only the last column is bad: all columns are opened when
+ * K <= 151, so the check of the last query must catch it. */
+static void tp_corrupt_columns(zk_rng *rng, unsigned n, size_t every) {
+    size_t N = (size_t)1 << n;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+    tp_ref r1, r3;
+    tp_ref_init(&r1, t, n);
+    tp_ref_init(&r3, t, n);
+    for (size_t j = 0; j < r3.K; j++) {
+        if (every == 1 ? j != r3.K - 1 : j % every != 0) continue;
+        size_t row = zk_rng_u64(rng) % r3.m;
+        r3.enc[j * r3.m + row] = fp2_add(r3.enc[j * r3.m + row], fp2_one());
+    }
+    merkle_free(r3.tree);
+    uint8_t *leaves = zk_malloc_n(r3.K * r3.m, 16);
+    for (size_t x = 0; x < r3.K * r3.m; x++) fp2_encode(leaves + 16 * x, r3.enc[x]);
+    r3.tree = merkle_new(leaves, 16 * r3.m, r3.prm.log_cols + r3.prm.log_inv_rate);
+    free(leaves);
+    zk_buf b;
+    zk_buf_init(&b);
+    tp_ref_prove(&b, &r3, &r3, &r3, &r1, 0, 0);
+    zk_err e = tp_verify(b.data, b.len, n);
+    TEST_CHECK(e == ZK_EPROOF);
+    if (e != ZK_EPROOF) fprintf(stderr, "  n=%u: corrupted columns (1 in %zu) accepted\n", n, every);
+    zk_buf_free(&b);
+    tp_ref_free(&r1);
+    tp_ref_free(&r3);
+    free(t);
+}
+
+/* Fiat-Shamir binding of the opening with sampled queries (K > 151): a
+ * changed u0, u1, u2 (or claimed value) must change the query indices, so
+ * the proof after the changed message differs from the honest one (the
+ * tamper hook changes only the bytes written, not the prover's state). */
+typedef struct {
+    const char *label;
+    size_t off, len;
+    const zk_buf *proof;
+    int hit;
+} tp_tamper;
+
+static void tp_tamper_cb(void *ctx, const char *label, size_t occ, fp2 *v, size_t n) {
+    tp_tamper *t = ctx;
+    if (strcmp(label, t->label) != 0 || occ != 0 || n == 0) return;
+    t->hit = 1;
+    t->off = t->proof->len;
+    t->len = 16 * n;
+    v[n - 1] = fp2_add(v[n - 1], fp2_one());
+}
+
+static void tp_fs_binding(zk_rng *rng, unsigned n) {
+    size_t N = (size_t)1 << n;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+    pcs_ligero_params prm = pcs_ligero_params_for(n);
+    TEST_REQUIRE(((size_t)1 << (prm.log_cols + prm.log_inv_rate)) > prm.queries);
+    zk_buf honest;
+    zk_buf_init(&honest);
+    tp_prove(&honest, t, n, 0);
+    static const char *const labels[] = {"test/v", "pcs/u0", "pcs/u1", "pcs/u2"};
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        zk_buf proof;
+        zk_buf_init(&proof);
+        tp_tamper tt = {.label = labels[i], .proof = &proof};
+        tr_t *tr = tr_new_prover(TP_PROTO, &proof);
+        tr_set_tamper(tr, tp_tamper_cb, &tt);
+        tr_absorb_u64(tr, "test/n", n);
+        pcs_state *st = pcs_ligero.commit(tr, t, n);
+        fp2 z[PCS_LIGERO_TEST_MAXN];
+        tr_challenges(tr, "test/z", z, n);
+        fp2 v = mle_eval_fm61(t, n, z);
+        tr_put_fp2(tr, "test/v", &v, 1);
+        pcs_ligero.open(tr, st, z);
+        pcs_ligero.state_free(st);
+        tr_free(tr);
+        TEST_REQUIRE(tt.hit && proof.len == honest.len);
+        size_t rest = tt.off + tt.len;
+        TEST_CHECK(memcmp(proof.data + rest, honest.data + rest, proof.len - rest) != 0);
+        TEST_CHECK(tp_verify(proof.data, proof.len, n) == ZK_EPROOF);
+        zk_buf_free(&proof);
+    }
+    zk_buf_free(&honest);
+    free(t);
+}
+
+/* The query count meets the soundness target of papers/protocol.md sec. 5-6:
+ * (1 - delta)^q <= 2^-100 with delta = (1 - rate)/2. */
+static void tp_parameters(void) {
+    for (unsigned n = 1; n <= 40; n++) {
+        pcs_ligero_params p = pcs_ligero_params_for(n);
+        double rate = 1.0 / (double)(1u << p.log_inv_rate), delta = (1 - rate) / 2;
+        TEST_CHECK(p.queries * -log2(1 - delta) >= 100.0);
+        TEST_CHECK(p.log_inv_rate >= 2);
+    }
+}
+
 void test_pcs(zk_rng *rng);
 void test_pcs(zk_rng *rng) {
     tp_ntt(rng);
     tp_merkle(rng);
     tp_identities(rng);
     tp_ligero(rng);
+    tp_parameters();
+    for (unsigned n = 1; n <= 5; n += 2) tp_corrupt_columns(rng, n, 1);
+    tp_corrupt_columns(rng, 12, 2);
+    tp_fs_binding(rng, 12);
 }

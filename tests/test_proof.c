@@ -62,6 +62,35 @@ static void test_cinput(zk_rng *rng) {
         zk_store_le64(b.data + b.len - 8, FM61_P);
         got = NULL;
         TEST_CHECK(cinput_deserialize(&got, c, b.data, b.len, pub) == ZK_EFORMAT);
+        zk_store_le64(b.data + b.len - 8, 0);
+        TEST_REQUIRE(cinput_deserialize(&got, c, b.data, b.len, pub) == ZK_OK);
+        cinput_free(got, c->nlayers);
+        /* layout: magic 0, count 8, first record at 12: u32 layer, u64 n,
+         * values. Each change below keeps the byte count consistent where
+         * it can, so only the field's own check can refuse it. */
+        zk_buf x;
+        zk_buf_init(&x);
+        for (int k = 0; k < 7; k++) {
+            x.len = 0;
+            zk_buf_put(&x, b.data, b.len);
+            switch (k) {
+            case 0: x.data[0] ^= 1; break;                                  /* magic */
+            case 1: zk_store_le64(x.data + 12 + 4, 9); break;              /* n = 9, not 8 */
+            case 2: zk_store_le64(x.data + 12 + 4, 7); break;              /* n = 7 */
+            case 3: x.data[12] = pub ? 0 : 1; break;                        /* another layer number */
+            case 4: x.data[12] = 200; break;                                /* no such layer */
+            case 5: zk_buf_put(&x, "", 1); break;                           /* trailing byte */
+            case 6: x.data[8] = (uint8_t)(x.data[8] - 1), x.len -= 12 + 64; /* one record fewer */
+                    if (!pub) memmove(x.data + 12, x.data + 12 + 12 + 64, 12 + 64);
+                    break;
+            }
+            got = NULL;
+            zk_err e = cinput_deserialize(&got, c, x.data, x.len, pub);
+            TEST_CHECK(e == ZK_EFORMAT && got == NULL);
+            if (e != ZK_EFORMAT) fprintf(stderr, "  input file change %d (public %d) accepted\n", k, pub);
+            if (e == ZK_OK) cinput_free(got, c->nlayers);
+        }
+        zk_buf_free(&x);
         zk_buf_free(&b);
     }
     free(vals[0]);

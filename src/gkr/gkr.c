@@ -220,6 +220,7 @@ static void gkr_build_h1(fp2 *h1, size_t xsize, const gkr_layer *L, const fp2 *G
 static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const fp2 *eqU, fp2 rho) {
     fp2 *F = s->F;
     const size_t *off = s->off;
+    if (total == 0) return; /* no sources (constant gates only); F may be NULL */
     memset(F, 0, total * sizeof *F);
 #pragma omp parallel if (L->nmul + L->nadd >= GKR_PAR_MIN)
     {
