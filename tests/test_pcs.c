@@ -553,7 +553,7 @@ static void tp_ligero_malicious(zk_rng *rng, unsigned n) {
 
 static void tp_ligero(zk_rng *rng) {
     /* parameters: a valid split for every supported n, sizes as claimed */
-    for (unsigned n = 1; n <= 40; n++) {
+    for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n++) {
         pcs_ligero_params p = pcs_ligero_params_for(n);
         TEST_CHECK(p.nvars == n && p.log_rows + p.log_cols == n - 1 && p.log_inv_rate == 2 && p.queries == PCS_LIGERO_QUERIES);
     }
@@ -623,6 +623,7 @@ static void tp_ligero(zk_rng *rng) {
         uint8_t zero[64] = {0};
         TEST_CHECK(tp_verify(zero, sizeof zero, 0) == ZK_EINPUT);
         TEST_CHECK(tp_verify(zero, sizeof zero, 41) == ZK_EINPUT);
+        TEST_CHECK(tp_verify(zero, sizeof zero, 31) == ZK_EINPUT);
         tr_t *tr = tr_new_verifier(TP_PROTO, zero, 0);
         pcs_commitment c = {.nvars = 0};
         fp2 z[1] = {fp2_zero()};
@@ -630,7 +631,7 @@ static void tp_ligero(zk_rng *rng) {
         tr_free(tr);
     }
 
-    /* malicious provers: tiny (every byte), K <= 151 (all columns opened),
+    /* malicious provers: tiny (every byte), K <= 153 (all columns opened),
      * and sampled queries */
     static const unsigned sizes[] = {1, 2, 3, 5, 8, 12, 16};
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) tp_ligero_malicious(rng, sizes[i]);
@@ -640,7 +641,7 @@ static void tp_ligero(zk_rng *rng) {
  * (kept in the Merkle tree, so the paths are valid), and the opening is
  * honest for t: the corrupted columns fail the column checks. With
  * `every` = 1 only the last column is bad: all columns are opened when
- * K <= 151, so the check of the last query must catch it. */
+ * K <= 153, so the check of the last query must catch it. */
 static void tp_corrupt_columns(zk_rng *rng, unsigned n, size_t every) {
     size_t N = (size_t)1 << n;
     fm61 *t = zk_malloc_n(N, sizeof *t);
@@ -670,7 +671,7 @@ static void tp_corrupt_columns(zk_rng *rng, unsigned n, size_t every) {
     free(t);
 }
 
-/* Fiat-Shamir binding of the opening with sampled queries (K > 151): a
+/* Fiat-Shamir binding of the opening with sampled queries (K > 153): a
  * changed u0, u1, u2 (or claimed value) must change the query indices, so
  * the proof after the changed message differs from the honest one (the
  * tamper hook changes only the bytes written, not the prover's state). */
@@ -728,7 +729,7 @@ static void tp_fs_binding(zk_rng *rng, unsigned n) {
 /* The query count meets the soundness target of papers/protocol.md sec. 5-6:
  * (1 - delta)^q <= 2^-100 with delta = (1 - rate)/2. */
 static void tp_parameters(void) {
-    for (unsigned n = 1; n <= 40; n++) {
+    for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n++) {
         pcs_ligero_params p = pcs_ligero_params_for(n);
         double rate = 1.0 / (double)(1u << p.log_inv_rate), delta = (1 - rate) / 2;
         TEST_CHECK(p.queries * -log2(1 - delta) >= 100.0);

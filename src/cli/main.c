@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <errno.h>
+#include <openssl/evp.h>
 #include <math.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -163,6 +164,46 @@ static int cmd_circuit_gen(const args_t *a) {
     return rc;
 }
 
+/* The statement a circuit proof attests: a digest of the outputs and the
+ * root of each committed input layer. Both prove and verify print it, so a
+ * verifier can compare with what the prover published. */
+static void print_statement(const gkr_circuit *c, const fm61 *outputs, const pcs_commitment *cm) {
+    size_t osize = (size_t)1 << gkr_output_layer(c)->nvars;
+    uint8_t d[32];
+    unsigned int dl = 0;
+    uint8_t *enc = zk_malloc_n(osize, 8);
+    for (size_t i = 0; i < osize; i++) fm61_encode(enc + 8 * i, outputs[i]);
+    ZK_CHECK(EVP_Digest(enc, 8 * osize, d, &dl, EVP_sha256(), NULL) == 1 && dl == 32);
+    free(enc);
+    printf("statement: %zu outputs, sha256 ", osize);
+    for (int i = 0; i < 32; i++) printf("%02x", d[i]);
+    printf("\n");
+    for (size_t l = 0; l < c->nlayers; l++) {
+        if (c->layers[l].kind != GKR_INPUT_COMMITTED) continue;
+        printf("statement: layer %zu committed, root ", l);
+        for (int i = 0; i < PCS_DIGEST_BYTES; i++) printf("%02x", cm[l].root[i]);
+        printf("\n");
+    }
+}
+
+/* Verify a circuit proof body; on success print the statement. */
+static zk_err verify_body(const gkr_circuit *c, const fm61 *const *pub, const uint8_t *body, size_t blen) {
+    size_t osize = (size_t)1 << gkr_output_layer(c)->nvars;
+    fm61 *outs = zk_malloc_n(osize, sizeof *outs);
+    pcs_commitment *cm = zk_calloc(c->nlayers, sizeof *cm);
+    tr_t *tr = tr_new_verifier(GKR_PROTOCOL, body, blen);
+    zk_err e = gkr_verify_statement(tr, outs, cm, c, pub, &pcs_ligero);
+    if (e == ZK_OK && tr_finish(tr) != ZK_OK) {
+        zk_set_reason("%zu trailing bytes after the proof", blen - tr_position(tr));
+        e = ZK_EFORMAT;
+    }
+    tr_free(tr);
+    if (e == ZK_OK) print_statement(c, outs, cm);
+    free(cm);
+    free(outs);
+    return e;
+}
+
 static int cmd_circuit_prove(const args_t *a) {
     static const char *const known[] = {"--circuit", "--input", "--proof", NULL};
     const char *cp, *ip, *pp;
@@ -188,9 +229,16 @@ static int cmd_circuit_prove(const args_t *a) {
     tr_free(tr);
     double t2 = now_s();
     proof_wrap(&file, PROOF_KIND_CIRCUIT, body.data, body.len);
-    rc = write_buf(pp, &file);
+    /* self-check before writing: the proof must verify (and this prints
+     * the statement it attests) */
+    const fm61 *const *pub = (const fm61 *const *)in;
+    if (verify_body(c, pub, body.data, body.len) != ZK_OK) {
+        rc = die(EXIT_USAGE, "internal error: the new proof does not verify: %s", zk_reason());
+    } else {
+        rc = write_buf(pp, &file);
+    }
     if (!rc)
-        printf("proved %zu gates: witness %.3f s, prove %.3f s, proof %zu bytes, %d threads\n", gkr_circuit_gates(c),
+        printf("proved %zu gate terms: witness %.3f s, prove %.3f s, proof %zu bytes, %d threads\n", gkr_circuit_gates(c),
                t1 - t0, t2 - t1, file.len, zk_threads());
     zk_buf_free(&body);
     zk_buf_free(&file);
@@ -226,13 +274,7 @@ static int cmd_circuit_verify(const args_t *a) {
         goto out_file;
     }
     double t0 = now_s();
-    tr_t *tr = tr_new_verifier(GKR_PROTOCOL, body, blen);
-    zk_err e = gkr_verify(tr, NULL, c, (const fm61 *const *)pub, &pcs_ligero);
-    if (e == ZK_OK && tr_finish(tr) != ZK_OK) {
-        zk_set_reason("%zu trailing bytes after the proof", blen - tr_position(tr));
-        e = ZK_EFORMAT;
-    }
-    tr_free(tr);
+    zk_err e = verify_body(c, (const fm61 *const *)pub, body, blen);
     double t1 = now_s();
     if (e != ZK_OK)
         rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());

@@ -557,6 +557,11 @@ done:
 }
 
 zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *const *public, const pcs_scheme *pcs) {
+    return gkr_verify_statement(tr, outputs, NULL, c, public, pcs);
+}
+
+zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments, const gkr_circuit *c,
+                            const fm61 *const *public, const pcs_scheme *pcs) {
     size_t L = c->nlayers;
     zk_err e = ZK_OK;
     const gkr_layer *out = gkr_output_layer(c);
@@ -594,6 +599,7 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
         if (e != ZK_OK) goto done;
     }
     if (outputs) memcpy(outputs, ov, osize * sizeof *ov);
+    if (commitments) memcpy(commitments, cm, L * sizeof *cm);
 done:
     gkr_scratch_free(&s);
     gkr_claims_free(cls, L);

@@ -114,6 +114,15 @@ void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_s
 zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *const *public,
                   const pcs_scheme *pcs) ZK_WARN_UNUSED;
 
+/* As gkr_verify, and on ZK_OK commitments[l] (an array of nlayers, may be
+ * NULL) receives the commitment of each committed input layer l: with the
+ * outputs, this is what the proof attests ("the circuit on the public
+ * inputs and on the tables committed under these roots gives these
+ * outputs"). A caller that must pin a published commitment compares the
+ * root; entries of other layers are zeroed. */
+zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments, const gkr_circuit *c,
+                            const fm61 *const *public, const pcs_scheme *pcs) ZK_WARN_UNUSED;
+
 /* A random circuit for tests and benchmarks: `width` vars per layer,
  * `depth` gate layers above a committed (layer 0) and a public (layer 1)
  * input layer, 2^width gate outputs per layer, a mix of mul/add/const with

@@ -69,20 +69,20 @@
  *     K/|F| ~ K/2^122 over gamma. Otherwise Enc(u0) differs from gamma^T U
  *     in at least delta K positions and each query catches it with
  *     probability >= delta: the test passes with probability at most
- *     (1 - 3/8)^151 = 2^-102.4.
+ *     (1 - 3/8)^153 = 2^-103.7.
  *   - Evaluation. If U is delta-close to RS^m it determines unique rows
  *     (hence, by the packing bijection, a unique table t'). If u1 != e^T P'
  *     then Enc(u1) and e^T Enc(P') are distinct codewords, differing in
  *     > 3/4 K positions, of which at most 3/8 K are outside the agreement
  *     set of U; so Enc(u1) != e^T U in >= delta K positions and the same
- *     per-query bound (5/8)^151 applies; likewise for u2. With u1, u2 right,
+ *     per-query bound (5/8)^153 applies; likewise for u2. With u1, u2 right,
  *     step 3 is an identity, so v = f'(z).
- *   - Total: about K/2^122 + 2^-102.4 per proof attempt (with Fiat-Shamir,
+ *   - Total: about K/2^122 + 2^-103.7 per proof attempt (with Fiat-Shamir,
  *     a prover doing 2^s hash evaluations gains a factor 2^s).
- * Small tables: when K <= 151 every column is opened and the tests above
+ * Small tables: when K <= 153 every column is opened and the tests above
  * become exact (no probability from the queries).
  *
- * PARAMETERS. Rate 1/4, 151 queries (papers/protocol.md sec. 6: with the
+ * PARAMETERS. Rate 1/4, 153 queries (papers/protocol.md sec. 6: with the
  * GKR terms this keeps the whole proof above 100 bits); the split of n-1 into log_rows +
  * log_cols minimises the opening size 3*16*k + q'*(16*m + 32*log2 K) bytes,
  * q' = min(q, K): log_cols = floor((n + 5)/2) for n >= 12 (n = 20: 2^7 x 2^12,
@@ -93,7 +93,7 @@
  * without the shift), O(N log N) field operations, and SHA-256 over the
  * 4N/2 * 16 = 32N bytes of the encoded matrix. Open: three row
  * combinations, computed from the coset-0 columns of the encoded matrix
- * (pcs_ligero_combine), O(N), then 151 column copies.
+ * (pcs_ligero_combine), O(N), then 153 column copies.
  */
 #include "../poly/mle.h"
 #include "merkle.h"
@@ -104,10 +104,6 @@
 #include <sys/mman.h>
 
 #define PCS_LIGERO_LOG_INV_RATE 2
-/* Largest supported table: 2^PCS_LIGERO_MAX_VARS base elements. Beyond it
- * read_commitment and verify return ZK_EINPUT (the verifier's memory is
- * O(2^(n/2)), so n is bounded before anything is allocated). */
-#define PCS_LIGERO_MAX_VARS 40
 /* Rows per block in the encoder: one block's transposed write of a
  * codeword position is 4 fp2 = one 64-byte cache line. */
 #define PCS_LIGERO_ROW_BLOCK 4

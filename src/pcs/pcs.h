@@ -43,9 +43,16 @@ typedef struct {
 
 extern const pcs_scheme pcs_ligero;
 
-/* Column queries of the Ligero opening: (5/8)^151 = 2^-102.4, see
+/* Column queries of the Ligero opening: (5/8)^153 = 2^-103.7, see
  * papers/protocol.md sec. 5-6. */
-#define PCS_LIGERO_QUERIES 151
+#define PCS_LIGERO_QUERIES 153
+
+/* Largest table: 2^PCS_LIGERO_MAX_VARS base elements; beyond it
+ * read_commitment and verify return ZK_EINPUT. The bound keeps the codeword
+ * length K <= 2^19, so the proximity term K/|F| stays <= 2^-103 as the
+ * soundness budget (papers/protocol.md sec. 6) assumes; it also bounds the
+ * verifier's memory before anything is allocated. */
+#define PCS_LIGERO_MAX_VARS 30
 
 /* Parameters of the Ligero scheme for n variables (for docs and benches). */
 typedef struct {
