@@ -2,7 +2,7 @@
 #
 #   make            release build: build/gkrcnn, build/libgkrcnn.a
 #   make test       ASan+UBSan build with -DZK_VERIFY, runs every test
-#   make bench      -O3 -march=native build, writes experiments/results/micro.csv
+#   make bench      -O3 -march=native build, writes experiments/results/micro*.csv
 #   make fuzz       libFuzzer targets (clang), short runs over the seed corpus
 #   make demo       installs what is missing, builds, runs the demo
 #
@@ -90,8 +90,10 @@ test: deps build/test/run_tests build/test/gkrcnn
 	GKRCNN=./build/test/gkrcnn sh tests/cli_test.sh
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=200000
 
+# all cores (micro.csv) and one core (micro_1thread.csv), the issue's targets
 bench: deps build/bench/bench_micro
 	./build/bench/bench_micro experiments/results/micro.csv
+	./build/bench/bench_micro experiments/results/micro_1thread.csv --threads 1
 
 demo: deps build/gkrcnn
 	sh scripts/demo.sh

@@ -473,7 +473,7 @@ static zk_err op_conv(ictx *c, nctx *x) {
     if (X < 0 || W < 0) return nfail(c, ZK_EINPUT, "missing input");
     if (!is_const(c, W)) return nfail(c, ZK_EINPUT, "weight must be a constant");
     if (B >= 0 && !is_const(c, B)) return nfail(c, ZK_EINPUT, "bias must be a constant");
-    int sp;
+    int sp = 0;
     zk_err e = spatial_rank(c, &sp, X);
     if (e) return e;
     const nn_shape *ws = shp(c, W);
@@ -502,7 +502,7 @@ static zk_err op_conv(ictx *c, nctx *x) {
 static zk_err op_pool(ictx *c, nctx *x, nn_op op) {
     int X = inp(x, 0);
     if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
-    int sp;
+    int sp = 0;
     zk_err e = spatial_rank(c, &sp, X);
     if (e) return e;
     int64_t ks[2], v;
@@ -720,7 +720,7 @@ static zk_err op_batchnorm(ictx *c, nctx *x) {
     }
     nn_shape cs = {1, {C}};
     int in[3] = {X, t_const_f(c, sub(x, "scale"), &cs, sc), t_const_f(c, sub(x, "shift"), &cs, sh)};
-    int y;
+    int y = -1;
     if ((e = emit(c, &y, NN_AFFINE, in, 3, NULL, x->out, NULL))) return e;
     return bind(c, x->out, y);
 }
