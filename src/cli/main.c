@@ -154,7 +154,7 @@ static int cmd_circuit_gen(const args_t *a) {
     if (!rc) rc = write_buf(ip, &bi);
     if (!rc) rc = write_buf(pp, &bp);
     if (!rc)
-        printf("circuit: %zu layers, %zu gates, digest %02x%02x%02x%02x...\n", c->nlayers, gkr_circuit_gates(c),
+        printf("circuit: %zu layers, %zu gate terms, digest %02x%02x%02x%02x...\n", c->nlayers, gkr_circuit_gates(c),
                c->digest[0], c->digest[1], c->digest[2], c->digest[3]);
     zk_buf_free(&bc);
     zk_buf_free(&bi);
