@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <math.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 
 #include "../gkr/gkr.h"
@@ -290,17 +289,6 @@ out:
 
 /* ---- models: setup and infer ---- */
 
-static void buf_printf(zk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(zk_buf *b, const char *fmt, ...) {
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    ZK_CHECK(n >= 0 && (size_t)n < sizeof tmp);
-    zk_buf_put(b, tmp, (size_t)n);
-}
-
 static int parse_bits(const args_t *a, const char *name, int *out) {
     const char *v = opt(a, name);
     unsigned long long x;
@@ -436,7 +424,7 @@ static int cmd_infer(const args_t *a) {
         rc = die(EXIT_USAGE, "input: %s", zk_reason());
         goto out;
     }
-    buf_printf(&js, "{\"output_data\": [");
+    zk_buf_printf(&js, "{\"output_data\": [");
     for (size_t i = 0; i < n; i++) {
         q_witness *w = NULL;
         if (q_quantize_input(xq, m, x + i * numel) != ZK_OK || q_run(&w, m, xq) != ZK_OK) {
@@ -449,19 +437,19 @@ static int cmd_infer(const args_t *a) {
         q_dequantize_output(y, m, w);
         q_witness_free(w);
         size_t best = 0;
-        buf_printf(&js, "%s[", i ? ", " : "");
+        zk_buf_printf(&js, "%s[", i ? ", " : "");
         for (size_t k = 0; k < onumel; k++) {
-            buf_printf(&js, "%s%.9g", k ? ", " : "", (double)y[k]);
+            zk_buf_printf(&js, "%s%.9g", k ? ", " : "", (double)y[k]);
             if (y[k] > y[best]) best = k;
         }
-        buf_printf(&js, "]");
+        zk_buf_printf(&js, "]");
         if (n <= 16) {
             printf("sample %zu: class %zu; outputs", i, best);
             for (size_t k = 0; k < onumel && k < 16; k++) printf(" %.4f", (double)y[k]);
             printf("%s\n", onumel > 16 ? " ..." : "");
         }
     }
-    buf_printf(&js, "]}\n");
+    zk_buf_printf(&js, "]}\n");
     if (n > 16) printf("inferred %zu samples\n", n);
     if (op) rc = write_buf(op, &js);
 out:

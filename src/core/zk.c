@@ -137,6 +137,20 @@ void zk_buf_put_u64(zk_buf *b, uint64_t v) {
     zk_buf_put(b, t, 8);
 }
 
+void zk_buf_printf(zk_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    ZK_CHECK(n >= 0);
+    char *tmp = zk_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    zk_buf_put(b, tmp, (size_t)n);
+    free(tmp);
+}
+
 zk_err zk_rd_get(zk_rd *r, void *out, size_t len) {
     if (len > r->len - r->pos) return ZK_EFORMAT;
     if (len) memcpy(out, r->data + r->pos, len);

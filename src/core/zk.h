@@ -83,6 +83,8 @@ void zk_buf_free(zk_buf *b);
 void zk_buf_put(zk_buf *b, const void *data, size_t len);
 void zk_buf_put_u32(zk_buf *b, uint32_t v);
 void zk_buf_put_u64(zk_buf *b, uint64_t v);
+/* Append formatted text (any length). */
+void zk_buf_printf(zk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Bounded reader over untrusted bytes. Every get returns ZK_EFORMAT on
  * truncation and leaves the output untouched. */

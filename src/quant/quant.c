@@ -20,26 +20,7 @@ void q_settings_default(q_settings *s) {
     s->f_max = 40;
 }
 
-const char *q_op_name(nn_op op) {
-    switch (op) {
-    case NN_CONV: return "Conv";
-    case NN_FC: return "FC";
-    case NN_MATMUL: return "MatMul";
-    case NN_RELU: return "Relu";
-    case NN_LEAKYRELU: return "LeakyRelu";
-    case NN_MAXPOOL: return "MaxPool";
-    case NN_AVGPOOL: return "AveragePool";
-    case NN_GLOBALAVGPOOL: return "GlobalAveragePool";
-    case NN_GLOBALMAXPOOL: return "GlobalMaxPool";
-    case NN_AFFINE: return "Affine";
-    case NN_ADD: return "Add";
-    case NN_SUB: return "Sub";
-    case NN_MUL: return "Mul";
-    case NN_RESHAPE: return "Reshape";
-    case NN_PAD: return "Pad";
-    }
-    return "?";
-}
+const char *q_op_name(nn_op op) { return nn_op_name(op); }
 
 void q_model_free(q_model *m) {
     if (!m) return;

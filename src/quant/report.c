@@ -1,7 +1,6 @@
 /* report.c -- calibration over the float engine (nn_run_float) and the
  * setup-time report comparing it with the integer engine. */
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "qint.h"
@@ -76,19 +75,9 @@ zk_err q_quantize(q_model **out, const nn_graph *g, const float *calib, size_t n
 
 static void q_json_raw(zk_buf *b, const char *s) { zk_buf_put(b, s, strlen(s)); }
 
-static void q_json_fmt(zk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void q_json_fmt(zk_buf *b, const char *fmt, ...) {
-    char tmp[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    ZK_CHECK(n >= 0 && (size_t)n < sizeof tmp);
-    zk_buf_put(b, tmp, (size_t)n);
-}
 
 static void q_json_num(zk_buf *b, double v) {
-    if (isfinite(v)) q_json_fmt(b, "%.9g", v);
+    if (isfinite(v)) zk_buf_printf(b, "%.9g", v);
     else q_json_raw(b, "null");
 }
 
@@ -100,7 +89,7 @@ static void q_json_str(zk_buf *b, const char *s) {
             char esc[2] = {'\\', (char)c};
             zk_buf_put(b, esc, 2);
         } else if (c < 0x20) {
-            q_json_fmt(b, "\\u%04x", c);
+            zk_buf_printf(b, "\\u%04x", c);
         } else {
             zk_buf_put(b, s, 1);
         }
@@ -110,7 +99,7 @@ static void q_json_str(zk_buf *b, const char *s) {
 
 static void q_json_shape(zk_buf *b, const nn_shape *s) {
     q_json_raw(b, "[");
-    for (int i = 0; i < s->ndim; i++) q_json_fmt(b, "%s%lld", i ? ", " : "", (long long)s->d[i]);
+    for (int i = 0; i < s->ndim; i++) zk_buf_printf(b, "%s%lld", i ? ", " : "", (long long)s->d[i]);
     q_json_raw(b, "]");
 }
 
@@ -201,13 +190,13 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
         return e;
     }
     q_json_raw(out, "{\n  \"settings\": {");
-    q_json_fmt(out, "\"b_act\": %d, \"b_w\": %d, \"f_min\": %d, \"f_max\": %d, \"field_bits\": %d},\n", m->s.b_act,
+    zk_buf_printf(out, "\"b_act\": %d, \"b_w\": %d, \"f_min\": %d, \"f_max\": %d, \"field_bits\": %d},\n", m->s.b_act,
                m->s.b_w, m->s.f_min, m->s.f_max, Q_FIELD_BITS);
     q_json_raw(out, "  \"input\": {\"name\": ");
     q_json_str(out, m->tensors[0].name);
     q_json_raw(out, ", \"shape\": ");
     q_json_shape(out, &m->tensors[0].shape);
-    q_json_fmt(out, ", \"f\": %d, \"range\": ", m->tensors[0].f);
+    zk_buf_printf(out, ", \"f\": %d, \"range\": ", m->tensors[0].f);
     q_json_num(out, m->tensors[0].range);
     q_json_raw(out, ", \"bound\": ");
     q_json_num(out, ldexp((double)q_act_bound(m), -m->tensors[0].f));
@@ -215,9 +204,9 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
     for (size_t i = 0; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
         const q_tensor *y = &m->tensors[i + 1];
-        q_json_fmt(out, "    {\"index\": %zu, \"name\": ", i);
+        zk_buf_printf(out, "    {\"index\": %zu, \"name\": ", i);
         q_json_str(out, nd->name);
-        q_json_fmt(out, ", \"op\": \"%s\", \"output\": ", q_op_name(nd->op));
+        zk_buf_printf(out, ", \"op\": \"%s\", \"output\": ", q_op_name(nd->op));
         q_json_str(out, y->name);
         q_json_raw(out, ", \"shape\": ");
         q_json_shape(out, &y->shape);
@@ -225,36 +214,36 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
         int first = 1;
         for (int j = 0; j < 2; j++)
             if (nd->in[j] >= 0) {
-                q_json_fmt(out, "%s%d", first ? "" : ", ", m->tensors[nd->in[j]].f);
+                zk_buf_printf(out, "%s%d", first ? "" : ", ", m->tensors[nd->in[j]].f);
                 first = 0;
             }
-        q_json_fmt(out, "], \"f_out\": %d, \"f_w\": ", y->f);
-        if (q_uses_fw(nd)) q_json_fmt(out, "%d", nd->f_w);
+        zk_buf_printf(out, "], \"f_out\": %d, \"f_w\": ", y->f);
+        if (q_uses_fw(nd)) zk_buf_printf(out, "%d", nd->f_w);
         else q_json_raw(out, "null");
         q_json_raw(out, ", \"shift\": ");
-        if (q_uses_k(nd)) q_json_fmt(out, "%d", nd->k);
+        if (q_uses_k(nd)) zk_buf_printf(out, "%d", nd->k);
         else q_json_raw(out, "null");
-        q_json_fmt(out, ", \"b_act\": %d, \"b_w\": ", m->s.b_act);
-        if (q_uses_fw(nd) && nd->op != NN_ADD && nd->op != NN_SUB) q_json_fmt(out, "%d", m->s.b_w);
+        zk_buf_printf(out, ", \"b_act\": %d, \"b_w\": ", m->s.b_act);
+        if (q_uses_fw(nd) && nd->op != NN_ADD && nd->op != NN_SUB) zk_buf_printf(out, "%d", m->s.b_w);
         else q_json_raw(out, "null");
         q_json_raw(out, ", \"range\": ");
         q_json_num(out, y->range);
         q_json_raw(out, ", \"bound\": ");
         q_json_num(out, ldexp((double)q_act_bound(m), -y->f));
-        q_json_fmt(out, ", \"acc_bits\": %d, \"max_abs_error\": ", nd->acc_bits);
+        zk_buf_printf(out, ", \"acc_bits\": %d, \"max_abs_error\": ", nd->acc_bits);
         q_json_num(out, node_err[i]);
         q_json_raw(out, i + 1 < m->nnodes ? "},\n" : "}\n");
     }
     q_json_raw(out, "  ],\n  \"output\": {\"name\": ");
     q_json_str(out, m->tensors[m->output].name);
-    q_json_fmt(out, ", \"f\": %d},\n", m->tensors[m->output].f);
-    q_json_fmt(out, "  \"calibration\": {\"samples\": %zu, \"max_abs_error\": ", ncalib);
+    zk_buf_printf(out, ", \"f\": %d},\n", m->tensors[m->output].f);
+    zk_buf_printf(out, "  \"calibration\": {\"samples\": %zu, \"max_abs_error\": ", ncalib);
     q_json_num(out, max_err);
     q_json_raw(out, ", \"mean_abs_error\": ");
     q_json_num(out, sum_err / ((double)ncalib * (double)nout));
-    q_json_fmt(out, ", \"argmax_agreement\": ");
+    zk_buf_printf(out, ", \"argmax_agreement\": ");
     q_json_num(out, (double)agree / ((double)ncalib * (double)rows_per));
-    q_json_fmt(out, ", \"argmax_rows\": %zu}\n}\n", ncalib * rows_per);
+    zk_buf_printf(out, ", \"argmax_rows\": %zu}\n}\n", ncalib * rows_per);
     free(node_err);
     return ZK_OK;
 }
