@@ -112,13 +112,14 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p build/fuzz
 	clang $(FUZZ_FLAGS) -Ibuild/gen $(HDF5_CFLAGS) $< $(LIB_SRC) -o $@ $(LIBS)
 fuzz: deps $(FUZZ_TARGETS)
-	@for t in $(FUZZ_TARGETS); do \
+	@n=0; for t in $(FUZZ_TARGETS); do \
 	    name=$$(basename $$t); corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus tests/fuzz/seeds/$$name; \
 	    echo "fuzz: $$name, $(FUZZ_RUNS) runs"; \
 	    $$t -runs=$(FUZZ_RUNS) -max_total_time=300 -max_len=8192 $$corpus tests/fuzz/seeds/$$name >build/fuzz/$$name.log 2>&1 \
 	        || { tail -40 build/fuzz/$$name.log; exit 1; }; \
 	    grep -E "^#[0-9]+ +DONE" build/fuzz/$$name.log || tail -2 build/fuzz/$$name.log; \
-	done
+	    n=$$((n + 1)); \
+	done; echo "fuzz: $$n passed, 0 failed"
 
 clean:
 	rm -rf build
