@@ -10,22 +10,9 @@
 
 static const q_tensor *q_yt(const q_model *m, const q_node *nd) { return &m->tensors[(nd - m->nodes) + 1]; }
 
-static int q_has_rescale(const q_node *nd) {
-    switch (nd->op) {
-    case NN_CONV:
-    case NN_FC:
-    case NN_MATMUL:
-    case NN_MUL:
-    case NN_AFFINE:
-    case NN_ADD:
-    case NN_SUB: return 1;
-    default: return 0;
-    }
-}
-
 /* Which witness arrays a node has (quant.h section 3). */
 static void q_aux_mask(const q_node *nd, int *acc, int *rem, int *sign, int *arg) {
-    int lin = q_has_rescale(nd) || nd->op == NN_LEAKYRELU;
+    int lin = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU;
     int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
     *acc = lin || avg;
     *rem = (lin && nd->k >= 1) || avg;
@@ -346,7 +333,7 @@ zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
         for (int64_t i = 0; i < ny; i++)
             if (y[i] <= -A || y[i] >= A) {
                 zk_set_reason("value out of the calibrated range at node %s (%s): element %lld = %g, bound %g",
-                              nd->name, q_op_name(nd->op), (long long)i,
+                              nd->name, nn_op_name(nd->op), (long long)i,
                               ldexp((double)y[i], -m->tensors[ni + 1].f), ldexp((double)A, -m->tensors[ni + 1].f));
                 q_witness_free(w);
                 return ZK_EINPUT;
@@ -396,7 +383,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
     for (size_t ni = 0; ni < m->nnodes; ni++) {
         const q_node *nd = &m->nodes[ni];
         const q_nwit *a = &w->nodes[ni];
-        const char *nm = nd->name, *op = q_op_name(nd->op);
+        const char *nm = nd->name, *op = nn_op_name(nd->op);
         int64_t ny = q_numel(m, (int32_t)ni + 1);
         const int64_t *y = w->t[ni + 1], *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
         int hacc, hrem, hsign, harg;

@@ -41,8 +41,10 @@ const nn_shape *q_operand_shape(const q_model *m, const q_node *nd, int j);
  * cell exists. */
 int64_t q_pool_count(const q_node *nd, int64_t H, int64_t W, int64_t oy, int64_t ox, int64_t *nreal);
 
-/* ONNX-style op name ("Conv", "AveragePool", ...). */
-const char *q_op_name(nn_op op);
+/* Ops whose output is a rescaled accumulator (a linear combination of the
+ * operands): Conv, FC, MatMul, Mul, Affine, Add, Sub. LeakyRelu rescales too,
+ * but only on its negative branch. */
+int q_op_rescales(nn_op op);
 
 /* 2^(b_act-1), the activation bound. */
 static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }

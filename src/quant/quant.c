@@ -20,7 +20,18 @@ void q_settings_default(q_settings *s) {
     s->f_max = 40;
 }
 
-const char *q_op_name(nn_op op) { return nn_op_name(op); }
+int q_op_rescales(nn_op op) {
+    switch (op) {
+    case NN_CONV:
+    case NN_FC:
+    case NN_MATMUL:
+    case NN_MUL:
+    case NN_AFFINE:
+    case NN_ADD:
+    case NN_SUB: return 1;
+    default: return 0;
+    }
+}
 
 void q_model_free(q_model *m) {
     if (!m) return;
@@ -324,7 +335,7 @@ static const char *q_lower_hint(const q_model *m, const q_node *nd, char *buf, s
 /* Structural checks of node i. */
 static zk_err q_node_check(const q_model *m, size_t i) {
     const q_node *nd = &m->nodes[i];
-    const char *nm = nd->name, *op = q_op_name(nd->op);
+    const char *nm = nd->name, *op = nn_op_name(nd->op);
     const q_tensor *y = &m->tensors[i + 1];
     int binary = nd->op == NN_MATMUL || nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB;
     for (int j = 0; j < 2; j++)
@@ -503,7 +514,7 @@ zk_err q_model_validate(q_model *m) {
         if (rel >= (uint64_t)1 << Q_FIELD_BITS) {
             char hint[96];
             Q_FAIL("node %s (%s): worst-case accumulator needs %d%s bits, over the field bound of %d; %s", nd->name,
-                   q_op_name(nd->op), nd->acc_bits, rel >= Q_SAT ? "+" : "", Q_FIELD_BITS,
+                   nn_op_name(nd->op), nd->acc_bits, rel >= Q_SAT ? "+" : "", Q_FIELD_BITS,
                    q_lower_hint(m, nd, hint, sizeof hint));
         }
     }
@@ -559,10 +570,10 @@ static char *q_strdup(const char *s) {
 static zk_err q_quant_weights(q_node *nd, const nn_tensor *t, const q_settings *s) {
     size_t n = q_gnumel(&t->shape);
     double M = q_fmaxabs(t->data, n);
-    if (!isfinite(M)) Q_FAIL("node %s (%s): constant %s holds NaN or Inf", nd->name, q_op_name(nd->op), t->name);
+    if (!isfinite(M)) Q_FAIL("node %s (%s): constant %s holds NaN or Inf", nd->name, nn_op_name(nd->op), t->name);
     if (!q_w_f(&nd->f_w, M, s))
         Q_FAIL("node %s (%s): constant %s (max %g) does not fit b_w=%d bits even at f_min=%d", nd->name,
-               q_op_name(nd->op), t->name, M, s->b_w, s->f_min);
+               nn_op_name(nd->op), t->name, M, s->b_w, s->f_min);
     nd->nw = n;
     nd->w = zk_malloc_n(nd->nw, sizeof *nd->w);
     for (size_t i = 0; i < nd->nw; i++) ZK_CHECK(q_round(&nd->w[i], t->data[i], nd->f_w));
@@ -577,7 +588,7 @@ static zk_err q_quant_at(int64_t **out, size_t *nout, const q_node *nd, const nn
         if (!q_round(&v[i], t->data[i], f)) {
             free(v);
             Q_FAIL("node %s (%s): constant %s element %zu = %g does not fit 2^%d at f=%d; lower b_act or b_w",
-                   nd->name, q_op_name(nd->op), t->name, i, (double)t->data[i], Q_FIELD_BITS, f);
+                   nd->name, nn_op_name(nd->op), t->name, i, (double)t->data[i], Q_FIELD_BITS, f);
         }
     *out = v;
     *nout = n;
@@ -609,7 +620,7 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
     q_node *nd = &m->nodes[i];
     q_tensor *y = &m->tensors[i + 1];
     const q_settings *s = &m->s;
-    const char *nm = nd->name, *op = q_op_name(gn->op);
+    const char *nm = nd->name, *op = nn_op_name(gn->op);
     const nn_tensor *cin[3] = {NULL, NULL, NULL};
     nd->op = gn->op;
     nd->in[0] = nd->in[1] = -1;

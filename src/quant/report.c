@@ -107,19 +107,7 @@ static int q_uses_fw(const q_node *nd) {
     return nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_LEAKYRELU ||
            ((nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB) && nd->nw);
 }
-static int q_uses_k(const q_node *nd) {
-    switch (nd->op) {
-    case NN_CONV:
-    case NN_FC:
-    case NN_MATMUL:
-    case NN_MUL:
-    case NN_AFFINE:
-    case NN_ADD:
-    case NN_SUB:
-    case NN_LEAKYRELU: return 1;
-    default: return 0;
-    }
-}
+static int q_uses_k(const q_node *nd) { return q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU; }
 
 zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const float *calib, size_t ncalib) {
     if (g->nnodes != m->nnodes || g->input < 0 || (size_t)g->input >= g->ntensors ||
@@ -206,7 +194,7 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
         const q_tensor *y = &m->tensors[i + 1];
         zk_buf_printf(out, "    {\"index\": %zu, \"name\": ", i);
         q_json_str(out, nd->name);
-        zk_buf_printf(out, ", \"op\": \"%s\", \"output\": ", q_op_name(nd->op));
+        zk_buf_printf(out, ", \"op\": \"%s\", \"output\": ", nn_op_name(nd->op));
         q_json_str(out, y->name);
         q_json_raw(out, ", \"shape\": ");
         q_json_shape(out, &y->shape);
