@@ -19,6 +19,7 @@ void test_onnx(zk_rng *rng);
 void test_quant(zk_rng *rng);
 void test_inputs(zk_rng *rng);
 void test_conformance(zk_rng *rng);
+void test_cnn(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -27,7 +28,7 @@ static const struct {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
     {"sumcheck", test_sumcheck},   {"pcs", test_pcs},               {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
-    {"inputs", test_inputs},       {"conformance", test_conformance},
+    {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
 };
 
 int main(int argc, char **argv) {

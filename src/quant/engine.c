@@ -160,7 +160,7 @@ static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, 
 }
 
 /* Divisor n of output element i of an average pool. */
-static int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i) {
+int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i) {
     const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
     if (nd->op == NN_GLOBALAVGPOOL) return q_plane(X);
     int64_t OW = Y->d[3], OH = Y->d[2], nreal;
@@ -169,7 +169,7 @@ static int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i) {
 
 /* For MaxPool: offset in x of window position p of output element i, or
  * -1 for a padding cell. GlobalMaxPool: the plane offset. */
-static int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p) {
+int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p) {
     const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
     if (nd->op == NN_GLOBALMAXPOOL) return i * q_plane(X) + p;
     int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
@@ -181,23 +181,28 @@ static int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t
     return (nc * H + iy) * W + ix;
 }
 
-static int64_t q_max_cells(const q_model *m, const q_node *nd) {
+int64_t q_max_cells(const q_model *m, const q_node *nd) {
     if (nd->op == NN_GLOBALMAXPOOL) return q_plane(&m->tensors[nd->in[0]].shape);
     return nd->kernel[0] * nd->kernel[1];
 }
 
-static void q_pad_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
+int64_t q_pad_src(const q_model *m, const q_node *nd, int64_t i) {
     const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
+    int64_t r = i, off = 0, mul = 1, inside = 1;
+    for (int d = Y->ndim - 1; d >= 0; d--) {
+        int64_t c = r % Y->d[d] - nd->pad_all[d];
+        r /= Y->d[d];
+        if (c < 0 || c >= X->d[d]) inside = 0;
+        off += c * mul;
+        mul *= X->d[d];
+    }
+    return inside ? off : -1;
+}
+
+static void q_pad_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
     for (int64_t i = 0; i < ny; i++) {
-        int64_t r = i, off = 0, mul = 1, inside = 1;
-        for (int d = Y->ndim - 1; d >= 0; d--) {
-            int64_t c = r % Y->d[d] - nd->pad_all[d];
-            r /= Y->d[d];
-            if (c < 0 || c >= X->d[d]) inside = 0;
-            off += c * mul;
-            mul *= X->d[d];
-        }
-        y[i] = inside ? x[off] : nd->pad;
+        int64_t off = q_pad_src(m, nd, i);
+        y[i] = off >= 0 ? x[off] : nd->pad;
     }
 }
 
@@ -246,6 +251,10 @@ void q_dequantize_output(float *out, const q_model *m, const q_witness *w) {
 static int64_t *q_arr_new(int64_t n) { return zk_malloc_n((size_t)n, sizeof(int64_t)); }
 
 zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
+    if (m->skeleton) {
+        zk_set_reason("the model has no constants (a verifying key's skeleton) and cannot be run");
+        return ZK_EINPUT;
+    }
     int64_t A = q_act_bound(m);
     q_witness *w = zk_calloc(1, sizeof *w);
     w->ntensors = m->ntensors;

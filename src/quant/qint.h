@@ -46,6 +46,16 @@ int64_t q_pool_count(const q_node *nd, int64_t H, int64_t W, int64_t oy, int64_t
  * but only on its negative branch. */
 int q_op_rescales(nn_op op);
 
+/* Shared by the integer engine and the circuits of src/layers, so both read
+ * the same cells. AvgPool/GlobalAvgPool: the divisor n of output element i.
+ * MaxPool/GlobalMaxPool: the number of window cells, and the offset in x of
+ * cell p of output element i (-1 for a padding cell). Pad: the offset in x
+ * of output element i, or -1 for a padded cell. */
+int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i);
+int64_t q_max_cells(const q_model *m, const q_node *nd);
+int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p);
+int64_t q_pad_src(const q_model *m, const q_node *nd, int64_t i);
+
 /* 2^(b_act-1), the activation bound. */
 static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }
 

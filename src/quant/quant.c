@@ -8,6 +8,7 @@
 
 #define Q_MAGIC "GKRQMOD1"
 #define Q_VERSION 1u
+#define Q_SKEL_MAGIC "GKRQSKL1"
 #define Q_MAX_NAME 4096
 #define Q_MAX_DIM ((int64_t)1 << 24)  /* per dimension */
 #define Q_MAX_WIN ((int64_t)1 << 20)  /* kernel, stride, dilation, pad */
@@ -361,10 +362,10 @@ static zk_err q_node_check(const q_model *m, size_t i) {
     int32_t fx = x->f;
     int64_t wlim = (int64_t)1 << (m->s.b_w - 1);
     int weightlike = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_MUL;
-    if (weightlike && nd->nw && q_maxabs(nd->w, nd->nw) >= (uint64_t)wlim)
+    if (weightlike && nd->w && q_maxabs(nd->w, nd->nw) >= (uint64_t)wlim)
         Q_FAIL("node %s (%s): a weight exceeds the weight bound 2^%d", nm, op, m->s.b_w - 1);
-    if ((nd->nw && q_maxabs(nd->w, nd->nw) >= ((uint64_t)1 << Q_FIELD_BITS)) ||
-        (nd->nb && q_maxabs(nd->b, nd->nb) >= ((uint64_t)1 << Q_FIELD_BITS)))
+    if ((nd->w && q_maxabs(nd->w, nd->nw) >= ((uint64_t)1 << Q_FIELD_BITS)) ||
+        (nd->b && q_maxabs(nd->b, nd->nb) >= ((uint64_t)1 << Q_FIELD_BITS)))
         Q_FAIL("node %s (%s): a constant exceeds 2^%d", nm, op, Q_FIELD_BITS);
     switch (nd->op) {
     case NN_CONV: {
@@ -504,6 +505,14 @@ zk_err q_model_validate(q_model *m) {
         q_node *nd = &m->nodes[i];
         if (!nd->name || strlen(nd->name) > Q_MAX_NAME) Q_FAIL("node %zu: name missing or too long", i);
         if ((e = q_node_check(m, i))) return e;
+        if (m->skeleton) { /* constants absent: the bound setup computed */
+            if (nd->acc_bits < 0 || nd->acc_bits > Q_FIELD_BITS)
+                Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
+                       nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
+            continue;
+        }
+        if (((nd->nw != 0) != (nd->w != NULL)) || ((nd->nb != 0) != (nd->b != NULL)))
+            Q_FAIL("node %s (%s): constant values missing", nd->name, nn_op_name(nd->op));
         int64_t plane = 1;
         if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) {
             const nn_shape *X = &m->tensors[nd->in[0]].shape;
@@ -848,13 +857,14 @@ static void q_put_shape(zk_buf *b, const nn_shape *s) {
     zk_buf_put_u32(b, (uint32_t)s->ndim);
     for (int i = 0; i < s->ndim; i++) q_put_i64(b, s->d[i]);
 }
-static void q_put_arr(zk_buf *b, const int64_t *v, size_t n) {
+static void q_put_arr(zk_buf *b, const int64_t *v, size_t n, int skel) {
     zk_buf_put_u64(b, n);
-    for (size_t i = 0; i < n; i++) q_put_i64(b, v[i]);
+    if (!skel)
+        for (size_t i = 0; i < n; i++) q_put_i64(b, v[i]);
 }
 
-void q_model_serialize(zk_buf *out, const q_model *m) {
-    zk_buf_put(out, Q_MAGIC, 8);
+static void q_serialize(zk_buf *out, const q_model *m, int skel) {
+    zk_buf_put(out, skel ? Q_SKEL_MAGIC : Q_MAGIC, 8);
     zk_buf_put_u32(out, Q_VERSION);
     q_put_i32(out, m->s.b_act);
     q_put_i32(out, m->s.b_w);
@@ -878,8 +888,8 @@ void q_model_serialize(zk_buf *out, const q_model *m) {
         q_put_i32(out, nd->in[0]);
         q_put_i32(out, nd->in[1]);
         q_put_shape(out, &nd->cshape);
-        q_put_arr(out, nd->w, nd->nw);
-        q_put_arr(out, nd->b, nd->nb);
+        q_put_arr(out, nd->w, nd->nw, skel);
+        q_put_arr(out, nd->b, nd->nb, skel);
         q_put_i32(out, nd->f_w);
         q_put_i32(out, nd->k);
         q_put_i32(out, nd->align[0]);
@@ -894,9 +904,17 @@ void q_model_serialize(zk_buf *out, const q_model *m) {
         zk_buf_put_u32(out, (uint32_t)nd->ceil_mode);
         zk_buf_put_u32(out, (uint32_t)nd->count_include_pad);
         for (int j = 0; j < 2 * NN_MAX_DIMS; j++) q_put_i64(out, nd->pad_all[j]);
+        if (skel) q_put_i32(out, nd->acc_bits);
     }
     q_put_i32(out, m->output);
 }
+
+void q_model_serialize(zk_buf *out, const q_model *m) {
+    ZK_CHECK(!m->skeleton);
+    q_serialize(out, m, 0);
+}
+
+void q_model_serialize_skeleton(zk_buf *out, const q_model *m) { q_serialize(out, m, 1); }
 
 /* Reader with one sticky failure flag: every get after a failure is a no-op. */
 typedef struct {
@@ -944,24 +962,24 @@ static void q_shape(q_rd *r, nn_shape *s, int allow_empty) {
     for (uint32_t i = 0; i < nd; i++) s->d[i] = q_i64(r);
 }
 
-static int64_t *q_arr(q_rd *r, size_t *n) {
+static int64_t *q_arr(q_rd *r, size_t *n, int skel) {
     uint64_t c = q_u64(r);
-    if (r->bad || c > zk_rd_left(&r->r) / 8) {
+    if (r->bad || (!skel && c > zk_rd_left(&r->r) / 8) || c > (uint64_t)Q_MAX_NUMEL) {
         r->bad = 1;
         return NULL;
     }
     *n = (size_t)c;
-    if (!c) return NULL;
+    if (!c || skel) return NULL;
     int64_t *v = zk_malloc_n((size_t)c, sizeof *v);
     for (size_t i = 0; i < c; i++) v[i] = q_i64(r);
     return v;
 }
 
-zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) {
+static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int skel) {
     q_rd r = {.bad = 0};
     zk_rd_init(&r.r, data, len);
     char magic[8];
-    if (zk_rd_get(&r.r, magic, 8) != ZK_OK || memcmp(magic, Q_MAGIC, 8) != 0) {
+    if (zk_rd_get(&r.r, magic, 8) != ZK_OK || memcmp(magic, skel ? Q_SKEL_MAGIC : Q_MAGIC, 8) != 0) {
         zk_set_reason("not a gkrcnn quantized model (bad magic)");
         return ZK_EFORMAT;
     }
@@ -971,6 +989,7 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) {
         return ZK_EFORMAT;
     }
     q_model *m = zk_calloc(1, sizeof *m);
+    m->skeleton = skel;
     m->s.b_act = q_i32(&r);
     m->s.b_w = q_i32(&r);
     m->s.f_min = q_i32(&r);
@@ -999,8 +1018,8 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) {
         nd->in[0] = q_i32(&r);
         nd->in[1] = q_i32(&r);
         q_shape(&r, &nd->cshape, 1);
-        nd->w = q_arr(&r, &nd->nw);
-        nd->b = q_arr(&r, &nd->nb);
+        nd->w = q_arr(&r, &nd->nw, skel);
+        nd->b = q_arr(&r, &nd->nb, skel);
         nd->f_w = q_i32(&r);
         nd->k = q_i32(&r);
         nd->align[0] = q_i32(&r);
@@ -1015,6 +1034,7 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) {
         nd->ceil_mode = q_i32(&r);
         nd->count_include_pad = q_i32(&r);
         for (int j = 0; j < 2 * NN_MAX_DIMS; j++) nd->pad_all[j] = q_i64(&r);
+        if (skel) nd->acc_bits = q_i32(&r);
     }
     m->output = q_i32(&r);
     if (r.bad) goto bad;
@@ -1037,4 +1057,10 @@ bad:
     zk_set_reason("quantized model truncated or malformed");
     q_model_free(m);
     return ZK_EFORMAT;
+}
+
+zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) { return q_deserialize(out, data, len, 0); }
+
+zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t len) {
+    return q_deserialize(out, data, len, 1);
 }

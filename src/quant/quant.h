@@ -195,6 +195,8 @@ typedef struct {
     q_node *nodes;
     size_t nnodes;
     int32_t output;    /* the graph output tensor (1..nnodes) */
+    int skeleton;      /* 1: constants absent (w, b NULL; nw, nb and acc_bits
+                          kept), as in a verifying key; see _skeleton below */
 } q_model;
 
 void q_model_free(q_model *m);
@@ -233,6 +235,16 @@ zk_err q_model_validate(q_model *m) ZK_WARN_UNUSED;
  * q_model_validate (ZK_EFORMAT with a reason). */
 void q_model_serialize(zk_buf *out, const q_model *m);
 zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+
+/* The model without its constants, for the verifying key: magic
+ * "GKRQSKL1", then as above except that each constant array is its length
+ * alone (no values) and each node ends with i32 acc_bits, the worst-case
+ * accumulator bits setup computed from the real constants (the verifier
+ * cannot recompute it without them). The result has skeleton = 1;
+ * q_model_validate then checks everything but the constant values and
+ * takes acc_bits as given (<= Q_FIELD_BITS). q_run refuses a skeleton. */
+void q_model_serialize_skeleton(zk_buf *out, const q_model *m);
+zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
 /* ---- the integer engine ---- */
 

@@ -1,0 +1,98 @@
+/* cnn.h -- proofs of quantized CNN inference: one sub-protocol per network
+ * layer over the integer witness of src/quant (q_run), the weights
+ * committed once at setup, the prover's auxiliary values (remainders,
+ * signs, max-pool choices) committed per proof and range-checked by a
+ * logUp-GKR lookup. papers/protocol.md sec. 8 states the protocol; the
+ * labels below are the transcript labels it uses.
+ *
+ * Keys.
+ *   proving key (pk):   the quantized model with its constants;
+ *   verifying key (vk): the model's skeleton (q_model_serialize_skeleton:
+ *                       shapes, scales, shifts, no constant values), the
+ *                       weight commitment (Ligero root over the weight
+ *                       table of cnn_setup), and the circuit digest
+ *                       SHA-256("gkrcnn/cnn/v1" || skeleton || weight-table
+ *                       size || root), which the verifier recomputes.
+ * The verifying key is trusted as `setup` wrote it (as with any
+ * per-circuit key): setup checked the field bound of quant.h sec. 4 with
+ * the real weights and records the resulting accumulator widths in the
+ * skeleton.
+ *
+ * Statement. "The committed model, on input x, outputs y": x and y are
+ * carried in the proof (labels cnn/input, cnn/output) and bound into the
+ * transcript after the circuit digest and the weight root and before the
+ * auxiliary commitment and any challenge.
+ *
+ * Errors: cnn_verify returns ZK_EPROOF with a one-line reason naming the
+ * layer (node name and op) or the step whose check failed, ZK_EFORMAT for
+ * malformed bytes; never aborts on proof data.
+ */
+#ifndef GKRCNN_CNN_H
+#define GKRCNN_CNN_H
+
+#include "../pcs/pcs.h"
+#include "../quant/quant.h"
+
+#define CNN_LIMB_BITS 16        /* lookup table [0, 2^16); wider ranges use limbs */
+#define CNN_PK_MAGIC "GKRCNNPK"
+#define CNN_VK_MAGIC "GKRCNNVK"
+#define CNN_KEY_VERSION 2u
+
+typedef struct {
+    q_model *m;            /* full model (pk) or skeleton (vk); owned */
+    unsigned w_nvars;      /* weight table 2^w_nvars entries; 0: no constants */
+    pcs_commitment wcom;   /* weight commitment (when w_nvars > 0) */
+    uint8_t digest[32];    /* circuit digest (see above) */
+} cnn_key;
+
+void cnn_key_free(cnn_key *k);
+
+/* Setup: takes ownership of m (validated, with constants), builds the
+ * weight table and commits to it. ZK_EINPUT with a reason when the model
+ * cannot be proved (e.g. an average pool whose divisor 2n exceeds 2^16). */
+zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
+
+/* Key files. pk: magic | u32 version | u64 len | q_model bytes | root(32)
+ * | u32 w_nvars;  vk: magic | u32 version | u64 len | skeleton bytes |
+ * root(32) | u32 w_nvars. Strict decoding (ZK_EFORMAT with a reason).
+ * Loading a pk recomputes nothing; cnn_prove recommits the weights and
+ * refuses a pk whose weights disagree with its root. */
+void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
+void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
+zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+
+/* Prover phases, in seconds (wall clock), and sizes. */
+enum { CNN_PH_WITNESS, CNN_PH_COMMIT, CNN_PH_CONV, CNN_PH_FC, CNN_PH_ACT, CNN_PH_POOL, CNN_PH_OTHER,
+       CNN_PH_MERGE, CNN_PH_LOOKUP, CNN_PH_OPEN, CNN_NPHASES };
+extern const char *const cnn_phase_names[CNN_NPHASES];
+
+typedef struct {
+    double t[CNN_NPHASES];
+    double total;
+    size_t proof_bytes;   /* transcript bytes (without the file header) */
+    size_t adv_cells;     /* committed auxiliary cells (2^n) */
+    size_t w_cells;       /* committed weight cells (2^n) */
+    size_t lookups;       /* lookup leaves (2^n) */
+} cnn_stats;
+
+/* Prover: quantized input (numel of tensor 0, |q| < 2^(b_act-1)) ->
+ * proof body (the transcript bytes; wrap it with proof_wrap,
+ * PROOF_KIND_CNN). *wit_out (optional) receives the witness (the output
+ * is q_output(m, wit)). ZK_EINPUT with a reason when inference fails
+ * (value out of the calibrated range). st may be NULL. */
+zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
+    ZK_WARN_UNUSED;
+
+/* Verifier: on ZK_OK, *input_q and *output_q (optional, malloc'd; numel of
+ * tensor 0 and of the output tensor) are the statement the proof attests. */
+zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q)
+    ZK_WARN_UNUSED;
+
+/* Malicious-prover hook for tests: called once on the witness after q_run
+ * and before anything is committed; it may change any witness value
+ * (tensors or auxiliary arrays). NULL removes it. Not thread-safe. */
+typedef void (*cnn_witness_hook)(void *ctx, const q_model *m, q_witness *w);
+void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx);
+
+#endif

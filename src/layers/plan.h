@@ -1,0 +1,87 @@
+/* plan.h -- internal to src/layers: the layout that prover and verifier
+ * derive identically from the model (full or skeleton): the multilinear
+ * variable counts of every tensor, the regions of the two committed
+ * tables (weights W, per-proof auxiliary values ADV), what each node keeps
+ * where, and the lookup columns of the range checks.
+ *
+ * Layouts (mle.h: variable j = bit j of the index).
+ *   Tensor t: its row-major elements, zero-padded to 2^nv(t).
+ *   A region is an aligned block [off, off + 2^nv) of W or ADV; regions
+ *   are placed largest first, so every offset is a multiple of the size.
+ *   Conv kernel position kp = ky*kw + kx has its own weight region, laid
+ *   out as  c + Qp*(m' + Mp*g)  (c < C/G input channel of the group,
+ *   m' < M/G output channel of the group g, Qp, Mp, Gp the powers of two
+ *   above C/G, M/G, G); FC the same with kp = 0 and c = k < K.
+ *   Bias, Affine scale/shift, and Mul/Add/Sub constants: their elements.
+ *   A quantity checked to b bits is stored in ceil(b/16) limb regions,
+ *   value = sum_j 2^(16 j) limb_j.
+ */
+#ifndef GKRCNN_LAYERS_PLAN_H
+#define GKRCNN_LAYERS_PLAN_H
+
+#include "cnn.h"
+
+enum { PL_W = 0, PL_ADV = 1 };
+
+typedef struct {
+    int poly;       /* PL_W or PL_ADV */
+    uint64_t off;   /* multiple of 2^nv */
+    unsigned nv;
+    int64_t len;    /* real entries (<= 2^nv) */
+} pl_region;
+
+#define PL_MAX_LIMBS 4 /* 2 + b_act <= 50 bits */
+
+typedef struct {
+    int nl;                 /* limbs (0: absent) */
+    int reg[PL_MAX_LIMBS];  /* ADV regions */
+    int bits;               /* checked range [0, 2^bits) (avg rem: 0, see pl_col) */
+} pl_qty;
+
+typedef struct {
+    int kind;       /* PL_MM_* below, or 0 */
+    /* matmul geometry (Conv, FC, MatMul) */
+    int64_t G, Mg, Q, P, K;     /* groups, outputs per group, inner length, rows, kernel positions */
+    unsigned gv, mv, qv, pv;    /* their variable counts */
+    int wreg;                   /* first of K weight regions (-1 for MatMul) */
+    int breg;                   /* bias (Conv/FC), shift T (Affine), or -1 */
+    int creg;                   /* Affine scale S, Mul/Add/Sub constant, or -1 */
+    pl_qty rem, sign, u;        /* rescale remainder; ReLU/LeakyRelu sign and u */
+    int64_t ncell;              /* max/avg pools: window cells */
+    pl_qty *d, *e;              /* max pools: differences and choice bits, ncell each */
+} pl_node;
+
+enum { PL_MM_CONV = 1, PL_MM_FC, PL_MM_MATMUL };
+
+typedef struct {
+    int reg;         /* ADV region */
+    int64_t scale;   /* value = scale * R[i] + off[i] */
+    int64_t *off;    /* NULL or len entries (owned) */
+    uint64_t leaf;   /* block offset among the lookup leaves (multiple of 2^nv) */
+} pl_col;
+
+typedef struct {
+    const q_model *m;
+    unsigned *tnv;          /* per tensor */
+    pl_region *reg;
+    size_t nreg, capreg;
+    pl_node *node;
+    pl_col *col;
+    size_t ncol, capcol;
+    int mreg;               /* multiplicity region (2^16 entries) */
+    uint64_t tleaf;         /* leaf offset of the table block */
+    unsigned lnv;           /* lookup leaves 2^lnv */
+    unsigned wnv, anv;      /* W and ADV tables: 2^wnv, 2^anv (wnv = 0: no constants) */
+} pl_plan;
+
+unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
+
+/* ZK_EINPUT with a reason when the model has something the circuits
+ * cannot prove. */
+zk_err pl_build(pl_plan **out, const q_model *m) ZK_WARN_UNUSED;
+void pl_free(pl_plan *p);
+
+/* The weight table (2^wnv entries) from a model with constants. */
+fm61 *pl_weights(const pl_plan *p);
+
+#endif

@@ -1,0 +1,42 @@
+/* vp.h -- sumcheck for a sum of products of multilinear tables (a
+ * "virtual polynomial", as in HyperPlonk and Expander):
+ *
+ *     sum_{x in {0,1}^n}  sum_t  c_t * T_{t,1}(x) * ... * T_{t,k_t}(x)  =  claim,
+ *
+ * k_t in {1, 2, 3}. The layer reductions of src/layers use it for every
+ * relation that is not a single product (ReLU, pooling, the conv/FC
+ * kernel-position sums, logUp fraction layers, claim merging).
+ *
+ * The messages are exactly those of sc.h for degree d = max k_t: per round
+ * g(0), ..., g(d) under "sc/round", challenge "sc/r", highest variable
+ * bound first; sc_verify(tr, point, &claim, d, n) is the verifier. After
+ * the last round the caller sends and checks the tables' values at the
+ * point (they are claims the caller reduces further).
+ */
+#ifndef GKRCNN_VP_H
+#define GKRCNN_VP_H
+
+#include "sc.h"
+
+typedef struct {
+    fp2 c;            /* coefficient */
+    unsigned k;       /* factors, 1..3 */
+    unsigned t[3];    /* table indices */
+} vp_term;
+
+/* Degree of the polynomial: max k_t. */
+unsigned vp_degree(const vp_term *terms, unsigned nterms);
+
+/* Prover. tables[0..ntab) each of 2^n entries, distinct arrays, consumed
+ * (folded in place).
+ * claim must be the true sum. On return point[0..n) is the sumcheck point
+ * and finals[j] = T_j(point). n = 0 runs no round: finals are the single
+ * entries. */
+void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+              unsigned nterms, unsigned n, fp2 claim);
+
+/* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
+ * are the tables' values at the point. */
+fp2 vp_combine(const vp_term *terms, unsigned nterms, const fp2 *vals);
+
+#endif
