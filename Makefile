@@ -3,6 +3,7 @@
 #   make            release build: build/gkrcnn, build/libgkrcnn.a
 #   make test       ASan+UBSan build with -DZK_VERIFY, runs every test
 #   make bench      -O3 -march=native build, writes experiments/results/micro*.csv
+#   make bench-cnn  proves and verifies the four models, writes experiments/results/cnn.{csv,md}
 #   make fuzz       libFuzzer targets (clang), short runs over the seed corpus
 #   make demo       installs what is missing, builds, runs the demo
 #
@@ -31,7 +32,7 @@ LIB_SRC := $(sort $(wildcard src/core/*.c src/fields/*.c src/poly/*.c src/transc
                    src/nn/*.c src/onnx/*.c src/quant/*.c src/layers/*.c)) $(GEN_SRC)
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
-BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_SRC := $(sort $(filter-out bench/bench_cnn.c,$(wildcard bench/*.c)))
 HDRS    := $(wildcard src/*/*.h tests/*.h) build/gen/onnx.pb-c.h
 
 # configurations: release (build/), test (build/test), bench (build/bench)
@@ -39,7 +40,7 @@ REL_CFLAGS   := -O2 -g $(WARN) $(OMP)
 TEST_CFLAGS  := -O1 -g $(WARN) $(OMP) -DZK_VERIFY -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BENCH_CFLAGS := -O3 -march=native -g $(WARN) $(OMP)
 
-.PHONY: all deps test bench demo fuzz clean check-deps accuracy
+.PHONY: all deps test bench bench-cnn demo fuzz clean check-deps accuracy
 all: deps build/gkrcnn build/libgkrcnn.a
 
 deps:
@@ -81,6 +82,8 @@ build/test/run_tests: $(call objs,build/test,$(TEST_SRC)) build/test/libgkrcnn.a
 	$(CC) $(TEST_CFLAGS) $^ -o $@ -lflint -lgmp $(LIBS)
 build/bench/bench_micro: $(call objs,build/bench,$(BENCH_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
+build/bench/bench_cnn: build/bench/obj/bench/bench_cnn.o build/bench/libgkrcnn.a
+	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 
@@ -94,6 +97,11 @@ test: deps build/test/run_tests build/test/gkrcnn
 bench: deps build/bench/bench_micro
 	./build/bench/bench_micro experiments/results/micro.csv
 	./build/bench/bench_micro experiments/results/micro_1thread.csv --threads 1
+
+# LeNet-5, the MLP, the ResNet and VGG-16 proved and verified, one process per
+# model (plus LeNet-5 on one thread): experiments/results/cnn.csv and cnn.md
+bench-cnn: deps build/bench/bench_cnn models
+	./build/bench/bench_cnn
 
 demo: deps build/gkrcnn
 	sh scripts/demo.sh

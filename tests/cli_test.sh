@@ -19,6 +19,17 @@ expect() { # expect CODE DESCRIPTION -- command...
     fi
 }
 
+expect12() { # expect12 DESCRIPTION -- command...: exit 1 or 2 (rejected, no crash), one stderr line
+    what=$1; shift 2
+    "$@" >"$T/out" 2>"$T/err"; got=$?
+    lines=$(wc -l <"$T/err")
+    if { [ "$got" -eq 1 ] || [ "$got" -eq 2 ]; } && [ "$lines" -eq 1 ]; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1)); echo "FAIL cli: $what: exit $got (want 1 or 2), $lines stderr lines:"; cat "$T/err"
+    fi
+}
+
 expect 0 "help" -- "$G" --help
 expect 2 "no command" -- "$G"
 expect 2 "unknown command" -- "$G" frobnicate
@@ -62,7 +73,7 @@ expect 1 "other public input" -- "$G" circuit-verify --circuit "$T/c" --public "
 M=models/lenet5_fashion.onnx
 if [ -f "$M" ]; then
     expect 0 "setup" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/key"
-    [ -f "$T/key/model.pk" ] && [ -f "$T/key/settings.json" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: setup outputs missing"; }
+    [ -f "$T/key/model.pk" ] && [ -f "$T/key/model.vk" ] && [ -f "$T/key/settings.json" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: setup outputs missing"; }
     expect 0 "infer json" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.json --out "$T/o.json"
     grep -q '"output_data"' "$T/o.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: infer --out"; }
     expect 0 "infer pb" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.pb
@@ -79,6 +90,57 @@ if [ -f "$M" ]; then
     expect 2 "infer, model as key" -- "$G" infer --pk "$M" --input models/inputs/lenet5_fashion_0.json
     head -c 500 "$T/key/model.pk" >"$T/trunc.pk"
     expect 2 "infer, truncated key" -- "$G" infer --pk "$T/trunc.pk" --input models/inputs/lenet5_fashion_0.json
+
+    # prove and verify (LeNet-5)
+    K=$T/key; I0=models/inputs/lenet5_fashion_0.json; I1=models/inputs/lenet5_fashion_1.json
+    expect 0 "prove" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/cnn.proof" --out "$T/prove_out.json"
+    expect 0 "verify" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --out "$T/verify_out.json"
+    grep -q "proof valid" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify does not say proof valid"; }
+    cmp -s "$T/prove_out.json" "$T/verify_out.json" && grep -q '"output_data"' "$T/verify_out.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: verify --out differs from prove --out"; }
+    expect 0 "prove, 1 thread" -- "$G" --threads 1 prove --pk "$K/model.pk" --input "$I0" --proof "$T/cnn1.proof"
+    cmp -s "$T/cnn.proof" "$T/cnn1.proof" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: cnn proof depends on thread count"; }
+    expect 0 "verify, right input" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --input "$I0"
+    expect 0 "verify, right input (.pb)" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --input models/inputs/lenet5_fashion_0.pb
+    expect 1 "verify, other input" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --input "$I1" --out "$T/no_out.json"
+    grep -q "different input" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: other input not named"; }
+    [ ! -e "$T/no_out.json" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify --out written on failure"; }
+    # tampered, truncated, extended, foreign proofs
+    size=$(wc -c <"$T/cnn.proof")
+    for off in 9 30 $((size / 2)) $((size - 1)); do
+        cp "$T/cnn.proof" "$T/bad"
+        b=$(od -An -tu1 -j "$off" -N1 "$T/bad" | tr -d ' ')
+        printf "$(printf '\\%03o' $(( (b + 1) % 256 )))" | dd of="$T/bad" bs=1 seek="$off" conv=notrunc 2>/dev/null
+        expect 1 "cnn proof, byte $off changed" -- "$G" verify --vk "$K/model.vk" --proof "$T/bad"
+    done
+    head -c $((size / 2)) "$T/cnn.proof" >"$T/bad"
+    expect12 "cnn proof, truncated" -- "$G" verify --vk "$K/model.vk" --proof "$T/bad"
+    head -c 20 "$T/cnn.proof" >"$T/bad"
+    expect12 "cnn proof, truncated header" -- "$G" verify --vk "$K/model.vk" --proof "$T/bad"
+    cp "$T/cnn.proof" "$T/bad"; printf 'x' >>"$T/bad"
+    expect 1 "cnn proof, trailing byte" -- "$G" verify --vk "$K/model.vk" --proof "$T/bad"
+    expect 1 "circuit proof as cnn proof" -- "$G" verify --vk "$K/model.vk" --proof "$T/proof"
+    expect 1 "cnn proof as circuit proof" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/cnn.proof"
+    M2=models/mlp3_fashion.onnx
+    if [ -f "$M2" ]; then
+        expect 0 "setup, other model" -- "$G" setup --model "$M2" --calib models/calib/mlp3_fashion_calib.json --out "$T/key2"
+        expect12 "verify, vk of another model" -- "$G" verify --vk "$T/key2/model.vk" --proof "$T/cnn.proof"
+    fi
+    # keys
+    expect 2 "verify, missing vk" -- "$G" verify --vk "$T/nope.vk" --proof "$T/cnn.proof"
+    head -c $(( $(wc -c <"$K/model.vk") - 1 )) "$K/model.vk" >"$T/trunc.vk"
+    expect 2 "verify, truncated vk" -- "$G" verify --vk "$T/trunc.vk" --proof "$T/cnn.proof"
+    expect 2 "verify, pk as vk" -- "$G" verify --vk "$K/model.pk" --proof "$T/cnn.proof"
+    expect 2 "prove, vk as pk" -- "$G" prove --pk "$K/model.vk" --input "$I0" --proof "$T/p2.proof"
+    expect 2 "verify, missing proof" -- "$G" verify --vk "$K/model.vk" --proof "$T/nope.proof"
+    # inputs
+    expect 2 "prove, wrong input shape" -- "$G" prove --pk "$K/model.pk" --input "$T/short.json" --proof "$T/p2.proof"
+    [ ! -e "$T/p2.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: proof written for a bad input"; }
+    expect 2 "prove, several samples" -- "$G" prove --pk "$K/model.pk" --input models/calib/lenet5_fashion_calib.json --proof "$T/p2.proof"
+    expect 2 "prove, NaN" -- "$G" prove --pk "$K/model.pk" --input "$T/nan.json" --proof "$T/p2.proof"
+    [ ! -e "$T/p2.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: proof written for a bad input"; }
+    expect 2 "prove, unwritable proof path" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/no/such/dir/p"
+    expect 2 "verify, wrong input shape" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --input "$T/short.json"
 fi
 U=/usr/share/libonnx-testdata/data/node/test_softmax_example/model.onnx
 if [ -f "$U" ]; then

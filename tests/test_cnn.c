@@ -91,8 +91,212 @@ static void test_model(const char *name, const char *input) {
     cnn_key_free(vk);
 }
 
+/* ---- malicious provers ---- */
+
+typedef struct {
+    int kind;          /* ATK_* */
+    nn_op op;          /* target node op */
+    int nth;           /* which node of that op (0 = first) */
+    uint64_t pick;     /* random element selector */
+    int done;          /* the hook found something to change */
+} attack;
+
+enum {
+    ATK_REM,        /* remainder + 1 (relation broken) */
+    ATK_REM_WRAP,   /* output layer: y - 1, rem + 2^k (relation holds, rem out of range) */
+    ATK_SIGN,       /* ReLU sign flipped (y kept) */
+    ATK_SIGN_NEG,   /* ReLU: negative x passed through (s = 1, y = x) */
+    ATK_ARG,        /* max-pool choice moved to a smaller cell (y kept) */
+    ATK_ARG_LOW,    /* max-pool output lowered to a smaller cell, choice moved with it */
+    ATK_TENSOR,     /* one activation +1 */
+    ATK_OUTPUT,     /* the claimed output +1 (nothing else) */
+    ATK_ACC,        /* accumulator + 2^k with y + 1 (rem kept) */
+};
+
+static int64_t nth_node(const q_model *m, nn_op op, int nth) {
+    for (size_t i = 0; i < m->nnodes; i++)
+        if (m->nodes[i].op == op && nth-- == 0) return (int64_t)i;
+    return -1;
+}
+
+static void attack_hook(void *ctx, const q_model *m, q_witness *w) {
+    attack *a = ctx;
+    int64_t i = a->kind == ATK_OUTPUT ? m->output - 1 : nth_node(m, a->op, a->nth);
+    if (a->kind == ATK_REM_WRAP) i = m->output - 1;
+    if (i < 0) return;
+    const q_node *nd = &m->nodes[i];
+    q_nwit *nw = &w->nodes[i];
+    int64_t ny = q_numel(m, (int32_t)i + 1), *y = w->t[i + 1];
+    const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
+    for (int64_t t = 0; t < ny; t++) {
+        int64_t o = (int64_t)((a->pick + (uint64_t)t) % (uint64_t)ny);
+        switch (a->kind) {
+        case ATK_REM:
+            if (!nw->rem) return;
+            nw->rem[o] += 1;
+            a->done = 1;
+            return;
+        case ATK_REM_WRAP:
+            if (!nw->rem || nd->k < 1) return;
+            y[o] -= 1;
+            nw->rem[o] += (int64_t)1 << nd->k;
+            a->done = 1;
+            return;
+        case ATK_SIGN:
+            nw->sign[o] ^= 1;
+            a->done = 1;
+            return;
+        case ATK_SIGN_NEG:
+            if (x[o] >= 0) continue;
+            nw->sign[o] = 1;
+            y[o] = x[o];
+            a->done = 1;
+            return;
+        case ATK_ARG:
+        case ATK_ARG_LOW: {
+            int64_t P = q_max_cells(m, nd);
+            for (int64_t p = 0; p < P; p++) {
+                int64_t cell = q_max_cell(m, nd, o, p);
+                if (cell < 0 || x[cell] >= y[o]) continue;
+                nw->arg[o] = p;
+                if (a->kind == ATK_ARG_LOW) y[o] = x[cell];
+                a->done = 1;
+                return;
+            }
+            continue;
+        }
+        case ATK_TENSOR:
+        case ATK_OUTPUT:
+            y[o] += 1;
+            a->done = 1;
+            return;
+        case ATK_ACC:
+            if (!nw->acc || nd->k < 1) return;
+            nw->acc[o] += (int64_t)1 << nd->k;
+            y[o] += 1;
+            a->done = 1;
+            return;
+        }
+    }
+}
+
+typedef struct {
+    const char *label;
+    size_t occ;
+    int hit;
+} tamper_ctx;
+
+static void tamper_fn(void *ctx, const char *label, size_t occ, fp2 *v, size_t n) {
+    tamper_ctx *t = ctx;
+    if (strcmp(label, t->label) != 0 || occ != t->occ || n == 0) return;
+    v[n - 1] = fp2_add(v[n - 1], fp2_one());
+    t->hit = 1;
+}
+
+static zk_err prove_verify(const cnn_key *pk, const cnn_key *vk, const int64_t *xq, zk_buf *proof) {
+    zk_buf_init(proof);
+    zk_err e = cnn_prove(proof, pk, xq, NULL, NULL);
+    if (e) return ZK_EINPUT; /* the prover refused: not the verifier's decision */
+    return cnn_verify(vk, proof->data, proof->len, NULL, NULL);
+}
+
+static void test_malicious(zk_rng *rng) {
+    cnn_key *pk = NULL, *vk = NULL;
+    if (!load_keys(&pk, &vk, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json")) return;
+    const q_model *m = pk->m;
+    size_t nin = (size_t)q_numel(m, 0);
+    float *x = NULL;
+    TEST_REQUIRE(in_load_one(&x, "models/inputs/lenet5_fashion_0.json", nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_REQUIRE(q_quantize_input(xq, m, x) == ZK_OK);
+    static const struct {
+        int kind;
+        nn_op op;
+        int nth;
+        const char *name;
+    } atk[] = {
+        {ATK_REM, NN_CONV, 0, "conv remainder"},       {ATK_REM, NN_CONV, 1, "conv2 remainder"},
+        {ATK_REM, NN_FC, 0, "fc remainder"},           {ATK_REM_WRAP, NN_FC, 2, "output remainder out of range"},
+        {ATK_ACC, NN_CONV, 0, "conv accumulator"},     {ATK_ACC, NN_FC, 2, "fc accumulator"},
+        {ATK_SIGN, NN_RELU, 0, "relu sign"},           {ATK_SIGN, NN_RELU, 3, "relu4 sign"},
+        {ATK_SIGN_NEG, NN_RELU, 0, "relu negative through"}, {ATK_SIGN_NEG, NN_RELU, 2, "relu3 negative through"},
+        {ATK_ARG, NN_MAXPOOL, 0, "maxpool choice"},     {ATK_ARG, NN_MAXPOOL, 1, "maxpool2 choice"},
+        {ATK_ARG_LOW, NN_MAXPOOL, 0, "maxpool lowered"}, {ATK_ARG_LOW, NN_MAXPOOL, 1, "maxpool2 lowered"},
+        {ATK_TENSOR, NN_CONV, 0, "conv activation"},   {ATK_TENSOR, NN_RESHAPE, 0, "reshape activation"},
+        {ATK_TENSOR, NN_MAXPOOL, 1, "maxpool activation"}, {ATK_OUTPUT, NN_FC, 0, "claimed output"},
+    };
+    for (size_t k = 0; k < sizeof atk / sizeof atk[0]; k++) {
+        attack a = {.kind = atk[k].kind, .op = atk[k].op, .nth = atk[k].nth, .pick = zk_rng_u64(rng)};
+        cnn_set_witness_hook(attack_hook, &a);
+        zk_buf proof;
+        zk_err e = prove_verify(pk, vk, xq, &proof);
+        cnn_set_witness_hook(NULL, NULL);
+        TEST_CHECK(a.done);
+        if (e != ZK_EPROOF) fprintf(stderr, "attack %s: verifier returned %d\n", atk[k].name, (int)e);
+        TEST_CHECK(e == ZK_EPROOF);
+        if (getenv("GKRCNN_TEST_VERBOSE")) printf("  attack %-32s rejected: %s\n", atk[k].name, zk_reason());
+        zk_buf_free(&proof);
+    }
+    /* every kind of message altered in flight */
+    static const char *const labels[] = {"sc/round", "cnn/eval", "cnn/acc", "cnn/limb", "cnn/mm/z", "cnn/max/d",
+                                         "cnn/max/e", "cnn/lu/root", "cnn/lu/leaf", "pcs/u0", "pcs/u1", "pcs/u2"};
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
+        for (int rep = 0; rep < 3; rep++) {
+            tamper_ctx t = {.label = labels[k], .occ = rep == 0 ? 0 : zk_rng_u64(rng) % 24};
+            cnn_set_tamper(tamper_fn, &t);
+            zk_buf proof;
+            zk_err e = prove_verify(pk, vk, xq, &proof);
+            cnn_set_tamper(NULL, NULL);
+            if (!t.hit) {
+                TEST_CHECK(e == ZK_OK); /* nothing was sent under that occurrence */
+            } else {
+                if (e == ZK_OK) fprintf(stderr, "tampered %s #%zu accepted\n", labels[k], t.occ);
+                TEST_CHECK(e == ZK_EPROOF);
+            }
+            zk_buf_free(&proof);
+        }
+    /* bytes flipped anywhere; proofs for another input or model */
+    zk_buf proof;
+    zk_buf_init(&proof);
+    TEST_REQUIRE(cnn_prove(&proof, pk, xq, NULL, NULL) == ZK_OK);
+    for (int rep = 0; rep < 48; rep++) {
+        size_t at = rep < 16 ? (size_t)rep * 37 % proof.len : zk_rng_u64(rng) % proof.len;
+        uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+        proof.data[at] ^= bit;
+        zk_err e = cnn_verify(vk, proof.data, proof.len, NULL, NULL);
+        TEST_CHECK(e == ZK_EPROOF || e == ZK_EFORMAT);
+        proof.data[at] ^= bit;
+    }
+    TEST_CHECK(cnn_verify(vk, proof.data, proof.len - 1, NULL, NULL) != ZK_OK);
+    TEST_CHECK(cnn_verify(vk, proof.data, proof.len / 2, NULL, NULL) != ZK_OK);
+    TEST_CHECK(cnn_verify(vk, proof.data, 0, NULL, NULL) != ZK_OK);
+    cnn_key *pk2 = NULL, *vk2 = NULL;
+    if (load_keys(&pk2, &vk2, "models/mlp3_fashion.onnx", "models/calib/mlp3_fashion_calib.json")) {
+        TEST_CHECK(cnn_verify(vk2, proof.data, proof.len, NULL, NULL) != ZK_OK);
+        cnn_key_free(pk2);
+        cnn_key_free(vk2);
+    }
+    /* a vk whose weight root was swapped */
+    vk->wcom.root[3] ^= 1;
+    cnn_key *vk3 = NULL;
+    zk_buf vb;
+    zk_buf_init(&vb);
+    cnn_vk_serialize(&vb, vk);
+    TEST_CHECK(cnn_vk_deserialize(&vk3, vb.data, vb.len) == ZK_OK);
+    TEST_CHECK(vk3 && cnn_verify(vk3, proof.data, proof.len, NULL, NULL) == ZK_EPROOF);
+    cnn_key_free(vk3);
+    zk_buf_free(&vb);
+    vk->wcom.root[3] ^= 1;
+    TEST_CHECK(cnn_verify(vk, proof.data, proof.len, NULL, NULL) == ZK_OK);
+    zk_buf_free(&proof);
+    free(x);
+    free(xq);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+}
+
 void test_cnn(zk_rng *rng) {
-    (void)rng;
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
+    test_malicious(rng);
 }

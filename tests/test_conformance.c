@@ -49,6 +49,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../src/layers/cnn.h"
 #include "../src/onnx/onnx.h"
 #include "../src/quant/quant.h"
 #include "test.h"
@@ -84,6 +85,9 @@ typedef struct {
     double err, tol, emax;
     int res;
     char why[300];
+    int proved;          /* 1 proved and verified, output equal to q_run's; -1 refused by the prover; 0 not tried */
+    size_t proof_bytes;
+    char pwhy[200];
 } conf_row;
 
 /* ------------------------------------------------------------ the bound */
@@ -233,6 +237,53 @@ static void conf_why(conf_row *row, const char *prefix) {
     snprintf(row->why, sizeof row->why, "%s%s", prefix, zk_reason());
 }
 
+/* Proves the case with the CNN prover (src/layers) and verifies it with a
+ * verifying key that went through its file format; the attested output
+ * must equal the integer engine's. */
+static void conf_prove(conf_row *row, const q_model *m, const int64_t *xq, const int64_t *want) {
+    zk_buf ser, pkb, vkb, proof;
+    zk_buf_init(&ser);
+    zk_buf_init(&pkb);
+    zk_buf_init(&vkb);
+    zk_buf_init(&proof);
+    q_model *copy = NULL;
+    cnn_key *k = NULL, *vk = NULL;
+    int64_t *out = NULL;
+    q_model_serialize(&ser, m);
+    ZK_CHECK(q_model_deserialize(&copy, ser.data, ser.len) == ZK_OK);
+    zk_err e = cnn_setup(&k, copy);
+    if (e == ZK_EINPUT) {
+        row->proved = -1;
+        snprintf(row->pwhy, sizeof row->pwhy, "%s", zk_reason());
+        goto done;
+    }
+    row->proved = 0;
+    if (e) {
+        snprintf(row->pwhy, sizeof row->pwhy, "setup: %s", zk_reason());
+        goto done;
+    }
+    cnn_vk_serialize(&vkb, k);
+    if ((e = cnn_vk_deserialize(&vk, vkb.data, vkb.len)) || (e = cnn_prove(&proof, k, xq, NULL, NULL)) ||
+        (e = cnn_verify(vk, proof.data, proof.len, NULL, &out))) {
+        snprintf(row->pwhy, sizeof row->pwhy, "%s", zk_reason());
+        goto done;
+    }
+    if (memcmp(out, want, (size_t)q_numel(m, m->output) * sizeof *out) != 0) {
+        snprintf(row->pwhy, sizeof row->pwhy, "attested output differs from the integer engine");
+        goto done;
+    }
+    row->proved = 1;
+    row->proof_bytes = proof.len;
+done:
+    free(out);
+    cnn_key_free(k);
+    cnn_key_free(vk);
+    zk_buf_free(&ser);
+    zk_buf_free(&pkb);
+    zk_buf_free(&vkb);
+    zk_buf_free(&proof);
+}
+
 static void conf_case(conf_row *row, const char *dir) {
     onnx_testcase tc;
     if (onnx_testcase_read(&tc, dir) != ZK_OK) {
@@ -284,6 +335,7 @@ static void conf_case(conf_row *row, const char *dir) {
         conf_why(row, "honest witness rejected: ");
         goto done;
     }
+    conf_prove(row, m, xq, q_output(m, w));
     deq = zk_malloc_n((size_t)row->nout, sizeof *deq);
     q_dequantize_output(deq, m, w);
     const float *fo = fv[g->output];
@@ -426,21 +478,31 @@ static void conf_table(zk_buf *b, const conf_row *rows, size_t nrows, long cnt[]
     }
     zk_buf_printf(b, "\n## Cases that import\n\nErrors and tolerances are absolute, in the output's units; "
                    "`f_out` is the output's fractional bits (its LSB is 2^-f_out).\n\n"
-                   "| suite | case | ops | elements | max abs error | tolerance | max abs expected | f_out | result |\n"
-                   "|---|---|---|---:|---:|---:|---:|---:|---|\n");
+                   "The last column is the CNN prover's (src/layers) result on the same quantized model and input:\n"
+                   "the proof size when it proved and verified with the attested output equal to the integer\n"
+                   "engine's.\n\n"
+                   "| suite | case | ops | elements | max abs error | tolerance | max abs expected | f_out | result | proof |\n"
+                   "|---|---|---|---:|---:|---:|---:|---:|---|---|\n");
     for (size_t i = 0; i < nrows; i++) {
         const conf_row *r = &rows[i];
         if (r->res >= CF_REFUSED) continue;
         if (r->res == CF_MATCH || r->res == CF_KNOWN || (r->res == CF_MISMATCH && r->tol > 0))
-            zk_buf_printf(b, "| %s | %s | %s | %lld | %.3g | %.3g | %.3g | %d | %s%s%s |\n", conf_suites[r->suite], r->name,
-                        r->ops, (long long)r->nout, r->err, r->tol, r->emax, r->f_out, conf_res_name[r->res],
-                        r->res == CF_MATCH ? "" : ": ", r->res == CF_MATCH ? "" : r->why);
+        {
+            char pr[240];
+            if (r->proved == 1) snprintf(pr, sizeof pr, "%zu bytes", r->proof_bytes);
+            else snprintf(pr, sizeof pr, "%s: %s", r->proved ? "refused" : "FAILED", r->pwhy);
+            for (char *p = pr; *p; p++)
+                if (*p == '|') *p = '/';
+            zk_buf_printf(b, "| %s | %s | %s | %lld | %.3g | %.3g | %.3g | %d | %s%s%s | %s |\n", conf_suites[r->suite],
+                        r->name, r->ops, (long long)r->nout, r->err, r->tol, r->emax, r->f_out, conf_res_name[r->res],
+                        r->res == CF_MATCH ? "" : ": ", r->res == CF_MATCH ? "" : r->why, pr);
+        }
         else {
             char why[300];
             snprintf(why, sizeof why, "%s", r->why);
             for (char *p = why; *p; p++)
                 if (*p == '|') *p = '/';
-            zk_buf_printf(b, "| %s | %s | %s | %lld | - | - | - | - | %s: %s |\n", conf_suites[r->suite], r->name, r->ops,
+            zk_buf_printf(b, "| %s | %s | %s | %lld | - | - | - | - | %s: %s | - |\n", conf_suites[r->suite], r->name, r->ops,
                         (long long)r->nout, conf_res_name[r->res], why);
         }
     }
@@ -490,6 +552,7 @@ void test_conformance(zk_rng *rng) {
     onnx_names_free(names, n);
     conf_row *rows = NULL;
     size_t nrows = 0, known_seen = 0;
+    long nproved = 0, nrefused = 0;
     long cnt[CONF_NSUITES][CF_NRES];
     memset(cnt, 0, sizeof cnt);
     for (size_t s = 0; s < CONF_NSUITES; s++) {
@@ -523,9 +586,18 @@ void test_conformance(zk_rng *rng) {
                 test_passed++;
             }
             cnt[s][r->res]++;
+            if (r->res == CF_MATCH || r->res == CF_KNOWN) {
+                /* every case with a checked witness proves, or the prover says why not */
+                if (r->proved == 0) fprintf(stderr, "conformance: %s: proof failed: %s\n", id, r->pwhy);
+                TEST_CHECK(r->proved != 0);
+                nproved += r->proved == 1;
+                nrefused += r->proved == -1;
+            }
         }
         onnx_names_free(names, n);
     }
+    printf("conformance: %ld cases proved and verified (outputs equal to the integer engine), %ld refused by "
+           "the prover\n", nproved, nrefused);
     size_t nknown = 0;
     for (size_t k = 0; k < sizeof conf_known / sizeof conf_known[0]; k++) nknown += conf_known[k].id != NULL;
     TEST_CHECK(known_seen == nknown);

@@ -17,7 +17,17 @@ static void test_container(zk_rng *rng) {
     TEST_REQUIRE(proof_unwrap(&b, &n, f.data, f.len, PROOF_KIND_CIRCUIT) == ZK_OK);
     TEST_CHECK(n == sizeof body && memcmp(b, body, n) == 0);
     /* wrong kind, every truncation, a trailing byte, each header byte changed */
-    TEST_CHECK(proof_unwrap(&b, &n, f.data, f.len, PROOF_KIND_CIRCUIT + 1) == ZK_EFORMAT);
+    TEST_CHECK(proof_unwrap(&b, &n, f.data, f.len, PROOF_KIND_CNN) == ZK_EFORMAT);
+    TEST_CHECK(proof_unwrap(&b, &n, f.data, f.len, PROOF_KIND_CNN + 1) == ZK_EFORMAT);
+    {
+        zk_buf g;
+        zk_buf_init(&g);
+        proof_wrap(&g, PROOF_KIND_CNN, body, sizeof body);
+        TEST_CHECK(proof_unwrap(&b, &n, g.data, g.len, PROOF_KIND_CNN) == ZK_OK && n == sizeof body &&
+                   memcmp(b, body, n) == 0);
+        TEST_CHECK(proof_unwrap(&b, &n, g.data, g.len, PROOF_KIND_CIRCUIT) == ZK_EFORMAT);
+        zk_buf_free(&g);
+    }
     long ok = 0;
     for (size_t len = 0; len < f.len; len++) ok += proof_unwrap(&b, &n, f.data, len, PROOF_KIND_CIRCUIT) == ZK_OK;
     TEST_CHECK(ok == 0);

@@ -9,12 +9,13 @@
 #include <errno.h>
 #include <openssl/evp.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "../gkr/gkr.h"
+#include "../layers/cnn.h"
 #include "../io/cinput.h"
 #include "../io/inputs.h"
-#include "../io/keys.h"
 #include "../onnx/onnx.h"
 #include "../proof/proof.h"
 #include "../quant/quant.h"
@@ -27,12 +28,19 @@ static const char *usage_text =
     "\n"
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
-    "         import and quantize the model (scales calibrated on CAL); writes\n"
-    "         DIR/model.pk and the setup report DIR/settings.json\n"
+    "         import and quantize the model (scales calibrated on CAL), commit to its\n"
+    "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
+    "         and the setup report DIR/settings.json\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
+    "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
+    "         proves the quantized inference on one input sample; writes PROOF and\n"
+    "         prints the prediction, the prover's time per phase and the proof size\n"
+    "  verify --vk DIR/model.vk --proof PROOF [--input IN] [--out OUT.json]\n"
+    "         checks PROOF and prints the outputs it attests; with --input, also\n"
+    "         checks that the proof is for that input\n"
     "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
-    "  FILE.h5:/dataset[i:j] (HDF5)\n"
+    "  FILE.h5:/dataset[i:j] (HDF5); OUT.json: {\"output_data\": [[...]]}\n"
     "\n"
     "Generic layered circuits (the proof system underneath the CNN prover):\n"
     "  circuit-gen    --width W --depth D [--seed S] --circuit C --input IN --public PUB\n"
@@ -353,9 +361,12 @@ static int cmd_setup(const args_t *a) {
         printf("note: no --calib given; scales calibrated on %zu samples of N(0,1) noise\n", ncal);
     }
     q_model *m = NULL;
-    zk_buf pk, rep;
+    cnn_key *key = NULL;
+    zk_buf pk, vk, rep;
     zk_buf_init(&pk);
+    zk_buf_init(&vk);
     zk_buf_init(&rep);
+    char *pkp = NULL, *vkp = NULL, *sp = NULL;
     if (q_quantize(&m, g, cal, ncal, &s) != ZK_OK) {
         rc = die(EXIT_USAGE, "cannot quantize the model: %s", zk_reason());
         goto out;
@@ -364,40 +375,67 @@ static int cmd_setup(const args_t *a) {
         rc = die(EXIT_USAGE, "setup report: %s", zk_reason());
         goto out;
     }
-    keys_pk_serialize(&pk, m);
+    double t0 = now_s();
+    e = cnn_setup(&key, m); /* takes m, also on failure */
+    m = NULL;
+    double t1 = now_s();
+    if (e != ZK_OK) {
+        rc = die(EXIT_USAGE, "cannot set up the prover for this model: %s", zk_reason());
+        goto out;
+    }
+    cnn_pk_serialize(&pk, key);
+    cnn_vk_serialize(&vk, key);
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         rc = die(EXIT_USAGE, "cannot create output directory %s", dir);
         goto out;
     }
     size_t dl = strlen(dir) + 32;
-    char *pkp = zk_malloc(dl), *sp = zk_malloc(dl);
+    pkp = zk_malloc(dl);
+    vkp = zk_malloc(dl);
+    sp = zk_malloc(dl);
     snprintf(pkp, dl, "%s/model.pk", dir);
+    snprintf(vkp, dl, "%s/model.vk", dir);
     snprintf(sp, dl, "%s/settings.json", dir);
+    /* no half-written key directory: a failed write removes the others */
     rc = write_buf(pkp, &pk);
-    if (!rc && (rc = write_buf(sp, &rep))) remove(pkp); /* no half-written key directory */
+    if (!rc && (rc = write_buf(vkp, &vk))) remove(pkp);
+    if (!rc && (rc = write_buf(sp, &rep))) {
+        remove(pkp);
+        remove(vkp);
+    }
     if (!rc) {
+        const q_model *km = key->m;
         char in_s[96], out_s[96];
-        shape_str(in_s, sizeof in_s, &m->tensors[0].shape);
-        shape_str(out_s, sizeof out_s, &m->tensors[m->output].shape);
+        shape_str(in_s, sizeof in_s, &km->tensors[0].shape);
+        shape_str(out_s, sizeof out_s, &km->tensors[km->output].shape);
         printf("setup: %s -> %s (%zu nodes, input %s, output %s, b_act %d, b_w %d, %zu calibration samples)\n", mp,
-               pkp, m->nnodes, in_s, out_s, m->s.b_act, m->s.b_w, ncal);
+               pkp, km->nnodes, in_s, out_s, km->s.b_act, km->s.b_w, ncal);
+        if (key->w_nvars)
+            printf("setup: weights committed in %.3f s: 2^%u = %zu cells; proving key %zu bytes\n", t1 - t0,
+                   key->w_nvars, (size_t)1 << key->w_nvars, pk.len);
+        else
+            printf("setup: the model has no weights to commit; proving key %zu bytes\n", pk.len);
+        printf("setup: verifying key %s (%zu bytes)\n", vkp, vk.len);
         printf("setup report: %s\n", sp);
     }
-    free(pkp);
-    free(sp);
 out:
+    free(pkp);
+    free(vkp);
+    free(sp);
     zk_buf_free(&pk);
+    zk_buf_free(&vk);
     zk_buf_free(&rep);
+    cnn_key_free(key);
     q_model_free(m);
     free(cal);
     nn_graph_free(g);
     return rc;
 }
 
-static int load_pk(q_model **m, const char *path) {
+static int load_key(cnn_key **k, const char *path, int vk) {
     zk_buf b;
     if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
-    zk_err e = keys_pk_deserialize(m, b.data, b.len);
+    zk_err e = vk ? cnn_vk_deserialize(k, b.data, b.len) : cnn_pk_deserialize(k, b.data, b.len);
     zk_buf_free(&b);
     if (e != ZK_OK) {
         fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
@@ -406,13 +444,40 @@ static int load_pk(q_model **m, const char *path) {
     return 0;
 }
 
+/* Dequantized outputs y (n values): argmax, and a short line of them. */
+static size_t argmax(const float *y, size_t n) {
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (y[k] > y[best]) best = k;
+    return best;
+}
+
+static void print_outputs(const float *y, size_t n) {
+    for (size_t k = 0; k < n && k < 16; k++) printf(" %.4f", (double)y[k]);
+    printf("%s\n", n > 16 ? " ..." : "");
+}
+
+/* {"output_data": [[y...]]}, the format infer writes. */
+static void outputs_json(zk_buf *js, const float *y, size_t n) {
+    zk_buf_printf(js, "{\"output_data\": [[");
+    for (size_t k = 0; k < n; k++) zk_buf_printf(js, "%s%.9g", k ? ", " : "", (double)y[k]);
+    zk_buf_printf(js, "]]}\n");
+}
+
+static double peak_mb(void) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return 0;
+    return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+}
+
 static int cmd_infer(const args_t *a) {
     static const char *const known[] = {"--pk", "--input", "--out", NULL};
     const char *pkp, *ip, *op = opt(a, "--out");
     int rc;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp)) || (rc = need(a, "--input", &ip))) return rc;
-    q_model *m = NULL;
-    if ((rc = load_pk(&m, pkp))) return rc;
+    cnn_key *key = NULL;
+    if ((rc = load_key(&key, pkp, 0))) return rc;
+    const q_model *m = key->m;
     size_t numel = (size_t)nn_numel(&m->tensors[0].shape);
     size_t onumel = (size_t)nn_numel(&m->tensors[m->output].shape);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
@@ -457,7 +522,129 @@ out:
     free(x);
     free(y);
     free(xq);
-    q_model_free(m);
+    cnn_key_free(key);
+    return rc;
+}
+
+/* ---- models: prove and verify ---- */
+
+static int cmd_prove(const args_t *a) {
+    static const char *const known[] = {"--pk", "--input", "--proof", "--out", NULL};
+    const char *pkp, *ip, *pp, *op = opt(a, "--out");
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp)) || (rc = need(a, "--input", &ip)) ||
+        (rc = need(a, "--proof", &pp)))
+        return rc;
+    cnn_key *key = NULL;
+    if ((rc = load_key(&key, pkp, 0))) return rc;
+    const q_model *m = key->m;
+    size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
+    float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
+    int64_t *xq = zk_malloc_n(numel, sizeof *xq);
+    q_witness *w = NULL;
+    zk_buf body, file, js;
+    zk_buf_init(&body);
+    zk_buf_init(&file);
+    zk_buf_init(&js);
+    if (in_load_one(&x, ip, numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK) {
+        rc = die(EXIT_USAGE, "input: %s", zk_reason());
+        goto out;
+    }
+    cnn_stats st;
+    zk_err e = cnn_prove(&body, key, xq, &w, &st);
+    if (e != ZK_OK) {
+        rc = die(EXIT_USAGE, e == ZK_EINPUT ? "cannot prove this input: %s" : "cannot prove: %s", zk_reason());
+        goto out;
+    }
+    proof_wrap(&file, PROOF_KIND_CNN, body.data, body.len);
+    q_dequantize_output(y, m, w);
+    if (op) outputs_json(&js, y, onumel);
+    if ((rc = write_buf(pp, &file))) goto out;
+    if (op && (rc = write_buf(op, &js))) {
+        remove(pp);
+        goto out;
+    }
+    printf("prediction: class %zu; outputs", argmax(y, onumel));
+    print_outputs(y, onumel);
+    printf("prover time:");
+    for (int i = 0; i < CNN_NPHASES; i++) printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
+    printf("; total %.3f s (%d threads)\n", st.total, zk_threads());
+    printf("proof: %s, %zu bytes (%zu auxiliary cells and %zu weight cells committed, %zu lookups)\n", pp, file.len,
+           st.adv_cells, st.w_cells, st.lookups);
+    printf("peak memory: %.1f MB\n", peak_mb());
+out:
+    zk_buf_free(&body);
+    zk_buf_free(&file);
+    zk_buf_free(&js);
+    q_witness_free(w);
+    free(x);
+    free(y);
+    free(xq);
+    cnn_key_free(key);
+    return rc;
+}
+
+static int cmd_verify(const args_t *a) {
+    static const char *const known[] = {"--vk", "--proof", "--input", "--out", NULL};
+    const char *vkp, *pp, *ip = opt(a, "--input"), *op = opt(a, "--out");
+    int rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--vk", &vkp)) || (rc = need(a, "--proof", &pp))) return rc;
+    cnn_key *key = NULL;
+    if ((rc = load_key(&key, vkp, 1))) return rc;
+    const q_model *m = key->m;
+    size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
+    float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
+    int64_t *xq = zk_malloc_n(numel, sizeof *xq), *in_q = NULL, *out_q = NULL;
+    zk_buf file, js;
+    zk_buf_init(&file);
+    zk_buf_init(&js);
+    /* the claimed input: quantized exactly as the prover quantizes it (this
+     * needs only tensor 0's shape and f and the settings: the skeleton has them) */
+    if (ip && (in_load_one(&x, ip, numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK)) {
+        rc = die(EXIT_USAGE, "input: %s", zk_reason());
+        goto out;
+    }
+    if (zk_read_file(pp, &file) != ZK_OK) {
+        rc = die(EXIT_USAGE, "%s", zk_reason());
+        goto out;
+    }
+    const uint8_t *body;
+    size_t blen;
+    /* a malformed or truncated proof is an invalid proof */
+    if (proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CNN) != ZK_OK) {
+        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
+        goto out;
+    }
+    double t0 = now_s();
+    zk_err e = cnn_verify(key, body, blen, &in_q, &out_q);
+    double t1 = now_s();
+    if (e != ZK_OK) {
+        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
+        goto out;
+    }
+    if (ip && memcmp(in_q, xq, numel * sizeof *xq) != 0) {
+        rc = die(EXIT_INVALID, "proof is for a different input (%s does not match the attested input)", ip);
+        goto out;
+    }
+    int f = m->tensors[m->output].f;
+    for (size_t k = 0; k < onumel; k++) y[k] = (float)ldexp((double)out_q[k], -f);
+    if (op) {
+        outputs_json(&js, y, onumel);
+        if ((rc = write_buf(op, &js))) goto out;
+    }
+    printf("proof valid (%zu bytes, verified in %.3f s)%s\n", file.len, t1 - t0,
+           ip ? "; it is for the given input" : "");
+    printf("prediction: class %zu; outputs", argmax(y, onumel));
+    print_outputs(y, onumel);
+out:
+    zk_buf_free(&file);
+    zk_buf_free(&js);
+    free(in_q);
+    free(out_q);
+    free(x);
+    free(y);
+    free(xq);
+    cnn_key_free(key);
     return rc;
 }
 
@@ -484,6 +671,8 @@ int main(int argc, char **argv) {
     args_t a = {argc - i - 1, argv + i + 1};
     if (strcmp(cmd, "setup") == 0) return cmd_setup(&a);
     if (strcmp(cmd, "infer") == 0) return cmd_infer(&a);
+    if (strcmp(cmd, "prove") == 0) return cmd_prove(&a);
+    if (strcmp(cmd, "verify") == 0) return cmd_verify(&a);
     if (strcmp(cmd, "circuit-gen") == 0) return cmd_circuit_gen(&a);
     if (strcmp(cmd, "circuit-prove") == 0) return cmd_circuit_prove(&a);
     if (strcmp(cmd, "circuit-verify") == 0) return cmd_circuit_verify(&a);

@@ -94,5 +94,8 @@ zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t *
  * (tensors or auxiliary arrays). NULL removes it. Not thread-safe. */
 typedef void (*cnn_witness_hook)(void *ctx, const q_model *m, q_witness *w);
 void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx);
+/* Tests: installs fn on the prover's transcript (tr_set_tamper), so every
+ * field-element message can be altered in flight. NULL removes it. */
+void cnn_set_tamper(tr_tamper_fn fn, void *ctx);
 
 #endif

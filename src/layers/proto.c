@@ -35,6 +35,13 @@ void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx) {
     cnn_hook_ctx = ctx;
 }
 
+static tr_tamper_fn cnn_tamper;
+static void *cnn_tamper_ctx;
+void cnn_set_tamper(tr_tamper_fn fn, void *ctx) {
+    cnn_tamper = fn;
+    cnn_tamper_ctx = ctx;
+}
+
 static double cnn_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1411,6 +1418,7 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
     size_t start = proof->len;
     if (e == ZK_OK) {
         c.tr = tr_new_prover(CNN_PROTOCOL, proof);
+        if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
         e = cnn_run(&c, pk, wst, w->t[0], w->t[m->output]);
         tr_free(c.tr);
     }

@@ -17,7 +17,8 @@
 #define PROOF_MAGIC "GKRCNNPF"
 #define PROOF_VERSION 1u
 #define PROOF_HEADER_BYTES 24
-enum { PROOF_KIND_CIRCUIT = 1 };
+enum { PROOF_KIND_CIRCUIT = 1, /* a layered circuit (circuit-prove) */
+       PROOF_KIND_CNN = 2 /* CNN inference (prove; body: cnn_prove's transcript) */ };
 
 /* out receives header || body. */
 void proof_wrap(zk_buf *out, uint32_t kind, const uint8_t *body, size_t len);
