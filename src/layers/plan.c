@@ -43,6 +43,14 @@ static pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
     return q;
 }
 
+/* A bit: one region, no lookup column; the layer's sumcheck checks
+ * b (b - 1) = 0 (a zero-check is cheaper than two lookups). */
+static pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
+    pl_qty q = {.nl = 1, .bits = 1};
+    q.reg[0] = pl_add_region(p, PL_ADV, nv, len);
+    return q;
+}
+
 static int pl_cmp_nv_desc(const void *a, const void *b, void *ctx) {
     const unsigned *nv = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
@@ -145,7 +153,7 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
         int rescales = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU;
         if (rescales && nd->k >= 1) pn->rem = pl_qty_new(p, nd->k, ynv, ny);
         if (nd->op == NN_RELU || nd->op == NN_LEAKYRELU) {
-            pn->sign = pl_qty_new(p, 1, ynv, ny);
+            pn->sign = pl_bit_new(p, ynv, ny);
             pn->u = pl_qty_new(p, b_act - 1, ynv, ny);
         }
         if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) {
@@ -155,7 +163,7 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
             pn->e = zk_calloc((size_t)pn->ncell, sizeof *pn->e);
             for (int64_t c = 0; c < pn->ncell; c++) {
                 pn->d[c] = pl_qty_new(p, b_act, ynv, ny);
-                pn->e[c] = pl_qty_new(p, 1, ynv, ny);
+                pn->e[c] = pl_bit_new(p, ynv, ny);
             }
         }
         if (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) {

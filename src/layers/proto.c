@@ -729,13 +729,17 @@ static zk_err rd_relu(cx *c, size_t i, const fp2 *rho, fp2 v) {
     fp2 ka = fp2_mul(kappa, al), kc = fp2_mul(kappa, cc);
     /* tables: 0 eq, 1 s, 2 x, 3 u, 4 I, 5 rem */
     enum { T_EQ, T_S, T_X, T_U, T_I, T_R };
-    vp_term t[8];
+    vp_term t[10];
     unsigned nt = 0;
     t[nt++] = (vp_term){.c = fp2_sub(fp2_sub(one, ka), two_b), .k = 3, .t = {T_EQ, T_S, T_X}};
     t[nt++] = (vp_term){.c = fp2_add(ka, beta), .k = 2, .t = {T_EQ, T_X}};
     t[nt++] = (vp_term){.c = fp2_add(kc, beta), .k = 2, .t = {T_EQ, T_I}};
     t[nt++] = (vp_term){.c = fp2_neg(fp2_add(kc, beta)), .k = 2, .t = {T_EQ, T_S}};
     t[nt++] = (vp_term){.c = beta, .k = 2, .t = {T_EQ, T_U}};
+    /* s is a bit: beta^2 (s^2 - s) */
+    fp2 b2 = fp2_sqr(beta);
+    t[nt++] = (vp_term){.c = b2, .k = 3, .t = {T_EQ, T_S, T_S}};
+    t[nt++] = (vp_term){.c = fp2_neg(b2), .k = 2, .t = {T_EQ, T_S}};
     if (hasrem) {
         t[nt++] = (vp_term){.c = fp2_neg(kappa), .k = 2, .t = {T_EQ, T_R}};
         t[nt++] = (vp_term){.c = kappa, .k = 3, .t = {T_EQ, T_S, T_R}};
@@ -824,16 +828,22 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     free(dv);
     free(ev);
     TRY(e);
-    /* the chosen cell is a maximum: sum_o eq(rho, o) sum_p beta^p e_p d_p = 0 */
+    /* the chosen cell is a maximum and the choices are bits:
+     * sum_o eq(rho, o) sum_p [beta^p e_p d_p + beta^(P+p) (e_p^2 - e_p)] = 0 */
     fp2 beta = tr_challenge(c->tr, "cnn/max/beta");
     unsigned ntab = (unsigned)(1 + 2 * P);
     fp2 **tabs = zk_calloc(ntab, sizeof *tabs);
-    vp_term *t = zk_calloc((size_t)P, sizeof *t);
+    vp_term *t = zk_calloc((size_t)(3 * P), sizeof *t);
     int *send = zk_calloc(ntab, sizeof *send);
-    fp2 *vals = zk_calloc(ntab, sizeof *vals), bp = fp2_one();
+    fp2 *vals = zk_calloc(ntab, sizeof *vals), bp = fp2_one(), bq = fp2_one();
+    for (int64_t p = 0; p < P; p++) bq = fp2_mul(bq, beta);
     for (int64_t p = 0; p < P; p++) {
-        t[p] = (vp_term){.c = bp, .k = 3, .t = {0, (unsigned)(1 + 2 * p), (unsigned)(2 + 2 * p)}};
+        unsigned te = (unsigned)(1 + 2 * p);
+        t[p] = (vp_term){.c = bp, .k = 3, .t = {0, te, te + 1}};
+        t[P + p] = (vp_term){.c = bq, .k = 3, .t = {0, te, te}};
+        t[2 * P + p] = (vp_term){.c = fp2_neg(bq), .k = 2, .t = {0, te}};
         bp = fp2_mul(bp, beta);
+        bq = fp2_mul(bq, beta);
         send[1 + 2 * p] = send[2 + 2 * p] = 1;
         if (c->P) {
             tabs[1 + 2 * p] = qty_table(c, &pn->e[p], nv);
@@ -842,12 +852,12 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     }
     if (c->P) tabs[0] = eq_new(rho, nv);
     fp2 *r, red;
-    e = cx_sc(c, tabs, ntab, t, (unsigned)P, nv, fp2_zero(), &r, &red, vals, send);
+    e = cx_sc(c, tabs, ntab, t, (unsigned)(3 * P), nv, fp2_zero(), &r, &red, vals, send);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     free(tabs);
     if (e == ZK_OK) {
         vals[0] = mle_eq_eval(rho, r, nv);
-        e = cx_sc_check(c, t, (unsigned)P, vals, red, "max-pool choice sumcheck");
+        e = cx_sc_check(c, t, (unsigned)(3 * P), vals, red, "max-pool choice sumcheck");
     }
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
         e = claim_qty(c, &pn->e[p], r, vals[1 + 2 * p], NULL);
