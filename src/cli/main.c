@@ -415,7 +415,8 @@ static int cmd_setup(const args_t *a) {
                    key->w_nvars, (size_t)1 << key->w_nvars, pk.len);
         else
             printf("setup: the model has no weights to commit; proving key %zu bytes\n", pk.len);
-        printf("setup: verifying key %s (%zu bytes)\n", vkp, vk.len);
+        printf("setup: verifying key %s (%zu bytes); soundness of each proof >= %.1f bits (interactive)\n", vkp,
+               vk.len, cnn_soundness_bits(key));
         printf("setup report: %s\n", sp);
     }
 out:

@@ -47,6 +47,12 @@ typedef struct {
 
 void cnn_key_free(cnn_key *k);
 
+/* -log2 of an upper bound on the probability that a false statement is
+ * accepted (interactive soundness; protocol.md sec. 7.6). setup refuses a
+ * model below CNN_MIN_SOUNDNESS_BITS. */
+#define CNN_MIN_SOUNDNESS_BITS 100
+double cnn_soundness_bits(const cnn_key *k);
+
 /* Setup: takes ownership of m (validated, with constants), builds the
  * weight table and commits to it. ZK_EINPUT with a reason when the model
  * cannot be proved (e.g. an average pool whose divisor 2n exceeds 2^16). */

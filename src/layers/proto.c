@@ -1370,12 +1370,53 @@ void cnn_key_free(cnn_key *k) {
     free(k);
 }
 
+/* Upper bound on the soundness error of one proof, as -log2 (protocol.md
+ * sec. 7.6). Rounds and identities are over-counted on purpose. */
+static double plan_soundness_bits(const pl_plan *pl) {
+    const q_model *m = pl->m;
+    double p2 = ldexp(1.0, 122) * (1 - ldexp(1.0, -60)), rounds = 0, ids = 0;
+    for (size_t t = 0; t < m->ntensors; t++) rounds += 4.0 * pl->tnv[t];
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const pl_node *pn = &pl->node[i];
+        unsigned nv = pl->tnv[i + 1];
+        double cells = (double)(pn->ncell ? pn->ncell : 1) + (double)pn->K;
+        rounds += 4.0 * cells * (nv + pn->qv + pn->gv + pn->pv + pn->mv + 2);
+        ids += 8.0 * cells * (nv + 64);
+    }
+    for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
+    rounds += 2.0 * (pl->wnv + pl->anv) + (double)pl->lnv * pl->lnv;
+    double eps = (3.0 * rounds + ids + ldexp(1.0, (int)pl->lnv)) / p2;
+    unsigned ns[2] = {pl->wnv, pl->anv};
+    for (int j = 0; j < 2; j++) {
+        if (!ns[j]) continue;
+        pcs_ligero_params pp = pcs_ligero_params_for(ns[j]);
+        eps += ldexp(1.0, (int)(pp.log_cols + pp.log_inv_rate)) / p2 + pow(5.0 / 8.0, PCS_LIGERO_QUERIES);
+    }
+    return -log2(eps);
+}
+
+double cnn_soundness_bits(const cnn_key *k) {
+    pl_plan *pl;
+    if (pl_build(&pl, k->m) != ZK_OK) return 0;
+    double b = plan_soundness_bits(pl);
+    pl_free(pl);
+    return b;
+}
+
 zk_err cnn_setup(cnn_key **out, q_model *m) {
     pl_plan *pl;
     zk_err e = pl_build(&pl, m);
     if (e) {
         q_model_free(m);
         return e;
+    }
+    double bits = plan_soundness_bits(pl);
+    if (bits < CNN_MIN_SOUNDNESS_BITS) {
+        zk_set_reason("the model needs 2^%u lookups: soundness %.1f bits is below %d", pl->lnv, bits,
+                      CNN_MIN_SOUNDNESS_BITS);
+        pl_free(pl);
+        q_model_free(m);
+        return ZK_EINPUT;
     }
     cnn_key *k = zk_calloc(1, sizeof *k);
     k->m = m;
