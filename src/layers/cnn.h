@@ -33,7 +33,7 @@
 #include "../pcs/pcs.h"
 #include "../quant/quant.h"
 
-#define CNN_LIMB_BITS 16        /* lookup table [0, 2^16); wider ranges use limbs */
+
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
 #define CNN_KEY_VERSION 2u

@@ -32,13 +32,14 @@ static void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off) {
 
 /* A quantity of `bits` bits over the node output (len entries, nv vars). */
 static pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
-    pl_qty q = {.nl = (bits + CNN_LIMB_BITS - 1) / CNN_LIMB_BITS, .bits = bits};
+    int lb = (int)p->lb;
+    pl_qty q = {.nl = (bits + lb - 1) / lb, .bits = bits};
     ZK_CHECK(bits >= 1 && q.nl <= PL_MAX_LIMBS);
     for (int j = 0; j < q.nl; j++) {
         q.reg[j] = pl_add_region(p, PL_ADV, nv, len);
-        int bl = j < q.nl - 1 ? CNN_LIMB_BITS : bits - CNN_LIMB_BITS * (q.nl - 1);
+        int bl = j < q.nl - 1 ? lb : bits - lb * (q.nl - 1);
         pl_add_col(p, q.reg[j], 1, NULL);
-        if (bl < CNN_LIMB_BITS) pl_add_col(p, q.reg[j], (int64_t)1 << (CNN_LIMB_BITS - bl), NULL);
+        if (bl < lb) pl_add_col(p, q.reg[j], (int64_t)1 << (lb - bl), NULL);
     }
     return q;
 }
@@ -82,9 +83,10 @@ static unsigned pl_place(uint64_t *off, const unsigned *nv, size_t n, unsigned m
         return ZK_EINPUT;           \
     } while (0)
 
-zk_err pl_build(pl_plan **out, const q_model *m) {
+static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
     pl_plan *p = zk_calloc(1, sizeof *p);
     p->m = m;
+    p->lb = lb;
     p->tnv = zk_calloc(m->ntensors, sizeof *p->tnv);
     for (size_t t = 0; t < m->ntensors; t++) {
         int64_t n = q_numel(m, (int32_t)t);
@@ -175,10 +177,10 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
                 if (n > nmax) nmax = n;
                 off[o] = 2 * n - 1;
             }
-            if (2 * nmax > ((int64_t)1 << CNN_LIMB_BITS)) {
+            if (2 * nmax > ((int64_t)1 << p->lb)) {
                 free(off);
-                PL_FAIL("node %s: average over %lld cells needs a remainder range over 2^%d", nd->name, (long long)nmax,
-                        CNN_LIMB_BITS);
+                PL_FAIL("node %s: average over %lld cells needs a remainder range over 2^%u", nd->name, (long long)nmax,
+                        p->lb);
             }
             /* rem in [0, 2n): rem and 2n - 1 - rem both in [0, 2^16) */
             pn->rem.nl = 1;
@@ -188,7 +190,7 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
             pl_add_col(p, pn->rem.reg[0], -1, off);
         }
     }
-    p->mreg = pl_add_region(p, PL_ADV, CNN_LIMB_BITS, (int64_t)1 << CNN_LIMB_BITS);
+    p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
 
     /* place the regions of each table */
     for (int poly = 0; poly < 2; poly++) {
@@ -216,7 +218,7 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
         unsigned *nv = zk_malloc_n(n, sizeof *nv);
         uint64_t *off = zk_malloc_n(n, sizeof *off);
         for (size_t c = 0; c < p->ncol; c++) nv[c] = p->reg[p->col[c].reg].nv;
-        nv[p->ncol] = CNN_LIMB_BITS;
+        nv[p->ncol] = p->lb;
         p->lnv = pl_place(off, nv, n, 1);
         for (size_t c = 0; c < p->ncol; c++) p->col[c].leaf = off[c];
         p->tleaf = off[p->ncol];
@@ -269,4 +271,38 @@ fm61 *pl_weights(const pl_plan *p) {
             for (size_t j = 0; j < nd->nw; j++) W[p->reg[pn->creg].off + j] = fm61_from_i64(nd->w[j]);
     }
     return W;
+}
+
+/* The limb width (= log2 of the lookup table) is chosen per model: the
+ * width in [PL_LB_MIN, PL_LB_MAX] with the fewest lookup leaves, then the
+ * smallest auxiliary table, then the widest limbs. A 2^16 table costs 2^16
+ * leaves on every proof, which dominates small models; wide tables pay off
+ * when many values are checked. */
+zk_err pl_build(pl_plan **out, const q_model *m) {
+    pl_plan *best = NULL;
+    zk_err first = ZK_OK;
+    char why[256] = "";
+    for (unsigned lb = PL_LB_MAX; lb >= PL_LB_MIN; lb--) {
+        pl_plan *p;
+        zk_err e = pl_build_lb(&p, m, lb);
+        if (e) {
+            if (lb == PL_LB_MAX) {
+                first = e;
+                snprintf(why, sizeof why, "%s", zk_reason());
+            }
+            continue;
+        }
+        if (!best || p->lnv < best->lnv || (p->lnv == best->lnv && p->anv < best->anv)) {
+            pl_free(best);
+            best = p;
+        } else {
+            pl_free(p);
+        }
+    }
+    if (!best) {
+        zk_set_reason("%s", why);
+        return first ? first : ZK_EINPUT;
+    }
+    *out = best;
+    return ZK_OK;
 }

@@ -13,8 +13,8 @@
  *   m' < M/G output channel of the group g, Qp, Mp, Gp the powers of two
  *   above C/G, M/G, G); FC the same with kp = 0 and c = k < K.
  *   Bias, Affine scale/shift, and Mul/Add/Sub constants: their elements.
- *   A quantity checked to b bits is stored in ceil(b/16) limb regions,
- *   value = sum_j 2^(16 j) limb_j.
+ *   A quantity checked to b bits is stored in ceil(b/lb) limb regions,
+ *   value = sum_j 2^(lb j) limb_j, lb the plan's limb width (8..16).
  */
 #ifndef GKRCNN_LAYERS_PLAN_H
 #define GKRCNN_LAYERS_PLAN_H
@@ -30,7 +30,9 @@ typedef struct {
     int64_t len;    /* real entries (<= 2^nv) */
 } pl_region;
 
-#define PL_MAX_LIMBS 4 /* 2 + b_act <= 50 bits */
+#define PL_MAX_LIMBS 8 /* shifts <= 59 bits in limbs of >= 8 bits */
+#define PL_LB_MIN 8
+#define PL_LB_MAX 16
 
 typedef struct {
     int nl;                 /* limbs (0: absent) */
@@ -72,6 +74,7 @@ typedef struct {
     uint64_t tleaf;         /* leaf offset of the table block */
     unsigned lnv;           /* lookup leaves 2^lnv */
     unsigned wnv, anv;      /* W and ADV tables: 2^wnv, 2^anv (wnv = 0: no constants) */
+    unsigned lb;            /* limb bits: the lookup table is [0, 2^lb) (pl_build picks it) */
 } pl_plan;
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */

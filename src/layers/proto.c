@@ -159,6 +159,28 @@ static zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsi
     return ZK_OK;
 }
 
+/* The degree-2 sumcheck sum_x wt(x) T(x) = claim with T a base-field table
+ * (prover: sc_prove_base, no lifted copy of T). vals[0] = wt(pt) (the
+ * caller computes it on the verifier side), vals[1] = T(pt), sent. */
+static zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
+    *pt = cx_pt(c, nv);
+    if (c->P) {
+        fp2 fin[2];
+        fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
+        sc_prove_base(c->tr, *pt, fin, T, vbuf, wt, nv, claim_v);
+        free(vbuf);
+        vals[0] = fin[1];
+        vals[1] = fin[0];
+        *red = fp2_mul(vals[0], vals[1]);
+    } else {
+        *red = claim_v;
+        zk_err e = sc_verify(c->tr, *pt, red, 2, nv);
+        if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
+        TRY(e);
+    }
+    return cx_xfer(c, "cnn/eval", &vals[1], 1);
+}
+
 static zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals, fp2 red, const char *what) {
     if (c->P) return ZK_OK;
     if (!fp2_eq(vp_combine(terms, nterms, vals), red)) return cx_fail(c, what);
@@ -307,13 +329,10 @@ static zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, f
         sum = fp2_add(sum, fp2_mul(coef, v));
         coef = fp2_mul(coef, alpha);
     }
-    fp2 *tabs[2] = {wt, c->P ? lift_new(T, nv) : NULL};
     vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
-    int send[2] = {0, 1};
     fp2 vals[2], red, *r;
-    zk_err e = cx_sc(c, tabs, 2, &term, 1, nv, sum, &r, &red, vals, send);
-    free(tabs[0]);
-    free(tabs[1]);
+    zk_err e = cx_sc_dot(c, wt, T, nv, sum, &r, &red, vals);
+    free(wt);
     if (e == ZK_OK && !c->P) {
         fp2 *er = eq_new(r, nv), w = fp2_zero();
         for (size_t j = 0; j < l->n; j++) {
@@ -367,10 +386,10 @@ static zk_err claim_qty(cx *c, const pl_qty *q, const fp2 *pt, fp2 val, const cm
         }
         TRY(cx_xfer(c, "cnn/limb", &lv, 1));
         claims_push(&c->rc[q->reg[j]], pt, lv, map);
-        rest = fp2_sub(rest, fp2_mul(lv, fp2_pow2(CNN_LIMB_BITS * j)));
+        rest = fp2_sub(rest, fp2_mul(lv, fp2_pow2((int)c->pl->lb * j)));
     }
     int last = q->nl - 1;
-    fp2 lv = fp2_mul(rest, fp2_inv_pow2(CNN_LIMB_BITS * last));
+    fp2 lv = fp2_mul(rest, fp2_inv_pow2((int)c->pl->lb * last));
     claims_push(&c->rc[q->reg[last]], pt, lv, map);
     return ZK_OK;
 }
@@ -381,7 +400,7 @@ static fp2 *qty_table(const cx *c, const pl_qty *q, unsigned nv) {
     fp2 *t = zk_calloc(N, sizeof *t);
     for (int j = 0; j < q->nl; j++) {
         const fm61 *R = reg_table(c, q->reg[j]);
-        fm61 s = fm61_pow2(CNN_LIMB_BITS * j);
+        fm61 s = fm61_pow2((int)c->pl->lb * j);
         for (size_t i = 0; i < N; i++) t[i] = fp2_add(t[i], fp2_from_fm61(fm61_mul(R[i], s)));
     }
     return t;
@@ -990,7 +1009,7 @@ static zk_err lookup(cx *c) {
             }
         }
         const fm61 *mt = reg_table(c, pl->mreg);
-        for (size_t k = 0; k < ((size_t)1 << CNN_LIMB_BITS); k++) {
+        for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) {
             p[pl->tleaf + k] = fp2_neg(fp2_from_fm61(mt[k]));
             q[pl->tleaf + k] = fp2_sub(X, fp2_from_fm61((fm61)k));
         }
@@ -1087,7 +1106,7 @@ static zk_err lookup(cx *c) {
             Qexp = fp2_add(Qexp, fp2_mul(sel, fp2_sub(X, val)));
         } else {
             fp2 id = fp2_zero();
-            for (unsigned k = 0; k < CNN_LIMB_BITS; k++) id = fp2_add(id, fp2_mul(fp2_pow2((int)k), r[k]));
+            for (unsigned k = 0; k < pl->lb; k++) id = fp2_add(id, fp2_mul(fp2_pow2((int)k), r[k]));
             Pexp = fp2_sub(Pexp, fp2_mul(sel, rv[reg]));
             Qexp = fp2_add(Qexp, fp2_mul(sel, fp2_sub(X, id)));
         }
@@ -1128,7 +1147,7 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
     if (e == ZK_OK && nb) {
         fp2 alpha = tr_challenge(c->tr, "cnn/blk/alpha");
         size_t N = (size_t)1 << nv;
-        fp2 *tabs[2] = {NULL, NULL};
+        fp2 *tabs[1] = {NULL};
         fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
         if (c->P) tabs[0] = zk_calloc(N, sizeof(fp2));
         for (size_t b = 0; b < nb; b++) {
@@ -1138,13 +1157,10 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
             sum = fp2_add(sum, fp2_mul(coef, bval[b]));
             coef = fp2_mul(coef, alpha);
         }
-        if (c->P) tabs[1] = lift_new(T, nv);
         vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
-        int send[2] = {0, 1};
         fp2 vals[2], red;
-        e = cx_sc(c, tabs, 2, &term, 1, nv, sum, &z, &red, vals, send);
+        e = cx_sc_dot(c, tabs[0], T, nv, sum, &z, &red, vals);
         free(tabs[0]);
-        free(tabs[1]);
         if (e == ZK_OK) {
             fp2 w = fp2_zero();
             for (size_t b = 0; b < nb && !c->P; b++) {
@@ -1188,6 +1204,7 @@ static fm61 *build_adv(const cx *c) {
     const q_witness *w = c->w;
     fm61 *A = zk_calloc((size_t)1 << pl->anv, sizeof *A);
     int64_t Aact = q_act_bound(m);
+    uint64_t lmask = ((uint64_t)1 << pl->lb) - 1;
     for (size_t i = 0; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
         const pl_node *pn = &pl->node[i];
@@ -1209,7 +1226,7 @@ static fm61 *build_adv(const cx *c) {
                 else
                     for (int j = 0; j < qq->nl; j++)
                         A[pl->reg[qq->reg[j]].off + (uint64_t)o] =
-                            fm61_from_i64((int64_t)(((uint64_t)vals[q] >> (CNN_LIMB_BITS * j)) & 0xffff));
+                            fm61_from_i64((int64_t)(((uint64_t)vals[q] >> (pl->lb * j)) & lmask));
             }
             for (int64_t p = 0; p < pn->ncell && pn->d; p++) {
                 int64_t cell = pool_cell(m, nd, o, p);
@@ -1219,14 +1236,14 @@ static fm61 *build_adv(const cx *c) {
                 else
                     for (int j = 0; j < dq->nl; j++)
                         A[pl->reg[dq->reg[j]].off + (uint64_t)o] =
-                            fm61_from_i64((int64_t)(((uint64_t)d >> (CNN_LIMB_BITS * j)) & 0xffff));
+                            fm61_from_i64((int64_t)(((uint64_t)d >> (pl->lb * j)) & lmask));
                 A[pl->reg[pn->e[p].reg[0]].off + (uint64_t)o] = nw->arg[o] == p;
             }
         }
     }
     /* multiplicities */
     fm61 *mt = A + pl->reg[pl->mreg].off;
-    uint64_t *cnt = zk_calloc((size_t)1 << CNN_LIMB_BITS, sizeof *cnt);
+    uint64_t *cnt = zk_calloc((size_t)1 << pl->lb, sizeof *cnt);
     for (size_t ci = 0; ci < pl->ncol; ci++) {
         const pl_col *col = &pl->col[ci];
         const pl_region *rg = &pl->reg[col->reg];
@@ -1235,10 +1252,10 @@ static fm61 *build_adv(const cx *c) {
         for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
             fm61 val = fm61_mul(sc, R[k]);
             if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-            if (val < ((fm61)1 << CNN_LIMB_BITS)) cnt[val]++;
+            if (val < ((fm61)1 << pl->lb)) cnt[val]++;
         }
     }
-    for (size_t k = 0; k < ((size_t)1 << CNN_LIMB_BITS); k++) mt[k] = fm61_reduce64(cnt[k]);
+    for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
     free(cnt);
     return A;
 }
@@ -1434,6 +1451,7 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
         zk_set_reason("a verifying key cannot prove");
         return ZK_EINPUT;
     }
+    zk_threads(); /* applies GKRCNN_THREADS */
     double t_start = cnn_now(), t0 = t_start;
     cx c = {.P = 1, .m = m, .st = st};
     if (st) memset(st, 0, sizeof *st);
@@ -1492,6 +1510,7 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
 
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q) {
     const q_model *m = vk->m;
+    zk_threads();
     uint8_t dg[32];
     cnn_digest(dg, m, vk->w_nvars, &vk->wcom);
     if (memcmp(dg, vk->digest, 32) != 0) {
