@@ -979,6 +979,67 @@ static zk_err rd_node(cx *c, size_t i, const fp2 *rho, fp2 v) {
 
 /* ------------------------------------------------------------ lookups */
 
+
+/* Prover of one fraction layer: sum_x eq(r, x) [pe qo + po qe + lam qe qo](x)
+ * = claim over j variables, with the same messages as vp_prove on the five
+ * tables (E, pe, po, qe, qo) but without an eq table to fold: in the round
+ * binding variable v, eq(r, x) = C * eq(r_v, X) * eq(r_<v, x_<v), so
+ * g(X) = C eq(r_v, X) G(X) with G of degree 2 over a sum weighted by
+ * eq(r_<v, .) (Gruen's factoring). Tables are consumed; finals: pe, po,
+ * qe, qo at the point. */
+static void lu_layer_prove(tr_t *tr, fp2 *point, fp2 *fin, fp2 *T[4], const fp2 *r, unsigned j, fp2 lam) {
+    size_t N = (size_t)1 << j;
+    fp2 *el = zk_malloc_n(N > 1 ? N / 2 : 1, sizeof *el);
+    if (j) mle_eq_table(el, r, j - 1); /* eq(r_<j-1, .) */
+    fp2 C = fp2_one(), one = fp2_one();
+    for (unsigned s = 0; s < j; s++) {
+        unsigned v = j - 1 - s;
+        size_t h = (size_t)1 << v;
+        if (s) /* eq(r_<v, .) from eq(r_<v+1, .) by summing out variable v */
+            for (size_t i = 0; i < h; i++) el[i] = fp2_add(el[i], el[i + h]);
+        fp2 G[3] = {fp2_zero(), fp2_zero(), fp2_zero()};
+#pragma omp parallel if (h >= 4096)
+        {
+            fp2 l0 = fp2_zero(), l1 = fp2_zero(), l2 = fp2_zero();
+#pragma omp for schedule(static) nowait
+            for (size_t i = 0; i < h; i++) {
+                fp2 a0 = T[0][i], a1 = T[0][i + h], b0 = T[1][i], b1 = T[1][i + h];
+                fp2 c0 = T[2][i], c1 = T[2][i + h], d0 = T[3][i], d1 = T[3][i + h];
+                /* F = pe qo + qe (po + lam qo) at X = 0, 1, 2 */
+                fp2 f0 = fp2_add(fp2_mul(a0, d0), fp2_mul(c0, fp2_add(b0, fp2_mul(lam, d0))));
+                fp2 f1 = fp2_add(fp2_mul(a1, d1), fp2_mul(c1, fp2_add(b1, fp2_mul(lam, d1))));
+                fp2 a2 = fp2_sub(fp2_dbl(a1), a0), b2 = fp2_sub(fp2_dbl(b1), b0);
+                fp2 c2 = fp2_sub(fp2_dbl(c1), c0), d2 = fp2_sub(fp2_dbl(d1), d0);
+                fp2 f2 = fp2_add(fp2_mul(a2, d2), fp2_mul(c2, fp2_add(b2, fp2_mul(lam, d2))));
+                l0 = fp2_add(l0, fp2_mul(el[i], f0));
+                l1 = fp2_add(l1, fp2_mul(el[i], f1));
+                l2 = fp2_add(l2, fp2_mul(el[i], f2));
+            }
+#pragma omp critical(lu_layer)
+            {
+                G[0] = fp2_add(G[0], l0);
+                G[1] = fp2_add(G[1], l1);
+                G[2] = fp2_add(G[2], l2);
+            }
+        }
+        /* G(3) = G(0) - 3 G(1) + 3 G(2); e(X) = (1 - r_v) + X (2 r_v - 1) */
+        fp2 G3 = fp2_add(G[0], fp2_mul_fm61(fp2_sub(G[2], G[1]), 3));
+        fp2 e0 = fp2_sub(one, r[v]), de = fp2_sub(fp2_dbl(r[v]), one), g[4];
+        fp2 Gs[4] = {G[0], G[1], G[2], G3}, ex = e0;
+        for (int X = 0; X < 4; X++) {
+            g[X] = fp2_mul(C, fp2_mul(ex, Gs[X]));
+            ex = fp2_add(ex, de);
+        }
+        tr_put_fp2(tr, "sc/round", g, 4);
+        fp2 rho = tr_challenge(tr, "sc/r");
+        point[v] = rho;
+        C = fp2_mul(C, fp2_add(e0, fp2_mul(rho, de)));
+        for (int k = 0; k < 4; k++) mle_fold(T[k], h, rho);
+    }
+    for (int k = 0; k < 4; k++) fin[k] = T[k][0];
+    free(el);
+}
+
 /* logUp (Haboeck 2022) with a GKR for the fraction sum (Papini-Haboeck
  * 2023): sum over all column entries of 1 / (X - value) equals
  * sum_t m_t / (X - t) over the table [0, 2^16). Leaves: column blocks
@@ -1038,7 +1099,6 @@ static zk_err lookup(cx *c) {
         enum { E, PE, PO, QE, QO };
         fp2 *tabs[5] = {0};
         if (c->P) {
-            tabs[E] = eq_new(r, j);
             for (int k = 1; k < 5; k++) tabs[k] = zk_malloc_n(h, sizeof(fp2));
             for (size_t x = 0; x < h; x++) {
                 tabs[PE][x] = pl_[j + 1][2 * x];
@@ -1052,11 +1112,19 @@ static zk_err lookup(cx *c) {
                         {.c = lam, .k = 3, .t = {E, QE, QO}}};
         int send[5] = {0, 1, 1, 1, 1};
         fp2 vals[5], red, *rr;
-        e = cx_sc(c, tabs, 5, t, 3, j, fp2_add(P, fp2_mul(lam, Q)), &rr, &red, vals, send);
+        fp2 lclaim = fp2_add(P, fp2_mul(lam, Q));
+        red = lclaim;
+        if (c->P) {
+            rr = cx_pt(c, j);
+            lu_layer_prove(c->tr, rr, vals + 1, tabs + 1, r, j, lam);
+            for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
+        } else {
+            e = cx_sc(c, tabs, 5, t, 3, j, lclaim, &rr, &red, vals, send);
+        }
         for (int k = 0; k < 5; k++) free(tabs[k]);
         if (e) break;
         vals[E] = mle_eq_eval(r, rr, j);
-        e = cx_sc_check(c, t, 3, vals, red, "range-check (lookup layer)");
+        if (!c->P) e = cx_sc_check(c, t, 3, vals, red, "range-check (lookup layer)");
         if (e) break;
         fp2 mu = tr_challenge(c->tr, "cnn/lu/mu");
         P = fp2_add(vals[PE], fp2_mul(mu, fp2_sub(vals[PO], vals[PE])));
