@@ -76,6 +76,35 @@ static unsigned pl_place(uint64_t *off, const unsigned *nv, size_t n, unsigned m
     return v < min_nv ? min_nv : v;
 }
 
+int64_t pl_pool_cell(const q_model *m, const q_node *nd, int64_t o, int64_t p) {
+    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &m->tensors[(nd - m->nodes) + 1].shape;
+    if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) return o * (q_numel(m, nd->in[0]) / (X->d[0] * X->d[1])) + p;
+    int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
+    int64_t ox = o % OW, oy = (o / OW) % OH, nc = o / (OW * OH);
+    int64_t ky = p / nd->kernel[1], kx = p % nd->kernel[1];
+    int64_t iy = oy * nd->strides[0] - nd->pads[0] + ky * nd->dil[0];
+    int64_t ix = ox * nd->strides[1] - nd->pads[1] + kx * nd->dil[1];
+    if (iy < 0 || iy >= H || ix < 0 || ix >= W) return -1;
+    return (nc * H + iy) * W + ix;
+}
+
+/* Window cells that are a real input cell for at least one output (a cell
+ * that is padding everywhere can never be the maximum or add to a sum). */
+static int64_t *pl_live_cells(const q_model *m, const q_node *nd, int64_t all, int64_t *nlive) {
+    int64_t ny = q_numel(m, (int32_t)(nd - m->nodes) + 1), n = 0;
+    const nn_shape *Y = &m->tensors[(nd - m->nodes) + 1].shape;
+    int64_t plane = (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) ? 1 : Y->d[2] * Y->d[3];
+    int64_t *c = zk_malloc_n((size_t)all, sizeof *c);
+    for (int64_t p = 0; p < all; p++)
+        for (int64_t o = 0; o < plane && o < ny; o++) /* the first plane has every window position */
+            if (pl_pool_cell(m, nd, o, p) >= 0) {
+                c[n++] = p;
+                break;
+            }
+    *nlive = n;
+    return c;
+}
+
 #define PL_FAIL(...)                \
     do {                            \
         zk_set_reason(__VA_ARGS__); \
@@ -159,8 +188,9 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
             pn->u = pl_qty_new(p, b_act - 1, ynv, ny);
         }
         if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) {
-            pn->ncell = q_max_cells(m, nd);
-            if (pn->ncell > 4096) PL_FAIL("node %s: max-pool window of %lld cells is over 4096", nd->name, (long long)pn->ncell);
+            pn->cell = pl_live_cells(m, nd, q_max_cells(m, nd), &pn->ncell);
+            if (pn->ncell > 4096)
+                PL_FAIL("node %s: max-pool window of %lld real cells is over 4096", nd->name, (long long)pn->ncell);
             pn->d = zk_calloc((size_t)pn->ncell, sizeof *pn->d);
             pn->e = zk_calloc((size_t)pn->ncell, sizeof *pn->e);
             for (int64_t c = 0; c < pn->ncell; c++) {
@@ -169,7 +199,10 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
             }
         }
         if (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) {
-            pn->ncell = nd->op == NN_AVGPOOL ? nd->kernel[0] * nd->kernel[1] : q_numel(m, nd->in[0]) / (X->d[0] * X->d[1]);
+            pn->cell = pl_live_cells(m, nd,
+                                     nd->op == NN_AVGPOOL ? nd->kernel[0] * nd->kernel[1]
+                                                          : q_numel(m, nd->in[0]) / (X->d[0] * X->d[1]),
+                                     &pn->ncell);
             int64_t nmax = 0;
             int64_t *off = zk_malloc_n((size_t)ny, sizeof *off);
             for (int64_t o = 0; o < ny; o++) {
@@ -236,6 +269,7 @@ void pl_free(pl_plan *p) {
         for (size_t i = 0; i < p->m->nnodes; i++) {
             free(p->node[i].d);
             free(p->node[i].e);
+            free(p->node[i].cell);
         }
     for (size_t c = 0; c < p->ncol; c++) free(p->col[c].off);
     free(p->node);

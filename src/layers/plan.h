@@ -49,7 +49,8 @@ typedef struct {
     int breg;                   /* bias (Conv/FC), shift T (Affine), or -1 */
     int creg;                   /* Affine scale S, Mul/Add/Sub constant, or -1 */
     pl_qty rem, sign, u;        /* rescale remainder; ReLU/LeakyRelu sign and u */
-    int64_t ncell;              /* max/avg pools: window cells */
+    int64_t ncell;              /* max/avg pools: live window cells */
+    int64_t *cell;              /* their window positions (ky * kw + kx, or plane offset) */
     pl_qty *d, *e;              /* max pools: differences and choice bits, ncell each */
 } pl_node;
 
@@ -78,6 +79,10 @@ typedef struct {
 } pl_plan;
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
+
+/* Input offset of window position p of output o of a pool node, or -1 for a
+ * padding cell (the window geometry of the integer engine). */
+int64_t pl_pool_cell(const q_model *m, const q_node *nd, int64_t o, int64_t p);
 
 /* ZK_EINPUT with a reason when the model has something the circuits
  * cannot prove. */

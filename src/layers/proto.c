@@ -789,23 +789,6 @@ static zk_err rd_relu(cx *c, size_t i, const fp2 *rho, fp2 v) {
     return ZK_OK;
 }
 
-/* cell p of output o of a pool, or -1 for a padding cell */
-static int64_t pool_cell(const q_model *m, const q_node *nd, int64_t o, int64_t p) {
-    if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) {
-        const nn_shape *X = &m->tensors[nd->in[0]].shape;
-        return o * (q_numel(m, nd->in[0]) / (X->d[0] * X->d[1])) + p;
-    }
-    /* MaxPool and AvgPool windows (as in the integer engine) */
-    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &m->tensors[(nd - m->nodes) + 1].shape;
-    int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
-    int64_t ox = o % OW, oy = (o / OW) % OH, nc = o / (OW * OH);
-    int64_t ky = p / nd->kernel[1], kx = p % nd->kernel[1];
-    int64_t iy = oy * nd->strides[0] - nd->pads[0] + ky * nd->dil[0];
-    int64_t ix = ox * nd->strides[1] - nd->pads[1] + kx * nd->dil[1];
-    if (iy < 0 || iy >= H || ix < 0 || ix >= W) return -1;
-    return (nc * H + iy) * W + ix;
-}
-
 static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     const q_model *m = c->m;
     const q_node *nd = &m->nodes[i];
@@ -820,7 +803,7 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
         cmap *mp = map_new(c, ny, nv, 1, 0);
         mp->pad = negA;
-        for (int64_t o = 0; o < ny; o++) mp->src[o] = pool_cell(m, nd, o, p);
+        for (int64_t o = 0; o < ny; o++) mp->src[o] = pl_pool_cell(m, nd, o, pn->cell[p]);
         if (c->P) {
             fp2 *tq = qty_table(c, &pn->d[p], nv);
             dv[p] = mle_eval_fp2(tq, nv, rho);
@@ -904,7 +887,7 @@ static zk_err rd_avgpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
         rm->src[o] = o;
         rm->coef[o] = co;
         for (int64_t p = 0; p < P; p++) {
-            xm->src[o * P + p] = pool_cell(m, nd, o, p);
+            xm->src[o * P + p] = pl_pool_cell(m, nd, o, pn->cell[p]);
             xm->coef[o * P + p] = fm61_add(co, co);
         }
     }
@@ -1297,7 +1280,7 @@ static fm61 *build_adv(const cx *c) {
                             fm61_from_i64((int64_t)(((uint64_t)vals[q] >> (pl->lb * j)) & lmask));
             }
             for (int64_t p = 0; p < pn->ncell && pn->d; p++) {
-                int64_t cell = pool_cell(m, nd, o, p);
+                int64_t cell = pl_pool_cell(m, nd, o, pn->cell[p]);
                 int64_t d = y[o] - (cell >= 0 ? x[cell] : -Aact);
                 const pl_qty *dq = &pn->d[p];
                 if (dq->nl == 1) A[pl->reg[dq->reg[0]].off + (uint64_t)o] = fm61_from_i64(d);
@@ -1305,7 +1288,7 @@ static fm61 *build_adv(const cx *c) {
                     for (int j = 0; j < dq->nl; j++)
                         A[pl->reg[dq->reg[j]].off + (uint64_t)o] =
                             fm61_from_i64((int64_t)(((uint64_t)d >> (pl->lb * j)) & lmask));
-                A[pl->reg[pn->e[p].reg[0]].off + (uint64_t)o] = nw->arg[o] == p;
+                A[pl->reg[pn->e[p].reg[0]].off + (uint64_t)o] = nw->arg[o] == pn->cell[p];
             }
         }
     }
