@@ -17,7 +17,7 @@ static int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len) {
         p->reg = realloc(p->reg, p->capreg * sizeof *p->reg);
         ZK_CHECK(p->reg);
     }
-    p->reg[p->nreg] = (pl_region){.poly = poly, .nv = nv, .len = len};
+    p->reg[p->nreg] = (pl_region){.poly = poly, .nv = nv, .len = len, .node = p->cur};
     return (int)p->nreg++;
 }
 
@@ -128,6 +128,7 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         const q_node *nd = &m->nodes[i];
         pl_node *pn = &p->node[i];
         pn->wreg = pn->breg = pn->creg = -1;
+        p->cur = (int)i;
         int32_t ty = (int32_t)i + 1;
         unsigned ynv = p->tnv[ty];
         int64_t ny = q_numel(m, ty);
@@ -223,6 +224,7 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
             pl_add_col(p, pn->rem.reg[0], -1, off);
         }
     }
+    p->cur = -1;
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
 
     /* place the regions of each table */

@@ -28,6 +28,7 @@ typedef struct {
     uint64_t off;   /* multiple of 2^nv */
     unsigned nv;
     int64_t len;    /* real entries (<= 2^nv) */
+    int node;       /* owning node, -1 for the lookup multiplicities */
 } pl_region;
 
 #define PL_MAX_LIMBS 8 /* shifts <= 59 bits in limbs of >= 8 bits */
@@ -75,6 +76,7 @@ typedef struct {
     uint64_t tleaf;         /* leaf offset of the table block */
     unsigned lnv;           /* lookup leaves 2^lnv */
     unsigned wnv, anv;      /* W and ADV tables: 2^wnv, 2^anv (wnv = 0: no constants) */
+    int cur;                /* node whose regions are being added (pl_build) */
     unsigned lb;            /* limb bits: the lookup table is [0, 2^lb) (pl_build picks it) */
 } pl_plan;
 

@@ -117,7 +117,7 @@ static fp2 fp2_inv_pow2(int k) { return fp2_from_fm61(fm61_inv(fm61_pow2(k))); }
 
 static zk_err cx_fail(cx *c, const char *check) {
     if (c->where)
-        zk_set_reason("layer %s (%s): %s check failed", c->where, c->what, check);
+        zk_set_reason("%s (%s): %s check failed", c->where, c->what, check);
     else
         zk_set_reason("%s check failed", check);
     return ZK_EPROOF;
@@ -1185,7 +1185,9 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
     for (size_t r = 0; r < pl->nreg && e == ZK_OK; r++) {
         if (pl->reg[r].poly != poly) continue;
         fp2 *pt, val;
-        c->where = NULL;
+        int own = pl->reg[r].node;
+        c->where = own >= 0 ? c->m->nodes[own].name : "lookup multiplicities";
+        c->what = own >= 0 ? (poly == PL_W ? "weights" : "auxiliary values") : "table";
         e = cx_merge(c, &c->rc[r], c->P ? T + pl->reg[r].off : NULL, pl->reg[r].nv, &pt, &val);
         if (e == ZK_OK && pt) {
             bpt[nb] = pt;
