@@ -31,8 +31,9 @@
  *   verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note
  * and OUT.md (default experiments/results/cnn.md), the same as a Markdown
  * table with the date, CPU, threads and command. Exit status: 0, or 1 when
- * a proof failed to verify or attested the wrong statement (the files are
- * still written), 2 for usage or file errors.
+ * a proof failed to verify or attested the wrong statement, or a model's
+ * process crashed (the files are still written), 2 for usage errors or
+ * when the output cannot be written.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -54,6 +55,9 @@ enum { NMODELS = sizeof all_models / sizeof all_models[0] };
 /* runs per measurement (VGG-16: _BIG); --runs R replaces the prove counts */
 enum { N_INFER = 11, N_INFER_BIG = 3, N_PROVE = 5, N_PROVE_BIG = 2, N_VERIFY = 7, N_VERIFY_BIG = 3 };
 
+/* ST_REFUSED: the model or its files cannot be benchmarked (a note, exit
+ * status unaffected); ST_FAILED: a bug (a proof that does not verify or
+ * attests the wrong statement, differing proofs, a crash): exit status 1. */
 enum { ST_NONE, ST_OK, ST_SKIPPED, ST_REFUSED, ST_FAILED };
 
 /* One row; lives in shared memory so that the child can fill it. Fields
@@ -112,6 +116,25 @@ static void cpu_model(char *out, size_t cap) {
     fclose(f);
 }
 
+/* The 1-minute load average (/proc/loadavg), or -1. */
+static double load_avg(void) {
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1) l = -1;
+        fclose(f);
+    }
+    return l;
+}
+
+/* OpenMP's wait policy (read by libgomp at start-up, so only the
+ * environment can set it): spinning workers on a core shared with other
+ * processes can slow a parallel prover several times over. */
+static const char *wait_policy(void) {
+    const char *w = getenv("OMP_WAIT_POLICY");
+    return w && *w ? w : "(unset)";
+}
+
 static void set_note(row_t *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void set_note(row_t *r, int status, const char *fmt, ...) {
     va_list ap;
@@ -141,7 +164,7 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
     for (int i = 0; i < 3; i++)
         if (access(paths[i], R_OK) != 0) {
             set_note(r, ST_SKIPPED, "skipped: %s missing (make models)", paths[i]);
-            return;
+            return; /* no peak RSS for a row that measured nothing */
         }
     zk_threads_set(r->threads);
 
@@ -159,7 +182,7 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
     cnn_stats *sts = zk_calloc((size_t)n_prove, sizeof *sts);
 
     if (zk_read_file(mp, &file) != ZK_OK) {
-        set_note(r, ST_FAILED, "%s", zk_reason());
+        set_note(r, ST_REFUSED, "%s", zk_reason());
         goto out;
     }
     zk_err e = onnx_import(&g, file.data, file.len, NULL, 0);
@@ -170,11 +193,11 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
     }
     size_t numel = (size_t)nn_numel(&g->tensors[g->input].shape), ncal = 0;
     if (in_load(&cal, &ncal, cp, numel) != ZK_OK) {
-        set_note(r, ST_FAILED, "calibration set: %s", zk_reason());
+        set_note(r, ST_REFUSED, "calibration set: %s", zk_reason());
         goto out;
     }
     if (in_load_one(&x, ip, numel) != ZK_OK) {
-        set_note(r, ST_FAILED, "input: %s", zk_reason());
+        set_note(r, ST_REFUSED, "input: %s", zk_reason());
         goto out;
     }
     if (q_quantize(&m, g, cal, ncal, NULL) != ZK_OK) {
@@ -318,12 +341,14 @@ static void run_forked(row_t *r, const char *dir, int runs) {
     ZK_CHECK(wait4(pid, &status, 0, &ru) == pid);
     *r = *sh;
     munmap(sh, sizeof *sh);
-    if (r->peak_rss_mb < 0) r->peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
+    if (r->peak_rss_mb < 0 && r->status != ST_SKIPPED) r->peak_rss_mb = (double)ru.ru_maxrss / 1024.0;
+    char prev[sizeof r->note]; /* set_note writes r->note */
+    memcpy(prev, r->note, sizeof prev);
     if (WIFSIGNALED(status)) {
-        set_note(r, ST_FAILED, "crashed: signal %d (%s)%s%s", WTERMSIG(status), strsignal(WTERMSIG(status)),
-                 r->note[0] ? " after: " : "", r->note);
+        set_note(r, ST_FAILED, "crashed: signal %d (%s)%s%.200s", WTERMSIG(status), strsignal(WTERMSIG(status)),
+                 prev[0] ? " after: " : "", prev);
     } else if (WEXITSTATUS(status) != 0 || r->status == ST_NONE) {
-        set_note(r, ST_FAILED, "exited with status %d%s%s", WEXITSTATUS(status), r->note[0] ? ": " : "", r->note);
+        set_note(r, ST_FAILED, "exited with status %d%s%.200s", WEXITSTATUS(status), prev[0] ? ": " : "", prev);
     }
 }
 
@@ -406,7 +431,7 @@ static void md_cells(zk_buf *b, double v) {
 }
 
 static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, const char *date, int threads,
-                     const char *cmd) {
+                     const char *cmd, const double load[2]) {
     zk_buf_printf(b, "# CNN proofs: prover, verifier, proof size\n\n");
     zk_buf_printf(b, "| model | params | threads | infer ms | setup s | prove s |");
     for (int p = 0; p < CNN_NPHASES; p++) zk_buf_printf(b, " %s s |", cnn_phase_names[p]);
@@ -431,13 +456,15 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
         md_str(b, r->note);
         zk_buf_put(b, "\n", 1);
     }
-    zk_buf_printf(b, "\nMeasured %s on %s, %d thread%s (the threads column gives each row's); command: `%s`.\n", date,
-                  cpu, threads, threads == 1 ? "" : "s", cmd);
+    zk_buf_printf(b,
+                  "\nMeasured %s on %s, %d thread%s (the threads column gives each row's); command: `%s`; "
+                  "OMP_WAIT_POLICY=%s; 1-minute load average %.2f at the start, %.2f at the end.\n",
+                  date, cpu, threads, threads == 1 ? "" : "s", cmd, wait_policy(), load[0], load[1]);
     zk_buf_printf(b,
                   "\nparams: constants of the quantized model (sum of nw + nb over its nodes). infer: "
                   "q_quantize_input + q_run, median of %d runs (VGG-16: %d). setup: cnn_setup (weight "
                   "commitment), one run. prove: cnn_prove, median of `prove_runs` runs (cnn.csv; default %d, "
-                  "VGG-16 %d); the phase columns (cnn_stats.t) are those of the median run. verify: cnn_verify "
+                  "VGG-16 %d; of an even count the lower middle one); the phase columns (cnn_stats.t) are those of the median run. verify: cnn_verify "
                   "with the decoded verifying key, median of %d runs (VGG-16: %d); in every row without a note "
                   "the proof verified and attested the quantized input and q_run's output. proof: transcript bytes. Cells: committed "
                   "weight and auxiliary table sizes and lookup leaves. Peak RSS: ru_maxrss of the process "
@@ -500,7 +527,9 @@ int main(int argc, char **argv) {
     zk_buf_init(&cmd);
     for (int a = 0; a < argc; a++) zk_buf_printf(&cmd, "%s%s", a ? " " : "", argv[a]);
     zk_buf_put(&cmd, "", 1);
-    printf("bench_cnn: %s, %d thread%s, %s\n", cpu, threads, threads == 1 ? "" : "s", date);
+    double load[2] = {load_avg(), -1};
+    printf("bench_cnn: %s, %d thread%s, %s, OMP_WAIT_POLICY=%s, load average %.2f\n", cpu, threads,
+           threads == 1 ? "" : "s", date, wait_policy(), load[0]);
 
     row_t rows[NMODELS + 1];
     size_t nrows = 0;
@@ -518,16 +547,18 @@ int main(int argc, char **argv) {
         printf("%s (%d thread%s)\n", r->model, r->threads, r->threads == 1 ? "" : "s");
         double t0 = now_s();
         run_forked(r, dir, runs);
-        printf("  %s: done in %.1f s, peak RSS %.0f MiB\n", r->model, now_s() - t0, r->peak_rss_mb);
+        if (r->status != ST_SKIPPED)
+            printf("  %s: done in %.1f s, peak RSS %.0f MiB\n", r->model, now_s() - t0, r->peak_rss_mb);
     }
 
+    load[1] = load_avg();
     int bad = 0;
     for (size_t i = 0; i < nrows; i++) bad |= rows[i].status == ST_FAILED;
     zk_buf csv, md;
     zk_buf_init(&csv);
     zk_buf_init(&md);
     write_csv(&csv, rows, nrows, cpu);
-    write_md(&md, rows, nrows, cpu, date, threads, (const char *)cmd.data);
+    write_md(&md, rows, nrows, cpu, date, threads, (const char *)cmd.data, load);
     zk_err e = zk_write_file(csv_path, csv.data, csv.len);
     if (e == ZK_OK) e = zk_write_file(md_path, md.data, md.len);
     zk_buf_free(&csv);
