@@ -29,7 +29,7 @@ build/gen/onnx.pb-c.c build/gen/onnx.pb-c.h &: | deps
 
 LIB_SRC := $(sort $(wildcard src/core/*.c src/fields/*.c src/poly/*.c src/transcript/*.c \
                    src/sumcheck/*.c src/gkr/*.c src/pcs/*.c src/proof/*.c src/io/*.c \
-                   src/nn/*.c src/onnx/*.c src/quant/*.c src/layers/*.c)) $(GEN_SRC)
+                   src/nn/*.c src/onnx/*.c src/quant/*.c src/layers/*.c src/plonkish/*.c)) $(GEN_SRC)
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
 BENCH_SRC := $(sort $(filter-out bench/bench_cnn.c,$(wildcard bench/*.c)))

@@ -20,6 +20,10 @@ void test_quant(zk_rng *rng);
 void test_inputs(zk_rng *rng);
 void test_conformance(zk_rng *rng);
 void test_cnn(zk_rng *rng);
+void test_bn254(zk_rng *rng);
+void test_g1(zk_rng *rng);
+void test_pairing(zk_rng *rng);
+void test_kzg(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -29,6 +33,8 @@ static const struct {
     {"sumcheck", test_sumcheck},   {"pcs", test_pcs},               {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
+    {"bn254", test_bn254},         {"g1", test_g1},                 {"pairing", test_pairing},
+    {"kzg", test_kzg},
 };
 
 int main(int argc, char **argv) {
