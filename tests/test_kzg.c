@@ -40,7 +40,7 @@ void test_kzg(zk_rng *rng) {
     bn_kzg_srs_free(s2);
     bn_kzg_srs_free(s3);
     for (int it = 0; it < 6; it++) {
-        size_t m = 1 + zk_rng_u64(rng) % n;
+        size_t m = it == 0 ? 1 : 1 + zk_rng_u64(rng) % n;
         bn_fr p[64], z, v, bad, one;
         for (size_t i = 0; i < m; i++) rand_fr(&p[i], rng);
         rand_fr(&z, rng);
@@ -54,8 +54,8 @@ void test_kzg(zk_rng *rng) {
         TEST_CHECK(bn_kzg_verify(s, &c, &z, &v, &w));
         bn_fr_add(&bad, &v, &one);
         TEST_CHECK(!bn_kzg_verify(s, &c, &z, &bad, &w));
-        bn_fr_add(&bad, &z, &one);
-        TEST_CHECK(!bn_kzg_verify(s, &c, &bad, &v, &w));
+        bn_fr_add(&bad, &z, &one); /* another point: p(z+1) != p(z) unless p is constant */
+        if (m > 1) TEST_CHECK(!bn_kzg_verify(s, &c, &bad, &v, &w));
         bn_g1 t;
         bn_g1_from_aff(&t, &w);
         bn_g1_add(&t, &t, &g);
