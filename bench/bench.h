@@ -18,5 +18,6 @@ void bench_fields(void);
 void bench_sumcheck(void);
 void bench_pcs(void);
 void bench_gkr(void);
+void bench_plonkish(void);
 
 #endif

@@ -2,7 +2,7 @@
  *
  *   bench_micro OUT.csv [--threads N] [--only MODULE...]
  *
- * Runs bench_fields, bench_sumcheck, bench_pcs and bench_gkr (or only the
+ * Runs bench_fields, bench_sumcheck, bench_pcs, bench_gkr and bench_plonkish (or only the
  * named ones), prints every figure as it is measured, and writes them all
  * to OUT.csv as
  *     name,params,value,unit,cpu,threads,date
@@ -96,7 +96,7 @@ static void csv_field(zk_buf *b, const char *s, int last) {
 }
 
 static int usage(const char *argv0) {
-    fprintf(stderr, "usage: %s OUT.csv [--threads N] [--only fields|sumcheck|pcs|gkr ...]\n", argv0);
+    fprintf(stderr, "usage: %s OUT.csv [--threads N] [--only fields|sumcheck|pcs|gkr|plonkish ...]\n", argv0);
     return 2;
 }
 
@@ -104,7 +104,8 @@ int main(int argc, char **argv) {
     static const struct {
         const char *name;
         void (*fn)(void);
-    } benches[] = {{"fields", bench_fields}, {"sumcheck", bench_sumcheck}, {"pcs", bench_pcs}, {"gkr", bench_gkr}};
+    } benches[] = {{"fields", bench_fields}, {"sumcheck", bench_sumcheck}, {"pcs", bench_pcs}, {"gkr", bench_gkr},
+                   {"plonkish", bench_plonkish}};
     enum { NB = sizeof benches / sizeof benches[0] };
     if (argc < 2 || argv[1][0] == '-') return usage(argv[0]);
     /* keep freed memory in the heap (no mmap/trim for big tables), so
