@@ -1,0 +1,850 @@
+/* plonk.c -- PLONK over BN254 with KZG (see plonk.h).
+ *
+ * Section references are to Gabizon, Williamson, Ciobotaru, ePrint 2019/953,
+ * Section 8.3 (prover) and 8.4 (verifier); the blinding scalars b_1..b_9 of
+ * rounds 1-2 and the quotient blinders of round 3 are taken as zero. The
+ * Lagrange polynomial of the paper's first row, L_1, is the one of omega^0.
+ */
+#include "plonk.h"
+
+#include <string.h>
+
+#include "../transcript/tr.h"
+
+#define PLONK_PROTOCOL "gkrcnn/plonk/v1"
+#define PLONK_VK_MAGIC "GKRPLVK1"
+
+struct bn_plonk_pk {
+    bn_plonk_vk vk;
+    const bn_kzg_srs *srs;              /* borrowed */
+    bn_ntt_ctx *ntt;                    /* sizes up to 4n */
+    bn_fr omega, k[3];
+    bn_fr *coef[BN_PLONK_NFIXED];       /* n coefficients each */
+    bn_fr *coset[BN_PLONK_NFIXED];      /* 4n values on g H_4n each */
+    bn_fr *sel[BN_PLONK_NSEL];          /* selector values on H (witness check) */
+    uint32_t *sigma;                    /* 3n */
+    bn_fr *pw;                          /* omega^i, i < n */
+    bn_fr *xs;                          /* g w_4n^i, i < 4n */
+    bn_fr *l1;                          /* L_1 on g H_4n */
+    bn_fr zhinv[4];                     /* 1 / Z_H(g w_4n^i) depends on i mod 4 */
+};
+
+/* ---------------------------------------------------------------- circuit */
+
+bn_plonk_circuit *bn_plonk_circuit_new(unsigned log_n, size_t n_pub) {
+    ZK_CHECK(log_n >= 1 && log_n <= BN_PLONK_MAX_LOG);
+    size_t n = (size_t)1 << log_n;
+    ZK_CHECK(n_pub <= n);
+    bn_plonk_circuit *c = zk_calloc(1, sizeof *c);
+    c->log_n = log_n;
+    c->n = n;
+    c->n_pub = n_pub;
+    for (int s = 0; s < BN_PLONK_NSEL; s++) c->sel[s] = zk_calloc(n, sizeof(bn_fr)); /* zero is all-zero limbs */
+    c->sigma = zk_malloc_n(3 * n, sizeof *c->sigma);
+    for (size_t i = 0; i < 3 * n; i++) c->sigma[i] = (uint32_t)i;
+    return c;
+}
+
+void bn_plonk_circuit_free(bn_plonk_circuit *c) {
+    if (!c) return;
+    for (int s = 0; s < BN_PLONK_NSEL; s++) free(c->sel[s]);
+    free(c->sigma);
+    free(c);
+}
+
+void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
+                               int64_t qc) {
+    ZK_CHECK(row < c->n);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QL][row], ql);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QR][row], qr);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QO][row], qo);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QM][row], qm);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QC][row], qc);
+}
+
+typedef struct {
+    uint32_t var, cell;
+} plonk_varcell;
+
+static int plonk_varcell_cmp(const void *x, const void *y) {
+    const plonk_varcell *a = x, *b = y;
+    if (a->var != b->var) return a->var < b->var ? -1 : 1;
+    return a->cell < b->cell ? -1 : a->cell > b->cell;
+}
+
+zk_err bn_plonk_circuit_wire(bn_plonk_circuit *c, const uint32_t *var, size_t m) {
+    if (m != 3 * c->n) {
+        zk_set_reason("plonk wiring: %zu cells given, the table has %zu", m, 3 * c->n);
+        return ZK_EINPUT;
+    }
+    plonk_varcell *v = zk_malloc_n(m, sizeof *v);
+    for (size_t i = 0; i < m; i++) v[i] = (plonk_varcell){var[i], (uint32_t)i};
+    qsort(v, m, sizeof *v, plonk_varcell_cmp);
+    /* each run of equal variables becomes one cycle: cell_j -> cell_{j+1} -> ... -> cell_0 */
+    for (size_t s = 0; s < m;) {
+        size_t e = s + 1;
+        while (e < m && v[e].var == v[s].var) e++;
+        for (size_t j = s; j < e; j++) c->sigma[v[j].cell] = v[j + 1 < e ? j + 1 : s].cell;
+        s = e;
+    }
+    free(v);
+    return ZK_OK;
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+static void plonk_pow_u64(bn_fr *o, const bn_fr *a, uint64_t e) {
+    const uint64_t ee[4] = {e, 0, 0, 0};
+    bn_fr_pow(o, a, ee);
+}
+
+static void plonk_put_g1(tr_t *t, const char *label, const bn_g1_aff *p) {
+    uint8_t b[64];
+    bn_g1_to_bytes(b, p);
+    tr_put_bytes(t, label, b, 64);
+}
+
+static void plonk_put_fr(tr_t *t, const char *label, const bn_fr *v, size_t n) {
+    uint8_t b[32 * 8];
+    ZK_CHECK(n <= 8);
+    for (size_t i = 0; i < n; i++) bn_fr_to_bytes(b + 32 * i, &v[i]);
+    tr_put_bytes(t, label, b, 32 * n);
+}
+
+static zk_err plonk_get_g1(tr_t *t, const char *label, bn_g1_aff *p) {
+    uint8_t b[64];
+    if (tr_get_bytes(t, label, b, 64) != ZK_OK) {
+        zk_set_reason("plonk proof truncated at %s", label);
+        return ZK_EFORMAT;
+    }
+    if (bn_g1_from_bytes(p, b) != ZK_OK) {
+        zk_set_reason("plonk proof: %s is not a G1 point", label);
+        return ZK_EFORMAT;
+    }
+    return ZK_OK;
+}
+
+static zk_err plonk_get_fr(tr_t *t, const char *label, bn_fr *v, size_t n) {
+    uint8_t b[32 * 8];
+    ZK_CHECK(n <= 8);
+    if (tr_get_bytes(t, label, b, 32 * n) != ZK_OK) {
+        zk_set_reason("plonk proof truncated at %s", label);
+        return ZK_EFORMAT;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (bn_fr_from_bytes(&v[i], b + 32 * i) != ZK_OK) {
+            zk_set_reason("plonk proof: %s[%zu] is not below r", label, i);
+            return ZK_EFORMAT;
+        }
+    return ZK_OK;
+}
+
+/* A challenge in F_r: sum_{j<8} x_j B^j mod r, x_j uniform on [0, B),
+ * B = 2^64 - 1 (see plonk.h). */
+static void plonk_challenge(tr_t *t, const char *label, bn_fr *o) {
+    bn_fr B, x, acc;
+    bn_fr_from_u64(&B, UINT64_MAX);
+    bn_fr_zero(&acc);
+    for (int j = 0; j < 8; j++) {
+        bn_fr_from_u64(&x, tr_challenge_index(t, label, UINT64_MAX));
+        bn_fr_mul(&acc, &acc, &B);
+        bn_fr_add(&acc, &acc, &x);
+    }
+    *o = acc;
+}
+
+/* The public data every transcript starts with: the verifying key and the
+ * public inputs. */
+static void plonk_absorb_public(tr_t *t, const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub) {
+    zk_buf b;
+    zk_buf_init(&b);
+    bn_plonk_vk_serialize(&b, vk);
+    tr_absorb(t, "vk", b.data, b.len);
+    b.len = 0;
+    for (size_t i = 0; i < n_pub; i++) {
+        uint8_t e[32];
+        bn_fr_to_bytes(e, &pub[i]);
+        zk_buf_put(&b, e, 32);
+    }
+    tr_absorb(t, "public inputs", b.data, b.len);
+    zk_buf_free(&b);
+}
+
+static void plonk_ks(bn_fr k[3]) {
+    bn_fr_one(&k[0]);
+    bn_fr_from_u64(&k[1], BN_PLONK_K2);
+    bn_fr_from_u64(&k[2], BN_PLONK_K3);
+}
+
+/* ------------------------------------------------------------- verifying key */
+
+void bn_plonk_vk_serialize(zk_buf *out, const bn_plonk_vk *vk) {
+    zk_buf_put(out, PLONK_VK_MAGIC, 8);
+    zk_buf_put_u32(out, vk->log_n);
+    zk_buf_put_u64(out, vk->n_pub);
+    uint8_t b[128];
+    for (int j = 0; j < BN_PLONK_NFIXED; j++) {
+        bn_g1_to_bytes(b, &vk->cm[j]);
+        zk_buf_put(out, b, 64);
+    }
+    for (int j = 0; j < 2; j++) {
+        bn_g2_to_bytes(b, &vk->g2[j]);
+        zk_buf_put(out, b, 128);
+    }
+}
+
+zk_err bn_plonk_vk_deserialize(bn_plonk_vk *vk, const uint8_t *data, size_t len) {
+    zk_rd r;
+    zk_rd_init(&r, data, len);
+    char mg[8];
+    uint32_t log_n;
+    uint64_t n_pub;
+    if (zk_rd_get(&r, mg, 8) != ZK_OK || memcmp(mg, PLONK_VK_MAGIC, 8) != 0 || zk_rd_u32(&r, &log_n) != ZK_OK ||
+        zk_rd_u64(&r, &n_pub) != ZK_OK) {
+        zk_set_reason("not a gkrcnn PLONK verifying key");
+        return ZK_EFORMAT;
+    }
+    if (zk_rd_left(&r) != 64 * BN_PLONK_NFIXED + 256) {
+        zk_set_reason("PLONK verifying key truncated or has trailing bytes");
+        return ZK_EFORMAT;
+    }
+    if (log_n < 1 || log_n > BN_PLONK_MAX_LOG || n_pub > ((uint64_t)1 << log_n)) {
+        zk_set_reason("PLONK verifying key: log_n %u or n_pub out of range", log_n);
+        return ZK_EFORMAT;
+    }
+    bn_plonk_vk t;
+    memset(&t, 0, sizeof t);
+    t.log_n = log_n;
+    t.n = (size_t)1 << log_n;
+    t.n_pub = (size_t)n_pub;
+    const uint8_t *p = data + r.pos;
+    for (int j = 0; j < BN_PLONK_NFIXED; j++)
+        if (bn_g1_from_bytes(&t.cm[j], p + 64 * j) != ZK_OK) return ZK_EFORMAT;
+    for (int j = 0; j < 2; j++)
+        if (bn_g2_from_bytes(&t.g2[j], p + 64 * BN_PLONK_NFIXED + 128 * j) != ZK_OK) {
+            zk_set_reason("PLONK verifying key: G2 point invalid");
+            return ZK_EFORMAT;
+        }
+    *vk = t;
+    return ZK_OK;
+}
+
+/* ------------------------------------------------------------- proving key */
+
+zk_err bn_plonk_keygen(bn_plonk_pk **pk_out, bn_plonk_vk *vk_out, const bn_plonk_circuit *c, const bn_kzg_srs *srs) {
+    size_t n = c->n, N = 4 * n;
+    if (srs->n < n) {
+        zk_set_reason("plonk keygen: the SRS has %zu powers, the table needs %zu", srs->n, n);
+        return ZK_EINPUT;
+    }
+    uint8_t *seen = zk_calloc(3 * n, 1);
+    for (size_t i = 0; i < 3 * n; i++) {
+        uint32_t s = c->sigma[i];
+        if (s >= 3 * n || seen[s]) {
+            free(seen);
+            zk_set_reason("plonk keygen: sigma is not a permutation of the %zu cells (cell %zu)", 3 * n, i);
+            return ZK_EINPUT;
+        }
+        seen[s] = 1;
+    }
+    free(seen);
+
+    bn_plonk_pk *pk = zk_calloc(1, sizeof *pk);
+    pk->srs = srs;
+    pk->ntt = bn_ntt_ctx_new(c->log_n + 2);
+    bn_fr_root_of_unity(&pk->omega, c->log_n);
+    plonk_ks(pk->k);
+    /* the identity cosets are disjoint: k^n != 1 for k2, k3, k3/k2 */
+    {
+        bn_fr q, e, one;
+        bn_fr_one(&one);
+        bn_fr_inv(&q, &pk->k[1]);
+        bn_fr_mul(&q, &q, &pk->k[2]);
+        const bn_fr *ks[3] = {&pk->k[1], &pk->k[2], &q};
+        for (int j = 0; j < 3; j++) {
+            plonk_pow_u64(&e, ks[j], n);
+            ZK_CHECK(!bn_fr_eq(&e, &one));
+        }
+    }
+    pk->pw = zk_aligned_n(n, sizeof(bn_fr));
+    bn_fr_one(&pk->pw[0]);
+    for (size_t i = 1; i < n; i++) bn_fr_mul(&pk->pw[i], &pk->pw[i - 1], &pk->omega);
+    pk->sigma = zk_malloc_n(3 * n, sizeof *pk->sigma);
+    memcpy(pk->sigma, c->sigma, 3 * n * sizeof *pk->sigma);
+
+    for (int j = 0; j < BN_PLONK_NFIXED; j++) {
+        pk->coef[j] = zk_aligned_n(n, sizeof(bn_fr));
+        pk->coset[j] = zk_aligned_n(N, sizeof(bn_fr));
+    }
+    for (int s = 0; s < BN_PLONK_NSEL; s++) {
+        pk->sel[s] = zk_aligned_n(n, sizeof(bn_fr));
+        memcpy(pk->sel[s], c->sel[s], n * sizeof(bn_fr));
+        memcpy(pk->coef[s], c->sel[s], n * sizeof(bn_fr));
+    }
+    /* S_sigma_col(omega^row) = k_{col'} omega^{row'} with (col', row') = sigma(col, row) */
+    for (int col = 0; col < 3; col++) {
+        bn_fr *s = pk->coef[BN_PLONK_S1 + col];
+        for (size_t i = 0; i < n; i++) {
+            uint32_t d = pk->sigma[(size_t)col * n + i];
+            bn_fr_mul(&s[i], &pk->k[d / n], &pk->pw[d % n]);
+        }
+    }
+    for (int j = 0; j < BN_PLONK_NFIXED; j++) {
+        bn_ntt_inverse(pk->ntt, pk->coef[j], n);
+        memcpy(pk->coset[j], pk->coef[j], n * sizeof(bn_fr));
+        memset(pk->coset[j] + n, 0, (N - n) * sizeof(bn_fr));
+        bn_ntt_coset_forward(pk->ntt, pk->coset[j], N);
+    }
+
+    /* the coset g H_4n, L_1 on it (coefficients all 1/n), and 1/Z_H there */
+    pk->xs = zk_aligned_n(N, sizeof(bn_fr));
+    {
+        bn_fr w4n;
+        bn_fr_root_of_unity(&w4n, c->log_n + 2);
+        bn_ntt_coset_gen(&pk->xs[0]);
+        for (size_t i = 1; i < N; i++) bn_fr_mul(&pk->xs[i], &pk->xs[i - 1], &w4n);
+    }
+    pk->l1 = zk_aligned_n(N, sizeof(bn_fr));
+    {
+        bn_fr ninv;
+        bn_fr_from_u64(&ninv, n);
+        bn_fr_inv(&ninv, &ninv);
+        for (size_t i = 0; i < n; i++) pk->l1[i] = ninv;
+        memset(pk->l1 + n, 0, (N - n) * sizeof(bn_fr));
+        bn_ntt_coset_forward(pk->ntt, pk->l1, N);
+    }
+    for (int j = 0; j < 4; j++) {
+        bn_fr one;
+        bn_fr_one(&one);
+        plonk_pow_u64(&pk->zhinv[j], &pk->xs[j], n);
+        bn_fr_sub(&pk->zhinv[j], &pk->zhinv[j], &one);
+        ZK_CHECK(!bn_fr_is_zero(&pk->zhinv[j]));
+        bn_fr_inv(&pk->zhinv[j], &pk->zhinv[j]);
+    }
+
+    /* verifying key */
+    bn_plonk_vk *vk = &pk->vk;
+    vk->log_n = c->log_n;
+    vk->n = n;
+    vk->n_pub = c->n_pub;
+    for (int j = 0; j < BN_PLONK_NFIXED; j++) bn_kzg_commit(&vk->cm[j], srs, pk->coef[j], n);
+    vk->g2[0] = srs->g2[0];
+    vk->g2[1] = srs->g2[1];
+    *vk_out = *vk;
+    *pk_out = pk;
+    return ZK_OK;
+}
+
+void bn_plonk_pk_free(bn_plonk_pk *pk) {
+    if (!pk) return;
+    bn_ntt_ctx_free(pk->ntt);
+    for (int j = 0; j < BN_PLONK_NFIXED; j++) {
+        free(pk->coef[j]);
+        free(pk->coset[j]);
+    }
+    for (int s = 0; s < BN_PLONK_NSEL; s++) free(pk->sel[s]);
+    free(pk->sigma);
+    free(pk->pw);
+    free(pk->xs);
+    free(pk->l1);
+    free(pk);
+}
+
+const bn_plonk_vk *bn_plonk_pk_vk(const bn_plonk_pk *pk) { return &pk->vk; }
+
+/* ---------------------------------------------------------------- witness */
+
+zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c, const bn_fr *pub,
+                              size_t n_pub) {
+    size_t n = pk->vk.n;
+    if (n_pub != pk->vk.n_pub) {
+        zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, pk->vk.n_pub);
+        return ZK_EINPUT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        bn_fr acc, t;
+        bn_fr_mul(&acc, &pk->sel[BN_PLONK_QL][i], &a[i]);
+        bn_fr_mul(&t, &pk->sel[BN_PLONK_QR][i], &b[i]);
+        bn_fr_add(&acc, &acc, &t);
+        bn_fr_mul(&t, &pk->sel[BN_PLONK_QO][i], &c[i]);
+        bn_fr_add(&acc, &acc, &t);
+        bn_fr_mul(&t, &a[i], &b[i]);
+        bn_fr_mul(&t, &t, &pk->sel[BN_PLONK_QM][i]);
+        bn_fr_add(&acc, &acc, &t);
+        bn_fr_add(&acc, &acc, &pk->sel[BN_PLONK_QC][i]);
+        if (i < n_pub) bn_fr_sub(&acc, &acc, &pub[i]);
+        if (!bn_fr_is_zero(&acc)) {
+            zk_set_reason("plonk: the gate of row %zu is violated", i);
+            return ZK_EINPUT;
+        }
+    }
+    const bn_fr *w[3] = {a, b, c};
+    for (size_t cell = 0; cell < 3 * n; cell++) {
+        uint32_t d = pk->sigma[cell];
+        if (!bn_fr_eq(&w[cell / n][cell % n], &w[d / n][d % n])) {
+            zk_set_reason("plonk: copy constraint between cell %zu and cell %u is violated", cell, d);
+            return ZK_EINPUT;
+        }
+    }
+    return ZK_OK;
+}
+
+/* ---------------------------------------------------------------- prover */
+
+/* o[i] = sum_j s[j] * p[j][i], i < n */
+static void plonk_lincomb(bn_fr *o, const bn_fr *const *p, const bn_fr *s, size_t k, size_t n) {
+#pragma omp parallel for schedule(static) if (n >= 4096)
+    for (size_t i = 0; i < n; i++) {
+        bn_fr acc, t;
+        bn_fr_zero(&acc);
+        for (size_t j = 0; j < k; j++) {
+            bn_fr_mul(&t, &p[j][i], &s[j]);
+            bn_fr_add(&acc, &acc, &t);
+        }
+        o[i] = acc;
+    }
+}
+
+zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                      const bn_fr *pub, size_t n_pub) {
+    size_t n = pk->vk.n, N = 4 * n;
+    if (n_pub != pk->vk.n_pub) {
+        zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, pk->vk.n_pub);
+        return ZK_EINPUT;
+    }
+    const bn_kzg_srs *srs = pk->srs;
+    tr_t *t = tr_new_prover(PLONK_PROTOCOL, proof);
+    plonk_absorb_public(t, &pk->vk, pub, n_pub);
+
+    /* Round 1: wire polynomials a, b, c (coefficients) and commitments. */
+    const bn_fr *wv[3] = {a, b, c};
+    bn_fr *w[3];
+    bn_g1_aff cw[3];
+    static const char *const wl[3] = {"[a]", "[b]", "[c]"};
+    for (int j = 0; j < 3; j++) {
+        w[j] = zk_aligned_n(n, sizeof(bn_fr));
+        memcpy(w[j], wv[j], n * sizeof(bn_fr));
+        bn_ntt_inverse(pk->ntt, w[j], n);
+        bn_kzg_commit(&cw[j], srs, w[j], n);
+        plonk_put_g1(t, wl[j], &cw[j]);
+    }
+    bn_fr beta, gamma;
+    plonk_challenge(t, "beta", &beta);
+    plonk_challenge(t, "gamma", &gamma);
+
+    /* Round 2: z(omega^0) = 1, z(omega^(i+1)) = z(omega^i) num_i / den_i. */
+    bn_fr *z = zk_aligned_n(n, sizeof(bn_fr));
+    {
+        bn_fr *num = zk_aligned_n(n, sizeof(bn_fr)), *den = zk_aligned_n(n, sizeof(bn_fr));
+#pragma omp parallel for schedule(static) if (n >= 4096)
+        for (size_t i = 0; i < n; i++) {
+            bn_fr nu, de, x, y;
+            bn_fr_one(&nu);
+            bn_fr_one(&de);
+            for (int j = 0; j < 3; j++) {
+                bn_fr_mul(&x, &pk->k[j], &pk->pw[i]);
+                bn_fr_mul(&x, &x, &beta);
+                bn_fr_add(&x, &x, &wv[j][i]);
+                bn_fr_add(&x, &x, &gamma);
+                bn_fr_mul(&nu, &nu, &x);
+                uint32_t d = pk->sigma[(size_t)j * n + i];
+                bn_fr_mul(&y, &pk->k[d / n], &pk->pw[d % n]);
+                bn_fr_mul(&y, &y, &beta);
+                bn_fr_add(&y, &y, &wv[j][i]);
+                bn_fr_add(&y, &y, &gamma);
+                bn_fr_mul(&de, &de, &y);
+            }
+            num[i] = nu;
+            den[i] = de;
+        }
+        bn_fr_batch_inv(den, den, n);
+        bn_fr_one(&z[0]);
+        for (size_t i = 0; i + 1 < n; i++) {
+            bn_fr_mul(&z[i + 1], &z[i], &num[i]);
+            bn_fr_mul(&z[i + 1], &z[i + 1], &den[i]);
+        }
+        free(num);
+        free(den);
+    }
+    bn_ntt_inverse(pk->ntt, z, n);
+    bn_g1_aff cz;
+    bn_kzg_commit(&cz, srs, z, n);
+    plonk_put_g1(t, "[z]", &cz);
+    bn_fr alpha, alpha2;
+    plonk_challenge(t, "alpha", &alpha);
+    bn_fr_sqr(&alpha2, &alpha);
+
+    /* Round 3: the quotient on g H_4n. */
+    bn_fr *e[5]; /* a, b, c, z, PI on the coset */
+    for (int j = 0; j < 5; j++) {
+        e[j] = zk_aligned_n(N, sizeof(bn_fr));
+        memset(e[j] + n, 0, (N - n) * sizeof(bn_fr));
+    }
+    for (int j = 0; j < 3; j++) memcpy(e[j], w[j], n * sizeof(bn_fr));
+    memcpy(e[3], z, n * sizeof(bn_fr));
+    memset(e[4], 0, n * sizeof(bn_fr));
+    for (size_t i = 0; i < n_pub; i++) bn_fr_neg(&e[4][i], &pub[i]);
+    bn_ntt_inverse(pk->ntt, e[4], n);
+    for (int j = 0; j < 5; j++) bn_ntt_coset_forward(pk->ntt, e[j], N);
+    bn_fr *tq = zk_aligned_n(N, sizeof(bn_fr));
+    {
+        bn_fr bk2, bk3;
+        bn_fr_mul(&bk2, &beta, &pk->k[1]);
+        bn_fr_mul(&bk3, &beta, &pk->k[2]);
+        bn_fr *const *cs = pk->coset;
+#pragma omp parallel for schedule(static) if (N >= 4096)
+        for (size_t i = 0; i < N; i++) {
+            bn_fr g, x, y, p1, p2, one;
+            const bn_fr *A = &e[0][i], *B = &e[1][i], *C = &e[2][i], *Z = &e[3][i];
+            const bn_fr *Zw = &e[3][(i + 4) & (N - 1)]; /* z(omega X): omega = w_4n^4 */
+            /* gate */
+            bn_fr_mul(&g, &cs[BN_PLONK_QL][i], A);
+            bn_fr_mul(&x, &cs[BN_PLONK_QR][i], B);
+            bn_fr_add(&g, &g, &x);
+            bn_fr_mul(&x, &cs[BN_PLONK_QO][i], C);
+            bn_fr_add(&g, &g, &x);
+            bn_fr_mul(&x, A, B);
+            bn_fr_mul(&x, &x, &cs[BN_PLONK_QM][i]);
+            bn_fr_add(&g, &g, &x);
+            bn_fr_add(&g, &g, &cs[BN_PLONK_QC][i]);
+            bn_fr_add(&g, &g, &e[4][i]);
+            /* permutation */
+            const bn_fr *X = &pk->xs[i];
+            bn_fr_mul(&x, &beta, X);
+            bn_fr_add(&x, &x, A);
+            bn_fr_add(&p1, &x, &gamma);
+            bn_fr_mul(&x, &bk2, X);
+            bn_fr_add(&x, &x, B);
+            bn_fr_add(&x, &x, &gamma);
+            bn_fr_mul(&p1, &p1, &x);
+            bn_fr_mul(&x, &bk3, X);
+            bn_fr_add(&x, &x, C);
+            bn_fr_add(&x, &x, &gamma);
+            bn_fr_mul(&p1, &p1, &x);
+            bn_fr_mul(&p1, &p1, Z);
+            bn_fr_mul(&x, &beta, &cs[BN_PLONK_S1][i]);
+            bn_fr_add(&x, &x, A);
+            bn_fr_add(&p2, &x, &gamma);
+            bn_fr_mul(&x, &beta, &cs[BN_PLONK_S2][i]);
+            bn_fr_add(&x, &x, B);
+            bn_fr_add(&x, &x, &gamma);
+            bn_fr_mul(&p2, &p2, &x);
+            bn_fr_mul(&x, &beta, &cs[BN_PLONK_S3][i]);
+            bn_fr_add(&x, &x, C);
+            bn_fr_add(&x, &x, &gamma);
+            bn_fr_mul(&p2, &p2, &x);
+            bn_fr_mul(&p2, &p2, Zw);
+            bn_fr_sub(&p1, &p1, &p2);
+            bn_fr_mul(&p1, &p1, &alpha);
+            bn_fr_add(&g, &g, &p1);
+            /* L_1 (z - 1) */
+            bn_fr_one(&one);
+            bn_fr_sub(&y, Z, &one);
+            bn_fr_mul(&y, &y, &pk->l1[i]);
+            bn_fr_mul(&y, &y, &alpha2);
+            bn_fr_add(&g, &g, &y);
+            bn_fr_mul(&tq[i], &g, &pk->zhinv[i & 3]);
+        }
+    }
+    bn_ntt_coset_inverse(pk->ntt, tq, N);
+    /* deg t < 3n for a valid witness; coefficients 3n..4n are dropped (for
+     * an invalid witness they are not zero and the proof fails) */
+    bn_g1_aff ct[3];
+    static const char *const tl[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
+    for (int j = 0; j < 3; j++) {
+        bn_kzg_commit(&ct[j], srs, tq + (size_t)j * n, n);
+        plonk_put_g1(t, tl[j], &ct[j]);
+    }
+    bn_fr zeta, zw;
+    plonk_challenge(t, "zeta", &zeta);
+    bn_fr_mul(&zw, &zeta, &pk->omega);
+
+    /* Round 4: evaluations. */
+    bn_fr ev[6]; /* a, b, c, S1, S2 at zeta; z at zeta omega */
+    for (int j = 0; j < 3; j++) bn_kzg_eval(&ev[j], w[j], n, &zeta);
+    bn_kzg_eval(&ev[3], pk->coef[BN_PLONK_S1], n, &zeta);
+    bn_kzg_eval(&ev[4], pk->coef[BN_PLONK_S2], n, &zeta);
+    bn_kzg_eval(&ev[5], z, n, &zw);
+    plonk_put_fr(t, "evaluations", ev, 6);
+    bn_fr v;
+    plonk_challenge(t, "v", &v);
+
+    /* Round 5: the linearisation r(X) plus v-powers of a, b, c, S1, S2 opened at
+     * zeta; z opened at zeta omega. */
+    {
+        bn_fr zn, zhz, l1z, one, x, y, pa, pb;
+        bn_fr_one(&one);
+        plonk_pow_u64(&zn, &zeta, n);
+        bn_fr_sub(&zhz, &zn, &one);
+        /* L_1(zeta) = (zeta^n - 1) / (n (zeta - 1)) */
+        bn_fr_from_u64(&x, n);
+        bn_fr_sub(&y, &zeta, &one);
+        bn_fr_mul(&x, &x, &y);
+        bn_fr_inv(&x, &x);
+        bn_fr_mul(&l1z, &zhz, &x);
+        /* z coefficient: alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta) */
+        bn_fr zc, s3c;
+        bn_fr_mul(&x, &beta, &zeta);
+        bn_fr_add(&x, &x, &ev[0]);
+        bn_fr_add(&zc, &x, &gamma);
+        bn_fr_mul(&x, &beta, &zeta);
+        bn_fr_mul(&x, &x, &pk->k[1]);
+        bn_fr_add(&x, &x, &ev[1]);
+        bn_fr_add(&x, &x, &gamma);
+        bn_fr_mul(&zc, &zc, &x);
+        bn_fr_mul(&x, &beta, &zeta);
+        bn_fr_mul(&x, &x, &pk->k[2]);
+        bn_fr_add(&x, &x, &ev[2]);
+        bn_fr_add(&x, &x, &gamma);
+        bn_fr_mul(&zc, &zc, &x);
+        bn_fr_mul(&zc, &zc, &alpha);
+        bn_fr_mul(&x, &alpha2, &l1z);
+        bn_fr_add(&zc, &zc, &x);
+        /* S3 coefficient: -alpha (a+b S1+g)(b+b S2+g) beta z_omega */
+        bn_fr_mul(&pa, &beta, &ev[3]);
+        bn_fr_add(&pa, &pa, &ev[0]);
+        bn_fr_add(&pa, &pa, &gamma);
+        bn_fr_mul(&pb, &beta, &ev[4]);
+        bn_fr_add(&pb, &pb, &ev[1]);
+        bn_fr_add(&pb, &pb, &gamma);
+        bn_fr_mul(&s3c, &pa, &pb);
+        bn_fr_mul(&s3c, &s3c, &alpha);
+        bn_fr_mul(&s3c, &s3c, &beta);
+        bn_fr_mul(&s3c, &s3c, &ev[5]);
+        bn_fr_neg(&s3c, &s3c);
+        /* 13 polynomials of n coefficients */
+        const bn_fr *polys[13] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
+                                  pk->coef[BN_PLONK_QO], pk->coef[BN_PLONK_QC], z,
+                                  pk->coef[BN_PLONK_S3], tq, tq + n,
+                                  tq + 2 * n, w[0], w[1],
+                                  w[2]};
+        bn_fr sc[15];
+        bn_fr_mul(&sc[0], &ev[0], &ev[1]);
+        sc[1] = ev[0];
+        sc[2] = ev[1];
+        sc[3] = ev[2];
+        bn_fr_one(&sc[4]);
+        sc[5] = zc;
+        sc[6] = s3c;
+        bn_fr_neg(&sc[7], &zhz);
+        bn_fr_mul(&sc[8], &sc[7], &zn);
+        bn_fr_mul(&sc[9], &sc[8], &zn);
+        sc[10] = v;
+        bn_fr_mul(&sc[11], &sc[10], &v);
+        bn_fr_mul(&sc[12], &sc[11], &v);
+        bn_fr_mul(&sc[13], &sc[12], &v);
+        bn_fr_mul(&sc[14], &sc[13], &v);
+        bn_fr *P = zk_aligned_n(n, sizeof(bn_fr));
+        const bn_fr *polys2[15];
+        memcpy(polys2, polys, sizeof polys);
+        polys2[13] = pk->coef[BN_PLONK_S1];
+        polys2[14] = pk->coef[BN_PLONK_S2];
+        plonk_lincomb(P, polys2, sc, 15, n);
+        bn_g1_aff W[2];
+        bn_fr val;
+        bn_kzg_open(&W[0], &val, srs, P, n, &zeta);
+        bn_kzg_open(&W[1], &val, srs, z, n, &zw);
+        plonk_put_g1(t, "[W_zeta]", &W[0]);
+        plonk_put_g1(t, "[W_zeta_omega]", &W[1]);
+        free(P);
+    }
+
+    for (int j = 0; j < 3; j++) free(w[j]);
+    for (int j = 0; j < 5; j++) free(e[j]);
+    free(z);
+    free(tq);
+    tr_free(t);
+    return ZK_OK;
+}
+
+/* ---------------------------------------------------------------- verifier */
+
+zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len) {
+    if (n_pub != vk->n_pub) {
+        zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, vk->n_pub);
+        return ZK_EINPUT;
+    }
+    if (len != BN_PLONK_PROOF_BYTES) {
+        zk_set_reason("plonk proof: %zu bytes, expected %d", len, BN_PLONK_PROOF_BYTES);
+        return ZK_EFORMAT;
+    }
+    size_t n = vk->n;
+    tr_t *t = tr_new_verifier(PLONK_PROTOCOL, proof, len);
+    plonk_absorb_public(t, vk, pub, n_pub);
+    zk_err err = ZK_OK;
+    bn_g1_aff cw[3], cz, ct[3], W[2];
+    bn_fr beta, gamma, alpha, zeta, v, u, ev[6];
+    static const char *const wl[3] = {"[a]", "[b]", "[c]"};
+    static const char *const tl[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
+    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, wl[j], &cw[j]);
+    if (err) goto out;
+    plonk_challenge(t, "beta", &beta);
+    plonk_challenge(t, "gamma", &gamma);
+    if ((err = plonk_get_g1(t, "[z]", &cz))) goto out;
+    plonk_challenge(t, "alpha", &alpha);
+    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, tl[j], &ct[j]);
+    if (err) goto out;
+    plonk_challenge(t, "zeta", &zeta);
+    if ((err = plonk_get_fr(t, "evaluations", ev, 6))) goto out;
+    plonk_challenge(t, "v", &v);
+    if ((err = plonk_get_g1(t, "[W_zeta]", &W[0])) || (err = plonk_get_g1(t, "[W_zeta_omega]", &W[1]))) goto out;
+    plonk_challenge(t, "u", &u);
+    if (tr_finish(t) != ZK_OK) {
+        zk_set_reason("plonk proof has trailing bytes");
+        err = ZK_EFORMAT;
+        goto out;
+    }
+
+    {
+        bn_fr one, omega, zn, zhz, x, y, l1z, pi, alpha2, zw;
+        bn_fr k[3];
+        plonk_ks(k);
+        bn_fr_one(&one);
+        bn_fr_sqr(&alpha2, &alpha);
+        bn_fr_root_of_unity(&omega, vk->log_n);
+        bn_fr_mul(&zw, &zeta, &omega);
+        plonk_pow_u64(&zn, &zeta, n);
+        bn_fr_sub(&zhz, &zn, &one);
+        if (bn_fr_is_zero(&zhz)) { /* zeta in H: probability n/r */
+            zk_set_reason("plonk: the challenge zeta fell in H");
+            err = ZK_EPROOF;
+            goto out;
+        }
+        /* L_i(zeta) = omega^i (zeta^n - 1) / (n (zeta - omega^i)); PI(zeta) = -sum x_i L_i(zeta) */
+        bn_fr nf;
+        bn_fr_from_u64(&nf, n);
+        size_t m = n_pub > 0 ? n_pub : 1;
+        bn_fr *d = zk_malloc_n(m, sizeof *d), *wi = zk_malloc_n(m, sizeof *wi);
+        bn_fr_one(&wi[0]);
+        for (size_t i = 0; i < n_pub; i++) {
+            if (i) bn_fr_mul(&wi[i], &wi[i - 1], &omega);
+            bn_fr_sub(&d[i], &zeta, &wi[i]);
+            bn_fr_mul(&d[i], &d[i], &nf);
+        }
+        bn_fr_batch_inv(d, d, n_pub);
+        bn_fr_zero(&pi);
+        for (size_t i = 0; i < n_pub; i++) {
+            bn_fr_mul(&x, &wi[i], &d[i]);
+            bn_fr_mul(&x, &x, &pub[i]);
+            bn_fr_sub(&pi, &pi, &x);
+        }
+        bn_fr_mul(&pi, &pi, &zhz);
+        free(d);
+        free(wi);
+        bn_fr_sub(&x, &zeta, &one);
+        bn_fr_mul(&x, &x, &nf);
+        bn_fr_inv(&x, &x);
+        bn_fr_mul(&l1z, &zhz, &x);
+
+        /* r0 = PI(zeta) - L_1(zeta) alpha^2 - alpha (a+b S1+g)(b+b S2+g)(c+g) z_omega */
+        bn_fr pa, pb, r0, pab;
+        bn_fr_mul(&pa, &beta, &ev[3]);
+        bn_fr_add(&pa, &pa, &ev[0]);
+        bn_fr_add(&pa, &pa, &gamma);
+        bn_fr_mul(&pb, &beta, &ev[4]);
+        bn_fr_add(&pb, &pb, &ev[1]);
+        bn_fr_add(&pb, &pb, &gamma);
+        bn_fr_mul(&pab, &pa, &pb);
+        bn_fr_add(&x, &ev[2], &gamma);
+        bn_fr_mul(&x, &x, &pab);
+        bn_fr_mul(&x, &x, &ev[5]);
+        bn_fr_mul(&x, &x, &alpha);
+        bn_fr_mul(&y, &l1z, &alpha2);
+        bn_fr_sub(&r0, &pi, &y);
+        bn_fr_sub(&r0, &r0, &x);
+
+        /* scalars of the MSM: ([qM],[qL],[qR],[qO],[qC],[z],[S3],[t_lo],[t_mid],[t_hi],
+         *   [a],[b],[c],[S1],[S2],[W_zeta],[W_zeta_omega],G) giving
+         *   L = zeta W_zeta + u zeta omega W_zeta_omega + F - [E]_1 */
+        bn_g1_aff pts[18];
+        bn_fr sc[18];
+        pts[0] = vk->cm[BN_PLONK_QM];
+        pts[1] = vk->cm[BN_PLONK_QL];
+        pts[2] = vk->cm[BN_PLONK_QR];
+        pts[3] = vk->cm[BN_PLONK_QO];
+        pts[4] = vk->cm[BN_PLONK_QC];
+        pts[5] = cz;
+        pts[6] = vk->cm[BN_PLONK_S3];
+        pts[7] = ct[0];
+        pts[8] = ct[1];
+        pts[9] = ct[2];
+        pts[10] = cw[0];
+        pts[11] = cw[1];
+        pts[12] = cw[2];
+        pts[13] = vk->cm[BN_PLONK_S1];
+        pts[14] = vk->cm[BN_PLONK_S2];
+        pts[15] = W[0];
+        pts[16] = W[1];
+        {
+            bn_g1 g;
+            bn_g1_generator(&g);
+            bn_g1_to_aff(&pts[17], &g);
+        }
+        bn_fr_mul(&sc[0], &ev[0], &ev[1]);
+        sc[1] = ev[0];
+        sc[2] = ev[1];
+        sc[3] = ev[2];
+        sc[4] = one;
+        /* z: alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta) + u */
+        bn_fr bz, zc;
+        bn_fr_mul(&bz, &beta, &zeta);
+        bn_fr_add(&zc, &bz, &ev[0]);
+        bn_fr_add(&zc, &zc, &gamma);
+        bn_fr_mul(&x, &bz, &k[1]);
+        bn_fr_add(&x, &x, &ev[1]);
+        bn_fr_add(&x, &x, &gamma);
+        bn_fr_mul(&zc, &zc, &x);
+        bn_fr_mul(&x, &bz, &k[2]);
+        bn_fr_add(&x, &x, &ev[2]);
+        bn_fr_add(&x, &x, &gamma);
+        bn_fr_mul(&zc, &zc, &x);
+        bn_fr_mul(&zc, &zc, &alpha);
+        bn_fr_mul(&x, &alpha2, &l1z);
+        bn_fr_add(&zc, &zc, &x);
+        bn_fr_add(&sc[5], &zc, &u);
+        /* S3: -alpha (a+b S1+g)(b+b S2+g) beta z_omega */
+        bn_fr_mul(&x, &pab, &alpha);
+        bn_fr_mul(&x, &x, &beta);
+        bn_fr_mul(&x, &x, &ev[5]);
+        bn_fr_neg(&sc[6], &x);
+        bn_fr_neg(&sc[7], &zhz);
+        bn_fr_mul(&sc[8], &sc[7], &zn);
+        bn_fr_mul(&sc[9], &sc[8], &zn);
+        sc[10] = v;
+        bn_fr_mul(&sc[11], &sc[10], &v);
+        bn_fr_mul(&sc[12], &sc[11], &v);
+        bn_fr_mul(&sc[13], &sc[12], &v);
+        bn_fr_mul(&sc[14], &sc[13], &v);
+        sc[15] = zeta;
+        bn_fr_mul(&sc[16], &u, &zw);
+        /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + u z_omega; scalar -E */
+        bn_fr E;
+        bn_fr_neg(&E, &r0);
+        for (int j = 0; j < 5; j++) {
+            bn_fr_mul(&x, &sc[10 + j], &ev[j]);
+            bn_fr_add(&E, &E, &x);
+        }
+        bn_fr_mul(&x, &u, &ev[5]);
+        bn_fr_add(&E, &E, &x);
+        bn_fr_neg(&sc[17], &E);
+        bn_g1 L, R, tmp;
+        bn_g1_msm(&L, pts, sc, 18);
+        bn_g1_neg(&L, &L);
+        /* R = W_zeta + u W_zeta_omega */
+        bn_g1_from_aff(&R, &W[1]);
+        bn_g1_mul(&R, &R, &u);
+        bn_g1_from_aff(&tmp, &W[0]);
+        bn_g1_add(&R, &R, &tmp);
+        /* e(-L, [1]_2) e(R, [tau]_2) == 1 */
+        bn_g1_aff P[2];
+        bn_g1_to_aff(&P[0], &L);
+        bn_g1_to_aff(&P[1], &R);
+        if (!bn_pairing_check(P, vk->g2, 2)) {
+            zk_set_reason("plonk: the pairing check failed");
+            err = ZK_EPROOF;
+        }
+    }
+out:
+    tr_free(t);
+    return err;
+}

@@ -1,0 +1,138 @@
+/* plonk.h -- a PLONK prover and verifier over BN254 for a generic PLONKish
+ * table (the Halo2-style baseline of issue 5).
+ *
+ * Protocol: Gabizon, Williamson, Ciobotaru, "PLONK: Permutations over
+ * Lagrange-bases for Oecumenical Noninteractive arguments of Knowledge",
+ * ePrint 2019/953, Section 8 (the prover's rounds 1-5 and the verifier's
+ * steps 1-12), with KZG commitments (kzg.h) and the paper's linearisation
+ * polynomial r(X) (its "r_0" form: the verifier computes the constant term
+ * and checks one batched opening at zeta and one at zeta*omega, combined
+ * with the challenge u into a single two-pairing product).
+ *
+ * NOT ZERO-KNOWLEDGE: the blinding polynomials of rounds 1-3 are omitted
+ * (the baseline proves public computations and is measured for speed), so
+ * the wire polynomials are exactly the interpolants of the witness and the
+ * quotient is split into three pieces of degree < n without blinders.
+ *
+ * Table. n = 2^log_n rows, three advice (wire) columns a, b, c, and the
+ * fixed selector columns q_L, q_R, q_O, q_M, q_C. Every row i satisfies
+ *     q_L a + q_R b + q_O c + q_M a b + q_C + PI_i = 0,
+ * where PI_i = -x_i for the n_pub public inputs x_0..x_{n_pub-1} (rows
+ * i < n_pub) and 0 elsewhere (the paper's PI(X) = sum_i -x_i L_i(X)).
+ * So a public input x_i is usually exposed by q_L = 1 on row i and a_i = x_i.
+ *
+ * Copy constraints: a permutation sigma of the 3n cells, cell index
+ * col * n + row (col 0 = a, 1 = b, 2 = c); the witness must satisfy
+ * w[cell] = w[sigma(cell)] for every cell. The identity is
+ * id(col, row) = k_col * omega^row with k = (1, 7, 13) (BN_PLONK_K2,
+ * BN_PLONK_K3): 7, 13 and 13/7 are not in the 2-power subgroup of F_r^*
+ * (checked by the tests), so the three cosets H, 7H, 13H are disjoint.
+ * The grand product z (round 2) starts at z(omega^0) = 1; L_1 of the
+ * paper is the Lagrange polynomial of omega^0 here.
+ *
+ * Quotient: t = (gate + alpha perm + alpha^2 L_1 (z - 1)) / Z_H, evaluated
+ * on the coset g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and
+ * split into t_lo, t_mid, t_hi of n coefficients each.
+ *
+ * Proof bytes (the transcript, tr.h, protocol "gkrcnn/plonk/v1"):
+ *     [a] [b] [c] | beta gamma | [z] | alpha | [t_lo] [t_mid] [t_hi] | zeta |
+ *     a(z) b(z) c(z) S1(z) S2(z) z(z w) | v | [W_zeta] [W_zeta_omega] | u
+ * G1 points are 64 bytes (bn_g1_to_bytes), scalars 32 bytes big-endian
+ * (bn_fr_to_bytes): BN_PLONK_PROOF_BYTES = 9 * 64 + 6 * 32 = 768 in all.
+ * Before any challenge the transcript absorbs the serialized verifying key
+ * (bn_plonk_vk_serialize) and the public inputs; every commitment and
+ * evaluation is absorbed before the challenges that follow it.
+ *
+ * F_r challenges: eight outputs x_j of tr_challenge_index(., 2^64 - 1),
+ * each uniform on [0, B), B = 2^64 - 1, read as the integer
+ * sum_j x_j B^j (uniform on [0, B^8), B^8 > 2^511) and reduced mod r:
+ * statistical distance below r / B^8 < 2^-257 from uniform on F_r. (This
+ * uses tr.h unchanged.)
+ *
+ * Prefix bn_plonk_. Argument order: outputs first, then context, then
+ * inputs, each length after its array.
+ */
+#ifndef GKRCNN_BN254_PLONK_H
+#define GKRCNN_BN254_PLONK_H
+
+#include "kzg.h"
+#include "ntt.h"
+
+#define BN_PLONK_K2 7
+#define BN_PLONK_K3 13
+/* log_n is at most BN_NTT_MAX_LOG - 2 (the quotient's coset has 4n points). */
+#define BN_PLONK_MAX_LOG (BN_NTT_MAX_LOG - 2)
+#define BN_PLONK_PROOF_BYTES (9 * 64 + 6 * 32)
+
+/* selector columns */
+enum { BN_PLONK_QL, BN_PLONK_QR, BN_PLONK_QO, BN_PLONK_QM, BN_PLONK_QC, BN_PLONK_NSEL };
+/* preprocessed polynomials: the 5 selectors, then S_sigma1..3 */
+enum { BN_PLONK_S1 = BN_PLONK_NSEL, BN_PLONK_S2, BN_PLONK_S3, BN_PLONK_NFIXED };
+
+/* The fixed part of a table (the circuit). Fields are public: fill sel
+ * and sigma directly or through the helpers below. */
+typedef struct {
+    unsigned log_n;
+    size_t n;                     /* 2^log_n rows */
+    size_t n_pub;                 /* public inputs on rows 0..n_pub-1 */
+    bn_fr *sel[BN_PLONK_NSEL];    /* sel[s][row], n each; zero after _new */
+    uint32_t *sigma;              /* 3n cells: sigma[col * n + row]; identity after _new */
+} bn_plonk_circuit;
+
+/* 1 <= log_n <= BN_PLONK_MAX_LOG and n_pub <= n (aborts otherwise). */
+bn_plonk_circuit *bn_plonk_circuit_new(unsigned log_n, size_t n_pub);
+void bn_plonk_circuit_free(bn_plonk_circuit *c);
+/* Set the five selectors of one row from small signed integers. */
+void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
+                               int64_t qc);
+/* Build sigma from a variable id per cell (var[col * n + row], m = 3n):
+ * the cells of one variable form one cycle of sigma. ZK_EINPUT if m != 3n. */
+zk_err bn_plonk_circuit_wire(bn_plonk_circuit *c, const uint32_t *var, size_t m) ZK_WARN_UNUSED;
+
+/* Verifying key: what the verifier holds. */
+typedef struct {
+    unsigned log_n;
+    size_t n, n_pub;
+    bn_g1_aff cm[BN_PLONK_NFIXED]; /* commitments to q_L, q_R, q_O, q_M, q_C, S1, S2, S3 */
+    bn_g2_aff g2[2];               /* [1]_2, [tau]_2 of the SRS */
+} bn_plonk_vk;
+
+/* "GKRPLVK1" | u32 log_n | u64 n_pub | 8 x 64-byte G1 | 2 x 128-byte G2.
+ * Decoding is strict: exact length, log_n in range, n_pub <= n, every
+ * point valid (G1 on the curve, G2 in the subgroup). */
+void bn_plonk_vk_serialize(zk_buf *out, const bn_plonk_vk *vk);
+zk_err bn_plonk_vk_deserialize(bn_plonk_vk *vk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+
+/* Proving key (opaque): selector and sigma polynomials in coefficient form
+ * and on the coset g H_{4n}, the NTT context, and the SRS (borrowed: it
+ * must outlive the key). */
+typedef struct bn_plonk_pk bn_plonk_pk;
+
+/* Preprocessing. ZK_EINPUT if sigma is not a permutation of the 3n cells
+ * or the SRS has fewer than n powers. On success *pk (free with
+ * bn_plonk_pk_free) and *vk are set. */
+zk_err bn_plonk_keygen(bn_plonk_pk **pk, bn_plonk_vk *vk, const bn_plonk_circuit *c, const bn_kzg_srs *srs)
+    ZK_WARN_UNUSED;
+void bn_plonk_pk_free(bn_plonk_pk *pk);
+const bn_plonk_vk *bn_plonk_pk_vk(const bn_plonk_pk *pk);
+
+/* ZK_OK iff the witness (a, b, c of n values each) satisfies every gate
+ * and copy constraint with the public inputs pub[0..n_pub); otherwise
+ * ZK_EINPUT with zk_reason naming the first failing row or cell. */
+zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c, const bn_fr *pub,
+                              size_t n_pub) ZK_WARN_UNUSED;
+
+/* Appends the proof (BN_PLONK_PROOF_BYTES) to *proof. The witness is NOT
+ * checked (call bn_plonk_check_witness first): a witness that violates
+ * the table yields a proof that does not verify. ZK_EINPUT if n_pub
+ * differs from the key's. a, b, c: n values each. */
+zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                      const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
+
+/* ZK_OK: accepted. ZK_EPROOF: a check failed. ZK_EFORMAT: wrong length, a
+ * non-canonical scalar or a point off the curve. ZK_EINPUT: n_pub differs
+ * from the key's. Never aborts on any proof bytes. */
+zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len)
+    ZK_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,402 @@
+/* test_plonk.c -- PLONK over BN254 (src/plonkish/plonk.h): the identity
+ * cosets are disjoint; a small circuit (x^3 + x + 5 = 35, public output)
+ * and a random circuit of a few hundred gates with random wiring prove and
+ * verify; wrong witnesses (a gate violated, a copy constraint violated) are
+ * caught by the witness check and their proofs fail verification; every
+ * proof element tampered, truncated or extended, non-canonical scalars,
+ * off-curve points, wrong public inputs and a wrong verifying key are
+ * rejected; the verifying key round-trips through its encoding. */
+#include <string.h>
+
+#include "../src/plonkish/plonk.h"
+#include "test.h"
+
+static void rand_fr(bn_fr *o, zk_rng *rng) {
+    uint64_t v[4] = {zk_rng_u64(rng), zk_rng_u64(rng), zk_rng_u64(rng), zk_rng_u64(rng) >> 4};
+    ZK_CHECK(bn_fr_from_limbs(o, v)); /* < 2^252 < r */
+}
+
+/* k^(2^28) != 1: k is outside the 2-power subgroup, so kH != H for every n */
+static int outside_2power(const bn_fr *k) {
+    bn_fr e = *k, one;
+    bn_fr_one(&one);
+    for (int i = 0; i < BN_NTT_MAX_LOG; i++) bn_fr_sqr(&e, &e);
+    return !bn_fr_eq(&e, &one);
+}
+
+/* ---- the small circuit: public out = x^3 + x + 5 ---- */
+enum { SM_LOG = 3, SM_N = 8 };
+/* variables: 0 = out, 1 = x, 2 = v1 = x^2, 3 = v2 = x^3, 4 = v3 = x^3 + x, 5.. free */
+static bn_plonk_circuit *small_circuit(void) {
+    bn_plonk_circuit *c = bn_plonk_circuit_new(SM_LOG, 1);
+    bn_plonk_circuit_gate_i64(c, 0, 1, 0, 0, 0, 0);  /* a0 - out = 0 (PI = -out) */
+    bn_plonk_circuit_gate_i64(c, 1, 0, 0, -1, 1, 0); /* x * x - v1 */
+    bn_plonk_circuit_gate_i64(c, 2, 0, 0, -1, 1, 0); /* v1 * x - v2 */
+    bn_plonk_circuit_gate_i64(c, 3, 1, 1, -1, 0, 0); /* v2 + x - v3 */
+    bn_plonk_circuit_gate_i64(c, 4, 1, 0, -1, 0, 5); /* v3 + 5 - out */
+    uint32_t var[3 * SM_N];
+    for (uint32_t i = 0; i < 3 * SM_N; i++) var[i] = 100 + i; /* free cells */
+#define CELL(col, row) ((col) * SM_N + (row))
+    var[CELL(0, 0)] = 0;
+    var[CELL(0, 1)] = 1, var[CELL(1, 1)] = 1, var[CELL(2, 1)] = 2;
+    var[CELL(0, 2)] = 2, var[CELL(1, 2)] = 1, var[CELL(2, 2)] = 3;
+    var[CELL(0, 3)] = 3, var[CELL(1, 3)] = 1, var[CELL(2, 3)] = 4;
+    var[CELL(0, 4)] = 4, var[CELL(2, 4)] = 0;
+    TEST_CHECK(bn_plonk_circuit_wire(c, var, 3 * SM_N) == ZK_OK);
+    TEST_CHECK(bn_plonk_circuit_wire(c, var, 3 * SM_N - 1) == ZK_EINPUT);
+    return c;
+}
+
+static void small_witness(bn_fr *a, bn_fr *b, bn_fr *c, int64_t x) {
+    int64_t v1 = x * x, v2 = v1 * x, v3 = v2 + x, out = v3 + 5;
+    int64_t A[SM_N] = {out, x, v1, v2, v3, 0, 0, 0};
+    int64_t B[SM_N] = {0, x, x, x, 0, 0, 0, 0};
+    int64_t C[SM_N] = {0, v1, v2, v3, out, 0, 0, 0};
+    for (int i = 0; i < SM_N; i++) {
+        bn_fr_from_i64(&a[i], A[i]);
+        bn_fr_from_i64(&b[i], B[i]);
+        bn_fr_from_i64(&c[i], C[i]);
+    }
+}
+
+/* ---- proof tampering ---- */
+enum { NPTS = 9, NEVALS = 6 };
+/* byte offsets of the points and scalars in the proof */
+static size_t pt_off(int j) { return j < 7 ? (size_t)64 * j : 7 * 64 + 6 * 32 + 64 * (size_t)(j - 7); }
+static size_t ev_off(int j) { return 7 * 64 + 32 * (size_t)j; }
+
+static void tamper_tests(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len,
+                         zk_rng *rng) {
+    uint8_t *p = zk_malloc(len + 1);
+    TEST_REQUIRE(len == BN_PLONK_PROOF_BYTES);
+    bn_g1 g;
+    bn_g1_generator(&g);
+    for (int j = 0; j < NPTS; j++) {
+        size_t o = pt_off(j);
+        /* replaced by another valid point */
+        memcpy(p, proof, len);
+        bn_g1_aff q;
+        TEST_CHECK(bn_g1_from_bytes(&q, p + o) == ZK_OK);
+        bn_g1 t;
+        bn_g1_from_aff(&t, &q);
+        bn_g1_add(&t, &t, &g);
+        bn_g1_to_aff(&q, &t);
+        bn_g1_to_bytes(p + o, &q);
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
+        /* replaced by the point at infinity */
+        memcpy(p, proof, len);
+        memset(p + o, 0, 64);
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
+        /* off the curve (or a coordinate >= q) */
+        memcpy(p, proof, len);
+        p[o + 63] ^= 1;
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EFORMAT);
+        /* x = q (non-canonical) */
+        memcpy(p, proof, len);
+        for (int i = 0; i < 4; i++)
+            for (int bb = 0; bb < 8; bb++) p[o + 31 - 8 * i - bb] = (uint8_t)(BN_Q[i] >> (8 * bb));
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EFORMAT);
+    }
+    for (int j = 0; j < NEVALS; j++) {
+        size_t o = ev_off(j);
+        memcpy(p, proof, len);
+        bn_fr v, one;
+        TEST_CHECK(bn_fr_from_bytes(&v, p + o) == ZK_OK);
+        bn_fr_one(&one);
+        bn_fr_add(&v, &v, &one);
+        bn_fr_to_bytes(p + o, &v);
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
+        /* v + r: non-canonical encoding of the same value */
+        memcpy(p, proof, len);
+        uint64_t l[4];
+        TEST_CHECK(bn_fr_from_bytes(&v, p + o) == ZK_OK);
+        bn_fr_to_limbs(l, &v);
+        unsigned __int128 carry = 0;
+        for (int i = 0; i < 4; i++) {
+            carry += (unsigned __int128)l[i] + BN_R[i];
+            l[i] = (uint64_t)carry;
+            carry >>= 64;
+        }
+        if (!carry) { /* v + r < 2^256: a 32-byte non-canonical encoding */
+            for (int i = 0; i < 4; i++)
+                for (int bb = 0; bb < 8; bb++) p[o + 31 - 8 * i - bb] = (uint8_t)(l[i] >> (8 * bb));
+            TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EFORMAT);
+        }
+        memcpy(p, proof, len);
+        memset(p + o, 0xff, 32);
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EFORMAT);
+    }
+    /* one random bit flip anywhere */
+    for (int it = 0; it < 4; it++) {
+        memcpy(p, proof, len);
+        size_t bit = zk_rng_u64(rng) % (8 * len);
+        p[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) != ZK_OK);
+    }
+    /* lengths */
+    memcpy(p, proof, len);
+    p[len] = 0;
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len + 1) == ZK_EFORMAT);
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len - 1) == ZK_EFORMAT);
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len - 64) == ZK_EFORMAT);
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, 0) == ZK_EFORMAT);
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, NULL, 0) == ZK_EFORMAT);
+    /* random bytes */
+    for (size_t i = 0; i < len; i++) p[i] = (uint8_t)zk_rng_u64(rng);
+    TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EFORMAT);
+    free(p);
+}
+
+static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
+    bn_plonk_circuit *circ = small_circuit();
+    bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    TEST_REQUIRE(bn_plonk_keygen(&pk, &vk, circ, srs) == ZK_OK);
+    bn_fr a[SM_N], b[SM_N], c[SM_N], pub[1], bad;
+    small_witness(a, b, c, 3);
+    bn_fr_from_u64(&pub[0], 35);
+    TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, pub, 1) == ZK_OK);
+    zk_buf pr;
+    zk_buf_init(&pr);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+    TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr.data, pr.len) == ZK_OK);
+    /* the proof is deterministic */
+    zk_buf pr2;
+    zk_buf_init(&pr2);
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+    /* wrong public input, wrong count */
+    bn_fr_from_u64(&bad, 36);
+    TEST_CHECK(bn_plonk_verify(&vk, &bad, 1, pr.data, pr.len) == ZK_EPROOF);
+    TEST_CHECK(bn_plonk_verify(&vk, pub, 0, pr.data, pr.len) == ZK_EINPUT);
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, pub, 0) == ZK_EINPUT);
+    /* proving a false output: the witness check refuses it, the proof fails */
+    TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, &bad, 1) == ZK_EINPUT);
+    pr2.len = 0;
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, &bad, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_verify(&vk, &bad, 1, pr2.data, pr2.len) == ZK_EPROOF);
+    /* gates violated, copies kept: v1 = 10 in both its cells */
+    {
+        bn_fr a2[SM_N], c2[SM_N];
+        memcpy(a2, a, sizeof a2);
+        memcpy(c2, c, sizeof c2);
+        bn_fr_from_u64(&c2[1], 10);
+        bn_fr_from_u64(&a2[2], 10);
+        TEST_CHECK(bn_plonk_check_witness(pk, a2, b, c2, pub, 1) == ZK_EINPUT);
+        pr2.len = 0;
+        TEST_CHECK(bn_plonk_prove(&pr2, pk, a2, b, c2, pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
+    }
+    /* another x satisfies every gate with another public output */
+    {
+        bn_fr a3[SM_N], b3[SM_N], c3[SM_N], p3;
+        small_witness(a3, b3, c3, -2); /* -8 - 2 + 5 = -5 */
+        bn_fr_from_i64(&p3, -5);
+        TEST_CHECK(bn_plonk_check_witness(pk, a3, b3, c3, &p3, 1) == ZK_OK);
+        pr2.len = 0;
+        TEST_CHECK(bn_plonk_prove(&pr2, pk, a3, b3, c3, &p3, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &p3, 1, pr2.data, pr2.len) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
+    }
+    /* the verifying key round-trips; a changed key rejects the proof */
+    {
+        zk_buf kb;
+        zk_buf_init(&kb);
+        bn_plonk_vk_serialize(&kb, &vk);
+        bn_plonk_vk vk2;
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk2, pub, 1, pr.data, pr.len) == ZK_OK);
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len - 1) == ZK_EFORMAT);
+        kb.data[kb.len - 200] ^= 1; /* inside a G2 point */
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len) == ZK_EFORMAT);
+        zk_buf_free(&kb);
+        vk2 = vk;
+        vk2.cm[BN_PLONK_QC] = vk.cm[BN_PLONK_QM];
+        TEST_CHECK(bn_plonk_verify(&vk2, pub, 1, pr.data, pr.len) == ZK_EPROOF);
+        vk2 = vk;
+        vk2.cm[BN_PLONK_S3] = vk.cm[BN_PLONK_S2];
+        TEST_CHECK(bn_plonk_verify(&vk2, pub, 1, pr.data, pr.len) == ZK_EPROOF);
+    }
+    tamper_tests(&vk, pub, 1, pr.data, pr.len, rng);
+    zk_buf_free(&pr);
+    zk_buf_free(&pr2);
+    bn_plonk_pk_free(pk);
+    bn_plonk_circuit_free(circ);
+}
+
+/* ---- a random circuit: each gate reads earlier variables (or fresh ones)
+ * and defines c by solving its equation; the first rows are public ---- */
+typedef struct {
+    bn_plonk_circuit *c;
+    bn_fr *a, *b, *w; /* witness columns a, b, c */
+    bn_fr pub[4];
+} rcirc;
+
+static void random_circuit(rcirc *r, unsigned log_n, size_t n_pub, zk_rng *rng) {
+    size_t n = (size_t)1 << log_n;
+    r->c = bn_plonk_circuit_new(log_n, n_pub);
+    r->a = zk_malloc_n(n, sizeof(bn_fr));
+    r->b = zk_malloc_n(n, sizeof(bn_fr));
+    r->w = zk_malloc_n(n, sizeof(bn_fr));
+    uint32_t *var = zk_malloc_n(3 * n, sizeof *var);
+    bn_fr *val = zk_malloc_n(3 * n, sizeof *val);
+    uint32_t nv = 0;
+    bn_fr *col[3] = {r->a, r->b, r->w};
+    for (size_t i = 0; i < n; i++) {
+        if (i < n_pub) { /* a = x_i public; b, c free */
+            bn_plonk_circuit_gate_i64(r->c, i, 1, 0, 0, 0, 0);
+            for (int j = 0; j < 3; j++) {
+                rand_fr(&val[nv], rng);
+                var[(size_t)j * n + i] = nv;
+                col[j][i] = val[nv++];
+            }
+            r->pub[i] = r->a[i];
+            continue;
+        }
+        for (int j = 0; j < 2; j++) { /* inputs: an earlier variable, or a fresh one */
+            uint32_t id;
+            if (nv == 0 || zk_rng_u64(rng) % 4 == 0) {
+                id = nv;
+                rand_fr(&val[nv++], rng);
+            } else {
+                id = (uint32_t)(zk_rng_u64(rng) % nv);
+            }
+            var[(size_t)j * n + i] = id;
+            col[j][i] = val[id];
+        }
+        bn_fr q[BN_PLONK_NSEL], s, t;
+        for (int k = 0; k < BN_PLONK_NSEL; k++) {
+            unsigned m = (unsigned)(zk_rng_u64(rng) % 4);
+            if (m == 0) bn_fr_zero(&q[k]);
+            else rand_fr(&q[k], rng);
+        }
+        if (bn_fr_is_zero(&q[BN_PLONK_QO])) bn_fr_one(&q[BN_PLONK_QO]);
+        for (int k = 0; k < BN_PLONK_NSEL; k++) r->c->sel[k][i] = q[k];
+        /* c = -(qL a + qR b + qM a b + qC) / qO */
+        bn_fr_mul(&s, &q[BN_PLONK_QL], &r->a[i]);
+        bn_fr_mul(&t, &q[BN_PLONK_QR], &r->b[i]);
+        bn_fr_add(&s, &s, &t);
+        bn_fr_mul(&t, &r->a[i], &r->b[i]);
+        bn_fr_mul(&t, &t, &q[BN_PLONK_QM]);
+        bn_fr_add(&s, &s, &t);
+        bn_fr_add(&s, &s, &q[BN_PLONK_QC]);
+        bn_fr_inv(&t, &q[BN_PLONK_QO]);
+        bn_fr_mul(&s, &s, &t);
+        bn_fr_neg(&val[nv], &s);
+        var[2 * n + i] = nv;
+        r->w[i] = val[nv++];
+    }
+    TEST_CHECK(bn_plonk_circuit_wire(r->c, var, 3 * n) == ZK_OK);
+    free(var);
+    free(val);
+}
+
+static void rcirc_free(rcirc *r) {
+    bn_plonk_circuit_free(r->c);
+    free(r->a);
+    free(r->b);
+    free(r->w);
+}
+
+static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
+    const unsigned log_n = 9;
+    const size_t n = (size_t)1 << log_n, n_pub = 4;
+    rcirc r;
+    random_circuit(&r, log_n, n_pub, rng);
+    bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    TEST_REQUIRE(bn_plonk_keygen(&pk, &vk, r.c, srs) == ZK_OK);
+    TEST_CHECK(bn_plonk_check_witness(pk, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
+    zk_buf pr;
+    zk_buf_init(&pr);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
+    TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+    TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, pr.data, pr.len) == ZK_OK);
+    bn_fr bad[4], one;
+    bn_fr_one(&one);
+    memcpy(bad, r.pub, sizeof bad);
+    bn_fr_add(&bad[3], &bad[3], &one);
+    TEST_CHECK(bn_plonk_verify(&vk, bad, n_pub, pr.data, pr.len) == ZK_EPROOF);
+
+    /* a copy constraint violated, every gate kept: a[i] += 1 on a row whose
+     * a is a copy of another cell, and c[i] re-solved; c[i]'s other cells
+     * keep the old value */
+    {
+        size_t i = n_pub;
+        const uint32_t *sg = r.c->sigma;
+        while (i < n && (sg[i] == i || bn_fr_is_zero(&r.c->sel[BN_PLONK_QL][i]) ||
+                         !bn_fr_is_zero(&r.c->sel[BN_PLONK_QM][i])))
+            i++;
+        TEST_REQUIRE(i < n);
+        bn_fr *a2 = zk_malloc_n(n, sizeof *a2), *c2 = zk_malloc_n(n, sizeof *c2), t;
+        memcpy(a2, r.a, n * sizeof *a2);
+        memcpy(c2, r.w, n * sizeof *c2);
+        bn_fr_add(&a2[i], &a2[i], &one);
+        /* qL (a+1) + qO c' = qL a + qO c  =>  c' = c - qL / qO */
+        bn_fr_inv(&t, &r.c->sel[BN_PLONK_QO][i]);
+        bn_fr_mul(&t, &t, &r.c->sel[BN_PLONK_QL][i]);
+        bn_fr_sub(&c2[i], &c2[i], &t);
+        TEST_CHECK(bn_plonk_check_witness(pk, a2, r.b, c2, r.pub, n_pub) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "copy") != NULL);
+        zk_buf p2;
+        zk_buf_init(&p2);
+        TEST_CHECK(bn_plonk_prove(&p2, pk, a2, r.b, c2, r.pub, n_pub) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_EPROOF);
+        /* a gate violated: c[i] of the honest witness + 1 (its copies too) */
+        memcpy(c2, r.w, n * sizeof *c2);
+        size_t row = n - 1; /* the last row's c is read by no later gate: no copies */
+        bn_fr_add(&c2[row], &c2[row], &one);
+        TEST_CHECK(bn_plonk_check_witness(pk, r.a, r.b, c2, r.pub, n_pub) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "gate") != NULL);
+        p2.len = 0;
+        TEST_CHECK(bn_plonk_prove(&p2, pk, r.a, r.b, c2, r.pub, n_pub) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_EPROOF);
+        zk_buf_free(&p2);
+        free(a2);
+        free(c2);
+    }
+    /* a proof for one circuit does not verify under another's key */
+    {
+        rcirc r2;
+        random_circuit(&r2, log_n, n_pub, rng);
+        bn_plonk_pk *pk2 = NULL;
+        bn_plonk_vk vk2;
+        TEST_REQUIRE(bn_plonk_keygen(&pk2, &vk2, r2.c, srs) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk2, r.pub, n_pub, pr.data, pr.len) == ZK_EPROOF);
+        /* sigma that is not a permutation is refused */
+        r2.c->sigma[0] = r2.c->sigma[1];
+        bn_plonk_pk *pk3 = NULL;
+        bn_plonk_vk vk3;
+        TEST_CHECK(bn_plonk_keygen(&pk3, &vk3, r2.c, srs) == ZK_EINPUT);
+        bn_plonk_pk_free(pk2);
+        rcirc_free(&r2);
+    }
+    tamper_tests(&vk, r.pub, n_pub, pr.data, pr.len, rng);
+    zk_buf_free(&pr);
+    bn_plonk_pk_free(pk);
+    rcirc_free(&r);
+}
+
+void test_plonk(zk_rng *rng) {
+    bn_fr k2, k3, q;
+    bn_fr_from_u64(&k2, BN_PLONK_K2);
+    bn_fr_from_u64(&k3, BN_PLONK_K3);
+    bn_fr_inv(&q, &k2);
+    bn_fr_mul(&q, &q, &k3);
+    TEST_CHECK(outside_2power(&k2) && outside_2power(&k3) && outside_2power(&q));
+    bn_kzg_srs *srs = bn_kzg_srs_gen(512, 7);
+    test_small(srs, rng);
+    test_random(srs, rng);
+    /* an SRS that is too small is refused */
+    {
+        bn_kzg_srs *s4 = bn_kzg_srs_gen(4, 7);
+        bn_plonk_circuit *c = small_circuit();
+        bn_plonk_pk *pk = NULL;
+        bn_plonk_vk vk;
+        TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s4) == ZK_EINPUT);
+        bn_plonk_circuit_free(c);
+        bn_kzg_srs_free(s4);
+    }
+    bn_kzg_srs_free(srs);
+}
