@@ -5,7 +5,11 @@
  * caught by the witness check and their proofs fail verification; every
  * proof element tampered, truncated or extended, non-canonical scalars,
  * off-curve points, wrong public inputs and a wrong verifying key are
- * rejected; the verifying key round-trips through its encoding. */
+ * rejected; the verifying key round-trips through its encoding. Range
+ * lookups (n = 2^16): an honest witness proves and verifies; a marked value
+ * outside [0, 2^16) is refused by the witness check and its forced proof
+ * fails; a wrong multiplicity column fails; every proof element tampered
+ * fails; too few rows for the table are refused at keygen. */
 #include <string.h>
 
 #include "../src/plonkish/plonk.h"
@@ -60,10 +64,14 @@ static void small_witness(bn_fr *a, bn_fr *b, bn_fr *c, int64_t x) {
 }
 
 /* ---- proof tampering ---- */
-enum { NPTS = 9, NEVALS = 6 };
+/* points [a] [b] [c] [m] [h_f] [h_t] [phi] [z] [t_lo] [t_mid] [t_hi] | 8 scalars | [W_zeta] [W_zeta_omega] */
+enum { NPTS = 13, NEVALS = 8, NPTS_BEFORE_EVALS = 11 };
 /* byte offsets of the points and scalars in the proof */
-static size_t pt_off(int j) { return j < 7 ? (size_t)64 * j : 7 * 64 + 6 * 32 + 64 * (size_t)(j - 7); }
-static size_t ev_off(int j) { return 7 * 64 + 32 * (size_t)j; }
+static size_t pt_off(int j) {
+    return j < NPTS_BEFORE_EVALS ? (size_t)64 * j
+                                 : NPTS_BEFORE_EVALS * 64 + NEVALS * 32 + 64 * (size_t)(j - NPTS_BEFORE_EVALS);
+}
+static size_t ev_off(int j) { return NPTS_BEFORE_EVALS * 64 + 32 * (size_t)j; }
 
 static void tamper_tests(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len,
                          zk_rng *rng) {
@@ -83,10 +91,14 @@ static void tamper_tests(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, 
         bn_g1_to_aff(&q, &t);
         bn_g1_to_bytes(p + o, &q);
         TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
-        /* replaced by the point at infinity */
+        /* replaced by the point at infinity (unless it is that point: the
+         * lookup columns of a circuit without lookups are zero) */
         memcpy(p, proof, len);
-        memset(p + o, 0, 64);
-        TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
+        static const uint8_t zero64[64];
+        if (memcmp(p + o, zero64, 64) != 0) {
+            memset(p + o, 0, 64);
+            TEST_CHECK(bn_plonk_verify(vk, pub, n_pub, p, len) == ZK_EPROOF);
+        }
         /* off the curve (or a coordinate >= q) */
         memcpy(p, proof, len);
         p[o + 63] ^= 1;
@@ -378,6 +390,140 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
     rcirc_free(&r);
 }
 
+/* ---- range lookups: n = 2^16 rows, row 0 public (a_0 = x), rows i >= 1
+ * compute c_i = a_i + b_i with b_i a copy of a_{i-1}; rows with i % 3 != 2
+ * are marked (a in [0, 2^16)); unmarked rows carry arbitrary field
+ * elements ---- */
+enum { LK_LOG = BN_PLONK_LOOKUP_BITS };
+
+static void lookup_circuit_fill(bn_fr *b, bn_fr *c, const bn_fr *a, size_t n) {
+    bn_fr_zero(&b[0]);
+    bn_fr_zero(&c[0]);
+    for (size_t i = 1; i < n; i++) {
+        b[i] = a[i - 1];
+        bn_fr_add(&c[i], &a[i], &b[i]);
+    }
+}
+
+static int lk_marked(size_t i) { return i % 3 != 2; }
+
+static void test_lookup(zk_rng *rng) {
+    const size_t n = (size_t)1 << LK_LOG;
+    /* too few rows for the table: refused at keygen; q_K not 0/1 too */
+    {
+        bn_kzg_srs *s8 = bn_kzg_srs_gen(8, 7);
+        bn_plonk_circuit *c = small_circuit();
+        bn_plonk_circuit_lookup(c, 1);
+        bn_plonk_pk *pk = NULL;
+        bn_plonk_vk vk;
+        TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s8) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "lookup") != NULL);
+        bn_fr_zero(&c->qk[1]);
+        bn_fr_from_u64(&c->qk[2], 2);
+        TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s8) == ZK_EINPUT);
+        bn_plonk_circuit_free(c);
+        bn_kzg_srs_free(s8);
+    }
+    bn_kzg_srs *srs = bn_kzg_srs_gen(n, 11);
+    bn_plonk_circuit *circ = bn_plonk_circuit_new(LK_LOG, 1);
+    uint32_t *var = zk_malloc_n(3 * n, sizeof *var);
+    bn_plonk_circuit_gate_i64(circ, 0, 1, 0, 0, 0, 0);
+    var[0] = 0;
+    var[n] = (uint32_t)n;
+    var[2 * n] = (uint32_t)n + 1;
+    for (size_t i = 1; i < n; i++) {
+        bn_plonk_circuit_gate_i64(circ, i, 1, 1, -1, 0, 0);
+        var[i] = (uint32_t)i;
+        var[n + i] = (uint32_t)(i - 1);
+        var[2 * n + i] = (uint32_t)(n + 1 + i);
+    }
+    TEST_CHECK(bn_plonk_circuit_wire(circ, var, 3 * n) == ZK_OK);
+    free(var);
+    for (size_t i = 0; i < n; i++)
+        if (lk_marked(i)) bn_plonk_circuit_lookup(circ, i);
+    bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    TEST_REQUIRE(bn_plonk_keygen(&pk, &vk, circ, srs) == ZK_OK);
+
+    bn_fr *a = zk_malloc_n(n, sizeof(bn_fr)), *b = zk_malloc_n(n, sizeof(bn_fr)), *c = zk_malloc_n(n, sizeof(bn_fr));
+    for (size_t i = 0; i < n; i++) {
+        if (!lk_marked(i)) rand_fr(&a[i], rng); /* unconstrained by the lookup */
+        else if (i % 7 == 0) bn_fr_from_u64(&a[i], 65535); /* repeats, the table's ends */
+        else if (i % 11 == 0) bn_fr_zero(&a[i]);
+        else bn_fr_from_u64(&a[i], zk_rng_u64(rng) & 0xffff);
+    }
+    lookup_circuit_fill(b, c, a, n);
+    bn_fr pub = a[0];
+    TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, &pub, 1) == ZK_OK);
+    zk_buf pr, p2;
+    zk_buf_init(&pr);
+    zk_buf_init(&p2);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, &pub, 1) == ZK_OK);
+    TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+    TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, pr.data, pr.len) == ZK_OK);
+    tamper_tests(&vk, &pub, 1, pr.data, pr.len, rng);
+    /* the key with another table (or q_K) rejects the proof */
+    {
+        bn_plonk_vk vk2 = vk;
+        vk2.cm[BN_PLONK_TAB] = vk.cm[BN_PLONK_QK];
+        TEST_CHECK(bn_plonk_verify(&vk2, &pub, 1, pr.data, pr.len) == ZK_EPROOF);
+        vk2 = vk;
+        vk2.cm[BN_PLONK_QK] = vk.cm[BN_PLONK_TAB];
+        TEST_CHECK(bn_plonk_verify(&vk2, &pub, 1, pr.data, pr.len) == ZK_EPROOF);
+    }
+
+    /* a marked value outside T (2^16, then r - 1 = -1) on a marked row;
+     * every gate and copy kept */
+    {
+        bn_fr *a2 = zk_malloc_n(n, sizeof(bn_fr)), *b2 = zk_malloc_n(n, sizeof(bn_fr)),
+              *c2 = zk_malloc_n(n, sizeof(bn_fr));
+        const size_t row = 1000; /* marked: 1000 % 3 == 1 */
+        const int64_t bad[2] = {65536, -1};
+        for (int k = 0; k < 2; k++) {
+            memcpy(a2, a, n * sizeof(bn_fr));
+            bn_fr_from_i64(&a2[row], bad[k]);
+            lookup_circuit_fill(b2, c2, a2, n);
+            TEST_CHECK(bn_plonk_check_witness(pk, a2, b2, c2, &pub, 1) == ZK_EINPUT);
+            TEST_CHECK(strstr(zk_reason(), "range lookup of row 1000 ") != NULL);
+            if (k == 0) { /* the forced proof fails (one forced proof: each costs seconds under ASan) */
+                p2.len = 0;
+                TEST_CHECK(bn_plonk_prove(&p2, pk, a2, b2, c2, &pub, 1) == ZK_OK);
+                TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p2.data, p2.len) == ZK_EPROOF);
+            }
+        }
+        free(a2);
+        free(b2);
+        free(c2);
+    }
+    /* a wrong multiplicity column: one count of a looked-up value moved to
+     * another table value (the totals still agree) */
+    {
+        bn_fr *m = zk_calloc(n, sizeof(bn_fr)), one;
+        bn_fr_one(&one);
+        for (size_t i = 0; i < n; i++) {
+            if (!lk_marked(i)) continue;
+            uint64_t l[4];
+            bn_fr_to_limbs(l, &a[i]);
+            bn_fr_add(&m[l[0]], &m[l[0]], &one);
+        }
+        TEST_CHECK(!bn_fr_is_zero(&m[65535]));
+        bn_fr_sub(&m[65535], &m[65535], &one);
+        bn_fr_add(&m[12345], &m[12345], &one);
+        p2.len = 0;
+        TEST_CHECK(bn_plonk_prove_with_mult(&p2, pk, a, b, c, m, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p2.data, p2.len) == ZK_EPROOF);
+        free(m);
+    }
+    zk_buf_free(&pr);
+    zk_buf_free(&p2);
+    free(a);
+    free(b);
+    free(c);
+    bn_plonk_pk_free(pk);
+    bn_plonk_circuit_free(circ);
+    bn_kzg_srs_free(srs);
+}
+
 void test_plonk(zk_rng *rng) {
     bn_fr k2, k3, q;
     bn_fr_from_u64(&k2, BN_PLONK_K2);
@@ -399,4 +545,5 @@ void test_plonk(zk_rng *rng) {
         bn_kzg_srs_free(s4);
     }
     bn_kzg_srs_free(srs);
+    test_lookup(rng);
 }

@@ -4,6 +4,8 @@
  * Section 8.3 (prover) and 8.4 (verifier); the blinding scalars b_1..b_9 of
  * rounds 1-2 and the quotient blinders of round 3 are taken as zero. The
  * Lagrange polynomial of the paper's first row, L_1, is the one of omega^0.
+ * The range lookup is logUp (Haboeck, ePrint 2022/1530) with a running-sum
+ * column, folded into the same quotient with alpha^3..alpha^6 (plonk.h).
  */
 #include "plonk.h"
 
@@ -11,8 +13,9 @@
 
 #include "../transcript/tr.h"
 
-#define PLONK_PROTOCOL "gkrcnn/plonk/v1"
-#define PLONK_VK_MAGIC "GKRPLVK1"
+#define PLONK_PROTOCOL "gkrcnn/plonk/v2"
+#define PLONK_VK_MAGIC "GKRPLVK2"
+#define PLONK_TABLE ((size_t)1 << BN_PLONK_LOOKUP_BITS)
 
 struct bn_plonk_pk {
     bn_plonk_vk vk;
@@ -23,6 +26,8 @@ struct bn_plonk_pk {
     bn_fr *coset[BN_PLONK_NFIXED];      /* 4n values on g H_4n each */
     bn_fr *sel[BN_PLONK_NSEL];          /* selector values on H (witness check) */
     uint32_t *sigma;                    /* 3n */
+    uint8_t *lk;                        /* q_K on H as flags, n */
+    size_t tn;                          /* table rows t(omega^j) = j: j < tn = min(n, 2^16) */
     bn_fr *pw;                          /* omega^i, i < n */
     bn_fr *xs;                          /* g w_4n^i, i < 4n */
     bn_fr *l1;                          /* L_1 on g H_4n */
@@ -42,6 +47,7 @@ bn_plonk_circuit *bn_plonk_circuit_new(unsigned log_n, size_t n_pub) {
     for (int s = 0; s < BN_PLONK_NSEL; s++) c->sel[s] = zk_calloc(n, sizeof(bn_fr)); /* zero is all-zero limbs */
     c->sigma = zk_malloc_n(3 * n, sizeof *c->sigma);
     for (size_t i = 0; i < 3 * n; i++) c->sigma[i] = (uint32_t)i;
+    c->qk = zk_calloc(n, sizeof(bn_fr));
     return c;
 }
 
@@ -49,7 +55,13 @@ void bn_plonk_circuit_free(bn_plonk_circuit *c) {
     if (!c) return;
     for (int s = 0; s < BN_PLONK_NSEL; s++) free(c->sel[s]);
     free(c->sigma);
+    free(c->qk);
     free(c);
+}
+
+void bn_plonk_circuit_lookup(bn_plonk_circuit *c, size_t row) {
+    ZK_CHECK(row < c->n);
+    bn_fr_one(&c->qk[row]);
 }
 
 void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
@@ -248,6 +260,23 @@ zk_err bn_plonk_keygen(bn_plonk_pk **pk_out, bn_plonk_vk *vk_out, const bn_plonk
         seen[s] = 1;
     }
     free(seen);
+    size_t n_marked = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (bn_fr_is_zero(&c->qk[i])) continue;
+        bn_fr one;
+        bn_fr_one(&one);
+        if (!bn_fr_eq(&c->qk[i], &one)) {
+            zk_set_reason("plonk keygen: q_K of row %zu is neither 0 nor 1", i);
+            return ZK_EINPUT;
+        }
+        n_marked++;
+    }
+    if (n_marked > 0 && n < PLONK_TABLE) {
+        zk_set_reason("plonk keygen: %zu rows use the range lookup, whose table [0, 2^%d) needs n >= 2^%d rows; "
+                      "this table has n = 2^%u",
+                      n_marked, BN_PLONK_LOOKUP_BITS, BN_PLONK_LOOKUP_BITS, c->log_n);
+        return ZK_EINPUT;
+    }
 
     bn_plonk_pk *pk = zk_calloc(1, sizeof *pk);
     pk->srs = srs;
@@ -281,6 +310,12 @@ zk_err bn_plonk_keygen(bn_plonk_pk **pk_out, bn_plonk_vk *vk_out, const bn_plonk
         memcpy(pk->sel[s], c->sel[s], n * sizeof(bn_fr));
         memcpy(pk->coef[s], c->sel[s], n * sizeof(bn_fr));
     }
+    /* lookup selector and table column: t(omega^j) = j for j < tn, 0 after */
+    pk->lk = zk_malloc_n(n, 1);
+    for (size_t i = 0; i < n; i++) pk->lk[i] = (uint8_t)!bn_fr_is_zero(&c->qk[i]);
+    memcpy(pk->coef[BN_PLONK_QK], c->qk, n * sizeof(bn_fr));
+    pk->tn = n < PLONK_TABLE ? n : PLONK_TABLE;
+    for (size_t j = 0; j < n; j++) bn_fr_from_u64(&pk->coef[BN_PLONK_TAB][j], j < pk->tn ? j : 0);
     /* S_sigma_col(omega^row) = k_{col'} omega^{row'} with (col', row') = sigma(col, row) */
     for (int col = 0; col < 3; col++) {
         bn_fr *s = pk->coef[BN_PLONK_S1 + col];
@@ -344,6 +379,7 @@ void bn_plonk_pk_free(bn_plonk_pk *pk) {
     }
     for (int s = 0; s < BN_PLONK_NSEL; s++) free(pk->sel[s]);
     free(pk->sigma);
+    free(pk->lk);
     free(pk->pw);
     free(pk->xs);
     free(pk->l1);
@@ -386,6 +422,16 @@ zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr
             return ZK_EINPUT;
         }
     }
+    for (size_t i = 0; i < n; i++) {
+        if (!pk->lk[i]) continue;
+        uint64_t l[4];
+        bn_fr_to_limbs(l, &a[i]);
+        if (l[1] | l[2] | l[3] || l[0] >= PLONK_TABLE) {
+            zk_set_reason("plonk: the range lookup of row %zu is violated (a is not in [0, 2^%d))", i,
+                          BN_PLONK_LOOKUP_BITS);
+            return ZK_EINPUT;
+        }
+    }
     return ZK_OK;
 }
 
@@ -405,8 +451,9 @@ static void plonk_lincomb(bn_fr *o, const bn_fr *const *p, const bn_fr *s, size_
     }
 }
 
-zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                      const bn_fr *pub, size_t n_pub) {
+/* m_given: the multiplicity column on H, or NULL to count it from a */
+static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                          const bn_fr *m_given, const bn_fr *pub, size_t n_pub) {
     size_t n = pk->vk.n, N = 4 * n;
     if (n_pub != pk->vk.n_pub) {
         zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, pk->vk.n_pub);
@@ -428,6 +475,65 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
         bn_kzg_commit(&cw[j], srs, w[j], n);
         plonk_put_g1(t, wl[j], &cw[j]);
     }
+
+    /* Round 1 (lookup): the multiplicity column m on H. A marked a outside
+     * the table is not counted (its proof then fails). */
+    bn_fr *mv = zk_aligned_n(n, sizeof(bn_fr));
+    if (m_given) {
+        memcpy(mv, m_given, n * sizeof(bn_fr));
+    } else {
+        uint32_t *cnt = zk_calloc(pk->tn, sizeof *cnt);
+        for (size_t i = 0; i < n; i++) {
+            if (!pk->lk[i]) continue;
+            uint64_t l[4];
+            bn_fr_to_limbs(l, &a[i]);
+            if (!(l[1] | l[2] | l[3]) && l[0] < pk->tn) cnt[l[0]]++;
+        }
+        for (size_t j = 0; j < n; j++) bn_fr_from_u64(&mv[j], j < pk->tn ? cnt[j] : 0);
+        free(cnt);
+    }
+    bn_fr *lc[4]; /* coefficients of m, h_f, h_t, phi */
+    for (int j = 0; j < 4; j++) lc[j] = zk_aligned_n(n, sizeof(bn_fr));
+    memcpy(lc[0], mv, n * sizeof(bn_fr));
+    bn_ntt_inverse(pk->ntt, lc[0], n);
+    bn_g1_aff cl[4];
+    static const char *const ll[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
+    bn_kzg_commit(&cl[0], srs, lc[0], n);
+    plonk_put_g1(t, ll[0], &cl[0]);
+    bn_fr theta;
+    plonk_challenge(t, "theta", &theta);
+
+    /* Round 1b: h_f = q_K / (theta - a), h_t = m / (theta - t), and the
+     * running sum phi(omega^0) = 0, phi(omega^(i+1)) = phi(omega^i) + h_f - h_t. */
+    {
+        bn_fr *hf = lc[1], *ht = lc[2], *ph = lc[3];
+        bn_fr *den = zk_aligned_n(2 * n, sizeof(bn_fr));
+#pragma omp parallel for schedule(static) if (n >= 4096)
+        for (size_t i = 0; i < n; i++) {
+            bn_fr tv;
+            if (pk->lk[i]) bn_fr_sub(&den[i], &theta, &a[i]);
+            else bn_fr_zero(&den[i]); /* q_K = 0: h_f = 0 (zero inverts to zero) */
+            bn_fr_from_u64(&tv, i < pk->tn ? i : 0);
+            bn_fr_sub(&den[n + i], &theta, &tv);
+        }
+        bn_fr_batch_inv(den, den, 2 * n);
+        memcpy(hf, den, n * sizeof(bn_fr));
+#pragma omp parallel for schedule(static) if (n >= 4096)
+        for (size_t i = 0; i < n; i++) bn_fr_mul(&ht[i], &den[n + i], &mv[i]);
+        bn_fr_zero(&ph[0]);
+        for (size_t i = 0; i + 1 < n; i++) {
+            bn_fr_add(&ph[i + 1], &ph[i], &hf[i]);
+            bn_fr_sub(&ph[i + 1], &ph[i + 1], &ht[i]);
+        }
+        free(den);
+    }
+    free(mv);
+    for (int j = 1; j < 4; j++) {
+        bn_ntt_inverse(pk->ntt, lc[j], n);
+        bn_kzg_commit(&cl[j], srs, lc[j], n);
+        plonk_put_g1(t, ll[j], &cl[j]);
+    }
+
     bn_fr beta, gamma;
     plonk_challenge(t, "beta", &beta);
     plonk_challenge(t, "gamma", &gamma);
@@ -470,13 +576,14 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
     bn_g1_aff cz;
     bn_kzg_commit(&cz, srs, z, n);
     plonk_put_g1(t, "[z]", &cz);
-    bn_fr alpha, alpha2;
+    bn_fr alpha, alpha2, alpha3;
     plonk_challenge(t, "alpha", &alpha);
     bn_fr_sqr(&alpha2, &alpha);
+    bn_fr_mul(&alpha3, &alpha2, &alpha);
 
     /* Round 3: the quotient on g H_4n. */
-    bn_fr *e[5]; /* a, b, c, z, PI on the coset */
-    for (int j = 0; j < 5; j++) {
+    bn_fr *e[9]; /* a, b, c, z, PI, m, h_f, h_t, phi on the coset */
+    for (int j = 0; j < 9; j++) {
         e[j] = zk_aligned_n(N, sizeof(bn_fr));
         memset(e[j] + n, 0, (N - n) * sizeof(bn_fr));
     }
@@ -485,7 +592,8 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
     memset(e[4], 0, n * sizeof(bn_fr));
     for (size_t i = 0; i < n_pub; i++) bn_fr_neg(&e[4][i], &pub[i]);
     bn_ntt_inverse(pk->ntt, e[4], n);
-    for (int j = 0; j < 5; j++) bn_ntt_coset_forward(pk->ntt, e[j], N);
+    for (int j = 0; j < 4; j++) memcpy(e[5 + j], lc[j], n * sizeof(bn_fr));
+    for (int j = 0; j < 9; j++) bn_ntt_coset_forward(pk->ntt, e[j], N);
     bn_fr *tq = zk_aligned_n(N, sizeof(bn_fr));
     {
         bn_fr bk2, bk3;
@@ -543,6 +651,30 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
             bn_fr_mul(&y, &y, &pk->l1[i]);
             bn_fr_mul(&y, &y, &alpha2);
             bn_fr_add(&g, &g, &y);
+            /* lookup: alpha^3 ((3) + alpha ((4) + alpha ((5) + alpha (6)))) */
+            {
+                const bn_fr *M = &e[5][i], *HF = &e[6][i], *HT = &e[7][i], *PH = &e[8][i];
+                const bn_fr *PHw = &e[8][(i + 4) & (N - 1)];
+                bn_fr acc;
+                bn_fr_mul(&acc, &pk->l1[i], PH); /* (6) */
+                bn_fr_mul(&acc, &acc, &alpha);
+                bn_fr_add(&acc, &acc, PHw); /* (5) */
+                bn_fr_sub(&acc, &acc, PH);
+                bn_fr_sub(&acc, &acc, HF);
+                bn_fr_add(&acc, &acc, HT);
+                bn_fr_mul(&acc, &acc, &alpha);
+                bn_fr_sub(&x, &theta, &cs[BN_PLONK_TAB][i]); /* (4) */
+                bn_fr_mul(&x, &x, HT);
+                bn_fr_sub(&x, &x, M);
+                bn_fr_add(&acc, &acc, &x);
+                bn_fr_mul(&acc, &acc, &alpha);
+                bn_fr_sub(&x, &theta, A); /* (3) */
+                bn_fr_mul(&x, &x, HF);
+                bn_fr_sub(&x, &x, &cs[BN_PLONK_QK][i]);
+                bn_fr_add(&acc, &acc, &x);
+                bn_fr_mul(&acc, &acc, &alpha3);
+                bn_fr_add(&g, &g, &acc);
+            }
             bn_fr_mul(&tq[i], &g, &pk->zhinv[i & 3]);
         }
     }
@@ -560,12 +692,14 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
     bn_fr_mul(&zw, &zeta, &pk->omega);
 
     /* Round 4: evaluations. */
-    bn_fr ev[6]; /* a, b, c, S1, S2 at zeta; z at zeta omega */
+    bn_fr ev[8]; /* a, b, c, S1, S2, t at zeta; z, phi at zeta omega */
     for (int j = 0; j < 3; j++) bn_kzg_eval(&ev[j], w[j], n, &zeta);
     bn_kzg_eval(&ev[3], pk->coef[BN_PLONK_S1], n, &zeta);
     bn_kzg_eval(&ev[4], pk->coef[BN_PLONK_S2], n, &zeta);
-    bn_kzg_eval(&ev[5], z, n, &zw);
-    plonk_put_fr(t, "evaluations", ev, 6);
+    bn_kzg_eval(&ev[5], pk->coef[BN_PLONK_TAB], n, &zeta);
+    bn_kzg_eval(&ev[6], z, n, &zw);
+    bn_kzg_eval(&ev[7], lc[3], n, &zw);
+    plonk_put_fr(t, "evaluations", ev, 8);
     bn_fr v;
     plonk_challenge(t, "v", &v);
 
@@ -610,7 +744,7 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
         bn_fr_mul(&s3c, &pa, &pb);
         bn_fr_mul(&s3c, &s3c, &alpha);
         bn_fr_mul(&s3c, &s3c, &beta);
-        bn_fr_mul(&s3c, &s3c, &ev[5]);
+        bn_fr_mul(&s3c, &s3c, &ev[6]);
         bn_fr_neg(&s3c, &s3c);
         /* 13 polynomials of n coefficients */
         const bn_fr *polys[13] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
@@ -618,7 +752,7 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
                                   pk->coef[BN_PLONK_S3], tq, tq + n,
                                   tq + 2 * n, w[0], w[1],
                                   w[2]};
-        bn_fr sc[15];
+        bn_fr sc[21];
         bn_fr_mul(&sc[0], &ev[0], &ev[1]);
         sc[1] = ev[0];
         sc[2] = ev[1];
@@ -634,27 +768,66 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
         bn_fr_mul(&sc[12], &sc[11], &v);
         bn_fr_mul(&sc[13], &sc[12], &v);
         bn_fr_mul(&sc[14], &sc[13], &v);
+        /* lookup: q_K, h_f, m, h_t, phi (linearisation) and t (v^6) */
+        bn_fr alpha4, alpha5, alpha6;
+        bn_fr_mul(&alpha4, &alpha3, &alpha);
+        bn_fr_mul(&alpha5, &alpha4, &alpha);
+        bn_fr_mul(&alpha6, &alpha5, &alpha);
+        bn_fr_neg(&sc[15], &alpha3);
+        bn_fr_sub(&x, &theta, &ev[0]);
+        bn_fr_mul(&x, &x, &alpha3);
+        bn_fr_sub(&sc[16], &x, &alpha5);
+        bn_fr_neg(&sc[17], &alpha4);
+        bn_fr_sub(&x, &theta, &ev[5]);
+        bn_fr_mul(&x, &x, &alpha4);
+        bn_fr_add(&sc[18], &x, &alpha5);
+        bn_fr_mul(&x, &alpha6, &l1z);
+        bn_fr_sub(&sc[19], &x, &alpha5);
+        bn_fr_mul(&sc[20], &sc[14], &v);
         bn_fr *P = zk_aligned_n(n, sizeof(bn_fr));
-        const bn_fr *polys2[15];
+        const bn_fr *polys2[21];
         memcpy(polys2, polys, sizeof polys);
         polys2[13] = pk->coef[BN_PLONK_S1];
         polys2[14] = pk->coef[BN_PLONK_S2];
-        plonk_lincomb(P, polys2, sc, 15, n);
+        polys2[15] = pk->coef[BN_PLONK_QK];
+        polys2[16] = lc[1];
+        polys2[17] = lc[0];
+        polys2[18] = lc[2];
+        polys2[19] = lc[3];
+        polys2[20] = pk->coef[BN_PLONK_TAB];
+        plonk_lincomb(P, polys2, sc, 21, n);
         bn_g1_aff W[2];
         bn_fr val;
         bn_kzg_open(&W[0], &val, srs, P, n, &zeta);
-        bn_kzg_open(&W[1], &val, srs, z, n, &zw);
+        /* z + v phi at zeta omega */
+        const bn_fr *pw2[2] = {z, lc[3]};
+        bn_fr s2[2];
+        bn_fr_one(&s2[0]);
+        s2[1] = v;
+        plonk_lincomb(P, pw2, s2, 2, n);
+        bn_kzg_open(&W[1], &val, srs, P, n, &zw);
         plonk_put_g1(t, "[W_zeta]", &W[0]);
         plonk_put_g1(t, "[W_zeta_omega]", &W[1]);
         free(P);
     }
 
     for (int j = 0; j < 3; j++) free(w[j]);
-    for (int j = 0; j < 5; j++) free(e[j]);
+    for (int j = 0; j < 4; j++) free(lc[j]);
+    for (int j = 0; j < 9; j++) free(e[j]);
     free(z);
     free(tq);
     tr_free(t);
     return ZK_OK;
+}
+
+zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                      const bn_fr *pub, size_t n_pub) {
+    return plonk_prove(proof, pk, a, b, c, NULL, pub, n_pub);
+}
+
+zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                                const bn_fr *m, const bn_fr *pub, size_t n_pub) {
+    return plonk_prove(proof, pk, a, b, c, m, pub, n_pub);
 }
 
 /* ---------------------------------------------------------------- verifier */
@@ -672,11 +845,15 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     tr_t *t = tr_new_verifier(PLONK_PROTOCOL, proof, len);
     plonk_absorb_public(t, vk, pub, n_pub);
     zk_err err = ZK_OK;
-    bn_g1_aff cw[3], cz, ct[3], W[2];
-    bn_fr beta, gamma, alpha, zeta, v, u, ev[6];
+    bn_g1_aff cw[3], cl[4], cz, ct[3], W[2];
+    bn_fr theta, beta, gamma, alpha, zeta, v, u, ev[8];
     static const char *const wl[3] = {"[a]", "[b]", "[c]"};
+    static const char *const ll[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
     static const char *const tl[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
     for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, wl[j], &cw[j]);
+    if (err || (err = plonk_get_g1(t, ll[0], &cl[0]))) goto out;
+    plonk_challenge(t, "theta", &theta);
+    for (int j = 1; j < 4 && !err; j++) err = plonk_get_g1(t, ll[j], &cl[j]);
     if (err) goto out;
     plonk_challenge(t, "beta", &beta);
     plonk_challenge(t, "gamma", &gamma);
@@ -685,7 +862,7 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, tl[j], &ct[j]);
     if (err) goto out;
     plonk_challenge(t, "zeta", &zeta);
-    if ((err = plonk_get_fr(t, "evaluations", ev, 6))) goto out;
+    if ((err = plonk_get_fr(t, "evaluations", ev, 8))) goto out;
     plonk_challenge(t, "v", &v);
     if ((err = plonk_get_g1(t, "[W_zeta]", &W[0])) || (err = plonk_get_g1(t, "[W_zeta_omega]", &W[1]))) goto out;
     plonk_challenge(t, "u", &u);
@@ -747,17 +924,26 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         bn_fr_mul(&pab, &pa, &pb);
         bn_fr_add(&x, &ev[2], &gamma);
         bn_fr_mul(&x, &x, &pab);
-        bn_fr_mul(&x, &x, &ev[5]);
+        bn_fr_mul(&x, &x, &ev[6]);
         bn_fr_mul(&x, &x, &alpha);
         bn_fr_mul(&y, &l1z, &alpha2);
         bn_fr_sub(&r0, &pi, &y);
         bn_fr_sub(&r0, &r0, &x);
+        /* + alpha^5 phi(zeta omega) (lookup identity (5)) */
+        bn_fr alpha3, alpha4, alpha5, alpha6;
+        bn_fr_mul(&alpha3, &alpha2, &alpha);
+        bn_fr_mul(&alpha4, &alpha3, &alpha);
+        bn_fr_mul(&alpha5, &alpha4, &alpha);
+        bn_fr_mul(&alpha6, &alpha5, &alpha);
+        bn_fr_mul(&x, &alpha5, &ev[7]);
+        bn_fr_add(&r0, &r0, &x);
 
         /* scalars of the MSM: ([qM],[qL],[qR],[qO],[qC],[z],[S3],[t_lo],[t_mid],[t_hi],
-         *   [a],[b],[c],[S1],[S2],[W_zeta],[W_zeta_omega],G) giving
+         *   [a],[b],[c],[S1],[S2],[W_zeta],[W_zeta_omega],G,
+         *   [q_K],[h_f],[m],[h_t],[phi],[t]) giving
          *   L = zeta W_zeta + u zeta omega W_zeta_omega + F - [E]_1 */
-        bn_g1_aff pts[18];
-        bn_fr sc[18];
+        bn_g1_aff pts[24];
+        bn_fr sc[24];
         pts[0] = vk->cm[BN_PLONK_QM];
         pts[1] = vk->cm[BN_PLONK_QL];
         pts[2] = vk->cm[BN_PLONK_QR];
@@ -780,6 +966,12 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
             bn_g1_generator(&g);
             bn_g1_to_aff(&pts[17], &g);
         }
+        pts[18] = vk->cm[BN_PLONK_QK];
+        pts[19] = cl[1];
+        pts[20] = cl[0];
+        pts[21] = cl[2];
+        pts[22] = cl[3];
+        pts[23] = vk->cm[BN_PLONK_TAB];
         bn_fr_mul(&sc[0], &ev[0], &ev[1]);
         sc[1] = ev[0];
         sc[2] = ev[1];
@@ -805,7 +997,7 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         /* S3: -alpha (a+b S1+g)(b+b S2+g) beta z_omega */
         bn_fr_mul(&x, &pab, &alpha);
         bn_fr_mul(&x, &x, &beta);
-        bn_fr_mul(&x, &x, &ev[5]);
+        bn_fr_mul(&x, &x, &ev[6]);
         bn_fr_neg(&sc[6], &x);
         bn_fr_neg(&sc[7], &zhz);
         bn_fr_mul(&sc[8], &sc[7], &zn);
@@ -817,18 +1009,41 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         bn_fr_mul(&sc[14], &sc[13], &v);
         sc[15] = zeta;
         bn_fr_mul(&sc[16], &u, &zw);
-        /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + u z_omega; scalar -E */
+        /* lookup: q_K: -alpha^3; h_f: alpha^3 (theta - a) - alpha^5; m: -alpha^4;
+         * h_t: alpha^4 (theta - t) + alpha^5; phi: alpha^6 L_1(zeta) - alpha^5 + u v;
+         * t: v^6 */
+        bn_fr v6, uv;
+        bn_fr_mul(&v6, &sc[14], &v);
+        bn_fr_mul(&uv, &u, &v);
+        bn_fr_neg(&sc[18], &alpha3);
+        bn_fr_sub(&x, &theta, &ev[0]);
+        bn_fr_mul(&x, &x, &alpha3);
+        bn_fr_sub(&sc[19], &x, &alpha5);
+        bn_fr_neg(&sc[20], &alpha4);
+        bn_fr_sub(&x, &theta, &ev[5]);
+        bn_fr_mul(&x, &x, &alpha4);
+        bn_fr_add(&sc[21], &x, &alpha5);
+        bn_fr_mul(&x, &alpha6, &l1z);
+        bn_fr_sub(&x, &x, &alpha5);
+        bn_fr_add(&sc[22], &x, &uv);
+        sc[23] = v6;
+        /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + v^6 t + u (z_omega + v phi_omega);
+         * scalar -E */
         bn_fr E;
         bn_fr_neg(&E, &r0);
         for (int j = 0; j < 5; j++) {
             bn_fr_mul(&x, &sc[10 + j], &ev[j]);
             bn_fr_add(&E, &E, &x);
         }
-        bn_fr_mul(&x, &u, &ev[5]);
+        bn_fr_mul(&x, &v6, &ev[5]);
+        bn_fr_add(&E, &E, &x);
+        bn_fr_mul(&x, &u, &ev[6]);
+        bn_fr_add(&E, &E, &x);
+        bn_fr_mul(&x, &uv, &ev[7]);
         bn_fr_add(&E, &E, &x);
         bn_fr_neg(&sc[17], &E);
         bn_g1 L, R, tmp;
-        bn_g1_msm(&L, pts, sc, 18);
+        bn_g1_msm(&L, pts, sc, 24);
         bn_g1_neg(&L, &L);
         /* R = W_zeta + u W_zeta_omega */
         bn_g1_from_aff(&R, &W[1]);

@@ -30,15 +30,45 @@
  * The grand product z (round 2) starts at z(omega^0) = 1; L_1 of the
  * paper is the Lagrange polynomial of omega^0 here.
  *
- * Quotient: t = (gate + alpha perm + alpha^2 L_1 (z - 1)) / Z_H, evaluated
- * on the coset g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and
- * split into t_lo, t_mid, t_hi of n coefficients each.
+ * Range lookup (logUp: Haboeck, "Multivariate lookups based on logarithmic
+ * derivatives", ePrint 2022/1530, in the univariate running-sum form).
+ * The fixed column q_K (0/1, set by bn_plonk_circuit_lookup) marks the rows
+ * whose wire a must lie in the table T = [0, 2^BN_PLONK_LOOKUP_BITS); the
+ * fixed table column t holds t(omega^j) = j for j < min(n, 2^16) and 0 on
+ * the rows beyond (repeats of 0 pad the table when n > 2^16). Keygen
+ * refuses a circuit with a marked row when n < 2^16 (the table would not
+ * fit). The prover commits the multiplicity column m (m_j = number of
+ * marked rows i with a_i = t_j, as a field element; a repeated table value
+ * collects its count on its first row) with a, b, c; after the challenge
+ * theta it commits h_f = q_K / (theta - a), h_t = m / (theta - t) and the
+ * running sum phi(omega^0) = 0, phi(omega^(i+1)) = phi(omega^i) + h_f - h_t
+ * on H. The identities on H
+ *     (3) h_f (theta - a) - q_K = 0        (4) h_t (theta - t) - m = 0
+ *     (5) phi(omega X) - phi(X) - h_f(X) + h_t(X) = 0   (6) L_1 phi = 0
+ * prove sum_i q_K,i / (theta - a_i) = sum_j m_j / (theta - t_j): (5) on all
+ * of H, the wrap-around row included, telescopes to sum (h_f - h_t) = 0.
+ * For theta uniform this holds with probability <= 2n/r unless the multiset
+ * of marked a_i equals the table values with multiplicities m (m_j < n < r),
+ * so every marked a_i is in T. Circuits with no marked row run the same
+ * argument with q_K = m = 0 (one protocol, one proof size).
  *
- * Proof bytes (the transcript, tr.h, protocol "gkrcnn/plonk/v1"):
- *     [a] [b] [c] | beta gamma | [z] | alpha | [t_lo] [t_mid] [t_hi] | zeta |
- *     a(z) b(z) c(z) S1(z) S2(z) z(z w) | v | [W_zeta] [W_zeta_omega] | u
+ * Quotient: t = (gate + alpha perm + alpha^2 L_1 (z - 1) + alpha^3 (3)
+ * + alpha^4 (4) + alpha^5 (5) + alpha^6 (6)) / Z_H, evaluated on the coset
+ * g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and split into t_lo,
+ * t_mid, t_hi of n coefficients each (the new terms have degree < 2n).
+ * Linearisation of the new terms: alpha^3 ((theta - a(z)) h_f - q_K)
+ * + alpha^4 ((theta - t(z)) h_t - m) + alpha^5 (phi(z w) - phi - h_f + h_t)
+ * + alpha^6 L_1(z) phi; so t is opened at zeta (with v^6) and phi at
+ * zeta*omega (with z, as z + v phi); the verifier still does one MSM and
+ * one two-pairing check.
+ *
+ * Proof bytes (the transcript, tr.h, protocol "gkrcnn/plonk/v2"):
+ *     [a] [b] [c] [m] | theta | [h_f] [h_t] [phi] | beta gamma | [z] | alpha |
+ *     [t_lo] [t_mid] [t_hi] | zeta |
+ *     a(z) b(z) c(z) S1(z) S2(z) t(z) z(z w) phi(z w) | v |
+ *     [W_zeta] [W_zeta_omega] | u
  * G1 points are 64 bytes (bn_g1_to_bytes), scalars 32 bytes big-endian
- * (bn_fr_to_bytes): BN_PLONK_PROOF_BYTES = 9 * 64 + 6 * 32 = 768 in all.
+ * (bn_fr_to_bytes): BN_PLONK_PROOF_BYTES = 13 * 64 + 8 * 32 = 1088 in all.
  * Before any challenge the transcript absorbs the serialized verifying key
  * (bn_plonk_vk_serialize) and the public inputs; every commitment and
  * evaluation is absorbed before the challenges that follow it.
@@ -62,12 +92,15 @@
 #define BN_PLONK_K3 13
 /* log_n is at most BN_NTT_MAX_LOG - 2 (the quotient's coset has 4n points). */
 #define BN_PLONK_MAX_LOG (BN_NTT_MAX_LOG - 2)
-#define BN_PLONK_PROOF_BYTES (9 * 64 + 6 * 32)
+#define BN_PLONK_PROOF_BYTES (13 * 64 + 8 * 32)
+/* the lookup table is T = [0, 2^BN_PLONK_LOOKUP_BITS) */
+#define BN_PLONK_LOOKUP_BITS 16
 
 /* selector columns */
 enum { BN_PLONK_QL, BN_PLONK_QR, BN_PLONK_QO, BN_PLONK_QM, BN_PLONK_QC, BN_PLONK_NSEL };
-/* preprocessed polynomials: the 5 selectors, then S_sigma1..3 */
-enum { BN_PLONK_S1 = BN_PLONK_NSEL, BN_PLONK_S2, BN_PLONK_S3, BN_PLONK_NFIXED };
+/* preprocessed polynomials: the 5 selectors, S_sigma1..3, the lookup
+ * selector q_K and the table column t */
+enum { BN_PLONK_S1 = BN_PLONK_NSEL, BN_PLONK_S2, BN_PLONK_S3, BN_PLONK_QK, BN_PLONK_TAB, BN_PLONK_NFIXED };
 
 /* The fixed part of a table (the circuit). Fields are public: fill sel
  * and sigma directly or through the helpers below. */
@@ -77,6 +110,7 @@ typedef struct {
     size_t n_pub;                 /* public inputs on rows 0..n_pub-1 */
     bn_fr *sel[BN_PLONK_NSEL];    /* sel[s][row], n each; zero after _new */
     uint32_t *sigma;              /* 3n cells: sigma[col * n + row]; identity after _new */
+    bn_fr *qk;                    /* q_K[row] in {0, 1}, n; zero after _new (keygen refuses other values) */
 } bn_plonk_circuit;
 
 /* 1 <= log_n <= BN_PLONK_MAX_LOG and n_pub <= n (aborts otherwise). */
@@ -87,17 +121,19 @@ void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int6
                                int64_t qc);
 /* Build sigma from a variable id per cell (var[col * n + row], m = 3n):
  * the cells of one variable form one cycle of sigma. ZK_EINPUT if m != 3n. */
+/* Mark a row: wire a of that row must lie in T = [0, 2^16) (q_K = 1). */
+void bn_plonk_circuit_lookup(bn_plonk_circuit *c, size_t row);
 zk_err bn_plonk_circuit_wire(bn_plonk_circuit *c, const uint32_t *var, size_t m) ZK_WARN_UNUSED;
 
 /* Verifying key: what the verifier holds. */
 typedef struct {
     unsigned log_n;
     size_t n, n_pub;
-    bn_g1_aff cm[BN_PLONK_NFIXED]; /* commitments to q_L, q_R, q_O, q_M, q_C, S1, S2, S3 */
+    bn_g1_aff cm[BN_PLONK_NFIXED]; /* commitments to q_L, q_R, q_O, q_M, q_C, S1, S2, S3, q_K, t */
     bn_g2_aff g2[2];               /* [1]_2, [tau]_2 of the SRS */
 } bn_plonk_vk;
 
-/* "GKRPLVK1" | u32 log_n | u64 n_pub | 8 x 64-byte G1 | 2 x 128-byte G2.
+/* "GKRPLVK2" | u32 log_n | u64 n_pub | 10 x 64-byte G1 | 2 x 128-byte G2.
  * Decoding is strict: exact length, log_n in range, n_pub <= n, every
  * point valid (G1 on the curve, G2 in the subgroup). */
 void bn_plonk_vk_serialize(zk_buf *out, const bn_plonk_vk *vk);
@@ -108,8 +144,9 @@ zk_err bn_plonk_vk_deserialize(bn_plonk_vk *vk, const uint8_t *data, size_t len)
  * must outlive the key). */
 typedef struct bn_plonk_pk bn_plonk_pk;
 
-/* Preprocessing. ZK_EINPUT if sigma is not a permutation of the 3n cells
- * or the SRS has fewer than n powers. On success *pk (free with
+/* Preprocessing. ZK_EINPUT if sigma is not a permutation of the 3n cells,
+ * the SRS has fewer than n powers, a q_K entry is not 0 or 1, or a row is
+ * marked for lookup while n < 2^BN_PLONK_LOOKUP_BITS. On success *pk (free with
  * bn_plonk_pk_free) and *vk are set. */
 zk_err bn_plonk_keygen(bn_plonk_pk **pk, bn_plonk_vk *vk, const bn_plonk_circuit *c, const bn_kzg_srs *srs)
     ZK_WARN_UNUSED;
@@ -117,7 +154,8 @@ void bn_plonk_pk_free(bn_plonk_pk *pk);
 const bn_plonk_vk *bn_plonk_pk_vk(const bn_plonk_pk *pk);
 
 /* ZK_OK iff the witness (a, b, c of n values each) satisfies every gate
- * and copy constraint with the public inputs pub[0..n_pub); otherwise
+ * and copy constraint with the public inputs pub[0..n_pub) and every row
+ * marked for lookup has a in [0, 2^BN_PLONK_LOOKUP_BITS); otherwise
  * ZK_EINPUT with zk_reason naming the first failing row or cell. */
 zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c, const bn_fr *pub,
                               size_t n_pub) ZK_WARN_UNUSED;
@@ -128,6 +166,11 @@ zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr
  * differs from the key's. a, b, c: n values each. */
 zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
                       const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
+
+/* A malicious prover, for tests: as bn_plonk_prove, but with the
+ * multiplicity column m (n values on H) given instead of counted from a. */
+zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                                const bn_fr *m, const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
 
 /* ZK_OK: accepted. ZK_EPROOF: a check failed. ZK_EFORMAT: wrong length, a
  * non-canonical scalar or a point off the curve. ZK_EINPUT: n_pub differs
