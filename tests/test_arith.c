@@ -1,0 +1,453 @@
+/* Tests of the PLONKish arithmetization (src/plonkish/arith.h): the table
+ * built from q_run's witness satisfies bn_plonk_check_witness, its row
+ * count is bn_arith_rows, its public output is q_run's, and a changed
+ * witness value of every kind (acc, rem, sign, max-pool choice, an
+ * activation; a remainder or sign moved out of its range once the lookup
+ * argument exists) makes the check fail. bn_plonk_check_witness needs a
+ * proving key, i.e. a keygen at n >= 2^16 (the range table must fit), so
+ * the MLP is keyed and checked with it, and everything else (LeNet-5 and
+ * small ONNX conformance cases covering the other ops) with at_table_ok
+ * below, the same three checks read off the circuit directly; on the MLP
+ * the two agree on every witness, honest or tampered. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../src/io/inputs.h"
+#include "../src/onnx/onnx.h"
+#include "../src/plonkish/arith.h"
+#include "../src/quant/qint.h"
+#include "test.h"
+
+#define ARITH_TESTDATA "/usr/share/libonnx-testdata/data/node"
+#define AT_HAVE_LOOKUP 1
+
+typedef struct {
+    bn_plonk_circuit *c;
+    bn_fr *a, *b, *w, *pub;
+    size_t n_pub;
+} at_table;
+
+static void at_free(at_table *t) {
+    bn_plonk_circuit_free(t->c);
+    free(t->a);
+    free(t->b);
+    free(t->w);
+    free(t->pub);
+    memset(t, 0, sizeof *t);
+}
+
+static zk_err at_build(at_table *t, const q_model *m, const q_witness *w) {
+    memset(t, 0, sizeof *t);
+    zk_err e = bn_arith_build(&t->c, &t->a, &t->b, &t->w, &t->pub, &t->n_pub, m, w);
+    if (e) fprintf(stderr, "arith build: %s\n", zk_reason());
+    return e;
+}
+
+/* bn_plonk_check_witness without a key: every gate (with the public
+ * inputs), every copy constraint (sigma), every marked row's a in the table. */
+static int at_table_ok(const bn_plonk_circuit *c, const at_table *t) {
+    size_t n = c->n;
+    for (size_t i = 0; i < n; i++) {
+        bn_fr acc, u;
+        bn_fr_mul(&acc, &c->sel[BN_PLONK_QL][i], &t->a[i]);
+        bn_fr_mul(&u, &c->sel[BN_PLONK_QR][i], &t->b[i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_mul(&u, &c->sel[BN_PLONK_QO][i], &t->w[i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_mul(&u, &t->a[i], &t->b[i]);
+        bn_fr_mul(&u, &u, &c->sel[BN_PLONK_QM][i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_add(&acc, &acc, &c->sel[BN_PLONK_QC][i]);
+        if (i < c->n_pub) bn_fr_sub(&acc, &acc, &t->pub[i]);
+        if (!bn_fr_is_zero(&acc)) return 0;
+        if (!bn_fr_is_zero(&c->qk[i])) {
+            uint64_t l[4];
+            bn_fr_to_limbs(l, &t->a[i]);
+            if (l[1] || l[2] || l[3] || l[0] >> BN_PLONK_LOOKUP_BITS) return 0;
+        }
+    }
+    const bn_fr *col[3] = {t->a, t->b, t->w};
+    for (size_t cell = 0; cell < 3 * n; cell++) {
+        uint32_t d = c->sigma[cell];
+        if (!bn_fr_eq(&col[cell / n][cell % n], &col[d / n][d % n])) return 0;
+    }
+    return 1;
+}
+
+/* 1 when the table holds; with a key, bn_plonk_check_witness must agree */
+static int at_holds(const bn_plonk_pk *pk, const at_table *t) {
+    int ok = at_table_ok(t->c, t);
+    if (pk) {
+        zk_err e = bn_plonk_check_witness(pk, t->a, t->b, t->w, t->pub, t->n_pub);
+        TEST_CHECK((e == ZK_OK) == ok);
+        TEST_CHECK(e == ZK_OK || e == ZK_EINPUT);
+    }
+    return ok;
+}
+
+/* The witness, rebuilt, must fail the check (the circuit is the same: it
+ * does not depend on witness values). */
+static int at_rejects(const bn_plonk_pk *pk, const q_model *m, const q_witness *w) {
+    at_table t;
+    if (at_build(&t, m, w)) return 0;
+    int ok = at_holds(pk, &t);
+    at_free(&t);
+    return !ok;
+}
+
+static int64_t at_pick(zk_rng *rng, int64_t n) { return (int64_t)(zk_rng_u64(rng) % (uint64_t)n); }
+
+/* Every kind of witness value, node by node. Returns the number of
+ * tampered values tried (each a TEST_CHECK). */
+enum { AT_ACC, AT_REM, AT_SIGN, AT_ARG, AT_ACT, AT_NKIND };
+static int at_tamper_all(zk_rng *rng, const bn_plonk_pk *pk, const q_model *m, q_witness *w, int once) {
+    int tried = 0, done[AT_NKIND] = {0};
+    for (size_t ni = 0; ni < m->nnodes; ni++) {
+        const q_node *nd = &m->nodes[ni];
+        q_nwit *a = &w->nodes[ni];
+        int32_t ty = (int32_t)ni + 1;
+        int64_t ny = q_numel(m, ty);
+        if (!ny) continue;
+        int64_t i = at_pick(rng, ny);
+        const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
+        if (once) { /* one value of each kind in the whole model (LeNet: each rebuild costs) */
+            int todo = (a->acc && !done[AT_ACC]) || (a->rem && !done[AT_REM]) || (a->sign && !done[AT_SIGN]) ||
+                       (a->arg && !done[AT_ARG]) || (nd->op != NN_RESHAPE && !done[AT_ACT]);
+            if (!todo) continue;
+            done[AT_ACC] |= !!a->acc;
+            done[AT_REM] |= !!a->rem;
+            done[AT_SIGN] |= !!a->sign;
+            done[AT_ARG] |= !!a->arg;
+        }
+        if (a->acc) { /* accumulator */
+            a->acc[i] += 1;
+            TEST_CHECK(at_rejects(pk, m, w));
+            a->acc[i] -= 1;
+            tried++;
+        }
+        if (a->rem) { /* remainder: relation */
+            a->rem[i] += 1;
+            TEST_CHECK(at_rejects(pk, m, w));
+            a->rem[i] -= 1;
+            tried++;
+        }
+        if (a->sign) { /* sign where x != 0: y = s x or the gated relations fail */
+            for (int64_t j = 0; j < ny; j++)
+                if (x[(i + j) % ny] != 0) {
+                    int64_t jj = (i + j) % ny;
+                    a->sign[jj] ^= 1;
+                    TEST_CHECK(at_rejects(pk, m, w));
+                    a->sign[jj] ^= 1;
+                    tried++;
+                    break;
+                }
+        }
+        if (a->arg) { /* another real cell, of a different value */
+            int64_t P = q_max_cells(m, nd), hit = 0;
+            for (int64_t j = 0; j < ny && !hit; j++) {
+                int64_t jj = (i + j) % ny, g = a->arg[jj];
+                for (int64_t p = 0; p < P && !hit; p++) {
+                    int64_t cp = q_max_cell(m, nd, jj, p);
+                    if (p == g || cp < 0 || x[cp] == w->t[ty][jj]) continue;
+                    a->arg[jj] = p;
+                    TEST_CHECK(at_rejects(pk, m, w));
+                    a->arg[jj] = g;
+                    tried++;
+                    hit = 1;
+                }
+            }
+        }
+        if (nd->op != NN_RESHAPE && nd->op != NN_PAD && !(once && done[AT_ACT]++)) { /* the node's output */
+            w->t[ty][i] += 1;
+            TEST_CHECK(at_rejects(pk, m, w));
+            w->t[ty][i] -= 1;
+            tried++;
+        }
+        /* values that keep every gate and copy constraint but leave a range:
+         * only the lookups catch them. rem + 2^k with y - 1 at the graph
+         * output (nothing reads y there but the public row, which follows
+         * the witness); the sign 0 where x = 0 (y = 0 either way, u = -1). */
+        if (a->rem && q_op_rescales(nd->op) && nd->k >= 1 && ty == m->output) {
+            a->rem[i] += (int64_t)1 << nd->k;
+            w->t[ty][i] -= 1;
+            TEST_CHECK(at_rejects(pk, m, w) == AT_HAVE_LOOKUP);
+            a->rem[i] -= (int64_t)1 << nd->k;
+            w->t[ty][i] += 1;
+            tried++;
+        }
+        if (nd->op == NN_RELU) {
+            for (int64_t j = 0; j < ny; j++)
+                if (x[j] == 0) {
+                    a->sign[j] = 0;
+                    TEST_CHECK(at_rejects(pk, m, w) == AT_HAVE_LOOKUP);
+                    a->sign[j] = 1;
+                    tried++;
+                    break;
+                }
+        }
+    }
+    return tried;
+}
+
+/* check (keyed: with bn_plonk_check_witness too), public output, the
+ * circuit-only build, tampering (once: one value of each kind) */
+static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_witness *w, int keyed, int once) {
+    at_table t;
+    TEST_REQUIRE(at_build(&t, m, w) == ZK_OK);
+    size_t rows = bn_arith_rows(m);
+    unsigned log_n = bn_arith_log_n(m);
+    TEST_CHECK(t.c->log_n == log_n && t.c->n >= rows && (t.c->n / 2 < rows || log_n == BN_PLONK_LOOKUP_BITS));
+    int64_t n_in = q_numel(m, 0), n_out = q_numel(m, m->output);
+    TEST_CHECK(t.n_pub == (size_t)(n_in + n_out) && t.c->n_pub == t.n_pub);
+    const int64_t *out = q_output(m, w);
+    for (int64_t j = 0; j < n_out; j++) {
+        bn_fr v;
+        bn_fr_from_i64(&v, out[j]);
+        TEST_CHECK(bn_fr_eq(&v, &t.pub[n_in + j]) && bn_fr_eq(&v, &t.a[n_in + j]));
+    }
+    bn_kzg_srs *srs = NULL;
+    bn_plonk_pk *pk = NULL;
+    if (keyed) {
+        bn_plonk_vk vk;
+        srs = bn_kzg_srs_gen(t.c->n, 0x5eed);
+        zk_err ek = bn_plonk_keygen(&pk, &vk, t.c, srs);
+        if (ek) fprintf(stderr, "%s: keygen: %s\n", name, zk_reason());
+        TEST_CHECK(ek == ZK_OK);
+        if (pk) {
+            zk_err e = bn_plonk_check_witness(pk, t.a, t.b, t.w, t.pub, t.n_pub);
+            if (e) fprintf(stderr, "%s: %s\n", name, zk_reason());
+            TEST_CHECK(e == ZK_OK);
+        }
+    }
+    int ok = at_holds(pk, &t);
+    if (!ok) fprintf(stderr, "%s: the honest table fails\n", name);
+    TEST_CHECK(ok);
+    /* a wrong public output */
+    bn_fr keep = t.pub[n_in], one;
+    bn_fr_one(&one);
+    bn_fr_add(&t.pub[n_in], &keep, &one);
+    TEST_CHECK(!at_holds(pk, &t));
+    t.pub[n_in] = keep;
+    /* the circuit alone (w == NULL) is the same table */
+    at_table s;
+    TEST_CHECK(bn_arith_build(&s.c, &s.a, &s.b, &s.w, &s.pub, &s.n_pub, m, NULL) == ZK_OK);
+    TEST_CHECK(s.a == NULL && s.b == NULL && s.w == NULL && s.pub == NULL && s.n_pub == t.n_pub);
+    if (s.c) {
+        TEST_CHECK(s.c->n == t.c->n && memcmp(s.c->sigma, t.c->sigma, 3 * t.c->n * sizeof *s.c->sigma) == 0);
+        for (int k = 0; k < BN_PLONK_NSEL; k++)
+            TEST_CHECK(memcmp(s.c->sel[k], t.c->sel[k], t.c->n * sizeof(bn_fr)) == 0);
+        TEST_CHECK(memcmp(s.c->qk, t.c->qk, t.c->n * sizeof(bn_fr)) == 0);
+        bn_plonk_circuit_free(s.c);
+    }
+    if (ok) {
+        int tried = at_tamper_all(rng, pk, m, w, once);
+        TEST_CHECK(tried > 0 || m->nodes[0].op == NN_PAD);
+        printf("  arith: %-42s %8zu rows (2^%u), %2d tampered witnesses rejected%s\n", name, rows, t.c->log_n, tried,
+               keyed ? " (keyed)" : "");
+    }
+    bn_plonk_pk_free(pk);
+    bn_kzg_srs_free(srs);
+    at_free(&t);
+}
+
+/* ONNX model + calibration -> quantized model, witness of input file. */
+static int at_load(q_model **m, q_witness **w, const char *name) {
+    char path[128], calib[128], input[128];
+    snprintf(path, sizeof path, "models/%s.onnx", name);
+    snprintf(calib, sizeof calib, "models/calib/%s_calib.json", name);
+    snprintf(input, sizeof input, "models/inputs/%s_0.json", name);
+    if (access(path, R_OK) || access(calib, R_OK) || access(input, R_OK)) {
+        printf("  arith: %s missing: skipped\n", name);
+        return 0;
+    }
+    zk_buf mb;
+    if (zk_read_file(path, &mb) != ZK_OK) return 0;
+    nn_graph *g = NULL;
+    zk_err e = onnx_import(&g, mb.data, mb.len, NULL, 0);
+    zk_buf_free(&mb);
+    TEST_CHECK(e == ZK_OK);
+    if (e) return 0;
+    size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape), ncal = 0;
+    float *cal = NULL, *x = NULL;
+    TEST_CHECK(in_load(&cal, &ncal, calib, nin) == ZK_OK);
+    e = q_quantize(m, g, cal, ncal, NULL);
+    free(cal);
+    nn_graph_free(g);
+    TEST_CHECK(e == ZK_OK);
+    if (e) return 0;
+    TEST_CHECK(in_load_one(&x, input, nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_CHECK(q_quantize_input(xq, *m, x) == ZK_OK);
+    e = q_run(w, *m, xq);
+    free(x);
+    free(xq);
+    TEST_CHECK(e == ZK_OK);
+    if (e) {
+        q_model_free(*m);
+        return 0;
+    }
+    return 1;
+}
+
+/* Conformance cases: one per op family (Conv with padding and strides,
+ * MaxPool with padding, AvgPool with and without counted padding, global
+ * pools, LeakyRelu, Add/Sub/Mul with a constant operand and broadcasting,
+ * Pad, Gemm). A case the importer or quantizer refuses is skipped. */
+static void at_conformance(zk_rng *rng) {
+    static const char *const cases[] = {
+        "test_conv_with_strides_padding", "test_maxpool_2d_precomputed_pads", "test_maxpool_2d_ceil",
+        "test_averagepool_2d_pads",       "test_averagepool_2d_pads_count_include_pad",
+        "test_globalmaxpool",             "test_globalaveragepool",    "test_leakyrelu",
+        "test_add_bcast",                 "test_sub_bcast",            "test_mul_bcast",
+        "test_constant_pad",              "test_gemm_default_vector_bias", "test_relu",
+        "test_matmul_2d",
+    };
+    int ran = 0;
+    for (size_t ci = 0; ci < sizeof cases / sizeof cases[0]; ci++) {
+        char dir[256];
+        snprintf(dir, sizeof dir, "%s/%s", ARITH_TESTDATA, cases[ci]);
+        if (access(dir, R_OK)) continue;
+        nn_graph *g = NULL;
+        float *in = NULL;
+        onnx_feed *exp = NULL;
+        if (onnx_testcase_load(&g, &in, &exp, dir) != ZK_OK) continue;
+        onnx_feeds_free(exp, 1);
+        size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape);
+        q_model *m = NULL;
+        q_witness *w = NULL;
+        int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+        if (q_quantize(&m, g, in, 1, NULL) == ZK_OK && q_quantize_input(xq, m, in) == ZK_OK &&
+            q_run(&w, m, xq) == ZK_OK) {
+            at_end_to_end(rng, cases[ci], m, w, 0, 0);
+            ran++;
+        }
+        q_witness_free(w);
+        q_model_free(m);
+        free(xq);
+        free(in);
+        nn_graph_free(g);
+    }
+    printf("  arith: %d conformance cases end to end\n", ran);
+}
+
+/* ---------------------------------------------- a graph built here (as
+ * tests/test_quant.c does): the ops no ONNX test case reaches, MatMul of
+ * two computed tensors, Mul and Add of two tensors, Sub with the constant
+ * first */
+
+static nn_graph *gb_new(void) {
+    nn_graph *g = zk_calloc(1, sizeof *g);
+    g->input = g->output = -1;
+    return g;
+}
+
+static int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data) {
+    g->tensors = zk_realloc_n(g->tensors, g->ntensors + 1, sizeof *g->tensors);
+    nn_tensor *t = &g->tensors[g->ntensors];
+    memset(t, 0, sizeof *t);
+    t->name = zk_malloc(strlen(name) + 1);
+    strcpy(t->name, name);
+    t->shape.ndim = ndim;
+    for (int i = 0; i < ndim; i++) t->shape.d[i] = d[i];
+    if (data) {
+        size_t n = (size_t)nn_numel(&t->shape);
+        t->data = zk_malloc_n(n, sizeof(float));
+        memcpy(t->data, data, n * sizeof(float));
+    }
+    return (int)g->ntensors++;
+}
+
+static int gb_n(nn_graph *g, nn_op op, int nin, int i0, int i1, const nn_shape *reshape_to) {
+    char name[32];
+    snprintf(name, sizeof name, "n%zu_%s", g->nnodes, nn_op_name(op));
+    int64_t one = 1;
+    int out = gb_t(g, name, 1, &one, NULL);
+    if (reshape_to) g->tensors[out].shape = *reshape_to;
+    g->nodes = zk_realloc_n(g->nodes, g->nnodes + 1, sizeof *g->nodes);
+    nn_node *n = &g->nodes[g->nnodes++];
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    n->name = zk_malloc(strlen(name) + 1);
+    strcpy(n->name, name);
+    n->nin = nin;
+    n->in[0] = i0, n->in[1] = i1, n->in[2] = -1;
+    n->out = out;
+    n->a.strides[0] = n->a.strides[1] = n->a.dilations[0] = n->a.dilations[1] = n->a.group = 1;
+    nn_shape sh;
+    ZK_CHECK(nn_infer_shape(&sh, g, n) == ZK_OK);
+    g->tensors[out].shape = sh;
+    g->output = out;
+    return out;
+}
+
+static float at_urand(zk_rng *rng) { return (float)((double)(zk_rng_u64(rng) >> 11) * 0x1p-53 * 2.0 - 1.0); }
+
+static void at_graph(zk_rng *rng) {
+    nn_graph *g = gb_new();
+    g->input = gb_t(g, "x", 2, (int64_t[]){4, 6}, NULL);
+    nn_shape rs = {.ndim = 2, .d = {6, 4}};
+    int r = gb_n(g, NN_RESHAPE, 1, g->input, -1, &rs);
+    int y = gb_n(g, NN_MATMUL, 2, g->input, r, NULL);     /* [4,4] */
+    int p = gb_n(g, NN_MUL, 2, y, y, NULL);               /* tensor x tensor */
+    int s = gb_n(g, NN_ADD, 2, y, p, NULL);               /* two scales */
+    float cv[4];
+    for (int i = 0; i < 4; i++) cv[i] = at_urand(rng);
+    int c = gb_t(g, "c", 1, (int64_t[]){4}, cv);
+    int d = gb_n(g, NN_SUB, 2, c, s, NULL);               /* constant first, broadcast */
+    gb_n(g, NN_RELU, 1, d, -1, NULL);
+    float cal[8 * 24];
+    for (int i = 0; i < 8 * 24; i++) cal[i] = at_urand(rng);
+    q_model *m = NULL;
+    q_witness *w = NULL;
+    int64_t xq[24];
+    zk_err e = q_quantize(&m, g, cal, 8, NULL);
+    if (e) fprintf(stderr, "graph: %s\n", zk_reason());
+    TEST_CHECK(e == ZK_OK);
+    if (!e) {
+        TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK);
+        TEST_CHECK(q_run(&w, m, xq) == ZK_OK);
+        if (w) at_end_to_end(rng, "matmul/mul/add/sub/relu graph", m, w, 0, 0);
+    }
+    q_witness_free(w);
+    q_model_free(m);
+    nn_graph_free(g);
+}
+
+/* refusals: a skeleton, a witness of another model */
+static void at_refusals(const q_model *m, const q_witness *w) {
+    at_table t;
+    q_witness other = *w;
+    other.nnodes = w->nnodes + 1;
+    TEST_CHECK(bn_arith_build(&t.c, &t.a, &t.b, &t.w, &t.pub, &t.n_pub, m, &other) == ZK_EINPUT);
+    TEST_CHECK(t.c == NULL && t.a == NULL);
+    zk_buf sk;
+    zk_buf_init(&sk);
+    q_model_serialize_skeleton(&sk, m);
+    q_model *s = NULL;
+    TEST_CHECK(q_model_deserialize_skeleton(&s, sk.data, sk.len) == ZK_OK);
+    if (s) {
+        TEST_CHECK(bn_arith_rows(s) == bn_arith_rows(m)); /* rows need no constants */
+        TEST_CHECK(bn_arith_build(&t.c, &t.a, &t.b, &t.w, &t.pub, &t.n_pub, s, NULL) == ZK_EINPUT);
+        q_model_free(s);
+    }
+    zk_buf_free(&sk);
+}
+
+void test_arith(zk_rng *rng) {
+    q_model *m = NULL;
+    q_witness *w = NULL;
+    if (at_load(&m, &w, "mlp3_fashion")) {
+        at_end_to_end(rng, "mlp3_fashion", m, w, 1, 0);
+        at_refusals(m, w);
+        q_witness_free(w);
+        q_model_free(m);
+    }
+    if (at_load(&m, &w, "lenet5_fashion")) {
+        at_end_to_end(rng, "lenet5_fashion", m, w, 0, 1);
+        q_witness_free(w);
+        q_model_free(m);
+    }
+    at_graph(rng);
+    at_conformance(rng);
+}
