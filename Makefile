@@ -32,7 +32,7 @@ LIB_SRC := $(sort $(wildcard src/core/*.c src/fields/*.c src/poly/*.c src/transc
                    src/nn/*.c src/onnx/*.c src/quant/*.c src/layers/*.c src/plonkish/*.c)) $(GEN_SRC)
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/*.c))
-BENCH_SRC := $(sort $(filter-out bench/bench_cnn.c,$(wildcard bench/*.c)))
+BENCH_SRC := $(sort $(filter-out bench/bench_cnn.c bench/bench_experiments.c,$(wildcard bench/*.c)))
 HDRS    := $(wildcard src/*/*.h tests/*.h) build/gen/onnx.pb-c.h
 
 # configurations: release (build/), test (build/test), bench (build/bench)
@@ -40,7 +40,7 @@ REL_CFLAGS   := -O2 -g $(WARN) $(OMP)
 TEST_CFLAGS  := -O1 -g $(WARN) $(OMP) -DZK_VERIFY -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BENCH_CFLAGS := -O3 -march=native -g $(WARN) $(OMP)
 
-.PHONY: all deps test bench bench-cnn demo fuzz clean check-deps accuracy
+.PHONY: all deps test bench bench-cnn experiments demo fuzz clean check-deps accuracy
 all: deps build/gkrcnn build/libgkrcnn.a
 
 deps:
@@ -90,6 +90,8 @@ build/bench/bench_micro: $(call objs,build/bench,$(BENCH_SRC)) build/bench/libgk
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/bench_cnn: build/bench/obj/bench/bench_cnn.o build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
+build/bench/bench_experiments: build/bench/obj/bench/bench_experiments.o build/bench/libgkrcnn.a
+	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 
@@ -110,6 +112,15 @@ bench: deps build/bench/bench_micro
 # proving up to 8x slower than 1 thread on the shared 2-core machine.
 bench-cnn: deps build/bench/bench_cnn models
 	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-PASSIVE} ./build/bench/bench_cnn
+
+# GKR against the Plonkish baseline on the same models (issue 5):
+# experiments/results/experiments.{h5,md,png}; the baseline's SRS is cached
+# in experiments/cache (insecure, seeded; benchmarking only).
+EXP_PKGS := python3-matplotlib python3-h5py
+experiments: deps build/bench/bench_experiments models
+	@scripts/deps.sh $(EXP_PKGS)
+	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-PASSIVE} ./build/bench/bench_experiments
+	/usr/bin/python3 experiments/plot.py
 
 demo: deps build/gkrcnn
 	sh scripts/demo.sh
