@@ -4,7 +4,9 @@
  * bn_arith_rows, and bn_arith_build checks every node against it). */
 #include "arith.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "../quant/qint.h"
@@ -549,6 +551,16 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
     unsigned log_n = bn_arith_log_n(m);
     if (log_n > BN_PLONK_MAX_LOG)
         AR_REFUSE("the PLONK table needs %zu rows (2^%u), over the baseline's 2^%d", rows, log_n, BN_PLONK_MAX_LOG);
+    {
+        /* refuse before memory runs out: keygen and proving take about
+         * BN_ARITH_BYTES_PER_ROW per table row (measured, results.md sec. 4) */
+        double need = ldexp((double)BN_ARITH_BYTES_PER_ROW, (int)log_n);
+        long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+        double have = pages > 0 && psz > 0 ? (double)pages * (double)psz : 0;
+        if (have > 0 && need > have)
+            AR_REFUSE("the PLONK table of 2^%u rows needs about %.0f GB to prove, more than this machine's %.0f GB", log_n,
+                      need / 1e9, have / 1e9);
+    }
     ar_b B = {.m = m, .w = w};
     B.c = bn_plonk_circuit_new(log_n, *n_pub);
     B.n = B.c->n;

@@ -71,6 +71,11 @@
  * memory projection and refusal of models too large for the baseline */
 size_t bn_arith_rows(const q_model *m);
 
+/* Memory the baseline needs per table row to set up and prove (measured:
+ * ~4.1 KB per row for 2^17 and 2^19 rows, experiments.md); bn_arith_build
+ * refuses a table whose estimate exceeds the machine's physical memory. */
+#define BN_ARITH_BYTES_PER_ROW 4200
+
 /* log2 of the table size n that bn_arith_build uses: rows rounded up to a
  * power of two, and at least 2^BN_PLONK_LOOKUP_BITS when any row is a
  * lookup row (the range table must fit in the table, plonk.h). Works on a
