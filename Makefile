@@ -88,9 +88,9 @@ build/test/run_tests: $(call objs,build/test,$(TEST_SRC)) build/test/libgkrcnn.a
 	$(CC) $(TEST_CFLAGS) $^ -o $@ -lflint -lgmp $(LIBS)
 build/bench/bench_micro: $(call objs,build/bench,$(BENCH_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
-build/bench/bench_cnn: build/bench/obj/bench/bench_cnn.o build/bench/libgkrcnn.a
+build/bench/bench_cnn: build/bench/obj/bench/bench_cnn.o build/bench/obj/bench/bench_sys.o build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
-build/bench/bench_experiments: build/bench/obj/bench/bench_experiments.o build/bench/libgkrcnn.a
+build/bench/bench_experiments: build/bench/obj/bench/bench_experiments.o build/bench/obj/bench/bench_sys.o build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)

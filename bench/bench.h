@@ -11,6 +11,8 @@
 double bench_now(void);
 /* Record one figure: e.g. bench_row("sumcheck_prove", "n=24,k=2", 0.41, "s"). */
 void bench_row(const char *name, const char *params, double value, const char *unit);
+/* The CPU's model name from /proc/cpuinfo ("unknown" if absent); bench_sys.c. */
+void bench_cpu_model(char *out, size_t cap);
 /* Peak resident set size of this process so far, in bytes. */
 size_t bench_peak_rss(void);
 

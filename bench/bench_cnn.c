@@ -48,6 +48,7 @@
 #include "../src/layers/cnn.h"
 #include "../src/onnx/onnx.h"
 #include "../src/quant/quant.h"
+#include "bench.h"
 
 static const char *const all_models[] = {"lenet5_fashion", "mlp3_fashion", "resnet_small", "vgg16_cifar"};
 enum { NMODELS = sizeof all_models / sizeof all_models[0] };
@@ -97,24 +98,6 @@ static size_t median_index(const double *v, size_t n) {
 }
 
 static double median(const double *v, size_t n) { return v[median_index(v, n)]; }
-
-static void cpu_model(char *out, size_t cap) {
-    snprintf(out, cap, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) != 0) continue;
-        const char *v = strchr(line, ':');
-        if (!v) continue;
-        v++;
-        while (*v == ' ' || *v == '\t') v++;
-        snprintf(out, cap, "%s", v);
-        out[strcspn(out, "\n")] = '\0';
-        break;
-    }
-    fclose(f);
-}
 
 /* The 1-minute load average (/proc/loadavg), or -1. */
 static double load_avg(void) {
@@ -520,7 +503,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < NMODELS; i++) want[i] = 1;
     if (threads == 0) threads = zk_threads(); /* GKRCNN_THREADS, else all cores */
     char cpu[256], date[32];
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     time_t t_now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t_now));
     zk_buf cmd;

@@ -43,6 +43,7 @@
 #include "../src/onnx/onnx.h"
 #include "../src/plonkish/arith.h"
 #include "../src/plonkish/plonk.h"
+#include "bench.h"
 
 typedef struct {
     int ok;
@@ -301,24 +302,6 @@ static void forked(res_t *r, int sys, const char *dir, const char *name, unsigne
     }
 }
 
-static void cpu_model(char *out, size_t cap) {
-    snprintf(out, cap, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[256];
-    while (fgets(line, sizeof line, f))
-        if (!strncmp(line, "model name", 10)) {
-            char *p = strchr(line, ':');
-            if (p) {
-                p += 2;
-                p[strcspn(p, "\n")] = 0;
-                snprintf(out, cap, "%s", p);
-            }
-            break;
-        }
-    fclose(f);
-}
-
 static void h5_put(hid_t loc, const char *name, const double *v, size_t n) {
     hsize_t dims[1] = {n};
     hid_t sp = H5Screate_simple(1, dims, NULL);
@@ -365,7 +348,7 @@ int main(int argc, char **argv) {
     }
     int threads = zk_threads();
     char cpu[128], date[32];
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     time_t tt = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
     res_t g[NMAX], p[NMAX];

@@ -62,24 +62,6 @@ size_t bench_peak_rss(void) {
     return 0;
 }
 
-static void cpu_model(char *out, size_t cap) {
-    snprintf(out, cap, "unknown");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f) return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) != 0) continue;
-        const char *v = strchr(line, ':');
-        if (!v) continue;
-        v++;
-        while (*v == ' ' || *v == '\t') v++;
-        snprintf(out, cap, "%s", v);
-        out[strcspn(out, "\n")] = '\0';
-        break;
-    }
-    fclose(f);
-}
-
 /* One CSV field, quoted when it holds a comma, a quote or a line break. */
 static void csv_field(zk_buf *b, const char *s, int last) {
     if (strpbrk(s, ",\"\r\n")) {
@@ -136,7 +118,7 @@ int main(int argc, char **argv) {
     }
     int threads = zk_threads(); /* also applies GKRCNN_THREADS */
     char cpu[256];
-    cpu_model(cpu, sizeof cpu);
+    bench_cpu_model(cpu, sizeof cpu);
     char date[32];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

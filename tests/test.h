@@ -33,4 +33,11 @@ extern const char *test_current;
         if (!ok_) return;       \
     } while (0)
 
+/* ONNX model + calibration file -> quantized model (default settings),
+ * for the tests that need a real model (test_util.c). Returns 0, after
+ * printing "skipped", when a file is missing; 0 with a failed check when
+ * import or quantization fails; 1 and *m otherwise. */
+#include "../src/quant/quant.h"
+int test_quantize_model(q_model **m, const char *path, const char *calib);
+
 #endif

@@ -13,28 +13,10 @@
 /* ONNX model + calibration file -> setup keys (pk with weights, vk skeleton
  * via the serialized key files). Returns 0 when the files are missing. */
 static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *calib) {
-    if (access(path, R_OK) != 0 || access(calib, R_OK) != 0) {
-        printf("  cnn: %s or %s missing: skipped\n", path, calib);
-        return 0;
-    }
-    zk_buf mb;
-    if (zk_read_file(path, &mb) != ZK_OK) return 0;
-    nn_graph *g = NULL;
-    zk_err e = onnx_import(&g, mb.data, mb.len, NULL, 0);
-    zk_buf_free(&mb);
-    TEST_CHECK(e == ZK_OK);
-    if (e) return 0;
-    size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape), ncal = 0;
-    float *cal = NULL;
-    TEST_CHECK(in_load(&cal, &ncal, calib, nin) == ZK_OK);
     q_model *m = NULL;
-    e = q_quantize(&m, g, cal, ncal, NULL);
-    free(cal);
-    nn_graph_free(g);
-    TEST_CHECK(e == ZK_OK);
-    if (e) return 0;
+    if (!test_quantize_model(&m, path, calib)) return 0;
     cnn_key *k = NULL;
-    e = cnn_setup(&k, m);
+    zk_err e = cnn_setup(&k, m);
     if (e) fprintf(stderr, "setup: %s\n", zk_reason());
     TEST_CHECK(e == ZK_OK);
     if (e) return 0;
