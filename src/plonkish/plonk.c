@@ -188,6 +188,106 @@ static void plonk_ks(bn_fr k[3]) {
     bn_fr_from_u64(&k[2], BN_PLONK_K3);
 }
 
+/* transcript labels of the commitments, shared by the prover and the verifier */
+static const char *const plonk_wire_labels[3] = {"[a]", "[b]", "[c]"};
+static const char *const plonk_lookup_labels[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
+static const char *const plonk_quot_labels[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
+
+/* What the verifier needs besides the scalars of plonk_lin_scalars. */
+typedef struct {
+    bn_fr zhz;    /* Z_H(zeta) = zeta^n - 1 */
+    bn_fr l1z;    /* L_1(zeta) */
+    bn_fr alpha2; /* alpha^2 */
+    bn_fr alpha5; /* alpha^5 */
+    bn_fr pab;    /* (a + beta S1 + gamma)(b + beta S2 + gamma) at zeta */
+} plonk_lin_aux;
+
+/* The scalars of the linearisation shared by the prover's round 5 (Section
+ * 8.3: r(X), and the v-powers of the batched opening at zeta) and the
+ * verifier's steps 5, 6, 9 and 10 (Section 8.4: Z_H(zeta), L_1(zeta), [D]_1
+ * and [F]_1), for the polynomials (commitments) in this order:
+ *   0 qM, 1 qL, 2 qR, 3 qO, 4 qC, 5 z, 6 S3, 7 t_lo, 8 t_mid, 9 t_hi,
+ *   10 a, 11 b, 12 c, 13 S1, 14 S2, 15 q_K, 16 h_f, 17 m, 18 h_t, 19 phi, 20 t
+ * from ev = (a, b, c, S1, S2, t at zeta; z, phi at zeta omega). The
+ * verifier adds u to z's scalar and u v to phi's (the opening at zeta omega).
+ *   z:   alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta)
+ *   S3:  -alpha (a+b S1+g)(b+b S2+g) beta z_omega
+ *   t_lo, t_mid, t_hi: -Z_H(zeta) (1, zeta^n, zeta^2n)
+ *   a, b, c, S1, S2: v, v^2, .., v^5; t: v^6
+ *   q_K: -alpha^3; h_f: alpha^3 (theta - a) - alpha^5; m: -alpha^4;
+ *   h_t: alpha^4 (theta - t) + alpha^5; phi: alpha^6 L_1(zeta) - alpha^5 */
+static void plonk_lin_scalars(bn_fr sc[21], plonk_lin_aux *aux, size_t n, const bn_fr k[3], const bn_fr *theta,
+                              const bn_fr *beta, const bn_fr *gamma, const bn_fr *alpha, const bn_fr *zeta,
+                              const bn_fr *v, const bn_fr ev[8]) {
+    bn_fr one, zn, x, y, bz, pa, pb, zc, alpha3, alpha4, alpha6;
+    bn_fr_one(&one);
+    plonk_pow_u64(&zn, zeta, n);
+    bn_fr_sub(&aux->zhz, &zn, &one);
+    /* L_1(zeta) = (zeta^n - 1) / (n (zeta - 1)) */
+    bn_fr_from_u64(&x, n);
+    bn_fr_sub(&y, zeta, &one);
+    bn_fr_mul(&x, &x, &y);
+    bn_fr_inv(&x, &x);
+    bn_fr_mul(&aux->l1z, &aux->zhz, &x);
+    bn_fr_sqr(&aux->alpha2, alpha);
+    bn_fr_mul(&alpha3, &aux->alpha2, alpha);
+    bn_fr_mul(&alpha4, &alpha3, alpha);
+    bn_fr_mul(&aux->alpha5, &alpha4, alpha);
+    bn_fr_mul(&alpha6, &aux->alpha5, alpha);
+    /* gate: qM a b + qL a + qR b + qO c + qC */
+    bn_fr_mul(&sc[0], &ev[0], &ev[1]);
+    sc[1] = ev[0];
+    sc[2] = ev[1];
+    sc[3] = ev[2];
+    sc[4] = one;
+    /* z */
+    bn_fr_mul(&bz, beta, zeta);
+    bn_fr_add(&zc, &bz, &ev[0]);
+    bn_fr_add(&zc, &zc, gamma);
+    bn_fr_mul(&x, &bz, &k[1]);
+    bn_fr_add(&x, &x, &ev[1]);
+    bn_fr_add(&x, &x, gamma);
+    bn_fr_mul(&zc, &zc, &x);
+    bn_fr_mul(&x, &bz, &k[2]);
+    bn_fr_add(&x, &x, &ev[2]);
+    bn_fr_add(&x, &x, gamma);
+    bn_fr_mul(&zc, &zc, &x);
+    bn_fr_mul(&zc, &zc, alpha);
+    bn_fr_mul(&x, &aux->alpha2, &aux->l1z);
+    bn_fr_add(&sc[5], &zc, &x);
+    /* S3 */
+    bn_fr_mul(&pa, beta, &ev[3]);
+    bn_fr_add(&pa, &pa, &ev[0]);
+    bn_fr_add(&pa, &pa, gamma);
+    bn_fr_mul(&pb, beta, &ev[4]);
+    bn_fr_add(&pb, &pb, &ev[1]);
+    bn_fr_add(&pb, &pb, gamma);
+    bn_fr_mul(&aux->pab, &pa, &pb);
+    bn_fr_mul(&x, &aux->pab, alpha);
+    bn_fr_mul(&x, &x, beta);
+    bn_fr_mul(&x, &x, &ev[6]);
+    bn_fr_neg(&sc[6], &x);
+    /* t_lo, t_mid, t_hi */
+    bn_fr_neg(&sc[7], &aux->zhz);
+    bn_fr_mul(&sc[8], &sc[7], &zn);
+    bn_fr_mul(&sc[9], &sc[8], &zn);
+    /* a, b, c, S1, S2 */
+    sc[10] = *v;
+    for (int j = 11; j < 15; j++) bn_fr_mul(&sc[j], &sc[j - 1], v);
+    /* lookup */
+    bn_fr_neg(&sc[15], &alpha3);
+    bn_fr_sub(&x, theta, &ev[0]);
+    bn_fr_mul(&x, &x, &alpha3);
+    bn_fr_sub(&sc[16], &x, &aux->alpha5);
+    bn_fr_neg(&sc[17], &alpha4);
+    bn_fr_sub(&x, theta, &ev[5]);
+    bn_fr_mul(&x, &x, &alpha4);
+    bn_fr_add(&sc[18], &x, &aux->alpha5);
+    bn_fr_mul(&x, &alpha6, &aux->l1z);
+    bn_fr_sub(&sc[19], &x, &aux->alpha5);
+    bn_fr_mul(&sc[20], &sc[14], v);
+}
+
 /* ------------------------------------------------------------- verifying key */
 
 void bn_plonk_vk_serialize(zk_buf *out, const bn_plonk_vk *vk) {
@@ -467,13 +567,12 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     const bn_fr *wv[3] = {a, b, c};
     bn_fr *w[3];
     bn_g1_aff cw[3];
-    static const char *const wl[3] = {"[a]", "[b]", "[c]"};
     for (int j = 0; j < 3; j++) {
         w[j] = zk_aligned_n(n, sizeof(bn_fr));
         memcpy(w[j], wv[j], n * sizeof(bn_fr));
         bn_ntt_inverse(pk->ntt, w[j], n);
         bn_kzg_commit(&cw[j], srs, w[j], n);
-        plonk_put_g1(t, wl[j], &cw[j]);
+        plonk_put_g1(t, plonk_wire_labels[j], &cw[j]);
     }
 
     /* Round 1 (lookup): the multiplicity column m on H. A marked a outside
@@ -497,9 +596,8 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     memcpy(lc[0], mv, n * sizeof(bn_fr));
     bn_ntt_inverse(pk->ntt, lc[0], n);
     bn_g1_aff cl[4];
-    static const char *const ll[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
     bn_kzg_commit(&cl[0], srs, lc[0], n);
-    plonk_put_g1(t, ll[0], &cl[0]);
+    plonk_put_g1(t, plonk_lookup_labels[0], &cl[0]);
     bn_fr theta;
     plonk_challenge(t, "theta", &theta);
 
@@ -531,7 +629,7 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     for (int j = 1; j < 4; j++) {
         bn_ntt_inverse(pk->ntt, lc[j], n);
         bn_kzg_commit(&cl[j], srs, lc[j], n);
-        plonk_put_g1(t, ll[j], &cl[j]);
+        plonk_put_g1(t, plonk_lookup_labels[j], &cl[j]);
     }
 
     bn_fr beta, gamma;
@@ -682,10 +780,9 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     /* deg t < 3n for a valid witness; coefficients 3n..4n are dropped (for
      * an invalid witness they are not zero and the proof fails) */
     bn_g1_aff ct[3];
-    static const char *const tl[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
     for (int j = 0; j < 3; j++) {
         bn_kzg_commit(&ct[j], srs, tq + (size_t)j * n, n);
-        plonk_put_g1(t, tl[j], &ct[j]);
+        plonk_put_g1(t, plonk_quot_labels[j], &ct[j]);
     }
     bn_fr zeta, zw;
     plonk_challenge(t, "zeta", &zeta);
@@ -706,96 +803,19 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     /* Round 5: the linearisation r(X) plus v-powers of a, b, c, S1, S2 opened at
      * zeta; z opened at zeta omega. */
     {
-        bn_fr zn, zhz, l1z, one, x, y, pa, pb;
-        bn_fr_one(&one);
-        plonk_pow_u64(&zn, &zeta, n);
-        bn_fr_sub(&zhz, &zn, &one);
-        /* L_1(zeta) = (zeta^n - 1) / (n (zeta - 1)) */
-        bn_fr_from_u64(&x, n);
-        bn_fr_sub(&y, &zeta, &one);
-        bn_fr_mul(&x, &x, &y);
-        bn_fr_inv(&x, &x);
-        bn_fr_mul(&l1z, &zhz, &x);
-        /* z coefficient: alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta) */
-        bn_fr zc, s3c;
-        bn_fr_mul(&x, &beta, &zeta);
-        bn_fr_add(&x, &x, &ev[0]);
-        bn_fr_add(&zc, &x, &gamma);
-        bn_fr_mul(&x, &beta, &zeta);
-        bn_fr_mul(&x, &x, &pk->k[1]);
-        bn_fr_add(&x, &x, &ev[1]);
-        bn_fr_add(&x, &x, &gamma);
-        bn_fr_mul(&zc, &zc, &x);
-        bn_fr_mul(&x, &beta, &zeta);
-        bn_fr_mul(&x, &x, &pk->k[2]);
-        bn_fr_add(&x, &x, &ev[2]);
-        bn_fr_add(&x, &x, &gamma);
-        bn_fr_mul(&zc, &zc, &x);
-        bn_fr_mul(&zc, &zc, &alpha);
-        bn_fr_mul(&x, &alpha2, &l1z);
-        bn_fr_add(&zc, &zc, &x);
-        /* S3 coefficient: -alpha (a+b S1+g)(b+b S2+g) beta z_omega */
-        bn_fr_mul(&pa, &beta, &ev[3]);
-        bn_fr_add(&pa, &pa, &ev[0]);
-        bn_fr_add(&pa, &pa, &gamma);
-        bn_fr_mul(&pb, &beta, &ev[4]);
-        bn_fr_add(&pb, &pb, &ev[1]);
-        bn_fr_add(&pb, &pb, &gamma);
-        bn_fr_mul(&s3c, &pa, &pb);
-        bn_fr_mul(&s3c, &s3c, &alpha);
-        bn_fr_mul(&s3c, &s3c, &beta);
-        bn_fr_mul(&s3c, &s3c, &ev[6]);
-        bn_fr_neg(&s3c, &s3c);
-        /* 13 polynomials of n coefficients */
-        const bn_fr *polys[13] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
+        /* 21 polynomials of n coefficients, in plonk_lin_scalars's order */
+        const bn_fr *polys[21] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
                                   pk->coef[BN_PLONK_QO], pk->coef[BN_PLONK_QC], z,
                                   pk->coef[BN_PLONK_S3], tq, tq + n,
                                   tq + 2 * n, w[0], w[1],
-                                  w[2]};
+                                  w[2], pk->coef[BN_PLONK_S1], pk->coef[BN_PLONK_S2],
+                                  pk->coef[BN_PLONK_QK], lc[1], lc[0],
+                                  lc[2], lc[3], pk->coef[BN_PLONK_TAB]};
         bn_fr sc[21];
-        bn_fr_mul(&sc[0], &ev[0], &ev[1]);
-        sc[1] = ev[0];
-        sc[2] = ev[1];
-        sc[3] = ev[2];
-        bn_fr_one(&sc[4]);
-        sc[5] = zc;
-        sc[6] = s3c;
-        bn_fr_neg(&sc[7], &zhz);
-        bn_fr_mul(&sc[8], &sc[7], &zn);
-        bn_fr_mul(&sc[9], &sc[8], &zn);
-        sc[10] = v;
-        bn_fr_mul(&sc[11], &sc[10], &v);
-        bn_fr_mul(&sc[12], &sc[11], &v);
-        bn_fr_mul(&sc[13], &sc[12], &v);
-        bn_fr_mul(&sc[14], &sc[13], &v);
-        /* lookup: q_K, h_f, m, h_t, phi (linearisation) and t (v^6) */
-        bn_fr alpha4, alpha5, alpha6;
-        bn_fr_mul(&alpha4, &alpha3, &alpha);
-        bn_fr_mul(&alpha5, &alpha4, &alpha);
-        bn_fr_mul(&alpha6, &alpha5, &alpha);
-        bn_fr_neg(&sc[15], &alpha3);
-        bn_fr_sub(&x, &theta, &ev[0]);
-        bn_fr_mul(&x, &x, &alpha3);
-        bn_fr_sub(&sc[16], &x, &alpha5);
-        bn_fr_neg(&sc[17], &alpha4);
-        bn_fr_sub(&x, &theta, &ev[5]);
-        bn_fr_mul(&x, &x, &alpha4);
-        bn_fr_add(&sc[18], &x, &alpha5);
-        bn_fr_mul(&x, &alpha6, &l1z);
-        bn_fr_sub(&sc[19], &x, &alpha5);
-        bn_fr_mul(&sc[20], &sc[14], &v);
+        plonk_lin_aux aux;
+        plonk_lin_scalars(sc, &aux, n, pk->k, &theta, &beta, &gamma, &alpha, &zeta, &v, ev);
         bn_fr *P = zk_aligned_n(n, sizeof(bn_fr));
-        const bn_fr *polys2[21];
-        memcpy(polys2, polys, sizeof polys);
-        polys2[13] = pk->coef[BN_PLONK_S1];
-        polys2[14] = pk->coef[BN_PLONK_S2];
-        polys2[15] = pk->coef[BN_PLONK_QK];
-        polys2[16] = lc[1];
-        polys2[17] = lc[0];
-        polys2[18] = lc[2];
-        polys2[19] = lc[3];
-        polys2[20] = pk->coef[BN_PLONK_TAB];
-        plonk_lincomb(P, polys2, sc, 21, n);
+        plonk_lincomb(P, polys, sc, 21, n);
         bn_g1_aff W[2];
         bn_fr val;
         bn_kzg_open(&W[0], &val, srs, P, n, &zeta);
@@ -847,19 +867,16 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     zk_err err = ZK_OK;
     bn_g1_aff cw[3], cl[4], cz, ct[3], W[2];
     bn_fr theta, beta, gamma, alpha, zeta, v, u, ev[8];
-    static const char *const wl[3] = {"[a]", "[b]", "[c]"};
-    static const char *const ll[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
-    static const char *const tl[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
-    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, wl[j], &cw[j]);
-    if (err || (err = plonk_get_g1(t, ll[0], &cl[0]))) goto out;
+    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, plonk_wire_labels[j], &cw[j]);
+    if (err || (err = plonk_get_g1(t, plonk_lookup_labels[0], &cl[0]))) goto out;
     plonk_challenge(t, "theta", &theta);
-    for (int j = 1; j < 4 && !err; j++) err = plonk_get_g1(t, ll[j], &cl[j]);
+    for (int j = 1; j < 4 && !err; j++) err = plonk_get_g1(t, plonk_lookup_labels[j], &cl[j]);
     if (err) goto out;
     plonk_challenge(t, "beta", &beta);
     plonk_challenge(t, "gamma", &gamma);
     if ((err = plonk_get_g1(t, "[z]", &cz))) goto out;
     plonk_challenge(t, "alpha", &alpha);
-    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, tl[j], &ct[j]);
+    for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, plonk_quot_labels[j], &ct[j]);
     if (err) goto out;
     plonk_challenge(t, "zeta", &zeta);
     if ((err = plonk_get_fr(t, "evaluations", ev, 8))) goto out;
@@ -873,22 +890,20 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     }
 
     {
-        bn_fr one, omega, zn, zhz, x, y, l1z, pi, alpha2, zw;
-        bn_fr k[3];
+        bn_fr omega, x, y, pi, zw, nf;
+        bn_fr k[3], sc[24];
+        plonk_lin_aux aux;
         plonk_ks(k);
-        bn_fr_one(&one);
-        bn_fr_sqr(&alpha2, &alpha);
         bn_fr_root_of_unity(&omega, vk->log_n);
         bn_fr_mul(&zw, &zeta, &omega);
-        plonk_pow_u64(&zn, &zeta, n);
-        bn_fr_sub(&zhz, &zn, &one);
-        if (bn_fr_is_zero(&zhz)) { /* zeta in H: probability n/r */
+        /* Z_H(zeta), L_1(zeta) and the scalars of [D]_1 and [F]_1 shared with the prover */
+        plonk_lin_scalars(sc, &aux, n, k, &theta, &beta, &gamma, &alpha, &zeta, &v, ev);
+        if (bn_fr_is_zero(&aux.zhz)) { /* zeta in H: probability n/r */
             zk_set_reason("plonk: the challenge zeta fell in H");
             err = ZK_EPROOF;
             goto out;
         }
         /* L_i(zeta) = omega^i (zeta^n - 1) / (n (zeta - omega^i)); PI(zeta) = -sum x_i L_i(zeta) */
-        bn_fr nf;
         bn_fr_from_u64(&nf, n);
         size_t m = n_pub > 0 ? n_pub : 1;
         bn_fr *d = zk_malloc_n(m, sizeof *d), *wi = zk_malloc_n(m, sizeof *wi);
@@ -905,45 +920,28 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
             bn_fr_mul(&x, &x, &pub[i]);
             bn_fr_sub(&pi, &pi, &x);
         }
-        bn_fr_mul(&pi, &pi, &zhz);
+        bn_fr_mul(&pi, &pi, &aux.zhz);
         free(d);
         free(wi);
-        bn_fr_sub(&x, &zeta, &one);
-        bn_fr_mul(&x, &x, &nf);
-        bn_fr_inv(&x, &x);
-        bn_fr_mul(&l1z, &zhz, &x);
 
         /* r0 = PI(zeta) - L_1(zeta) alpha^2 - alpha (a+b S1+g)(b+b S2+g)(c+g) z_omega */
-        bn_fr pa, pb, r0, pab;
-        bn_fr_mul(&pa, &beta, &ev[3]);
-        bn_fr_add(&pa, &pa, &ev[0]);
-        bn_fr_add(&pa, &pa, &gamma);
-        bn_fr_mul(&pb, &beta, &ev[4]);
-        bn_fr_add(&pb, &pb, &ev[1]);
-        bn_fr_add(&pb, &pb, &gamma);
-        bn_fr_mul(&pab, &pa, &pb);
+        bn_fr r0;
         bn_fr_add(&x, &ev[2], &gamma);
-        bn_fr_mul(&x, &x, &pab);
+        bn_fr_mul(&x, &x, &aux.pab);
         bn_fr_mul(&x, &x, &ev[6]);
         bn_fr_mul(&x, &x, &alpha);
-        bn_fr_mul(&y, &l1z, &alpha2);
+        bn_fr_mul(&y, &aux.l1z, &aux.alpha2);
         bn_fr_sub(&r0, &pi, &y);
         bn_fr_sub(&r0, &r0, &x);
         /* + alpha^5 phi(zeta omega) (lookup identity (5)) */
-        bn_fr alpha3, alpha4, alpha5, alpha6;
-        bn_fr_mul(&alpha3, &alpha2, &alpha);
-        bn_fr_mul(&alpha4, &alpha3, &alpha);
-        bn_fr_mul(&alpha5, &alpha4, &alpha);
-        bn_fr_mul(&alpha6, &alpha5, &alpha);
-        bn_fr_mul(&x, &alpha5, &ev[7]);
+        bn_fr_mul(&x, &aux.alpha5, &ev[7]);
         bn_fr_add(&r0, &r0, &x);
 
         /* scalars of the MSM: ([qM],[qL],[qR],[qO],[qC],[z],[S3],[t_lo],[t_mid],[t_hi],
-         *   [a],[b],[c],[S1],[S2],[W_zeta],[W_zeta_omega],G,
-         *   [q_K],[h_f],[m],[h_t],[phi],[t]) giving
+         *   [a],[b],[c],[S1],[S2],[q_K],[h_f],[m],[h_t],[phi],[t],
+         *   [W_zeta],[W_zeta_omega],G) giving
          *   L = zeta W_zeta + u zeta omega W_zeta_omega + F - [E]_1 */
         bn_g1_aff pts[24];
-        bn_fr sc[24];
         pts[0] = vk->cm[BN_PLONK_QM];
         pts[1] = vk->cm[BN_PLONK_QL];
         pts[2] = vk->cm[BN_PLONK_QR];
@@ -959,74 +957,26 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         pts[12] = cw[2];
         pts[13] = vk->cm[BN_PLONK_S1];
         pts[14] = vk->cm[BN_PLONK_S2];
-        pts[15] = W[0];
-        pts[16] = W[1];
+        pts[15] = vk->cm[BN_PLONK_QK];
+        pts[16] = cl[1];
+        pts[17] = cl[0];
+        pts[18] = cl[2];
+        pts[19] = cl[3];
+        pts[20] = vk->cm[BN_PLONK_TAB];
+        pts[21] = W[0];
+        pts[22] = W[1];
         {
             bn_g1 g;
             bn_g1_generator(&g);
-            bn_g1_to_aff(&pts[17], &g);
+            bn_g1_to_aff(&pts[23], &g);
         }
-        pts[18] = vk->cm[BN_PLONK_QK];
-        pts[19] = cl[1];
-        pts[20] = cl[0];
-        pts[21] = cl[2];
-        pts[22] = cl[3];
-        pts[23] = vk->cm[BN_PLONK_TAB];
-        bn_fr_mul(&sc[0], &ev[0], &ev[1]);
-        sc[1] = ev[0];
-        sc[2] = ev[1];
-        sc[3] = ev[2];
-        sc[4] = one;
-        /* z: alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta) + u */
-        bn_fr bz, zc;
-        bn_fr_mul(&bz, &beta, &zeta);
-        bn_fr_add(&zc, &bz, &ev[0]);
-        bn_fr_add(&zc, &zc, &gamma);
-        bn_fr_mul(&x, &bz, &k[1]);
-        bn_fr_add(&x, &x, &ev[1]);
-        bn_fr_add(&x, &x, &gamma);
-        bn_fr_mul(&zc, &zc, &x);
-        bn_fr_mul(&x, &bz, &k[2]);
-        bn_fr_add(&x, &x, &ev[2]);
-        bn_fr_add(&x, &x, &gamma);
-        bn_fr_mul(&zc, &zc, &x);
-        bn_fr_mul(&zc, &zc, &alpha);
-        bn_fr_mul(&x, &alpha2, &l1z);
-        bn_fr_add(&zc, &zc, &x);
-        bn_fr_add(&sc[5], &zc, &u);
-        /* S3: -alpha (a+b S1+g)(b+b S2+g) beta z_omega */
-        bn_fr_mul(&x, &pab, &alpha);
-        bn_fr_mul(&x, &x, &beta);
-        bn_fr_mul(&x, &x, &ev[6]);
-        bn_fr_neg(&sc[6], &x);
-        bn_fr_neg(&sc[7], &zhz);
-        bn_fr_mul(&sc[8], &sc[7], &zn);
-        bn_fr_mul(&sc[9], &sc[8], &zn);
-        sc[10] = v;
-        bn_fr_mul(&sc[11], &sc[10], &v);
-        bn_fr_mul(&sc[12], &sc[11], &v);
-        bn_fr_mul(&sc[13], &sc[12], &v);
-        bn_fr_mul(&sc[14], &sc[13], &v);
-        sc[15] = zeta;
-        bn_fr_mul(&sc[16], &u, &zw);
-        /* lookup: q_K: -alpha^3; h_f: alpha^3 (theta - a) - alpha^5; m: -alpha^4;
-         * h_t: alpha^4 (theta - t) + alpha^5; phi: alpha^6 L_1(zeta) - alpha^5 + u v;
-         * t: v^6 */
-        bn_fr v6, uv;
-        bn_fr_mul(&v6, &sc[14], &v);
+        /* the opening at zeta omega: u for z, u v for phi */
+        bn_fr uv;
         bn_fr_mul(&uv, &u, &v);
-        bn_fr_neg(&sc[18], &alpha3);
-        bn_fr_sub(&x, &theta, &ev[0]);
-        bn_fr_mul(&x, &x, &alpha3);
-        bn_fr_sub(&sc[19], &x, &alpha5);
-        bn_fr_neg(&sc[20], &alpha4);
-        bn_fr_sub(&x, &theta, &ev[5]);
-        bn_fr_mul(&x, &x, &alpha4);
-        bn_fr_add(&sc[21], &x, &alpha5);
-        bn_fr_mul(&x, &alpha6, &l1z);
-        bn_fr_sub(&x, &x, &alpha5);
-        bn_fr_add(&sc[22], &x, &uv);
-        sc[23] = v6;
+        bn_fr_add(&sc[5], &sc[5], &u);
+        bn_fr_add(&sc[19], &sc[19], &uv);
+        sc[21] = zeta;
+        bn_fr_mul(&sc[22], &u, &zw);
         /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + v^6 t + u (z_omega + v phi_omega);
          * scalar -E */
         bn_fr E;
@@ -1035,13 +985,13 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
             bn_fr_mul(&x, &sc[10 + j], &ev[j]);
             bn_fr_add(&E, &E, &x);
         }
-        bn_fr_mul(&x, &v6, &ev[5]);
+        bn_fr_mul(&x, &sc[20], &ev[5]);
         bn_fr_add(&E, &E, &x);
         bn_fr_mul(&x, &u, &ev[6]);
         bn_fr_add(&E, &E, &x);
         bn_fr_mul(&x, &uv, &ev[7]);
         bn_fr_add(&E, &E, &x);
-        bn_fr_neg(&sc[17], &E);
+        bn_fr_neg(&sc[23], &E);
         bn_g1 L, R, tmp;
         bn_g1_msm(&L, pts, sc, 24);
         bn_g1_neg(&L, &L);
