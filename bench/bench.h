@@ -13,6 +13,9 @@ double bench_now(void);
 void bench_row(const char *name, const char *params, double value, const char *unit);
 /* The CPU's model name from /proc/cpuinfo ("unknown" if absent); bench_sys.c. */
 void bench_cpu_model(char *out, size_t cap);
+/* One CSV field (RFC 4180: quoted when it holds a comma, a quote or a line
+ * break), then ',' or, when last, a newline; bench_sys.c. */
+void bench_csv_field(zk_buf *b, const char *s, int last);
 /* Peak resident set size of this process so far, in bytes. */
 size_t bench_peak_rss(void);
 

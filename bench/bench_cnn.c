@@ -337,20 +337,6 @@ static void run_forked(row_t *r, const char *dir, int runs) {
 
 /* ---- output ---- */
 
-static void csv_str(zk_buf *b, const char *s, int last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        zk_buf_put(b, "\"", 1);
-        for (; *s; s++) {
-            if (*s == '"') zk_buf_put(b, "\"", 1);
-            zk_buf_put(b, s, 1);
-        }
-        zk_buf_put(b, "\"", 1);
-    } else {
-        zk_buf_put(b, s, strlen(s));
-    }
-    zk_buf_put(b, last ? "\n" : ",", 1);
-}
-
 /* A number with fmt, or empty when it was not measured (< 0). */
 static void csv_num(zk_buf *b, const char *fmt, double v) {
     if (v >= 0) zk_buf_printf(b, fmt, v);
@@ -381,10 +367,10 @@ static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
     zk_buf_printf(b, ",verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note\n");
     for (size_t i = 0; i < n; i++) {
         const row_t *r = &rows[i];
-        csv_str(b, r->model, 0);
+        bench_csv_field(b, r->model, 0);
         csv_num(b, "%.0f", r->params);
         zk_buf_printf(b, "%d,", r->threads);
-        csv_str(b, cpu, 0);
+        bench_csv_field(b, cpu, 0);
         csv_num(b, "%.4f", r->infer_ms);
         csv_num(b, "%.4f", r->setup_s);
         csv_num(b, "%.4f", r->prove_s);
@@ -396,7 +382,7 @@ static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
         csv_num(b, "%.0f", r->lookups);
         csv_num(b, "%.1f", r->peak_rss_mb);
         csv_num(b, "%.0f", r->prove_runs > 0 ? (double)r->prove_runs : -1);
-        csv_str(b, r->note, 1);
+        bench_csv_field(b, r->note, 1);
     }
 }
 

@@ -62,21 +62,6 @@ size_t bench_peak_rss(void) {
     return 0;
 }
 
-/* One CSV field, quoted when it holds a comma, a quote or a line break. */
-static void csv_field(zk_buf *b, const char *s, int last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        zk_buf_put(b, "\"", 1);
-        for (; *s; s++) {
-            if (*s == '"') zk_buf_put(b, "\"", 1);
-            zk_buf_put(b, s, 1);
-        }
-        zk_buf_put(b, "\"", 1);
-    } else {
-        zk_buf_put(b, s, strlen(s));
-    }
-    zk_buf_put(b, last ? "\n" : ",", 1);
-}
-
 static int usage(const char *argv0) {
     fprintf(stderr, "usage: %s OUT.csv [--threads N] [--only fields|sumcheck|pcs|gkr|plonkish ...]\n", argv0);
     return 2;
@@ -136,13 +121,13 @@ int main(int argc, char **argv) {
     snprintf(th, sizeof th, "%d", threads);
     for (size_t i = 0; i < nrows; i++) {
         snprintf(num, sizeof num, "%.10g", rows[i].value);
-        csv_field(&csv, rows[i].name, 0);
-        csv_field(&csv, rows[i].params, 0);
-        csv_field(&csv, num, 0);
-        csv_field(&csv, rows[i].unit, 0);
-        csv_field(&csv, cpu, 0);
-        csv_field(&csv, th, 0);
-        csv_field(&csv, date, 1);
+        bench_csv_field(&csv, rows[i].name, 0);
+        bench_csv_field(&csv, rows[i].params, 0);
+        bench_csv_field(&csv, num, 0);
+        bench_csv_field(&csv, rows[i].unit, 0);
+        bench_csv_field(&csv, cpu, 0);
+        bench_csv_field(&csv, th, 0);
+        bench_csv_field(&csv, date, 1);
     }
     zk_err e = zk_write_file(out, csv.data, csv.len);
     zk_buf_free(&csv);

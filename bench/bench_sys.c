@@ -1,4 +1,5 @@
-/* bench_sys.c -- facts about the machine that every benchmark records. */
+/* bench_sys.c -- what every benchmark driver shares: the machine's CPU model
+ * and the CSV field writer. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,4 +21,18 @@ void bench_cpu_model(char *out, size_t cap) {
         break;
     }
     fclose(f);
+}
+
+void bench_csv_field(zk_buf *b, const char *s, int last) {
+    if (strpbrk(s, ",\"\r\n")) {
+        zk_buf_put(b, "\"", 1);
+        for (; *s; s++) {
+            if (*s == '"') zk_buf_put(b, "\"", 1);
+            zk_buf_put(b, s, 1);
+        }
+        zk_buf_put(b, "\"", 1);
+    } else {
+        zk_buf_put(b, s, strlen(s));
+    }
+    zk_buf_put(b, last ? "\n" : ",", 1);
 }

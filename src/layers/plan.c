@@ -76,18 +76,6 @@ static unsigned pl_place(uint64_t *off, const unsigned *nv, size_t n, unsigned m
     return v < min_nv ? min_nv : v;
 }
 
-int64_t pl_pool_cell(const q_model *m, const q_node *nd, int64_t o, int64_t p) {
-    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &m->tensors[(nd - m->nodes) + 1].shape;
-    if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) return o * (q_numel(m, nd->in[0]) / (X->d[0] * X->d[1])) + p;
-    int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
-    int64_t ox = o % OW, oy = (o / OW) % OH, nc = o / (OW * OH);
-    int64_t ky = p / nd->kernel[1], kx = p % nd->kernel[1];
-    int64_t iy = oy * nd->strides[0] - nd->pads[0] + ky * nd->dil[0];
-    int64_t ix = ox * nd->strides[1] - nd->pads[1] + kx * nd->dil[1];
-    if (iy < 0 || iy >= H || ix < 0 || ix >= W) return -1;
-    return (nc * H + iy) * W + ix;
-}
-
 /* Window cells that are a real input cell for at least one output (a cell
  * that is padding everywhere can never be the maximum or add to a sum). */
 static int64_t *pl_live_cells(const q_model *m, const q_node *nd, int64_t all, int64_t *nlive) {
@@ -97,7 +85,7 @@ static int64_t *pl_live_cells(const q_model *m, const q_node *nd, int64_t all, i
     int64_t *c = zk_malloc_n((size_t)all, sizeof *c);
     for (int64_t p = 0; p < all; p++)
         for (int64_t o = 0; o < plane && o < ny; o++) /* the first plane has every window position */
-            if (pl_pool_cell(m, nd, o, p) >= 0) {
+            if (q_max_cell(m, nd, o, p) >= 0) {
                 c[n++] = p;
                 break;
             }

@@ -82,9 +82,6 @@ typedef struct {
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
 
-/* Input offset of window position p of output o of a pool node, or -1 for a
- * padding cell (the window geometry of the integer engine). */
-int64_t pl_pool_cell(const q_model *m, const q_node *nd, int64_t o, int64_t p);
 
 /* ZK_EINPUT with a reason when the model has something the circuits
  * cannot prove. */

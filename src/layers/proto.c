@@ -803,7 +803,7 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
         cmap *mp = map_new(c, ny, nv, 1, 0);
         mp->pad = negA;
-        for (int64_t o = 0; o < ny; o++) mp->src[o] = pl_pool_cell(m, nd, o, pn->cell[p]);
+        for (int64_t o = 0; o < ny; o++) mp->src[o] = q_max_cell(m, nd, o, pn->cell[p]);
         if (c->P) {
             fp2 *tq = qty_table(c, &pn->d[p], nv);
             dv[p] = mle_eval_fp2(tq, nv, rho);
@@ -887,7 +887,7 @@ static zk_err rd_avgpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
         rm->src[o] = o;
         rm->coef[o] = co;
         for (int64_t p = 0; p < P; p++) {
-            xm->src[o * P + p] = pl_pool_cell(m, nd, o, pn->cell[p]);
+            xm->src[o * P + p] = q_max_cell(m, nd, o, pn->cell[p]);
             xm->coef[o * P + p] = fm61_add(co, co);
         }
     }
@@ -1282,7 +1282,7 @@ static fm61 *build_adv(const cx *c) {
                             fm61_from_i64((int64_t)(((uint64_t)vals[q] >> (pl->lb * j)) & lmask));
             }
             for (int64_t p = 0; p < pn->ncell && pn->d; p++) {
-                int64_t cell = pl_pool_cell(m, nd, o, pn->cell[p]);
+                int64_t cell = q_max_cell(m, nd, o, pn->cell[p]);
                 int64_t d = y[o] - (cell >= 0 ? x[cell] : -Aact);
                 const pl_qty *dq = &pn->d[p];
                 if (dq->nl == 1) A[pl->reg[dq->reg[0]].off + (uint64_t)o] = fm61_from_i64(d);

@@ -171,7 +171,7 @@ int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i) {
  * -1 for a padding cell. GlobalMaxPool: the plane offset. */
 int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p) {
     const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
-    if (nd->op == NN_GLOBALMAXPOOL) return i * q_plane(X) + p;
+    if (nd->op == NN_GLOBALMAXPOOL || nd->op == NN_GLOBALAVGPOOL) return i * q_plane(X) + p;
     int64_t H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
     int64_t ox = i % OW, oy = (i / OW) % OH, nc = i / (OW * OH);
     int64_t ky = p / nd->kernel[1], kx = p % nd->kernel[1];

@@ -48,8 +48,9 @@ int q_op_rescales(nn_op op);
 
 /* Shared by the integer engine and the circuits of src/layers, so both read
  * the same cells. AvgPool/GlobalAvgPool: the divisor n of output element i.
- * MaxPool/GlobalMaxPool: the number of window cells, and the offset in x of
- * cell p of output element i (-1 for a padding cell). Pad: the offset in x
+ * MaxPool/GlobalMaxPool: the number of window cells; for every pool
+ * (max or average, windowed or global) the offset in x of window cell p of
+ * output element i (-1 for a padding cell). Pad: the offset in x
  * of output element i, or -1 for a padded cell. */
 int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i);
 int64_t q_max_cells(const q_model *m, const q_node *nd);
