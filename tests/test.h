@@ -40,4 +40,15 @@ extern const char *test_current;
 #include "../src/quant/quant.h"
 int test_quantize_model(q_model **m, const char *path, const char *calib);
 
+/* Small nn graphs built by hand (test_util.c): gb_new an empty graph;
+ * gb_t a tensor (a constant when data != NULL); gb_attrs default
+ * attributes (strides, dilations, group 1); gb_n a node whose output shape
+ * nn_infer_shape computes (Reshape: reshape_to), which becomes the graph
+ * output; returns its output tensor. test_strdup: a malloc'd copy. */
+char *test_strdup(const char *s);
+nn_graph *gb_new(void);
+int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data);
+nn_attrs gb_attrs(void);
+int gb_n(nn_graph *g, nn_op op, nn_attrs a, int nin, int i0, int i1, int i2, const nn_shape *reshape_to);
+
 #endif

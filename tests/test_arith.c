@@ -320,54 +320,9 @@ static void at_conformance(zk_rng *rng) {
 }
 
 /* ---------------------------------------------- a graph built here (as
- * tests/test_quant.c does): the ops no ONNX test case reaches, MatMul of
+ * tests/test_quant.c does, with test.h's builder): the ops no ONNX test case reaches, MatMul of
  * two computed tensors, Mul and Add of two tensors, Sub with the constant
  * first */
-
-static nn_graph *gb_new(void) {
-    nn_graph *g = zk_calloc(1, sizeof *g);
-    g->input = g->output = -1;
-    return g;
-}
-
-static int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data) {
-    g->tensors = zk_realloc_n(g->tensors, g->ntensors + 1, sizeof *g->tensors);
-    nn_tensor *t = &g->tensors[g->ntensors];
-    memset(t, 0, sizeof *t);
-    t->name = zk_malloc(strlen(name) + 1);
-    strcpy(t->name, name);
-    t->shape.ndim = ndim;
-    for (int i = 0; i < ndim; i++) t->shape.d[i] = d[i];
-    if (data) {
-        size_t n = (size_t)nn_numel(&t->shape);
-        t->data = zk_malloc_n(n, sizeof(float));
-        memcpy(t->data, data, n * sizeof(float));
-    }
-    return (int)g->ntensors++;
-}
-
-static int gb_n(nn_graph *g, nn_op op, int nin, int i0, int i1, const nn_shape *reshape_to) {
-    char name[32];
-    snprintf(name, sizeof name, "n%zu_%s", g->nnodes, nn_op_name(op));
-    int64_t one = 1;
-    int out = gb_t(g, name, 1, &one, NULL);
-    if (reshape_to) g->tensors[out].shape = *reshape_to;
-    g->nodes = zk_realloc_n(g->nodes, g->nnodes + 1, sizeof *g->nodes);
-    nn_node *n = &g->nodes[g->nnodes++];
-    memset(n, 0, sizeof *n);
-    n->op = op;
-    n->name = zk_malloc(strlen(name) + 1);
-    strcpy(n->name, name);
-    n->nin = nin;
-    n->in[0] = i0, n->in[1] = i1, n->in[2] = -1;
-    n->out = out;
-    n->a.strides[0] = n->a.strides[1] = n->a.dilations[0] = n->a.dilations[1] = n->a.group = 1;
-    nn_shape sh;
-    ZK_CHECK(nn_infer_shape(&sh, g, n) == ZK_OK);
-    g->tensors[out].shape = sh;
-    g->output = out;
-    return out;
-}
 
 static float at_urand(zk_rng *rng) { return (float)((double)(zk_rng_u64(rng) >> 11) * 0x1p-53 * 2.0 - 1.0); }
 
@@ -375,15 +330,15 @@ static void at_graph(zk_rng *rng) {
     nn_graph *g = gb_new();
     g->input = gb_t(g, "x", 2, (int64_t[]){4, 6}, NULL);
     nn_shape rs = {.ndim = 2, .d = {6, 4}};
-    int r = gb_n(g, NN_RESHAPE, 1, g->input, -1, &rs);
-    int y = gb_n(g, NN_MATMUL, 2, g->input, r, NULL);     /* [4,4] */
-    int p = gb_n(g, NN_MUL, 2, y, y, NULL);               /* tensor x tensor */
-    int s = gb_n(g, NN_ADD, 2, y, p, NULL);               /* two scales */
+    int r = gb_n(g, NN_RESHAPE, gb_attrs(), 1, g->input, -1, -1, &rs);
+    int y = gb_n(g, NN_MATMUL, gb_attrs(), 2, g->input, r, -1, NULL);     /* [4,4] */
+    int p = gb_n(g, NN_MUL, gb_attrs(), 2, y, y, -1, NULL);               /* tensor x tensor */
+    int s = gb_n(g, NN_ADD, gb_attrs(), 2, y, p, -1, NULL);               /* two scales */
     float cv[4];
     for (int i = 0; i < 4; i++) cv[i] = at_urand(rng);
     int c = gb_t(g, "c", 1, (int64_t[]){4}, cv);
-    int d = gb_n(g, NN_SUB, 2, c, s, NULL);               /* constant first, broadcast */
-    gb_n(g, NN_RELU, 1, d, -1, NULL);
+    int d = gb_n(g, NN_SUB, gb_attrs(), 2, c, s, -1, NULL);               /* constant first, broadcast */
+    gb_n(g, NN_RELU, gb_attrs(), 1, d, -1, -1, NULL);
     float cal[8 * 24];
     for (int i = 0; i < 8 * 24; i++) cal[i] = at_urand(rng);
     q_model *m = NULL;

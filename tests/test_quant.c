@@ -15,33 +15,6 @@
 
 static double urand(zk_rng *rng) { return (double)(zk_rng_u64(rng) >> 11) * 0x1p-53 * 2.0 - 1.0; }
 
-static nn_graph *gb_new(void) {
-    nn_graph *g = zk_calloc(1, sizeof *g);
-    g->input = g->output = -1;
-    return g;
-}
-
-static char *gb_strdup(const char *s) {
-    char *r = zk_malloc(strlen(s) + 1);
-    strcpy(r, s);
-    return r;
-}
-
-static int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data) {
-    g->tensors = zk_realloc_n(g->tensors, g->ntensors + 1, sizeof *g->tensors);
-    nn_tensor *t = &g->tensors[g->ntensors];
-    memset(t, 0, sizeof *t);
-    t->name = gb_strdup(name);
-    t->shape.ndim = ndim;
-    for (int i = 0; i < ndim; i++) t->shape.d[i] = d[i];
-    if (data) {
-        size_t n = (size_t)nn_numel(&t->shape);
-        t->data = zk_malloc_n(n, sizeof(float));
-        memcpy(t->data, data, n * sizeof(float));
-    }
-    return (int)g->ntensors++;
-}
-
 /* a random constant with entries in [-scale, scale] */
 static int gb_rand(nn_graph *g, zk_rng *rng, const char *name, int ndim, const int64_t *d, double scale) {
     nn_shape s = {.ndim = ndim};
@@ -57,39 +30,6 @@ static int gb_rand(nn_graph *g, zk_rng *rng, const char *name, int ndim, const i
 static int gb_input(nn_graph *g, int ndim, const int64_t *d) {
     g->input = gb_t(g, "x", ndim, d, NULL);
     return g->input;
-}
-
-static nn_attrs gb_attrs(void) {
-    nn_attrs a;
-    memset(&a, 0, sizeof a);
-    a.strides[0] = a.strides[1] = 1;
-    a.dilations[0] = a.dilations[1] = 1;
-    a.group = 1;
-    return a;
-}
-
-/* Appends a node whose output shape nn_infer_shape computes (Reshape:
- * reshape_to). Returns the output tensor; it becomes the graph output. */
-static int gb_n(nn_graph *g, nn_op op, nn_attrs a, int nin, int i0, int i1, int i2, const nn_shape *reshape_to) {
-    char name[32];
-    snprintf(name, sizeof name, "n%zu_%s", g->nnodes, nn_op_name(op));
-    int64_t one = 1;
-    int out = gb_t(g, name, 1, &one, NULL);
-    if (reshape_to) g->tensors[out].shape = *reshape_to;
-    g->nodes = zk_realloc_n(g->nodes, g->nnodes + 1, sizeof *g->nodes);
-    nn_node *n = &g->nodes[g->nnodes++];
-    memset(n, 0, sizeof *n);
-    n->op = op;
-    n->name = gb_strdup(name);
-    n->nin = nin;
-    n->in[0] = i0, n->in[1] = i1, n->in[2] = i2;
-    n->out = out;
-    n->a = a;
-    nn_shape s;
-    ZK_CHECK(nn_infer_shape(&s, g, n) == ZK_OK);
-    g->tensors[out].shape = s;
-    g->output = out;
-    return out;
 }
 
 /* ------------------------------------------------------------- rounding */

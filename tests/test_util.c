@@ -1,5 +1,6 @@
 /* test_util.c -- helpers shared by several modules' tests. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "../src/io/inputs.h"
@@ -26,4 +27,66 @@ int test_quantize_model(q_model **m, const char *path, const char *calib) {
     nn_graph_free(g);
     TEST_CHECK(e == ZK_OK);
     return e == ZK_OK;
+}
+
+/* ---- building small nn graphs by hand (see test.h) ---- */
+
+nn_graph *gb_new(void) {
+    nn_graph *g = zk_calloc(1, sizeof *g);
+    g->input = g->output = -1;
+    return g;
+}
+
+char *test_strdup(const char *s) {
+    char *r = zk_malloc(strlen(s) + 1);
+    strcpy(r, s);
+    return r;
+}
+
+int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data) {
+    g->tensors = zk_realloc_n(g->tensors, g->ntensors + 1, sizeof *g->tensors);
+    nn_tensor *t = &g->tensors[g->ntensors];
+    memset(t, 0, sizeof *t);
+    t->name = test_strdup(name);
+    t->shape.ndim = ndim;
+    for (int i = 0; i < ndim; i++) t->shape.d[i] = d[i];
+    if (data) {
+        size_t n = (size_t)nn_numel(&t->shape);
+        t->data = zk_malloc_n(n, sizeof(float));
+        memcpy(t->data, data, n * sizeof(float));
+    }
+    return (int)g->ntensors++;
+}
+
+nn_attrs gb_attrs(void) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.strides[0] = a.strides[1] = 1;
+    a.dilations[0] = a.dilations[1] = 1;
+    a.group = 1;
+    return a;
+}
+
+/* Appends a node whose output shape nn_infer_shape computes (Reshape:
+ * reshape_to). Returns the output tensor; it becomes the graph output. */
+int gb_n(nn_graph *g, nn_op op, nn_attrs a, int nin, int i0, int i1, int i2, const nn_shape *reshape_to) {
+    char name[32];
+    snprintf(name, sizeof name, "n%zu_%s", g->nnodes, nn_op_name(op));
+    int64_t one = 1;
+    int out = gb_t(g, name, 1, &one, NULL);
+    if (reshape_to) g->tensors[out].shape = *reshape_to;
+    g->nodes = zk_realloc_n(g->nodes, g->nnodes + 1, sizeof *g->nodes);
+    nn_node *n = &g->nodes[g->nnodes++];
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    n->name = test_strdup(name);
+    n->nin = nin;
+    n->in[0] = i0, n->in[1] = i1, n->in[2] = i2;
+    n->out = out;
+    n->a = a;
+    nn_shape s;
+    ZK_CHECK(nn_infer_shape(&s, g, n) == ZK_OK);
+    g->tensors[out].shape = s;
+    g->output = out;
+    return out;
 }
