@@ -12,6 +12,10 @@
  *   prove_s      cnn_prove, median of R runs (R = 5, VGG-16 2, or --runs);
  *                the phase columns (cnn_stats.t[], cnn_phase_names) are
  *                those of the median run
+ *   vk_load_ms   cnn_vk_deserialize of the vk bytes (for a certified weight
+ *                commitment this checks its certificate: a once-per-key
+ *                cost that the CLI's verify pays on every call), one run
+ *   vk_bytes     the serialized verifying key
  *   verify_ms    cnn_verify with the verifying key (vk bytes decoded as a
  *                verifier would), median of several runs
  *   proof_bytes, w_cells, adv_cells, lookups (cnn_stats)
@@ -28,7 +32,7 @@
  * Output (written once at the end through zk_write_file): OUT.csv
  * (default experiments/results/cnn.csv), one row per run:
  *   model,params,threads,cpu,infer_ms,setup_s,prove_s,<phase>_s...,
- *   verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note
+ *   vk_load_ms,vk_bytes,verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note
  * and OUT.md (default experiments/results/cnn.md), the same as a Markdown
  * table with the date, CPU, threads and command. Exit status: 0, or 1 when
  * a proof failed to verify or attested the wrong statement, or a model's
@@ -69,7 +73,7 @@ typedef struct {
     int status;
     char note[384];
     double params;
-    double infer_ms, setup_s, prove_s, ph[CNN_NPHASES], verify_ms;
+    double infer_ms, setup_s, prove_s, ph[CNN_NPHASES], vk_load_ms, vk_bytes, verify_ms;
     double proof_bytes, w_cells, adv_cells, lookups, peak_rss_mb;
     int prove_runs;
 } row_t;
@@ -227,7 +231,11 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
     printf("  %s: setup %.3f s\n", r->model, r->setup_s);
     fflush(stdout);
     cnn_vk_serialize(&vkb, pk);
-    if (cnn_vk_deserialize(&vk, vkb.data, vkb.len) != ZK_OK) {
+    r->vk_bytes = (double)vkb.len;
+    t0 = now_s();
+    e = cnn_vk_deserialize(&vk, vkb.data, vkb.len);
+    r->vk_load_ms = 1e3 * (now_s() - t0);
+    if (e != ZK_OK) {
         set_note(r, ST_FAILED, "verifying key: %s", zk_reason());
         goto out;
     }
@@ -364,7 +372,7 @@ static void md_str(zk_buf *b, const char *s) {
 static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
     zk_buf_printf(b, "model,params,threads,cpu,infer_ms,setup_s,prove_s");
     for (int p = 0; p < CNN_NPHASES; p++) zk_buf_printf(b, ",%s_s", cnn_phase_names[p]);
-    zk_buf_printf(b, ",verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note\n");
+    zk_buf_printf(b, ",vk_load_ms,vk_bytes,verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note\n");
     for (size_t i = 0; i < n; i++) {
         const row_t *r = &rows[i];
         bench_csv_field(b, r->model, 0);
@@ -375,6 +383,8 @@ static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
         csv_num(b, "%.4f", r->setup_s);
         csv_num(b, "%.4f", r->prove_s);
         for (int p = 0; p < CNN_NPHASES; p++) csv_num(b, "%.4f", r->ph[p]);
+        csv_num(b, "%.4f", r->vk_load_ms);
+        csv_num(b, "%.0f", r->vk_bytes);
         csv_num(b, "%.4f", r->verify_ms);
         csv_num(b, "%.0f", r->proof_bytes);
         csv_num(b, "%.0f", r->w_cells);
@@ -404,8 +414,8 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
     zk_buf_printf(b, "# CNN proofs: prover, verifier, proof size\n\n");
     zk_buf_printf(b, "| model | params | threads | infer ms | setup s | prove s |");
     for (int p = 0; p < CNN_NPHASES; p++) zk_buf_printf(b, " %s s |", cnn_phase_names[p]);
-    zk_buf_printf(b, " verify ms | proof KiB | w cells | adv cells | lookups | peak RSS MiB | note |\n|---|");
-    for (int c = 0; c < 5 + CNN_NPHASES + 6; c++) zk_buf_printf(b, "---:|");
+    zk_buf_printf(b, " vk load ms | vk KiB | verify ms | proof KiB | w cells | adv cells | lookups | peak RSS MiB | note |\n|---|");
+    for (int c = 0; c < 5 + CNN_NPHASES + 8; c++) zk_buf_printf(b, "---:|");
     zk_buf_printf(b, "---|\n");
     for (size_t i = 0; i < n; i++) {
         const row_t *r = &rows[i];
@@ -416,6 +426,8 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
         md_num(b, "%.3f", r->setup_s);
         md_num(b, "%.3f", r->prove_s);
         for (int p = 0; p < CNN_NPHASES; p++) md_num(b, "%.3f", r->ph[p]);
+        md_num(b, "%.2f", r->vk_load_ms);
+        md_num(b, "%.1f", r->vk_bytes >= 0 ? r->vk_bytes / 1024.0 : -1);
         md_num(b, "%.2f", r->verify_ms);
         md_num(b, "%.1f", r->proof_bytes >= 0 ? r->proof_bytes / 1024.0 : -1);
         md_cells(b, r->w_cells);
@@ -432,7 +444,9 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
     zk_buf_printf(b,
                   "\nparams: constants of the quantized model (sum of nw + nb over its nodes). infer: "
                   "q_quantize_input + q_run, median of %d runs (VGG-16: %d). setup: cnn_setup (weight "
-                  "commitment), one run. prove: cnn_prove, median of `prove_runs` runs (cnn.csv; default %d, "
+                  "commitment and, for a certified one, its certificate), one run. vk load: cnn_vk_deserialize, which checks "
+                  "a certified weight commitment's certificate (a once-per-key cost; the CLI's verify pays it per call), "
+                  "one run. prove: cnn_prove, median of `prove_runs` runs (cnn.csv; default %d, "
                   "VGG-16 %d; of an even count the lower middle one); the phase columns (cnn_stats.t) are those of the median run. verify: cnn_verify "
                   "with the decoded verifying key, median of %d runs (VGG-16: %d); in every row without a note "
                   "the proof verified and attested the quantized input and q_run's output. proof: transcript bytes. Cells: committed "
@@ -510,7 +524,7 @@ int main(int argc, char **argv) {
         memset(r, 0, sizeof *r);
         snprintf(r->model, sizeof r->model, "%s", all_models[mi]);
         r->threads = i < NMODELS ? threads : 1;
-        r->params = r->infer_ms = r->setup_s = r->prove_s = r->verify_ms = -1;
+        r->params = r->infer_ms = r->setup_s = r->prove_s = r->vk_load_ms = r->vk_bytes = r->verify_ms = -1;
         r->proof_bytes = r->w_cells = r->adv_cells = r->lookups = r->peak_rss_mb = -1;
         for (int p = 0; p < CNN_NPHASES; p++) r->ph[p] = -1;
         printf("%s (%d thread%s)\n", r->model, r->threads, r->threads == 1 ? "" : "s");

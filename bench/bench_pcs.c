@@ -1,5 +1,7 @@
 /* bench_pcs.c -- Ligero commitment: commit, open, verify times and proof
- * size for tables of 2^20 and 2^24 base-field elements (one run each). */
+ * size for tables of 2^20 and 2^24 base-field elements (one run each),
+ * plain and certified (pcs.h; the certificate's size and check time are
+ * separate rows: it is made and checked once per commitment). */
 #include <string.h>
 
 #include "../src/pcs/pcs.h"
@@ -8,20 +10,22 @@
 
 #define BENCH_PCS_PROTO "gkrcnn/bench/pcs"
 
-static void bench_pcs_one(unsigned n) {
+static void bench_pcs_one(unsigned n, int certified) {
     size_t N = (size_t)1 << n;
     fm61 *t = zk_aligned_n(N, sizeof *t);
     zk_rng rng;
     zk_rng_seed(&rng, 0x70c5 + n);
     for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(&rng) % FM61_P;
     char params[64];
-    snprintf(params, sizeof params, "n=%u", n);
+    snprintf(params, sizeof params, "n=%u%s", n, certified ? ",certified" : "");
 
     zk_buf proof;
     zk_buf_init(&proof);
     tr_t *tr = tr_new_prover(BENCH_PCS_PROTO, &proof);
+    zk_buf cert;
+    zk_buf_init(&cert);
     double t0 = bench_now();
-    pcs_state *st = pcs_ligero.commit(tr, t, n);
+    pcs_state *st = certified ? pcs_ligero.commit_certified(tr, &cert, t, n) : pcs_ligero.commit(tr, t, n);
     double t1 = bench_now();
     fp2 z[64];
     tr_challenges(tr, "bench/z", z, n);
@@ -40,6 +44,9 @@ static void bench_pcs_one(unsigned n) {
     pcs_commitment c;
     fp2 zv[64], vv;
     zk_err err = pcs_ligero.read_commitment(tr, &c, n);
+    double tc = bench_now();
+    if (err == ZK_OK && certified) err = pcs_ligero.check_certificate(&c, cert.data, cert.len);
+    tc = bench_now() - tc;
     if (err == ZK_OK) {
         tr_challenges(tr, "bench/z", zv, n);
         err = tr_get_fp2(tr, "bench/v", &vv, 1);
@@ -50,15 +57,21 @@ static void bench_pcs_one(unsigned n) {
     tr_free(tr);
     ZK_CHECK(err == ZK_OK);
 
-    bench_row("pcs_commit", params, t1 - t0, "s");
+    bench_row(certified ? "pcs_commit_and_certify" : "pcs_commit", params, t1 - t0, "s");
     bench_row("pcs_open", params, t3 - t2, "s");
-    bench_row("pcs_verify", params, t5 - t4, "s");
+    bench_row("pcs_verify", params, t5 - t4 - tc, "s");
     bench_row("pcs_proof_size", params, (double)pcs_bytes, "B");
+    if (certified) {
+        bench_row("pcs_cert_check", params, tc, "s");
+        bench_row("pcs_cert_size", params, (double)cert.len, "B");
+    }
+    zk_buf_free(&cert);
     zk_buf_free(&proof);
     free(t);
 }
 
 void bench_pcs(void) {
-    bench_pcs_one(20);
-    bench_pcs_one(24);
+    bench_pcs_one(20, 0);
+    bench_pcs_one(24, 0);
+    bench_pcs_one(24, 1);
 }

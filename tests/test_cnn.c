@@ -221,7 +221,7 @@ static void test_malicious(zk_rng *rng) {
     }
     /* every kind of message altered in flight */
     static const char *const labels[] = {"sc/round", "cnn/eval", "cnn/acc", "cnn/limb", "cnn/mm/z", "cnn/max/d",
-                                         "cnn/max/e", "cnn/lu/root", "cnn/lu/leaf", "pcs/u0", "pcs/u1", "pcs/u2"};
+                                         "cnn/max/e", "cnn/lu/root", "cnn/lu/leaf", "pcs/u1", "pcs/u2"};
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
         for (int rep = 0; rep < 3; rep++) {
             tamper_ctx t = {.label = labels[k], .occ = rep == 0 ? 0 : zk_rng_u64(rng) % 24};
@@ -275,6 +275,91 @@ static void test_malicious(zk_rng *rng) {
     free(xq);
     cnn_key_free(pk);
     cnn_key_free(vk);
+}
+
+/* ---- certified weight commitments (pcs.h, protocol.md sec. 5) ----
+ * LeNet-5's 2^16-entry weight table, certified by lowering the threshold:
+ * the vk carries the certificate and loading checks it; proofs open the
+ * weights with the certified (shorter) opening; a damaged, missing or
+ * unexpected certificate is a key error; a certified proof does not verify
+ * under an uncertified key of the same model, nor the reverse. */
+static void test_certified(zk_rng *rng) {
+    const char *path = "models/lenet5_fashion.onnx", *calib = "models/calib/lenet5_fashion_calib.json";
+    cnn_key *pk0 = NULL, *vk0 = NULL, *pk = NULL, *vk = NULL;
+    if (!load_keys(&pk0, &vk0, path, calib)) return;
+    TEST_CHECK(vk0->wcert_len == 0 && !vk0->wcom.certified);
+    cnn_set_cert_min_vars(1);
+    int ok = load_keys(&pk, &vk, path, calib);
+    TEST_CHECK(ok);
+    if (!ok) {
+        cnn_set_cert_min_vars(CNN_WEIGHT_CERT_MIN_VARS);
+        cnn_key_free(pk0);
+        cnn_key_free(vk0);
+        return;
+    }
+    TEST_CHECK(vk->wcert_len > 0 && vk->wcom.certified && pk->wcom.certified);
+    size_t nin = (size_t)q_numel(pk->m, 0);
+    float *x = NULL;
+    TEST_REQUIRE(in_load_one(&x, "models/inputs/lenet5_fashion_0.json", nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_REQUIRE(q_quantize_input(xq, pk->m, x) == ZK_OK);
+    zk_buf proof, proof0, vb;
+    zk_buf_init(&proof);
+    zk_buf_init(&proof0);
+    zk_buf_init(&vb);
+    TEST_REQUIRE(cnn_prove(&proof, pk, xq, NULL, NULL) == ZK_OK);
+    zk_err e = cnn_verify(vk, proof.data, proof.len, NULL, NULL);
+    if (e) fprintf(stderr, "certified verify: %s\n", zk_reason());
+    TEST_CHECK(e == ZK_OK);
+    TEST_CHECK(cnn_soundness_bits(vk) >= CNN_MIN_SOUNDNESS_BITS);
+    /* the vk's certificate: byte flips, truncation, removal */
+    cnn_vk_serialize(&vb, vk);
+    size_t cert_at = vb.len - vk->wcert_len;
+    for (int rep = 0; rep < 24; rep++) {
+        size_t at = cert_at + zk_rng_u64(rng) % vk->wcert_len;
+        uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+        cnn_key *bad = NULL;
+        vb.data[at] ^= bit;
+        e = cnn_vk_deserialize(&bad, vb.data, vb.len);
+        TEST_CHECK(e == ZK_EFORMAT && bad == NULL);
+        vb.data[at] ^= bit;
+    }
+    {
+        cnn_key *bad = NULL;
+        TEST_CHECK(cnn_vk_deserialize(&bad, vb.data, vb.len - 1) == ZK_EFORMAT);
+        /* the certificate length field set to 0 and the bytes dropped */
+        zk_buf nb;
+        zk_buf_init(&nb);
+        zk_buf_put(&nb, vb.data, cert_at - 8);
+        zk_buf_put_u64(&nb, 0);
+        TEST_CHECK(cnn_vk_deserialize(&bad, nb.data, nb.len) == ZK_EFORMAT);
+        zk_buf_free(&nb);
+        TEST_CHECK(cnn_vk_deserialize(&bad, vb.data, vb.len) == ZK_OK && bad);
+        cnn_key_free(bad);
+    }
+    /* back to the default threshold: the certified vk is refused, and the
+     * proofs of either key do not verify under the other */
+    cnn_set_cert_min_vars(CNN_WEIGHT_CERT_MIN_VARS);
+    {
+        cnn_key *bad = NULL;
+        TEST_CHECK(cnn_vk_deserialize(&bad, vb.data, vb.len) == ZK_EFORMAT);
+    }
+    TEST_REQUIRE(cnn_prove(&proof0, pk0, xq, NULL, NULL) == ZK_OK);
+    TEST_CHECK(cnn_verify(vk0, proof0.data, proof0.len, NULL, NULL) == ZK_OK);
+    TEST_CHECK(proof.len < proof0.len); /* the certified weight opening is shorter */
+    TEST_CHECK(cnn_verify(vk0, proof.data, proof.len, NULL, NULL) != ZK_OK);
+    TEST_CHECK(cnn_verify(vk, proof0.data, proof0.len, NULL, NULL) != ZK_OK);
+    fprintf(stderr, "  cnn lenet5 certified weights: proof %zu bytes (uncertified %zu), vk certificate %zu bytes\n",
+            proof.len, proof0.len, vk->wcert_len);
+    zk_buf_free(&vb);
+    zk_buf_free(&proof);
+    zk_buf_free(&proof0);
+    free(x);
+    free(xq);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+    cnn_key_free(pk0);
+    cnn_key_free(vk0);
 }
 
 /* ---- every kind of auxiliary value, in every layer that has it ---- */
@@ -424,6 +509,7 @@ void test_cnn(zk_rng *rng) {
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
     test_malicious(rng);
+    test_certified(rng);
     sweep_model(rng, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json",
                 "models/inputs/lenet5_fashion_0.json", 0);
     sweep_model(rng, "models/resnet_small.onnx", "models/calib/resnet_small_calib.json",

@@ -227,20 +227,25 @@ static void tp_identities(zk_rng *rng) {
 #define TP_PROTO "gkrcnn/test/pcs"
 #define PCS_LIGERO_TEST_MAXN 48
 
-static size_t tp_expected_proof_len(unsigned n) {
-    pcs_ligero_params p = pcs_ligero_params_for(n);
+static size_t tp_expected_len(unsigned n, int certified) {
+    pcs_ligero_params p = pcs_ligero_params_for(n, certified);
     size_t k = (size_t)1 << p.log_cols, m = (size_t)1 << p.log_rows;
     unsigned log_K = p.log_cols + p.log_inv_rate;
     size_t K = (size_t)1 << log_K, q = p.queries < K ? p.queries : K;
-    return 32 + 16 /* v */ + 3 * 16 * k + q * (16 * m + 32 * (size_t)log_K);
+    size_t len = 32 + 16 /* v */ + 2 * 16 * k + q * (16 * m + 32 * (size_t)log_K);
+    TEST_CHECK(len == 48 + pcs_ligero_opening_bytes(&p));
+    return len;
 }
 
+static size_t tp_expected_proof_len(unsigned n) { return tp_expected_len(n, 0); }
+
 /* The honest prover through the interface: root, z from the transcript,
- * v = f(z) (+ delta), opening. */
-static void tp_prove(zk_buf *proof, const fm61 *t, unsigned n, fm61 delta) {
+ * v = f(z) (+ delta), opening. With cert non-NULL the commitment is a
+ * certified one and its certificate goes to *cert. */
+static void tp_prove_any(zk_buf *proof, zk_buf *cert, const fm61 *t, unsigned n, fm61 delta) {
     tr_t *tr = tr_new_prover(TP_PROTO, proof);
     tr_absorb_u64(tr, "test/n", n);
-    pcs_state *st = pcs_ligero.commit(tr, t, n);
+    pcs_state *st = cert ? pcs_ligero.commit_certified(tr, cert, t, n) : pcs_ligero.commit(tr, t, n);
     fp2 z[PCS_LIGERO_TEST_MAXN];
     tr_challenges(tr, "test/z", z, n);
     fp2 v = mle_eval_fm61(t, n, z);
@@ -251,14 +256,20 @@ static void tp_prove(zk_buf *proof, const fm61 *t, unsigned n, fm61 delta) {
     tr_free(tr);
 }
 
-/* The verifier; vdelta is added to the value passed to verify. */
-static zk_err tp_verify_delta(const uint8_t *proof, size_t len, unsigned n, fm61 vdelta) {
+static void tp_prove(zk_buf *proof, const fm61 *t, unsigned n, fm61 delta) { tp_prove_any(proof, NULL, t, n, delta); }
+
+/* The verifier; vdelta is added to the value passed to verify, and the
+ * commitment is treated as certified iff `certified` (as if its
+ * certificate had been checked). */
+static zk_err tp_verify_any(const uint8_t *proof, size_t len, unsigned n, fm61 vdelta, int certified) {
     tr_t *tr = tr_new_verifier(TP_PROTO, proof, len);
     tr_absorb_u64(tr, "test/n", n);
     pcs_commitment c;
     fp2 z[PCS_LIGERO_TEST_MAXN], v;
     zk_err err = pcs_ligero.read_commitment(tr, &c, n);
     if (err == ZK_OK) {
+        TEST_CHECK(c.certified == 0);
+        c.certified = certified;
         tr_challenges(tr, "test/z", z, n);
         err = tr_get_fp2(tr, "test/v", &v, 1);
     }
@@ -271,13 +282,17 @@ static zk_err tp_verify_delta(const uint8_t *proof, size_t len, unsigned n, fm61
     return err;
 }
 
-static zk_err tp_verify(const uint8_t *proof, size_t len, unsigned n) { return tp_verify_delta(proof, len, n, 0); }
+static zk_err tp_verify_delta(const uint8_t *proof, size_t len, unsigned n, fm61 vdelta) {
+    return tp_verify_any(proof, len, n, vdelta, 0);
+}
+static zk_err tp_verify(const uint8_t *proof, size_t len, unsigned n) { return tp_verify_any(proof, len, n, 0, 0); }
 
 /* A reference prover from the public pieces: rows encoded one by one with
  * ntt_rs_encode, the tree from merkle_new, the row combinations by direct
  * sums. */
 typedef struct {
     unsigned n;
+    int certified;
     pcs_ligero_params prm;
     size_t m, k, K;
     const fm61 *t;
@@ -286,9 +301,10 @@ typedef struct {
     merkle_tree *tree;
 } tp_ref;
 
-static void tp_ref_init(tp_ref *r, const fm61 *t, unsigned n) {
+static void tp_ref_init_shape(tp_ref *r, const fm61 *t, unsigned n, int certified) {
     r->n = n;
-    r->prm = pcs_ligero_params_for(n);
+    r->certified = certified;
+    r->prm = pcs_ligero_params_for(n, certified);
     r->m = (size_t)1 << r->prm.log_rows;
     r->k = (size_t)1 << r->prm.log_cols;
     r->K = r->k << r->prm.log_inv_rate;
@@ -304,6 +320,17 @@ static void tp_ref_init(tp_ref *r, const fm61 *t, unsigned n) {
     }
     free(cw);
     ntt_rs_free(rs);
+    uint8_t *leaves = zk_malloc_n(r->K * r->m, 16);
+    for (size_t x = 0; x < r->K * r->m; x++) fp2_encode(leaves + 16 * x, r->enc[x]);
+    r->tree = merkle_new(leaves, 16 * r->m, r->prm.log_cols + r->prm.log_inv_rate);
+    free(leaves);
+}
+
+static void tp_ref_init(tp_ref *r, const fm61 *t, unsigned n) { tp_ref_init_shape(r, t, n, 0); }
+
+/* Rebuild the Merkle tree of r from its (possibly corrupted) encoded matrix. */
+static void tp_ref_retree(tp_ref *r) {
+    merkle_free(r->tree);
     uint8_t *leaves = zk_malloc_n(r->K * r->m, 16);
     for (size_t x = 0; x < r->K * r->m; x++) fp2_encode(leaves + 16 * x, r->enc[x]);
     r->tree = merkle_new(leaves, 16 * r->m, r->prm.log_cols + r->prm.log_inv_rate);
@@ -333,6 +360,25 @@ static fp2 tp_value_from_u(const fp2 *u1, const fp2 *u2, const fp2 *z, const pcs
     return fp2_add(M0, fp2_mul(z[0], fp2_sub(M1, M0)));
 }
 
+/* The query phase from the public pieces: min(q, K) indices (all columns
+ * in order when q >= K), drawn before anything is sent; then each column
+ * of `ccol` with its path in the tree of `cpath`. */
+static void tp_ref_send_columns(tr_t *tr, const tp_ref *ccol, const tp_ref *cpath, size_t q, const char *lq,
+                                const char *lc, const char *lp) {
+    size_t m = ccol->m, K = ccol->K;
+    unsigned log_K = ccol->prm.log_cols + ccol->prm.log_inv_rate;
+    size_t nq = q < K ? q : K;
+    size_t *idx = zk_malloc_n(nq, sizeof *idx);
+    for (size_t i = 0; i < nq; i++) idx[i] = nq == K ? i : (size_t)tr_challenge_index(tr, lq, K);
+    uint8_t path[32 * 64];
+    for (size_t i = 0; i < nq; i++) {
+        tr_put_fp2(tr, lc, ccol->enc + idx[i] * m, m);
+        merkle_path(cpath->tree, path, idx[i]);
+        tr_put_bytes(tr, lp, path, 32 * (size_t)log_K);
+    }
+    free(idx);
+}
+
 /* Proof with the root of `croot`, columns of `ccol`, paths of `cpath`, and
  * the claimed value and row combinations of the table of `claim`. With
  * bad_u = 1 or 2, u_{bad_u} is changed in one entry and the claimed value
@@ -341,50 +387,34 @@ static fp2 tp_value_from_u(const fp2 *u1, const fp2 *u2, const fp2 *z, const pcs
 static void tp_ref_prove(zk_buf *proof, const tp_ref *croot, const tp_ref *ccol, const tp_ref *cpath,
                          const tp_ref *claim, int bad_u, size_t bad_col) {
     unsigned n = claim->n;
-    size_t m = claim->m, k = claim->k, K = claim->K;
-    unsigned log_K = claim->prm.log_cols + claim->prm.log_inv_rate, c = claim->prm.log_cols;
+    size_t m = claim->m, k = claim->k;
+    unsigned c = claim->prm.log_cols;
     tr_t *tr = tr_new_prover(TP_PROTO, proof);
     tr_absorb_u64(tr, "test/n", n);
     tr_put_bytes(tr, "pcs/root", merkle_root(croot->tree), 32);
     fp2 z[PCS_LIGERO_TEST_MAXN];
     tr_challenges(tr, "test/z", z, n);
-    /* u1, u2 do not depend on gamma: compute them before v */
+    /* u = u1 | u2 (the row combinations with e and conj(e)) */
     fp2 *e = zk_malloc_n(m, sizeof *e);
     mle_eq_table(e, z + 1 + c, claim->prm.log_rows);
-    fp2 *u = zk_calloc(3 * k, sizeof *u);
+    fp2 *u = zk_calloc(2 * k, sizeof *u);
     for (size_t row = 0; row < m; row++)
         for (size_t col = 0; col < k; col++) {
             fp2 x = claim->P[row * k + col];
-            u[k + col] = fp2_add(u[k + col], fp2_mul(e[row], x));
-            u[2 * k + col] = fp2_add(u[2 * k + col], fp2_mul(fp2_conj(e[row]), x));
+            u[col] = fp2_add(u[col], fp2_mul(e[row], x));
+            u[k + col] = fp2_add(u[k + col], fp2_mul(fp2_conj(e[row]), x));
         }
     fp2 v = mle_eval_fm61(claim->t, n, z);
-    TEST_CHECK(fp2_eq(v, tp_value_from_u(u + k, u + 2 * k, z, &claim->prm)));
+    TEST_CHECK(fp2_eq(v, tp_value_from_u(u, u + k, z, &claim->prm)));
     if (bad_u) {
-        u[(size_t)bad_u * k + bad_col] = fp2_add(u[(size_t)bad_u * k + bad_col], fp2_one());
-        v = tp_value_from_u(u + k, u + 2 * k, z, &claim->prm);
+        u[(size_t)(bad_u - 1) * k + bad_col] = fp2_add(u[(size_t)(bad_u - 1) * k + bad_col], fp2_one());
+        v = tp_value_from_u(u, u + k, z, &claim->prm);
     }
     tr_put_fp2(tr, "test/v", &v, 1);
-    fp2 *gamma = zk_malloc_n(m, sizeof *gamma);
-    tr_challenges(tr, "pcs/gamma", gamma, m);
-    for (size_t row = 0; row < m; row++)
-        for (size_t col = 0; col < k; col++) u[col] = fp2_add(u[col], fp2_mul(gamma[row], claim->P[row * k + col]));
-    tr_put_fp2(tr, "pcs/u0", u, k);
-    tr_put_fp2(tr, "pcs/u1", u + k, k);
-    tr_put_fp2(tr, "pcs/u2", u + 2 * k, k);
-    size_t nq = claim->prm.queries < K ? claim->prm.queries : K;
-    size_t *idx = zk_malloc_n(nq, sizeof *idx);
-    for (size_t i = 0; i < nq; i++) idx[i] = nq == K ? i : (size_t)tr_challenge_index(tr, "pcs/query", K);
-    uint8_t path[32 * 64];
-    for (size_t i = 0; i < nq; i++) {
-        size_t j = idx[i];
-        tr_put_fp2(tr, "pcs/col", ccol->enc + j * m, m);
-        merkle_path(cpath->tree, path, j);
-        tr_put_bytes(tr, "pcs/path", path, 32 * (size_t)log_K);
-    }
-    free(idx);
+    tr_put_fp2(tr, "pcs/u1", u, k);
+    tr_put_fp2(tr, "pcs/u2", u + k, k);
+    tp_ref_send_columns(tr, ccol, cpath, claim->prm.queries, "pcs/query", "pcs/col", "pcs/path");
     free(u);
-    free(gamma);
     free(e);
     tr_free(tr);
 }
@@ -425,11 +455,11 @@ static void tp_ligero_malicious(zk_rng *rng, unsigned n) {
     size_t len = proof.len;
     TEST_REQUIRE(tp_verify(p, len, n) == ZK_OK);
 
-    pcs_ligero_params prm = pcs_ligero_params_for(n);
+    pcs_ligero_params prm = pcs_ligero_params_for(n, 0);
     size_t k = (size_t)1 << prm.log_cols, m = (size_t)1 << prm.log_rows;
     size_t logK = prm.log_cols + prm.log_inv_rate, K = (size_t)1 << logK;
     size_t nq = prm.queries < K ? prm.queries : K;
-    size_t off_root = 0, off_v = 32, off_u0 = 48, off_u1 = off_u0 + 16 * k, off_u2 = off_u1 + 16 * k;
+    size_t off_root = 0, off_v = 32, off_u1 = 48, off_u2 = off_u1 + 16 * k;
     size_t off_q = off_u2 + 16 * k, qlen = 16 * m + 32 * logK;
     size_t qi = zk_rng_u64(rng) % nq, off_col = off_q + qi * qlen, off_path = off_col + 16 * m;
 
@@ -449,18 +479,17 @@ static void tp_ligero_malicious(zk_rng *rng, unsigned n) {
     } else {
         TEST_CHECK(tp_flip_range(p, len, n, off_root, off_root + 32, 7, rng) == 0);
         TEST_CHECK(tp_flip_range(p, len, n, off_v, off_v + 16, 5, rng) == 0);
-        TEST_CHECK(tp_flip_range(p, len, n, off_u0, off_u1, 16 * k / 8 + 1, rng) == 0);
         TEST_CHECK(tp_flip_range(p, len, n, off_u1, off_u2, 16 * k / 8 + 1, rng) == 0);
         TEST_CHECK(tp_flip_range(p, len, n, off_u2, off_q, 16 * k / 8 + 1, rng) == 0);
         TEST_CHECK(tp_flip_range(p, len, n, off_col, off_path, 16 * m / 8 + 1, rng) == 0);
         TEST_CHECK(tp_flip_range(p, len, n, off_path, off_path + 32 * logK, 13, rng) == 0);
     }
 
-    /* one fp2 replaced by another canonical value: u0, u1, u2, a column entry */
+    /* one fp2 replaced by another canonical value: u1, u2, a column entry */
     {
         size_t c = zk_rng_u64(rng) % k, r = zk_rng_u64(rng) % m;
-        size_t at[4] = {off_u0 + 16 * c, off_u1 + 16 * c, off_u2 + 16 * c, off_col + 16 * r};
-        for (int w = 0; w < 4; w++) {
+        size_t at[3] = {off_u1 + 16 * c, off_u2 + 16 * c, off_col + 16 * r};
+        for (int w = 0; w < 3; w++) {
             fp2 x = fp2_zero();
             TEST_CHECK(fp2_decode(&x, p + at[w]) == ZK_OK);
             x = fp2_add(x, fp2_make(0, 1));
@@ -554,10 +583,14 @@ static void tp_ligero_malicious(zk_rng *rng, unsigned n) {
 static void tp_ligero(zk_rng *rng) {
     /* parameters: a valid split for every supported n, sizes as claimed */
     for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n++) {
-        pcs_ligero_params p = pcs_ligero_params_for(n);
+        pcs_ligero_params p = pcs_ligero_params_for(n, 0);
         TEST_CHECK(p.nvars == n && p.log_rows + p.log_cols == n - 1 && p.log_inv_rate == 2 && p.queries == PCS_LIGERO_QUERIES);
+        p = pcs_ligero_params_for(n, 1);
+        TEST_CHECK(p.nvars == n && p.log_rows + p.log_cols == n - 1 && p.certified &&
+                   p.queries == PCS_LIGERO_CERT_OPEN_QUERIES);
     }
-    TEST_CHECK(tp_expected_proof_len(24) < 2200000);
+    /* issue 2's target: an opening of 2^24 elements within 2 MB */
+    TEST_CHECK(tp_expected_proof_len(24) - 48 <= 2000000);
     TEST_CHECK(strcmp(pcs_ligero.name, "ligero") == 0);
     pcs_ligero.state_free(NULL);
 
@@ -624,6 +657,7 @@ static void tp_ligero(zk_rng *rng) {
         TEST_CHECK(tp_verify(zero, sizeof zero, 0) == ZK_EINPUT);
         TEST_CHECK(tp_verify(zero, sizeof zero, 41) == ZK_EINPUT);
         TEST_CHECK(tp_verify(zero, sizeof zero, 31) == ZK_EINPUT);
+        TEST_CHECK(tp_verify(zero, sizeof zero, PCS_LIGERO_MAX_VARS + 1) == ZK_EINPUT);
         tr_t *tr = tr_new_verifier(TP_PROTO, zero, 0);
         pcs_commitment c = {.nvars = 0};
         fp2 z[1] = {fp2_zero()};
@@ -654,11 +688,7 @@ static void tp_corrupt_columns(zk_rng *rng, unsigned n, size_t every) {
         size_t row = zk_rng_u64(rng) % r3.m;
         r3.enc[j * r3.m + row] = fp2_add(r3.enc[j * r3.m + row], fp2_one());
     }
-    merkle_free(r3.tree);
-    uint8_t *leaves = zk_malloc_n(r3.K * r3.m, 16);
-    for (size_t x = 0; x < r3.K * r3.m; x++) fp2_encode(leaves + 16 * x, r3.enc[x]);
-    r3.tree = merkle_new(leaves, 16 * r3.m, r3.prm.log_cols + r3.prm.log_inv_rate);
-    free(leaves);
+    tp_ref_retree(&r3);
     zk_buf b;
     zk_buf_init(&b);
     tp_ref_prove(&b, &r3, &r3, &r3, &r1, 0, 0);
@@ -672,7 +702,7 @@ static void tp_corrupt_columns(zk_rng *rng, unsigned n, size_t every) {
 }
 
 /* Fiat-Shamir binding of the opening with sampled queries (K > 153): a
- * changed u0, u1, u2 (or claimed value) must change the query indices, so
+ * changed u1, u2 (or claimed value) must change the query indices, so
  * the proof after the changed message differs from the honest one (the
  * tamper hook changes only the bytes written, not the prover's state). */
 typedef struct {
@@ -695,12 +725,12 @@ static void tp_fs_binding(zk_rng *rng, unsigned n) {
     size_t N = (size_t)1 << n;
     fm61 *t = zk_malloc_n(N, sizeof *t);
     for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
-    pcs_ligero_params prm = pcs_ligero_params_for(n);
+    pcs_ligero_params prm = pcs_ligero_params_for(n, 0);
     TEST_REQUIRE(((size_t)1 << (prm.log_cols + prm.log_inv_rate)) > prm.queries);
     zk_buf honest;
     zk_buf_init(&honest);
     tp_prove(&honest, t, n, 0);
-    static const char *const labels[] = {"test/v", "pcs/u0", "pcs/u1", "pcs/u2"};
+    static const char *const labels[] = {"test/v", "pcs/u1", "pcs/u2"};
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
         zk_buf proof;
         zk_buf_init(&proof);
@@ -726,15 +756,155 @@ static void tp_fs_binding(zk_rng *rng, unsigned n) {
     free(t);
 }
 
-/* The query count meets the soundness target of papers/protocol.md sec. 5-6:
- * (1 - delta)^q <= 2^-100 with delta = (1 - rate)/2. */
+/* The query counts meet the targets of papers/protocol.md sec. 5-6 and
+ * every supported size keeps one opening's error below 2^-100. */
 static void tp_parameters(void) {
     for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n++) {
-        pcs_ligero_params p = pcs_ligero_params_for(n);
+        pcs_ligero_params p = pcs_ligero_params_for(n, 0);
         double rate = 1.0 / (double)(1u << p.log_inv_rate), delta = (1 - rate) / 2;
-        TEST_CHECK(p.queries * -log2(1 - delta) >= 100.0);
-        TEST_CHECK(p.log_inv_rate >= 2);
+        TEST_CHECK(p.log_inv_rate == 2);
+        TEST_CHECK(PCS_LIGERO_QUERIES * -log2(1 - delta) >= 108.0);
+        TEST_CHECK(PCS_LIGERO_CERT_QUERIES * -log2(1 - 0.1) >= 108.0);
+        TEST_CHECK(PCS_LIGERO_CERT_OPEN_QUERIES * -log2(1 - (1 - rate - 0.1)) >= 108.0);
+        for (int c = 0; c <= 1; c++) TEST_CHECK(-log2(pcs_ligero.error(n, c)) >= 100.5);
+        /* the proximity term 2 l K / p^2 with l row variables */
+        double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+        TEST_CHECK(pcs_ligero.error(n, 0) >= 2.0 * p.log_rows * K / ldexp(1.0, 122));
     }
+}
+
+/* A reference certificate from the public pieces: the matrix of `cols`
+ * (its columns, tree and root), u0 from the rows of `rows` (+1 in entry
+ * bad_col of u0 when bad_u0). Must equal the library's for an honest
+ * commitment. */
+static void tp_ref_cert(zk_buf *cert, const tp_ref *cols, const tp_ref *rows, int bad_u0, size_t bad_col) {
+    size_t m = cols->m, k = cols->k;
+    tr_t *ct = tr_new_prover(PCS_LIGERO_CERT_PROTOCOL, cert);
+    tr_absorb_u64(ct, "pcs/cert/n", cols->n);
+    tr_absorb(ct, "pcs/cert/root", merkle_root(cols->tree), 32);
+    fp2 *gamma = zk_malloc_n(m, sizeof *gamma);
+    tr_challenges(ct, "pcs/cert/gamma", gamma, m);
+    fp2 *u0 = zk_calloc(k, sizeof *u0);
+    for (size_t row = 0; row < m; row++)
+        for (size_t col = 0; col < k; col++) u0[col] = fp2_add(u0[col], fp2_mul(gamma[row], rows->P[row * k + col]));
+    if (bad_u0) u0[bad_col] = fp2_add(u0[bad_col], fp2_one());
+    tr_put_fp2(ct, "pcs/cert/u0", u0, k);
+    tp_ref_send_columns(ct, cols, cols, PCS_LIGERO_CERT_QUERIES, "pcs/cert/query", "pcs/cert/col", "pcs/cert/path");
+    free(u0);
+    free(gamma);
+    tr_free(ct);
+}
+
+static zk_err tp_check_cert(const uint8_t *cert, size_t len, unsigned n, const uint8_t root[32], int *certified) {
+    pcs_commitment c = {.nvars = n};
+    memcpy(c.root, root, 32);
+    zk_err e = pcs_ligero.check_certificate(&c, cert, len);
+    *certified = c.certified;
+    return e;
+}
+
+/* Certificates: honest ones pass and equal the reference; tampered,
+ * truncated, extended and foreign ones fail; a matrix far from the code
+ * fails; certified openings verify only as certified openings. */
+static void tp_certificate(zk_rng *rng, unsigned n) {
+    size_t N = (size_t)1 << n;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = tp_rand_fm61(rng);
+    zk_buf proof, cert;
+    zk_buf_init(&proof);
+    zk_buf_init(&cert);
+    tp_prove_any(&proof, &cert, t, n, 0);
+    pcs_ligero_params prm = pcs_ligero_params_for(n, 1);
+    TEST_CHECK(cert.len == pcs_ligero_certificate_bytes(&prm));
+    TEST_CHECK(proof.len == tp_expected_len(n, 1));
+    const uint8_t *root = proof.data; /* the proof starts with the root */
+    int certified = 0;
+    zk_err e = tp_check_cert(cert.data, cert.len, n, root, &certified);
+    TEST_CHECK(e == ZK_OK && certified == 1);
+    if (e) fprintf(stderr, "  n=%u: honest certificate rejected: %s\n", n, zk_reason());
+    TEST_CHECK(tp_verify_any(proof.data, proof.len, n, 0, 1) == ZK_OK);
+    /* a certified opening is not a plain one, and a plain one not
+     * certified (where they differ: for small tables both open every
+     * column of the same matrix and are the same bytes) */
+    {
+        zk_buf plain;
+        zk_buf_init(&plain);
+        tp_prove(&plain, t, n, 0);
+        int same = plain.len == proof.len && memcmp(plain.data, proof.data, plain.len) == 0;
+        TEST_CHECK(same == (n <= 9));
+        if (!same) {
+            TEST_CHECK(tp_verify_any(proof.data, proof.len, n, 0, 0) != ZK_OK);
+            TEST_CHECK(tp_verify_any(plain.data, plain.len, n, 0, 1) != ZK_OK);
+        }
+        zk_buf_free(&plain);
+    }
+    /* the reference certificate is byte-identical */
+    tp_ref r1, rbad;
+    tp_ref_init_shape(&r1, t, n, 1);
+    {
+        zk_buf b;
+        zk_buf_init(&b);
+        tp_ref_cert(&b, &r1, &r1, 0, 0);
+        TEST_CHECK(b.len == cert.len && memcmp(b.data, cert.data, b.len) == 0);
+        zk_buf_free(&b);
+    }
+    /* the wrong size, another root */
+    TEST_CHECK(tp_check_cert(cert.data, cert.len, n + 1, root, &certified) != ZK_OK && certified == 0);
+    TEST_CHECK(tp_check_cert(cert.data, cert.len, PCS_LIGERO_MAX_VARS + 1, root, &certified) == ZK_EINPUT);
+    {
+        uint8_t other[32];
+        memcpy(other, root, 32);
+        other[zk_rng_u64(rng) % 32] ^= 0x10;
+        TEST_CHECK(tp_check_cert(cert.data, cert.len, n, other, &certified) != ZK_OK && certified == 0);
+    }
+    /* byte flips (sampled), truncation, a trailing byte */
+    {
+        long accepted = 0;
+        size_t stride = cert.len <= 4096 ? 1 : cert.len / 512 + 1;
+        for (size_t at = zk_rng_u64(rng) % stride; at < cert.len; at += stride) {
+            uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8));
+            cert.data[at] ^= bit;
+            accepted += tp_check_cert(cert.data, cert.len, n, root, &certified) == ZK_OK;
+            cert.data[at] ^= bit;
+        }
+        for (size_t l = 0; l < cert.len; l += cert.len / 32 + 1)
+            accepted += tp_check_cert(cert.data, l, n, root, &certified) == ZK_OK;
+        accepted += tp_check_cert(cert.data, cert.len - 1, n, root, &certified) == ZK_OK;
+        zk_buf longer;
+        zk_buf_init(&longer);
+        zk_buf_put(&longer, cert.data, cert.len);
+        zk_buf_put(&longer, "\0", 1);
+        TEST_CHECK(tp_check_cert(longer.data, longer.len, n, root, &certified) == ZK_EFORMAT);
+        zk_buf_free(&longer);
+        TEST_CHECK(accepted == 0);
+    }
+    /* u0 off by one in one entry: the column checks reject */
+    {
+        zk_buf b;
+        zk_buf_init(&b);
+        tp_ref_cert(&b, &r1, &r1, 1, zk_rng_u64(rng) % r1.k);
+        TEST_CHECK(tp_check_cert(b.data, b.len, n, root, &certified) == ZK_EPROOF);
+        zk_buf_free(&b);
+    }
+    /* a committed matrix far from the code (one row corrupted in half of
+     * the columns, the tree rebuilt so every path is valid): whatever u0
+     * the prover sends, the certificate fails */
+    tp_ref_init_shape(&rbad, t, n, 1);
+    size_t row = zk_rng_u64(rng) % rbad.m;
+    for (size_t j = 0; j < rbad.K; j += 2) rbad.enc[j * rbad.m + row] = fp2_add(rbad.enc[j * rbad.m + row], fp2_one());
+    tp_ref_retree(&rbad);
+    {
+        zk_buf b;
+        zk_buf_init(&b);
+        tp_ref_cert(&b, &rbad, &r1, 0, 0);
+        TEST_CHECK(tp_check_cert(b.data, b.len, n, merkle_root(rbad.tree), &certified) == ZK_EPROOF);
+        zk_buf_free(&b);
+    }
+    tp_ref_free(&r1);
+    tp_ref_free(&rbad);
+    zk_buf_free(&cert);
+    zk_buf_free(&proof);
+    free(t);
 }
 
 void test_pcs(zk_rng *rng);
@@ -746,5 +916,8 @@ void test_pcs(zk_rng *rng) {
     tp_parameters();
     for (unsigned n = 1; n <= 5; n += 2) tp_corrupt_columns(rng, n, 1);
     tp_corrupt_columns(rng, 12, 2);
+    /* certificates: all columns opened (K <= 711), and sampled */
+    static const unsigned cert_sizes[] = {3, 9, 14};
+    for (size_t i = 0; i < sizeof cert_sizes / sizeof cert_sizes[0]; i++) tp_certificate(rng, cert_sizes[i]);
     tp_fs_binding(rng, 12);
 }

@@ -11,7 +11,7 @@
  *                       shapes, scales, shifts, no constant values), the
  *                       weight commitment (Ligero root over the weight
  *                       table of cnn_setup), and the circuit digest
- *                       SHA-256("gkrcnn/cnn/v1" || skeleton || weight-table
+ *                       SHA-256("gkrcnn/cnn/v2" || skeleton || weight-table
  *                       size || root), which the verifier recomputes.
  * The verifying key is trusted as `setup` wrote it (as with any
  * per-circuit key): setup checked the field bound of quant.h sec. 4 with
@@ -36,12 +36,21 @@
 
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
-#define CNN_KEY_VERSION 2u
+#define CNN_KEY_VERSION 3u
+/* Weight tables of at least 2^CNN_WEIGHT_CERT_MIN_VARS entries get a
+ * certified commitment (pcs.h): setup makes the proximity certificate, the
+ * keys carry it, loading a vk checks it, and every proof then opens the
+ * weights with PCS_LIGERO_CERT_OPEN_QUERIES column queries instead of
+ * PCS_LIGERO_QUERIES (protocol.md sec. 5). Below it the certificate would
+ * cost the verifier more than the shorter openings save. */
+#define CNN_WEIGHT_CERT_MIN_VARS 20
 
 typedef struct {
     q_model *m;            /* full model (pk) or skeleton (vk); owned */
     unsigned w_nvars;      /* weight table 2^w_nvars entries; 0: no constants */
     pcs_commitment wcom;   /* weight commitment (when w_nvars > 0) */
+    uint8_t *wcert;        /* its proximity certificate (certified tables), owned */
+    size_t wcert_len;
     uint8_t digest[32];    /* circuit digest (see above) */
 } cnn_key;
 
@@ -59,10 +68,12 @@ double cnn_soundness_bits(const cnn_key *k);
 zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
 
 /* Key files. pk: magic | u32 version | u64 len | q_model bytes | root(32)
- * | u32 w_nvars;  vk: magic | u32 version | u64 len | skeleton bytes |
- * root(32) | u32 w_nvars. Strict decoding (ZK_EFORMAT with a reason).
- * Loading a pk recomputes nothing; cnn_prove recommits the weights and
- * refuses a pk whose weights disagree with its root. */
+ * | u32 w_nvars | u64 cert_len | certificate;  vk: the same with the
+ * skeleton instead of the model. The certificate is present exactly for
+ * certified weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding
+ * (ZK_EFORMAT with a reason); loading a vk checks the certificate against
+ * the root. Loading a pk recomputes nothing; cnn_prove recommits the
+ * weights and refuses a pk whose weights disagree with its root. */
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
@@ -103,5 +114,9 @@ void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx);
 /* Tests: installs fn on the prover's transcript (tr_set_tamper), so every
  * field-element message can be altered in flight. NULL removes it. */
 void cnn_set_tamper(tr_tamper_fn fn, void *ctx);
+/* Tests: weight tables of at least 2^v entries are certified (default
+ * CNN_WEIGHT_CERT_MIN_VARS); affects setup, key loading, proving and
+ * verifying alike. Not thread-safe. */
+void cnn_set_cert_min_vars(unsigned v);
 
 #endif

@@ -23,7 +23,7 @@
 #include "../sumcheck/vp.h"
 #include "plan.h"
 
-#define CNN_PROTOCOL "gkrcnn/cnn/v1"
+#define CNN_PROTOCOL "gkrcnn/cnn/v2"
 
 const char *const cnn_phase_names[CNN_NPHASES] = {"witness", "commit", "conv", "fc", "activation", "pool",
                                                    "other",   "merge",  "lookup", "open"};
@@ -1419,14 +1419,26 @@ static void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pc
     zk_buf_free(&b);
 }
 
-static pcs_state *commit_weights(const pl_plan *pl, pcs_commitment *com) {
+/* Whether the weight commitment of a table of 2^wnv entries is certified
+ * (pcs.h): from 2^CNN_WEIGHT_CERT_MIN_VARS entries on (tests may lower the
+ * threshold to exercise certified keys on small models). */
+static unsigned cnn_cert_min_vars = CNN_WEIGHT_CERT_MIN_VARS;
+void cnn_set_cert_min_vars(unsigned v) { cnn_cert_min_vars = v; }
+static int weights_certified(unsigned wnv) { return wnv >= cnn_cert_min_vars; }
+
+/* Commit to the weight table in its own transcript (the root goes into the
+ * key, and from there into the digest). For a certified table the
+ * certificate is appended to *cert when cert is non-NULL. */
+static pcs_state *commit_weights(const pl_plan *pl, pcs_commitment *com, zk_buf *cert) {
     fm61 *W = pl_weights(pl);
     zk_buf tmp;
     zk_buf_init(&tmp);
     tr_t *t = tr_new_prover("gkrcnn/cnn/weights", &tmp);
-    pcs_state *st = pcs_ligero.commit(t, W, pl->wnv);
+    int certified = weights_certified(pl->wnv);
+    pcs_state *st = certified ? pcs_ligero.commit_certified(t, cert, W, pl->wnv) : pcs_ligero.commit(t, W, pl->wnv);
     ZK_CHECK(tmp.len == PCS_DIGEST_BYTES);
     com->nvars = pl->wnv;
+    com->certified = certified;
     memcpy(com->root, tmp.data, PCS_DIGEST_BYTES);
     tr_free(t);
     zk_buf_free(&tmp);
@@ -1437,6 +1449,7 @@ static pcs_state *commit_weights(const pl_plan *pl, pcs_commitment *com) {
 void cnn_key_free(cnn_key *k) {
     if (!k) return;
     q_model_free(k->m);
+    free(k->wcert);
     free(k);
 }
 
@@ -1456,12 +1469,8 @@ static double plan_soundness_bits(const pl_plan *pl) {
     for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
     rounds += 2.0 * (pl->wnv + pl->anv) + (double)pl->lnv * pl->lnv;
     double eps = (3.0 * rounds + ids + ldexp(1.0, (int)pl->lnv)) / p2;
-    unsigned ns[2] = {pl->wnv, pl->anv};
-    for (int j = 0; j < 2; j++) {
-        if (!ns[j]) continue;
-        pcs_ligero_params pp = pcs_ligero_params_for(ns[j]);
-        eps += ldexp(1.0, (int)(pp.log_cols + pp.log_inv_rate)) / p2 + pow(5.0 / 8.0, PCS_LIGERO_QUERIES);
-    }
+    if (pl->wnv) eps += pcs_ligero.error(pl->wnv, weights_certified(pl->wnv));
+    eps += pcs_ligero.error(pl->anv, 0);
     return -log2(eps);
 }
 
@@ -1491,7 +1500,13 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
     cnn_key *k = zk_calloc(1, sizeof *k);
     k->m = m;
     k->w_nvars = pl->wnv;
-    if (pl->wnv) pcs_ligero.state_free(commit_weights(pl, &k->wcom));
+    if (pl->wnv) {
+        zk_buf cert;
+        zk_buf_init(&cert);
+        pcs_ligero.state_free(commit_weights(pl, &k->wcom, &cert));
+        k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
+        k->wcert_len = cert.len;
+    }
     cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
     pl_free(pl);
     *out = k;
@@ -1529,9 +1544,10 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
     pcs_state *wst = NULL;
     if (pl->wnv) {
         pcs_commitment com;
-        wst = commit_weights(pl, &com);
+        wst = commit_weights(pl, &com, NULL);
         c.W = pl_weights(pl);
-        if (memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || pk->w_nvars != pl->wnv) {
+        if (memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || pk->w_nvars != pl->wnv ||
+            com.certified != pk->wcom.certified) {
             zk_set_reason("proving key: the weights do not match the key's weight commitment");
             e = ZK_EFORMAT;
         }
@@ -1613,6 +1629,8 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
     zk_buf_put(out, body.data, body.len);
     zk_buf_put(out, k->wcom.root, PCS_DIGEST_BYTES);
     zk_buf_put_u32(out, k->w_nvars);
+    zk_buf_put_u64(out, k->wcert_len);
+    zk_buf_put(out, k->wcert, k->wcert_len);
     zk_buf_free(&body);
 }
 
@@ -1625,7 +1643,7 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
     zk_rd_init(&r, data, len);
     char magic[8];
     uint32_t ver, wnv;
-    uint64_t n;
+    uint64_t n, clen;
     if (zk_rd_get(&r, magic, 8) != ZK_OK || memcmp(magic, skel ? CNN_VK_MAGIC : CNN_PK_MAGIC, 8) != 0) {
         zk_set_reason("not a gkrcnn %s (bad magic)", what);
         return ZK_EFORMAT;
@@ -1634,7 +1652,7 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         zk_set_reason("unsupported %s version (run setup again)", what);
         return ZK_EFORMAT;
     }
-    if (zk_rd_u64(&r, &n) != ZK_OK || n > zk_rd_left(&r) || zk_rd_left(&r) - n != PCS_DIGEST_BYTES + 4) {
+    if (zk_rd_u64(&r, &n) != ZK_OK || n > zk_rd_left(&r) || zk_rd_left(&r) - n < PCS_DIGEST_BYTES + 4 + 8) {
         zk_set_reason("%s truncated or has trailing bytes", what);
         return ZK_EFORMAT;
     }
@@ -1644,14 +1662,36 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
     r.pos += (size_t)n;
     cnn_key *k = zk_calloc(1, sizeof *k);
     k->m = m;
-    ZK_CHECK(zk_rd_get(&r, k->wcom.root, PCS_DIGEST_BYTES) == ZK_OK && zk_rd_u32(&r, &wnv) == ZK_OK);
+    ZK_CHECK(zk_rd_get(&r, k->wcom.root, PCS_DIGEST_BYTES) == ZK_OK && zk_rd_u32(&r, &wnv) == ZK_OK &&
+             zk_rd_u64(&r, &clen) == ZK_OK);
     if (wnv > PCS_LIGERO_MAX_VARS) {
         cnn_key_free(k);
         zk_set_reason("%s: weight table size out of range", what);
         return ZK_EFORMAT;
     }
+    int certified = wnv > 0 && weights_certified(wnv);
+    if (clen != zk_rd_left(&r) || (clen > 0) != certified) {
+        cnn_key_free(k);
+        zk_set_reason("%s: weight commitment certificate %s", what,
+                      clen != zk_rd_left(&r) ? "truncated or followed by trailing bytes"
+                                             : (certified ? "missing" : "present for an uncertified table"));
+        return ZK_EFORMAT;
+    }
     k->w_nvars = wnv;
     k->wcom.nvars = wnv;
+    if (certified) {
+        k->wcert = zk_malloc_n((size_t)clen, 1);
+        k->wcert_len = (size_t)clen;
+        ZK_CHECK(zk_rd_get(&r, k->wcert, (size_t)clen) == ZK_OK);
+        if (!skel) k->wcom.certified = 1; /* the prover's own key */
+        else if ((e = pcs_ligero.check_certificate(&k->wcom, k->wcert, k->wcert_len)) != ZK_OK) {
+            char why[200];
+            snprintf(why, sizeof why, "%s", zk_reason());
+            cnn_key_free(k);
+            zk_set_reason("verifying key: the weight commitment's certificate is invalid: %s", why);
+            return ZK_EFORMAT;
+        }
+    }
     cnn_digest(k->digest, m, wnv, &k->wcom);
     *out = k;
     return ZK_OK;

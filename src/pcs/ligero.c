@@ -3,11 +3,14 @@
  *
  * Construction: Ames, Hazay, Ishai, Venkitasubramaniam, "Ligero:
  * lightweight sublinear arguments without a trusted setup", CCS 2017
- * (sec. 4: interleaved Reed-Solomon code, testing by a random linear
- * combination plus column queries); Golovnev, Lee, Setty, Thaler, Wahby,
- * "Brakedown: linear-time and field-agnostic SNARKs for R1CS", CRYPTO 2023
- * (sec. 4: the commitment to a multilinear polynomial as a matrix whose
- * evaluation is a vector-matrix-vector product).
+ * (sec. 4: interleaved Reed-Solomon code, testing by a row combination
+ * plus column queries); Golovnev, Lee, Setty, Thaler, Wahby, "Brakedown:
+ * linear-time and field-agnostic SNARKs for R1CS", CRYPTO 2023 (sec. 4:
+ * the commitment to a multilinear polynomial as a matrix whose evaluation
+ * is a vector-matrix-vector product); Diamond, Posen, "Proximity testing
+ * with logarithmic randomness", ePrint 2023/630 (the evaluation's own
+ * tensor-structured row combination serves as the proximity test, as in
+ * their small-field PCS and Binius).
  *
  * TABLE AND MATRIX. t has N = 2^n base-field entries, n >= 1. Index bits:
  * bit 0 is the packing bit b, bits 1..c the column (k = 2^c columns), bits
@@ -32,21 +35,29 @@
  * Write z = (z_0, z_col, z_row) with z_col = z[1..c], z_row = z[c+1..n-1],
  * z' = (z_col, z_row), e = eq table of z_row (m entries), ebar = conj(e)
  * (the eq table of conj(z_row), conjugation being a field automorphism).
- *   1. gamma[0..m) <- transcript ("pcs/gamma").
- *   2. prover sends u0 = gamma^T P, u1 = e^T P, u2 = ebar^T P ("pcs/u0..2").
- *   3. verifier computes y1 = sum_c u1[c] eq(z_col, c) and
+ *   1. prover sends u1 = e^T P, u2 = ebar^T P ("pcs/u1", "pcs/u2").
+ *   2. verifier computes y1 = sum_c u1[c] eq(z_col, c) and
  *      y2 = sum_c u2[c] conj(eq(z_col, c)), and checks
  *      v = (1 - z_0) M0 + z_0 M1 with M0 = (y1 + conj(y2)) / 2,
  *      M1 = (y1 - conj(y2)) / (2i).
- *   4. query indices: all K columns in order if q >= K, otherwise q draws
- *      of tr_challenge_index(K) ("pcs/query"), with replacement.
- *   5. prover sends each queried column ("pcs/col") and its Merkle path
+ *   3. query indices: all K columns in order if q >= K, otherwise q draws
+ *      of tr_challenge_index(K) ("pcs/query"), with replacement; q =
+ *      PCS_LIGERO_QUERIES, or PCS_LIGERO_CERT_OPEN_QUERIES for a certified
+ *      commitment.
+ *   4. prover sends each queried column ("pcs/col") and its Merkle path
  *      ("pcs/path").
- *   6. verifier checks each path and, for each queried j,
- *      Enc(u0)[j] = sum_i gamma_i U[i][j], Enc(u1)[j] = sum_i e_i U[i][j],
- *      Enc(u2)[j] = sum_i ebar_i U[i][j].
+ *   5. verifier checks each path and, for each queried j,
+ *      Enc(u1)[j] = sum_i e_i U[i][j] and Enc(u2)[j] = sum_i ebar_i U[i][j].
  *
- * WHY STEP 3 IS RIGHT. Let M0, M1 be the multilinear polynomials of the
+ * CERTIFICATE (a separate transcript, protocol PCS_LIGERO_CERT_PROTOCOL):
+ * absorb n ("pcs/cert/n") and the root ("pcs/cert/root"); gamma[0..m) <-
+ * "pcs/cert/gamma"; prover sends u0 = gamma^T P ("pcs/cert/u0"); q =
+ * PCS_LIGERO_CERT_QUERIES query indices as in step 3 ("pcs/cert/query");
+ * columns and paths ("pcs/cert/col", "pcs/cert/path"); the verifier checks
+ * the paths and Enc(u0)[j] = sum_i gamma_i U[i][j]. This is Ligero's
+ * proximity test with a fully random combination, run once per commitment.
+ *
+ * WHY STEP 2 IS RIGHT. Let M0, M1 be the multilinear polynomials of the
  * even (b = 0) and odd (b = 1) halves of t, in the n-1 variables z'. Then
  * P = M0 + i M1 as polynomials, and since variable 0 is bit 0,
  *     f(z) = (1 - z_0) M0(z') + z_0 M1(z').
@@ -57,49 +68,62 @@
  * Hence y1 + conj(y2) = 2 M0(z') and y1 - conj(y2) = 2i M1(z'). (1/2 = 2^60
  * in F_p because 2^61 = 1.)
  *
- * SOUNDNESS (for papers/protocol.md). The code RS[F_{p^2}, <omega>, k] has
- * rate rho = 1/4 and relative distance > 1 - rho = 3/4; its unique decoding
- * radius is delta = (1 - rho)/2 = 3/8.
- *   - Proximity. If the committed matrix U is delta-far from the
- *     interleaved code RS^m, then by the proximity gap for Reed-Solomon
- *     codes in the unique decoding regime (Ben-Sasson, Carmon, Ishai,
- *     Kopparty, Saraf, "Proximity gaps for Reed-Solomon codes", FOCS 2020,
- *     Thm 1.2 / Thm 4.1, applied to the span of the rows) the combination
- *     gamma^T U is delta-close to RS with probability at most
- *     K/|F| ~ K/2^122 over gamma. Otherwise Enc(u0) differs from gamma^T U
- *     in at least delta K positions and each query catches it with
- *     probability >= delta: the test passes with probability at most
- *     (1 - 3/8)^153 = 2^-103.7.
- *   - Evaluation. If U is delta-close to RS^m it determines unique rows
- *     (hence, by the packing bijection, a unique table t'). If u1 != e^T P'
- *     then Enc(u1) and e^T Enc(P') are distinct codewords, differing in
- *     > 3/4 K positions, of which at most 3/8 K are outside the agreement
- *     set of U; so Enc(u1) != e^T U in >= delta K positions and the same
- *     per-query bound (5/8)^153 applies; likewise for u2. With u1, u2 right,
- *     step 3 is an identity, so v = f'(z).
- *   - Total: about K/2^122 + 2^-103.7 per proof attempt (with Fiat-Shamir,
- *     a prover doing 2^s hash evaluations gains a factor 2^s).
- * Small tables: when K <= 153 every column is opened and the tests above
- * become exact (no probability from the queries).
+ * SOUNDNESS (for papers/protocol.md sec. 5). The code RS[F_{p^2}, <omega>, k]
+ * has rate 1/4 and minimum relative distance d = (K - k + 1)/K > 3/4; its
+ * unique decoding radius is delta = 3/8 < d/2. l = log_rows.
+ *   - Plain opening, proximity. If U is delta-far from the interleaved
+ *     code RS^m, then for a uniformly random z_row (the point is random,
+ *     pcs.h) the tensor combination e^T U, e = eq(z_row, .), is delta-close
+ *     to RS with probability at most l K/|F|: Reed-Solomon codes have
+ *     tensor-style proximity gaps up to the unique decoding radius
+ *     (Diamond, Gruen, "Proximity gaps in interleaved codes", 2025, Cor.
+ *     3.7, from the affine-line gap of Ben-Sasson, Carmon, Ishai, Kopparty,
+ *     Saraf, FOCS 2020, Thm 4.1, error K/|F|, via Angeris, Evans, Roh,
+ *     ePrint 2024/1399, Thm 3.6, which multiplies it by l). We charge
+ *     2 l K/|F|, the form of Diamond-Posen's original bound, as margin.
+ *     Otherwise the codeword Enc(u1) differs from e^T U in at least
+ *     delta K positions and each query catches it with probability
+ *     >= 3/8: (5/8)^160 = 2^-108.5.
+ *   - Plain opening, evaluation. If U is delta-close to RS^m it determines
+ *     unique rows (hence, by the packing bijection, a unique table t'). If
+ *     u1 != e^T P' then Enc(u1) and e^T Enc(P') are distinct codewords,
+ *     differing in > 3/4 K positions, of which at most 3/8 K are outside
+ *     the agreement set of U; so Enc(u1) != e^T U in >= delta K positions
+ *     and the same per-query bound applies; likewise for u2. With u1, u2
+ *     right, step 2 is an identity, so v = f'(z).
+ *   - Certificate. If U is (1/10)-far from RS^m, gamma^T U is (1/10)-close
+ *     to RS with probability at most K/|F| (the same paper, correlated
+ *     agreement for affine spaces in the unique-decoding regime), and
+ *     otherwise each query catches Enc(u0) != gamma^T U with probability
+ *     >= 1/10: (9/10)^711 = 2^-108.1. So an accepted certificate means U
+ *     is (1/10)-close, except with probability K/|F| + 2^-108.1.
+ *   - Certified opening. U (1/10)-close decodes to a unique t'; a u1 (or
+ *     u2) other than the one t' determines gives a codeword differing from
+ *     e^T U in >= (3/4 - 1/10) K positions: (7/20)^72 = 2^-109.0. No
+ *     proximity step is needed, so the point's randomness is not used.
+ *   - pcs_ligero_error adds these terms (with Fiat-Shamir a prover doing
+ *     2^s hash evaluations gains a factor 2^s on the query terms).
+ * Small tables: when K <= q every column is opened and the column tests
+ * become exact.
  *
- * PARAMETERS. Rate 1/4, 153 queries (papers/protocol.md sec. 6: with the
- * GKR terms this keeps the whole proof above 100 bits); the split of n-1 into log_rows +
- * log_cols minimises the opening size 3*16*k + q'*(16*m + 32*log2 K) bytes,
- * q' = min(q, K): log_cols = floor((n + 5)/2) for n >= 12 (n = 20: 2^7 x 2^12,
- * 566 KB; n = 24: 2^9 x 2^14, 2.07 MB), and log_cols = 0 for n <= 11, where
- * K = 4 and all four columns are opened.
+ * PARAMETERS. Rate 1/4; the split of n-1 into log_rows + log_cols
+ * minimises the opening size 2*16*k + q'*(16*m + 32*log2 K) bytes,
+ * q' = min(q, K) (pcs_ligero_params_for; n = 20: 2^6 x 2^13, 503 KB;
+ * n = 24: 2^8 x 2^15, 1.79 MB plain; 2^9 x 2^14, 1.15 MB certified).
  *
  * PROVER COST. Commit: m size-k NTTs per coset (4 cosets, the first
  * without the shift), O(N log N) field operations, and SHA-256 over the
- * 4N/2 * 16 = 32N bytes of the encoded matrix. Open: three row
+ * 4N/2 * 16 = 32N bytes of the encoded matrix. Open: two row
  * combinations, computed from the coset-0 columns of the encoded matrix
- * (pcs_ligero_combine), O(N), then 153 column copies.
+ * (pcs_ligero_combine), O(N), then the column copies.
  */
 #include "../poly/mle.h"
 #include "merkle.h"
 #include "ntt.h"
 #include "pcs.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -140,24 +164,35 @@ static void *pcs_ligero_alloc_big(size_t n, size_t size) {
     return p;
 }
 
-static size_t pcs_ligero_proof_bytes(unsigned log_rows, unsigned log_cols, unsigned queries) {
-    size_t k = (size_t)1 << log_cols, m = (size_t)1 << log_rows;
-    unsigned log_K = log_cols + PCS_LIGERO_LOG_INV_RATE;
+size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p) {
+    size_t k = (size_t)1 << p->log_cols, m = (size_t)1 << p->log_rows;
+    unsigned log_K = p->log_cols + p->log_inv_rate;
     size_t K = (size_t)1 << log_K;
-    size_t q = queries < K ? queries : K;
-    return 3 * 16 * k + q * (16 * m + MERKLE_DIGEST_BYTES * (size_t)log_K);
+    size_t q = p->queries < K ? p->queries : K;
+    return 2 * 16 * k + q * (16 * m + MERKLE_DIGEST_BYTES * (size_t)log_K);
 }
 
-pcs_ligero_params pcs_ligero_params_for(unsigned n) {
+size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p) {
+    size_t k = (size_t)1 << p->log_cols, m = (size_t)1 << p->log_rows;
+    unsigned log_K = p->log_cols + p->log_inv_rate;
+    size_t K = (size_t)1 << log_K;
+    size_t q = PCS_LIGERO_CERT_QUERIES < K ? PCS_LIGERO_CERT_QUERIES : K;
+    return 16 * k + q * (16 * m + MERKLE_DIGEST_BYTES * (size_t)log_K);
+}
+
+pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified) {
     ZK_CHECK(n >= 1 && n <= PCS_LIGERO_MAX_VARS);
     pcs_ligero_params p;
     p.nvars = n;
     p.log_inv_rate = PCS_LIGERO_LOG_INV_RATE;
-    p.queries = PCS_LIGERO_QUERIES;
+    p.certified = certified != 0;
+    p.queries = certified ? PCS_LIGERO_CERT_OPEN_QUERIES : PCS_LIGERO_QUERIES;
     unsigned best = 0;
     size_t best_bytes = SIZE_MAX;
     for (unsigned c = 0; c <= n - 1; c++) {
-        size_t b = pcs_ligero_proof_bytes(n - 1 - c, c, p.queries);
+        p.log_cols = c;
+        p.log_rows = n - 1 - c;
+        size_t b = pcs_ligero_opening_bytes(&p);
         if (b < best_bytes) {
             best_bytes = b;
             best = c;
@@ -168,15 +203,24 @@ pcs_ligero_params pcs_ligero_params_for(unsigned n) {
     return p;
 }
 
-/* Number of queries and their indices (both sides draw them the same way). */
-static size_t pcs_ligero_queries(tr_t *tr, size_t *idx, const pcs_ligero_params *prm) {
-    size_t K = (size_t)1 << (prm->log_cols + prm->log_inv_rate);
-    if (prm->queries >= K) {
+static double pcs_ligero_error(unsigned n, int certified) {
+    const pcs_ligero_params p = pcs_ligero_params_for(n, certified);
+    const double F = ldexp(1.0, 122) - ldexp(1.0, 63); /* |F_{p^2}| = (2^61 - 1)^2 > 2^122 - 2^63 */
+    double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+    if (!certified) return 2.0 * p.log_rows * K / F + (K <= p.queries ? 0 : pow(5.0 / 8.0, p.queries));
+    return K / F + (K <= PCS_LIGERO_CERT_QUERIES ? 0 : pow(9.0 / 10.0, PCS_LIGERO_CERT_QUERIES)) +
+           (K <= p.queries ? 0 : pow(7.0 / 20.0, p.queries));
+}
+
+/* Number of queries (q, or all K columns in order when q >= K) and their
+ * indices; both sides draw them the same way. */
+static size_t pcs_ligero_queries(tr_t *tr, const char *label, size_t *idx, size_t K, size_t q) {
+    if (q >= K) {
         for (size_t j = 0; j < K; j++) idx[j] = j;
         return K;
     }
-    for (size_t i = 0; i < prm->queries; i++) idx[i] = (size_t)tr_challenge_index(tr, "pcs/query", K);
-    return prm->queries;
+    for (size_t i = 0; i < q; i++) idx[i] = (size_t)tr_challenge_index(tr, label, K);
+    return q;
 }
 
 /* sum_i a[i] b[i] with lazy reduction. */
@@ -191,6 +235,14 @@ static fp2 pcs_ligero_dot(const fp2 *a, const fp2 *b, size_t n) {
     }
     return sum;
 }
+
+/* Transcript labels of one column test: the opening's or the certificate's. */
+typedef struct {
+    const char *query, *col, *path;
+} pcs_ligero_labels;
+
+static const pcs_ligero_labels pcs_ligero_open_labels = {"pcs/query", "pcs/col", "pcs/path"};
+static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/cert/col", "pcs/cert/path"};
 
 /* ---------- prover ---------- */
 
@@ -221,9 +273,9 @@ static void pcs_ligero_encode(fp2 *enc, const fp2 *packed, const ntt_rs *rs, siz
     }
 }
 
-static pcs_state *pcs_ligero_commit(tr_t *tr, const fm61 *t, unsigned n) {
+static pcs_state *pcs_ligero_commit_shape(tr_t *tr, const fm61 *t, unsigned n, int certified) {
     pcs_state *st = zk_calloc(1, sizeof *st);
-    st->prm = pcs_ligero_params_for(n);
+    st->prm = pcs_ligero_params_for(n, certified);
     const pcs_ligero_params *prm = &st->prm;
     size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
@@ -241,66 +293,96 @@ static pcs_state *pcs_ligero_commit(tr_t *tr, const fm61 *t, unsigned n) {
     return st;
 }
 
-/* The row combinations w_l^T P for the weights w_0 = gamma, w_1 = e,
- * w_2 = ebar (wts = w_0 | w_1 | w_2, m each), computed from the encoded
- * matrix: coset 0 of the code (positions j = B s) holds the size-k NTT of
- * every row, and encoding is linear, so
+static pcs_state *pcs_ligero_commit(tr_t *tr, const fm61 *t, unsigned n) {
+    return pcs_ligero_commit_shape(tr, t, n, 0);
+}
+
+/* The row combinations w_l^T P, l < nw, for the weight vectors
+ * wts = w_0 | w_1 | ... (m each), computed from the encoded matrix: coset 0
+ * of the code (positions j = B s) holds the size-k NTT of every row, and
+ * encoding is linear, so
  *     NTT(w^T P)[s] = sum_row w[row] enc[B s m + row]
  * (a dot product with one contiguous column); an inverse NTT gives w^T P.
  * The table itself need not be kept. */
-static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts) {
+#define PCS_LIGERO_MAX_COMB 2
+static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts, int nw) {
+    ZK_CHECK(nw >= 1 && nw <= PCS_LIGERO_MAX_COMB);
     size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
     size_t B = (size_t)1 << st->prm.log_inv_rate;
     const fp2 *enc = st->enc;
 #pragma omp parallel for schedule(static) if (m * k >= PCS_LIGERO_PAR_MIN)
     for (size_t s = 0; s < k; s++) {
         const fp2 *col = enc + s * B * m;
-        fp2 sum[3] = {fp2_zero(), fp2_zero(), fp2_zero()};
+        fp2 sum[PCS_LIGERO_MAX_COMB] = {fp2_zero(), fp2_zero()};
         for (size_t r0 = 0; r0 < m; r0 += FP2_ACC_MAX) {
             size_t r1 = r0 + FP2_ACC_MAX < m ? r0 + FP2_ACC_MAX : m;
-            fp2_acc acc[3];
-            for (int l = 0; l < 3; l++) fp2_acc_zero(&acc[l]);
+            fp2_acc acc[PCS_LIGERO_MAX_COMB];
+            for (int l = 0; l < nw; l++) fp2_acc_zero(&acc[l]);
             for (size_t r = r0; r < r1; r++) {
                 fp2 x = col[r];
-                fp2_acc_mul(&acc[0], wts[r], x);
-                fp2_acc_mul(&acc[1], wts[m + r], x);
-                fp2_acc_mul(&acc[2], wts[2 * m + r], x);
+                for (int l = 0; l < nw; l++) fp2_acc_mul(&acc[l], wts[(size_t)l * m + r], x);
             }
-            for (int l = 0; l < 3; l++) sum[l] = fp2_add(sum[l], fp2_acc_reduce(&acc[l]));
+            for (int l = 0; l < nw; l++) sum[l] = fp2_add(sum[l], fp2_acc_reduce(&acc[l]));
         }
-        for (int l = 0; l < 3; l++) u[(size_t)l * k + s] = sum[l];
+        for (int l = 0; l < nw; l++) u[(size_t)l * k + s] = sum[l];
     }
-    for (int l = 0; l < 3; l++) ntt_inverse(ntt_rs_plan(st->rs), u + (size_t)l * k);
+    for (int l = 0; l < nw; l++) ntt_inverse(ntt_rs_plan(st->rs), u + (size_t)l * k);
+}
+
+/* Steps 3-4 (or the certificate's): draw q query indices, send each
+ * queried column and its Merkle path. */
+static void pcs_ligero_send_columns(tr_t *tr, const pcs_state *st, size_t q, const pcs_ligero_labels *lb) {
+    size_t m = (size_t)1 << st->prm.log_rows;
+    unsigned log_K = st->prm.log_cols + st->prm.log_inv_rate;
+    size_t K = (size_t)1 << log_K;
+    size_t nq_max = q < K ? q : K;
+    size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
+    size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
+    uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
+    for (size_t i = 0; i < nq; i++) {
+        tr_put_fp2(tr, lb->col, st->enc + idx[i] * m, m);
+        merkle_path(st->tree, path, idx[i]);
+        tr_put_bytes(tr, lb->path, path, (size_t)log_K * MERKLE_DIGEST_BYTES);
+    }
+    free(path);
+    free(idx);
+}
+
+/* The certificate transcript's preamble, the same on both sides. */
+static void pcs_ligero_cert_begin(tr_t *ct, unsigned n, const uint8_t root[PCS_DIGEST_BYTES]) {
+    tr_absorb_u64(ct, "pcs/cert/n", n);
+    tr_absorb(ct, "pcs/cert/root", root, PCS_DIGEST_BYTES);
+}
+
+static pcs_state *pcs_ligero_commit_certified(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n) {
+    pcs_state *st = pcs_ligero_commit_shape(tr, t, n, 1);
+    if (!cert) return st;
+    size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
+    tr_t *ct = tr_new_prover(PCS_LIGERO_CERT_PROTOCOL, cert);
+    pcs_ligero_cert_begin(ct, n, merkle_root(st->tree));
+    fp2 *gamma = zk_aligned_n(m, sizeof *gamma);
+    tr_challenges(ct, "pcs/cert/gamma", gamma, m);
+    fp2 *u0 = zk_aligned_n(k, sizeof *u0);
+    pcs_ligero_combine(u0, st, gamma, 1);
+    tr_put_fp2(ct, "pcs/cert/u0", u0, k);
+    pcs_ligero_send_columns(ct, st, PCS_LIGERO_CERT_QUERIES, &pcs_ligero_cert_labels);
+    tr_free(ct);
+    free(u0);
+    free(gamma);
+    return st;
 }
 
 static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     const pcs_ligero_params *prm = &st->prm;
     size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
-    unsigned log_K = prm->log_cols + prm->log_inv_rate;
-    size_t K = (size_t)1 << log_K;
-
-    fp2 *wts = zk_aligned_n(3 * m, sizeof *wts); /* gamma | e | ebar */
-    tr_challenges(tr, "pcs/gamma", wts, m);
-    mle_eq_table(wts + m, z + 1 + prm->log_cols, prm->log_rows);
-    for (size_t r = 0; r < m; r++) wts[2 * m + r] = fp2_conj(wts[m + r]);
-
-    fp2 *u = zk_aligned_n(3 * k, sizeof *u); /* u0 | u1 | u2 */
-    pcs_ligero_combine(u, st, wts);
-    tr_put_fp2(tr, "pcs/u0", u, k);
-    tr_put_fp2(tr, "pcs/u1", u + k, k);
-    tr_put_fp2(tr, "pcs/u2", u + 2 * k, k);
-
-    size_t nq_max = prm->queries < K ? prm->queries : K;
-    size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
-    size_t nq = pcs_ligero_queries(tr, idx, prm);
-    uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
-    for (size_t i = 0; i < nq; i++) {
-        tr_put_fp2(tr, "pcs/col", st->enc + idx[i] * m, m);
-        merkle_path(st->tree, path, idx[i]);
-        tr_put_bytes(tr, "pcs/path", path, (size_t)log_K * MERKLE_DIGEST_BYTES);
-    }
-    free(path);
-    free(idx);
+    fp2 *wts = zk_aligned_n(2 * m, sizeof *wts); /* e | ebar */
+    mle_eq_table(wts, z + 1 + prm->log_cols, prm->log_rows);
+    for (size_t r = 0; r < m; r++) wts[m + r] = fp2_conj(wts[r]);
+    fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
+    pcs_ligero_combine(u, st, wts, 2);
+    tr_put_fp2(tr, "pcs/u1", u, k);
+    tr_put_fp2(tr, "pcs/u2", u + k, k);
+    pcs_ligero_send_columns(tr, st, prm->queries, &pcs_ligero_open_labels);
     free(u);
     free(wts);
 }
@@ -315,58 +397,148 @@ static void pcs_ligero_state_free(pcs_state *st) {
 
 /* ---------- verifier ---------- */
 
-static zk_err pcs_ligero_read_commitment(tr_t *tr, pcs_commitment *out, unsigned n) {
+static zk_err pcs_ligero_check_n(unsigned n) {
     if (n < 1 || n > PCS_LIGERO_MAX_VARS) {
         zk_set_reason("pcs: unsupported number of variables %u", n);
         return ZK_EINPUT;
     }
+    return ZK_OK;
+}
+
+static zk_err pcs_ligero_read_commitment(tr_t *tr, pcs_commitment *out, unsigned n) {
+    zk_err err = pcs_ligero_check_n(n);
+    if (err) return err;
     uint8_t root[PCS_DIGEST_BYTES];
     if (tr_get_bytes(tr, "pcs/root", root, sizeof root) != ZK_OK) {
         zk_set_reason("pcs: truncated commitment");
         return ZK_EFORMAT;
     }
     out->nvars = n;
+    out->certified = 0;
     memcpy(out->root, root, sizeof root);
     return ZK_OK;
 }
 
+/* Steps 3-5 on the verifier's side: for nw row-weight vectors wts (m each)
+ * and the codewords cw (K each) of the combinations the prover sent, read
+ * the queried columns and paths and check them. what[l] names check l. */
+static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, const uint8_t *root, const fp2 *wts,
+                                       const fp2 *cw, int nw, size_t q, const pcs_ligero_labels *lb,
+                                       const char *const *what) {
+    size_t m = (size_t)1 << prm->log_rows;
+    unsigned log_K = prm->log_cols + prm->log_inv_rate;
+    size_t K = (size_t)1 << log_K;
+    size_t nq_max = q < K ? q : K;
+    size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
+    size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
+    fp2 *col = zk_aligned_n(m, sizeof *col);
+    uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
+    zk_err err = ZK_OK;
+    for (size_t i = 0; i < nq && err == ZK_OK; i++) {
+        size_t j = idx[i];
+        if (tr_get_fp2(tr, lb->col, col, m) != ZK_OK) {
+            zk_set_reason("pcs: query %zu: truncated or non-canonical column", i);
+            err = ZK_EFORMAT;
+            break;
+        }
+        if (tr_get_bytes(tr, lb->path, path, (size_t)log_K * MERKLE_DIGEST_BYTES) != ZK_OK) {
+            zk_set_reason("pcs: query %zu: truncated Merkle path", i);
+            err = ZK_EFORMAT;
+            break;
+        }
+        uint8_t leaf[MERKLE_DIGEST_BYTES];
+        merkle_hash_leaf(leaf, (const uint8_t *)col, m * sizeof *col);
+        if (merkle_verify(root, log_K, j, leaf, path) != ZK_OK) {
+            zk_set_reason("pcs: query %zu: column %zu does not match the Merkle root", i, j);
+            err = ZK_EPROOF;
+            break;
+        }
+        for (int l = 0; l < nw; l++) {
+            fp2 s = pcs_ligero_dot(wts + (size_t)l * m, col, m);
+            if (!fp2_eq(s, cw[(size_t)l * K + j])) {
+                zk_set_reason("pcs: query %zu: column %zu fails the %s check", i, j, what[l]);
+                err = ZK_EPROOF;
+                break;
+            }
+        }
+    }
+    free(path);
+    free(col);
+    free(idx);
+    return err;
+}
+
+static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *cert, size_t len) {
+    unsigned n = cm->nvars;
+    zk_err err = pcs_ligero_check_n(n);
+    if (err) return err;
+    const pcs_ligero_params prm = pcs_ligero_params_for(n, 1);
+    size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols;
+    size_t K = k << prm.log_inv_rate;
+    tr_t *ct = tr_new_verifier(PCS_LIGERO_CERT_PROTOCOL, cert, len);
+    pcs_ligero_cert_begin(ct, n, cm->root);
+    fp2 *gamma = zk_aligned_n(m, sizeof *gamma);
+    fp2 *u0 = zk_aligned_n(k, sizeof *u0);
+    fp2 *cw = NULL;
+    tr_challenges(ct, "pcs/cert/gamma", gamma, m);
+    if (tr_get_fp2(ct, "pcs/cert/u0", u0, k) != ZK_OK) {
+        zk_set_reason("pcs certificate: truncated or non-canonical row combination");
+        err = ZK_EFORMAT;
+    } else {
+        ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
+        cw = zk_aligned_n(K, sizeof *cw);
+        ntt_rs_encode(rs, cw, u0);
+        ntt_rs_free(rs);
+        static const char *const what[1] = {"proximity"};
+        err = pcs_ligero_check_columns(ct, &prm, cm->root, gamma, cw, 1, PCS_LIGERO_CERT_QUERIES,
+                                       &pcs_ligero_cert_labels, what);
+        if (err != ZK_OK) {
+            char why[200];
+            snprintf(why, sizeof why, "%s", zk_reason());
+            zk_set_reason("%s (certificate)", why);
+        }
+    }
+    if (err == ZK_OK && tr_finish(ct) != ZK_OK) {
+        zk_set_reason("pcs certificate: trailing bytes");
+        err = ZK_EFORMAT;
+    }
+    tr_free(ct);
+    free(cw);
+    free(u0);
+    free(gamma);
+    if (err == ZK_OK) cm->certified = 1;
+    return err;
+}
+
 static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z, fp2 v) {
     unsigned n = cm->nvars;
-    if (n < 1 || n > PCS_LIGERO_MAX_VARS) {
-        zk_set_reason("pcs: unsupported number of variables %u", n);
-        return ZK_EINPUT;
-    }
-    const pcs_ligero_params prm = pcs_ligero_params_for(n);
+    zk_err err = pcs_ligero_check_n(n);
+    if (err) return err;
+    const pcs_ligero_params prm = pcs_ligero_params_for(n, cm->certified);
     size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols;
-    unsigned log_K = prm.log_cols + prm.log_inv_rate;
-    size_t K = (size_t)1 << log_K;
-    zk_err err = ZK_OK;
+    size_t K = k << prm.log_inv_rate;
 
-    fp2 *gamma = zk_aligned_n(3 * m, sizeof *gamma), *e = gamma + m, *ebar = gamma + 2 * m;
-    fp2 *u = zk_aligned_n(3 * k, sizeof *u);
+    fp2 *e = zk_aligned_n(2 * m, sizeof *e), *ebar = e + m;
+    fp2 *u = zk_aligned_n(2 * k, sizeof *u);
     fp2 *eqc = zk_aligned_n(k, sizeof *eqc);
-    fp2 *cw = NULL, *col = NULL;
-    size_t *idx = NULL;
-    uint8_t *path = NULL;
-    ntt_rs *rs = NULL;
+    fp2 *cw = NULL;
 
-    tr_challenges(tr, "pcs/gamma", gamma, m);
-    static const char *const ulabel[3] = {"pcs/u0", "pcs/u1", "pcs/u2"};
-    for (int l = 0; l < 3; l++) {
+    static const char *const ulabel[2] = {"pcs/u1", "pcs/u2"};
+    for (int l = 0; l < 2; l++) {
         if (tr_get_fp2(tr, ulabel[l], u + (size_t)l * k, k) != ZK_OK) {
-            zk_set_reason("pcs: truncated or non-canonical row combination u%d", l);
+            zk_set_reason("pcs: truncated or non-canonical row combination u%d", l + 1);
             err = ZK_EFORMAT;
             goto done;
         }
     }
 
-    /* step 3: the claimed value from u1 and u2 */
+    /* step 2: the claimed value from u1 and u2 */
     {
         mle_eq_table(eqc, z + 1, prm.log_cols);
         fp2 y1 = fp2_zero(), y2 = fp2_zero();
         for (size_t c = 0; c < k; c++) {
-            y1 = fp2_add(y1, fp2_mul(u[k + c], eqc[c]));
-            y2 = fp2_add(y2, fp2_mul(u[2 * k + c], fp2_conj(eqc[c])));
+            y1 = fp2_add(y1, fp2_mul(u[c], eqc[c]));
+            y2 = fp2_add(y2, fp2_mul(u[k + c], fp2_conj(eqc[c])));
         }
         const fm61 half = (fm61)1 << 60; /* 2 * 2^60 = 2^61 = 1 */
         fp2 y2c = fp2_conj(y2);
@@ -381,65 +553,34 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
         }
     }
 
-    /* step 6 preparation: the codewords of u0, u1, u2 and the row weights */
+    /* step 5: the codewords of u1, u2 and the row weights e, ebar */
     mle_eq_table(e, z + 1 + prm.log_cols, prm.log_rows);
     for (size_t i = 0; i < m; i++) ebar[i] = fp2_conj(e[i]);
-    rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
-    cw = zk_aligned_n(3 * K, sizeof *cw);
-    for (int l = 0; l < 3; l++) ntt_rs_encode(rs, cw + (size_t)l * K, u + (size_t)l * k);
-
-    size_t nq_max = prm.queries < K ? prm.queries : K;
-    idx = zk_malloc_n(nq_max, sizeof *idx);
-    size_t nq = pcs_ligero_queries(tr, idx, &prm);
-    col = zk_aligned_n(m, sizeof *col);
-    path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
-    for (size_t i = 0; i < nq; i++) {
-        size_t j = idx[i];
-        if (tr_get_fp2(tr, "pcs/col", col, m) != ZK_OK) {
-            zk_set_reason("pcs: query %zu: truncated or non-canonical column", i);
-            err = ZK_EFORMAT;
-            goto done;
-        }
-        if (tr_get_bytes(tr, "pcs/path", path, (size_t)log_K * MERKLE_DIGEST_BYTES) != ZK_OK) {
-            zk_set_reason("pcs: query %zu: truncated Merkle path", i);
-            err = ZK_EFORMAT;
-            goto done;
-        }
-        uint8_t leaf[MERKLE_DIGEST_BYTES];
-        merkle_hash_leaf(leaf, (const uint8_t *)col, m * sizeof *col);
-        if (merkle_verify(cm->root, log_K, j, leaf, path) != ZK_OK) {
-            zk_set_reason("pcs: query %zu: column %zu does not match the Merkle root", i, j);
-            err = ZK_EPROOF;
-            goto done;
-        }
-        static const char *const what[3] = {"proximity (u0)", "evaluation (u1)", "evaluation (u2)"};
-        for (int l = 0; l < 3; l++) {
-            fp2 s = pcs_ligero_dot(gamma + (size_t)l * m, col, m);
-            if (!fp2_eq(s, cw[(size_t)l * K + j])) {
-                zk_set_reason("pcs: query %zu: column %zu fails the %s check", i, j, what[l]);
-                err = ZK_EPROOF;
-                goto done;
-            }
-        }
+    {
+        ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
+        cw = zk_aligned_n(2 * K, sizeof *cw);
+        for (int l = 0; l < 2; l++) ntt_rs_encode(rs, cw + (size_t)l * K, u + (size_t)l * k);
+        ntt_rs_free(rs);
     }
+    static const char *const what[2] = {"evaluation (u1)", "evaluation (u2)"};
+    err = pcs_ligero_check_columns(tr, &prm, cm->root, e, cw, 2, prm.queries, &pcs_ligero_open_labels, what);
 
 done:
-    free(path);
-    free(col);
-    free(idx);
     free(cw);
-    ntt_rs_free(rs);
     free(eqc);
     free(u);
-    free(gamma);
+    free(e);
     return err;
 }
 
 const pcs_scheme pcs_ligero = {
     .name = "ligero",
     .commit = pcs_ligero_commit,
+    .commit_certified = pcs_ligero_commit_certified,
     .open = pcs_ligero_open,
     .state_free = pcs_ligero_state_free,
     .read_commitment = pcs_ligero_read_commitment,
+    .check_certificate = pcs_ligero_check_certificate,
     .verify = pcs_ligero_verify,
+    .error = pcs_ligero_error,
 };

@@ -6,6 +6,21 @@
  * commitment and the opening are part of the proof bytes and are hashed
  * before any later challenge.
  *
+ * THE OPENING POINT MUST BE RANDOM. Every caller opens at a point whose
+ * coordinates are verifier challenges drawn after the commitment was put
+ * in the transcript (the last sumcheck's point, in GKR and in the CNN
+ * protocol). The Ligero opening relies on it: its proximity test is the
+ * evaluation's own row combination, which is sound only for a random
+ * point (ligero.c, SOUNDNESS). Opening at a point chosen by the prover or
+ * fixed in advance is not covered.
+ *
+ * A commitment may also carry a proximity CERTIFICATE, made once by the
+ * prover right after committing (its own transcript, bound to the root)
+ * and checked once by the verifier. It shows that the committed matrix is
+ * close to the code, so openings of a certified commitment need fewer
+ * column queries; the CNN prover certifies its weight commitment at setup
+ * and ships the certificate in the verifying key.
+ *
  * The interface is a table of functions so that a second scheme can be
  * added beside the first (pcs_ligero, ligero.c).
  */
@@ -16,9 +31,10 @@
 
 #define PCS_DIGEST_BYTES 32
 
-/* Verifier's view of a commitment (read from the proof). */
+/* Verifier's view of a commitment (read from the proof or a key). */
 typedef struct {
     unsigned nvars;
+    int certified; /* 1 only after check_certificate accepted a certificate for it */
     uint8_t root[PCS_DIGEST_BYTES];
 } pcs_commitment;
 
@@ -30,29 +46,50 @@ typedef struct {
     /* Prover: commit to t[0..2^n), n >= 1; writes the commitment to the
      * transcript ("pcs/root"). The table is copied; the caller keeps t. */
     pcs_state *(*commit)(tr_t *tr, const fm61 *t, unsigned n);
-    /* Prover: prove f(z) at z[0..n). The claimed value must already be in
-     * the transcript (the caller put it there). */
+    /* Prover: commit as commit() does, in the shape of a certified
+     * commitment, and append the proximity certificate to *cert (when cert
+     * is NULL none is made: a prover recommitting a table it certified
+     * before). Openings from the returned state are certified openings. */
+    pcs_state *(*commit_certified)(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n);
+    /* Prover: prove f(z) at z[0..n), z random (above). The claimed value
+     * must already be in the transcript (the caller put it there). */
     void (*open)(tr_t *tr, const pcs_state *st, const fp2 *z);
     void (*state_free)(pcs_state *st);
-    /* Verifier: read the commitment written by commit. */
+    /* Verifier: read the commitment written by commit (certified = 0). */
     zk_err (*read_commitment)(tr_t *tr, pcs_commitment *out, unsigned n) ZK_WARN_UNUSED;
-    /* Verifier: check the opening written by open proves f(z) = v.
-     * ZK_EPROOF on a failed check, ZK_EFORMAT on malformed bytes. */
+    /* Verifier: check a certificate for c (c->nvars and c->root set); on
+     * success sets c->certified = 1. ZK_EPROOF on a failed check,
+     * ZK_EFORMAT on malformed bytes, ZK_EINPUT on an unsupported n. */
+    zk_err (*check_certificate)(pcs_commitment *c, const uint8_t *cert, size_t len) ZK_WARN_UNUSED;
+    /* Verifier: check the opening written by open proves f(z) = v (a
+     * certified opening iff c->certified). ZK_EPROOF on a failed check,
+     * ZK_EFORMAT on malformed bytes. */
     zk_err (*verify)(tr_t *tr, const pcs_commitment *c, const fp2 *z, fp2 v) ZK_WARN_UNUSED;
+    /* Upper bound on the probability that one opening of a false value is
+     * accepted (interactive; for certified commitments including the
+     * certificate's own error). For soundness budgets. */
+    double (*error)(unsigned n, int certified);
 } pcs_scheme;
 
 extern const pcs_scheme pcs_ligero;
 
-/* Column queries of the Ligero opening: (5/8)^153 = 2^-103.7, see
- * papers/protocol.md sec. 5-6. */
-#define PCS_LIGERO_QUERIES 153
+/* Column queries (papers/protocol.md sec. 5-6; rate 1/4, distance > 3/4):
+ *   plain opening:        (1 - 3/8)^160   = 2^-108.5  (unique-decoding radius 3/8)
+ *   certificate:          (1 - 1/10)^711  = 2^-108.1  (proximity 1/10)
+ *   certified opening:    (1 - 13/20)^72  = 2^-109.0  (distance 3/4 - 1/10) */
+#define PCS_LIGERO_QUERIES 160
+#define PCS_LIGERO_CERT_QUERIES 711
+#define PCS_LIGERO_CERT_OPEN_QUERIES 72
+
+/* Transcript protocol label of a certificate. */
+#define PCS_LIGERO_CERT_PROTOCOL "gkrcnn/pcs/ligero-cert/v1"
 
 /* Largest table: 2^PCS_LIGERO_MAX_VARS base elements; beyond it
- * read_commitment and verify return ZK_EINPUT. The bound keeps the codeword
- * length K <= 2^19, so the proximity term K/|F| stays <= 2^-103 as the
- * soundness budget (papers/protocol.md sec. 6) assumes; it also bounds the
+ * read_commitment, check_certificate and verify return ZK_EINPUT. The
+ * bound keeps the opening's proximity term 2 l K / p^2 (l row variables,
+ * K codeword length) at most 2^-100.8 (pcs_ligero.error), and bounds the
  * verifier's memory before anything is allocated. */
-#define PCS_LIGERO_MAX_VARS 30
+#define PCS_LIGERO_MAX_VARS 25
 
 /* Parameters of the Ligero scheme for n variables (for docs and benches). */
 typedef struct {
@@ -60,9 +97,13 @@ typedef struct {
     unsigned log_rows;   /* packed rows: 2^log_rows rows of F_{p^2} */
     unsigned log_cols;   /* message length k = 2^log_cols */
     unsigned log_inv_rate; /* codeword length K = k << log_inv_rate */
-    unsigned queries;    /* column openings */
+    unsigned queries;    /* column openings of one opening */
+    int certified;
 } pcs_ligero_params;
 
-pcs_ligero_params pcs_ligero_params_for(unsigned n);
+pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified);
+/* Bytes of one opening and of a certificate (both exact). */
+size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p);
+size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
 
 #endif

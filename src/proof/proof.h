@@ -15,7 +15,7 @@
 #include "../core/zk.h"
 
 #define PROOF_MAGIC "GKRCNNPF"
-#define PROOF_VERSION 1u
+#define PROOF_VERSION 2u /* 2: Ligero openings without u0 (protocol.md sec. 5) */
 #define PROOF_HEADER_BYTES 24
 enum { PROOF_KIND_CIRCUIT = 1, /* a layered circuit (circuit-prove) */
        PROOF_KIND_CNN = 2 /* CNN inference (prove; body: cnn_prove's transcript) */ };
