@@ -9,6 +9,9 @@
 #
 # Every target first installs missing Debian packages (scripts/deps.sh).
 
+# the first rule below is a generated-file rule: name the default explicitly
+.DEFAULT_GOAL := all
+
 CC      ?= cc
 PKGS    := gcc make libc6-dev pkg-config libssl-dev libgmp-dev libflint-dev clang libclang-rt-14-dev \
            libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata libhdf5-dev
