@@ -192,8 +192,96 @@ static void test_parallel(zk_rng *rng) {
     free(tb);
 }
 
+/* mle_eq_table_sum (several points at once) and the half tables against
+ * eq_brute, for tables short and long enough for the row kernels. */
+static void test_eq_sum(zk_rng *rng) {
+    enum { NMAX = 11, MMAX = 4 };
+    fp2 *tab = zk_aligned_n((size_t)1 << NMAX, sizeof *tab);
+    fp2 pts[MMAX][NMAX], scale[MMAX];
+    const fp2 *r[MMAX];
+    for (unsigned n = 0; n <= NMAX; n++) {
+        size_t len = (size_t)1 << n;
+        for (size_t m = 1; m <= MMAX; m++) {
+            for (size_t k = 0; k < m; k++) {
+                for (unsigned j = 0; j < n; j++) pts[k][j] = rand_fp2(rng);
+                if (n >= 1 && k == 1) pts[k][0] = fp2_one(); /* boolean coordinates too */
+                scale[k] = k == 2 ? fp2_zero() : rand_fp2(rng);
+                r[k] = pts[k];
+            }
+            mle_eq_table_sum(tab, r, scale, m, n);
+            mle_eq_halves hv;
+            mle_eq_halves_init(&hv, r, scale, m, n);
+            int ok = 1, okh = 1;
+            for (size_t x = 0; x < len; x++) {
+                fp2 want = fp2_zero();
+                for (size_t k = 0; k < m; k++) want = fp2_add(want, fp2_mul(scale[k], eq_brute(pts[k], n, x)));
+                ok &= fp2_eq(tab[x], want);
+                okh &= fp2_eq(mle_eq_halves_at(&hv, x), fp2_mul(scale[0], eq_brute(pts[0], n, x)));
+            }
+            mle_eq_halves_free(&hv);
+            TEST_CHECK(ok);
+            TEST_CHECK(okh);
+        }
+    }
+    free(tab);
+}
+
+/* Selects the portable kernels (GKRCNN_NO_AVX512, see mle.h) or the
+ * default ones again. */
+static void portable_kernels(int on) {
+    if (on)
+        setenv("GKRCNN_NO_AVX512", "1", 1);
+    else
+        unsetenv("GKRCNN_NO_AVX512");
+}
+
+/* Folds of tables full of edge values (0, 1, p-1, p-2) give the same
+ * entries with either kernel, and match fp2 arithmetic done by hand. */
+static void test_kernels(zk_rng *rng) {
+    const unsigned n = 12;
+    size_t len = (size_t)1 << n, h = len / 2;
+    static const fm61 edge[4] = {0, 1, P - 1, P - 2};
+    fp2 *t = zk_aligned_n(len, sizeof *t), *a = zk_aligned_n(len, sizeof *a), *b = zk_aligned_n(len, sizeof *b);
+    fm61 *tb = zk_malloc_n(len, sizeof *tb);
+    for (size_t x = 0; x < len; x++) {
+        uint64_t u = zk_rng_u64(rng);
+        t[x] = fp2_make(u & 4 ? rand_fm61(rng) : edge[u & 3], u & 32 ? rand_fm61(rng) : edge[(u >> 3) & 3]);
+        tb[x] = u & 256 ? rand_fm61(rng) : edge[(u >> 6) & 3];
+    }
+    fp2 cs[3] = {rand_fp2(rng), fp2_make(P - 1, P - 1), fp2_make(P - 2, 1)};
+    for (int k = 0; k < 3; k++) {
+        fp2 c = cs[k];
+        int ok = 1;
+        for (int portable = 0; portable < 2; portable++) {
+            portable_kernels(portable);
+            fp2 *o = portable ? b : a;
+            memcpy(o, t, len * sizeof *t);
+            mle_fold(o, h, c);
+            for (size_t i = 0; i < h; i++) ok &= fp2_eq(o[i], fp2_add(t[i], fp2_mul(c, fp2_sub(t[i + h], t[i]))));
+            mle_fold_fm61(o + h, tb, h / 2, c);
+            for (size_t i = 0; i < h / 2; i++)
+                ok &= fp2_eq(o[h + i], fp2_add(fp2_from_fm61(tb[i]),
+                                               fp2_mul_fm61(c, fm61_sub(tb[i + h / 2], tb[i]))));
+        }
+        portable_kernels(0);
+        TEST_CHECK(ok);
+        TEST_CHECK(memcmp(a, b, (h + h / 2) * sizeof *a) == 0);
+    }
+    free(t);
+    free(a);
+    free(b);
+    free(tb);
+}
+
 void test_mle(zk_rng *rng) {
-    test_eq(rng);
-    test_eval(rng);
-    test_parallel(rng);
+    test_kernels(rng);
+    /* everything with the default kernels, then with the portable ones */
+    for (int portable = 0; portable < 2; portable++) {
+        portable_kernels(portable);
+        test_eq(rng);
+        test_eq_sum(rng);
+        test_eval(rng);
+        test_parallel(rng);
+    }
+    portable_kernels(0);
 }

@@ -384,6 +384,109 @@ static void test_base_first_round(zk_rng *rng) {
     }
 }
 
+/* Selects the portable kernels (GKRCNN_NO_AVX512, see mle.h) or the
+ * default ones again. */
+static void portable_kernels(int on) {
+    if (on)
+        setenv("GKRCNN_NO_AVX512", "1", 1);
+    else
+        unsetenv("GKRCNN_NO_AVX512");
+}
+
+/* Entries that stress the lazy reductions: 0, 1, p-1, p-2 and random. */
+static fm61 edgy_fm61(zk_rng *rng) {
+    uint64_t r = zk_rng_u64(rng);
+    switch (r & 7) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return P - 1;
+    case 3: return P - 2;
+    default: return (r >> 3) % P;
+    }
+}
+
+/* The fused fold-and-sum passes, in both kernels (vector and portable),
+ * against the reference prover on tables full of edge values: k = 2
+ * through sc_prove; the base-field variants through sc_prove_base, and
+ * through sc_base_sums + sc_prove_base_sums (whose s[0] + s[1] must be the
+ * whole sum); same bytes, same point, same finals everywhere. */
+static void test_kernels(zk_rng *rng) {
+    for (unsigned n = 0; n <= 13; n++) {
+        size_t len = (size_t)1 << n, half = len / 2 ? len / 2 : 1;
+        fp2 *a = zk_malloc_n(len, sizeof *a), *b = zk_malloc_n(len, sizeof *b);
+        fm61 *V = zk_malloc_n(len, sizeof *V);
+        fp2 *lv = zk_malloc_n(len, sizeof *lv), *vbuf = zk_malloc_n(half, sizeof *vbuf);
+        fp2 *T[2], *U[2];
+        for (size_t i = 0; i < len; i++) {
+            a[i] = fp2_make(edgy_fm61(rng), edgy_fm61(rng));
+            b[i] = fp2_make(edgy_fm61(rng), edgy_fm61(rng));
+            V[i] = edgy_fm61(rng);
+            lv[i] = fp2_from_fm61(V[i]);
+        }
+        fp2 *ab[2] = {a, b}, *vb[2] = {lv, b};
+        fp2 claim = sc_sum_product(ab, 2, len), vclaim = sc_sum_product(vb, 2, len);
+        /* the reference proofs */
+        zk_buf ref, vref;
+        fp2 rpt[13], vrpt[13];
+        zk_buf_init(&ref);
+        zk_buf_init(&vref);
+        for (int j = 0; j < 2; j++) {
+            T[j] = zk_malloc_n(len, sizeof(fp2));
+            U[j] = zk_malloc_n(len, sizeof(fp2));
+        }
+        memcpy(T[0], a, len * sizeof *a), memcpy(T[1], b, len * sizeof *b);
+        memcpy(U[0], lv, len * sizeof *lv), memcpy(U[1], b, len * sizeof *b);
+        tr_t *tr = tr_new_prover(PROTO, &ref);
+        ref_prove(tr, rpt, T, 2, n, fp2_zero());
+        tr_free(tr);
+        tr = tr_new_prover(PROTO, &vref);
+        ref_prove(tr, vrpt, U, 2, n, fp2_zero());
+        tr_free(tr);
+        for (int portable = 0; portable < 2; portable++) {
+            portable_kernels(portable);
+            zk_buf pf[3];
+            fp2 pt[3][13], fin[3][2];
+            /* sc_prove, k = 2 */
+            fp2 *W[2] = {zk_malloc_n(len, sizeof(fp2)), zk_malloc_n(len, sizeof(fp2))};
+            memcpy(W[0], a, len * sizeof *a), memcpy(W[1], b, len * sizeof *b);
+            zk_buf_init(&pf[0]);
+            tr = tr_new_prover(PROTO, &pf[0]);
+            sc_prove(tr, pt[0], fin[0], W, 2, n, claim);
+            tr_free(tr);
+            TEST_CHECK(pf[0].len == ref.len && (n == 0 || memcmp(pf[0].data, ref.data, ref.len) == 0));
+            TEST_CHECK(n == 0 || memcmp(pt[0], rpt, n * sizeof(fp2)) == 0);
+            TEST_CHECK(fp2_eq(fin[0][0], T[0][0]) && fp2_eq(fin[0][1], T[1][0]));
+            /* sc_prove_base */
+            memcpy(W[1], b, len * sizeof *b);
+            zk_buf_init(&pf[1]);
+            tr = tr_new_prover(PROTO, &pf[1]);
+            sc_prove_base(tr, pt[1], fin[1], V, vbuf, W[1], n, vclaim);
+            tr_free(tr);
+            /* sc_base_sums + sc_prove_base_sums */
+            fp2 sums[3];
+            memcpy(W[1], b, len * sizeof *b);
+            sc_base_sums(sums, V, W[1], n);
+            TEST_CHECK(fp2_eq(fp2_add(sums[0], sums[1]), vclaim));
+            zk_buf_init(&pf[2]);
+            tr = tr_new_prover(PROTO, &pf[2]);
+            sc_prove_base_sums(tr, pt[2], fin[2], V, vbuf, W[1], n, sums);
+            tr_free(tr);
+            for (int t = 1; t < 3; t++) {
+                TEST_CHECK(pf[t].len == vref.len && (n == 0 || memcmp(pf[t].data, vref.data, vref.len) == 0));
+                TEST_CHECK(n == 0 || memcmp(pt[t], vrpt, n * sizeof(fp2)) == 0);
+                TEST_CHECK(fp2_eq(fin[t][0], U[0][0]) && fp2_eq(fin[t][1], U[1][0]));
+            }
+            for (int t = 0; t < 3; t++) zk_buf_free(&pf[t]);
+            free(W[0]), free(W[1]);
+        }
+        portable_kernels(0);
+        zk_buf_free(&ref);
+        zk_buf_free(&vref);
+        for (int j = 0; j < 2; j++) free(T[j]), free(U[j]);
+        free(a), free(b), free(V), free(lv), free(vbuf);
+    }
+}
+
 /* vp_prove: random sums of products (terms of 1..3 factors, repeated
  * tables inside a term) on n = 0..6 variables. The honest proof verifies
  * with sc_verify at the right degree, the finals are the tables' values
@@ -453,4 +556,11 @@ void test_sumcheck(zk_rng *rng) {
     test_malicious(rng);
     test_cheating(rng);
     test_threads(rng);
+    test_kernels(rng);
+    /* the tests of the provers again, with the portable kernels */
+    portable_kernels(1);
+    test_base_first_round(rng);
+    test_honest(rng);
+    test_threads(rng);
+    portable_kernels(0);
 }

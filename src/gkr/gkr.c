@@ -68,27 +68,65 @@ typedef struct {
 } gkr_claims;
 
 /* Scratch pad for one proof or verification, sized by the largest layer
- * and allocated once (no allocation per layer in the hot path). F holds
- * the tables of all source layers of the current layer side by side, at
- * offsets off[j] (SIZE_MAX for a layer that is not a source). */
+ * and allocated once, up front (no allocation per layer in the hot path,
+ * and the same allocations in the same order for every proof, so a prover
+ * that proves again reuses the same heap memory instead of faulting in
+ * fresh pages). F holds the tables of all source layers of the current
+ * layer side by side, at offsets off[j] (SIZE_MAX for a layer that is not
+ * a source). The prover uses G, ta, tb and F; the verifier G, eq and F.
+ * The source layers of gate layer l are srcs[src_at[l] .. src_at[l+1]),
+ * ascending. */
 typedef struct {
     fp2 *G, *eq, *ta, *tb;
     fp2 *F;
-    size_t Fcap;
     size_t *off;
+    uint32_t *srcs;
+    size_t *src_at;
 } gkr_scratch;
 
-static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c) {
+static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
+
+/* The source layers of every layer (those its gates read as right input
+ * or add input) in one scan of the gates; stamp[j] = l + 1 marks j as a
+ * source of l. Returns the largest total size of one layer's sources. */
+static size_t gkr_find_sources(gkr_scratch *s, const gkr_circuit *c) {
+    size_t L = c->nlayers, n = 0, cap = 0, Fmax = 0;
+    size_t *stamp = zk_calloc(L, sizeof *stamp);
+    s->srcs = NULL;
+    s->src_at = zk_malloc_n(L + 1, sizeof *s->src_at);
+    for (size_t l = 0; l < L; l++) {
+        const gkr_layer *Ly = &c->layers[l];
+        s->src_at[l] = n;
+        for (size_t g = 0; g < Ly->nmul; g++) stamp[Ly->mul[g].ysrc] = l + 1;
+        for (size_t g = 0; g < Ly->nadd; g++) stamp[Ly->add[g].src] = l + 1;
+        size_t total = 0;
+        for (size_t j = 0; j < l; j++) {
+            if (stamp[j] != l + 1) continue;
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                s->srcs = zk_realloc_n(s->srcs, cap, sizeof *s->srcs);
+            }
+            s->srcs[n++] = (uint32_t)j;
+            total += gkr_size(c, j);
+        }
+        if (total > Fmax) Fmax = total;
+    }
+    s->src_at[L] = n;
+    free(stamp);
+    return Fmax;
+}
+
+static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c, int prover) {
     unsigned maxv = 0;
     for (size_t l = 0; l < c->nlayers; l++)
         if (c->layers[l].nvars > maxv) maxv = c->layers[l].nvars;
     size_t max = (size_t)1 << maxv;
     s->G = zk_aligned_n(max, sizeof(fp2));
-    s->eq = zk_aligned_n(max, sizeof(fp2));
-    s->ta = zk_aligned_n(max, sizeof(fp2));
-    s->tb = zk_aligned_n(max, sizeof(fp2));
-    s->F = NULL;
-    s->Fcap = 0;
+    s->eq = prover ? NULL : zk_aligned_n(max, sizeof(fp2));
+    s->ta = prover ? zk_aligned_n(max, sizeof(fp2)) : NULL;
+    s->tb = prover ? zk_aligned_n(max, sizeof(fp2)) : NULL;
+    size_t Fmax = gkr_find_sources(s, c);
+    s->F = Fmax ? zk_aligned_n(Fmax, sizeof(fp2)) : NULL;
     s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
 }
 
@@ -99,6 +137,8 @@ static void gkr_scratch_free(gkr_scratch *s) {
     free(s->tb);
     free(s->F);
     free(s->off);
+    free(s->srcs);
+    free(s->src_at);
 }
 
 static void gkr_claim_push(gkr_claims *cl, const fp2 *pt, unsigned nvars, fp2 val) {
@@ -116,8 +156,6 @@ static void gkr_claims_free(gkr_claims *cls, size_t nlayers) {
     free(cls);
 }
 
-static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
-
 /* Both sides: draw alpha_1.. (alpha_0 = 1), return C = sum alpha_k v_k and,
  * if G != NULL, fill G[g] = sum_k alpha_k eq(r_k, g). alpha receives
  * cl->n entries. */
@@ -126,9 +164,11 @@ static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *alpha, const gkr_claims *cl, unsig
     for (size_t k = 1; k < cl->n; k++) alpha[k] = tr_challenge(tr, "gkr/alpha");
     fp2 C = fp2_zero();
     for (size_t k = 0; k < cl->n; k++) C = fp2_add(C, fp2_mul(alpha[k], cl->c[k].val));
-    if (G) {
-        mle_eq_table_scaled(G, cl->c[0].pt, nvars, alpha[0]);
-        for (size_t k = 1; k < cl->n; k++) mle_eq_table_add(G, cl->c[k].pt, nvars, alpha[k]);
+    if (G) { /* one pass over G for all the claims */
+        const fp2 **pts = zk_malloc_n(cl->n, sizeof *pts);
+        for (size_t k = 0; k < cl->n; k++) pts[k] = cl->c[k].pt;
+        mle_eq_table_sum(G, pts, alpha, cl->n, nvars);
+        free(pts);
     }
     return C;
 }
@@ -148,37 +188,39 @@ static inline fp2 gkr_cg(const fp2 *G, uint32_t out, fm61 coef) {
  * that the gates read as right input or add input; returns their count and
  * the total length (*total). */
 static size_t gkr_layout_sources(gkr_scratch *s, const gkr_circuit *c, size_t l, size_t *total) {
-    const gkr_layer *L = &c->layers[l];
     for (size_t j = 0; j < c->nlayers; j++) s->off[j] = SIZE_MAX;
-    for (size_t g = 0; g < L->nmul; g++) s->off[L->mul[g].ysrc] = 0;
-    for (size_t g = 0; g < L->nadd; g++) s->off[L->add[g].src] = 0;
-    size_t n = 0, at = 0;
-    for (size_t j = 0; j < l; j++) {
-        if (s->off[j] == SIZE_MAX) continue;
-        s->off[j] = at;
-        at += gkr_size(c, j);
-        n++;
-    }
-    if (at > s->Fcap) {
-        free(s->F);
-        s->F = zk_aligned_n(at, sizeof(fp2));
-        s->Fcap = at;
+    size_t at = 0;
+    for (size_t k = s->src_at[l]; k < s->src_at[l + 1]; k++) {
+        s->off[s->srcs[k]] = at;
+        at += gkr_size(c, s->srcs[k]);
     }
     *total = at;
-    return n;
+    return s->src_at[l + 1] - s->src_at[l];
 }
 
-/* A = sum_add coef G(out) V_src(in)  (prover only). */
+/* coef V (coef = 1 for most gates): the base-field factor of a gate term */
+static inline fm61 gkr_cv(fm61 coef, fm61 v) { return coef == 1 ? v : fm61_mul(coef, v); }
+
+/* A = sum_add coef G(out) V_src(in)  (prover only). The terms G(out) (coef V)
+ * are base x extension products, summed unreduced in 128 bits (64 of
+ * them, each part < 2^122, fit) and reduced once per 64 gates. */
 static fp2 gkr_add_sum(const gkr_layer *L, const fp2 *G, const gkr_witness *w) {
     fp2 A = fp2_zero();
 #pragma omp parallel if (L->nadd >= GKR_PAR_MIN)
     {
         fp2 loc = fp2_zero();
 #pragma omp for schedule(static) nowait
-        for (size_t g = 0; g < L->nadd; g++) {
-            const gkr_add *a = &L->add[g];
-            if (g + GKR_PF < L->nadd) GKR_PREFETCH(&w->v[a[GKR_PF].src][a[GKR_PF].in]);
-            loc = fp2_add(loc, fp2_mul_fm61(gkr_cg(G, a->out, a->coef), w->v[a->src][a->in]));
+        for (size_t blk = 0; blk < L->nadd; blk += 64) {
+            size_t end = blk + 64 < L->nadd ? blk + 64 : L->nadd;
+            fm61_u128 re = 0, im = 0;
+            for (size_t g = blk; g < end; g++) {
+                const gkr_add *a = &L->add[g];
+                if (g + GKR_PF < L->nadd) GKR_PREFETCH(&w->v[a[GKR_PF].src][a[GKR_PF].in]);
+                fm61 v = gkr_cv(a->coef, w->v[a->src][a->in]);
+                re += (fm61_u128)G[a->out].re * v;
+                im += (fm61_u128)G[a->out].im * v;
+            }
+            loc = fp2_add(loc, fp2_make(fm61_reduce128(re), fm61_reduce128(im)));
         }
 #pragma omp critical(gkr_add_sum)
         A = fp2_add(A, loc);
@@ -209,19 +251,23 @@ static void gkr_build_h1(fp2 *h1, size_t xsize, const gkr_layer *L, const fp2 *G
                 GKR_PREFETCH(&w->v[m[GKR_PF].ysrc][m[GKR_PF].y]);
             }
             if (!GKR_MINE(m->x)) continue;
-            h1[m->x] = fp2_add(h1[m->x], fp2_mul_fm61(gkr_cg(G, m->out, m->coef), w->v[m->ysrc][m->y]));
+            h1[m->x] = fp2_add(h1[m->x], fp2_mul_fm61(G[m->out], gkr_cv(m->coef, w->v[m->ysrc][m->y])));
         }
     }
 }
 
 /* All f_j at once into s->F (prover):
  *   f_j(y) = sum_{mul, ys=j, at y} coef G(out) vu_eqU(x) + rho sum_{add, src=j, at y} coef G(out),
- * where vu_eqU = v_u eq(u, .). vu_eqU may be NULL when the layer has no mul gates. */
-static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const fp2 *eqU, fp2 rho) {
+ * where vu_eqU = v_u eq(u, .), read from its half tables (cache-resident;
+ * a full table would cost a random memory access per gate). eqU may be
+ * NULL when the layer has no mul gates. */
+static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const fp2 *G, const mle_eq_halves *eqU,
+                        fp2 rho) {
     fp2 *F = s->F;
     const size_t *off = s->off;
     if (total == 0) return; /* no sources (constant gates only); F may be NULL */
     memset(F, 0, total * sizeof *F);
+    mle_coef rc = mle_coef_of(rho);
 #pragma omp parallel if (L->nmul + L->nadd >= GKR_PAR_MIN)
     {
         GKR_RANGE(total);
@@ -229,14 +275,12 @@ static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const 
             const gkr_mul *m = &L->mul[g];
             if (g + GKR_PF < L->nmul) {
                 size_t dp = off[m[GKR_PF].ysrc] + m[GKR_PF].y;
-                if (GKR_MINE(dp)) {
-                    GKR_PREFETCHW(&F[dp]);
-                    GKR_PREFETCH(&eqU[m[GKR_PF].x]);
-                }
+                if (GKR_MINE(dp)) GKR_PREFETCHW(&F[dp]);
             }
             size_t d = off[m->ysrc] + m->y;
             if (!GKR_MINE(d)) continue;
-            F[d] = fp2_add(F[d], fp2_mul(gkr_cg(G, m->out, m->coef), eqU[m->x]));
+            fp2 e = mle_mul_coef(mle_eq_halves_at(eqU, m->x), mle_coef_of(G[m->out]));
+            F[d] = fp2_add(F[d], m->coef == 1 ? e : fp2_mul_fm61(e, m->coef));
         }
         for (size_t g = 0; g < L->nadd; g++) {
             const gkr_add *a = &L->add[g];
@@ -246,7 +290,8 @@ static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const 
             }
             size_t d = off[a->src] + a->in;
             if (!GKR_MINE(d)) continue;
-            F[d] = fp2_add(F[d], fp2_mul(gkr_cg(G, a->out, a->coef), rho));
+            fp2 e = mle_mul_coef(G[a->out], rc);
+            F[d] = fp2_add(F[d], a->coef == 1 ? e : fp2_mul_fm61(e, a->coef));
         }
     }
 }
@@ -305,6 +350,7 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
     unsigned nx = L->nmul ? c->layers[L->xsrc].nvars : 0;
     fp2 *u = zk_malloc_n(nx + 1, sizeof *u);
     fp2 vu = fp2_zero();
+    mle_eq_halves eqU;
     if (L->nmul) {
         size_t xsize = gkr_size(c, L->xsrc);
         gkr_build_h1(s->tb, xsize, L, G, w);
@@ -312,30 +358,25 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
         sc_prove_base(tr, u, fin, w->v[L->xsrc], s->ta, s->tb, nx, fp2_sub(fp2_sub(C, K), A));
         vu = fin[0];
         tr_put_fp2(tr, "gkr/vx", &vu, 1);
-        mle_eq_table_scaled(s->eq, u, nx, vu); /* v_u eq(u, .): f_j needs the product */
+        const fp2 *up = u;
+        mle_eq_halves_init(&eqU, &up, &vu, 1, nx); /* v_u eq(u, .): f_j needs the product */
     }
 
     /* 3. per-source claims */
     fp2 rho = tr_challenge(tr, "gkr/rho");
     size_t total;
     size_t nsrc = gkr_layout_sources(s, c, l, &total);
-    gkr_build_f(s, total, L, G, L->nmul ? s->eq : NULL, rho);
+    gkr_build_f(s, total, L, G, L->nmul ? &eqU : NULL, rho);
+    if (L->nmul) mle_eq_halves_free(&eqU);
+    /* c_j = sum_y f_j(y) V_j(y) is g(0) + g(1) of the first round of source
+     * j's phase-2 sumcheck: one pass gives both (sums[3k..3k+2]). */
     fp2 *cj = zk_malloc_n(nsrc ? nsrc : 1, sizeof *cj);
+    fp2 *sums = zk_malloc_n(3 * (nsrc ? nsrc : 1), sizeof *sums);
     for (size_t j = 0, k = 0; j < l; j++) {
         if (s->off[j] == SIZE_MAX) continue;
-        const fp2 *f = s->F + s->off[j];
-        const fm61 *v = w->v[j];
-        size_t jsize = gkr_size(c, j);
-        fp2 sum = fp2_zero();
-#pragma omp parallel if (jsize >= GKR_PAR_MIN)
-        {
-            fp2 loc = fp2_zero();
-#pragma omp for schedule(static) nowait
-            for (size_t y = 0; y < jsize; y++) loc = fp2_add(loc, fp2_mul_fm61(f[y], v[y]));
-#pragma omp critical(gkr_src_sum)
-            sum = fp2_add(sum, loc);
-        }
-        cj[k++] = sum;
+        sc_base_sums(sums + 3 * k, w->v[j], s->F + s->off[j], c->layers[j].nvars);
+        cj[k] = fp2_add(sums[3 * k], sums[3 * k + 1]);
+        k++;
     }
     tr_put_fp2(tr, "gkr/src_claims", cj, nsrc);
 
@@ -345,12 +386,13 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
         unsigned nj = c->layers[j].nvars;
         fp2 fin[2];
         fp2 *v = zk_malloc_n(nj + 1, sizeof *v);
-        sc_prove_base(tr, v, fin, w->v[j], s->ta, s->F + s->off[j], nj, cj[k++]);
+        sc_prove_base_sums(tr, v, fin, w->v[j], s->ta, s->F + s->off[j], nj, sums + 3 * k++);
         tr_put_fp2(tr, "gkr/vy", &fin[0], 1);
         gkr_claim_push(&cls[j], v, nj, fin[0]);
         free(v);
     }
     if (L->nmul) gkr_claim_push(&cls[L->xsrc], u, nx, vu);
+    free(sums);
     free(cj);
     free(u);
     free(alpha);
@@ -381,6 +423,10 @@ void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_s
     tr_absorb(tr, "gkr/circuit", c->digest, sizeof c->digest);
     for (size_t l = 0; l < L; l++)
         if (c->layers[l].kind == GKR_INPUT_PUBLIC) tr_absorb_fm61(tr, "gkr/public", w->v[l], gkr_size(c, l));
+    /* the scratch pad first: the big allocations then come in the same
+     * order in every proof, and the heap serves them from the same memory */
+    gkr_scratch s;
+    gkr_scratch_init(&s, c, 1);
     pcs_state **st = zk_calloc(L, sizeof *st);
     for (size_t l = 0; l < L; l++)
         if (c->layers[l].kind == GKR_INPUT_COMMITTED) st[l] = pcs->commit(tr, w->v[l], c->layers[l].nvars);
@@ -390,11 +436,17 @@ void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_s
     fp2 *r0 = zk_malloc_n(out->nvars + 1, sizeof *r0);
     tr_challenges(tr, "gkr/r0", r0, out->nvars);
     gkr_claims *cls = zk_calloc(L, sizeof *cls);
-    gkr_claim_push(&cls[L - 1], r0, out->nvars, mle_eval_fm61(w->v[L - 1], out->nvars, r0));
+    /* V_out(r0), as mle_eval_fm61, folding in the scratch pad */
+    fp2 v0 = fp2_from_fm61(w->v[L - 1][0]);
+    if (out->nvars) {
+        size_t h = gkr_size(c, L - 1) / 2;
+        mle_fold_fm61(s.ta, w->v[L - 1], h, r0[out->nvars - 1]);
+        for (unsigned j = out->nvars - 1; j-- > 0;) mle_fold(s.ta, h >>= 1, r0[j]);
+        v0 = s.ta[0];
+    }
+    gkr_claim_push(&cls[L - 1], r0, out->nvars, v0);
     free(r0);
 
-    gkr_scratch s;
-    gkr_scratch_init(&s, c);
     for (size_t l = L; l-- > 0;) {
         if (cls[l].n == 0) continue;
         switch (c->layers[l].kind) {
@@ -571,7 +623,7 @@ zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments
     pcs_commitment *cm = zk_calloc(L, sizeof *cm);
     gkr_claims *cls = zk_calloc(L, sizeof *cls);
     gkr_scratch s;
-    gkr_scratch_init(&s, c);
+    gkr_scratch_init(&s, c, 0);
 
     tr_absorb(tr, "gkr/circuit", c->digest, sizeof c->digest);
     for (size_t l = 0; l < L; l++)

@@ -100,7 +100,7 @@ void gkr_witness_free(gkr_witness *w);
 
 /* ---- protocol ---- */
 
-#define GKR_PROTOCOL "gkrcnn/gkr/v1"
+#define GKR_PROTOCOL "gkrcnn/gkr/v2"
 
 /* Prover: appends the whole proof to the transcript (which writes the
  * proof bytes). The circuit must be sealed and w computed from it. */

@@ -32,37 +32,279 @@ fp2 sc_sum_product(fp2 *const *tables, unsigned k, size_t len) {
     return sum;
 }
 
-/* Round evaluations for k = 2 at X = 0 and X = 2:
- *   g(0) = sum a0 b0,   g(2) = sum (2 a1 - a0)(2 b1 - b0).
- * Products are accumulated unreduced in blocks of FP2_ACC_MAX. */
-static void sc_round_deg2(fp2 out[3], const fp2 *A, const fp2 *B, size_t h) {
-    fp2 e0 = fp2_zero(), e2 = fp2_zero();
-#pragma omp parallel if (h >= SC_PAR_MIN)
+/* ---- degree 2: the rounds of Libra's phases (sec. 3) ----
+ *
+ * Round s of sum_x A(x) B(x) binds the highest remaining variable: with
+ * 2h entries left, entry i (< h) pairs with i + h and
+ *     g(X) = sum_{i<h} (A[i] + X (A[i+h] - A[i])) (B[i] + X (B[i+h] - B[i])),
+ * so g(0) = sum A[i] B[i] and g(2) = sum (2 A[i+h] - A[i])(2 B[i+h] - B[i]);
+ * g(1) = claim - g(0) costs nothing. After r is drawn, both tables fold:
+ * A[i] <- A[i] + r (A[i+h] - A[i]) (mle_fold), leaving h entries.
+ *
+ * The folding pass for round s and the sums of round s+1 are done in one
+ * pass (sc_fold_blk, driven by sc_rounds_deg2): round s+1 pairs entry i
+ * with i + q, q = h/2, so a pass over i < q reads A[i], A[i+q], A[i+h],
+ * A[i+h+q], writes the folded A[i] and A[i+q], and adds their products
+ * to round s+1's sums. Each table is read once per round instead of
+ * twice. Entries i and i+q are read before they are written and no other
+ * i touches them, so the fold stays in place and the loop parallel.
+ *
+ * Passes run over blocks of SC_BLK indices (sc_run): the unit of the
+ * parallel loop, and of the kernels, which come in a scalar and an
+ * AVX-512 version with the same results (mle.h). */
+#define SC_BLK 512 /* a multiple of the vector width, 8 */
+
+/* One pass: the tables and the challenge it folds by. V and vbuf are set
+ * for the base-field variants (V read only, folded into vbuf). */
+typedef struct {
+    fp2 *A, *B;
+    const fm61 *V;
+    fp2 *vbuf;
+    size_t h; /* entries i < h pair with i + h */
+    fp2 r;
+} sc_pass;
+
+/* Adds a block's contributions to acc[X] (g(X) for X = 0, 1, 2). */
+typedef void (*sc_block_fn)(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi);
+
+/* acc[X] = sum over all blocks of [0, len): one parallel loop; the sums
+ * are exact, so they do not depend on how the blocks are shared out. */
+static void sc_run(fp2 acc[3], sc_block_fn fn, const sc_pass *p, size_t len) {
+    fp2 tot[3] = {fp2_zero(), fp2_zero(), fp2_zero()};
+#pragma omp parallel if (len >= SC_PAR_MIN)
     {
-        fp2 l0 = fp2_zero(), l2 = fp2_zero();
+        fp2 loc[3] = {fp2_zero(), fp2_zero(), fp2_zero()};
 #pragma omp for schedule(static) nowait
-        for (size_t blk = 0; blk < h; blk += FP2_ACC_MAX) {
-            size_t end = blk + FP2_ACC_MAX < h ? blk + FP2_ACC_MAX : h;
-            fp2_acc a0, a2;
-            fp2_acc_zero(&a0);
-            fp2_acc_zero(&a2);
-            for (size_t i = blk; i < end; i++) {
-                fp2 x0 = A[i], x1 = A[i + h], y0 = B[i], y1 = B[i + h];
-                fp2_acc_mul(&a0, x0, y0);
-                fp2 x2 = fp2_sub(fp2_dbl(x1), x0), y2 = fp2_sub(fp2_dbl(y1), y0);
-                fp2_acc_mul(&a2, x2, y2);
-            }
-            l0 = fp2_add(l0, fp2_acc_reduce(&a0));
-            l2 = fp2_add(l2, fp2_acc_reduce(&a2));
-        }
+        for (size_t lo = 0; lo < len; lo += SC_BLK) fn(loc, p, lo, lo + SC_BLK < len ? lo + SC_BLK : len);
 #pragma omp critical(sc_round)
-        {
-            e0 = fp2_add(e0, l0);
-            e2 = fp2_add(e2, l2);
+        for (int d = 0; d < 3; d++) tot[d] = fp2_add(tot[d], loc[d]);
+    }
+    for (int d = 0; d < 3; d++) acc[d] = tot[d];
+}
+
+/* g(0), g(2) of one round on A, B (no fold): sc_prove's first round.
+ * Products are accumulated unreduced in blocks of FP2_ACC_MAX. */
+static void sc_sums_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fp2 *A = p->A, *B = p->B;
+    size_t h = p->h;
+    for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
+        size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
+        fp2_acc a0, a2;
+        fp2_acc_zero(&a0);
+        fp2_acc_zero(&a2);
+        for (size_t i = blk; i < end; i++) {
+            fp2 x0 = A[i], x1 = A[i + h], y0 = B[i], y1 = B[i + h];
+            fp2_acc_mul(&a0, x0, y0);
+            fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
+        }
+        acc[0] = fp2_add(acc[0], fp2_acc_reduce(&a0));
+        acc[2] = fp2_add(acc[2], fp2_acc_reduce(&a2));
+    }
+}
+
+/* The fused pass (see above), entries i in [lo, hi) of [0, q), q = h/2. */
+static void sc_fold_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    fp2 *A = p->A, *B = p->B;
+    size_t h = p->h, q = h / 2;
+    mle_coef c = mle_coef_of(p->r);
+    for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
+        size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
+        fp2_acc a0, a2;
+        fp2_acc_zero(&a0);
+        fp2_acc_zero(&a2);
+        for (size_t i = blk; i < end; i++) {
+            fp2 x0 = mle_fold1(A[i], A[i + h], c), x1 = mle_fold1(A[i + q], A[i + h + q], c);
+            fp2 y0 = mle_fold1(B[i], B[i + h], c), y1 = mle_fold1(B[i + q], B[i + h + q], c);
+            A[i] = x0, A[i + q] = x1, B[i] = y0, B[i + q] = y1;
+            fp2_acc_mul(&a0, x0, y0);
+            fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
+        }
+        acc[0] = fp2_add(acc[0], fp2_acc_reduce(&a0));
+        acc[2] = fp2_add(acc[2], fp2_acc_reduce(&a2));
+    }
+}
+
+/* The fused pass after a base-field round 1: V (2h entries) bound to r
+ * goes to vbuf, B is folded in place; A = vbuf for the sums. */
+static void sc_fold_base_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fm61 *V = p->V;
+    fp2 *vb = p->vbuf, *B = p->B;
+    size_t h = p->h, q = h / 2;
+    mle_coef c = mle_coef_of(p->r);
+    for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
+        size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
+        fp2_acc a0, a2;
+        fp2_acc_zero(&a0);
+        fp2_acc_zero(&a2);
+        for (size_t i = blk; i < end; i++) {
+            fp2 x0 = mle_fold1_fm61(V[i], V[i + h], c), x1 = mle_fold1_fm61(V[i + q], V[i + h + q], c);
+            fp2 y0 = mle_fold1(B[i], B[i + h], c), y1 = mle_fold1(B[i + q], B[i + h + q], c);
+            vb[i] = x0, vb[i + q] = x1, B[i] = y0, B[i + q] = y1;
+            fp2_acc_mul(&a0, x0, y0);
+            fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
+        }
+        acc[0] = fp2_add(acc[0], fp2_acc_reduce(&a0));
+        acc[2] = fp2_add(acc[2], fp2_acc_reduce(&a2));
+    }
+}
+
+/* Round 1 with a base-field V: g(0) = sum V[i] B[i], g(1) = sum V[i+h] B[i+h],
+ * g(2) = sum (2 V[i+h] - V[i])(2 B[i+h] - B[i]); base x extension products
+ * accumulated unreduced (each part < 2^122, so 64 fit in 128 bits). */
+static void sc_base_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fm61 *V = p->V;
+    const fp2 *B = p->B;
+    size_t h = p->h;
+    for (size_t blk = lo; blk < hi; blk += 64) {
+        size_t end = blk + 64 < hi ? blk + 64 : hi;
+        fm61_u128 a0r = 0, a0i = 0, a1r = 0, a1i = 0, a2r = 0, a2i = 0;
+        for (size_t i = blk; i < end; i++) {
+            fm61 v0 = V[i], v1 = V[i + h];
+            fm61 v2 = fm61_sub(fm61_add(v1, v1), v0);
+            fp2 b0 = B[i], b1 = B[i + h], b2 = fp2_sub(fp2_dbl(b1), b0);
+            a0r += (fm61_u128)v0 * b0.re;
+            a0i += (fm61_u128)v0 * b0.im;
+            a1r += (fm61_u128)v1 * b1.re;
+            a1i += (fm61_u128)v1 * b1.im;
+            a2r += (fm61_u128)v2 * b2.re;
+            a2i += (fm61_u128)v2 * b2.im;
+        }
+        acc[0] = fp2_add(acc[0], fp2_make(fm61_reduce128(a0r), fm61_reduce128(a0i)));
+        acc[1] = fp2_add(acc[1], fp2_make(fm61_reduce128(a1r), fm61_reduce128(a1i)));
+        acc[2] = fp2_add(acc[2], fp2_make(fm61_reduce128(a2r), fm61_reduce128(a2i)));
+    }
+}
+
+#ifdef MLE_AVX512
+/* The same kernels on eight entries at a time (lanes: see mle.h).
+ * Lane sums stay almost canonical (mle_v_acc) and are added up at the end
+ * of the block. */
+
+/* The (g(0), g(2)) terms of a pair x0, x1 of A (A[i], A[i+h], or the
+ * folded A[i], A[i+q] in a fused pass) and y0, y1 of B:
+ * x0 y0 and (2 x1 - x0)(2 y1 - y0), with 2 x1 - x0 = x1 + (x1 - x0). */
+MLE_TARGET static inline void sc_v_terms(__m512i s[4], mle_v2 x0, mle_v2 x1, mle_v2 y0, mle_v2 y1) {
+    mle_v2 x2 = {mle_v_add(x1.re, mle_v_sub(x1.re, x0.re)), mle_v_add(x1.im, mle_v_sub(x1.im, x0.im))};
+    mle_v2 y2 = {mle_v_add(y1.re, mle_v_sub(y1.re, y0.re)), mle_v_add(y1.im, mle_v_sub(y1.im, y0.im))};
+    mle_v2 p0 = mle_v_mul2(x0, y0), p2 = mle_v_mul2(x2, y2);
+    s[0] = mle_v_acc(s[0], p0.re);
+    s[1] = mle_v_acc(s[1], p0.im);
+    s[2] = mle_v_acc(s[2], p2.re);
+    s[3] = mle_v_acc(s[3], p2.im);
+}
+
+MLE_TARGET static void sc_v_flush(fp2 acc[3], const __m512i s[4]) {
+    acc[0] = fp2_add(acc[0], fp2_make(mle_v_hsum(s[0]), mle_v_hsum(s[1])));
+    acc[2] = fp2_add(acc[2], fp2_make(mle_v_hsum(s[2]), mle_v_hsum(s[3])));
+}
+
+MLE_TARGET static void sc_sums_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fp2 *A = p->A, *B = p->B;
+    size_t h = p->h;
+    __m512i s[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    for (size_t i = lo; i < hi; i += 8)
+        sc_v_terms(s, mle_v_load(A + i), mle_v_load(A + i + h), mle_v_load(B + i), mle_v_load(B + i + h));
+    sc_v_flush(acc, s);
+}
+
+MLE_TARGET static void sc_fold_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    fp2 *A = p->A, *B = p->B;
+    size_t h = p->h, q = h / 2;
+    mle_vcoef c = mle_vcoef_of(p->r);
+    __m512i s[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    for (size_t i = lo; i < hi; i += 8) {
+        mle_v2 x0 = mle_v_fold1(mle_v_load(A + i), mle_v_load(A + i + h), &c);
+        mle_v2 x1 = mle_v_fold1(mle_v_load(A + i + q), mle_v_load(A + i + h + q), &c);
+        mle_v2 y0 = mle_v_fold1(mle_v_load(B + i), mle_v_load(B + i + h), &c);
+        mle_v2 y1 = mle_v_fold1(mle_v_load(B + i + q), mle_v_load(B + i + h + q), &c);
+        mle_v_store(A + i, x0);
+        mle_v_store(A + i + q, x1);
+        mle_v_store(B + i, y0);
+        mle_v_store(B + i + q, y1);
+        sc_v_terms(s, x0, x1, y0, y1);
+    }
+    sc_v_flush(acc, s);
+}
+
+MLE_TARGET static void sc_fold_base_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fm61 *V = p->V;
+    fp2 *vb = p->vbuf, *B = p->B;
+    size_t h = p->h, q = h / 2;
+    mle_vcoef c = mle_vcoef_of(p->r);
+    __m512i s[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    for (size_t i = lo; i < hi; i += 8) {
+        mle_v2 x0 = mle_v_fold1_fm61(mle_v_load_fm61(V + i), mle_v_load_fm61(V + i + h), &c);
+        mle_v2 x1 = mle_v_fold1_fm61(mle_v_load_fm61(V + i + q), mle_v_load_fm61(V + i + h + q), &c);
+        mle_v2 y0 = mle_v_fold1(mle_v_load(B + i), mle_v_load(B + i + h), &c);
+        mle_v2 y1 = mle_v_fold1(mle_v_load(B + i + q), mle_v_load(B + i + h + q), &c);
+        mle_v_store(vb + i, x0);
+        mle_v_store(vb + i + q, x1);
+        mle_v_store(B + i, y0);
+        mle_v_store(B + i + q, y1);
+        sc_v_terms(s, x0, x1, y0, y1);
+    }
+    sc_v_flush(acc, s);
+}
+
+/* v b for a base lane vector v (vh = v >> 32) and an extension one b */
+MLE_TARGET static inline void sc_v_acc_base(__m512i *sr, __m512i *si, __m512i v, __m512i vh, mle_v2 b) {
+    *sr = mle_v_acc(*sr, mle_v_mul(b.re, v, vh));
+    *si = mle_v_acc(*si, mle_v_mul(b.im, v, vh));
+}
+
+MLE_TARGET static void sc_base_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
+    const fm61 *V = p->V;
+    const fp2 *B = p->B;
+    size_t h = p->h;
+    __m512i s[6];
+    for (int k = 0; k < 6; k++) s[k] = _mm512_setzero_si512();
+    for (size_t i = lo; i < hi; i += 8) {
+        __m512i v0 = mle_v_load_fm61(V + i), v1 = mle_v_load_fm61(V + i + h);
+        __m512i v2 = mle_v_add(v1, mle_v_sub(v1, v0));
+        mle_v2 b0 = mle_v_load(B + i), b1 = mle_v_load(B + i + h);
+        mle_v2 b2 = {mle_v_add(b1.re, mle_v_sub(b1.re, b0.re)), mle_v_add(b1.im, mle_v_sub(b1.im, b0.im))};
+        sc_v_acc_base(&s[0], &s[1], v0, _mm512_srli_epi64(v0, 32), b0);
+        sc_v_acc_base(&s[2], &s[3], v1, _mm512_srli_epi64(v1, 32), b1);
+        sc_v_acc_base(&s[4], &s[5], v2, _mm512_srli_epi64(v2, 32), b2);
+    }
+    for (int d = 0; d < 3; d++) acc[d] = fp2_add(acc[d], fp2_make(mle_v_hsum(s[2 * d]), mle_v_hsum(s[2 * d + 1])));
+}
+#endif
+
+/* The kernel for a pass over `len` indices: the vector one when the CPU
+ * has AVX-512 and len is a multiple of 8 (len is a power of two). */
+static sc_block_fn sc_pick(sc_block_fn scalar, sc_block_fn avx512, size_t len) {
+    return avx512 && len >= 8 && mle_have_avx512() ? avx512 : scalar;
+}
+#ifdef MLE_AVX512
+#define SC_PICK(name, len) sc_pick(name, name##_avx512, len)
+#else
+#define SC_PICK(name, len) sc_pick(name, NULL, len)
+#endif
+
+/* Rounds of sum_x A(x) B(x) on n >= 1 variables, from a round whose sums
+ * g[0] = g(0), g[2] = g(2) are given and whose claim is `claim`: send
+ * g(0), g(1) = claim - g(0), g(2); draw r; fold by r fused with the next
+ * round's sums. On return A[0], B[0] are the tables' values at the point. */
+static void sc_rounds_deg2(tr_t *tr, fp2 *point, fp2 *A, fp2 *B, unsigned n, fp2 claim, fp2 g[3]) {
+    for (unsigned s = 0; s < n; s++) {
+        size_t h = (size_t)1 << (n - 1 - s);
+        g[1] = fp2_sub(claim, g[0]);
+        tr_put_fp2(tr, "sc/round", g, 3);
+        fp2 r = tr_challenge(tr, "sc/r");
+        point[n - 1 - s] = r;
+        claim = sc_interpolate(g, 2, r);
+        if (h >= 2) {
+            sc_pass p = {.A = A, .B = B, .h = h, .r = r};
+            fp2 next[3];
+            sc_run(next, SC_PICK(sc_fold_blk, h / 2), &p, h / 2);
+            g[0] = next[0];
+            g[2] = next[2];
+        } else { /* last round: nothing left to sum */
+            mle_fold(A, 1, r);
+            mle_fold(B, 1, r);
         }
     }
-    out[0] = e0;
-    out[2] = e2;
 }
 
 /* Generic round for k in {1, 3}: evaluations at X = 0, 2, ..., k. */
@@ -102,13 +344,21 @@ static void sc_round_generic(fp2 *out, fp2 *const *T, unsigned k, size_t h) {
 
 void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim) {
     ZK_CHECK(k >= 1 && k <= SC_MAX_DEGREE);
+    if (k == 2) { /* the common case (GKR): folds fused with the next round's sums */
+        if (n) {
+            sc_pass p = {.A = tables[0], .B = tables[1], .h = (size_t)1 << (n - 1)};
+            fp2 g[3];
+            sc_run(g, SC_PICK(sc_sums_blk, p.h), &p, p.h);
+            sc_rounds_deg2(tr, point, tables[0], tables[1], n, claim, g);
+        }
+        finals[0] = tables[0][0];
+        finals[1] = tables[1][0];
+        return;
+    }
     for (unsigned s = 0; s < n; s++) {
         size_t h = (size_t)1 << (n - 1 - s);
         fp2 g[SC_MAX_DEGREE + 1];
-        if (k == 2)
-            sc_round_deg2(g, tables[0], tables[1], h);
-        else
-            sc_round_generic(g, tables, k, h);
+        sc_round_generic(g, tables, k, h);
         g[1] = fp2_sub(claim, g[0]);
         tr_put_fp2(tr, "sc/round", g, k + 1);
         fp2 r = tr_challenge(tr, "sc/r");
@@ -119,39 +369,37 @@ void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k,
     for (unsigned j = 0; j < k; j++) finals[j] = tables[j][0];
 }
 
-/* Round-1 evaluations for a base-field V and an extension table h:
- *   g(0) = sum V0 h0,   g(2) = sum (2 V1 - V0)(2 h1 - h0),
- * base x extension products accumulated unreduced (each part < 2^122, so
- * 64 fit in 128 bits). */
-static void sc_round_base(fp2 out[3], const fm61 *V, const fp2 *h, size_t H) {
-    fp2 e0 = fp2_zero(), e2 = fp2_zero();
-#pragma omp parallel if (H >= SC_PAR_MIN)
-    {
-        fp2 l0 = fp2_zero(), l2 = fp2_zero();
-#pragma omp for schedule(static) nowait
-        for (size_t blk = 0; blk < H; blk += 64) {
-            size_t end = blk + 64 < H ? blk + 64 : H;
-            fm61_u128 a0r = 0, a0i = 0, a2r = 0, a2i = 0;
-            for (size_t i = blk; i < end; i++) {
-                fm61 v0 = V[i], v1 = V[i + H];
-                fm61 v2 = fm61_sub(fm61_add(v1, v1), v0);
-                fp2 h0 = h[i], h2 = fp2_sub(fp2_dbl(h[i + H]), h0);
-                a0r += (fm61_u128)v0 * h0.re;
-                a0i += (fm61_u128)v0 * h0.im;
-                a2r += (fm61_u128)v2 * h2.re;
-                a2i += (fm61_u128)v2 * h2.im;
-            }
-            l0 = fp2_add(l0, fp2_make(fm61_reduce128(a0r), fm61_reduce128(a0i)));
-            l2 = fp2_add(l2, fp2_make(fm61_reduce128(a2r), fm61_reduce128(a2i)));
-        }
-#pragma omp critical(sc_round)
-        {
-            e0 = fp2_add(e0, l0);
-            e2 = fp2_add(e2, l2);
-        }
+void sc_base_sums(fp2 s[3], const fm61 *V, const fp2 *h, unsigned n) {
+    if (n == 0) { /* no round: the whole sum is V[0] h[0] */
+        s[0] = fp2_mul_fm61(h[0], V[0]);
+        s[1] = s[2] = fp2_zero();
+        return;
     }
-    out[0] = e0;
-    out[2] = e2;
+    sc_pass p = {.V = V, .B = (fp2 *)h, .h = (size_t)1 << (n - 1)}; /* B is only read */
+    sc_run(s, SC_PICK(sc_base_blk, p.h), &p, p.h);
+}
+
+/* Round 1 of sc_prove_base from its sums g (g[1] set), then the rest. */
+static void sc_prove_base_from(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                               fp2 g[3]) {
+    size_t H = (size_t)1 << (n - 1);
+    tr_put_fp2(tr, "sc/round", g, 3);
+    fp2 r = tr_challenge(tr, "sc/r");
+    point[n - 1] = r;
+    fp2 claim = sc_interpolate(g, 2, r);
+    if (H >= 2) {
+        sc_pass p = {.V = V, .vbuf = vbuf, .B = h, .h = H, .r = r};
+        fp2 next[3];
+        sc_run(next, SC_PICK(sc_fold_base_blk, H / 2), &p, H / 2);
+        g[0] = next[0];
+        g[2] = next[2];
+        sc_rounds_deg2(tr, point, vbuf, h, n - 1, claim, g);
+    } else {
+        mle_fold_fm61(vbuf, V, 1, r);
+        mle_fold(h, 1, r);
+    }
+    finals[0] = vbuf[0];
+    finals[1] = h[0];
 }
 
 void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {
@@ -160,17 +408,21 @@ void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, 
         finals[1] = h[0];
         return;
     }
-    size_t H = (size_t)1 << (n - 1);
     fp2 g[3];
-    sc_round_base(g, V, h, H);
-    g[1] = fp2_sub(claim, g[0]);
-    tr_put_fp2(tr, "sc/round", g, 3);
-    fp2 r = tr_challenge(tr, "sc/r");
-    point[n - 1] = r;
-    mle_fold_fm61(vbuf, V, H, r);
-    mle_fold(h, H, r);
-    fp2 *tabs[2] = {vbuf, h};
-    sc_prove(tr, point, finals, tabs, 2, n - 1, sc_interpolate(g, 2, r));
+    sc_base_sums(g, V, h, n);
+    g[1] = fp2_sub(claim, g[0]); /* the caller's claim, as sc_prove */
+    sc_prove_base_from(tr, point, finals, V, vbuf, h, n, g);
+}
+
+void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                        const fp2 s[3]) {
+    if (n == 0) {
+        finals[0] = fp2_from_fm61(V[0]);
+        finals[1] = h[0];
+        return;
+    }
+    fp2 g[3] = {s[0], s[1], s[2]};
+    sc_prove_base_from(tr, point, finals, V, vbuf, h, n, g);
 }
 
 zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {

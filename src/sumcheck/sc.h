@@ -39,6 +39,17 @@ void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k,
  * finals[0] = V(point), finals[1] = h(point). */
 void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim);
 
+/* Round-1 sums of sum_x V(x) h(x) for a base-field V (2^n entries): s[0] =
+ * g(0) (the lower half), s[1] = g(1) (the upper half), s[2] = g(2); so
+ * s[0] + s[1] is the whole sum. For n = 0, s[0] = V[0] h[0], s[1] = s[2] = 0.
+ * A caller that must send the sum before the sumcheck (GKR's per-source
+ * claims) gets it from the pass that round 1 needs anyway. */
+void sc_base_sums(fp2 s[3], const fm61 *V, const fp2 *h, unsigned n);
+/* sc_prove_base with claim s[0] + s[1] and round 1 taken from s (from
+ * sc_base_sums on the same V, h, n): the same proof bytes. */
+void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                        const fp2 s[3]);
+
 /* Verifier for a degree-`deg` sumcheck on n variables. On entry *claim is
  * the claimed sum; on ZK_OK it is the reduced claim and point[0..n) is
  * filled. ZK_EPROOF if a round check fails, ZK_EFORMAT if the proof bytes
