@@ -3,7 +3,12 @@
  * count is bn_arith_rows, its public output is q_run's, and a changed
  * witness value of every kind (acc, rem, sign, max-pool choice, an
  * activation; a remainder or sign moved out of its range once the lookup
- * argument exists) makes the check fail. bn_plonk_check_witness needs a
+ * argument exists) makes the check fail; a sign s = 2/3 (a field element)
+ * with u = 1 where x = 0 keeps every gate, copy and lookup of a ReLU and
+ * fails only the boolean gate (q_B). The custom gates: no accumulate row (q_A) is followed by
+ * a padding row or sits on the last row, and a wrong running sum inside a
+ * chain fails; the MLP's table is also proved and verified (and its
+ * forced proof with a wrong running sum fails). bn_plonk_check_witness needs a
  * proving key, i.e. a keygen at n >= 2^16 (the range table must fit), so
  * the MLP is keyed and checked with it, and everything else (LeNet-5 and
  * small ONNX conformance cases covering the other ops) with at_table_ok
@@ -45,12 +50,20 @@ static zk_err at_build(at_table *t, const q_model *m, const q_witness *w) {
 }
 
 /* bn_plonk_check_witness without a key: every gate (with the public
- * inputs), every copy constraint (sigma), every marked row's a in the table. */
+ * inputs and q_A's c_next, wrapping around), every boolean row, every copy
+ * constraint (sigma), every marked row's a in the table. */
 static int at_table_ok(const bn_plonk_circuit *c, const at_table *t) {
     size_t n = c->n;
     for (size_t i = 0; i < n; i++) {
         bn_fr acc, u;
-        bn_fr_mul(&acc, &c->sel[BN_PLONK_QL][i], &t->a[i]);
+        bn_fr_sub(&acc, &t->w[i], &t->w[(i + 1) % n]);
+        bn_fr_mul(&acc, &acc, &c->sel[BN_PLONK_QA][i]);
+        bn_fr_sqr(&u, &t->a[i]);
+        bn_fr_sub(&u, &u, &t->a[i]);
+        bn_fr_mul(&u, &u, &c->sel[BN_PLONK_QB][i]);
+        if (!bn_fr_is_zero(&u)) return 0;
+        bn_fr_mul(&u, &c->sel[BN_PLONK_QL][i], &t->a[i]);
+        bn_fr_add(&acc, &acc, &u);
         bn_fr_mul(&u, &c->sel[BN_PLONK_QR][i], &t->b[i]);
         bn_fr_add(&acc, &acc, &u);
         bn_fr_mul(&u, &c->sel[BN_PLONK_QO][i], &t->w[i]);
@@ -71,6 +84,37 @@ static int at_table_ok(const bn_plonk_circuit *c, const at_table *t) {
     for (size_t cell = 0; cell < 3 * n; cell++) {
         uint32_t d = c->sigma[cell];
         if (!bn_fr_eq(&col[cell / n][cell % n], &col[d / n][d % n])) return 0;
+    }
+    return 1;
+}
+
+/* every cell of the variable of `cell` (its cycle in sigma) set to v */
+static void at_set_var(at_table *t, uint32_t cell, const bn_fr *v) {
+    size_t n = t->c->n;
+    bn_fr *col[3] = {t->a, t->b, t->w};
+    uint32_t d = cell;
+    do {
+        col[d / n][d % n] = *v;
+        d = t->c->sigma[d];
+    } while (d != cell);
+}
+
+/* whether cells x and y hold the same variable (one cycle of sigma) */
+static int at_same_var(const bn_plonk_circuit *c, uint32_t x, uint32_t y) {
+    uint32_t d = x;
+    do {
+        if (d == y) return 1;
+        d = c->sigma[d];
+    } while (d != x);
+    return 0;
+}
+
+/* the gate selectors of row i are (q_L, q_R, q_O, q_M, q_C) = sel */
+static int at_gate_is(const bn_plonk_circuit *c, size_t i, const int64_t sel[5]) {
+    for (int k = 0; k < 5; k++) {
+        bn_fr v;
+        bn_fr_from_i64(&v, sel[k]);
+        if (!bn_fr_eq(&c->sel[k][i], &v)) return 0;
     }
     return 1;
 }
@@ -192,7 +236,8 @@ static int at_tamper_all(zk_rng *rng, const bn_plonk_pk *pk, const q_model *m, q
 
 /* check (keyed: with bn_plonk_check_witness too), public output, the
  * circuit-only build, tampering (once: one value of each kind) */
-static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_witness *w, int keyed, int once) {
+static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_witness *w, int keyed, int once,
+                          int prove) {
     at_table t;
     TEST_REQUIRE(at_build(&t, m, w) == ZK_OK);
     size_t rows = bn_arith_rows(m);
@@ -208,8 +253,10 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
     }
     bn_kzg_srs *srs = NULL;
     bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    bn_fr one1;
+    bn_fr_one(&one1);
     if (keyed) {
-        bn_plonk_vk vk;
         srs = bn_kzg_srs_gen(t.c->n, 0x5eed);
         zk_err ek = bn_plonk_keygen(&pk, &vk, t.c, srs);
         if (ek) fprintf(stderr, "%s: keygen: %s\n", name, zk_reason());
@@ -223,6 +270,115 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
     int ok = at_holds(pk, &t);
     if (!ok) fprintf(stderr, "%s: the honest table fails\n", name);
     TEST_CHECK(ok);
+    /* the custom gates: every accumulate row is followed by a row of the
+     * table (its chain's next row or the row it lands on), never by a
+     * padding row, and the last row has q_A = 0 (no wrap-around) */
+    size_t nacc = 0, nbool = 0, inner = SIZE_MAX, last_acc = 0;
+    for (size_t i = 0; i < t.c->n; i++) {
+        nbool += !bn_fr_is_zero(&t.c->sel[BN_PLONK_QB][i]);
+        if (bn_fr_is_zero(&t.c->sel[BN_PLONK_QA][i])) continue;
+        nacc++;
+        last_acc = i;
+        if (i + 1 < t.c->n && !bn_fr_is_zero(&t.c->sel[BN_PLONK_QA][i + 1]) && inner == SIZE_MAX) inner = i + 1;
+    }
+    TEST_CHECK(nacc == 0 || last_acc + 1 < rows);
+    TEST_CHECK(bn_fr_is_zero(&t.c->sel[BN_PLONK_QA][t.c->n - 1]));
+    /* a wrong running sum inside a chain (c of a row between two
+     * accumulate rows: a variable of one cell, so only the gates see it) */
+    if (inner != SIZE_MAX) {
+        bn_fr keep_c = t.w[inner];
+        bn_fr_add(&t.w[inner], &keep_c, &one1);
+        TEST_CHECK(!at_holds(pk, &t));
+        if (pk && prove) { /* the forced proof fails */
+            zk_buf p2;
+            zk_buf_init(&p2);
+            TEST_CHECK(bn_plonk_prove(&p2, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+            TEST_CHECK(bn_plonk_verify(&vk, t.pub, t.n_pub, p2.data, p2.len) == ZK_EPROOF);
+            zk_buf_free(&p2);
+        }
+        t.w[inner] = keep_c;
+    }
+    /* The boolean gate where arith.h puts it, found by the rows' shapes
+     * alone: a ReLU's y = s x row (q_M = 1, q_O = -1) two rows after u's
+     * lookup row a = u, b = s, c = x; a max pool's e d = 0 row (q_M = 1
+     * alone) right after d's lookup row (d on wire a, or on wire b of
+     * its scaled row). Each must have q_B = 1. */
+    size_t nrelu = 0, nmax = 0, qb_missing = 0, relu0 = SIZE_MAX;
+    {
+        size_t n = t.c->n;
+        static const int64_t ysel[5] = {0, 0, -1, 1, 0}, esel[5] = {0, 0, 0, 1, 0};
+        for (size_t i = 2; i < rows; i++) {
+            int relu = at_gate_is(t.c, i, ysel) && !bn_fr_is_zero(&t.c->qk[i - 2]) &&
+                       at_same_var(t.c, (uint32_t)(n + i - 2), (uint32_t)i) &&
+                       at_same_var(t.c, (uint32_t)(2 * n + i - 2), (uint32_t)(n + i));
+            int mx = at_gate_is(t.c, i, esel) && !bn_fr_is_zero(&t.c->qk[i - 1]) &&
+                     (at_same_var(t.c, (uint32_t)(i - 1), (uint32_t)(n + i)) ||
+                      at_same_var(t.c, (uint32_t)(n + i - 1), (uint32_t)(n + i)));
+            if (!relu && !mx) continue;
+            nrelu += relu;
+            nmax += mx;
+            qb_missing += bn_fr_is_zero(&t.c->sel[BN_PLONK_QB][i]);
+            if (relu && relu0 == SIZE_MAX && bn_fr_is_zero(&t.b[i])) relu0 = i;
+        }
+        TEST_CHECK(qb_missing == 0);
+        int has_relu = 0, has_max = 0;
+        for (size_t k = 0; k < m->nnodes; k++) {
+            has_relu |= m->nodes[k].op == NN_RELU;
+            has_max |= m->nodes[k].op == NN_MAXPOOL || m->nodes[k].op == NN_GLOBALMAXPOOL;
+        }
+        TEST_CHECK(!has_relu || nrelu > 0);
+        TEST_CHECK(!has_max || nmax > 0);
+    }
+    /* a ReLU row y = s x with x = 0 (so y = 0): s = 2/3, u = 1 (and the
+     * scaled 2^(17 - b_act) u, b_act - 1 < 16) keep x = (2s - 1) u + s - 1 = 0,
+     * every copy and every lookup; only q_B (s^2 - s) = 0 on y's row rejects
+     * it (arith.h: u's lookup row, its scaled row, then y's row) */
+    if (ok && relu0 != SIZE_MAX && m->s.b_act - 1 < 16) {
+        size_t n = t.c->n, i = relu0;
+        bn_fr two3, su;
+        at_table s2 = t;
+        s2.a = zk_malloc_n(n, sizeof(bn_fr));
+        s2.b = zk_malloc_n(n, sizeof(bn_fr));
+        s2.w = zk_malloc_n(n, sizeof(bn_fr));
+        memcpy(s2.a, t.a, n * sizeof(bn_fr));
+        memcpy(s2.b, t.b, n * sizeof(bn_fr));
+        memcpy(s2.w, t.w, n * sizeof(bn_fr));
+        bn_fr_from_u64(&two3, 3);
+        bn_fr_inv(&two3, &two3);
+        bn_fr_add(&two3, &two3, &two3);
+        TEST_CHECK(at_same_var(t.c, (uint32_t)(n + i - 1), (uint32_t)(i - 2))); /* the scaled row's b is u */
+        at_set_var(&s2, (uint32_t)i, &two3);       /* s */
+        at_set_var(&s2, (uint32_t)(i - 2), &one1); /* u */
+        bn_fr_from_u64(&su, (uint64_t)1 << (17 - m->s.b_act));
+        at_set_var(&s2, (uint32_t)(i - 1), &su); /* 2^(17 - b_act) u */
+        TEST_CHECK(!at_holds(pk, &s2));
+        /* the same table without q_B on that row holds: nothing else
+         * catches the non-bit */
+        bn_fr keep_qb = t.c->sel[BN_PLONK_QB][i];
+        bn_fr_zero(&t.c->sel[BN_PLONK_QB][i]);
+        TEST_CHECK(at_table_ok(t.c, &s2));
+        t.c->sel[BN_PLONK_QB][i] = keep_qb;
+        free(s2.a);
+        free(s2.b);
+        free(s2.w);
+        printf("  arith: %s: a ReLU sign s = 2/3 where x = 0 is caught by q_B alone\n", name);
+    }
+    /* the honest table proves and verifies */
+    if (pk && prove && ok) {
+        zk_buf pr;
+        zk_buf_init(&pr);
+        TEST_CHECK(bn_plonk_prove(&pr, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+        TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+        zk_err ev = bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len);
+        if (ev) fprintf(stderr, "%s: the honest proof fails: %s\n", name, zk_reason());
+        TEST_CHECK(ev == ZK_OK);
+        /* another public output: rejected */
+        bn_fr po = t.pub[n_in];
+        bn_fr_add(&t.pub[n_in], &po, &one1);
+        TEST_CHECK(bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len) == ZK_EPROOF);
+        t.pub[n_in] = po;
+        zk_buf_free(&pr);
+    }
     /* a wrong public output */
     bn_fr keep = t.pub[n_in], one;
     bn_fr_one(&one);
@@ -243,8 +399,8 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
     if (ok) {
         int tried = at_tamper_all(rng, pk, m, w, once);
         TEST_CHECK(tried > 0 || m->nodes[0].op == NN_PAD);
-        printf("  arith: %-42s %8zu rows (2^%u), %2d tampered witnesses rejected%s\n", name, rows, t.c->log_n, tried,
-               keyed ? " (keyed)" : "");
+        printf("  arith: %-42s %8zu rows (2^%u; %zu q_A, %zu q_B), %2d tampered witnesses rejected%s\n", name, rows,
+               t.c->log_n, nacc, nbool, tried, keyed ? (prove ? " (keyed, proved)" : " (keyed)") : "");
     }
     bn_plonk_pk_free(pk);
     bn_kzg_srs_free(srs);
@@ -307,7 +463,7 @@ static void at_conformance(zk_rng *rng) {
         int64_t *xq = zk_malloc_n(nin, sizeof *xq);
         if (q_quantize(&m, g, in, 1, NULL) == ZK_OK && q_quantize_input(xq, m, in) == ZK_OK &&
             q_run(&w, m, xq) == ZK_OK) {
-            at_end_to_end(rng, cases[ci], m, w, 0, 0);
+            at_end_to_end(rng, cases[ci], m, w, 0, 0, 0);
             ran++;
         }
         q_witness_free(w);
@@ -350,7 +506,7 @@ static void at_graph(zk_rng *rng) {
     if (!e) {
         TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK);
         TEST_CHECK(q_run(&w, m, xq) == ZK_OK);
-        if (w) at_end_to_end(rng, "matmul/mul/add/sub/relu graph", m, w, 0, 0);
+        if (w) at_end_to_end(rng, "matmul/mul/add/sub/relu graph", m, w, 0, 0, 0);
     }
     q_witness_free(w);
     q_model_free(m);
@@ -381,13 +537,13 @@ void test_arith(zk_rng *rng) {
     q_model *m = NULL;
     q_witness *w = NULL;
     if (at_load(&m, &w, "mlp3_fashion")) {
-        at_end_to_end(rng, "mlp3_fashion", m, w, 1, 0);
+        at_end_to_end(rng, "mlp3_fashion", m, w, 1, 0, 1);
         at_refusals(m, w);
         q_witness_free(w);
         q_model_free(m);
     }
     if (at_load(&m, &w, "lenet5_fashion")) {
-        at_end_to_end(rng, "lenet5_fashion", m, w, 0, 1);
+        at_end_to_end(rng, "lenet5_fashion", m, w, 0, 1, 0);
         q_witness_free(w);
         q_model_free(m);
     }

@@ -9,7 +9,13 @@
  * lookups (n = 2^16): an honest witness proves and verifies; a marked value
  * outside [0, 2^16) is refused by the witness check and its forced proof
  * fails; a wrong multiplicity column fails; every proof element tampered
- * fails; too few rows for the table are refused at keygen. */
+ * fails; too few rows for the table are refused at keygen. Custom gates: a
+ * hand-built table with an accumulate chain (q_A), a boolean row (q_B) and
+ * q_A on the last row (the rotation wraps to row 0) proves and verifies; a
+ * wrong running sum, a wrong wrap-around value and a non-bit are refused by
+ * the witness check and their proofs fail; the keys with q_A's or q_B's
+ * commitment changed reject the proof; c(zeta omega) is tampered with the
+ * other evaluations; the random circuit has q_A chains and q_B rows too. */
 #include <string.h>
 
 #include "../src/plonkish/plonk.h"
@@ -64,8 +70,10 @@ static void small_witness(bn_fr *a, bn_fr *b, bn_fr *c, int64_t x) {
 }
 
 /* ---- proof tampering ---- */
-/* points [a] [b] [c] [m] [h_f] [h_t] [phi] [z] [t_lo] [t_mid] [t_hi] | 8 scalars | [W_zeta] [W_zeta_omega] */
-enum { NPTS = 13, NEVALS = 8, NPTS_BEFORE_EVALS = 11 };
+/* points [a] [b] [c] [m] [h_f] [h_t] [phi] [z] [t_lo] [t_mid] [t_hi] | 9 scalars
+ * (the last, c(zeta omega), read by the accumulate gate) | [W_zeta] [W_zeta_omega] */
+enum { NPTS = 13, NEVALS = 9, NPTS_BEFORE_EVALS = 11 };
+_Static_assert(BN_PLONK_PROOF_BYTES == NPTS * 64 + NEVALS * 32, "the proof layout of plonk.h");
 /* byte offsets of the points and scalars in the proof */
 static size_t pt_off(int j) {
     return j < NPTS_BEFORE_EVALS ? (size_t)64 * j
@@ -178,6 +186,22 @@ static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
     zk_buf_init(&pr2);
     TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, pub, 1) == ZK_OK);
     TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+    /* c(zeta omega) is bound by the opening at zeta*omega: a claim off by
+     * one, the later rounds following it, fails even though no row of this
+     * circuit has q_A (so the linearisation does not see the claim); with a
+     * zero offset the malicious prover is the honest one */
+    {
+        bn_fr d;
+        bn_fr_one(&d);
+        pr2.len = 0;
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, a, b, c, &d, pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
+        bn_fr_zero(&d);
+        pr2.len = 0;
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, a, b, c, &d, pub, 1) == ZK_OK);
+        TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+        pr2.len = 0;
+    }
     /* wrong public input, wrong count */
     bn_fr_from_u64(&bad, 36);
     TEST_CHECK(bn_plonk_verify(&vk, &bad, 1, pr.data, pr.len) == ZK_EPROOF);
@@ -237,8 +261,206 @@ static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
     bn_plonk_circuit_free(circ);
 }
 
+/* ---- the custom gates by hand: public out = 5 + 2 x0 + 3 x1 + 4 x2 + 6 x3 - x4
+ * by an accumulate chain (the arithmetization's linear sum, arith.h), a
+ * boolean row, and q_A on the last row (the rotation wraps to row 0) ----
+ *   row 0  a = out (public, q_L = 1); c = w0, read only by row 7
+ *   row 1  a = x0, b = x1, c = x2: q_L 2, q_R 3, q_O 3, q_C 5, q_A 1
+ *          (c_2 = 5 + 2 x0 + 3 x1 + 4 x2)
+ *   row 2  a = x3, b = x4, c = s: q_L 6, q_R -1, q_A 1 (c_3 = s + 6 x3 - x4)
+ *   row 3  a = out, c = acc: q_L 1, q_O -1 (the chain lands: out = acc)
+ *   row 4  a = bit, b = x0, c = t: q_M 1, q_O -1, q_B 1 (t = bit x0, bit 0/1)
+ *   row 7  a = x0, c = v: q_L 1, q_A 1 (c_0 = v + x0: the wrap-around)
+ * rows 5, 6 are zero. */
+enum { MC_OUT, MC_X0, MC_X1, MC_X2, MC_X3, MC_X4, MC_S, MC_ACC, MC_BIT, MC_T, MC_V, MC_W0, MC_NV };
+static const int64_t mc_x[5] = {3, -4, 5, 7, 11};
+
+static bn_plonk_circuit *mac_circuit(void) {
+    bn_plonk_circuit *c = bn_plonk_circuit_new(SM_LOG, 1);
+    bn_plonk_circuit_gate_i64(c, 0, 1, 0, 0, 0, 0);
+    bn_plonk_circuit_gate_i64(c, 1, 2, 3, 3, 0, 5);
+    bn_plonk_circuit_accumulate_i64(c, 1, 1);
+    bn_plonk_circuit_gate_i64(c, 2, 6, -1, 0, 0, 0);
+    bn_plonk_circuit_accumulate_i64(c, 2, 1);
+    bn_plonk_circuit_gate_i64(c, 3, 1, 0, -1, 0, 0);
+    bn_plonk_circuit_gate_i64(c, 4, 0, 0, -1, 1, 0);
+    bn_plonk_circuit_bool(c, 4);
+    bn_plonk_circuit_gate_i64(c, 7, 1, 0, 0, 0, 0);
+    bn_plonk_circuit_accumulate_i64(c, 7, 1);
+    uint32_t var[3 * SM_N];
+    for (uint32_t i = 0; i < 3 * SM_N; i++) var[i] = 100 + i; /* free cells */
+    var[CELL(0, 0)] = MC_OUT, var[CELL(2, 0)] = MC_W0;
+    var[CELL(0, 1)] = MC_X0, var[CELL(1, 1)] = MC_X1, var[CELL(2, 1)] = MC_X2;
+    var[CELL(0, 2)] = MC_X3, var[CELL(1, 2)] = MC_X4, var[CELL(2, 2)] = MC_S;
+    var[CELL(0, 3)] = MC_OUT, var[CELL(2, 3)] = MC_ACC;
+    var[CELL(0, 4)] = MC_BIT, var[CELL(1, 4)] = MC_X0, var[CELL(2, 4)] = MC_T;
+    var[CELL(0, 7)] = MC_X0, var[CELL(2, 7)] = MC_V;
+    TEST_CHECK(bn_plonk_circuit_wire(c, var, 3 * SM_N) == ZK_OK);
+    return c;
+}
+
+/* the honest witness; out = 50 */
+static void mac_witness(bn_fr *a, bn_fr *b, bn_fr *c) {
+    const int64_t *x = mc_x;
+    int64_t s = 5 + 2 * x[0] + 3 * x[1] + 4 * x[2], acc = s + 6 * x[3] - x[4], v = 100;
+    int64_t A[SM_N] = {acc, x[0], x[3], acc, 1, 0, 0, x[0]};
+    int64_t B[SM_N] = {0, x[1], x[4], 0, x[0], 0, 0, 0};
+    int64_t C[SM_N] = {v + x[0], x[2], s, acc, x[0], 0, 0, v};
+    for (int i = 0; i < SM_N; i++) {
+        bn_fr_from_i64(&a[i], A[i]);
+        bn_fr_from_i64(&b[i], B[i]);
+        bn_fr_from_i64(&c[i], C[i]);
+    }
+}
+
+/* check_witness refuses (a, b, c) naming `what`, and the forced proof fails */
+static void mac_reject(const bn_plonk_pk *pk, const bn_plonk_vk *vk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
+                       const bn_fr *pub, const char *what) {
+    TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, pub, 1) == ZK_EINPUT);
+    if (!strstr(zk_reason(), what)) fprintf(stderr, "expected \"%s\", got \"%s\"\n", what, zk_reason());
+    TEST_CHECK(strstr(zk_reason(), what) != NULL);
+    zk_buf p;
+    zk_buf_init(&p);
+    TEST_CHECK(bn_plonk_prove(&p, pk, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(p.len == BN_PLONK_PROOF_BYTES);
+    TEST_CHECK(bn_plonk_verify(vk, pub, 1, p.data, p.len) == ZK_EPROOF);
+    zk_buf_free(&p);
+}
+
+static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
+    bn_plonk_circuit *circ = mac_circuit();
+    bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    TEST_REQUIRE(bn_plonk_keygen(&pk, &vk, circ, srs) == ZK_OK);
+    bn_fr a[SM_N], b[SM_N], c[SM_N], pub, one;
+    bn_fr_one(&one);
+    mac_witness(a, b, c);
+    bn_fr_from_u64(&pub, 50);
+    TEST_CHECK(bn_fr_eq(&a[0], &pub));
+    TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, &pub, 1) == ZK_OK);
+    zk_buf pr;
+    zk_buf_init(&pr);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, &pub, 1) == ZK_OK);
+    TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES && pr.len == 1120);
+    TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, pr.data, pr.len) == ZK_OK);
+    /* the proof's c(zeta omega) is c's value at zeta omega: the tampering
+     * below changes a value that is really read */
+    {
+        bn_fr cw;
+        TEST_CHECK(bn_fr_from_bytes(&cw, pr.data + ev_off(8)) == ZK_OK);
+        TEST_CHECK(!bn_fr_is_zero(&cw));
+    }
+    /* a claimed c(zeta omega) off by one (the later rounds following it) */
+    {
+        bn_fr d;
+        bn_fr_one(&d);
+        zk_buf p;
+        zk_buf_init(&p);
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&p, pk, a, b, c, &d, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p.data, p.len) == ZK_EPROOF);
+        zk_buf_free(&p);
+    }
+    /* a wrong running sum: c of row 2 (the chain's s) + 1, every copy kept
+     * (s has one cell): row 1's accumulate gate fails */
+    {
+        bn_fr c2[SM_N];
+        memcpy(c2, c, sizeof c2);
+        bn_fr_add(&c2[2], &c2[2], &one);
+        mac_reject(pk, &vk, a, b, c2, &pub, "gate of row 1 ");
+        /* and a wrong result landed: acc and out + 1 (public input too) */
+        bn_fr a3[SM_N], c3[SM_N], p3;
+        memcpy(a3, a, sizeof a3);
+        memcpy(c3, c, sizeof c3);
+        bn_fr_add(&p3, &pub, &one);
+        a3[0] = a3[3] = c3[3] = p3;
+        mac_reject(pk, &vk, a3, b, c3, &p3, "gate of row 2 ");
+    }
+    /* the rotation on the last row: row 7's c_next is c of row 0. c_0 + 1
+     * breaks only row 7 (row 0's gate does not read c) */
+    {
+        bn_fr c2[SM_N];
+        memcpy(c2, c, sizeof c2);
+        bn_fr_add(&c2[0], &c2[0], &one);
+        mac_reject(pk, &vk, a, b, c2, &pub, "gate of row 7 ");
+        /* c of the last row + 1 too: row 7 holds again */
+        bn_fr_add(&c2[7], &c2[7], &one);
+        TEST_CHECK(bn_plonk_check_witness(pk, a, b, c2, &pub, 1) == ZK_OK);
+        zk_buf p;
+        zk_buf_init(&p);
+        TEST_CHECK(bn_plonk_prove(&p, pk, a, b, c2, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p.data, p.len) == ZK_OK);
+        zk_buf_free(&p);
+    }
+    /* a non-bit on the boolean row, its gate kept: bit = 2, t = 2 x0 */
+    {
+        bn_fr a2[SM_N], c2[SM_N];
+        memcpy(a2, a, sizeof a2);
+        memcpy(c2, c, sizeof c2);
+        bn_fr_from_u64(&a2[4], 2);
+        bn_fr_add(&c2[4], &c2[4], &c2[4]);
+        mac_reject(pk, &vk, a2, b, c2, &pub, "boolean gate of row 4 ");
+        /* bit = 0, t = 0: a bit, accepted */
+        bn_fr_zero(&a2[4]);
+        bn_fr_zero(&c2[4]);
+        TEST_CHECK(bn_plonk_check_witness(pk, a2, b, c2, &pub, 1) == ZK_OK);
+    }
+    /* the verifying key: 12 commitments, q_A and q_B in their places; a key
+     * with q_A's or q_B's commitment replaced rejects the proof */
+    {
+        zk_buf kb;
+        zk_buf_init(&kb);
+        bn_plonk_vk_serialize(&kb, &vk);
+        TEST_CHECK(kb.len == 8 + 4 + 8 + 64 * 12 + 2 * 128 && BN_PLONK_NFIXED == 12);
+        TEST_CHECK(memcmp(kb.data, "GKRPLVK3", 8) == 0);
+        uint8_t pt[64];
+        bn_g1_to_bytes(pt, &vk.cm[BN_PLONK_QA]);
+        TEST_CHECK(memcmp(kb.data + 20 + 64 * BN_PLONK_QA, pt, 64) == 0);
+        bn_g1_to_bytes(pt, &vk.cm[BN_PLONK_QB]);
+        TEST_CHECK(memcmp(kb.data + 20 + 64 * BN_PLONK_QB, pt, 64) == 0);
+        /* q_A's bytes replaced by q_L's: decodes, rejects the proof */
+        bn_plonk_vk vk2;
+        memcpy(kb.data + 20 + 64 * BN_PLONK_QA, kb.data + 20 + 64 * BN_PLONK_QL, 64);
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk2, &pub, 1, pr.data, pr.len) == ZK_EPROOF);
+        /* the old version's magic is refused */
+        kb.len = 0;
+        bn_plonk_vk_serialize(&kb, &vk);
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len) == ZK_OK);
+        memcpy(kb.data, "GKRPLVK2", 8);
+        TEST_CHECK(bn_plonk_vk_deserialize(&vk2, kb.data, kb.len) == ZK_EFORMAT);
+        zk_buf_free(&kb);
+        bn_g1 g;
+        bn_g1_generator(&g);
+        const int idx[2] = {BN_PLONK_QA, BN_PLONK_QB};
+        for (int j = 0; j < 2; j++) {
+            vk2 = vk;
+            bn_g1 q;
+            bn_g1_from_aff(&q, &vk.cm[idx[j]]);
+            bn_g1_add(&q, &q, &g);
+            bn_g1_to_aff(&vk2.cm[idx[j]], &q);
+            TEST_CHECK(bn_plonk_verify(&vk2, &pub, 1, pr.data, pr.len) == ZK_EPROOF);
+        }
+        /* a circuit without the wrap (q_A = 0 on row 7) has another key */
+        bn_plonk_circuit_accumulate_i64(circ, 7, 0);
+        bn_plonk_pk *pk3 = NULL;
+        bn_plonk_vk vk3;
+        TEST_REQUIRE(bn_plonk_keygen(&pk3, &vk3, circ, srs) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk3, &pub, 1, pr.data, pr.len) == ZK_EPROOF);
+        bn_plonk_pk_free(pk3);
+    }
+    tamper_tests(&vk, &pub, 1, pr.data, pr.len, rng);
+    zk_buf_free(&pr);
+    bn_plonk_pk_free(pk);
+    bn_plonk_circuit_free(circ);
+}
+
 /* ---- a random circuit: each gate reads earlier variables (or fresh ones)
- * and defines c by solving its equation; the first rows are public ---- */
+ * and defines c by solving its equation; the first rows are public. About
+ * one row in four (not the public rows, not the last row) also has a random
+ * q_A: then c_next is defined by this row's gate (c is an earlier or fresh
+ * variable), and the next row, whose c is fixed so, gets the q_C that
+ * satisfies its own gate (or, with q_A itself, defines its c_next in
+ * turn). About one row in eight has q_B = 1 and a fresh bit on wire a. ---- */
 typedef struct {
     bn_plonk_circuit *c;
     bn_fr *a, *b, *w; /* witness columns a, b, c */
@@ -255,6 +477,8 @@ static void random_circuit(rcirc *r, unsigned log_n, size_t n_pub, zk_rng *rng) 
     bn_fr *val = zk_malloc_n(3 * n, sizeof *val);
     uint32_t nv = 0;
     bn_fr *col[3] = {r->a, r->b, r->w};
+    int forced = 0; /* c of this row was fixed by the previous row's q_A */
+    bn_fr cnext;
     for (size_t i = 0; i < n; i++) {
         if (i < n_pub) { /* a = x_i public; b, c free */
             bn_plonk_circuit_gate_i64(r->c, i, 1, 0, 0, 0, 0);
@@ -266,9 +490,13 @@ static void random_circuit(rcirc *r, unsigned log_n, size_t n_pub, zk_rng *rng) 
             r->pub[i] = r->a[i];
             continue;
         }
+        int qb = zk_rng_u64(rng) % 8 == 0;
         for (int j = 0; j < 2; j++) { /* inputs: an earlier variable, or a fresh one */
             uint32_t id;
-            if (nv == 0 || zk_rng_u64(rng) % 4 == 0) {
+            if (j == 0 && qb) {
+                id = nv;
+                bn_fr_from_u64(&val[nv++], zk_rng_u64(rng) & 1);
+            } else if (nv == 0 || zk_rng_u64(rng) % 4 == 0) {
                 id = nv;
                 rand_fr(&val[nv++], rng);
             } else {
@@ -277,15 +505,17 @@ static void random_circuit(rcirc *r, unsigned log_n, size_t n_pub, zk_rng *rng) 
             var[(size_t)j * n + i] = id;
             col[j][i] = val[id];
         }
-        bn_fr q[BN_PLONK_NSEL], s, t;
-        for (int k = 0; k < BN_PLONK_NSEL; k++) {
+        if (qb) bn_plonk_circuit_bool(r->c, i);
+        bn_fr q[BN_PLONK_QC + 1], s, t;
+        for (int k = 0; k <= BN_PLONK_QC; k++) {
             unsigned m = (unsigned)(zk_rng_u64(rng) % 4);
             if (m == 0) bn_fr_zero(&q[k]);
             else rand_fr(&q[k], rng);
         }
-        if (bn_fr_is_zero(&q[BN_PLONK_QO])) bn_fr_one(&q[BN_PLONK_QO]);
-        for (int k = 0; k < BN_PLONK_NSEL; k++) r->c->sel[k][i] = q[k];
-        /* c = -(qL a + qR b + qM a b + qC) / qO */
+        bn_fr qa;
+        bn_fr_zero(&qa);
+        if (i + 1 < n && zk_rng_u64(rng) % 4 == 0) rand_fr(&qa, rng);
+        /* s = qL a + qR b + qM a b + qC */
         bn_fr_mul(&s, &q[BN_PLONK_QL], &r->a[i]);
         bn_fr_mul(&t, &q[BN_PLONK_QR], &r->b[i]);
         bn_fr_add(&s, &s, &t);
@@ -293,12 +523,43 @@ static void random_circuit(rcirc *r, unsigned log_n, size_t n_pub, zk_rng *rng) 
         bn_fr_mul(&t, &t, &q[BN_PLONK_QM]);
         bn_fr_add(&s, &s, &t);
         bn_fr_add(&s, &s, &q[BN_PLONK_QC]);
-        bn_fr_inv(&t, &q[BN_PLONK_QO]);
-        bn_fr_mul(&s, &s, &t);
-        bn_fr_neg(&val[nv], &s);
-        var[2 * n + i] = nv;
-        r->w[i] = val[nv++];
+        if (forced || !bn_fr_is_zero(&qa)) {
+            uint32_t id;
+            if (forced) { /* c fixed by the previous row: a fresh variable */
+                id = nv;
+                val[nv++] = cnext;
+            } else if (zk_rng_u64(rng) % 2 == 0) {
+                id = nv;
+                rand_fr(&val[nv++], rng);
+            } else {
+                id = (uint32_t)(zk_rng_u64(rng) % nv);
+            }
+            var[2 * n + i] = id;
+            r->w[i] = val[id];
+            bn_fr_mul(&t, &q[BN_PLONK_QO], &r->w[i]);
+            bn_fr_add(&s, &s, &t); /* s = the gate without q_A's term */
+            if (bn_fr_is_zero(&qa)) {
+                bn_fr_sub(&q[BN_PLONK_QC], &q[BN_PLONK_QC], &s); /* the gate holds */
+                forced = 0;
+            } else { /* s + qA (c - c_next) = 0: c_next = c + s / qA */
+                bn_fr_inv(&t, &qa);
+                bn_fr_mul(&t, &t, &s);
+                bn_fr_add(&cnext, &r->w[i], &t);
+                forced = 1;
+            }
+        } else {
+            /* c = -s / qO */
+            if (bn_fr_is_zero(&q[BN_PLONK_QO])) bn_fr_one(&q[BN_PLONK_QO]);
+            bn_fr_inv(&t, &q[BN_PLONK_QO]);
+            bn_fr_mul(&s, &s, &t);
+            bn_fr_neg(&val[nv], &s);
+            var[2 * n + i] = nv;
+            r->w[i] = val[nv++];
+        }
+        for (int k = 0; k <= BN_PLONK_QC; k++) r->c->sel[k][i] = q[k];
+        r->c->sel[BN_PLONK_QA][i] = qa;
     }
+    TEST_CHECK(!forced);
     TEST_CHECK(bn_plonk_circuit_wire(r->c, var, 3 * n) == ZK_OK);
     free(var);
     free(val);
@@ -333,12 +594,15 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
 
     /* a copy constraint violated, every gate kept: a[i] += 1 on a row whose
      * a is a copy of another cell, and c[i] re-solved; c[i]'s other cells
-     * keep the old value */
+     * keep the old value (a row with q_O != 0 and q_B = 0 whose c no q_A
+     * reads: q_A = 0 on it and on the row before) */
     {
         size_t i = n_pub;
         const uint32_t *sg = r.c->sigma;
-        while (i < n && (sg[i] == i || bn_fr_is_zero(&r.c->sel[BN_PLONK_QL][i]) ||
-                         !bn_fr_is_zero(&r.c->sel[BN_PLONK_QM][i])))
+        bn_fr *const *sl = r.c->sel;
+        while (i < n && (sg[i] == i || bn_fr_is_zero(&sl[BN_PLONK_QL][i]) || !bn_fr_is_zero(&sl[BN_PLONK_QM][i]) ||
+                         bn_fr_is_zero(&sl[BN_PLONK_QO][i]) || !bn_fr_is_zero(&sl[BN_PLONK_QB][i]) ||
+                         !bn_fr_is_zero(&sl[BN_PLONK_QA][i]) || !bn_fr_is_zero(&sl[BN_PLONK_QA][i - 1])))
             i++;
         TEST_REQUIRE(i < n);
         bn_fr *a2 = zk_malloc_n(n, sizeof *a2), *c2 = zk_malloc_n(n, sizeof *c2), t;
@@ -357,7 +621,7 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
         TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_EPROOF);
         /* a gate violated: c[i] of the honest witness + 1 (its copies too) */
         memcpy(c2, r.w, n * sizeof *c2);
-        size_t row = n - 1; /* the last row's c is read by no later gate: no copies */
+        size_t row = n - 1; /* the last row's c is a fresh variable: no copies */
         bn_fr_add(&c2[row], &c2[row], &one);
         TEST_CHECK(bn_plonk_check_witness(pk, r.a, r.b, c2, r.pub, n_pub) == ZK_EINPUT);
         TEST_CHECK(strstr(zk_reason(), "gate") != NULL);
@@ -533,6 +797,7 @@ void test_plonk(zk_rng *rng) {
     TEST_CHECK(outside_2power(&k2) && outside_2power(&k3) && outside_2power(&q));
     bn_kzg_srs *srs = bn_kzg_srs_gen(512, 7);
     test_small(srs, rng);
+    test_custom(srs, rng);
     test_random(srs, rng);
     /* an SRS that is too small is refused */
     {

@@ -26,7 +26,7 @@ static size_t ar_rc_rows(int bits) {
 }
 /* v in [0, 2^bits) on the row that defines v */
 static size_t ar_hrc_rows(int bits) { return bits <= AR_LB ? 1 + (bits < AR_LB) : 1 + ar_rc_rows(bits); }
-static size_t ar_lc_rows(int64_t K) { return K <= 1 ? 1 : (size_t)(K - 1); }
+static size_t ar_lc_rows(int64_t K) { return K <= 1 ? 1 : (size_t)(K / 2); }
 static size_t ar_resc_rows(int k) { return k <= 0 ? 1 : ar_hrc_rows(k); }
 
 static int64_t ar_plane(const nn_shape *X) {
@@ -92,18 +92,18 @@ static size_t ar_node_rows(const q_model *m, const q_node *nd) {
         return r;
     }
     case NN_FC: return (size_t)ny * (ar_lc_rows(nd->cshape.d[1]) + ar_resc_rows(k));
-    case NN_MATMUL: return (size_t)ny * ((size_t)(2 * X->d[1] - 1) + ar_resc_rows(k));
+    case NN_MATMUL: return (size_t)ny * ((size_t)X->d[1] + ar_resc_rows(k));
     case NN_MUL:
     case NN_ADD:
     case NN_SUB:
     case NN_AFFINE: return (size_t)ny * (1 + ar_resc_rows(k));
-    case NN_RELU: return (size_t)ny * (2 + ar_hrc_rows(b_act - 1));
-    case NN_LEAKYRELU: return (size_t)ny * (4 + ar_hrc_rows(b_act - 1) + (k >= 1 ? ar_hrc_rows(k) + 3 : 2));
+    case NN_RELU: return (size_t)ny * (1 + ar_hrc_rows(b_act - 1));
+    case NN_LEAKYRELU: return (size_t)ny * (3 + ar_hrc_rows(b_act - 1) + (k >= 1 ? ar_hrc_rows(k) + 3 : 2));
     case NN_MAXPOOL:
     case NN_GLOBALMAXPOOL:
         for (int64_t i = 0; i < ny; i++) {
             int64_t P = ar_pool_real(m, nd, i);
-            r += (size_t)P * (ar_hrc_rows(b_act) + 2) + ar_lc_rows(P);
+            r += (size_t)P * (ar_hrc_rows(b_act) + 1) + (P <= 1 ? 1 : (size_t)(P - 1));
         }
         return r;
     case NN_AVGPOOL:
@@ -163,6 +163,8 @@ typedef struct {
     size_t nvar, capvar;
     size_t nlookup;      /* rows marked for lookup */
     uint32_t **tv;       /* variable of every element of every tensor */
+    uint32_t land;       /* the variable wire c of the next row must hold (the
+                            previous row has q_A = 1), or AR_FREE */
 } ar_b;
 
 /* wrapping arithmetic: values of an honest witness never wrap (quant.h
@@ -181,10 +183,17 @@ static uint32_t ar_var(ar_b *b, int64_t v) {
     return (uint32_t)b->nvar++;
 }
 
-/* one row: wires (variables or AR_FREE), selectors, lookup on wire a */
+/* one row: wires (variables or AR_FREE), selectors, lookup on wire a.
+ * After an accumulate row (ar_mac) wire c must be b->land: a free c takes
+ * it, any other variable there is a bug. */
 static void ar_row(ar_b *b, uint32_t a, uint32_t bb, uint32_t c, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
                    int64_t qc, int lookup) {
     ZK_CHECK(b->row < b->n);
+    if (b->land != AR_FREE) {
+        if (c == AR_FREE) c = b->land;
+        ZK_CHECK(c == b->land);
+        b->land = AR_FREE;
+    }
     size_t r = b->row++;
     b->var[r] = a;
     b->var[b->n + r] = bb;
@@ -194,6 +203,18 @@ static void ar_row(ar_b *b, uint32_t a, uint32_t bb, uint32_t c, int64_t ql, int
         bn_plonk_circuit_lookup(b->c, r);
         b->nlookup++;
     }
+}
+
+/* the last row also has q_B = 1: its wire a is a bit (plonk.h) */
+static void ar_bool(ar_b *b) { bn_plonk_circuit_bool(b->c, b->row - 1); }
+
+/* an accumulate row (q_A = 1, plonk.h): q_L a + q_R b + q_O c + q_M a b + q_C
+ * + c - c_next = 0, so the next row's wire c is next (a variable) */
+static void ar_mac(ar_b *b, uint32_t a, uint32_t bb, uint32_t c, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
+                   int64_t qc, uint32_t next) {
+    ar_row(b, a, bb, c, ql, qr, qo, qm, qc, 0);
+    bn_plonk_circuit_accumulate_i64(b->c, b->row - 1, 1);
+    b->land = next;
 }
 
 /* 2^(16-bits) v in the table too (v of bits < 16 bits, on its own row) */
@@ -232,21 +253,31 @@ static void ar_hrc(ar_b *b, uint32_t v, uint32_t bv, uint32_t cv, const int64_t 
     else if (bits > AR_LB) ar_rc(b, v, bits);
 }
 
-/* acc = C + sum_j w_j x_j; accv: q_run's value. Returns acc's variable. */
+/* acc = C + sum_j w_j x_j; accv: q_run's value. Returns acc's variable.
+ * K >= 3: accumulate rows (q_A = 1), the running sum in wire c of the next
+ * row; the first row takes three terms (x_2 on wire c, q_O = w_2 - 1: with
+ * q_A's c it is w_2 c) and the constant C, each later row two; acc lands on
+ * wire c of the row after the chain, which the caller emits next (its c is
+ * acc: the rescale or pool row), so K >= 3 costs floor(K / 2) rows. */
 static uint32_t ar_lc(ar_b *b, const uint32_t *x, const int64_t *wc, int64_t K, int64_t C, int64_t accv) {
     uint32_t acc = ar_var(b, accv);
     if (K == 0) {
         ar_row(b, acc, AR_FREE, AR_FREE, 1, 0, 0, 0, -C, 0);
     } else if (K == 1) {
         ar_row(b, x[0], AR_FREE, acc, wc[0], 0, -1, 0, C, 0);
+    } else if (K == 2) {
+        ar_row(b, x[0], x[1], acc, wc[0], wc[1], -1, 0, C, 0);
     } else {
         int64_t sv = ar_add(C, ar_add(ar_mul(wc[0], b->val[x[0]]), ar_mul(wc[1], b->val[x[1]])));
-        uint32_t s = K == 2 ? acc : ar_var(b, sv);
-        ar_row(b, x[0], x[1], s, wc[0], wc[1], -1, 0, C, 0);
-        for (int64_t j = 2; j < K; j++) {
+        sv = ar_add(sv, ar_mul(wc[2], b->val[x[2]]));
+        uint32_t s = K == 3 ? acc : ar_var(b, sv);
+        ar_mac(b, x[0], x[1], x[2], wc[0], wc[1], ar_add(wc[2], -1), 0, C, s);
+        for (int64_t j = 3; j < K; j += 2) {
+            int two = j + 1 < K;
             sv = ar_add(sv, ar_mul(wc[j], b->val[x[j]]));
-            uint32_t t = j == K - 1 ? acc : ar_var(b, sv);
-            ar_row(b, x[j], s, t, wc[j], 1, -1, 0, 0, 0);
+            if (two) sv = ar_add(sv, ar_mul(wc[j + 1], b->val[x[j + 1]]));
+            uint32_t t = j + 1 + two >= K ? acc : ar_var(b, sv);
+            ar_mac(b, x[j], two ? x[j + 1] : AR_FREE, s, wc[j], two ? wc[j + 1] : 0, 0, 0, 0, t);
             s = t;
         }
     }
@@ -339,9 +370,7 @@ static zk_err ar_node(ar_b *b, size_t ni) {
     case NN_MATMUL: {
         int64_t N = X->d[0], K = X->d[1], M = Y->d[1];
         const uint32_t *bv = b->tv[nd->in[1]];
-        uint32_t *y = ar_out_vars(b, ty), *p = zk_malloc_n((size_t)K, sizeof *p);
-        int64_t *one = zk_malloc_n((size_t)K, sizeof *one);
-        for (int64_t j = 0; j < K; j++) one[j] = 1;
+        uint32_t *y = ar_out_vars(b, ty);
         for (int64_t n = 0; n < N; n++)
             for (int64_t o = 0; o < M; o++) {
                 int64_t idx = n * M + o;
@@ -350,17 +379,22 @@ static zk_err ar_node(ar_b *b, size_t ni) {
                     acc = ar_var(b, ar_aux(b, wacc, idx));
                     ar_row(b, xv[n], bv[o], acc, 0, 0, -1, 1, 0, 0);
                 } else {
+                    /* accumulate rows: c_next = c + a b; the first row's c
+                     * is free (q_O = -1 cancels q_A's c); acc lands on the
+                     * rescale row */
+                    acc = ar_var(b, ar_aux(b, wacc, idx));
+                    uint32_t s = AR_FREE;
+                    int64_t sv = 0;
                     for (int64_t j = 0; j < K; j++) {
                         uint32_t av = xv[n * K + j], bb = bv[j * M + o];
-                        p[j] = ar_var(b, ar_mul(b->val[av], b->val[bb]));
-                        ar_row(b, av, bb, p[j], 0, 0, -1, 1, 0, 0);
+                        sv = ar_add(sv, ar_mul(b->val[av], b->val[bb]));
+                        uint32_t t = j == K - 1 ? acc : ar_var(b, sv);
+                        ar_mac(b, av, bb, s, 0, 0, j == 0 ? -1 : 0, 1, 0, t);
+                        s = t;
                     }
-                    acc = ar_lc(b, p, one, K, 0, ar_aux(b, wacc, idx));
                 }
                 ar_rescale(b, acc, y[idx], k, ar_aux(b, wrem, idx));
             }
-        free(p);
-        free(one);
         return ZK_OK;
     }
     case NN_MUL:
@@ -413,17 +447,18 @@ static zk_err ar_node(ar_b *b, size_t ni) {
                 acc = ar_var(b, ar_aux(b, wacc, i));
                 ar_row(b, x, AR_FREE, acc, nd->alpha, 0, -1, 0, 0, 0);
             }
-            ar_row(b, s, s, AR_FREE, -1, 0, 0, 1, 0, 0);
             /* u = (2s - 1) x + s - 1: x if s = 1, -x - 1 if s = 0 */
             uint32_t u = ar_var(b, ar_add(ar_mul(ar_add(ar_mul(2, sv), -1), xs), ar_add(sv, -1)));
             ar_hrc(b, u, s, x, usel, b_act - 1);
             if (nd->op == NN_RELU) {
-                ar_row(b, s, x, y[i], 0, 0, -1, 1, 0, 0);
+                ar_row(b, s, x, y[i], 0, 0, -1, 1, 0, 0); /* y = s x, s a bit */
+                ar_bool(b);
                 continue;
             }
             /* s (y - x) = 0 */
             uint32_t t = ar_var(b, ar_mul(sv, xs));
-            ar_row(b, s, x, t, 0, 0, -1, 1, 0, 0);
+            ar_row(b, s, x, t, 0, 0, -1, 1, 0, 0); /* t = s x, s a bit */
+            ar_bool(b);
             ar_row(b, s, y[i], t, 0, 0, -1, 1, 0, 0);
             /* (1 - s) E = 0 */
             int64_t yv = ar_t(b, ty, i), E;
@@ -460,8 +495,8 @@ static zk_err ar_node(ar_b *b, size_t ni) {
                 uint32_t d = ar_var(b, ar_add(yv, -ar_t(b, tx, c)));
                 ar_hrc(b, d, xv[c], y[i], dsel, b_act);
                 uint32_t ep = e[ne++] = ar_var(b, p == g);
-                ar_row(b, ep, ep, AR_FREE, -1, 0, 0, 1, 0, 0); /* e bit */
-                ar_row(b, ep, d, AR_FREE, 0, 0, 0, 1, 0, 0);   /* e d = 0 */
+                ar_row(b, ep, d, AR_FREE, 0, 0, 0, 1, 0, 0); /* e d = 0, e a bit */
+                ar_bool(b);
             }
             /* sum e = 1 */
             if (ne == 1) {
@@ -561,7 +596,7 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
             AR_REFUSE("the PLONK table of 2^%u rows needs about %.0f GB to prove, more than this machine's %.0f GB", log_n,
                       need / 1e9, have / 1e9);
     }
-    ar_b B = {.m = m, .w = w};
+    ar_b B = {.m = m, .w = w, .land = AR_FREE};
     B.c = bn_plonk_circuit_new(log_n, *n_pub);
     B.n = B.c->n;
     B.var = zk_malloc_n(3 * B.n, sizeof *B.var);
@@ -578,10 +613,14 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
         size_t r0 = B.row, l0 = B.nlookup;
         e = ar_node(&B, i);
         ZK_CHECK(e || B.row - r0 == ar_node_rows(m, &m->nodes[i]));
+        ZK_CHECK(e || B.land == AR_FREE); /* every chain lands in its node */
         ZK_CHECK(e || (B.nlookup > l0) == ar_node_lookups(m, &m->nodes[i]));
     }
     if (!e) {
         ZK_CHECK(B.row == rows);
+        /* every accumulate row's next row is one of this table's (no chain
+         * is left open): the arithmetization never uses the wrap-around */
+        ZK_CHECK(B.land == AR_FREE);
         for (int64_t j = 0; j < n_out; j++) B.var[(size_t)(n_in + j)] = B.tv[m->output][j];
         /* padding rows and unread cells: one variable each */
         for (size_t col = 0; col < 3; col++)

@@ -4,25 +4,39 @@
  * integer witness (q_run's tensors and its acc, rem, sign, arg arrays of
  * quant.h section 3) with the SAME range checks (src/layers/plan.c).
  *
- * Table. Every row is q_L a + q_R b + q_O c + q_M a b + q_C = 0 (plonk.h);
- * a row may also be a lookup row (bn_plonk_circuit_lookup): its wire a
- * lies in [0, 2^16). Every integer of the witness is one variable; its
- * cells are tied by copy constraints (one cycle per variable). The model's
- * constants are FIXED selector values (weights in q_L, biases in q_C), so
- * the verifying key's selector commitments bind the model as the GKR
- * side's weight commitment does. Rows, in order:
+ * Table. Every row is q_L a + q_R b + q_O c + q_M a b + q_C
+ * + q_A (c - c_next) = 0 (plonk.h; c_next: wire c of the next row); a row
+ * may also be a lookup row (bn_plonk_circuit_lookup): its wire a lies in
+ * [0, 2^16), and a boolean row (q_B = 1, bn_plonk_circuit_bool): its wire
+ * a is 0 or 1. Every integer of the witness is one variable; its cells are
+ * tied by copy constraints (one cycle per variable). The model's constants
+ * are FIXED selector values (weights in q_L, q_R and q_O, biases in q_C),
+ * so the verifying key's selector commitments bind the model as the GKR
+ * side's weight commitment does. q_A = 1 only on accumulate rows, and an
+ * accumulate row is always followed by the next row of its chain or by the
+ * row its chain lands on, never by a padding row: the table never uses the
+ * rotation's wrap from row n - 1 to row 0. Rows, in order:
  *
  *   public rows  0 .. n_in-1: a = input element i (q_L = 1); then n_out
  *                rows with a = output element j: the public inputs are the
  *                quantized input and output, in that order.
- *   linear sum   (Conv, FC, AvgPool sums, MatMul sums) acc = C + sum_j w_j x_j
- *                over the K real terms (padding cells of Conv are absent):
- *                K >= 2: first row a = x_0, b = x_1, c = s_1 with q_L = w_0,
- *                q_R = w_1, q_O = -1, q_C = C; then per term a = x_j,
- *                b = s_{j-1}, c = s_j (q_L = w_j, q_R = 1, q_O = -1); the
- *                last s is acc (q_run's value).  K = 1: a = x_0, c = acc
- *                (q_L = w_0, q_O = -1, q_C = C).  K = 0: a = acc, q_C = -C.
- *                So max(K - 1, 1) rows per output.
+ *   linear sum   (Conv, FC, AvgPool sums) acc = C + sum_j w_j x_j over the
+ *                K real terms (padding cells of Conv are absent), by
+ *                accumulate rows (q_A = 1), the running sum s in wire c:
+ *                K >= 3: first row a = x_0, b = x_1, c = x_2 with
+ *                q_L = w_0, q_R = w_1, q_O = w_2 - 1, q_C = C, q_A = 1
+ *                (c_next = C + w_0 x_0 + w_1 x_1 + w_2 x_2); then per two
+ *                terms a = x_j, b = x_{j+1}, c = s with q_L = w_j,
+ *                q_R = w_{j+1}, q_A = 1 (c_next = s + w_j x_j
+ *                + w_{j+1} x_{j+1}; a last single term has b free, q_R = 0).
+ *                The last c_next is acc (q_run's value): wire c of the row
+ *                that follows the chain, which is the rescale (or pool)
+ *                row whose c is acc anyway, tied to acc's other cells by
+ *                copy constraints. So floor(K / 2) rows.  K = 2: one row
+ *                a = x_0, b = x_1, c = acc (q_L = w_0, q_R = w_1, q_O = -1,
+ *                q_C = C).  K = 1: a = x_0, c = acc (q_L = w_0, q_O = -1,
+ *                q_C = C).  K = 0: a = acc, q_C = -C.  So max(floor(K / 2), 1)
+ *                rows per output.
  *   rescale      k >= 1: a = rem (lookup), b = y, c = acc with q_L = 1,
  *                q_R = 2^k, q_O = -1, q_C = -2^(k-1), then rem's range check
  *                (below); k <= 0: a = y, c = acc, q_L = 1, q_O = -2^-k.
@@ -32,27 +46,35 @@
  *                of bt < 16 bits also needs 2^(16-bt) l in the table (one
  *                more lookup row a = 2^(16-bt) l, b = l). A value of at most
  *                16 bits sits on wire a of the row that defines it.
- *   Relu         s bit (a = b = s, q_M = 1, q_L = -1); y = s x (a = s,
- *                b = x, c = y, q_M = 1, q_O = -1); u in [0, A) with
+ *   Relu         y = s x with s a bit (a = s, b = x, c = y, q_M = 1,
+ *                q_O = -1, q_B = 1); u in [0, A) with
  *                x = (2s - 1) u + s - 1 (a = u lookup, b = s, c = x,
  *                q_M = 2, q_L = -1, q_R = 1, q_O = -1, q_C = -1; for a bit
  *                s this is u = s ? x : -x - 1 of quant.h), A = 2^(b_act-1).
- *   LeakyRelu    acc = alpha x (q_L = alpha); s and u as Relu; s (y - x) = 0
- *                via t = s x and s y = t; (1 - s) E = 0 with
+ *   LeakyRelu    acc = alpha x (q_L = alpha); u as Relu; s (y - x) = 0
+ *                via t = s x (s a bit: q_B = 1 there) and s y = t;
+ *                (1 - s) E = 0 with
  *                E = y 2^k + rem - acc - 2^(k-1) (k >= 1; rem range-checked
  *                on the row v = y 2^k + rem) or E = y - acc 2^-k (k <= 0);
  *                and s rem = 0 (q_run's rem is 0 where s = 1; the GKR side
  *                leaves that rem free in its range, y is the same).
  *   MaxPool,     per real window cell p: d_p = y - x_p in [0, 2A) (a = d_p
- *   GlobalMaxPool  lookup, b = x_p, c = y), e_p bit, e_p d_p = 0; and
- *                sum_p e_p = 1 (chain rows). e_p = [p == arg].
+ *   GlobalMaxPool  lookup, b = x_p, c = y), e_p d_p = 0 with e_p a bit
+ *                (a = e_p, b = d_p, q_M = 1, q_B = 1); and sum_p e_p = 1
+ *                (chain rows without q_A: max(P - 1, 1) of them).
+ *                e_p = [p == arg].
  *   AvgPool,     acc = sum of the real cells (linear sum); a = rem (lookup),
- *   GlobalAvgPool  b = y, c = acc with 2n y + rem - 2 acc - n = 0; then
- *                2n - 1 - rem (lookup): rem in [0, 2n), 2n <= 2^16.
+ *   GlobalAvgPool  b = y, c = acc with 2n y + rem - 2 acc - n = 0 (the
+ *                chain lands here); then 2n - 1 - rem (lookup): rem in
+ *                [0, 2n), 2n <= 2^16.
  *   Mul          acc = a b (q_M) or a w (q_L = w, constant operand).
  *   Add, Sub     acc = a 2^al0 +- b 2^al1 (one row; a constant operand
  *                goes into q_C). Affine: acc = x S[c] + T[c] (q_L, q_C).
- *   MatMul       p_j = a_j b_j (one row each), then their linear sum.
+ *   MatMul       acc = sum_j a_j b_j: K >= 2: accumulate rows a = a_j,
+ *                b = b_j, c = s with q_M = 1, q_A = 1 (c_next = s + a_j b_j);
+ *                the first row's c is free (q_O = -1 cancels q_A's c); acc
+ *                lands on the rescale row: K rows.  K = 1: a = a_0, b = b_0,
+ *                c = acc (q_M = 1, q_O = -1).
  *   Reshape      wiring only (no rows). Pad: wiring, plus one row for the
  *                pad constant (a = v, q_L = 1, q_C = -pad) if any cell is
  *                padding.
@@ -72,9 +94,11 @@
 size_t bn_arith_rows(const q_model *m);
 
 /* Memory the baseline needs per table row to set up and prove (measured:
- * ~4.1 KB per row for 2^17 and 2^19 rows, experiments.md); bn_arith_build
- * refuses a table whose estimate exceeds the machine's physical memory. */
-#define BN_ARITH_BYTES_PER_ROW 4200
+ * ~4.1 KB per row for 2^17 and 2^19 rows before the custom gates, ~4.6 KB
+ * with them, whose q_A and q_B add two fixed columns: LeNet-5, 2^18 rows,
+ * 1152 MB peak RSS); bn_arith_build refuses a table whose estimate exceeds
+ * the machine's physical memory. */
+#define BN_ARITH_BYTES_PER_ROW 4700
 
 /* log2 of the table size n that bn_arith_build uses: rows rounded up to a
  * power of two, and at least 2^BN_PLONK_LOOKUP_BITS when any row is a

@@ -6,6 +6,12 @@
  * Lagrange polynomial of the paper's first row, L_1, is the one of omega^0.
  * The range lookup is logUp (Haboeck, ePrint 2022/1530) with a running-sum
  * column, folded into the same quotient with alpha^3..alpha^6 (plonk.h).
+ * Two custom gates (Halo2 style, plonk.h): the term q_A (c(X) - c(omega X))
+ * with a rotation joins the gate in round 3, c is also evaluated at
+ * zeta omega in round 4 and opened there in round 5, and [q_A] enters the
+ * linearisation with scalar c(zeta) - c(zeta omega); the boolean identity
+ * q_B (a^2 - a) joins the quotient with alpha^7 and the linearisation as
+ * [q_B] with scalar alpha^7 (a(zeta)^2 - a(zeta)).
  */
 #include "plonk.h"
 
@@ -13,8 +19,9 @@
 
 #include "../transcript/tr.h"
 
-#define PLONK_PROTOCOL "gkrcnn/plonk/v2"
-#define PLONK_VK_MAGIC "GKRPLVK2"
+#define PLONK_PROTOCOL "gkrcnn/plonk/v3"
+#define PLONK_VK_MAGIC "GKRPLVK3"
+#define PLONK_NEVALS 9 /* a, b, c, S1, S2, t at zeta; z, phi, c at zeta omega */
 #define PLONK_TABLE ((size_t)1 << BN_PLONK_LOOKUP_BITS)
 
 struct bn_plonk_pk {
@@ -74,6 +81,16 @@ void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int6
     bn_fr_from_i64(&c->sel[BN_PLONK_QC][row], qc);
 }
 
+void bn_plonk_circuit_accumulate_i64(bn_plonk_circuit *c, size_t row, int64_t qa) {
+    ZK_CHECK(row < c->n);
+    bn_fr_from_i64(&c->sel[BN_PLONK_QA][row], qa);
+}
+
+void bn_plonk_circuit_bool(bn_plonk_circuit *c, size_t row) {
+    ZK_CHECK(row < c->n);
+    bn_fr_one(&c->sel[BN_PLONK_QB][row]);
+}
+
 typedef struct {
     uint32_t var, cell;
 } plonk_varcell;
@@ -117,8 +134,8 @@ static void plonk_put_g1(tr_t *t, const char *label, const bn_g1_aff *p) {
 }
 
 static void plonk_put_fr(tr_t *t, const char *label, const bn_fr *v, size_t n) {
-    uint8_t b[32 * 8];
-    ZK_CHECK(n <= 8);
+    uint8_t b[32 * PLONK_NEVALS];
+    ZK_CHECK(n <= PLONK_NEVALS);
     for (size_t i = 0; i < n; i++) bn_fr_to_bytes(b + 32 * i, &v[i]);
     tr_put_bytes(t, label, b, 32 * n);
 }
@@ -137,8 +154,8 @@ static zk_err plonk_get_g1(tr_t *t, const char *label, bn_g1_aff *p) {
 }
 
 static zk_err plonk_get_fr(tr_t *t, const char *label, bn_fr *v, size_t n) {
-    uint8_t b[32 * 8];
-    ZK_CHECK(n <= 8);
+    uint8_t b[32 * PLONK_NEVALS];
+    ZK_CHECK(n <= PLONK_NEVALS);
     if (tr_get_bytes(t, label, b, 32 * n) != ZK_OK) {
         zk_set_reason("plonk proof truncated at %s", label);
         return ZK_EFORMAT;
@@ -193,6 +210,9 @@ static const char *const plonk_wire_labels[3] = {"[a]", "[b]", "[c]"};
 static const char *const plonk_lookup_labels[4] = {"[m]", "[h_f]", "[h_t]", "[phi]"};
 static const char *const plonk_quot_labels[3] = {"[t_lo]", "[t_mid]", "[t_hi]"};
 
+/* the polynomials (commitments) of the linearisation, plonk_lin_scalars */
+#define PLONK_NLIN 23
+
 /* What the verifier needs besides the scalars of plonk_lin_scalars. */
 typedef struct {
     bn_fr zhz;    /* Z_H(zeta) = zeta^n - 1 */
@@ -207,19 +227,23 @@ typedef struct {
  * verifier's steps 5, 6, 9 and 10 (Section 8.4: Z_H(zeta), L_1(zeta), [D]_1
  * and [F]_1), for the polynomials (commitments) in this order:
  *   0 qM, 1 qL, 2 qR, 3 qO, 4 qC, 5 z, 6 S3, 7 t_lo, 8 t_mid, 9 t_hi,
- *   10 a, 11 b, 12 c, 13 S1, 14 S2, 15 q_K, 16 h_f, 17 m, 18 h_t, 19 phi, 20 t
- * from ev = (a, b, c, S1, S2, t at zeta; z, phi at zeta omega). The
- * verifier adds u to z's scalar and u v to phi's (the opening at zeta omega).
+ *   10 a, 11 b, 12 c, 13 S1, 14 S2, 15 q_K, 16 h_f, 17 m, 18 h_t, 19 phi, 20 t,
+ *   21 q_A, 22 q_B
+ * from ev = (a, b, c, S1, S2, t at zeta; z, phi, c at zeta omega). The
+ * verifier adds u to z's scalar, u v to phi's and u v^2 to c's (the opening
+ * at zeta omega).
+ *   qM, qL, qR, qO, qC, q_A: a b, a, b, c, 1, c - c(zeta omega) (the gate)
+ *   q_B: alpha^7 (a^2 - a) (the boolean identity)
  *   z:   alpha (a+b zeta+g)(b+b k2 zeta+g)(c+b k3 zeta+g) + alpha^2 L_1(zeta)
  *   S3:  -alpha (a+b S1+g)(b+b S2+g) beta z_omega
  *   t_lo, t_mid, t_hi: -Z_H(zeta) (1, zeta^n, zeta^2n)
  *   a, b, c, S1, S2: v, v^2, .., v^5; t: v^6
  *   q_K: -alpha^3; h_f: alpha^3 (theta - a) - alpha^5; m: -alpha^4;
  *   h_t: alpha^4 (theta - t) + alpha^5; phi: alpha^6 L_1(zeta) - alpha^5 */
-static void plonk_lin_scalars(bn_fr sc[21], plonk_lin_aux *aux, size_t n, const bn_fr k[3], const bn_fr *theta,
-                              const bn_fr *beta, const bn_fr *gamma, const bn_fr *alpha, const bn_fr *zeta,
-                              const bn_fr *v, const bn_fr ev[8]) {
-    bn_fr one, zn, x, y, bz, pa, pb, zc, alpha3, alpha4, alpha6;
+static void plonk_lin_scalars(bn_fr sc[PLONK_NLIN], plonk_lin_aux *aux, size_t n, const bn_fr k[3],
+                              const bn_fr *theta, const bn_fr *beta, const bn_fr *gamma, const bn_fr *alpha,
+                              const bn_fr *zeta, const bn_fr *v, const bn_fr ev[PLONK_NEVALS]) {
+    bn_fr one, zn, x, y, bz, pa, pb, zc, alpha3, alpha4, alpha6, alpha7;
     bn_fr_one(&one);
     plonk_pow_u64(&zn, zeta, n);
     bn_fr_sub(&aux->zhz, &zn, &one);
@@ -234,12 +258,18 @@ static void plonk_lin_scalars(bn_fr sc[21], plonk_lin_aux *aux, size_t n, const 
     bn_fr_mul(&alpha4, &alpha3, alpha);
     bn_fr_mul(&aux->alpha5, &alpha4, alpha);
     bn_fr_mul(&alpha6, &aux->alpha5, alpha);
-    /* gate: qM a b + qL a + qR b + qO c + qC */
+    /* gate: qM a b + qL a + qR b + qO c + qC + qA (c - c(zeta omega)) */
     bn_fr_mul(&sc[0], &ev[0], &ev[1]);
     sc[1] = ev[0];
     sc[2] = ev[1];
     sc[3] = ev[2];
     sc[4] = one;
+    bn_fr_sub(&sc[21], &ev[2], &ev[8]);
+    /* boolean: alpha^7 q_B (a^2 - a) */
+    bn_fr_mul(&alpha7, &alpha6, alpha);
+    bn_fr_sqr(&x, &ev[0]);
+    bn_fr_sub(&x, &x, &ev[0]);
+    bn_fr_mul(&sc[22], &x, &alpha7);
     /* z */
     bn_fr_mul(&bz, beta, zeta);
     bn_fr_add(&zc, &bz, &ev[0]);
@@ -508,9 +538,21 @@ zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr
         bn_fr_mul(&t, &t, &pk->sel[BN_PLONK_QM][i]);
         bn_fr_add(&acc, &acc, &t);
         bn_fr_add(&acc, &acc, &pk->sel[BN_PLONK_QC][i]);
+        /* q_A (c - c_next): the rotation wraps, omega^n = 1 */
+        bn_fr_sub(&t, &c[i], &c[i + 1 < n ? i + 1 : 0]);
+        bn_fr_mul(&t, &t, &pk->sel[BN_PLONK_QA][i]);
+        bn_fr_add(&acc, &acc, &t);
         if (i < n_pub) bn_fr_sub(&acc, &acc, &pub[i]);
         if (!bn_fr_is_zero(&acc)) {
             zk_set_reason("plonk: the gate of row %zu is violated", i);
+            return ZK_EINPUT;
+        }
+        /* q_B (a^2 - a) */
+        bn_fr_sqr(&t, &a[i]);
+        bn_fr_sub(&t, &t, &a[i]);
+        bn_fr_mul(&t, &t, &pk->sel[BN_PLONK_QB][i]);
+        if (!bn_fr_is_zero(&t)) {
+            zk_set_reason("plonk: the boolean gate of row %zu is violated (a is not a bit)", i);
             return ZK_EINPUT;
         }
     }
@@ -551,9 +593,10 @@ static void plonk_lincomb(bn_fr *o, const bn_fr *const *p, const bn_fr *s, size_
     }
 }
 
-/* m_given: the multiplicity column on H, or NULL to count it from a */
+/* m_given: the multiplicity column on H, or NULL to count it from a;
+ * cw_delta: NULL, or (a malicious prover) added to the claimed c(zeta omega) */
 static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                          const bn_fr *m_given, const bn_fr *pub, size_t n_pub) {
+                          const bn_fr *m_given, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub) {
     size_t n = pk->vk.n, N = 4 * n;
     if (n_pub != pk->vk.n_pub) {
         zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, pk->vk.n_pub);
@@ -674,10 +717,12 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     bn_g1_aff cz;
     bn_kzg_commit(&cz, srs, z, n);
     plonk_put_g1(t, "[z]", &cz);
-    bn_fr alpha, alpha2, alpha3;
+    bn_fr alpha, alpha2, alpha3, alpha7;
     plonk_challenge(t, "alpha", &alpha);
     bn_fr_sqr(&alpha2, &alpha);
     bn_fr_mul(&alpha3, &alpha2, &alpha);
+    bn_fr_sqr(&alpha7, &alpha3);
+    bn_fr_mul(&alpha7, &alpha7, &alpha);
 
     /* Round 3: the quotient on g H_4n. */
     bn_fr *e[9]; /* a, b, c, z, PI, m, h_f, h_t, phi on the coset */
@@ -703,6 +748,7 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
             bn_fr g, x, y, p1, p2, one;
             const bn_fr *A = &e[0][i], *B = &e[1][i], *C = &e[2][i], *Z = &e[3][i];
             const bn_fr *Zw = &e[3][(i + 4) & (N - 1)]; /* z(omega X): omega = w_4n^4 */
+            const bn_fr *Cw = &e[2][(i + 4) & (N - 1)]; /* c(omega X) */
             /* gate */
             bn_fr_mul(&g, &cs[BN_PLONK_QL][i], A);
             bn_fr_mul(&x, &cs[BN_PLONK_QR][i], B);
@@ -713,6 +759,9 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
             bn_fr_mul(&x, &x, &cs[BN_PLONK_QM][i]);
             bn_fr_add(&g, &g, &x);
             bn_fr_add(&g, &g, &cs[BN_PLONK_QC][i]);
+            bn_fr_sub(&x, C, Cw); /* the custom gate: q_A (c(X) - c(omega X)) */
+            bn_fr_mul(&x, &x, &cs[BN_PLONK_QA][i]);
+            bn_fr_add(&g, &g, &x);
             bn_fr_add(&g, &g, &e[4][i]);
             /* permutation */
             const bn_fr *X = &pk->xs[i];
@@ -773,6 +822,12 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
                 bn_fr_mul(&acc, &acc, &alpha3);
                 bn_fr_add(&g, &g, &acc);
             }
+            /* boolean: alpha^7 q_B (a^2 - a) */
+            bn_fr_sqr(&x, A);
+            bn_fr_sub(&x, &x, A);
+            bn_fr_mul(&x, &x, &cs[BN_PLONK_QB][i]);
+            bn_fr_mul(&x, &x, &alpha7);
+            bn_fr_add(&g, &g, &x);
             bn_fr_mul(&tq[i], &g, &pk->zhinv[i & 3]);
         }
     }
@@ -789,42 +844,46 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     bn_fr_mul(&zw, &zeta, &pk->omega);
 
     /* Round 4: evaluations. */
-    bn_fr ev[8]; /* a, b, c, S1, S2, t at zeta; z, phi at zeta omega */
+    bn_fr ev[PLONK_NEVALS]; /* a, b, c, S1, S2, t at zeta; z, phi, c at zeta omega */
     for (int j = 0; j < 3; j++) bn_kzg_eval(&ev[j], w[j], n, &zeta);
     bn_kzg_eval(&ev[3], pk->coef[BN_PLONK_S1], n, &zeta);
     bn_kzg_eval(&ev[4], pk->coef[BN_PLONK_S2], n, &zeta);
     bn_kzg_eval(&ev[5], pk->coef[BN_PLONK_TAB], n, &zeta);
     bn_kzg_eval(&ev[6], z, n, &zw);
     bn_kzg_eval(&ev[7], lc[3], n, &zw);
-    plonk_put_fr(t, "evaluations", ev, 8);
+    bn_kzg_eval(&ev[8], w[2], n, &zw);
+    if (cw_delta) bn_fr_add(&ev[8], &ev[8], cw_delta);
+    plonk_put_fr(t, "evaluations", ev, PLONK_NEVALS);
     bn_fr v;
     plonk_challenge(t, "v", &v);
 
-    /* Round 5: the linearisation r(X) plus v-powers of a, b, c, S1, S2 opened at
-     * zeta; z opened at zeta omega. */
+    /* Round 5: the linearisation r(X) plus v-powers of a, b, c, S1, S2, t
+     * opened at zeta; z + v phi + v^2 c opened at zeta omega. */
     {
-        /* 21 polynomials of n coefficients, in plonk_lin_scalars's order */
-        const bn_fr *polys[21] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
+        /* PLONK_NLIN polynomials of n coefficients, in plonk_lin_scalars's order */
+        const bn_fr *polys[PLONK_NLIN] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
                                   pk->coef[BN_PLONK_QO], pk->coef[BN_PLONK_QC], z,
                                   pk->coef[BN_PLONK_S3], tq, tq + n,
                                   tq + 2 * n, w[0], w[1],
                                   w[2], pk->coef[BN_PLONK_S1], pk->coef[BN_PLONK_S2],
                                   pk->coef[BN_PLONK_QK], lc[1], lc[0],
-                                  lc[2], lc[3], pk->coef[BN_PLONK_TAB]};
-        bn_fr sc[21];
+                                  lc[2], lc[3], pk->coef[BN_PLONK_TAB],
+                                  pk->coef[BN_PLONK_QA], pk->coef[BN_PLONK_QB]};
+        bn_fr sc[PLONK_NLIN];
         plonk_lin_aux aux;
         plonk_lin_scalars(sc, &aux, n, pk->k, &theta, &beta, &gamma, &alpha, &zeta, &v, ev);
         bn_fr *P = zk_aligned_n(n, sizeof(bn_fr));
-        plonk_lincomb(P, polys, sc, 21, n);
+        plonk_lincomb(P, polys, sc, PLONK_NLIN, n);
         bn_g1_aff W[2];
         bn_fr val;
         bn_kzg_open(&W[0], &val, srs, P, n, &zeta);
-        /* z + v phi at zeta omega */
-        const bn_fr *pw2[2] = {z, lc[3]};
-        bn_fr s2[2];
+        /* z + v phi + v^2 c at zeta omega */
+        const bn_fr *pw2[3] = {z, lc[3], w[2]};
+        bn_fr s2[3];
         bn_fr_one(&s2[0]);
         s2[1] = v;
-        plonk_lincomb(P, pw2, s2, 2, n);
+        bn_fr_sqr(&s2[2], &v);
+        plonk_lincomb(P, pw2, s2, 3, n);
         bn_kzg_open(&W[1], &val, srs, P, n, &zw);
         plonk_put_g1(t, "[W_zeta]", &W[0]);
         plonk_put_g1(t, "[W_zeta_omega]", &W[1]);
@@ -842,12 +901,17 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
 
 zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
                       const bn_fr *pub, size_t n_pub) {
-    return plonk_prove(proof, pk, a, b, c, NULL, pub, n_pub);
+    return plonk_prove(proof, pk, a, b, c, NULL, NULL, pub, n_pub);
 }
 
 zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
                                 const bn_fr *m, const bn_fr *pub, size_t n_pub) {
-    return plonk_prove(proof, pk, a, b, c, m, pub, n_pub);
+    return plonk_prove(proof, pk, a, b, c, m, NULL, pub, n_pub);
+}
+
+zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b,
+                                    const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub) {
+    return plonk_prove(proof, pk, a, b, c, NULL, cw_delta, pub, n_pub);
 }
 
 /* ---------------------------------------------------------------- verifier */
@@ -866,7 +930,7 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     plonk_absorb_public(t, vk, pub, n_pub);
     zk_err err = ZK_OK;
     bn_g1_aff cw[3], cl[4], cz, ct[3], W[2];
-    bn_fr theta, beta, gamma, alpha, zeta, v, u, ev[8];
+    bn_fr theta, beta, gamma, alpha, zeta, v, u, ev[PLONK_NEVALS];
     for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, plonk_wire_labels[j], &cw[j]);
     if (err || (err = plonk_get_g1(t, plonk_lookup_labels[0], &cl[0]))) goto out;
     plonk_challenge(t, "theta", &theta);
@@ -879,7 +943,7 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
     for (int j = 0; j < 3 && !err; j++) err = plonk_get_g1(t, plonk_quot_labels[j], &ct[j]);
     if (err) goto out;
     plonk_challenge(t, "zeta", &zeta);
-    if ((err = plonk_get_fr(t, "evaluations", ev, 8))) goto out;
+    if ((err = plonk_get_fr(t, "evaluations", ev, PLONK_NEVALS))) goto out;
     plonk_challenge(t, "v", &v);
     if ((err = plonk_get_g1(t, "[W_zeta]", &W[0])) || (err = plonk_get_g1(t, "[W_zeta_omega]", &W[1]))) goto out;
     plonk_challenge(t, "u", &u);
@@ -891,7 +955,7 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
 
     {
         bn_fr omega, x, y, pi, zw, nf;
-        bn_fr k[3], sc[24];
+        bn_fr k[3], sc[PLONK_NLIN + 3];
         plonk_lin_aux aux;
         plonk_ks(k);
         bn_fr_root_of_unity(&omega, vk->log_n);
@@ -938,10 +1002,11 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         bn_fr_add(&r0, &r0, &x);
 
         /* scalars of the MSM: ([qM],[qL],[qR],[qO],[qC],[z],[S3],[t_lo],[t_mid],[t_hi],
-         *   [a],[b],[c],[S1],[S2],[q_K],[h_f],[m],[h_t],[phi],[t],
+         *   [a],[b],[c],[S1],[S2],[q_K],[h_f],[m],[h_t],[phi],[t],[q_A],[q_B],
          *   [W_zeta],[W_zeta_omega],G) giving
          *   L = zeta W_zeta + u zeta omega W_zeta_omega + F - [E]_1 */
-        bn_g1_aff pts[24];
+        enum { NPTS = PLONK_NLIN + 3, IW = PLONK_NLIN, IG = PLONK_NLIN + 2 };
+        bn_g1_aff pts[NPTS];
         pts[0] = vk->cm[BN_PLONK_QM];
         pts[1] = vk->cm[BN_PLONK_QL];
         pts[2] = vk->cm[BN_PLONK_QR];
@@ -963,23 +1028,20 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         pts[18] = cl[2];
         pts[19] = cl[3];
         pts[20] = vk->cm[BN_PLONK_TAB];
-        pts[21] = W[0];
-        pts[22] = W[1];
+        pts[21] = vk->cm[BN_PLONK_QA];
+        pts[22] = vk->cm[BN_PLONK_QB];
+        pts[IW] = W[0];
+        pts[IW + 1] = W[1];
         {
             bn_g1 g;
             bn_g1_generator(&g);
-            bn_g1_to_aff(&pts[23], &g);
+            bn_g1_to_aff(&pts[IG], &g);
         }
-        /* the opening at zeta omega: u for z, u v for phi */
-        bn_fr uv;
+        /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + v^6 t
+         *     + u (z_omega + v phi_omega + v^2 c_omega); scalar -E */
+        bn_fr E, uv, uv2;
         bn_fr_mul(&uv, &u, &v);
-        bn_fr_add(&sc[5], &sc[5], &u);
-        bn_fr_add(&sc[19], &sc[19], &uv);
-        sc[21] = zeta;
-        bn_fr_mul(&sc[22], &u, &zw);
-        /* E = -r0 + v a + v^2 b + v^3 c + v^4 S1 + v^5 S2 + v^6 t + u (z_omega + v phi_omega);
-         * scalar -E */
-        bn_fr E;
+        bn_fr_mul(&uv2, &uv, &v);
         bn_fr_neg(&E, &r0);
         for (int j = 0; j < 5; j++) {
             bn_fr_mul(&x, &sc[10 + j], &ev[j]);
@@ -991,9 +1053,18 @@ zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, co
         bn_fr_add(&E, &E, &x);
         bn_fr_mul(&x, &uv, &ev[7]);
         bn_fr_add(&E, &E, &x);
-        bn_fr_neg(&sc[23], &E);
+        bn_fr_mul(&x, &uv2, &ev[8]);
+        bn_fr_add(&E, &E, &x);
+        bn_fr_neg(&sc[IG], &E);
+        /* the opening at zeta omega: u for z, u v for phi, u v^2 for c (after
+         * E, which reads c's scalar at zeta, v^3) */
+        bn_fr_add(&sc[5], &sc[5], &u);
+        bn_fr_add(&sc[19], &sc[19], &uv);
+        bn_fr_add(&sc[12], &sc[12], &uv2);
+        sc[IW] = zeta;
+        bn_fr_mul(&sc[IW + 1], &u, &zw);
         bn_g1 L, R, tmp;
-        bn_g1_msm(&L, pts, sc, 24);
+        bn_g1_msm(&L, pts, sc, NPTS);
         bn_g1_neg(&L, &L);
         /* R = W_zeta + u W_zeta_omega */
         bn_g1_from_aff(&R, &W[1]);

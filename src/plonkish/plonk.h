@@ -15,11 +15,31 @@
  * quotient is split into three pieces of degree < n without blinders.
  *
  * Table. n = 2^log_n rows, three advice (wire) columns a, b, c, and the
- * fixed selector columns q_L, q_R, q_O, q_M, q_C. Every row i satisfies
- *     q_L a + q_R b + q_O c + q_M a b + q_C + PI_i = 0,
- * where PI_i = -x_i for the n_pub public inputs x_0..x_{n_pub-1} (rows
- * i < n_pub) and 0 elsewhere (the paper's PI(X) = sum_i -x_i L_i(X)).
- * So a public input x_i is usually exposed by q_L = 1 on row i and a_i = x_i.
+ * fixed selector columns q_L, q_R, q_O, q_M, q_C, q_A and q_B. Every row i
+ * satisfies the gate and the boolean identity
+ *     q_L a + q_R b + q_O c + q_M a b + q_C + PI_i + q_A (c - c_next) = 0,
+ *     q_B (a^2 - a) = 0,
+ * where c_next is wire c of row i + 1 (of row 0 for i = n - 1: omega^n = 1,
+ * the rows wrap around), and PI_i = -x_i for the n_pub public inputs
+ * x_0..x_{n_pub-1} (rows i < n_pub) and 0 elsewhere (the paper's
+ * PI(X) = sum_i -x_i L_i(X)). So a public input x_i is usually exposed by
+ * q_L = 1 on row i and a_i = x_i. With q_A = q_B = 0 this is GWC19's
+ * table.
+ *
+ * Custom gates (Halo2 style). (i) Accumulate, with a rotation: the term
+ * q_A(X) (c(X) - c(omega X)) reads wire c of the next row. A
+ * multiply-accumulate row has q_L = w, q_R = w', q_A = 1 and the other
+ * selectors 0: c_next = c + w a + w' b, two terms of a linear sum per row,
+ * the running sum carried down column c by the rotation instead of by copy
+ * constraints. In the quotient it is one more product on the coset
+ * (c(omega X) is c's coset values shifted by 4); in the linearisation it is
+ * [q_A] with scalar c(zeta) - c(zeta omega), and c is opened at zeta*omega
+ * too (batched with z and phi): one more evaluation in the proof.
+ * (ii) Boolean: q_B (a^2 - a), a second identity on the same rows (a row
+ * can hold a bit on wire a and use it in its gate, e.g. y = s x with s a
+ * bit, in one row instead of two); it has its own power alpha^7 in the
+ * quotient and enters the linearisation as [q_B] with scalar
+ * alpha^7 (a(zeta)^2 - a(zeta)): no new evaluation.
  *
  * Copy constraints: a permutation sigma of the 3n cells, cell index
  * col * n + row (col 0 = a, 1 = b, 2 = c); the witness must satisfy
@@ -53,22 +73,29 @@
  * argument with q_K = m = 0 (one protocol, one proof size).
  *
  * Quotient: t = (gate + alpha perm + alpha^2 L_1 (z - 1) + alpha^3 (3)
- * + alpha^4 (4) + alpha^5 (5) + alpha^6 (6)) / Z_H, evaluated on the coset
- * g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and split into t_lo,
- * t_mid, t_hi of n coefficients each (the new terms have degree < 2n).
- * Linearisation of the new terms: alpha^3 ((theta - a(z)) h_f - q_K)
- * + alpha^4 ((theta - t(z)) h_t - m) + alpha^5 (phi(z w) - phi - h_f + h_t)
- * + alpha^6 L_1(z) phi; so t is opened at zeta (with v^6) and phi at
- * zeta*omega (with z, as z + v phi); the verifier still does one MSM and
- * one two-pairing check.
+ * + alpha^4 (4) + alpha^5 (5) + alpha^6 (6) + alpha^7 q_B (a^2 - a)) / Z_H,
+ * the gate with its q_A (c - c(omega X)) term, evaluated on the coset
+ * g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and split into
+ * t_lo, t_mid, t_hi of n coefficients each (the lookup terms and the q_A
+ * term have degree < 2n, q_B (a^2 - a) degree < 3n as q_M a b).
+ * Linearisation (GWC19 sec. 8.3 round 5, 8.4 step 9), with a, b, c, ... the
+ * evaluations at zeta and c_w = c(zeta omega): the gate part is
+ *     a b [q_M] + a [q_L] + b [q_R] + c [q_O] + [q_C] + (c - c_w) [q_A],
+ * the boolean part alpha^7 (a^2 - a) [q_B], the lookup part
+ * alpha^3 ((theta - a) h_f - q_K) + alpha^4 ((theta - t(z)) h_t - m)
+ * + alpha^5 (phi(z w) - phi - h_f + h_t) + alpha^6 L_1(z) phi; so t is
+ * opened at zeta (with v^6), and z, phi and c at zeta*omega (as
+ * z + v phi + v^2 c); the verifier still does one MSM and one two-pairing
+ * check.
  *
- * Proof bytes (the transcript, tr.h, protocol "gkrcnn/plonk/v2"):
+ * Proof bytes (the transcript, tr.h, protocol "gkrcnn/plonk/v3"):
  *     [a] [b] [c] [m] | theta | [h_f] [h_t] [phi] | beta gamma | [z] | alpha |
  *     [t_lo] [t_mid] [t_hi] | zeta |
- *     a(z) b(z) c(z) S1(z) S2(z) t(z) z(z w) phi(z w) | v |
+ *     a(z) b(z) c(z) S1(z) S2(z) t(z) z(z w) phi(z w) c(z w) | v |
  *     [W_zeta] [W_zeta_omega] | u
  * G1 points are 64 bytes (bn_g1_to_bytes), scalars 32 bytes big-endian
- * (bn_fr_to_bytes): BN_PLONK_PROOF_BYTES = 13 * 64 + 8 * 32 = 1088 in all.
+ * (bn_fr_to_bytes): BN_PLONK_PROOF_BYTES = 13 * 64 + 9 * 32 = 1120 in all.
+ * The nine evaluations are absorbed together (one label), before v.
  * Before any challenge the transcript absorbs the serialized verifying key
  * (bn_plonk_vk_serialize) and the public inputs; every commitment and
  * evaluation is absorbed before the challenges that follow it.
@@ -92,13 +119,14 @@
 #define BN_PLONK_K3 13
 /* log_n is at most BN_NTT_MAX_LOG - 2 (the quotient's coset has 4n points). */
 #define BN_PLONK_MAX_LOG (BN_NTT_MAX_LOG - 2)
-#define BN_PLONK_PROOF_BYTES (13 * 64 + 8 * 32)
+#define BN_PLONK_PROOF_BYTES (13 * 64 + 9 * 32)
 /* the lookup table is T = [0, 2^BN_PLONK_LOOKUP_BITS) */
 #define BN_PLONK_LOOKUP_BITS 16
 
-/* selector columns */
-enum { BN_PLONK_QL, BN_PLONK_QR, BN_PLONK_QO, BN_PLONK_QM, BN_PLONK_QC, BN_PLONK_NSEL };
-/* preprocessed polynomials: the 5 selectors, S_sigma1..3, the lookup
+/* selector columns (q_A: the accumulate gate's q_A (c - c_next); q_B: the
+ * boolean identity q_B (a^2 - a)) */
+enum { BN_PLONK_QL, BN_PLONK_QR, BN_PLONK_QO, BN_PLONK_QM, BN_PLONK_QC, BN_PLONK_QA, BN_PLONK_QB, BN_PLONK_NSEL };
+/* preprocessed polynomials: the 7 selectors, S_sigma1..3, the lookup
  * selector q_K and the table column t */
 enum { BN_PLONK_S1 = BN_PLONK_NSEL, BN_PLONK_S2, BN_PLONK_S3, BN_PLONK_QK, BN_PLONK_TAB, BN_PLONK_NFIXED };
 
@@ -116,24 +144,31 @@ typedef struct {
 /* 1 <= log_n <= BN_PLONK_MAX_LOG and n_pub <= n (aborts otherwise). */
 bn_plonk_circuit *bn_plonk_circuit_new(unsigned log_n, size_t n_pub);
 void bn_plonk_circuit_free(bn_plonk_circuit *c);
-/* Set the five selectors of one row from small signed integers. */
+/* Set the five selectors q_L, q_R, q_O, q_M, q_C of one row from small
+ * signed integers (q_A and q_B are left as they are). */
 void bn_plonk_circuit_gate_i64(bn_plonk_circuit *c, size_t row, int64_t ql, int64_t qr, int64_t qo, int64_t qm,
                                int64_t qc);
-/* Build sigma from a variable id per cell (var[col * n + row], m = 3n):
- * the cells of one variable form one cycle of sigma. ZK_EINPUT if m != 3n. */
+/* Set q_A of one row: the row's gate gains q_A (c - c_next), c_next being
+ * wire c of row + 1 (of row 0 when row = n - 1). */
+void bn_plonk_circuit_accumulate_i64(bn_plonk_circuit *c, size_t row, int64_t qa);
+/* Set q_B = 1 on one row: wire a of that row must be 0 or 1. */
+void bn_plonk_circuit_bool(bn_plonk_circuit *c, size_t row);
 /* Mark a row: wire a of that row must lie in T = [0, 2^16) (q_K = 1). */
 void bn_plonk_circuit_lookup(bn_plonk_circuit *c, size_t row);
+/* Build sigma from a variable id per cell (var[col * n + row], m = 3n):
+ * the cells of one variable form one cycle of sigma. ZK_EINPUT if m != 3n. */
 zk_err bn_plonk_circuit_wire(bn_plonk_circuit *c, const uint32_t *var, size_t m) ZK_WARN_UNUSED;
 
 /* Verifying key: what the verifier holds. */
 typedef struct {
     unsigned log_n;
     size_t n, n_pub;
-    bn_g1_aff cm[BN_PLONK_NFIXED]; /* commitments to q_L, q_R, q_O, q_M, q_C, S1, S2, S3, q_K, t */
+    bn_g1_aff cm[BN_PLONK_NFIXED]; /* commitments to q_L, q_R, q_O, q_M, q_C, q_A, q_B, S1, S2, S3, q_K, t */
     bn_g2_aff g2[2];               /* [1]_2, [tau]_2 of the SRS */
 } bn_plonk_vk;
 
-/* "GKRPLVK2" | u32 log_n | u64 n_pub | 10 x 64-byte G1 | 2 x 128-byte G2.
+/* "GKRPLVK3" | u32 log_n | u64 n_pub | 12 x 64-byte G1 (in cm's order) |
+ * 2 x 128-byte G2.
  * Decoding is strict: exact length, log_n in range, n_pub <= n, every
  * point valid (G1 on the curve, G2 in the subgroup). */
 void bn_plonk_vk_serialize(zk_buf *out, const bn_plonk_vk *vk);
@@ -154,7 +189,7 @@ void bn_plonk_pk_free(bn_plonk_pk *pk);
 const bn_plonk_vk *bn_plonk_pk_vk(const bn_plonk_pk *pk);
 
 /* ZK_OK iff the witness (a, b, c of n values each) satisfies every gate
- * and copy constraint with the public inputs pub[0..n_pub) and every row
+ * (q_A's c_next of row n - 1 being c of row 0) and copy constraint with the public inputs pub[0..n_pub) and every row
  * marked for lookup has a in [0, 2^BN_PLONK_LOOKUP_BITS); otherwise
  * ZK_EINPUT with zk_reason naming the first failing row or cell. */
 zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c, const bn_fr *pub,
@@ -171,6 +206,12 @@ zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, cons
  * multiplicity column m (n values on H) given instead of counted from a. */
 zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
                                 const bn_fr *m, const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
+/* A malicious prover, for tests: as bn_plonk_prove, but the claimed
+ * c(zeta omega) is the true value plus *cw_delta (and the rounds after it
+ * follow the claim): the opening at zeta*omega must catch it. */
+zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b,
+                                    const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub)
+    ZK_WARN_UNUSED;
 
 /* ZK_OK: accepted. ZK_EPROOF: a check failed. ZK_EFORMAT: wrong length, a
  * non-canonical scalar or a point off the curve. ZK_EINPUT: n_pub differs

@@ -3,8 +3,9 @@
  * bytes.
  *
  * At the first input a small circuit (public out = x^3 + x + 5, 8 rows, as
- * in tests/test_plonk.c) is set up with an insecure seeded SRS and one
- * valid proof for x = 3 is made and checked. The fuzz input's first byte b
+ * in tests/test_plonk.c, with the custom gates in its last rows: an
+ * accumulate row, q_A = 1, and a boolean row, q_B = 1) is set up with an
+ * insecure seeded SRS and one valid proof for x = 3 is made and checked. The fuzz input's first byte b
  * chooses how the rest is used (b % 6):
  *   0  xor the rest into the valid proof,
  *   1  the same at an offset from the next byte,
@@ -47,6 +48,10 @@ static void fz_init(void) {
     bn_plonk_circuit_gate_i64(c, 2, 0, 0, -1, 1, 0);
     bn_plonk_circuit_gate_i64(c, 3, 1, 1, -1, 0, 0);
     bn_plonk_circuit_gate_i64(c, 4, 1, 0, -1, 0, 5);
+    bn_plonk_circuit_gate_i64(c, 5, 1, 0, 0, 0, 0); /* x + c - c_next = 0 */
+    bn_plonk_circuit_accumulate_i64(c, 5, 1);
+    bn_plonk_circuit_gate_i64(c, 7, 0, 0, -1, 1, 0); /* s x - v = 0, s a bit */
+    bn_plonk_circuit_bool(c, 7);
     uint32_t var[3 * N];
     for (uint32_t i = 0; i < 3 * N; i++) var[i] = 100 + i;
 #define CELL(col, row) ((col) * N + (row))
@@ -55,12 +60,15 @@ static void fz_init(void) {
     var[CELL(0, 2)] = 2, var[CELL(1, 2)] = 1, var[CELL(2, 2)] = 3;
     var[CELL(0, 3)] = 3, var[CELL(1, 3)] = 1, var[CELL(2, 3)] = 4;
     var[CELL(0, 4)] = 4, var[CELL(2, 4)] = 0;
+    var[CELL(0, 5)] = 1, var[CELL(2, 5)] = 5, var[CELL(2, 6)] = 6;
+    var[CELL(0, 7)] = 7, var[CELL(1, 7)] = 1, var[CELL(2, 7)] = 8;
     if (bn_plonk_circuit_wire(c, var, 3 * N) != ZK_OK) fz_fail("wiring refused");
     fz.srs = bn_kzg_srs_gen(N + 8, 7);
     if (bn_plonk_keygen(&fz.pk, &fz.vk, c, fz.srs) != ZK_OK) fz_fail("keygen failed");
     bn_plonk_circuit_free(c);
     int64_t x = 3, v1 = 9, v2 = 27, v3 = 30, out = 35;
-    int64_t A[N] = {out, x, v1, v2, v3, 0, 0, 0}, B[N] = {0, x, x, x, 0, 0, 0, 0}, C[N] = {0, v1, v2, v3, out, 0, 0, 0};
+    int64_t A[N] = {out, x, v1, v2, v3, x, 0, 1}, B[N] = {0, x, x, x, 0, 0, 0, x},
+            C[N] = {0, v1, v2, v3, out, 10, 10 + x, x};
     bn_fr a[N], b[N], cc[N];
     for (int i = 0; i < N; i++) {
         bn_fr_from_i64(&a[i], A[i]);
@@ -70,7 +78,9 @@ static void fz_init(void) {
     bn_fr_from_i64(&fz.pub, out);
     zk_buf_init(&fz.proof);
     zk_buf_init(&fz.vkb);
+    if (bn_plonk_check_witness(fz.pk, a, b, cc, &fz.pub, 1) != ZK_OK) fz_fail("the witness is refused");
     if (bn_plonk_prove(&fz.proof, fz.pk, a, b, cc, &fz.pub, 1) != ZK_OK) fz_fail("prove failed");
+    if (fz.proof.len != BN_PLONK_PROOF_BYTES) fz_fail("the proof length is not BN_PLONK_PROOF_BYTES");
     if (bn_plonk_verify(&fz.vk, &fz.pub, 1, fz.proof.data, fz.proof.len) != ZK_OK) fz_fail("the valid proof fails");
     bn_plonk_vk_serialize(&fz.vkb, &fz.vk);
     fz_ready = 1;
