@@ -46,6 +46,9 @@ int test_quantize_model(q_model **m, const char *path, const char *calib);
  * nn_infer_shape computes (Reshape: reshape_to), which becomes the graph
  * output; returns its output tensor. test_strdup: a malloc'd copy. */
 char *test_strdup(const char *s);
+/* Selects the portable kernels of the table passes and sumchecks
+ * (GKRCNN_NO_AVX512, see mle.h) when on, the default ones again when off. */
+void test_portable_kernels(int on);
 nn_graph *gb_new(void);
 int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float *data);
 nn_attrs gb_attrs(void);

@@ -351,15 +351,6 @@ static void test_wrong_statement(zk_rng *rng) {
     gkr_circuit_free(c);
 }
 
-/* Selects the portable kernels of the sumcheck and table passes
- * (GKRCNN_NO_AVX512, see mle.h) or the default ones again. */
-static void portable_kernels(int on) {
-    if (on)
-        setenv("GKRCNN_NO_AVX512", "1", 1);
-    else
-        unsetenv("GKRCNN_NO_AVX512");
-}
-
 /* The same proof on 1 and 2 threads, and with the portable kernels. */
 static void test_threads(zk_rng *rng) {
     gkr_circuit *c = gkr_circuit_random(rng, 12, 2);
@@ -371,9 +362,9 @@ static void test_threads(zk_rng *rng) {
     prove(&p1, c, w, &pcs_ligero);
     zk_threads_set(2);
     prove(&p2, c, w, &pcs_ligero);
-    portable_kernels(1);
+    test_portable_kernels(1);
     prove(&p3, c, w, &pcs_ligero);
-    portable_kernels(0);
+    test_portable_kernels(0);
     zk_threads_set(saved);
     TEST_CHECK(p1.len == p2.len && memcmp(p1.data, p2.data, p1.len) == 0);
     TEST_CHECK(p1.len == p3.len && memcmp(p1.data, p3.data, p1.len) == 0);
@@ -1233,9 +1224,9 @@ void test_gkr(zk_rng *rng) {
     test_seal_rules(rng);
     test_zoo(rng);
     test_reference(rng);
-    portable_kernels(1); /* the reference prover against the portable kernels too */
+    test_portable_kernels(1); /* the reference prover against the portable kernels too */
     test_reference(rng);
-    portable_kernels(0);
+    test_portable_kernels(0);
     test_targeted(rng);
     test_binding(rng);
 }

@@ -226,15 +226,6 @@ static void test_eq_sum(zk_rng *rng) {
     free(tab);
 }
 
-/* Selects the portable kernels (GKRCNN_NO_AVX512, see mle.h) or the
- * default ones again. */
-static void portable_kernels(int on) {
-    if (on)
-        setenv("GKRCNN_NO_AVX512", "1", 1);
-    else
-        unsetenv("GKRCNN_NO_AVX512");
-}
-
 /* Folds of tables full of edge values (0, 1, p-1, p-2) give the same
  * entries with either kernel, and match fp2 arithmetic done by hand. */
 static void test_kernels(zk_rng *rng) {
@@ -253,7 +244,7 @@ static void test_kernels(zk_rng *rng) {
         fp2 c = cs[k];
         int ok = 1;
         for (int portable = 0; portable < 2; portable++) {
-            portable_kernels(portable);
+            test_portable_kernels(portable);
             fp2 *o = portable ? b : a;
             memcpy(o, t, len * sizeof *t);
             mle_fold(o, h, c);
@@ -263,7 +254,7 @@ static void test_kernels(zk_rng *rng) {
                 ok &= fp2_eq(o[h + i], fp2_add(fp2_from_fm61(tb[i]),
                                                fp2_mul_fm61(c, fm61_sub(tb[i + h / 2], tb[i]))));
         }
-        portable_kernels(0);
+        test_portable_kernels(0);
         TEST_CHECK(ok);
         TEST_CHECK(memcmp(a, b, (h + h / 2) * sizeof *a) == 0);
     }
@@ -277,11 +268,11 @@ void test_mle(zk_rng *rng) {
     test_kernels(rng);
     /* everything with the default kernels, then with the portable ones */
     for (int portable = 0; portable < 2; portable++) {
-        portable_kernels(portable);
+        test_portable_kernels(portable);
         test_eq(rng);
         test_eq_sum(rng);
         test_eval(rng);
         test_parallel(rng);
     }
-    portable_kernels(0);
+    test_portable_kernels(0);
 }

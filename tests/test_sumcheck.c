@@ -384,15 +384,6 @@ static void test_base_first_round(zk_rng *rng) {
     }
 }
 
-/* Selects the portable kernels (GKRCNN_NO_AVX512, see mle.h) or the
- * default ones again. */
-static void portable_kernels(int on) {
-    if (on)
-        setenv("GKRCNN_NO_AVX512", "1", 1);
-    else
-        unsetenv("GKRCNN_NO_AVX512");
-}
-
 /* Entries that stress the lazy reductions: 0, 1, p-1, p-2 and random. */
 static fm61 edgy_fm61(zk_rng *rng) {
     uint64_t r = zk_rng_u64(rng);
@@ -443,7 +434,7 @@ static void test_kernels(zk_rng *rng) {
         ref_prove(tr, vrpt, U, 2, n, fp2_zero());
         tr_free(tr);
         for (int portable = 0; portable < 2; portable++) {
-            portable_kernels(portable);
+            test_portable_kernels(portable);
             zk_buf pf[3];
             fp2 pt[3][13], fin[3][2];
             /* sc_prove, k = 2 */
@@ -479,7 +470,7 @@ static void test_kernels(zk_rng *rng) {
             for (int t = 0; t < 3; t++) zk_buf_free(&pf[t]);
             free(W[0]), free(W[1]);
         }
-        portable_kernels(0);
+        test_portable_kernels(0);
         zk_buf_free(&ref);
         zk_buf_free(&vref);
         for (int j = 0; j < 2; j++) free(T[j]), free(U[j]);
@@ -558,9 +549,9 @@ void test_sumcheck(zk_rng *rng) {
     test_threads(rng);
     test_kernels(rng);
     /* the tests of the provers again, with the portable kernels */
-    portable_kernels(1);
+    test_portable_kernels(1);
     test_base_first_round(rng);
     test_honest(rng);
     test_threads(rng);
-    portable_kernels(0);
+    test_portable_kernels(0);
 }

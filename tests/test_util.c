@@ -90,3 +90,10 @@ int gb_n(nn_graph *g, nn_op op, nn_attrs a, int nin, int i0, int i1, int i2, con
     g->output = out;
     return out;
 }
+
+void test_portable_kernels(int on) {
+    if (on)
+        setenv("GKRCNN_NO_AVX512", "1", 1);
+    else
+        unsetenv("GKRCNN_NO_AVX512");
+}

@@ -17,6 +17,7 @@
  * products (ntt_v_mulmod). All vector results are canonical, so both kernels
  * produce identical outputs.
  */
+#include "../fields/fm61v.h"
 #include "ntt.h"
 
 #include <string.h>
@@ -83,42 +84,14 @@ void ntt_dif_portable(const ntt_plan *p, fp2 *a) {
 
 /* ---------- AVX-512 kernel ---------- */
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef FM61V_AVX512
 #define NTT_AVX512 1
-#include <immintrin.h>
-#define NTT_TARGET __attribute__((target("avx512f")))
+#define NTT_TARGET FM61V_TARGET
 
-/* x * y mod p in each 64-bit lane, x, y < p; yh = y >> 32 (precomputed by
- * the caller). With x = x1 2^32 + x0 and 2^61 = 1 (mod p):
- *   x y = x1 y1 2^64 + (x1 y0 + x0 y1) 2^32 + x0 y0
- *       = 8 x1 y1 + mid_hi + mid_lo 2^32 + (x0 y0 mod 2^61) + (x0 y0 >> 61)
- * where mid = mid_hi 2^29 + mid_lo; the sum is < 2^63 and one folding step
- * plus a conditional subtraction make it canonical. */
+/* x * y mod p in each 64-bit lane, canonical, for x, y < p; yh = y >> 32
+ * (precomputed by the caller): fm61v.h's product, then a canonical fold. */
 NTT_TARGET static inline __m512i ntt_v_mulmod(__m512i x, __m512i y, __m512i yh) {
-    const __m512i P = _mm512_set1_epi64((long long)FM61_P);
-    const __m512i MLO = _mm512_set1_epi64((long long)0x1FFFFFFF00000000ULL);
-    __m512i xh = _mm512_srli_epi64(x, 32);
-    __m512i ll = _mm512_mul_epu32(x, y);
-    __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(x, yh), _mm512_mul_epu32(xh, y));
-    __m512i hh = _mm512_mul_epu32(xh, yh);
-    __m512i s = _mm512_add_epi64(_mm512_slli_epi64(hh, 3), _mm512_srli_epi64(mid, 29));
-    s = _mm512_add_epi64(s, _mm512_and_si512(_mm512_slli_epi64(mid, 32), MLO));
-    s = _mm512_add_epi64(s, _mm512_and_si512(ll, P));
-    s = _mm512_add_epi64(s, _mm512_srli_epi64(ll, 61));
-    s = _mm512_add_epi64(_mm512_and_si512(s, P), _mm512_srli_epi64(s, 61));
-    return _mm512_min_epu64(s, _mm512_sub_epi64(s, P));
-}
-
-NTT_TARGET static inline __m512i ntt_v_add(__m512i a, __m512i b) {
-    const __m512i P = _mm512_set1_epi64((long long)FM61_P);
-    __m512i s = _mm512_add_epi64(a, b);
-    return _mm512_min_epu64(s, _mm512_sub_epi64(s, P));
-}
-
-NTT_TARGET static inline __m512i ntt_v_sub(__m512i a, __m512i b) {
-    const __m512i P = _mm512_set1_epi64((long long)FM61_P);
-    __m512i d = _mm512_sub_epi64(a, b);
-    return _mm512_min_epu64(d, _mm512_add_epi64(d, P));
+    return fm61v_canon(fm61v_mul_raw(x, y, yh));
 }
 
 /* Four fp2 products x[q] * t[q], both in {re, im} layout. */
@@ -151,11 +124,11 @@ NTT_TARGET static void ntt_tail4_avx512(fp2 *a, size_t n, __mmask8 negmask) {
         __m512i v = _mm512_loadu_si512((const void *)(a + s));      /* [a0 a1 a2 a3] */
         __m512i lo = _mm512_shuffle_i64x2(v, v, 0x44);               /* [a0 a1 a0 a1] */
         __m512i hi = _mm512_shuffle_i64x2(v, v, 0xEE);               /* [a2 a3 a2 a3] */
-        __m512i y = _mm512_mask_blend_epi64(0xF0, ntt_v_add(lo, hi), ntt_v_sub(lo, hi)); /* [b0 b1 b2 d] */
+        __m512i y = _mm512_mask_blend_epi64(0xF0, fm61v_add(lo, hi), fm61v_sub(lo, hi)); /* [b0 b1 b2 d] */
         y = _mm512_mask_blend_epi64(0xC0, y, ntt_v_mulw4(y, negmask)); /* b3 = d w_4 */
         __m512i lo2 = _mm512_shuffle_i64x2(y, y, 0xA0);              /* [b0 b0 b2 b2] */
         __m512i hi2 = _mm512_shuffle_i64x2(y, y, 0xF5);              /* [b1 b1 b3 b3] */
-        _mm512_storeu_si512((void *)(a + s), _mm512_mask_blend_epi64(0xCC, ntt_v_add(lo2, hi2), ntt_v_sub(lo2, hi2)));
+        _mm512_storeu_si512((void *)(a + s), _mm512_mask_blend_epi64(0xCC, fm61v_add(lo2, hi2), fm61v_sub(lo2, hi2)));
     }
 }
 
@@ -177,15 +150,15 @@ NTT_TARGET static void ntt_radix4_avx512(const ntt_plan *p, fp2 *a, size_t h, __
             __m512i x1 = _mm512_loadu_si512((const void *)(a1 + j));
             __m512i x2 = _mm512_loadu_si512((const void *)(a2 + j));
             __m512i x3 = _mm512_loadu_si512((const void *)(a3 + j));
-            __m512i s0 = ntt_v_add(x0, x2), s1 = ntt_v_add(x1, x3);
-            __m512i d0 = ntt_v_sub(x0, x2), d1 = ntt_v_mulw4(ntt_v_sub(x1, x3), negmask);
-            _mm512_storeu_si512((void *)(a0 + j), ntt_v_add(s0, s1));
+            __m512i s0 = fm61v_add(x0, x2), s1 = fm61v_add(x1, x3);
+            __m512i d0 = fm61v_sub(x0, x2), d1 = ntt_v_mulw4(fm61v_sub(x1, x3), negmask);
+            _mm512_storeu_si512((void *)(a0 + j), fm61v_add(s0, s1));
             _mm512_storeu_si512((void *)(a1 + j),
-                                ntt_v_cmul(ntt_v_sub(s0, s1), _mm512_loadu_si512((const void *)(t2 + j))));
+                                ntt_v_cmul(fm61v_sub(s0, s1), _mm512_loadu_si512((const void *)(t2 + j))));
             _mm512_storeu_si512((void *)(a2 + j),
-                                ntt_v_cmul(ntt_v_add(d0, d1), _mm512_loadu_si512((const void *)(t1 + j))));
+                                ntt_v_cmul(fm61v_add(d0, d1), _mm512_loadu_si512((const void *)(t1 + j))));
             _mm512_storeu_si512((void *)(a3 + j),
-                                ntt_v_cmul(ntt_v_sub(d0, d1), _mm512_loadu_si512((const void *)(t3 + j))));
+                                ntt_v_cmul(fm61v_sub(d0, d1), _mm512_loadu_si512((const void *)(t3 + j))));
         }
     }
 }
@@ -200,8 +173,8 @@ NTT_TARGET static void ntt_radix2_avx512(const ntt_plan *p, fp2 *a, size_t h) {
             __m512i u = _mm512_loadu_si512((const void *)(x + j));
             __m512i v = _mm512_loadu_si512((const void *)(y + j));
             __m512i w = _mm512_loadu_si512((const void *)(t + j));
-            _mm512_storeu_si512((void *)(x + j), ntt_v_add(u, v));
-            _mm512_storeu_si512((void *)(y + j), ntt_v_cmul(ntt_v_sub(u, v), w));
+            _mm512_storeu_si512((void *)(x + j), fm61v_add(u, v));
+            _mm512_storeu_si512((void *)(y + j), ntt_v_cmul(fm61v_sub(u, v), w));
         }
     }
 }

@@ -80,12 +80,12 @@ MLE_TARGET static void mle_eq_row_avx512(fp2 *o, const mle_eq_halves *hv, size_t
         for (size_t xl = 0; xl < cols; xl += 8) {
             mle_v2 v = mle_v_mul_coef(mle_v_load(low + xl), &c);
             if (k == 0 && !add) {
-                v.re = mle_v_canon(v.re);
-                v.im = mle_v_canon(v.im);
+                v.re = fm61v_canon(v.re);
+                v.im = fm61v_canon(v.im);
             } else {
                 mle_v2 w = mle_v_load(o + xl);
-                v.re = mle_v_canon(_mm512_add_epi64(v.re, w.re));
-                v.im = mle_v_canon(_mm512_add_epi64(v.im, w.im));
+                v.re = fm61v_canon(_mm512_add_epi64(v.re, w.re));
+                v.im = fm61v_canon(_mm512_add_epi64(v.im, w.im));
             }
             mle_v_store(o + xl, v);
         }

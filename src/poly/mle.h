@@ -14,6 +14,7 @@
 #ifndef GKRCNN_MLE_H
 #define GKRCNN_MLE_H
 
+#include "../fields/fm61v.h"
 #include "../fields/fp2.h"
 
 /* ---- products in table passes ----
@@ -77,51 +78,15 @@ static inline fp2 mle_fold1_fm61(fm61 t0, fm61 t1, mle_coef c) {
  * code, so proofs do not depend on the machine. Eight fp2 entries are
  * held as two vectors, the real and the imaginary parts (mle_v2), loaded
  * from and stored to the interleaved {re, im} layout with two permutes. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef FM61V_AVX512
 #define MLE_AVX512 1
-#include <immintrin.h>
-#define MLE_TARGET __attribute__((target("avx512f")))
+#define MLE_TARGET FM61V_TARGET
 
 _Static_assert(sizeof(fp2) == 16, "fp2 must be two 64-bit words");
 
 typedef struct {
     __m512i re, im;
 } mle_v2;
-
-MLE_TARGET static inline __m512i mle_v_p(void) { return _mm512_set1_epi64((long long)FM61_P); }
-
-/* s < 2^64 -> s' = s (mod p), s' < 2^61 + 8 ("almost canonical"). */
-MLE_TARGET static inline __m512i mle_v_fold(__m512i s) {
-    return _mm512_add_epi64(_mm512_and_si512(s, mle_v_p()), _mm512_srli_epi64(s, 61));
-}
-
-/* s < 2^64 -> canonical: fold, then subtract p where s >= p (s - p wraps
- * around to a huge value exactly where s < p, so the unsigned min picks). */
-MLE_TARGET static inline __m512i mle_v_canon(__m512i s) {
-    s = mle_v_fold(s);
-    return _mm512_min_epu64(s, _mm512_sub_epi64(s, mle_v_p()));
-}
-
-/* x y (mod p) per lane, for x, y < 2^62 + 2^32 and yh = y >> 32; the result
- * is almost canonical (< 2^61 + 8). With x = x1 2^32 + x0, y = y1 2^32 + y0
- * (x1, y1 <= 2^30) and 2^64 = 8, 2^61 = 1 (mod p):
- *   x y = 8 x1 y1 + mid 2^32 + ll,    mid = x1 y0 + x0 y1 < 2^63,  ll = x0 y0 < 2^64,
- *   mid 2^32 = (mid >> 29) + ((mid mod 2^29) << 32),   ll = (ll >> 61) + (ll mod 2^61):
- * five terms, 8 x1 y1 <= 2^63, (mid >> 29) < 2^34, the masked ones < 2^61
- * each, (ll >> 61) < 8, so their sum is < 2^64; then one fold (the same
- * product as the NTT's ntt_v_mulmod, left almost canonical). */
-MLE_TARGET static inline __m512i mle_v_mul(__m512i x, __m512i y, __m512i yh) {
-    const __m512i mlo = _mm512_set1_epi64((long long)0x1FFFFFFF00000000ULL);
-    __m512i xh = _mm512_srli_epi64(x, 32);
-    __m512i ll = _mm512_mul_epu32(x, y);
-    __m512i mid = _mm512_add_epi64(_mm512_mul_epu32(x, yh), _mm512_mul_epu32(xh, y));
-    __m512i hh = _mm512_mul_epu32(xh, yh);
-    __m512i s = _mm512_add_epi64(_mm512_slli_epi64(hh, 3), _mm512_srli_epi64(mid, 29));
-    s = _mm512_add_epi64(s, _mm512_and_si512(_mm512_slli_epi64(mid, 32), mlo));
-    s = _mm512_add_epi64(s, _mm512_and_si512(ll, mle_v_p()));
-    s = _mm512_add_epi64(s, _mm512_srli_epi64(ll, 61));
-    return mle_v_fold(s);
-}
 
 /* A factor fixed for a pass, broadcast: re, im, re + im and their high
  * halves (the Karatsuba product below multiplies by all three). */
@@ -146,12 +111,12 @@ MLE_TARGET static inline mle_vcoef mle_vcoef_of(fp2 c) {
  * the parts are almost canonical. */
 MLE_TARGET static inline mle_v2 mle_v_mul_coef(mle_v2 x, const mle_vcoef *c) {
     const __m512i p2 = _mm512_set1_epi64((long long)(2 * FM61_P)), p4 = _mm512_set1_epi64((long long)(4 * FM61_P));
-    __m512i ac = mle_v_mul(x.re, c->re, c->reh);
-    __m512i bd = mle_v_mul(x.im, c->im, c->imh);
-    __m512i s = mle_v_mul(_mm512_add_epi64(x.re, x.im), c->sum, c->sumh);
+    __m512i ac = fm61v_mul(x.re, c->re, c->reh);
+    __m512i bd = fm61v_mul(x.im, c->im, c->imh);
+    __m512i s = fm61v_mul(_mm512_add_epi64(x.re, x.im), c->sum, c->sumh);
     mle_v2 r;
-    r.re = mle_v_fold(_mm512_sub_epi64(_mm512_add_epi64(ac, p2), bd));
-    r.im = mle_v_fold(_mm512_sub_epi64(_mm512_add_epi64(s, p4), _mm512_add_epi64(ac, bd)));
+    r.re = fm61v_fold(_mm512_sub_epi64(_mm512_add_epi64(ac, p2), bd));
+    r.im = fm61v_fold(_mm512_sub_epi64(_mm512_add_epi64(s, p4), _mm512_add_epi64(ac, bd)));
     return r;
 }
 
@@ -159,43 +124,30 @@ MLE_TARGET static inline mle_v2 mle_v_mul_coef(mle_v2 x, const mle_vcoef *c) {
 MLE_TARGET static inline mle_v2 mle_v_mul2(mle_v2 x, mle_v2 y) {
     const __m512i p2 = _mm512_set1_epi64((long long)(2 * FM61_P)), p4 = _mm512_set1_epi64((long long)(4 * FM61_P));
     __m512i ys = _mm512_add_epi64(y.re, y.im);
-    __m512i ac = mle_v_mul(x.re, y.re, _mm512_srli_epi64(y.re, 32));
-    __m512i bd = mle_v_mul(x.im, y.im, _mm512_srli_epi64(y.im, 32));
-    __m512i s = mle_v_mul(_mm512_add_epi64(x.re, x.im), ys, _mm512_srli_epi64(ys, 32));
+    __m512i ac = fm61v_mul(x.re, y.re, _mm512_srli_epi64(y.re, 32));
+    __m512i bd = fm61v_mul(x.im, y.im, _mm512_srli_epi64(y.im, 32));
+    __m512i s = fm61v_mul(_mm512_add_epi64(x.re, x.im), ys, _mm512_srli_epi64(ys, 32));
     mle_v2 r;
-    r.re = mle_v_fold(_mm512_sub_epi64(_mm512_add_epi64(ac, p2), bd));
-    r.im = mle_v_fold(_mm512_sub_epi64(_mm512_add_epi64(s, p4), _mm512_add_epi64(ac, bd)));
+    r.re = fm61v_fold(_mm512_sub_epi64(_mm512_add_epi64(ac, p2), bd));
+    r.im = fm61v_fold(_mm512_sub_epi64(_mm512_add_epi64(s, p4), _mm512_add_epi64(ac, bd)));
     return r;
-}
-
-/* canonical t1 - t0 per lane: the wrapped difference is >= p exactly when
- * t1 < t0, and adding p then gives the smaller value. */
-MLE_TARGET static inline __m512i mle_v_sub(__m512i t1, __m512i t0) {
-    __m512i d = _mm512_sub_epi64(t1, t0);
-    return _mm512_min_epu64(d, _mm512_add_epi64(d, mle_v_p()));
-}
-
-/* canonical a + b for canonical a, b */
-MLE_TARGET static inline __m512i mle_v_add(__m512i a, __m512i b) {
-    __m512i s = _mm512_add_epi64(a, b);
-    return _mm512_min_epu64(s, _mm512_sub_epi64(s, mle_v_p()));
 }
 
 /* Eight folded entries t0 + c (t1 - t0) (mle_fold1), canonical. */
 MLE_TARGET static inline mle_v2 mle_v_fold1(mle_v2 t0, mle_v2 t1, const mle_vcoef *c) {
-    mle_v2 d = {mle_v_sub(t1.re, t0.re), mle_v_sub(t1.im, t0.im)};
+    mle_v2 d = {fm61v_sub(t1.re, t0.re), fm61v_sub(t1.im, t0.im)};
     mle_v2 r = mle_v_mul_coef(d, c);
-    r.re = mle_v_canon(_mm512_add_epi64(r.re, t0.re));
-    r.im = mle_v_canon(_mm512_add_epi64(r.im, t0.im));
+    r.re = fm61v_canon(_mm512_add_epi64(r.re, t0.re));
+    r.im = fm61v_canon(_mm512_add_epi64(r.im, t0.im));
     return r;
 }
 
 /* The same for base-field t0, t1 (8 lanes): t0 + c d with d = t1 - t0. */
 MLE_TARGET static inline mle_v2 mle_v_fold1_fm61(__m512i t0, __m512i t1, const mle_vcoef *c) {
-    __m512i d = mle_v_sub(t1, t0);
+    __m512i d = fm61v_sub(t1, t0);
     mle_v2 r;
-    r.re = mle_v_canon(_mm512_add_epi64(mle_v_mul(d, c->re, c->reh), t0));
-    r.im = mle_v_canon(mle_v_mul(d, c->im, c->imh));
+    r.re = fm61v_canon(_mm512_add_epi64(fm61v_mul(d, c->re, c->reh), t0));
+    r.im = fm61v_canon(fm61v_mul(d, c->im, c->imh));
     return r;
 }
 
@@ -218,12 +170,12 @@ MLE_TARGET static inline __m512i mle_v_load_fm61(const fm61 *p) { return _mm512_
 
 /* Lane sums: acc + x for almost canonical acc, x (< 2^61 + 8 each), folded
  * back to almost canonical. */
-MLE_TARGET static inline __m512i mle_v_acc(__m512i acc, __m512i x) { return mle_v_fold(_mm512_add_epi64(acc, x)); }
+MLE_TARGET static inline __m512i mle_v_acc(__m512i acc, __m512i x) { return fm61v_fold(_mm512_add_epi64(acc, x)); }
 
 /* The sum of the eight lanes, canonical. */
 MLE_TARGET static inline fm61 mle_v_hsum(__m512i x) {
     uint64_t w[8];
-    _mm512_storeu_si512((void *)w, mle_v_canon(x));
+    _mm512_storeu_si512((void *)w, fm61v_canon(x));
     fm61 s = 0;
     for (int i = 0; i < 8; i++) s = fm61_add(s, w[i]);
     return s;

@@ -82,18 +82,36 @@ static void sc_run(fp2 acc[3], sc_block_fn fn, const sc_pass *p, size_t len) {
     for (int d = 0; d < 3; d++) acc[d] = tot[d];
 }
 
-/* g(0), g(2) of one round on A, B (no fold): sc_prove's first round.
+/* The portable kernels of the two degree-2 passes, entries i in [lo, hi):
+ *   fold = 0: g(0), g(2) of one round on A, B, no fold (sc_prove's first
+ *             round; i < h);
+ *   fold = 1: the fused pass (see above; i < q = h/2): A folded in place,
+ *             or, after a base-field round 1 (p->V set), V (2h entries)
+ *             bound to r into vbuf, which then plays A; B folded in place.
  * Products are accumulated unreduced in blocks of FP2_ACC_MAX. */
-static void sc_sums_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
-    const fp2 *A = p->A, *B = p->B;
-    size_t h = p->h;
+static void sc_pairs_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi, int fold) {
+    const fm61 *V = fold ? p->V : NULL;
+    fp2 *A = V ? p->vbuf : p->A, *B = p->B;
+    size_t h = p->h, q = h / 2;
+    mle_coef c = mle_coef_of(fold ? p->r : fp2_zero());
     for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
         size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
         fp2_acc a0, a2;
         fp2_acc_zero(&a0);
         fp2_acc_zero(&a2);
         for (size_t i = blk; i < end; i++) {
-            fp2 x0 = A[i], x1 = A[i + h], y0 = B[i], y1 = B[i + h];
+            fp2 x0, x1, y0, y1;
+            if (!fold) {
+                x0 = A[i], x1 = A[i + h], y0 = B[i], y1 = B[i + h];
+            } else {
+                if (V) {
+                    x0 = mle_fold1_fm61(V[i], V[i + h], c), x1 = mle_fold1_fm61(V[i + q], V[i + h + q], c);
+                } else {
+                    x0 = mle_fold1(A[i], A[i + h], c), x1 = mle_fold1(A[i + q], A[i + h + q], c);
+                }
+                y0 = mle_fold1(B[i], B[i + h], c), y1 = mle_fold1(B[i + q], B[i + h + q], c);
+                A[i] = x0, A[i + q] = x1, B[i] = y0, B[i + q] = y1;
+            }
             fp2_acc_mul(&a0, x0, y0);
             fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
         }
@@ -102,51 +120,8 @@ static void sc_sums_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
     }
 }
 
-/* The fused pass (see above), entries i in [lo, hi) of [0, q), q = h/2. */
-static void sc_fold_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
-    fp2 *A = p->A, *B = p->B;
-    size_t h = p->h, q = h / 2;
-    mle_coef c = mle_coef_of(p->r);
-    for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
-        size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
-        fp2_acc a0, a2;
-        fp2_acc_zero(&a0);
-        fp2_acc_zero(&a2);
-        for (size_t i = blk; i < end; i++) {
-            fp2 x0 = mle_fold1(A[i], A[i + h], c), x1 = mle_fold1(A[i + q], A[i + h + q], c);
-            fp2 y0 = mle_fold1(B[i], B[i + h], c), y1 = mle_fold1(B[i + q], B[i + h + q], c);
-            A[i] = x0, A[i + q] = x1, B[i] = y0, B[i + q] = y1;
-            fp2_acc_mul(&a0, x0, y0);
-            fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
-        }
-        acc[0] = fp2_add(acc[0], fp2_acc_reduce(&a0));
-        acc[2] = fp2_add(acc[2], fp2_acc_reduce(&a2));
-    }
-}
-
-/* The fused pass after a base-field round 1: V (2h entries) bound to r
- * goes to vbuf, B is folded in place; A = vbuf for the sums. */
-static void sc_fold_base_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
-    const fm61 *V = p->V;
-    fp2 *vb = p->vbuf, *B = p->B;
-    size_t h = p->h, q = h / 2;
-    mle_coef c = mle_coef_of(p->r);
-    for (size_t blk = lo; blk < hi; blk += FP2_ACC_MAX) {
-        size_t end = blk + FP2_ACC_MAX < hi ? blk + FP2_ACC_MAX : hi;
-        fp2_acc a0, a2;
-        fp2_acc_zero(&a0);
-        fp2_acc_zero(&a2);
-        for (size_t i = blk; i < end; i++) {
-            fp2 x0 = mle_fold1_fm61(V[i], V[i + h], c), x1 = mle_fold1_fm61(V[i + q], V[i + h + q], c);
-            fp2 y0 = mle_fold1(B[i], B[i + h], c), y1 = mle_fold1(B[i + q], B[i + h + q], c);
-            vb[i] = x0, vb[i + q] = x1, B[i] = y0, B[i + q] = y1;
-            fp2_acc_mul(&a0, x0, y0);
-            fp2_acc_mul(&a2, fp2_sub(fp2_dbl(x1), x0), fp2_sub(fp2_dbl(y1), y0));
-        }
-        acc[0] = fp2_add(acc[0], fp2_acc_reduce(&a0));
-        acc[2] = fp2_add(acc[2], fp2_acc_reduce(&a2));
-    }
-}
+static void sc_sums_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) { sc_pairs_blk(acc, p, lo, hi, 0); }
+static void sc_fold_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) { sc_pairs_blk(acc, p, lo, hi, 1); }
 
 /* Round 1 with a base-field V: g(0) = sum V[i] B[i], g(1) = sum V[i+h] B[i+h],
  * g(2) = sum (2 V[i+h] - V[i])(2 B[i+h] - B[i]); base x extension products
@@ -184,8 +159,8 @@ static void sc_base_blk(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
  * folded A[i], A[i+q] in a fused pass) and y0, y1 of B:
  * x0 y0 and (2 x1 - x0)(2 y1 - y0), with 2 x1 - x0 = x1 + (x1 - x0). */
 MLE_TARGET static inline void sc_v_terms(__m512i s[4], mle_v2 x0, mle_v2 x1, mle_v2 y0, mle_v2 y1) {
-    mle_v2 x2 = {mle_v_add(x1.re, mle_v_sub(x1.re, x0.re)), mle_v_add(x1.im, mle_v_sub(x1.im, x0.im))};
-    mle_v2 y2 = {mle_v_add(y1.re, mle_v_sub(y1.re, y0.re)), mle_v_add(y1.im, mle_v_sub(y1.im, y0.im))};
+    mle_v2 x2 = {fm61v_add(x1.re, fm61v_sub(x1.re, x0.re)), fm61v_add(x1.im, fm61v_sub(x1.im, x0.im))};
+    mle_v2 y2 = {fm61v_add(y1.re, fm61v_sub(y1.re, y0.re)), fm61v_add(y1.im, fm61v_sub(y1.im, y0.im))};
     mle_v2 p0 = mle_v_mul2(x0, y0), p2 = mle_v_mul2(x2, y2);
     s[0] = mle_v_acc(s[0], p0.re);
     s[1] = mle_v_acc(s[1], p0.im);
@@ -208,13 +183,20 @@ MLE_TARGET static void sc_sums_blk_avx512(fp2 acc[3], const sc_pass *p, size_t l
 }
 
 MLE_TARGET static void sc_fold_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
-    fp2 *A = p->A, *B = p->B;
+    const fm61 *V = p->V;
+    fp2 *A = V ? p->vbuf : p->A, *B = p->B;
     size_t h = p->h, q = h / 2;
     mle_vcoef c = mle_vcoef_of(p->r);
     __m512i s[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
     for (size_t i = lo; i < hi; i += 8) {
-        mle_v2 x0 = mle_v_fold1(mle_v_load(A + i), mle_v_load(A + i + h), &c);
-        mle_v2 x1 = mle_v_fold1(mle_v_load(A + i + q), mle_v_load(A + i + h + q), &c);
+        mle_v2 x0, x1;
+        if (V) {
+            x0 = mle_v_fold1_fm61(mle_v_load_fm61(V + i), mle_v_load_fm61(V + i + h), &c);
+            x1 = mle_v_fold1_fm61(mle_v_load_fm61(V + i + q), mle_v_load_fm61(V + i + h + q), &c);
+        } else {
+            x0 = mle_v_fold1(mle_v_load(A + i), mle_v_load(A + i + h), &c);
+            x1 = mle_v_fold1(mle_v_load(A + i + q), mle_v_load(A + i + h + q), &c);
+        }
         mle_v2 y0 = mle_v_fold1(mle_v_load(B + i), mle_v_load(B + i + h), &c);
         mle_v2 y1 = mle_v_fold1(mle_v_load(B + i + q), mle_v_load(B + i + h + q), &c);
         mle_v_store(A + i, x0);
@@ -226,30 +208,10 @@ MLE_TARGET static void sc_fold_blk_avx512(fp2 acc[3], const sc_pass *p, size_t l
     sc_v_flush(acc, s);
 }
 
-MLE_TARGET static void sc_fold_base_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
-    const fm61 *V = p->V;
-    fp2 *vb = p->vbuf, *B = p->B;
-    size_t h = p->h, q = h / 2;
-    mle_vcoef c = mle_vcoef_of(p->r);
-    __m512i s[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-    for (size_t i = lo; i < hi; i += 8) {
-        mle_v2 x0 = mle_v_fold1_fm61(mle_v_load_fm61(V + i), mle_v_load_fm61(V + i + h), &c);
-        mle_v2 x1 = mle_v_fold1_fm61(mle_v_load_fm61(V + i + q), mle_v_load_fm61(V + i + h + q), &c);
-        mle_v2 y0 = mle_v_fold1(mle_v_load(B + i), mle_v_load(B + i + h), &c);
-        mle_v2 y1 = mle_v_fold1(mle_v_load(B + i + q), mle_v_load(B + i + h + q), &c);
-        mle_v_store(vb + i, x0);
-        mle_v_store(vb + i + q, x1);
-        mle_v_store(B + i, y0);
-        mle_v_store(B + i + q, y1);
-        sc_v_terms(s, x0, x1, y0, y1);
-    }
-    sc_v_flush(acc, s);
-}
-
 /* v b for a base lane vector v (vh = v >> 32) and an extension one b */
 MLE_TARGET static inline void sc_v_acc_base(__m512i *sr, __m512i *si, __m512i v, __m512i vh, mle_v2 b) {
-    *sr = mle_v_acc(*sr, mle_v_mul(b.re, v, vh));
-    *si = mle_v_acc(*si, mle_v_mul(b.im, v, vh));
+    *sr = mle_v_acc(*sr, fm61v_mul(b.re, v, vh));
+    *si = mle_v_acc(*si, fm61v_mul(b.im, v, vh));
 }
 
 MLE_TARGET static void sc_base_blk_avx512(fp2 acc[3], const sc_pass *p, size_t lo, size_t hi) {
@@ -260,9 +222,9 @@ MLE_TARGET static void sc_base_blk_avx512(fp2 acc[3], const sc_pass *p, size_t l
     for (int k = 0; k < 6; k++) s[k] = _mm512_setzero_si512();
     for (size_t i = lo; i < hi; i += 8) {
         __m512i v0 = mle_v_load_fm61(V + i), v1 = mle_v_load_fm61(V + i + h);
-        __m512i v2 = mle_v_add(v1, mle_v_sub(v1, v0));
+        __m512i v2 = fm61v_add(v1, fm61v_sub(v1, v0));
         mle_v2 b0 = mle_v_load(B + i), b1 = mle_v_load(B + i + h);
-        mle_v2 b2 = {mle_v_add(b1.re, mle_v_sub(b1.re, b0.re)), mle_v_add(b1.im, mle_v_sub(b1.im, b0.im))};
+        mle_v2 b2 = {fm61v_add(b1.re, fm61v_sub(b1.re, b0.re)), fm61v_add(b1.im, fm61v_sub(b1.im, b0.im))};
         sc_v_acc_base(&s[0], &s[1], v0, _mm512_srli_epi64(v0, 32), b0);
         sc_v_acc_base(&s[2], &s[3], v1, _mm512_srli_epi64(v1, 32), b1);
         sc_v_acc_base(&s[4], &s[5], v2, _mm512_srli_epi64(v2, 32), b2);
@@ -390,7 +352,7 @@ static void sc_prove_base_from(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V,
     if (H >= 2) {
         sc_pass p = {.V = V, .vbuf = vbuf, .B = h, .h = H, .r = r};
         fp2 next[3];
-        sc_run(next, SC_PICK(sc_fold_base_blk, H / 2), &p, H / 2);
+        sc_run(next, SC_PICK(sc_fold_blk, H / 2), &p, H / 2);
         g[0] = next[0];
         g[2] = next[2];
         sc_rounds_deg2(tr, point, vbuf, h, n - 1, claim, g);
