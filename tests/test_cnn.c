@@ -6,6 +6,7 @@
 
 #include "../src/io/inputs.h"
 #include "../src/layers/cnn.h"
+#include "../src/layers/plan.h"
 #include "../src/onnx/onnx.h"
 #include "../src/quant/qint.h"
 #include "test.h"
@@ -277,6 +278,49 @@ static void test_malicious(zk_rng *rng) {
     cnn_key_free(vk);
 }
 
+/* ---- the two-challenge logUp (protocol.md sec. 7.5) ----
+ * The small ResNet has 2^19 lookup leaves, so its lookup runs with two
+ * challenges (PL_LU_TWO_MIN); its lookup messages altered in flight, at
+ * every occurrence of the root and of the leaf values, are rejected. */
+static void test_lookup_two(zk_rng *rng) {
+    (void)rng;
+    cnn_key *pk = NULL, *vk = NULL;
+    if (!load_keys(&pk, &vk, "models/resnet_small.onnx", "models/calib/resnet_small_calib.json")) return;
+    const q_model *m = pk->m;
+    pl_plan *pl = NULL;
+    TEST_REQUIRE(pl_build(&pl, m) == ZK_OK);
+    TEST_CHECK(pl->lu_two && pl->lnv >= PL_LU_TWO_MIN);
+    pl_free(pl);
+    size_t nin = (size_t)q_numel(m, 0);
+    float *x = NULL;
+    TEST_REQUIRE(in_load_one(&x, "models/inputs/resnet_small_0.json", nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_REQUIRE(q_quantize_input(xq, m, x) == ZK_OK);
+    static const char *const labels[] = {"cnn/lu/root", "cnn/lu/leaf"};
+    long tried = 0;
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
+        for (size_t occ = 0;; occ++) {
+            tamper_ctx t = {.label = labels[k], .occ = occ};
+            cnn_set_tamper(tamper_fn, &t);
+            zk_buf proof;
+            zk_err e = prove_verify(pk, vk, xq, &proof);
+            cnn_set_tamper(NULL, NULL);
+            zk_buf_free(&proof);
+            if (!t.hit) {
+                TEST_CHECK(e == ZK_OK);
+                break;
+            }
+            tried++;
+            if (e == ZK_OK) fprintf(stderr, "resnet: tampered %s #%zu accepted\n", labels[k], occ);
+            TEST_CHECK(e == ZK_EPROOF);
+        }
+    TEST_CHECK(tried >= 2);
+    free(x);
+    free(xq);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+}
+
 /* ---- certified weight commitments (pcs.h, protocol.md sec. 5) ----
  * LeNet-5's 2^16-entry weight table, certified by lowering the threshold:
  * the vk carries the certificate and loading checks it; proofs open the
@@ -510,6 +554,7 @@ void test_cnn(zk_rng *rng) {
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
     test_malicious(rng);
     test_certified(rng);
+    test_lookup_two(rng);
     sweep_model(rng, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json",
                 "models/inputs/lenet5_fashion_0.json", 0);
     sweep_model(rng, "models/resnet_small.onnx", "models/calib/resnet_small_calib.json",

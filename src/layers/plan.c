@@ -249,6 +249,7 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         free(off);
     }
     if (p->lnv > 32) PL_FAIL("2^%u lookups are too many", p->lnv);
+    p->lu_two = p->lnv >= PL_LU_TWO_MIN;
     *out = p;
     return ZK_OK;
 }

@@ -34,6 +34,10 @@ typedef struct {
 #define PL_MAX_LIMBS 8 /* shifts <= 59 bits in limbs of >= 8 bits */
 #define PL_LB_MIN 8
 #define PL_LB_MAX 16
+/* From 2^PL_LU_TWO_MIN lookup leaves on, the logUp argument runs with two
+ * challenges combined by a third (proto.c, lookup; protocol.md sec. 7.5):
+ * one challenge leaves an error of 2^lnv / p^2, above 2^-104 from here. */
+#define PL_LU_TWO_MIN 18
 
 typedef struct {
     int nl;                 /* limbs (0: absent) */
@@ -74,7 +78,8 @@ typedef struct {
     size_t ncol, capcol;
     int mreg;               /* multiplicity region (2^16 entries) */
     uint64_t tleaf;         /* leaf offset of the table block */
-    unsigned lnv;           /* lookup leaves 2^lnv */
+    unsigned lnv;           /* lookup leaves 2^lnv (per challenge) */
+    int lu_two;             /* two logUp challenges (lnv >= PL_LU_TWO_MIN): 2^(lnv+1) leaves in all */
     unsigned wnv, anv;      /* W and ADV tables: 2^wnv, 2^anv (wnv = 0: no constants) */
     int cur;                /* node whose regions are being added (pl_build) */
     unsigned lb;            /* limb bits: the lookup table is [0, 2^lb) (pl_build picks it) */

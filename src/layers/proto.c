@@ -1025,39 +1025,50 @@ static void lu_layer_prove(tr_t *tr, fp2 *point, fp2 *fin, fp2 *T[4], const fp2 
 
 /* logUp (Haboeck 2022) with a GKR for the fraction sum (Papini-Haboeck
  * 2023): sum over all column entries of 1 / (X - value) equals
- * sum_t m_t / (X - t) over the table [0, 2^16). Leaves: column blocks
+ * sum_t m_t / (X - t) over the table [0, 2^lb). Leaves: column blocks
  * (p = 1, q = X - value), the table block (p = -m_t, q = X - t), unused
- * (p = 0, q = 1). Layer j node x has children 2x, 2x + 1 in layer j + 1. */
+ * (p = 0, q = 1). Layer j node x has children 2x, 2x + 1 in layer j + 1.
+ * With pl->lu_two the leaves are doubled: the upper half (leaf bit lnv = 1)
+ * repeats them with a second challenge X2 and numerators times beta, so
+ * the root sums F(X) + beta F(X2) (protocol.md sec. 7.5). */
 static zk_err lookup(cx *c) {
     const pl_plan *pl = c->pl;
     double t0 = cnn_now();
-    fp2 X = tr_challenge(c->tr, "cnn/lu/x");
-    unsigned L = pl->lnv;
+    unsigned L = pl->lnv, H = pl->lu_two ? 2 : 1, LT = L + (H == 2);
+    fp2 X[2], wt[2] = {fp2_one(), fp2_one()};
+    X[0] = tr_challenge(c->tr, "cnn/lu/x");
+    if (H == 2) {
+        X[1] = tr_challenge(c->tr, "cnn/lu/x2");
+        wt[1] = tr_challenge(c->tr, "cnn/lu/beta");
+    }
     fp2 **pl_ = NULL, **ql_ = NULL;
     if (c->P) {
-        pl_ = zk_calloc(L + 1, sizeof *pl_);
-        ql_ = zk_calloc(L + 1, sizeof *ql_);
-        size_t N = (size_t)1 << L;
-        fp2 *p = pl_[L] = zk_calloc(N, sizeof(fp2)), *q = ql_[L] = zk_malloc_n(N, sizeof(fp2));
+        pl_ = zk_calloc(LT + 1, sizeof *pl_);
+        ql_ = zk_calloc(LT + 1, sizeof *ql_);
+        size_t N = (size_t)1 << LT;
+        fp2 *p = pl_[LT] = zk_calloc(N, sizeof(fp2)), *q = ql_[LT] = zk_malloc_n(N, sizeof(fp2));
         for (size_t k = 0; k < N; k++) q[k] = fp2_one();
-        for (size_t ci = 0; ci < pl->ncol; ci++) {
-            const pl_col *col = &pl->col[ci];
-            const pl_region *rg = &pl->reg[col->reg];
-            const fm61 *R = reg_table(c, col->reg);
-            fm61 sc = fm61_from_i64(col->scale);
-            for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-                fm61 val = fm61_mul(sc, R[k]);
-                if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-                p[col->leaf + k] = fp2_one();
-                q[col->leaf + k] = fp2_sub(X, fp2_from_fm61(val));
+        for (unsigned hh = 0; hh < H; hh++) {
+            size_t base = (size_t)hh << L;
+            for (size_t ci = 0; ci < pl->ncol; ci++) {
+                const pl_col *col = &pl->col[ci];
+                const pl_region *rg = &pl->reg[col->reg];
+                const fm61 *R = reg_table(c, col->reg);
+                fm61 sc = fm61_from_i64(col->scale);
+                for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
+                    fm61 val = fm61_mul(sc, R[k]);
+                    if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+                    p[base + col->leaf + k] = wt[hh];
+                    q[base + col->leaf + k] = fp2_sub(X[hh], fp2_from_fm61(val));
+                }
+            }
+            const fm61 *mt = reg_table(c, pl->mreg);
+            for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) {
+                p[base + pl->tleaf + k] = fp2_neg(fp2_mul_fm61(wt[hh], mt[k]));
+                q[base + pl->tleaf + k] = fp2_sub(X[hh], fp2_from_fm61((fm61)k));
             }
         }
-        const fm61 *mt = reg_table(c, pl->mreg);
-        for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) {
-            p[pl->tleaf + k] = fp2_neg(fp2_from_fm61(mt[k]));
-            q[pl->tleaf + k] = fp2_sub(X, fp2_from_fm61((fm61)k));
-        }
-        for (unsigned j = L; j-- > 0;) {
+        for (unsigned j = LT; j-- > 0;) {
             size_t h = (size_t)1 << j;
             pl_[j] = zk_malloc_n(h, sizeof(fp2));
             ql_[j] = zk_malloc_n(h, sizeof(fp2));
@@ -1075,8 +1086,8 @@ static zk_err lookup(cx *c) {
     if (e == ZK_OK && !c->P && (!fp2_is_zero(root[0]) || fp2_is_zero(root[1])))
         e = cx_fail(c, "range-check (lookup sum)");
     fp2 P = root[0], Q = root[1];
-    fp2 *r = cx_pt(c, L), *rn = cx_pt(c, L);
-    for (unsigned j = 0; j < L && e == ZK_OK; j++) {
+    fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
+    for (unsigned j = 0; j < LT && e == ZK_OK; j++) {
         fp2 lam = tr_challenge(c->tr, "cnn/lu/lambda");
         size_t h = (size_t)1 << j;
         enum { E, PE, PO, QE, QO };
@@ -1119,7 +1130,7 @@ static zk_err lookup(cx *c) {
         rn = sw;
     }
     if (c->P) {
-        for (unsigned j = 0; j <= L; j++) {
+        for (unsigned j = 0; j <= LT; j++) {
             free(pl_[j]);
             free(ql_[j]);
         }
@@ -1127,8 +1138,11 @@ static zk_err lookup(cx *c) {
         free(ql_);
     }
     TRY(e);
-    /* leaves at r: region values sent once per region */
-    fp2 Pexp = fp2_zero(), Qexp = fp2_zero(), selsum = fp2_zero();
+    /* leaves at r: region values sent once per region. With selectors sel
+     * of the blocks (over leaf bits up to lnv), one half's leaf MLEs are
+     *   P~ = sum_col sel - sum_tab sel m~,   Q~(X) = X S - V + (1 - S),
+     * S = sum of all sel, V = sum_col sel val~ + sum_tab sel id~. */
+    fp2 Pexp = fp2_zero(), V = fp2_zero(), selsum = fp2_zero();
     int *sent = zk_calloc(pl->nreg, sizeof *sent);
     fp2 *rv = zk_calloc(pl->nreg, sizeof *rv);
     for (size_t ci = 0; ci <= pl->ncol && e == ZK_OK; ci++) {
@@ -1154,17 +1168,23 @@ static zk_err lookup(cx *c) {
                 free(o);
             }
             Pexp = fp2_add(Pexp, sel);
-            Qexp = fp2_add(Qexp, fp2_mul(sel, fp2_sub(X, val)));
+            V = fp2_add(V, fp2_mul(sel, val));
         } else {
             fp2 id = fp2_zero();
             for (unsigned k = 0; k < pl->lb; k++) id = fp2_add(id, fp2_mul(fp2_pow2((int)k), r[k]));
             Pexp = fp2_sub(Pexp, fp2_mul(sel, rv[reg]));
-            Qexp = fp2_add(Qexp, fp2_mul(sel, fp2_sub(X, id)));
+            V = fp2_add(V, fp2_mul(sel, id));
         }
     }
-    Qexp = fp2_add(Qexp, fp2_sub(fp2_one(), selsum));
     free(sent);
     free(rv);
+    fp2 rest = fp2_sub(fp2_one(), fp2_add(selsum, V)); /* Q~(X) = X S + rest */
+    fp2 Qexp = fp2_add(fp2_mul(X[0], selsum), rest);
+    if (H == 2) { /* the halves, selected by leaf bit lnv: r[L] */
+        fp2 lo = fp2_sub(fp2_one(), r[L]);
+        Pexp = fp2_mul(Pexp, fp2_add(lo, fp2_mul(r[L], wt[1])));
+        Qexp = fp2_add(fp2_mul(lo, Qexp), fp2_mul(r[L], fp2_add(fp2_mul(X[1], selsum), rest)));
+    }
     if (e == ZK_OK && !c->P && (!fp2_eq(Pexp, P) || !fp2_eq(Qexp, Q))) e = cx_fail(c, "range-check (lookup leaves)");
     if (c->st) c->st->t[CNN_PH_LOOKUP] += cnn_now() - t0;
     return e;
@@ -1467,8 +1487,12 @@ static double plan_soundness_bits(const pl_plan *pl) {
         ids += 8.0 * cells * (nv + 64);
     }
     for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
-    rounds += 2.0 * (pl->wnv + pl->anv) + (double)pl->lnv * pl->lnv;
-    double eps = (3.0 * rounds + ids + ldexp(1.0, (int)pl->lnv)) / p2;
+    unsigned LT = pl->lnv + (pl->lu_two ? 1 : 0); /* lookup tree depth */
+    rounds += 2.0 * (pl->wnv + pl->anv) + (double)LT * LT;
+    /* logUp: one challenge 2^lnv / p^2; two, combined by beta:
+     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.5) */
+    double lu = pl->lu_two ? ldexp(1.0, (int)pl->lnv) / p2 * ldexp(1.0, (int)pl->lnv) + 1.0 : ldexp(1.0, (int)pl->lnv);
+    double eps = (3.0 * rounds + ids + lu) / p2;
     if (pl->wnv) eps += pcs_ligero.error(pl->wnv, weights_certified(pl->wnv));
     eps += pcs_ligero.error(pl->anv, 0);
     return -log2(eps);
