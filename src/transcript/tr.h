@@ -29,7 +29,7 @@ enum { TR_PROVER = 1, TR_VERIFIER = 2 };
 
 typedef struct tr tr_t;
 
-/* Start a transcript with a protocol label (e.g. "gkrcnn/gkr/v1").
+/* Start a transcript with a protocol label (e.g. "gkrcnn/gkr/v2").
  * Prover: `proof` receives the bytes written (appended to).
  * Verifier: `proof`/`len` are the bytes to read; they must outlive tr. */
 tr_t *tr_new_prover(const char *protocol, zk_buf *proof);
