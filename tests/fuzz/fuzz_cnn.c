@@ -5,11 +5,15 @@
  * (Debian's libonnx-testdata; a missing case aborts with the reason):
  *   0  test_basic_conv_without_padding      Conv (1x1x5x5 -> 1x1x3x3),
  *   1  test_maxpool_2d_precomputed_strides  MaxPool (1x1x5x5 -> 1x1x2x2),
- *   2  test_relu                            Relu (3x4x5);
+ *   2  test_relu                            Relu (3x4x5),
+ *   3  test_basic_conv_without_padding      again, with a certified weight
+ *                                           commitment (cnn_set_cert_min_vars:
+ *                                           the vk carries the certificate,
+ *                                           the proof a certified opening);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
- * The fuzz input's first byte b picks the model ((b >> 3) % 3) and how the
+ * The fuzz input's first byte b picks the model ((b >> 3) % 4) and how the
  * rest is used (b & 7):
  *   0  xor the rest into the valid proof file (from offset 0: the header,
  *      the statement and the first sumcheck messages),
@@ -43,13 +47,19 @@
 #ifndef FZ_DATA
 #define FZ_DATA "/usr/share/libonnx-testdata/data/node"
 #endif
-#define FZ_NMODELS 3
+#define FZ_NMODELS 4
 
 static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
     "test_maxpool_2d_precomputed_strides",
     "test_relu",
+    "test_basic_conv_without_padding",
 };
+/* model k's weight commitment is certified: every key of it is made and
+ * decoded with the certification threshold lowered (the threshold is
+ * global, so it is set before each input's work) */
+static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1};
+static void fz_threshold(int k) { cnn_set_cert_min_vars(fz_certified[k] ? 1 : CNN_WEIGHT_CERT_MIN_VARS); }
 
 static struct {
     cnn_key *vk;    /* decoded from vkb, as a verifier loads it */
@@ -76,6 +86,7 @@ static int64_t fz_cost(const q_model *m) {
 
 static void fz_setup_one(int k) {
     const char *name = fz_cases[k];
+    fz_threshold(k);
     char dir[512];
     snprintf(dir, sizeof dir, "%s/%s", FZ_DATA, name);
     onnx_testcase tc;
@@ -95,6 +106,7 @@ static void fz_setup_one(int k) {
     onnx_testcase_free(&tc);
     cnn_key *pk;
     if (cnn_setup(&pk, m) != ZK_OK) fz_die(name, "cnn_setup");
+    if (fz_certified[k] != (pk->wcert_len > 0)) fz_die(name, "certificate present iff asked for");
     zk_buf_init(&fz[k].pkb);
     zk_buf_init(&fz[k].vkb);
     cnn_pk_serialize(&fz[k].pkb, pk);
@@ -176,6 +188,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!fz_ready) fz_setup();
     if (size == 0) return 0;
     int k = (data[0] >> 3) % FZ_NMODELS, mode = data[0] & 7;
+    fz_threshold(k);
     const zk_buf *valid = &fz[k].valid;
     data++, size--;
     switch (mode) {
