@@ -1048,26 +1048,29 @@ static zk_err lookup(cx *c) {
         size_t N = (size_t)1 << LT;
         fp2 *p = pl_[LT] = zk_calloc(N, sizeof(fp2)), *q = ql_[LT] = zk_malloc_n(N, sizeof(fp2));
         for (size_t k = 0; k < N; k++) q[k] = fp2_one();
-        for (unsigned hh = 0; hh < H; hh++) {
-            size_t base = (size_t)hh << L;
-            for (size_t ci = 0; ci < pl->ncol; ci++) {
-                const pl_col *col = &pl->col[ci];
-                const pl_region *rg = &pl->reg[col->reg];
-                const fm61 *R = reg_table(c, col->reg);
-                fm61 sc = fm61_from_i64(col->scale);
-                for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-                    fm61 val = fm61_mul(sc, R[k]);
-                    if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-                    p[base + col->leaf + k] = wt[hh];
-                    q[base + col->leaf + k] = fp2_sub(X[hh], fp2_from_fm61(val));
+        /* half hh (leaf bit L) at base hh 2^L: challenge X[hh], weight wt[hh] */
+        for (size_t ci = 0; ci < pl->ncol; ci++) {
+            const pl_col *col = &pl->col[ci];
+            const pl_region *rg = &pl->reg[col->reg];
+            const fm61 *R = reg_table(c, col->reg);
+            fm61 sc = fm61_from_i64(col->scale);
+            for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
+                fm61 val = fm61_mul(sc, R[k]);
+                if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+                for (unsigned hh = 0; hh < H; hh++) {
+                    size_t at = ((size_t)hh << L) + col->leaf + k;
+                    p[at] = wt[hh];
+                    q[at] = fp2_sub(X[hh], fp2_from_fm61(val));
                 }
             }
-            const fm61 *mt = reg_table(c, pl->mreg);
-            for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) {
-                p[base + pl->tleaf + k] = fp2_neg(fp2_mul_fm61(wt[hh], mt[k]));
-                q[base + pl->tleaf + k] = fp2_sub(X[hh], fp2_from_fm61((fm61)k));
-            }
         }
+        const fm61 *mt = reg_table(c, pl->mreg);
+        for (size_t k = 0; k < ((size_t)1 << pl->lb); k++)
+            for (unsigned hh = 0; hh < H; hh++) {
+                size_t at = ((size_t)hh << L) + pl->tleaf + k;
+                p[at] = fp2_neg(fp2_mul_fm61(wt[hh], mt[k]));
+                q[at] = fp2_sub(X[hh], fp2_from_fm61((fm61)k));
+            }
         for (unsigned j = LT; j-- > 0;) {
             size_t h = (size_t)1 << j;
             pl_[j] = zk_malloc_n(h, sizeof(fp2));
@@ -1446,11 +1449,11 @@ static unsigned cnn_cert_min_vars = CNN_WEIGHT_CERT_MIN_VARS;
 void cnn_set_cert_min_vars(unsigned v) { cnn_cert_min_vars = v; }
 static int weights_certified(unsigned wnv) { return wnv >= cnn_cert_min_vars; }
 
-/* Commit to the weight table in its own transcript (the root goes into the
- * key, and from there into the digest). For a certified table the
- * certificate is appended to *cert when cert is non-NULL. */
-static pcs_state *commit_weights(const pl_plan *pl, pcs_commitment *com, zk_buf *cert) {
-    fm61 *W = pl_weights(pl);
+/* Commit to the weight table W (pl_weights) in its own transcript (the
+ * root goes into the key, and from there into the digest). For a
+ * certified table the certificate is appended to *cert when cert is
+ * non-NULL. */
+static pcs_state *commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert) {
     zk_buf tmp;
     zk_buf_init(&tmp);
     tr_t *t = tr_new_prover("gkrcnn/cnn/weights", &tmp);
@@ -1462,7 +1465,6 @@ static pcs_state *commit_weights(const pl_plan *pl, pcs_commitment *com, zk_buf 
     memcpy(com->root, tmp.data, PCS_DIGEST_BYTES);
     tr_free(t);
     zk_buf_free(&tmp);
-    free(W);
     return st;
 }
 
@@ -1527,7 +1529,9 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
     if (pl->wnv) {
         zk_buf cert;
         zk_buf_init(&cert);
-        pcs_ligero.state_free(commit_weights(pl, &k->wcom, &cert));
+        fm61 *W = pl_weights(pl);
+        pcs_ligero.state_free(commit_weights(pl, W, &k->wcom, &cert));
+        free(W);
         k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
         k->wcert_len = cert.len;
     }
@@ -1568,8 +1572,8 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
     pcs_state *wst = NULL;
     if (pl->wnv) {
         pcs_commitment com;
-        wst = commit_weights(pl, &com, NULL);
         c.W = pl_weights(pl);
+        wst = commit_weights(pl, c.W, &com, NULL);
         if (memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || pk->w_nvars != pl->wnv ||
             com.certified != pk->wcom.certified) {
             zk_set_reason("proving key: the weights do not match the key's weight commitment");
