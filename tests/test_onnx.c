@@ -130,16 +130,50 @@ static void test_conv_random(zk_rng *rng) {
     TEST_CHECK(bad == 0);
 }
 
+/* Random pooling window: kernel up to kmax, stride up to 3, dilation up to
+ * dmax, pads below the kernel, ceil_mode 0 or 1. */
+static nn_attrs rand_window(zk_rng *rng, int64_t kmax, int64_t dmax) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    for (int i = 0; i < 2; i++)
+        a.kernel[i] = irand(rng, 1, kmax), a.strides[i] = irand(rng, 1, 3), a.dilations[i] = irand(rng, 1, dmax);
+    for (int i = 0; i < 4; i++) a.pads[i] = irand(rng, 0, a.kernel[i % 2] - 1);
+    a.ceil_mode = (int)irand(rng, 0, 1);
+    return a;
+}
+
+/* Output elements of a pool over NC planes of H x W that differ from the
+ * pool computed directly, window by window. */
+static long pool_mismatches(const float *got, const float *x, nn_op op, const nn_attrs *a, int64_t NC, int64_t H,
+                            int64_t W, int64_t OH, int64_t OW) {
+    long bad = 0;
+    for (int64_t nc = 0; nc < NC; nc++)
+        for (int64_t oh = 0; oh < OH; oh++)
+            for (int64_t ow = 0; ow < OW; ow++) {
+                double best = -INFINITY, sum = 0;
+                int64_t cnt = 0, cntpad = 0;
+                for (int64_t i = 0; i < a->kernel[0]; i++)
+                    for (int64_t j = 0; j < a->kernel[1]; j++) {
+                        int64_t ih = oh * a->strides[0] - a->pads[0] + i * a->dilations[0];
+                        int64_t iw = ow * a->strides[1] - a->pads[1] + j * a->dilations[1];
+                        cntpad += ih < H + a->pads[2] && iw < W + a->pads[3];
+                        if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                        double xv = x[(nc * H + ih) * W + iw];
+                        best = xv > best ? xv : best;
+                        sum += xv;
+                        cnt++;
+                    }
+                double want = cnt == 0 ? 0 : op == NN_MAXPOOL ? best : sum / (double)(a->count_include_pad ? cntpad : cnt);
+                bad += !close_enough(got[(nc * OH + oh) * OW + ow], (float)want);
+            }
+    return bad;
+}
+
 static void test_pool_random(zk_rng *rng) {
     long cases = 0, bad = 0;
     for (int it = 0; it < 300; it++) {
         int64_t N = irand(rng, 1, 2), C = irand(rng, 1, 3), H = irand(rng, 1, 8), W = irand(rng, 1, 8);
-        nn_attrs a;
-        memset(&a, 0, sizeof a);
-        for (int i = 0; i < 2; i++)
-            a.kernel[i] = irand(rng, 1, 4), a.strides[i] = irand(rng, 1, 3), a.dilations[i] = irand(rng, 1, 2);
-        for (int i = 0; i < 4; i++) a.pads[i] = irand(rng, 0, a.kernel[i % 2] - 1);
-        a.ceil_mode = (int)irand(rng, 0, 1);
+        nn_attrs a = rand_window(rng, 4, 2);
         a.count_include_pad = (int)irand(rng, 0, 1);
         nn_op op = irand(rng, 0, 1) ? NN_MAXPOOL : NN_AVGPOOL;
         nn_shape xs = {4, {N, C, H, W}};
@@ -155,25 +189,7 @@ static void test_pool_random(zk_rng *rng) {
         int64_t OH = os->d[2], OW = os->d[3];
         /* the last window starts inside the input or its begin padding */
         TEST_CHECK((OH - 1) * a.strides[0] < H + a.pads[0] && (OW - 1) * a.strides[1] < W + a.pads[1]);
-        for (int64_t nc = 0; nc < N * C; nc++)
-            for (int64_t oh = 0; oh < OH; oh++)
-                for (int64_t ow = 0; ow < OW; ow++) {
-                    double best = -INFINITY, sum = 0;
-                    int64_t cnt = 0, cntpad = 0;
-                    for (int64_t i = 0; i < a.kernel[0]; i++)
-                        for (int64_t j = 0; j < a.kernel[1]; j++) {
-                            int64_t ih = oh * a.strides[0] - a.pads[0] + i * a.dilations[0];
-                            int64_t iw = ow * a.strides[1] - a.pads[1] + j * a.dilations[1];
-                            cntpad += ih < H + a.pads[2] && iw < W + a.pads[3];
-                            if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-                            double xv = x[(nc * H + ih) * W + iw];
-                            best = xv > best ? xv : best;
-                            sum += xv;
-                            cnt++;
-                        }
-                    double want = cnt == 0 ? 0 : op == NN_MAXPOOL ? best : sum / (double)(a.count_include_pad ? cntpad : cnt);
-                    bad += !close_enough(v[b.g.output][(nc * OH + oh) * OW + ow], (float)want);
-                }
+        bad += pool_mismatches(v[b.g.output], x, op, &a, N * C, H, W, OH, OW);
         nn_values_free(v, &b.g);
         free(x);
         gb_free(&b);
@@ -758,6 +774,67 @@ static void test_cnn_model(zk_rng *rng) {
 
 /* Gemm -> BatchNormalization (folded into the FC) -> Relu, and MatMul with
  * a 3-D left operand and a constant right one. */
+/* One ONNX MaxPool node over x[1, C, H, W]. */
+static void maxpool_model(zk_buf *out, int64_t C, int64_t H, int64_t W, const nn_attrs *a) {
+    Onnx__ModelProto *m = M_new(13);
+    int64_t xd[4] = {1, C, H, W}, yd[4] = {1, C, -1, -1};
+    int64_t pads[4] = {a->pads[0], a->pads[1], a->pads[2], a->pads[3]};
+    M_in(m, VI("x", 4, xd));
+    M_node(m, N_new("pool", "MaxPool", "x", "y", 5, A_ints("kernel_shape", 2, a->kernel), A_ints("strides", 2, a->strides),
+                    A_ints("dilations", 2, a->dilations), A_ints("pads", 4, pads), A_i("ceil_mode", a->ceil_mode)));
+    M_out(m, VI("y", 4, yd));
+    M_pack(out, m);
+}
+
+/* A large MaxPool window is imported as a row pass and a column pass
+ * (import.c, maxpool_split_pays): same shape, same values as the window
+ * computed directly; small pools stay whole. */
+static void test_maxpool_split(zk_rng *rng) {
+    long cases = 0, splits = 0, bad = 0;
+    for (int it = 0; it < 300; it++) {
+        int64_t C = irand(rng, 1, 2), H = irand(rng, 4, 24), W = irand(rng, 4, 24);
+        nn_attrs a = rand_window(rng, 7, 3);
+        if (it == 0) { /* 5 x 5 at stride 1 (splits), then 2 x 2 and 3 x 3 at stride 2 (do not) */
+            H = W = 28;
+            a = (nn_attrs){.kernel = {5, 5}, .strides = {1, 1}, .dilations = {1, 1}, .pads = {2, 2, 2, 2}};
+        } else if (it == 1 || it == 2) {
+            H = W = 32;
+            a = (nn_attrs){.kernel = {it + 1, it + 1}, .strides = {2, 2}, .dilations = {1, 1}, .pads = {it - 1, it - 1, 0, 0}};
+        }
+        nn_shape xs = {4, {1, C, H, W}};
+        gb ref;
+        int fits = gb_single(&ref, &xs, NN_MAXPOOL, &a, 0, NULL, NULL);
+        zk_buf b;
+        maxpool_model(&b, C, H, W, &a);
+        nn_graph *g;
+        zk_err e = onnx_import(&g, b.data, b.len, NULL, 0);
+        zk_buf_free(&b);
+        if (!fits || e != ZK_OK) {
+            TEST_CHECK(it > 2);
+            gb_free(&ref);
+            if (e == ZK_OK) nn_graph_free(g);
+            continue;
+        }
+        cases++;
+        int np = count_op(g, NN_MAXPOOL);
+        TEST_CHECK(g->nnodes == (size_t)np && (np == 1 || np == 2));
+        splits += np == 2;
+        if (it == 0) TEST_CHECK(np == 2);
+        if (it == 1 || it == 2) TEST_CHECK(np == 1);
+        const nn_shape *os = &g->tensors[g->output].shape, *rs = &ref.g.tensors[ref.g.output].shape;
+        TEST_CHECK(os->ndim == 4 && os->d[2] == rs->d[2] && os->d[3] == rs->d[3]);
+        float *x = rand_data(rng, C * H * W), **v;
+        TEST_REQUIRE(nn_run_float(&v, g, x) == ZK_OK);
+        bad += pool_mismatches(v[g->output], x, NN_MAXPOOL, &a, C, H, W, rs->d[2], rs->d[3]);
+        nn_values_free(v, g);
+        nn_graph_free(g);
+        free(x);
+        gb_free(&ref);
+    }
+    TEST_CHECK(cases > 100 && splits >= 5 && splits < cases); /* roughly one case in ten splits */
+    TEST_CHECK(bad == 0);
+}
+
 static void test_fc_bn(zk_rng *rng) {
     float w[15], b[3], gm[3], bt[3], mu[3], var[3], wm[12], x[10];
     for (int i = 0; i < 15; i++) w[i] = frand(rng);
@@ -1016,6 +1093,7 @@ static void test_project_models(void) {
 void test_onnx(zk_rng *rng) {
     test_conv_random(rng);
     test_pool_random(rng);
+    test_maxpool_split(rng);
     test_binary_pad_random(rng);
     test_cnn_model(rng);
     test_fc_bn(rng);
