@@ -125,7 +125,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #define PCS_LIGERO_LOG_INV_RATE 2
 /* Rows per block in the encoder: one block's transposed write of a
@@ -146,23 +145,6 @@ struct pcs_state {
     merkle_tree *tree; /* over the K columns */
     ntt_rs *rs;        /* the encoder (its size-k plan serves the opening) */
 };
-
-/* The encoded matrix: from 4 MiB on, 2 MiB-aligned and, on Linux, backed
- * by transparent huge pages where the system allows it (far fewer page
- * faults and TLB misses); smaller ones 64-byte aligned. Freed with free(). */
-static void *pcs_ligero_alloc_big(size_t n, size_t size) {
-    const size_t align = (size_t)2 << 20;
-    ZK_CHECK(size == 0 || n <= (SIZE_MAX - align) / size);
-    size_t bytes = n * size;
-    if (bytes < 2 * align) return zk_aligned_n(n, size);
-    bytes = (bytes + align - 1) & ~(align - 1);
-    void *p = aligned_alloc(align, bytes);
-    ZK_CHECK(p != NULL);
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint; failure is harmless */
-#endif
-    return p;
-}
 
 size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p) {
     size_t k = (size_t)1 << p->log_cols, m = (size_t)1 << p->log_rows;
@@ -285,7 +267,7 @@ static pcs_state *pcs_ligero_commit_shape(tr_t *tr, const fm61 *t, unsigned n, i
 #endif
     /* t read as m x k fp2 is the packed matrix P (same memory layout) */
     const fp2 *packed = (const fp2 *)(const void *)t;
-    st->enc = pcs_ligero_alloc_big(K * m, sizeof *st->enc);
+    st->enc = zk_aligned_n(K * m, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
     st->rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
     pcs_ligero_encode(st->enc, packed, st->rs, m, k);
     st->tree = merkle_new((const uint8_t *)st->enc, m * sizeof(fp2), log_K);
