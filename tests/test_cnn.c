@@ -64,6 +64,28 @@ static void test_model(const char *name, const char *input) {
     }
     printf("  cnn %s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d\n", name, proof.len, st.total,
            __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups));
+    /* a prover that keeps the weights' commitment gives the same proofs,
+     * proof after proof */
+    cnn_prover *pv = NULL;
+    TEST_CHECK(cnn_prover_new(&pv, pk) == ZK_OK);
+    for (int r = 0; r < 2 && pv; r++) {
+        zk_buf again;
+        zk_buf_init(&again);
+        TEST_CHECK(cnn_prover_prove(pv, &again, xq, NULL, NULL) == ZK_OK);
+        TEST_CHECK(again.len == proof.len && memcmp(again.data, proof.data, proof.len) == 0);
+        zk_buf_free(&again);
+    }
+    cnn_prover_free(pv);
+    /* a proving key whose weights are not the committed ones: refused */
+    for (size_t i = 0; i < m->nnodes; i++) {
+        if (!m->nodes[i].nw) continue;
+        m->nodes[i].w[0] ^= 1;
+        pv = NULL;
+        TEST_CHECK(cnn_prover_new(&pv, pk) == ZK_EFORMAT && pv == NULL);
+        TEST_CHECK(strstr(zk_reason(), "weight commitment") != NULL);
+        m->nodes[i].w[0] ^= 1;
+        break;
+    }
     free(vin);
     free(vout);
     q_witness_free(w);

@@ -101,6 +101,19 @@ typedef struct {
 zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
     ZK_WARN_UNUSED;
 
+/* A prover that keeps one proving key's weight table and its commitment
+ * (the Ligero encoding, for VGG-16 0.5 GB and most of a cold proof's
+ * commit phase) across proofs: cnn_prover_new builds and checks them
+ * against the key's root (ZK_EFORMAT if they disagree), then
+ * cnn_prover_prove gives the same proofs as cnn_prove, whose stats count
+ * the weight commitment and cnn_prover_prove's do not. pk must outlive the
+ * prover. cnn_prove is cnn_prover_new, one proof, cnn_prover_free. */
+typedef struct cnn_prover cnn_prover;
+zk_err cnn_prover_new(cnn_prover **pv, const cnn_key *pk) ZK_WARN_UNUSED;
+zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
+    ZK_WARN_UNUSED;
+void cnn_prover_free(cnn_prover *pv);
+
 /* Verifier: on ZK_OK, *input_q and *output_q (optional, malloc'd; numel of
  * tensor 0 and of the output tensor) are the statement the proof attests. */
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q)
