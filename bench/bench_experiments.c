@@ -325,6 +325,7 @@ static void h5_attr(hid_t loc, const char *name, const char *val) {
 #define NMAX 16
 
 int main(int argc, char **argv) {
+    zk_memory_keep(); /* zk.h: reuse freed tables rather than fault in fresh pages */
     const char *dir = "models", *h5 = "experiments/results/experiments.h5", *md = "experiments/results/experiments.md";
     const char *names[NMAX];
     size_t nm = 0;

@@ -68,6 +68,7 @@ static int usage(const char *argv0) {
 }
 
 int main(int argc, char **argv) {
+    zk_memory_keep(); /* zk.h: reuse freed tables rather than fault in fresh pages */
     static const struct {
         const char *name;
         void (*fn)(void);

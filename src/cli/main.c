@@ -650,6 +650,7 @@ out:
 }
 
 int main(int argc, char **argv) {
+    zk_memory_keep(); /* zk.h: reuse freed tables rather than fault in fresh pages */
     int i = 1;
     while (i < argc && strncmp(argv[i], "--", 2) == 0) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {

@@ -1,6 +1,10 @@
 #include "zk.h"
 
 #include <errno.h>
+#include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -95,6 +99,13 @@ void *zk_aligned_n(size_t n, size_t size) {
     void *p = aligned_alloc(64, bytes ? bytes : 64);
     ZK_CHECK(p != NULL);
     return p;
+}
+
+void zk_memory_keep(void) {
+#ifdef __GLIBC__
+    (void)mallopt(M_MMAP_MAX, 0);
+    (void)mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
 }
 
 static int zk_nthreads = 0;

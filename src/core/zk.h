@@ -66,6 +66,15 @@ void *zk_malloc_n(size_t n, size_t size);
 void *zk_realloc_n(void *p, size_t n, size_t size);
 /* 64-byte aligned allocation for field tables; free with free(). */
 void *zk_aligned_n(size_t n, size_t size);
+/* For programs that prove (the CLI, the benchmarks; a process-wide setting,
+ * so the library never calls it itself): keep freed memory in the process
+ * for reuse instead of returning it to the system (glibc: large blocks
+ * from the heap rather than from mmap, no trimming). A proof allocates and
+ * frees tables of up to hundreds of MiB; fresh pages must be faulted in and
+ * zeroed by the kernel, which on the VMs we measured on cost VGG-16 about
+ * 1 s per proof and made the prover time vary by 2x from run to run. The
+ * price is a higher resident size between proofs. No effect elsewhere. */
+void zk_memory_keep(void);
 
 /* Threads. The count comes from zk_threads_set (CLI --threads) or the
  * environment variable GKRCNN_THREADS; default: all cores. Results never
