@@ -52,24 +52,28 @@ static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, 
                 int64_t grp = o / Mg;
                 const int64_t *wo = w + o * Cg * kh * kw;
                 int64_t *ao = acc + (n * M + o) * OH * OW;
-                for (int64_t oy = 0; oy < OH; oy++)
-                    for (int64_t ox = 0; ox < OW; ox++) {
-                        int64_t s = b ? b[o] : 0;
-                        for (int64_t c = 0; c < Cg; c++) {
-                            const int64_t *xc = x + (n * C + grp * Cg + c) * H * W;
-                            const int64_t *wc = wo + c * kh * kw;
-                            for (int64_t ky = 0; ky < kh; ky++) {
+                for (int64_t i = 0; i < OH * OW; i++) ao[i] = b ? b[o] : 0;
+                /* one weight at a time over the output plane: the inner
+                 * loop runs over a row of outputs (contiguous at stride 1) */
+                for (int64_t c = 0; c < Cg; c++) {
+                    const int64_t *xc = x + (n * C + grp * Cg + c) * H * W;
+                    for (int64_t ky = 0; ky < kh; ky++)
+                        for (int64_t kx = 0; kx < kw; kx++) {
+                            int64_t wv = wo[(c * kh + ky) * kw + kx];
+                            if (wv == 0) continue;
+                            /* ix = ox sw - pl + kx dw in [0, W) */
+                            int64_t off = kx * dw - pl, ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+                            int64_t ox1 = W - off <= 0 ? 0 : (W - off + sw - 1) / sw;
+                            if (ox1 > OW) ox1 = OW;
+                            for (int64_t oy = 0; oy < OH; oy++) {
                                 int64_t iy = oy * sh - pt + ky * dh;
                                 if (iy < 0 || iy >= H) continue;
-                                for (int64_t kx = 0; kx < kw; kx++) {
-                                    int64_t ix = ox * sw - pl + kx * dw;
-                                    if (ix < 0 || ix >= W) continue;
-                                    s += wc[ky * kw + kx] * xc[iy * W + ix];
-                                }
+                                const int64_t *xr = xc + iy * W; /* xr[off + ox sw] is in the row */
+                                int64_t *ar = ao + oy * OW;
+                                for (int64_t ox = ox0; ox < ox1; ox++) ar[ox] += wv * xr[off + ox * sw];
                             }
                         }
-                        ao[oy * OW + ox] = s;
-                    }
+                }
             }
         return;
     }
