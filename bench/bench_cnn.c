@@ -62,7 +62,7 @@ static const char *const all_models[] = {"lenet5_fashion", "mlp3_fashion", "resn
 enum { NMODELS = sizeof all_models / sizeof all_models[0] };
 
 /* runs per measurement (VGG-16: _BIG); --runs R replaces the prove counts */
-enum { N_INFER = 11, N_INFER_BIG = 3, N_PROVE = 5, N_PROVE_BIG = 2, N_VERIFY = 7, N_VERIFY_BIG = 3 };
+enum { N_INFER = 11, N_INFER_BIG = 3, N_PROVE = 5, N_PROVE_BIG = 5, N_VERIFY = 7, N_VERIFY_BIG = 3 };
 
 /* ST_REFUSED: the model or its files cannot be benchmarked (a note, exit
  * status unaffected); ST_FAILED: a bug (a proof that does not verify or

@@ -141,6 +141,18 @@ if [ -f "$M" ]; then
     [ ! -e "$T/p2.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: proof written for a bad input"; }
     expect 2 "prove, unwritable proof path" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/no/such/dir/p"
     expect 2 "verify, wrong input shape" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --input "$T/short.json"
+    # several inputs, one commitment to the weights: the same proofs as one at a time
+    expect 0 "prove, two inputs" -- "$G" prove --pk "$K/model.pk" --input "$I1" --input "$I0" --proof "$T/b1.proof" \
+        --proof "$T/b0.proof" --out "$T/b1.json" --out "$T/b0.json"
+    cmp -s "$T/b0.proof" "$T/cnn.proof" && cmp -s "$T/b0.json" "$T/prove_out.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: a batch proof differs from the single one"; }
+    expect 0 "verify, batch proof" -- "$G" verify --vk "$K/model.vk" --proof "$T/b1.proof" --input "$I1"
+    expect 2 "prove, inputs and proofs unpaired" -- "$G" prove --pk "$K/model.pk" --input "$I0" --input "$I1" --proof "$T/p3.proof"
+    expect 2 "prove, second input bad" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof" --input "$T/nan.json" --proof "$T/p4.proof"
+    [ ! -e "$T/p3.proof" ] && [ ! -e "$T/p4.proof" ] && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: a batch with a bad input wrote proofs"; }
+    expect 2 "prove, second proof unwritable" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof" --input "$I1" --proof "$T/no/such/dir/p"
+    [ ! -e "$T/p3.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a failed batch left its first proof"; }
 fi
 U=/usr/share/libonnx-testdata/data/node/test_softmax_example/model.onnx
 if [ -f "$U" ]; then

@@ -34,6 +34,8 @@ static const char *usage_text =
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
+    "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
+    "          commitment to the weights; nothing is written unless all succeed)\n"
     "         proves the quantized inference on one input sample; writes PROOF and\n"
     "         prints the prediction, the prover's time per phase and the proof size\n"
     "  verify --vk DIR/model.vk --proof PROOF [--input IN] [--out OUT.json]\n"
@@ -529,55 +531,117 @@ out:
 
 /* ---- models: prove and verify ---- */
 
+/* The values of every occurrence of option name, in order (at most max). */
+static int opt_all(const args_t *a, const char *name, const char **out, int max) {
+    int n = 0;
+    for (int i = 0; i + 1 < a->argc; i += 2)
+        if (strcmp(a->argv[i], name) == 0 && n < max) out[n++] = a->argv[i + 1];
+        else if (strcmp(a->argv[i], name) == 0) return -1;
+    return n;
+}
+
+/* prove: one proof per --input; the k-th --input goes with the k-th --proof
+ * (and the k-th --out, if any). One prover serves them all, so the weights
+ * are committed once (cnn_prover). Nothing is written unless every proof
+ * succeeds. */
+#define CLI_MAX_BATCH 256
 static int cmd_prove(const args_t *a) {
     static const char *const known[] = {"--pk", "--input", "--proof", "--out", NULL};
-    const char *pkp, *ip, *pp, *op = opt(a, "--out");
+    const char *pkp, *ins[CLI_MAX_BATCH], *pps[CLI_MAX_BATCH], *ops[CLI_MAX_BATCH];
     int rc;
-    if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp)) || (rc = need(a, "--input", &ip)) ||
-        (rc = need(a, "--proof", &pp)))
-        return rc;
+    if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp))) return rc;
+    if (opt_all(a, "--pk", ins, 1) != 1) return die(EXIT_USAGE, "option %s given more than once", "--pk");
+    int n = opt_all(a, "--input", ins, CLI_MAX_BATCH), np = opt_all(a, "--proof", pps, CLI_MAX_BATCH);
+    int no = opt_all(a, "--out", ops, CLI_MAX_BATCH);
+    char msg[512];
+    if (n < 0 || np < 0 || no < 0) {
+        snprintf(msg, sizeof msg, "more than %d inputs, proofs or outputs", CLI_MAX_BATCH);
+        return die(EXIT_USAGE, "%s", msg);
+    }
+    if (n == 0) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", "--input");
+    if (np != n || (no != 0 && no != n)) {
+        snprintf(msg, sizeof msg, "%d --input, %d --proof and %d --out options: give one proof file per input and "
+                 "no --out or one per input", n, np, no);
+        return die(EXIT_USAGE, "%s", msg);
+    }
     cnn_key *key = NULL;
     if ((rc = load_key(&key, pkp, 0))) return rc;
     const q_model *m = key->m;
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
     int64_t *xq = zk_malloc_n(numel, sizeof *xq);
-    q_witness *w = NULL;
-    zk_buf body, file, js;
-    zk_buf_init(&body);
-    zk_buf_init(&file);
-    zk_buf_init(&js);
-    if (in_load_one(&x, ip, numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK) {
-        rc = die(EXIT_USAGE, "input: %s", zk_reason());
-        goto out;
-    }
-    cnn_stats st;
-    zk_err e = cnn_prove(&body, key, xq, &w, &st);
+    zk_buf *file = zk_calloc((size_t)n, sizeof *file), *js = zk_calloc((size_t)n, sizeof *js);
+    cnn_prover *pv = NULL;
+    double t0 = now_s();
+    zk_err e = cnn_prover_new(&pv, key);
+    double t_new = now_s() - t0;
     if (e != ZK_OK) {
-        rc = die(EXIT_USAGE, e == ZK_EINPUT ? "cannot prove this input: %s" : "cannot prove: %s", zk_reason());
+        rc = die(EXIT_USAGE, "cannot prove: %s", zk_reason());
         goto out;
     }
-    proof_wrap(&file, PROOF_KIND_CNN, body.data, body.len);
-    q_dequantize_output(y, m, w);
-    if (op) outputs_json(&js, y, onumel);
-    if ((rc = write_buf(pp, &file))) goto out;
-    if (op && (rc = write_buf(op, &js))) {
-        remove(pp);
-        goto out;
+    for (int k = 0; k < n; k++) {
+        free(x);
+        x = NULL;
+        if (in_load_one(&x, ins[k], numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK) {
+            snprintf(msg, sizeof msg, "input%s%s: %s", n > 1 ? " " : "", n > 1 ? ins[k] : "", zk_reason());
+            rc = die(EXIT_USAGE, "%s", msg);
+            goto out;
+        }
+        cnn_stats st;
+        q_witness *w = NULL;
+        zk_buf body;
+        zk_buf_init(&body);
+        e = cnn_prover_prove(pv, &body, xq, &w, &st);
+        if (e != ZK_OK) {
+            zk_buf_free(&body);
+            if (e == ZK_EINPUT) snprintf(msg, sizeof msg, "cannot prove %s: %s", n > 1 ? ins[k] : "this input", zk_reason());
+            else snprintf(msg, sizeof msg, "cannot prove: %s", zk_reason());
+            rc = die(EXIT_USAGE, "%s", msg);
+            goto out;
+        }
+        if (k == 0) { /* as cnn_prove reports it: the weights' commitment counts in the first proof */
+            st.t[CNN_PH_COMMIT] += t_new;
+            st.total += t_new;
+        }
+        proof_wrap(&file[k], PROOF_KIND_CNN, body.data, body.len);
+        zk_buf_free(&body);
+        q_dequantize_output(y, m, w);
+        q_witness_free(w);
+        if (no) outputs_json(&js[k], y, onumel);
+        if (n > 1) printf("input %d of %d: %s\n", k + 1, n, ins[k]);
+        printf("prediction: class %zu; outputs", argmax(y, onumel));
+        print_outputs(y, onumel);
+        printf("prover time:");
+        for (int i = 0; i < CNN_NPHASES; i++)
+            printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
+        printf("; total %.3f s (%d threads)%s\n", st.total, zk_threads(),
+               k ? "; the weights' commitment is reused" : "");
+        printf("proof: %s, %zu bytes (%zu auxiliary cells and %zu weight cells committed, %zu lookups)\n", pps[k],
+               file[k].len, st.adv_cells, st.w_cells, st.lookups);
     }
-    printf("prediction: class %zu; outputs", argmax(y, onumel));
-    print_outputs(y, onumel);
-    printf("prover time:");
-    for (int i = 0; i < CNN_NPHASES; i++) printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
-    printf("; total %.3f s (%d threads)\n", st.total, zk_threads());
-    printf("proof: %s, %zu bytes (%zu auxiliary cells and %zu weight cells committed, %zu lookups)\n", pp, file.len,
-           st.adv_cells, st.w_cells, st.lookups);
-    printf("peak memory: %.1f MB\n", peak_mb());
+    /* every proof made: write them all, or none */
+    int written = 0; /* the files of inputs [0, written) are on disk */
+    for (int k = 0; k < n; k++) {
+        if ((rc = write_buf(pps[k], &file[k]))) break;
+        if (no && (rc = write_buf(ops[k], &js[k]))) {
+            remove(pps[k]);
+            break;
+        }
+        written++;
+    }
+    for (int j = 0; rc && j < written; j++) {
+        remove(pps[j]);
+        if (no) remove(ops[j]);
+    }
+    if (rc == 0) printf("peak memory: %.1f MB\n", peak_mb());
 out:
-    zk_buf_free(&body);
-    zk_buf_free(&file);
-    zk_buf_free(&js);
-    q_witness_free(w);
+    for (int k = 0; k < n; k++) {
+        zk_buf_free(&file[k]);
+        zk_buf_free(&js[k]);
+    }
+    free(file);
+    free(js);
+    cnn_prover_free(pv);
     free(x);
     free(y);
     free(xq);
