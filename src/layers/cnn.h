@@ -72,8 +72,9 @@ zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
  * skeleton instead of the model. The certificate is present exactly for
  * certified weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding
  * (ZK_EFORMAT with a reason); loading a vk checks the certificate against
- * the root. Loading a pk recomputes nothing; cnn_prove recommits the
- * weights and refuses a pk whose weights disagree with its root. */
+ * the root. Loading a pk recomputes nothing; cnn_prove (or, once per
+ * prover, cnn_prover_new) recommits the weights and refuses a pk whose
+ * weights disagree with its root. */
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;

@@ -1047,6 +1047,7 @@ static zk_err lookup(cx *c) {
         ql_ = zk_calloc(LT + 1, sizeof *ql_);
         size_t N = (size_t)1 << LT;
         fp2 *p = pl_[LT] = zk_calloc(N, sizeof(fp2)), *q = ql_[LT] = zk_malloc_n(N, sizeof(fp2));
+#pragma omp parallel for schedule(static) if (N >= 65536)
         for (size_t k = 0; k < N; k++) q[k] = fp2_one();
         /* half hh (leaf bit L) at base hh 2^L: challenge X[hh], weight wt[hh] */
         for (size_t ci = 0; ci < pl->ncol; ci++) {
@@ -1054,6 +1055,7 @@ static zk_err lookup(cx *c) {
             const pl_region *rg = &pl->reg[col->reg];
             const fm61 *R = reg_table(c, col->reg);
             fm61 sc = fm61_from_i64(col->scale);
+#pragma omp parallel for schedule(static) if (rg->nv >= 16)
             for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
                 fm61 val = fm61_mul(sc, R[k]);
                 if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
@@ -1097,6 +1099,7 @@ static zk_err lookup(cx *c) {
         fp2 *tabs[5] = {0};
         if (c->P) {
             for (int k = 1; k < 5; k++) tabs[k] = zk_malloc_n(h, sizeof(fp2));
+#pragma omp parallel for schedule(static) if (h >= 65536)
             for (size_t x = 0; x < h; x++) {
                 tabs[PE][x] = pl_[j + 1][2 * x];
                 tabs[PO][x] = pl_[j + 1][2 * x + 1];
