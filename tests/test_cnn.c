@@ -62,8 +62,11 @@ static void test_model(const char *name, const char *input) {
         TEST_CHECK(memcmp(vin, xq, nin * 8) == 0);
         TEST_CHECK(memcmp(vout, q_output(m, w), nout * 8) == 0);
     }
-    printf("  cnn %s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d\n", name, proof.len, st.total,
-           __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups));
+    printf("  cnn %s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
+           "%.2f)\n", name, proof.len, st.total, __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups),
+           cnn_soundness_bits(pk), st.counted_bits);
+    /* the bound setup enforces is below what the proof's path counts */
+    TEST_CHECK(st.counted_bits >= cnn_soundness_bits(pk) && st.counted_bits >= CNN_MIN_SOUNDNESS_BITS);
     /* a prover that keeps the weights' commitment gives the same proofs,
      * proof after proof */
     cnn_prover *pv = NULL;

@@ -263,9 +263,17 @@ static void conf_prove(conf_row *row, const q_model *m, const int64_t *xq, const
         goto done;
     }
     cnn_vk_serialize(&vkb, k);
-    if ((e = cnn_vk_deserialize(&vk, vkb.data, vkb.len)) || (e = cnn_prove(&proof, k, xq, NULL, NULL)) ||
+    cnn_stats st;
+    if ((e = cnn_vk_deserialize(&vk, vkb.data, vkb.len)) || (e = cnn_prove(&proof, k, xq, NULL, &st)) ||
         (e = cnn_verify(vk, proof.data, proof.len, NULL, &out))) {
         snprintf(row->pwhy, sizeof row->pwhy, "%s", zk_reason());
+        goto done;
+    }
+    /* setup's soundness bound never claims more than the errors counted
+     * challenge by challenge on the proof's path (cnn.h, counted_bits) */
+    if (st.counted_bits < cnn_soundness_bits(k)) {
+        snprintf(row->pwhy, sizeof row->pwhy, "soundness bound %.2f bits above the %.2f counted",
+                 cnn_soundness_bits(k), st.counted_bits);
         goto done;
     }
     if (memcmp(out, want, (size_t)q_numel(m, m->output) * sizeof *out) != 0) {

@@ -572,7 +572,7 @@ static int cmd_prove(const args_t *a) {
     int64_t *xq = zk_malloc_n(numel, sizeof *xq);
     zk_buf *file = zk_calloc((size_t)n, sizeof *file), *js = zk_calloc((size_t)n, sizeof *js);
     cnn_prover *pv = NULL;
-    double t0 = now_s();
+    double bound = cnn_soundness_bits(key), t0 = now_s();
     zk_err e = cnn_prover_new(&pv, key);
     double t_new = now_s() - t0;
     if (e != ZK_OK) {
@@ -618,6 +618,8 @@ static int cmd_prove(const args_t *a) {
                k ? "; the weights' commitment is reused" : "");
         printf("proof: %s, %zu bytes (%zu auxiliary cells and %zu weight cells committed, %zu lookups)\n", pps[k],
                file[k].len, st.adv_cells, st.w_cells, st.lookups);
+        printf("soundness: %.1f bits counted challenge by challenge (the key's bound: %.1f bits)\n", st.counted_bits,
+               bound);
     }
     /* every proof made: write them all, or none */
     int written = 0; /* the files of inputs [0, written) are on disk */

@@ -92,6 +92,12 @@ typedef struct {
     size_t adv_cells;     /* committed auxiliary cells (2^n) */
     size_t w_cells;       /* committed weight cells (2^n) */
     size_t lookups;       /* lookup leaves (2^n) */
+    /* -log2 of the soundness error counted challenge by challenge on this
+     * proof's path (the degree each challenge must avoid, plus the Ligero
+     * terms; protocol.md sec. 7.6). cnn_soundness_bits, the bound setup
+     * enforces, is computed from the plan alone and must not exceed it:
+     * the tests check that on every model they prove. */
+    double counted_bits;
 } cnn_stats;
 
 /* Prover: quantized input (numel of tensor 0, |q| < 2^(b_act-1)) ->

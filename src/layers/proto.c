@@ -80,6 +80,9 @@ static void claims_push(claims *l, const fp2 *pt, fp2 val, const cmap *map) {
 
 /* ------------------------------------------------------------ context */
 
+/* A lower bound on |F_{p^2}| = (2^61 - 1)^2 = 2^122 - 2^62 + 1. */
+#define CX_FIELD (ldexp(1.0, 122) * (1 - ldexp(1.0, -60)))
+
 typedef struct {
     tr_t *tr;
     int P;                    /* 1: prover */
@@ -96,6 +99,11 @@ typedef struct {
     cnn_stats *st;
     const char *where;        /* node name for reasons */
     const char *what;
+    /* Soundness ledger (protocol.md sec. 7.6): the sum, over every
+     * challenge drawn so far, of the degree of the polynomial whose root it
+     * must avoid; that challenge fails with probability at most degree/|F|.
+     * Both roles add the same terms on the same path. */
+    double err;
 } cx;
 
 static void *cx_alloc(cx *c, size_t bytes) {
@@ -145,6 +153,7 @@ static zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
 static zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
                     fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
     *pt = cx_pt(c, n);
+    c->err += (double)n * vp_degree(terms, nterms); /* n rounds */
     if (c->P) {
         vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
         *red = vp_combine(terms, nterms, vals);
@@ -164,6 +173,7 @@ static zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsi
  * caller computes it on the verifier side), vals[1] = T(pt), sent. */
 static zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
     *pt = cx_pt(c, nv);
+    c->err += 2.0 * nv; /* nv rounds of degree 2 */
     if (c->P) {
         fp2 fin[2];
         fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
@@ -299,6 +309,7 @@ static zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, f
     }
     double t0 = cnn_now();
     fp2 alpha = tr_challenge(c->tr, "cnn/merge/alpha");
+    c->err += (double)(l->n - 1); /* sum_j alpha^j (claim_j - true_j) */
     size_t N = (size_t)1 << nv;
     fp2 sum = fp2_zero(), coef = fp2_one();
     fp2 *wt = c->P ? zk_calloc(N, sizeof *wt) : NULL;
@@ -781,6 +792,7 @@ static zk_err rd_relu(cx *c, size_t i, const fp2 *rho, fp2 v) {
     TRY(e);
     vals[T_EQ] = mle_eq_eval(rho, r, nv);
     vals[T_I] = ind_eval(ny, r, nv);
+    c->err += nv + 2.0; /* the constraints' MLEs at rho, then a degree-2 polynomial in beta */
     TRY(cx_sc_check(c, t, nt, vals, red, "sign sumcheck"));
     TRY(claim_qty(c, &pn->sign, r, vals[T_S], NULL));
     TRY(claim_qty(c, &pn->u, r, vals[T_U], NULL));
@@ -826,6 +838,8 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
         es = fp2_add(es, ev[p]);
         if (e == ZK_OK) e = claim_qty(c, &pn->e[p], rho, ev[p], NULL);
     }
+    /* y = X_p + d_p for every p, and sum_p e_p = I, each tested at rho */
+    c->err += (double)(P + 1) * nv;
     if (e == ZK_OK && !c->P && !fp2_eq(es, ind_eval(ny, rho, nv))) e = cx_fail(c, "max-pool one-hot");
     free(dv);
     free(ev);
@@ -833,6 +847,7 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     /* the chosen cell is a maximum and the choices are bits:
      * sum_o eq(rho, o) sum_p [beta^p e_p d_p + beta^(P+p) (e_p^2 - e_p)] = 0 */
     fp2 beta = tr_challenge(c->tr, "cnn/max/beta");
+    c->err += nv + 2.0 * (double)P - 1; /* MLEs at rho, then degree 2P - 1 in beta */
     unsigned ntab = (unsigned)(1 + 2 * P);
     fp2 **tabs = zk_calloc(ntab, sizeof *tabs);
     vp_term *t = zk_calloc((size_t)(3 * P), sizeof *t);
@@ -1041,6 +1056,9 @@ static zk_err lookup(cx *c) {
         X[1] = tr_challenge(c->tr, "cnn/lu/x2");
         wt[1] = tr_challenge(c->tr, "cnn/lu/beta");
     }
+    /* the rational identity at X: 2^L; with X2 and beta, (2^L)^2 / |F| + 1
+     * (protocol.md sec. 7.4); in degree units over |F| */
+    c->err += H == 2 ? ldexp(1.0, (int)L) * (ldexp(1.0, (int)L) / CX_FIELD) + 1 : ldexp(1.0, (int)L);
     fp2 **pl_ = NULL, **ql_ = NULL;
     if (c->P) {
         pl_ = zk_calloc(LT + 1, sizeof *pl_);
@@ -1094,6 +1112,7 @@ static zk_err lookup(cx *c) {
     fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
     for (unsigned j = 0; j < LT && e == ZK_OK; j++) {
         fp2 lam = tr_challenge(c->tr, "cnn/lu/lambda");
+        c->err += 1; /* P + lam Q */
         size_t h = (size_t)1 << j;
         enum { E, PE, PO, QE, QO };
         fp2 *tabs[5] = {0};
@@ -1116,6 +1135,7 @@ static zk_err lookup(cx *c) {
         red = lclaim;
         if (c->P) {
             rr = cx_pt(c, j);
+            c->err += 3.0 * j; /* as cx_sc counts the verifier's rounds */
             lu_layer_prove(c->tr, rr, vals + 1, tabs + 1, r, j, lam);
             for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
         } else {
@@ -1127,6 +1147,7 @@ static zk_err lookup(cx *c) {
         if (!c->P) e = cx_sc_check(c, t, 3, vals, red, "range-check (lookup layer)");
         if (e) break;
         fp2 mu = tr_challenge(c->tr, "cnn/lu/mu");
+        c->err += 1; /* the line through the two children's claims */
         P = fp2_add(vals[PE], fp2_mul(mu, fp2_sub(vals[PO], vals[PE])));
         Q = fp2_add(vals[QE], fp2_mul(mu, fp2_sub(vals[QO], vals[QE])));
         rn[0] = mu;
@@ -1225,6 +1246,7 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
     fp2 *z = NULL, zval = fp2_zero();
     if (e == ZK_OK && nb) {
         fp2 alpha = tr_challenge(c->tr, "cnn/blk/alpha");
+        c->err += (double)(nb - 1);
         size_t N = (size_t)1 << nv;
         fp2 *tabs[1] = {NULL};
         fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
@@ -1482,7 +1504,7 @@ void cnn_key_free(cnn_key *k) {
  * sec. 7.6). Rounds and identities are over-counted on purpose. */
 static double plan_soundness_bits(const pl_plan *pl) {
     const q_model *m = pl->m;
-    double p2 = ldexp(1.0, 122) * (1 - ldexp(1.0, -60)), rounds = 0, ids = 0;
+    double p2 = CX_FIELD, rounds = 0, ids = 0;
     for (size_t t = 0; t < m->ntensors; t++) rounds += 4.0 * pl->tnv[t];
     for (size_t i = 0; i < m->nnodes; i++) {
         const pl_node *pn = &pl->node[i];
@@ -1615,6 +1637,9 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output]);
     tr_free(c.tr);
     if (st) {
+        double eps = c.err / CX_FIELD + pcs_ligero.error(pl->anv, 0);
+        if (pl->wnv) eps += pcs_ligero.error(pl->wnv, weights_certified(pl->wnv));
+        st->counted_bits = -log2(eps);
         st->total = cnn_now() - t_start;
         st->proof_bytes = proof->len - start;
         st->adv_cells = (size_t)1 << pl->anv;
