@@ -703,6 +703,8 @@ static int cmd_verify(const args_t *a) {
            ip ? "; it is for the given input" : "");
     printf("prediction: class %zu; outputs", argmax(y, onumel));
     print_outputs(y, onumel);
+    printf("soundness: a false statement passes with probability at most 2^-%.1f (interactive; protocol.md 7.6)\n",
+           cnn_soundness_bits(key));
 out:
     zk_buf_free(&file);
     zk_buf_free(&js);
