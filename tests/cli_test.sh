@@ -147,6 +147,8 @@ if [ -f "$M" ]; then
     cmp -s "$T/b0.proof" "$T/cnn.proof" && cmp -s "$T/b0.json" "$T/prove_out.json" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: a batch proof differs from the single one"; }
     expect 0 "verify, batch proof" -- "$G" verify --vk "$K/model.vk" --proof "$T/b1.proof" --input "$I1"
+    expect 2 "verify, --vk twice" -- "$G" verify --vk "$K/model.vk" --vk "$K/model.vk" --proof "$T/cnn.proof"
+    expect 2 "prove, --pk twice" -- "$G" prove --pk "$K/model.pk" --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof"
     expect 2 "prove, inputs and proofs unpaired" -- "$G" prove --pk "$K/model.pk" --input "$I0" --input "$I1" --proof "$T/p3.proof"
     expect 2 "prove, second input bad" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof" --input "$T/nan.json" --proof "$T/p4.proof"
     [ ! -e "$T/p3.proof" ] && [ ! -e "$T/p4.proof" ] && pass=$((pass + 1)) \

@@ -79,16 +79,26 @@ static const char *opt(const args_t *a, const char *name) {
     return NULL;
 }
 
-/* Every argument must be a known --option followed by a value. */
-static int check_opts(const args_t *a, const char *const *known) {
+static int in_list(const char *s, const char *const *list) {
+    for (; list && *list; list++)
+        if (strcmp(s, *list) == 0) return 1;
+    return 0;
+}
+
+/* Every argument must be a known --option followed by a value, and only
+ * the options in repeatable (NULL: none) may be given more than once. */
+static int check_opts_rep(const args_t *a, const char *const *known, const char *const *repeatable) {
     if (a->argc % 2 != 0) return die(EXIT_USAGE, "option %s needs a value (see gkrcnn --help)", a->argv[a->argc - 1]);
     for (int i = 0; i < a->argc; i += 2) {
-        int ok = 0;
-        for (const char *const *k = known; *k; k++) ok |= strcmp(a->argv[i], *k) == 0;
-        if (!ok) return die(EXIT_USAGE, "unknown option %s (see gkrcnn --help)", a->argv[i]);
+        if (!in_list(a->argv[i], known)) return die(EXIT_USAGE, "unknown option %s (see gkrcnn --help)", a->argv[i]);
+        if (in_list(a->argv[i], repeatable)) continue;
+        for (int j = 0; j < i; j += 2)
+            if (strcmp(a->argv[i], a->argv[j]) == 0) return die(EXIT_USAGE, "option %s given more than once", a->argv[i]);
     }
     return 0;
 }
+
+static int check_opts(const args_t *a, const char *const *known) { return check_opts_rep(a, known, NULL); }
 
 static int need(const args_t *a, const char *name, const char **out) {
     *out = opt(a, name);
@@ -547,10 +557,10 @@ static int opt_all(const args_t *a, const char *name, const char **out, int max)
 #define CLI_MAX_BATCH 256
 static int cmd_prove(const args_t *a) {
     static const char *const known[] = {"--pk", "--input", "--proof", "--out", NULL};
+    static const char *const repeatable[] = {"--input", "--proof", "--out", NULL};
     const char *pkp, *ins[CLI_MAX_BATCH], *pps[CLI_MAX_BATCH], *ops[CLI_MAX_BATCH];
     int rc;
-    if ((rc = check_opts(a, known)) || (rc = need(a, "--pk", &pkp))) return rc;
-    if (opt_all(a, "--pk", ins, 1) != 1) return die(EXIT_USAGE, "option %s given more than once", "--pk");
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp))) return rc;
     int n = opt_all(a, "--input", ins, CLI_MAX_BATCH), np = opt_all(a, "--proof", pps, CLI_MAX_BATCH);
     int no = opt_all(a, "--out", ops, CLI_MAX_BATCH);
     char msg[512];
