@@ -147,6 +147,15 @@ if [ -f "$M" ]; then
     cmp -s "$T/b0.proof" "$T/cnn.proof" && cmp -s "$T/b0.json" "$T/prove_out.json" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: a batch proof differs from the single one"; }
     expect 0 "verify, batch proof" -- "$G" verify --vk "$K/model.vk" --proof "$T/b1.proof" --input "$I1"
+    expect 0 "verify, two proofs" -- "$G" verify --vk "$K/model.vk" --proof "$T/b0.proof" --proof "$T/b1.proof" \
+        --input "$I0" --input "$I1" --out "$T/v0.json" --out "$T/v1.json"
+    cmp -s "$T/v0.json" "$T/b0.json" && cmp -s "$T/v1.json" "$T/b1.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: batch verify --out differs from prove --out"; }
+    expect 1 "verify, two proofs, second for another input" -- "$G" verify --vk "$K/model.vk" --proof "$T/b0.proof" \
+        --proof "$T/b1.proof" --input "$I0" --input "$I0" --out "$T/v2.json" --out "$T/v3.json"
+    [ ! -e "$T/v2.json" ] && [ ! -e "$T/v3.json" ] && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: a failed batch verify wrote outputs"; }
+    expect 2 "verify, proofs and inputs unpaired" -- "$G" verify --vk "$K/model.vk" --proof "$T/b0.proof" --proof "$T/b1.proof" --input "$I0"
     expect 2 "verify, --vk twice" -- "$G" verify --vk "$K/model.vk" --vk "$K/model.vk" --proof "$T/cnn.proof"
     expect 2 "prove, --pk twice" -- "$G" prove --pk "$K/model.pk" --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof"
     expect 2 "prove, inputs and proofs unpaired" -- "$G" prove --pk "$K/model.pk" --input "$I0" --input "$I1" --proof "$T/p3.proof"

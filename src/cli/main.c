@@ -40,7 +40,8 @@ static const char *usage_text =
     "         prints the prediction, the prover's time per phase and the proof size\n"
     "  verify --vk DIR/model.vk --proof PROOF [--input IN] [--out OUT.json]\n"
     "         checks PROOF and prints the outputs it attests; with --input, also\n"
-    "         checks that the proof is for that input\n"
+    "         checks that the proof is for that input (repeat --proof [--input]\n"
+    "         [--out] to check several proofs with one key)\n"
     "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
     "  FILE.h5:/dataset[i:j] (HDF5); OUT.json: {\"output_data\": [[...]]}\n"
     "\n"
@@ -661,63 +662,95 @@ out:
     return rc;
 }
 
+/* verify: one or more proofs under one verifying key (loaded, and its
+ * certificate checked, once); the k-th --proof goes with the k-th --input
+ * and --out, if given. Stops at the first invalid proof (exit 1, one line
+ * naming it); --out files are written only when every proof is valid. */
 static int cmd_verify(const args_t *a) {
     static const char *const known[] = {"--vk", "--proof", "--input", "--out", NULL};
-    const char *vkp, *pp, *ip = opt(a, "--input"), *op = opt(a, "--out");
+    static const char *const repeatable[] = {"--proof", "--input", "--out", NULL};
+    const char *vkp, *pps[CLI_MAX_BATCH], *ins[CLI_MAX_BATCH], *ops[CLI_MAX_BATCH];
+    char msg[512];
     int rc;
-    if ((rc = check_opts(a, known)) || (rc = need(a, "--vk", &vkp)) || (rc = need(a, "--proof", &pp))) return rc;
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp))) return rc;
+    int n = opt_all(a, "--proof", pps, CLI_MAX_BATCH), ni = opt_all(a, "--input", ins, CLI_MAX_BATCH);
+    int no = opt_all(a, "--out", ops, CLI_MAX_BATCH);
+    if (n < 0 || ni < 0 || no < 0) {
+        snprintf(msg, sizeof msg, "more than %d proofs, inputs or outputs", CLI_MAX_BATCH);
+        return die(EXIT_USAGE, "%s", msg);
+    }
+    if (n == 0) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", "--proof");
+    if ((ni != 0 && ni != n) || (no != 0 && no != n)) {
+        snprintf(msg, sizeof msg, "%d --proof, %d --input and %d --out options: give no --input or one per proof, "
+                 "and no --out or one per proof", n, ni, no);
+        return die(EXIT_USAGE, "%s", msg);
+    }
     cnn_key *key = NULL;
     if ((rc = load_key(&key, vkp, 1))) return rc;
     const q_model *m = key->m;
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
     int64_t *xq = zk_malloc_n(numel, sizeof *xq), *in_q = NULL, *out_q = NULL;
-    zk_buf file, js;
+    zk_buf file, *js = zk_calloc((size_t)n, sizeof *js);
     zk_buf_init(&file);
-    zk_buf_init(&js);
-    /* the claimed input: quantized exactly as the prover quantizes it (this
-     * needs only tensor 0's shape and f and the settings: the skeleton has them) */
-    if (ip && (in_load_one(&x, ip, numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK)) {
-        rc = die(EXIT_USAGE, "input: %s", zk_reason());
-        goto out;
+    double bits = cnn_soundness_bits(key);
+    for (int k = 0; k < n; k++) {
+        const char *ip = ni ? ins[k] : NULL, *which = n > 1 ? pps[k] : NULL;
+        free(x);
+        free(in_q);
+        free(out_q);
+        x = NULL, in_q = out_q = NULL;
+        zk_buf_free(&file);
+        /* the claimed input: quantized exactly as the prover quantizes it (this
+         * needs only tensor 0's shape and f and the settings: the skeleton has them) */
+        if (ip && (in_load_one(&x, ip, numel) != ZK_OK || q_quantize_input(xq, m, x) != ZK_OK)) {
+            rc = die(EXIT_USAGE, "input: %s", zk_reason());
+            goto out;
+        }
+        if (zk_read_file(pps[k], &file) != ZK_OK) {
+            rc = die(EXIT_USAGE, "%s", zk_reason());
+            goto out;
+        }
+        const uint8_t *body;
+        size_t blen;
+        double t0 = now_s();
+        /* a malformed or truncated proof is an invalid proof */
+        zk_err e = proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CNN);
+        if (e == ZK_OK) e = cnn_verify(key, body, blen, &in_q, &out_q);
+        double t1 = now_s();
+        if (e != ZK_OK) {
+            snprintf(msg, sizeof msg, "invalid proof%s%s: %s", which ? " " : "", which ? which : "", zk_reason());
+            rc = die(EXIT_INVALID, "%s", msg);
+            goto out;
+        }
+        if (ip && memcmp(in_q, xq, numel * sizeof *xq) != 0) {
+            snprintf(msg, sizeof msg, "proof%s%s is for a different input (%s does not match the attested input)",
+                     which ? " " : "", which ? which : "", ip);
+            rc = die(EXIT_INVALID, "%s", msg);
+            goto out;
+        }
+        int f = m->tensors[m->output].f;
+        for (size_t j = 0; j < onumel; j++) y[j] = (float)ldexp((double)out_q[j], -f);
+        if (no) outputs_json(&js[k], y, onumel);
+        if (which) printf("%s: ", which);
+        printf("proof valid (%zu bytes, verified in %.3f s)%s\n", file.len, t1 - t0,
+               ip ? "; it is for the given input" : "");
+        printf("prediction: class %zu; outputs", argmax(y, onumel));
+        print_outputs(y, onumel);
     }
-    if (zk_read_file(pp, &file) != ZK_OK) {
-        rc = die(EXIT_USAGE, "%s", zk_reason());
-        goto out;
-    }
-    const uint8_t *body;
-    size_t blen;
-    /* a malformed or truncated proof is an invalid proof */
-    if (proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CNN) != ZK_OK) {
-        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
-        goto out;
-    }
-    double t0 = now_s();
-    zk_err e = cnn_verify(key, body, blen, &in_q, &out_q);
-    double t1 = now_s();
-    if (e != ZK_OK) {
-        rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
-        goto out;
-    }
-    if (ip && memcmp(in_q, xq, numel * sizeof *xq) != 0) {
-        rc = die(EXIT_INVALID, "proof is for a different input (%s does not match the attested input)", ip);
-        goto out;
-    }
-    int f = m->tensors[m->output].f;
-    for (size_t k = 0; k < onumel; k++) y[k] = (float)ldexp((double)out_q[k], -f);
-    if (op) {
-        outputs_json(&js, y, onumel);
-        if ((rc = write_buf(op, &js))) goto out;
-    }
-    printf("proof valid (%zu bytes, verified in %.3f s)%s\n", file.len, t1 - t0,
-           ip ? "; it is for the given input" : "");
-    printf("prediction: class %zu; outputs", argmax(y, onumel));
-    print_outputs(y, onumel);
     printf("soundness: a false statement passes with probability at most 2^-%.1f (interactive; protocol.md 7.6)\n",
-           cnn_soundness_bits(key));
+           bits);
+    /* every proof valid: write the outputs, all or none */
+    int written = 0;
+    for (int k = 0; k < no; k++) {
+        if ((rc = write_buf(ops[k], &js[k]))) break;
+        written++;
+    }
+    for (int j = 0; rc && j < written; j++) remove(ops[j]);
 out:
     zk_buf_free(&file);
-    zk_buf_free(&js);
+    for (int k = 0; k < n; k++) zk_buf_free(&js[k]);
+    free(js);
     free(in_q);
     free(out_q);
     free(x);
