@@ -551,30 +551,50 @@ static int opt_all(const args_t *a, const char *name, const char **out, int max)
     return n;
 }
 
+/* The batch options of prove and verify: o[0] (the lead, at least once),
+ * and each other o[i] as often as the lead, or (unless need) not at all.
+ * Fills every o[i].v and o[i].n; on a mismatch a one-line usage error. */
+#define CLI_MAX_BATCH 256
+typedef struct {
+    const char *name;
+    int need;
+    const char *v[CLI_MAX_BATCH];
+    int n;
+} batch_opt;
+
+static int batch_opts(const args_t *a, batch_opt *o, int k) {
+    char msg[256];
+    for (int i = 0; i < k; i++) {
+        o[i].n = opt_all(a, o[i].name, o[i].v, CLI_MAX_BATCH);
+        if (o[i].n < 0) {
+            snprintf(msg, sizeof msg, "more than %d %s options", CLI_MAX_BATCH, o[i].name);
+            return die(EXIT_USAGE, "%s", msg);
+        }
+    }
+    if (o[0].n == 0) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", o[0].name);
+    for (int i = 1; i < k; i++)
+        if (o[i].n != o[0].n && (o[i].need || o[i].n != 0)) {
+            snprintf(msg, sizeof msg, "%d %s but %d %s options: give one %s per %s%s", o[0].n, o[0].name, o[i].n,
+                     o[i].name, o[i].name, o[0].name, o[i].need ? "" : ", or none");
+            return die(EXIT_USAGE, "%s", msg);
+        }
+    return 0;
+}
+
 /* prove: one proof per --input; the k-th --input goes with the k-th --proof
  * (and the k-th --out, if any). One prover serves them all, so the weights
  * are committed once (cnn_prover). Nothing is written unless every proof
  * succeeds. */
-#define CLI_MAX_BATCH 256
 static int cmd_prove(const args_t *a) {
     static const char *const known[] = {"--pk", "--input", "--proof", "--out", NULL};
     static const char *const repeatable[] = {"--input", "--proof", "--out", NULL};
-    const char *pkp, *ins[CLI_MAX_BATCH], *pps[CLI_MAX_BATCH], *ops[CLI_MAX_BATCH];
-    int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp))) return rc;
-    int n = opt_all(a, "--input", ins, CLI_MAX_BATCH), np = opt_all(a, "--proof", pps, CLI_MAX_BATCH);
-    int no = opt_all(a, "--out", ops, CLI_MAX_BATCH);
+    batch_opt o[3] = {{.name = "--input"}, {.name = "--proof", .need = 1}, {.name = "--out"}};
+    const char *pkp, **ins = o[0].v, **pps = o[1].v, **ops = o[2].v;
     char msg[512];
-    if (n < 0 || np < 0 || no < 0) {
-        snprintf(msg, sizeof msg, "more than %d inputs, proofs or outputs", CLI_MAX_BATCH);
-        return die(EXIT_USAGE, "%s", msg);
-    }
-    if (n == 0) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", "--input");
-    if (np != n || (no != 0 && no != n)) {
-        snprintf(msg, sizeof msg, "%d --input, %d --proof and %d --out options: give one proof file per input and "
-                 "no --out or one per input", n, np, no);
-        return die(EXIT_USAGE, "%s", msg);
-    }
+    int rc;
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp)) || (rc = batch_opts(a, o, 3)))
+        return rc;
+    int n = o[0].n, no = o[2].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, pkp, 0))) return rc;
     const q_model *m = key->m;
@@ -669,22 +689,13 @@ out:
 static int cmd_verify(const args_t *a) {
     static const char *const known[] = {"--vk", "--proof", "--input", "--out", NULL};
     static const char *const repeatable[] = {"--proof", "--input", "--out", NULL};
-    const char *vkp, *pps[CLI_MAX_BATCH], *ins[CLI_MAX_BATCH], *ops[CLI_MAX_BATCH];
+    batch_opt o[3] = {{.name = "--proof"}, {.name = "--input"}, {.name = "--out"}};
+    const char *vkp, **pps = o[0].v, **ins = o[1].v, **ops = o[2].v;
     char msg[512];
     int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp))) return rc;
-    int n = opt_all(a, "--proof", pps, CLI_MAX_BATCH), ni = opt_all(a, "--input", ins, CLI_MAX_BATCH);
-    int no = opt_all(a, "--out", ops, CLI_MAX_BATCH);
-    if (n < 0 || ni < 0 || no < 0) {
-        snprintf(msg, sizeof msg, "more than %d proofs, inputs or outputs", CLI_MAX_BATCH);
-        return die(EXIT_USAGE, "%s", msg);
-    }
-    if (n == 0) return die(EXIT_USAGE, "missing option %s (see gkrcnn --help)", "--proof");
-    if ((ni != 0 && ni != n) || (no != 0 && no != n)) {
-        snprintf(msg, sizeof msg, "%d --proof, %d --input and %d --out options: give no --input or one per proof, "
-                 "and no --out or one per proof", n, ni, no);
-        return die(EXIT_USAGE, "%s", msg);
-    }
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp)) || (rc = batch_opts(a, o, 3)))
+        return rc;
+    int n = o[0].n, ni = o[1].n, no = o[2].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, vkp, 1))) return rc;
     const q_model *m = key->m;
