@@ -34,10 +34,10 @@ static const char *usage_text =
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
-    "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
-    "          commitment to the weights; nothing is written unless all succeed)\n"
     "         proves the quantized inference on one input sample; writes PROOF and\n"
     "         prints the prediction, the prover's time per phase and the proof size\n"
+    "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
+    "         commitment to the weights; nothing is written unless all succeed)\n"
     "  verify --vk DIR/model.vk --proof PROOF [--input IN] [--out OUT.json]\n"
     "         checks PROOF and prints the outputs it attests; with --input, also\n"
     "         checks that the proof is for that input (repeat --proof [--input]\n"
@@ -581,6 +581,26 @@ static int batch_opts(const args_t *a, batch_opt *o, int k) {
     return 0;
 }
 
+/* Writes b1[k] to p1[k] and, with p2, b2[k] to p2[k], for k < n; if a
+ * write fails, removes what this call wrote (never a path it did not
+ * write). 0, or the usage exit status with a one-line error. */
+static int write_all(int n, const char *const *p1, const zk_buf *b1, const char *const *p2, const zk_buf *b2) {
+    int rc = 0, written = 0; /* the files of entries [0, written) are on disk */
+    for (int k = 0; k < n; k++) {
+        if ((rc = write_buf(p1[k], &b1[k]))) break;
+        if (p2 && (rc = write_buf(p2[k], &b2[k]))) {
+            remove(p1[k]);
+            break;
+        }
+        written++;
+    }
+    for (int j = 0; rc && j < written; j++) {
+        remove(p1[j]);
+        if (p2) remove(p2[j]);
+    }
+    return rc;
+}
+
 /* prove: one proof per --input; the k-th --input goes with the k-th --proof
  * (and the k-th --out, if any). One prover serves them all, so the weights
  * are committed once (cnn_prover). Nothing is written unless every proof
@@ -653,19 +673,7 @@ static int cmd_prove(const args_t *a) {
                bound);
     }
     /* every proof made: write them all, or none */
-    int written = 0; /* the files of inputs [0, written) are on disk */
-    for (int k = 0; k < n; k++) {
-        if ((rc = write_buf(pps[k], &file[k]))) break;
-        if (no && (rc = write_buf(ops[k], &js[k]))) {
-            remove(pps[k]);
-            break;
-        }
-        written++;
-    }
-    for (int j = 0; rc && j < written; j++) {
-        remove(pps[j]);
-        if (no) remove(ops[j]);
-    }
+    rc = write_all(n, pps, file, no ? ops : NULL, js);
     if (rc == 0) printf("peak memory: %.1f MB\n", peak_mb());
 out:
     for (int k = 0; k < n; k++) {
@@ -752,12 +760,7 @@ static int cmd_verify(const args_t *a) {
     printf("soundness: a false statement passes with probability at most 2^-%.1f (interactive; protocol.md 7.6)\n",
            bits);
     /* every proof valid: write the outputs, all or none */
-    int written = 0;
-    for (int k = 0; k < no; k++) {
-        if ((rc = write_buf(ops[k], &js[k]))) break;
-        written++;
-    }
-    for (int j = 0; rc && j < written; j++) remove(ops[j]);
+    rc = write_all(no, ops, js, NULL, NULL);
 out:
     zk_buf_free(&file);
     for (int k = 0; k < n; k++) zk_buf_free(&js[k]);
