@@ -254,6 +254,88 @@ void q_dequantize_output(float *out, const q_model *m, const q_witness *w) {
 
 static int64_t *q_arr_new(int64_t n) { return zk_malloc_n((size_t)n, sizeof(int64_t)); }
 
+void q_node_acc(const q_model *m, size_t ni, int64_t *const *t, int64_t *acc) {
+    q_linear_acc(m, &m->nodes[ni], t, acc);
+}
+
+/* Allocates *a with n entries unless it is there already (a re-run). */
+static int64_t *q_arr_keep(int64_t **a, int64_t n) {
+    if (!*a) *a = q_arr_new(n);
+    return *a;
+}
+
+zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
+    const q_node *nd = &m->nodes[ni];
+    q_nwit *a = &w->nodes[ni];
+    int64_t A = q_act_bound(m);
+    int64_t ny = q_numel(m, (int32_t)ni + 1);
+    int hacc, hrem, hsign, harg;
+    q_aux_mask(nd, &hacc, &hrem, &hsign, &harg);
+    int64_t *y = q_arr_keep(&w->t[ni + 1], ny);
+    if (hacc) q_arr_keep(&a->acc, ny);
+    if (hrem) q_arr_keep(&a->rem, ny);
+    if (hsign) q_arr_keep(&a->sign, ny);
+    if (harg) q_arr_keep(&a->arg, ny);
+    const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
+    if (hacc) q_linear_acc(m, nd, w->t, a->acc);
+    if (q_op_rescales(nd->op))
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t r;
+            y[i] = q_rescale(a->acc[i], nd->k, &r);
+            if (hrem) a->rem[i] = r;
+        }
+    else switch (nd->op) {
+    case NN_RELU:
+        for (int64_t i = 0; i < ny; i++) {
+            a->sign[i] = x[i] >= 0;
+            y[i] = a->sign[i] ? x[i] : 0;
+        }
+        break;
+    case NN_LEAKYRELU:
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t r = 0;
+            a->sign[i] = x[i] >= 0;
+            y[i] = a->sign[i] ? x[i] : q_rescale(a->acc[i], nd->k, &r);
+            if (hrem) a->rem[i] = r;
+        }
+        break;
+    case NN_MAXPOOL:
+    case NN_GLOBALMAXPOOL: {
+        int64_t P = q_max_cells(m, nd);
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t best = -1, bv = 0;
+            for (int64_t p = 0; p < P; p++) {
+                int64_t c = q_max_cell(m, nd, i, p);
+                if (c >= 0 && (best < 0 || x[c] > bv)) best = p, bv = x[c];
+            }
+            ZK_CHECK(best >= 0); /* validated: every window has a real cell */
+            a->arg[i] = best;
+            y[i] = bv;
+        }
+        break;
+    }
+    case NN_AVGPOOL:
+    case NN_GLOBALAVGPOOL:
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t n = q_avg_count(m, nd, i), num = 2 * a->acc[i] + n;
+            y[i] = q_floor_div(num, 2 * n);
+            a->rem[i] = num - 2 * n * y[i];
+        }
+        break;
+    case NN_RESHAPE: memcpy(y, x, (size_t)ny * sizeof *y); break;
+    case NN_PAD: q_pad_run(m, nd, x, y, ny); break;
+    default: ZK_CHECK(0);
+    }
+    for (int64_t i = 0; i < ny; i++)
+        if (y[i] <= -A || y[i] >= A) {
+            zk_set_reason("value out of the calibrated range at node %s (%s): element %lld = %g, bound %g", nd->name,
+                          nn_op_name(nd->op), (long long)i, ldexp((double)y[i], -m->tensors[ni + 1].f),
+                          ldexp((double)A, -m->tensors[ni + 1].f));
+            return ZK_EINPUT;
+        }
+    return ZK_OK;
+}
+
 zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
     if (m->skeleton) {
         zk_set_reason("the model has no constants (a verifying key's skeleton) and cannot be run");
@@ -276,81 +358,11 @@ zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
     w->t[0] = q_arr_new(n0);
     memcpy(w->t[0], input_q, (size_t)n0 * sizeof *input_q);
     for (size_t ni = 0; ni < m->nnodes; ni++) {
-        const q_node *nd = &m->nodes[ni];
-        q_nwit *a = &w->nodes[ni];
-        int64_t ny = q_numel(m, (int32_t)ni + 1);
-        int hacc, hrem, hsign, harg;
-        q_aux_mask(nd, &hacc, &hrem, &hsign, &harg);
-        int64_t *y = w->t[ni + 1] = q_arr_new(ny);
-        if (hacc) a->acc = q_arr_new(ny);
-        if (hrem) a->rem = q_arr_new(ny);
-        if (hsign) a->sign = q_arr_new(ny);
-        if (harg) a->arg = q_arr_new(ny);
-        const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
-        if (hacc) q_linear_acc(m, nd, w->t, a->acc);
-        switch (nd->op) {
-        case NN_CONV:
-        case NN_FC:
-        case NN_MATMUL:
-        case NN_MUL:
-        case NN_AFFINE:
-        case NN_ADD:
-        case NN_SUB:
-            for (int64_t i = 0; i < ny; i++) {
-                int64_t r;
-                y[i] = q_rescale(a->acc[i], nd->k, &r);
-                if (hrem) a->rem[i] = r;
-            }
-            break;
-        case NN_RELU:
-            for (int64_t i = 0; i < ny; i++) {
-                a->sign[i] = x[i] >= 0;
-                y[i] = a->sign[i] ? x[i] : 0;
-            }
-            break;
-        case NN_LEAKYRELU:
-            for (int64_t i = 0; i < ny; i++) {
-                int64_t r = 0;
-                a->sign[i] = x[i] >= 0;
-                y[i] = a->sign[i] ? x[i] : q_rescale(a->acc[i], nd->k, &r);
-                if (hrem) a->rem[i] = r;
-            }
-            break;
-        case NN_MAXPOOL:
-        case NN_GLOBALMAXPOOL: {
-            int64_t P = q_max_cells(m, nd);
-            for (int64_t i = 0; i < ny; i++) {
-                int64_t best = -1, bv = 0;
-                for (int64_t p = 0; p < P; p++) {
-                    int64_t c = q_max_cell(m, nd, i, p);
-                    if (c >= 0 && (best < 0 || x[c] > bv)) best = p, bv = x[c];
-                }
-                ZK_CHECK(best >= 0); /* validated: every window has a real cell */
-                a->arg[i] = best;
-                y[i] = bv;
-            }
-            break;
+        zk_err e = q_run_node(m, w, ni);
+        if (e) {
+            q_witness_free(w);
+            return e;
         }
-        case NN_AVGPOOL:
-        case NN_GLOBALAVGPOOL:
-            for (int64_t i = 0; i < ny; i++) {
-                int64_t n = q_avg_count(m, nd, i), num = 2 * a->acc[i] + n;
-                y[i] = q_floor_div(num, 2 * n);
-                a->rem[i] = num - 2 * n * y[i];
-            }
-            break;
-        case NN_RESHAPE: memcpy(y, x, (size_t)ny * sizeof *y); break;
-        case NN_PAD: q_pad_run(m, nd, x, y, ny); break;
-        default: ZK_CHECK(0);
-        }
-        for (int64_t i = 0; i < ny; i++)
-            if (y[i] <= -A || y[i] >= A) {
-                zk_set_reason("value out of the calibrated range at node %s (%s): element %lld = %g, bound %g",
-                              nd->name, nn_op_name(nd->op), (long long)i,
-                              ldexp((double)y[i], -m->tensors[ni + 1].f), ldexp((double)A, -m->tensors[ni + 1].f));
-                q_witness_free(w);
-                return ZK_EINPUT;
-            }
     }
     *out = w;
     return ZK_OK;

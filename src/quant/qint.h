@@ -57,6 +57,17 @@ int64_t q_max_cells(const q_model *m, const q_node *nd);
 int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p);
 int64_t q_pad_src(const q_model *m, const q_node *nd, int64_t i);
 
+/* One node of q_run: node ni's output and witness arrays from the tensors
+ * already in w (allocated when absent, overwritten when present);
+ * ZK_EINPUT with q_run's reason when the output leaves the range. q_run
+ * runs it for every node in order; the malicious-prover tests re-run the
+ * nodes after one they changed. */
+zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) ZK_WARN_UNUSED;
+/* The accumulator of a node that has one (quant.h section 3: the linear
+ * ops, LeakyRelu, the average pools) from the tensors t, in int64 (no range
+ * check: the caller keeps the magnitudes small). */
+void q_node_acc(const q_model *m, size_t ni, int64_t *const *t, int64_t *acc);
+
 /* 2^(b_act-1), the activation bound. */
 static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }
 

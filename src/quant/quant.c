@@ -34,6 +34,58 @@ int q_op_rescales(nn_op op) {
     }
 }
 
+/* Whether node nd's relations make its output an integer whenever its
+ * inputs are (quant.h, Q_INT_PRODUCER). */
+static int q_produces_int(const q_node *nd) {
+    switch (nd->op) {
+    case NN_RELU:
+    case NN_MAXPOOL:
+    case NN_GLOBALMAXPOOL:
+    case NN_RESHAPE:
+    case NN_PAD: return 1;
+    case NN_LEAKYRELU: return nd->k <= 0;
+    default: return q_op_rescales(nd->op) && nd->k <= 0;
+    }
+}
+
+void q_int_rules(const q_model *m, q_int_rule *rule) {
+    uint8_t *read = zk_calloc(m->ntensors, 1), *covered = zk_calloc(m->ntensors, 1);
+    /* node j's output j + 1 is final once every node after j is seen */
+    for (size_t j = m->nnodes + 1; j-- > 0;) {
+        int32_t t = (int32_t)j;
+        if (t == 0) rule[t] = Q_INT_INPUT;
+        else if (t == m->output) rule[t] = Q_INT_OUTPUT;
+        else if (covered[t]) rule[t] = Q_INT_CONSUMER;
+        else if (q_produces_int(&m->nodes[t - 1])) rule[t] = Q_INT_PRODUCER;
+        else if (!read[t]) rule[t] = Q_INT_UNUSED;
+        else rule[t] = Q_INT_CHECK;
+        if (j == 0) break;
+        const q_node *nd = &m->nodes[j - 1];
+        q_int_rule out = rule[t];
+        int covers = nd->op == NN_RELU || nd->op == NN_LEAKYRELU ||
+                     (nd->op == NN_RESHAPE && (out == Q_INT_INPUT || out == Q_INT_OUTPUT || out == Q_INT_CONSUMER));
+        for (int k = 0; k < 2; k++)
+            if (nd->in[k] >= 0) {
+                read[nd->in[k]] = 1;
+                if (covers && k == 0) covered[nd->in[k]] = 1;
+            }
+    }
+    free(read);
+    free(covered);
+}
+
+const char *q_int_rule_name(q_int_rule r) {
+    switch (r) {
+    case Q_INT_INPUT: return "public input";
+    case Q_INT_OUTPUT: return "public output";
+    case Q_INT_CONSUMER: return "proven by a consumer";
+    case Q_INT_PRODUCER: return "integer by its producer";
+    case Q_INT_UNUSED: return "unused";
+    case Q_INT_CHECK: return "range-checked";
+    }
+    return "?";
+}
+
 void q_model_free(q_model *m) {
     if (!m) return;
     for (size_t i = 0; i < m->ntensors; i++) free(m->tensors[i].name);

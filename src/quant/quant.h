@@ -246,6 +246,39 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WA
 void q_model_serialize_skeleton(zk_buf *out, const q_model *m);
 zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
+/* ---- which relation proves each tensor an integer (protocol.md 7.7) ----
+ * Both circuits (src/layers, src/plonkish) check the relations of section 3
+ * over a field, where y 2^k + rem = acc + 2^(k-1) with rem in range does
+ * NOT make y an integer: a prover can take rem' = rem - 2^(k-1) and
+ * y' = y + 1/2 (mod p). Every tensor a relation consumes must therefore be
+ * proven an integer in [-A, A), A = 2^(b_act-1), by one of these rules,
+ * tried in this order:
+ *   Q_INT_INPUT     tensor 0: public; the verifier checks every |q| < A.
+ *   Q_INT_OUTPUT    the graph output: public, checked the same way.
+ *   Q_INT_CONSUMER  a consumer's own check covers it: a Relu or LeakyRelu
+ *                   proves x = u or x = -u - 1 with u in [0, A) and s a bit;
+ *                   a Reshape passes the proof of its output back unchanged
+ *                   (same values) when that output is INPUT/OUTPUT/CONSUMER.
+ *   Q_INT_PRODUCER  the producer's relation makes y an integer whenever its
+ *                   inputs are: Relu (y = s x), MaxPool and GlobalMaxPool
+ *                   (y = a window cell: d = 0 at the chosen cell), Reshape,
+ *                   Pad (cells or the integer pad value), and the exact
+ *                   shifts y = acc 2^-k (k <= 0) of the rescaling ops and
+ *                   of LeakyRelu; the range then follows because the value
+ *                   is the one q_run computes, which stays in range.
+ *   Q_INT_UNUSED    no node reads it and it is not the output: no claim is
+ *                   ever made on it.
+ *   Q_INT_CHECK     none of the above -- the output of a rescale with
+ *                   k >= 1 (Conv, FC, MatMul, Mul, Affine, Add, Sub,
+ *                   LeakyRelu's negative branch) or of an average pool that
+ *                   is read by a linear node before any Relu: the circuits
+ *                   range-check y + A in [0, 2A) (b_act bits).
+ * Works on a skeleton (shapes and shifts only). */
+typedef enum { Q_INT_INPUT = 1, Q_INT_OUTPUT, Q_INT_CONSUMER, Q_INT_PRODUCER, Q_INT_UNUSED, Q_INT_CHECK } q_int_rule;
+/* rule[t] for every tensor (m->ntensors entries), in one pass over the nodes */
+void q_int_rules(const q_model *m, q_int_rule *rule);
+const char *q_int_rule_name(q_int_rule r);
+
 /* ---- the integer engine ---- */
 
 typedef struct {
