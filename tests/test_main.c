@@ -26,6 +26,7 @@ void test_pairing(zk_rng *rng);
 void test_kzg(zk_rng *rng);
 void test_plonk(zk_rng *rng);
 void test_arith(zk_rng *rng);
+void test_cheat(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -36,7 +37,7 @@ static const struct {
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
     {"bn254", test_bn254},         {"g1", test_g1},                 {"pairing", test_pairing},
-    {"kzg", test_kzg},             {"plonk", test_plonk},           {"arith", test_arith},
+    {"kzg", test_kzg},             {"plonk", test_plonk},           {"arith", test_arith},           {"cheat", test_cheat},
 };
 
 int main(int argc, char **argv) {

@@ -5,6 +5,11 @@
 
 #include "../quant/qint.h"
 
+static int pl_int_checks = 1;
+#ifdef ZK_VERIFY
+void cnn_test_int_checks(int on) { pl_int_checks = on; }
+#endif
+
 unsigned pl_log2(int64_t n) {
     unsigned v = 0;
     while (((int64_t)1 << v) < n) v++;
@@ -110,6 +115,8 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         if (n > ((int64_t)1 << 30)) PL_FAIL("tensor %s has %lld elements, over the prover's 2^30", m->tensors[t].name, (long long)n);
         p->tnv[t] = pl_log2(n < 1 ? 1 : n);
     }
+    p->rule = zk_calloc(m->ntensors, sizeof *p->rule);
+    q_int_rules(m, p->rule);
     p->node = zk_calloc(m->nnodes, sizeof *p->node);
     int b_act = m->s.b_act;
     for (size_t i = 0; i < m->nnodes; i++) {
@@ -172,6 +179,8 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
             pn->creg = pl_add_region(p, PL_W, pl_log2((int64_t)nd->nw), (int64_t)nd->nw);
         int rescales = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU;
         if (rescales && nd->k >= 1) pn->rem = pl_qty_new(p, nd->k, ynv, ny);
+        /* an output no relation proves an integer: y + A in [0, 2A) */
+        if (p->rule[ty] == Q_INT_CHECK && pl_int_checks) pn->ychk = pl_qty_new(p, b_act, ynv, ny);
         if (nd->op == NN_RELU || nd->op == NN_LEAKYRELU) {
             pn->sign = pl_bit_new(p, ynv, ny);
             pn->u = pl_qty_new(p, b_act - 1, ynv, ny);
@@ -267,6 +276,7 @@ void pl_free(pl_plan *p) {
     free(p->col);
     free(p->reg);
     free(p->tnv);
+    free(p->rule);
     free(p);
 }
 

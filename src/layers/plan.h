@@ -54,6 +54,7 @@ typedef struct {
     int breg;                   /* bias (Conv/FC), shift T (Affine), or -1 */
     int creg;                   /* Affine scale S, Mul/Add/Sub constant, or -1 */
     pl_qty rem, sign, u;        /* rescale remainder; ReLU/LeakyRelu sign and u */
+    pl_qty ychk;                /* the output's y + A in b_act bits, where its rule is Q_INT_CHECK (quant.h) */
     int64_t ncell;              /* max/avg pools: live window cells */
     int64_t *cell;              /* their window positions (ky * kw + kx, or plane offset) */
     pl_qty *d, *e;              /* max pools: differences and choice bits, ncell each */
@@ -71,6 +72,7 @@ typedef struct {
 typedef struct {
     const q_model *m;
     unsigned *tnv;          /* per tensor */
+    q_int_rule *rule;       /* per tensor: how it is proven an integer in range (quant.h, protocol.md 7.7) */
     pl_region *reg;
     size_t nreg, capreg;
     pl_node *node;
@@ -92,6 +94,21 @@ unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
  * cannot prove. */
 zk_err pl_build(pl_plan **out, const q_model *m) ZK_WARN_UNUSED;
 void pl_free(pl_plan *p);
+
+/* Malicious-prover hook for tests: called on the auxiliary table ADV
+ * (2^anv entries, laid out as pl describes, multiplicities included) after
+ * the prover built it from the witness and before it is committed; it may
+ * change any entry. NULL removes it. Not thread-safe. */
+typedef void (*cnn_adv_hook)(void *ctx, const pl_plan *pl, fm61 *adv);
+void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx);
+
+#ifdef ZK_VERIFY
+/* Tests only (ZK_VERIFY builds): with on = 0, plans made from now on leave
+ * out the range checks of Q_INT_CHECK tensors -- the protocol as it was
+ * before issue 11 -- so the malicious-prover tests can show that their
+ * strategies find forgeries there. Default 1. Not thread-safe. */
+void cnn_test_int_checks(int on);
+#endif
 
 /* The weight table (2^wnv entries) from a model with constants. */
 fm61 *pl_weights(const pl_plan *p);

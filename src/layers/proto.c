@@ -35,6 +35,13 @@ void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx) {
     cnn_hook_ctx = ctx;
 }
 
+static cnn_adv_hook cnn_advh;
+static void *cnn_advh_ctx;
+void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx) {
+    cnn_advh = fn;
+    cnn_advh_ctx = ctx;
+}
+
 static tr_tamper_fn cnn_tamper;
 static void *cnn_tamper_ctx;
 void cnn_set_tamper(tr_tamper_fn fn, void *ctx) {
@@ -917,6 +924,21 @@ static zk_err rd_avgpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     return ZK_OK;
 }
 
+/* A tensor no relation proves an integer (rule Q_INT_CHECK, quant.h;
+ * protocol.md 7.7): its merged claim y(rho) = v also becomes the claim
+ * Y(rho) = v + A I(rho) on its committed copy Y = y + A, whose limbs the
+ * lookup keeps in [0, 2A). The producer's reduction then proves the same
+ * value for the y its relation defines, so y = Y - A on the hypercube
+ * (error nv / |F| at rho). */
+static zk_err ychk_claim(cx *c, size_t i, const fp2 *rho, fp2 v) {
+    const pl_qty *q = &c->pl->node[i].ychk;
+    if (!q->nl) return ZK_OK;
+    unsigned nv = c->pl->tnv[i + 1];
+    c->err += nv;
+    fp2 off = fp2_mul(fp2_i64(q_act_bound(c->m)), ind_eval(q_numel(c->m, (int32_t)i + 1), rho, nv));
+    return claim_qty(c, q, rho, fp2_add(v, off), NULL);
+}
+
 static zk_err rd_node(cx *c, size_t i, const fp2 *rho, fp2 v) {
     const q_node *nd = &c->m->nodes[i];
     const pl_node *pn = &c->pl->node[i];
@@ -1296,16 +1318,31 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
 
 /* ------------------------------------------------------------ the proof */
 
-/* Auxiliary table from the witness (prover). Values outside their ranges
- * (a cheating witness) are stored as they are; their multiplicities cannot
- * be counted and the lookup fails. */
+/* Stores quantity q's value v (a field element) at entry o of its limb
+ * regions: one limb holds v itself; several hold the lb-bit groups of v's
+ * centered lift (an integer in range for an honest witness; for any other
+ * value the limbs do not add up to v, or fall outside the table, and the
+ * proof fails). */
+static void adv_put(fm61 *A, const pl_plan *pl, const pl_qty *q, int64_t o, fm61 v) {
+    if (q->nl == 1) {
+        A[pl->reg[q->reg[0]].off + (uint64_t)o] = v;
+        return;
+    }
+    uint64_t bits = (uint64_t)fm61_to_i64(v), lmask = ((uint64_t)1 << pl->lb) - 1;
+    for (int j = 0; j < q->nl; j++)
+        A[pl->reg[q->reg[j]].off + (uint64_t)o] = fm61_from_i64((int64_t)((bits >> (pl->lb * j)) & lmask));
+}
+
+/* Auxiliary table from the witness (prover). Every value is computed in
+ * the field from the witness arrays (which a malicious-prover test may fill
+ * with any field elements); values outside their ranges are stored as they
+ * are: their multiplicities are not counted and the lookup fails. */
 static fm61 *build_adv(const cx *c) {
     const q_model *m = c->m;
     const pl_plan *pl = c->pl;
     const q_witness *w = c->w;
     fm61 *A = zk_calloc((size_t)1 << pl->anv, sizeof *A);
-    int64_t Aact = q_act_bound(m);
-    uint64_t lmask = ((uint64_t)1 << pl->lb) - 1;
+    fm61 negA = fm61_from_i64(-q_act_bound(m));
     for (size_t i = 0; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
         const pl_node *pn = &pl->node[i];
@@ -1313,31 +1350,18 @@ static fm61 *build_adv(const cx *c) {
         int64_t ny = q_numel(m, (int32_t)i + 1);
         const int64_t *y = w->t[i + 1], *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
         for (int64_t o = 0; o < ny; o++) {
-            int64_t vals[4], nq = 0;
-            const pl_qty *qs[4];
-            if (pn->rem.nl && nw->rem) qs[nq] = &pn->rem, vals[nq++] = nw->rem[o];
-            if (pn->sign.nl) {
-                int64_t s = nw->sign[o];
-                qs[nq] = &pn->sign, vals[nq++] = s;
-                qs[nq] = &pn->u, vals[nq++] = s ? x[o] : -x[o] - 1;
+            if (pn->rem.nl && nw->rem) adv_put(A, pl, &pn->rem, o, fm61_from_i64(nw->rem[o]));
+            if (pn->sign.nl) { /* u = s x + (1 - s)(-x - 1) */
+                fm61 s = fm61_from_i64(nw->sign[o]), xv = fm61_from_i64(x[o]);
+                fm61 neg = fm61_sub(fm61_neg(xv), 1);
+                adv_put(A, pl, &pn->sign, o, s);
+                adv_put(A, pl, &pn->u, o, fm61_add(neg, fm61_mul(s, fm61_sub(xv, neg))));
             }
-            for (int64_t q = 0; q < nq; q++) {
-                const pl_qty *qq = qs[q];
-                if (qq->nl == 1) A[pl->reg[qq->reg[0]].off + (uint64_t)o] = fm61_from_i64(vals[q]);
-                else
-                    for (int j = 0; j < qq->nl; j++)
-                        A[pl->reg[qq->reg[j]].off + (uint64_t)o] =
-                            fm61_from_i64((int64_t)(((uint64_t)vals[q] >> (pl->lb * j)) & lmask));
-            }
+            if (pn->ychk.nl) adv_put(A, pl, &pn->ychk, o, fm61_sub(fm61_from_i64(y[o]), negA));
             for (int64_t p = 0; p < pn->ncell && pn->d; p++) {
                 int64_t cell = q_max_cell(m, nd, o, pn->cell[p]);
-                int64_t d = y[o] - (cell >= 0 ? x[cell] : -Aact);
-                const pl_qty *dq = &pn->d[p];
-                if (dq->nl == 1) A[pl->reg[dq->reg[0]].off + (uint64_t)o] = fm61_from_i64(d);
-                else
-                    for (int j = 0; j < dq->nl; j++)
-                        A[pl->reg[dq->reg[j]].off + (uint64_t)o] =
-                            fm61_from_i64((int64_t)(((uint64_t)d >> (pl->lb * j)) & lmask));
+                fm61 d = fm61_sub(fm61_from_i64(y[o]), cell >= 0 ? fm61_from_i64(x[cell]) : negA);
+                adv_put(A, pl, &pn->d[p], o, d);
                 A[pl->reg[pn->e[p].reg[0]].off + (uint64_t)o] = nw->arg[o] == pn->cell[p];
             }
         }
@@ -1437,6 +1461,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         c->where = m->nodes[i].name;
         c->what = nn_op_name(m->nodes[i].op);
         e = cx_merge(c, &c->tc[ty], c->P ? c->tv[ty] : NULL, pl->tnv[ty], &pt, &val);
+        if (e == ZK_OK && pt) e = ychk_claim(c, i, pt, val);
         if (e == ZK_OK && pt) e = rd_node(c, i, pt, val);
     }
     c->where = NULL;
@@ -1512,6 +1537,7 @@ static double plan_soundness_bits(const pl_plan *pl) {
         double cells = (double)(pn->ncell ? pn->ncell : 1) + (double)pn->K;
         rounds += 4.0 * cells * (nv + pn->qv + pn->gv + pn->pv + pn->mv + 2);
         ids += 8.0 * cells * (nv + 64);
+        if (pn->ychk.nl) ids += nv; /* y = Y - A at the merged point */
     }
     for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
     unsigned LT = pl->lnv + (pl->lu_two ? 1 : 0); /* lookup tree depth */
@@ -1630,6 +1656,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     c.tc = zk_calloc(m->ntensors, sizeof *c.tc);
     c.rc = zk_calloc(pl->nreg, sizeof *c.rc);
     c.ADV = build_adv(&c);
+    if (cnn_advh) cnn_advh(cnn_advh_ctx, pl, c.ADV);
     if (st) st->t[CNN_PH_WITNESS] = cnn_now() - t0;
     size_t start = proof->len;
     c.tr = tr_new_prover(CNN_PROTOCOL, proof);

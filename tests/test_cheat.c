@@ -1,0 +1,926 @@
+/* test_cheat.c -- strategic cheating provers against the CNN verifier
+ * (issue 11). Single-value changes are always caught; these strategies
+ * change several values so that every local relation still holds over
+ * F_p, then let the real prover (src/layers) prove the result:
+ *
+ *   half      rescale remainders rem' = rem - sigma 2^(k-1) (average pools:
+ *             rem - sigma n) on a set of cells, so y' = y + sigma/2 -- a
+ *             value near p/2 -- chosen by solving over GF(2) so that every
+ *             linear node reading y sees an accumulator that moved by an
+ *             integer; everything after is recomputed honestly. One
+ *             producer at a time, and both branches of an Add/Sub at once
+ *             (a residual Add whose branches carry fractions).
+ *   frac      y' = y + a 2^-k with rem' = rem - a (a random, or 1, or
+ *             +-2^(k-1)) on a few cells of any remainder-carrying node,
+ *             propagated through the linear nodes after it.
+ *   tensor    a fraction added to one cell of any activation (a ReLU or
+ *             max-pool output too), with the advice the prover derives.
+ *   winner    a max pool's output moved to a smaller window cell, with the
+ *             choice bits and the differences d = y - x made to match.
+ *   mult      lookup multiplicities moved between table entries.
+ *
+ * Every strategy runs on small random graphs covering each layer kind,
+ * LeNet-5 and the benchmark ResNet (when models/resnet_small.onnx is
+ * there: make models). The test fails if any accepted proof attests an
+ * output other than q_run's. With the integer range checks switched off
+ * (cnn_test_int_checks, ZK_VERIFY builds only: the protocol as it was
+ * before issue 11), the half strategy must find accepted forgeries on the
+ * graphs where it applies -- so the strategies are not vacuous. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/io/inputs.h"
+#include "../src/layers/cnn.h"
+#include "../src/layers/plan.h"
+#include "../src/quant/qint.h"
+#include "test.h"
+
+/* ------------------------------------------------ field-valued witnesses */
+
+/* A witness whose tensors are integers plus sparse field parts: the value
+ * of tensor t at cell c is base->t[t][c] + delta[t][c] (mod p); node i's
+ * accumulator is base->nodes[i].acc + dacc[i]. */
+typedef struct {
+    const q_model *m;
+    q_witness *base;
+    fm61 **delta; /* per tensor, NULL: none */
+    fm61 **dacc;  /* per node, NULL: none */
+    int stuck;    /* a node whose relations no consistent change could satisfy */
+} fw;
+
+static q_witness *wit_copy(const q_model *m, const q_witness *w) {
+    q_witness *c = zk_calloc(1, sizeof *c);
+    c->ntensors = w->ntensors;
+    c->nnodes = w->nnodes;
+    c->t = zk_calloc(w->ntensors, sizeof *c->t);
+    c->nodes = zk_calloc(w->nnodes, sizeof *c->nodes);
+    for (size_t t = 0; t < w->ntensors; t++) {
+        size_t n = (size_t)q_numel(m, (int32_t)t);
+        c->t[t] = zk_malloc_n(n, 8);
+        memcpy(c->t[t], w->t[t], n * 8);
+    }
+    for (size_t i = 0; i < w->nnodes; i++) {
+        size_t n = (size_t)q_numel(m, (int32_t)i + 1);
+        int64_t **src[4] = {&w->nodes[i].acc, &w->nodes[i].rem, &w->nodes[i].sign, &w->nodes[i].arg};
+        int64_t **dst[4] = {&c->nodes[i].acc, &c->nodes[i].rem, &c->nodes[i].sign, &c->nodes[i].arg};
+        for (int k = 0; k < 4; k++)
+            if (*src[k]) {
+                *dst[k] = zk_malloc_n(n, 8);
+                memcpy(*dst[k], *src[k], n * 8);
+            }
+    }
+    return c;
+}
+
+static void fw_init(fw *f, const q_model *m, const q_witness *honest) {
+    f->m = m;
+    f->base = wit_copy(m, honest);
+    f->delta = zk_calloc(m->ntensors, sizeof *f->delta);
+    f->dacc = zk_calloc(m->nnodes, sizeof *f->dacc);
+    f->stuck = 0;
+}
+
+static void fw_free(fw *f) {
+    for (size_t t = 0; t < f->m->ntensors; t++) free(f->delta[t]);
+    for (size_t i = 0; i < f->m->nnodes; i++) free(f->dacc[i]);
+    free(f->delta);
+    free(f->dacc);
+    q_witness_free(f->base);
+}
+
+static fm61 *fw_delta(fw *f, int32_t t) {
+    if (!f->delta[t]) f->delta[t] = zk_calloc((size_t)q_numel(f->m, t), sizeof(fm61));
+    return f->delta[t];
+}
+
+/* the small integer a field element stands for, if it is one */
+static int f_small(fm61 v, int64_t *out) {
+    int64_t c = fm61_to_i64(v);
+    if (c > ((int64_t)1 << 40) || c < -((int64_t)1 << 40)) return 0;
+    *out = c;
+    return 1;
+}
+
+static fm61 f_inv_pow2(int k) { return fm61_inv((fm61)1 << k); }
+static fm61 f_half(void) { return fm61_inv(2); }
+
+/* Recomputes nodes from..end: integer nodes by q_run_node on the base;
+ * linear nodes reading field parts get accumulators moved by the field
+ * amount (computed column by column from q_node_acc: the accumulator is
+ * affine in each operand) and keep their remainders unless the move is an
+ * integer; nodes that cannot take a field input (ReLU, max pool, an input
+ * read twice by a product) mark the witness stuck and compute from the
+ * base, which the verifier must then reject. */
+static void fw_run(fw *f, size_t from) {
+    const q_model *m = f->m;
+    for (size_t i = from; i < m->nnodes; i++) {
+        const q_node *nd = &m->nodes[i];
+        int32_t ty = (int32_t)i + 1;
+        int64_t ny = q_numel(m, ty);
+        free(f->delta[ty]);
+        f->delta[ty] = NULL;
+        free(f->dacc[i]);
+        f->dacc[i] = NULL;
+        int withd[2] = {0, 0}, nd_in = 0;
+        for (int k = 0; k < 2; k++)
+            if (nd->in[k] >= 0 && f->delta[nd->in[k]]) {
+                const fm61 *d = f->delta[nd->in[k]];
+                for (int64_t c = 0; c < q_numel(m, nd->in[k]); c++)
+                    if (d[c]) {
+                        withd[k] = 1;
+                        break;
+                    }
+                nd_in += withd[k];
+            }
+        (void)!q_run_node(m, f->base, i); /* an out-of-range value is the cheater's problem */
+        if (!nd_in) continue;
+        int lin = q_op_rescales(nd->op) || nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
+        if (nd->op == NN_RESHAPE || nd->op == NN_PAD) {
+            fm61 *d = fw_delta(f, ty);
+            const fm61 *dx = f->delta[nd->in[0]];
+            for (int64_t o = 0; o < ny; o++) {
+                int64_t s = nd->op == NN_RESHAPE ? o : q_pad_src(m, nd, o);
+                if (s >= 0) d[o] = dx[s];
+            }
+            continue;
+        }
+        if ((nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) && withd[0]) {
+            /* y moves with the chosen cell; d = y - x must stay an integer */
+            const fm61 *dx = f->delta[nd->in[0]];
+            fm61 *d = fw_delta(f, ty);
+            int64_t P = q_max_cells(m, nd), di;
+            for (int64_t o = 0; o < ny; o++) {
+                fm61 da = dx[q_max_cell(m, nd, o, f->base->nodes[i].arg[o])];
+                d[o] = da;
+                for (int64_t p = 0; p < P; p++) {
+                    int64_t cp = q_max_cell(m, nd, o, p);
+                    if (cp >= 0 && !f_small(fm61_sub(dx[cp], da), &di)) f->stuck = 1;
+                }
+            }
+            continue;
+        }
+        if (!lin || (nd_in == 2 && (nd->op == NN_MUL || nd->op == NN_MATMUL))) {
+            f->stuck = 1;
+            continue;
+        }
+        /* F[o] = sum over changed cells c of delta_c * (acc(base + e_c) - acc(base)) */
+        fm61 *F = zk_calloc((size_t)ny, sizeof *F);
+        int64_t *a1 = zk_malloc_n((size_t)ny, 8);
+        const int64_t *a0 = f->base->nodes[i].acc;
+        for (int k = 0; k < 2; k++) {
+            if (!withd[k]) continue;
+            int32_t tx = nd->in[k];
+            const fm61 *dx = f->delta[tx];
+            for (int64_t c = 0; c < q_numel(m, tx); c++) {
+                if (!dx[c]) continue;
+                f->base->t[tx][c] += 1;
+                q_node_acc(m, i, f->base->t, a1);
+                f->base->t[tx][c] -= 1;
+                for (int64_t o = 0; o < ny; o++)
+                    if (a1[o] != a0[o]) F[o] = fm61_add(F[o], fm61_mul(dx[c], fm61_from_i64(a1[o] - a0[o])));
+            }
+        }
+        free(a1);
+        q_nwit *nw = &f->base->nodes[i];
+        int64_t *y = f->base->t[ty];
+        for (int64_t o = 0; o < ny; o++) {
+            if (!F[o]) continue;
+            int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
+            int64_t n = avg ? q_avg_count(m, nd, o) : 0, fi;
+            if (!avg && f_small(F[o], &fi)) { /* an integer move: honest from here */
+                nw->acc[o] += fi;
+                int64_t r = 0;
+                y[o] = q_rescale(nw->acc[o], nd->k, &r);
+                if (nw->rem) nw->rem[o] = r;
+                continue;
+            }
+            if (!f->dacc[i]) f->dacc[i] = zk_calloc((size_t)ny, sizeof(fm61));
+            if (avg && f_small(fm61_add(F[o], F[o]), &fi)) { /* 2 acc + n is still an integer */
+                int64_t num = 2 * nw->acc[o] + fi + n, q = num >= 0 ? num / (2 * n) : -((-num + 2 * n - 1) / (2 * n));
+                f->dacc[i][o] = F[o];
+                y[o] = q;
+                nw->rem[o] = num - 2 * n * q;
+                continue;
+            }
+            /* a fraction: the remainder stays, y moves by F / 2^k (or F / n) */
+            f->dacc[i][o] = F[o];
+            fm61 s = avg ? fm61_inv(fm61_from_i64(n)) : nd->k >= 1 ? f_inv_pow2(nd->k) : (fm61)1 << -nd->k;
+            fw_delta(f, ty)[o] = fm61_mul(F[o], s);
+        }
+        free(F);
+    }
+}
+
+/* The witness the prover gets: field values as canonical representatives. */
+static q_witness *fw_materialize(const fw *f) {
+    q_witness *w = wit_copy(f->m, f->base);
+    for (size_t t = 0; t < f->m->ntensors; t++)
+        if (f->delta[t])
+            for (int64_t c = 0; c < q_numel(f->m, (int32_t)t); c++)
+                if (f->delta[t][c]) w->t[t][c] = (int64_t)fm61_add(fm61_from_i64(w->t[t][c]), f->delta[t][c]);
+    for (size_t i = 0; i < f->m->nnodes; i++)
+        if (f->dacc[i])
+            for (int64_t o = 0; o < q_numel(f->m, (int32_t)i + 1); o++)
+                if (f->dacc[i][o])
+                    w->nodes[i].acc[o] = (int64_t)fm61_add(fm61_from_i64(w->nodes[i].acc[o]), f->dacc[i][o]);
+    return w;
+}
+
+/* ------------------------------------------------------- proving a forgery */
+
+typedef struct {
+    const q_witness *forged;
+} inject;
+
+static void inject_hook(void *ctx, const q_model *m, q_witness *w) {
+    const q_witness *src = ((const inject *)ctx)->forged;
+    for (size_t t = 0; t < m->ntensors; t++) memcpy(w->t[t], src->t[t], (size_t)q_numel(m, (int32_t)t) * 8);
+    for (size_t i = 0; i < m->nnodes; i++) {
+        size_t n = (size_t)q_numel(m, (int32_t)i + 1) * 8;
+        if (src->nodes[i].acc) memcpy(w->nodes[i].acc, src->nodes[i].acc, n);
+        if (src->nodes[i].rem) memcpy(w->nodes[i].rem, src->nodes[i].rem, n);
+        if (src->nodes[i].sign) memcpy(w->nodes[i].sign, src->nodes[i].sign, n);
+        if (src->nodes[i].arg) memcpy(w->nodes[i].arg, src->nodes[i].arg, n);
+    }
+}
+
+typedef struct {
+    const char *model;
+    long tried, accepted, forged;  /* forged: accepted with an output other than q_run's */
+    long weak_tried, weak_forged;  /* the same against the protocol without the integer checks */
+} tally;
+
+typedef struct {
+    const cnn_key *pk, *vk, *wpk, *wvk; /* wpk, wvk: keys made without the integer checks (or NULL) */
+    const int64_t *xq;
+    const q_witness *honest;
+} target;
+
+/* Proves the forged witness (and, with adv_fn, a changed auxiliary table)
+ * and verifies; an accepted proof must attest q_run's output. */
+static void try_forgery(tally *t, const target *g, const q_witness *forged, cnn_adv_hook adv_fn, void *adv_ctx,
+                        const char *what, int weak) {
+    const cnn_key *pk = weak ? g->wpk : g->pk, *vk = weak ? g->wvk : g->vk;
+    if (!pk) return;
+    const q_model *m = pk->m;
+    inject in = {.forged = forged};
+    cnn_set_witness_hook(inject_hook, &in);
+    cnn_set_adv_hook(adv_fn, adv_ctx);
+    zk_buf proof;
+    zk_buf_init(&proof);
+#ifdef ZK_VERIFY
+    cnn_test_int_checks(!weak);
+#endif
+    zk_err e = cnn_prove(&proof, pk, g->xq, NULL, NULL);
+    cnn_set_witness_hook(NULL, NULL);
+    cnn_set_adv_hook(NULL, NULL);
+    int64_t *out = NULL;
+    if (e == ZK_OK) e = cnn_verify(vk, proof.data, proof.len, NULL, &out);
+    else e = ZK_EINPUT; /* the prover refused: nothing reached the verifier */
+#ifdef ZK_VERIFY
+    cnn_test_int_checks(1);
+#endif
+    int64_t nout = q_numel(m, m->output);
+    int other = e == ZK_OK && memcmp(out, q_output(m, g->honest), (size_t)nout * 8) != 0;
+    if (weak) {
+        t->weak_tried++;
+        t->weak_forged += other;
+    } else {
+        t->tried++;
+        t->accepted += e == ZK_OK;
+        t->forged += other;
+        if (other) {
+            fprintf(stderr, "FORGERY on %s (%s): accepted output differs from q_run's at", t->model, what);
+            for (int64_t o = 0; o < nout; o++)
+                if (out[o] != q_output(m, g->honest)[o])
+                    fprintf(stderr, " [%lld] %lld != %lld", (long long)o, (long long)out[o],
+                            (long long)q_output(m, g->honest)[o]);
+            fprintf(stderr, "\n");
+        }
+        TEST_CHECK(!other);
+    }
+    if (getenv("GKRCNN_TEST_VERBOSE"))
+        printf("    %s%s: %s%s\n", weak ? "[no int checks] " : "", what,
+               e == ZK_OK ? "accepted" : "rejected: ", e == ZK_OK ? (other ? " WITH ANOTHER OUTPUT" : "") : zk_reason());
+    free(out);
+    zk_buf_free(&proof);
+}
+
+static void try_both(tally *t, const target *g, const q_witness *forged, const char *what) {
+    try_forgery(t, g, forged, NULL, NULL, what, 0);
+    try_forgery(t, g, forged, NULL, NULL, what, 1);
+}
+
+/* ------------------------------------------------------ strategy: half */
+
+/* Nodes whose output carries a remainder a cheater can move by half its
+ * range: rescales with k >= 1, LeakyRelu with k >= 1 (cells where x < 0),
+ * average pools. */
+static int has_half(const q_node *nd) {
+    if (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) return 1;
+    return (q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU) && nd->k >= 1;
+}
+
+/* Nodes through which a change passes as an integer-linear map: Reshape,
+ * Pad and the exact shifts y = acc 2^-k (k <= 0). */
+static int passes(const q_node *nd) {
+    return nd->op == NN_RESHAPE || nd->op == NN_PAD || (q_op_rescales(nd->op) && nd->k <= 0);
+}
+
+/* GF(2) conditions of a half-step forgery. A unit change at a candidate
+ * cell is pushed through the nodes it passes (passes()); where it arrives
+ * it must be an integer once halved: at the accumulator of a rescale with
+ * k >= 1 (rows keyed by node and output), at the input of a node that
+ * cannot take a fraction (Relu, LeakyRelu, max pools; the graph output),
+ * keyed by tensor and cell; average pools take any half (2 acc). */
+typedef struct {
+    uint64_t **acc;  /* per node: parity bits per output (or NULL) */
+    int64_t **coef;  /* per node: the move per output and candidate (ny * 64) */
+    uint64_t **ten;  /* per tensor: parity bits per cell (or NULL) */
+    uint64_t **win;  /* per max-pool node: parity bits per output and window cell */
+} hrows;
+
+static void hrows_free(hrows *h, const q_model *m) {
+    for (size_t i = 0; i < m->nnodes; i++) {
+        free(h->acc[i]);
+        free(h->coef[i]);
+        free(h->win[i]);
+    }
+    free(h->win);
+    for (size_t t = 0; t < m->ntensors; t++) free(h->ten[t]);
+    free(h->acc);
+    free(h->coef);
+    free(h->ten);
+}
+
+static void hrows_cell(hrows *h, const q_model *m, int32_t t, int64_t cell, int64_t d, size_t k) {
+    if (!(d & 1)) return;
+    if (!h->ten[t]) h->ten[t] = zk_calloc((size_t)q_numel(m, t), 8);
+    h->ten[t][cell] |= (uint64_t)1 << k;
+}
+
+static void half_rows(hrows *h, const q_model *m, const q_witness *hw, int32_t ct, int64_t cc, int64_t sg, size_t k) {
+    q_witness *b = wit_copy(m, hw);
+    uint8_t *chg = zk_calloc(m->ntensors, 1);
+    b->t[ct][cc] += 1;
+    chg[ct] = 1;
+    for (size_t j = (size_t)ct; j < m->nnodes; j++) {
+        const q_node *nd = &m->nodes[j];
+        int r0 = nd->in[0] >= 0 && chg[nd->in[0]], r1 = nd->in[1] >= 0 && chg[nd->in[1]];
+        if (!r0 && !r1) continue;
+        int32_t ty = (int32_t)j + 1;
+        int64_t ny = q_numel(m, ty);
+        if (passes(nd) && !(r0 && r1 && (nd->op == NN_MUL || nd->op == NN_MATMUL))) {
+            (void)!q_run_node(m, b, j);
+            for (int64_t o = 0; o < ny && !chg[ty]; o++) chg[ty] = b->t[ty][o] != hw->t[ty][o];
+        } else if (q_op_rescales(nd->op) && !(r0 && r1 && (nd->op == NN_MUL || nd->op == NN_MATMUL))) {
+            if (!h->acc[j]) {
+                h->acc[j] = zk_calloc((size_t)ny, 8);
+                h->coef[j] = zk_calloc((size_t)ny * 64, 8);
+            }
+            int64_t *a1 = zk_malloc_n((size_t)ny, 8);
+            q_node_acc(m, j, b->t, a1);
+            for (int64_t o = 0; o < ny; o++) {
+                int64_t d = a1[o] - hw->nodes[j].acc[o];
+                h->coef[j][o * 64 + (int64_t)k] = d * sg;
+                if (d & 1) h->acc[j][o] |= (uint64_t)1 << k;
+            }
+            free(a1);
+        } else if ((nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) && r0) {
+            /* the chosen cell's change moves y; every other real cell of the
+             * window must move by the same amount modulo 1 (d = y - x stays
+             * an integer): parity of (change at p) + (change at the choice) */
+            int64_t P = q_max_cells(m, nd);
+            const int64_t *x = b->t[nd->in[0]], *x0 = hw->t[nd->in[0]];
+            if (!h->win[j]) h->win[j] = zk_calloc((size_t)(ny * P), 8);
+            for (int64_t o = 0; o < ny; o++) {
+                int64_t ca = q_max_cell(m, nd, o, hw->nodes[j].arg[o]), da = x[ca] - x0[ca];
+                b->t[ty][o] = hw->t[ty][o] + da;
+                chg[ty] |= da != 0;
+                for (int64_t p = 0; p < P; p++) {
+                    int64_t cp = q_max_cell(m, nd, o, p);
+                    if (cp >= 0 && ((x[cp] - x0[cp] + da) & 1)) h->win[j][o * P + p] |= (uint64_t)1 << k;
+                }
+            }
+        } else if (nd->op != NN_AVGPOOL && nd->op != NN_GLOBALAVGPOOL) {
+            for (int s = 0; s < 2; s++)
+                if (nd->in[s] >= 0 && chg[nd->in[s]])
+                    for (int64_t c = 0; c < q_numel(m, nd->in[s]); c++)
+                        hrows_cell(h, m, nd->in[s], c, b->t[nd->in[s]][c] - hw->t[nd->in[s]][c], k);
+        }
+    }
+    if (chg[m->output])
+        for (int64_t c = 0; c < q_numel(m, m->output); c++)
+            hrows_cell(h, m, m->output, c, b->t[m->output][c] - hw->t[m->output][c], k);
+    free(chg);
+    q_witness_free(b);
+}
+
+/* Half-step forgeries on the outputs of the nodes in prod[0..np): 64
+ * random candidate cells; the GF(2) conditions (half_rows) give a null
+ * space, and each attempt XORs the null vectors that move one reader
+ * output the same way (so the move is large enough to change a rounded
+ * value), then recomputes everything after it; up to `tries` forgeries
+ * whose output differs from q_run's are proved. */
+static void strat_half(tally *t, zk_rng *rng, const target *g, const size_t *prod, size_t np, int tries,
+                       const char *what) {
+    const q_model *m = g->pk->m;
+    const q_witness *hw = g->honest;
+    enum { NC = 64 };
+    int32_t ct[NC];
+    int64_t cc[NC], sg[NC];
+    size_t nc = 0;
+    int64_t win[64];
+    size_t nwin = 0, wi = 0;
+    for (int attempt = 0; attempt < 4 * NC && nc < NC; attempt++) {
+        size_t pi = prod[zk_rng_u64(rng) % np];
+        const q_node *nd = &m->nodes[pi];
+        int32_t ty = (int32_t)pi + 1;
+        int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)q_numel(m, ty));
+        if (wi < nwin) c = win[wi++];
+        else if (np == 2 && nc % 2 == 1 && ct[nc - 1] != ty && q_numel(m, ty) == q_numel(m, ct[nc - 1])) {
+            c = cc[nc - 1]; /* the same cell of the other branch */
+        } else { /* a max pool reads it: take the whole window of a random output */
+            for (size_t j = pi + 1; j < m->nnodes && np == 1; j++) {
+                const q_node *mp = &m->nodes[j];
+                if ((mp->op != NN_MAXPOOL && mp->op != NN_GLOBALMAXPOOL) || mp->in[0] != ty) continue;
+                int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)q_numel(m, (int32_t)j + 1)), P = q_max_cells(m, mp);
+                nwin = wi = 0;
+                for (int64_t p = 0; p < P && nwin < 64; p++)
+                    if (q_max_cell(m, mp, o, p) >= 0) win[nwin++] = q_max_cell(m, mp, o, p);
+                if (nwin) c = win[wi++];
+                break;
+            }
+        }
+        if (nd->op == NN_LEAKYRELU && hw->nodes[pi].sign[c]) continue; /* the positive branch has no rem */
+        int dup = 0;
+        for (size_t k = 0; k < nc; k++) dup |= ct[k] == ty && cc[k] == c;
+        if (dup) continue;
+        int64_t half = (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) ? q_avg_count(m, nd, c)
+                                                                             : (int64_t)1 << (nd->k - 1);
+        sg[nc] = hw->nodes[pi].rem[c] >= half ? 1 : -1; /* rem' = rem - sigma half stays in range */
+        ct[nc] = ty, cc[nc++] = c;
+    }
+    hrows h = {zk_calloc(m->nnodes, sizeof(uint64_t *)), zk_calloc(m->nnodes, sizeof(int64_t *)),
+               zk_calloc(m->ntensors, sizeof(uint64_t *)), zk_calloc(m->nnodes, sizeof(uint64_t *))};
+    for (size_t k = 0; k < nc; k++) half_rows(&h, m, hw, ct[k], cc[k], sg[k], k);
+    size_t rn[64], nr = 0; /* the readers with accumulator rows, for the objective */
+    for (size_t j = 0; j < m->nnodes && nr < 64; j++)
+        if (h.acc[j]) rn[nr++] = j;
+    /* reduced row echelon form over GF(2): piv[k] is the row with pivot bit k */
+    uint64_t piv[NC] = {0};
+    for (size_t i = 0; i < 2 * m->nnodes + m->ntensors; i++) {
+        const uint64_t *rows = i < m->nnodes ? h.acc[i] : i < 2 * m->nnodes ? h.win[i - m->nnodes] : h.ten[i - 2 * m->nnodes];
+        int64_t n = i < m->nnodes       ? q_numel(m, (int32_t)i + 1)
+                    : i < 2 * m->nnodes ? q_numel(m, (int32_t)(i - m->nnodes) + 1) *
+                                              q_max_cells(m, &m->nodes[i - m->nnodes])
+                                        : q_numel(m, (int32_t)(i - 2 * m->nnodes));
+        for (int64_t o = 0; rows && o < n; o++) {
+            uint64_t v = rows[o];
+            for (size_t k = 0; k < nc && v; k++)
+                if (((v >> k) & 1) && piv[k]) v ^= piv[k];
+            if (!v) continue;
+            unsigned k = (unsigned)__builtin_ctzll(v);
+            for (size_t q = 0; q < nc; q++)
+                if (piv[q] && ((piv[q] >> k) & 1)) piv[q] ^= v;
+            piv[k] = v;
+        }
+    }
+    /* the null space basis: one vector per free column */
+    uint64_t basis[NC];
+    size_t nb = 0;
+    for (size_t f = 0; f < nc; f++) {
+        if (piv[f]) continue;
+        uint64_t eps = (uint64_t)1 << f;
+        for (size_t q = 0; q < nc; q++)
+            if (piv[q] && ((piv[q] >> f) & 1)) eps |= (uint64_t)1 << q;
+        basis[nb++] = eps;
+    }
+    int found = 0;
+    for (int attempt = 0; attempt < 6 * tries && found < tries && nb; attempt++) {
+        uint64_t eps = 0;
+        if (nr) { /* push one reader output one way */
+            size_t j = rn[zk_rng_u64(rng) % nr];
+            int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)q_numel(m, (int32_t)j + 1)), dir = (attempt & 1) ? 1 : -1;
+            for (size_t v = 0; v < nb; v++) {
+                int64_t d = 0;
+                for (size_t k = 0; k < nc; k++)
+                    if ((basis[v] >> k) & 1) d += h.coef[j][o * NC + (int64_t)k];
+                if (d * dir > 0) eps ^= basis[v];
+            }
+        }
+        if (!eps)
+            for (size_t v = 0; v < nb; v++)
+                if (zk_rng_u64(rng) & 1) eps ^= basis[v];
+        if (!eps) continue;
+        fw fv;
+        fw_init(&fv, m, hw);
+        size_t first = m->nnodes;
+        for (size_t k = 0; k < nc; k++) {
+            if (!((eps >> k) & 1)) continue;
+            size_t pi = (size_t)ct[k] - 1;
+            const q_node *nd = &m->nodes[pi];
+            int64_t half = (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) ? q_avg_count(m, nd, cc[k])
+                                                                                  : (int64_t)1 << (nd->k - 1);
+            fv.base->nodes[pi].rem[cc[k]] -= sg[k] * half;
+            fw_delta(&fv, ct[k])[cc[k]] = sg[k] > 0 ? f_half() : fm61_neg(f_half());
+            if (pi + 1 < first) first = pi + 1;
+        }
+        fw_run(&fv, first);
+        q_witness *fwit = fw_materialize(&fv);
+        int64_t nout = q_numel(m, m->output);
+        int other = memcmp(fwit->t[m->output], q_output(m, hw), (size_t)nout * 8) != 0;
+        if (other && !fv.stuck) {
+            try_both(t, g, fwit, what);
+            found++;
+        }
+        q_witness_free(fwit);
+        fw_free(&fv);
+    }
+    hrows_free(&h, m);
+}
+
+/* ------------------------------------------------------ strategy: frac */
+
+/* y' = y + a 2^-k, rem' = rem - a on 1..3 cells of node i (a with rem'
+ * in range: random, 1, or +-2^(k-1)); average pools: y + a / (2n). */
+static void strat_frac(tally *t, zk_rng *rng, const target *g, size_t i) {
+    const q_model *m = g->pk->m;
+    const q_node *nd = &m->nodes[i];
+    int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
+    int32_t ty = (int32_t)i + 1;
+    int64_t ny = q_numel(m, ty);
+    for (int variant = 0; variant < 3; variant++) {
+        fw fv;
+        fw_init(&fv, m, g->honest);
+        int cells = 1 + (int)(zk_rng_u64(rng) % 3), done = 0;
+        for (int tries = 0; tries < 64 && done < cells; tries++) {
+            int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
+            if (nd->op == NN_LEAKYRELU && g->honest->nodes[i].sign[c]) continue;
+            int64_t range = avg ? 2 * q_avg_count(m, nd, c) : (int64_t)1 << nd->k, *rem = fv.base->nodes[i].rem;
+            int64_t a = variant == 0 ? 1 : variant == 1 ? range / 2 : 1 + (int64_t)(zk_rng_u64(rng) % (uint64_t)range);
+            if (rem[c] - a < 0) a = -a;
+            if (rem[c] - a < 0 || rem[c] - a >= range || a == 0) continue;
+            rem[c] -= a;
+            fm61 den = avg ? fm61_inv(fm61_from_i64(range)) : f_inv_pow2(nd->k);
+            fw_delta(&fv, ty)[c] = fm61_mul(fm61_from_i64(a), den);
+            done++;
+        }
+        if (done) {
+            fw_run(&fv, i + 1);
+            q_witness *fwit = fw_materialize(&fv);
+            char what[96];
+            snprintf(what, sizeof what, "frac %s (%s) x%d", nd->name, nn_op_name(nd->op), done);
+            try_forgery(t, g, fwit, NULL, NULL, what, 0);
+            q_witness_free(fwit);
+        }
+        fw_free(&fv);
+    }
+}
+
+/* -------------------------------------------- strategies: tensor, winner */
+
+/* A fraction (1/2, a random 2^-j, or p/2-ish) added to one cell of tensor ty. */
+static void strat_tensor(tally *t, zk_rng *rng, const target *g, int32_t ty) {
+    const q_model *m = g->pk->m;
+    fw fv;
+    fw_init(&fv, m, g->honest);
+    int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)q_numel(m, ty));
+    uint64_t kind = zk_rng_u64(rng) % 3;
+    fm61 d = kind == 0 ? f_half() : kind == 1 ? f_inv_pow2(1 + (int)(zk_rng_u64(rng) % 20)) : FM61_P / 2;
+    fw_delta(&fv, ty)[c] = d;
+    fw_run(&fv, (size_t)ty);
+    q_witness *fwit = fw_materialize(&fv);
+    char what[96];
+    snprintf(what, sizeof what, "tensor %s (%s) cell %lld", m->nodes[ty - 1].name, nn_op_name(m->nodes[ty - 1].op),
+             (long long)c);
+    try_forgery(t, g, fwit, NULL, NULL, what, 0);
+    q_witness_free(fwit);
+    fw_free(&fv);
+}
+
+/* Max pool node i: a few outputs moved to a strictly smaller real cell (the
+ * prover derives e and d = y - x from the choice), everything after it
+ * recomputed honestly. */
+static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i) {
+    const q_model *m = g->pk->m;
+    const q_node *nd = &m->nodes[i];
+    fw fv;
+    fw_init(&fv, m, g->honest);
+    int64_t ny = q_numel(m, (int32_t)i + 1), P = q_max_cells(m, nd), moved = 0;
+    const int64_t *x = fv.base->t[nd->in[0]];
+    int64_t *y = fv.base->t[i + 1], *arg = fv.base->nodes[i].arg;
+    for (int tries = 0; tries < 64 && moved < 3; tries++) {
+        int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
+        for (int64_t p = 0; p < P; p++) {
+            int64_t cell = q_max_cell(m, nd, o, p);
+            if (cell >= 0 && x[cell] < y[o]) {
+                arg[o] = p;
+                y[o] = x[cell];
+                moved++;
+                break;
+            }
+        }
+    }
+    if (moved) {
+        for (size_t j = i + 1; j < m->nnodes; j++) (void)!q_run_node(m, fv.base, j);
+        char what[96];
+        snprintf(what, sizeof what, "winner %s x%lld", nd->name, (long long)moved);
+        try_forgery(t, g, fv.base, NULL, NULL, what, 0);
+    }
+    fw_free(&fv);
+}
+
+/* ------------------------------------------------------ strategy: mult */
+
+typedef struct {
+    uint64_t r;
+    int kind;
+} mult_ctx;
+
+static void mult_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    mult_ctx *mc = ctx;
+    fm61 *mt = adv + pl->reg[pl->mreg].off;
+    size_t T = (size_t)1 << pl->lb, from = mc->r % T, to = (mc->r >> 20) % T;
+    if (to == from) to = (from + 1) % T;
+    for (size_t k = 0; k < T && mc->kind == 0 && mt[from] == 0; k++) from = (from + 1) % T; /* a used entry */
+    mt[from] = fm61_sub(mt[from], 1);
+    mt[to] = fm61_add(mt[to], 1);
+}
+
+static void strat_mult(tally *t, zk_rng *rng, const target *g) {
+    for (int kind = 0; kind < 2; kind++) { /* from a used entry; from anywhere (0 becomes -1) */
+        mult_ctx mc = {.r = zk_rng_u64(rng), .kind = kind};
+        try_forgery(t, g, g->honest, mult_hook, &mc, kind ? "multiplicity moved from anywhere" : "multiplicity moved",
+                    0);
+    }
+}
+
+/* ------------------------------------------------------------- running */
+
+static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *vk, cnn_key *wpk, cnn_key *wvk,
+                           const int64_t *xq, int heavy) {
+    const q_model *m = pk->m;
+    q_witness *hw = NULL;
+    TEST_REQUIRE(q_run(&hw, m, xq) == ZK_OK);
+    target g = {.pk = pk, .vk = vk, .wpk = wpk, .wvk = wvk, .xq = xq, .honest = hw};
+    tally t = {.model = name};
+    int tries = heavy ? 1 : 2;
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const q_node *nd = &m->nodes[i];
+        int32_t ty = (int32_t)i + 1;
+        if (has_half(nd)) {
+            char what[96];
+            snprintf(what, sizeof what, "half %s (%s)", nd->name, nn_op_name(nd->op));
+            size_t one = i;
+            strat_half(&t, rng, &g, &one, 1, tries, what);
+        }
+        /* both branches of an Add/Sub */
+        if ((nd->op == NN_ADD || nd->op == NN_SUB) && nd->in[0] > 0 && nd->in[1] > 0) {
+            size_t pr[2] = {(size_t)nd->in[0] - 1, (size_t)nd->in[1] - 1};
+            if (has_half(&m->nodes[pr[0]]) && has_half(&m->nodes[pr[1]])) {
+                char what[96];
+                snprintf(what, sizeof what, "half both branches of %s (%s)", nd->name, nn_op_name(nd->op));
+                strat_half(&t, rng, &g, pr, 2, tries, what);
+            }
+        }
+        if (has_half(nd) && (!heavy || zk_rng_u64(rng) % 4 == 0)) strat_frac(&t, rng, &g, i);
+        if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) strat_winner(&t, rng, &g, i);
+        if (!heavy || zk_rng_u64(rng) % 4 == 0) strat_tensor(&t, rng, &g, ty);
+    }
+    strat_mult(&t, rng, &g);
+    printf("  cheat %-16s %3ld strategic forgeries, %2ld accepted, %ld of them with another output; "
+           "without the integer checks %ld of %ld accepted with another output\n",
+           name, t.tried, t.accepted, t.forged, t.weak_forged, t.weak_tried);
+    TEST_CHECK(t.tried > 0);
+    /* where a half-step forgery exists, the weakened protocol falls for it */
+    if (wpk && t.weak_tried) TEST_CHECK(t.weak_forged > 0);
+    q_witness_free(hw);
+}
+
+/* setup, and keys through their files (the verifier uses the vk's skeleton) */
+static int keys_for(cnn_key **pk, cnn_key **vk, q_model *m) {
+    zk_err e = cnn_setup(pk, m);
+    if (e) fprintf(stderr, "cheat setup: %s\n", zk_reason());
+    TEST_CHECK(e == ZK_OK);
+    if (e) return 0;
+    zk_buf b;
+    zk_buf_init(&b);
+    cnn_vk_serialize(&b, *pk);
+    e = cnn_vk_deserialize(vk, b.data, b.len);
+    zk_buf_free(&b);
+    TEST_CHECK(e == ZK_OK);
+    return e == ZK_OK;
+}
+
+static q_model *model_copy(const q_model *m) {
+    zk_buf b;
+    zk_buf_init(&b);
+    q_model_serialize(&b, m);
+    q_model *c = NULL;
+    ZK_CHECK(q_model_deserialize(&c, b.data, b.len) == ZK_OK);
+    zk_buf_free(&b);
+    return c;
+}
+
+/* Runs the strategies on model m (owned) with input xq. */
+static void cheat_model(zk_rng *rng, const char *name, q_model *m, const int64_t *xq, int heavy) {
+    cnn_key *pk = NULL, *vk = NULL, *wpk = NULL, *wvk = NULL;
+    q_model *mw = model_copy(m);
+    if (!keys_for(&pk, &vk, m)) {
+        q_model_free(mw);
+        return;
+    }
+#ifdef ZK_VERIFY /* the same keys serve the weakened plans (the checks live in ADV) */
+    if (!keys_for(&wpk, &wvk, mw)) wpk = wvk = NULL;
+#else
+    q_model_free(mw);
+#endif
+    run_strategies(rng, name, pk, vk, wpk, wvk, xq, heavy);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+    cnn_key_free(wpk);
+    cnn_key_free(wvk);
+}
+
+/* ---------------------------------------------------- small random graphs */
+
+static double urand(zk_rng *rng) { return (double)(zk_rng_u64(rng) >> 11) * 0x1p-53 * 2.0 - 1.0; }
+
+static int rand_const(nn_graph *g, zk_rng *rng, int ndim, const int64_t *d, double scale) {
+    nn_shape s = {.ndim = ndim};
+    for (int i = 0; i < ndim; i++) s.d[i] = d[i];
+    size_t n = (size_t)nn_numel(&s);
+    float *v = zk_malloc_n(n, sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = (float)(scale * urand(rng));
+    char name[32];
+    snprintf(name, sizeof name, "c%zu", g->ntensors);
+    int t = gb_t(g, name, ndim, d, v);
+    free(v);
+    return t;
+}
+
+/* y -> Flatten -> FC (numel -> 2): a linear reader with more inputs than outputs */
+static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
+    int64_t n = nn_numel(&g->tensors[y].shape);
+    nn_shape flat = {.ndim = 2, .d = {1, n}};
+    nn_attrs a = gb_attrs();
+    int f = gb_n(g, NN_RESHAPE, a, 1, y, -1, -1, &flat);
+    int64_t wd[2] = {2, n}, bd[1] = {2};
+    return gb_n(g, NN_FC, a, 3, f, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+}
+
+enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
+       G_RESNET_TAIL, G_COUNT };
+static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
+                                             "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
+                                             "resnet-tail"};
+
+static nn_attrs pool2(void) { /* 2 x 2 windows, stride 2 */
+    nn_attrs p = gb_attrs();
+    p.kernel[0] = p.kernel[1] = 2;
+    p.strides[0] = p.strides[1] = 2;
+    return p;
+}
+
+static nn_graph *small_graph(zk_rng *rng, int kind) {
+    nn_graph *g = gb_new();
+    nn_attrs a = gb_attrs();
+    int64_t img[4] = {1, 4, 6, 6}, vec[2] = {1, 16};
+    int x, y;
+    switch (kind) {
+    case G_FC: {
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {8, 16}, bd[1] = {8};
+        y = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        break;
+    }
+    case G_CONV:
+    case G_MAXPOOL: {
+        x = g->input = gb_t(g, "x", 4, img, NULL);
+        int64_t wd[4] = {4, 4, 3, 3};
+        a.kernel[0] = a.kernel[1] = 3;
+        a.pads[0] = a.pads[1] = a.pads[2] = a.pads[3] = 1;
+        y = gb_n(g, NN_CONV, a, 2, x, rand_const(g, rng, 4, wd, 0.4), -1, NULL);
+        if (kind == G_MAXPOOL) y = gb_n(g, NN_MAXPOOL, pool2(), 1, y, -1, -1, NULL);
+        break;
+    }
+    case G_MATMUL: {
+        int64_t xd[2] = {4, 6}, wd[2] = {6, 6}, bd[1] = {6};
+        x = g->input = gb_t(g, "x", 2, xd, NULL);
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_shape s = {.ndim = 2, .d = {6, 4}};
+        int v = gb_n(g, NN_RESHAPE, a, 1, x, -1, -1, &s);
+        y = gb_n(g, NN_MATMUL, a, 2, u, v, -1, NULL);
+        break;
+    }
+    case G_MUL:
+    case G_ADD:
+    case G_SUB: {
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.3), rand_const(g, rng, 1, bd, 0.2), NULL);
+        int c = rand_const(g, rng, 2, vec, kind == G_MUL ? 1.5 : 0.7);
+        y = gb_n(g, kind == G_MUL ? NN_MUL : kind == G_ADD ? NN_ADD : NN_SUB, a, 2, kind == G_SUB ? c : u,
+                 kind == G_SUB ? u : c, -1, NULL);
+        break;
+    }
+    case G_MULACT: {
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.3), rand_const(g, rng, 1, bd, 0.2), NULL);
+        y = gb_n(g, NN_MUL, a, 2, u, x, -1, NULL);
+        break;
+    }
+    case G_AFFINE: {
+        x = g->input = gb_t(g, "x", 4, img, NULL);
+        int64_t cd[1] = {4};
+        y = gb_n(g, NN_AFFINE, a, 3, x, rand_const(g, rng, 1, cd, 1.2), rand_const(g, rng, 1, cd, 0.3), NULL);
+        break;
+    }
+    case G_RESID:
+    case G_RESNET_TAIL: {
+        int64_t d[4] = {1, 4, 4, 4};
+        x = g->input = gb_t(g, "x", 4, d, NULL);
+        int64_t wd[4] = {4, 4, 3, 3}, w1[4] = {4, 4, 1, 1};
+        a.kernel[0] = a.kernel[1] = 3;
+        a.pads[0] = a.pads[1] = a.pads[2] = a.pads[3] = 1;
+        int u = gb_n(g, NN_CONV, a, 2, x, rand_const(g, rng, 4, wd, 0.4), -1, NULL);
+        nn_attrs b = gb_attrs();
+        b.kernel[0] = b.kernel[1] = 1;
+        int v = gb_n(g, NN_CONV, b, 2, x, rand_const(g, rng, 4, w1, 0.8), -1, NULL);
+        y = gb_n(g, NN_ADD, gb_attrs(), 2, u, v, -1, NULL);
+        if (kind == G_RESNET_TAIL) {
+            y = gb_n(g, NN_RELU, gb_attrs(), 1, y, -1, -1, NULL);
+            int64_t wd2[4] = {16, 4, 3, 3};
+            y = gb_n(g, NN_CONV, a, 2, y, rand_const(g, rng, 4, wd2, 0.3), -1, NULL);
+            y = gb_n(g, NN_GLOBALAVGPOOL, gb_attrs(), 1, y, -1, -1, NULL);
+        }
+        break;
+    }
+    case G_AVG: {
+        x = g->input = gb_t(g, "x", 4, img, NULL);
+        y = gb_n(g, NN_AVGPOOL, pool2(), 1, x, -1, -1, NULL);
+        break;
+    }
+    case G_GAP: {
+        int64_t d[4] = {1, 16, 4, 4};
+        x = g->input = gb_t(g, "x", 4, d, NULL);
+        y = gb_n(g, NN_GLOBALAVGPOOL, a, 1, x, -1, -1, NULL);
+        break;
+    }
+    case G_LEAKY: {
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_attrs l = gb_attrs();
+        l.alpha = 0.1f;
+        y = gb_n(g, NN_LEAKYRELU, l, 1, u, -1, -1, NULL);
+        break;
+    }
+    default: ZK_CHECK(0);
+    }
+    fc_tail(g, rng, y);
+    return g;
+}
+
+static void cheat_small(zk_rng *rng, int kind) {
+    nn_graph *g = small_graph(rng, kind);
+    size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape);
+    float *cal = zk_malloc_n(8 * nin, sizeof *cal);
+    for (size_t i = 0; i < 8 * nin; i++) cal[i] = (float)urand(rng);
+    q_model *m = NULL;
+    zk_err e = q_quantize(&m, g, cal, 8, NULL);
+    if (e) fprintf(stderr, "cheat %s: %s\n", g_names[kind], zk_reason());
+    TEST_CHECK(e == ZK_OK);
+    if (e == ZK_OK) {
+        int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+        TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK);
+        cheat_model(rng, g_names[kind], m, xq, 0);
+        free(xq);
+    }
+    free(cal);
+    nn_graph_free(g);
+}
+
+static void cheat_file(zk_rng *rng, const char *name, const char *input, int heavy) {
+    char path[128], calib[128];
+    snprintf(path, sizeof path, "models/%s.onnx", name);
+    snprintf(calib, sizeof calib, "models/calib/%s_calib.json", name);
+    q_model *m = NULL;
+    if (!test_quantize_model(&m, path, calib)) return;
+    size_t nin = (size_t)q_numel(m, 0);
+    float *x = NULL;
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_CHECK(in_load_one(&x, input, nin) == ZK_OK);
+    if (x && q_quantize_input(xq, m, x) == ZK_OK) cheat_model(rng, name, m, xq, heavy);
+    else q_model_free(m);
+    free(x);
+    free(xq);
+}
+
+void test_cheat(zk_rng *rng) {
+    for (int k = 0; k < G_COUNT; k++) cheat_small(rng, k);
+    cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 0);
+    cheat_file(rng, "resnet_small", "models/inputs/resnet_small_0.json", 1);
+}
