@@ -13,7 +13,11 @@
  * the MLP is keyed and checked with it, and everything else (LeNet-5 and
  * small ONNX conformance cases covering the other ops) with at_table_ok
  * below, the same three checks read off the circuit directly; on the MLP
- * the two agree on every witness, honest or tampered. */
+ * the two agree on every witness, honest or tampered. Issue 11: a forged
+ * witness with half-integer activations (y + 1/2 where a rescale or an
+ * average pool feeds an FC) and a wrong output keeps every relation over
+ * F_r; the integer checks of Q_INT_CHECK tensors (arith.h) alone reject it
+ * (before them it was accepted, and its proof verified). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -513,6 +517,301 @@ static void at_graph(zk_rng *rng) {
     nn_graph_free(g);
 }
 
+/* ---------------------------------------------- issue 11: a half-integer
+ * activation (quant.h, q_int_rules). Over F_r, y 2^k + rem = acc + 2^(k-1)
+ * with rem in [0, 2^k) does not make y an integer: rem' = rem - 2^(k-1) s,
+ * y' = y + s/2 (s = +-1, whichever keeps rem' in range) keeps the relation
+ * (an average pool's 2n y + rem = 2 acc + n the same with rem' = rem - n s).
+ * When y feeds an FC, moving a set S of its cells whose weight columns sum
+ * to zero mod 2 (a vector of the kernel of W mod 2 over GF(2), found by
+ * enumerating the subsets) moves every accumulator of the FC by an
+ * integer D_o = sum_{i in S} W[o,i] s_i / 2, and the FC's acc, y, rem
+ * recomputed from acc + D_o are an integer witness for another output.
+ * The table of that forged witness keeps every gate, copy and lookup of
+ * the rescale and average rows and of the linear sums; only the range
+ * check of y + A in [0, 2A) on Q_INT_CHECK tensors (arith.h, "integer
+ * check") rejects it. */
+
+/* c_next of every accumulate row recomputed in row order (the running sums
+ * of the chains after an input of theirs changed) */
+static void at_repair_chains(at_table *t) {
+    size_t n = t->c->n;
+    bn_fr one;
+    bn_fr_one(&one);
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (bn_fr_is_zero(&t->c->sel[BN_PLONK_QA][i])) continue;
+        TEST_CHECK(bn_fr_eq(&t->c->sel[BN_PLONK_QA][i], &one));
+        bn_fr acc, u;
+        bn_fr_mul(&acc, &t->c->sel[BN_PLONK_QL][i], &t->a[i]);
+        bn_fr_mul(&u, &t->c->sel[BN_PLONK_QR][i], &t->b[i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_mul(&u, &t->c->sel[BN_PLONK_QO][i], &t->w[i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_mul(&u, &t->a[i], &t->b[i]);
+        bn_fr_mul(&u, &u, &t->c->sel[BN_PLONK_QM][i]);
+        bn_fr_add(&acc, &acc, &u);
+        bn_fr_add(&acc, &acc, &t->c->sel[BN_PLONK_QC][i]);
+        bn_fr_add(&acc, &acc, &t->w[i]);
+        at_set_var(t, (uint32_t)(2 * n + i + 1), &acc);
+    }
+}
+
+/* the first row at or after `from` with selectors sel and wires (a, b, c)
+ * holding (va, vb, vc); SIZE_MAX if none */
+static size_t at_find_row(const at_table *t, size_t from, const int64_t sel[5], int64_t va, int64_t vb, int64_t vc) {
+    bn_fr fa, fb, fc;
+    bn_fr_from_i64(&fa, va);
+    bn_fr_from_i64(&fb, vb);
+    bn_fr_from_i64(&fc, vc);
+    for (size_t r = from; r < t->c->n; r++)
+        if (at_gate_is(t->c, r, sel) && bn_fr_eq(&t->a[r], &fa) && bn_fr_eq(&t->b[r], &fb) && bn_fr_eq(&t->w[r], &fc))
+            return r;
+    return SIZE_MAX;
+}
+
+static void at_print_out(const char *what, const int64_t *v, int64_t n) {
+    printf("%s [", what);
+    for (int64_t j = 0; j < n; j++) printf("%s%lld", j ? ", " : "", (long long)v[j]);
+    printf("]");
+}
+
+/* g: tensor 1 (the first node's output: FC or GlobalAveragePool) read by
+ * the last node, an FC (through a Reshape or directly); the forged table
+ * must be rejected. */
+static void at_half_forgery(const char *name, nn_graph *g, int keyed) {
+    zk_rng rng;
+    zk_rng_seed(&rng, 0x11a1f); /* fixed: the printed values are reproducible */
+    size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape);
+    float *cal = zk_malloc_n(16 * nin, sizeof *cal), *x = zk_malloc_n(nin, sizeof *x);
+    for (size_t i = 0; i < 16 * nin; i++) cal[i] = at_urand(&rng);
+    q_model *m = NULL;
+    q_witness *w = NULL;
+    zk_err e = q_quantize(&m, g, cal, 16, NULL);
+    if (e) fprintf(stderr, "%s: %s\n", name, zk_reason());
+    TEST_REQUIRE(e == ZK_OK);
+    const q_node *np = &m->nodes[0], *nc = &m->nodes[m->nnodes - 1];
+    int avg = np->op == NN_GLOBALAVGPOOL;
+    int64_t K = q_numel(m, 1), M = nc->cshape.d[0];
+    TEST_REQUIRE(nc->op == NN_FC && nc->cshape.d[1] == K && K <= 16 && q_numel(m, m->output) == M && M <= 8);
+    TEST_REQUIRE(avg || (np->op == NN_FC && np->k >= 1));
+    q_int_rule *rule = zk_malloc_n(m->ntensors, sizeof *rule);
+    q_int_rules(m, rule);
+    TEST_CHECK(rule[1] == Q_INT_CHECK);
+    /* an input for which some kernel vector moves the output */
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq), half[16], sg[16], d[8], y2[8], honest[8];
+    uint32_t best = 0;
+    int64_t best_score = 0;
+    for (int trial = 0; trial < 64 && !best; trial++) {
+        for (size_t i = 0; i < nin; i++) x[i] = at_urand(&rng);
+        q_witness_free(w);
+        w = NULL;
+        if (q_quantize_input(xq, m, x) != ZK_OK || q_run(&w, m, xq) != ZK_OK) continue;
+        const int64_t *rem = w->nodes[0].rem, *acc2 = w->nodes[m->nnodes - 1].acc, *y = q_output(m, w);
+        for (int64_t i = 0; i < K; i++) {
+            half[i] = avg ? q_avg_count(m, np, i) : (int64_t)1 << (np->k - 1);
+            sg[i] = rem[i] >= half[i] ? 1 : -1; /* rem - half s in [0, 2 half) */
+        }
+        for (uint32_t S = 1; S < (1u << K); S++) {
+            int ok = 1;
+            int64_t score = 0;
+            for (int64_t o = 0; o < M && ok; o++) {
+                int64_t sum = 0;
+                for (int64_t i = 0; i < K; i++)
+                    if (S >> i & 1) sum += nc->w[o * K + i] * sg[i];
+                ok = sum % 2 == 0;
+                int64_t rr, yy = q_rescale(acc2[o] + sum / 2, nc->k, &rr);
+                score += yy > y[o] ? yy - y[o] : y[o] - yy;
+            }
+            if (ok && score > best_score) best = S, best_score = score;
+        }
+    }
+    TEST_REQUIRE(best != 0);
+    /* the forged integer witness: rem of the cells of S, the FC's acc, y,
+     * rem from the shifted accumulator; tensor 1 keeps its integers here
+     * (the table gets y + s/2 below) */
+    const int64_t *y1 = w->t[1];
+    int64_t *rem1 = w->nodes[0].rem, *acc2 = w->nodes[m->nnodes - 1].acc, *rem2 = w->nodes[m->nnodes - 1].rem;
+    int64_t *out = w->t[m->output];
+    memcpy(honest, out, (size_t)M * sizeof *honest);
+    for (int64_t o = 0; o < M; o++) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < K; i++)
+            if (best >> i & 1) sum += nc->w[o * K + i] * sg[i];
+        d[o] = sum / 2;
+        acc2[o] += d[o];
+        int64_t rr = 0;
+        y2[o] = q_rescale(acc2[o], nc->k, &rr);
+        out[o] = y2[o];
+        if (rem2) rem2[o] = rr;
+        else TEST_CHECK(rr == 0);
+    }
+    for (int64_t i = 0; i < K; i++)
+        if (best >> i & 1) rem1[i] -= half[i] * sg[i];
+    at_table t;
+    TEST_REQUIRE(at_build(&t, m, w) == ZK_OK);
+    size_t n = t.c->n, row[16], chk[16], nchk = 0, from = 0;
+    int64_t A = q_act_bound(m);
+    bn_fr h, one;
+    bn_fr_one(&one);
+    bn_fr_from_u64(&h, 2);
+    bn_fr_inv(&h, &h);
+    /* the rows defining tensor 1, in order: the rescale row (a = rem,
+     * b = y, c = acc) or the average row */
+    for (int64_t i = 0; i < K; i++) {
+        /* rescale: half = 2^(k-1); average: half = n */
+        const int64_t sel[5] = {1, 2 * half[i], avg ? -2 : -1, 0, -half[i]};
+        row[i] = at_find_row(&t, from, sel, rem1[i], y1[i], w->nodes[0].acc[i]);
+        TEST_REQUIRE(row[i] != SIZE_MAX);
+        from = row[i] + 1;
+    }
+    for (int64_t i = 0; i < K; i++) {
+        if (!(best >> i & 1)) continue;
+        bn_fr yv, v, sh;
+        bn_fr_from_i64(&yv, y1[i]);
+        if (sg[i] > 0) bn_fr_add(&yv, &yv, &h);
+        else bn_fr_sub(&yv, &yv, &h);
+        at_set_var(&t, (uint32_t)(n + row[i]), &yv);
+        /* the integer check of y (arith.h), if the table has one: its
+         * y + A on wire a set to the forged y + A (every gate holds) */
+        const int64_t csel[5] = {1, -1, 0, 0, -A};
+        for (size_t r = 0; r < n; r++) {
+            if (bn_fr_is_zero(&t.c->qk[r]) || !at_gate_is(t.c, r, csel) ||
+                !at_same_var(t.c, (uint32_t)(n + r), (uint32_t)(n + row[i])))
+                continue;
+            bn_fr_from_i64(&sh, A);
+            bn_fr_add(&v, &yv, &sh);
+            at_set_var(&t, (uint32_t)r, &v);
+            chk[nchk++] = r;
+        }
+    }
+    at_repair_chains(&t);
+    int64_t n_in = q_numel(m, 0);
+    int differs = 0;
+    for (int64_t o = 0; o < M; o++) {
+        bn_fr v;
+        bn_fr_from_i64(&v, y2[o]);
+        TEST_CHECK(bn_fr_eq(&t.pub[n_in + o], &v));
+        differs |= y2[o] != honest[o];
+    }
+    TEST_CHECK(differs);
+    int holds = at_table_ok(t.c, &t);
+    TEST_CHECK(nchk == (size_t)__builtin_popcount(best)); /* one check row per moved cell */
+    /* without the lookups of the integer check the forgery holds: those
+     * rows, and nothing else, reject it */
+    for (size_t j = 0; j < nchk; j++) bn_fr_zero(&t.c->qk[chk[j]]);
+    TEST_CHECK(at_table_ok(t.c, &t));
+    for (size_t j = 0; j < nchk; j++) bn_fr_one(&t.c->qk[chk[j]]);
+    const char *proof = "";
+    if (keyed) {
+        bn_kzg_srs *srs = bn_kzg_srs_gen(n, 0x5eed);
+        bn_plonk_pk *pk = NULL;
+        bn_plonk_vk vk;
+        TEST_CHECK(bn_plonk_keygen(&pk, &vk, t.c, srs) == ZK_OK);
+        if (pk) {
+            zk_err ec = bn_plonk_check_witness(pk, t.a, t.b, t.w, t.pub, t.n_pub);
+            TEST_CHECK((ec == ZK_OK) == holds);
+            zk_buf pr;
+            zk_buf_init(&pr);
+            TEST_CHECK(bn_plonk_prove(&pr, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+            zk_err ev = bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len);
+            proof = ev == ZK_OK ? "; its proof VERIFIES" : "; its proof is rejected";
+            TEST_CHECK(ev == ZK_EPROOF);
+            zk_buf_free(&pr);
+        }
+        bn_plonk_pk_free(pk);
+        bn_kzg_srs_free(srs);
+    }
+    printf("  arith: issue 11, %s: cells", name);
+    for (int64_t i = 0; i < K; i++)
+        if (best >> i & 1) printf(" %lld%s", (long long)i, sg[i] > 0 ? "+" : "-");
+    printf(" of tensor 1 (%s) moved by +-1/2, FC accumulators by", q_int_rule_name(rule[1]));
+    for (int64_t o = 0; o < M; o++) printf(" %+lld", (long long)d[o]);
+    printf(":\n        ");
+    at_print_out("output honest", honest, M);
+    at_print_out(", forged", y2, M);
+    printf(": forged table %s (%zu integer-check lookups)%s\n", holds ? "ACCEPTED" : "rejected", nchk, proof);
+    TEST_CHECK(!holds);
+    at_free(&t);
+    free(rule);
+    free(xq);
+    free(x);
+    free(cal);
+    q_witness_free(w);
+    q_model_free(m);
+}
+
+/* The honest tables of graph g with its integer checks at b_act = 12 (v
+ * and its scaled row), 16 (one lookup row) and 20 (two limbs), end to end
+ * (row counts, lookups, tampering), and one check row per element of
+ * tensor 1 */
+static void at_int_check_widths(zk_rng *rng, const char *name, nn_graph *g) {
+    static const int bits[] = {12, 16, 20};
+    size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape);
+    float *cal = zk_malloc_n(16 * nin, sizeof *cal);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    for (size_t i = 0; i < 16 * nin; i++) cal[i] = at_urand(rng);
+    for (size_t bi = 0; bi < sizeof bits / sizeof bits[0]; bi++) {
+        q_settings st;
+        q_settings_default(&st);
+        st.b_act = bits[bi];
+        q_model *m = NULL;
+        q_witness *w = NULL;
+        char label[96];
+        snprintf(label, sizeof label, "%s, b_act %d", name, bits[bi]);
+        TEST_CHECK(q_quantize(&m, g, cal, 16, &st) == ZK_OK);
+        if (m && q_quantize_input(xq, m, cal) == ZK_OK && q_run(&w, m, xq) == ZK_OK) {
+            at_end_to_end(rng, label, m, w, 0, 0, 0);
+            /* tensor 1's 8 elements, each with its check row v - y - A = 0 */
+            const int64_t csel[5] = {1, -1, 0, 0, -q_act_bound(m)};
+            at_table t;
+            size_t nchk = 0;
+            if (at_build(&t, m, w) == ZK_OK) {
+                for (size_t r = 0; r < t.c->n; r++) nchk += at_gate_is(t.c, r, csel);
+                at_free(&t);
+            }
+            TEST_CHECK(nchk == 8);
+        } else {
+            TEST_CHECK(0);
+        }
+        q_witness_free(w);
+        q_model_free(m);
+    }
+    free(cal);
+    free(xq);
+}
+
+static void at_half_forgeries(zk_rng *trng) {
+    zk_rng rng;
+    zk_rng_seed(&rng, 0xf00d);
+    float w1[8 * 16], b1[8], w2[2 * 8], w3[2 * 8];
+    for (int i = 0; i < 8 * 16; i++) w1[i] = at_urand(&rng) * 0.5f;
+    for (int i = 0; i < 8; i++) b1[i] = at_urand(&rng) * 0.5f;
+    for (int i = 0; i < 16; i++) w2[i] = at_urand(&rng), w3[i] = at_urand(&rng);
+    { /* input [1,16] -> FC 16->8 -> FC 8->2 */
+        nn_graph *g = gb_new();
+        g->input = gb_t(g, "x", 2, (int64_t[]){1, 16}, NULL);
+        int W1 = gb_t(g, "W1", 2, (int64_t[]){8, 16}, w1), B1 = gb_t(g, "B1", 1, (int64_t[]){8}, b1);
+        int y = gb_n(g, NN_FC, gb_attrs(), 3, g->input, W1, B1, NULL);
+        int W2 = gb_t(g, "W2", 2, (int64_t[]){2, 8}, w2);
+        gb_n(g, NN_FC, gb_attrs(), 2, y, W2, -1, NULL);
+        at_half_forgery("FC 16->8 -> FC 8->2", g, 1);
+        at_int_check_widths(trng, "FC 16->8 -> FC 8->2", g);
+        nn_graph_free(g);
+    }
+    { /* input [1,8,2,2] -> GlobalAveragePool -> Reshape [1,8] -> FC 8->2 */
+        nn_graph *g = gb_new();
+        g->input = gb_t(g, "x", 4, (int64_t[]){1, 8, 2, 2}, NULL);
+        int p = gb_n(g, NN_GLOBALAVGPOOL, gb_attrs(), 1, g->input, -1, -1, NULL);
+        nn_shape rs = {.ndim = 2, .d = {1, 8}};
+        int r = gb_n(g, NN_RESHAPE, gb_attrs(), 1, p, -1, -1, &rs);
+        int W3 = gb_t(g, "W3", 2, (int64_t[]){2, 8}, w3);
+        gb_n(g, NN_FC, gb_attrs(), 2, r, W3, -1, NULL);
+        at_half_forgery("GlobalAveragePool -> Reshape -> FC 8->2", g, 0);
+        at_int_check_widths(trng, "GAP -> Reshape -> FC 8->2", g);
+        nn_graph_free(g);
+    }
+}
+
 /* refusals: a skeleton, a witness of another model */
 static void at_refusals(const q_model *m, const q_witness *w) {
     at_table t;
@@ -548,5 +847,6 @@ void test_arith(zk_rng *rng) {
         q_model_free(m);
     }
     at_graph(rng);
+    at_half_forgeries(rng);
     at_conformance(rng);
 }

@@ -119,10 +119,25 @@ static size_t ar_node_rows(const q_model *m, const q_node *nd) {
     }
 }
 
-/* whether the node marks any row for lookup (then n >= 2^16: the table
- * must fit, plonk.h) */
-static int ar_node_lookups(const q_model *m, const q_node *nd) {
-    if (q_numel(m, (int32_t)(nd - m->nodes) + 1) == 0) return 0;
+/* the integer check of a Q_INT_CHECK tensor (quant.h q_int_rules): y + A
+ * in [0, 2^b_act) per element, on the rows after its node's */
+static size_t ar_check_rows(const q_model *m, int32_t t, const q_int_rule *rule) {
+    return rule[t] == Q_INT_CHECK ? (size_t)q_numel(m, t) * ar_hrc_rows(m->s.b_act) : 0;
+}
+
+/* the rules of every tensor (m->ntensors entries; free()) */
+static q_int_rule *ar_rules(const q_model *m) {
+    q_int_rule *r = zk_malloc_n(m->ntensors, sizeof *r);
+    q_int_rules(m, r);
+    return r;
+}
+
+/* whether the node (with its output's integer check, if any) marks any
+ * row for lookup (then n >= 2^16: the table must fit, plonk.h) */
+static int ar_node_lookups(const q_model *m, const q_node *nd, const q_int_rule *rule) {
+    int32_t ty = (int32_t)(nd - m->nodes) + 1;
+    if (q_numel(m, ty) == 0) return 0;
+    if (rule[ty] == Q_INT_CHECK) return 1;
     switch (nd->op) {
     case NN_RELU: case NN_LEAKYRELU: case NN_MAXPOOL: case NN_GLOBALMAXPOOL: case NN_AVGPOOL:
     case NN_GLOBALAVGPOOL: return 1;
@@ -139,15 +154,19 @@ static unsigned ar_log2(size_t n) {
 
 unsigned bn_arith_log_n(const q_model *m) {
     unsigned v = ar_log2(bn_arith_rows(m));
+    q_int_rule *rule = ar_rules(m);
     int lk = 0;
-    for (size_t i = 0; i < m->nnodes; i++) lk |= ar_node_lookups(m, &m->nodes[i]);
+    for (size_t i = 0; i < m->nnodes; i++) lk |= ar_node_lookups(m, &m->nodes[i], rule);
+    free(rule);
     if (lk && v < BN_PLONK_LOOKUP_BITS) v = BN_PLONK_LOOKUP_BITS;
     return v < 1 ? 1 : v;
 }
 
 size_t bn_arith_rows(const q_model *m) {
+    q_int_rule *rule = ar_rules(m);
     size_t r = (size_t)(q_numel(m, 0) + q_numel(m, m->output));
-    for (size_t i = 0; i < m->nnodes; i++) r += ar_node_rows(m, &m->nodes[i]);
+    for (size_t i = 0; i < m->nnodes; i++) r += ar_node_rows(m, &m->nodes[i]) + ar_check_rows(m, (int32_t)i + 1, rule);
+    free(rule);
     return r;
 }
 
@@ -292,6 +311,18 @@ static void ar_rescale(ar_b *b, uint32_t acc, uint32_t y, int k, int64_t remv) {
     }
     const int64_t sel[5] = {1, ar_pow2(k), -1, 0, -ar_pow2(k - 1)};
     ar_hrc(b, ar_var(b, remv), y, acc, sel, k);
+}
+
+/* tensor t proven an integer in [-A, A) (quant.h, Q_INT_CHECK): per
+ * element y, v = y + A on wire a of the row v - y - A = 0 (b = y), v in
+ * [0, 2^b_act) by ar_hrc (b_act = 16: that row is v's lookup row) */
+static void ar_int_check(ar_b *b, int32_t t) {
+    int64_t A = q_act_bound(b->m), ny = q_numel(b->m, t);
+    const int64_t sel[5] = {1, -1, 0, 0, -A};
+    for (int64_t i = 0; i < ny; i++) {
+        uint32_t y = b->tv[t][i];
+        ar_hrc(b, ar_var(b, ar_add(b->val[y], A)), y, AR_FREE, sel, b->m->s.b_act);
+    }
 }
 
 /* witness accessors (0 without a witness) */
@@ -596,6 +627,7 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
             AR_REFUSE("the PLONK table of 2^%u rows needs about %.0f GB to prove, more than this machine's %.0f GB", log_n,
                       need / 1e9, have / 1e9);
     }
+    q_int_rule *rule = ar_rules(m);
     ar_b B = {.m = m, .w = w, .land = AR_FREE};
     B.c = bn_plonk_circuit_new(log_n, *n_pub);
     B.n = B.c->n;
@@ -612,9 +644,10 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
     for (size_t i = 0; i < m->nnodes && !e; i++) {
         size_t r0 = B.row, l0 = B.nlookup;
         e = ar_node(&B, i);
-        ZK_CHECK(e || B.row - r0 == ar_node_rows(m, &m->nodes[i]));
         ZK_CHECK(e || B.land == AR_FREE); /* every chain lands in its node */
-        ZK_CHECK(e || (B.nlookup > l0) == ar_node_lookups(m, &m->nodes[i]));
+        if (!e && rule[i + 1] == Q_INT_CHECK) ar_int_check(&B, (int32_t)i + 1);
+        ZK_CHECK(e || B.row - r0 == ar_node_rows(m, &m->nodes[i]) + ar_check_rows(m, (int32_t)i + 1, rule));
+        ZK_CHECK(e || (B.nlookup > l0) == ar_node_lookups(m, &m->nodes[i], rule));
     }
     if (!e) {
         ZK_CHECK(B.row == rows);
@@ -644,6 +677,7 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
     }
     for (size_t t = 0; t < m->ntensors; t++) free(B.tv[t]);
     free(B.tv);
+    free(rule);
     free(B.var);
     free(B.val);
     if (e) bn_plonk_circuit_free(B.c);

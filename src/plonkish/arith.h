@@ -2,7 +2,9 @@
  * item 2): the circuit and witness that make the PLONK baseline (plonk.h)
  * prove the SAME statement as the GKR prover (src/layers), over the SAME
  * integer witness (q_run's tensors and its acc, rem, sign, arg arrays of
- * quant.h section 3) with the SAME range checks (src/layers/plan.c).
+ * quant.h section 3) with the SAME range checks (src/layers/plan.c),
+ * including the integer check of every tensor whose rule is Q_INT_CHECK
+ * (quant.h, q_int_rules): both sides check exactly those tensors.
  *
  * Table. Every row is q_L a + q_R b + q_O c + q_M a b + q_C
  * + q_A (c - c_next) = 0 (plonk.h; c_next: wire c of the next row); a row
@@ -78,10 +80,27 @@
  *   Reshape      wiring only (no rows). Pad: wiring, plus one row for the
  *                pad constant (a = v, q_L = 1, q_C = -pad) if any cell is
  *                padding.
+ *   integer      after the rows of a node whose output's rule is
+ *   check        Q_INT_CHECK (quant.h q_int_rules: the output of a rescale
+ *                with k >= 1, of LeakyRelu with k >= 1 or of an average
+ *                pool that some node reads, not the graph output and not
+ *                covered by a Relu/LeakyRelu consumer), per element y:
+ *                v = y + A on a row a = v, b = y with q_L = 1, q_R = -1,
+ *                q_C = -A, and v in [0, 2^b_act) as a range check on its
+ *                defining row (above; b_act = 16: that row is v's lookup
+ *                row, one row per element). Without it the relations above hold over F_r
+ *                with y' = y + 1/2 and rem' = rem - 2^(k-1) (average pools:
+ *                rem' = rem - n), and a linear consumer can turn half-
+ *                integers into a wrong integer output (tests/test_arith.c).
+ *                Every other tensor is the public input or output, proven
+ *                by a Relu/LeakyRelu consumer's u, or an integer by its
+ *                producer's rows.
  * Then the table is padded with zero rows to n = 2^k rows (bn_arith_log_n).
  *
- * The relations hold over F_r iff over the integers: every magnitude is
- * below 2^61 (quant.h section 4) and r > 2^253.
+ * The relations hold over F_r iff over the integers once every value they
+ * read is an integer in range (the public rows, the range checks, the
+ * Relu u-checks and the integer checks above see to it): every magnitude
+ * is then below 2^61 (quant.h section 4) and r > 2^253.
  */
 #ifndef GKRCNN_PLONK_ARITH_H
 #define GKRCNN_PLONK_ARITH_H
