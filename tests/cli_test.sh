@@ -69,6 +69,67 @@ expect 0 "gen other" -- "$G" circuit-gen --width 6 --depth 3 --seed 8 --circuit 
 expect 1 "foreign proof (other circuit)" -- "$G" circuit-verify --circuit "$T/c2" --public "$T/p2" --proof "$T/proof"
 expect 1 "other public input" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p2" --proof "$T/proof"
 
+# circuit files that declare huge layers in a few bytes (issue 11): the
+# verifier must not reserve memory by the declared sizes. Run under a 4 GB
+# address-space limit where the binary allows one (an ASan build does not
+# start under ulimit -v; it then runs unlimited, which checks the verdicts).
+le() { # le NBYTES VALUE: VALUE as NBYTES little-endian bytes
+    n=$1 v=$2
+    while [ "$n" -gt 0 ]; do printf "\\$(printf '%03o' $((v & 255)))"; v=$((v >> 8)); n=$((n - 1)); done
+}
+layer() { le 4 "$1"; le 4 "$2"; le 4 0; le 8 0; le 8 "${3:-0}"; le 8 0; } # layer KIND NVARS [NADD]
+VLIM=
+if sh -c 'ulimit -v 4000000 && "$0" --help; exit $?' "$G" >/dev/null 2>&1; then VLIM=4000000; fi
+limited() { ( if [ -n "$VLIM" ]; then ulimit -v "$VLIM"; fi; exec "$@" ); }
+# 88 bytes: a public layer of one value, an output layer of 2^28 values
+{ printf GKRCIRC1; le 4 1; le 4 2; layer 1 0; layer 3 28; } >"$T/huge.c"
+{ printf GKRCINP1; le 4 1; le 4 0; le 8 1; le 8 5; } >"$T/huge.p"
+{ printf GKRCNNPF; le 4 2; le 4 1; le 8 0; } >"$T/huge.proof"
+expect 1 "2^28 outputs, empty proof" -- limited "$G" circuit-verify --circuit "$T/huge.c" --public "$T/huge.p" --proof "$T/huge.proof"
+# 144 bytes: an empty gate layer of 2^28 values read by one add gate of the
+# output. Its honest proof is 1416 zero bytes (all values are 0): output 0,
+# A = 0, the source claim 0, 28 zero sumcheck rounds, V = 0, then A = 0 and
+# no source claims on the big layer; the verifier needs no table of it.
+{ printf GKRCIRC1; le 4 1; le 4 3; layer 1 0; layer 3 28; layer 3 0 1; le 4 0; le 4 1; le 4 0; le 8 1; } >"$T/huge2.c"
+{ printf GKRCNNPF; le 4 2; le 4 1; le 8 1416; head -c 1416 /dev/zero; } >"$T/huge2.proof"
+expect 0 "2^28-value inner layer, honest proof" -- limited "$G" circuit-verify --circuit "$T/huge2.c" --public "$T/huge.p" --proof "$T/huge2.proof"
+{ printf GKRCNNPF; le 4 2; le 4 1; le 8 1416; head -c 1415 /dev/zero; printf '\001'; } >"$T/bad"
+expect 1 "2^28-value inner layer, tampered proof" -- limited "$G" circuit-verify --circuit "$T/huge2.c" --public "$T/huge.p" --proof "$T/bad"
+{ printf GKRCNNPF; le 4 2; le 4 1; le 8 200; head -c 200 /dev/zero; } >"$T/bad"
+expect 1 "2^28-value inner layer, short proof" -- limited "$G" circuit-verify --circuit "$T/huge2.c" --public "$T/huge.p" --proof "$T/bad"
+# a committed layer beyond the commitment's 2^25 values: refused, no abort
+{ printf GKRCIRC1; le 4 1; le 4 2; layer 2 26; layer 3 0; } >"$T/huge3.c"
+{ printf GKRCINP1; le 4 0; } >"$T/huge3.p"
+expect 2 "committed layer of 2^26 values" -- limited "$G" circuit-verify --circuit "$T/huge3.c" --public "$T/huge3.p" --proof "$T/huge.proof"
+
+# the protocol document as a specification: tests/spec/gkr_verify.py, a
+# verifier written from papers/protocol.md alone (Python, standard library),
+# must accept the honest proofs and reject a tampered one
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3 || true)
+if [ -n "$PY" ]; then
+    S=tests/spec
+    expect 0 "spec verifier, circuit-gen proof" -- "$PY" "$S/gkr_verify.py" "$T/c" "$T/p" "$T/proof"
+    cp "$T/proof" "$T/bad"
+    off=$(( $(wc -c <"$T/proof") / 2 ))
+    b=$(od -An -tu1 -j "$off" -N1 "$T/bad" | tr -d ' ')
+    printf "$(printf '\\%03o' $(( (b + 1) % 256 )))" | dd of="$T/bad" bs=1 seek="$off" conv=notrunc 2>/dev/null
+    expect 1 "spec verifier, tampered proof" -- "$PY" "$S/gkr_verify.py" "$T/c" "$T/p" "$T/bad"
+    expect 1 "spec verifier, foreign proof" -- "$PY" "$S/gkr_verify.py" "$T/c2" "$T/p2" "$T/proof"
+    expect 0 "spec verifier, 2^28-value inner layer" -- "$PY" "$S/gkr_verify.py" "$T/huge2.c" "$T/huge.p" "$T/huge2.proof"
+    mkdir -p "$T/spec"
+    "$PY" "$S/make_circuits.py" "$T/spec" >"$T/spec/names"
+    for n in $(cat "$T/spec/names"); do
+        expect 0 "spec shape $n, prove" -- "$G" circuit-prove --circuit "$T/spec/$n.c" --input "$T/spec/$n.i" --proof "$T/spec/$n.proof"
+        expect 0 "spec shape $n, spec verifier" -- "$PY" "$S/gkr_verify.py" "$T/spec/$n.c" "$T/spec/$n.p" "$T/spec/$n.proof"
+    done
+    size=$(wc -c <"$T/spec/two-committed.proof")
+    head -c $((size - 1)) "$T/spec/two-committed.proof" >"$T/bad"
+    expect 1 "spec verifier, truncated proof" -- "$PY" "$S/gkr_verify.py" "$T/spec/two-committed.c" "$T/spec/two-committed.p" "$T/bad"
+else
+    echo "cli: no python3, spec verifier checks skipped"
+fi
+
 # models: setup and infer (LeNet-5, committed with its calibration set and inputs)
 M=models/lenet5_fashion.onnx
 if [ -f "$M" ]; then

@@ -1211,6 +1211,45 @@ static int reached(const gkr_circuit *c, size_t l) {
     return 0;
 }
 
+/* Layers of 2^17 values or more that few gates touch: the verifier
+ * evaluates its eq-type tables per gate there (gkr.c), and still accepts
+ * the honest proof and rejects a changed one. */
+static void test_sparse(zk_rng *rng) {
+    gkr_circuit *c = gkr_circuit_new(4);
+    zoo_layer(c, 0, GKR_INPUT_PUBLIC, 17, 0);
+    zoo_layer(c, 1, GKR_INPUT_COMMITTED, 3, 0);
+    gkr_layer *L = zoo_layer(c, 2, GKR_GATES, 17, 0); /* left inputs: 17 variables, 40 gates */
+    for (uint32_t g = 0; g < 40; g++) {
+        uint32_t out = (uint32_t)(zk_rng_u64(rng) % (1u << 17));
+        gkr_layer_add_mul(L, out, zoo_idx(rng, c, 0), 1, zoo_idx(rng, c, 1), zoo_coef(rng));
+        gkr_layer_add_add(L, out ^ 1, 0, zoo_idx(rng, c, 0), zoo_coef(rng));
+        if (g % 4 == 0) gkr_layer_add_const(L, out, rand_fm61(rng));
+    }
+    L = zoo_layer(c, 3, GKR_GATES, 2, 2); /* sources 0 and 2, both sparse */
+    for (uint32_t g = 0; g < 4; g++) {
+        gkr_layer_add_mul(L, g, zoo_idx(rng, c, 2), 0, zoo_idx(rng, c, 0), zoo_coef(rng));
+        gkr_layer_add_add(L, g, 2, c->layers[2].mul[g].out, 1); /* a written entry */
+        gkr_layer_add_add(L, g, 1, zoo_idx(rng, c, 1), zoo_coef(rng));
+    }
+    TEST_REQUIRE(gkr_circuit_seal(c) == ZK_OK);
+    fm61 **in = random_inputs(rng, c);
+    gkr_witness *w = gkr_witness_new(c, (const fm61 *const *)in);
+    zk_buf proof;
+    prove(&proof, c, w, &pcs_ligero);
+    zk_err e = verify(proof.data, proof.len, c, in, NULL, &pcs_ligero);
+    TEST_CHECK(e == ZK_OK);
+    if (e != ZK_OK) fprintf(stderr, "  sparse: %s\n", zk_reason());
+    for (size_t off = 0; off < proof.len; off += proof.len / 7 + 1) {
+        proof.data[off] ^= 1;
+        TEST_CHECK(verify(proof.data, proof.len, c, in, NULL, &pcs_ligero) != ZK_OK);
+        proof.data[off] ^= 1;
+    }
+    zk_buf_free(&proof);
+    gkr_witness_free(w);
+    free_inputs(in, c->nlayers);
+    gkr_circuit_free(c);
+}
+
 void test_gkr(zk_rng *rng) {
     test_known_answer();
     test_random_circuits(rng);
@@ -1223,6 +1262,11 @@ void test_gkr(zk_rng *rng) {
     test_circuit_format(rng);
     test_seal_rules(rng);
     test_zoo(rng);
+    test_sparse(rng);
+    gkr_verifier_tables(0); /* every verifier table evaluated per gate */
+    test_zoo(rng);
+    test_every_byte(rng, &pcs_ligero, 2, 1);
+    gkr_verifier_tables(1);
     test_reference(rng);
     test_portable_kernels(1); /* the reference prover against the portable kernels too */
     test_reference(rng);

@@ -496,8 +496,27 @@ static void test_kat(void) {
     zk_buf_free(&proof);
 }
 
+/* The check values printed in papers/protocol.md sec. 1 and 2 (a reader
+ * implementing the transcript from the document compares with them): a
+ * change here must change the document too. */
+static void test_doc_values(void) {
+    tr_t *t = tr_new_verifier("gkrcnn/gkr/v2", NULL, 0);
+    const uint8_t zero[32] = {0};
+    tr_absorb(t, "gkr/circuit", zero, sizeof zero);
+    fp2 a = tr_challenge(t, "gkr/r0"), b = tr_challenge(t, "gkr/r0");
+    uint64_t i = tr_challenge_index(t, "pcs/query", 1000);
+    tr_free(t);
+    TEST_CHECK(fp2_eq(a, fp2_make(596976451856384173ULL, 2114489614725482455ULL)));
+    TEST_CHECK(fp2_eq(b, fp2_make(2137021163921445325ULL, 694131363524170562ULL)));
+    TEST_CHECK(i == 463);
+    TEST_CHECK(fp2_eq(fp2_root_of_unity(1), fp2_make(P - 1, 0)));
+    TEST_CHECK(fp2_eq(fp2_root_of_unity(2), fp2_make(0, 1)));
+    TEST_CHECK(fp2_eq(fp2_root_of_unity(10), fp2_make(881833364629757187ULL, 822376094228679207ULL)));
+}
+
 void test_transcript(zk_rng *rng) {
     test_kat();
+    test_doc_values();
     test_agreement(rng);
     test_sensitivity(rng);
     test_strict_reads();

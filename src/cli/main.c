@@ -45,7 +45,8 @@ static const char *usage_text =
     "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
     "  FILE.h5:/dataset[i:j] (HDF5); OUT.json: {\"output_data\": [[...]]}\n"
     "\n"
-    "Generic layered circuits (the proof system underneath the CNN prover):\n"
+    "Generic layered circuits (the GKR prover of src/gkr; the CNN prover above is a separate\n"
+    "protocol that shares its field, transcript, sumcheck and commitment):\n"
     "  circuit-gen    --width W --depth D [--seed S] --circuit C --input IN --public PUB\n"
     "                 random circuit with 2^W gates per layer, D gate layers, one committed\n"
     "                 and one public input layer; writes the circuit and its inputs\n"
@@ -124,6 +125,17 @@ static int load_circuit(gkr_circuit **c, const char *path) {
     if (e != ZK_OK) {
         fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
         return EXIT_USAGE;
+    }
+    /* the circuit format allows committed layers the commitment cannot take */
+    for (size_t l = 0; l < (*c)->nlayers; l++) {
+        const gkr_layer *L = &(*c)->layers[l];
+        if (L->kind == GKR_INPUT_COMMITTED && L->nvars > PCS_LIGERO_MAX_VARS) {
+            fprintf(stderr, "gkrcnn: %s: committed layer %zu has 2^%u values, the commitment takes at most 2^%d\n",
+                    path, l, L->nvars, PCS_LIGERO_MAX_VARS);
+            gkr_circuit_free(*c);
+            *c = NULL;
+            return EXIT_USAGE;
+        }
     }
     return 0;
 }
@@ -206,9 +218,15 @@ static void print_statement(const gkr_circuit *c, const fm61 *outputs, const pcs
     }
 }
 
-/* Verify a circuit proof body; on success print the statement. */
+/* Verify a circuit proof body; on success print the statement. ZK_EPROOF
+ * or ZK_EFORMAT: the proof is invalid; ZK_ENOMEM or ZK_EINPUT: the circuit
+ * cannot be verified here. */
 static zk_err verify_body(const gkr_circuit *c, const fm61 *const *pub, const uint8_t *body, size_t blen) {
     size_t osize = (size_t)1 << gkr_output_layer(c)->nvars;
+    if (osize > blen / 8) { /* before allocating by the circuit's output size */
+        zk_set_reason("proof too short for the circuit's %zu outputs", osize);
+        return ZK_EFORMAT;
+    }
     fm61 *outs = zk_malloc_n(osize, sizeof *outs);
     pcs_commitment *cm = zk_calloc(c->nlayers, sizeof *cm);
     tr_t *tr = tr_new_verifier(GKR_PROTOCOL, body, blen);
@@ -296,7 +314,9 @@ static int cmd_circuit_verify(const args_t *a) {
     double t0 = now_s();
     zk_err e = verify_body(c, (const fm61 *const *)pub, body, blen);
     double t1 = now_s();
-    if (e != ZK_OK)
+    if (e == ZK_ENOMEM || e == ZK_EINPUT)
+        rc = die(EXIT_USAGE, "cannot verify: %s", zk_reason());
+    else if (e != ZK_OK)
         rc = die(EXIT_INVALID, "invalid proof: %s", zk_reason());
     else
         printf("valid proof (%zu bytes, verified in %.3f s)\n", file.len, t1 - t0);

@@ -101,6 +101,19 @@ void *zk_aligned_n(size_t n, size_t size) {
     return p;
 }
 
+void *zk_try_aligned_n(size_t n, size_t size) {
+    if (size && n > (SIZE_MAX - ((size_t)2 << 20)) / size) return NULL;
+    size_t bytes = (n * size + 63) & ~(size_t)63;
+    if (bytes < ZK_BIG_BYTES) return aligned_alloc(64, bytes ? bytes : 64);
+    const size_t align = (size_t)2 << 20;
+    bytes = (bytes + align - 1) & ~(align - 1);
+    void *p = aligned_alloc(align, bytes);
+#ifdef MADV_HUGEPAGE
+    if (p) (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
 void zk_memory_keep(void) {
 #ifdef __GLIBC__
     (void)mallopt(M_MMAP_MAX, 0);

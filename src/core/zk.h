@@ -66,6 +66,10 @@ void *zk_malloc_n(size_t n, size_t size);
 void *zk_realloc_n(void *p, size_t n, size_t size);
 /* 64-byte aligned allocation for field tables; free with free(). */
 void *zk_aligned_n(size_t n, size_t size);
+/* As zk_aligned_n, but NULL (no abort) when n*size overflows or the
+ * memory is refused: for tables whose size a verifier takes from its
+ * input (the caller reports ZK_ENOMEM). */
+void *zk_try_aligned_n(size_t n, size_t size);
 /* For programs that prove (the CLI, the benchmarks; a process-wide setting,
  * so the library never calls it itself): keep freed memory in the process
  * for reuse instead of returning it to the system (glibc: large blocks

@@ -27,7 +27,9 @@
  *   4. Phase 2, for each j: sumcheck sum_y f_j(y) V_j(y) = c_j ending at v_j;
  *      prover sends w_j = V_j(v_j) ("gkr/vy"); verifier computes f_j(v_j)
  *      from the wiring and checks the reduced claim equals f_j(v_j) w_j.
- *   New claims: V_xs(u) = v_u and V_j(v_j) = w_j, checked at those layers.
+ *   New claims, appended in this order: V_j(v_j) = w_j for each source j
+ *   (ascending), then V_xs(u) = v_u; checked at those layers, which are
+ *   handled from the top down (layers no claim reaches are skipped).
  * Committed input layers combine their claims the same way and reduce them
  * to one point with a degree-2 sumcheck on G(x) V(x), then open the
  * commitment there. Public input layers are checked by direct evaluation.
@@ -68,69 +70,127 @@ typedef struct {
 } gkr_claims;
 
 /* Scratch pad for one proof or verification, sized by the largest layer
- * and allocated once, up front (no allocation per layer in the hot path,
- * and the same allocations in the same order for every proof, so a prover
- * that proves again reuses the same heap memory instead of faulting in
- * fresh pages). F holds the tables of all source layers of the current
- * layer side by side, at offsets off[j] (SIZE_MAX for a layer that is not
- * a source). The prover uses G, ta, tb and F; the verifier G, eq and F.
+ * and allocated once (no allocation per layer in the hot path, and the
+ * same allocations in the same order for every proof, so a prover that
+ * proves again reuses the same heap memory instead of faulting in fresh
+ * pages). F holds the tables of all source layers of the current layer
+ * side by side, at offsets off[j] (SIZE_MAX for a layer that is not a
+ * source, GKR_OFF_POINT for a source whose table the verifier does not
+ * build, below). The prover uses G, ta, tb and F; the verifier G, eq and F.
  * The source layers of gate layer l are srcs[src_at[l] .. src_at[l+1]),
- * ascending. */
+ * ascending; src_tab[k] says whether srcs[k]'s table is built (always, for
+ * the prover).
+ *
+ * The verifier reads its eq-type tables (G over a gate layer, eq(u, .) over
+ * its left-input layer, eq(v_j, .) over each source layer) only at the
+ * indices the gates name. It builds a table of 2^n entries only when that
+ * costs about what evaluating it at each of the R gate indices would
+ * (2^n <= n R) or when it is small (n <= GKR_VTAB_VARS); otherwise it
+ * evaluates sum_k w_k eq(r_k, i) at each gate index i (O(n) each). Its
+ * memory is then bounded by the circuit file (R gate terms of >= 12 bytes
+ * each), not by the layer sizes the file declares: a short circuit file
+ * declaring a layer of 2^28 values costs the verifier no 4 GiB table. */
 typedef struct {
     fp2 *G, *eq, *ta, *tb;
     fp2 *F;
     size_t *off;
     uint32_t *srcs;
+    uint8_t *src_tab;
     size_t *src_at;
 } gkr_scratch;
+
+#define GKR_OFF_POINT (SIZE_MAX - 1)
+#define GKR_VTAB_VARS 16
+
+static int gkr_vtab_off; /* tests: gkr_verifier_tables(0) */
+
+void gkr_verifier_tables(int on) { gkr_vtab_off = !on; }
+
+/* Verifier: build the table of a layer of n variables read at refs gate indices? */
+static int gkr_use_table(unsigned n, size_t refs) {
+    if (gkr_vtab_off) return 0;
+    return n <= GKR_VTAB_VARS || ((uint64_t)1 << n) <= (uint64_t)refs * n;
+}
 
 static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
 
 /* The source layers of every layer (those its gates read as right input
- * or add input) in one scan of the gates; stamp[j] = l + 1 marks j as a
- * source of l. Returns the largest total size of one layer's sources. */
-static size_t gkr_find_sources(gkr_scratch *s, const gkr_circuit *c) {
+ * or add input) in one scan of the gates; refs[j] counts the gate terms of
+ * layer l that read j. Returns the largest total size of one layer's
+ * source tables (for the verifier, of those it builds). */
+static size_t gkr_find_sources(gkr_scratch *s, const gkr_circuit *c, int verifier) {
     size_t L = c->nlayers, n = 0, cap = 0, Fmax = 0;
-    size_t *stamp = zk_calloc(L, sizeof *stamp);
+    size_t *refs = zk_calloc(L, sizeof *refs);
     s->srcs = NULL;
+    s->src_tab = NULL;
     s->src_at = zk_malloc_n(L + 1, sizeof *s->src_at);
     for (size_t l = 0; l < L; l++) {
         const gkr_layer *Ly = &c->layers[l];
         s->src_at[l] = n;
-        for (size_t g = 0; g < Ly->nmul; g++) stamp[Ly->mul[g].ysrc] = l + 1;
-        for (size_t g = 0; g < Ly->nadd; g++) stamp[Ly->add[g].src] = l + 1;
+        for (size_t g = 0; g < Ly->nmul; g++) refs[Ly->mul[g].ysrc]++;
+        for (size_t g = 0; g < Ly->nadd; g++) refs[Ly->add[g].src]++;
         size_t total = 0;
         for (size_t j = 0; j < l; j++) {
-            if (stamp[j] != l + 1) continue;
+            if (!refs[j]) continue;
             if (n == cap) {
                 cap = cap ? 2 * cap : 16;
                 s->srcs = zk_realloc_n(s->srcs, cap, sizeof *s->srcs);
+                s->src_tab = zk_realloc_n(s->src_tab, cap, sizeof *s->src_tab);
             }
+            int tab = !verifier || gkr_use_table(c->layers[j].nvars, refs[j]);
+            s->src_tab[n] = (uint8_t)tab;
             s->srcs[n++] = (uint32_t)j;
-            total += gkr_size(c, j);
+            if (tab) total += gkr_size(c, j);
+            refs[j] = 0;
         }
         if (total > Fmax) Fmax = total;
     }
     s->src_at[L] = n;
-    free(stamp);
+    free(refs);
     return Fmax;
 }
 
-static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c, int prover) {
+static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c) {
     unsigned maxv = 0;
     for (size_t l = 0; l < c->nlayers; l++)
         if (c->layers[l].nvars > maxv) maxv = c->layers[l].nvars;
     size_t max = (size_t)1 << maxv;
     s->G = zk_aligned_n(max, sizeof(fp2));
-    s->eq = prover ? NULL : zk_aligned_n(max, sizeof(fp2));
-    s->ta = prover ? zk_aligned_n(max, sizeof(fp2)) : NULL;
-    s->tb = prover ? zk_aligned_n(max, sizeof(fp2)) : NULL;
-    size_t Fmax = gkr_find_sources(s, c);
+    s->eq = NULL;
+    s->ta = zk_aligned_n(max, sizeof(fp2));
+    s->tb = zk_aligned_n(max, sizeof(fp2));
+    size_t Fmax = gkr_find_sources(s, c, 0);
     s->F = Fmax ? zk_aligned_n(Fmax, sizeof(fp2)) : NULL;
     s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
 }
 
+/* The verifier's scratch: only the tables it builds (gkr_use_table), and
+ * no abort when they cannot be had: ZK_ENOMEM with a reason. */
+static zk_err gkr_vscratch_init(gkr_scratch *s, const gkr_circuit *c) {
+    memset(s, 0, sizeof *s);
+    size_t Gmax = 0, eqmax = 0;
+    for (size_t l = 0; l < c->nlayers; l++) {
+        const gkr_layer *L = &c->layers[l];
+        if (L->kind != GKR_GATES) continue;
+        if (gkr_use_table(L->nvars, L->nmul + L->nadd + L->ncst) && gkr_size(c, l) > Gmax) Gmax = gkr_size(c, l);
+        if (L->nmul && gkr_use_table(c->layers[L->xsrc].nvars, L->nmul) && gkr_size(c, L->xsrc) > eqmax)
+            eqmax = gkr_size(c, L->xsrc);
+    }
+    size_t Fmax = gkr_find_sources(s, c, 1);
+    s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
+    s->G = Gmax ? zk_try_aligned_n(Gmax, sizeof(fp2)) : NULL;
+    s->eq = eqmax ? zk_try_aligned_n(eqmax, sizeof(fp2)) : NULL;
+    s->F = Fmax ? zk_try_aligned_n(Fmax, sizeof(fp2)) : NULL;
+    if ((Gmax && !s->G) || (eqmax && !s->eq) || (Fmax && !s->F)) {
+        zk_set_reason("verifier: cannot allocate the %.0f MiB of tables this circuit needs",
+                      (double)(Gmax + eqmax + Fmax) * sizeof(fp2) / (1 << 20));
+        return ZK_ENOMEM;
+    }
+    return ZK_OK;
+}
+
 static void gkr_scratch_free(gkr_scratch *s) {
+    free(s->src_tab);
     free(s->G);
     free(s->eq);
     free(s->ta);
@@ -173,15 +233,71 @@ static fp2 gkr_combine(tr_t *tr, fp2 *G, fp2 *alpha, const gkr_claims *cl, unsig
     return C;
 }
 
-static fp2 gkr_const_sum(const gkr_layer *L, const fp2 *G) {
+/* An eq-type table over a layer of n variables: the full table tab, or
+ * (tab = NULL, verifier only, see gkr_scratch) sum_{k<m} w_k eq(pts_k, i)
+ * evaluated at each index i asked for (w = NULL: all weights 1). */
+typedef struct {
+    const fp2 *tab;
+    const fp2 *const *pts;
+    const fp2 *w;
+    size_t m;
+    unsigned n;
+} gkr_eqv;
+
+static fp2 gkr_eqv_point(const gkr_eqv *e, uint64_t i) {
+    fp2 sum = fp2_zero();
+    for (size_t k = 0; k < e->m; k++) {
+        const fp2 *r = e->pts[k];
+        fp2 p = fp2_one();
+        for (unsigned j = 0; j < e->n; j++) p = fp2_mul(p, (i >> j) & 1 ? r[j] : fp2_sub(fp2_one(), r[j]));
+        sum = fp2_add(sum, e->w ? fp2_mul(e->w[k], p) : p);
+    }
+    return sum;
+}
+
+static inline fp2 gkr_eqv_at(const gkr_eqv *e, uint64_t i) {
+    return __builtin_expect(e->tab != NULL, 1) ? e->tab[i] : gkr_eqv_point(e, i);
+}
+
+/* coef * G(out) (verifier), skipping the multiplication for the common coef = 1 */
+static inline fp2 gkr_cg(const gkr_eqv *G, uint32_t out, fm61 coef) {
+    fp2 g = gkr_eqv_at(G, out);
+    return coef == 1 ? g : fp2_mul_fm61(g, coef);
+}
+
+static fp2 gkr_const_sum(const gkr_layer *L, const gkr_eqv *G) {
     fp2 K = fp2_zero();
-    for (size_t g = 0; g < L->ncst; g++) K = fp2_add(K, fp2_mul_fm61(G[L->cst[g].out], L->cst[g].coef));
+    for (size_t g = 0; g < L->ncst; g++) K = fp2_add(K, fp2_mul_fm61(gkr_eqv_at(G, L->cst[g].out), L->cst[g].coef));
     return K;
 }
 
-/* coef * G[out], skipping the multiplication for the common coef = 1 */
-static inline fp2 gkr_cg(const fp2 *G, uint32_t out, fm61 coef) {
-    return coef == 1 ? G[out] : fp2_mul_fm61(G[out], coef);
+/* t~(r) for a base-field table of 2^n entries in O(2^(n/2)) memory: with
+ * a = ceil(n/2) low variables, t~(r) = sum_hi eq(r_hi, hi) sum_lo eq(r_lo, lo)
+ * t[hi 2^a + lo]. The verifier evaluates the outputs and the public inputs
+ * so, allocating nothing of their size. */
+static fp2 gkr_eval_fm61(const fm61 *t, unsigned n, const fp2 *r) {
+    unsigned a = (n + 1) / 2, b = n - a;
+    size_t nlo = (size_t)1 << a, nhi = (size_t)1 << b;
+    fp2 *el = zk_aligned_n(nlo + nhi, sizeof *el), *eh = el + nlo;
+    mle_eq_table(el, r, a);
+    mle_eq_table(eh, r + a, b);
+    fp2 sum = fp2_zero();
+    for (size_t hi = 0; hi < nhi; hi++) {
+        const fm61 *row = t + hi * nlo;
+        fp2 inner = fp2_zero();
+        for (size_t blk = 0; blk < nlo; blk += 64) {
+            size_t end = blk + 64 < nlo ? blk + 64 : nlo;
+            fm61_u128 re = 0, im = 0; /* 64 products < 2^122 each */
+            for (size_t lo = blk; lo < end; lo++) {
+                re += (fm61_u128)el[lo].re * row[lo];
+                im += (fm61_u128)el[lo].im * row[lo];
+            }
+            inner = fp2_add(inner, fp2_make(fm61_reduce128(re), fm61_reduce128(im)));
+        }
+        sum = fp2_add(sum, fp2_mul(inner, eh[hi]));
+    }
+    free(el);
+    return sum;
 }
 
 /* Lay out the source tables of layer l in s->F: off[j] for every layer j
@@ -191,6 +307,10 @@ static size_t gkr_layout_sources(gkr_scratch *s, const gkr_circuit *c, size_t l,
     for (size_t j = 0; j < c->nlayers; j++) s->off[j] = SIZE_MAX;
     size_t at = 0;
     for (size_t k = s->src_at[l]; k < s->src_at[l + 1]; k++) {
+        if (!s->src_tab[k]) { /* verifier: evaluated per gate */
+            s->off[s->srcs[k]] = GKR_OFF_POINT;
+            continue;
+        }
         s->off[s->srcs[k]] = at;
         at += gkr_size(c, s->srcs[k]);
     }
@@ -297,10 +417,11 @@ static void gkr_build_f(gkr_scratch *s, size_t total, const gkr_layer *L, const 
 }
 
 /* Verifier: for every source j, fm[j] = sum_{mul, ys=j} coef G(out) eq(u,x) eq(v_j,y)
- * and fa[j] = sum_{add, src=j} coef G(out) eq(v_j,in), with the eq(v_j, .)
- * tables side by side in s->F. One pass over the gates for all sources. */
-static void gkr_eval_wiring(fp2 *fm, fp2 *fa, const gkr_scratch *s, const gkr_layer *L, size_t nlayers,
-                            const fp2 *G, const fp2 *eqU) {
+ * and fa[j] = sum_{add, src=j} coef G(out) eq(v_j,in), with src[j] the
+ * eq(v_j, .) of source j (nlayers entries, the others unused). One pass
+ * over the gates for all sources. */
+static void gkr_eval_wiring(fp2 *fm, fp2 *fa, const gkr_layer *L, size_t nlayers, const gkr_eqv *G,
+                            const gkr_eqv *eqU, const gkr_eqv *src) {
     for (size_t j = 0; j < nlayers; j++) fm[j] = fa[j] = fp2_zero();
 #pragma omp parallel if (L->nmul + L->nadd >= GKR_PAR_MIN)
     {
@@ -309,17 +430,21 @@ static void gkr_eval_wiring(fp2 *fm, fp2 *fa, const gkr_scratch *s, const gkr_la
         for (size_t g = 0; g < L->nmul; g++) {
             const gkr_mul *m = &L->mul[g];
             if (g + GKR_PF < L->nmul) {
-                GKR_PREFETCH(&eqU[m[GKR_PF].x]);
-                GKR_PREFETCH(&s->F[s->off[m[GKR_PF].ysrc] + m[GKR_PF].y]);
+                const gkr_eqv *sv = &src[m[GKR_PF].ysrc];
+                if (eqU->tab) GKR_PREFETCH(&eqU->tab[m[GKR_PF].x]);
+                if (sv->tab) GKR_PREFETCH(&sv->tab[m[GKR_PF].y]);
             }
-            fp2 t = fp2_mul(gkr_cg(G, m->out, m->coef), eqU[m->x]);
-            lm[m->ysrc] = fp2_add(lm[m->ysrc], fp2_mul(t, s->F[s->off[m->ysrc] + m->y]));
+            fp2 t = fp2_mul(gkr_cg(G, m->out, m->coef), gkr_eqv_at(eqU, m->x));
+            lm[m->ysrc] = fp2_add(lm[m->ysrc], fp2_mul(t, gkr_eqv_at(&src[m->ysrc], m->y)));
         }
 #pragma omp for schedule(static) nowait
         for (size_t g = 0; g < L->nadd; g++) {
             const gkr_add *a = &L->add[g];
-            if (g + GKR_PF < L->nadd) GKR_PREFETCH(&s->F[s->off[a[GKR_PF].src] + a[GKR_PF].in]);
-            la[a->src] = fp2_add(la[a->src], fp2_mul(gkr_cg(G, a->out, a->coef), s->F[s->off[a->src] + a->in]));
+            if (g + GKR_PF < L->nadd) {
+                const gkr_eqv *sv = &src[a[GKR_PF].src];
+                if (sv->tab) GKR_PREFETCH(&sv->tab[a[GKR_PF].in]);
+            }
+            la[a->src] = fp2_add(la[a->src], fp2_mul(gkr_cg(G, a->out, a->coef), gkr_eqv_at(&src[a->src], a->in)));
         }
 #pragma omp critical(gkr_wiring)
         for (size_t j = 0; j < nlayers; j++) {
@@ -341,7 +466,8 @@ static void gkr_prove_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, cons
     fp2 *G = s->G;
     fp2 *alpha = zk_malloc_n(cls[l].n, sizeof *alpha);
     fp2 C = gkr_combine(tr, G, alpha, &cls[l], L->nvars);
-    fp2 K = gkr_const_sum(L, G);
+    const gkr_eqv Gv = {.tab = G};
+    fp2 K = gkr_const_sum(L, &Gv);
     /* 1. the add-gate part of the claim */
     fp2 A = gkr_add_sum(L, G, w);
     tr_put_fp2(tr, "gkr/add_sum", &A, 1);
@@ -426,7 +552,7 @@ void gkr_prove(tr_t *tr, const gkr_circuit *c, const gkr_witness *w, const pcs_s
     /* the scratch pad first: the big allocations then come in the same
      * order in every proof, and the heap serves them from the same memory */
     gkr_scratch s;
-    gkr_scratch_init(&s, c, 1);
+    gkr_scratch_init(&s, c);
     pcs_state **st = zk_calloc(L, sizeof *st);
     for (size_t l = 0; l < L; l++)
         if (c->layers[l].kind == GKR_INPUT_COMMITTED) st[l] = pcs->commit(tr, w->v[l], c->layers[l].nvars);
@@ -488,10 +614,18 @@ static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, s
     fp2 *u = zk_malloc_n(nx + 1, sizeof *u);
     fp2 *cj = NULL, *red = NULL, *wv = NULL, *fm = NULL, *fa = NULL;
     fp2 **pts = NULL;
+    gkr_eqv *srcv = NULL;
     size_t nsrc = 0;
 
-    fp2 C = gkr_combine(tr, G, alpha, &cls[l], L->nvars);
-    fp2 K = gkr_const_sum(L, G);
+    /* G in full, or at the gate outputs only (gkr_scratch) */
+    const fp2 **cpts = zk_malloc_n(cls[l].n, sizeof *cpts);
+    for (size_t k = 0; k < cls[l].n; k++) cpts[k] = cls[l].c[k].pt;
+    int gtab = gkr_use_table(L->nvars, L->nmul + L->nadd + L->ncst);
+    fp2 C = gkr_combine(tr, gtab ? G : NULL, alpha, &cls[l], L->nvars);
+    const gkr_eqv Gv = {.tab = gtab ? G : NULL, .pts = cpts, .w = alpha, .m = cls[l].n, .n = L->nvars};
+    fp2 K = gkr_const_sum(L, &Gv);
+    const fp2 *up = u;
+    gkr_eqv Uv = {.tab = NULL, .pts = &up, .w = NULL, .m = 1, .n = nx};
     fp2 A;
     if (tr_get_fp2(tr, "gkr/add_sum", &A, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated add-gate sum", l);
 
@@ -507,7 +641,10 @@ static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, s
             goto done;
         }
         if (tr_get_fp2(tr, "gkr/vx", &vu, 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated V(u)", l);
-        mle_eq_table(s->eq, u, nx);
+        if (gkr_use_table(nx, L->nmul)) {
+            mle_eq_table(s->eq, u, nx);
+            Uv.tab = s->eq;
+        }
     } else if (!fp2_is_zero(rest)) {
         GKR_FAIL(ZK_EPROOF, "layer %zu: add and constant gates do not match the claim", l);
     }
@@ -528,6 +665,7 @@ static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, s
     red = zk_malloc_n(nsrc ? nsrc : 1, sizeof *red);
     wv = zk_malloc_n(nsrc ? nsrc : 1, sizeof *wv);
     pts = zk_calloc(nsrc ? nsrc : 1, sizeof *pts);
+    srcv = zk_calloc(l ? l : 1, sizeof *srcv);
     for (size_t j = 0, k = 0; j < l; j++) {
         if (s->off[j] == SIZE_MAX) continue;
         unsigned nj = c->layers[j].nvars;
@@ -542,12 +680,16 @@ static zk_err gkr_verify_gates(tr_t *tr, gkr_scratch *s, const gkr_circuit *c, s
             goto done;
         }
         if (tr_get_fp2(tr, "gkr/vy", &wv[k], 1) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated V(v)", l);
-        mle_eq_table(s->F + s->off[j], pts[k], nj);
+        srcv[j] = (gkr_eqv){.tab = NULL, .pts = (const fp2 *const *)&pts[k], .w = NULL, .m = 1, .n = nj};
+        if (s->off[j] != GKR_OFF_POINT) {
+            mle_eq_table(s->F + s->off[j], pts[k], nj);
+            srcv[j].tab = s->F + s->off[j];
+        }
         k++;
     }
     fm = zk_malloc_n(l, sizeof *fm);
     fa = zk_malloc_n(l, sizeof *fa);
-    gkr_eval_wiring(fm, fa, s, L, l, G, s->eq);
+    gkr_eval_wiring(fm, fa, L, l, &Gv, &Uv, srcv);
     for (size_t j = 0, k = 0; j < l; j++) {
         if (s->off[j] == SIZE_MAX) continue;
         /* f_j(v_j) = v_u fm_j + rho fa_j; the reduced claim must be f_j(v_j) V_j(v_j) */
@@ -567,6 +709,8 @@ done:
     if (pts)
         for (size_t k = 0; k < nsrc; k++) free(pts[k]);
     free(pts);
+    free(srcv);
+    free(cpts);
     free(fm);
     free(fa);
     free(wv);
@@ -618,22 +762,33 @@ zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments
     zk_err e = ZK_OK;
     const gkr_layer *out = gkr_output_layer(c);
     size_t osize = gkr_size(c, L - 1);
-    fm61 *ov = zk_malloc_n(osize, sizeof *ov);
+    fm61 *ov = NULL;
     fp2 *r0 = zk_malloc_n(out->nvars + 1, sizeof *r0);
     pcs_commitment *cm = zk_calloc(L, sizeof *cm);
     gkr_claims *cls = zk_calloc(L, sizeof *cls);
     gkr_scratch s;
-    gkr_scratch_init(&s, c, 0);
+    memset(&s, 0, sizeof s);
 
     tr_absorb(tr, "gkr/circuit", c->digest, sizeof c->digest);
     for (size_t l = 0; l < L; l++)
         if (c->layers[l].kind == GKR_INPUT_PUBLIC) tr_absorb_fm61(tr, "gkr/public", public[l], gkr_size(c, l));
-    for (size_t l = 0; l < L; l++)
-        if (c->layers[l].kind == GKR_INPUT_COMMITTED && pcs->read_commitment(tr, &cm[l], c->layers[l].nvars) != ZK_OK)
-            GKR_FAIL(ZK_EFORMAT, "layer %zu: truncated commitment", l);
+    for (size_t l = 0; l < L; l++) {
+        if (c->layers[l].kind != GKR_INPUT_COMMITTED) continue;
+        e = pcs->read_commitment(tr, &cm[l], c->layers[l].nvars);
+        if (e != ZK_OK) {
+            gkr_reason_prefix(l, "commitment");
+            goto done;
+        }
+    }
+    /* nothing sized by the circuit is allocated before the proof has shown
+     * it is long enough to hold the outputs */
+    if (osize > tr_left(tr) / 8) GKR_FAIL(ZK_EFORMAT, "proof too short for the circuit's %zu outputs", osize);
+    ov = zk_malloc_n(osize, sizeof *ov);
     if (tr_get_fm61(tr, "gkr/output", ov, osize) != ZK_OK) GKR_FAIL(ZK_EFORMAT, "truncated or non-canonical outputs");
     tr_challenges(tr, "gkr/r0", r0, out->nvars);
-    gkr_claim_push(&cls[L - 1], r0, out->nvars, mle_eval_fm61(ov, out->nvars, r0));
+    e = gkr_vscratch_init(&s, c);
+    if (e != ZK_OK) goto done;
+    gkr_claim_push(&cls[L - 1], r0, out->nvars, gkr_eval_fm61(ov, out->nvars, r0));
 
     for (size_t l = L; l-- > 0;) {
         if (cls[l].n == 0) continue;
@@ -642,7 +797,7 @@ zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments
         case GKR_INPUT_COMMITTED: e = gkr_verify_committed(tr, c, l, &cls[l], pcs, &cm[l]); break;
         case GKR_INPUT_PUBLIC:
             for (size_t k = 0; k < cls[l].n && e == ZK_OK; k++)
-                if (!fp2_eq(mle_eval_fm61(public[l], c->layers[l].nvars, cls[l].c[k].pt), cls[l].c[k].val)) {
+                if (!fp2_eq(gkr_eval_fm61(public[l], c->layers[l].nvars, cls[l].c[k].pt), cls[l].c[k].val)) {
                     zk_set_reason("layer %zu: claim on the public input does not match it", l);
                     e = ZK_EPROOF;
                 }

@@ -123,6 +123,12 @@ zk_err gkr_verify(tr_t *tr, fm61 *outputs, const gkr_circuit *c, const fm61 *con
 zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments, const gkr_circuit *c,
                             const fm61 *const *public, const pcs_scheme *pcs) ZK_WARN_UNUSED;
 
+/* Tests only: with 0, the verifier builds none of its eq-type tables and
+ * evaluates every entry a gate reads on its own (the path it takes for
+ * sparse layers, see gkr.c); 1 restores the default. Proof bytes and
+ * verdicts do not depend on it. Not thread-safe. */
+void gkr_verifier_tables(int on);
+
 /* A random circuit for tests and benchmarks: `width` vars per layer,
  * `depth` gate layers above a committed (layer 0) and a public (layer 1)
  * input layer, 2^width gate outputs per layer, a mix of mul/add/const with

@@ -272,3 +272,5 @@ zk_err tr_finish(const tr_t *t) {
 }
 
 size_t tr_position(const tr_t *t) { return t->mode == TR_PROVER ? t->out->len : t->in.pos; }
+
+size_t tr_left(const tr_t *t) { return t->mode == TR_VERIFIER ? zk_rd_left(&t->in) : 0; }

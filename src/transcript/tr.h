@@ -73,5 +73,8 @@ uint64_t tr_challenge_index(tr_t *t, const char *label, uint64_t bound);
 zk_err tr_finish(const tr_t *t) ZK_WARN_UNUSED;
 /* Bytes read so far (verifier) or written so far (prover). */
 size_t tr_position(const tr_t *t);
+/* Verifier: proof bytes not read yet (a bound on what later messages can
+ * hold, checked before allocating for them); prover: 0. */
+size_t tr_left(const tr_t *t);
 
 #endif
