@@ -157,6 +157,8 @@ if [ -f "$M" ]; then
     expect 0 "prove" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/cnn.proof" --out "$T/prove_out.json"
     expect 0 "verify" -- "$G" verify --vk "$K/model.vk" --proof "$T/cnn.proof" --out "$T/verify_out.json"
     grep -q "proof valid" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify does not say proof valid"; }
+    grep -q "Fiat-Shamir: a prover making T hash calls" "$T/out" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: verify does not print the Fiat-Shamir figure"; }
     cmp -s "$T/prove_out.json" "$T/verify_out.json" && grep -q '"output_data"' "$T/verify_out.json" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: verify --out differs from prove --out"; }
     expect 0 "prove, 1 thread" -- "$G" --threads 1 prove --pk "$K/model.pk" --input "$I0" --proof "$T/cnn1.proof"

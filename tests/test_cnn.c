@@ -65,8 +65,11 @@ static void test_model(const char *name, const char *input) {
     printf("  cnn %s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
            "%.2f)\n", name, proof.len, st.total, __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups),
            cnn_soundness_bits(pk), st.counted_bits);
-    /* the bound setup enforces is below what the proof's path counts */
+    /* the bounds setup computes are below what the proof's path counts */
     TEST_CHECK(st.counted_bits >= cnn_soundness_bits(pk) && st.counted_bits >= CNN_MIN_SOUNDNESS_BITS);
+    TEST_CHECK(st.rbr_bits >= cnn_rbr_bits(pk) && cnn_rbr_bits(pk) > 100);
+    printf("  cnn %s: round-by-round %.2f bits (plan bound %.2f): Fiat-Shamir %.1f bits at 2^%d hash calls\n", name,
+           st.rbr_bits, cnn_rbr_bits(pk), cnn_rbr_bits(pk) - CNN_FS_LOG2_CALLS, CNN_FS_LOG2_CALLS);
     /* a prover that keeps the weights' commitment gives the same proofs,
      * proof after proof */
     cnn_prover *pv = NULL;
@@ -587,7 +590,43 @@ done:
     onnx_testcase_free(&tc);
 }
 
+/* ---- a Pad that crops the tail without changing the variable count ----
+ * [1,12] -> [1,10]: the map from the output to the input is the identity
+ * on the 10 cells it has, but the input has 12 real cells; honest proofs
+ * must verify (the map may not be dropped as an identity claim). */
+static void test_pad_crop(zk_rng *rng) {
+    static const int64_t crop[][4] = {{0, 0, 0, -2}, {0, 0, 0, -1}, {0, -2, 0, 0}, {0, 1, 0, -3}};
+    for (size_t k = 0; k < sizeof crop / sizeof crop[0]; k++) {
+        nn_graph *g = gb_new();
+        int64_t xd[2] = {1, 12};
+        int x = g->input = gb_t(g, "x", 2, xd, NULL);
+        nn_attrs a = gb_attrs();
+        for (int j = 0; j < 4; j++) a.pad_all[j] = crop[k][j];
+        int y = gb_n(g, NN_PAD, a, 1, x, -1, -1, NULL);
+        int64_t n = nn_numel(&g->tensors[y].shape), wd[2] = {2, n};
+        float wv[2 * 12];
+        for (int64_t j = 0; j < 2 * n; j++) wv[j] = (float)((double)(zk_rng_u64(rng) % 200) / 100.0 - 1.0);
+        gb_n(g, NN_FC, gb_attrs(), 2, y, gb_t(g, "w", 2, wd, wv), -1, NULL);
+        float cal[4 * 12];
+        for (int j = 0; j < 4 * 12; j++) cal[j] = (float)((double)(zk_rng_u64(rng) % 200) / 100.0 - 1.0);
+        q_model *m = NULL;
+        TEST_REQUIRE(q_quantize(&m, g, cal, 4, NULL) == ZK_OK);
+        int64_t xq[12];
+        TEST_REQUIRE(q_quantize_input(xq, m, cal) == ZK_OK);
+        cnn_key *pk = NULL;
+        TEST_REQUIRE(cnn_setup(&pk, m) == ZK_OK);
+        zk_buf proof;
+        zk_err e = prove_verify(pk, pk, xq, &proof);
+        if (e) fprintf(stderr, "pad crop %zu: %s\n", k, zk_reason());
+        TEST_CHECK(e == ZK_OK);
+        zk_buf_free(&proof);
+        cnn_key_free(pk);
+        nn_graph_free(g);
+    }
+}
+
 void test_cnn(zk_rng *rng) {
+    test_pad_crop(rng);
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
     test_malicious(rng);

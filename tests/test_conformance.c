@@ -276,6 +276,12 @@ static void conf_prove(conf_row *row, const q_model *m, const int64_t *xq, const
                  cnn_soundness_bits(k), st.counted_bits);
         goto done;
     }
+    /* and the plan's round-by-round bound (Fiat-Shamir) never exceeds the largest single-challenge error on the path */
+    if (st.rbr_bits < cnn_rbr_bits(k)) {
+        snprintf(row->pwhy, sizeof row->pwhy, "round-by-round bound %.2f bits above the %.2f counted", cnn_rbr_bits(k),
+                 st.rbr_bits);
+        goto done;
+    }
     if (memcmp(out, want, (size_t)q_numel(m, m->output) * sizeof *out) != 0) {
         snprintf(row->pwhy, sizeof row->pwhy, "attested output differs from the integer engine");
         goto done;

@@ -330,6 +330,14 @@ out:
 
 /* ---- models: setup and infer ---- */
 
+/* The non-interactive figure (protocol.md sec. 6): the largest error of one
+ * challenge, times the prover's hash calls. */
+static void print_fs(const char *prefix, double rbr_bits) {
+    printf("%sFiat-Shamir: a prover making T hash calls passes a false statement with probability at most "
+           "T * 2^-%.1f (%.1f bits at T = 2^%d; protocol.md 6)\n",
+           prefix, rbr_bits, rbr_bits - CNN_FS_LOG2_CALLS, CNN_FS_LOG2_CALLS);
+}
+
 static int parse_bits(const args_t *a, const char *name, int *out) {
     const char *v = opt(a, name);
     unsigned long long x;
@@ -450,6 +458,7 @@ static int cmd_setup(const args_t *a) {
             printf("setup: the model has no weights to commit; proving key %zu bytes\n", pk.len);
         printf("setup: verifying key %s (%zu bytes); soundness of each proof >= %.1f bits (interactive)\n", vkp,
                vk.len, cnn_soundness_bits(key));
+        print_fs("setup: ", cnn_rbr_bits(key));
         printf("setup report: %s\n", sp);
     }
 out:
@@ -691,6 +700,7 @@ static int cmd_prove(const args_t *a) {
                file[k].len, st.adv_cells, st.w_cells, st.lookups);
         printf("soundness: %.1f bits counted challenge by challenge (the key's bound: %.1f bits)\n", st.counted_bits,
                bound);
+        print_fs("", st.rbr_bits);
     }
     /* every proof made: write them all, or none */
     rc = write_all(n, pps, file, no ? ops : NULL, js);
@@ -779,6 +789,7 @@ static int cmd_verify(const args_t *a) {
     }
     printf("soundness: a false statement passes with probability at most 2^-%.1f (interactive; protocol.md 7.6)\n",
            bits);
+    print_fs("", cnn_rbr_bits(key));
     /* every proof valid: write the outputs, all or none */
     rc = write_all(no, ops, js, NULL, NULL);
 out:

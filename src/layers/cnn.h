@@ -2,7 +2,7 @@
  * layer over the integer witness of src/quant (q_run), the weights
  * committed once at setup, the prover's auxiliary values (remainders,
  * signs, max-pool choices) committed per proof and range-checked by a
- * logUp-GKR lookup. papers/protocol.md sec. 8 states the protocol; the
+ * logUp-GKR lookup. papers/protocol.md sec. 7 states the protocol; the
  * labels below are the transcript labels it uses.
  *
  * Keys.
@@ -62,6 +62,14 @@ void cnn_key_free(cnn_key *k);
 #define CNN_MIN_SOUNDNESS_BITS 100
 double cnn_soundness_bits(const cnn_key *k);
 
+/* Fiat-Shamir (protocol.md sec. 6): -log2 of a bound, from the plan, on
+ * the error of any single challenge of a proof of this model (its
+ * round-by-round soundness). A prover making T hash calls gets a false
+ * statement accepted with probability at most T * 2^-bits; the CLI prints
+ * the figure for T = 2^CNN_FS_LOG2_CALLS. */
+double cnn_rbr_bits(const cnn_key *k);
+#define CNN_FS_LOG2_CALLS 64
+
 /* Setup: takes ownership of m (validated, with constants), builds the
  * weight table and commits to it. ZK_EINPUT with a reason when the model
  * cannot be proved (e.g. an average pool whose divisor 2n exceeds 2^16). */
@@ -98,6 +106,9 @@ typedef struct {
      * enforces, is computed from the plan alone and must not exceed it:
      * the tests check that on every model they prove. */
     double counted_bits;
+    /* -log2 of the largest single-challenge error on this proof's path
+     * (cnn_rbr_bits bounds it from the plan; the tests check it). */
+    double rbr_bits;
 } cnn_stats;
 
 /* Prover: quantized input (numel of tensor 0, |q| < 2^(b_act-1)) ->

@@ -35,7 +35,7 @@ typedef struct {
 #define PL_LB_MIN 8
 #define PL_LB_MAX 16
 /* From 2^PL_LU_TWO_MIN lookup leaves on, the logUp argument runs with two
- * challenges combined by a third (proto.c, lookup; protocol.md sec. 7.5):
+ * challenges combined by a third (proto.c, lookup; protocol.md sec. 7.4):
  * one challenge leaves an error of 2^lnv / p^2, above 2^-104 from here. */
 #define PL_LU_TWO_MIN 18
 

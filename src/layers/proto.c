@@ -1,7 +1,7 @@
 /* proto.c -- the CNN proof: one function per layer kind, written once for
  * both roles. The prover (c->P) computes and sends; the verifier reads the
  * same messages, recomputes what it can and checks. papers/protocol.md
- * sec. 8 follows this file step by step.
+ * sec. 7 follows this file step by step.
  *
  * Claims. A claim on a target (a tensor, a region of W or ADV, a node's
  * matmul output Z) is a linear functional with a claimed value:
@@ -111,7 +111,26 @@ typedef struct {
      * must avoid; that challenge fails with probability at most degree/|F|.
      * Both roles add the same terms on the same path. */
     double err;
+    /* The largest degree a single challenge must avoid (rbr / |F| is the
+     * round-by-round error that Fiat-Shamir multiplies by the prover's
+     * hash calls, protocol.md sec. 6). */
+    double rbr;
 } cx;
+
+/* A challenge that must avoid the roots of a polynomial of degree deg. */
+static void cx_chal(cx *c, double deg) {
+    c->err += deg;
+    if (deg > c->rbr) c->rbr = deg;
+}
+
+/* J identities, multilinear in each coordinate, tested at a point whose nv
+ * coordinates sumcheck rounds drew: J nv in all; each of those rounds then
+ * avoids degree at most 3 (its own) + J + 1 (a tensor check, ychk_claim,
+ * may test one more identity at the same point). */
+static void cx_point(cx *c, unsigned nv, double J) {
+    c->err += J * nv;
+    if (nv && 3 + J + 1 > c->rbr) c->rbr = 3 + J + 1;
+}
 
 static void *cx_alloc(cx *c, size_t bytes) {
     if (c->nar == c->car) {
@@ -161,6 +180,7 @@ static zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsi
                     fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
     *pt = cx_pt(c, n);
     c->err += (double)n * vp_degree(terms, nterms); /* n rounds */
+    if (n && vp_degree(terms, nterms) > c->rbr) c->rbr = vp_degree(terms, nterms);
     if (c->P) {
         vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
         *red = vp_combine(terms, nterms, vals);
@@ -181,6 +201,7 @@ static zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsi
 static zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
     *pt = cx_pt(c, nv);
     c->err += 2.0 * nv; /* nv rounds of degree 2 */
+    if (nv && 2 > c->rbr) c->rbr = 2;
     if (c->P) {
         fp2 fin[2];
         fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
@@ -293,12 +314,14 @@ static cmap *map_new(cx *c, int64_t len, unsigned nv, unsigned fan, int with_coe
     return mp;
 }
 
-/* A map that is the identity on the first len <= tlen entries of a table
- * on the same variables is dropped (NULL), which saves a merge sumcheck.
- * (Beyond len the target's padding then meets the claim's padding, i.e.
- * padding cells stay among themselves; see protocol.md sec. 8.2.) */
+/* A map that is the identity on all tlen real entries of a table on the
+ * same variables is dropped (NULL), which saves a merge sumcheck: the
+ * claim then also reads the table's entries from tlen on, which only meet
+ * the claim's own padding (protocol.md sec. 7.2). A map covering fewer
+ * entries than the table has real ones (a Pad that crops the tail) stays:
+ * dropping it would read real cells the claim leaves out. */
 static const cmap *map_simplify(const cmap *mp, int64_t tlen, unsigned tnv) {
-    if (mp->fan != 1 || mp->coef || mp->pad || mp->nv != tnv || mp->len > tlen) return mp;
+    if (mp->fan != 1 || mp->coef || mp->pad || mp->nv != tnv || mp->len != tlen) return mp;
     for (int64_t v = 0; v < mp->len; v++)
         if (mp->src[v] != v) return mp;
     return NULL;
@@ -316,7 +339,7 @@ static zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, f
     }
     double t0 = cnn_now();
     fp2 alpha = tr_challenge(c->tr, "cnn/merge/alpha");
-    c->err += (double)(l->n - 1); /* sum_j alpha^j (claim_j - true_j) */
+    cx_chal(c, (double)(l->n - 1)); /* sum_j alpha^j (claim_j - true_j) */
     size_t N = (size_t)1 << nv;
     fp2 sum = fp2_zero(), coef = fp2_one();
     fp2 *wt = c->P ? zk_calloc(N, sizeof *wt) : NULL;
@@ -391,9 +414,9 @@ static const fm61 *reg_table(const cx *c, int r) {
     return (rg->poly == PL_W ? c->W : c->ADV) + rg->off;
 }
 
-/* Claims on a quantity (sum of 16-bit limbs) at pt with optional map
- * (pad 0): the prover sends every limb's value but the last, which is
- * implied. */
+/* Claims on a quantity (sum of lb-bit limbs, lb the plan's limb width,
+ * 8..16) at pt with optional map (pad 0): the prover sends every limb's
+ * value but the last, which is implied. */
 static zk_err claim_qty(cx *c, const pl_qty *q, const fp2 *pt, fp2 val, const cmap *map) {
     fp2 rest = val;
     for (int j = 0; j < q->nl - 1; j++) {
@@ -503,7 +526,9 @@ static zk_err rd_matmul(cx *c, size_t i, const fp2 *rho, fp2 a) {
         claims_push(&c->rc[pn->breg], rho, fp2_sub(a, zv), bm);
     }
     claims zl = {0};
-    claims_push(&zl, rho, zv, map_simplify(zm, (int64_t)1 << znv, znv));
+    /* Z's real entries are the ny images of zmap; an entry beyond them has a
+     * padding p, m' or g, where A or B is zero, so Z is zero there */
+    claims_push(&zl, rho, zv, map_simplify(zm, ny, znv));
     fp2 *zpt, zval;
     zk_err e = cx_merge(c, &zl, Z, znv, &zpt, &zval);
     free(zl.v);
@@ -799,7 +824,8 @@ static zk_err rd_relu(cx *c, size_t i, const fp2 *rho, fp2 v) {
     TRY(e);
     vals[T_EQ] = mle_eq_eval(rho, r, nv);
     vals[T_I] = ind_eval(ny, r, nv);
-    c->err += nv + 2.0; /* the constraints' MLEs at rho, then a degree-2 polynomial in beta */
+    cx_point(c, nv, 1); /* the constraints' MLEs at rho */
+    cx_chal(c, 2);      /* then a degree-2 polynomial in beta */
     TRY(cx_sc_check(c, t, nt, vals, red, "sign sumcheck"));
     TRY(claim_qty(c, &pn->sign, r, vals[T_S], NULL));
     TRY(claim_qty(c, &pn->u, r, vals[T_U], NULL));
@@ -846,7 +872,8 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
         if (e == ZK_OK) e = claim_qty(c, &pn->e[p], rho, ev[p], NULL);
     }
     /* y = X_p + d_p for every p, and sum_p e_p = I, each tested at rho */
-    c->err += (double)(P + 1) * nv;
+    /* with the choice zero-check below: P + 2 identities at rho */
+    cx_point(c, nv, (double)P + 2);
     if (e == ZK_OK && !c->P && !fp2_eq(es, ind_eval(ny, rho, nv))) e = cx_fail(c, "max-pool one-hot");
     free(dv);
     free(ev);
@@ -854,7 +881,7 @@ static zk_err rd_maxpool(cx *c, size_t i, const fp2 *rho, fp2 v) {
     /* the chosen cell is a maximum and the choices are bits:
      * sum_o eq(rho, o) sum_p [beta^p e_p d_p + beta^(P+p) (e_p^2 - e_p)] = 0 */
     fp2 beta = tr_challenge(c->tr, "cnn/max/beta");
-    c->err += nv + 2.0 * (double)P - 1; /* MLEs at rho, then degree 2P - 1 in beta */
+    cx_chal(c, 2.0 * (double)P - 1); /* degree 2P - 1 in beta (the MLEs at rho: counted above) */
     unsigned ntab = (unsigned)(1 + 2 * P);
     fp2 **tabs = zk_calloc(ntab, sizeof *tabs);
     vp_term *t = zk_calloc((size_t)(3 * P), sizeof *t);
@@ -934,7 +961,7 @@ static zk_err ychk_claim(cx *c, size_t i, const fp2 *rho, fp2 v) {
     const pl_qty *q = &c->pl->node[i].ychk;
     if (!q->nl) return ZK_OK;
     unsigned nv = c->pl->tnv[i + 1];
-    c->err += nv;
+    cx_point(c, nv, 1);
     fp2 off = fp2_mul(fp2_i64(q_act_bound(c->m)), ind_eval(q_numel(c->m, (int32_t)i + 1), rho, nv));
     return claim_qty(c, q, rho, fp2_add(v, off), NULL);
 }
@@ -1067,7 +1094,7 @@ static void lu_layer_prove(tr_t *tr, fp2 *point, fp2 *fin, fp2 *T[4], const fp2 
  * (p = 0, q = 1). Layer j node x has children 2x, 2x + 1 in layer j + 1.
  * With pl->lu_two the leaves are doubled: the upper half (leaf bit lnv = 1)
  * repeats them with a second challenge X2 and numerators times beta, so
- * the root sums F(X) + beta F(X2) (protocol.md sec. 7.5). */
+ * the root sums F(X) + beta F(X2) (protocol.md sec. 7.4). */
 static zk_err lookup(cx *c) {
     const pl_plan *pl = c->pl;
     double t0 = cnn_now();
@@ -1080,7 +1107,7 @@ static zk_err lookup(cx *c) {
     }
     /* the rational identity at X: 2^L; with X2 and beta, (2^L)^2 / |F| + 1
      * (protocol.md sec. 7.4); in degree units over |F| */
-    c->err += H == 2 ? ldexp(1.0, (int)L) * (ldexp(1.0, (int)L) / CX_FIELD) + 1 : ldexp(1.0, (int)L);
+    cx_chal(c, H == 2 ? ldexp(1.0, (int)L) * (ldexp(1.0, (int)L) / CX_FIELD) + 1 : ldexp(1.0, (int)L));
     fp2 **pl_ = NULL, **ql_ = NULL;
     if (c->P) {
         pl_ = zk_calloc(LT + 1, sizeof *pl_);
@@ -1134,7 +1161,7 @@ static zk_err lookup(cx *c) {
     fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
     for (unsigned j = 0; j < LT && e == ZK_OK; j++) {
         fp2 lam = tr_challenge(c->tr, "cnn/lu/lambda");
-        c->err += 1; /* P + lam Q */
+        cx_chal(c, 1); /* P + lam Q */
         size_t h = (size_t)1 << j;
         enum { E, PE, PO, QE, QO };
         fp2 *tabs[5] = {0};
@@ -1158,6 +1185,7 @@ static zk_err lookup(cx *c) {
         if (c->P) {
             rr = cx_pt(c, j);
             c->err += 3.0 * j; /* as cx_sc counts the verifier's rounds */
+            if (j && 3 > c->rbr) c->rbr = 3;
             lu_layer_prove(c->tr, rr, vals + 1, tabs + 1, r, j, lam);
             for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
         } else {
@@ -1169,7 +1197,7 @@ static zk_err lookup(cx *c) {
         if (!c->P) e = cx_sc_check(c, t, 3, vals, red, "range-check (lookup layer)");
         if (e) break;
         fp2 mu = tr_challenge(c->tr, "cnn/lu/mu");
-        c->err += 1; /* the line through the two children's claims */
+        cx_chal(c, 1); /* the line through the two children's claims */
         P = fp2_add(vals[PE], fp2_mul(mu, fp2_sub(vals[PO], vals[PE])));
         Q = fp2_add(vals[QE], fp2_mul(mu, fp2_sub(vals[QO], vals[QE])));
         rn[0] = mu;
@@ -1268,7 +1296,7 @@ static zk_err finish_poly(cx *c, int poly, unsigned nv, const pcs_state *st, con
     fp2 *z = NULL, zval = fp2_zero();
     if (e == ZK_OK && nb) {
         fp2 alpha = tr_challenge(c->tr, "cnn/blk/alpha");
-        c->err += (double)(nb - 1);
+        cx_chal(c, (double)(nb - 1));
         size_t N = (size_t)1 << nv;
         fp2 *tabs[1] = {NULL};
         fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
@@ -1454,6 +1482,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     unsigned onv = pl->tnv[m->output];
     fp2 *r0 = cx_pt(c, onv);
     tr_challenges(c->tr, "cnn/r0", r0, onv);
+    cx_chal(c, onv); /* the output tensor's MLE against the public output's */
     claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
     for (size_t i = m->nnodes; i-- > 0 && e == ZK_OK;) {
         int32_t ty = (int32_t)i + 1;
@@ -1542,13 +1571,53 @@ static double plan_soundness_bits(const pl_plan *pl) {
     for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
     unsigned LT = pl->lnv + (pl->lu_two ? 1 : 0); /* lookup tree depth */
     rounds += 2.0 * (pl->wnv + pl->anv) + (double)LT * LT;
+    ids += pl->tnv[m->output]; /* r0 */
     /* logUp: one challenge 2^lnv / p^2; two, combined by beta:
-     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.5) */
+     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.4) */
     double lu = pl->lu_two ? ldexp(1.0, (int)pl->lnv) / p2 * ldexp(1.0, (int)pl->lnv) + 1.0 : ldexp(1.0, (int)pl->lnv);
     double eps = (3.0 * rounds + ids + lu) / p2;
     if (pl->wnv) eps += pcs_ligero.error(pl->wnv, weights_certified(pl->wnv));
     eps += pcs_ligero.error(pl->anv, 0);
     return -log2(eps);
+}
+
+/* A bound on the largest degree one challenge of a proof must avoid
+ * (protocol.md sec. 6), over every path the plan allows: the ledger's
+ * terms (cx_chal, cx_point, the sumcheck rounds) at their largest. */
+static double plan_rbr_degree(const pl_plan *pl) {
+    const q_model *m = pl->m;
+    double d = 3 + 1 + 1, ncl = 1; /* a round with one identity at its point and a tensor check */
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const pl_node *pn = &pl->node[i];
+        double P = (double)pn->ncell;
+        if (pn->d) { /* max pools: P + 2 identities at rho; degree 2P - 1 in beta */
+            d = fmax(d, 3 + (P + 2) + 1);
+            d = fmax(d, 2 * P - 1);
+        }
+        ncl += 2.0 * (double)pn->K + 24.0 * (P + 1) + 40; /* at most this node's claims */
+    }
+    ncl += (double)pl->nreg;
+    d = fmax(d, ncl);                        /* a merge of m claims: m - 1 */
+    d = fmax(d, (double)pl->nreg);           /* the block merges */
+    d = fmax(d, (double)pl->tnv[m->output]); /* r0 */
+    d = fmax(d, pl->lu_two ? ldexp(1.0, (int)pl->lnv) * (ldexp(1.0, (int)pl->lnv) / CX_FIELD) + 1
+                           : ldexp(1.0, (int)pl->lnv));
+    return d;
+}
+
+static double plan_rbr_bits(const pl_plan *pl) {
+    double e = plan_rbr_degree(pl) / CX_FIELD;
+    if (pl->wnv) e = fmax(e, pcs_ligero.rbr_error(pl->wnv, weights_certified(pl->wnv)));
+    e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
+    return -log2(e);
+}
+
+double cnn_rbr_bits(const cnn_key *k) {
+    pl_plan *pl;
+    if (pl_build(&pl, k->m) != ZK_OK) return 0;
+    double b = plan_rbr_bits(pl);
+    pl_free(pl);
+    return b;
 }
 
 double cnn_soundness_bits(const cnn_key *k) {
@@ -1667,6 +1736,9 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         double eps = c.err / CX_FIELD + pcs_ligero.error(pl->anv, 0);
         if (pl->wnv) eps += pcs_ligero.error(pl->wnv, weights_certified(pl->wnv));
         st->counted_bits = -log2(eps);
+        double rbr = c.rbr / CX_FIELD;
+        if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, weights_certified(pl->wnv)));
+        st->rbr_bits = -log2(fmax(rbr, pcs_ligero.rbr_error(pl->anv, 0)));
         st->total = cnn_now() - t_start;
         st->proof_bytes = proof->len - start;
         st->adv_cells = (size_t)1 << pl->anv;

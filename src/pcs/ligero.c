@@ -194,6 +194,15 @@ static double pcs_ligero_error(unsigned n, int certified) {
            (K <= p.queries ? 0 : pow(7.0 / 20.0, p.queries));
 }
 
+static double pcs_ligero_rbr_error(unsigned n, int certified) {
+    const pcs_ligero_params p = pcs_ligero_params_for(n, certified);
+    const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
+    double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+    double q = K <= p.queries ? 0 : pow(certified ? 7.0 / 20.0 : 5.0 / 8.0, p.queries);
+    double prox = !certified && p.log_rows ? 2.0 * K / F : 0;
+    return q > prox ? q : prox;
+}
+
 /* Number of queries (q, or all K columns in order when q >= K) and their
  * indices; both sides draw them the same way. */
 static size_t pcs_ligero_queries(tr_t *tr, const char *label, size_t *idx, size_t K, size_t q) {
@@ -565,4 +574,5 @@ const pcs_scheme pcs_ligero = {
     .check_certificate = pcs_ligero_check_certificate,
     .verify = pcs_ligero_verify,
     .error = pcs_ligero_error,
+    .rbr_error = pcs_ligero_rbr_error,
 };

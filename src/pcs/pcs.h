@@ -69,6 +69,13 @@ typedef struct {
      * accepted (interactive; for certified commitments including the
      * certificate's own error). For soundness budgets. */
     double (*error)(unsigned n, int certified);
+    /* The largest error of any single challenge of one opening (the
+     * round-by-round error; with Fiat-Shamir a prover making T hash calls
+     * gains at most a factor T on it, protocol.md sec. 6): the proximity
+     * step's 2K/|F| per row coordinate, or the column queries as a whole.
+     * A certified opening has only its queries (the certificate is setup's,
+     * checked once with the key). */
+    double (*rbr_error)(unsigned n, int certified);
 } pcs_scheme;
 
 extern const pcs_scheme pcs_ligero;
