@@ -99,7 +99,10 @@ build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 
 # Tests: unit/property/malicious-prover tests, then CLI tests, then short fuzz runs.
-test: deps build/test/run_tests build/test/gkrcnn
+# The small ResNet (generated, with python3-torch) is there so that the
+# malicious-prover strategies, the two-challenge logUp and the advice sweep
+# also run on a residual network.
+test: deps build/test/run_tests build/test/gkrcnn models/resnet_small.onnx
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test/run_tests
 	GKRCNN=./build/test/gkrcnn sh tests/cli_test.sh
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=200000
