@@ -18,6 +18,11 @@
  *   winner    a max pool's output moved to a smaller window cell, with the
  *             choice bits and the differences d = y - x made to match.
  *   mult      lookup multiplicities moved between table entries.
+ *   dead      (any strategy on a model with dead nodes: a ReLU or a chain
+ *             whose result no live node reads) the dead nodes' relations
+ *             ignored, their advice left honest (dead_hook): the verifier
+ *             never reduces a dead node, so a dead ReLU must not count as
+ *             the range check of the tensor it reads (q_int_rules).
  *
  * Every strategy runs on small random graphs covering each layer kind,
  * LeNet-5 and the benchmark ResNet (when models/resnet_small.onnx is
@@ -104,6 +109,21 @@ static int f_small(fm61 v, int64_t *out) {
 static fm61 f_inv_pow2(int k) { return fm61_inv((fm61)1 << k); }
 static fm61 f_half(void) { return fm61_inv(2); }
 
+/* live[t]: tensor t is the graph output or read by a node whose output is
+ * live -- the tensors the verifier ever makes a claim on. A node is live
+ * when its output is; a dead node is never reduced, so a cheater need not
+ * keep its relations (only its advice values, which the lookup still
+ * range-checks). Owned by the caller. */
+static uint8_t *live_tensors(const q_model *m) {
+    uint8_t *live = zk_calloc(m->ntensors, 1);
+    live[m->output] = 1;
+    for (size_t j = m->nnodes; j-- > 0;)
+        if (live[j + 1])
+            for (int k = 0; k < 2; k++)
+                if (m->nodes[j].in[k] >= 0) live[m->nodes[j].in[k]] = 1;
+    return live;
+}
+
 /* Recomputes nodes from..end: integer nodes by q_run_node on the base;
  * linear nodes reading field parts get accumulators moved by the field
  * amount (computed column by column from q_node_acc: the accumulator is
@@ -113,6 +133,7 @@ static fm61 f_half(void) { return fm61_inv(2); }
  * base, which the verifier must then reject. */
 static void fw_run(fw *f, size_t from) {
     const q_model *m = f->m;
+    uint8_t *live = live_tensors(m);
     for (size_t i = from; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
         int32_t ty = (int32_t)i + 1;
@@ -121,6 +142,10 @@ static void fw_run(fw *f, size_t from) {
         f->delta[ty] = NULL;
         free(f->dacc[i]);
         f->dacc[i] = NULL;
+        if (!live[ty]) { /* dead: honest from the base (its advice: dead_hook) */
+            (void)!q_run_node(m, f->base, i);
+            continue;
+        }
         int withd[2] = {0, 0}, nd_in = 0;
         for (int k = 0; k < 2; k++)
             if (nd->in[k] >= 0 && f->delta[nd->in[k]]) {
@@ -209,6 +234,7 @@ static void fw_run(fw *f, size_t from) {
         }
         free(F);
     }
+    free(live);
 }
 
 /* The witness the prover gets: field values as canonical representatives. */
@@ -254,7 +280,73 @@ typedef struct {
     const cnn_key *pk, *vk, *wpk, *wvk; /* wpk, wvk: keys made without the integer checks (or NULL) */
     const int64_t *xq;
     const q_witness *honest;
+    const uint8_t *live;  /* live_tensors */
+    const fm61 *hadv[2];  /* with dead nodes: the honest ADV of pk, of wpk */
 } target;
+
+/* ---------------------------------------------------------- dead nodes */
+
+/* A model may hold nodes whose output no live node reads (q_model allows
+ * them; the ONNX importer removes them). The verifier never reduces such a
+ * node, so a cheater forges the live tensors and leaves the dead nodes'
+ * advice honest: their range-checked values (a ReLU's u, a max pool's d)
+ * would otherwise be computed from the forged inputs and fail the lookup
+ * for nothing. */
+static void capture_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    fm61 **out = ctx;
+    size_t n = (size_t)1 << pl->anv;
+    *out = zk_malloc_n(n, sizeof **out);
+    memcpy(*out, adv, n * sizeof *adv);
+}
+
+static fm61 *honest_adv(const cnn_key *pk, const int64_t *xq, int weak) {
+    fm61 *a = NULL;
+    cnn_set_adv_hook(capture_hook, &a);
+#ifdef ZK_VERIFY
+    cnn_test_int_checks(!weak);
+#else
+    (void)weak;
+#endif
+    zk_buf proof;
+    zk_buf_init(&proof);
+    TEST_CHECK(cnn_prove(&proof, pk, xq, NULL, NULL) == ZK_OK);
+    zk_buf_free(&proof);
+    cnn_set_adv_hook(NULL, NULL);
+#ifdef ZK_VERIFY
+    cnn_test_int_checks(1);
+#endif
+    return a;
+}
+
+typedef struct {
+    const fm61 *honest;
+    const uint8_t *live;
+} dead_ctx;
+
+/* the dead nodes' regions back to their honest values; multiplicities of
+ * the table as it then is */
+static void dead_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    const dead_ctx *d = ctx;
+    for (size_t r = 0; r < pl->nreg; r++) {
+        const pl_region *rg = &pl->reg[r];
+        if (rg->poly == PL_ADV && rg->node >= 0 && !d->live[rg->node + 1])
+            memcpy(adv + rg->off, d->honest + rg->off, ((size_t)1 << rg->nv) * sizeof *adv);
+    }
+    size_t T = (size_t)1 << pl->lb;
+    uint64_t *cnt = zk_calloc(T, sizeof *cnt);
+    for (size_t ci = 0; ci < pl->ncol; ci++) {
+        const pl_col *col = &pl->col[ci];
+        const pl_region *rg = &pl->reg[col->reg];
+        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
+            fm61 val = fm61_mul(fm61_from_i64(col->scale), adv[rg->off + k]);
+            if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+            if (val < T) cnt[val]++;
+        }
+    }
+    fm61 *mt = adv + pl->reg[pl->mreg].off;
+    for (size_t k = 0; k < T; k++) mt[k] = fm61_from_i64((int64_t)cnt[k]);
+    free(cnt);
+}
 
 /* Proves the forged witness (and, with adv_fn, a changed auxiliary table)
  * and verifies; an accepted proof must attest q_run's output. */
@@ -264,6 +356,11 @@ static void try_forgery(tally *t, const target *g, const q_witness *forged, cnn_
     if (!pk) return;
     const q_model *m = pk->m;
     inject in = {.forged = forged};
+    dead_ctx dc = {.honest = g->hadv[weak ? 1 : 0], .live = g->live};
+    if (!adv_fn && dc.honest) {
+        adv_fn = dead_hook;
+        adv_ctx = &dc;
+    }
     cnn_set_witness_hook(inject_hook, &in);
     cnn_set_adv_hook(adv_fn, adv_ctx);
     zk_buf proof;
@@ -361,13 +458,13 @@ static void hrows_cell(hrows *h, const q_model *m, int32_t t, int64_t cell, int6
 
 static void half_rows(hrows *h, const q_model *m, const q_witness *hw, int32_t ct, int64_t cc, int64_t sg, size_t k) {
     q_witness *b = wit_copy(m, hw);
-    uint8_t *chg = zk_calloc(m->ntensors, 1);
+    uint8_t *chg = zk_calloc(m->ntensors, 1), *live = live_tensors(m);
     b->t[ct][cc] += 1;
     chg[ct] = 1;
     for (size_t j = (size_t)ct; j < m->nnodes; j++) {
         const q_node *nd = &m->nodes[j];
         int r0 = nd->in[0] >= 0 && chg[nd->in[0]], r1 = nd->in[1] >= 0 && chg[nd->in[1]];
-        if (!r0 && !r1) continue;
+        if ((!r0 && !r1) || !live[j + 1]) continue; /* a dead reader is never checked */
         int32_t ty = (int32_t)j + 1;
         int64_t ny = q_numel(m, ty);
         if (passes(nd) && !(r0 && r1 && (nd->op == NN_MUL || nd->op == NN_MATMUL))) {
@@ -413,6 +510,7 @@ static void half_rows(hrows *h, const q_model *m, const q_witness *hw, int32_t c
         for (int64_t c = 0; c < q_numel(m, m->output); c++)
             hrows_cell(h, m, m->output, c, b->t[m->output][c] - hw->t[m->output][c], k);
     free(chg);
+    free(live);
     q_witness_free(b);
 }
 
@@ -644,6 +742,7 @@ static void mult_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
     size_t T = (size_t)1 << pl->lb, from = mc->r % T, to = (mc->r >> 20) % T;
     if (to == from) to = (from + 1) % T;
     for (size_t k = 0; k < T && mc->kind == 0 && mt[from] == 0; k++) from = (from + 1) % T; /* a used entry */
+    if (to == from) to = (from + 1) % T; /* the search may land on it: then nothing would move */
     mt[from] = fm61_sub(mt[from], 1);
     mt[to] = fm61_add(mt[to], 1);
 }
@@ -663,7 +762,11 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
     const q_model *m = pk->m;
     q_witness *hw = NULL;
     TEST_REQUIRE(q_run(&hw, m, xq) == ZK_OK);
-    target g = {.pk = pk, .vk = vk, .wpk = wpk, .wvk = wvk, .xq = xq, .honest = hw};
+    uint8_t *live = live_tensors(m);
+    size_t ndead = 0;
+    for (size_t i = 0; i < m->nnodes; i++) ndead += !live[i + 1];
+    fm61 *hadv = ndead ? honest_adv(pk, xq, 0) : NULL, *hadv_w = ndead && wpk ? honest_adv(wpk, xq, 1) : NULL;
+    target g = {.pk = pk, .vk = vk, .wpk = wpk, .wvk = wvk, .xq = xq, .honest = hw, .live = live, .hadv = {hadv, hadv_w}};
     tally t = {.model = name};
     int tries = heavy ? 1 : 2;
     for (size_t i = 0; i < m->nnodes; i++) {
@@ -696,6 +799,9 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
     /* where a half-step forgery exists, the weakened protocol falls for it */
     if (wpk && t.weak_tried) TEST_CHECK(t.weak_forged > 0);
     q_witness_free(hw);
+    free(live);
+    free(hadv);
+    free(hadv_w);
 }
 
 /* setup, and keys through their files (the verifier uses the vk's skeleton) */
@@ -771,10 +877,11 @@ static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
 }
 
 enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
-       G_RESNET_TAIL, G_COUNT };
+       G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_COUNT };
 static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
                                              "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
-                                             "resnet-tail"};
+                                             "resnet-tail", "dead-relu", "dead-relu-fc", "dead-reshape-relu",
+                                             "dead-relu-late"};
 
 static nn_attrs pool2(void) { /* 2 x 2 windows, stride 2 */
     nn_attrs p = gb_attrs();
@@ -878,9 +985,35 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         y = gb_n(g, NN_LEAKYRELU, l, 1, u, -1, -1, NULL);
         break;
     }
+    case G_DEAD_RELU:
+    case G_DEAD_CHAIN:
+    case G_DEAD_RESHAPE:
+    case G_DEAD_LATE: {
+        /* u = FC(x) feeds the live tail and a ReLU whose result nothing
+         * live reads (issue 11: a dead ReLU proves nothing about u) */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        y = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        if (kind == G_DEAD_RELU) gb_n(g, NN_RELU, a, 1, y, -1, -1, NULL);
+        if (kind == G_DEAD_CHAIN) {
+            int r = gb_n(g, NN_RELU, a, 1, y, -1, -1, NULL);
+            int64_t w3[2] = {4, 16};
+            gb_n(g, NN_FC, a, 2, r, rand_const(g, rng, 2, w3, 0.5), -1, NULL);
+        }
+        if (kind == G_DEAD_RESHAPE) {
+            nn_shape s = {.ndim = 2, .d = {2, 8}};
+            int v = gb_n(g, NN_RESHAPE, a, 1, y, -1, -1, &s);
+            gb_n(g, NN_RELU, a, 1, v, -1, -1, NULL);
+        }
+        break;
+    }
     default: ZK_CHECK(0);
     }
-    fc_tail(g, rng, y);
+    int out = fc_tail(g, rng, y);
+    if (kind == G_DEAD_LATE) { /* after the graph output */
+        gb_n(g, NN_RELU, a, 1, y, -1, -1, NULL);
+        g->output = out;
+    }
     return g;
 }
 

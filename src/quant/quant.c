@@ -49,17 +49,22 @@ static int q_produces_int(const q_node *nd) {
 }
 
 void q_int_rules(const q_model *m, q_int_rule *rule) {
+    /* read[t], covered[t]: by a live node, i.e. one whose output is the
+     * graph output or read by a live node. A dead node is never reduced by
+     * the CNN proof (no claim reaches its output), so its reads prove
+     * nothing: a dead ReLU must not cover its input (issue 11). */
     uint8_t *read = zk_calloc(m->ntensors, 1), *covered = zk_calloc(m->ntensors, 1);
     /* node j's output j + 1 is final once every node after j is seen */
     for (size_t j = m->nnodes + 1; j-- > 0;) {
         int32_t t = (int32_t)j;
         if (t == 0) rule[t] = Q_INT_INPUT;
         else if (t == m->output) rule[t] = Q_INT_OUTPUT;
+        else if (!read[t]) rule[t] = Q_INT_UNUSED;
         else if (covered[t]) rule[t] = Q_INT_CONSUMER;
         else if (q_produces_int(&m->nodes[t - 1])) rule[t] = Q_INT_PRODUCER;
-        else if (!read[t]) rule[t] = Q_INT_UNUSED;
         else rule[t] = Q_INT_CHECK;
         if (j == 0) break;
+        if (rule[t] == Q_INT_UNUSED) continue; /* node j - 1 is dead */
         const q_node *nd = &m->nodes[j - 1];
         q_int_rule out = rule[t];
         int covers = nd->op == NN_RELU || nd->op == NN_LEAKYRELU ||

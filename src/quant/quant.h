@@ -252,13 +252,19 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  * NOT make y an integer: a prover can take rem' = rem - 2^(k-1) and
  * y' = y + 1/2 (mod p). Every tensor a relation consumes must therefore be
  * proven an integer in [-A, A), A = 2^(b_act-1), by one of these rules,
- * tried in this order:
+ * tried in this order. A node is *live* when its output is the graph
+ * output or read by a live node; only live nodes count as readers below
+ * (the CNN proof never reduces a dead node, so a dead Relu proves nothing
+ * about its input):
  *   Q_INT_INPUT     tensor 0: public; the verifier checks every |q| < A.
  *   Q_INT_OUTPUT    the graph output: public, checked the same way.
- *   Q_INT_CONSUMER  a consumer's own check covers it: a Relu or LeakyRelu
- *                   proves x = u or x = -u - 1 with u in [0, A) and s a bit;
- *                   a Reshape passes the proof of its output back unchanged
- *                   (same values) when that output is INPUT/OUTPUT/CONSUMER.
+ *   Q_INT_UNUSED    no live node reads it and it is not the output: no
+ *                   claim is ever made on it (its producer is dead).
+ *   Q_INT_CONSUMER  a live consumer's own check covers it: a Relu or
+ *                   LeakyRelu proves x = u or x = -u - 1 with u in [0, A)
+ *                   and s a bit; a Reshape passes the proof of its output
+ *                   back unchanged (same values) when that output is
+ *                   OUTPUT/CONSUMER.
  *   Q_INT_PRODUCER  the producer's relation makes y an integer whenever its
  *                   inputs are: Relu (y = s x), MaxPool and GlobalMaxPool
  *                   (y = a window cell: d = 0 at the chosen cell), Reshape,
@@ -266,8 +272,6 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  *                   shifts y = acc 2^-k (k <= 0) of the rescaling ops and
  *                   of LeakyRelu; the range then follows because the value
  *                   is the one q_run computes, which stays in range.
- *   Q_INT_UNUSED    no node reads it and it is not the output: no claim is
- *                   ever made on it.
  *   Q_INT_CHECK     none of the above -- the output of a rescale with
  *                   k >= 1 (Conv, FC, MatMul, Mul, Affine, Add, Sub,
  *                   LeakyRelu's negative branch) or of an average pool that
