@@ -1052,7 +1052,74 @@ static void cheat_file(zk_rng *rng, const char *name, const char *input, int hea
     free(xq);
 }
 
+/* ---- an input q_run refuses ----
+ * x -> a = (x0, x1), b = (x1, x0) -> Sub (a - b) -> FC with equal columns
+ * (its accumulator is the bias whatever the Sub gives). Calibrated where
+ * x0 = x1, the Sub's output range is 0, so it is an exact left shift
+ * (k < 0) by many bits, and x = (0.9, -0.9) overflows it: q_run refuses.
+ * A cheater runs the nodes without that stop and proves the result for x;
+ * since q_run has no output for x, no such proof may be accepted. Without
+ * the integer checks (the protocol before issue 11, where exact shifts
+ * were taken as in range) it is. */
+static void cheat_range(zk_rng *rng) {
+    nn_graph *g = gb_new();
+    int64_t xd[2] = {1, 2}, wd[2] = {2, 2}, bd[1] = {2};
+    float wa[4] = {1, 0, 0, 1}, wb[4] = {0, 1, 1, 0}, wt[4] = {0.5f, 0.5f, -0.25f, -0.25f}, bt[2] = {0.3f, -0.2f};
+    int x = g->input = gb_t(g, "x", 2, xd, NULL);
+    int a = gb_n(g, NN_FC, gb_attrs(), 2, x, gb_t(g, "wa", 2, wd, wa), -1, NULL);
+    int b = gb_n(g, NN_FC, gb_attrs(), 2, x, gb_t(g, "wb", 2, wd, wb), -1, NULL);
+    int d = gb_n(g, NN_SUB, gb_attrs(), 2, a, b, -1, NULL);
+    gb_n(g, NN_FC, gb_attrs(), 3, d, gb_t(g, "wt", 2, wd, wt), gb_t(g, "bt", 1, bd, bt), NULL);
+    float cal[16], bad[2] = {0.9f, -0.9f};
+    for (int i = 0; i < 8; i++) cal[2 * i] = cal[2 * i + 1] = (float)urand(rng);
+    q_model *m = NULL;
+    TEST_REQUIRE(q_quantize(&m, g, cal, 8, NULL) == ZK_OK);
+    nn_graph_free(g);
+    int64_t xq[2], xb[2];
+    q_witness *w = NULL, *none = NULL;
+    TEST_CHECK(m->nodes[2].op == NN_SUB && m->nodes[2].k < 0);
+    TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK && q_quantize_input(xb, m, bad) == ZK_OK);
+    TEST_CHECK(q_run(&none, m, xb) == ZK_EINPUT); /* out of the calibrated range at the Sub */
+    TEST_REQUIRE(q_run(&w, m, xq) == ZK_OK);
+    memcpy(w->t[0], xb, sizeof xb);
+    for (size_t i = 0; i < m->nnodes; i++) (void)!q_run_node(m, w, i); /* no range stop */
+    q_model *mw = model_copy(m);
+    cnn_key *pk = NULL, *vk = NULL, *wpk = NULL, *wvk = NULL;
+    int ok = keys_for(&pk, &vk, m);
+    if (ok) ok = keys_for(&wpk, &wvk, mw);
+    else q_model_free(mw);
+    for (int weak = 0; weak < 2 && ok; weak++) {
+        inject in = {.forged = w};
+        cnn_set_witness_hook(inject_hook, &in);
+#ifdef ZK_VERIFY
+        cnn_test_int_checks(!weak);
+#endif
+        zk_buf proof;
+        zk_buf_init(&proof);
+        zk_err e = cnn_prove(&proof, weak ? wpk : pk, xq, NULL, NULL); /* the hook swaps in x = (0.9, -0.9) */
+        int64_t *vin = NULL;
+        if (e == ZK_OK) e = cnn_verify(weak ? wvk : vk, proof.data, proof.len, &vin, NULL);
+        int for_bad = e == ZK_OK && memcmp(vin, xb, sizeof xb) == 0;
+#ifdef ZK_VERIFY
+        cnn_test_int_checks(1);
+#endif
+        cnn_set_witness_hook(NULL, NULL);
+        printf("  cheat out-of-range     an input q_run refuses%s: proof %s\n", weak ? ", without the integer checks" : "",
+               e == ZK_OK ? "accepted" : "rejected");
+        if (weak) TEST_CHECK(for_bad); /* the strategy works where the checks are off */
+        else TEST_CHECK(e != ZK_OK);
+        free(vin);
+        zk_buf_free(&proof);
+    }
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+    cnn_key_free(wpk);
+    cnn_key_free(wvk);
+    q_witness_free(w);
+}
+
 void test_cheat(zk_rng *rng) {
+    cheat_range(rng);
     for (int k = 0; k < G_COUNT; k++) cheat_small(rng, k);
     cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 0);
     cheat_file(rng, "resnet_small", "models/inputs/resnet_small_0.json", 1);

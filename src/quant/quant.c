@@ -34,8 +34,11 @@ int q_op_rescales(nn_op op) {
     }
 }
 
-/* Whether node nd's relations make its output an integer whenever its
- * inputs are (quant.h, Q_INT_PRODUCER). */
+/* Whether node nd's relations make its output an integer in [-A, A)
+ * whenever its inputs are (quant.h, Q_INT_PRODUCER). An exact shift
+ * y = acc 2^-k (k <= 0) is an integer but not bounded by its inputs'
+ * range (q_run refuses an input that overflows it; a verifier cannot
+ * know q_run would have), so it is not one of them. */
 static int q_produces_int(const q_node *nd) {
     switch (nd->op) {
     case NN_RELU:
@@ -43,8 +46,7 @@ static int q_produces_int(const q_node *nd) {
     case NN_GLOBALMAXPOOL:
     case NN_RESHAPE:
     case NN_PAD: return 1;
-    case NN_LEAKYRELU: return nd->k <= 0;
-    default: return q_op_rescales(nd->op) && nd->k <= 0;
+    default: return 0;
     }
 }
 

@@ -265,18 +265,17 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  *                   and s a bit; a Reshape passes the proof of its output
  *                   back unchanged (same values) when that output is
  *                   OUTPUT/CONSUMER.
- *   Q_INT_PRODUCER  the producer's relation makes y an integer whenever its
- *                   inputs are: Relu (y = s x), MaxPool and GlobalMaxPool
- *                   (y = a window cell: d = 0 at the chosen cell), Reshape,
- *                   Pad (cells or the integer pad value), and the exact
- *                   shifts y = acc 2^-k (k <= 0) of the rescaling ops and
- *                   of LeakyRelu; the range then follows because the value
- *                   is the one q_run computes, which stays in range.
- *   Q_INT_CHECK     none of the above -- the output of a rescale with
- *                   k >= 1 (Conv, FC, MatMul, Mul, Affine, Add, Sub,
- *                   LeakyRelu's negative branch) or of an average pool that
- *                   is read by a linear node before any Relu: the circuits
- *                   range-check y + A in [0, 2A) (b_act bits).
+ *   Q_INT_PRODUCER  the producer's relation makes y an integer in [-A, A)
+ *                   whenever its inputs are: Relu (y = s x), MaxPool and
+ *                   GlobalMaxPool (y = a window cell: d = 0 at the chosen
+ *                   cell), Reshape, Pad (cells or the pad value, |pad| < A).
+ *   Q_INT_CHECK     none of the above -- the output of a rescale (Conv, FC,
+ *                   MatMul, Mul, Affine, Add, Sub) or LeakyRelu, or of an
+ *                   average pool, read by a live node other than a Relu:
+ *                   the circuits range-check y + A in [0, 2A) (b_act bits).
+ *                   An exact shift y = acc 2^-k (k <= 0) is an integer, but
+ *                   only q_run's range check keeps it below A: an input
+ *                   for which q_run refuses would otherwise still prove.
  * Works on a skeleton (shapes and shifts only). */
 typedef enum { Q_INT_INPUT = 1, Q_INT_OUTPUT, Q_INT_CONSUMER, Q_INT_PRODUCER, Q_INT_UNUSED, Q_INT_CHECK } q_int_rule;
 /* rule[t] for every tensor (m->ntensors entries), in one pass over the nodes */
