@@ -228,6 +228,71 @@ if [ -f "$M" ]; then
     expect 2 "prove, second proof unwritable" -- "$G" prove --pk "$K/model.pk" --input "$I0" --proof "$T/p3.proof" --input "$I1" --proof "$T/no/such/dir/p"
     [ ! -e "$T/p3.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a failed batch left its first proof"; }
 fi
+# CNN proofs against the protocol document: tests/spec/cnn_verify.py, a
+# verifier written from papers/protocol.md 7.8 alone (Python, standard
+# library), must accept the honest proofs of small models covering every
+# layer kind (tests/spec/make_models.py, which needs python3-onnx) and of
+# LeNet-5, and reject tampered, truncated, extended and foreign proofs
+flip() { # flip FILE OFFSET: add 1 to the byte at OFFSET
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "$(printf '\\%03o' $(( (b + 1) % 256 )))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+if [ -n "$PY" ]; then
+    S=tests/spec
+    CV="$S/cnn_verify.py"
+    if [ -f "$T/cnn.proof" ] && [ -f "$T/key/model.vk" ]; then
+        "$G" verify --vk "$T/key/model.vk" --proof "$T/cnn.proof" 2>/dev/null \
+            | sed -n 's/^prediction: class [0-9]*; outputs //p' | cut -d' ' -f1-16 >"$T/c_out"
+        expect 0 "cnn spec verifier, LeNet-5" -- "$PY" "$CV" "$T/key/model.vk" "$T/cnn.proof"
+        sed -n 's/^valid proof; outputs //p' "$T/out" | cut -d' ' -f1-16 >"$T/py_out"
+        [ -s "$T/c_out" ] && cmp -s "$T/c_out" "$T/py_out" && pass=$((pass + 1)) \
+            || { fail=$((fail + 1)); echo "FAIL cli: the cnn spec verifier attests other outputs than gkrcnn verify"; }
+        size=$(wc -c <"$T/cnn.proof")
+        for off in 30 $((size / 3)) $((size - 1)); do
+            cp "$T/cnn.proof" "$T/bad"; flip "$T/bad" "$off"
+            expect 1 "cnn spec verifier, LeNet-5, byte $off changed" -- "$PY" "$CV" "$T/key/model.vk" "$T/bad"
+        done
+        head -c $((size / 2)) "$T/cnn.proof" >"$T/bad"
+        expect 1 "cnn spec verifier, LeNet-5, truncated" -- "$PY" "$CV" "$T/key/model.vk" "$T/bad"
+        cp "$T/cnn.proof" "$T/bad"; printf 'x' >>"$T/bad"
+        expect 1 "cnn spec verifier, LeNet-5, trailing byte" -- "$PY" "$CV" "$T/key/model.vk" "$T/bad"
+        expect 1 "cnn spec verifier, circuit proof" -- "$PY" "$CV" "$T/key/model.vk" "$T/proof"
+        [ -f "$T/key2/model.vk" ] && expect 1 "cnn spec verifier, vk of another model" -- "$PY" "$CV" "$T/key2/model.vk" "$T/cnn.proof"
+        expect 2 "cnn spec verifier, pk as vk" -- "$PY" "$CV" "$T/key/model.pk" "$T/cnn.proof"
+    fi
+    if "$PY" -c "import onnx" 2>/dev/null; then
+        Q=$T/cnnspec
+        mkdir -p "$Q"
+        "$PY" "$S/make_models.py" "$Q" >"$Q/names"
+        for n in $(cat "$Q/names"); do
+            expect 0 "spec model $n, setup" -- "$G" setup --model "$Q/$n.onnx" --calib "$Q/$n.calib.json" --out "$Q/$n"
+            expect 0 "spec model $n, prove" -- "$G" prove --pk "$Q/$n/model.pk" --input "$Q/$n.input.json" --proof "$Q/$n.proof"
+            expect 0 "spec model $n, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n/model.vk" "$Q/$n.proof"
+        done
+        # altered proofs of the models with integer-checked tensors, two
+        # logUp challenges and a certified weight commitment
+        for n in residual bn_leaky_avg wide_conv big_fc; do
+            [ -f "$Q/$n.proof" ] || continue
+            size=$(wc -c <"$Q/$n.proof")
+            for off in 40 $((size / 2)) $((size - 100)); do
+                cp "$Q/$n.proof" "$T/bad"; flip "$T/bad" "$off"
+                expect 1 "spec model $n, byte $off changed, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n/model.vk" "$T/bad"
+            done
+            head -c $((size - 16)) "$Q/$n.proof" >"$T/bad"
+            expect 1 "spec model $n, truncated, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n/model.vk" "$T/bad"
+        done
+        if [ -f "$Q/big_fc/model.vk" ]; then # a bad weight certificate makes the key unusable
+            cp "$Q/big_fc/model.vk" "$T/bad.vk"; flip "$T/bad.vk" $(( $(wc -c <"$T/bad.vk") - 100 ))
+            expect 2 "spec model big_fc, bad certificate, cnn spec verifier" -- "$PY" "$CV" -q "$T/bad.vk" "$Q/big_fc.proof"
+            expect 2 "spec model big_fc, bad certificate, gkrcnn verify" -- "$G" verify --vk "$T/bad.vk" --proof "$Q/big_fc.proof"
+        fi
+        expect 1 "spec model, foreign proof, cnn spec verifier" -- "$PY" "$CV" -q "$Q/residual/model.vk" "$Q/conv_pool.proof"
+        expect 1 "spec model, foreign proof, gkrcnn verify" -- "$G" verify --vk "$Q/residual/model.vk" --proof "$Q/conv_pool.proof"
+    else
+        echo "cli: no python3-onnx, spec models skipped"
+    fi
+fi
+
 U=/usr/share/libonnx-testdata/data/node/test_softmax_example/model.onnx
 if [ -f "$U" ]; then
     expect 2 "setup, unsupported op" -- "$G" setup --model "$U" --out "$T/k3"

@@ -1,0 +1,1256 @@
+#!/usr/bin/python3
+"""An independent verifier for gkrcnn's CNN proofs.
+
+Written from papers/protocol.md alone (sections 1-3, 5 and 7.8), not from
+the C code, to check that the document specifies every byte of a CNN proof:
+if this program and `gkrcnn verify` disagree, the document is incomplete or
+wrong. Standard library only; the fields, the transcript, eq tables and the
+Ligero shape come from gkr_verify.py (same directory).
+
+    python3 tests/spec/cnn_verify.py [-q] VK PROOF
+
+VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
+written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
+output, dequantized, unless -q), 1 invalid proof (malformed, truncated,
+foreign or false), 2 unusable key or bad usage; one line on stdout or
+stderr.
+
+Pure Python: meant for small models (LeNet-5 takes a few seconds).
+"""
+import hashlib
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gkr_verify import (E0, E1, HALF, P, Invalid, Transcript, Unusable, eadd, econj,  # noqa: E402
+                        emul, epow, eq_points, eq_table, escale, esub, ligero_shape, mle_f, root_of_unity)
+
+# ---- small helpers (section 1 and notation of 7.8) ------------------------
+
+
+def log2c(n):
+    """least v >= 0 with 2^v >= n"""
+    v = 0
+    while (1 << v) < n:
+        v += 1
+    return v
+
+
+def fe(v):
+    """an integer as an element of F"""
+    return v % P
+
+
+def ee(v):
+    """an integer as an element of E"""
+    return (v % P, 0)
+
+
+def finv(a):
+    return pow(a, P - 2, P)
+
+
+def eneg(x):
+    return ((-x[0]) % P, (-x[1]) % P)
+
+
+def numel(shape):
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def ind(length, r):
+    """I~_len(r) = sum_{x < len} eq(r, x)  (7.8.3)"""
+    n = len(r)
+    if length >= (1 << n):
+        return E1
+    if length <= 0:
+        return E0
+    half = 1 << (n - 1)
+    t = r[n - 1]
+    if length <= half:
+        return emul(esub(E1, t), ind(length, r[:n - 1]))
+    return eadd(esub(E1, t), emul(t, ind(length - half, r[:n - 1])))
+
+
+def sel(idx, r, lo, hi):
+    """prod_{j=lo}^{hi-1} (bit j-lo of idx ? r_j : 1 - r_j)"""
+    s = E1
+    for j in range(lo, hi):
+        s = emul(s, r[j] if (idx >> (j - lo)) & 1 else esub(E1, r[j]))
+    return s
+
+
+# ---- section 3: sumcheck of degree d ---------------------------------------
+
+_LAGRANGE = {}
+
+
+def lagrange_den(d):
+    """1 / prod_{j != i} (i - j) for the nodes 0..d"""
+    if d not in _LAGRANGE:
+        dens = []
+        for i in range(d + 1):
+            den = 1
+            for j in range(d + 1):
+                if j != i:
+                    den = den * (i - j) % P
+            dens.append(finv(den % P))
+        _LAGRANGE[d] = dens
+    return _LAGRANGE[d]
+
+
+def interp(g, r):
+    d = len(g) - 1
+    dens = lagrange_den(d)
+    acc = E0
+    for i in range(d + 1):
+        t = escale(g[i], dens[i])
+        for j in range(d + 1):
+            if j != i:
+                t = emul(t, esub(r, ee(j)))
+        acc = eadd(acc, t)
+    return acc
+
+
+def sumcheck(tr, claim, n, d, what):
+    point = [None] * n
+    c = claim
+    for s in range(1, n + 1):
+        g = tr.get_e("sc/round", d + 1)
+        if eadd(g[0], g[1]) != c:
+            raise Invalid("%s: sumcheck round %d of %d: g(0)+g(1) != claim" % (what, s, n))
+        r = tr.challenge("sc/r")
+        point[n - s] = r
+        c = interp(g, r)
+    return point, c
+
+
+# ---- section 5: Ligero (plain and certified openings, certificates) --------
+
+Q_PLAIN, Q_CERT, Q_CERT_OPEN = 160, 711, 72
+_roots = {}
+
+
+def omega(logK):
+    if logK not in _roots:
+        _roots[logK] = root_of_unity(logK)
+    return _roots[logK]
+
+
+def encode(u, logK):
+    """Enc(u)[j] = sum_c u[c] omega^{c j}, j < K (a radix-2 DFT over E)"""
+    K = 1 << logK
+    a = list(u) + [E0] * (K - len(u))
+    # bit-reversal permutation
+    j = 0
+    for i in range(1, K):
+        bit = K >> 1
+        while j & bit:
+            j ^= bit
+            bit >>= 1
+        j |= bit
+        if i < j:
+            a[i], a[j] = a[j], a[i]
+    w_all = omega(logK)
+    length = 2
+    while length <= K:
+        wl = epow(w_all, K // length)
+        half = length // 2
+        tw = [E1]
+        for _ in range(half - 1):
+            tw.append(emul(tw[-1], wl))
+        for start in range(0, K, length):
+            for k in range(half):
+                x = a[start + k]
+                y = a[start + k + half]
+                w = tw[k]
+                t = ((w[0] * y[0] - w[1] * y[1]) % P, (w[0] * y[1] + w[1] * y[0]) % P)
+                a[start + k] = ((x[0] + t[0]) % P, (x[1] + t[1]) % P)
+                a[start + k + half] = ((x[0] - t[0]) % P, (x[1] - t[1]) % P)
+        length *= 2
+    return a
+
+
+def dot(ws, col):
+    re = im = 0
+    for w, c in zip(ws, col):
+        re += w[0] * c[0] - w[1] * c[1]
+        im += w[0] * c[1] + w[1] * c[0]
+    return (re % P, im % P)
+
+
+def check_columns(tr, root, m, logK, nq, labels, wts_list, cw_list, what):
+    query, col_label, path_label = labels
+    K = 1 << logK
+    queries = list(range(K)) if K <= nq else [tr.challenge_index(query, K) for _ in range(nq)]
+    for qi, j in enumerate(queries):
+        colb = tr.get_bytes(col_label, 16 * m)
+        col = []
+        for i in range(m):
+            a = int.from_bytes(colb[16 * i:16 * i + 8], "little")
+            b = int.from_bytes(colb[16 * i + 8:16 * i + 16], "little")
+            if a >= P or b >= P:
+                raise Invalid("non-canonical element in " + col_label)
+            col.append((a, b))
+        path = tr.get_bytes(path_label, 32 * logK)
+        node = hashlib.sha256(b"\x00" + colb).digest()
+        for s in range(logK):
+            sib = path[32 * s:32 * s + 32]
+            if (j >> s) & 1:
+                node = hashlib.sha256(b"\x01" + sib + node).digest()
+            else:
+                node = hashlib.sha256(b"\x01" + node + sib).digest()
+        if node != root:
+            raise Invalid("%s: query %d: column %d does not match the root" % (what, qi, j))
+        for wts, cw in zip(wts_list, cw_list):
+            if dot(wts, col) != cw[j]:
+                raise Invalid("%s: query %d: column %d fails the codeword check" % (what, qi, j))
+
+
+def ligero_open(tr, root, n, z, v, certified, what):
+    l, c = ligero_shape(n, Q_CERT_OPEN if certified else Q_PLAIN)
+    m, k = 1 << l, 1 << c
+    logK = c + 2
+    z0, zcol, zrow = z[0], z[1:1 + c], z[1 + c:]
+    u1 = tr.get_e("pcs/u1", k)
+    u2 = tr.get_e("pcs/u2", k)
+    ecol = eq_table(zcol)
+    y1 = dot(u1, ecol)
+    y2 = dot(u2, [econj(x) for x in ecol])
+    y2c = econj(y2)
+    M0 = escale(eadd(y1, y2c), HALF)
+    d = esub(y1, y2c)
+    M1 = escale((d[1], (-d[0]) % P), HALF)
+    if eadd(emul(esub(E1, z0), M0), emul(z0, M1)) != v:
+        raise Invalid("%s: opened value does not match the claim" % what)
+    e = eq_table(zrow)
+    ebar = [econj(x) for x in e]
+    cw1, cw2 = encode(u1, logK), encode(u2, logK)
+    check_columns(tr, root, m, logK, Q_CERT_OPEN if certified else Q_PLAIN, ("pcs/query", "pcs/col", "pcs/path"),
+                  (e, ebar), (cw1, cw2), what)
+
+
+def check_certificate(n, root, cert):
+    l, c = ligero_shape(n, Q_CERT_OPEN)
+    m, k = 1 << l, 1 << c
+    logK = c + 2
+    tr = Transcript("gkrcnn/pcs/ligero-cert/v1", cert)
+    tr.absorb("pcs/cert/n", n.to_bytes(8, "little"))
+    tr.absorb("pcs/cert/root", root)
+    gamma = tr.challenges("pcs/cert/gamma", m)
+    u0 = tr.get_e("pcs/cert/u0", k)
+    check_columns(tr, root, m, logK, Q_CERT, ("pcs/cert/query", "pcs/cert/col", "pcs/cert/path"), (gamma,),
+                  (encode(u0, logK),), "weight certificate")
+    tr.finish()
+
+
+# ---- 7.8.1: the verifying key -----------------------------------------------
+
+CONV, FC, MATMUL, RELU, LEAKY, MAXPOOL, AVGPOOL, GAP, GMP, AFFINE, ADD, SUB, MUL, RESHAPE, PAD = range(1, 16)
+OP_NAMES = {CONV: "Conv", FC: "FC", MATMUL: "MatMul", RELU: "Relu", LEAKY: "LeakyRelu", MAXPOOL: "MaxPool",
+            AVGPOOL: "AveragePool", GAP: "GlobalAveragePool", GMP: "GlobalMaxPool", AFFINE: "Affine", ADD: "Add",
+            SUB: "Sub", MUL: "Mul", RESHAPE: "Reshape", PAD: "Pad"}
+
+
+class Reader:
+    def __init__(self, b, what):
+        self.b, self.pos, self.what = b, 0, what
+
+    def take(self, n):
+        if n < 0 or n > len(self.b) - self.pos:
+            raise Unusable("%s: truncated" % self.what)
+        r = self.b[self.pos:self.pos + n]
+        self.pos += n
+        return r
+
+    def u32(self):
+        return struct.unpack("<I", self.take(4))[0]
+
+    def i32(self):
+        return struct.unpack("<i", self.take(4))[0]
+
+    def u64(self):
+        return struct.unpack("<Q", self.take(8))[0]
+
+    def i64(self):
+        return struct.unpack("<q", self.take(8))[0]
+
+    def string(self):
+        n = self.u32()
+        if n > 4096:
+            raise Unusable("%s: name too long" % self.what)
+        s = self.take(n)
+        if b"\x00" in s:
+            raise Unusable("%s: NUL in a name" % self.what)
+        return s.decode("utf-8", "replace")
+
+    def shape(self, allow_empty):
+        nd = self.u32()
+        if nd > 6 or (nd == 0 and not allow_empty):
+            raise Unusable("%s: bad rank" % self.what)
+        return [self.i64() for _ in range(nd)]
+
+
+class Node:
+    pass
+
+
+class Model:
+    pass
+
+
+def parse_skeleton(b):
+    r = Reader(b, "skeleton")
+    if r.take(8) != b"GKRQSKL1" or r.u32() != 1:
+        raise Unusable("skeleton: bad magic or version")
+    md = Model()
+    md.b_act, md.b_w, md.f_min, md.f_max = r.i32(), r.i32(), r.i32(), r.i32()
+    if not 2 <= md.b_act <= 48:
+        raise Unusable("skeleton: b_act out of range")
+    T = r.u32()
+    if T < 2 or T > (1 << 20) + 1:
+        raise Unusable("skeleton: bad tensor count")
+    md.names, md.shapes, md.f = [], [], []
+    for _ in range(T):
+        md.names.append(r.string())
+        sh = r.shape(False)
+        if any(d < 1 for d in sh):
+            raise Unusable("skeleton: bad shape")
+        md.shapes.append(sh)
+        md.f.append(r.i32())
+        r.u64()  # range
+    N = r.u32()
+    if N != T - 1:
+        raise Unusable("skeleton: node and tensor counts disagree")
+    md.nodes = []
+    for i in range(N):
+        nd = Node()
+        nd.op = r.u32()
+        nd.name = r.string()
+        nd.inp = [r.i32(), r.i32()]
+        nd.cshape = r.shape(True)
+        nd.nw, nd.nb = r.u64(), r.u64()
+        nd.f_w, nd.k = r.i32(), r.i32()
+        nd.align = [r.i32(), r.i32()]
+        nd.alpha, nd.pad = r.i64(), r.i64()
+        nd.kernel = [r.i64(), r.i64()]
+        nd.strides = [r.i64(), r.i64()]
+        nd.pads = [r.i64() for _ in range(4)]
+        nd.dil = [r.i64(), r.i64()]
+        nd.group = r.i64()
+        nd.ceil_mode, nd.cip = r.u32(), r.u32()
+        nd.pad_all = [r.i64() for _ in range(12)]
+        nd.acc_bits = r.i32()
+        if nd.op not in OP_NAMES:
+            raise Unusable("skeleton: node %s: unknown op %d" % (nd.name, nd.op))
+        for j in range(2):
+            if not -1 <= nd.inp[j] <= i:
+                raise Unusable("skeleton: node %s: operand is not an earlier tensor" % nd.name)
+        if nd.inp[0] < 0 and nd.inp[1] < 0:
+            raise Unusable("skeleton: node %s: no operand" % nd.name)
+        md.nodes.append(nd)
+    md.output = r.i32()
+    if r.pos != len(b):
+        raise Unusable("skeleton: trailing bytes")
+    if not 1 <= md.output <= N:
+        raise Unusable("skeleton: bad output tensor")
+    return md
+
+
+class Key:
+    pass
+
+
+def parse_vk(b):
+    r = Reader(b, "verifying key")
+    if r.take(8) != b"GKRCNNVK":
+        raise Unusable("not a gkrcnn verifying key (bad magic)")
+    if r.u32() != 3:
+        raise Unusable("unsupported verifying key version")
+    s = r.u64()
+    skel = r.take(s)
+    root = r.take(32)
+    wnv = r.u32()
+    c = r.u64()
+    if c != len(b) - r.pos:
+        raise Unusable("verifying key: certificate truncated or followed by trailing bytes")
+    cert = r.take(c)
+    if wnv > 25:
+        raise Unusable("verifying key: weight table size out of range")
+    certified = wnv >= 20
+    if (c > 0) != certified:
+        raise Unusable("verifying key: certificate %s" % ("missing" if certified else "present for a plain table"))
+    k = Key()
+    k.model = parse_skeleton(skel)
+    k.root, k.wnv, k.certified = root, wnv, certified
+    k.digest = hashlib.sha256(b"gkrcnn/cnn/v2" + skel + struct.pack("<I", wnv) + root).digest()
+    if certified:
+        try:
+            check_certificate(wnv, root, cert)
+        except Invalid as e:
+            raise Unusable("verifying key: the weight certificate is invalid: %s" % e)
+    return k
+
+
+# ---- 7.8.2: the plan ------------------------------------------------------------
+
+INPUT, OUTPUT, CONSUMER, PRODUCER, UNUSED, CHECK = range(1, 7)
+
+
+class PlanFail(Exception):
+    pass
+
+
+def int_rules(md):
+    T = len(md.shapes)
+    read = [False] * T
+    covered = [False] * T
+    rule = [None] * T
+    for t in range(T - 1, -1, -1):
+        if t == 0:
+            rule[t] = INPUT
+        elif t == md.output:
+            rule[t] = OUTPUT
+        elif not read[t]:
+            rule[t] = UNUSED
+        elif covered[t]:
+            rule[t] = CONSUMER
+        else:
+            nd = md.nodes[t - 1]
+            prod = nd.op in (RELU, MAXPOOL, GMP, RESHAPE, PAD)
+            rule[t] = PRODUCER if prod else CHECK
+        if t >= 1 and rule[t] != UNUSED:
+            nd = md.nodes[t - 1]
+            for j in range(2):
+                if nd.inp[j] >= 0:
+                    read[nd.inp[j]] = True
+            if nd.op in (RELU, LEAKY) or (nd.op == RESHAPE and rule[t] in (INPUT, OUTPUT, CONSUMER)):
+                covered[nd.inp[0]] = True
+    return rule
+
+
+class Region:
+    def __init__(self, poly, nv, length):
+        self.poly, self.nv, self.len, self.off = poly, nv, length, 0
+
+
+class Col:
+    def __init__(self, reg, scale, off):
+        self.reg, self.scale, self.off, self.leaf = reg, scale, off, 0
+
+
+class NodePlan:
+    def __init__(self):
+        self.kind = None
+        self.wreg = self.breg = self.creg = None
+        self.rem = self.ychk = self.sign = self.u = None
+        self.cells = []
+        self.d, self.e = [], []
+        self.avgrem = None
+
+
+W_, ADV_ = 0, 1
+
+
+def cell(md, nd, i, o, p):
+    """cell(o, p) of 7.8.2 for node i"""
+    X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
+    if nd.op in (GAP, GMP):
+        return o * (numel(X) // (X[0] * X[1])) + p
+    H, Wd, OH, OW = X[2], X[3], Y[2], Y[3]
+    ox, oy, nc = o % OW, (o // OW) % OH, o // (OW * OH)
+    ky, kx = p // nd.kernel[1], p % nd.kernel[1]
+    iy = oy * nd.strides[0] - nd.pads[0] + ky * nd.dil[0]
+    ix = ox * nd.strides[1] - nd.pads[1] + kx * nd.dil[1]
+    if 0 <= iy < H and 0 <= ix < Wd:
+        return (nc * H + iy) * Wd + ix
+    return -1
+
+
+def live_cells(md, nd, i):
+    X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
+    if nd.op in (GAP, GMP):
+        return list(range(numel(X) // (X[0] * X[1])))
+    plane = Y[2] * Y[3]
+    return [p for p in range(nd.kernel[0] * nd.kernel[1]) if any(cell(md, nd, i, o, p) >= 0 for o in range(plane))]
+
+
+def avg_count(md, nd, i, o):
+    X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
+    if nd.op == GAP:
+        return numel(X) // (X[0] * X[1])
+    OH, OW = Y[2], Y[3]
+    coord = [(o // OW) % OH, o % OW]
+    lim = [X[2], X[3]]
+    real, inside = [0, 0], [0, 0]
+    for a in range(2):
+        start = coord[a] * nd.strides[a] - nd.pads[a]
+        for t in range(nd.kernel[a]):
+            pos = start + t * nd.dil[a]
+            real[a] += 0 <= pos < lim[a]
+            inside[a] += -nd.pads[a] <= pos < lim[a] + nd.pads[a + 2]
+    return inside[0] * inside[1] if nd.cip else real[0] * real[1]
+
+
+def place(nvs, min_nv):
+    """offsets for blocks of 2^nv[i], largest first (ties by index); total nv"""
+    if not nvs:
+        return [], 0
+    order = sorted(range(len(nvs)), key=lambda i: (-nvs[i], i))
+    off = [0] * len(nvs)
+    at = 0
+    for i in order:
+        off[i] = at
+        at += 1 << nvs[i]
+    return off, max(min_nv, log2c(at))
+
+
+class Plan:
+    pass
+
+
+def build_plan_lb(md, lb, rule, tnv):
+    pl = Plan()
+    pl.lb, pl.tnv, pl.rule = lb, tnv, rule
+    regs, cols = [], []
+
+    def region(poly, nv, length):
+        regs.append(Region(poly, nv, length))
+        return len(regs) - 1
+
+    def qty(bits, nv, length):
+        nl = (bits + lb - 1) // lb
+        limbs = []
+        for j in range(nl):
+            r = region(ADV_, nv, length)
+            limbs.append(r)
+            width = lb if j < nl - 1 else bits - lb * (nl - 1)
+            cols.append(Col(r, 1, None))
+            if width < lb:
+                cols.append(Col(r, 1 << (lb - width), None))
+        return limbs
+
+    pl.nodes = []
+    for i, nd in enumerate(md.nodes):
+        pn = NodePlan()
+        pl.nodes.append(pn)
+        y = i + 1
+        ny, ynv = numel(md.shapes[y]), tnv[y]
+        X = md.shapes[nd.inp[0]] if nd.inp[0] >= 0 else None
+        Y = md.shapes[y]
+        if nd.op == CONV:
+            pn.kind = CONV
+            pn.G = nd.group
+            pn.Mg = Y[1] // nd.group
+            pn.Q = X[1] // nd.group
+            pn.P = Y[0] * Y[2] * Y[3]
+            pn.K = nd.kernel[0] * nd.kernel[1]
+        elif nd.op == FC:
+            pn.kind = FC
+            pn.G, pn.Mg, pn.Q = 1, nd.cshape[0], nd.cshape[1]
+            pn.P = ny // pn.Mg
+            pn.K = 1
+        elif nd.op == MATMUL:
+            pn.kind = MATMUL
+            pn.G, pn.Mg, pn.Q, pn.P, pn.K = 1, Y[1], X[1], X[0], 1
+        if pn.kind:
+            pn.gv, pn.mv, pn.qv, pn.pv = log2c(pn.G), log2c(pn.Mg), log2c(pn.Q), log2c(pn.P)
+            if pn.kind != MATMUL:
+                nv = pn.qv + pn.mv + pn.gv
+                if nv > 30:
+                    raise PlanFail("node %s: weight block too large" % nd.name)
+                for kp in range(pn.K):
+                    r = region(W_, nv, 1 << nv)
+                    if kp == 0:
+                        pn.wreg = r
+                if nd.nb > 0:
+                    pn.breg = region(W_, log2c(nd.nb), nd.nb)
+        if nd.op == AFFINE:
+            pn.creg = region(W_, log2c(nd.nw), nd.nw)
+            pn.breg = region(W_, log2c(nd.nb), nd.nb)
+        if nd.op in (MUL, ADD, SUB) and nd.nw > 0:
+            pn.creg = region(W_, log2c(nd.nw), nd.nw)
+        if nd.op in (CONV, FC, MATMUL, MUL, AFFINE, ADD, SUB, LEAKY) and nd.k >= 1:
+            pn.rem = qty(nd.k, ynv, ny)
+        if rule[y] == CHECK:
+            pn.ychk = qty(md.b_act, ynv, ny)
+        if nd.op in (RELU, LEAKY):
+            pn.sign = [region(ADV_, ynv, ny)]
+            pn.u = qty(md.b_act - 1, ynv, ny)
+        if nd.op in (MAXPOOL, GMP):
+            pn.cells = live_cells(md, nd, i)
+            if len(pn.cells) > 4096:
+                raise PlanFail("node %s: max-pool window over 4096 cells" % nd.name)
+            for _ in pn.cells:
+                pn.d.append(qty(md.b_act, ynv, ny))
+                pn.e.append([region(ADV_, ynv, ny)])
+        if nd.op in (AVGPOOL, GAP):
+            pn.cells = live_cells(md, nd, i)
+            pn.navg = [avg_count(md, nd, i, o) for o in range(ny)]
+            if 2 * max(pn.navg) > (1 << lb):
+                raise PlanFail("node %s: average remainder over the table" % nd.name)
+            r = region(ADV_, ynv, ny)
+            pn.avgrem = r
+            cols.append(Col(r, 1, None))
+            cols.append(Col(r, -1, [2 * n - 1 for n in pn.navg]))
+    pl.mreg = region(ADV_, lb, 1 << lb)
+    for poly in (W_, ADV_):
+        idx = [r for r in range(len(regs)) if regs[r].poly == poly]
+        off, tot = place([regs[r].nv for r in idx], 2)
+        for r, o in zip(idx, off):
+            regs[r].off = o
+        if poly == W_:
+            pl.wnv = tot
+        else:
+            pl.anv = tot
+    if pl.wnv > 25 or pl.anv > 25:
+        raise PlanFail("committed table over 2^25")
+    off, pl.lnv = place([regs[c.reg].nv for c in cols] + [lb], 1)
+    for c, o in zip(cols, off):
+        c.leaf = o
+    pl.tleaf = off[-1]
+    if pl.lnv > 32:
+        raise PlanFail("too many lookups")
+    pl.lu_two = pl.lnv >= 18
+    pl.regs, pl.cols = regs, cols
+    return pl
+
+
+def build_plan(md):
+    tnv = []
+    for sh in md.shapes:
+        n = numel(sh)
+        if n > (1 << 30):
+            raise Unusable("plan: tensor over 2^30 elements")
+        tnv.append(log2c(n))
+    rule = int_rules(md)
+    best = None
+    for lb in range(16, 7, -1):
+        try:
+            pl = build_plan_lb(md, lb, rule, tnv)
+        except PlanFail:
+            continue
+        if best is None or pl.lnv < best.lnv or (pl.lnv == best.lnv and pl.anv < best.anv):
+            best = pl
+    if best is None:
+        raise Unusable("plan: no limb width works for this model")
+    return best
+
+
+# ---- 7.8.3: claims and maps -----------------------------------------------------
+
+
+class Map:
+    def __init__(self, length, nv, fan=1, src=None, coef=None, pad=0):
+        self.len, self.nv, self.fan = length, nv, fan
+        self.src = src if src is not None else [-1] * (length * fan)
+        self.coef, self.pad = coef, pad
+
+
+class Claim:
+    def __init__(self, pt, val, mp):
+        self.pt, self.val, self.map = pt, val, mp
+
+
+def simplify(mp, tlen, tnv):
+    if mp.fan != 1 or mp.coef is not None or mp.pad != 0 or mp.nv != tnv or mp.len != tlen:
+        return mp
+    src = mp.src
+    for v in range(mp.len):
+        if src[v] != v:
+            return mp
+    return None
+
+
+_eq_cache = {}
+
+
+def eq_tab(pt):
+    key = tuple(pt)
+    t = _eq_cache.get(key)
+    if t is None:
+        t = eq_table(pt)
+        _eq_cache[key] = t
+    return t
+
+
+def map_sum(mp, ep, tab, with_pad):
+    """sum_v ep[v] sum_j coef * (tab[src] if src >= 0 else pad); tab: E values.
+    Without with_pad, padding entries count 0."""
+    re = im = 0
+    src, coef, fan = mp.src, mp.coef, mp.fan
+    pad = mp.pad if with_pad else 0
+    if fan == 1 and coef is None and pad == 0:
+        for v in range(mp.len):
+            s = src[v]
+            if s >= 0:
+                a = ep[v]
+                b = tab[s]
+                re += a[0] * b[0] - a[1] * b[1]
+                im += a[0] * b[1] + a[1] * b[0]
+        return (re % P, im % P)
+    for v in range(mp.len):
+        ir = ii = 0
+        for j in range(v * fan, v * fan + fan):
+            s = src[j]
+            c = coef[j] if coef is not None else 1
+            if s >= 0:
+                b = tab[s]
+                ir += c * b[0]
+                ii += c * b[1]
+            else:
+                ir += c * pad
+        ir %= P
+        ii %= P
+        a = ep[v]
+        re += a[0] * ir - a[1] * ii
+        im += a[0] * ii + a[1] * ir
+    return (re % P, im % P)
+
+
+def pad_part(mp, pt):
+    if mp.pad == 0:
+        return E0
+    ep = eq_tab(pt)
+    re = im = 0
+    for v in range(mp.len):
+        cnt = 0
+        for j in range(v * mp.fan, v * mp.fan + mp.fan):
+            if mp.src[j] < 0:
+                cnt += mp.coef[j] if mp.coef is not None else 1
+        if cnt:
+            c = cnt % P * mp.pad % P
+            re += ep[v][0] * c
+            im += ep[v][1] * c
+    return (re % P, im % P)
+
+
+# ---- the verifier (7.8.4 - 7.8.7) ------------------------------------------------
+
+
+class Verifier:
+    def __init__(self, key, body):
+        self.key = key
+        self.md = key.model
+        self.pl = build_plan(self.md)
+        if self.pl.wnv != key.wnv:
+            raise Unusable("verifying key: weight table size disagrees with the model")
+        self.tr = Transcript("gkrcnn/cnn/v2", body)
+        self.tc = [[] for _ in self.md.shapes]
+        self.rc = [[] for _ in self.pl.regs]
+        self.where = ""
+
+    def fail(self, what):
+        raise Invalid("%s: %s check failed" % (self.where, what) if self.where else "%s check failed" % what)
+
+    # 7.8.3
+    def merge(self, claims, nv):
+        tr = self.tr
+        if not claims:
+            return None, None
+        if len(claims) == 1 and claims[0].map is None:
+            return claims[0].pt[:nv], claims[0].val
+        alpha = tr.challenge("cnn/merge/alpha")
+        coefs, c = [], E1
+        S = E0
+        for cl in claims:
+            coefs.append(c)
+            v = cl.val
+            if cl.map is not None:
+                v = esub(v, pad_part(cl.map, cl.pt))
+            S = eadd(S, emul(c, v))
+            c = emul(c, alpha)
+        z, e = sumcheck(tr, S, nv, 2, self.where)
+        Tz = tr.get_e1("cnn/eval")
+        ez = None
+        w = E0
+        for c, cl in zip(coefs, claims):
+            if cl.map is None:
+                wj = eq_points(cl.pt[:nv], z)
+            else:
+                if ez is None:
+                    ez = eq_table(z)
+                wj = map_sum(cl.map, eq_tab(cl.pt), ez, False)
+            w = eadd(w, emul(c, wj))
+        if e != emul(w, Tz):
+            self.fail("claim merge")
+        return z, Tz
+
+    def push_qty(self, limbs, pt, val):
+        lb = self.pl.lb
+        rest = val
+        for j in range(len(limbs) - 1):
+            lv = self.tr.get_e1("cnn/limb")
+            self.rc[limbs[j]].append(Claim(pt, lv, None))
+            rest = esub(rest, escale(lv, fe(1 << (lb * j))))
+        last = len(limbs) - 1
+        self.rc[limbs[last]].append(Claim(pt, escale(rest, finv(fe(1 << (lb * last)))), None))
+
+    def claim_tensor(self, t, pt, val, mp):
+        if mp is not None:
+            mp = simplify(mp, numel(self.md.shapes[t]), self.pl.tnv[t])
+        self.tc[t].append(Claim(pt, val, mp))
+
+    def claim_operand(self, i, j, pt, val, mp):
+        nd = self.md.nodes[i]
+        if nd.inp[j] >= 0:
+            self.claim_tensor(nd.inp[j], pt, val, mp)
+        else:
+            rg = self.pl.regs[self.pl.nodes[i].creg]
+            self.rc[self.pl.nodes[i].creg].append(Claim(pt, val, simplify(mp, rg.len, rg.nv)))
+
+    def run(self):
+        md, pl, tr = self.md, self.pl, self.tr
+        A = 1 << (md.b_act - 1)
+        tr.absorb("cnn/digest", self.key.digest)
+        stmt = []
+        for label, t in (("cnn/input", 0), ("cnn/output", md.output)):
+            vals = tr.get_f(label, numel(md.shapes[t]))
+            q = [v - P if v > P // 2 else v for v in vals]
+            for j, x in enumerate(q):
+                if x <= -A or x >= A:
+                    raise Invalid("proof's %s element %d is outside the activation range" % (label[4:], j))
+            stmt.append(q)
+        self.inp, self.out = stmt
+        self.adv_root = tr.get_bytes("pcs/root", 32)
+        onv = pl.tnv[md.output]
+        r0 = tr.challenges("cnn/r0", onv)
+        self.tc[md.output].append(Claim(r0, mle_f([fe(x) for x in self.out], r0), None))
+        for i in range(len(md.nodes) - 1, -1, -1):
+            nd = md.nodes[i]
+            self.where = "%s (%s)" % (nd.name, OP_NAMES[nd.op])
+            rho, v = self.merge(self.tc[i + 1], pl.tnv[i + 1])
+            if rho is None:
+                continue
+            pn = pl.nodes[i]
+            if pn.ychk:
+                self.push_qty(pn.ychk, rho, eadd(v, escale(ind(numel(md.shapes[i + 1]), rho), fe(A))))
+            self.node(i, rho, v)
+        self.where = ""
+        x = [ee(q) for q in self.inp]
+        for j, cl in enumerate(self.tc[0]):
+            if cl.map is None:
+                val = mle_f([fe(q) for q in self.inp], cl.pt)
+            else:
+                val = map_sum(cl.map, eq_tab(cl.pt), x, True)
+            if val != cl.val:
+                raise Invalid("input layer check failed (claim %d)" % j)
+        self.lookup()
+        if pl.wnv:
+            self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
+        self.finish(ADV_, pl.anv, self.adv_root, False, "auxiliary")
+        tr.finish()
+        return self.out
+
+    # 7.8.5
+    def node(self, i, rho, v):
+        op = self.md.nodes[i].op
+        if op in (CONV, FC, MATMUL):
+            self.matmul(i, rho, self.rescale(i, rho, v))
+        elif op == MUL:
+            self.mul(i, rho, self.rescale(i, rho, v))
+        elif op in (ADD, SUB):
+            self.addsub(i, rho, self.rescale(i, rho, v))
+        elif op == AFFINE:
+            self.affine(i, rho, self.rescale(i, rho, v))
+        elif op in (RELU, LEAKY):
+            self.relu(i, rho, v)
+        elif op in (MAXPOOL, GMP):
+            self.maxpool(i, rho, v)
+        elif op in (AVGPOOL, GAP):
+            self.avgpool(i, rho, v)
+        elif op == RESHAPE:
+            self.claim_tensor(self.md.nodes[i].inp[0], rho, v, None)
+        elif op == PAD:
+            self.padnode(i, rho, v)
+
+    def rescale(self, i, rho, v):
+        nd, pn = self.md.nodes[i], self.pl.nodes[i]
+        if nd.k <= 0:
+            return escale(v, finv(fe(1 << (-nd.k))))
+        a = self.tr.get_e1("cnn/acc")
+        ny = numel(self.md.shapes[i + 1])
+        rem = esub(eadd(a, escale(ind(ny, rho), fe(1 << (nd.k - 1)))), escale(v, fe(1 << nd.k)))
+        self.push_qty(pn.rem, rho, rem)
+        return a
+
+    def matmul(self, i, rho, a):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        y, x = i + 1, nd.inp[0]
+        X, Y = md.shapes[x], md.shapes[y]
+        ny, ynv = numel(Y), pl.tnv[y]
+        Pp, Mp, Qp = 1 << pn.pv, 1 << pn.mv, 1 << pn.qv
+        znv = pn.pv + pn.mv + pn.gv
+        M = pn.G * pn.Mg
+        zsrc, bsrc = [0] * ny, [0] * ny
+        for o in range(ny):
+            if pn.kind == CONV:
+                HW = Y[2] * Y[3]
+                n, m = o // (M * HW), (o // HW) % M
+                p = n * HW + o % HW
+            else:
+                m, p = o % M, o // M
+            g, mg = m // pn.Mg, m % pn.Mg
+            zsrc[o] = p + Pp * (mg + Mp * g)
+            bsrc[o] = m
+        z = a
+        if pn.breg is not None:
+            z = tr.get_e1("cnn/mm/z")
+            self.rc[pn.breg].append(Claim(rho, esub(a, z), Map(ny, ynv, 1, bsrc)))
+        zmap = simplify(Map(ny, ynv, 1, zsrc), ny, znv)
+        zeta, zval = self.merge([Claim(rho, z, zmap)], znv)
+        rp, rm, rg = zeta[:pn.pv], zeta[pn.pv:pn.pv + pn.mv], zeta[pn.pv + pn.mv:znv]
+        n2 = pn.qv + pn.gv
+        K = pn.K
+        r, e = sumcheck(tr, zval, n2, 3 if pn.gv else 2, self.where)
+        vals = [tr.get_e1("cnn/eval") for _ in range(2 * K)]
+        acc = E0
+        for kp in range(K):
+            acc = eadd(acc, emul(vals[2 * kp], vals[2 * kp + 1]))
+        if pn.gv:
+            acc = emul(acc, eq_points(r[pn.qv:n2], rg))
+        if e != acc:
+            self.fail("matrix-product sumcheck")
+        pa = r[:pn.qv] + rp + r[pn.qv:n2]
+        pb = r[:pn.qv] + rm + r[pn.qv:n2]
+        alen = Qp * Pp * (1 << pn.gv)
+        anv = pn.qv + pn.pv + pn.gv
+        bmap = None
+        if pn.kind == MATMUL:
+            bsrc2 = [-1] * (Qp * Mp)
+            for vv in range(Qp * Mp):
+                c, mg = vv % Qp, vv // Qp
+                if c < pn.Q and mg < pn.Mg:
+                    bsrc2[vv] = c * pn.Mg + mg
+            bmap = Map(Qp * Mp, pn.qv + pn.mv, 1, bsrc2)
+        for kp in range(K):
+            src = [-1] * alen
+            if pn.kind == CONV:
+                kw = nd.kernel[1]
+                ky, kx = kp // kw, kp % kw
+                C, H, Wd, OH, OW = X[1], X[2], X[3], Y[2], Y[3]
+                for g in range(pn.G):
+                    for p in range(pn.P):
+                        n, oy, ox = p // (OH * OW), (p // OW) % OH, p % OW
+                        iy = oy * nd.strides[0] - nd.pads[0] + ky * nd.dil[0]
+                        ix = ox * nd.strides[1] - nd.pads[1] + kx * nd.dil[1]
+                        if 0 <= iy < H and 0 <= ix < Wd:
+                            base = Qp * (p + Pp * g)
+                            for c in range(pn.Q):
+                                src[c + base] = ((n * C + g * pn.Q + c) * H + iy) * Wd + ix
+            else:
+                for p in range(pn.P):
+                    base = Qp * p
+                    for c in range(pn.Q):
+                        src[c + base] = p * pn.Q + c
+            self.claim_tensor(x, pa, vals[2 * kp], Map(alen, anv, 1, src))
+            if pn.kind == MATMUL:
+                self.claim_tensor(nd.inp[1], pb, vals[2 * kp + 1], bmap)
+            else:
+                self.rc[pn.wreg + kp].append(Claim(pb, vals[2 * kp + 1], None))
+
+    def bcast_map(self, i, j):
+        md = self.md
+        nd = md.nodes[i]
+        Y = md.shapes[i + 1]
+        ny = numel(Y)
+        sh = md.shapes[nd.inp[j]] if nd.inp[j] >= 0 else nd.cshape
+        nd_ = len(Y)
+        off = nd_ - len(sh)
+        strides = [0] * nd_
+        stride = 1
+        for d in range(nd_ - 1, -1, -1):
+            dj = sh[d - off] if d >= off else 1
+            strides[d] = 0 if dj == 1 else stride
+            stride *= dj
+        src = [0] * ny
+        for o in range(ny):
+            rest, s = o, 0
+            for d in range(nd_ - 1, -1, -1):
+                s += (rest % Y[d]) * strides[d]
+                rest //= Y[d]
+            src[o] = s
+        return Map(ny, self.pl.tnv[i + 1], 1, src)
+
+    def mul(self, i, rho, a):
+        nv = self.pl.tnv[i + 1]
+        ma, mb = self.bcast_map(i, 0), self.bcast_map(i, 1)
+        r, e = sumcheck(self.tr, a, nv, 3, self.where)
+        Av = self.tr.get_e1("cnn/eval")
+        Bv = self.tr.get_e1("cnn/eval")
+        if e != emul(emul(eq_points(rho, r), Av), Bv):
+            self.fail("product sumcheck")
+        self.claim_operand(i, 0, r, Av, ma)
+        self.claim_operand(i, 1, r, Bv, mb)
+
+    def addsub(self, i, rho, a):
+        nd = self.md.nodes[i]
+        ma, mb = self.bcast_map(i, 0), self.bcast_map(i, 1)
+        Av = self.tr.get_e1("cnn/add/a")
+        Bv = escale(esub(a, escale(Av, fe(1 << nd.align[0]))), finv(fe(1 << nd.align[1])))
+        if nd.op == SUB:
+            Bv = eneg(Bv)
+        self.claim_operand(i, 0, rho, Av, ma)
+        self.claim_operand(i, 1, rho, Bv, mb)
+
+    def affine(self, i, rho, a):
+        md, pl = self.md, self.pl
+        nd, pn = md.nodes[i], pl.nodes[i]
+        X = md.shapes[nd.inp[0]]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        C, inner = X[1], numel(X[2:])
+        cm = Map(ny, nv, 1, [(o // inner) % C for o in range(ny)])
+        t = self.tr.get_e1("cnn/affine/t")
+        self.rc[pn.breg].append(Claim(rho, t, cm))
+        r, e = sumcheck(self.tr, esub(a, t), nv, 3, self.where)
+        xv = self.tr.get_e1("cnn/eval")
+        Sv = self.tr.get_e1("cnn/eval")
+        if e != emul(emul(eq_points(rho, r), xv), Sv):
+            self.fail("scale sumcheck")
+        self.claim_tensor(nd.inp[0], r, xv, None)
+        self.rc[pn.creg].append(Claim(r, Sv, cm))
+
+    def relu(self, i, rho, v):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        beta = tr.challenge("cnn/relu/beta")
+        kappa = ka = kc = E0
+        if nd.op == LEAKY:
+            kappa = ee(finv(fe(1 << nd.k)) if nd.k >= 1 else 1 << (-nd.k))
+            ka = escale(kappa, fe(nd.alpha))
+            kc = escale(kappa, fe(1 << (nd.k - 1))) if nd.k >= 1 else E0
+        hasrem = pn.rem is not None
+        r, e = sumcheck(tr, v, nv, 3, self.where)
+        s = tr.get_e1("cnn/eval")
+        x = tr.get_e1("cnn/eval")
+        u = tr.get_e1("cnn/eval")
+        rem = tr.get_e1("cnn/eval") if hasrem else E0
+        I = ind(ny, r)
+        b2 = emul(beta, beta)
+        kcb = eadd(kc, beta)
+        F = emul(esub(esub(E1, ka), escale(beta, 2)), emul(s, x))
+        F = eadd(F, emul(eadd(ka, beta), x))
+        F = eadd(F, emul(kcb, I))
+        F = esub(F, emul(kcb, s))
+        F = eadd(F, emul(beta, u))
+        F = eadd(F, emul(b2, esub(emul(s, s), s)))
+        if hasrem:
+            F = eadd(F, emul(kappa, esub(emul(s, rem), rem)))
+        if e != emul(eq_points(rho, r), F):
+            self.fail("sign sumcheck")
+        self.push_qty(pn.sign, r, s)
+        self.push_qty(pn.u, r, u)
+        if hasrem:
+            self.push_qty(pn.rem, r, rem)
+        self.claim_tensor(nd.inp[0], r, x, None)
+
+    def maxpool(self, i, rho, v):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        A = 1 << (md.b_act - 1)
+        Pc = len(pn.cells)
+        for j, p in enumerate(pn.cells):
+            dv = tr.get_e1("cnn/max/d")
+            self.push_qty(pn.d[j], rho, dv)
+            mp = Map(ny, nv, 1, [cell(md, nd, i, o, p) for o in range(ny)], None, fe(-A))
+            self.claim_tensor(nd.inp[0], rho, esub(v, dv), mp)
+        es = E0
+        for j in range(Pc):
+            ev = tr.get_e1("cnn/max/e")
+            es = eadd(es, ev)
+            self.push_qty(pn.e[j], rho, ev)
+        if es != ind(ny, rho):
+            self.fail("max-pool one-hot")
+        beta = tr.challenge("cnn/max/beta")
+        r, e = sumcheck(tr, E0, nv, 3, self.where)
+        ed = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(Pc)]
+        acc, bp, bq = E0, E1, epow(beta, Pc)
+        for ev, dv in ed:
+            acc = eadd(acc, emul(bp, emul(ev, dv)))
+            acc = eadd(acc, emul(bq, esub(emul(ev, ev), ev)))
+            bp, bq = emul(bp, beta), emul(bq, beta)
+        if e != emul(eq_points(rho, r), acc):
+            self.fail("max-pool choice sumcheck")
+        for j, (ev, dv) in enumerate(ed):
+            self.push_qty(pn.e[j], r, ev)
+            self.push_qty(pn.d[j], r, dv)
+
+    def avgpool(self, i, rho, v):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        Pc = len(pn.cells)
+        co = [finv(fe(2 * n)) for n in pn.navg]
+        R = tr.get_e1("cnn/avg/rem")
+        self.rc[pn.avgrem].append(Claim(rho, R, Map(ny, nv, 1, list(range(ny)), co)))
+        src, coef = [], []
+        for o in range(ny):
+            c2 = 2 * co[o] % P
+            for p in pn.cells:
+                src.append(cell(md, nd, i, o, p))
+                coef.append(c2)
+        xv = eadd(esub(v, escale(ind(ny, rho), HALF)), R)
+        self.claim_tensor(nd.inp[0], rho, xv, Map(ny, nv, Pc, src, coef))
+
+    def padnode(self, i, rho, v):
+        md = self.md
+        nd = md.nodes[i]
+        X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
+        ny = numel(Y)
+        src = []
+        for o in range(ny):
+            rest, off, mul, inside = o, 0, 1, True
+            for d in range(len(Y) - 1, -1, -1):
+                c = rest % Y[d] - nd.pad_all[d]
+                rest //= Y[d]
+                if c < 0 or c >= X[d]:
+                    inside = False
+                off += c * mul
+                mul *= X[d]
+            src.append(off if inside else -1)
+        self.claim_tensor(nd.inp[0], rho, v, Map(ny, self.pl.tnv[i + 1], 1, src, None, fe(nd.pad)))
+
+    # 7.8.6
+    def lookup(self):
+        pl, tr = self.pl, self.tr
+        self.where = "range-check"
+        L = pl.lnv
+        LT = L + (1 if pl.lu_two else 0)
+        X = tr.challenge("cnn/lu/x")
+        if pl.lu_two:
+            X2 = tr.challenge("cnn/lu/x2")
+            beta = tr.challenge("cnn/lu/beta")
+        Pv, Qv = tr.get_e("cnn/lu/root", 2)
+        if Pv != E0 or Qv == E0:
+            self.fail("lookup sum")
+        r = []
+        for j in range(LT):
+            lam = tr.challenge("cnn/lu/lambda")
+            rr, e = sumcheck(tr, eadd(Pv, emul(lam, Qv)), j, 3, "lookup layer %d" % j)
+            pe, po, qe, qo = [tr.get_e1("cnn/eval") for _ in range(4)]
+            f = eadd(eadd(emul(pe, qo), emul(po, qe)), emul(lam, emul(qe, qo)))
+            if e != emul(eq_points(r, rr), f):
+                self.fail("lookup layer")
+            mu = tr.challenge("cnn/lu/mu")
+            Pv = eadd(pe, emul(mu, esub(po, pe)))
+            Qv = eadd(qe, emul(mu, esub(qo, qe)))
+            r = [mu] + rr
+        S = Phat = V = E0
+        sent = {}
+        blocks = [(c.reg, c.leaf, c) for c in pl.cols] + [(pl.mreg, pl.tleaf, None)]
+        for reg, leaf, col in blocks:
+            rg = pl.regs[reg]
+            if reg not in sent:
+                sent[reg] = tr.get_e1("cnn/lu/leaf")
+                self.rc[reg].append(Claim(r, sent[reg], None))
+            Rv = sent[reg]
+            sl = sel(leaf >> rg.nv, r, rg.nv, L)
+            S = eadd(S, sl)
+            if col is not None:
+                val = escale(Rv, fe(col.scale))
+                if col.off is not None:
+                    val = eadd(val, mle_f([fe(o) for o in col.off], r[:rg.nv]))
+                Phat = eadd(Phat, sl)
+                V = eadd(V, emul(sl, val))
+            else:
+                ident = E0
+                for k in range(pl.lb):
+                    ident = eadd(ident, escale(r[k], 1 << k))
+                Phat = esub(Phat, emul(sl, Rv))
+                V = eadd(V, emul(sl, ident))
+        rest = esub(esub(E1, S), V)
+        Qhat = eadd(emul(X, S), rest)
+        if pl.lu_two:
+            lo = esub(E1, r[L])
+            Phat = emul(Phat, eadd(lo, emul(r[L], beta)))
+            Qhat = eadd(emul(lo, Qhat), emul(r[L], eadd(emul(X2, S), rest)))
+        if Phat != Pv or Qhat != Qv:
+            self.fail("lookup leaves")
+        self.where = ""
+
+    # 7.8.7
+    def finish(self, poly, nv, root, certified, what):
+        pl, tr = self.pl, self.tr
+        blocks = []
+        for ri, rg in enumerate(pl.regs):
+            if rg.poly != poly:
+                continue
+            self.where = "%s region %d" % (what, ri)
+            pt, val = self.merge(self.rc[ri], rg.nv)
+            if pt is not None:
+                blocks.append((rg, pt, val))
+        self.where = ""
+        if not blocks:
+            return
+        alpha = tr.challenge("cnn/blk/alpha")
+        S, c, coefs = E0, E1, []
+        for rg, pt, val in blocks:
+            coefs.append(c)
+            S = eadd(S, emul(c, val))
+            c = emul(c, alpha)
+        z, e = sumcheck(tr, S, nv, 2, "%s-claim merge" % what)
+        Tz = tr.get_e1("cnn/eval")
+        w = E0
+        for c, (rg, pt, val) in zip(coefs, blocks):
+            w = eadd(w, emul(c, emul(eq_points(pt[:rg.nv], z[:rg.nv]), sel(rg.off >> rg.nv, z, rg.nv, nv))))
+        if e != emul(w, Tz):
+            self.fail("%s-claim merge" % what)
+        ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
+
+
+def proof_body(b):
+    if len(b) < 24 or b[:8] != b"GKRCNNPF":
+        raise Invalid("not a gkrcnn proof")
+    version, kind, n = struct.unpack("<IIQ", b[8:24])
+    if version != 2 or kind != 2:
+        raise Invalid("unsupported version or not a CNN proof")
+    if n != len(b) - 24:
+        raise Invalid("proof length field disagrees with the file")
+    return b[24:]
+
+
+def main(argv):
+    quiet = len(argv) > 1 and argv[1] == "-q"
+    args = argv[2:] if quiet else argv[1:]
+    if len(args) != 2:
+        print("usage: cnn_verify.py [-q] VK PROOF", file=sys.stderr)
+        return 2
+    try:
+        with open(args[0], "rb") as f:
+            vkb = f.read()
+        with open(args[1], "rb") as f:
+            prf = f.read()
+        key = parse_vk(vkb)
+        build_plan(key.model)
+    except (IndexError, ValueError, ZeroDivisionError) as e:  # a key whose shapes disagree with its ops
+        print("cnn_verify: unusable verifying key (%s)" % e, file=sys.stderr)
+        return 2
+    except (OSError, Unusable) as e:
+        print("cnn_verify: %s" % e, file=sys.stderr)
+        return 2
+    try:
+        v = Verifier(key, proof_body(prf))
+        out = v.run()
+    except Unusable as e:
+        print("cnn_verify: %s" % e, file=sys.stderr)
+        return 2
+    except Invalid as e:
+        print("cnn_verify: invalid proof: %s" % e, file=sys.stderr)
+        return 1
+    f = key.model.f[key.model.output]
+    if quiet:
+        print("valid proof")
+    else:
+        print("valid proof; outputs " + " ".join("%.4f" % (q / 2.0 ** f) for q in out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
