@@ -318,7 +318,7 @@ static void test_malicious(zk_rng *rng) {
     cnn_key_free(vk);
 }
 
-/* ---- the two-challenge logUp (protocol.md sec. 7.5) ----
+/* ---- the two-challenge logUp (protocol.md sec. 7.4) ----
  * The small ResNet has 2^19 lookup leaves, so its lookup runs with two
  * challenges (PL_LU_TWO_MIN); its lookup messages altered in flight, at
  * every occurrence of the root and of the leaf values, are rejected. */

@@ -112,7 +112,9 @@
  * of every quantity in its relations -- |acc|, |acc| + 2^(k-1),
  * (A-1) 2^k + 2^k (the left side y 2^k + rem), |acc| 2^-k for k <= 0,
  * 2A for max-pool differences, 2 n A + 2n for averages -- must be < 2^60.
- * Then no relation wraps modulo p = 2^61 - 1, so it holds over F_p iff it
+ * Then no relation wraps modulo p = 2^61 - 1, so -- provided every value
+ * it reads is an integer in its range, which the circuits must prove
+ * (q_int_rules below, papers/protocol.md 7.7) -- it holds over F_p iff it
  * holds over the integers.  A setting that breaks this is a setup error
  * naming the node, the bits needed, and the setting to lower.  Shifts
  * satisfy |k| <= 59.
