@@ -4,7 +4,9 @@
  * listed in tests/test_main.c. TEST_CHECK records a failure with file and
  * line and carries on; the driver prints "N passed, N failed" at the end.
  * Random tests draw from the seeded rng; the driver prints the seed
- * (set GKRCNN_TEST_SEED to replay one).
+ * (set GKRCNN_TEST_SEED to replay one). GKRCNN_TEST_VERBOSE prints more;
+ * GKRCNN_TEST_SLOW adds checks too slow for make test (the arith module's
+ * full PLONK proof of a forged table).
  */
 #ifndef GKRCNN_TEST_H
 #define GKRCNN_TEST_H

@@ -320,10 +320,10 @@ static void test_malicious(zk_rng *rng) {
 
 /* ---- the two-challenge logUp (protocol.md sec. 7.4) ----
  * The small ResNet has 2^19 lookup leaves, so its lookup runs with two
- * challenges (PL_LU_TWO_MIN); its lookup messages altered in flight, at
- * every occurrence of the root and of the leaf values, are rejected. */
+ * challenges (PL_LU_TWO_MIN); its lookup messages altered in flight (the
+ * root, and leaf values at occurrences 0, 1 and two random ones) are
+ * rejected. */
 static void test_lookup_two(zk_rng *rng) {
-    (void)rng;
     cnn_key *pk = NULL, *vk = NULL;
     if (!load_keys(&pk, &vk, "models/resnet_small.onnx", "models/calib/resnet_small_calib.json")) return;
     const q_model *m = pk->m;
@@ -338,8 +338,11 @@ static void test_lookup_two(zk_rng *rng) {
     TEST_REQUIRE(q_quantize_input(xq, m, x) == ZK_OK);
     static const char *const labels[] = {"cnn/lu/root", "cnn/lu/leaf"};
     long tried = 0;
+    /* the root, and the leaf values at occurrences 0, 1 and two random ones
+     * below 48 (every occurrence would take a minute under ASan) */
     for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++)
-        for (size_t occ = 0;; occ++) {
+        for (int n = 0; n < (k ? 4 : 1); n++) {
+            size_t occ = n < 2 ? (size_t)n : zk_rng_u64(rng) % 48;
             tamper_ctx t = {.label = labels[k], .occ = occ};
             cnn_set_tamper(tamper_fn, &t);
             zk_buf proof;
@@ -348,7 +351,7 @@ static void test_lookup_two(zk_rng *rng) {
             zk_buf_free(&proof);
             if (!t.hit) {
                 TEST_CHECK(e == ZK_OK);
-                break;
+                continue;
             }
             tried++;
             if (e == ZK_OK) fprintf(stderr, "resnet: tampered %s #%zu accepted\n", labels[k], occ);
