@@ -1118,7 +1118,128 @@ static void cheat_range(zk_rng *rng) {
     q_witness_free(w);
 }
 
+/* ---- the bottom of the activation range ----
+ * The circuits prove every activation an integer in [-A, A) (a b_act-bit
+ * lookup of y + A, a ReLU's u in [0, A) with x = -u - 1): -A is the one
+ * value there that q_run used to refuse (|q| < A), and the field bound of
+ * quant.h section 4 was computed for |x| <= A - 1 only. So a prover could
+ * prove an input on which q_run stopped (an Add reaching -A, read by an
+ * FC), and with b_act = 2 (A/(A-1) = 2) the unchecked -A made a product
+ * wrap mod p: a = x - 1 = -2 at x = -1, y = a * a * 2^59 = 2^61 = 1 (mod p),
+ * and the verifier accepted the output 1. Now q_run's range is [-A, A)
+ * (b_act-bit two's complement, what the circuits prove) and the field bound
+ * is taken over |x| <= A: the first model proves honestly (output -A
+ * included), the second is refused at setup, and a verifying key carrying
+ * its skeleton (a key setup would not write) is refused on loading, since
+ * a product of two activations needs no constant to bound. Whatever is
+ * accepted must be q_run's output on the accepted input. */
+static q_model *edge_model(int wrap, int k_fc, int *skel_ok) {
+    nn_graph *g = gb_new();
+    int64_t xd[2] = {1, wrap ? 1 : 2}, wd[2] = {2, 2};
+    float cv[2] = {-0.5f, -0.5f}, id[4] = {1, 0, 0, 1};
+    int x = g->input = gb_t(g, "x", 2, xd, NULL);
+    int a = gb_n(g, NN_ADD, gb_attrs(), 2, x, gb_t(g, "c", 2, xd, cv), -1, NULL);
+    if (wrap) gb_n(g, NN_MUL, gb_attrs(), 2, a, a, -1, NULL);
+    else gb_n(g, NN_FC, gb_attrs(), 2, a, gb_t(g, "W", 2, wd, id), -1, NULL);
+    float cal[4] = {0.25f, -0.25f, 0.5f, 0.125f};
+    q_model *m = NULL;
+    ZK_CHECK(q_quantize(&m, g, cal, 2, NULL) == ZK_OK);
+    nn_graph_free(g);
+    /* every scale 0, the constant -1: a = x - 1 exactly */
+    m->s.f_max = 60;
+    for (size_t t = 0; t < m->ntensors; t++) m->tensors[t].f = 0;
+    q_node *ad = &m->nodes[0], *nx = &m->nodes[1];
+    ZK_CHECK(ad->op == NN_ADD && ad->in[1] < 0 && ad->nw == (size_t)xd[1]);
+    ad->f_w = 0, ad->k = 0, ad->align[0] = ad->align[1] = 0;
+    for (size_t j = 0; j < ad->nw; j++) ad->w[j] = -1;
+    if (wrap) { /* b_act = 2: activations in {-1, 0, 1}; y = a a 2^59 */
+        m->s.b_act = 2;
+        nx->k = -59;
+        m->tensors[2].f = 59;
+    } else { /* y = rescale(a, k_fc) */
+        nx->f_w = 0, nx->k = k_fc;
+        m->tensors[2].f = -k_fc;
+        for (int j = 0; j < 4; j++) nx->w[j] = j == 0 || j == 3;
+    }
+    /* a verifying key's skeleton of it (acc_bits as quantized: <= 60), as a
+     * key setup would not write would carry it */
+    zk_buf b;
+    zk_buf_init(&b);
+    q_model_serialize_skeleton(&b, m);
+    q_model *sk = NULL;
+    *skel_ok = q_model_deserialize_skeleton(&sk, b.data, b.len) == ZK_OK;
+    q_model_free(sk);
+    zk_buf_free(&b);
+    zk_buf_init(&b);
+    q_model_serialize(&b, m);
+    q_model_free(m);
+    m = NULL;
+    if (q_model_deserialize(&m, b.data, b.len) != ZK_OK) m = NULL; /* validation recomputes the field bound */
+    zk_buf_free(&b);
+    return m;
+}
+
+static void cheat_edge_one(const char *what, int wrap, int k_fc, const int64_t *xb, const int64_t *xok) {
+    int skel_ok = 0;
+    q_model *m = edge_model(wrap, k_fc, &skel_ok);
+    TEST_CHECK(skel_ok == !wrap); /* its bound needs no constant: a skeleton checks it too */
+    if (!m) {
+        printf("  cheat activation-edge  %s: model refused at setup (%s)\n", what, zk_reason());
+        TEST_CHECK(wrap); /* only the wrapping model is over the field bound */
+        return;
+    }
+    /* the cheater's witness: every node run without q_run's range stop */
+    q_witness *w = zk_calloc(1, sizeof *w);
+    w->ntensors = m->ntensors;
+    w->nnodes = m->nnodes;
+    w->t = zk_calloc(m->ntensors, sizeof *w->t);
+    w->nodes = zk_calloc(m->nnodes, sizeof *w->nodes);
+    w->t[0] = zk_malloc_n((size_t)q_numel(m, 0), sizeof *w->t[0]);
+    memcpy(w->t[0], xb, (size_t)q_numel(m, 0) * sizeof *xb);
+    for (size_t i = 0; i < m->nnodes; i++) (void)!q_run_node(m, w, i);
+    q_model *mv = model_copy(m);
+    cnn_key *pk = NULL, *vk = NULL;
+    int accepted = 0;
+    if (keys_for(&pk, &vk, m)) {
+        inject in = {.forged = w};
+        cnn_set_witness_hook(inject_hook, &in);
+        zk_buf proof;
+        zk_buf_init(&proof);
+        zk_err e = cnn_prove(&proof, pk, xok, NULL, NULL); /* the hook swaps in xb */
+        cnn_set_witness_hook(NULL, NULL);
+        int64_t *vin = NULL, *vout = NULL;
+        if (e == ZK_OK) e = cnn_verify(vk, proof.data, proof.len, &vin, &vout);
+        accepted = e == ZK_OK;
+        q_witness *ref = NULL;
+        zk_err er = accepted ? q_run(&ref, mv, vin) : ZK_OK;
+        int same = accepted && er == ZK_OK &&
+                   memcmp(q_output(mv, ref), vout, (size_t)q_numel(mv, mv->output) * sizeof *vout) == 0;
+        printf("  cheat activation-edge  %s: proof %s%s\n", what, accepted ? "accepted" : "rejected",
+               !accepted ? "" : same ? ", q_run agrees" : er ? ", but q_run refuses that input" : ", with another output");
+        TEST_CHECK(!accepted || same);
+        q_witness_free(ref);
+        free(vin);
+        free(vout);
+        zk_buf_free(&proof);
+    }
+    TEST_CHECK(!wrap); /* the wrapping model must not get past setup */
+    if (!wrap) TEST_CHECK(accepted); /* -A is in range: the honest proof verifies */
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+    q_model_free(mv);
+    q_witness_free(w);
+}
+
+static void cheat_edge(void) {
+    const int64_t xb[2] = {-32767, 0}, xok[2] = {0, 0}; /* b_act = 16: a = x - 1 = (-A, -1) */
+    cheat_edge_one("Add reaching -A read by an FC", 0, 1, xb, xok);
+    cheat_edge_one("output -A", 0, 0, xb, xok);
+    const int64_t wb[1] = {-1}, wok[1] = {1};
+    cheat_edge_one("b_act = 2, (-2)(-2) 2^59 wraps to 1", 1, 0, wb, wok);
+}
+
 void test_cheat(zk_rng *rng) {
+    cheat_edge();
     cheat_range(rng);
     for (int k = 0; k < G_COUNT; k++) cheat_small(rng, k);
     cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 0);

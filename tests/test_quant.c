@@ -470,6 +470,13 @@ static void test_edges(zk_rng *rng) {
     in[3] = -(A - 1);
     TEST_CHECK(q_run(&w, m, in) == ZK_OK);
     q_witness_free(w);
+    in[3] = -A; /* [-A, A): b_act-bit two's complement, what the circuits prove */
+    w = NULL;
+    TEST_CHECK(q_run(&w, m, in) == ZK_OK && q_witness_check(m, w) == ZK_OK);
+    q_witness_free(w);
+    in[3] = -A - 1;
+    w = NULL;
+    TEST_CHECK(q_run(&w, m, in) == ZK_EINPUT && !w);
     float xf[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     int64_t xq[8];
     xf[2] = NAN;

@@ -111,7 +111,7 @@ typedef struct {
     double rbr_bits;
 } cnn_stats;
 
-/* Prover: quantized input (numel of tensor 0, |q| < 2^(b_act-1)) ->
+/* Prover: quantized input (numel of tensor 0, -2^(b_act-1) <= q < 2^(b_act-1)) ->
  * proof body (the transcript bytes; wrap it with proof_wrap,
  * PROOF_KIND_CNN). *wit_out (optional) receives the witness (the output
  * is q_output(m, wit)). ZK_EINPUT with a reason when inference fails

@@ -1453,7 +1453,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
             zk_err e = tr_get_fm61(c->tr, s ? "cnn/output" : "cnn/input", buf, (size_t)n);
             for (int64_t j = 0; j < n && e == ZK_OK; j++) {
                 q[j] = fm61_to_i64(buf[j]);
-                if (q[j] <= -A || q[j] >= A) {
+                if (q[j] < -A || q[j] >= A) { /* [-A, A), q_run's range (quant.h) */
                     zk_set_reason("proof's %s element %lld is outside the activation range", s ? "output" : "input",
                                   (long long)j);
                     e = ZK_EPROOF;

@@ -327,7 +327,7 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
     default: ZK_CHECK(0);
     }
     for (int64_t i = 0; i < ny; i++)
-        if (y[i] <= -A || y[i] >= A) {
+        if (y[i] < -A || y[i] >= A) {
             zk_set_reason("value out of the calibrated range at node %s (%s): element %lld = %g, bound %g", nd->name,
                           nn_op_name(nd->op), (long long)i, ldexp((double)y[i], -m->tensors[ni + 1].f),
                           ldexp((double)A, -m->tensors[ni + 1].f));
@@ -349,9 +349,9 @@ zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) {
     w->nodes = zk_calloc(m->nnodes, sizeof *w->nodes);
     int64_t n0 = q_numel(m, 0);
     for (int64_t i = 0; i < n0; i++)
-        if (input_q[i] <= -A || input_q[i] >= A) {
-            zk_set_reason("input element %lld = %lld is outside the activation range |q| < 2^%d", (long long)i,
-                          (long long)input_q[i], m->s.b_act - 1);
+        if (input_q[i] < -A || input_q[i] >= A) {
+            zk_set_reason("input element %lld = %lld is outside the activation range [-2^%d, 2^%d)", (long long)i,
+                          (long long)input_q[i], m->s.b_act - 1, m->s.b_act - 1);
             q_witness_free(w);
             return ZK_EINPUT;
         }
@@ -401,7 +401,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
         }
     int64_t n0 = q_numel(m, 0);
     for (int64_t i = 0; i < n0; i++)
-        if (w->t[0][i] <= -A || w->t[0][i] >= A) {
+        if (w->t[0][i] < -A || w->t[0][i] >= A) {
             zk_set_reason("input element %lld out of the activation range", (long long)i);
             return ZK_EPROOF;
         }
@@ -416,7 +416,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
         if (!a->acc != !hacc || !a->rem != !hrem || !a->sign != !hsign || !a->arg != !harg)
             Q_BAD("node %s (%s): witness arrays present/absent wrongly", nm, op);
         for (int64_t i = 0; i < ny; i++)
-            if (y[i] <= -A || y[i] >= A) Q_BAD("node %s (%s): output element %lld out of range", nm, op, (long long)i);
+            if (y[i] < -A || y[i] >= A) Q_BAD("node %s (%s): output element %lld out of range", nm, op, (long long)i);
         if (hacc) {
             free(tmp);
             tmp = q_arr_new(ny);

@@ -312,9 +312,11 @@ static zk_err q_settings_check(const q_settings *s) {
     return ZK_OK;
 }
 
-/* Worst-case |acc| of a linear node (quant.h section 4), saturating at 2^62. */
+/* Worst-case |acc| of a linear node (quant.h section 4), saturating at 2^62,
+ * over inputs in [-A, A): |x| <= A. (Not A - 1: the circuits prove an
+ * activation only in [-A, A), so -A is what a proof admits; protocol.md 7.7.) */
 static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
-    uint64_t A = (uint64_t)q_act_bound(m) - 1, acc = 0;
+    uint64_t A = (uint64_t)q_act_bound(m), acc = 0;
     switch (nd->op) {
     case NN_CONV:
     case NN_FC: {
@@ -350,9 +352,13 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
     }
 }
 
-/* Largest magnitude in the node's relations (section 4), saturating. */
+/* Largest magnitude in the node's relations (section 4), saturating; every
+ * activation in [-A, A), so |x|, |y| <= A. On a skeleton a node with
+ * constants (whose values it lacks) counts its accumulator as 0: the rest
+ * of the bound (the rescale's left side, a window's sum, an exact shift of
+ * a product of activations) is still checked. */
 static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
-    uint64_t A = (uint64_t)q_act_bound(m) - 1;
+    uint64_t A = (uint64_t)q_act_bound(m);
     switch (nd->op) {
     case NN_CONV:
     case NN_FC:
@@ -362,23 +368,23 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
     case NN_ADD:
     case NN_SUB:
     case NN_LEAKYRELU: {
-        uint64_t acc = q_acc_bound(m, nd), r = acc > A + 1 ? acc : A + 1;
-        if (nd->k >= 1) {
+        uint64_t acc = m->skeleton && (nd->nw || nd->nb) ? 0 : q_acc_bound(m, nd), r = acc > A ? acc : A;
+        if (nd->k >= 1) { /* y 2^k + rem in [-A 2^k, A 2^k) */
             uint64_t half = (uint64_t)1 << (nd->k - 1), two = (uint64_t)1 << nd->k;
-            uint64_t a = q_sadd(acc, half), b = q_sadd(q_smul(A, two), two);
+            uint64_t a = q_sadd(acc, half), b = q_smul(A, two);
             return a > b ? a : b;
         }
         uint64_t s = q_smul(acc, (uint64_t)1 << -nd->k);
         return s > r ? s : r;
     }
     case NN_MAXPOOL:
-    case NN_GLOBALMAXPOOL: return 2 * (A + 1);
+    case NN_GLOBALMAXPOOL: return 2 * A;
     case NN_AVGPOOL:
     case NN_GLOBALAVGPOOL: {
         uint64_t n = nd->op == NN_AVGPOOL ? (uint64_t)(nd->kernel[0] * nd->kernel[1]) : (uint64_t)plane;
         return q_sadd(q_smul(2 * n, A), 2 * n);
     }
-    default: return A + 1;
+    default: return A;
     }
 }
 
@@ -564,19 +570,22 @@ zk_err q_model_validate(q_model *m) {
         q_node *nd = &m->nodes[i];
         if (!nd->name || strlen(nd->name) > Q_MAX_NAME) Q_FAIL("node %zu: name missing or too long", i);
         if ((e = q_node_check(m, i))) return e;
-        if (m->skeleton) { /* constants absent: the bound setup computed */
-            if (nd->acc_bits < 0 || nd->acc_bits > Q_FIELD_BITS)
-                Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
-                       nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
-            continue;
-        }
-        if (((nd->nw != 0) != (nd->w != NULL)) || ((nd->nb != 0) != (nd->b != NULL)))
-            Q_FAIL("node %s (%s): constant values missing", nd->name, nn_op_name(nd->op));
         int64_t plane = 1;
         if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) {
             const nn_shape *X = &m->tensors[nd->in[0]].shape;
             plane = q_shape_numel(X) / (X->d[0] * X->d[1]);
         }
+        if (m->skeleton) { /* constants absent: the bound setup computed, and what needs no constant */
+            if (nd->acc_bits < 0 || nd->acc_bits > Q_FIELD_BITS)
+                Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
+                       nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
+            if (q_rel_bound(m, nd, plane) >= (uint64_t)1 << Q_FIELD_BITS)
+                Q_FAIL("node %s (%s): a relation is over the field bound of %d bits", nd->name, nn_op_name(nd->op),
+                       Q_FIELD_BITS);
+            continue;
+        }
+        if (((nd->nw != 0) != (nd->w != NULL)) || ((nd->nb != 0) != (nd->b != NULL)))
+            Q_FAIL("node %s (%s): constant values missing", nd->name, nn_op_name(nd->op));
         uint64_t rel = q_rel_bound(m, nd, plane);
         nd->acc_bits = q_bits(rel);
         if (rel >= (uint64_t)1 << Q_FIELD_BITS) {

@@ -11,11 +11,17 @@
  * Every constant operand (weights, Affine scales, a Mul constant, the
  * LeakyRelu slope) has its own f_w.  f may be negative (q * 2^-f).
  *
- *   Activation bound  every activation q satisfies |q| < 2^(b_act-1)
- *                     (the graph input when quantized, every node output
- *                     when computed).  A value outside is an error naming
- *                     the node ("value out of the calibrated range at node
- *                     ..."); nothing is ever clamped.
+ *   Activation bound  every activation q satisfies -2^(b_act-1) <= q <
+ *                     2^(b_act-1), a b_act-bit two's complement integer
+ *                     (the graph input, every node output when computed;
+ *                     quantizing a float gives |q| < 2^(b_act-1)).  A
+ *                     value outside is an error naming the node ("value
+ *                     out of the calibrated range at node ..."); nothing
+ *                     is ever clamped.  [-A, A) is exactly what the
+ *                     circuits prove (a b_act-bit range check of y + A, a
+ *                     ReLU's u in [0, A)); until issue 11 item 8 q_run
+ *                     refused -A, so a proof could attest an input q_run
+ *                     refused (papers/protocol.md 7.7).
  *   Weight bound      every weight-like constant satisfies |w| < 2^(b_w-1).
  *
  * Float -> integer (inputs and constants): q = round(x * 2^f), rounding
@@ -62,7 +68,7 @@
  * A NULL array is absent for that op; rem exists only where the op's
  * shift k >= 1 (always for the average pools).  The checker
  * q_witness_check verifies every relation below with integer arithmetic,
- * plus |y| < A for every output and the input.
+ * plus -A <= y < A for every output and the input.
  *
  * Conv   acc[n,m,oy,ox] = B[m] + sum_{c < C/G, ky, kx} W[m,c,ky,kx] *
  *          x[n, g*C/G + c, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw] with
@@ -108,10 +114,14 @@
  * 4. The field bound (checked at setup, q_model_validate)
  * ===================================================================
  * For every node, the worst case over ALL inputs allowed by the activation
- * bound (|x| <= A - 1) and the actual integer constants, of the magnitude
- * of every quantity in its relations -- |acc|, |acc| + 2^(k-1),
- * (A-1) 2^k + 2^k (the left side y 2^k + rem), |acc| 2^-k for k <= 0,
- * 2A for max-pool differences, 2 n A + 2n for averages -- must be < 2^60.
+ * bound (-A <= x < A, so |x| <= A) and the actual integer constants, of the
+ * magnitude of every quantity in its relations -- |acc|, |acc| + 2^(k-1),
+ * A 2^k (the left side y 2^k + rem), |acc| 2^-k for k <= 0, 2A for max-pool
+ * differences, 2 n A + 2n for averages -- must be < 2^60.  (Until issue 11
+ * item 8 the bound took |x| <= A - 1, which left -A, a value the circuits
+ * admit, outside it: with b_act = 2 a product could wrap.)  A skeleton
+ * (no constant values) checks the same with every accumulator that needs
+ * constants counted as 0, and takes acc_bits as given.
  * Then no relation wraps modulo p = 2^61 - 1, so -- provided every value
  * it reads is an integer in its range, which the circuits must prove
  * (q_int_rules below, papers/protocol.md 7.7) -- it holds over F_p iff it
@@ -148,7 +158,7 @@
 #define Q_MAX_NUMEL ((int64_t)1 << 32) /* per tensor, and per constant */
 
 typedef struct {
-    int b_act;  /* activation bits including sign: |q| < 2^(b_act-1); 2..48 */
+    int b_act;  /* activation bits including sign: -2^(b_act-1) <= q < 2^(b_act-1); 2..48 */
     int b_w;    /* weight bits including sign: |w| < 2^(b_w-1); 2..48 */
     int f_min;  /* every f is clamped to [f_min, f_max]; -60 <= f_min <= f_max <= 60 */
     int f_max;
@@ -243,7 +253,8 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WA
  * alone (no values) and each node ends with i32 acc_bits, the worst-case
  * accumulator bits setup computed from the real constants (the verifier
  * cannot recompute it without them). The result has skeleton = 1;
- * q_model_validate then checks everything but the constant values and
+ * q_model_validate then checks everything but the constant values (the
+ * field bound with every accumulator that needs them counted as 0) and
  * takes acc_bits as given (<= Q_FIELD_BITS). q_run refuses a skeleton. */
 void q_model_serialize_skeleton(zk_buf *out, const q_model *m);
 zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
@@ -258,7 +269,7 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  * output or read by a live node; only live nodes count as readers below
  * (the CNN proof never reduces a dead node, so a dead Relu proves nothing
  * about its input):
- *   Q_INT_INPUT     tensor 0: public; the verifier checks every |q| < A.
+ *   Q_INT_INPUT     tensor 0: public; the verifier checks every -A <= q < A.
  *   Q_INT_OUTPUT    the graph output: public, checked the same way.
  *   Q_INT_UNUSED    no live node reads it and it is not the output: no
  *                   claim is ever made on it (its producer is dead).
@@ -302,7 +313,7 @@ void q_witness_free(q_witness *w);
  * ZK_EINPUT for NaN/Inf or |q| >= 2^(b_act-1), naming the element. */
 zk_err q_quantize_input(int64_t *out, const q_model *m, const float *x) ZK_WARN_UNUSED;
 
-/* Integer inference. input_q has numel(input) values with |q| < 2^(b_act-1).
+/* Integer inference. input_q has numel(input) values in [-2^(b_act-1), 2^(b_act-1)).
  * ZK_EINPUT with "value out of the calibrated range at node NAME ..." when
  * an activation leaves the bound. */
 zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) ZK_WARN_UNUSED;

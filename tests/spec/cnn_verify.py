@@ -812,7 +812,7 @@ class Verifier:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
             for j, x in enumerate(q):
-                if x <= -A or x >= A:
+                if x < -A or x >= A:
                     raise Invalid("proof's %s element %d is outside the activation range" % (label[4:], j))
             stmt.append(q)
         self.inp, self.out = stmt
