@@ -1250,6 +1250,86 @@ static void test_sparse(zk_rng *rng) {
     gkr_circuit_free(c);
 }
 
+/* Many source layers of one gate layer, each small (<= 16 variables) and
+ * read by a gate or two. The verifier holds all source tables of a layer
+ * at once; it builds those of small sources only up to 2^16 entries in
+ * all and evaluates the others per gate (gkr.c), so its memory stays
+ * bounded by the circuit's gates: 4095 empty layers of 2^16 values read
+ * by one add gate each (a 230 KB circuit) once made it reserve 4 GiB. */
+static void test_many_sources(zk_rng *rng) {
+    {
+        gkr_circuit *c = gkr_circuit_new(GKR_MAX_LAYERS);
+        for (size_t j = 0; j + 1 < GKR_MAX_LAYERS; j++) zoo_layer(c, j, GKR_GATES, 16, 0);
+        gkr_layer *L = zoo_layer(c, GKR_MAX_LAYERS - 1, GKR_GATES, 0, 0);
+        for (uint32_t j = 0; j + 1 < GKR_MAX_LAYERS; j++) gkr_layer_add_add(L, 0, j, 0, 1);
+        TEST_REQUIRE(gkr_circuit_seal(c) == ZK_OK);
+        size_t bytes = gkr_verifier_table_bytes(c);
+        /* G of one 16-variable layer and at most 2^16 entries of source tables */
+        TEST_CHECK(bytes <= 2 * ((size_t)1 << 16) * sizeof(fp2) + sizeof(fp2));
+        if (bytes > 2 * ((size_t)1 << 16) * sizeof(fp2) + sizeof(fp2))
+            fprintf(stderr, "  many sources: the verifier's tables take %zu bytes\n", bytes);
+        gkr_circuit_free(c);
+    }
+    /* 24 public layers of 12 variables, each read by one add gate of the
+     * output (layer 23 also by its mul gates, layer 0 as their left input):
+     * sources 0..15 get tables (2^16 entries), 16..23 are evaluated per
+     * gate. Honest proofs verify and each attack is caught where it must be,
+     * with and without the verifier's tables. */
+    enum { S = 24 };
+    gkr_circuit *c = gkr_circuit_new(S + 1);
+    for (size_t j = 0; j < S; j++) zoo_layer(c, j, GKR_INPUT_PUBLIC, 12, 0);
+    gkr_layer *L = zoo_layer(c, S, GKR_GATES, 2, 0);
+    for (uint32_t g = 0; g < 4; g++)
+        gkr_layer_add_mul(L, g, zoo_idx(rng, c, 0), S - 1, zoo_idx(rng, c, S - 1), zoo_coef(rng));
+    for (uint32_t j = 0; j < S; j++) gkr_layer_add_add(L, j % 4, j, zoo_idx(rng, c, j), zoo_coef(rng));
+    gkr_layer_add_const(L, 1, rand_fm61(rng));
+    TEST_REQUIRE(gkr_circuit_seal(c) == ZK_OK);
+    TEST_CHECK(gkr_verifier_table_bytes(c) <= 3 * ((size_t)1 << 16) * sizeof(fp2));
+    fm61 **in = random_inputs(rng, c);
+    gkr_witness *w = gkr_witness_new(c, (const fm61 *const *)in);
+    gkr_witness *wf = false_output(c, in);
+    zk_buf a, b;
+    prove(&a, c, w, &pcs_plain);
+    rp_cheat ch = rp_honest();
+    rp_prove(&b, c, w, &pcs_plain, &ch);
+    TEST_CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+    fm61 outs[4];
+    for (int tables = 1; tables >= 0; tables--) {
+        gkr_verifier_tables(tables);
+        zk_err e = verify(a.data, a.len, c, in, outs, &pcs_plain);
+        TEST_CHECK(e == ZK_OK);
+        if (e != ZK_OK) fprintf(stderr, "  many sources (tables %d): %s\n", tables, zk_reason());
+        TEST_CHECK(memcmp(outs, w->v[S], sizeof outs) == 0);
+        ch = rp_honest();
+        expect_caught("many sources, false output", c, wf, in, &pcs_plain, &ch,
+                      "layer 24: source claims do not add up");
+        /* the final checks run in source order: the first changed one fails
+         * (source 0 has a table, 16 is evaluated per gate) */
+        static const size_t pairs[2][2] = {{0, 20}, {16, 20}};
+        for (int p = 0; p < 2; p++) {
+            char want[80];
+            ch = rp_honest();
+            ch.shift = S, ch.sa = pairs[p][0], ch.sb = pairs[p][1];
+            snprintf(want, sizeof want, "layer 24: phase-2 final check failed (source layer %zu)", pairs[p][0]);
+            expect_caught("many sources, shifted source claims", c, w, in, &pcs_plain, &ch, want);
+        }
+        ch = rp_honest();
+        ch.shift = S, ch.sa = 3, ch.sb = 20, ch.lie_w = 1;
+        expect_caught("many sources, lie into a per-gate source", c, w, in, &pcs_plain, &ch,
+                      "layer 20: claim on the public input does not match");
+        ch.sa = 3, ch.sb = 5;
+        expect_caught("many sources, lie into tabled sources", c, w, in, &pcs_plain, &ch,
+                      "layer 5: claim on the public input does not match");
+    }
+    gkr_verifier_tables(1);
+    zk_buf_free(&a);
+    zk_buf_free(&b);
+    gkr_witness_free(wf);
+    gkr_witness_free(w);
+    free_inputs(in, c->nlayers);
+    gkr_circuit_free(c);
+}
+
 void test_gkr(zk_rng *rng) {
     test_known_answer();
     test_random_circuits(rng);
@@ -1272,5 +1352,9 @@ void test_gkr(zk_rng *rng) {
     test_reference(rng);
     test_portable_kernels(0);
     test_targeted(rng);
+    gkr_verifier_tables(0); /* the same attacks against the per-gate evaluations */
+    test_targeted(rng);
+    gkr_verifier_tables(1);
+    test_many_sources(rng);
     test_binding(rng);
 }

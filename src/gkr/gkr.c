@@ -85,11 +85,16 @@ typedef struct {
  * its left-input layer, eq(v_j, .) over each source layer) only at the
  * indices the gates name. It builds a table of 2^n entries only when that
  * costs about what evaluating it at each of the R gate indices would
- * (2^n <= n R) or when it is small (n <= GKR_VTAB_VARS); otherwise it
- * evaluates sum_k w_k eq(r_k, i) at each gate index i (O(n) each). Its
- * memory is then bounded by the circuit file (R gate terms of >= 12 bytes
- * each), not by the layer sizes the file declares: a short circuit file
- * declaring a layer of 2^28 values costs the verifier no 4 GiB table. */
+ * (2^n <= n R: the table "pays") or when it is small (n <= GKR_VTAB_VARS);
+ * otherwise it evaluates sum_k w_k eq(r_k, i) at each gate index i (O(n)
+ * each). The source tables of one gate layer are all held at once (F), so
+ * the small ones that do not pay are built, in increasing source order,
+ * only while they total at most 2^GKR_VTAB_VARS entries: without that
+ * bound, 4095 sources of 16 variables read by one gate each (a 230 KB
+ * circuit) took 4 GiB of F. Its memory is then bounded by the circuit file
+ * (R gate terms of >= 12 bytes each), not by the layer sizes the file
+ * declares: a short circuit file declaring a layer of 2^28 values, or many
+ * layers of 2^16, costs the verifier no 4 GiB table. */
 typedef struct {
     fp2 *G, *eq, *ta, *tb;
     fp2 *F;
@@ -106,10 +111,14 @@ static int gkr_vtab_off; /* tests: gkr_verifier_tables(0) */
 
 void gkr_verifier_tables(int on) { gkr_vtab_off = !on; }
 
+/* Verifier: does the table of a layer of n variables read at refs gate
+ * indices cost no more than evaluating it at each of them? */
+static int gkr_table_pays(unsigned n, size_t refs) { return ((uint64_t)1 << n) <= (uint64_t)refs * n; }
+
 /* Verifier: build the table of a layer of n variables read at refs gate indices? */
 static int gkr_use_table(unsigned n, size_t refs) {
     if (gkr_vtab_off) return 0;
-    return n <= GKR_VTAB_VARS || ((uint64_t)1 << n) <= (uint64_t)refs * n;
+    return n <= GKR_VTAB_VARS || gkr_table_pays(n, refs);
 }
 
 static size_t gkr_size(const gkr_circuit *c, size_t l) { return (size_t)1 << c->layers[l].nvars; }
@@ -129,7 +138,7 @@ static size_t gkr_find_sources(gkr_scratch *s, const gkr_circuit *c, int verifie
         s->src_at[l] = n;
         for (size_t g = 0; g < Ly->nmul; g++) refs[Ly->mul[g].ysrc]++;
         for (size_t g = 0; g < Ly->nadd; g++) refs[Ly->add[g].src]++;
-        size_t total = 0;
+        size_t total = 0, small = 0; /* small: entries of tables built only for being small */
         for (size_t j = 0; j < l; j++) {
             if (!refs[j]) continue;
             if (n == cap) {
@@ -138,6 +147,12 @@ static size_t gkr_find_sources(gkr_scratch *s, const gkr_circuit *c, int verifie
                 s->src_tab = zk_realloc_n(s->src_tab, cap, sizeof *s->src_tab);
             }
             int tab = !verifier || gkr_use_table(c->layers[j].nvars, refs[j]);
+            if (verifier && tab && !gkr_table_pays(c->layers[j].nvars, refs[j])) {
+                if (gkr_size(c, j) > ((size_t)1 << GKR_VTAB_VARS) - small)
+                    tab = 0;
+                else
+                    small += gkr_size(c, j);
+            }
             s->src_tab[n] = (uint8_t)tab;
             s->srcs[n++] = (uint32_t)j;
             if (tab) total += gkr_size(c, j);
@@ -164,19 +179,38 @@ static void gkr_scratch_init(gkr_scratch *s, const gkr_circuit *c) {
     s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
 }
 
-/* The verifier's scratch: only the tables it builds (gkr_use_table), and
- * no abort when they cannot be had: ZK_ENOMEM with a reason. */
-static zk_err gkr_vscratch_init(gkr_scratch *s, const gkr_circuit *c) {
+/* The entries of the verifier's tables (gkr_use_table): G and eq(u, .),
+ * the largest of any gate layer, and F, the largest total of one layer's
+ * source tables; s receives the source lists. Allocates nothing sized by
+ * the layers. */
+static void gkr_vsizes(gkr_scratch *s, const gkr_circuit *c, size_t *Gmax, size_t *eqmax, size_t *Fmax) {
     memset(s, 0, sizeof *s);
-    size_t Gmax = 0, eqmax = 0;
+    *Gmax = *eqmax = 0;
     for (size_t l = 0; l < c->nlayers; l++) {
         const gkr_layer *L = &c->layers[l];
         if (L->kind != GKR_GATES) continue;
-        if (gkr_use_table(L->nvars, L->nmul + L->nadd + L->ncst) && gkr_size(c, l) > Gmax) Gmax = gkr_size(c, l);
-        if (L->nmul && gkr_use_table(c->layers[L->xsrc].nvars, L->nmul) && gkr_size(c, L->xsrc) > eqmax)
-            eqmax = gkr_size(c, L->xsrc);
+        if (gkr_use_table(L->nvars, L->nmul + L->nadd + L->ncst) && gkr_size(c, l) > *Gmax) *Gmax = gkr_size(c, l);
+        if (L->nmul && gkr_use_table(c->layers[L->xsrc].nvars, L->nmul) && gkr_size(c, L->xsrc) > *eqmax)
+            *eqmax = gkr_size(c, L->xsrc);
     }
-    size_t Fmax = gkr_find_sources(s, c, 1);
+    *Fmax = gkr_find_sources(s, c, 1);
+}
+
+static void gkr_scratch_free(gkr_scratch *s);
+
+size_t gkr_verifier_table_bytes(const gkr_circuit *c) {
+    gkr_scratch s;
+    size_t Gmax, eqmax, Fmax;
+    gkr_vsizes(&s, c, &Gmax, &eqmax, &Fmax);
+    gkr_scratch_free(&s);
+    return (Gmax + eqmax + Fmax) * sizeof(fp2);
+}
+
+/* The verifier's scratch: only the tables it builds (gkr_use_table), and
+ * no abort when they cannot be had: ZK_ENOMEM with a reason. */
+static zk_err gkr_vscratch_init(gkr_scratch *s, const gkr_circuit *c) {
+    size_t Gmax, eqmax, Fmax;
+    gkr_vsizes(s, c, &Gmax, &eqmax, &Fmax);
     s->off = zk_malloc_n(c->nlayers, sizeof *s->off);
     s->G = Gmax ? zk_try_aligned_n(Gmax, sizeof(fp2)) : NULL;
     s->eq = eqmax ? zk_try_aligned_n(eqmax, sizeof(fp2)) : NULL;

@@ -129,6 +129,12 @@ zk_err gkr_verify_statement(tr_t *tr, fm61 *outputs, pcs_commitment *commitments
  * verdicts do not depend on it. Not thread-safe. */
 void gkr_verifier_tables(int on);
 
+/* The bytes of eq-type tables the verifier allocates for circuit c (under
+ * the current gkr_verifier_tables setting); allocates none of them. For
+ * tests and for callers that budget memory: it is bounded by the circuit's
+ * gate count, not by the layer sizes it declares (papers/protocol.md 4.2). */
+size_t gkr_verifier_table_bytes(const gkr_circuit *c);
+
 /* A random circuit for tests and benchmarks: `width` vars per layer,
  * `depth` gate layers above a committed (layer 0) and a public (layer 1)
  * input layer, 2^width gate outputs per layer, a mix of mul/add/const with
