@@ -185,7 +185,7 @@ node-deps:
 
 models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx \
         models/calib/lenet5_fashion_calib.json models/calib/mlp3_fashion_calib.json \
-        models/vgg16_cifar.onnx models/resnet_small.onnx
+        models/vgg16_cifar.onnx models/resnet_small.onnx models/resnet18_cifar.onnx
 
 # Committed models: no prerequisites, so only a missing file triggers (re)training.
 models/lenet5_fashion.onnx: | model-deps
@@ -203,6 +203,8 @@ models/vgg16_cifar.onnx models/calib/vgg16_cifar_calib.json &: scripts/make_mode
 	$(PY) scripts/make_models.py vgg16_cifar
 models/resnet_small.onnx models/calib/resnet_small_calib.json &: scripts/make_models.py | model-deps
 	$(PY) scripts/make_models.py resnet_small
+models/resnet18_cifar.onnx models/calib/resnet18_cifar_calib.json &: scripts/make_models.py | model-deps
+	$(PY) scripts/make_models.py resnet18_cifar
 
 data: build/data/fashion_mnist.h5
 build/data/fashion_mnist.h5: scripts/fashion_to_h5.py scripts/fmnist.py | data-deps

@@ -4,7 +4,7 @@
  *   bench_experiments [--threads N] [--max-log-rows K] [--model NAME]...
  *                     [--models DIR] [--h5 OUT.h5] [--md OUT.md]
  *
- * For each model (lenet5_fashion, mlp3_fashion, resnet_small, vgg16_cifar,
+ * For each model (lenet5_fashion, mlp3_fashion, resnet_small, resnet18_cifar, vgg16_cifar,
  * or the --model ones): DIR/NAME.onnx is imported and quantized with
  * DIR/calib/NAME_calib.json; on DIR/inputs/NAME_0.json both systems prove
  * the same statement over the same integer witness (q_run):
@@ -344,8 +344,9 @@ int main(int argc, char **argv) {
         }
     }
     if (!nm) {
-        static const char *const def[] = {"mlp3_fashion", "lenet5_fashion", "resnet_small", "vgg16_cifar"};
-        for (size_t i = 0; i < 4; i++) names[nm++] = def[i];
+        static const char *const def[] = {"mlp3_fashion", "lenet5_fashion", "resnet_small", "resnet18_cifar",
+                                          "vgg16_cifar"};
+        for (size_t i = 0; i < sizeof def / sizeof def[0]; i++) names[nm++] = def[i];
     }
     int threads = zk_threads();
     char cpu[128], date[32];

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Generate the CIFAR-10-shaped benchmark models with seeded random weights.
 
-Usage: scripts/make_models.py [vgg16_cifar] [resnet_small] [--seed S] [--models-dir DIR]
+Usage: scripts/make_models.py [vgg16_cifar] [resnet_small] [resnet18_cifar] [--seed S] [--models-dir DIR]
 (no names: both)
 
 vgg16_cifar  VGG-16 (configuration D) for 3 x 32 x 32 input: 13 conv 3x3
@@ -22,6 +22,14 @@ resnet_small ResNet-8 in the CIFAR style of He et al. (v1, post-activation):
              random inputs, so that activations keep a sensible scale.
              Exported in inference mode with the BatchNormalization nodes
              kept (not folded by the exporter): the importer folds them.
+resnet18_cifar ResNet-18 in the usual CIFAR-10 form (He et al., v1): conv
+             3x3 3->64 + BN + ReLU (no max pool), four stages of two basic
+             blocks (64, 128, 256, 512 channels; first block of stages 2-4
+             with stride 2 and a 1x1 stride-2 conv + BN shortcut), global
+             average pool, FC 512->10. Convs without bias. 11,173,962
+             parameters. Initialised and BatchNorm-calibrated as
+             resnet_small; exported in inference mode with BatchNorm folded
+             into the convolutions by the exporter (PyTorch's default).
 
 Both: opset 13, static batch 1, input "input" [1,3,32,32], output "logits".
 Also writes seeded random inputs x ~ N(0,1) clipped to [-3, 3] (float32):
@@ -98,14 +106,17 @@ class BasicBlock(nn.Module):
 
 
 class ResNetSmall(nn.Module):
-    def __init__(self, widths=(16, 32, 64), num_classes=10):
+    """CIFAR-style ResNet: `depth` basic blocks per stage (ResNet-8: widths
+    16, 32, 64 and one block each; ResNet-18: 64..512 and two each)."""
+    def __init__(self, widths=(16, 32, 64), num_classes=10, depth=1):
         super().__init__()
         self.stem = nn.Sequential(nn.Conv2d(SHAPE[0], widths[0], 3, padding=1, bias=False),
                                   nn.BatchNorm2d(widths[0]), nn.ReLU())
         blocks, c = [], widths[0]
         for i, w in enumerate(widths):
-            blocks.append(BasicBlock(c, w, 1 if i == 0 else 2))
-            c = w
+            for j in range(depth):
+                blocks.append(BasicBlock(c, w, 2 if i > 0 and j == 0 else 1))
+                c = w
         self.blocks = nn.Sequential(*blocks)
         self.pool = nn.AdaptiveAvgPool2d(1)  # exported as GlobalAveragePool
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c, num_classes))
@@ -170,16 +181,18 @@ def build(name, seed):
     torch.manual_seed(seed)
     if name == "vgg16_cifar":
         return VGG16()
-    model = ResNetSmall()
+    model = ResNetSmall(widths=(64, 128, 256, 512), depth=2) if name == "resnet18_cifar" else ResNetSmall()
     calibrate_bn(model, torch.Generator().manual_seed(seed + 1))
     return model
 
 
-MODELS = {"vgg16_cifar": False, "resnet_small": True}  # name -> keep BatchNorm nodes
+# name -> keep BatchNorm nodes; new models go at the end (a model's seed is
+# --seed + 100 x its position here)
+MODELS = {"vgg16_cifar": False, "resnet_small": True, "resnet18_cifar": False}
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Seeded VGG-16 (CIFAR shape) and small ResNet -> ONNX")
+    ap = argparse.ArgumentParser(description="Seeded VGG-16, small ResNet and ResNet-18 (CIFAR shape) -> ONNX")
     ap.add_argument("names", nargs="*", help=f"models to make: {', '.join(MODELS)} (default all)")
     ap.add_argument("--models-dir", default="models", help="default models")
     ap.add_argument("--seed", type=int, default=1, help="weight and input seed (default 1)")
