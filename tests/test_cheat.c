@@ -36,7 +36,7 @@
 
 #include "../src/io/inputs.h"
 #include "../src/layers/cnn.h"
-#include "../src/layers/plan.h"
+#include "../src/layers/cnn_test.h"
 #include "../src/quant/qint.h"
 #include "test.h"
 

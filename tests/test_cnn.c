@@ -6,7 +6,7 @@
 
 #include "../src/io/inputs.h"
 #include "../src/layers/cnn.h"
-#include "../src/layers/plan.h"
+#include "../src/layers/cnn_test.h"
 #include "../src/onnx/onnx.h"
 #include "../src/quant/qint.h"
 #include "test.h"
@@ -211,7 +211,7 @@ static zk_err prove_verify(const cnn_key *pk, const cnn_key *vk, const int64_t *
     return cnn_verify(vk, proof->data, proof->len, NULL, NULL);
 }
 
-/* Every field-element message the CNN prover sends (proto.c and pcs.h
+/* Every field-element message the CNN prover sends (src/layers and pcs.h
  * labels), altered in flight at occurrence 0 and at reps - 1 random
  * occurrences below 24: rejected wherever the model has that message. */
 static const char *const tamper_labels[] = {"sc/round", "cnn/eval", "cnn/acc", "cnn/limb", "cnn/mm/z", "cnn/add/a",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../src/poly/mle.h"
+#include "../src/sumcheck/frac.h"
 #include "../src/sumcheck/sc.h"
 #include "../src/sumcheck/vp.h"
 #include "test.h"
@@ -539,8 +540,71 @@ static void test_vp(zk_rng *rng) {
         }
 }
 
+/* sc_frac_prove (the fraction layer of logUp-GKR) must write the bytes of
+ * vp_prove on the five tables eq(r, .), A, B, C, D with the terms
+ * E A D + E B C + lam E C D, on one thread and on two (n = 13 runs its
+ * parallel sums), and verify with sc_verify at degree 3. */
+static void test_frac(zk_rng *rng) {
+    int saved = zk_threads();
+    for (unsigned n = 0; n <= 13; n += n < 7 ? 1 : 6) {
+        size_t N = (size_t)1 << n;
+        fp2 *orig[4], *tab[5], r[13], pt[2][13], vpt[13], fin[2][5];
+        for (int k = 0; k < 4; k++) {
+            orig[k] = zk_malloc_n(N, sizeof(fp2));
+            for (size_t x = 0; x < N; x++) orig[k][x] = rand_fp2(rng);
+        }
+        for (int k = 0; k < 5; k++) tab[k] = zk_malloc_n(N, sizeof(fp2));
+        for (unsigned j = 0; j < n; j++) r[j] = rand_fp2(rng);
+        fp2 lam = rand_fp2(rng);
+        vp_term t[3] = {{.c = fp2_one(), .k = 3, .t = {0, 1, 4}},
+                        {.c = fp2_one(), .k = 3, .t = {0, 2, 3}},
+                        {.c = lam, .k = 3, .t = {0, 3, 4}}};
+        mle_eq_table(tab[0], r, n);
+        fp2 claim = fp2_zero(), vals[5];
+        for (size_t x = 0; x < N; x++) {
+            vals[0] = tab[0][x];
+            for (int k = 0; k < 4; k++) vals[k + 1] = orig[k][x];
+            claim = fp2_add(claim, vp_combine(t, 3, vals));
+        }
+        zk_buf ref;
+        zk_buf_init(&ref);
+        tr_t *tr = tr_new_prover(PROTO, &ref);
+        for (int k = 0; k < 4; k++) memcpy(tab[k + 1], orig[k], N * sizeof(fp2));
+        vp_prove(tr, pt[0], fin[0], tab, 5, t, 3, n, claim);
+        tr_free(tr);
+        for (int th = 0; th < 2; th++) {
+            zk_threads_set(th + 1);
+            zk_buf pf;
+            zk_buf_init(&pf);
+            tr = tr_new_prover(PROTO, &pf);
+            for (int k = 0; k < 4; k++) memcpy(tab[k + 1], orig[k], N * sizeof(fp2));
+            sc_frac_prove(tr, pt[1], fin[1], tab + 1, r, n, lam, claim);
+            tr_free(tr);
+            TEST_CHECK(pf.len == ref.len && (n == 0 || memcmp(pf.data, ref.data, ref.len) == 0));
+            TEST_CHECK(n == 0 || memcmp(pt[0], pt[1], n * sizeof(fp2)) == 0);
+            for (int k = 0; k < 4; k++) TEST_CHECK(fp2_eq(fin[1][k], fin[0][k + 1]));
+            zk_buf_free(&pf);
+        }
+        zk_threads_set(saved);
+        tr_t *tv = tr_new_verifier(PROTO, ref.data, ref.len);
+        fp2 red = claim;
+        TEST_CHECK(sc_verify(tv, vpt, &red, 3, n) == ZK_OK && tr_finish(tv) == ZK_OK);
+        vals[0] = mle_eq_eval(r, vpt, n);
+        for (int k = 0; k < 4; k++) {
+            vals[k + 1] = fin[1][k];
+            if (n <= 7) TEST_CHECK(fp2_eq(fin[1][k], eval_brute(orig[k], n, vpt)));
+        }
+        TEST_CHECK(fp2_eq(red, vp_combine(t, 3, vals)));
+        tr_free(tv);
+        zk_buf_free(&ref);
+        for (int k = 0; k < 4; k++) free(orig[k]);
+        for (int k = 0; k < 5; k++) free(tab[k]);
+    }
+}
+
 void test_sumcheck(zk_rng *rng) {
     test_vp(rng);
+    test_frac(rng);
     test_base_first_round(rng);
     test_interpolate(rng);
     test_honest(rng);

@@ -26,6 +26,9 @@
  * Errors: cnn_verify returns ZK_EPROOF with a one-line reason naming the
  * layer (node name and op) or the step whose check failed, ZK_EFORMAT for
  * malformed bytes; never aborts on proof data.
+ *
+ * The hooks the tests and fuzz targets use (malicious provers, tampered
+ * messages, the certificate threshold) are in cnn_test.h, not here.
  */
 #ifndef GKRCNN_CNN_H
 #define GKRCNN_CNN_H
@@ -136,18 +139,5 @@ void cnn_prover_free(cnn_prover *pv);
  * tensor 0 and of the output tensor) are the statement the proof attests. */
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q)
     ZK_WARN_UNUSED;
-
-/* Malicious-prover hook for tests: called once on the witness after q_run
- * and before anything is committed; it may change any witness value
- * (tensors or auxiliary arrays). NULL removes it. Not thread-safe. */
-typedef void (*cnn_witness_hook)(void *ctx, const q_model *m, q_witness *w);
-void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx);
-/* Tests: installs fn on the prover's transcript (tr_set_tamper), so every
- * field-element message can be altered in flight. NULL removes it. */
-void cnn_set_tamper(tr_tamper_fn fn, void *ctx);
-/* Tests: weight tables of at least 2^v entries are certified (default
- * CNN_WEIGHT_CERT_MIN_VARS); affects setup, key loading, proving and
- * verifying alike. Not thread-safe. */
-void cnn_set_cert_min_vars(unsigned v);
 
 #endif

@@ -1,9 +1,15 @@
+/* plan.c -- the layout prover and verifier derive from the model (plan.h;
+ * papers/protocol.md sec. 7.8.2), and the two committed tables built on it:
+ * W from the model's constants, ADV from a witness. The per-op parts come
+ * from the layer table (layers.h). */
 #include "plan.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "../quant/qint.h"
+#include "cnn_test.h"
+#include "layers.h"
 
 static int pl_int_checks = 1;
 #ifdef ZK_VERIFY
@@ -16,7 +22,7 @@ unsigned pl_log2(int64_t n) {
     return v;
 }
 
-static int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len) {
+int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len) {
     if (p->nreg == p->capreg) {
         p->capreg = p->capreg ? 2 * p->capreg : 64;
         p->reg = realloc(p->reg, p->capreg * sizeof *p->reg);
@@ -26,7 +32,7 @@ static int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len) {
     return (int)p->nreg++;
 }
 
-static void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off) {
+void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off) {
     if (p->ncol == p->capcol) {
         p->capcol = p->capcol ? 2 * p->capcol : 64;
         p->col = realloc(p->col, p->capcol * sizeof *p->col);
@@ -35,8 +41,7 @@ static void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off) {
     p->col[p->ncol++] = (pl_col){.reg = reg, .scale = scale, .off = off};
 }
 
-/* A quantity of `bits` bits over the node output (len entries, nv vars). */
-static pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
+pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
     int lb = (int)p->lb;
     pl_qty q = {.nl = (bits + lb - 1) / lb, .bits = bits};
     ZK_CHECK(bits >= 1 && q.nl <= PL_MAX_LIMBS);
@@ -49,9 +54,8 @@ static pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
     return q;
 }
 
-/* A bit: one region, no lookup column; the layer's sumcheck checks
- * b (b - 1) = 0 (a zero-check is cheaper than two lookups). */
-static pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
+/* A bit has no lookup column: a zero-check is cheaper than two lookups. */
+pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
     pl_qty q = {.nl = 1, .bits = 1};
     q.reg[0] = pl_add_region(p, PL_ADV, nv, len);
     return q;
@@ -81,23 +85,6 @@ static unsigned pl_place(uint64_t *off, const unsigned *nv, size_t n, unsigned m
     return v < min_nv ? min_nv : v;
 }
 
-/* Window cells that are a real input cell for at least one output (a cell
- * that is padding everywhere can never be the maximum or add to a sum). */
-static int64_t *pl_live_cells(const q_model *m, const q_node *nd, int64_t all, int64_t *nlive) {
-    int64_t ny = q_numel(m, (int32_t)(nd - m->nodes) + 1), n = 0;
-    const nn_shape *Y = &m->tensors[(nd - m->nodes) + 1].shape;
-    int64_t plane = (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) ? 1 : Y->d[2] * Y->d[3];
-    int64_t *c = zk_malloc_n((size_t)all, sizeof *c);
-    for (int64_t p = 0; p < all; p++)
-        for (int64_t o = 0; o < plane && o < ny; o++) /* the first plane has every window position */
-            if (q_max_cell(m, nd, o, p) >= 0) {
-                c[n++] = p;
-                break;
-            }
-    *nlive = n;
-    return c;
-}
-
 #define PL_FAIL(...)                \
     do {                            \
         zk_set_reason(__VA_ARGS__); \
@@ -121,104 +108,21 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
     int b_act = m->s.b_act;
     for (size_t i = 0; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
+        const layer_kind *lk = layer_of(nd->op);
         pl_node *pn = &p->node[i];
         pn->wreg = pn->breg = pn->creg = -1;
         p->cur = (int)i;
         int32_t ty = (int32_t)i + 1;
         unsigned ynv = p->tnv[ty];
         int64_t ny = q_numel(m, ty);
-        const nn_shape *Y = &m->tensors[ty].shape;
-        const nn_shape *X = nd->in[0] >= 0 ? &m->tensors[nd->in[0]].shape : NULL;
-        switch (nd->op) {
-        case NN_CONV:
-            pn->kind = PL_MM_CONV;
-            pn->G = nd->group;
-            pn->Mg = Y->d[1] / nd->group;
-            pn->Q = X->d[1] / nd->group;
-            pn->P = Y->d[0] * Y->d[2] * Y->d[3];
-            pn->K = nd->kernel[0] * nd->kernel[1];
-            break;
-        case NN_FC:
-            pn->kind = PL_MM_FC;
-            pn->G = 1;
-            pn->Mg = nd->cshape.d[0];
-            pn->Q = nd->cshape.d[1];
-            pn->P = ny / pn->Mg;
-            pn->K = 1;
-            break;
-        case NN_MATMUL:
-            pn->kind = PL_MM_MATMUL;
-            pn->G = 1;
-            pn->Mg = Y->d[1];
-            pn->Q = X->d[1];
-            pn->P = X->d[0];
-            pn->K = 1;
-            break;
-        default: break;
-        }
-        if (pn->kind) {
-            pn->gv = pl_log2(pn->G);
-            pn->mv = pl_log2(pn->Mg);
-            pn->qv = pl_log2(pn->Q);
-            pn->pv = pl_log2(pn->P);
-            if (pn->kind != PL_MM_MATMUL) {
-                unsigned nv = pn->qv + pn->mv + pn->gv;
-                if (nv > 30) PL_FAIL("node %s: weight block of 2^%u entries is too large", nd->name, nv);
-                for (int64_t k = 0; k < pn->K; k++) {
-                    int r = pl_add_region(p, PL_W, nv, (int64_t)1 << nv);
-                    if (k == 0) pn->wreg = r;
-                }
-                if (nd->nb) pn->breg = pl_add_region(p, PL_W, pl_log2((int64_t)nd->nb), (int64_t)nd->nb);
-            }
-        }
-        if (nd->op == NN_AFFINE) {
-            pn->creg = pl_add_region(p, PL_W, pl_log2((int64_t)nd->nw), (int64_t)nd->nw);
-            pn->breg = pl_add_region(p, PL_W, pl_log2((int64_t)nd->nb), (int64_t)nd->nb);
-        }
-        if ((nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB) && nd->nw)
-            pn->creg = pl_add_region(p, PL_W, pl_log2((int64_t)nd->nw), (int64_t)nd->nw);
-        int rescales = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU;
-        if (rescales && nd->k >= 1) pn->rem = pl_qty_new(p, nd->k, ynv, ny);
+        if (lk && lk->rescales && nd->k >= 1) pn->rem = pl_qty_new(p, nd->k, ynv, ny);
         /* an output no relation proves an integer: y + A in [0, 2A) */
         if (p->rule[ty] == Q_INT_CHECK && pl_int_checks) pn->ychk = pl_qty_new(p, b_act, ynv, ny);
-        if (nd->op == NN_RELU || nd->op == NN_LEAKYRELU) {
-            pn->sign = pl_bit_new(p, ynv, ny);
-            pn->u = pl_qty_new(p, b_act - 1, ynv, ny);
-        }
-        if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) {
-            pn->cell = pl_live_cells(m, nd, q_max_cells(m, nd), &pn->ncell);
-            if (pn->ncell > 4096)
-                PL_FAIL("node %s: max-pool window of %lld real cells is over 4096", nd->name, (long long)pn->ncell);
-            pn->d = zk_calloc((size_t)pn->ncell, sizeof *pn->d);
-            pn->e = zk_calloc((size_t)pn->ncell, sizeof *pn->e);
-            for (int64_t c = 0; c < pn->ncell; c++) {
-                pn->d[c] = pl_qty_new(p, b_act, ynv, ny);
-                pn->e[c] = pl_bit_new(p, ynv, ny);
-            }
-        }
-        if (nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL) {
-            pn->cell = pl_live_cells(m, nd,
-                                     nd->op == NN_AVGPOOL ? nd->kernel[0] * nd->kernel[1]
-                                                          : q_numel(m, nd->in[0]) / (X->d[0] * X->d[1]),
-                                     &pn->ncell);
-            int64_t nmax = 0;
-            int64_t *off = zk_malloc_n((size_t)ny, sizeof *off);
-            for (int64_t o = 0; o < ny; o++) {
-                int64_t n = q_avg_count(m, nd, o);
-                if (n > nmax) nmax = n;
-                off[o] = 2 * n - 1;
-            }
-            if (2 * nmax > ((int64_t)1 << p->lb)) {
-                free(off);
-                PL_FAIL("node %s: average over %lld cells needs a remainder range over 2^%u", nd->name, (long long)nmax,
-                        p->lb);
-            }
-            /* rem in [0, 2n): rem and 2n - 1 - rem both in [0, 2^16) */
-            pn->rem.nl = 1;
-            pn->rem.bits = 0;
-            pn->rem.reg[0] = pl_add_region(p, PL_ADV, ynv, ny);
-            pl_add_col(p, pn->rem.reg[0], 1, NULL);
-            pl_add_col(p, pn->rem.reg[0], -1, off);
+        layer_node ln = layer_node_of(p, i);
+        zk_err e = lk && lk->plan ? lk->plan(p, &ln) : ZK_OK;
+        if (e) {
+            pl_free(p);
+            return e;
         }
     }
     p->cur = -1;
@@ -287,25 +191,61 @@ fm61 *pl_weights(const pl_plan *p) {
     for (size_t i = 0; i < m->nnodes; i++) {
         const q_node *nd = &m->nodes[i];
         const pl_node *pn = &p->node[i];
-        if (pn->kind == PL_MM_CONV || pn->kind == PL_MM_FC) {
-            int64_t kh = pn->kind == PL_MM_CONV ? nd->kernel[0] : 1, kw = pn->kind == PL_MM_CONV ? nd->kernel[1] : 1;
-            int64_t Qp = (int64_t)1 << pn->qv, Mp = (int64_t)1 << pn->mv;
-            for (int64_t mo = 0; mo < pn->G * pn->Mg; mo++) {
-                int64_t g = mo / pn->Mg, mg = mo % pn->Mg;
-                for (int64_t c = 0; c < pn->Q; c++)
-                    for (int64_t kp = 0; kp < kh * kw; kp++) {
-                        const pl_region *r = &p->reg[pn->wreg + kp];
-                        W[r->off + (uint64_t)(c + Qp * (mg + Mp * g))] =
-                            fm61_from_i64(nd->w[(mo * pn->Q + c) * kh * kw + kp]);
-                    }
-            }
-        }
+        const layer_kind *lk = layer_of(nd->op);
+        layer_node ln = layer_node_of(p, i);
+        if (lk && lk->weights) lk->weights(p, &ln, W);
         if (pn->breg >= 0)
             for (size_t j = 0; j < nd->nb; j++) W[p->reg[pn->breg].off + j] = fm61_from_i64(nd->b[j]);
         if (pn->creg >= 0)
             for (size_t j = 0; j < nd->nw; j++) W[p->reg[pn->creg].off + j] = fm61_from_i64(nd->w[j]);
     }
     return W;
+}
+
+void pl_qty_put(fm61 *A, const pl_plan *p, const pl_qty *q, int64_t o, fm61 v) {
+    if (q->nl == 1) {
+        A[p->reg[q->reg[0]].off + (uint64_t)o] = v;
+        return;
+    }
+    uint64_t bits = (uint64_t)fm61_to_i64(v), lmask = ((uint64_t)1 << p->lb) - 1;
+    for (int j = 0; j < q->nl; j++)
+        A[p->reg[q->reg[j]].off + (uint64_t)o] = fm61_from_i64((int64_t)((bits >> (p->lb * j)) & lmask));
+}
+
+fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
+    const q_model *m = p->m;
+    fm61 *A = zk_calloc((size_t)1 << p->anv, sizeof *A);
+    fm61 negA = fm61_from_i64(-q_act_bound(m));
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const pl_node *pn = &p->node[i];
+        const q_nwit *nw = &w->nodes[i];
+        const layer_kind *lk = layer_of(m->nodes[i].op);
+        int64_t ny = q_numel(m, (int32_t)i + 1);
+        const int64_t *y = w->t[i + 1];
+        for (int64_t o = 0; o < ny; o++) {
+            if (pn->rem.nl && nw->rem) pl_qty_put(A, p, &pn->rem, o, fm61_from_i64(nw->rem[o]));
+            if (pn->ychk.nl) pl_qty_put(A, p, &pn->ychk, o, fm61_sub(fm61_from_i64(y[o]), negA));
+        }
+        layer_node ln = layer_node_of(p, i);
+        if (lk && lk->adv) lk->adv(p, w, &ln, A);
+    }
+    /* multiplicities */
+    fm61 *mt = A + p->reg[p->mreg].off;
+    uint64_t *cnt = zk_calloc((size_t)1 << p->lb, sizeof *cnt);
+    for (size_t ci = 0; ci < p->ncol; ci++) {
+        const pl_col *col = &p->col[ci];
+        const pl_region *rg = &p->reg[col->reg];
+        const fm61 *R = A + rg->off;
+        fm61 sc = fm61_from_i64(col->scale);
+        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
+            fm61 val = fm61_mul(sc, R[k]);
+            if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+            if (val < ((fm61)1 << p->lb)) cnt[val]++;
+        }
+    }
+    for (size_t k = 0; k < ((size_t)1 << p->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
+    free(cnt);
+    return A;
 }
 
 /* The limb width (= log2 of the lookup table) is chosen per model: the

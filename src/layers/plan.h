@@ -35,7 +35,7 @@ typedef struct {
 #define PL_LB_MIN 8
 #define PL_LB_MAX 16
 /* From 2^PL_LU_TWO_MIN lookup leaves on, the logUp argument runs with two
- * challenges combined by a third (proto.c, lookup; protocol.md sec. 7.4):
+ * challenges combined by a third (lookup.c; protocol.md sec. 7.4):
  * one challenge leaves an error of 2^lnv / p^2, above 2^-104 from here. */
 #define PL_LU_TWO_MIN 18
 
@@ -91,26 +91,38 @@ unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
 
 
 /* ZK_EINPUT with a reason when the model has something the circuits
- * cannot prove. */
+ * cannot prove. For each node, in order: the rescale remainder (ops whose
+ * table entry rescales, k >= 1), the integer check (rule Q_INT_CHECK), then
+ * the kind's own plan (layers.h); protocol.md sec. 7.8.2 lists the order. */
 zk_err pl_build(pl_plan **out, const q_model *m) ZK_WARN_UNUSED;
 void pl_free(pl_plan *p);
 
-/* Malicious-prover hook for tests: called on the auxiliary table ADV
- * (2^anv entries, laid out as pl describes, multiplicities included) after
- * the prover built it from the witness and before it is committed; it may
- * change any entry. NULL removes it. Not thread-safe. */
-typedef void (*cnn_adv_hook)(void *ctx, const pl_plan *pl, fm61 *adv);
-void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx);
-
-#ifdef ZK_VERIFY
-/* Tests only (ZK_VERIFY builds): with on = 0, plans made from now on leave
- * out the range checks of Q_INT_CHECK tensors -- the protocol as it was
- * before issue 11 -- so the malicious-prover tests can show that their
- * strategies find forgeries there. Default 1. Not thread-safe. */
-void cnn_test_int_checks(int on);
-#endif
+/* Building blocks of a node's plan (the current node is p->cur):
+ * pl_add_region: a region of 2^nv entries (len real) of W or ADV; returns
+ * its index. pl_add_col: a lookup column scale * R[i] + off[i] (off: NULL
+ * or len entries, owned by the plan) over region reg. pl_qty_new: a
+ * quantity of `bits` bits in limb regions of nv variables, with their
+ * columns. pl_bit_new: a bit, one region and no column (its layer's
+ * sumcheck checks b (b - 1) = 0). */
+int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len);
+void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off);
+pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len);
+pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len);
 
 /* The weight table (2^wnv entries) from a model with constants. */
 fm61 *pl_weights(const pl_plan *p);
+
+/* The auxiliary table ADV (2^anv entries) from a witness, multiplicities
+ * included (prover). Every value is computed in the field from the
+ * witness arrays (which a malicious-prover test may fill with any field
+ * elements); values outside their ranges are stored as they are: their
+ * multiplicities are not counted and the lookup fails. */
+fm61 *pl_adv(const pl_plan *p, const q_witness *w);
+/* Stores quantity q's value v at entry o of its limb regions in A: one
+ * limb holds v itself; several hold the lb-bit groups of v's centered
+ * lift (an integer in range for an honest witness; for any other value
+ * the limbs do not add up to v, or fall outside the table, and the proof
+ * fails). */
+void pl_qty_put(fm61 *A, const pl_plan *p, const pl_qty *q, int64_t o, fm61 v);
 
 #endif

@@ -42,7 +42,7 @@ fp2 sc_sum_product(fp2 *const *tables, unsigned k, size_t len) {
  * A[i] <- A[i] + r (A[i+h] - A[i]) (mle_fold), leaving h entries.
  *
  * The folding pass for round s and the sums of round s+1 are done in one
- * pass (sc_fold_blk, driven by sc_rounds_deg2): round s+1 pairs entry i
+ * pass (sc_fold_blk, driven by sc_deg2_step): round s+1 pairs entry i
  * with i + q, q = h/2, so a pass over i < q reads A[i], A[i+q], A[i+h],
  * A[i+h+q], writes the folded A[i] and A[i+q], and adds their products
  * to round s+1's sums. Each table is read once per round instead of
@@ -244,28 +244,60 @@ static sc_block_fn sc_pick(sc_block_fn scalar, sc_block_fn avx512, size_t len) {
 #define SC_PICK(name, len) sc_pick(name, NULL, len)
 #endif
 
-/* Rounds of sum_x A(x) B(x) on n >= 1 variables, from a round whose sums
- * g[0] = g(0), g[2] = g(2) are given and whose claim is `claim`: send
- * g(0), g(1) = claim - g(0), g(2); draw r; fold by r fused with the next
- * round's sums. On return A[0], B[0] are the tables' values at the point. */
-static void sc_rounds_deg2(tr_t *tr, fp2 *point, fp2 *A, fp2 *B, unsigned n, fp2 claim, fp2 g[3]) {
+fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step_fn step, void *ctx) {
+    ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
+    fp2 g[SC_MAX_DEGREE + 1], r = fp2_zero();
     for (unsigned s = 0; s < n; s++) {
         size_t h = (size_t)1 << (n - 1 - s);
+        step(ctx, g, h, s ? &r : NULL);
         g[1] = fp2_sub(claim, g[0]);
-        tr_put_fp2(tr, "sc/round", g, 3);
-        fp2 r = tr_challenge(tr, "sc/r");
+        tr_put_fp2(tr, "sc/round", g, deg + 1);
+        r = tr_challenge(tr, "sc/r");
         point[n - 1 - s] = r;
-        claim = sc_interpolate(g, 2, r);
-        if (h >= 2) {
-            sc_pass p = {.A = A, .B = B, .h = h, .r = r};
-            fp2 next[3];
-            sc_run(next, SC_PICK(sc_fold_blk, h / 2), &p, h / 2);
-            g[0] = next[0];
-            g[2] = next[2];
-        } else { /* last round: nothing left to sum */
-            mle_fold(A, 1, r);
-            mle_fold(B, 1, r);
+        claim = sc_interpolate(g, deg, r);
+    }
+    if (n) step(ctx, g, 0, &r);
+    return claim;
+}
+
+/* The step of sum_x A(x) B(x) (sc_rounds): round sums g(0), g(2); a bind
+ * by r is fused with the next round's sums (sc_fold_blk). With V set,
+ * round 1 reads the base-field V instead of A, and the first bind writes V
+ * bound to r into vbuf, which plays A from then on. s0: round 1's sums
+ * when the caller has them (sc_prove_base_sums). */
+typedef struct {
+    fp2 *A, *B;
+    const fm61 *V;
+    fp2 *vbuf;
+    const fp2 *s0;
+} sc_deg2;
+
+static void sc_deg2_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
+    sc_deg2 *t = ctx;
+    if (!r) {
+        if (t->s0) {
+            g[0] = t->s0[0];
+            g[2] = t->s0[2];
+        } else {
+            sc_pass p = {.A = t->A, .B = t->B, .V = t->V, .h = h};
+            sc_run(g, t->V ? SC_PICK(sc_base_blk, h) : SC_PICK(sc_sums_blk, h), &p, h);
         }
+        return;
+    }
+    if (h) { /* bind (pairs 2h apart) fused with this round's sums */
+        sc_pass p = {.A = t->A, .B = t->B, .V = t->V, .vbuf = t->vbuf, .h = 2 * h, .r = *r};
+        fp2 next[3];
+        sc_run(next, SC_PICK(sc_fold_blk, h), &p, h);
+        g[0] = next[0];
+        g[2] = next[2];
+    } else { /* last round: nothing left to sum */
+        if (t->V) mle_fold_fm61(t->vbuf, t->V, 1, *r);
+        else mle_fold(t->A, 1, *r);
+        mle_fold(t->B, 1, *r);
+    }
+    if (t->V) {
+        t->A = t->vbuf;
+        t->V = NULL;
     }
 }
 
@@ -304,29 +336,27 @@ static void sc_round_generic(fp2 *out, fp2 *const *T, unsigned k, size_t h) {
     for (unsigned d = 0; d <= k; d++) out[d] = tot[d];
 }
 
+/* The step for k in {1, 3} (sc_rounds): bind every table, then sum. */
+typedef struct {
+    fp2 *const *T;
+    unsigned k;
+} sc_gen;
+
+static void sc_gen_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
+    const sc_gen *t = ctx;
+    if (r)
+        for (unsigned j = 0; j < t->k; j++) mle_fold(t->T[j], h ? 2 * h : 1, *r);
+    if (h) sc_round_generic(g, t->T, t->k, h);
+}
+
 void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim) {
     ZK_CHECK(k >= 1 && k <= SC_MAX_DEGREE);
     if (k == 2) { /* the common case (GKR): folds fused with the next round's sums */
-        if (n) {
-            sc_pass p = {.A = tables[0], .B = tables[1], .h = (size_t)1 << (n - 1)};
-            fp2 g[3];
-            sc_run(g, SC_PICK(sc_sums_blk, p.h), &p, p.h);
-            sc_rounds_deg2(tr, point, tables[0], tables[1], n, claim, g);
-        }
-        finals[0] = tables[0][0];
-        finals[1] = tables[1][0];
-        return;
-    }
-    for (unsigned s = 0; s < n; s++) {
-        size_t h = (size_t)1 << (n - 1 - s);
-        fp2 g[SC_MAX_DEGREE + 1];
-        sc_round_generic(g, tables, k, h);
-        g[1] = fp2_sub(claim, g[0]);
-        tr_put_fp2(tr, "sc/round", g, k + 1);
-        fp2 r = tr_challenge(tr, "sc/r");
-        point[n - 1 - s] = r;
-        claim = sc_interpolate(g, k, r);
-        for (unsigned j = 0; j < k; j++) mle_fold(tables[j], h, r);
+        sc_deg2 t = {.A = tables[0], .B = tables[1]};
+        sc_rounds(tr, point, n, 2, claim, sc_deg2_step, &t);
+    } else {
+        sc_gen t = {.T = tables, .k = k};
+        sc_rounds(tr, point, n, k, claim, sc_gen_step, &t);
     }
     for (unsigned j = 0; j < k; j++) finals[j] = tables[j][0];
 }
@@ -341,39 +371,16 @@ void sc_base_sums(fp2 s[3], const fm61 *V, const fp2 *h, unsigned n) {
     sc_run(s, SC_PICK(sc_base_blk, p.h), &p, p.h);
 }
 
-/* Round 1 of sc_prove_base from its sums g (g[1] set), then the rest. */
-static void sc_prove_base_from(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
-                               fp2 g[3]) {
-    size_t H = (size_t)1 << (n - 1);
-    tr_put_fp2(tr, "sc/round", g, 3);
-    fp2 r = tr_challenge(tr, "sc/r");
-    point[n - 1] = r;
-    fp2 claim = sc_interpolate(g, 2, r);
-    if (H >= 2) {
-        sc_pass p = {.V = V, .vbuf = vbuf, .B = h, .h = H, .r = r};
-        fp2 next[3];
-        sc_run(next, SC_PICK(sc_fold_blk, H / 2), &p, H / 2);
-        g[0] = next[0];
-        g[2] = next[2];
-        sc_rounds_deg2(tr, point, vbuf, h, n - 1, claim, g);
-    } else {
-        mle_fold_fm61(vbuf, V, 1, r);
-        mle_fold(h, 1, r);
-    }
-    finals[0] = vbuf[0];
-    finals[1] = h[0];
-}
-
 void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {
     if (n == 0) {
         finals[0] = fp2_from_fm61(V[0]);
         finals[1] = h[0];
         return;
     }
-    fp2 g[3];
-    sc_base_sums(g, V, h, n);
-    g[1] = fp2_sub(claim, g[0]); /* the caller's claim, as sc_prove */
-    sc_prove_base_from(tr, point, finals, V, vbuf, h, n, g);
+    sc_deg2 t = {.B = h, .V = V, .vbuf = vbuf};
+    sc_rounds(tr, point, n, 2, claim, sc_deg2_step, &t);
+    finals[0] = vbuf[0];
+    finals[1] = h[0];
 }
 
 void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
@@ -383,8 +390,10 @@ void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *v
         finals[1] = h[0];
         return;
     }
-    fp2 g[3] = {s[0], s[1], s[2]};
-    sc_prove_base_from(tr, point, finals, V, vbuf, h, n, g);
+    sc_deg2 t = {.B = h, .V = V, .vbuf = vbuf, .s0 = s}; /* g(1) = (s[0] + s[1]) - s[0] = s[1] */
+    sc_rounds(tr, point, n, 2, fp2_add(s[0], s[1]), sc_deg2_step, &t);
+    finals[0] = vbuf[0];
+    finals[1] = h[0];
 }
 
 zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {

@@ -26,6 +26,24 @@
 
 #define SC_MAX_DEGREE 3
 
+/* The round loop, written once: every prover in src/sumcheck (sc_prove,
+ * sc_prove_base, vp_prove, sc_frac_prove) is this loop and a step function
+ * that knows its tables. For s = 0..n-1 (binding variable v = n-1-s, with
+ * h = 2^v pairs (i, i + h) left):
+ *   step(ctx, g, h, r_prev)   this round's sums (below);
+ *   g(1) = claim - g(0);  send g(0), ..., g(deg)   ("sc/round");
+ *   r <- "sc/r";  point[v] = r;  claim = g(r)       (sc_interpolate);
+ * then step(ctx, g, 0, r) binds the last variable. The step: with
+ * r == NULL (the first round) it writes g[0] and g[2..deg] of the tables
+ * as they are (2h entries); otherwise it first binds the previous round's
+ * variable to *r (the tables go from 4h entries to 2h, or from 2 to 1 when
+ * h == 0) and then, if h > 0, writes this round's g[0], g[2..deg]. g[1]
+ * is the loop's: a prover whose claim is the true sum sends the same bytes
+ * as one that computes g(1), and one given a false claim still sends
+ * messages that pass the verifier's round check. Returns the final claim. */
+typedef void (*sc_step_fn)(void *ctx, fp2 *g, size_t h, const fp2 *r);
+fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step_fn step, void *ctx);
+
 /* Prover. tables: k arrays of 2^n entries, consumed (folded in place).
  * claim: the true sum (the prover derives g(1) = claim - g(0) from it).
  * On return point[0..n) is the random point and finals[j] = T_j(point). */

@@ -64,6 +64,20 @@ static void vp_round(fp2 g[SC_MAX_DEGREE + 1], fp2 *const *tables, unsigned ntab
     }
 }
 
+/* The step of vp_prove (sc_rounds): bind every table, then sum. */
+typedef struct {
+    fp2 *const *tables;
+    unsigned ntab, nterms, d;
+    const vp_term *terms;
+} vp_ctx;
+
+static void vp_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
+    const vp_ctx *t = ctx;
+    if (r)
+        for (unsigned j = 0; j < t->ntab; j++) mle_fold(t->tables[j], h ? 2 * h : 1, *r);
+    if (h) vp_round(g, t->tables, t->ntab, t->terms, t->nterms, t->d, h);
+}
+
 void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
               unsigned nterms, unsigned n, fp2 claim) {
     unsigned d = vp_degree(terms, nterms);
@@ -72,16 +86,7 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
         ZK_CHECK(terms[t].k >= 1 && terms[t].k <= 3);
         for (unsigned j = 0; j < terms[t].k; j++) ZK_CHECK(terms[t].t[j] < ntab);
     }
-    for (unsigned s = 0; s < n; s++) {
-        size_t h = (size_t)1 << (n - 1 - s);
-        fp2 g[SC_MAX_DEGREE + 1];
-        vp_round(g, tables, ntab, terms, nterms, d, h);
-        g[1] = fp2_sub(claim, g[0]);
-        tr_put_fp2(tr, "sc/round", g, d + 1);
-        fp2 r = tr_challenge(tr, "sc/r");
-        point[n - 1 - s] = r;
-        claim = sc_interpolate(g, d, r);
-        for (unsigned j = 0; j < ntab; j++) mle_fold(tables[j], h, r);
-    }
+    vp_ctx t = {.tables = tables, .ntab = ntab, .nterms = nterms, .d = d, .terms = terms};
+    sc_rounds(tr, point, n, d, claim, vp_step, &t);
     for (unsigned j = 0; j < ntab; j++) finals[j] = tables[j][0];
 }

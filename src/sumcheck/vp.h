@@ -5,13 +5,14 @@
  *
  * k_t in {1, 2, 3}. The layer reductions of src/layers use it for every
  * relation that is not a single product (ReLU, pooling, the conv/FC
- * kernel-position sums, logUp fraction layers, claim merging).
+ * kernel-position sums, Mul, Affine); the logUp fraction layers send the
+ * same messages from their own prover (frac.h).
  *
  * The messages are exactly those of sc.h for degree d = max k_t: per round
  * g(0), ..., g(d) under "sc/round", challenge "sc/r", highest variable
- * bound first; sc_verify(tr, point, &claim, d, n) is the verifier. After
- * the last round the caller sends and checks the tables' values at the
- * point (they are claims the caller reduces further).
+ * bound first (the loop is sc_rounds); sc_verify(tr, point, &claim, d, n)
+ * is the verifier. After the last round the caller sends and checks the
+ * tables' values at the point (they are claims the caller reduces further).
  */
 #ifndef GKRCNN_VP_H
 #define GKRCNN_VP_H

@@ -40,7 +40,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/layers/cnn.h"
+#include "../../src/layers/cnn_test.h"
 #include "../../src/onnx/onnx.h"
 #include "../../src/proof/proof.h"
 

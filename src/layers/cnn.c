@@ -1,0 +1,264 @@
+/* cnn.c -- the CNN proof (cnn.h): the statement, the commitments, the
+ * layers from the output back to the input (the layer table, layers.h),
+ * the lookup and the openings, written once for both roles (cnn_run);
+ * the prover and verifier entry points around it. papers/protocol.md sec.
+ * 7.8 follows cnn_run message by message; the tests' hooks (cnn_test.h)
+ * live here too. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../poly/mle.h"
+#include "../quant/qint.h"
+#include "cnn_int.h"
+#include "cnn_test.h"
+#include "layers.h"
+
+const char *const cnn_phase_names[CNN_NPHASES] = {"witness", "commit", "conv", "fc", "activation", "pool",
+                                                   "other",   "merge",  "lookup", "open"};
+
+static cnn_witness_hook cnn_hook;
+static void *cnn_hook_ctx;
+void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx) {
+    cnn_hook = fn;
+    cnn_hook_ctx = ctx;
+}
+
+static cnn_adv_hook cnn_advh;
+static void *cnn_advh_ctx;
+void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx) {
+    cnn_advh = fn;
+    cnn_advh_ctx = ctx;
+}
+
+static tr_tamper_fn cnn_tamper;
+static void *cnn_tamper_ctx;
+void cnn_set_tamper(tr_tamper_fn fn, void *ctx) {
+    cnn_tamper = fn;
+    cnn_tamper_ctx = ctx;
+}
+
+static fm61 *tensor_fm61(const q_model *m, const pl_plan *pl, int32_t t, const int64_t *v) {
+    fm61 *o = zk_calloc((size_t)1 << pl->tnv[t], sizeof *o);
+    int64_t n = q_numel(m, t);
+    for (int64_t i = 0; i < n; i++) o[i] = fm61_from_i64(v[i]);
+    return o;
+}
+
+/* The shared body: statement, commitments, layers, lookups, openings. */
+static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q) {
+    const q_model *m = c->m;
+    const pl_plan *pl = c->pl;
+    tr_absorb(c->tr, "cnn/digest", key->digest, sizeof key->digest);
+    /* statement: input and output, sent as field elements of canonical small integers */
+    int64_t nin = q_numel(m, 0), nout = q_numel(m, m->output);
+    int64_t A = q_act_bound(m);
+    for (int s = 0; s < 2; s++) {
+        int64_t n = s ? nout : nin;
+        int64_t *q = s ? out_q : in_q;
+        fm61 *buf = zk_malloc_n((size_t)n, sizeof *buf);
+        if (c->P) {
+            for (int64_t j = 0; j < n; j++) buf[j] = fm61_from_i64(q[j]);
+            tr_put_fm61(c->tr, s ? "cnn/output" : "cnn/input", buf, (size_t)n);
+        } else {
+            zk_err e = tr_get_fm61(c->tr, s ? "cnn/output" : "cnn/input", buf, (size_t)n);
+            for (int64_t j = 0; j < n && e == ZK_OK; j++) {
+                q[j] = fm61_to_i64(buf[j]);
+                if (q[j] < -A || q[j] >= A) { /* [-A, A), q_run's range (quant.h) */
+                    zk_set_reason("proof's %s element %lld is outside the activation range", s ? "output" : "input",
+                                  (long long)j);
+                    e = ZK_EPROOF;
+                }
+            }
+            if (e) {
+                free(buf);
+                return e;
+            }
+        }
+        free(buf);
+    }
+    if (!c->P) {
+        c->tv[0] = tensor_fm61(m, pl, 0, in_q);
+        c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
+    }
+    /* auxiliary commitment */
+    double t0 = cx_now();
+    pcs_state *ast = NULL;
+    pcs_commitment acom;
+    if (c->P) ast = pcs_ligero.commit(c->tr, c->ADV, pl->anv);
+    else CX_TRY(pcs_ligero.read_commitment(c->tr, &acom, pl->anv));
+    if (c->st) c->st->t[CNN_PH_COMMIT] += cx_now() - t0;
+    zk_err e = ZK_OK;
+    /* output claim at a random point */
+    unsigned onv = pl->tnv[m->output];
+    fp2 *r0 = cx_pt(c, onv);
+    tr_challenges(c->tr, "cnn/r0", r0, onv);
+    cx_chal(c, onv); /* the output tensor's MLE against the public output's */
+    cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
+    for (size_t i = m->nnodes; i-- > 0 && e == ZK_OK;) {
+        int32_t ty = (int32_t)i + 1;
+        fp2 *pt, val;
+        c->where = m->nodes[i].name;
+        c->what = nn_op_name(m->nodes[i].op);
+        e = cx_merge(c, &c->tc[ty], c->P ? c->tv[ty] : NULL, pl->tnv[ty], &pt, &val);
+        if (e == ZK_OK && pt) e = layer_reduce(c, i, pt, val);
+    }
+    c->where = NULL;
+    /* the public input: every claim evaluated directly */
+    for (size_t j = 0; j < c->tc[0].n && e == ZK_OK; j++) {
+        const claim *cl = &c->tc[0].v[j];
+        fp2 v = cl->map ? cx_map_value(cl->map, cl->pt, c->tv[0]) : mle_eval_fm61(c->tv[0], pl->tnv[0], cl->pt);
+        if (!c->P && !fp2_eq(v, cl->val)) {
+            zk_set_reason("input layer check failed (claim %zu)", j);
+            e = ZK_EPROOF;
+        }
+    }
+    if (e == ZK_OK) e = cx_lookup(c);
+    if (e == ZK_OK && pl->wnv) e = cx_open(c, PL_W, pl->wnv, wst, &key->wcom);
+    if (e == ZK_OK) e = cx_open(c, PL_ADV, pl->anv, ast, &acom);
+    if (ast) pcs_ligero.state_free(ast);
+    return e;
+}
+
+/* A prover for one proving key: the plan, the weight table and its
+ * commitment state, built once. */
+struct cnn_prover {
+    const cnn_key *pk;
+    pl_plan *pl;
+    fm61 *W;        /* weight table (NULL: no weights) */
+    pcs_state *wst; /* its Ligero encoding and Merkle tree */
+    double t_commit;
+};
+
+zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) {
+    *out = NULL;
+    if (pk->m->skeleton) {
+        zk_set_reason("a verifying key cannot prove");
+        return ZK_EINPUT;
+    }
+    zk_threads(); /* applies GKRCNN_THREADS */
+    cnn_prover *pv = zk_calloc(1, sizeof *pv);
+    pv->pk = pk;
+    zk_err e = pl_build(&pv->pl, pk->m);
+    if (e) {
+        free(pv);
+        return e;
+    }
+    double t0 = cx_now();
+    if (pv->pl->wnv) {
+        pcs_commitment com;
+        pv->W = pl_weights(pv->pl);
+        pv->wst = cnn_commit_weights(pv->pl, pv->W, &com, NULL);
+        if (memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || pk->w_nvars != pv->pl->wnv ||
+            com.certified != pk->wcom.certified) {
+            zk_set_reason("proving key: the weights do not match the key's weight commitment");
+            cnn_prover_free(pv);
+            return ZK_EFORMAT;
+        }
+    }
+    pv->t_commit = cx_now() - t0;
+    *out = pv;
+    return ZK_OK;
+}
+
+void cnn_prover_free(cnn_prover *pv) {
+    if (!pv) return;
+    if (pv->wst) pcs_ligero.state_free(pv->wst);
+    free(pv->W);
+    pl_free(pv->pl);
+    free(pv);
+}
+
+zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q_witness **wit_out, cnn_stats *st) {
+    const q_model *m = pv->pk->m;
+    const pl_plan *pl = pv->pl;
+    double t_start = cx_now(), t0 = t_start;
+    cx c = {.P = 1, .m = m, .pl = pl, .W = pv->W, .st = st};
+    if (st) memset(st, 0, sizeof *st);
+    q_witness *w;
+    CX_TRY(q_run(&w, m, input_q));
+    if (cnn_hook) cnn_hook(cnn_hook_ctx, m, w);
+    c.w = w;
+    c.tv = zk_calloc(m->ntensors, sizeof *c.tv);
+    for (size_t t = 0; t < m->ntensors; t++) c.tv[t] = tensor_fm61(m, pl, (int32_t)t, w->t[t]);
+    c.tc = zk_calloc(m->ntensors, sizeof *c.tc);
+    c.rc = zk_calloc(pl->nreg, sizeof *c.rc);
+    c.ADV = pl_adv(pl, w);
+    if (cnn_advh) cnn_advh(cnn_advh_ctx, pl, c.ADV);
+    if (st) st->t[CNN_PH_WITNESS] = cx_now() - t0;
+    size_t start = proof->len;
+    c.tr = tr_new_prover(CNN_PROTOCOL, proof);
+    if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
+    zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output]);
+    tr_free(c.tr);
+    if (st) {
+        double eps = c.err / CX_FIELD + pcs_ligero.error(pl->anv, 0);
+        if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
+        st->counted_bits = -log2(eps);
+        double rbr = c.rbr / CX_FIELD;
+        if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
+        st->rbr_bits = -log2(fmax(rbr, pcs_ligero.rbr_error(pl->anv, 0)));
+        st->total = cx_now() - t_start;
+        st->proof_bytes = proof->len - start;
+        st->adv_cells = (size_t)1 << pl->anv;
+        st->w_cells = pl->wnv ? (size_t)1 << pl->wnv : 0;
+        st->lookups = (size_t)1 << pl->lnv;
+    }
+    free(c.ADV);
+    cx_free(&c);
+    if (e == ZK_OK && wit_out) *wit_out = w;
+    else q_witness_free(w);
+    return e;
+}
+
+zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_witness **wit_out, cnn_stats *st) {
+    double t0 = cx_now();
+    cnn_prover *pv;
+    CX_TRY(cnn_prover_new(&pv, pk));
+    double t_new = cx_now() - t0;
+    zk_err e = cnn_prover_prove(pv, proof, input_q, wit_out, st);
+    if (st) { /* the weights' commitment counts in this proof */
+        st->t[CNN_PH_COMMIT] += pv->t_commit;
+        st->total += t_new;
+    }
+    cnn_prover_free(pv);
+    return e;
+}
+
+zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q) {
+    const q_model *m = vk->m;
+    zk_threads();
+    uint8_t dg[32];
+    cnn_digest(dg, m, vk->w_nvars, &vk->wcom);
+    if (memcmp(dg, vk->digest, 32) != 0) {
+        zk_set_reason("verifying key: digest does not match its contents");
+        return ZK_EFORMAT;
+    }
+    pl_plan *pl;
+    zk_err e = pl_build(&pl, m);
+    if (e) return e == ZK_EINPUT ? ZK_EFORMAT : e;
+    if (pl->wnv != vk->w_nvars) {
+        pl_free(pl);
+        zk_set_reason("verifying key: weight table size disagrees with the model");
+        return ZK_EFORMAT;
+    }
+    cx c = {.P = 0, .m = m, .pl = pl};
+    c.tv = zk_calloc(m->ntensors, sizeof *c.tv);
+    c.tc = zk_calloc(m->ntensors, sizeof *c.tc);
+    c.rc = zk_calloc(pl->nreg, sizeof *c.rc);
+    int64_t *in = zk_malloc_n((size_t)q_numel(m, 0), sizeof *in);
+    int64_t *outv = zk_malloc_n((size_t)q_numel(m, m->output), sizeof *outv);
+    c.tr = tr_new_verifier(CNN_PROTOCOL, proof, len);
+    e = cnn_run(&c, vk, NULL, in, outv);
+    if (e == ZK_OK) {
+        e = tr_finish(c.tr);
+        if (e) zk_set_reason("proof has trailing bytes");
+    }
+    tr_free(c.tr);
+    cx_free(&c);
+    pl_free(pl);
+    if (e == ZK_OK && input_q) *input_q = in;
+    else free(in);
+    if (e == ZK_OK && output_q) *output_q = outv;
+    else free(outv);
+    return e;
+}

@@ -1,0 +1,41 @@
+/* cnn_int.h -- internal to src/layers: what the proof's files share
+ * besides the context (cx.h) and the layer table (layers.h).
+ *
+ *   cnn.c     cnn_run (the proof, message by message: protocol.md sec.
+ *             7.8), the prover and verifier entry points
+ *   lookup.c  the range checks (logUp), cx_lookup
+ *   open.c    the weight commitment and the openings of W and ADV, cx_open
+ *   keys.c    setup, the circuit digest, key files, the soundness bounds
+ */
+#ifndef GKRCNN_LAYERS_CNN_INT_H
+#define GKRCNN_LAYERS_CNN_INT_H
+
+#include "cx.h"
+
+/* The transcript's protocol label, also the digest's prefix. */
+#define CNN_PROTOCOL "gkrcnn/cnn/v2"
+
+/* Both roles: the lookup of every range-checked column (protocol.md sec.
+ * 7.4, 7.8.6), after the layers; claims on the ADV regions it reads. */
+zk_err cx_lookup(cx *c) ZK_WARN_UNUSED;
+
+/* Both roles: the claims on every region of table poly (PL_W or PL_ADV, 2^nv
+ * entries) merged into one point and the table opened there (protocol.md
+ * sec. 7.5, 7.8.7); st (prover) or com (verifier) is its commitment. */
+zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_commitment *com) ZK_WARN_UNUSED;
+
+/* Whether the weight commitment of a table of 2^wnv entries is certified
+ * (pcs.h): from 2^CNN_WEIGHT_CERT_MIN_VARS entries on (tests may lower the
+ * threshold, cnn_test.h). */
+int cnn_weights_certified(unsigned wnv);
+
+/* Commits to the weight table W (pl_weights) in its own transcript (the
+ * root goes into the key, and from there into the digest). For a
+ * certified table the certificate is appended to *cert when cert is
+ * non-NULL. The caller frees the state. */
+pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert);
+
+/* The circuit digest SHA-256(CNN_PROTOCOL || skeleton || u32 wnv || root). */
+void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commitment *wcom);
+
+#endif

@@ -1,0 +1,40 @@
+/* cnn_test.h -- test-only hooks of the CNN prover, for the tests and fuzz
+ * targets; not part of the library's API (cnn.h). None is thread-safe;
+ * each stays installed until it is removed (NULL) or reset. */
+#ifndef GKRCNN_CNN_TEST_H
+#define GKRCNN_CNN_TEST_H
+
+#include "cnn.h"
+#include "plan.h"
+
+/* Malicious-prover hook: called once on the witness after q_run and before
+ * anything is committed; it may change any witness value (tensors or
+ * auxiliary arrays). NULL removes it. */
+typedef void (*cnn_witness_hook)(void *ctx, const q_model *m, q_witness *w);
+void cnn_set_witness_hook(cnn_witness_hook fn, void *ctx);
+
+/* Malicious-prover hook: called on the auxiliary table ADV (2^anv entries,
+ * laid out as pl describes, multiplicities included) after the prover built
+ * it from the witness and before it is committed; it may change any entry.
+ * NULL removes it. */
+typedef void (*cnn_adv_hook)(void *ctx, const pl_plan *pl, fm61 *adv);
+void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx);
+
+/* Installs fn on the prover's transcript (tr_set_tamper), so every
+ * field-element message can be altered in flight. NULL removes it. */
+void cnn_set_tamper(tr_tamper_fn fn, void *ctx);
+
+/* Weight tables of at least 2^v entries are certified (default
+ * CNN_WEIGHT_CERT_MIN_VARS); affects setup, key loading, proving and
+ * verifying alike. */
+void cnn_set_cert_min_vars(unsigned v);
+
+#ifdef ZK_VERIFY
+/* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
+ * range checks of Q_INT_CHECK tensors -- the protocol as it was before
+ * issue 11 -- so the malicious-prover tests can show that their strategies
+ * find forgeries there. Default 1. */
+void cnn_test_int_checks(int on);
+#endif
+
+#endif

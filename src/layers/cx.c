@@ -1,0 +1,341 @@
+/* cx.c -- the context of a CNN proof: claims, maps, merges, the sumcheck
+ * wrappers and the soundness ledger (cx.h; papers/protocol.md sec. 7.2,
+ * 7.6 and 7.8.3). */
+#include "cx.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../poly/mle.h"
+
+double cx_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cx_claims_push(claims *l, const fp2 *pt, fp2 val, const cmap *map) {
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 8;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        ZK_CHECK(l->v);
+    }
+    l->v[l->n++] = (claim){.pt = pt, .val = val, .map = map};
+}
+
+void cx_chal(cx *c, double deg) {
+    c->err += deg;
+    if (deg > c->rbr) c->rbr = deg;
+}
+
+void cx_point(cx *c, unsigned nv, double J) {
+    c->err += J * nv;
+    if (nv && 3 + J + 1 > c->rbr) c->rbr = 3 + J + 1;
+}
+
+void cx_rounds(cx *c, unsigned n, unsigned deg) {
+    c->err += (double)n * deg;
+    if (n && deg > c->rbr) c->rbr = deg;
+}
+
+void *cx_alloc(cx *c, size_t bytes) {
+    if (c->nar == c->car) {
+        c->car = c->car ? 2 * c->car : 256;
+        c->ar = realloc(c->ar, c->car * sizeof *c->ar);
+        ZK_CHECK(c->ar);
+    }
+    void *p = zk_calloc(1, bytes ? bytes : 1);
+    c->ar[c->nar++] = p;
+    return p;
+}
+fp2 *cx_pt(cx *c, unsigned n) { return cx_alloc(c, (size_t)n * sizeof(fp2)); }
+
+zk_err cx_fail(cx *c, const char *check) {
+    if (c->where)
+        zk_set_reason("%s (%s): %s check failed", c->where, c->what, check);
+    else
+        zk_set_reason("%s check failed", check);
+    return ZK_EPROOF;
+}
+
+zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
+    if (c->P) {
+        tr_put_fp2(c->tr, label, v, n);
+        return ZK_OK;
+    }
+    return tr_get_fp2(c->tr, label, v, n);
+}
+
+zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
+             fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
+    *pt = cx_pt(c, n);
+    cx_rounds(c, n, vp_degree(terms, nterms));
+    if (c->P) {
+        vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
+        *red = vp_combine(terms, nterms, vals);
+    } else {
+        *red = claim_v;
+        zk_err e = sc_verify(c->tr, *pt, red, vp_degree(terms, nterms), n);
+        if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
+        CX_TRY(e);
+    }
+    for (unsigned j = 0; j < ntab; j++)
+        if (send[j]) CX_TRY(cx_xfer(c, "cnn/eval", &vals[j], 1));
+    return ZK_OK;
+}
+
+zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
+    *pt = cx_pt(c, nv);
+    cx_rounds(c, nv, 2);
+    if (c->P) {
+        fp2 fin[2];
+        fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
+        sc_prove_base(c->tr, *pt, fin, T, vbuf, wt, nv, claim_v);
+        free(vbuf);
+        vals[0] = fin[1];
+        vals[1] = fin[0];
+        *red = fp2_mul(vals[0], vals[1]);
+    } else {
+        *red = claim_v;
+        zk_err e = sc_verify(c->tr, *pt, red, 2, nv);
+        if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
+        CX_TRY(e);
+    }
+    return cx_xfer(c, "cnn/eval", &vals[1], 1);
+}
+
+zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals, fp2 red, const char *what) {
+    if (c->P) return ZK_OK;
+    if (!fp2_eq(vp_combine(terms, nterms, vals), red)) return cx_fail(c, what);
+    return ZK_OK;
+}
+
+fp2 cx_ind_eval(int64_t len, const fp2 *r, unsigned nv) {
+    if (len >= ((int64_t)1 << nv)) return fp2_one();
+    if (len <= 0) return fp2_zero();
+    int64_t half = (int64_t)1 << (nv - 1);
+    fp2 t = r[nv - 1], one = fp2_one();
+    if (len <= half) return fp2_mul(fp2_sub(one, t), cx_ind_eval(len, r, nv - 1));
+    return fp2_add(fp2_sub(one, t), fp2_mul(t, cx_ind_eval(len - half, r, nv - 1)));
+}
+
+fp2 cx_sel_eval(uint64_t idx, const fp2 *r, unsigned lo, unsigned hi) {
+    fp2 s = fp2_one();
+    for (unsigned j = lo; j < hi; j++) {
+        fp2 t = ((idx >> (j - lo)) & 1) ? r[j] : fp2_sub(fp2_one(), r[j]);
+        s = fp2_mul(s, t);
+    }
+    return s;
+}
+
+fp2 *cx_eq_new(const fp2 *r, unsigned n) {
+    fp2 *e = zk_malloc_n((size_t)1 << n, sizeof *e);
+    mle_eq_table(e, r, n);
+    return e;
+}
+
+fp2 *cx_lift_new(const fm61 *t, unsigned n) {
+    fp2 *o = zk_malloc_n((size_t)1 << n, sizeof *o);
+    mle_lift(o, t, (size_t)1 << n);
+    return o;
+}
+
+fp2 cx_map_apply(const cmap *mp, const fp2 *e, const fm61 *Tm, const fp2 *Tf) {
+    fp2 s = fp2_zero();
+#pragma omp parallel if (mp->len * mp->fan >= 65536)
+    {
+        fp2 loc = fp2_zero();
+#pragma omp for schedule(static)
+        for (int64_t v = 0; v < mp->len; v++) {
+            fp2 acc = fp2_zero();
+            for (unsigned f = 0; f < mp->fan; f++) {
+                int64_t k = v * mp->fan + f, sidx = mp->src[k];
+                fp2 t;
+                if (sidx >= 0) t = Tm ? fp2_from_fm61(Tm[sidx]) : Tf[sidx];
+                else t = fp2_from_fm61(mp->pad);
+                if (mp->coef) t = fp2_mul_fm61(t, mp->coef[k]);
+                acc = fp2_add(acc, t);
+            }
+            loc = fp2_add(loc, fp2_mul(acc, e[v]));
+        }
+#pragma omp critical(cnn_map_apply)
+        s = fp2_add(s, loc);
+    }
+    return s;
+}
+
+fp2 cx_map_pad(const cmap *mp, const fp2 *e) {
+    if (mp->pad == 0) return fp2_zero();
+    fp2 s = fp2_zero();
+    for (int64_t v = 0; v < mp->len; v++)
+        for (unsigned f = 0; f < mp->fan; f++) {
+            int64_t k = v * mp->fan + f;
+            if (mp->src[k] >= 0) continue;
+            fm61 cf = mp->coef ? fm61_mul(mp->coef[k], mp->pad) : mp->pad;
+            s = fp2_add(s, fp2_mul_fm61(e[v], cf));
+        }
+    return s;
+}
+
+fp2 cx_map_value(const cmap *mp, const fp2 *pt, const fm61 *T) {
+    fp2 *e = cx_eq_new(pt, mp->nv);
+    fp2 v = cx_map_apply(mp, e, T, NULL);
+    free(e);
+    return v;
+}
+
+cmap *cx_map_new(cx *c, int64_t len, unsigned nv, unsigned fan, int with_coef) {
+    cmap *mp = cx_alloc(c, sizeof *mp);
+    mp->len = len;
+    mp->nv = nv;
+    mp->fan = fan;
+    mp->src = cx_alloc(c, (size_t)len * fan * sizeof *mp->src);
+    if (with_coef) mp->coef = cx_alloc(c, (size_t)len * fan * sizeof *mp->coef);
+    return mp;
+}
+
+/* A map that is the identity on all tlen real entries of a table on the
+ * same variables is dropped (NULL), which saves a merge sumcheck: the
+ * claim then also reads the table's entries from tlen on, which only meet
+ * the claim's own padding (protocol.md sec. 7.2). A map covering fewer
+ * entries than the table has real ones (a Pad that crops the tail) stays:
+ * dropping it would read real cells the claim leaves out. */
+const cmap *cx_map_simplify(const cmap *mp, int64_t tlen, unsigned tnv) {
+    if (mp->fan != 1 || mp->coef || mp->pad || mp->nv != tnv || mp->len != tlen) return mp;
+    for (int64_t v = 0; v < mp->len; v++)
+        if (mp->src[v] != v) return mp;
+    return NULL;
+}
+
+zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val) {
+    *pt = NULL;
+    if (l->n == 0) return ZK_OK;
+    if (l->n == 1 && !l->v[0].map) {
+        *pt = (fp2 *)l->v[0].pt;
+        *val = l->v[0].val;
+        return ZK_OK;
+    }
+    double t0 = cx_now();
+    fp2 alpha = tr_challenge(c->tr, "cnn/merge/alpha");
+    cx_chal(c, (double)(l->n - 1)); /* sum_j alpha^j (claim_j - true_j) */
+    size_t N = (size_t)1 << nv;
+    fp2 sum = fp2_zero(), coef = fp2_one();
+    fp2 *wt = c->P ? zk_calloc(N, sizeof *wt) : NULL;
+    fp2 *cf = zk_malloc_n(l->n, sizeof *cf);
+    for (size_t j = 0; j < l->n; j++) {
+        const claim *cl = &l->v[j];
+        cf[j] = coef;
+        fp2 v = cl->val;
+        if (cl->map) {
+            fp2 *e = cx_eq_new(cl->pt, cl->map->nv);
+            v = fp2_sub(v, cx_map_pad(cl->map, e));
+            if (c->P) {
+                const cmap *mp = cl->map;
+                for (int64_t x = 0; x < mp->len; x++) {
+                    fp2 ex = fp2_mul(e[x], coef);
+                    for (unsigned f = 0; f < mp->fan; f++) {
+                        int64_t k = x * mp->fan + f;
+                        if (mp->src[k] < 0) continue;
+                        fp2 add = mp->coef ? fp2_mul_fm61(ex, mp->coef[k]) : ex;
+                        wt[mp->src[k]] = fp2_add(wt[mp->src[k]], add);
+                    }
+                }
+            }
+            free(e);
+        } else if (c->P) {
+            mle_eq_table_add(wt, cl->pt, nv, coef);
+        }
+        sum = fp2_add(sum, fp2_mul(coef, v));
+        coef = fp2_mul(coef, alpha);
+    }
+    vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+    fp2 vals[2], red, *r;
+    zk_err e = cx_sc_dot(c, wt, T, nv, sum, &r, &red, vals);
+    free(wt);
+    if (e == ZK_OK && !c->P) {
+        fp2 *er = cx_eq_new(r, nv), w = fp2_zero();
+        for (size_t j = 0; j < l->n; j++) {
+            const claim *cl = &l->v[j];
+            fp2 wj;
+            if (cl->map) {
+                fp2 *ep = cx_eq_new(cl->pt, cl->map->nv);
+                cmap tmp = *cl->map;
+                tmp.pad = 0;
+                wj = cx_map_apply(&tmp, ep, NULL, er);
+                free(ep);
+            } else {
+                wj = mle_eq_eval(cl->pt, r, nv);
+            }
+            w = fp2_add(w, fp2_mul(cf[j], wj));
+        }
+        free(er);
+        vals[0] = w;
+        e = cx_sc_check(c, &term, 1, vals, red, "claim merge");
+    }
+    free(cf);
+    if (c->st) c->st->t[CNN_PH_MERGE] += cx_now() - t0;
+    CX_TRY(e);
+    *pt = r;
+    *val = vals[1];
+    return ZK_OK;
+}
+
+void cx_claim_tensor(cx *c, int32_t t, const fp2 *pt, fp2 val, const cmap *map) {
+    if (map) map = cx_map_simplify(map, q_numel(c->m, t), c->pl->tnv[t]);
+    cx_claims_push(&c->tc[t], pt, val, map);
+}
+
+void cx_claim_region(cx *c, int r, const fp2 *pt, fp2 val, const cmap *map) {
+    cx_claims_push(&c->rc[r], pt, val, map);
+}
+
+const fm61 *cx_reg_table(const cx *c, int r) {
+    const pl_region *rg = &c->pl->reg[r];
+    return (rg->poly == PL_W ? c->W : c->ADV) + rg->off;
+}
+
+zk_err cx_claim_qty(cx *c, const pl_qty *q, const fp2 *pt, fp2 val, const cmap *map) {
+    fp2 rest = val;
+    for (int j = 0; j < q->nl - 1; j++) {
+        fp2 lv = fp2_zero();
+        if (c->P) {
+            const fm61 *R = cx_reg_table(c, q->reg[j]);
+            lv = map ? cx_map_value(map, pt, R) : mle_eval_fm61(R, c->pl->reg[q->reg[j]].nv, pt);
+        }
+        CX_TRY(cx_xfer(c, "cnn/limb", &lv, 1));
+        cx_claim_region(c, q->reg[j], pt, lv, map);
+        rest = fp2_sub(rest, fp2_mul(lv, cx_pow2((int)c->pl->lb * j)));
+    }
+    int last = q->nl - 1;
+    fp2 lv = fp2_mul(rest, cx_inv_pow2((int)c->pl->lb * last));
+    cx_claim_region(c, q->reg[last], pt, lv, map);
+    return ZK_OK;
+}
+
+fp2 *cx_qty_table(const cx *c, const pl_qty *q, unsigned nv) {
+    size_t N = (size_t)1 << nv;
+    fp2 *t = zk_calloc(N, sizeof *t);
+    for (int j = 0; j < q->nl; j++) {
+        const fm61 *R = cx_reg_table(c, q->reg[j]);
+        fm61 s = cx_pow2_fm61((int)c->pl->lb * j);
+        for (size_t i = 0; i < N; i++) t[i] = fp2_add(t[i], fp2_from_fm61(fm61_mul(R[i], s)));
+    }
+    return t;
+}
+
+fp2 *cx_tensor_table(const cx *c, int32_t t) { return cx_lift_new(c->tv[t], c->pl->tnv[t]); }
+
+void cx_free(cx *c) {
+    for (size_t j = 0; j < c->nar; j++) free(c->ar[j]);
+    free(c->ar);
+    if (c->tc)
+        for (size_t t = 0; t < c->m->ntensors; t++) free(c->tc[t].v);
+    if (c->rc)
+        for (size_t r = 0; r < c->pl->nreg; r++) free(c->rc[r].v);
+    free(c->tc);
+    free(c->rc);
+    if (c->tv)
+        for (size_t t = 0; t < c->m->ntensors; t++) free(c->tv[t]);
+    free(c->tv);
+}

@@ -1,0 +1,218 @@
+/* keys.c -- setup, the circuit digest, the key files and the soundness
+ * bounds computed from the plan (papers/protocol.md sec. 6, 7.1, 7.6 and
+ * 7.8.1). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "cnn_int.h"
+#include "layers.h"
+
+void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commitment *wcom) {
+    zk_buf b;
+    zk_buf_init(&b);
+    zk_buf_put(&b, CNN_PROTOCOL, strlen(CNN_PROTOCOL));
+    q_model_serialize_skeleton(&b, m);
+    zk_buf_put_u32(&b, wnv);
+    zk_buf_put(&b, wcom->root, sizeof wcom->root);
+    SHA256(b.data, b.len, out);
+    zk_buf_free(&b);
+}
+
+void cnn_key_free(cnn_key *k) {
+    if (!k) return;
+    q_model_free(k->m);
+    free(k->wcert);
+    free(k);
+}
+
+/* Node i's share of the bounds below, from its entry in the layer table. */
+static layer_count layer_count_of(const pl_plan *pl, size_t i) {
+    layer_count n = {0, 0, 0, 0};
+    const layer_kind *lk = layer_of(pl->m->nodes[i].op);
+    layer_node ln = layer_node_of(pl, i);
+    if (lk && lk->count) lk->count(pl, &ln, &n);
+    return n;
+}
+
+/* Upper bound on the soundness error of one proof, as -log2 (protocol.md
+ * sec. 7.6). Rounds and identities are over-counted on purpose. */
+static double plan_soundness_bits(const pl_plan *pl) {
+    const q_model *m = pl->m;
+    double p2 = CX_FIELD, rounds = 0, ids = 0;
+    for (size_t t = 0; t < m->ntensors; t++) rounds += 4.0 * pl->tnv[t];
+    for (size_t i = 0; i < m->nnodes; i++) {
+        layer_count n = layer_count_of(pl, i);
+        rounds += n.rounds;
+        ids += n.ids;
+        if (pl->node[i].ychk.nl) ids += pl->tnv[i + 1]; /* y = Y - A at the merged point */
+    }
+    for (size_t r = 0; r < pl->nreg; r++) rounds += 2.0 * pl->reg[r].nv;
+    unsigned LT = pl->lnv + (pl->lu_two ? 1 : 0); /* lookup tree depth */
+    rounds += 2.0 * (pl->wnv + pl->anv) + (double)LT * LT;
+    ids += pl->tnv[m->output]; /* r0 */
+    /* logUp: one challenge 2^lnv / p^2; two, combined by beta:
+     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.4) */
+    double lu = pl->lu_two ? ldexp(1.0, (int)pl->lnv) / p2 * ldexp(1.0, (int)pl->lnv) + 1.0 : ldexp(1.0, (int)pl->lnv);
+    double eps = (3.0 * rounds + ids + lu) / p2;
+    if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
+    eps += pcs_ligero.error(pl->anv, 0);
+    return -log2(eps);
+}
+
+/* A bound on the largest degree one challenge of a proof must avoid
+ * (protocol.md sec. 6), over every path the plan allows: the ledger's
+ * terms (cx_chal, cx_point, the sumcheck rounds) at their largest. */
+static double plan_rbr_degree(const pl_plan *pl) {
+    const q_model *m = pl->m;
+    double d = 3 + 1 + 1, ncl = 1; /* a round with one identity at its point and a tensor check */
+    for (size_t i = 0; i < m->nnodes; i++) { /* the nodes' own degrees (a max pool's) and claims */
+        layer_count n = layer_count_of(pl, i);
+        d = fmax(d, n.deg);
+        ncl += n.claims;
+    }
+    ncl += (double)pl->nreg;
+    d = fmax(d, ncl);                        /* a merge of m claims: m - 1 */
+    d = fmax(d, (double)pl->nreg);           /* the block merges */
+    d = fmax(d, (double)pl->tnv[m->output]); /* r0 */
+    d = fmax(d, pl->lu_two ? ldexp(1.0, (int)pl->lnv) * (ldexp(1.0, (int)pl->lnv) / CX_FIELD) + 1
+                           : ldexp(1.0, (int)pl->lnv));
+    return d;
+}
+
+static double plan_rbr_bits(const pl_plan *pl) {
+    double e = plan_rbr_degree(pl) / CX_FIELD;
+    if (pl->wnv) e = fmax(e, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
+    e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
+    return -log2(e);
+}
+
+/* bits(plan of the key's model); 0 when the plan fails. */
+static double key_bits(const cnn_key *k, double (*bits)(const pl_plan *)) {
+    pl_plan *pl;
+    if (pl_build(&pl, k->m) != ZK_OK) return 0;
+    double b = bits(pl);
+    pl_free(pl);
+    return b;
+}
+
+double cnn_rbr_bits(const cnn_key *k) { return key_bits(k, plan_rbr_bits); }
+double cnn_soundness_bits(const cnn_key *k) { return key_bits(k, plan_soundness_bits); }
+
+zk_err cnn_setup(cnn_key **out, q_model *m) {
+    pl_plan *pl;
+    zk_err e = pl_build(&pl, m);
+    if (e) {
+        q_model_free(m);
+        return e;
+    }
+    double bits = plan_soundness_bits(pl);
+    if (bits < CNN_MIN_SOUNDNESS_BITS) {
+        zk_set_reason("the model needs 2^%u lookups: soundness %.1f bits is below %d", pl->lnv, bits,
+                      CNN_MIN_SOUNDNESS_BITS);
+        pl_free(pl);
+        q_model_free(m);
+        return ZK_EINPUT;
+    }
+    cnn_key *k = zk_calloc(1, sizeof *k);
+    k->m = m;
+    k->w_nvars = pl->wnv;
+    if (pl->wnv) {
+        zk_buf cert;
+        zk_buf_init(&cert);
+        fm61 *W = pl_weights(pl);
+        pcs_ligero.state_free(cnn_commit_weights(pl, W, &k->wcom, &cert));
+        free(W);
+        k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
+        k->wcert_len = cert.len;
+    }
+    cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
+    pl_free(pl);
+    *out = k;
+    return ZK_OK;
+}
+
+/* ------------------------------------------------------------ key files */
+
+static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) {
+    zk_buf body;
+    zk_buf_init(&body);
+    if (skel) q_model_serialize_skeleton(&body, k->m);
+    else q_model_serialize(&body, k->m);
+    zk_buf_put(out, magic, 8);
+    zk_buf_put_u32(out, CNN_KEY_VERSION);
+    zk_buf_put_u64(out, body.len);
+    zk_buf_put(out, body.data, body.len);
+    zk_buf_put(out, k->wcom.root, PCS_DIGEST_BYTES);
+    zk_buf_put_u32(out, k->w_nvars);
+    zk_buf_put_u64(out, k->wcert_len);
+    zk_buf_put(out, k->wcert, k->wcert_len);
+    zk_buf_free(&body);
+}
+
+void cnn_pk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_PK_MAGIC, pk, 0); }
+void cnn_vk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_VK_MAGIC, pk, 1); }
+
+static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) {
+    const char *what = skel ? "verifying key" : "proving key";
+    zk_rd r;
+    zk_rd_init(&r, data, len);
+    char magic[8];
+    uint32_t ver, wnv;
+    uint64_t n, clen;
+    if (zk_rd_get(&r, magic, 8) != ZK_OK || memcmp(magic, skel ? CNN_VK_MAGIC : CNN_PK_MAGIC, 8) != 0) {
+        zk_set_reason("not a gkrcnn %s (bad magic)", what);
+        return ZK_EFORMAT;
+    }
+    if (zk_rd_u32(&r, &ver) != ZK_OK || ver != CNN_KEY_VERSION) {
+        zk_set_reason("unsupported %s version (run setup again)", what);
+        return ZK_EFORMAT;
+    }
+    if (zk_rd_u64(&r, &n) != ZK_OK || n > zk_rd_left(&r) || zk_rd_left(&r) - n < PCS_DIGEST_BYTES + 4 + 8) {
+        zk_set_reason("%s truncated or has trailing bytes", what);
+        return ZK_EFORMAT;
+    }
+    q_model *m;
+    zk_err e = skel ? q_model_deserialize_skeleton(&m, data + r.pos, (size_t)n) : q_model_deserialize(&m, data + r.pos, (size_t)n);
+    if (e) return e;
+    r.pos += (size_t)n;
+    cnn_key *k = zk_calloc(1, sizeof *k);
+    k->m = m;
+    ZK_CHECK(zk_rd_get(&r, k->wcom.root, PCS_DIGEST_BYTES) == ZK_OK && zk_rd_u32(&r, &wnv) == ZK_OK &&
+             zk_rd_u64(&r, &clen) == ZK_OK);
+    if (wnv > PCS_LIGERO_MAX_VARS) {
+        cnn_key_free(k);
+        zk_set_reason("%s: weight table size out of range", what);
+        return ZK_EFORMAT;
+    }
+    int certified = wnv > 0 && cnn_weights_certified(wnv);
+    if (clen != zk_rd_left(&r) || (clen > 0) != certified) {
+        cnn_key_free(k);
+        zk_set_reason("%s: weight commitment certificate %s", what,
+                      clen != zk_rd_left(&r) ? "truncated or followed by trailing bytes"
+                                             : (certified ? "missing" : "present for an uncertified table"));
+        return ZK_EFORMAT;
+    }
+    k->w_nvars = wnv;
+    k->wcom.nvars = wnv;
+    if (certified) {
+        k->wcert = zk_malloc_n((size_t)clen, 1);
+        k->wcert_len = (size_t)clen;
+        ZK_CHECK(zk_rd_get(&r, k->wcert, (size_t)clen) == ZK_OK);
+        if (!skel) k->wcom.certified = 1; /* the prover's own key */
+        else if ((e = pcs_ligero.check_certificate(&k->wcom, k->wcert, k->wcert_len)) != ZK_OK) {
+            char why[200];
+            snprintf(why, sizeof why, "%s", zk_reason());
+            cnn_key_free(k);
+            zk_set_reason("verifying key: the weight commitment's certificate is invalid: %s", why);
+            return ZK_EFORMAT;
+        }
+    }
+    cnn_digest(k->digest, m, wnv, &k->wcom);
+    *out = k;
+    return ZK_OK;
+}
+
+zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) { return key_get(pk, data, len, 0); }
+zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) { return key_get(vk, data, len, 1); }

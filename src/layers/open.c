@@ -1,0 +1,116 @@
+/* open.c -- the commitments' side of the proof: the weight commitment made
+ * at setup, and the openings of W and ADV that end every proof
+ * (papers/protocol.md sec. 7.1, 7.5 and 7.8.7; the Ligero commitment is
+ * src/pcs, sec. 5).
+ *
+ * Opening a table: every region's claims are merged to one point
+ * (cx_merge; a region with no claim is left out, and a table none of whose
+ * regions has a claim is not opened); the region points are combined by
+ * alpha <- cnn/blk/alpha (drawn even for one region) into one degree-2
+ * sumcheck over the whole table, whose verifier weight is
+ * sum_b alpha^b eq(r_b, z_lo) sel_b(z_hi); the table is opened at its
+ * final point z: W against the key's root (certified for 2^20 entries and
+ * more), ADV against the proof's.
+ * Soundness: each merge and the block sumcheck (cx_merge, cx_sc_dot),
+ * alpha nb - 1, and the Ligero terms (pcs_ligero.error, added by cnn.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../poly/mle.h"
+#include "cnn_int.h"
+#include "cnn_test.h"
+
+static unsigned cnn_cert_min_vars = CNN_WEIGHT_CERT_MIN_VARS;
+void cnn_set_cert_min_vars(unsigned v) { cnn_cert_min_vars = v; }
+int cnn_weights_certified(unsigned wnv) { return wnv >= cnn_cert_min_vars; }
+
+pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert) {
+    zk_buf tmp;
+    zk_buf_init(&tmp);
+    tr_t *t = tr_new_prover("gkrcnn/cnn/weights", &tmp);
+    int certified = cnn_weights_certified(pl->wnv);
+    pcs_state *st = certified ? pcs_ligero.commit_certified(t, cert, W, pl->wnv) : pcs_ligero.commit(t, W, pl->wnv);
+    ZK_CHECK(tmp.len == PCS_DIGEST_BYTES);
+    com->nvars = pl->wnv;
+    com->certified = certified;
+    memcpy(com->root, tmp.data, PCS_DIGEST_BYTES);
+    tr_free(t);
+    zk_buf_free(&tmp);
+    return st;
+}
+
+/* All region claims of one table -> one point -> opening. */
+zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_commitment *com) {
+    const pl_plan *pl = c->pl;
+    const fm61 *T = poly == PL_W ? c->W : c->ADV;
+    /* merge per region, then combine the region points as block claims */
+    size_t nb = 0;
+    fp2 **bpt = zk_calloc(pl->nreg, sizeof *bpt);
+    fp2 *bval = zk_calloc(pl->nreg, sizeof *bval);
+    int *breg = zk_calloc(pl->nreg, sizeof *breg);
+    zk_err e = ZK_OK;
+    for (size_t r = 0; r < pl->nreg && e == ZK_OK; r++) {
+        if (pl->reg[r].poly != poly) continue;
+        fp2 *pt, val;
+        int own = pl->reg[r].node;
+        c->where = own >= 0 ? c->m->nodes[own].name : "lookup multiplicities";
+        c->what = own >= 0 ? (poly == PL_W ? "weights" : "auxiliary values") : "table";
+        e = cx_merge(c, &c->rc[r], c->P ? T + pl->reg[r].off : NULL, pl->reg[r].nv, &pt, &val);
+        if (e == ZK_OK && pt) {
+            bpt[nb] = pt;
+            bval[nb] = val;
+            breg[nb++] = (int)r;
+        }
+    }
+    double t0 = cx_now();
+    fp2 *z = NULL, zval = fp2_zero();
+    if (e == ZK_OK && nb) {
+        fp2 alpha = tr_challenge(c->tr, "cnn/blk/alpha");
+        cx_chal(c, (double)(nb - 1));
+        size_t N = (size_t)1 << nv;
+        fp2 *tabs[1] = {NULL};
+        fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
+        if (c->P) tabs[0] = zk_calloc(N, sizeof(fp2));
+        for (size_t b = 0; b < nb; b++) {
+            cf[b] = coef;
+            const pl_region *rg = &pl->reg[breg[b]];
+            if (c->P) mle_eq_table_add(tabs[0] + rg->off, bpt[b], rg->nv, coef);
+            sum = fp2_add(sum, fp2_mul(coef, bval[b]));
+            coef = fp2_mul(coef, alpha);
+        }
+        vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+        fp2 vals[2], red;
+        e = cx_sc_dot(c, tabs[0], T, nv, sum, &z, &red, vals);
+        free(tabs[0]);
+        if (e == ZK_OK) {
+            fp2 w = fp2_zero();
+            for (size_t b = 0; b < nb && !c->P; b++) {
+                const pl_region *rg = &pl->reg[breg[b]];
+                fp2 s = fp2_mul(mle_eq_eval(bpt[b], z, rg->nv), cx_sel_eval(rg->off >> rg->nv, z, rg->nv, nv));
+                w = fp2_add(w, fp2_mul(cf[b], s));
+            }
+            vals[0] = w;
+            c->where = NULL;
+            e = cx_sc_check(c, &term, 1, vals, red, poly == PL_W ? "weight-claim merge" : "auxiliary-claim merge");
+            zval = vals[1];
+        }
+        free(cf);
+    }
+    if (e == ZK_OK && nb) {
+        if (c->P) pcs_ligero.open(c->tr, st, z);
+        else {
+            e = pcs_ligero.verify(c->tr, com, z, zval);
+            if (e == ZK_EPROOF) {
+                char why[160];
+                snprintf(why, sizeof why, "%s", zk_reason());
+                zk_set_reason("%s commitment opening: %s", poly == PL_W ? "weight" : "auxiliary", why);
+            }
+        }
+    }
+    if (c->st) c->st->t[CNN_PH_OPEN] += cx_now() - t0;
+    free(bpt);
+    free(bval);
+    free(breg);
+    return e;
+}
