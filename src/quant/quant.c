@@ -840,7 +840,9 @@ zk_err q_quantize_ranges(q_model **out, const nn_graph *g, const double *maxabs,
     zk_err e = q_settings_check(s);
     if (e) return e;
     if ((e = nn_graph_check(g))) return e;
-    if (g->nnodes < 1 || g->nnodes > Q_MAX_NODES) Q_FAIL("graph has %zu nodes", g->nnodes);
+    if (g->nnodes < 1) /* Identity and inference-mode Dropout vanish at import */
+        Q_FAIL("graph has 0 nodes: its output is its input (Identity, Dropout), so there is nothing to prove");
+    if (g->nnodes > Q_MAX_NODES) Q_FAIL("graph has %zu nodes", g->nnodes);
     if (g->input < 0 || (size_t)g->input >= g->ntensors || g->tensors[g->input].data)
         Q_FAIL("graph input is not a computed tensor");
     int *qidx = zk_malloc_n(g->ntensors, sizeof *qidx);
