@@ -160,11 +160,11 @@ static void fw_run(fw *f, size_t from) {
         (void)!q_run_node(m, f->base, i); /* an out-of-range value is the cheater's problem */
         if (!nd_in) continue;
         int lin = q_op_rescales(nd->op) || nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
-        if (nd->op == NN_RESHAPE || nd->op == NN_PAD) {
+        if (nd->op == NN_RESHAPE || nn_is_wire(nd->op)) {
             fm61 *d = fw_delta(f, ty);
             const fm61 *dx = f->delta[nd->in[0]];
             for (int64_t o = 0; o < ny; o++) {
-                int64_t s = nd->op == NN_RESHAPE ? o : q_pad_src(m, nd, o);
+                int64_t s = nd->op == NN_RESHAPE ? o : q_wire_src(m, nd, o);
                 if (s >= 0) d[o] = dx[s];
             }
             continue;
@@ -877,11 +877,12 @@ static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
 }
 
 enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
-       G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_COUNT };
+       G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_CONCAT, G_CONCAT_EXACT, G_WIRE,
+       G_COUNT };
 static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
                                              "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
                                              "resnet-tail", "dead-relu", "dead-relu-fc", "dead-reshape-relu",
-                                             "dead-relu-late"};
+                                             "dead-relu-late", "concat", "concat-exact", "wire"};
 
 static nn_attrs pool2(void) { /* 2 x 2 windows, stride 2 */
     nn_attrs p = gb_attrs();
@@ -1005,6 +1006,47 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
             int v = gb_n(g, NN_RESHAPE, a, 1, y, -1, -1, &s);
             gb_n(g, NN_RELU, a, 1, v, -1, -1, NULL);
         }
+        break;
+    }
+    case G_CONCAT:
+    case G_CONCAT_EXACT: {
+        /* two computed branches of different ranges joined on axis 1
+         * (a rescaling Concat); exact: two ReLU branches at one scale */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wa[2] = {12, 16}, wb[2] = {8, 16}, ba[1] = {12}, bb[1] = {8};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wa, 0.5), rand_const(g, rng, 1, ba, 0.2), NULL);
+        int v = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wb, kind == G_CONCAT ? 0.1 : 0.5),
+                     rand_const(g, rng, 1, bb, 0.2), NULL);
+        if (kind == G_CONCAT_EXACT) {
+            u = gb_n(g, NN_RELU, a, 1, u, -1, -1, NULL);
+            v = gb_n(g, NN_RELU, a, 1, v, -1, -1, NULL);
+        }
+        nn_attrs c = gb_attrs();
+        c.iattr[0] = 1;
+        y = gb_n(g, NN_CONCAT, c, 2, u, v, -1, NULL);
+        break;
+    }
+    case G_WIRE: {
+        /* FC -> [1, 4, 2, 2] -> Transpose (0, 2, 3, 1) -> Resize x2 on the
+         * spatial axes -> Slice (every other row, columns reversed) */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_shape s4 = {.ndim = 4, .d = {1, 4, 2, 2}};
+        u = gb_n(g, NN_RESHAPE, a, 1, u, -1, -1, &s4);
+        nn_attrs t = gb_attrs();
+        int64_t perm[4] = {0, 2, 3, 1};
+        for (int d = 0; d < 4; d++) t.iattr[d] = perm[d];
+        u = gb_n(g, NN_TRANSPOSE, t, 1, u, -1, -1, NULL);
+        nn_attrs r = gb_attrs();
+        int64_t sc[4] = {1, 2, 2, 1};
+        for (int d = 0; d < 4; d++) r.iattr[d] = sc[d];
+        u = gb_n(g, NN_RESIZE, r, 1, u, -1, -1, NULL);
+        nn_attrs sl = gb_attrs();
+        int64_t st[8] = {0, 0, 3, 0, 1, 2, -1, 1};
+        for (int d = 0; d < 8; d++) sl.iattr[d] = st[d];
+        nn_shape s5 = {.ndim = 4, .d = {1, 2, 4, 4}};
+        y = gb_n(g, NN_SLICE, sl, 1, u, -1, -1, &s5);
         break;
     }
     default: ZK_CHECK(0);

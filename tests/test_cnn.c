@@ -604,7 +604,7 @@ static void test_pad_crop(zk_rng *rng) {
         int64_t xd[2] = {1, 12};
         int x = g->input = gb_t(g, "x", 2, xd, NULL);
         nn_attrs a = gb_attrs();
-        for (int j = 0; j < 4; j++) a.pad_all[j] = crop[k][j];
+        for (int j = 0; j < 4; j++) a.iattr[j] = crop[k][j];
         int y = gb_n(g, NN_PAD, a, 1, x, -1, -1, NULL);
         int64_t n = nn_numel(&g->tensors[y].shape), wd[2] = {2, n};
         float wv[2 * 12];

@@ -21,8 +21,10 @@
  *   MatMul    max_n L1(a'_n,.) E_b + max_m L1(b_.,m) E_a + r
  *   Mul       max|a'| E_b + max|b| E_a + r          (a'b' - ab = a'(b'-b) + b(a'-a))
  *   Add/Sub   E_a + E_b + r                         (alignment shifts are exact)
+ *   Concat    max(E_a, E_b) + r                     (each cell is one operand's)
  *   LeakyRelu max(1,|alpha|) E_x + |alpha' - alpha| max|x'| + r (Lipschitz, then the slope's rounding)
- *   Relu, MaxPool, GlobalMaxPool, Reshape: E_x      (1-Lipschitz in the max norm)
+ *   Relu, MaxPool, GlobalMaxPool, Reshape, Transpose, Slice, Resize: E_x
+ *                                                   (1-Lipschitz in the max norm)
  *   AvgPool, GlobalAvgPool: E_x + half an LSB;  Pad: max(E_x, |pad' - pad|)
  * with ' the dequantized integer value, r = 2^-(f_y+1) when the shift k >= 1
  * and 0 when k <= 0 (an exact left shift). max|x| and the L1 norms of
@@ -187,6 +189,11 @@ static double conf_bound(const q_model *m, const q_witness *w, const nn_graph *g
             e = (nd->op == NN_MUL ? a.dmax * b.E + b.xmax * a.E : a.E + b.E) + r;
             break;
         }
+        case NN_CONCAT: {
+            conf_opnd a = conf_operand(m, g, i, 0, E, xmax, dmax), b = conf_operand(m, g, i, 1, E, xmax, dmax);
+            e = fmax(a.E, b.E) + r;
+            break;
+        }
         case NN_LEAKYRELU: {
             double al = gn->a.alpha, alq = ldexp((double)nd->alpha, -nd->f_w);
             e = fmax(1.0, fabs(al)) * E[xi] + fabs(alq - al) * dmax[xi] + r;
@@ -198,7 +205,10 @@ static double conf_bound(const q_model *m, const q_witness *w, const nn_graph *g
         case NN_RELU:
         case NN_MAXPOOL:
         case NN_GLOBALMAXPOOL:
-        case NN_RESHAPE: e = E[xi]; break;
+        case NN_RESHAPE:
+        case NN_TRANSPOSE:
+        case NN_SLICE:
+        case NN_RESIZE: e = E[xi]; break;
         }
         E[i + 1] = e;
     }
@@ -223,10 +233,10 @@ static void conf_ops(char *out, size_t cap, const nn_graph *g) {
     snprintf(out, cap, "(no node)");
     if (!g->nnodes) return;
     out[0] = 0;
-    int seen[NN_PAD + 1] = {0};
+    int seen[NN_CONCAT + 1] = {0};
     for (size_t i = 0; i < g->nnodes; i++) {
         nn_op op = g->nodes[i].op;
-        if (op < 1 || op > NN_PAD || seen[op]) continue;
+        if (op < 1 || op > NN_CONCAT || seen[op]) continue;
         seen[op] = 1;
         size_t l = strlen(out);
         snprintf(out + l, cap - l, "%s%s", l ? " " : "", nn_op_name(op));
@@ -467,9 +477,10 @@ static void conf_table(zk_buf *b, const conf_row *rows, size_t nrows, long cnt[]
                    "element), and half an output LSB per rescale with shift k >= 1 (and per average pool).\n"
                    "Conv/FC add `max_o (L1(W'_o) E_x + L1(W'_o - W_o) max|x| + |B'_o - B_o|)`, Affine the same per\n"
                    "channel, MatMul `max_n L1(a'_n) E_b + max_m L1(b_m) E_a`, Mul `max|a'| E_b + max|b| E_a`,\n"
-                   "Add/Sub `E_a + E_b`, LeakyRelu `max(1,|alpha|) E_x + |alpha' - alpha| max|x'|`; Relu, the max\n"
-                   "pools, Reshape and Pad are 1-Lipschitz (Pad adds its value's rounding). `f` is the float\n"
-                   "engine's output: `max|f - e|` is the float reference's own deviation from ONNX's float32\n"
+                   "Add/Sub `E_a + E_b`, Concat `max(E_a, E_b)`, LeakyRelu `max(1,|alpha|) E_x + |alpha' - alpha|\n"
+                   "max|x'|`; Relu, the max pools, Reshape, Pad, Transpose, Slice and Resize are 1-Lipschitz (Pad\n"
+                   "adds its value's rounding). `f` is the float engine's output: `max|f - e|` is the float\n"
+                   "reference's own deviation from ONNX's float32\n"
                    "result (required to be at most 1e-4 (1 + max|e|), as in the onnx tests) and `2^-20 max|e|`\n"
                    "covers the float32 storage of its intermediates. A case matches when `max|q - e| <= tol`.\n"
                    "The bound is a worst case over rounding directions; the observed error sits next to it.\n\n");

@@ -292,7 +292,7 @@ static void test_ops(zk_rng *rng) {
         nn_shape s = {.ndim = 2, .d = {2, 3}};
         int r = gb_n(g, NN_RESHAPE, a, 1, d, -1, -1, &s);
         nn_attrs p = a;
-        p.pad_all[0] = 1, p.pad_all[1] = -1, p.pad_all[2] = 0, p.pad_all[3] = 2;
+        p.iattr[0] = 1, p.iattr[1] = -1, p.iattr[2] = 0, p.iattr[3] = 2;
         p.pad_value = 0.25f;
         gb_n(g, NN_PAD, p, 1, r, -1, -1, NULL);
         check_graph(rng, g, "global pools/reshape/pad", 1.0, NULL, 2, 0, NULL);
@@ -348,7 +348,7 @@ static nn_graph *sink_graph(zk_rng *rng) {
     int sc = gb_rand(g, rng, "sc", 1, (int64_t[]){3}, 1.0);
     int t12 = gb_n(g, NN_MUL, a, 2, t11, sc, -1, NULL);
     nn_attrs pd = a;
-    pd.pad_all[1] = 1;
+    pd.iattr[1] = 1;
     pd.pad_value = 0.0f; /* non-zero pad values: "global pools/reshape/pad" */
     gb_n(g, NN_PAD, pd, 1, t12, -1, -1, NULL);
     return g;
@@ -557,7 +557,7 @@ static void test_bound(zk_rng *rng) {
     nn_graph *g2 = gb_new();
     int x2 = gb_input(g2, 2, (int64_t[]){2, 2});
     nn_attrs pd = a;
-    pd.pad_all[1] = 1;
+    pd.iattr[1] = 1;
     pd.pad_value = 5.0f;
     gb_n(g2, NN_PAD, pd, 1, x2, -1, -1, NULL);
     double r2[2] = {1.0, 1.0}; /* f = 13: |x| < 4 */

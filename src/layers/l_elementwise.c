@@ -1,25 +1,31 @@
 /* l_elementwise.c -- Add, Sub, Mul (two operands, numpy broadcasting,
+ * either may be a constant), Concat (two operands joined along an axis,
  * either may be a constant) and Affine (BatchNormalization: a per-channel
  * scale and shift), each followed by the rescale of l_matmul.c
- * (papers/protocol.md sec. 7.3 "Mul", "Add/Sub", "Affine"; sec. 7.8.5).
+ * (papers/protocol.md sec. 7.3 "Mul", "Add/Sub", "Concat", "Affine";
+ * sec. 7.8.5).
  *
  * Relations (quant.h sec. 3): acc = A B;  acc = 2^al0 A +- 2^al1 B;
  * acc = x S_c + T_c; then y = rescale(acc). A and B are the operands
- * broadcast to the output (a constant operand is a W region).
+ * broadcast to the output (a constant operand is a W region); for Concat
+ * they are the operands placed in the output (0 in the other operand's
+ * cells: the maps have src -1 there, pad 0), so Concat is Add's reduction
+ * with these maps.
  *
  * Sub-protocol, after the rescale gave acc(rho) = a:
  *   Mul: one degree-3 sumcheck  sum_o eq(rho, o) A(o) B(o) = a; the prover
  *     sends A and B at its point (cnn/eval), claims on the operands
  *     through their broadcast maps;
- *   Add/Sub: the prover sends A(rho) (cnn/add/a); B(rho) =
- *     +-(a - 2^al0 A(rho)) / 2^al1 follows;
+ *   Add/Sub/Concat: the prover sends A(rho) (cnn/add/a); B(rho) =
+ *     +-(a - 2^al0 A(rho)) / 2^al1 follows (Concat: +); each becomes a
+ *     claim on its operand through its map;
  *   Affine: the prover sends the shift part t (cnn/affine/t), a claim on
  *     T through the channel map; then one degree-3 sumcheck
  *     sum_o eq(rho, o) x(o) S_c(o) = a - t, claims on x and on S.
  * Per-tensor constraints: the rescale's remainder; the output's integer
  * check where it needs one.
  * Soundness: Mul and Affine one sumcheck of nv(y) rounds of degree 3
- * (cx_sc counts it); Add/Sub none.
+ * (cx_sc counts it); Add/Sub/Concat none.
  */
 #include <stdlib.h>
 
@@ -41,12 +47,22 @@ static zk_err ew_plan(pl_plan *p, const layer_node *ln) {
     return ZK_OK;
 }
 
-/* Broadcast map of operand j of a binary node over the output layout. */
+/* Map of operand j of a binary node over the output layout: its
+ * broadcast map, or for Concat its placement (-1 in the other operand's
+ * cells). */
 static cmap *bcast_map(cx *c, const layer_node *ln, int j) {
-    q_bcast bc;
-    ZK_CHECK(q_bcast_init(&bc, q_operand_shape(c->m, ln->nd, 0), q_operand_shape(c->m, ln->nd, 1),
-                          &c->m->tensors[ln->ty].shape));
+    const nn_shape *A = q_operand_shape(c->m, ln->nd, 0), *B = q_operand_shape(c->m, ln->nd, 1);
+    const nn_shape *Y = &c->m->tensors[ln->ty].shape;
     cmap *mp = cx_map_new(c, ln->ny, ln->nv, 1, 0);
+    if (ln->nd->op == NN_CONCAT) {
+        for (int64_t o = 0; o < ln->ny; o++) {
+            int64_t off;
+            mp->src[o] = nn_concat_src(ln->nd->iattr[0], A, B, Y, o, &off) == j ? off : -1;
+        }
+        return mp;
+    }
+    q_bcast bc;
+    ZK_CHECK(q_bcast_init(&bc, A, B, Y));
     for (int64_t o = 0; o < ln->ny; o++) {
         int64_t oa, ob;
         q_bcast_off(&bc, o, &oa, &ob);
@@ -161,5 +177,7 @@ const layer_kind layer_sub = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_p
                               .count = ew_count};
 const layer_kind layer_mul = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
                               .count = ew_count};
+const layer_kind layer_concat = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
+                                 .count = ew_count};
 const layer_kind layer_affine = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
                                  .count = ew_count};

@@ -27,7 +27,11 @@ static const layer_kind *const layer_table[] = {
     [NN_SUB] = &layer_sub,
     [NN_MUL] = &layer_mul,
     [NN_RESHAPE] = &layer_reshape,
-    [NN_PAD] = &layer_pad,
+    [NN_PAD] = &layer_wire,
+    [NN_TRANSPOSE] = &layer_wire,
+    [NN_SLICE] = &layer_wire,
+    [NN_RESIZE] = &layer_wire,
+    [NN_CONCAT] = &layer_concat,
 };
 
 const layer_kind *layer_of(nn_op op) {

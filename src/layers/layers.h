@@ -4,10 +4,10 @@
  *
  *   l_matmul.c       Conv, FC, MatMul, and the rescale step every rescaling
  *                    op shares (protocol.md sec. 7.3, 7.8.5)
- *   l_elementwise.c  Add, Sub, Mul, Affine
+ *   l_elementwise.c  Add, Sub, Mul, Concat, Affine
  *   l_relu.c         Relu, LeakyRelu
  *   l_pool.c         MaxPool, GlobalMaxPool, AveragePool, GlobalAveragePool
- *   l_shape.c        Reshape, Pad
+ *   l_shape.c        Reshape, and the wiring ops Pad, Transpose, Slice, Resize
  *
  * pl_build, pl_weights and pl_adv (plan.c: the layout and the two committed
  * tables), layer_reduce (the node loop of cnn_run) and the soundness bounds
@@ -90,15 +90,15 @@ zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, fp2 v) ZK_WARN_UNUSED;
  * and identities, K kernel positions and P window cells making claims. */
 void layer_count_node(const layer_node *ln, layer_count *n, double cells, unsigned vars, double K, double P);
 
-/* y = rescale(acc) (l_matmul.c; Conv, FC, MatMul, Mul, Affine, Add, Sub):
+/* y = rescale(acc) (l_matmul.c; Conv, FC, MatMul, Mul, Affine, Add, Sub, Concat):
  * from the claim y(rho) = v, claims on the remainder and *acc_v = acc(rho). */
 zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v) ZK_WARN_UNUSED;
 
 /* The entries, one per op (l_*.c). */
 extern const layer_kind layer_conv, layer_fc, layer_matmul;
-extern const layer_kind layer_add, layer_sub, layer_mul, layer_affine;
+extern const layer_kind layer_add, layer_sub, layer_mul, layer_concat, layer_affine;
 extern const layer_kind layer_relu, layer_leakyrelu;
 extern const layer_kind layer_maxpool, layer_globalmaxpool, layer_avgpool, layer_globalavgpool;
-extern const layer_kind layer_reshape, layer_pad;
+extern const layer_kind layer_reshape, layer_wire; /* layer_wire: Pad, Transpose, Slice, Resize */
 
 #endif

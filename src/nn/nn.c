@@ -57,6 +57,10 @@ const char *nn_op_name(nn_op op) {
     case NN_MUL: return "Mul";
     case NN_RESHAPE: return "Reshape";
     case NN_PAD: return "Pad";
+    case NN_TRANSPOSE: return "Transpose";
+    case NN_SLICE: return "Slice";
+    case NN_RESIZE: return "Resize";
+    case NN_CONCAT: return "Concat";
     }
     return "unknown";
 }
@@ -142,7 +146,8 @@ static int op_nin_ok(nn_op op, int nin) {
     case NN_MATMUL:
     case NN_ADD:
     case NN_SUB:
-    case NN_MUL: return nin == 2;
+    case NN_MUL:
+    case NN_CONCAT: return nin == 2;
     case NN_AFFINE: return nin == 3;
     case NN_RELU:
     case NN_LEAKYRELU:
@@ -151,7 +156,10 @@ static int op_nin_ok(nn_op op, int nin) {
     case NN_GLOBALAVGPOOL:
     case NN_GLOBALMAXPOOL:
     case NN_RESHAPE:
-    case NN_PAD: return nin == 1;
+    case NN_PAD:
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: return nin == 1;
     }
     return 0;
 }
@@ -256,13 +264,59 @@ zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) {
     case NN_PAD:
         o = *x;
         for (int i = 0; i < x->ndim; i++) {
-            int64_t pb = n->a.pad_all[i], pe = n->a.pad_all[x->ndim + i];
+            int64_t pb = n->a.iattr[i], pe = n->a.iattr[x->ndim + i];
             if (!in_range(pb, -NN_ATTR_MAX, NN_ATTR_MAX) || !in_range(pe, -NN_ATTR_MAX, NN_ATTR_MAX))
                 return node_fail(n, "pad out of range");
             o.d[i] = x->d[i] + pb + pe;
             if (o.d[i] < 1) return node_fail(n, "pads leave axis %d empty", i);
         }
         break;
+    case NN_TRANSPOSE: {
+        int used[NN_MAX_DIMS] = {0};
+        o.ndim = x->ndim;
+        for (int i = 0; i < x->ndim; i++) {
+            int64_t p = n->a.iattr[i];
+            if (p < 0 || p >= x->ndim || used[p]) return node_fail(n, "perm is not a permutation of the axes");
+            used[p] = 1;
+            o.d[i] = x->d[p];
+        }
+        break;
+    }
+    case NN_SLICE: {
+        if (n->out < 0 || (size_t)n->out >= g->ntensors) return node_fail(n, "output index out of range");
+        o = g->tensors[n->out].shape;
+        if (o.ndim != x->ndim || !shape_ok(&o))
+            return node_fail(n, "cannot slice %s into %s", shape_str(b0, sizeof b0, x), shape_str(b1, sizeof b1, &o));
+        for (int i = 0; i < x->ndim; i++) {
+            int64_t st = n->a.iattr[i], sp = n->a.iattr[x->ndim + i];
+            if (!in_range(st, 0, x->d[i] - 1) || !in_range(sp, -NN_ATTR_MAX, NN_ATTR_MAX) ||
+                !in_range(st + (o.d[i] - 1) * sp, 0, x->d[i] - 1) || (o.d[i] == 1 && sp != 1))
+                return node_fail(n, "slice of axis %d leaves the input", i);
+        }
+        break;
+    }
+    case NN_RESIZE:
+        o = *x;
+        for (int i = 0; i < x->ndim; i++) {
+            int64_t sc = n->a.iattr[i], off = n->a.iattr[x->ndim + i];
+            if (!in_range(sc, 1, NN_ATTR_MAX) || off <= -sc || off >= sc)
+                return node_fail(n, "scale or offset of axis %d out of range", i);
+            o.d[i] = x->d[i] * sc;
+        }
+        break;
+    case NN_CONCAT: {
+        const nn_shape *y = s[1];
+        int64_t ax = n->a.iattr[0];
+        if (y->ndim != x->ndim || !in_range(ax, 0, x->ndim - 1))
+            return node_fail(n, "cannot join %s and %s", shape_str(b0, sizeof b0, x), shape_str(b1, sizeof b1, y));
+        o = *x;
+        for (int i = 0; i < x->ndim; i++)
+            if (i != ax && x->d[i] != y->d[i])
+                return node_fail(n, "shapes %s and %s differ off axis %lld", shape_str(b0, sizeof b0, x),
+                                 shape_str(b1, sizeof b1, y), (long long)ax);
+        o.d[ax] = x->d[ax] + y->d[ax];
+        break;
+    }
     default: return node_fail(n, "unknown op %d", (int)n->op);
     }
     if (!shape_ok(&o)) return node_fail(n, "output %s is empty or too large", shape_str(b0, sizeof b0, &o));
@@ -301,7 +355,8 @@ static int input_kind(nn_op op, int i) {
     case NN_AFFINE: return i == 0 ? 0 : 1;
     case NN_ADD:
     case NN_SUB:
-    case NN_MUL: return -1;
+    case NN_MUL:
+    case NN_CONCAT: return -1;
     default: return 0;
     }
 }
@@ -555,29 +610,62 @@ static void run_binary(float *y, const nn_graph *g, const nn_node *n, const floa
     }
 }
 
-static void run_pad(float *y, const nn_graph *g, const nn_node *n, const float *x) {
-    const nn_shape *xs = &g->tensors[n->in[0]].shape, *os = &g->tensors[n->out].shape;
-    int r = xs->ndim;
-    int64_t total = nn_numel(os), xst[NN_MAX_DIMS], idx[NN_MAX_DIMS] = {0};
-    int64_t acc = 1;
-    for (int i = r - 1; i >= 0; i--) xst[i] = acc, acc *= xs->d[i];
-    for (int64_t i = 0; i < total; i++) {
-        int64_t off = 0;
-        int inside = 1;
-        for (int k = 0; k < r; k++) {
-            int64_t s = idx[k] - n->a.pad_all[k];
-            if (s < 0 || s >= xs->d[k]) {
-                inside = 0;
-                break;
-            }
-            off += s * xst[k];
+int nn_is_wire(nn_op op) { return op == NN_PAD || op == NN_TRANSPOSE || op == NN_SLICE || op == NN_RESIZE; }
+
+int64_t nn_wire_src(nn_op op, const int64_t *ia, const nn_shape *X, const nn_shape *Y, int64_t o) {
+    int r = Y->ndim;
+    int64_t xst[NN_MAX_DIMS], acc = 1, off = 0;
+    for (int d = X->ndim - 1; d >= 0; d--) xst[d] = acc, acc *= X->d[d];
+    for (int d = r - 1; d >= 0; d--) {
+        int64_t yd = o % Y->d[d], c;
+        o /= Y->d[d];
+        switch (op) {
+        case NN_PAD:
+            c = yd - ia[d];
+            if (c < 0 || c >= X->d[d]) return -1;
+            break;
+        case NN_TRANSPOSE: /* y_d is coordinate perm[d] of x */
+            off += yd * xst[ia[d]];
+            continue;
+        case NN_SLICE: c = ia[d] + yd * ia[r + d]; break;
+        case NN_RESIZE:
+            c = div_floor(yd + ia[r + d], ia[d]);
+            c = c < 0 ? 0 : c >= X->d[d] ? X->d[d] - 1 : c;
+            break;
+        default: return -1;
         }
-        y[i] = inside ? x[off] : n->a.pad_value;
-        for (int k = r - 1; k >= 0; k--) {
-            if (++idx[k] < os->d[k]) break;
-            idx[k] = 0;
-        }
+        off += c * xst[d];
     }
+    return off;
+}
+
+int nn_concat_src(int64_t axis, const nn_shape *A, const nn_shape *B, const nn_shape *Y, int64_t o, int64_t *off) {
+    int64_t inner = 1;
+    for (int d = (int)axis + 1; d < Y->ndim; d++) inner *= Y->d[d];
+    int64_t Da = A->d[axis], Db = B->d[axis], Dy = Y->d[axis];
+    int64_t i = o % inner, c = (o / inner) % Dy, a = o / inner / Dy;
+    if (c < Da) {
+        *off = (a * Da + c) * inner + i;
+        return 0;
+    }
+    *off = (a * Db + c - Da) * inner + i;
+    return 1;
+}
+
+static void run_wire(float *y, const nn_graph *g, const nn_node *n, const float *x) {
+    const nn_shape *xs = &g->tensors[n->in[0]].shape, *os = &g->tensors[n->out].shape;
+    int64_t total = nn_numel(os);
+    for (int64_t i = 0; i < total; i++) {
+        int64_t off = nn_wire_src(n->op, n->a.iattr, xs, os, i);
+        y[i] = off >= 0 ? x[off] : n->a.pad_value;
+    }
+}
+
+static void run_concat(float *y, const nn_graph *g, const nn_node *n, const float *a, const float *b) {
+    const nn_shape *as = &g->tensors[n->in[0]].shape, *bs = &g->tensors[n->in[1]].shape;
+    const nn_shape *os = &g->tensors[n->out].shape;
+    int64_t total = nn_numel(os), off;
+    for (int64_t i = 0; i < total; i++) y[i] = nn_concat_src(n->a.iattr[0], as, bs, os, i, &off) ? b[off] : a[off];
 }
 
 zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) {
@@ -617,7 +705,11 @@ zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) {
         case NN_SUB:
         case NN_MUL: run_binary(y, g, n, in[0], in[1]); break;
         case NN_RESHAPE: memcpy(y, in[0], (size_t)total * sizeof(float)); break;
-        case NN_PAD: run_pad(y, g, n, in[0]); break;
+        case NN_PAD:
+        case NN_TRANSPOSE:
+        case NN_SLICE:
+        case NN_RESIZE: run_wire(y, g, n, in[0]); break;
+        case NN_CONCAT: run_concat(y, g, n, in[0], in[1]); break;
         }
     }
     *values = v;

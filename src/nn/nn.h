@@ -18,7 +18,14 @@
  *     height 1;
  *   - exporter glue on constants (Constant, Shape, Gather, Unsqueeze,
  *     Concat, ConstantOfShape, Slice, Transpose, Cast) is evaluated at
- *     import and leaves constants behind.
+ *     import and leaves constants behind;
+ *   - on computed tensors, Transpose, Slice and Resize/Upsample (nearest,
+ *     integer scales) become the wiring ops NN_TRANSPOSE, NN_SLICE and
+ *     NN_RESIZE (y[o] = x[src(o)], nn_wire_src); DepthToSpace and
+ *     SpaceToDepth become Reshape, a 6-D NN_TRANSPOSE, Reshape (ONNX's own
+ *     definition); Gather with constant indices becomes one NN_SLICE per
+ *     run of evenly spaced indices, joined by NN_CONCAT, then a Reshape;
+ *     Concat of N inputs becomes a chain of N - 1 binary NN_CONCAT nodes.
  * Anything else is refused with a one-line reason naming node and op.
  */
 #ifndef GKRCNN_NN_H
@@ -54,9 +61,21 @@ typedef enum {
     NN_SUB,
     NN_MUL,
     NN_RESHAPE,      /* output shape in the output tensor; element order unchanged */
-    NN_PAD,          /* constant mode: attrs pads[2*ndim] (begins then ends), value;
+    NN_PAD,          /* constant mode: iattr = begins[ndim], ends[ndim]; pad_value;
                         a negative pad crops, as in ONNX */
+    NN_TRANSPOSE,    /* iattr = perm[ndim]: Y_d = X_{perm[d]}, y(.., y_d, ..) = x at x_{perm[d]} = y_d */
+    NN_SLICE,        /* iattr = start[ndim], step[ndim]; output shape in the output
+                        tensor: y_d reads x_d = start_d + y_d step_d (any integer step,
+                        0 repeats a cell; an axis of output length 1 has step 1) */
+    NN_RESIZE,       /* nearest, integer scales: iattr = s[ndim] (>= 1), off[ndim]
+                        (|off_d| < s_d): y_d reads x_d = clamp(floor((y_d + off_d) / s_d),
+                        0, X_d - 1); Y_d = s_d X_d */
+    NN_CONCAT,       /* two inputs of equal rank (either may be a constant) joined
+                        along axis iattr[0] */
 } nn_op;
+
+/* Entries of the per-op integer attributes (nn_attrs.iattr, q_node.iattr). */
+#define NN_IATTR (2 * NN_MAX_DIMS)
 
 typedef struct {
     int64_t kernel[2];
@@ -67,7 +86,8 @@ typedef struct {
     int ceil_mode;
     int count_include_pad;
     float alpha;          /* LeakyRelu */
-    int64_t pad_all[2 * NN_MAX_DIMS]; /* NN_PAD */
+    int64_t iattr[NN_IATTR]; /* per-op integer attributes (NN_PAD, NN_TRANSPOSE, NN_SLICE,
+                                NN_RESIZE, NN_CONCAT; see nn_op); unused entries 0 */
     float pad_value;
 } nn_attrs;
 
@@ -96,8 +116,8 @@ int64_t nn_numel(const nn_shape *s);
 const char *nn_op_name(nn_op op);
 
 /* The shape node n computes from its inputs' shapes and attributes (for
- * NN_RESHAPE: the output tensor's recorded shape, once its element count
- * is checked). ZK_EINPUT, with a one-line reason naming the node, when the
+ * NN_RESHAPE and NN_SLICE: the output tensor's recorded shape, once its
+ * element count, or every slice's cells, are checked). ZK_EINPUT, with a one-line reason naming the node, when the
  * inputs or attributes are inconsistent. Used by the importer to build
  * shapes and by nn_graph_check to verify them. */
 zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) ZK_WARN_UNUSED;
@@ -124,5 +144,19 @@ zk_err nn_graph_check(const nn_graph *g) ZK_WARN_UNUSED;
  * window with no tap inside the input gives 0. */
 zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) ZK_WARN_UNUSED;
 void nn_values_free(float **values, const nn_graph *g);
+
+/* The wiring ops (NN_PAD, NN_TRANSPOSE, NN_SLICE, NN_RESIZE): the
+ * row-major offset in x (shape X) that output element o (shape Y) copies,
+ * or -1 for a cell of a Pad outside x (it holds the pad value). ia: the
+ * node's iattr. The float engine, the integer engine (q_wire_src) and both
+ * circuits read the cells through this one function; attributes and
+ * shapes must have passed nn_infer_shape (or q_model_validate). */
+int nn_is_wire(nn_op op);
+int64_t nn_wire_src(nn_op op, const int64_t *ia, const nn_shape *X, const nn_shape *Y, int64_t o);
+
+/* NN_CONCAT along axis of operands of shapes A and B into Y: returns
+ * which operand (0 or 1) output element o comes from and sets *off to its
+ * row-major offset there. */
+int nn_concat_src(int64_t axis, const nn_shape *A, const nn_shape *B, const nn_shape *Y, int64_t o, int64_t *off);
 
 #endif

@@ -832,6 +832,76 @@ static zk_err view_as(ictx *c, nctx *x, int X, const nn_shape *s) {
     return e ? e : bind(c, x->out, y);
 }
 
+/* ---- wiring on computed tensors (nn_wire_src) ---- */
+
+/* X with its axes permuted (axis i of the result is axis perm[i] of X): a
+ * reshape when only axes of length 1 move, else NN_TRANSPOSE (evaluated
+ * at once for a constant). */
+static zk_err transpose_to(ictx *c, int *out, int X, const int64_t *perm, const char *name) {
+    const nn_shape *xs = shp(c, X);
+    int r = xs->ndim, moves = 0;
+    nn_shape o = {r, {0}};
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    int64_t last = -1;
+    for (int i = 0; i < r; i++) {
+        o.d[i] = xs->d[perm[i]];
+        a.iattr[i] = perm[i];
+        if (xs->d[perm[i]] == 1) continue;
+        moves |= perm[i] < last;
+        last = perm[i];
+    }
+    if (!moves) return reshape_to(c, out, X, &o, name);
+    return emit(c, out, NN_TRANSPOSE, &X, 1, &a, name, NULL);
+}
+
+/* The cells start + i step of each axis of computed X, i < o->d[axis]
+ * (NN_SLICE; X itself when that is all of X). */
+static zk_err slice_to(ictx *c, int *out, int X, const int64_t *start, const int64_t *step, const nn_shape *o,
+                       const char *name) {
+    const nn_shape *xs = shp(c, X);
+    int r = xs->ndim, ident = 1;
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    for (int i = 0; i < r; i++) {
+        int64_t sp = o->d[i] == 1 ? 1 : step[i]; /* canonical: a single cell has step 1 */
+        a.iattr[i] = start[i];
+        a.iattr[r + i] = sp;
+        ident &= start[i] == 0 && sp == 1 && o->d[i] == xs->d[i];
+    }
+    if (ident) {
+        *out = X;
+        return ZK_OK;
+    }
+    nn_shape os = *o;
+    return emit(c, out, NN_SLICE, &X, 1, &a, name, &os);
+}
+
+/* A and B joined along axis (NN_CONCAT; evaluated at once when both are
+ * constants). */
+static zk_err concat_to(ictx *c, int *out, int A, int B, int64_t axis, const char *name) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.iattr[0] = axis;
+    int in[2] = {A, B};
+    return emit(c, out, NN_CONCAT, in, 2, &a, name, NULL);
+}
+
+/* Concat of n tensors, n >= 2, along axis: a chain of n - 1 binary nodes,
+ * the last one named name. */
+static zk_err concat_chain(ictx *c, nctx *x, int *out, const int *t, int n, int64_t axis, const char *name) {
+    int y = t[0];
+    for (int i = 1; i < n; i++) {
+        char nm[200];
+        if (i == n - 1) snprintf(nm, sizeof nm, "%s", name);
+        else snprintf(nm, sizeof nm, "%s:concat%d", x->out, i);
+        zk_err e = concat_to(c, &y, y, t[i], axis, nm);
+        if (e) return e;
+    }
+    *out = y;
+    return ZK_OK;
+}
+
 static zk_err op_flatten(ictx *c, nctx *x) {
     int X = inp(x, 0);
     if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
@@ -991,7 +1061,7 @@ static zk_err op_pad(ictx *c, nctx *x) {
     nn_attrs a;
     memset(&a, 0, sizeof a);
     int zero = 1;
-    for (int i = 0; i < 2 * r; i++) a.pad_all[i] = pads[i], zero &= pads[i] == 0;
+    for (int i = 0; i < 2 * r; i++) a.iattr[i] = pads[i], zero &= pads[i] == 0;
     a.pad_value = value;
     if (zero) return bind(c, x->out, X);
     int y;
@@ -1080,12 +1150,6 @@ static zk_err op_shape(ictx *c, nctx *x) {
     return bind(c, x->out, t_const_i(c, x->out, &s, d));
 }
 
-static zk_err need_const(ictx *c, int t) {
-    if (t < 0) return nfail(c, ZK_EINPUT, "missing input");
-    if (!is_const(c, t)) return nfail(c, ZK_EINPUT, "%s of a computed tensor is not supported", c->op);
-    return ZK_OK;
-}
-
 /* Output tensor of a folded glue op with the element type of t. */
 static int t_like(ictx *c, const char *name, const nn_shape *s, int t) {
     int64_t n = onnx_numel0(s);
@@ -1099,10 +1163,15 @@ static void t_copy_el(ictx *c, int dst, int64_t k, int src, int64_t j) {
     else c->g.tensors[dst].data[k] = c->g.tensors[src].data[j];
 }
 
+/* Most runs of evenly spaced indices a Gather of a computed tensor may have
+ * (each becomes a Slice and a Concat). */
+#define GATHER_MAX_RUNS 256
+
 static zk_err op_gather(ictx *c, nctx *x) {
     int D = inp(x, 0), I = inp(x, 1);
     zk_err e;
-    if ((e = need_const(c, D)) || (e = need_const(c, I))) return e;
+    if (D < 0 || I < 0) return nfail(c, ZK_EINPUT, "missing input");
+    if (!is_const(c, I)) return nfail(c, ZK_EINPUT, "computed indices are not supported");
     if (!c->idata[I]) return nfail(c, ZK_EINPUT, "indices must be integers");
     int64_t axis;
     if ((e = a_int(c, &axis, "axis", 0))) return e;
@@ -1124,6 +1193,44 @@ static zk_err op_gather(ictx *c, nctx *x) {
         int64_t v = c->idata[I][k];
         if (v < -ax || v >= ax) return nfail(c, ZK_EINPUT, "index %lld out of range", (long long)v);
     }
+    if (!is_const(c, D)) {
+        /* one Slice of axis `axis` per run of evenly spaced indices (greedy,
+         * left to right), the runs joined by Concat, then the index shape */
+        if (ni < 1) return nfail(c, ZK_EINPUT, "no indices");
+        nn_shape dsh = *ds;
+        int64_t *idx = zk_malloc_n((size_t)ni, sizeof *idx);
+        for (int64_t k = 0; k < ni; k++) idx[k] = c->idata[I][k] < 0 ? c->idata[I][k] + ax : c->idata[I][k];
+        int runs[GATHER_MAX_RUNS], nr = 0;
+        for (int64_t k = 0; k < ni && !e;) {
+            int64_t len = 1, step = 1;
+            if (k + 1 < ni) {
+                step = idx[k + 1] - idx[k];
+                len = 2;
+                while (k + len < ni && idx[k + len] - idx[k + len - 1] == step) len++;
+            }
+            if (nr == GATHER_MAX_RUNS) {
+                e = nfail(c, ZK_EINPUT, "indices of a computed tensor form more than %d runs of evenly spaced values",
+                          GATHER_MAX_RUNS);
+                break;
+            }
+            int64_t st[NN_MAX_DIMS] = {0}, sp[NN_MAX_DIMS] = {1, 1, 1, 1, 1, 1};
+            nn_shape rs = dsh;
+            st[axis] = idx[k], sp[axis] = step, rs.d[axis] = len;
+            char nm[200];
+            snprintf(nm, sizeof nm, "%s:run%d", x->out, nr);
+            e = slice_to(c, &runs[nr++], D, st, sp, &rs, nm);
+            k += len;
+        }
+        free(idx);
+        int y = runs[0];
+        if (!e && nr > 1) {
+            char nm[200];
+            snprintf(nm, sizeof nm, "%s:runs", x->out);
+            e = concat_chain(c, x, &y, runs, nr, axis, nm);
+        }
+        if (!e) e = reshape_to(c, &y, y, &o, x->out);
+        return e ? e : bind(c, x->out, y);
+    }
     int y = t_like(c, x->out, &o, D);
     for (int64_t a = 0; a < outer; a++)
         for (int64_t k = 0; k < ni; k++) {
@@ -1137,9 +1244,10 @@ static zk_err op_gather(ictx *c, nctx *x) {
 static zk_err op_concat(ictx *c, nctx *x) {
     if (x->nin < 1) return nfail(c, ZK_EINPUT, "missing input");
     zk_err e;
-    int all_int = 1;
+    int all_int = 1, all_const = 1;
     for (int i = 0; i < x->nin; i++) {
-        if ((e = need_const(c, x->in[i]))) return e;
+        if (x->in[i] < 0) return nfail(c, ZK_EINPUT, "missing input");
+        all_const &= is_const(c, x->in[i]);
         all_int &= c->idata[x->in[i]] != NULL;
     }
     int64_t axis;
@@ -1156,6 +1264,14 @@ static zk_err op_concat(ictx *c, nctx *x) {
             if (k != axis && s->d[k] != o.d[k]) return nfail(c, ZK_EINPUT, "inputs differ in shape");
         o.d[axis] += s->d[axis];
         if (o.d[axis] > ONNX_MAX_NUMEL) return nfail(c, ZK_EINPUT, "result too large");
+    }
+    if (!all_const) { /* a chain of binary NN_CONCAT nodes (constants side by side fold at once) */
+        int *t = zk_malloc_n((size_t)x->nin, sizeof *t), nt = 0, y;
+        for (int i = 0; i < x->nin; i++) /* an empty constant adds nothing */
+            if (numel0(c, x->in[i]) > 0) t[nt++] = x->in[i];
+        e = nt == 1 ? (y = t[0], ZK_OK) : concat_chain(c, x, &y, t, nt, axis, x->out);
+        free(t);
+        return e ? e : bind(c, x->out, y);
     }
     int64_t n = onnx_numel0(&o);
     if (n < 0) return nfail(c, ZK_EINPUT, "result too large");
@@ -1220,8 +1336,8 @@ static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo :
 
 static zk_err op_slice(ictx *c, nctx *x) {
     int D = inp(x, 0);
-    zk_err e = need_const(c, D);
-    if (e) return e;
+    if (D < 0) return nfail(c, ZK_EINPUT, "missing input");
+    zk_err e;
     const nn_shape *ds = shp(c, D);
     int r = ds->ndim;
     int64_t st[NN_MAX_DIMS], en[NN_MAX_DIMS], ax[NN_MAX_DIMS], sp[NN_MAX_DIMS];
@@ -1272,6 +1388,13 @@ static zk_err op_slice(ictx *c, nctx *x) {
         if (d == 0) cnt = 0;
         b[a] = lo, step[a] = s, o.d[a] = cnt;
     }
+    if (!is_const(c, D)) {
+        for (int i = 0; i < r; i++)
+            if (o.d[i] < 1) return nfail(c, ZK_EINPUT, "the slice of axis %d is empty", i);
+        int y;
+        if ((e = slice_to(c, &y, D, b, step, &o, x->out))) return e;
+        return bind(c, x->out, y);
+    }
     int64_t n = onnx_numel0(&o);
     if ((e = charge(c, n))) return e;
     int y = t_like(c, x->out, &o, D);
@@ -1305,14 +1428,10 @@ static zk_err op_transpose(ictx *c, nctx *x) {
     }
     nn_shape o = {r, {0}};
     for (int i = 0; i < r; i++) o.d[i] = xs->d[perm[i]];
-    if (!is_const(c, X)) { /* only moves of size-1 axes: a reshape */
-        int64_t last = -1;
-        for (int i = 0; i < r; i++) {
-            if (xs->d[perm[i]] == 1) continue;
-            if (perm[i] < last) return nfail(c, ZK_EINPUT, "Transpose of a computed tensor is not supported");
-            last = perm[i];
-        }
-        return view_as(c, x, X, &o);
+    if (!is_const(c, X)) {
+        int y;
+        if ((e = transpose_to(c, &y, X, perm, x->out))) return e;
+        return bind(c, x->out, y);
     }
     int64_t n = onnx_numel0(&o);
     if ((e = charge(c, n))) return e;
@@ -1328,6 +1447,179 @@ static zk_err op_transpose(ictx *c, nctx *x) {
     return bind(c, x->out, y);
 }
 
+
+/* ---- Resize/Upsample (nearest, integer scales), DepthToSpace, SpaceToDepth ---- */
+
+/* Float values of a constant 1-D input (none when it is empty). */
+static zk_err in_floats(ictx *c, const float **v, int64_t *n, int t, const char *what) {
+    if (!is_const(c, t)) return nfail(c, ZK_EINPUT, "input %s must be a constant", what);
+    if (shp(c, t)->ndim > 1) return nfail(c, ZK_EINPUT, "input %s must be 1-D", what);
+    *n = numel0(c, t);
+    *v = cfloat(c, t);
+    return ZK_OK;
+}
+
+/* ONNX's nearest index (its reference implementation, resize.py) of output
+ * cell o of an axis of length `in` resized by scale sc to `out` cells, or
+ * -1 for a coordinate mode that is not supported. */
+static int64_t resize_nearest(int64_t o, int64_t in, int64_t out, double sc, const char *ctm, const char *nm) {
+    double x;
+    if (strcmp(ctm, "half_pixel") == 0) x = (o + 0.5) / sc - 0.5;
+    else if (strcmp(ctm, "pytorch_half_pixel") == 0) x = out == 1 ? -0.5 : (o + 0.5) / sc - 0.5;
+    else if (strcmp(ctm, "asymmetric") == 0) x = o / sc;
+    else if (strcmp(ctm, "tf_half_pixel_for_nn") == 0) x = (o + 0.5) / sc;
+    else if (strcmp(ctm, "align_corners") == 0) x = sc * in == 1 ? 0 : o * (double)(in - 1) / (sc * in - 1);
+    else return -1;
+    double fl = floor(x), ratio = x - fl;
+    int64_t i = (int64_t)fl;
+    if (ratio != 0) {
+        if (strcmp(nm, "ceil") == 0) i++;
+        else if (strcmp(nm, "round_prefer_floor") == 0) i += ratio > 0.5;
+        else if (strcmp(nm, "round_prefer_ceil") == 0) i += ratio >= 0.5;
+    }
+    return i < 0 ? 0 : i >= in ? in - 1 : i;
+}
+
+/* Resize (opset >= 10) and Upsample: nearest with an integer scale s per
+ * axis, whose ONNX map is clamp(floor((o + off) / s)) for one integer
+ * offset (NN_RESIZE). Upsample and Resize-10 take output coordinate o / s
+ * rounded down (onnxruntime's rule for these; for integer scales every
+ * mode of Resize-11 that repeats each cell s times agrees with one
+ * offset). */
+static zk_err op_resize_common(ictx *c, nctx *x, int upsample) {
+    int X = inp(x, 0);
+    if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
+    zk_err e;
+    char mode[32], ctm[32], nm[32];
+    int legacy = upsample || c->opset < 11;
+    if ((e = a_str(c, mode, sizeof mode, "mode", "nearest")) ||
+        (e = a_str(c, ctm, sizeof ctm, "coordinate_transformation_mode", legacy ? "asymmetric" : "half_pixel")) ||
+        (e = a_str(c, nm, sizeof nm, "nearest_mode", legacy ? "floor" : "round_prefer_floor")))
+        return e;
+    if (strcmp(mode, "nearest") != 0)
+        return nfail(c, ZK_EINPUT, "unsupported attribute value mode=%s (only nearest)", mode);
+    if (strcmp(nm, "floor") != 0 && strcmp(nm, "ceil") != 0 && strcmp(nm, "round_prefer_floor") != 0 &&
+        strcmp(nm, "round_prefer_ceil") != 0)
+        return nfail(c, ZK_EINPUT, "unsupported attribute value nearest_mode=%s", nm);
+    if (resize_nearest(0, 1, 1, 1.0, ctm, nm) < 0)
+        return nfail(c, ZK_EINPUT, "unsupported attribute value coordinate_transformation_mode=%s", ctm);
+    const nn_shape *xs = shp(c, X);
+    int r = xs->ndim;
+    double sc[NN_MAX_DIMS];
+    int64_t out[NN_MAX_DIMS], n = 0;
+    const float *fv = NULL;
+    const Onnx__AttributeProto *sa = upsample ? attr_find(x->n, "scales") : NULL;
+    if (sa) { /* Upsample-7 */
+        if ((e = attr_type(c, sa, ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS, sa->n_floats > 0))) return e;
+        fv = sa->floats, n = (int64_t)sa->n_floats;
+    } else if (upsample || c->opset < 11) {
+        if (inp(x, 1) < 0) return nfail(c, ZK_EINPUT, "missing input scales");
+        if ((e = in_floats(c, &fv, &n, inp(x, 1), "scales"))) return e;
+    } else if (inp(x, 2) >= 0 && (e = in_floats(c, &fv, &n, inp(x, 2), "scales"))) {
+        return e;
+    }
+    if (n > 0) {
+        if (n != r) return nfail(c, ZK_EINPUT, "%lld scales for rank %d", (long long)n, r);
+        for (int d = 0; d < r; d++) {
+            sc[d] = fv[d];
+            double o = sc[d] * (double)xs->d[d];
+            if (!(o >= 1 && o <= (double)ONNX_MAX_NUMEL)) return nfail(c, ZK_EINPUT, "scale %g on axis %d is out of range", sc[d], d);
+            out[d] = (int64_t)o;
+        }
+    } else {
+        const int64_t *v;
+        if (upsample || c->opset < 11 || inp(x, 3) < 0) return nfail(c, ZK_EINPUT, "neither scales nor sizes given");
+        if ((e = in_ints(c, &v, &n, inp(x, 3), "sizes"))) return e;
+        if (n != r) return nfail(c, ZK_EINPUT, "%lld sizes for rank %d", (long long)n, r);
+        for (int d = 0; d < r; d++) {
+            if (v[d] < 1 || v[d] > ONNX_MAX_NUMEL) return nfail(c, ZK_EINPUT, "size %lld is out of range", (long long)v[d]);
+            out[d] = v[d];
+            sc[d] = (double)v[d] / (double)xs->d[d];
+        }
+    }
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    int ident = 1;
+    for (int d = 0; d < r; d++) {
+        int64_t in = xs->d[d], s = out[d] / in;
+        if (out[d] % in != 0 || s > ((int64_t)1 << 24))
+            return nfail(c, ZK_EINPUT, "scale %g on axis %d is not an integer >= 1 (only nearest upsampling by integer factors is supported)",
+                         sc[d], d);
+        /* the offset: from the first step of the map, then checked on every cell */
+        int64_t off = 0, o0 = 1;
+        while (o0 < out[d] && resize_nearest(o0, in, out[d], sc[d], ctm, nm) ==
+                                  resize_nearest(o0 - 1, in, out[d], sc[d], ctm, nm))
+            o0++;
+        int ok = 0;
+        for (int k = 0; k < 2 && !ok; k++) {
+            off = o0 < out[d] ? ((s - o0 % s) % s) - k * s : 0;
+            if (off <= -s || (k && o0 >= out[d])) continue;
+            ok = 1;
+            for (int64_t o = 0; o < out[d] && ok; o++) {
+                int64_t q = o + off >= 0 ? (o + off) / s : -((-(o + off) + s - 1) / s);
+                q = q < 0 ? 0 : q >= in ? in - 1 : q;
+                ok = q == resize_nearest(o, in, out[d], sc[d], ctm, nm);
+            }
+        }
+        if (!ok)
+            return nfail(c, ZK_EINPUT, "coordinate_transformation_mode=%s does not repeat each cell of axis %d %lld times "
+                         "(only integer upsampling maps are supported)", ctm, d, (long long)s);
+        a.iattr[d] = s;
+        a.iattr[r + d] = off;
+        ident &= s == 1;
+    }
+    if (ident) return bind(c, x->out, X);
+    int y;
+    if ((e = emit(c, &y, NN_RESIZE, &X, 1, &a, x->out, NULL))) return e;
+    return bind(c, x->out, y);
+}
+
+static zk_err op_resize(ictx *c, nctx *x) { return op_resize_common(c, x, 0); }
+static zk_err op_upsample(ictx *c, nctx *x) { return op_resize_common(c, x, 1); }
+
+/* DepthToSpace and SpaceToDepth as ONNX defines them: a 6-D view, a
+ * transpose, the output shape. */
+static zk_err op_blocks(ictx *c, nctx *x, int to_space) {
+    int X = inp(x, 0);
+    if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
+    int64_t b;
+    char mode[16];
+    zk_err e;
+    if ((e = a_int(c, &b, "blocksize", 0)) || (e = a_str(c, mode, sizeof mode, "mode", "DCR"))) return e;
+    const nn_shape *xs = shp(c, X);
+    if (xs->ndim != 4) return nfail(c, ZK_EINPUT, "expects a 4-D input, got rank %d", xs->ndim);
+    int64_t N = xs->d[0], C = xs->d[1], H = xs->d[2], W = xs->d[3];
+    if (b < 1 || b > 4096) return nfail(c, ZK_EINPUT, "unsupported attribute value blocksize=%lld", (long long)b);
+    int crd = strcmp(mode, "CRD") == 0;
+    if (to_space && !crd && strcmp(mode, "DCR") != 0) return nfail(c, ZK_EINPUT, "unsupported attribute value mode=%s", mode);
+    nn_shape v, o;
+    int64_t perm[6];
+    if (to_space) {
+        if (C % (b * b) != 0) return nfail(c, ZK_EINPUT, "%lld channels are not a multiple of blocksize^2", (long long)C);
+        int64_t C2 = C / (b * b);
+        nn_shape v1 = {6, {N, crd ? C2 : b, crd ? b : b, crd ? b : C2, H, W}};
+        int64_t pd[6] = {0, 3, 4, 1, 5, 2}, pc[6] = {0, 1, 4, 2, 5, 3};
+        v = v1;
+        memcpy(perm, crd ? pc : pd, sizeof perm);
+        o = (nn_shape){4, {N, C2, H * b, W * b}};
+    } else {
+        if (H % b != 0 || W % b != 0) return nfail(c, ZK_EINPUT, "spatial size %lldx%lld is not a multiple of blocksize", (long long)H, (long long)W);
+        v = (nn_shape){6, {N, C, H / b, b, W / b, b}};
+        int64_t ps[6] = {0, 3, 5, 1, 2, 4};
+        memcpy(perm, ps, sizeof perm);
+        o = (nn_shape){4, {N, C * b * b, H / b, W / b}};
+    }
+    int t;
+    char nm[200];
+    snprintf(nm, sizeof nm, "%s:blocks", x->out);
+    if ((e = reshape_to(c, &t, X, &v, nm))) return e;
+    snprintf(nm, sizeof nm, "%s:moved", x->out);
+    if ((e = transpose_to(c, &t, t, perm, nm))) return e;
+    return view_as(c, x, t, &o);
+}
+
+static zk_err op_depthtospace(ictx *c, nctx *x) { return op_blocks(c, x, 1); }
+static zk_err op_spacetodepth(ictx *c, nctx *x) { return op_blocks(c, x, 0); }
 
 /* Integer cast: wrap to the target width (BOOL: nonzero). */
 static int64_t cast_int(int64_t i, int32_t to) {
@@ -1425,6 +1717,10 @@ static const struct {
     {"ConstantOfShape", op_constantofshape, " value "},
     {"Slice", op_slice, " starts ends axes "},
     {"Transpose", op_transpose, " perm "},
+    {"Resize", op_resize, " coordinate_transformation_mode cubic_coeff_a exclude_outside extrapolation_value mode nearest_mode "},
+    {"Upsample", op_upsample, " mode scales "},
+    {"DepthToSpace", op_depthtospace, " blocksize mode "},
+    {"SpaceToDepth", op_spacetodepth, " blocksize "},
     {"Cast", op_cast, " to "},
 };
 

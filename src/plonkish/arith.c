@@ -96,6 +96,7 @@ static size_t ar_node_rows(const q_model *m, const q_node *nd) {
     case NN_MUL:
     case NN_ADD:
     case NN_SUB:
+    case NN_CONCAT:
     case NN_AFFINE: return (size_t)ny * (1 + ar_resc_rows(k));
     case NN_RELU: return (size_t)ny * (1 + ar_hrc_rows(b_act - 1));
     case NN_LEAKYRELU: return (size_t)ny * (3 + ar_hrc_rows(b_act - 1) + (k >= 1 ? ar_hrc_rows(k) + 3 : 2));
@@ -112,8 +113,11 @@ static size_t ar_node_rows(const q_model *m, const q_node *nd) {
         return r;
     case NN_RESHAPE: return 0;
     case NN_PAD:
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: /* copy constraints; one row fixes a Pad's value */
         for (int64_t i = 0; i < ny; i++)
-            if (q_pad_src(m, nd, i) < 0) return 1;
+            if (q_wire_src(m, nd, i) < 0) return 1;
         return 0;
     default: return 0;
     }
@@ -141,7 +145,7 @@ static int ar_node_lookups(const q_model *m, const q_node *nd, const q_int_rule 
     switch (nd->op) {
     case NN_RELU: case NN_LEAKYRELU: case NN_MAXPOOL: case NN_GLOBALMAXPOOL: case NN_AVGPOOL:
     case NN_GLOBALAVGPOOL: return 1;
-    case NN_RESHAPE: case NN_PAD: return 0;
+    case NN_RESHAPE: case NN_PAD: case NN_TRANSPOSE: case NN_SLICE: case NN_RESIZE: return 0;
     default: return nd->k >= 1;
     }
 }
@@ -579,10 +583,29 @@ static zk_err ar_node(ar_b *b, size_t ni) {
         b->tv[ty] = zk_malloc_n((size_t)(ny ? ny : 1), sizeof *b->tv[ty]);
         memcpy(b->tv[ty], xv, (size_t)ny * sizeof *xv);
         return ZK_OK;
-    case NN_PAD: {
+    case NN_CONCAT: { /* Add's rows with each output reading one operand cell (or the constant) */
+        const uint32_t *av = nd->in[0] >= 0 ? b->tv[nd->in[0]] : NULL, *bv = nd->in[1] >= 0 ? b->tv[nd->in[1]] : NULL;
+        const nn_shape *A0 = q_operand_shape(m, nd, 0), *B0 = q_operand_shape(m, nd, 1);
+        uint32_t *y = ar_out_vars(b, ty);
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t off;
+            int j = nn_concat_src(nd->iattr[0], A0, B0, Y, i, &off);
+            const uint32_t *v = j ? bv : av;
+            int64_t sj = ar_pow2(nd->align[j]);
+            uint32_t acc = ar_var(b, ar_aux(b, wacc, i));
+            if (v) ar_row(b, v[off], AR_FREE, acc, sj, 0, -1, 0, 0, 0);
+            else ar_row(b, acc, AR_FREE, AR_FREE, 1, 0, 0, 0, -nd->w[off] * sj, 0);
+            ar_rescale(b, acc, y[i], k, ar_aux(b, wrem, i));
+        }
+        return ZK_OK;
+    }
+    case NN_PAD:
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: {
         uint32_t *y = b->tv[ty] = zk_malloc_n((size_t)(ny ? ny : 1), sizeof *y), pv = AR_FREE;
         for (int64_t i = 0; i < ny; i++) {
-            int64_t src = q_pad_src(m, nd, i);
+            int64_t src = q_wire_src(m, nd, i);
             if (src < 0 && pv == AR_FREE) {
                 pv = ar_var(b, nd->pad);
                 ar_row(b, pv, AR_FREE, AR_FREE, 1, 0, 0, 0, -nd->pad, 0);
@@ -609,7 +632,8 @@ zk_err bn_arith_build(bn_plonk_circuit **c, bn_fr **a, bn_fr **b, bn_fr **cw, bn
         switch (nd->op) {
         case NN_CONV: case NN_FC: case NN_MATMUL: case NN_MUL: case NN_ADD: case NN_SUB: case NN_AFFINE:
         case NN_RELU: case NN_LEAKYRELU: case NN_MAXPOOL: case NN_GLOBALMAXPOOL: case NN_AVGPOOL:
-        case NN_GLOBALAVGPOOL: case NN_RESHAPE: case NN_PAD: break;
+        case NN_GLOBALAVGPOOL: case NN_RESHAPE: case NN_PAD: case NN_TRANSPOSE: case NN_SLICE: case NN_RESIZE:
+        case NN_CONCAT: break;
         default: AR_REFUSE("node %s: op %s is not arithmetized by the PLONK baseline", nd->name, nn_op_name(nd->op));
         }
     }

@@ -121,6 +121,16 @@ static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, 
         }
         return;
     }
+    case NN_CONCAT: {
+        const int64_t *a = nd->in[0] >= 0 ? t[nd->in[0]] : nd->w, *b = nd->in[1] >= 0 ? t[nd->in[1]] : nd->w;
+        const nn_shape *A0 = q_operand_shape(m, nd, 0), *B0 = q_operand_shape(m, nd, 1);
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t off;
+            int j = nn_concat_src(nd->iattr[0], A0, B0, Y, i, &off);
+            acc[i] = (j ? b[off] : a[off]) * ((int64_t)1 << nd->align[j]);
+        }
+        return;
+    }
     case NN_AFFINE: {
         int64_t C = X->d[1], inner = q_plane(X);
         for (int64_t i = 0; i < ny; i++) {
@@ -190,22 +200,14 @@ int64_t q_max_cells(const q_model *m, const q_node *nd) {
     return nd->kernel[0] * nd->kernel[1];
 }
 
-int64_t q_pad_src(const q_model *m, const q_node *nd, int64_t i) {
-    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
-    int64_t r = i, off = 0, mul = 1, inside = 1;
-    for (int d = Y->ndim - 1; d >= 0; d--) {
-        int64_t c = r % Y->d[d] - nd->pad_all[d];
-        r /= Y->d[d];
-        if (c < 0 || c >= X->d[d]) inside = 0;
-        off += c * mul;
-        mul *= X->d[d];
-    }
-    return inside ? off : -1;
+int64_t q_wire_src(const q_model *m, const q_node *nd, int64_t i) {
+    return nn_wire_src(nd->op, nd->iattr, &m->tensors[nd->in[0]].shape, &q_yt(m, nd)->shape, i);
 }
 
-static void q_pad_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
+/* y of a wiring node (Pad, Transpose, Slice, Resize) */
+static void q_wire_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
     for (int64_t i = 0; i < ny; i++) {
-        int64_t off = q_pad_src(m, nd, i);
+        int64_t off = q_wire_src(m, nd, i);
         y[i] = off >= 0 ? x[off] : nd->pad;
     }
 }
@@ -323,7 +325,10 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
         }
         break;
     case NN_RESHAPE: memcpy(y, x, (size_t)ny * sizeof *y); break;
-    case NN_PAD: q_pad_run(m, nd, x, y, ny); break;
+    case NN_PAD:
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: q_wire_run(m, nd, x, y, ny); break;
     default: ZK_CHECK(0);
     }
     for (int64_t i = 0; i < ny; i++)
@@ -432,6 +437,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
         case NN_AFFINE:
         case NN_ADD:
         case NN_SUB:
+        case NN_CONCAT:
             for (int64_t i = 0; i < ny; i++)
                 if (!q_rescale_ok(y[i], a->acc[i], hrem ? &a->rem[i] : NULL, nd->k))
                     Q_BAD("node %s (%s): element %lld: rescale relation or remainder range fails", nm, op,
@@ -486,12 +492,15 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
             for (int64_t i = 0; i < ny; i++)
                 if (y[i] != x[i]) Q_BAD("node %s (Reshape): element %lld differs from its input", nm, (long long)i);
             break;
-        case NN_PAD: {
+        case NN_PAD:
+        case NN_TRANSPOSE:
+        case NN_SLICE:
+        case NN_RESIZE: {
             free(tmp);
             tmp = q_arr_new(ny);
-            q_pad_run(m, nd, x, tmp, ny);
+            q_wire_run(m, nd, x, tmp, ny);
             for (int64_t i = 0; i < ny; i++)
-                if (y[i] != tmp[i]) Q_BAD("node %s (Pad): element %lld is not the padded input", nm, (long long)i);
+                if (y[i] != tmp[i]) Q_BAD("node %s (%s): element %lld is not its input cell", nm, op, (long long)i);
             break;
         }
         default: ZK_CHECK(0);

@@ -42,20 +42,21 @@ const nn_shape *q_operand_shape(const q_model *m, const q_node *nd, int j);
 int64_t q_pool_count(const q_node *nd, int64_t H, int64_t W, int64_t oy, int64_t ox, int64_t *nreal);
 
 /* Ops whose output is a rescaled accumulator (a linear combination of the
- * operands): Conv, FC, MatMul, Mul, Affine, Add, Sub. LeakyRelu rescales too,
- * but only on its negative branch. */
+ * operands): Conv, FC, MatMul, Mul, Affine, Add, Sub, Concat. LeakyRelu
+ * rescales too, but only on its negative branch. */
 int q_op_rescales(nn_op op);
 
 /* Shared by the integer engine and the circuits of src/layers, so both read
  * the same cells. AvgPool/GlobalAvgPool: the divisor n of output element i.
  * MaxPool/GlobalMaxPool: the number of window cells; for every pool
  * (max or average, windowed or global) the offset in x of window cell p of
- * output element i (-1 for a padding cell). Pad: the offset in x
- * of output element i, or -1 for a padded cell. */
+ * output element i (-1 for a padding cell). The wiring ops (Pad, Transpose,
+ * Slice, Resize; nn_wire_src): the offset in x of output element i, or -1
+ * for a padded cell. */
 int64_t q_avg_count(const q_model *m, const q_node *nd, int64_t i);
 int64_t q_max_cells(const q_model *m, const q_node *nd);
 int64_t q_max_cell(const q_model *m, const q_node *nd, int64_t i, int64_t p);
-int64_t q_pad_src(const q_model *m, const q_node *nd, int64_t i);
+int64_t q_wire_src(const q_model *m, const q_node *nd, int64_t i);
 
 /* One node of q_run: node ni's output and witness arrays from the tensors
  * already in w (allocated when absent, overwritten when present);

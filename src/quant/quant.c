@@ -29,23 +29,57 @@ int q_op_rescales(nn_op op) {
     case NN_MUL:
     case NN_AFFINE:
     case NN_ADD:
-    case NN_SUB: return 1;
+    case NN_SUB:
+    case NN_CONCAT: return 1;
     default: return 0;
     }
+}
+
+/* A Concat whose every output cell is one operand cell unchanged: both
+ * alignments and the shift 0 (its operands' and output's scales agree). */
+static int q_concat_exact(const q_node *nd) {
+    return nd->op == NN_CONCAT && nd->k == 0 && nd->align[0] == 0 && nd->align[1] == 0;
 }
 
 /* Whether node nd's relations make its output an integer in [-A, A)
  * whenever its inputs are (quant.h, Q_INT_PRODUCER). An exact shift
  * y = acc 2^-k (k <= 0) is an integer but not bounded by its inputs'
  * range (q_run refuses an input that overflows it; a verifier cannot
- * know q_run would have), so it is not one of them. */
+ * know q_run would have), so it is not one of them; an exact Concat, whose
+ * cells are its operands' (or its constant's, |w| < A), is. */
 static int q_produces_int(const q_node *nd) {
     switch (nd->op) {
     case NN_RELU:
     case NN_MAXPOOL:
     case NN_GLOBALMAXPOOL:
     case NN_RESHAPE:
-    case NN_PAD: return 1;
+    case NN_PAD:
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: return 1;
+    case NN_CONCAT: return q_concat_exact(nd);
+    default: return 0;
+    }
+}
+
+/* Whether every cell of node nd's computed operands is some cell of its
+ * output, unchanged: then a proof that the output is an integer in
+ * [-A, A) proves the operands are (quant.h, Q_INT_CONSUMER). Reshape and
+ * Transpose (bijections), Resize (each cell repeated: floor((o + off)/s)
+ * climbs by at most 1 from 0 to X_d - 1), a Slice that keeps every cell of
+ * every axis (steps +-1), an exact Concat. */
+static int q_passes_back(const q_model *m, const q_node *nd) {
+    switch (nd->op) {
+    case NN_RESHAPE:
+    case NN_TRANSPOSE:
+    case NN_RESIZE: return 1;
+    case NN_SLICE: {
+        const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &m->tensors[(nd - m->nodes) + 1].shape;
+        for (int d = 0; d < X->ndim; d++)
+            if (Y->d[d] != X->d[d] || (nd->iattr[X->ndim + d] != 1 && nd->iattr[X->ndim + d] != -1)) return 0;
+        return 1;
+    }
+    case NN_CONCAT: return q_concat_exact(nd);
     default: return 0;
     }
 }
@@ -69,12 +103,12 @@ void q_int_rules(const q_model *m, q_int_rule *rule) {
         if (rule[t] == Q_INT_UNUSED) continue; /* node j - 1 is dead */
         const q_node *nd = &m->nodes[j - 1];
         q_int_rule out = rule[t];
-        int covers = nd->op == NN_RELU || nd->op == NN_LEAKYRELU ||
-                     (nd->op == NN_RESHAPE && (out == Q_INT_INPUT || out == Q_INT_OUTPUT || out == Q_INT_CONSUMER));
+        int relu = nd->op == NN_RELU || nd->op == NN_LEAKYRELU;
+        int back = q_passes_back(m, nd) && (out == Q_INT_INPUT || out == Q_INT_OUTPUT || out == Q_INT_CONSUMER);
         for (int k = 0; k < 2; k++)
             if (nd->in[k] >= 0) {
                 read[nd->in[k]] = 1;
-                if (covers && k == 0) covered[nd->in[k]] = 1;
+                if ((relu && k == 0) || back) covered[nd->in[k]] = 1;
             }
     }
     free(read);
@@ -215,7 +249,7 @@ enum {
     QF_GRP = 256,
     QF_CEIL = 512,
     QF_CIP = 1024,
-    QF_PADALL = 2048,
+    QF_IATTR = 2048,
 };
 
 static unsigned q_fields(const q_node *nd) {
@@ -231,7 +265,11 @@ static unsigned q_fields(const q_node *nd) {
     case NN_LEAKYRELU: return QF_FW | QF_K | QF_ALPHA;
     case NN_MAXPOOL: return QF_WIN | QF_CEIL;
     case NN_AVGPOOL: return QF_WIN | QF_CEIL | QF_CIP;
-    case NN_PAD: return QF_PADV | QF_PADALL;
+    case NN_PAD: return QF_PADV | QF_IATTR;
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: return QF_IATTR;
+    case NN_CONCAT: return (has_const ? QF_W | QF_FW : 0) | QF_K | QF_AL | QF_IATTR;
     case NN_RELU:
     case NN_GLOBALAVGPOOL:
     case NN_GLOBALMAXPOOL:
@@ -261,7 +299,7 @@ static int q_unused_zero(const q_node *nd, unsigned f) {
     if (!(f & QF_GRP) && nd->group != 0) return 0;
     if (!(f & QF_CEIL) && nd->ceil_mode != 0) return 0;
     if (!(f & QF_CIP) && nd->count_include_pad != 0) return 0;
-    if (!(f & QF_PADALL) && !q_all_zero(nd->pad_all, 2 * NN_MAX_DIMS)) return 0;
+    if (!(f & QF_IATTR) && !q_all_zero(nd->iattr, 2 * NN_MAX_DIMS)) return 0;
     if (nd->cshape.ndim == 0 && !q_all_zero(nd->cshape.d, NN_MAX_DIMS)) return 0;
     for (int i = nd->cshape.ndim; i < NN_MAX_DIMS && i >= 0; i++)
         if (nd->cshape.d[i]) return 0;
@@ -347,6 +385,11 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
         uint64_t b = nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw);
         return q_sadd(q_smul(a, (uint64_t)1 << nd->align[0]), q_smul(b, (uint64_t)1 << nd->align[1]));
     }
+    case NN_CONCAT: { /* one operand per cell */
+        uint64_t a = q_smul(nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw), (uint64_t)1 << nd->align[0]);
+        uint64_t b = q_smul(nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw), (uint64_t)1 << nd->align[1]);
+        return a > b ? a : b;
+    }
     case NN_LEAKYRELU: return q_smul(A, q_abs(nd->alpha));
     default: return 0;
     }
@@ -367,6 +410,7 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
     case NN_MUL:
     case NN_ADD:
     case NN_SUB:
+    case NN_CONCAT:
     case NN_LEAKYRELU: {
         uint64_t acc = m->skeleton && (nd->nw || nd->nb) ? 0 : q_acc_bound(m, nd), r = acc > A ? acc : A;
         if (nd->k >= 1) { /* y 2^k + rem in [-A 2^k, A 2^k) */
@@ -403,7 +447,7 @@ static zk_err q_node_check(const q_model *m, size_t i) {
     const q_node *nd = &m->nodes[i];
     const char *nm = nd->name, *op = nn_op_name(nd->op);
     const q_tensor *y = &m->tensors[i + 1];
-    int binary = nd->op == NN_MATMUL || nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB;
+    int binary = nd->op == NN_MATMUL || nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB || nd->op == NN_CONCAT;
     for (int j = 0; j < 2; j++)
         if (nd->in[j] < -1 || nd->in[j] > (int32_t)i) Q_FAIL("node %s (%s): operand %d is not an earlier tensor", nm, op, j);
     if (nd->in[0] < 0 && (!binary || nd->op == NN_MATMUL || nd->in[1] < 0))
@@ -536,15 +580,57 @@ static zk_err q_node_check(const q_model *m, size_t i) {
     case NN_PAD:
         if (X->ndim != Y->ndim) Q_FAIL("node %s (Pad): output rank differs from input", nm);
         for (int d = 0; d < X->ndim; d++) {
-            int64_t b = nd->pad_all[d], e = nd->pad_all[X->ndim + d];
+            int64_t b = nd->iattr[d], e = nd->iattr[X->ndim + d];
             if (b < -Q_MAX_DIM || b > Q_MAX_DIM || e < -Q_MAX_DIM || e > Q_MAX_DIM || X->d[d] + b + e != Y->d[d])
                 Q_FAIL("node %s (Pad): pads disagree with the output shape", nm);
         }
         for (int d = 2 * X->ndim; d < 2 * NN_MAX_DIMS; d++)
-            if (nd->pad_all[d]) Q_FAIL("node %s (Pad): pads beyond the input rank", nm);
+            if (nd->iattr[d]) Q_FAIL("node %s (Pad): pads beyond the input rank", nm);
         if (q_abs(nd->pad) >= (uint64_t)q_act_bound(m)) Q_FAIL("node %s (Pad): pad value out of the activation range", nm);
         if (y->f != fx) Q_FAIL("node %s (Pad): output scale differs from input", nm);
         break;
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: {
+        int r = X->ndim, used[NN_MAX_DIMS] = {0};
+        if (Y->ndim != r) Q_FAIL("node %s (%s): output rank differs from input", nm, op);
+        for (int d = 0; d < r; d++) {
+            int64_t a = nd->iattr[d], b = nd->iattr[r + d];
+            int ok;
+            if (nd->op == NN_TRANSPOSE) {
+                ok = a >= 0 && a < r && !used[a] && Y->d[d] == X->d[a];
+                if (ok) used[a] = 1;
+            } else if (nd->op == NN_SLICE) { /* start a, step b: cells a + i b, i < Y_d, inside x */
+                ok = a >= 0 && a < X->d[d] && b >= -Q_MAX_DIM && b <= Q_MAX_DIM && (Y->d[d] > 1 || b == 1);
+                ok = ok && a + (Y->d[d] - 1) * b >= 0 && a + (Y->d[d] - 1) * b < X->d[d];
+            } else { /* scale a, offset b */
+                ok = a >= 1 && a <= Q_MAX_WIN && b > -a && b < a && Y->d[d] == X->d[d] * a;
+            }
+            if (!ok) Q_FAIL("node %s (%s): attributes of axis %d disagree with the shapes", nm, op, d);
+        }
+        if (!q_all_zero(nd->iattr + (nd->op == NN_TRANSPOSE ? r : 2 * r), (size_t)(NN_IATTR - (nd->op == NN_TRANSPOSE ? r : 2 * r))))
+            Q_FAIL("node %s (%s): attributes beyond the input rank", nm, op);
+        if (y->f != fx) Q_FAIL("node %s (%s): output scale differs from input", nm, op);
+        break;
+    }
+    case NN_CONCAT: {
+        const nn_shape *A0 = q_operand_shape(m, nd, 0), *B0 = q_operand_shape(m, nd, 1);
+        int64_t ax = nd->iattr[0];
+        if (A0->ndim != Y->ndim || B0->ndim != Y->ndim || ax < 0 || ax >= Y->ndim)
+            Q_FAIL("node %s (Concat): operand ranks or axis disagree with the output", nm);
+        for (int d = 0; d < Y->ndim; d++)
+            if (d == ax ? A0->d[d] + B0->d[d] != Y->d[d] : A0->d[d] != Y->d[d] || B0->d[d] != Y->d[d])
+                Q_FAIL("node %s (Concat): operand shapes do not join into the output shape", nm);
+        if (!q_all_zero(nd->iattr + 1, NN_IATTR - 1)) Q_FAIL("node %s (Concat): attributes beyond the axis", nm);
+        int32_t f0 = nd->in[0] >= 0 ? m->tensors[nd->in[0]].f : nd->f_w;
+        int32_t f1 = nd->in[1] >= 0 ? m->tensors[nd->in[1]].f : nd->f_w, f = f0 > f1 ? f0 : f1;
+        if (nd->align[0] != f - f0 || nd->align[1] != f - f1 || nd->k != f - y->f)
+            Q_FAIL("node %s (Concat): alignment or shift disagrees with the scales", nm);
+        if (nd->align[0] > Q_MAX_SHIFT || nd->align[1] > Q_MAX_SHIFT) Q_FAIL("node %s (Concat): operand scales too far apart", nm);
+        if (nd->w && q_maxabs(nd->w, nd->nw) >= (uint64_t)q_act_bound(m))
+            Q_FAIL("node %s (Concat): a constant is out of the activation range", nm);
+        break;
+    }
     default: Q_FAIL("node %s: unknown op %d", nm, (int)nd->op);
     }
     return ZK_OK;
@@ -709,7 +795,8 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
     case NN_MATMUL:
     case NN_MUL:
     case NN_ADD:
-    case NN_SUB: nops = 2; break;
+    case NN_SUB:
+    case NN_CONCAT: nops = 2; break;
     default: nops = 1; break;
     }
     if (gn->nin < nops || (gn->nin > nops && gn->op != NN_RESHAPE && gn->op != NN_PAD))
@@ -755,9 +842,18 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         break;
     case NN_MUL:
     case NN_ADD:
-    case NN_SUB: {
+    case NN_SUB:
+    case NN_CONCAT: {
         if (gn->nin != 2) Q_FAIL("node %s (%s): needs two operands", nm, op);
+        if (gn->op == NN_CONCAT) nd->iattr[0] = gn->a.iattr[0];
         calibrated = 1;
+        break;
+    }
+    case NN_TRANSPOSE:
+    case NN_SLICE:
+    case NN_RESIZE: { /* the used entries only: the rest stay 0 */
+        int r = m->tensors[nd->in[0]].shape.ndim, used = gn->op == NN_TRANSPOSE ? r : 2 * r;
+        for (int d = 0; d < used && d < NN_IATTR; d++) nd->iattr[d] = gn->a.iattr[d];
         break;
     }
     case NN_RELU:
@@ -780,7 +876,7 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         break;
     case NN_PAD: {
         int nd_in = m->tensors[nd->in[0]].shape.ndim;
-        for (int d = 0; d < 2 * nd_in && d < 2 * NN_MAX_DIMS; d++) nd->pad_all[d] = gn->a.pad_all[d];
+        for (int d = 0; d < 2 * nd_in && d < 2 * NN_MAX_DIMS; d++) nd->iattr[d] = gn->a.iattr[d];
         if (!q_round(&nd->pad, gn->a.pad_value, fx) || q_abs(nd->pad) >= (uint64_t)q_act_bound(m))
             Q_FAIL("node %s (Pad): pad value %g is outside its input's range (|x| < %g at f=%d)", nm,
                    (double)gn->a.pad_value, ldexp((double)q_act_bound(m) - 0.5, -fx), fx);
@@ -794,6 +890,12 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         if (!q_act_f(&y->f, M, s))
             Q_FAIL("node %s (%s): calibrated range %g needs fewer than f_min=%d fractional bits; raise b_act=%d", nm,
                    op, M, s->f_min, s->b_act);
+        if (gn->op == NN_CONCAT) { /* never finer than its finest computed operand: a left shift adds no bits */
+            int32_t fin = -Q_MAX_SHIFT - 1;
+            for (int j = 0; j < 2; j++)
+                if (nd->in[j] >= 0 && m->tensors[nd->in[j]].f > fin) fin = m->tensors[nd->in[j]].f;
+            if (y->f > fin) y->f = fin;
+        }
     } else {
         y->f = fx;
     }
@@ -812,10 +914,13 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         break;
     }
     case NN_ADD:
-    case NN_SUB: {
+    case NN_SUB:
+    case NN_CONCAT: {
         int32_t f0, f1;
         if (cin[0] || cin[1]) {
-            nd->f_w = fx > y->f ? fx : y->f;
+            /* Add/Sub: the finer of the other operand's and the output's
+             * scale; Concat: the output's (its cells are output cells) */
+            nd->f_w = gn->op == NN_CONCAT ? y->f : fx > y->f ? fx : y->f;
             const nn_tensor *c = cin[0] ? cin[0] : cin[1];
             zk_err e = q_quant_at(&nd->w, &nd->nw, nd, c, nd->f_w);
             if (e) return e;
@@ -840,8 +945,9 @@ zk_err q_quantize_ranges(q_model **out, const nn_graph *g, const double *maxabs,
     zk_err e = q_settings_check(s);
     if (e) return e;
     if ((e = nn_graph_check(g))) return e;
-    if (g->nnodes < 1) /* Identity and inference-mode Dropout vanish at import */
-        Q_FAIL("graph has 0 nodes: its output is its input (Identity, Dropout), so there is nothing to prove");
+    if (g->nnodes < 1) /* Identity, inference-mode Dropout, an identity Transpose vanish at import */
+        Q_FAIL("graph has 0 nodes: its output is its input (Identity, Dropout, glue that moves nothing), so there "
+               "is nothing to prove");
     if (g->nnodes > Q_MAX_NODES) Q_FAIL("graph has %zu nodes", g->nnodes);
     if (g->input < 0 || (size_t)g->input >= g->ntensors || g->tensors[g->input].data)
         Q_FAIL("graph input is not a computed tensor");
@@ -973,7 +1079,7 @@ static void q_serialize(zk_buf *out, const q_model *m, int skel) {
         q_put_i64(out, nd->group);
         zk_buf_put_u32(out, (uint32_t)nd->ceil_mode);
         zk_buf_put_u32(out, (uint32_t)nd->count_include_pad);
-        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) q_put_i64(out, nd->pad_all[j]);
+        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) q_put_i64(out, nd->iattr[j]);
         if (skel) q_put_i32(out, nd->acc_bits);
     }
     q_put_i32(out, m->output);
@@ -1103,7 +1209,7 @@ static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int 
         nd->group = q_i64(&r);
         nd->ceil_mode = q_i32(&r);
         nd->count_include_pad = q_i32(&r);
-        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) nd->pad_all[j] = q_i64(&r);
+        for (int j = 0; j < 2 * NN_MAX_DIMS; j++) nd->iattr[j] = q_i64(&r);
         if (skel) nd->acc_bits = q_i32(&r);
     }
     m->output = q_i32(&r);

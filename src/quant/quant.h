@@ -195,7 +195,7 @@ typedef struct {
     int64_t kernel[2], strides[2], pads[4], dil[2]; /* Conv, pools; pads: top, left, bottom, right */
     int64_t group;    /* Conv */
     int32_t ceil_mode, count_include_pad;   /* pools */
-    int64_t pad_all[2 * NN_MAX_DIMS];       /* Pad: begins, then ends (input ndim each) */
+    int64_t iattr[2 * NN_MAX_DIMS];       /* Pad: begins, then ends (input ndim each) */
     /* Set by q_model_validate (not serialized): */
     int acc_bits;     /* bits of the largest worst-case magnitude in the node's relations */
 } q_node;
@@ -240,7 +240,7 @@ zk_err q_model_validate(q_model *m) ZK_WARN_UNUSED;
  *   str name, shape, i32 f, f64 range | u32 nnodes, each: u32 op, str
  *   name, i32 in[2], shape cshape, u64 nw + nw x i64, u64 nb + nb x i64,
  *   i32 f_w, k, align[2], i64 alpha, pad, kernel[2], strides[2], pads[4],
- *   dil[2], group, u32 ceil_mode, count_include_pad, i64 pad_all[12] |
+ *   dil[2], group, u32 ceil_mode, count_include_pad, i64 iattr[12] |
  *   i32 output.   str = u32 len (<= 4096, no NUL) + bytes; shape = u32
  *   ndim + ndim x i64; integers little-endian.
  * Decoding rejects truncation, trailing bytes, and any model that fails
