@@ -131,10 +131,11 @@ experiments: deps build/bench/bench_experiments models
 demo: deps build/gkrcnn
 	sh scripts/demo.sh
 
-# LeNet-5 on all 10,000 Fashion-MNIST test images, float (onnxruntime-node)
-# against quantized (gkrcnn); results in experiments/results/lenet5_*.json
+# LeNet-5 and the Softmax CNN on all 10,000 Fashion-MNIST test images, float
+# (onnxruntime-node) against quantized (gkrcnn); results in
+# experiments/results/{lenet5,cnn_softmax}_*.json
 accuracy: deps
-	sh experiments/lenet_accuracy.sh
+	sh experiments/fashion_accuracy.sh
 
 # libFuzzer targets (clang, no OpenMP), tests/fuzz/fuzz_*.c: fuzz_proof (circuit
 # proof verifier), fuzz_circuit (circuit and input files), fuzz_onnx (ONNX
@@ -183,20 +184,25 @@ data-deps:
 node-deps:
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/deps.sh nodejs npm
 
-models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx \
+models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx models/cnn_softmax_fashion.onnx \
         models/calib/lenet5_fashion_calib.json models/calib/mlp3_fashion_calib.json \
-        models/vgg16_cifar.onnx models/resnet_small.onnx models/resnet18_cifar.onnx
+        models/calib/cnn_softmax_fashion_calib.json \
+        models/vgg16_cifar.onnx models/resnet_small.onnx models/resnet18_cifar.onnx models/mobilenetv2_cifar.onnx
 
 # Committed models: no prerequisites, so only a missing file triggers (re)training.
 models/lenet5_fashion.onnx: | model-deps
 	$(PY) scripts/train_lenet5.py
 models/mlp3_fashion.onnx: | model-deps
 	$(PY) scripts/train_mlp3.py
+models/cnn_softmax_fashion.onnx: | model-deps
+	$(PY) scripts/train_cnn_softmax.py
 # their inputs and calibration sets (also written by the training scripts)
 models/calib/lenet5_fashion_calib.json: | model-deps
 	$(PY) scripts/fashion_inputs.py lenet5_fashion
 models/calib/mlp3_fashion_calib.json: | model-deps
 	$(PY) scripts/fashion_inputs.py mlp3_fashion
+models/calib/cnn_softmax_fashion_calib.json: | model-deps
+	$(PY) scripts/fashion_inputs.py cnn_softmax_fashion
 
 # Generated models (deterministic from the seed), with their inputs and calibration sets
 models/vgg16_cifar.onnx models/calib/vgg16_cifar_calib.json &: scripts/make_models.py | model-deps
@@ -205,6 +211,8 @@ models/resnet_small.onnx models/calib/resnet_small_calib.json &: scripts/make_mo
 	$(PY) scripts/make_models.py resnet_small
 models/resnet18_cifar.onnx models/calib/resnet18_cifar_calib.json &: scripts/make_models.py | model-deps
 	$(PY) scripts/make_models.py resnet18_cifar
+models/mobilenetv2_cifar.onnx models/calib/mobilenetv2_cifar_calib.json &: scripts/make_models.py | model-deps
+	$(PY) scripts/make_models.py mobilenetv2_cifar
 
 data: build/data/fashion_mnist.h5
 build/data/fashion_mnist.h5: scripts/fashion_to_h5.py scripts/fmnist.py | data-deps

@@ -3,7 +3,7 @@
 
 Usage: scripts/fashion_inputs.py PREFIX [PREFIX...] [--models-dir DIR] [--src DIR]
 
-For each PREFIX (lenet5_fashion, mlp3_fashion) writes, preprocessed as in
+For each PREFIX (lenet5_fashion, mlp3_fashion, cnn_softmax_fashion) writes, preprocessed as in
 scripts/fmnist.py:
   models/inputs/PREFIX_{0..4}.json   test images 0..4, EZKL {"input_data": [[784 floats]]}
   models/inputs/PREFIX_labels.json   their labels

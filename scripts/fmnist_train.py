@@ -113,15 +113,16 @@ def train(model, args, xtr, ytr, xte, yte):
     return history, time.perf_counter() - t0
 
 
-def export_onnx(model, path):
-    """Export with static batch 1, input "input" [1,1,28,28], output "logits"."""
+def export_onnx(model, path, output_name="logits"):
+    """Export with static batch 1, input "input" [1,1,28,28], output
+    output_name ("logits" unless the model ends in a Softmax)."""
     import onnx
     model.eval()
     dummy = torch.zeros(1, 1, fmnist.ROWS, fmnist.COLS)
     tmp = path + ".tmp"
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     torch.onnx.export(model, dummy, tmp, opset_version=OPSET, input_names=["input"],
-                      output_names=["logits"], do_constant_folding=True,
+                      output_names=[output_name], do_constant_folding=True,
                       training=torch.onnx.TrainingMode.EVAL)
     m = onnx.load(tmp)
     onnx.checker.check_model(m)
@@ -129,9 +130,11 @@ def export_onnx(model, path):
     return [node.op_type for node in m.graph.node]
 
 
-def run(model, name, args, description):
+def run(model, name, args, description, output_name="logits"):
     """Train model, export models/NAME.onnx, write inputs and NAME_train.json.
-    The caller runs setup(args) before constructing the model (seeded init)."""
+    The caller runs setup(args) before constructing the model (seeded init).
+    Training and the accuracy use model(x) in train/eval mode as given; a
+    model whose eval-mode output is probabilities passes output_name."""
     t_start = time.perf_counter()
     xtr, ytr, xte, yte = load_data(args.src)
     print(f"{name}: {count_params(model)} parameters; {description}", flush=True)
@@ -145,7 +148,7 @@ def run(model, name, args, description):
           f"training time {train_s:.1f} s", flush=True)
 
     onnx_path = os.path.join(args.models_dir, f"{name}.onnx")
-    ops = export_onnx(model, onnx_path)
+    ops = export_onnx(model, onnx_path, output_name)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes, opset {OPSET}): "
           f"{' '.join(ops)}")
     if not args.no_inputs:

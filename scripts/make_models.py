@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Generate the CIFAR-10-shaped benchmark models with seeded random weights.
 
-Usage: scripts/make_models.py [vgg16_cifar] [resnet_small] [resnet18_cifar] [--seed S] [--models-dir DIR]
-(no names: both)
+Usage: scripts/make_models.py [vgg16_cifar] [resnet_small] [resnet18_cifar] [mobilenetv2_cifar]
+                             [--seed S] [--models-dir DIR]
+(no names: all)
 
 vgg16_cifar  VGG-16 (configuration D) for 3 x 32 x 32 input: 13 conv 3x3
              (pad 1, bias) + ReLU in 5 stages of 64, 128, 256, 512, 512
@@ -30,6 +31,19 @@ resnet18_cifar ResNet-18 in the usual CIFAR-10 form (He et al., v1): conv
              parameters. Initialised and BatchNorm-calibrated as
              resnet_small; exported in inference mode with BatchNorm folded
              into the convolutions by the exporter (PyTorch's default).
+mobilenetv2_cifar MobileNetV2 (Sandler et al. 2018, width 1.0) in the usual
+             CIFAR-10 form: the stem conv 3x3 3->32 has stride 1 and the
+             second bottleneck stage (24 channels) stride 1 instead of 2,
+             so 32x32 inputs reach 4x4 before the head. Inverted residual
+             blocks (t, c, n, s) = (1,16,1,1) (6,24,2,1) (6,32,3,2)
+             (6,64,4,2) (6,96,3,1) (6,160,3,2) (6,320,1,1): 1x1 expand +
+             BN + ReLU6 (not for t = 1), 3x3 depthwise (group = channels) +
+             BN + ReLU6, 1x1 project + BN (linear bottleneck), identity
+             residual Add where the stride is 1 and channels agree; then
+             1x1 conv 320->1280 + BN + ReLU6, global average pool, FC
+             1280->10 (no Dropout). Convs without bias. 2,236,682 parameters.
+             Initialised and BatchNorm-calibrated as resnet_small; BatchNorm
+             folded by the exporter; ReLU6 exports as Clip(0, 6).
 
 Both: opset 13, static batch 1, input "input" [1,3,32,32], output "logits".
 Also writes seeded random inputs x ~ N(0,1) clipped to [-3, 3] (float32):
@@ -59,6 +73,57 @@ OPSET = 13
 SHAPE = (3, 32, 32)
 VGG16_CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
              512, 512, 512, "M", 512, 512, 512, "M"]
+
+
+def init_conv_bn(model):
+    """Kaiming-normal conv weights; BatchNorm gamma ~ U(0.75, 1.25), beta ~ U(-0.1, 0.1)."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.uniform_(m.weight, 0.75, 1.25)
+            nn.init.uniform_(m.bias, -0.1, 0.1)
+
+
+MBV2_CFG = [(1, 16, 1, 1), (6, 24, 2, 1), (6, 32, 3, 2), (6, 64, 4, 2),
+            (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+
+def conv_bn(cin, cout, k, stride=1, groups=1, act=True):
+    layers = [nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, groups=groups, bias=False),
+              nn.BatchNorm2d(cout)]
+    return nn.Sequential(*(layers + [nn.ReLU6()] if act else layers))
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, cin, cout, stride, t):
+        super().__init__()
+        hid = cin * t
+        layers = [] if t == 1 else [conv_bn(cin, hid, 1)]
+        layers += [conv_bn(hid, hid, 3, stride=stride, groups=hid), conv_bn(hid, cout, 1, act=False)]
+        self.body = nn.Sequential(*layers)
+        self.residual = stride == 1 and cin == cout
+
+    def forward(self, x):
+        return x + self.body(x) if self.residual else self.body(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        blocks, c = [conv_bn(SHAPE[0], 32, 3)], 32
+        for t, cout, n, s in MBV2_CFG:
+            for i in range(n):
+                blocks.append(InvertedResidual(c, cout, s if i == 0 else 1, t))
+                c = cout
+        blocks.append(conv_bn(c, 1280, 1))
+        self.features = nn.Sequential(*blocks)
+        self.pool = nn.AdaptiveAvgPool2d(1)  # exported as GlobalAveragePool
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(1280, num_classes))
+        init_conv_bn(self)
+
+    def forward(self, x):
+        return self.head(self.pool(self.features(x)))
 
 
 class VGG16(nn.Module):
@@ -120,12 +185,7 @@ class ResNetSmall(nn.Module):
         self.blocks = nn.Sequential(*blocks)
         self.pool = nn.AdaptiveAvgPool2d(1)  # exported as GlobalAveragePool
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(c, num_classes))
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            elif isinstance(m, nn.BatchNorm2d):
-                nn.init.uniform_(m.weight, 0.75, 1.25)
-                nn.init.uniform_(m.bias, -0.1, 0.1)
+        init_conv_bn(self)
 
     def forward(self, x):
         return self.head(self.pool(self.blocks(self.stem(x))))
@@ -181,6 +241,10 @@ def build(name, seed):
     torch.manual_seed(seed)
     if name == "vgg16_cifar":
         return VGG16()
+    if name == "mobilenetv2_cifar":
+        model = MobileNetV2()
+        calibrate_bn(model, torch.Generator().manual_seed(seed + 1))
+        return model
     model = ResNetSmall(widths=(64, 128, 256, 512), depth=2) if name == "resnet18_cifar" else ResNetSmall()
     calibrate_bn(model, torch.Generator().manual_seed(seed + 1))
     return model
@@ -188,11 +252,11 @@ def build(name, seed):
 
 # name -> keep BatchNorm nodes; new models go at the end (a model's seed is
 # --seed + 100 x its position here)
-MODELS = {"vgg16_cifar": False, "resnet_small": True, "resnet18_cifar": False}
+MODELS = {"vgg16_cifar": False, "resnet_small": True, "resnet18_cifar": False, "mobilenetv2_cifar": False}
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Seeded VGG-16, small ResNet and ResNet-18 (CIFAR shape) -> ONNX")
+    ap = argparse.ArgumentParser(description="Seeded VGG-16, small ResNet, ResNet-18 and MobileNetV2 (CIFAR shape) -> ONNX")
     ap.add_argument("names", nargs="*", help=f"models to make: {', '.join(MODELS)} (default all)")
     ap.add_argument("--models-dir", default="models", help="default models")
     ap.add_argument("--seed", type=int, default=1, help="weight and input seed (default 1)")
