@@ -25,7 +25,22 @@
  *     SpaceToDepth become Reshape, a 6-D NN_TRANSPOSE, Reshape (ONNX's own
  *     definition); Gather with constant indices becomes one NN_SLICE per
  *     run of evenly spaced indices, joined by NN_CONCAT, then a Reshape;
- *     Concat of N inputs becomes a chain of N - 1 binary NN_CONCAT nodes.
+ *     Concat of N inputs becomes a chain of N - 1 binary NN_CONCAT nodes;
+ *   - Gemm with transA (transB) on a computed operand transposes it first
+ *     (NN_TRANSPOSE);
+ *   - ops with no node kind of their own are written with the ones here
+ *     (src/onnx/import.c, "ops lowered onto the nn op set"): Div by a
+ *     constant is NN_MUL by its reciprocal; Sum of N inputs a chain of
+ *     NN_ADDs (constants added first), Mean the same then NN_MUL by 1/N;
+ *     Max of N inputs views each (broadcast by NN_RESHAPE and NN_RESIZE) as
+ *     a column [1, n, 1], joins them with NN_CONCAT on axis 2 and takes
+ *     NN_GLOBALMAXPOOL; Min(a, ..) = -Max(-a, ..) with -t = NN_SUB(0, t);
+ *     ReduceSum moves the reduced axes last (NN_TRANSPOSE) and is NN_FC
+ *     with weights 1 over them, ReduceMean NN_GLOBALAVGPOOL over them;
+ *     ConvTranspose is NN_CONV (kernel flipped, channel axes exchanged per
+ *     group, stride 1) over the input spread to its stride by a 6-D
+ *     NN_PAD of zeros between reshapes, bordered by the Conv's pads or
+ *     cropped by NN_PAD.
  * Anything else is refused with a one-line reason naming node and op.
  */
 #ifndef GKRCNN_NN_H

@@ -10,6 +10,7 @@
  * at once with nn_run_float, so the graph that leaves the importer only
  * holds ops with at least one computed input. */
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -176,8 +177,11 @@ static int t_const_i(ictx *c, const char *name, const nn_shape *s, int64_t *data
     c->idata[t] = data;
     return t;
 }
+/* A constant of shape [1]: it broadcasts like a scalar against the
+ * computed operand it is used with, and unlike a rank-0 tensor it is a
+ * q_model constant (quant.c refuses cshape ndim 0 with values). */
 static int t_scalar(ictx *c, const char *name, float v) {
-    nn_shape s = {0, {0}};
+    nn_shape s = {1, {1}};
     float *d = zk_malloc(sizeof(float));
     d[0] = v;
     return t_const_f(c, name, &s, d);
@@ -468,16 +472,25 @@ static zk_err finish(ictx *c, nctx *x, int t, int sp) {
     return bind(c, x->out, t);
 }
 
+/* The operands of Conv and ConvTranspose: X with sp = 1 or 2 spatial
+ * axes, a constant W of rank sp + 2, an optional constant B (-1). */
+static zk_err conv_operands(ictx *c, nctx *x, int *X, int *W, int *B, int *sp) {
+    *X = inp(x, 0), *W = inp(x, 1), *B = inp(x, 2);
+    if (*X < 0 || *W < 0) return nfail(c, ZK_EINPUT, "missing input");
+    if (!is_const(c, *W)) return nfail(c, ZK_EINPUT, "weight must be a constant");
+    if (*B >= 0 && !is_const(c, *B)) return nfail(c, ZK_EINPUT, "bias must be a constant");
+    zk_err e = spatial_rank(c, sp, *X);
+    if (e) return e;
+    if (shp(c, *W)->ndim != *sp + 2)
+        return nfail(c, ZK_EINPUT, "weight rank %d does not match the input", shp(c, *W)->ndim);
+    return ZK_OK;
+}
+
 static zk_err op_conv(ictx *c, nctx *x) {
-    int X = inp(x, 0), W = inp(x, 1), B = inp(x, 2);
-    if (X < 0 || W < 0) return nfail(c, ZK_EINPUT, "missing input");
-    if (!is_const(c, W)) return nfail(c, ZK_EINPUT, "weight must be a constant");
-    if (B >= 0 && !is_const(c, B)) return nfail(c, ZK_EINPUT, "bias must be a constant");
-    int sp = 0;
-    zk_err e = spatial_rank(c, &sp, X);
+    int X, W, B, sp = 0;
+    zk_err e = conv_operands(c, x, &X, &W, &B, &sp);
     if (e) return e;
     const nn_shape *ws = shp(c, W);
-    if (ws->ndim != sp + 2) return nfail(c, ZK_EINPUT, "weight rank %d does not match the input", ws->ndim);
     int64_t ks[2];
     int cnt;
     if ((e = a_ints(c, ks, &cnt, 2, "kernel_shape"))) return e;
@@ -627,6 +640,8 @@ static zk_err add_scaled(ictx *c, nctx *x, int *y, int C, float beta, const char
     return emit(c, y, NN_ADD, in, 2, NULL, name, NULL);
 }
 
+static zk_err transpose_to(ictx *c, int *out, int X, const int64_t *perm, const char *name);
+
 static zk_err op_gemm(ictx *c, nctx *x) {
     int A = inp(x, 0), B = inp(x, 1), C = inp(x, 2);
     if (A < 0 || B < 0) return nfail(c, ZK_EINPUT, "missing input");
@@ -639,9 +654,13 @@ static zk_err op_gemm(ictx *c, nctx *x) {
     if (shp(c, A)->ndim != 2 || shp(c, B)->ndim != 2) return nfail(c, ZK_EINPUT, "A and B must be 2-D");
     int use_c = C >= 0 && beta != 0.0f;
     int y;
+    static const int64_t swap2[2] = {1, 0};
     if (!is_const(c, B)) {
         if (is_const(c, A)) return nfail(c, ZK_EINPUT, "a constant A with a computed B is not supported");
-        if (ta || tb) return nfail(c, ZK_EINPUT, "transA/transB on computed operands are not supported");
+        /* transA/transB on computed operands: a Transpose (wiring) first */
+        if ((ta && (e = transpose_to(c, &A, A, swap2, sub(x, "At")))) ||
+            (tb && (e = transpose_to(c, &B, B, swap2, sub(x, "Bt")))))
+            return e;
         int in[2] = {A, B};
         const char *nm = (alpha != 1.0f || use_c) ? sub(x, "ab") : x->out;
         if ((e = emit(c, &y, NN_MATMUL, in, 2, NULL, nm, NULL))) return e;
@@ -652,8 +671,9 @@ static zk_err op_gemm(ictx *c, nctx *x) {
         if (use_c && (e = add_scaled(c, x, &y, C, beta, x->out))) return e;
         return bind(c, x->out, y);
     }
-    if (ta) {
-        if (!is_const(c, A)) return nfail(c, ZK_EINPUT, "transA=1 on a computed A is not supported");
+    if (ta && !is_const(c, A)) { /* a Transpose (wiring) of the computed A */
+        if ((e = transpose_to(c, &A, A, swap2, sub(x, "At")))) return e;
+    } else if (ta) {
         if ((e = charge(c, numel0(c, A)))) return e;
         A = const_t2d(c, sub(x, "At"), A, 1, 1.0);
     }
@@ -765,8 +785,10 @@ static zk_err op_batchnorm(ictx *c, nctx *x) {
     return bind(c, x->out, y);
 }
 
-/* Integer elementwise op on two integer constants, numpy broadcasting. */
-static zk_err fold_int_binary(ictx *c, nctx *x, nn_op op, int A, int B) {
+/* Integer elementwise op (how: '+', '-', '*', or '/' truncating as C,
+ * the divisor checked for zeros first) on two integer constants, numpy
+ * broadcasting. */
+static zk_err fold_int_binary(ictx *c, nctx *x, char how, int A, int B) {
     const nn_shape *as = shp(c, A), *bs = shp(c, B);
     nn_shape o;
     o.ndim = as->ndim > bs->ndim ? as->ndim : bs->ndim;
@@ -797,27 +819,37 @@ static zk_err fold_int_binary(ictx *c, nctx *x, nn_op op, int A, int B) {
             ka += idx[i] * sa[i], kb += idx[i] * sb[i];
         }
         uint64_t u = (uint64_t)c->idata[A][ka], w = (uint64_t)c->idata[B][kb];
-        d[k] = (int64_t)(op == NN_ADD ? u + w : op == NN_SUB ? u - w : u * w);
+        if (how == '/') /* w != 0; INT64_MIN / -1 wraps like the other ops */
+            d[k] = (int64_t)w == -1 ? (int64_t)(0 - u) : c->idata[A][ka] / (int64_t)w;
+        else d[k] = (int64_t)(how == '+' ? u + w : how == '-' ? u - w : u * w);
     }
     return bind(c, x->out, t_const_i(c, x->out, &o, d));
+}
+
+/* The legacy (opset < 7) broadcast/axis attributes of a binary op: B
+ * aligned at axis of A, by a reshape of B. */
+static zk_err legacy_bcast(ictx *c, nctx *x, int A, int *B) {
+    zk_err e;
+    int64_t bc, axis;
+    if ((e = a_int(c, &bc, "broadcast", 0)) || (e = a_int(c, &axis, "axis", INT64_MIN))) return e;
+    if (c->opset < 7 && bc && axis != INT64_MIN) {
+        int ra = shp(c, A)->ndim, rb = shp(c, *B)->ndim;
+        if (axis < 0) axis += ra;
+        if (axis < 0 || axis > ra - rb) return nfail(c, ZK_EINPUT, "unsupported attribute value axis=%lld", (long long)axis);
+        nn_shape s = *shp(c, *B);
+        while (s.ndim < ra - axis) s.d[s.ndim++] = 1;
+        if ((e = reshape_to(c, B, *B, &s, sub(x, "B")))) return e;
+    }
+    return ZK_OK;
 }
 
 static zk_err op_binary(ictx *c, nctx *x, nn_op op) {
     int A = inp(x, 0), B = inp(x, 1);
     if (A < 0 || B < 0) return nfail(c, ZK_EINPUT, "missing input");
-    zk_err e;
-    int64_t bc, axis;
-    if ((e = a_int(c, &bc, "broadcast", 0)) || (e = a_int(c, &axis, "axis", INT64_MIN))) return e;
-    if (c->opset < 7 && bc && axis != INT64_MIN) { /* legacy: B aligned at axis of A */
-        int ra = shp(c, A)->ndim, rb = shp(c, B)->ndim;
-        if (axis < 0) axis += ra;
-        if (axis < 0 || axis > ra - rb) return nfail(c, ZK_EINPUT, "unsupported attribute value axis=%lld", (long long)axis);
-        nn_shape s = *shp(c, B);
-        while (s.ndim < ra - axis) s.d[s.ndim++] = 1;
-        if ((e = reshape_to(c, &B, B, &s, sub(x, "B")))) return e;
-    }
+    zk_err e = legacy_bcast(c, x, A, &B);
+    if (e) return e;
     if (c->idata[A] && c->idata[B])
-        return fold_int_binary(c, x, op, A, B);
+        return fold_int_binary(c, x, op == NN_ADD ? '+' : op == NN_SUB ? '-' : '*', A, B);
     int in[2] = {A, B}, y;
     if ((e = emit(c, &y, op, in, 2, NULL, x->out, NULL))) return e;
     return bind(c, x->out, y);
@@ -1682,6 +1714,387 @@ static zk_err op_cast(ictx *c, nctx *x) {
     return bind(c, x->out, y);
 }
 
+/* ---- ops lowered onto the nn op set (issue 12 item 4) ----
+ * Div by a constant, Sum, Mean, Max, Min, ReduceSum, ReduceMean and
+ * ConvTranspose have no node kind of their own: each is written with ops
+ * the circuits already prove (nn.h lists how), so their relations, integer
+ * rules (q_int_rules) and the maps the verifier rebuilds from the key are
+ * those of ops proved before. */
+
+/* numpy broadcast of a and b into *o (o may alias a); 0 if they do not
+ * broadcast. */
+static int bcast_shape(nn_shape *o, const nn_shape *a, const nn_shape *b) {
+    nn_shape r = {a->ndim > b->ndim ? a->ndim : b->ndim, {0}};
+    for (int i = 0; i < r.ndim; i++) {
+        int ia = i - (r.ndim - a->ndim), ib = i - (r.ndim - b->ndim);
+        int64_t da = ia >= 0 ? a->d[ia] : 1, db = ib >= 0 ? b->d[ib] : 1;
+        if (da != db && da != 1 && db != 1) return 0;
+        r.d[i] = da == 1 ? db : da;
+    }
+    *o = r;
+    return 1;
+}
+
+/* Offset in a tensor of shape s (right-aligned to o, its axes of length 1
+ * repeated) of element k of o. */
+static int64_t bcast_off(const nn_shape *s, const nn_shape *o, int64_t k) {
+    int64_t off = 0, st = 1;
+    for (int i = o->ndim - 1; i >= 0; i--) {
+        int64_t idx = k % o->d[i];
+        k /= o->d[i];
+        int is = i - (o->ndim - s->ndim);
+        if (is < 0) continue;
+        if (s->d[is] != 1) off += idx * st;
+        st *= s->d[is];
+    }
+    return off;
+}
+
+/* Computed t broadcast to shape o: a Reshape to o's rank, then a Resize
+ * (nearest, integer scales) repeating the axes of length 1. */
+static zk_err expand_to(ictx *c, int *out, int t, const nn_shape *o, const char *name) {
+    const nn_shape *s = shp(c, t);
+    nn_shape r = {o->ndim, {0}};
+    int rep = 0;
+    for (int i = 0; i < o->ndim; i++) {
+        int is = i - (o->ndim - s->ndim);
+        r.d[i] = is >= 0 ? s->d[is] : 1;
+        rep |= r.d[i] != o->d[i];
+    }
+    char nm[256];
+    snprintf(nm, sizeof nm, "%s:rank", name);
+    zk_err e = reshape_to(c, out, t, &r, rep ? nm : name);
+    if (e || !rep) return e;
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    for (int i = 0; i < o->ndim; i++) a.iattr[i] = o->d[i] / r.d[i]; /* r.d[i] is 1 or o->d[i] */
+    t = *out;
+    return emit(c, out, NN_RESIZE, &t, 1, &a, name, NULL);
+}
+
+/* -t for a computed t: Sub(0, t), a rescale that is an exact shift (k = 0
+ * when t's scale is no finer than its range allows, as q_quantize sets). */
+static zk_err negate(ictx *c, int *out, int t, const char *name) {
+    char nm[256];
+    snprintf(nm, sizeof nm, "%s:zero", name);
+    int in[2] = {t_scalar(c, nm, 0.0f), t};
+    return emit(c, out, NN_SUB, in, 2, NULL, name, NULL);
+}
+
+/* Div: a constant divisor becomes a Mul by its reciprocal (rounded to the
+ * weight bits like any constant; quant.h sec. 2); integer constants fold
+ * with C's truncating division. */
+static zk_err op_div(ictx *c, nctx *x) {
+    int A = inp(x, 0), B = inp(x, 1);
+    if (A < 0 || B < 0) return nfail(c, ZK_EINPUT, "missing input");
+    zk_err e = legacy_bcast(c, x, A, &B);
+    if (e) return e;
+    if (!is_const(c, B)) return nfail(c, ZK_EINPUT, "division by a computed tensor is not supported");
+    int64_t n = numel0(c, B);
+    if (c->idata[A] && c->idata[B]) {
+        for (int64_t k = 0; k < n; k++)
+            if (c->idata[B][k] == 0) return nfail(c, ZK_EINPUT, "integer division by zero");
+        return fold_int_binary(c, x, '/', A, B);
+    }
+    if ((e = charge(c, n))) return e;
+    const float *b = cfloat(c, B);
+    for (int64_t k = 0; k < n; k++) {
+        double r = 1.0 / (double)b[k];
+        if (b[k] == 0.0f || !isfinite(b[k]) || !(fabs(r) <= FLT_MAX))
+            return nfail(c, ZK_EINPUT, "divisor element %lld is %g: its reciprocal is not a finite float",
+                         (long long)k, (double)b[k]);
+    }
+    float *r = zk_malloc_n((size_t)(n ? n : 1), sizeof *r);
+    for (int64_t k = 0; k < n; k++) r[k] = (float)(1.0 / (double)b[k]);
+    int in[2] = {A, t_const_f(c, sub(x, "recip"), shp(c, B), r)}, y;
+    if ((e = emit(c, &y, NN_MUL, in, 2, NULL, x->out, NULL))) return e;
+    return bind(c, x->out, y);
+}
+
+/* Sum and Mean of n >= 1 inputs (numpy broadcasting): the constants added
+ * first (folded at once), then a chain of binary Adds over the computed
+ * inputs and that sum; Mean multiplies by the constant 1/n. */
+static zk_err op_summean(ictx *c, nctx *x, int mean) {
+    if (x->nin < 1) return nfail(c, ZK_EINPUT, "missing input");
+    for (int i = 0; i < x->nin; i++)
+        if (x->in[i] < 0) return nfail(c, ZK_EINPUT, "missing input");
+    if (x->nin == 1) return bind(c, x->out, x->in[0]);
+    int *t = zk_malloc_n((size_t)x->nin, sizeof *t), nt = 0, k = -1, y;
+    zk_err e = ZK_OK;
+    char nm[200];
+    snprintf(nm, sizeof nm, "%s:consts", x->out);
+    for (int i = 0; i < x->nin && !e; i++)
+        if (is_const(c, x->in[i])) {
+            int in[2] = {k, x->in[i]};
+            if (k < 0) k = x->in[i];
+            else e = emit(c, &k, NN_ADD, in, 2, NULL, nm, NULL);
+        }
+    for (int i = 0; i < x->nin; i++)
+        if (!is_const(c, x->in[i])) t[nt++] = x->in[i];
+    if (k >= 0) t[nt++] = k;
+    y = t[0];
+    for (int j = 1; j < nt && !e; j++) {
+        int in[2] = {y, t[j]};
+        if (j == nt - 1 && !mean) snprintf(nm, sizeof nm, "%s", x->out);
+        else snprintf(nm, sizeof nm, "%s:sum%d", x->out, j);
+        e = emit(c, &y, NN_ADD, in, 2, NULL, nm, NULL);
+    }
+    free(t);
+    if (!e && mean) {
+        int in[2] = {y, t_scalar(c, sub(x, "1/n"), (float)(1.0 / x->nin))};
+        e = emit(c, &y, NN_MUL, in, 2, NULL, x->out, NULL);
+    }
+    return e ? e : bind(c, x->out, y);
+}
+static zk_err op_sum(ictx *c, nctx *x) { return op_summean(c, x, 0); }
+static zk_err op_mean(ictx *c, nctx *x) { return op_summean(c, x, 1); }
+
+/* Max and Min of n >= 1 inputs (numpy broadcasting) over the output shape
+ * Y of n_Y cells: each computed input broadcast to Y and viewed as
+ * [1, n_Y, 1], the constants folded into one such column, the columns
+ * joined by Concat on axis 2 and the maximum taken by GlobalMaxPool (the
+ * max-pool argument: d >= 0 per column and a one-hot choice, protocol.md
+ * sec. 7.3), then viewed as Y. Min(a, b, ..) = -Max(-a, -b, ..). */
+static zk_err op_extreme(ictx *c, nctx *x, int is_min) {
+    if (x->nin < 1) return nfail(c, ZK_EINPUT, "missing input");
+    nn_shape o = {0, {0}};
+    for (int i = 0; i < x->nin; i++) {
+        if (x->in[i] < 0) return nfail(c, ZK_EINPUT, "missing input");
+        if (!bcast_shape(&o, i ? &o : shp(c, x->in[i]), shp(c, x->in[i])))
+            return nfail(c, ZK_EINPUT, "input shapes do not broadcast");
+    }
+    if (x->nin == 1) return bind(c, x->out, x->in[0]);
+    int64_t n = onnx_numel0(&o);
+    if (n < 1) return nfail(c, ZK_EINPUT, "empty or too large output");
+    /* the constants, folded into one column (negated for Min) */
+    float *kv = NULL;
+    zk_err e;
+    for (int i = 0; i < x->nin; i++) {
+        int t = x->in[i];
+        if (!is_const(c, t)) continue;
+        int first = kv == NULL;
+        if (first) {
+            if ((e = charge(c, n))) return e;
+            kv = zk_malloc_n((size_t)n, sizeof *kv);
+        }
+        const float *v = cfloat(c, t);
+        for (int64_t k = 0; k < n; k++) {
+            float a = v[bcast_off(shp(c, t), &o, k)];
+            kv[k] = first || (is_min ? a < kv[k] : a > kv[k]) ? a : kv[k];
+        }
+    }
+    int nc = 0;
+    for (int i = 0; i < x->nin; i++) nc += !is_const(c, x->in[i]);
+    if (!nc) return bind(c, x->out, t_const_f(c, x->out, &o, kv));
+    nn_shape col = {3, {1, n, 1}};
+    int *cols = zk_malloc_n((size_t)nc + 1, sizeof *cols), m = 0, y;
+    char nm[200];
+    e = ZK_OK;
+    for (int i = 0; i < x->nin && !e; i++) {
+        if (is_const(c, x->in[i])) continue;
+        int t = x->in[i];
+        if (is_min) {
+            snprintf(nm, sizeof nm, "%s:neg%d", x->out, m);
+            e = negate(c, &t, t, nm);
+        }
+        snprintf(nm, sizeof nm, "%s:bcast%d", x->out, m);
+        if (!e) e = expand_to(c, &t, t, &o, nm);
+        snprintf(nm, sizeof nm, "%s:col%d", x->out, m);
+        if (!e) e = reshape_to(c, &cols[m++], t, &col, nm);
+    }
+    if (kv) {
+        if (is_min)
+            for (int64_t k = 0; k < n; k++) kv[k] = -kv[k];
+        snprintf(nm, sizeof nm, "%s:const", x->out);
+        cols[m++] = t_const_f(c, nm, &col, kv);
+    }
+    if (!e) {
+        snprintf(nm, sizeof nm, "%s:cols", x->out);
+        e = m == 1 ? (y = cols[0], ZK_OK) : concat_chain(c, x, &y, cols, m, 2, nm);
+    }
+    free(cols);
+    if (!e) e = emit(c, &y, NN_GLOBALMAXPOOL, &y, 1, NULL, sub(x, "max"), NULL);
+    if (!e) e = reshape_to(c, &y, y, &o, is_min ? sub(x, "-min") : x->out);
+    if (!e && is_min) e = negate(c, &y, y, x->out);
+    return e ? e : bind(c, x->out, y);
+}
+static zk_err op_max(ictx *c, nctx *x) { return op_extreme(c, x, 0); }
+static zk_err op_min(ictx *c, nctx *x) { return op_extreme(c, x, 1); }
+
+/* ReduceSum and ReduceMean over any axes (attribute, or input 1 from opset
+ * 13/18), keepdims either way, noop_with_empty_axes: the kept axes moved in
+ * front of the reduced ones (a Transpose when that moves data), viewed as
+ * [K, R] (Sum) or [1, K, R] (Mean); Sum is an FC with R weights 1 (exact:
+ * 1 is a power of two), Mean a GlobalAveragePool over the R cells (the
+ * average pool's rounding); then viewed as the output shape. */
+static zk_err op_reduce(ictx *c, nctx *x, int mean) {
+    int X = inp(x, 0);
+    if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
+    int64_t keep, noop, axes[NN_MAX_DIMS];
+    int n;
+    zk_err e;
+    if ((e = a_int(c, &keep, "keepdims", 1)) || (e = a_int(c, &noop, "noop_with_empty_axes", 0)) ||
+        (e = get_axes(c, x, axes, &n, NN_MAX_DIMS)))
+        return e;
+    const nn_shape *xs = shp(c, X);
+    int r = xs->ndim, red[NN_MAX_DIMS] = {0};
+    if (n <= 0 && noop) return bind(c, x->out, X); /* no axes: nothing reduced */
+    for (int i = 0; i < r; i++) red[i] = n <= 0;
+    for (int i = 0; i < n; i++) {
+        int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
+        if (a < 0 || a >= r || red[a]) return nfail(c, ZK_EINPUT, "invalid axes");
+        red[a] = 1;
+    }
+    nn_shape o = {0, {0}};
+    int64_t perm[NN_MAX_DIMS], K = 1, R = 1;
+    int np = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < r; i++)
+            if (red[i] == pass) {
+                perm[np++] = i;
+                *(pass ? &R : &K) *= xs->d[i];
+            }
+    for (int i = 0; i < r; i++)
+        if (!red[i] || keep) o.d[o.ndim++] = red[i] ? 1 : xs->d[i];
+    if (o.ndim == 0 && !is_const(c, X)) /* a computed tensor has rank >= 1 in a q_model */
+        return nfail(c, ZK_EINPUT, "reducing every axis with keepdims=0 gives a rank-0 output, which is not "
+                                   "supported (keepdims=1 gives the same value)");
+    if (R == 1) return view_as(c, x, X, &o); /* one cell per output: the values themselves */
+    int t;
+    if ((e = transpose_to(c, &t, X, perm, sub(x, "perm")))) return e;
+    if (mean) {
+        nn_shape s3 = {3, {1, K, R}};
+        if ((e = reshape_to(c, &t, t, &s3, sub(x, "rows"))) ||
+            (e = emit(c, &t, NN_GLOBALAVGPOOL, &t, 1, NULL, sub(x, "mean"), NULL)))
+            return e;
+    } else {
+        nn_shape s2 = {2, {K, R}}, ws = {2, {1, R}};
+        if ((e = reshape_to(c, &t, t, &s2, sub(x, "rows"))) || (e = charge(c, R))) return e;
+        float *w = zk_malloc_n((size_t)R, sizeof *w);
+        for (int64_t k = 0; k < R; k++) w[k] = 1.0f;
+        int in[2] = {t, t_const_f(c, sub(x, "ones"), &ws, w)};
+        if ((e = emit(c, &t, NN_FC, in, 2, NULL, sub(x, "sum"), NULL))) return e;
+    }
+    return view_as(c, x, t, &o);
+}
+static zk_err op_reducesum(ictx *c, nctx *x) { return op_reduce(c, x, 0); }
+static zk_err op_reducemean(ictx *c, nctx *x) { return op_reduce(c, x, 1); }
+
+/* ConvTranspose (1-D and 2-D; strides, dilations, group, pads,
+ * output_padding, output_shape, auto_pad) as a Conv: along each spatial
+ * axis (input length L, kernel k, stride s, dilation d, output length O)
+ * the input is spread to stride s (a 6-D Reshape, a Pad with s - 1 zeros
+ * after each cell, a Reshape: U = (L - 1) s + 1 cells and s - 1 trailing
+ * zeros), bordered by lo = (k - 1) d - p_begin zeros before and
+ * hi = O - U - lo + (k - 1) d after (the Conv's pads, or a Pad when one
+ * of them is negative: a crop), and convolved at stride 1 and
+ * dilation d with the kernel flipped and its two channel axes exchanged
+ * per group: W'[g M/G + m, c, ky, kx] = W[g C/G + c, m, kh-1-ky, kw-1-kx]. */
+static zk_err op_convtranspose(ictx *c, nctx *x) {
+    int X, W, B, sp = 0;
+    zk_err e = conv_operands(c, x, &X, &W, &B, &sp);
+    if (e) return e;
+    const nn_shape *xs = shp(c, X), *ws = shp(c, W);
+    int64_t G, C = xs->d[1];
+    if ((e = a_int(c, &G, "group", 1))) return e;
+    if (G < 1 || G > C || C % G != 0 || ws->d[0] != C)
+        return nfail(c, ZK_EINPUT, "input channels %lld, weight channels %lld and group %lld disagree", (long long)C,
+                     (long long)ws->d[0], (long long)G);
+    int64_t ks[2], st[2] = {1, 1}, dl[2] = {1, 1}, pd[4] = {0, 0, 0, 0}, op[2] = {0, 0}, os[4];
+    int nk, ns, nd, np, no, nos;
+    if ((e = a_ints(c, ks, &nk, 2, "kernel_shape")) || (e = a_ints(c, st, &ns, 2, "strides")) ||
+        (e = a_ints(c, dl, &nd, 2, "dilations")) || (e = a_ints(c, pd, &np, 4, "pads")) ||
+        (e = a_ints(c, op, &no, 2, "output_padding")) || (e = a_ints(c, os, &nos, 4, "output_shape")))
+        return e;
+    if ((nk != -1 && nk != sp) || (ns != -1 && ns != sp) || (nd != -1 && nd != sp) || (np != -1 && np != 2 * sp) ||
+        (no != -1 && no != sp) || (nos != -1 && nos != sp && nos != sp + 2))
+        return nfail(c, ZK_EINPUT, "kernel_shape, strides, dilations, pads, output_padding or output_shape do not "
+                                   "match %d spatial axes", sp);
+    if (ns == -1) st[0] = st[1] = 1;
+    if (nd == -1) dl[0] = dl[1] = 1;
+    if (np == -1) pd[0] = pd[1] = pd[2] = pd[3] = 0;
+    if (no == -1) op[0] = op[1] = 0;
+    char ap[24];
+    if ((e = a_str(c, ap, sizeof ap, "auto_pad", "NOTSET"))) return e;
+    int same_upper = strcmp(ap, "SAME_UPPER") == 0, same_lower = strcmp(ap, "SAME_LOWER") == 0;
+    int valid = strcmp(ap, "VALID") == 0;
+    if (!same_upper && !same_lower && !valid && ap[0] && strcmp(ap, "NOTSET") != 0)
+        return nfail(c, ZK_EINPUT, "unsupported attribute value auto_pad=%s", ap);
+    /* per spatial axis of the 2-D layout (a 1-D op has height 1) */
+    int64_t L[2] = {1, 1}, k[2] = {1, 1}, s[2] = {1, 1}, d[2] = {1, 1}, O[2] = {1, 1}, lo[2] = {0, 0}, hi[2] = {0, 0};
+    const int64_t lim = (int64_t)1 << 24;
+    for (int i = 0; i < sp; i++) {
+        int a = 2 - sp + i;
+        L[a] = xs->d[2 + i], k[a] = ws->d[2 + i], s[a] = st[i], d[a] = dl[i];
+        if (nk != -1 && ks[i] != k[a]) return nfail(c, ZK_EINPUT, "kernel_shape disagrees with the weight");
+        if (s[a] < 1 || s[a] > lim || d[a] < 1 || d[a] > lim || k[a] > lim || pd[i] < 0 || pd[i] > lim ||
+            pd[sp + i] < 0 || pd[sp + i] > lim || op[i] < 0 || op[i] > lim)
+            return nfail(c, ZK_EINPUT, "unsupported attribute value: stride, dilation, pad or output_padding out "
+                                       "of range");
+        int64_t dk = (k[a] - 1) * d[a] + 1, full = s[a] * (L[a] - 1) + op[i] + dk, pb = pd[i];
+        if (nos != -1 || same_upper || same_lower) {
+            /* the output length is given (output_shape, or L s for SAME):
+             * the padding it implies, split as ONNX says (none when the
+             * output is longer than the full result: zeros follow) */
+            O[a] = nos != -1 ? os[nos - sp + i] : L[a] * s[a];
+            if (O[a] < 1 || O[a] > lim) return nfail(c, ZK_EINPUT, "unsupported attribute value output_shape");
+            int64_t total = full - O[a];
+            pb = total <= 0 ? 0 : same_upper ? total / 2 : total - total / 2;
+        } else {
+            O[a] = valid ? full : full - pd[i] - pd[sp + i];
+            if (valid) pb = 0;
+        }
+        if (O[a] < 1) return nfail(c, ZK_EINPUT, "pads leave spatial axis %d of the output empty", i);
+        lo[a] = (k[a] - 1) * d[a] - pb;
+        hi[a] = O[a] - ((L[a] - 1) * s[a] + 1) - lo[a] + (k[a] - 1) * d[a];
+    }
+    int t = X;
+    if (sp == 1) {
+        nn_shape xs2 = lift1d(xs);
+        if ((e = reshape_to(c, &t, X, &xs2, sub(x, "in2d")))) return e;
+    }
+    int64_t N = shp(c, t)->d[0], H = L[0], Wd = L[1];
+    if (s[0] > 1 || s[1] > 1) { /* s - 1 zeros after every cell */
+        nn_shape x6 = {6, {N, C, H, 1, Wd, 1}}, up = {4, {N, C, H * s[0], Wd * s[1]}};
+        nn_attrs a;
+        memset(&a, 0, sizeof a);
+        a.iattr[6 + 3] = s[0] - 1, a.iattr[6 + 5] = s[1] - 1;
+        if ((e = reshape_to(c, &t, t, &x6, sub(x, "cells"))) || (e = emit(c, &t, NN_PAD, &t, 1, &a, sub(x, "spread"), NULL)) ||
+            (e = reshape_to(c, &t, t, &up, sub(x, "strided"))))
+            return e;
+        hi[0] -= s[0] - 1, hi[1] -= s[1] - 1;
+    }
+    if (lo[0] < 0 || lo[1] < 0 || hi[0] < 0 || hi[1] < 0) { /* a crop: all four borders in one Pad */
+        nn_attrs a;
+        memset(&a, 0, sizeof a);
+        for (int i = 0; i < 2; i++) a.iattr[2 + i] = lo[i], a.iattr[4 + 2 + i] = hi[i], lo[i] = hi[i] = 0;
+        if ((e = emit(c, &t, NN_PAD, &t, 1, &a, sub(x, "border"), NULL))) return e;
+    }
+    int64_t Mg = ws->d[1], Cg = C / G, KK = k[0] * k[1];
+    int64_t nw = numel0(c, W);
+    if ((e = charge(c, nw))) return e;
+    const float *wv = cfloat(c, W);
+    float *w2 = zk_malloc_n((size_t)nw, sizeof *w2);
+    for (int64_t g = 0; g < G; g++)
+        for (int64_t m = 0; m < Mg; m++)
+            for (int64_t cc = 0; cc < Cg; cc++)
+                for (int64_t p = 0; p < KK; p++)
+                    w2[((g * Mg + m) * Cg + cc) * KK + p] = wv[((g * Cg + cc) * Mg + m) * KK + (KK - 1 - p)];
+    nn_shape w4 = {4, {G * Mg, Cg, k[0], k[1]}};
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.group = G;
+    for (int i = 0; i < 2; i++) {
+        a.kernel[i] = k[i], a.strides[i] = 1, a.dilations[i] = d[i];
+        a.pads[i] = lo[i] > 0 ? lo[i] : 0, a.pads[2 + i] = hi[i] > 0 ? hi[i] : 0;
+    }
+    int in[3] = {t, t_const_f(c, sub(x, "flipped"), &w4, w2), B}, y;
+    if ((e = emit(c, &y, NN_CONV, in, B >= 0 ? 3 : 2, &a, sp == 1 ? sub(x, "out2d") : x->out, NULL))) return e;
+    const nn_shape *ys = shp(c, y);
+    if (ys->d[2] != O[0] || ys->d[3] != O[1]) return nfail(c, ZK_EINPUT, "lowered output shape disagrees");
+    return finish(c, x, y, sp);
+}
+
 /* ---- dispatch ---- */
 
 typedef zk_err (*op_fn)(ictx *, nctx *);
@@ -1703,6 +2116,14 @@ static const struct {
     {"Add", op_add, " broadcast axis consumed_inputs "},
     {"Sub", op_sub, " broadcast axis consumed_inputs "},
     {"Mul", op_mul, " broadcast axis consumed_inputs "},
+    {"Div", op_div, " broadcast axis consumed_inputs "},
+    {"Sum", op_sum, " consumed_inputs "},
+    {"Mean", op_mean, " consumed_inputs "},
+    {"Max", op_max, " consumed_inputs "},
+    {"Min", op_min, " consumed_inputs "},
+    {"ReduceSum", op_reducesum, " axes keepdims noop_with_empty_axes "},
+    {"ReduceMean", op_reducemean, " axes keepdims noop_with_empty_axes "},
+    {"ConvTranspose", op_convtranspose, " auto_pad dilations group kernel_shape output_padding output_shape pads strides "},
     {"Flatten", op_flatten, " axis "},
     {"Reshape", op_reshape, " shape allowzero consumed_inputs "},
     {"Squeeze", op_squeeze, " axes "},

@@ -11,14 +11,19 @@
  * Supported ONNX operators (default domain, opsets 1 to 18):
  *   Conv (1-D and 2-D; strides, pads, dilations, group incl. depthwise,
  *     auto_pad NOTSET/SAME_UPPER/SAME_LOWER/VALID; constant weight/bias),
- *   Gemm (alpha, beta, transB; transA only on a constant A; C as bias or
- *     broadcast add), MatMul (constant right operand [K,N] or [K] with any
- *     left operand; two computed operands only 2-D),
+ *   ConvTranspose (1-D and 2-D; strides, dilations, group, pads,
+ *     output_padding, output_shape, auto_pad; constant weight/bias),
+ *   Gemm (alpha, beta, transA, transB on constant or computed operands;
+ *     C as bias or broadcast add), MatMul (constant right operand [K,N] or
+ *     [K] with any left operand; two computed operands only 2-D),
  *   Relu, LeakyRelu, MaxPool and AveragePool (1-D and 2-D; pads, strides,
  *     dilations, ceil_mode, count_include_pad, auto_pad; no Indices output),
  *   GlobalAveragePool, GlobalMaxPool, BatchNormalization (inference; folded
  *     into a preceding Conv/Gemm/MatMul read by nothing else, else an affine
  *     layer), Add, Sub, Mul (numpy broadcasting, legacy broadcast/axis),
+ *   Div (by a constant, or of two integer constants), Sum, Mean, Max, Min
+ *     (any number of inputs, numpy broadcasting), ReduceSum, ReduceMean
+ *     (axes as attribute or input, keepdims, noop_with_empty_axes),
  *   Flatten, Reshape (0, -1, allowzero), Squeeze, Unsqueeze (reshapes),
  *   Pad (constant mode; pads as attribute or input; axes), Identity,
  *   Dropout (inference, or training_mode with ratio 0);
