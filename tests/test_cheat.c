@@ -16,7 +16,10 @@
  *   tensor    a fraction added to one cell of any activation (a ReLU or
  *             max-pool output too), with the advice the prover derives.
  *   winner    a max pool's output moved to a smaller window cell, with the
- *             choice bits and the differences d = y - x made to match.
+ *             choice bits and the differences d = y - x made to match (the
+ *             largest cell's d is then negative).
+ *   choice    a max pool's output kept, its choice moved to another real
+ *             cell (whose d = y - x is then not 0 under a choice bit 1).
  *   mult      lookup multiplicities moved between table entries.
  *   dead      (any strategy on a model with dead nodes: a ReLU or a chain
  *             whose result no live node reads) the dead nodes' relations
@@ -697,10 +700,12 @@ static void strat_tensor(tally *t, zk_rng *rng, const target *g, int32_t ty) {
     fw_free(&fv);
 }
 
-/* Max pool node i: a few outputs moved to a strictly smaller real cell (the
- * prover derives e and d = y - x from the choice), everything after it
- * recomputed honestly. */
-static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i) {
+/* Max pool node i, a few outputs: winner (choice = 0) moves the output to a
+ * strictly smaller real cell, everything after it recomputed honestly (the
+ * largest cell's d = y - x is then negative); choice (1) keeps the output
+ * and chooses another real cell (whose d is then not 0 under a choice bit
+ * 1). The prover derives e and d from the choice. */
+static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i, int choice) {
     const q_model *m = g->pk->m;
     const q_node *nd = &m->nodes[i];
     fw fv;
@@ -709,21 +714,20 @@ static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i) {
     const int64_t *x = fv.base->t[nd->in[0]];
     int64_t *y = fv.base->t[i + 1], *arg = fv.base->nodes[i].arg;
     for (int tries = 0; tries < 64 && moved < 3; tries++) {
-        int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
-        for (int64_t p = 0; p < P; p++) {
-            int64_t cell = q_max_cell(m, nd, o, p);
-            if (cell >= 0 && x[cell] < y[o]) {
-                arg[o] = p;
-                y[o] = x[cell];
-                moved++;
-                break;
-            }
+        int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), p0 = choice ? (int64_t)(zk_rng_u64(rng) % (uint64_t)P) : 0;
+        for (int64_t k = 0; k < P; k++) {
+            int64_t p = (p0 + k) % P, cell = q_max_cell(m, nd, o, p);
+            if (cell < 0 || (choice ? p == arg[o] : x[cell] >= y[o])) continue;
+            arg[o] = p;
+            if (!choice) y[o] = x[cell];
+            moved++;
+            break;
         }
     }
     if (moved) {
         for (size_t j = i + 1; j < m->nnodes; j++) (void)!q_run_node(m, fv.base, j);
         char what[96];
-        snprintf(what, sizeof what, "winner %s x%lld", nd->name, (long long)moved);
+        snprintf(what, sizeof what, "%s %s x%lld", choice ? "choice" : "winner", nd->name, (long long)moved);
         try_forgery(t, g, fv.base, NULL, NULL, what, 0);
     }
     fw_free(&fv);
@@ -788,7 +792,10 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
             }
         }
         if (has_half(nd) && (!heavy || zk_rng_u64(rng) % 4 == 0)) strat_frac(&t, rng, &g, i);
-        if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) strat_winner(&t, rng, &g, i);
+        if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) {
+            strat_winner(&t, rng, &g, i, 0);
+            if (!heavy) strat_winner(&t, rng, &g, i, 1);
+        }
         if (!heavy || zk_rng_u64(rng) % 4 == 0) strat_tensor(&t, rng, &g, ty);
     }
     strat_mult(&t, rng, &g);
@@ -878,11 +885,27 @@ static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
 
 enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
        G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_CONCAT, G_CONCAT_EXACT, G_WIRE,
-       G_COUNT };
+       G_MAX, G_MIN, G_REDUCE_MEAN, G_REDUCE_SUM, G_CONVT, G_COUNT };
 static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
                                              "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
                                              "resnet-tail", "dead-relu", "dead-relu-fc", "dead-reshape-relu",
-                                             "dead-relu-late", "concat", "concat-exact", "wire"};
+                                             "dead-relu-late", "concat", "concat-exact", "wire", "max", "min",
+                                             "reduce-mean", "reduce-sum", "convtranspose"};
+
+/* -t as the importer writes it (import.c, negate): Sub(0, t), 0 of shape [1] */
+static int neg_node(nn_graph *g, int t) {
+    int64_t one[1] = {1};
+    float zero = 0;
+    char name[32];
+    snprintf(name, sizeof name, "z%zu", g->ntensors);
+    return gb_n(g, NN_SUB, gb_attrs(), 2, gb_t(g, name, 1, one, &zero), t, -1, NULL);
+}
+
+static int reshape_node(nn_graph *g, int t, int ndim, const int64_t *d) {
+    nn_shape s = {.ndim = ndim};
+    for (int i = 0; i < ndim; i++) s.d[i] = d[i];
+    return gb_n(g, NN_RESHAPE, gb_attrs(), 1, t, -1, -1, &s);
+}
 
 static nn_attrs pool2(void) { /* 2 x 2 windows, stride 2 */
     nn_attrs p = gb_attrs();
@@ -1047,6 +1070,66 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         for (int d = 0; d < 8; d++) sl.iattr[d] = st[d];
         nn_shape s5 = {.ndim = 4, .d = {1, 2, 4, 4}};
         y = gb_n(g, NN_SLICE, sl, 1, u, -1, -1, &s5);
+        break;
+    }
+    case G_MAX:
+    case G_MIN: {
+        /* the importer's Max/Min (import.c, op_extreme) of u [4,4], v [1,4]
+         * (broadcast by Resize) and, for Min, a constant: columns [1,16,1]
+         * joined on axis 2, GlobalMaxPool, negated around for Min */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wu[2] = {16, 16}, wv[2] = {4, 16}, bu[1] = {16}, bv[1] = {4}, sq[2] = {4, 4}, row[2] = {1, 4};
+        int64_t col[3] = {1, 16, 1};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wu, 0.5), rand_const(g, rng, 1, bu, 0.2), NULL);
+        int v = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wv, 0.5), rand_const(g, rng, 1, bv, 0.2), NULL);
+        if (kind == G_MIN) u = neg_node(g, u), v = neg_node(g, v);
+        u = reshape_node(g, u, 2, sq);
+        v = reshape_node(g, v, 2, row);
+        nn_attrs r = gb_attrs();
+        r.iattr[0] = 4, r.iattr[1] = 1;
+        v = gb_n(g, NN_RESIZE, r, 1, v, -1, -1, NULL);
+        nn_attrs c = gb_attrs();
+        c.iattr[0] = 2;
+        y = gb_n(g, NN_CONCAT, c, 2, reshape_node(g, u, 3, col), reshape_node(g, v, 3, col), -1, NULL);
+        if (kind == G_MIN) y = gb_n(g, NN_CONCAT, c, 2, y, rand_const(g, rng, 3, col, 0.7), -1, NULL);
+        y = reshape_node(g, gb_n(g, NN_GLOBALMAXPOOL, a, 1, y, -1, -1, NULL), 2, sq);
+        if (kind == G_MIN) y = neg_node(g, y);
+        break;
+    }
+    case G_REDUCE_MEAN:
+    case G_REDUCE_SUM: {
+        /* the importer's ReduceMean/ReduceSum (op_reduce) over axis 1 of
+         * u [2,2,4]: Transpose (0,2,1), then GlobalAveragePool over
+         * [1,8,2] or FC with weights 1 over [8,2] */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16}, d3[3] = {2, 2, 4}, m3[3] = {1, 8, 2}, s2[2] = {8, 2}, wo[2] = {1, 2};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_attrs t = gb_attrs();
+        t.iattr[0] = 0, t.iattr[1] = 2, t.iattr[2] = 1;
+        u = gb_n(g, NN_TRANSPOSE, t, 1, reshape_node(g, u, 3, d3), -1, -1, NULL);
+        if (kind == G_REDUCE_MEAN) {
+            y = gb_n(g, NN_GLOBALAVGPOOL, a, 1, reshape_node(g, u, 3, m3), -1, -1, NULL);
+        } else {
+            float ones[2] = {1, 1};
+            y = gb_n(g, NN_FC, a, 2, reshape_node(g, u, 2, s2), gb_t(g, "ones", 2, wo, ones), -1, NULL);
+        }
+        break;
+    }
+    case G_CONVT: {
+        /* the importer's ConvTranspose (op_convtranspose), kernel 3,
+         * stride 2, pads 1, output_padding 1, on u [1,2,3,3]: spread by a
+         * 6-D Pad, then a Conv with pads 1 -> [1,3,6,6] */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {18, 16}, bd[1] = {18}, d4[4] = {1, 2, 3, 3}, d6[6] = {1, 2, 3, 1, 3, 1}, up[4] = {1, 2, 6, 6};
+        int64_t kd[4] = {3, 2, 3, 3};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_attrs p = gb_attrs();
+        p.iattr[6 + 3] = p.iattr[6 + 5] = 1;
+        u = gb_n(g, NN_PAD, p, 1, reshape_node(g, reshape_node(g, u, 4, d4), 6, d6), -1, -1, NULL);
+        nn_attrs cv = gb_attrs();
+        cv.kernel[0] = cv.kernel[1] = 3;
+        cv.pads[0] = cv.pads[1] = cv.pads[2] = cv.pads[3] = 1;
+        y = gb_n(g, NN_CONV, cv, 2, reshape_node(g, u, 4, up), rand_const(g, rng, 4, kd, 0.4), -1, NULL);
         break;
     }
     default: ZK_CHECK(0);
