@@ -20,7 +20,12 @@
  *             largest cell's d is then negative).
  *   choice    a max pool's output kept, its choice moved to another real
  *             cell (whose d = y - x is then not 0 under a choice bit 1).
- *   mult      lookup multiplicities moved between table entries.
+ *   mult      lookup multiplicities moved between table entries (the
+ *             range table's, and every function table's).
+ *   pair      a table op's (index, value) pair made wrong: the value
+ *             F(i) +- 1 for the honest index; the next index's row with
+ *             the input left (its remainder then no longer adds up) or
+ *             with the remainder moved by 2^s (then out of its range).
  *   dead      (any strategy on a model with dead nodes: a ReLU or a chain
  *             whose result no live node reads) the dead nodes' relations
  *             ignored, their advice left honest (dead_hook): the verifier
@@ -759,6 +764,66 @@ static void strat_mult(tally *t, zk_rng *rng, const target *g) {
     }
 }
 
+/* The multiplicity of one row of function table t moved to another. */
+typedef struct {
+    uint64_t r;
+    int t;
+} tmult_ctx;
+
+static void tmult_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    tmult_ctx *mc = ctx;
+    const pl_tab *tb = &pl->tab[mc->t];
+    fm61 *mt = adv + pl->reg[tb->mreg].off;
+    size_t T = (size_t)1 << tb->nv, from = mc->r % T, to = (mc->r >> 24) % T;
+    for (size_t k = 0; k < T && mt[from] == 0; k++) from = (from + 1) % T; /* a used row */
+    if (to == from) to = (from + 1) % T;
+    mt[from] = fm61_sub(mt[from], 1);
+    mt[to] = fm61_add(mt[to], 1);
+}
+
+static void strat_tmult(tally *t, zk_rng *rng, const target *g) {
+    pl_plan *pl;
+    if (pl_build(&pl, g->pk->m) != ZK_OK) return;
+    for (size_t k = 0; k < pl->ntab; k++) {
+        tmult_ctx mc = {.r = zk_rng_u64(rng), .t = (int)k};
+        try_forgery(t, g, g->honest, tmult_hook, &mc, "function-table multiplicity moved", 0);
+    }
+    pl_free(pl);
+}
+
+/* Table op node i: on a few cells, (a) y = F(i) +- 1, (b) the row of
+ * i + 1 with x and r left, (c) the row of i + 1 with r - 2^s; the nodes
+ * after it recomputed honestly from the forged y. */
+static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
+    const q_model *m = g->pk->m;
+    const q_node *nd = &m->nodes[i];
+    int64_t ny = q_numel(m, (int32_t)i + 1), sh = nd->iattr[0];
+    for (int variant = 0; variant < 3; variant++) {
+        fw fv;
+        fw_init(&fv, m, g->honest);
+        int64_t *y = fv.base->t[i + 1], *idx = fv.base->nodes[i].acc, *rem = fv.base->nodes[i].rem, moved = 0;
+        for (int tries = 0; tries < 16 && moved < 2; tries++) {
+            int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), v;
+            if (variant == 0) {
+                y[c] += (zk_rng_u64(rng) & 1) ? 1 : -1;
+            } else {
+                if (!q_lut_entry(m, nd, idx[c] + 1, &v) || v == y[c]) continue;
+                idx[c] += 1, y[c] = v;
+                if (variant == 2 && rem) rem[c] -= (int64_t)1 << sh;
+            }
+            moved++;
+        }
+        if (moved) {
+            for (size_t j = i + 1; j < m->nnodes; j++) (void)!q_run_node(m, fv.base, j);
+            char what[96];
+            snprintf(what, sizeof what, "pair %s (%s) variant %d x%lld", nd->name, nn_op_name(nd->op), variant,
+                     (long long)moved);
+            try_forgery(t, g, fv.base, NULL, NULL, what, 0);
+        }
+        fw_free(&fv);
+    }
+}
+
 /* ------------------------------------------------------------- running */
 
 static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *vk, cnn_key *wpk, cnn_key *wvk,
@@ -796,9 +861,11 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
             strat_winner(&t, rng, &g, i, 0);
             if (!heavy) strat_winner(&t, rng, &g, i, 1);
         }
+        if (nn_is_lut(nd->op)) strat_pair(&t, rng, &g, i);
         if (!heavy || zk_rng_u64(rng) % 4 == 0) strat_tensor(&t, rng, &g, ty);
     }
     strat_mult(&t, rng, &g);
+    strat_tmult(&t, rng, &g);
     printf("  cheat %-16s %3ld strategic forgeries, %2ld accepted, %ld of them with another output; "
            "without the integer checks %ld of %ld accepted with another output\n",
            name, t.tried, t.accepted, t.forged, t.weak_forged, t.weak_tried);
@@ -885,12 +952,13 @@ static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
 
 enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
        G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_CONCAT, G_CONCAT_EXACT, G_WIRE,
-       G_MAX, G_MIN, G_REDUCE_MEAN, G_REDUCE_SUM, G_CONVT, G_COUNT };
+       G_MAX, G_MIN, G_REDUCE_MEAN, G_REDUCE_SUM, G_CONVT, G_LUT, G_LUT2, G_CLIP, G_RELU6, G_PRELU, G_COUNT };
 static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
                                              "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
                                              "resnet-tail", "dead-relu", "dead-relu-fc", "dead-reshape-relu",
                                              "dead-relu-late", "concat", "concat-exact", "wire", "max", "min",
-                                             "reduce-mean", "reduce-sum", "convtranspose"};
+                                             "reduce-mean", "reduce-sum", "convtranspose", "lut", "lut2",
+                                             "clip", "relu6", "prelu"};
 
 /* -t as the importer writes it (import.c, negate): Sub(0, t), 0 of shape [1] */
 static int neg_node(nn_graph *g, int t) {
@@ -1130,6 +1198,36 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         cv.kernel[0] = cv.kernel[1] = 3;
         cv.pads[0] = cv.pads[1] = cv.pads[2] = cv.pads[3] = 1;
         y = gb_n(g, NN_CONV, cv, 2, reshape_node(g, u, 4, up), rand_const(g, rng, 4, kd, 0.4), -1, NULL);
+        break;
+    }
+    case G_LUT:
+    case G_LUT2:
+    case G_CLIP:
+    case G_RELU6:
+    case G_PRELU: {
+        /* FC -> Sigmoid; FC -> Gelu (tanh form) -> HardSigmoid (a coarse
+         * table: shift >= 1); FC -> Clip(-0.3, 0.4) (its input range-checked);
+         * FC -> Clip(0, 0.5) (ReLU6-like: covers its input); FC -> PRelu
+         * with a slope per element */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t wd[2] = {16, 16}, bd[1] = {16};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
+        nn_attrs f = gb_attrs();
+        if (kind == G_LUT) {
+            y = gb_n(g, NN_SIGMOID, f, 1, u, -1, -1, NULL);
+        } else if (kind == G_LUT2) {
+            f.iattr[0] = 1;
+            u = gb_n(g, NN_GELU, f, 1, u, -1, -1, NULL);
+            nn_attrs h = gb_attrs();
+            h.alpha = 0.05f, h.beta = 0.5f;
+            y = gb_n(g, NN_HARDSIGMOID, h, 1, u, -1, -1, NULL);
+        } else if (kind == G_PRELU) {
+            int64_t sd[1] = {16};
+            y = gb_n(g, NN_PRELU, f, 2, u, rand_const(g, rng, 1, sd, 0.5), -1, NULL);
+        } else {
+            f.beta = kind == G_CLIP ? -0.3f : 0.0f, f.gamma = kind == G_CLIP ? 0.4f : 0.5f;
+            y = gb_n(g, NN_CLIP, f, 1, u, -1, -1, NULL);
+        }
         break;
     }
     default: ZK_CHECK(0);

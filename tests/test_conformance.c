@@ -26,6 +26,11 @@
  *   Relu, MaxPool, GlobalMaxPool, Reshape, Transpose, Slice, Resize: E_x
  *                                                   (1-Lipschitz in the max norm)
  *   AvgPool, GlobalAvgPool: E_x + half an LSB;  Pad: max(E_x, |pad' - pad|)
+ *   Clip      max(E_x, |lo' - lo|, |hi' - hi|)      (the bounds that clip something)
+ *   PRelu     max(1, max|slope|) E_x + max|slope' - slope| max|x'| + r
+ *   table ops e_T + L E_x, e_T the table's largest error over the
+ *             calibrated inputs (q_lut_error, the settings.json bound) and
+ *             L a Lipschitz constant of f on [-max|x| - E_x, max|x| + E_x]
  * with ' the dequantized integer value, r = 2^-(f_y+1) when the shift k >= 1
  * and 0 when k <= 0 (an exact left shift). max|x| and the L1 norms of
  * computed tensors come from the float engine (nn_run_float) on the same
@@ -53,7 +58,7 @@
 
 #include "../src/layers/cnn.h"
 #include "../src/onnx/onnx.h"
-#include "../src/quant/quant.h"
+#include "../src/quant/qint.h"
 #include "test.h"
 
 #define CONF_DATA "/usr/share/libonnx-testdata/data"
@@ -122,6 +127,26 @@ static conf_opnd conf_operand(const q_model *m, const nn_graph *g, size_t i, int
         o.dmax = fmax(o.dmax, fabs(d));
     }
     return o;
+}
+
+/* A Lipschitz constant of table op n's f on [-X, X]. */
+static double conf_lipschitz(const nn_node *n, double X) {
+    double al = fabs((double)n->a.alpha);
+    switch (n->op) {
+    case NN_SIGMOID: return 0.25;
+    case NN_TANH:
+    case NN_SOFTPLUS:
+    case NN_SOFTSIGN: return 1;
+    case NN_EXP: return exp(X);
+    case NN_ERF: return 1.1284; /* 2 / sqrt(pi) */
+    case NN_GELU: return 1.13;  /* Phi(x) + x phi(x) <= 1.129 at x = sqrt 2; the tanh form likewise */
+    case NN_ELU: return fmax(1, al);
+    case NN_SELU: return fabs((double)n->a.gamma) * fmax(1, al);
+    case NN_HARDSIGMOID: return al;
+    case NN_HARDSWISH: return 1.5; /* (2x + 3) / 6 on [-3, 3] */
+    default: ZK_CHECK(0);
+    }
+    return 0;
 }
 
 /* E_out of the header comment. fv: the float engine's values (per graph
@@ -209,6 +234,27 @@ static double conf_bound(const q_model *m, const q_witness *w, const nn_graph *g
         case NN_TRANSPOSE:
         case NN_SLICE:
         case NN_RESIZE: e = E[xi]; break;
+        case NN_CLIP: { /* 1-Lipschitz in x and in each bound: the bounds' rounding (active ones) */
+            int64_t A = (int64_t)1 << (m->s.b_act - 1);
+            double lo = gn->a.beta, hi = gn->a.gamma, dl = 0, dh = 0;
+            if (nd->iattr[0] > -A) dl = fabs(ldexp((double)nd->iattr[0], -fy) - lo);
+            if (nd->iattr[1] < A - 1) dh = fabs(ldexp((double)nd->iattr[1], -fy) - hi);
+            e = fmax(E[xi], fmax(dl, dh));
+            break;
+        }
+        case NN_PRELU: { /* as LeakyRelu, with the largest slope and slope rounding */
+            const float *sl = g->tensors[gn->in[1]].data;
+            double amax = 1, dal = 0;
+            for (size_t k = 0; k < nd->nw; k++) {
+                amax = fmax(amax, fabs((double)sl[k]));
+                dal = fmax(dal, fabs(ldexp((double)nd->w[k], -nd->f_w) - sl[k]));
+            }
+            e = amax * E[xi] + dal * dmax[xi] + r;
+            break;
+        }
+        default: /* a table: its error on the calibrated inputs (q_lut_error), then f's Lipschitz constant */
+            e = q_lut_error(m, nd) + conf_lipschitz(gn, xmax[xi] + E[xi]) * E[xi];
+            break;
         }
         E[i + 1] = e;
     }
@@ -233,10 +279,10 @@ static void conf_ops(char *out, size_t cap, const nn_graph *g) {
     snprintf(out, cap, "(no node)");
     if (!g->nnodes) return;
     out[0] = 0;
-    int seen[NN_CONCAT + 1] = {0};
+    int seen[64] = {0};
     for (size_t i = 0; i < g->nnodes; i++) {
         nn_op op = g->nodes[i].op;
-        if (op < 1 || op > NN_CONCAT || seen[op]) continue;
+        if (op < 1 || op >= 64 || seen[op]) continue;
         seen[op] = 1;
         size_t l = strlen(out);
         snprintf(out + l, cap - l, "%s%s", l ? " " : "", nn_op_name(op));
@@ -478,8 +524,10 @@ static void conf_table(zk_buf *b, const conf_row *rows, size_t nrows, long cnt[]
                    "Conv/FC add `max_o (L1(W'_o) E_x + L1(W'_o - W_o) max|x| + |B'_o - B_o|)`, Affine the same per\n"
                    "channel, MatMul `max_n L1(a'_n) E_b + max_m L1(b_m) E_a`, Mul `max|a'| E_b + max|b| E_a`,\n"
                    "Add/Sub `E_a + E_b`, Concat `max(E_a, E_b)`, LeakyRelu `max(1,|alpha|) E_x + |alpha' - alpha|\n"
-                   "max|x'|`; Relu, the max pools, Reshape, Pad, Transpose, Slice and Resize are 1-Lipschitz (Pad\n"
-                   "adds its value's rounding). `f` is the float engine's output: `max|f - e|` is the float\n"
+                   "max|x'|` (PRelu the same with its largest slope); Relu, the max pools, Reshape, Pad, Transpose,\n"
+                   "Slice, Resize and Clip are 1-Lipschitz (Pad and Clip add their constants' rounding); a table op\n"
+                   "adds its table's error on the calibrated inputs (settings.json `table.error_bound`) to `L E_x`, L a\n"
+                   "Lipschitz constant of its function. `f` is the float engine's output: `max|f - e|` is the float\n"
                    "reference's own deviation from ONNX's float32\n"
                    "result (required to be at most 1e-4 (1 + max|e|), as in the onnx tests) and `2^-20 max|e|`\n"
                    "covers the float32 storage of its intermediates. A case matches when `max|q - e| <= tol`.\n"

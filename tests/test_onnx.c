@@ -292,6 +292,11 @@ static const char *const must_match[] = {
     "node/test_convtranspose_1d", "node/test_convtranspose_pads", "node/test_convtranspose_output_shape",
     "node/test_convtranspose_autopad_same", "node/test_convtranspose_dilations", "pytorch-converted/test_ConvTranspose2d",
     "pytorch-operator/test_operator_min", "pytorch-operator/test_operator_reduced_mean",
+    /* element-wise functions (issue 12 item 2) */
+    "node/test_sigmoid", "node/test_tanh", "node/test_exp", "node/test_erf", "node/test_elu", "node/test_selu",
+    "node/test_softplus", "node/test_softsign", "node/test_hardsigmoid", "node/test_hardswish", "node/test_clip",
+    "node/test_clip_default_min", "node/test_prelu_broadcast", "pytorch-converted/test_PReLU_2d_multiparam",
+    "pytorch-operator/test_operator_clip",
 };
 
 /* Glue tests that must match through the constant folder (with every
@@ -964,6 +969,134 @@ static void test_opsets(zk_rng *rng) {
     TEST_CHECK(out[0][0] == out[1][0] && out[0][1] == out[1][1]);
 }
 
+/* ---- element-wise functions (issue 12 item 2) ----
+ * GELU as a single Gelu node (opset 20) and as the chains exporters write
+ * before it; each must become one NN_GELU, and a chain whose inner value
+ * something else reads must not. */
+static void gelu_model(zk_buf *out, int variant) {
+    Onnx__ModelProto *m = M_new(variant == 0 || variant == 1 ? 20 : 13);
+    int64_t xd[2] = {2, 8};
+    M_in(m, VI("x", 2, xd));
+    float sq2 = 1.41421356f, one = 1, half = 0.5f, kap = 0.044715f, bet = 0.7978845608f;
+    switch (variant) {
+    case 0: M_node(m, N_new("g", "Gelu", "x", "y", 0)); break;
+    case 1: M_node(m, N_new("g", "Gelu", "x", "y", 1, A_s("approximate", "tanh"))); break;
+    case 2: /* PyTorch: /sqrt2, Erf, +1 (a Constant node after the Div), times x, times 0.5 */
+    case 5: /* the same with the Erf's value also read elsewhere: no fusion */
+        M_init(m, T_f("s2", 0, NULL, &sq2, 0));
+        M_node(m, N_new("div", "Div", "x,s2", "a", 0));
+        M_node(m, N_new("erf", "Erf", "a", "b", 0));
+        M_node(m, N_new("c1", "Constant", "", "one", 1, A_f("value_float", one)));
+        M_node(m, N_new("add", "Add", "b,one", "c", 0));
+        M_node(m, N_new("mul", "Mul", "x,c", "d", 0));
+        M_init(m, T_f("h", 0, NULL, &half, 0));
+        M_node(m, N_new("mul2", "Mul", "d,h", variant == 5 ? "e" : "y", 0));
+        if (variant == 5) M_node(m, N_new("out", "Add", "e,b", "y", 0));
+        break;
+    case 3: /* x * 0.5 first, then times (1 + erf(x * (1 / sqrt2))) */
+        M_init(m, T_f("h", 0, NULL, &half, 0));
+        M_node(m, N_new("xh", "Mul", "h,x", "xh", 0));
+        sq2 = 0.70710678f;
+        M_init(m, T_f("is2", 0, NULL, &sq2, 0));
+        M_node(m, N_new("scale", "Mul", "x,is2", "a", 0));
+        M_node(m, N_new("erf", "Erf", "a", "b", 0));
+        M_init(m, T_f("one", 0, NULL, &one, 0));
+        M_node(m, N_new("add", "Add", "one,b", "c", 0));
+        M_node(m, N_new("mul", "Mul", "c,xh", "y", 0));
+        break;
+    case 4: /* the tanh form as PyTorch writes it */
+        M_init(m, T_f("k", 0, NULL, &kap, 0));
+        M_init(m, T_f("b", 0, NULL, &bet, 0));
+        M_init(m, T_f("one", 0, NULL, &one, 0));
+        M_init(m, T_f("h", 0, NULL, &half, 0));
+        M_node(m, N_new("sq", "Mul", "x,x", "s", 0));
+        M_node(m, N_new("cube", "Mul", "x,s", "cu", 0));
+        M_node(m, N_new("kc", "Mul", "k,cu", "kc", 0));
+        M_node(m, N_new("in", "Add", "x,kc", "in", 0));
+        M_node(m, N_new("bi", "Mul", "b,in", "bi", 0));
+        M_node(m, N_new("th", "Tanh", "bi", "t", 0));
+        M_node(m, N_new("t1", "Add", "one,t", "t1", 0));
+        M_node(m, N_new("xm", "Mul", "x,t1", "xm", 0));
+        M_node(m, N_new("out", "Mul", "h,xm", "y", 0));
+        break;
+    }
+    M_out(m, VI("y", 2, xd));
+    M_pack(out, m);
+}
+
+static void test_functions(zk_rng *rng) {
+    float x[16];
+    for (int i = 0; i < 16; i++) x[i] = 3 * frand(rng);
+    for (int variant = 0; variant < 6; variant++) {
+        zk_buf b;
+        gelu_model(&b, variant);
+        nn_graph *g;
+        zk_err e = onnx_import(&g, b.data, b.len, NULL, 0);
+        zk_buf_free(&b);
+        if (variant == 5) { /* not fused: the Erf stays, the Div is a Mul by 1/sqrt2 */
+            TEST_REQUIRE(e == ZK_OK);
+            TEST_CHECK(count_op(g, NN_GELU) == 0 && count_op(g, NN_ERF) == 1 && count_op(g, NN_MUL) == 3);
+            nn_graph_free(g);
+            continue;
+        }
+        TEST_REQUIRE(e == ZK_OK);
+        TEST_CHECK(g->nnodes == 1 && count_op(g, NN_GELU) == 1);
+        int tanh_form = variant == 1 || variant == 4;
+        TEST_CHECK(g->nodes[0].a.iattr[0] == tanh_form);
+        float **v;
+        TEST_REQUIRE(nn_run_float(&v, g, x) == ZK_OK);
+        for (int i = 0; i < 16; i++) {
+            double xi = x[i], want = tanh_form ? 0.5 * xi * (1 + tanh(sqrt(2 / M_PI) * (xi + 0.044715 * xi * xi * xi)))
+                                               : 0.5 * xi * (1 + erf(xi / sqrt(2)));
+            TEST_CHECK(fabs(v[g->output][i] - want) <= 1e-5);
+        }
+        nn_values_free(v, g);
+        nn_graph_free(g);
+    }
+    /* Clip with attribute bounds (opset 6) and with constant inputs (opset 13) agree */
+    float out[2][16];
+    for (int k = 0; k < 2; k++) {
+        Onnx__ModelProto *m = M_new(k ? 13 : 6);
+        int64_t xd[2] = {2, 8};
+        M_in(m, VI("x", 2, xd));
+        if (k) {
+            float lo = -0.5f, hi = 1.25f;
+            M_init(m, T_f("lo", 0, NULL, &lo, 0));
+            M_init(m, T_f("hi", 0, NULL, &hi, 0));
+            M_node(m, N_new("clip", "Clip", "x,lo,hi", "y", 0));
+        } else {
+            M_node(m, N_new("clip", "Clip", "x", "y", 2, A_f("min", -0.5f), A_f("max", 1.25f)));
+        }
+        M_out(m, VI("y", 2, xd));
+        zk_buf b;
+        M_pack(&b, m);
+        nn_graph *g;
+        TEST_REQUIRE(onnx_import(&g, b.data, b.len, NULL, 0) == ZK_OK);
+        float **v;
+        TEST_REQUIRE(nn_run_float(&v, g, x) == ZK_OK);
+        memcpy(out[k], v[g->output], sizeof out[k]);
+        for (int i = 0; i < 16; i++) TEST_CHECK(out[k][i] == fminf(fmaxf(x[i], -0.5f), 1.25f));
+        nn_values_free(v, g);
+        nn_graph_free(g);
+        zk_buf_free(&b);
+    }
+    /* a computed Clip bound or PRelu slope is refused, naming the node */
+    {
+        Onnx__ModelProto *m = M_new(13);
+        int64_t xd[2] = {2, 8};
+        M_in(m, VI("x", 2, xd));
+        M_node(m, N_new("r", "Relu", "x", "s", 0));
+        M_node(m, N_new("pr", "PRelu", "x,s", "y", 0));
+        M_out(m, VI("y", 2, xd));
+        zk_buf b;
+        M_pack(&b, m);
+        nn_graph *g;
+        TEST_CHECK(onnx_import(&g, b.data, b.len, NULL, 0) == ZK_EINPUT && strstr(zk_reason(), "\"pr\" (PRelu)") &&
+                   strstr(zk_reason(), "slope must be a constant"));
+        zk_buf_free(&b);
+    }
+}
+
 static void test_tensor_read(void) {
     int64_t d[2] = {2, 3};
     float v[6] = {1.5f, -2, 3, 4, 5, -6.25f};
@@ -1438,6 +1571,7 @@ void test_onnx(zk_rng *rng) {
     test_variadic_random(rng);
     test_gemm_trans(rng);
     test_lowered_refusals();
+    test_functions(rng);
     test_tensor_read();
     test_pytorch_seeds();
     test_project_models();

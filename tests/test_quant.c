@@ -356,6 +356,60 @@ static nn_graph *sink_graph(zk_rng *rng) {
 
 static int rejects(const q_model *m, const q_witness *w) { return q_witness_check(m, w) == ZK_EPROOF; }
 
+/* The element-wise functions (issue 12 item 2): each table op, Clip and
+ * PRelu through both engines; a table's error on the calibrated inputs is
+ * at most one output LSB (the shift was picked for it), and the checker
+ * rejects a wrong index, value or remainder. */
+static void test_functions(zk_rng *rng) {
+    static const nn_op lut[] = {NN_SIGMOID, NN_TANH,     NN_EXP,       NN_ERF,       NN_GELU,    NN_ELU,
+                                NN_SELU,    NN_SOFTPLUS, NN_HARDSIGMOID, NN_HARDSWISH, NN_SOFTSIGN};
+    for (size_t k = 0; k < sizeof lut / sizeof lut[0]; k++) {
+        nn_graph *g = gb_new();
+        int x = gb_input(g, 2, (int64_t[]){4, 12});
+        nn_attrs a = gb_attrs();
+        a.alpha = 0.7f, a.beta = 0.4f, a.gamma = 1.1f;
+        if (lut[k] == NN_HARDSIGMOID) a.gamma = 0;
+        if (lut[k] == NN_ELU) a.beta = a.gamma = 0;
+        if (lut[k] == NN_SELU) a.beta = 0;
+        gb_n(g, lut[k], a, 1, x, -1, -1, NULL);
+        qrun r;
+        char what[64];
+        snprintf(what, sizeof what, "table %s", nn_op_name(lut[k]));
+        check_graph(rng, g, what, 2.5, NULL, 6, 1e-6, &r); /* the input's rounding, times f's slope, then the table's */
+        const q_node *nd = &r.m->nodes[0];
+        double e = q_lut_error(r.m, nd);
+        TEST_CHECK(e <= ldexp(1.0, -(int)out_f(r.m)) * (1 + 1e-9) || nd->iattr[0] == 0);
+        int64_t *y = r.w->t[1], *idx = r.w->nodes[0].acc;
+        int64_t v;
+        y[0] += 1; /* a wrong value */
+        TEST_CHECK(q_witness_check(r.m, r.w) == ZK_EPROOF);
+        y[0] -= 1;
+        if (q_lut_entry(r.m, nd, idx[0] + 1, &v)) { /* the next row, x left */
+            int64_t y0 = y[0];
+            idx[0] += 1, y[0] = v;
+            TEST_CHECK(q_witness_check(r.m, r.w) == ZK_EPROOF);
+            idx[0] -= 1, y[0] = y0;
+        }
+        TEST_CHECK(q_witness_check(r.m, r.w) == ZK_OK);
+        qrun_free(&r);
+        nn_graph_free(g);
+    }
+    for (int k = 0; k < 3; k++) { /* Clip (both bounds; a zero bound), PRelu per channel */
+        nn_graph *g = gb_new();
+        int x = gb_input(g, 4, (int64_t[]){2, 3, 4, 4});
+        nn_attrs a = gb_attrs();
+        if (k < 2) {
+            a.beta = k ? 0.0f : -0.6f, a.gamma = 0.9f;
+            gb_n(g, NN_CLIP, a, 1, x, -1, -1, NULL);
+        } else {
+            int sl = gb_rand(g, rng, "slope", 3, (int64_t[]){3, 1, 1}, 0.5);
+            gb_n(g, NN_PRELU, a, 2, x, sl, -1, NULL);
+        }
+        check_graph(rng, g, k < 2 ? "clip" : "prelu", 2.0, NULL, k < 2 ? 0.5 : 2, 1e-6, NULL);
+        nn_graph_free(g);
+    }
+}
+
 static void test_checker(zk_rng *rng) {
     nn_graph *g = sink_graph(rng);
     qrun r = {NULL, NULL};
@@ -776,6 +830,7 @@ static void test_lenet(zk_rng *rng) {
 void test_quant(zk_rng *rng) {
     test_rounding();
     test_ops(rng);
+    test_functions(rng);
     test_checker(rng);
     test_edges(rng);
     test_bound(rng);

@@ -36,6 +36,10 @@ static layer_count layer_count_of(const pl_plan *pl, size_t i) {
     return n;
 }
 
+/* One logUp challenge's degree (lookup.c): 2^lnv, or 3 2^lnv with pair
+ * columns (gamma may merge two rows, 2 2^lnv, then X, 2^lnv). */
+static double plan_lu_one(const pl_plan *pl) { return ldexp(1.0, (int)pl->lnv) * (pl->ntab ? 3 : 1); }
+
 /* Upper bound on the soundness error of one proof, as -log2 (protocol.md
  * sec. 7.6). Rounds and identities are over-counted on purpose. */
 static double plan_soundness_bits(const pl_plan *pl) {
@@ -53,8 +57,10 @@ static double plan_soundness_bits(const pl_plan *pl) {
     rounds += 2.0 * (pl->wnv + pl->anv) + (double)LT * LT;
     ids += pl->tnv[m->output]; /* r0 */
     /* logUp: one challenge 2^lnv / p^2; two, combined by beta:
-     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.4) */
-    double lu = pl->lu_two ? ldexp(1.0, (int)pl->lnv) / p2 * ldexp(1.0, (int)pl->lnv) + 1.0 : ldexp(1.0, (int)pl->lnv);
+     * (2^lnv / p^2)^2 + 1 / p^2 (protocol.md sec. 7.4); with pair columns
+     * 3 2^lnv in place of 2^lnv */
+    double one = plan_lu_one(pl);
+    double lu = pl->lu_two ? one / p2 * one + 1.0 : one;
     double eps = (3.0 * rounds + ids + lu) / p2;
     if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
     eps += pcs_ligero.error(pl->anv, 0);
@@ -76,8 +82,8 @@ static double plan_rbr_degree(const pl_plan *pl) {
     d = fmax(d, ncl);                        /* a merge of m claims: m - 1 */
     d = fmax(d, (double)pl->nreg);           /* the block merges */
     d = fmax(d, (double)pl->tnv[m->output]); /* r0 */
-    d = fmax(d, pl->lu_two ? ldexp(1.0, (int)pl->lnv) * (ldexp(1.0, (int)pl->lnv) / CX_FIELD) + 1
-                           : ldexp(1.0, (int)pl->lnv));
+    double one = plan_lu_one(pl);
+    d = fmax(d, pl->lu_two ? one * (one / CX_FIELD) + 1 : one);
     return d;
 }
 

@@ -32,9 +32,12 @@ static const layer_kind *const layer_table[] = {
     [NN_SLICE] = &layer_wire,
     [NN_RESIZE] = &layer_wire,
     [NN_CONCAT] = &layer_concat,
+    [NN_CLIP] = &layer_clip,
+    [NN_PRELU] = &layer_prelu,
 };
 
 const layer_kind *layer_of(nn_op op) {
+    if (nn_is_lut(op)) return &layer_lut;
     if ((unsigned)op >= sizeof layer_table / sizeof layer_table[0]) return NULL;
     return layer_table[op];
 }

@@ -5,7 +5,9 @@
  *   l_matmul.c       Conv, FC, MatMul, and the rescale step every rescaling
  *                    op shares (protocol.md sec. 7.3, 7.8.5)
  *   l_elementwise.c  Add, Sub, Mul, Concat, Affine
- *   l_relu.c         Relu, LeakyRelu
+ *   l_relu.c         Relu, LeakyRelu, PRelu, Clip (comparisons)
+ *   l_lut.c          the table ops: Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu,
+ *                    Softplus, HardSigmoid, HardSwish, Softsign
  *   l_pool.c         MaxPool, GlobalMaxPool, AveragePool, GlobalAveragePool
  *   l_shape.c        Reshape, and the wiring ops Pad, Transpose, Slice, Resize
  *
@@ -100,5 +102,7 @@ extern const layer_kind layer_add, layer_sub, layer_mul, layer_concat, layer_aff
 extern const layer_kind layer_relu, layer_leakyrelu;
 extern const layer_kind layer_maxpool, layer_globalmaxpool, layer_avgpool, layer_globalavgpool;
 extern const layer_kind layer_reshape, layer_wire; /* layer_wire: Pad, Transpose, Slice, Resize */
+extern const layer_kind layer_lut;                 /* the table ops, nn_is_lut */
+extern const layer_kind layer_clip, layer_prelu;
 
 #endif

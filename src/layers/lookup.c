@@ -22,8 +22,16 @@
  * once (cnn/lu/leaf, a claim on the region) and the verifier recomputes
  * the leaves' P and Q from them, the block selectors, the public offsets
  * and the table.
+ * Pair columns (table ops, l_lut.c): with gamma <- cnn/lu/gamma (and
+ * gamma2 <- cnn/lu/gamma2 for the X2 half), drawn only when the plan has a
+ * function table, a pair column's row (I, Y) of table t and the table's
+ * rows (a, b) (with multiplicities, one more table block) enter as the
+ * value a + gamma b + gamma^2 (t + 1); the range entries v are (0, v, 0).
+ * The verifier computes the table's a~, b~ itself (O(2^n)).
  * Soundness: the rational identity 2^lnv / |F| (lu_two: (2^lnv / |F|)^2 +
- * 1 / |F|); per layer j rounds of degree 3, 1 for lambda, 1 for mu.
+ * 1 / |F|), 3 2^lnv in place of 2^lnv with pair columns (gamma may merge
+ * two of the 2^lnv rows: 2 2^lnv; then X); per layer j rounds of degree 3,
+ * 1 for lambda, 1 for mu.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,15 +44,22 @@ zk_err cx_lookup(cx *c) {
     const pl_plan *pl = c->pl;
     double t0 = cx_now();
     unsigned L = pl->lnv, H = pl->lu_two ? 2 : 1, LT = L + (H == 2);
-    fp2 X[2], wt[2] = {fp2_one(), fp2_one()};
+    fp2 X[2], wt[2] = {fp2_one(), fp2_one()}, gam[2] = {fp2_zero(), fp2_zero()}, gam2[2];
     X[0] = tr_challenge(c->tr, "cnn/lu/x");
     if (H == 2) {
         X[1] = tr_challenge(c->tr, "cnn/lu/x2");
         wt[1] = tr_challenge(c->tr, "cnn/lu/beta");
     }
+    if (pl->ntab) { /* pair columns: row (tag, a, b) is the value a + gamma b + gamma^2 tag */
+        gam[0] = tr_challenge(c->tr, "cnn/lu/gamma");
+        if (H == 2) gam[1] = tr_challenge(c->tr, "cnn/lu/gamma2");
+    }
+    for (unsigned hh = 0; hh < 2; hh++) gam2[hh] = fp2_sqr(gam[hh]);
     /* the rational identity at X: 2^L; with X2 and beta, (2^L)^2 / |F| + 1
-     * (protocol.md sec. 7.4); in degree units over |F| */
-    cx_chal(c, H == 2 ? ldexp(1.0, (int)L) * (ldexp(1.0, (int)L) / CX_FIELD) + 1 : ldexp(1.0, (int)L));
+     * (protocol.md sec. 7.4); with pair columns 3 2^L for each half (gamma
+     * may merge two rows: 2 2^L) -- in degree units over |F| */
+    double one = ldexp(1.0, (int)L) * (pl->ntab ? 3 : 1);
+    cx_chal(c, H == 2 ? one * (one / CX_FIELD) + 1 : one);
     fp2 **pl_ = NULL, **ql_ = NULL;
     if (c->P) {
         pl_ = zk_calloc(LT + 1, sizeof *pl_);
@@ -77,6 +92,32 @@ zk_err cx_lookup(cx *c) {
                 p[at] = fp2_neg(fp2_mul_fm61(wt[hh], mt[k]));
                 q[at] = fp2_sub(X[hh], fp2_from_fm61((fm61)k));
             }
+        /* pair columns and their tables: q = X - (a + gamma b + gamma^2 tag) */
+        for (size_t ci = 0; ci < pl->nfcol; ci++) {
+            const pl_fcol *fc = &pl->fcol[ci];
+            const fm61 *Ra = cx_reg_table(c, fc->rega), *Rb = cx_reg_table(c, fc->regb);
+            fm61 tag = (fm61)(fc->tab + 1);
+#pragma omp parallel for schedule(static) if (pl->reg[fc->rega].nv >= 16)
+            for (size_t k = 0; k < ((size_t)1 << pl->reg[fc->rega].nv); k++)
+                for (unsigned hh = 0; hh < H; hh++) {
+                    size_t at = ((size_t)hh << L) + fc->leaf + k;
+                    fp2 v = fp2_add(fp2_from_fm61(Ra[k]), fp2_add(fp2_mul_fm61(gam[hh], Rb[k]), fp2_mul_fm61(gam2[hh], tag)));
+                    p[at] = wt[hh];
+                    q[at] = fp2_sub(X[hh], v);
+                }
+        }
+        for (size_t t = 0; t < pl->ntab; t++) {
+            const pl_tab *tb = &pl->tab[t];
+            const fm61 *tm = cx_reg_table(c, tb->mreg);
+            fm61 tag = (fm61)(t + 1);
+            for (size_t k = 0; k < ((size_t)1 << tb->nv); k++)
+                for (unsigned hh = 0; hh < H; hh++) {
+                    size_t at = ((size_t)hh << L) + tb->leaf + k;
+                    fp2 v = fp2_add(fp2_from_fm61(tb->a[k]), fp2_add(fp2_mul_fm61(gam[hh], tb->b[k]), fp2_mul_fm61(gam2[hh], tag)));
+                    p[at] = fp2_neg(fp2_mul_fm61(wt[hh], tm[k]));
+                    q[at] = fp2_sub(X[hh], v);
+                }
+        }
         for (unsigned j = LT; j-- > 0;) {
             size_t h = (size_t)1 << j;
             pl_[j] = zk_malloc_n(h, sizeof(fp2));
@@ -154,11 +195,46 @@ zk_err cx_lookup(cx *c) {
     /* leaves at r: region values sent once per region. With selectors sel
      * of the blocks (over leaf bits up to lnv), one half's leaf MLEs are
      *   P~ = sum_col sel - sum_tab sel m~,   Q~(X) = X S - V + (1 - S),
-     * S = sum of all sel, V = sum_col sel val~ + sum_tab sel id~. */
-    fp2 Pexp = fp2_zero(), V = fp2_zero(), selsum = fp2_zero();
+     * S = sum of all sel, V = sum_col sel val~ + sum_tab sel id~; a pair
+     * column or function table adds sel (a~ + gamma b~ + gamma^2 tag) to V
+     * (kept as V + gamma V1 + gamma^2 V2: gamma differs between halves). */
+    fp2 Pexp = fp2_zero(), V = fp2_zero(), V1 = fp2_zero(), V2 = fp2_zero(), selsum = fp2_zero();
     int *sent = zk_calloc(pl->nreg, sizeof *sent);
     fp2 *rv = zk_calloc(pl->nreg, sizeof *rv);
-    for (size_t ci = 0; ci <= pl->ncol && e == ZK_OK; ci++) {
+    for (size_t ci = 0; ci <= pl->ncol + pl->nfcol + pl->ntab && e == ZK_OK; ci++) {
+        if (ci > pl->ncol) { /* a pair column or a function table */
+            size_t fi = ci - pl->ncol - 1;
+            int isf = fi < pl->nfcol, regs[2];
+            const pl_tab *tb = isf ? NULL : &pl->tab[fi - pl->nfcol];
+            if (isf) regs[0] = pl->fcol[fi].rega, regs[1] = pl->fcol[fi].regb;
+            else regs[0] = regs[1] = tb->mreg;
+            for (int j = 0; j < 2 && e == ZK_OK; j++) {
+                int reg = regs[j];
+                if (sent[reg]) continue;
+                if (c->P) rv[reg] = mle_eval_fm61(cx_reg_table(c, reg), pl->reg[reg].nv, r);
+                e = cx_xfer(c, "cnn/lu/leaf", &rv[reg], 1);
+                sent[reg] = 1;
+                cx_claim_region(c, reg, r, rv[reg], NULL);
+            }
+            if (e) break;
+            unsigned nv = pl->reg[regs[0]].nv;
+            uint64_t leaf = isf ? pl->fcol[fi].leaf : tb->leaf;
+            fp2 sel = cx_sel_eval(leaf >> nv, r, nv, L), a, b;
+            fm61 tag = (fm61)((isf ? pl->fcol[fi].tab : (int)(fi - pl->nfcol)) + 1);
+            selsum = fp2_add(selsum, sel);
+            if (isf) {
+                a = rv[regs[0]], b = rv[regs[1]];
+                Pexp = fp2_add(Pexp, sel);
+            } else { /* the verifier's own table, from the key */
+                a = mle_eval_fm61(tb->a, nv, r);
+                b = mle_eval_fm61(tb->b, nv, r);
+                Pexp = fp2_sub(Pexp, fp2_mul(sel, rv[tb->mreg]));
+            }
+            V = fp2_add(V, fp2_mul(sel, a));
+            V1 = fp2_add(V1, fp2_mul(sel, b));
+            V2 = fp2_add(V2, fp2_mul_fm61(sel, tag));
+            continue;
+        }
         int reg = ci < pl->ncol ? pl->col[ci].reg : pl->mreg;
         const pl_region *rg = &pl->reg[reg];
         if (!sent[reg]) {
@@ -191,12 +267,14 @@ zk_err cx_lookup(cx *c) {
     }
     free(sent);
     free(rv);
-    fp2 rest = fp2_sub(fp2_one(), fp2_add(selsum, V)); /* Q~(X) = X S + rest */
+    fp2 Vh[2];
+    for (unsigned hh = 0; hh < 2; hh++) Vh[hh] = fp2_add(V, fp2_add(fp2_mul(gam[hh], V1), fp2_mul(gam2[hh], V2)));
+    fp2 rest = fp2_sub(fp2_one(), fp2_add(selsum, Vh[0])); /* Q~(X) = X S + rest */
     fp2 Qexp = fp2_add(fp2_mul(X[0], selsum), rest);
     if (H == 2) { /* the halves, selected by leaf bit lnv: r[L] */
-        fp2 lo = fp2_sub(fp2_one(), r[L]);
+        fp2 lo = fp2_sub(fp2_one(), r[L]), rest1 = fp2_sub(fp2_one(), fp2_add(selsum, Vh[1]));
         Pexp = fp2_mul(Pexp, fp2_add(lo, fp2_mul(r[L], wt[1])));
-        Qexp = fp2_add(fp2_mul(lo, Qexp), fp2_mul(r[L], fp2_add(fp2_mul(X[1], selsum), rest)));
+        Qexp = fp2_add(fp2_mul(lo, Qexp), fp2_mul(r[L], fp2_add(fp2_mul(X[1], selsum), rest1)));
     }
     if (e == ZK_OK && !c->P && (!fp2_eq(Pexp, P) || !fp2_eq(Qexp, Q))) e = cx_fail(c, "range-check (lookup leaves)");
     if (c->st) c->st->t[CNN_PH_LOOKUP] += cx_now() - t0;

@@ -61,6 +61,50 @@ pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
     return q;
 }
 
+/* Two table nodes share a table when f, its parameters, the input and
+ * output scales and the shift agree (then q_lut_entry agrees everywhere). */
+static int pl_same_table(const q_model *m, const q_node *a, const q_node *b) {
+    return a->op == b->op && m->tensors[a->in[0]].f == m->tensors[b->in[0]].f &&
+           m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f &&
+           memcmp(a->iattr, b->iattr, sizeof a->iattr) == 0;
+}
+
+int pl_lut_table(pl_plan *p, size_t i) {
+    const q_node *nd = &p->m->nodes[i];
+    for (size_t t = 0; t < p->ntab; t++)
+        if (pl_same_table(p->m, &p->m->nodes[p->tab[t].node], nd)) return (int)t;
+    p->tab = zk_realloc_n(p->tab, p->ntab + 1, sizeof *p->tab);
+    p->tab[p->ntab] = (pl_tab){.node = (int)i, .nv = (unsigned)q_lut_bits(p->m, nd), .first = -1, .mreg = -1};
+    return (int)p->ntab++;
+}
+
+void pl_add_fcol(pl_plan *p, int a, int b, int tab) {
+    if (p->nfcol == p->capfcol) {
+        p->capfcol = p->capfcol ? 2 * p->capfcol : 8;
+        p->fcol = zk_realloc_n(p->fcol, p->capfcol, sizeof *p->fcol);
+    }
+    p->fcol[p->nfcol++] = (pl_fcol){.rega = a, .regb = b, .tab = tab};
+}
+
+/* The rows of every table (pl_tab), from the model's table function. */
+static void pl_tab_fill(pl_plan *p) {
+    for (size_t t = 0; t < p->ntab; t++) {
+        pl_tab *tb = &p->tab[t];
+        int64_t first, N = (int64_t)1 << tb->nv, half = N / 2;
+        int64_t *F = q_lut_table(p->m, &p->m->nodes[tb->node], &first);
+        ZK_CHECK(first >= 0); /* q_model_validate */
+        tb->first = first;
+        tb->a = zk_malloc_n((size_t)N, sizeof *tb->a);
+        tb->b = zk_malloc_n((size_t)N, sizeof *tb->b);
+        for (int64_t k = 0; k < N; k++) {
+            int64_t at = F[k] == Q_LUT_NONE ? first : k;
+            tb->a[k] = fm61_from_i64(at - half);
+            tb->b[k] = fm61_from_i64(F[at]);
+        }
+        free(F);
+    }
+}
+
 static int pl_cmp_nv_desc(const void *a, const void *b, void *ctx) {
     const unsigned *nv = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
@@ -127,6 +171,7 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
     }
     p->cur = -1;
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
+    for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
 
     /* place the regions of each table */
     for (int poly = 0; poly < 2; poly++) {
@@ -148,16 +193,21 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
     }
     if (p->wnv > PCS_LIGERO_MAX_VARS || p->anv > PCS_LIGERO_MAX_VARS)
         PL_FAIL("committed table of 2^%u entries is over 2^%d", p->wnv > p->anv ? p->wnv : p->anv, PCS_LIGERO_MAX_VARS);
-    /* lookup leaves: one block per column, then the table block */
+    /* lookup leaves: one block per column, the table block, then one block
+     * per pair column and per function table */
     {
-        size_t n = p->ncol + 1;
+        size_t n = p->ncol + 1 + p->nfcol + p->ntab, f0 = p->ncol + 1, t0 = f0 + p->nfcol;
         unsigned *nv = zk_malloc_n(n, sizeof *nv);
         uint64_t *off = zk_malloc_n(n, sizeof *off);
         for (size_t c = 0; c < p->ncol; c++) nv[c] = p->reg[p->col[c].reg].nv;
         nv[p->ncol] = p->lb;
+        for (size_t c = 0; c < p->nfcol; c++) nv[f0 + c] = p->reg[p->fcol[c].rega].nv;
+        for (size_t t = 0; t < p->ntab; t++) nv[t0 + t] = p->tab[t].nv;
         p->lnv = pl_place(off, nv, n, 1);
         for (size_t c = 0; c < p->ncol; c++) p->col[c].leaf = off[c];
         p->tleaf = off[p->ncol];
+        for (size_t c = 0; c < p->nfcol; c++) p->fcol[c].leaf = off[f0 + c];
+        for (size_t t = 0; t < p->ntab; t++) p->tab[t].leaf = off[t0 + t];
         free(nv);
         free(off);
     }
@@ -176,6 +226,12 @@ void pl_free(pl_plan *p) {
             free(p->node[i].cell);
         }
     for (size_t c = 0; c < p->ncol; c++) free(p->col[c].off);
+    for (size_t t = 0; t < p->ntab; t++) {
+        free(p->tab[t].a);
+        free(p->tab[t].b);
+    }
+    free(p->tab);
+    free(p->fcol);
     free(p->node);
     free(p->col);
     free(p->reg);
@@ -245,6 +301,24 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
     }
     for (size_t k = 0; k < ((size_t)1 << p->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
     free(cnt);
+    /* the function tables: row a + 2^(nv-1) when the pair is that row */
+    for (size_t t = 0; t < p->ntab; t++) {
+        const pl_tab *tb = &p->tab[t];
+        size_t N = (size_t)1 << tb->nv;
+        uint64_t *tc = zk_calloc(N, sizeof *tc);
+        for (size_t ci = 0; ci < p->nfcol; ci++) {
+            const pl_fcol *fc = &p->fcol[ci];
+            if (fc->tab != (int)t) continue;
+            const fm61 *Ra = A + p->reg[fc->rega].off, *Rb = A + p->reg[fc->regb].off;
+            for (size_t k = 0; k < ((size_t)1 << p->reg[fc->rega].nv); k++) {
+                int64_t at = fm61_to_i64(Ra[k]) + (int64_t)(N / 2);
+                if (at >= 0 && at < (int64_t)N && tb->a[at] == Ra[k] && tb->b[at] == Rb[k]) tc[at]++;
+            }
+        }
+        fm61 *tm = A + p->reg[tb->mreg].off;
+        for (size_t k = 0; k < N; k++) tm[k] = fm61_reduce64(tc[k]);
+        free(tc);
+    }
     return A;
 }
 
@@ -278,6 +352,7 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
         zk_set_reason("%s", why);
         return first ? first : ZK_EINPUT;
     }
+    pl_tab_fill(best);
     *out = best;
     return ZK_OK;
 }

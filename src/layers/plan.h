@@ -58,6 +58,12 @@ typedef struct {
     int64_t ncell;              /* max/avg pools: live window cells */
     int64_t *cell;              /* their window positions (ky * kw + kx, or plane offset) */
     pl_qty *d, *e;              /* max pools: differences and choice bits, ncell each */
+    int lreg[2];                /* table ops: ADV regions of the table index i and the value y (a pair column) */
+    int ltab;                   /* table ops: their table (pl_tab) */
+    int ncmp;                   /* Clip: comparisons (0..2), at cmp[j]: signs sign, sign2, magnitudes u, u2 */
+    int64_t cmp[2];
+    pl_qty sign2, u2;
+    int accreg;                 /* PRelu: ADV region of acc = slope x (no range: its sumcheck defines it) */
 } pl_node;
 
 enum { PL_MM_CONV = 1, PL_MM_FC, PL_MM_MATMUL };
@@ -69,6 +75,30 @@ typedef struct {
     uint64_t leaf;   /* block offset among the lookup leaves (multiple of 2^nv) */
 } pl_col;
 
+/* A pair column of the table lookups (plan.c; protocol.md sec. 7.4): its
+ * entries (A[k], B[k]), A and B two ADV regions of one shape, must be rows
+ * of table tab. */
+typedef struct {
+    int rega, regb;
+    int tab;
+    uint64_t leaf;   /* block offset among the lookup leaves */
+} pl_fcol;
+
+/* A function table (q_lut_table of node `node`; nodes with the same op,
+ * parameters, scales and shift share one): 2^nv rows (a_k, b_k), a_k the
+ * table index k - 2^(nv-1) and b_k = F(a_k); a position whose F is not in
+ * [-A, A) repeats the first row that is (position `first`), so that no
+ * other input can be looked up. Tag tab + 1 sets its rows apart from the
+ * range table's and every other table's (lookup.c). */
+typedef struct {
+    int node;
+    unsigned nv;
+    int64_t first;
+    int mreg;        /* multiplicity region (ADV, 2^nv entries) */
+    uint64_t leaf;
+    fm61 *a, *b;     /* the rows, filled by pl_build for the plan it returns */
+} pl_tab;
+
 typedef struct {
     const q_model *m;
     unsigned *tnv;          /* per tensor */
@@ -79,6 +109,10 @@ typedef struct {
     pl_col *col;
     size_t ncol, capcol;
     int mreg;               /* multiplicity region (2^16 entries) */
+    pl_fcol *fcol;          /* pair columns and function tables (table ops), after the range columns */
+    size_t nfcol, capfcol;
+    pl_tab *tab;
+    size_t ntab;
     uint64_t tleaf;         /* leaf offset of the table block */
     unsigned lnv;           /* lookup leaves 2^lnv (per challenge) */
     int lu_two;             /* two logUp challenges (lnv >= PL_LU_TWO_MIN): 2^(lnv+1) leaves in all */
@@ -108,6 +142,11 @@ int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len);
 void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off);
 pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len);
 pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len);
+/* pl_lut_table: the table of node i (a new one, or the one an earlier node
+ * with the same function, parameters, scales and shift made); pl_add_fcol:
+ * a pair column over regions a, b (same nv) looked up in table tab. */
+int pl_lut_table(pl_plan *p, size_t i);
+void pl_add_fcol(pl_plan *p, int a, int b, int tab);
 
 /* The weight table (2^wnv entries) from a model with constants. */
 fm61 *pl_weights(const pl_plan *p);

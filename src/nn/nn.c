@@ -61,6 +61,19 @@ const char *nn_op_name(nn_op op) {
     case NN_SLICE: return "Slice";
     case NN_RESIZE: return "Resize";
     case NN_CONCAT: return "Concat";
+    case NN_SIGMOID: return "Sigmoid";
+    case NN_TANH: return "Tanh";
+    case NN_EXP: return "Exp";
+    case NN_ERF: return "Erf";
+    case NN_GELU: return "Gelu";
+    case NN_ELU: return "Elu";
+    case NN_SELU: return "Selu";
+    case NN_SOFTPLUS: return "Softplus";
+    case NN_HARDSIGMOID: return "HardSigmoid";
+    case NN_HARDSWISH: return "HardSwish";
+    case NN_SOFTSIGN: return "Softsign";
+    case NN_CLIP: return "Clip";
+    case NN_PRELU: return "PRelu";
     }
     return "unknown";
 }
@@ -147,7 +160,8 @@ static int op_nin_ok(nn_op op, int nin) {
     case NN_ADD:
     case NN_SUB:
     case NN_MUL:
-    case NN_CONCAT: return nin == 2;
+    case NN_CONCAT:
+    case NN_PRELU: return nin == 2;
     case NN_AFFINE: return nin == 3;
     case NN_RELU:
     case NN_LEAKYRELU:
@@ -159,9 +173,10 @@ static int op_nin_ok(nn_op op, int nin) {
     case NN_PAD:
     case NN_TRANSPOSE:
     case NN_SLICE:
-    case NN_RESIZE: return nin == 1;
+    case NN_RESIZE:
+    case NN_CLIP: return nin == 1;
+    default: return nn_is_lut(op) && nin == 1;
     }
-    return 0;
 }
 
 zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) {
@@ -214,7 +229,18 @@ zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) {
         o.ndim = 2, o.d[0] = x->d[0], o.d[1] = s[1]->d[1];
         break;
     case NN_RELU:
-    case NN_LEAKYRELU: o = *x; break;
+    case NN_LEAKYRELU:
+    case NN_CLIP: o = *x; break;
+    case NN_PRELU: /* the slope broadcasts to x, unidirectionally */
+        o = *x;
+        if (s[1]->ndim > x->ndim) return node_fail(n, "slope %s has more axes than the input", shape_str(b0, sizeof b0, s[1]));
+        for (int i = 0; i < s[1]->ndim; i++) {
+            int64_t d = s[1]->d[s[1]->ndim - 1 - i];
+            if (d != 1 && d != x->d[x->ndim - 1 - i])
+                return node_fail(n, "slope %s does not broadcast to the input %s", shape_str(b0, sizeof b0, s[1]),
+                                 shape_str(b1, sizeof b1, x));
+        }
+        break;
     case NN_MAXPOOL:
     case NN_AVGPOOL: {
         if (x->ndim != 4) return node_fail(n, "expects a 4-D input, got %s", shape_str(b0, sizeof b0, x));
@@ -317,7 +343,10 @@ zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) {
         o.d[ax] = x->d[ax] + y->d[ax];
         break;
     }
-    default: return node_fail(n, "unknown op %d", (int)n->op);
+    default:
+        if (!nn_is_lut(n->op)) return node_fail(n, "unknown op %d", (int)n->op);
+        o = *x;
+        break;
     }
     if (!shape_ok(&o)) return node_fail(n, "output %s is empty or too large", shape_str(b0, sizeof b0, &o));
     *out = o;
@@ -352,7 +381,8 @@ static int input_kind(nn_op op, int i) {
     switch (op) {
     case NN_CONV:
     case NN_FC:
-    case NN_AFFINE: return i == 0 ? 0 : 1;
+    case NN_AFFINE:
+    case NN_PRELU: return i == 0 ? 0 : 1;
     case NN_ADD:
     case NN_SUB:
     case NN_MUL:
@@ -572,6 +602,7 @@ static float binop(nn_op op, float a, float b) {
     switch (op) {
     case NN_ADD: return a + b;
     case NN_SUB: return a - b;
+    case NN_PRELU: return a < 0 ? a * b : a;
     default: return a * b;
     }
 }
@@ -710,6 +741,16 @@ zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) {
         case NN_SLICE:
         case NN_RESIZE: run_wire(y, g, n, in[0]); break;
         case NN_CONCAT: run_concat(y, g, n, in[0], in[1]); break;
+        case NN_CLIP:
+            for (int64_t i = 0; i < total; i++) y[i] = fminf(fmaxf(in[0][i], n->a.beta), n->a.gamma);
+            break;
+        case NN_PRELU: run_binary(y, g, n, in[0], in[1]); break;
+        default: { /* nn_is_lut (nn_graph_check) */
+            double par[NN_LUT_NPAR];
+            nn_lut_params(n->op, &n->a, par);
+            for (int64_t i = 0; i < total; i++) y[i] = (float)nn_lut_eval(n->op, par, (double)in[0][i]);
+            break;
+        }
         }
     }
     *values = v;
@@ -720,4 +761,40 @@ void nn_values_free(float **values, const nn_graph *g) {
     if (!values) return;
     for (size_t t = 0; t < g->ntensors; t++) free(values[t]);
     free(values);
+}
+
+/* ---- element-wise functions (nn.h: nn_is_lut) ---- */
+
+int nn_is_lut(nn_op op) { return op >= NN_SIGMOID && op <= NN_SOFTSIGN; }
+
+void nn_lut_params(nn_op op, const nn_attrs *a, double par[NN_LUT_NPAR]) {
+    for (int i = 0; i < NN_LUT_NPAR; i++) par[i] = 0;
+    switch (op) {
+    case NN_ELU: par[0] = a->alpha; break;
+    case NN_SELU: par[0] = a->alpha, par[2] = a->gamma; break;
+    case NN_HARDSIGMOID: par[0] = a->alpha, par[1] = a->beta; break;
+    case NN_GELU: par[0] = a->iattr[0] != 0; break;
+    default: break;
+    }
+}
+
+static double nn_clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+double nn_lut_eval(nn_op op, const double *par, double x) {
+    switch (op) {
+    case NN_SIGMOID: return x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x));
+    case NN_TANH: return tanh(x);
+    case NN_EXP: return exp(x);
+    case NN_ERF: return erf(x);
+    case NN_GELU:
+        if (par[0] != 0) return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+        return 0.5 * x * (1 + erf(x * 0.7071067811865476));
+    case NN_ELU: return x >= 0 ? x : par[0] * expm1(x);
+    case NN_SELU: return par[2] * (x > 0 ? x : par[0] * expm1(x));
+    case NN_SOFTPLUS: return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
+    case NN_HARDSIGMOID: return nn_clamp01(par[0] * x + par[1]);
+    case NN_HARDSWISH: return x * nn_clamp01(x / 6 + 0.5);
+    case NN_SOFTSIGN: return x / (1 + fabs(x));
+    default: return NAN;
+    }
 }

@@ -41,6 +41,12 @@
  *     group, stride 1) over the input spread to its stride by a 6-D
  *     NN_PAD of zeros between reshapes, bordered by the Conv's pads or
  *     cropped by NN_PAD.
+ *   - Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu, Softplus, HardSigmoid,
+ *     HardSwish, Softsign become the element-wise ops of nn_lut_eval
+ *     (ONNX's defaults); PyTorch's pre-opset-20 GELU chains (x/sqrt2 ->
+ *     Erf -> +1 -> *x -> *0.5, and the tanh form) become one NN_GELU;
+ *     Clip (bounds as attributes or constant inputs) and PRelu (a constant
+ *     slope; before opset 7 a 1-D slope is per channel) keep their names.
  * Anything else is refused with a one-line reason naming node and op.
  */
 #ifndef GKRCNN_NN_H
@@ -87,6 +93,24 @@ typedef enum {
                         0, X_d - 1); Y_d = s_d X_d */
     NN_CONCAT,       /* two inputs of equal rank (either may be a constant) joined
                         along axis iattr[0] */
+    /* Element-wise functions of one computed input, y = f(x) with f =
+     * nn_lut_eval (quantized and proved by table lookup: nn_is_lut). */
+    NN_SIGMOID,      /* 1 / (1 + e^-x) */
+    NN_TANH,
+    NN_EXP,
+    NN_ERF,
+    NN_GELU,         /* iattr[0] = 0: x/2 (1 + erf(x / sqrt 2)); 1: the tanh form
+                        x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) */
+    NN_ELU,          /* alpha: x >= 0 ? x : alpha (e^x - 1) */
+    NN_SELU,         /* alpha, gamma: gamma (x > 0 ? x : alpha (e^x - 1)) */
+    NN_SOFTPLUS,     /* ln(1 + e^x) */
+    NN_HARDSIGMOID,  /* alpha, beta: max(0, min(1, alpha x + beta)) */
+    NN_HARDSWISH,    /* x max(0, min(1, x / 6 + 1 / 2)) */
+    NN_SOFTSIGN,     /* x / (1 + |x|) */
+    NN_CLIP,         /* beta = min, gamma = max (-inf / +inf when absent):
+                        min(max(x, min), max); proved by comparisons */
+    NN_PRELU,        /* in: X, slope (a constant unidirectionally broadcastable to
+                        X): x < 0 ? slope x : x */
 } nn_op;
 
 /* Entries of the per-op integer attributes (nn_attrs.iattr, q_node.iattr). */
@@ -100,7 +124,8 @@ typedef struct {
     int64_t group;
     int ceil_mode;
     int count_include_pad;
-    float alpha;          /* LeakyRelu */
+    float alpha;          /* LeakyRelu, Elu, Selu, HardSigmoid */
+    float beta, gamma;    /* HardSigmoid beta; Selu gamma; Clip min (beta) and max (gamma) */
     int64_t iattr[NN_IATTR]; /* per-op integer attributes (NN_PAD, NN_TRANSPOSE, NN_SLICE,
                                 NN_RESIZE, NN_CONCAT; see nn_op); unused entries 0 */
     float pad_value;
@@ -173,5 +198,17 @@ int64_t nn_wire_src(nn_op op, const int64_t *ia, const nn_shape *X, const nn_sha
  * which operand (0 or 1) output element o comes from and sets *off to its
  * row-major offset there. */
 int nn_concat_src(int64_t axis, const nn_shape *A, const nn_shape *B, const nn_shape *Y, int64_t o, int64_t *off);
+
+/* The element-wise functions NN_SIGMOID .. NN_SOFTSIGN (nn_is_lut): the
+ * quantizer proves them by a lookup in a table of (x, f(x)) pairs, and this
+ * one function computes f for the float engine, the table (q_lut_table)
+ * and the error bounds. par: the NN_LUT_NPAR parameters of the node
+ * (nn_lut_params: alpha, beta, gamma, GELU's tanh flag; 0 where unused), in
+ * double. The result may be +-inf (e^x for large x); never NaN for finite
+ * x. */
+#define NN_LUT_NPAR 3
+int nn_is_lut(nn_op op);
+void nn_lut_params(nn_op op, const nn_attrs *a, double par[NN_LUT_NPAR]);
+double nn_lut_eval(nn_op op, const double *par, double x);
 
 #endif

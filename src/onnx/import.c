@@ -603,6 +603,101 @@ static zk_err op_leakyrelu(ictx *c, nctx *x) {
     return e ? e : op_unary(c, x, NN_LEAKYRELU, &a);
 }
 
+/* Element-wise functions (nn.h, NN_SIGMOID .. NN_SOFTSIGN; ONNX's
+ * defaults). */
+static zk_err op_sigmoid(ictx *c, nctx *x) { return op_unary(c, x, NN_SIGMOID, NULL); }
+static zk_err op_tanh(ictx *c, nctx *x) { return op_unary(c, x, NN_TANH, NULL); }
+static zk_err op_exp(ictx *c, nctx *x) { return op_unary(c, x, NN_EXP, NULL); }
+static zk_err op_erf(ictx *c, nctx *x) { return op_unary(c, x, NN_ERF, NULL); }
+static zk_err op_softplus(ictx *c, nctx *x) { return op_unary(c, x, NN_SOFTPLUS, NULL); }
+static zk_err op_softsign(ictx *c, nctx *x) { return op_unary(c, x, NN_SOFTSIGN, NULL); }
+static zk_err op_hardswish(ictx *c, nctx *x) { return op_unary(c, x, NN_HARDSWISH, NULL); }
+
+/* A float attribute that must be finite. */
+static zk_err a_float_fin(ictx *c, float *v, const char *name, float def) {
+    zk_err e = a_float(c, v, name, def);
+    if (!e && !isfinite(*v)) return nfail(c, ZK_EINPUT, "attribute %s is not finite", name);
+    return e;
+}
+
+static zk_err op_elu(ictx *c, nctx *x) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    zk_err e = a_float_fin(c, &a.alpha, "alpha", 1.0f);
+    return e ? e : op_unary(c, x, NN_ELU, &a);
+}
+static zk_err op_selu(ictx *c, nctx *x) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    zk_err e;
+    if ((e = a_float_fin(c, &a.alpha, "alpha", 1.67326319217681884765625f)) ||
+        (e = a_float_fin(c, &a.gamma, "gamma", 1.05070102214813232421875f)))
+        return e;
+    return op_unary(c, x, NN_SELU, &a);
+}
+static zk_err op_hardsigmoid(ictx *c, nctx *x) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    zk_err e;
+    if ((e = a_float_fin(c, &a.alpha, "alpha", 0.2f)) || (e = a_float_fin(c, &a.beta, "beta", 0.5f))) return e;
+    return op_unary(c, x, NN_HARDSIGMOID, &a);
+}
+static zk_err op_gelu(ictx *c, nctx *x) { /* opset 20 */
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    char ap[16];
+    zk_err e = a_str(c, ap, sizeof ap, "approximate", "none");
+    if (e) return e;
+    if (strcmp(ap, "none") != 0 && strcmp(ap, "tanh") != 0)
+        return nfail(c, ZK_EINPUT, "unsupported attribute value approximate=%s", ap);
+    a.iattr[0] = strcmp(ap, "tanh") == 0;
+    return op_unary(c, x, NN_GELU, &a);
+}
+
+/* One bound of a Clip from a constant scalar input (opset 11 on); an
+ * absent input leaves *v. */
+static zk_err clip_bound(ictx *c, nctx *x, int i, float *v, const char *what) {
+    int t = inp(x, i);
+    if (t < 0) return ZK_OK;
+    if (!is_const(c, t)) return nfail(c, ZK_EINPUT, "input %s must be a constant", what);
+    if (numel0(c, t) != 1) return nfail(c, ZK_EINPUT, "input %s must be a scalar", what);
+    *v = cfloat(c, t)[0];
+    if (isnan(*v)) return nfail(c, ZK_EINPUT, "input %s is NaN", what);
+    return ZK_OK;
+}
+
+/* Clip: min and max are attributes before opset 11, optional constant
+ * inputs after. */
+static zk_err op_clip(ictx *c, nctx *x) {
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.beta = -INFINITY, a.gamma = INFINITY;
+    zk_err e;
+    if (c->opset < 11) {
+        if ((e = a_float(c, &a.beta, "min", -INFINITY)) || (e = a_float(c, &a.gamma, "max", INFINITY))) return e;
+        if (isnan(a.beta) || isnan(a.gamma)) return nfail(c, ZK_EINPUT, "min or max is NaN");
+    } else if ((e = clip_bound(c, x, 1, &a.beta, "min")) || (e = clip_bound(c, x, 2, &a.gamma, "max"))) {
+        return e;
+    }
+    return op_unary(c, x, NN_CLIP, &a);
+}
+
+/* PRelu: the slope must be a constant (a learned parameter). */
+static zk_err op_prelu(ictx *c, nctx *x) {
+    int in[2] = {inp(x, 0), inp(x, 1)}, y;
+    if (in[0] < 0 || in[1] < 0) return nfail(c, ZK_EINPUT, "missing input");
+    if (!is_const(c, in[1])) return nfail(c, ZK_EINPUT, "input slope must be a constant");
+    const nn_shape *xs = shp(c, in[0]), *ss = shp(c, in[1]);
+    zk_err e;
+    if (c->opset < 7 && ss->ndim == 1 && ss->d[0] > 1 && xs->ndim >= 2 && ss->d[0] == xs->d[1]) {
+        nn_shape cs = {xs->ndim - 1, {ss->d[0]}}; /* before opset 7 a slope per channel (axis 1) */
+        for (int d = 1; d < cs.ndim; d++) cs.d[d] = 1;
+        if ((e = reshape_to(c, &in[1], in[1], &cs, sub(x, "slope")))) return e;
+    }
+    e = emit(c, &y, NN_PRELU, in, 2, NULL, x->out, NULL);
+    return e ? e : bind(c, x->out, y);
+}
+
 /* Transposed copy of a 2-D constant, times alpha. */
 static int const_t2d(ictx *c, const char *name, int t, int transpose, double alpha) {
     const nn_shape *s = shp(c, t);
@@ -2143,6 +2238,19 @@ static const struct {
     {"DepthToSpace", op_depthtospace, " blocksize mode "},
     {"SpaceToDepth", op_spacetodepth, " blocksize "},
     {"Cast", op_cast, " to "},
+    {"Sigmoid", op_sigmoid, " consumed_inputs "},
+    {"Tanh", op_tanh, " consumed_inputs "},
+    {"Exp", op_exp, " consumed_inputs "},
+    {"Erf", op_erf, " "},
+    {"Gelu", op_gelu, " approximate "},
+    {"Elu", op_elu, " alpha consumed_inputs "},
+    {"Selu", op_selu, " alpha gamma consumed_inputs "},
+    {"Softplus", op_softplus, " "},
+    {"Softsign", op_softsign, " "},
+    {"HardSigmoid", op_hardsigmoid, " alpha beta consumed_inputs "},
+    {"HardSwish", op_hardswish, " "},
+    {"Clip", op_clip, " min max consumed_inputs "},
+    {"PRelu", op_prelu, " consumed_inputs "},
 };
 
 static zk_err import_node(ictx *c, const Onnx__NodeProto *n, size_t k) {
@@ -2190,6 +2298,144 @@ static zk_err import_node(ictx *c, const Onnx__NodeProto *n, size_t k) {
     }
     free(in);
     return e;
+}
+
+/* ---- GELU as exporters write it before opset 20 ----
+ * PyTorch writes nn.GELU() as x/sqrt2 -> Erf -> +1 -> times x -> times 0.5
+ * (others take x * 0.5 first), and the tanh form as x*x -> *x -> *0.044715
+ * -> +x -> *sqrt(2/pi) -> Tanh -> +1 -> *x -> *0.5. Such a chain, whose
+ * inner values nothing else reads, becomes one NN_GELU node (one table
+ * instead of five or nine nodes with their own scales and checks). */
+
+#define GELU_MAX 10 /* nodes in a pattern */
+
+typedef struct {
+    size_t node[GELU_MAX], n; /* the pattern's nodes; node[0] is the first in graph order */
+    const char *x, *y;        /* its input and output values */
+    int tanh_form;
+} gelu_match;
+
+static int pg_op(const Onnx__NodeProto *n, const char *op) {
+    const char *d = n->domain ? n->domain : "";
+    return n->op_type && strcmp(n->op_type, op) == 0 && (!d[0] || strcmp(d, "ai.onnx") == 0);
+}
+
+/* The only node reading value v (and v not a graph output), or NULL. */
+static const Onnx__NodeProto *pg_sole(const Onnx__GraphProto *g, const char *v, size_t *idx) {
+    const Onnx__NodeProto *r = NULL;
+    for (size_t o = 0; o < g->n_output; o++)
+        if (g->output[o]->name && strcmp(g->output[o]->name, v) == 0) return NULL;
+    for (size_t k = 0; k < g->n_node; k++)
+        for (size_t i = 0; i < g->node[k]->n_input; i++)
+            if (strcmp(g->node[k]->input[i], v) == 0) {
+                if (r) return NULL;
+                r = g->node[k], *idx = k;
+            }
+    return r;
+}
+
+/* The other operand of a two-input node reading a (NULL if it does not). */
+static const char *pg_other(const Onnx__NodeProto *n, const char *a) {
+    if (n->n_input != 2 || n->n_output != 1 || n->n_attribute) return NULL;
+    if (strcmp(n->input[0], a) == 0) return n->input[1];
+    if (strcmp(n->input[1], a) == 0) return n->input[0];
+    return NULL;
+}
+
+/* The value of a one-element float constant: an initializer, or the output
+ * of a Constant node. */
+static int pg_scalar(const Onnx__GraphProto *g, const char *v, double *out) {
+    const Onnx__TensorProto *t = NULL;
+    for (size_t i = 0; i < g->n_initializer && !t; i++)
+        if (g->initializer[i]->name && strcmp(g->initializer[i]->name, v) == 0) t = g->initializer[i];
+    for (size_t k = 0; k < g->n_node && !t; k++) {
+        const Onnx__NodeProto *n = g->node[k];
+        if (!pg_op(n, "Constant") || n->n_output != 1 || strcmp(n->output[0], v) != 0 || n->n_attribute != 1) continue;
+        const Onnx__AttributeProto *a = n->attribute[0];
+        if (a->name && strcmp(a->name, "value_float") == 0 && a->has_f) {
+            *out = a->f;
+            return 1;
+        }
+        if (a->name && strcmp(a->name, "value") == 0) t = a->t;
+        if (!t) return 0;
+    }
+    onnx_value val;
+    if (!t || onnx_value_decode(&val, t, "constant") != ZK_OK) return 0;
+    int ok = onnx_numel0(&val.shape) == 1 && val.f;
+    if (ok) *out = val.f[0];
+    onnx_value_clear(&val);
+    return ok;
+}
+
+static int pg_near(double v, double want) { return fabs(v - want) <= 1e-4 * fabs(want); }
+
+/* Follows value v to its sole reader, a node of op `op` with one input v
+ * (unary) or v and a constant near `cval` (binary; cval 0: the other
+ * operand must be `other`); returns that node's output. */
+static const char *pg_step(const Onnx__GraphProto *g, gelu_match *m, const char *v, const char *op, double cval,
+                           const char *other) {
+    size_t k;
+    const Onnx__NodeProto *n = v ? pg_sole(g, v, &k) : NULL;
+    if (!n || !pg_op(n, op) || n->n_output != 1 || m->n >= GELU_MAX) return NULL;
+    if (cval == 0 && !other) {
+        if (n->n_input != 1 || n->n_attribute) return NULL;
+    } else {
+        const char *o = pg_other(n, v);
+        double c;
+        if (!o || (other ? strcmp(o, other) != 0 : !pg_scalar(g, o, &c) || !pg_near(c, cval))) return NULL;
+    }
+    m->node[m->n++] = k;
+    return n->output[0];
+}
+
+/* The pattern starting at node k, if any. */
+static int gelu_find(const Onnx__GraphProto *g, size_t k, gelu_match *m) {
+    const Onnx__NodeProto *n = g->node[k];
+    memset(m, 0, sizeof *m);
+    if (n->n_input != 2 || n->n_output != 1 || n->n_attribute) return 0;
+    m->node[m->n++] = k;
+    const char *x = n->input[0], *v;
+    double c;
+    if ((pg_op(n, "Div") && pg_scalar(g, n->input[1], &c) && pg_near(c, 1.4142135623730951)) ||
+        (pg_op(n, "Mul") && ((pg_scalar(g, n->input[1], &c) && pg_near(c, 0.7071067811865476)) ||
+                             (pg_scalar(g, n->input[0], &c) && pg_near(c, 0.7071067811865476) && (x = n->input[1]))))) {
+        v = pg_step(g, m, n->output[0], "Erf", 0, NULL);
+        v = pg_step(g, m, v, "Add", 1.0, NULL);
+        if (!v) return 0;
+        size_t at = m->n; /* times x then 0.5, or times (x * 0.5) */
+        const char *y = pg_step(g, m, v, "Mul", 0, x);
+        y = pg_step(g, m, y, "Mul", 0.5, NULL);
+        if (!y) {
+            size_t j;
+            const Onnx__NodeProto *mul = (m->n = at, pg_sole(g, v, &j));
+            const char *h = mul && pg_op(mul, "Mul") ? pg_other(mul, v) : NULL;
+            size_t hk = 0;
+            const Onnx__NodeProto *hn = NULL;
+            for (size_t q = 0; h && q < g->n_node && !hn; q++)
+                if (g->node[q]->n_output == 1 && strcmp(g->node[q]->output[0], h) == 0) hn = g->node[q], hk = q;
+            const char *o = hn && pg_op(hn, "Mul") ? pg_other(hn, x) : NULL;
+            if (!o || !pg_scalar(g, o, &c) || !pg_near(c, 0.5) || pg_sole(g, h, &j) != mul) return 0;
+            m->node[m->n++] = hk;
+            y = pg_step(g, m, v, "Mul", 0, h);
+            if (!y) return 0;
+        }
+        m->x = x, m->y = y;
+        return 1;
+    }
+    if (pg_op(n, "Mul") && strcmp(n->input[0], n->input[1]) == 0) { /* the tanh form from x * x */
+        v = pg_step(g, m, n->output[0], "Mul", 0, x);
+        v = pg_step(g, m, v, "Mul", 0.044715, NULL);
+        v = pg_step(g, m, v, "Add", 0, x);
+        v = pg_step(g, m, v, "Mul", 0.7978845608028654, NULL);
+        v = pg_step(g, m, v, "Tanh", 0, NULL);
+        v = pg_step(g, m, v, "Add", 1.0, NULL);
+        v = pg_step(g, m, v, "Mul", 0, x);
+        v = pg_step(g, m, v, "Mul", 0.5, NULL);
+        if (!v) return 0;
+        m->x = x, m->y = v, m->tanh_form = 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* ---- graph level ---- */
@@ -2255,6 +2501,22 @@ static zk_err input_shape(ictx *c, nn_shape *s, const Onnx__ValueInfoProto *vi, 
 
 /* Builds every tensor and node; *in_t is the computed input (-1 if none),
  * *out_t the graph output. */
+/* One NN_GELU for a matched pattern, named after its first node. */
+static zk_err import_gelu(ictx *c, const Onnx__GraphProto *g, const gelu_match *gm, size_t k) {
+    const Onnx__NodeProto *n = g->node[k];
+    c->node = n;
+    if (n->name && n->name[0]) clean(c->label, sizeof c->label, n->name, strlen(n->name));
+    else snprintf(c->label, sizeof c->label, "#%zu", k);
+    snprintf(c->op, sizeof c->op, "Gelu");
+    int X = map_get(c, gm->x), y;
+    if (X < 0) return nfail(c, ZK_EINPUT, "input is not defined");
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.iattr[0] = gm->tanh_form;
+    zk_err e = emit(c, &y, NN_GELU, &X, 1, &a, gm->y, NULL);
+    return e ? e : bind(c, gm->y, y);
+}
+
 static zk_err import_graph(ictx *c, int *in_t, int *out_t, const Onnx__ModelProto *m, size_t len,
                            const onnx_feed *feeds, size_t nfeeds, int want_const) {
     const Onnx__GraphProto *g = m->graph;
@@ -2343,8 +2605,35 @@ static zk_err import_graph(ictx *c, int *in_t, int *out_t, const Onnx__ModelProt
         if ((e = bind(c, nm, *in_t))) return e;
     }
     if (!want_const && *in_t < 0) return nfail(c, ZK_EINPUT, "graph has no input that is not a constant");
-    for (size_t k = 0; k < g->n_node; k++)
-        if ((e = import_node(c, g->node[k], k))) return e;
+    /* GELU patterns first: each is emitted where its first node stands (x is
+     * defined there: that node reads x or comes after a node reading it) */
+    size_t nn = g->n_node ? g->n_node : 1;
+    e = ZK_OK;
+    uint8_t *fused = zk_calloc(nn, 1);
+    gelu_match *gms = zk_calloc(nn, sizeof *gms);
+    int *gm_at = zk_malloc_n(nn, sizeof *gm_at);
+    for (size_t k = 0; k < g->n_node; k++) gm_at[k] = -1;
+    for (size_t k = 0; k < g->n_node && !want_const; k++) {
+        gelu_match *gm = &gms[k];
+        if (fused[k] || !gelu_find(g, k, gm)) continue;
+        size_t first = gm->node[0];
+        int clash = 0;
+        for (size_t j = 0; j < gm->n; j++) {
+            first = gm->node[j] < first ? gm->node[j] : first;
+            clash |= fused[gm->node[j]];
+        }
+        if (clash || gm_at[first] >= 0) continue;
+        for (size_t j = 0; j < gm->n; j++) fused[gm->node[j]] = 1;
+        gm_at[first] = (int)k;
+    }
+    for (size_t k = 0; k < g->n_node && !e; k++) {
+        if (gm_at[k] >= 0) e = import_gelu(c, g, &gms[gm_at[k]], k);
+        else if (!fused[k]) e = import_node(c, g->node[k], k);
+    }
+    free(fused);
+    free(gms);
+    free(gm_at);
+    if (e) return e;
     c->node = NULL;
     if (g->n_output != 1) return nfail(c, ZK_EINPUT, "graph has %zu outputs; exactly one is supported", g->n_output);
     const char *on = g->output[0]->name ? g->output[0]->name : "";

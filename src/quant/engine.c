@@ -12,11 +12,12 @@ static const q_tensor *q_yt(const q_model *m, const q_node *nd) { return &m->ten
 
 /* Which witness arrays a node has (quant.h section 3). */
 static void q_aux_mask(const q_node *nd, int *acc, int *rem, int *sign, int *arg) {
-    int lin = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU;
+    int lin = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU;
     int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
-    *acc = lin || avg;
-    *rem = (lin && nd->k >= 1) || avg;
-    *sign = nd->op == NN_RELU || nd->op == NN_LEAKYRELU;
+    int lut = nn_is_lut(nd->op); /* acc: the table index i; rem: x - 2^s i */
+    *acc = lin || avg || lut;
+    *rem = (lin && nd->k >= 1) || avg || (lut && nd->iattr[0] >= 1);
+    *sign = nd->op == NN_RELU || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU;
     *arg = nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL;
 }
 
@@ -142,6 +143,16 @@ static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, 
     case NN_LEAKYRELU:
         for (int64_t i = 0; i < ny; i++) acc[i] = x[i] * nd->alpha;
         return;
+    case NN_PRELU: {
+        q_bcast bc;
+        ZK_CHECK(q_bcast_init(&bc, X, &nd->cshape, Y));
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t oa, ob;
+            q_bcast_off(&bc, i, &oa, &ob);
+            acc[i] = x[i] * nd->w[ob];
+        }
+        return;
+    }
     case NN_AVGPOOL: {
         int64_t NC = X->d[0] * X->d[1], H = X->d[2], W = X->d[3], OH = Y->d[2], OW = Y->d[3];
         for (int64_t p = 0; p < NC; p++)
@@ -279,7 +290,7 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
     if (hsign) q_arr_keep(&a->sign, ny);
     if (harg) q_arr_keep(&a->arg, ny);
     const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
-    if (hacc) q_linear_acc(m, nd, w->t, a->acc);
+    if (hacc && !nn_is_lut(nd->op)) q_linear_acc(m, nd, w->t, a->acc);
     if (q_op_rescales(nd->op))
         for (int64_t i = 0; i < ny; i++) {
             int64_t r;
@@ -294,6 +305,7 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
         }
         break;
     case NN_LEAKYRELU:
+    case NN_PRELU:
         for (int64_t i = 0; i < ny; i++) {
             int64_t r = 0;
             a->sign[i] = x[i] >= 0;
@@ -329,7 +341,25 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
     case NN_TRANSPOSE:
     case NN_SLICE:
     case NN_RESIZE: q_wire_run(m, nd, x, y, ny); break;
-    default: ZK_CHECK(0);
+    case NN_CLIP:
+        for (int64_t i = 0; i < ny; i++) y[i] = x[i] < nd->iattr[0] ? nd->iattr[0] : x[i] > nd->iattr[1] ? nd->iattr[1] : x[i];
+        break;
+    default: {
+        ZK_CHECK(nn_is_lut(nd->op));
+        for (int64_t i = 0; i < ny; i++) {
+            int64_t r;
+            a->acc[i] = q_lut_index(nd, x[i], &r);
+            if (hrem) a->rem[i] = r;
+            if (!q_lut_entry(m, nd, a->acc[i], &y[i])) {
+                zk_set_reason("value out of the calibrated range at node %s (%s): element %lld: the input %g has no "
+                              "output within the bound %g",
+                              nd->name, nn_op_name(nd->op), (long long)i, ldexp((double)x[i], -m->tensors[nd->in[0]].f),
+                              ldexp((double)A, -m->tensors[ni + 1].f));
+                return ZK_EINPUT;
+            }
+        }
+        break;
+    }
     }
     for (int64_t i = 0; i < ny; i++)
         if (y[i] < -A || y[i] >= A) {
@@ -422,7 +452,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
             Q_BAD("node %s (%s): witness arrays present/absent wrongly", nm, op);
         for (int64_t i = 0; i < ny; i++)
             if (y[i] < -A || y[i] >= A) Q_BAD("node %s (%s): output element %lld out of range", nm, op, (long long)i);
-        if (hacc) {
+        if (hacc && !nn_is_lut(nd->op)) {
             free(tmp);
             tmp = q_arr_new(ny);
             q_linear_acc(m, nd, w->t, tmp);
@@ -445,6 +475,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
             break;
         case NN_RELU:
         case NN_LEAKYRELU:
+        case NN_PRELU:
             for (int64_t i = 0; i < ny; i++) {
                 int64_t s = a->sign[i];
                 if (s != 0 && s != 1) Q_BAD("node %s (%s): element %lld: sign bit not 0/1", nm, op, (long long)i);
@@ -454,9 +485,9 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
                     if (y[i] != s * x[i]) Q_BAD("node %s (Relu): element %lld: y != s*x", nm, (long long)i);
                 } else if (s) {
                     if (y[i] != x[i] || (hrem && a->rem[i] != 0))
-                        Q_BAD("node %s (LeakyRelu): element %lld: y != x or rem != 0 where x >= 0", nm, (long long)i);
+                        Q_BAD("node %s (%s): element %lld: y != x or rem != 0 where x >= 0", nm, op, (long long)i);
                 } else if (!q_rescale_ok(y[i], a->acc[i], hrem ? &a->rem[i] : NULL, nd->k)) {
-                    Q_BAD("node %s (LeakyRelu): element %lld: rescale relation or remainder range fails", nm,
+                    Q_BAD("node %s (%s): element %lld: rescale relation or remainder range fails", nm, op,
                           (long long)i);
                 }
             }
@@ -503,7 +534,23 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
                 if (y[i] != tmp[i]) Q_BAD("node %s (%s): element %lld is not its input cell", nm, op, (long long)i);
             break;
         }
-        default: ZK_CHECK(0);
+        case NN_CLIP:
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t lo = nd->iattr[0], hi = nd->iattr[1];
+                if (y[i] != (x[i] < lo ? lo : x[i] > hi ? hi : x[i]))
+                    Q_BAD("node %s (Clip): element %lld is not its input clipped", nm, (long long)i);
+            }
+            break;
+        default:
+            ZK_CHECK(nn_is_lut(nd->op));
+            for (int64_t i = 0; i < ny; i++) {
+                int64_t r = hrem ? a->rem[i] : 0, sh = nd->iattr[0], f;
+                if (r < 0 || r >= ((int64_t)1 << sh) || (q_i128)a->acc[i] * ((int64_t)1 << sh) + r != x[i] ||
+                    !q_lut_entry(m, nd, a->acc[i], &f) || f != y[i])
+                    Q_BAD("node %s (%s): element %lld: the table index, remainder or table value is wrong", nm, op,
+                          (long long)i);
+            }
+            break;
         }
     }
 out:

@@ -69,6 +69,40 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) ZK_WARN_UNUSED;
  * check: the caller keeps the magnitudes small). */
 void q_node_acc(const q_model *m, size_t ni, int64_t *const *t, int64_t *acc);
 
+/* ---- table-lookup ops (nn_is_lut; lut.c, quant.h section 3 "Table ops") ----
+ * A node's iattr: [0] the input shift s (the table has 2^(b_act - s)
+ * entries, input x = 2^s i + r with r in [0, 2^s)), [1..NN_LUT_NPAR] the
+ * IEEE-754 binary64 bits of the function's parameters (nn_lut_params). */
+#define Q_LUT_MAX_BITS 16        /* at most 2^16 table entries */
+#define Q_LUT_MAX_ACT 20         /* setup computes the error over every calibrated input: b_act <= 20 */
+#define Q_LUT_NONE INT64_MIN     /* a table index whose f is outside [-A, A) */
+void q_lut_par(const q_node *nd, double par[NN_LUT_NPAR]);
+void q_lut_set_par(q_node *nd, const double par[NN_LUT_NPAR]);
+/* 1 when the parameter slots the op does not use are 0 (canonical). */
+int q_lut_par_canonical(const q_node *nd);
+/* b_act - s: the table has 2^bits entries, index i in [-2^(bits-1), 2^(bits-1)). */
+int q_lut_bits(const q_model *m, const q_node *nd);
+/* F(i) = round(f(x_c / 2^f_x) 2^f_y), x_c = 2^s i + (2^s - 1)/2 the centre
+ * of the cell, half away from zero: 1 and *y when it is in [-A, A), else 0. */
+int q_lut_entry(const q_model *m, const q_node *nd, int64_t i, int64_t *y);
+/* F at table position k = i + 2^(bits-1), k < 2^bits (Q_LUT_NONE where 0
+ * above), allocated; *first = the first position with a value, or -1. */
+int64_t *q_lut_table(const q_model *m, const q_node *nd, int64_t *first);
+/* The table index of input x (floor(x / 2^s)) and *r = x - 2^s i. */
+int64_t q_lut_index(const q_node *nd, int64_t x, int64_t *r);
+/* Setup: the largest shift s (with at most 2^Q_LUT_MAX_BITS entries) whose
+ * table is within one output LSB of f at every integer input of the
+ * calibrated range |x| <= ceil(range_x 2^f_x) (needs f_x, f_y, the range
+ * and the parameters set); q_lut_error: that maximum error for the node's
+ * own s, in output units (inf when an input there has no table value). */
+int q_lut_shift(const q_model *m, const q_node *nd);
+double q_lut_error(const q_model *m, const q_node *nd);
+
+/* Clip (iattr[0] = lo, iattr[1] = hi, -A <= lo <= hi <= A - 1): a bound is
+ * a comparison when some activation lies beyond it (lo > -A, hi < A - 1);
+ * q_clip_zero: one of them is 0 (its check proves x in [-A, A)). */
+static inline int q_clip_zero(const q_node *nd) { return nd->iattr[0] == 0 || nd->iattr[1] == 0; }
+
 /* 2^(b_act-1), the activation bound. */
 static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }
 

@@ -56,10 +56,21 @@ static int q_produces_int(const q_node *nd) {
     case NN_PAD:
     case NN_TRANSPOSE:
     case NN_SLICE:
-    case NN_RESIZE: return 1;
+    case NN_RESIZE:
+    case NN_CLIP: return 1;
     case NN_CONCAT: return q_concat_exact(nd);
-    default: return 0;
+    default: return nn_is_lut(nd->op); /* y is a table value, in [-A, A) */
     }
+}
+
+/* Whether node nd's own checks prove its first operand an integer in
+ * [-A, A) (quant.h, Q_INT_CONSUMER): a Relu, LeakyRelu or PRelu (the sign
+ * check, u in [0, A)), a table lookup (x = 2^s i + r with i a table index
+ * and r in [0, 2^s)), a Clip with a bound at 0 (the sign check of that
+ * bound is a Relu's). */
+static int q_covers_input(const q_node *nd) {
+    if (nd->op == NN_RELU || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU || nn_is_lut(nd->op)) return 1;
+    return nd->op == NN_CLIP && q_clip_zero(nd);
 }
 
 /* Whether every cell of node nd's computed operands is some cell of its
@@ -103,7 +114,7 @@ void q_int_rules(const q_model *m, q_int_rule *rule) {
         if (rule[t] == Q_INT_UNUSED) continue; /* node j - 1 is dead */
         const q_node *nd = &m->nodes[j - 1];
         q_int_rule out = rule[t];
-        int relu = nd->op == NN_RELU || nd->op == NN_LEAKYRELU;
+        int relu = q_covers_input(nd);
         int back = q_passes_back(m, nd) && (out == Q_INT_INPUT || out == Q_INT_OUTPUT || out == Q_INT_CONSUMER);
         for (int k = 0; k < 2; k++)
             if (nd->in[k] >= 0) {
@@ -270,12 +281,14 @@ static unsigned q_fields(const q_node *nd) {
     case NN_SLICE:
     case NN_RESIZE: return QF_IATTR;
     case NN_CONCAT: return (has_const ? QF_W | QF_FW : 0) | QF_K | QF_AL | QF_IATTR;
+    case NN_PRELU: return QF_W | QF_FW | QF_K;
+    case NN_CLIP: return QF_IATTR;
     case NN_RELU:
     case NN_GLOBALAVGPOOL:
     case NN_GLOBALMAXPOOL:
     case NN_RESHAPE: return 0;
+    default: return nn_is_lut(nd->op) ? QF_IATTR : 0;
     }
-    return 0;
 }
 
 static int q_all_zero(const int64_t *v, size_t n) {
@@ -391,6 +404,7 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
         return a > b ? a : b;
     }
     case NN_LEAKYRELU: return q_smul(A, q_abs(nd->alpha));
+    case NN_PRELU: return q_smul(A, q_maxabs(nd->w, nd->nw));
     default: return 0;
     }
 }
@@ -411,7 +425,8 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
     case NN_ADD:
     case NN_SUB:
     case NN_CONCAT:
-    case NN_LEAKYRELU: {
+    case NN_LEAKYRELU:
+    case NN_PRELU: {
         uint64_t acc = m->skeleton && (nd->nw || nd->nb) ? 0 : q_acc_bound(m, nd), r = acc > A ? acc : A;
         if (nd->k >= 1) { /* y 2^k + rem in [-A 2^k, A 2^k) */
             uint64_t half = (uint64_t)1 << (nd->k - 1), two = (uint64_t)1 << nd->k;
@@ -434,7 +449,7 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
 
 static const char *q_lower_hint(const q_model *m, const q_node *nd, char *buf, size_t len) {
     int weights = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_LEAKYRELU ||
-                  (nd->op == NN_MUL && nd->nw);
+                  nd->op == NN_PRELU || (nd->op == NN_MUL && nd->nw);
     if (weights)
         snprintf(buf, len, "lower the activation bits b_act=%d or the weight bits b_w=%d", m->s.b_act, m->s.b_w);
     else
@@ -470,7 +485,7 @@ static zk_err q_node_check(const q_model *m, size_t i) {
                m->s.b_w);
     int32_t fx = x->f;
     int64_t wlim = (int64_t)1 << (m->s.b_w - 1);
-    int weightlike = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_MUL;
+    int weightlike = nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_MUL || nd->op == NN_PRELU;
     if (weightlike && nd->w && q_maxabs(nd->w, nd->nw) >= (uint64_t)wlim)
         Q_FAIL("node %s (%s): a weight exceeds the weight bound 2^%d", nm, op, m->s.b_w - 1);
     if ((nd->w && q_maxabs(nd->w, nd->nw) >= ((uint64_t)1 << Q_FIELD_BITS)) ||
@@ -631,7 +646,41 @@ static zk_err q_node_check(const q_model *m, size_t i) {
             Q_FAIL("node %s (Concat): a constant is out of the activation range", nm);
         break;
     }
-    default: Q_FAIL("node %s: unknown op %d", nm, (int)nd->op);
+    case NN_PRELU: {
+        q_bcast bc;
+        if (!q_shape_eq(X, Y) || !q_bcast_init(&bc, X, &nd->cshape, Y))
+            Q_FAIL("node %s (PRelu): the slope does not broadcast to the input", nm);
+        if (y->f != fx) Q_FAIL("node %s (PRelu): output scale differs from input", nm);
+        if (nd->k != nd->f_w) Q_FAIL("node %s (PRelu): shift is not f_slope", nm);
+        break;
+    }
+    case NN_CLIP: {
+        int64_t A = q_act_bound(m), lo = nd->iattr[0], hi = nd->iattr[1];
+        if (!q_shape_eq(X, Y) || y->f != fx) Q_FAIL("node %s (Clip): output shape or scale differs from input", nm);
+        if (lo < -A || hi > A - 1 || lo > hi) Q_FAIL("node %s (Clip): bounds out of order or out of the range", nm);
+        if (!q_all_zero(nd->iattr + 2, NN_IATTR - 2)) Q_FAIL("node %s (Clip): attributes beyond the bounds", nm);
+        break;
+    }
+    default: {
+        if (!nn_is_lut(nd->op)) Q_FAIL("node %s: unknown op %d", nm, (int)nd->op);
+        if (!q_shape_eq(X, Y)) Q_FAIL("node %s (%s): output shape differs from input", nm, op);
+        int64_t sh = nd->iattr[0];
+        if (sh < 0 || sh >= m->s.b_act || m->s.b_act - sh > Q_LUT_MAX_BITS)
+            Q_FAIL("node %s (%s): table input shift %lld leaves more than 2^%d entries or none", nm, op, (long long)sh,
+                   Q_LUT_MAX_BITS);
+        double par[NN_LUT_NPAR];
+        q_lut_par(nd, par);
+        for (int j = 0; j < NN_LUT_NPAR; j++)
+            if (!isfinite(par[j])) Q_FAIL("node %s (%s): a parameter is not finite", nm, op);
+        if (!q_all_zero(nd->iattr + 1 + NN_LUT_NPAR, NN_IATTR - 1 - NN_LUT_NPAR))
+            Q_FAIL("node %s (%s): attributes beyond the parameters", nm, op);
+        if (!q_lut_par_canonical(nd)) Q_FAIL("node %s (%s): a parameter the function does not use is set", nm, op);
+        int64_t first;
+        int64_t *t = q_lut_table(m, nd, &first);
+        free(t);
+        if (first < 0) Q_FAIL("node %s (%s): no input has an output within the activation range", nm, op);
+        break;
+    }
     }
     return ZK_OK;
 }
@@ -796,7 +845,8 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
     case NN_MUL:
     case NN_ADD:
     case NN_SUB:
-    case NN_CONCAT: nops = 2; break;
+    case NN_CONCAT:
+    case NN_PRELU: nops = 2; break;
     default: nops = 1; break;
     }
     if (gn->nin < nops || (gn->nin > nops && gn->op != NN_RESHAPE && gn->op != NN_PAD))
@@ -882,7 +932,32 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
                    (double)gn->a.pad_value, ldexp((double)q_act_bound(m) - 0.5, -fx), fx);
         break;
     }
-    default: Q_FAIL("node %s: op %d is not supported by the quantizer", nm, (int)gn->op);
+    case NN_PRELU: { /* the slope is a weight: y = x or rescale(x slope) as LeakyRelu */
+        if (!cin[1]) Q_FAIL("node %s (PRelu): needs a constant slope", nm);
+        zk_err e = q_quant_weights(nd, cin[1], s);
+        if (e) return e;
+        nd->cshape = q_norm_shape(&cin[1]->shape);
+        nd->k = nd->f_w;
+        break;
+    }
+    case NN_CLIP: { /* the bounds on x's grid; a bound no activation passes is -A or A - 1 */
+        int64_t A = q_act_bound(m), lo = -A, hi = A - 1;
+        double l = ldexp((double)gn->a.beta, fx), h = ldexp((double)gn->a.gamma, fx);
+        if (isnan(l) || isnan(h)) Q_FAIL("node %s (Clip): a bound is NaN", nm);
+        if (l > (double)-A) lo = l >= (double)(A - 1) ? A - 1 : llround(l);
+        if (h < (double)(A - 1)) hi = h <= (double)-A ? -A : llround(h);
+        if (lo < -A) lo = -A;
+        if (hi > A - 1) hi = A - 1;
+        if (lo > hi) lo = hi; /* ONNX: min > max gives max everywhere */
+        nd->iattr[0] = lo, nd->iattr[1] = hi;
+        break;
+    }
+    default:
+        if (!nn_is_lut(gn->op)) Q_FAIL("node %s: op %d is not supported by the quantizer", nm, (int)gn->op);
+        if (s->b_act > Q_LUT_MAX_ACT)
+            Q_FAIL("node %s (%s): table lookups need b_act <= %d (b_act=%d)", nm, op, Q_LUT_MAX_ACT, s->b_act);
+        calibrated = 1;
+        break;
     }
     if (calibrated) {
         double M = maxabs[gn->out];
@@ -934,7 +1009,19 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         nd->k = f - y->f;
         break;
     }
-    default: break;
+    default:
+        if (nn_is_lut(gn->op)) { /* the parameters, then the input shift (needs f_x, f_y, the ranges) */
+            double par[NN_LUT_NPAR];
+            nn_lut_params(gn->op, &gn->a, par);
+            q_lut_set_par(nd, par);
+            nd->iattr[0] = q_lut_shift(m, nd);
+            int64_t first;
+            free(q_lut_table(m, nd, &first));
+            if (first < 0)
+                Q_FAIL("node %s (%s): no input in the activation range has an output within it at f_out=%d", nm, op,
+                       y->f);
+        }
+        break;
     }
     return ZK_OK;
 }

@@ -43,9 +43,11 @@
  * activation tensor over all samples.  Then
  *   f_t = largest f in [f_min, f_max] with M_t * 2^f < 2^(b_act-2)
  *         (one bit of headroom below the activation bound), for the graph
- *         input and the outputs of Conv, FC, MatMul, Mul, Affine, Add, Sub;
- *   f_t = f of the node's input for Relu, LeakyRelu, MaxPool, AvgPool,
- *         GlobalMaxPool, GlobalAvgPool, Reshape, Pad (no rescale there);
+ *         input and the outputs of Conv, FC, MatMul, Mul, Affine, Add, Sub
+ *         and of the table ops (Sigmoid ... Softsign);
+ *   f_t = f of the node's input for Relu, LeakyRelu, PRelu, Clip, MaxPool,
+ *         AvgPool, GlobalMaxPool, GlobalAvgPool, Reshape, Pad (no rescale
+ *         there);
  *   f_w = largest f in [f_min, f_max] with max|W| * 2^f < 2^(b_w-1) - 1/2
  *         per constant operand (the -1/2 keeps the rounded value below
  *         2^(b_w-1)); an all-zero constant gets f_max;
@@ -53,7 +55,11 @@
  *   scale of the products they are added to;
  *   an Add/Sub constant is quantized at f_c = max(f_x, f_out), the finer
  *   of the other operand's and the output's scale;
- *   LeakyRelu alpha is quantized like a weight (f_alpha = its f_w);
+ *   LeakyRelu alpha is quantized like a weight (f_alpha = its f_w); so is
+ *   the PRelu slope (all its entries at one f_w);
+ *   Clip's bounds are rounded to the input's grid (half away from zero); a
+ *   bound beyond the activation range becomes -A or A - 1 (it clips
+ *   nothing), and min > max becomes min = max (ONNX: max everywhere);
  *   a Pad value is quantized at the tensor's f.
  * A tensor whose range needs f < f_min, or a constant that does, is a
  * setup error.
@@ -109,6 +115,23 @@
  * Reshape  f_y = f_x; y = x element by element (wiring).  none.
  * Pad      f_y = f_x; y[i] = x[i - begin] inside, else the node's pad value
  *          (quantized at f_x, |pad| < A; a negative begin/end crops).  none.
+ * PRelu    LeakyRelu with a slope per element: acc = x * slope[b(i)] (the
+ *          constant broadcast to x, at f_w; k = f_w).  acc, rem, sign.
+ * Clip     f_y = f_x; y = min(max(x, lo), hi), lo <= hi integers on x's grid
+ *          (iattr[0], iattr[1]).  none.
+ * Table ops (Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu, Softplus,
+ *          HardSigmoid, HardSwish, Softsign; lut.c): f_y calibrated; the
+ *          input shift s = iattr[0] and the function's parameters (bits of
+ *          doubles in iattr[1..3]) fix the table F(i) = round(f((2^s i +
+ *          (2^s - 1)/2) / 2^f_x) 2^f_y) (half away from zero; f =
+ *          nn_lut_eval), i in [-2^(b_act-s-1), 2^(b_act-s-1)), defined
+ *          where it lies in [-A, A).  acc = i = floor(x / 2^s), rem = x -
+ *          2^s i in [0, 2^s) (when s >= 1), y = F(i); an input whose F is
+ *          not defined is an error ("value out of the calibrated range").
+ *          Setup picks s (q_lut_shift): the largest with at most 2^16 table
+ *          entries whose F is within one output LSB of f at every integer
+ *          input of the calibrated range; settings.json reports that error.
+ *          acc, rem (s >= 1).
  *
  * ===================================================================
  * 4. The field bound (checked at setup, q_model_validate)

@@ -104,10 +104,10 @@ static void q_json_shape(zk_buf *b, const nn_shape *s) {
 }
 
 static int q_uses_fw(const q_node *nd) {
-    return nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_LEAKYRELU ||
+    return nd->op == NN_CONV || nd->op == NN_FC || nd->op == NN_AFFINE || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU ||
            ((nd->op == NN_MUL || nd->op == NN_ADD || nd->op == NN_SUB) && nd->nw);
 }
-static int q_uses_k(const q_node *nd) { return q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU; }
+static int q_uses_k(const q_node *nd) { return q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU; }
 
 zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const float *calib, size_t ncalib) {
     if (g->nnodes != m->nnodes || g->input < 0 || (size_t)g->input >= g->ntensors ||
@@ -220,6 +220,20 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
         q_json_num(out, ldexp((double)q_act_bound(m), -y->f));
         zk_buf_printf(out, ", \"acc_bits\": %d, \"max_abs_error\": ", nd->acc_bits);
         q_json_num(out, node_err[i]);
+        if (nn_is_lut(nd->op)) { /* the table: its size, input shift and error on the calibrated inputs */
+            zk_buf_printf(out, ", \"table\": {\"entries\": %lld, \"input_shift\": %d, \"error_bound\": ",
+                          (long long)1 << q_lut_bits(m, nd), (int)nd->iattr[0]);
+            q_json_num(out, q_lut_error(m, nd));
+            q_json_raw(out, "}");
+        }
+        if (nd->op == NN_CLIP) { /* the bounds on the input's grid */
+            int fx = m->tensors[nd->in[0]].f;
+            q_json_raw(out, ", \"clip\": [");
+            q_json_num(out, ldexp((double)nd->iattr[0], -fx));
+            q_json_raw(out, ", ");
+            q_json_num(out, ldexp((double)nd->iattr[1], -fx));
+            q_json_raw(out, "]");
+        }
         q_json_raw(out, i + 1 < m->nnodes ? "},\n" : "}\n");
     }
     q_json_raw(out, "  ],\n  \"output\": {\"name\": ");
