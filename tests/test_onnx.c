@@ -1481,41 +1481,49 @@ static void test_variadic_random(zk_rng *rng) {
     TEST_CHECK(cases == 60 && bad == 0);
 }
 
-/* Gemm with transA (and transB) on computed operands, alpha and beta:
- * x [K, N] transposed against a constant B, and x^T x (both operands
- * computed). */
+/* Gemm y = alpha op(A) op(B) + beta C with transA/transB on computed
+ * operands: A = x with a constant B, A = B = x (both computed), and a
+ * constant A with B = x; MatMul of a constant and a computed operand. */
 static void test_gemm_trans(zk_rng *rng) {
-    for (int it = 0; it < 12; it++) {
-        int both = it & 1, tb = (it >> 1) & 1;
-        int64_t K = irand(rng, 1, 4), N = both ? K : irand(rng, 1, 4), Mo = both ? N : irand(rng, 1, 4);
-        float alpha = 0.5f + (float)irand(rng, 0, 3) * 0.25f, beta = (float)irand(rng, 0, 2) * 0.5f;
-        float *x = rand_data(rng, K * N), *bv = rand_data(rng, K * Mo), *cv = rand_data(rng, Mo);
+    for (int it = 0; it < 18; it++) {
+        int mode = it % 3, ta = mode < 2 ? 1 : (int)irand(rng, 0, 1), tb = (int)irand(rng, 0, 1);
+        int matmul = mode == 2 && it % 2 == 0;
+        if (matmul) ta = tb = 0;
+        /* op(A) [N, K], op(B) [K, Mo]; A = B = x needs op(x^T) and op(x) to chain */
+        int64_t K = irand(rng, 1, 4), N = irand(rng, 1, 4), Mo = irand(rng, 1, 4);
+        if (mode == 1) Mo = tb ? K : N, N = tb ? K : N;
+        int64_t ad[2] = {ta ? K : N, ta ? N : K}, bd[2] = {tb ? Mo : K, tb ? K : Mo}, cd[1] = {Mo}, yd[2] = {N, Mo};
+        float alpha = matmul ? 1.0f : 0.5f + (float)irand(rng, 0, 3) * 0.25f;
+        float beta = matmul ? 0.0f : (float)irand(rng, 0, 2) * 0.5f;
+        float *av = rand_data(rng, N * K), *bv = rand_data(rng, K * Mo), *cv = rand_data(rng, Mo);
+        const float *x = mode == 2 ? bv : av; /* the computed operand */
+        if (mode == 1) bv = memcpy(bv, av, (size_t)(N * K) * sizeof *av); /* B = x: equal sizes */
         double *ref = zk_calloc((size_t)(N * Mo), sizeof *ref);
         for (int64_t n = 0; n < N; n++)
             for (int64_t o = 0; o < Mo; o++) {
                 double acc = 0;
-                for (int64_t kk = 0; kk < K; kk++) {
-                    double b = both ? (tb ? x[o * N + kk] : x[kk * N + o]) : tb ? bv[o * K + kk] : bv[kk * Mo + o];
-                    acc += (double)x[kk * N + n] * b;
-                }
+                for (int64_t k = 0; k < K; k++)
+                    acc += (double)av[ta ? k * N + n : n * K + k] * bv[tb ? o * K + k : k * Mo + o];
                 ref[n * Mo + o] = alpha * acc + beta * cv[o];
             }
         Onnx__ModelProto *m = M_new(13);
-        int64_t xd[2] = {K, N}, bd[2] = {tb ? Mo : K, tb ? K : Mo}, cd[1] = {Mo}, yd[2] = {N, Mo};
-        M_in(m, VI("x", 2, xd));
-        if (!both) M_init(m, T_f("B", 2, bd, bv, 1));
+        M_in(m, VI("x", 2, mode == 2 ? bd : ad));
+        if (mode == 0) M_init(m, T_f("B", 2, bd, bv, 1));
+        if (mode == 2) M_init(m, T_f("A", 2, ad, av, 1));
         M_init(m, T_f("C", 1, cd, cv, 0));
-        M_node(m, N_new("gemm", "Gemm", both ? "x,x,C" : "x,B,C", "y", 4, A_i("transA", 1), A_i("transB", tb),
-                        A_f("alpha", alpha), A_f("beta", beta)));
+        const char *ins = mode == 0 ? "x,B,C" : mode == 1 ? "x,x,C" : matmul ? "A,x" : "A,x,C";
+        M_node(m, matmul ? N_new("mm", "MatMul", ins, "y", 0)
+                         : N_new("gemm", "Gemm", ins, "y", 4, A_i("transA", ta), A_i("transB", tb), A_f("alpha", alpha),
+                                 A_f("beta", beta)));
         M_out(m, VI("y", 2, yd));
         nn_graph *g = NULL;
         long b = lowered_run(m, x, 2, yd, ref, &g);
         TEST_CHECK(b == 0);
         if (b >= 0) {
-            TEST_CHECK(count_op(g, both ? NN_MATMUL : NN_FC) == 1);
+            TEST_CHECK(count_op(g, mode == 1 ? NN_MATMUL : NN_FC) == 1);
             nn_graph_free(g);
         }
-        free(x), free(bv), free(cv), free(ref);
+        free(av), free(bv), free(cv), free(ref);
     }
 }
 

@@ -27,7 +27,8 @@
  *     run of evenly spaced indices, joined by NN_CONCAT, then a Reshape;
  *     Concat of N inputs becomes a chain of N - 1 binary NN_CONCAT nodes;
  *   - Gemm with transA (transB) on a computed operand transposes it first
- *     (NN_TRANSPOSE);
+ *     (NN_TRANSPOSE); a 2-D product of a constant A and a computed B is
+ *     (B^T A^T)^T: NN_TRANSPOSE, NN_FC with weights A, NN_TRANSPOSE;
  *   - ops with no node kind of their own are written with the ones here
  *     (src/onnx/import.c, "ops lowered onto the nn op set"): Div by a
  *     constant is NN_MUL by its reciprocal; Sum of N inputs a chain of

@@ -737,6 +737,25 @@ static zk_err add_scaled(ictx *c, nctx *x, int *y, int C, float beta, const char
 
 static zk_err transpose_to(ictx *c, int *out, int X, const int64_t *perm, const char *name);
 
+/* y = alpha op(A) op(B) for a 2-D constant A and a computed B (op: the
+ * transpose where ta, tb): (op(B)^T op(A)^T)^T, i.e. an FC over the rows
+ * of op(B)^T with the weights alpha op(A), then a Transpose; the result is
+ * named name. */
+static zk_err const_left_product(ictx *c, nctx *x, int *y, int A, int ta, float alpha, int B, int tb,
+                                 const char *name) {
+    static const int64_t swap2[2] = {1, 0};
+    char nm[200];
+    snprintf(nm, sizeof nm, "%s", name); /* name may be x's buffer, which sub() reuses */
+    zk_err e;
+    if (shp(c, A)->ndim != 2 || shp(c, B)->ndim != 2)
+        return nfail(c, ZK_EINPUT, "a constant left operand times a computed one must be 2-D");
+    if (!tb && (e = transpose_to(c, &B, B, swap2, sub(x, "Bt")))) return e;
+    if ((e = charge(c, numel0(c, A)))) return e;
+    int in[2] = {B, const_t2d(c, sub(x, "W"), A, ta, alpha)};
+    if ((e = emit(c, y, NN_FC, in, 2, NULL, sub(x, "fc"), NULL))) return e;
+    return transpose_to(c, y, *y, swap2, nm);
+}
+
 static zk_err op_gemm(ictx *c, nctx *x) {
     int A = inp(x, 0), B = inp(x, 1), C = inp(x, 2);
     if (A < 0 || B < 0) return nfail(c, ZK_EINPUT, "missing input");
@@ -751,7 +770,12 @@ static zk_err op_gemm(ictx *c, nctx *x) {
     int y;
     static const int64_t swap2[2] = {1, 0};
     if (!is_const(c, B)) {
-        if (is_const(c, A)) return nfail(c, ZK_EINPUT, "a constant A with a computed B is not supported");
+        if (is_const(c, A)) {
+            if ((e = const_left_product(c, x, &y, A, ta != 0, alpha, B, tb != 0, use_c ? sub(x, "ab") : x->out)) ||
+                (use_c && (e = add_scaled(c, x, &y, C, beta, x->out))))
+                return e;
+            return bind(c, x->out, y);
+        }
         /* transA/transB on computed operands: a Transpose (wiring) first */
         if ((ta && (e = transpose_to(c, &A, A, swap2, sub(x, "At")))) ||
             (tb && (e = transpose_to(c, &B, B, swap2, sub(x, "Bt")))))
@@ -802,10 +826,13 @@ static zk_err op_matmul(ictx *c, nctx *x) {
     zk_err e;
     int y;
     if (!is_const(c, B)) {
-        if (is_const(c, A)) return nfail(c, ZK_EINPUT, "a constant left operand with a computed right operand is not supported");
-        if (as->ndim != 2 || bs->ndim != 2) return nfail(c, ZK_EINPUT, "MatMul of two computed tensors must be 2-D");
-        int in[2] = {A, B};
-        if ((e = emit(c, &y, NN_MATMUL, in, 2, NULL, x->out, NULL))) return e;
+        if (is_const(c, A)) e = const_left_product(c, x, &y, A, 0, 1.0f, B, 0, x->out);
+        else if (as->ndim != 2 || bs->ndim != 2) return nfail(c, ZK_EINPUT, "MatMul of two computed tensors must be 2-D");
+        else {
+            int in[2] = {A, B};
+            e = emit(c, &y, NN_MATMUL, in, 2, NULL, x->out, NULL);
+        }
+        if (e) return e;
         return bind(c, x->out, y);
     }
     if (as->ndim < 1 || bs->ndim < 1) return nfail(c, ZK_EINPUT, "MatMul operands must have rank >= 1");

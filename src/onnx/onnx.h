@@ -15,7 +15,8 @@
  *     output_padding, output_shape, auto_pad; constant weight/bias),
  *   Gemm (alpha, beta, transA, transB on constant or computed operands;
  *     C as bias or broadcast add), MatMul (constant right operand [K,N] or
- *     [K] with any left operand; two computed operands only 2-D),
+ *     [K] with any left operand; a constant left operand with a computed
+ *     right one, and two computed operands, only 2-D),
  *   Relu, LeakyRelu, MaxPool and AveragePool (1-D and 2-D; pads, strides,
  *     dilations, ceil_mode, count_include_pad, auto_pad; no Indices output),
  *   GlobalAveragePool, GlobalMaxPool, BatchNormalization (inference; folded
