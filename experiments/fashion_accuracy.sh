@@ -1,8 +1,8 @@
 #!/bin/sh
 # A Fashion-MNIST model on the whole test set (10,000 images): float vs quantized.
 #
-# Usage: sh experiments/fashion_accuracy.sh [MODEL...]   (default: lenet5_fashion
-#        cnn_softmax_fashion; from anywhere; exit 1 if a gap is too large)
+# Usage: sh experiments/fashion_accuracy.sh [MODEL...]   (default: lenet5_fashion;
+#        from anywhere; exit 1 if a gap is too large)
 #
 # Float: onnxruntime-node on models/MODEL.onnx, images read straight from
 # the .gz IDX files (scripts/ort_eval.js), independent of the C code and of
@@ -19,7 +19,7 @@ set -e
 cd "$(dirname "$0")/.."
 R=experiments/results
 mkdir -p "$R"
-[ $# -gt 0 ] || set -- lenet5_fashion cnn_softmax_fashion
+[ $# -gt 0 ] || set -- lenet5_fashion
 
 make --no-print-directory ort data build/gkrcnn
 for M in "$@"; do
