@@ -27,12 +27,16 @@
  *     (axes as attribute or input, keepdims, noop_with_empty_axes),
  *   Flatten, Reshape (0, -1, allowzero), Squeeze, Unsqueeze (reshapes),
  *   Pad (constant mode; pads as attribute or input; axes), Identity,
- *   Dropout (inference, or training_mode with ratio 0);
+ *   Dropout (inference, or training_mode with ratio 0),
+ *   Transpose, Slice (any steps), Concat (any axis, N inputs), Gather
+ *     (constant indices), Resize/Upsample (nearest, integer scales),
+ *     DepthToSpace, SpaceToDepth on computed tensors,
+ *   Sigmoid, Tanh, Exp, Erf, Gelu (and PyTorch's erf and tanh GELU
+ *     chains), Elu, Selu, Softplus, HardSigmoid, HardSwish, Softsign
+ *     (table lookups), Clip, PRelu;
  * on constants only: Constant, Shape (of any tensor: shapes are known),
- *   Gather, Concat, ConstantOfShape, Slice, Transpose, Cast, and every op
- *   above (evaluated at import). Transpose of a computed tensor is accepted
- *   when it only moves axes of size 1; Cast of a computed tensor only to
- *   FLOAT. 1-D conv/pool run as 2-D with height 1 between reshapes; 3-D
+ *   ConstantOfShape, Cast, and every op above (evaluated at import). Cast
+ *   of a computed tensor only to FLOAT. 1-D conv/pool run as 2-D with height 1 between reshapes; 3-D
  *   conv/pool are refused. Anything else, including extra graph outputs and
  *   secondary node outputs that something reads, is refused.
  * Tensor element types read: FLOAT, DOUBLE (rounded to float), INT8,
