@@ -166,18 +166,13 @@ static zk_err ew_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     return op == NN_MUL ? rd_mul(c, ln, rho, a) : op == NN_AFFINE ? rd_affine(c, ln, rho, a) : rd_addsub(c, ln, rho, a);
 }
 
-static void ew_count(const pl_plan *p, const layer_node *ln, layer_count *n) {
-    (void)p;
-    layer_count_node(ln, n, 1, 0, 0, 0);
-}
-
 const layer_kind layer_add = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
-                              .count = ew_count};
+                              .count = layer_count_plain};
 const layer_kind layer_sub = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
-                              .count = ew_count};
+                              .count = layer_count_plain};
 const layer_kind layer_mul = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
-                              .count = ew_count};
+                              .count = layer_count_plain};
 const layer_kind layer_concat = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
-                                 .count = ew_count};
+                                 .count = layer_count_plain};
 const layer_kind layer_affine = {.phase = CNN_PH_OTHER, .rescales = 1, .plan = ew_plan, .reduce = ew_reduce,
-                                 .count = ew_count};
+                                 .count = layer_count_plain};

@@ -74,10 +74,5 @@ static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     return ZK_OK;
 }
 
-static void lut_count(const pl_plan *p, const layer_node *ln, layer_count *n) {
-    (void)p;
-    layer_count_node(ln, n, 1, 0, 0, 0);
-}
-
 const layer_kind layer_lut = {.phase = CNN_PH_ACT, .plan = lut_plan, .adv = lut_adv, .reduce = rd_lut,
-                              .count = lut_count};
+                              .count = layer_count_plain};

@@ -289,16 +289,11 @@ static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     return ZK_OK;
 }
 
-static void relu_count(const pl_plan *p, const layer_node *ln, layer_count *n) {
-    (void)p;
-    layer_count_node(ln, n, 1, 0, 0, 0);
-}
-
 const layer_kind layer_relu = {.phase = CNN_PH_ACT, .plan = relu_plan, .adv = relu_adv, .reduce = rd_relu,
-                               .count = relu_count};
+                               .count = layer_count_plain};
 const layer_kind layer_leakyrelu = {.phase = CNN_PH_ACT, .rescales = 1, .plan = relu_plan, .adv = relu_adv,
-                                    .reduce = rd_relu, .count = relu_count};
+                                    .reduce = rd_relu, .count = layer_count_plain};
 const layer_kind layer_prelu = {.phase = CNN_PH_ACT, .rescales = 1, .plan = relu_plan, .adv = relu_adv,
-                                .reduce = rd_relu, .count = relu_count};
+                                .reduce = rd_relu, .count = layer_count_plain};
 const layer_kind layer_clip = {.phase = CNN_PH_ACT, .plan = clip_plan, .adv = clip_adv, .reduce = rd_clip,
-                               .count = relu_count};
+                               .count = layer_count_plain};

@@ -31,10 +31,5 @@ static zk_err rd_wire(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     return ZK_OK;
 }
 
-static void shape_count(const pl_plan *p, const layer_node *ln, layer_count *n) {
-    (void)p;
-    layer_count_node(ln, n, 1, 0, 0, 0);
-}
-
-const layer_kind layer_reshape = {.phase = CNN_PH_OTHER, .reduce = rd_reshape, .count = shape_count};
-const layer_kind layer_wire = {.phase = CNN_PH_OTHER, .reduce = rd_wire, .count = shape_count};
+const layer_kind layer_reshape = {.phase = CNN_PH_OTHER, .reduce = rd_reshape, .count = layer_count_plain};
+const layer_kind layer_wire = {.phase = CNN_PH_OTHER, .reduce = rd_wire, .count = layer_count_plain};

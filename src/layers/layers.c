@@ -53,6 +53,11 @@ void layer_count_node(const layer_node *ln, layer_count *n, double cells, unsign
     n->claims += 2.0 * K + 24.0 * (P + 1) + 40; /* at most this node's claims */
 }
 
+void layer_count_plain(const pl_plan *p, const layer_node *ln, layer_count *n) {
+    (void)p;
+    layer_count_node(ln, n, 1, 0, 0, 0);
+}
+
 /* A tensor no relation proves an integer (rule Q_INT_CHECK, quant.h;
  * protocol.md 7.7): its merged claim y(rho) = v also becomes the claim
  * Y(rho) = v + A I(rho) on its committed copy Y = y + A, whose limbs the

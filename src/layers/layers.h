@@ -92,6 +92,10 @@ zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, fp2 v) ZK_WARN_UNUSED;
  * and identities, K kernel positions and P window cells making claims. */
 void layer_count_node(const layer_node *ln, layer_count *n, double cells, unsigned vars, double K, double P);
 
+/* The .count of a node with one sumcheck (or none) of nv(y) + 2 rounds and
+ * no kernel or window claims: layer_count_node(ln, n, 1, 0, 0, 0). */
+void layer_count_plain(const pl_plan *p, const layer_node *ln, layer_count *n);
+
 /* y = rescale(acc) (l_matmul.c; Conv, FC, MatMul, Mul, Affine, Add, Sub, Concat):
  * from the claim y(rho) = v, claims on the remainder and *acc_v = acc(rho). */
 zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v) ZK_WARN_UNUSED;
