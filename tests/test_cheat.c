@@ -804,8 +804,9 @@ static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
         fw fv;
         fw_init(&fv, m, g->honest);
         int64_t *y = fv.base->t[i + 1], *idx = fv.base->nodes[i].acc, *rem = fv.base->nodes[i].rem, moved = 0;
-        for (int tries = 0; tries < 16 && moved < 2; tries++) {
-            int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), v;
+        int64_t c0 = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
+        for (int tries = 0; tries < 16 && tries < ny && moved < 2; tries++) {
+            int64_t c = (c0 + tries) % ny, v; /* distinct cells: two moves of one cell could cancel */
             if (variant == 0) {
                 y[c] += (zk_rng_u64(rng) & 1) ? 1 : -1;
             } else {
@@ -1186,7 +1187,7 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
     case G_CLIP:
     case G_RELU6:
     case G_PRELU: {
-        /* FC -> Sigmoid; FC -> Gelu (tanh form) -> HardSigmoid (a coarse
+        /* FC -> Gelu -> Sigmoid; FC -> Gelu (tanh form) -> HardSigmoid (a coarse
          * table: shift >= 1); FC -> Clip(-0.3, 0.4) (its input range-checked);
          * FC -> Clip(0, 0.5) (ReLU6-like: covers its input); FC -> PRelu
          * with a slope per element */
@@ -1194,7 +1195,8 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         int64_t wd[2] = {16, 16}, bd[1] = {16};
         int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
         nn_attrs f = gb_attrs();
-        if (kind == G_LUT) {
+        if (kind == G_LUT) { /* the exact GELU, then a Sigmoid */
+            u = gb_n(g, NN_GELU, f, 1, u, -1, -1, NULL);
             y = gb_n(g, NN_SIGMOID, f, 1, u, -1, -1, NULL);
         } else if (kind == G_LUT2) {
             f.iattr[0] = 1;

@@ -101,14 +101,19 @@ void pl_add_fcol(pl_plan *p, int a, int b, int tab) {
     p->fcol[p->nfcol++] = (pl_fcol){.rega = a, .regb = b, .tab = tab};
 }
 
-/* The rows of every table (pl_tab), from the model's table function. */
-static void pl_tab_fill(pl_plan *p) {
+/* The rows of every table (pl_tab), from the model's table function;
+ * ZK_EINPUT when one has no row (a key setup would not write). */
+static zk_err pl_tab_fill(pl_plan *p) {
     for (size_t t = 0; t < p->ntab; t++) {
         pl_tab *tb = &p->tab[t];
         int64_t first, N = (int64_t)1 << tb->nv;
         const q_node *nd = &p->m->nodes[tb->node];
         int64_t *F = tb->kind == PL_TAB_LUT ? q_lut_table(p->m, nd, &first) : q_smax_table(p->m, nd, tb->kind == PL_TAB_LOG, &first);
-        ZK_CHECK(first >= 0); /* q_model_validate */
+        if (first < 0) {
+            free(F);
+            zk_set_reason("node %s (%s): its table has no row within the activation range", nd->name, nn_op_name(nd->op));
+            return ZK_EINPUT;
+        }
         tb->first = first;
         tb->a = zk_malloc_n((size_t)N, sizeof *tb->a);
         tb->b = zk_malloc_n((size_t)N, sizeof *tb->b);
@@ -119,6 +124,7 @@ static void pl_tab_fill(pl_plan *p) {
         }
         free(F);
     }
+    return ZK_OK;
 }
 
 static int pl_cmp_nv_desc(const void *a, const void *b, void *ctx) {
@@ -368,7 +374,11 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
         zk_set_reason("%s", why);
         return first ? first : ZK_EINPUT;
     }
-    pl_tab_fill(best);
+    zk_err e = pl_tab_fill(best);
+    if (e) {
+        pl_free(best);
+        return e;
+    }
     *out = best;
     return ZK_OK;
 }
