@@ -131,8 +131,9 @@ experiments: deps build/bench/bench_experiments models
 demo: deps build/gkrcnn
 	sh scripts/demo.sh
 
-# LeNet-5 on all 10,000 Fashion-MNIST test images, float (onnxruntime-node)
-# against quantized (gkrcnn); results in experiments/results/lenet5_*.json
+# LeNet-5 and the Softmax CNN on all 10,000 Fashion-MNIST test images, float
+# (onnxruntime-node) against quantized (gkrcnn); results in
+# experiments/results/{lenet5,cnn_softmax}_*.json
 # (experiments/fashion_accuracy.sh MODEL for another Fashion-MNIST model)
 accuracy: deps
 	sh experiments/fashion_accuracy.sh
@@ -184,10 +185,9 @@ data-deps:
 node-deps:
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || scripts/deps.sh nodejs npm
 
-# models/cnn_softmax_fashion.onnx (scripts/train_cnn_softmax.py) joins this list
-# and the repository when the Softmax layer proves (issue 12 item 3)
-models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx \
+models: models/lenet5_fashion.onnx models/mlp3_fashion.onnx models/cnn_softmax_fashion.onnx \
         models/calib/lenet5_fashion_calib.json models/calib/mlp3_fashion_calib.json \
+        models/calib/cnn_softmax_fashion_calib.json \
         models/vgg16_cifar.onnx models/resnet_small.onnx models/resnet18_cifar.onnx models/mobilenetv2_cifar.onnx
 
 # Committed models: no prerequisites, so only a missing file triggers (re)training.

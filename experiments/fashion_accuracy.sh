@@ -1,7 +1,8 @@
 #!/bin/sh
 # A Fashion-MNIST model on the whole test set (10,000 images): float vs quantized.
 #
-# Usage: sh experiments/fashion_accuracy.sh [MODEL...]   (default: lenet5_fashion;
+# Usage: sh experiments/fashion_accuracy.sh [MODEL...]   (default: lenet5_fashion
+#        cnn_softmax_fashion;
 #        from anywhere; exit 1 if a gap is too large)
 #
 # Float: onnxruntime-node on models/MODEL.onnx, images read straight from
@@ -19,7 +20,7 @@ set -e
 cd "$(dirname "$0")/.."
 R=experiments/results
 mkdir -p "$R"
-[ $# -gt 0 ] || set -- lenet5_fashion
+[ $# -gt 0 ] || set -- lenet5_fashion cnn_softmax_fashion
 
 make --no-print-directory ort data build/gkrcnn
 for M in "$@"; do

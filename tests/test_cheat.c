@@ -22,6 +22,11 @@
  *             cell (whose d = y - x is then not 0 under a choice bit 1).
  *   mult      lookup multiplicities moved between table entries (the
  *             range table's, and every function table's).
+ *   smax      Softmax / LogSoftmax: a group's maximum moved to a smaller
+ *             cell (the differences, exponentials, sum and outputs made to
+ *             match: one difference is then negative); a wrong quotient y
+ *             +- 1 with its remainder moved by 2S (then out of range) or
+ *             left (then the division fails); LogSoftmax y +- 1.
  *   pair      a table op's (index, value) pair made wrong: the value
  *             F(i) +- 1 for the honest index; the next index's row with
  *             the input left (its remainder then no longer adds up) or
@@ -39,6 +44,7 @@
  * (cnn_test_int_checks, ZK_VERIFY builds only: the protocol as it was
  * before issue 11), the half strategy must find accepted forgeries on the
  * graphs where it applies -- so the strategies are not vacuous. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -802,8 +808,9 @@ static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
         fw fv;
         fw_init(&fv, m, g->honest);
         int64_t *y = fv.base->t[i + 1], *idx = fv.base->nodes[i].acc, *rem = fv.base->nodes[i].rem, moved = 0;
-        for (int tries = 0; tries < 16 && moved < 2; tries++) {
-            int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), v;
+        int64_t c0 = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
+        for (int tries = 0; tries < 16 && tries < ny && moved < 2; tries++) {
+            int64_t c = (c0 + tries) % ny, v; /* distinct cells: two moves of one cell could cancel */
             if (variant == 0) {
                 y[c] += (zk_rng_u64(rng) & 1) ? 1 : -1;
             } else {
@@ -818,6 +825,63 @@ static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
             char what[96];
             snprintf(what, sizeof what, "pair %s (%s) variant %d x%lld", nd->name, nn_op_name(nd->op), variant,
                      (long long)moved);
+            try_forgery(t, g, fv.base, NULL, NULL, what, 0);
+        }
+        fw_free(&fv);
+    }
+}
+
+/* Softmax / LogSoftmax node i: (a) in one group the maximum moved to a
+ * smaller cell, everything of the node recomputed from it; (b) a wrong
+ * quotient, y + 1 with rem - 2S; (c) y + 1 with rem left; the nodes after
+ * it recomputed honestly. */
+static void strat_smax(tally *t, zk_rng *rng, const target *g, size_t i) {
+    const q_model *m = g->pk->m;
+    const q_node *nd = &m->nodes[i];
+    int64_t ny = q_numel(m, (int32_t)i + 1), n = nd->iattr[0], G = ny / n;
+    int fx = m->tensors[nd->in[0]].f, fy = m->tensors[i + 1].f, fe = (int)nd->iattr[2];
+    for (int variant = 0; variant < 3; variant++) {
+        fw fv;
+        fw_init(&fv, m, g->honest);
+        q_nwit *a = &fv.base->nodes[i];
+        int64_t *y = fv.base->t[i + 1], gi = (int64_t)(zk_rng_u64(rng) % (uint64_t)G), done = 0;
+        const int64_t *x = fv.base->t[nd->in[0]];
+        if (variant == 0) {
+            int64_t arg = a->arg[nn_group_cell(nd->iattr, gi, 0)], mx = x[nn_group_cell(nd->iattr, gi, arg)], to = -1;
+            for (int64_t j = 0; j < n && to < 0; j++)
+                if (x[nn_group_cell(nd->iattr, gi, j)] < mx) to = j;
+            if (to >= 0) { /* the cheater's exponentials e^-(m' - x) 2^f_e, negative differences included */
+                int64_t m2 = x[nn_group_cell(nd->iattr, gi, to)], S = 0, l = 0;
+                for (int64_t j = 0; j < n; j++) {
+                    int64_t o = nn_group_cell(nd->iattr, gi, j);
+                    a->arg[o] = to;
+                    a->acc[o] = llround(ldexp(exp(-ldexp((double)(m2 - x[o]), -fx)), fe));
+                    S += a->acc[o];
+                }
+                if (nd->op == NN_LOGSOFTMAX) (void)!q_smax_log(m, nd, S >> nd->iattr[4], &l);
+                for (int64_t j = 0; j < n; j++) {
+                    int64_t o = nn_group_cell(nd->iattr, gi, j);
+                    if (nd->op == NN_LOGSOFTMAX) {
+                        y[o] = -(m2 - x[o]) * ((int64_t)1 << (fy - fx)) - l;
+                        continue;
+                    }
+                    int64_t num = a->acc[o] * ((int64_t)1 << (fy + 1)) + S;
+                    y[o] = num / (2 * S);
+                    a->rem[o] = num - 2 * S * y[o];
+                }
+                done = 1;
+            }
+        } else {
+            int64_t o = nn_group_cell(nd->iattr, gi, (int64_t)(zk_rng_u64(rng) % (uint64_t)n)), S = 0;
+            for (int64_t j = 0; j < n; j++) S += a->acc[nn_group_cell(nd->iattr, gi, j)];
+            y[o] += 1;
+            if (variant == 1 && a->rem) a->rem[o] -= 2 * S;
+            done = 1;
+        }
+        if (done) {
+            for (size_t j = i + 1; j < m->nnodes; j++) (void)!q_run_node(m, fv.base, j);
+            char what[96];
+            snprintf(what, sizeof what, "%s %s (%s)", variant ? "quotient" : "max", nd->name, nn_op_name(nd->op));
             try_forgery(t, g, fv.base, NULL, NULL, what, 0);
         }
         fw_free(&fv);
@@ -862,6 +926,7 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
             if (!heavy) strat_winner(&t, rng, &g, i, 1);
         }
         if (nn_is_lut(nd->op)) strat_pair(&t, rng, &g, i);
+        if (nd->op == NN_SOFTMAX || nd->op == NN_LOGSOFTMAX) strat_smax(&t, rng, &g, i);
         if (!heavy || zk_rng_u64(rng) % 4 == 0) strat_tensor(&t, rng, &g, ty);
     }
     strat_mult(&t, rng, &g);
@@ -952,13 +1017,14 @@ static int fc_tail(nn_graph *g, zk_rng *rng, int y) {
 
 enum { G_FC, G_CONV, G_MATMUL, G_MUL, G_MULACT, G_AFFINE, G_ADD, G_SUB, G_RESID, G_AVG, G_GAP, G_LEAKY, G_MAXPOOL,
        G_RESNET_TAIL, G_DEAD_RELU, G_DEAD_CHAIN, G_DEAD_RESHAPE, G_DEAD_LATE, G_CONCAT, G_CONCAT_EXACT, G_WIRE,
-       G_MAX, G_MIN, G_REDUCE_MEAN, G_REDUCE_SUM, G_CONVT, G_LUT, G_LUT2, G_CLIP, G_RELU6, G_PRELU, G_COUNT };
+       G_MAX, G_MIN, G_REDUCE_MEAN, G_REDUCE_SUM, G_CONVT, G_LUT, G_LUT2, G_CLIP, G_RELU6, G_PRELU, G_SOFTMAX,
+       G_SOFTMAX_OUT, G_LOGSOFTMAX, G_COUNT };
 static const char *const g_names[G_COUNT] = {"fc", "conv", "matmul", "mul-const", "mul-act", "affine", "add-const",
                                              "sub", "residual-add", "avgpool", "gap", "leakyrelu", "maxpool",
                                              "resnet-tail", "dead-relu", "dead-relu-fc", "dead-reshape-relu",
                                              "dead-relu-late", "concat", "concat-exact", "wire", "max", "min",
                                              "reduce-mean", "reduce-sum", "convtranspose", "lut", "lut2",
-                                             "clip", "relu6", "prelu"};
+                                             "clip", "relu6", "prelu", "softmax", "softmax-out", "logsoftmax"};
 
 /* -t as the importer writes it (import.c, negate): Sub(0, t), 0 of shape [1] */
 static int neg_node(nn_graph *g, int t) {
@@ -1205,7 +1271,7 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
     case G_CLIP:
     case G_RELU6:
     case G_PRELU: {
-        /* FC -> Sigmoid; FC -> Gelu (tanh form) -> HardSigmoid (a coarse
+        /* FC -> Gelu -> Sigmoid; FC -> Gelu (tanh form) -> HardSigmoid (a coarse
          * table: shift >= 1); FC -> Clip(-0.3, 0.4) (its input range-checked);
          * FC -> Clip(0, 0.5) (ReLU6-like: covers its input); FC -> PRelu
          * with a slope per element */
@@ -1213,7 +1279,8 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         int64_t wd[2] = {16, 16}, bd[1] = {16};
         int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.5), rand_const(g, rng, 1, bd, 0.2), NULL);
         nn_attrs f = gb_attrs();
-        if (kind == G_LUT) {
+        if (kind == G_LUT) { /* the exact GELU, then a Sigmoid */
+            u = gb_n(g, NN_GELU, f, 1, u, -1, -1, NULL);
             y = gb_n(g, NN_SIGMOID, f, 1, u, -1, -1, NULL);
         } else if (kind == G_LUT2) {
             f.iattr[0] = 1;
@@ -1227,6 +1294,29 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
         } else {
             f.beta = kind == G_CLIP ? -0.3f : 0.0f, f.gamma = kind == G_CLIP ? 0.4f : 0.5f;
             y = gb_n(g, NN_CLIP, f, 1, u, -1, -1, NULL);
+        }
+        break;
+    }
+    case G_SOFTMAX:
+    case G_SOFTMAX_OUT:
+    case G_LOGSOFTMAX: {
+        /* FC -> Softmax over 10 logits (the output itself, or read by an
+         * FC); FC -> [4, 4] -> LogSoftmax down the columns (stride 4) */
+        x = g->input = gb_t(g, "x", 2, vec, NULL);
+        int64_t n = kind == G_LOGSOFTMAX ? 16 : 10, wd[2] = {n, 16}, bd[1] = {n};
+        int u = gb_n(g, NN_FC, a, 3, x, rand_const(g, rng, 2, wd, 0.8), rand_const(g, rng, 1, bd, 0.3), NULL);
+        nn_attrs f = gb_attrs();
+        if (kind == G_LOGSOFTMAX) {
+            nn_shape s4 = {.ndim = 2, .d = {4, 4}};
+            u = gb_n(g, NN_RESHAPE, a, 1, u, -1, -1, &s4);
+            f.iattr[0] = 4, f.iattr[1] = 4;
+        } else {
+            f.iattr[0] = 10, f.iattr[1] = 1;
+        }
+        y = gb_n(g, kind == G_LOGSOFTMAX ? NN_LOGSOFTMAX : NN_SOFTMAX, f, 1, u, -1, -1, NULL);
+        if (kind == G_SOFTMAX_OUT) {
+            g->output = y;
+            return g;
         }
         break;
     }

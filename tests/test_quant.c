@@ -394,6 +394,30 @@ static void test_functions(zk_rng *rng) {
         qrun_free(&r);
         nn_graph_free(g);
     }
+    for (int k = 0; k < 4; k++) { /* Softmax, LogSoftmax over a strided axis and over rows */
+        nn_graph *g = gb_new();
+        int x = gb_input(g, 3, (int64_t[]){2, 5, 3});
+        nn_attrs a = gb_attrs();
+        a.iattr[0] = k & 1 ? 5 : 15, a.iattr[1] = k & 1 ? 3 : 1;
+        gb_n(g, k < 2 ? NN_SOFTMAX : NN_LOGSOFTMAX, a, 1, x, -1, -1, NULL);
+        qrun r;
+        check_graph(rng, g, k < 2 ? "softmax" : "logsoftmax", 3.0, NULL, 6, 1e-6, &r);
+        int64_t *y = r.w->t[1], *rem = r.w->nodes[0].rem, *arg = r.w->nodes[0].arg;
+        y[0] += 1; /* a wrong output */
+        TEST_CHECK(q_witness_check(r.m, r.w) == ZK_EPROOF);
+        y[0] -= 1;
+        arg[0] = (arg[0] + 1) % a.iattr[0]; /* another cell as the maximum */
+        TEST_CHECK(q_witness_check(r.m, r.w) == ZK_EPROOF);
+        arg[0] = (arg[0] + a.iattr[0] - 1) % a.iattr[0];
+        if (rem) { /* the quotient one up, its remainder down */
+            y[0] += 1, rem[0] -= 1;
+            TEST_CHECK(q_witness_check(r.m, r.w) == ZK_EPROOF);
+            y[0] -= 1, rem[0] += 1;
+        }
+        TEST_CHECK(q_witness_check(r.m, r.w) == ZK_OK);
+        qrun_free(&r);
+        nn_graph_free(g);
+    }
     for (int k = 0; k < 3; k++) { /* Clip (both bounds; a zero bound), PRelu per channel */
         nn_graph *g = gb_new();
         int x = gb_input(g, 4, (int64_t[]){2, 3, 4, 4});
@@ -405,8 +429,8 @@ static void test_functions(zk_rng *rng) {
             int sl = gb_rand(g, rng, "slope", 3, (int64_t[]){3, 1, 1}, 0.5);
             gb_n(g, NN_PRELU, a, 2, x, sl, -1, NULL);
         }
-        /* PRelu: the slopes have 12 bits, as LeakyRelu's alpha (1e-3 of the range) */
-        check_graph(rng, g, k < 2 ? "clip" : "prelu", 2.0, NULL, k < 2 ? 0.5 : 2, k < 2 ? 1e-6 : 1e-3, NULL);
+        /* PRelu: the slopes have 12 bits, as LeakyRelu's alpha (1e-3 of the range), and the slope's rounding times |x| */
+        check_graph(rng, g, k < 2 ? "clip" : "prelu", 2.0, NULL, k < 2 ? 0.5 : 4, k < 2 ? 1e-6 : 1e-3, NULL);
         nn_graph_free(g);
     }
 }

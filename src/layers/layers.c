@@ -34,6 +34,8 @@ static const layer_kind *const layer_table[] = {
     [NN_CONCAT] = &layer_concat,
     [NN_CLIP] = &layer_clip,
     [NN_PRELU] = &layer_prelu,
+    [NN_SOFTMAX] = &layer_softmax,
+    [NN_LOGSOFTMAX] = &layer_logsoftmax,
 };
 
 const layer_kind *layer_of(nn_op op) {

@@ -8,6 +8,7 @@
  *   l_relu.c         Relu, LeakyRelu, PRelu, Clip (comparisons)
  *   l_lut.c          the table ops: Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu,
  *                    Softplus, HardSigmoid, HardSwish, Softsign
+ *   l_softmax.c      Softmax, LogSoftmax
  *   l_pool.c         MaxPool, GlobalMaxPool, AveragePool, GlobalAveragePool
  *   l_shape.c        Reshape, and the wiring ops Pad, Transpose, Slice, Resize
  *
@@ -108,5 +109,6 @@ extern const layer_kind layer_maxpool, layer_globalmaxpool, layer_avgpool, layer
 extern const layer_kind layer_reshape, layer_wire; /* layer_wire: Pad, Transpose, Slice, Resize */
 extern const layer_kind layer_lut;                 /* the table ops, nn_is_lut */
 extern const layer_kind layer_clip, layer_prelu;
+extern const layer_kind layer_softmax, layer_logsoftmax;
 
 #endif

@@ -61,22 +61,37 @@ pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
     return q;
 }
 
-/* Two table nodes share a table when f, its parameters, the input and
- * output scales and the shift agree (then q_lut_entry agrees everywhere). */
-static int pl_same_table(const q_model *m, const q_node *a, const q_node *b) {
-    return a->op == b->op && m->tensors[a->in[0]].f == m->tensors[b->in[0]].f &&
-           m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f &&
-           memcmp(a->iattr, b->iattr, sizeof a->iattr) == 0;
+/* Two nodes share a table of a kind when what the table depends on
+ * agrees: a table op's f, parameters, input and output scales and shift
+ * (then q_lut_entry agrees everywhere); an exp table's input scale, f_e
+ * and s (b_act is the model's); a log table's input and output scales, f_e
+ * and s2. */
+static int pl_same_table(const q_model *m, int kind, const q_node *a, const q_node *b) {
+    if (m->tensors[a->in[0]].f != m->tensors[b->in[0]].f) return 0;
+    switch (kind) {
+    case PL_TAB_LUT:
+        return a->op == b->op && m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f &&
+               memcmp(a->iattr, b->iattr, sizeof a->iattr) == 0;
+    case PL_TAB_EXP: return a->iattr[2] == b->iattr[2] && a->iattr[3] == b->iattr[3];
+    default:
+        return a->iattr[2] == b->iattr[2] && a->iattr[4] == b->iattr[4] &&
+               m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f;
+    }
 }
 
-int pl_lut_table(pl_plan *p, size_t i) {
+int pl_table(pl_plan *p, size_t i, int kind) {
     const q_node *nd = &p->m->nodes[i];
     for (size_t t = 0; t < p->ntab; t++)
-        if (pl_same_table(p->m, &p->m->nodes[p->tab[t].node], nd)) return (int)t;
+        if (p->tab[t].kind == kind && pl_same_table(p->m, kind, &p->m->nodes[p->tab[t].node], nd)) return (int)t;
+    unsigned nv = (unsigned)(kind == PL_TAB_LUT ? q_lut_bits(p->m, nd)
+                             : kind == PL_TAB_EXP ? q_smax_exp_bits(p->m, nd) : Q_SMAX_TAB_BITS);
     p->tab = zk_realloc_n(p->tab, p->ntab + 1, sizeof *p->tab);
-    p->tab[p->ntab] = (pl_tab){.node = (int)i, .nv = (unsigned)q_lut_bits(p->m, nd), .first = -1, .mreg = -1};
+    p->tab[p->ntab] = (pl_tab){.node = (int)i, .kind = kind, .lo = kind == PL_TAB_LUT ? -((int64_t)1 << (nv - 1)) : 0,
+                               .nv = nv, .first = -1, .mreg = -1};
     return (int)p->ntab++;
 }
+
+int pl_lut_table(pl_plan *p, size_t i) { return pl_table(p, i, PL_TAB_LUT); }
 
 void pl_add_fcol(pl_plan *p, int a, int b, int tab) {
     if (p->nfcol == p->capfcol) {
@@ -86,23 +101,30 @@ void pl_add_fcol(pl_plan *p, int a, int b, int tab) {
     p->fcol[p->nfcol++] = (pl_fcol){.rega = a, .regb = b, .tab = tab};
 }
 
-/* The rows of every table (pl_tab), from the model's table function. */
-static void pl_tab_fill(pl_plan *p) {
+/* The rows of every table (pl_tab), from the model's table function;
+ * ZK_EINPUT when one has no row (a key setup would not write). */
+static zk_err pl_tab_fill(pl_plan *p) {
     for (size_t t = 0; t < p->ntab; t++) {
         pl_tab *tb = &p->tab[t];
-        int64_t first, N = (int64_t)1 << tb->nv, half = N / 2;
-        int64_t *F = q_lut_table(p->m, &p->m->nodes[tb->node], &first);
-        ZK_CHECK(first >= 0); /* q_model_validate */
+        int64_t first, N = (int64_t)1 << tb->nv;
+        const q_node *nd = &p->m->nodes[tb->node];
+        int64_t *F = tb->kind == PL_TAB_LUT ? q_lut_table(p->m, nd, &first) : q_smax_table(p->m, nd, tb->kind == PL_TAB_LOG, &first);
+        if (first < 0) {
+            free(F);
+            zk_set_reason("node %s (%s): its table has no row within the activation range", nd->name, nn_op_name(nd->op));
+            return ZK_EINPUT;
+        }
         tb->first = first;
         tb->a = zk_malloc_n((size_t)N, sizeof *tb->a);
         tb->b = zk_malloc_n((size_t)N, sizeof *tb->b);
         for (int64_t k = 0; k < N; k++) {
             int64_t at = F[k] == Q_LUT_NONE ? first : k;
-            tb->a[k] = fm61_from_i64(at - half);
+            tb->a[k] = fm61_from_i64(at + tb->lo);
             tb->b[k] = fm61_from_i64(F[at]);
         }
         free(F);
     }
+    return ZK_OK;
 }
 
 static int pl_cmp_nv_desc(const void *a, const void *b, void *ctx) {
@@ -301,7 +323,7 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
     }
     for (size_t k = 0; k < ((size_t)1 << p->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
     free(cnt);
-    /* the function tables: row a + 2^(nv-1) when the pair is that row */
+    /* the function tables: row a - lo when the pair is that row */
     for (size_t t = 0; t < p->ntab; t++) {
         const pl_tab *tb = &p->tab[t];
         size_t N = (size_t)1 << tb->nv;
@@ -311,7 +333,7 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
             if (fc->tab != (int)t) continue;
             const fm61 *Ra = A + p->reg[fc->rega].off, *Rb = A + p->reg[fc->regb].off;
             for (size_t k = 0; k < ((size_t)1 << p->reg[fc->rega].nv); k++) {
-                int64_t at = fm61_to_i64(Ra[k]) + (int64_t)(N / 2);
+                int64_t at = fm61_to_i64(Ra[k]) - tb->lo;
                 if (at >= 0 && at < (int64_t)N && tb->a[at] == Ra[k] && tb->b[at] == Rb[k]) tc[at]++;
             }
         }
@@ -352,7 +374,11 @@ zk_err pl_build(pl_plan **out, const q_model *m) {
         zk_set_reason("%s", why);
         return first ? first : ZK_EINPUT;
     }
-    pl_tab_fill(best);
+    zk_err e = pl_tab_fill(best);
+    if (e) {
+        pl_free(best);
+        return e;
+    }
     *out = best;
     return ZK_OK;
 }

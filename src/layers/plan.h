@@ -64,6 +64,9 @@ typedef struct {
     int64_t cmp[2];
     pl_qty sign2, u2;
     int accreg;                 /* PRelu: ADV region of acc = slope x (no range: its sumcheck defines it) */
+    int sreg[10];               /* Softmax, LogSoftmax: regions, and their quantities and tables (l_softmax.c) */
+    pl_qty sq[5];
+    int stab[2];
 } pl_node;
 
 enum { PL_MM_CONV = 1, PL_MM_FC, PL_MM_MATMUL };
@@ -84,14 +87,18 @@ typedef struct {
     uint64_t leaf;   /* block offset among the lookup leaves */
 } pl_fcol;
 
-/* A function table (q_lut_table of node `node`; nodes with the same op,
- * parameters, scales and shift share one): 2^nv rows (a_k, b_k), a_k the
- * table index k - 2^(nv-1) and b_k = F(a_k); a position whose F is not in
- * [-A, A) repeats the first row that is (position `first`), so that no
- * other input can be looked up. Tag tab + 1 sets its rows apart from the
- * range table's and every other table's (lookup.c). */
+/* A function table: kind PL_TAB_LUT, q_lut_table of node `node` (nodes
+ * with the same op, parameters, scales and shift share one), or a
+ * Softmax's exp table (PL_TAB_EXP) or LogSoftmax's log table (PL_TAB_LOG,
+ * q_smax_table; shared by nodes with equal tables): 2^nv rows (a_k, b_k),
+ * a_k = k + lo (lo = -2^(nv-1) for PL_TAB_LUT, else 0) and b_k its value;
+ * a position without a value repeats the first row that has one (position
+ * `first`), so that no other input can be looked up. Tag tab + 1 sets its
+ * rows apart from the range table's and every other table's (lookup.c). */
+enum { PL_TAB_LUT, PL_TAB_EXP, PL_TAB_LOG };
 typedef struct {
-    int node;
+    int node, kind;
+    int64_t lo;
     unsigned nv;
     int64_t first;
     int mreg;        /* multiplicity region (ADV, 2^nv entries) */
@@ -146,6 +153,7 @@ pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len);
  * with the same function, parameters, scales and shift made); pl_add_fcol:
  * a pair column over regions a, b (same nv) looked up in table tab. */
 int pl_lut_table(pl_plan *p, size_t i);
+int pl_table(pl_plan *p, size_t i, int kind);
 void pl_add_fcol(pl_plan *p, int a, int b, int tab);
 
 /* The weight table (2^wnv entries) from a model with constants. */

@@ -74,6 +74,8 @@ const char *nn_op_name(nn_op op) {
     case NN_SOFTSIGN: return "Softsign";
     case NN_CLIP: return "Clip";
     case NN_PRELU: return "PRelu";
+    case NN_SOFTMAX: return "Softmax";
+    case NN_LOGSOFTMAX: return "LogSoftmax";
     }
     return "unknown";
 }
@@ -174,7 +176,9 @@ static int op_nin_ok(nn_op op, int nin) {
     case NN_TRANSPOSE:
     case NN_SLICE:
     case NN_RESIZE:
-    case NN_CLIP: return nin == 1;
+    case NN_CLIP:
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: return nin == 1;
     default: return nn_is_lut(op) && nin == 1;
     }
 }
@@ -231,6 +235,15 @@ zk_err nn_infer_shape(nn_shape *out, const nn_graph *g, const nn_node *n) {
     case NN_RELU:
     case NN_LEAKYRELU:
     case NN_CLIP: o = *x; break;
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: {
+        int64_t gn = n->a.iattr[0], in = n->a.iattr[1];
+        if (!in_range(gn, 1, NN_NUMEL_MAX) || !in_range(in, 1, NN_NUMEL_MAX) || nn_numel(x) % (gn * in) != 0)
+            return node_fail(n, "groups of %lld cells at stride %lld do not tile %s", (long long)gn, (long long)in,
+                             shape_str(b0, sizeof b0, x));
+        o = *x;
+        break;
+    }
     case NN_PRELU: /* the slope broadcasts to x, unidirectionally */
         o = *x;
         if (s[1]->ndim > x->ndim) return node_fail(n, "slope %s has more axes than the input", shape_str(b0, sizeof b0, s[1]));
@@ -699,6 +712,32 @@ static void run_concat(float *y, const nn_graph *g, const nn_node *n, const floa
     for (int64_t i = 0; i < total; i++) y[i] = nn_concat_src(n->a.iattr[0], as, bs, os, i, &off) ? b[off] : a[off];
 }
 
+int64_t nn_group_cell(const int64_t *ia, int64_t g, int64_t j) {
+    int64_t inner = ia[1];
+    return ((g / inner) * ia[0] + j) * inner + g % inner;
+}
+
+int64_t nn_group_of(const int64_t *ia, int64_t o, int64_t *j) {
+    int64_t n = ia[0], inner = ia[1];
+    *j = (o / inner) % n;
+    return (o / (inner * n)) * inner + o % inner;
+}
+
+/* Softmax and LogSoftmax of each group, in double. */
+static void run_softmax(float *y, const nn_node *n, const float *x, int64_t total) {
+    int64_t G = total / n->a.iattr[0];
+    for (int64_t g = 0; g < G; g++) {
+        double mx = -INFINITY, sum = 0;
+        for (int64_t j = 0; j < n->a.iattr[0]; j++) mx = fmax(mx, (double)x[nn_group_cell(n->a.iattr, g, j)]);
+        for (int64_t j = 0; j < n->a.iattr[0]; j++) sum += exp((double)x[nn_group_cell(n->a.iattr, g, j)] - mx);
+        for (int64_t j = 0; j < n->a.iattr[0]; j++) {
+            int64_t o = nn_group_cell(n->a.iattr, g, j);
+            double d = (double)x[o] - mx;
+            y[o] = (float)(n->op == NN_SOFTMAX ? exp(d) / sum : d - log(sum));
+        }
+    }
+}
+
 zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) {
     zk_err e = nn_graph_check(g);
     if (e) return e;
@@ -745,6 +784,8 @@ zk_err nn_run_float(float ***values, const nn_graph *g, const float *input) {
             for (int64_t i = 0; i < total; i++) y[i] = fminf(fmaxf(in[0][i], n->a.beta), n->a.gamma);
             break;
         case NN_PRELU: run_binary(y, g, n, in[0], in[1]); break;
+        case NN_SOFTMAX:
+        case NN_LOGSOFTMAX: run_softmax(y, n, in[0], total); break;
         default: { /* nn_is_lut (nn_graph_check) */
             double par[NN_LUT_NPAR];
             nn_lut_params(n->op, &n->a, par);

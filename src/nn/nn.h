@@ -47,7 +47,9 @@
  *     (ONNX's defaults); PyTorch's pre-opset-20 GELU chains (x/sqrt2 ->
  *     Erf -> +1 -> *x -> *0.5, and the tanh form) become one NN_GELU;
  *     Clip (bounds as attributes or constant inputs) and PRelu (a constant
- *     slope; before opset 7 a 1-D slope is per channel) keep their names.
+ *     slope; before opset 7 a 1-D slope is per channel) keep their names;
+ *   - Softmax and LogSoftmax keep theirs, their axis turned into groups
+ *     (nn_group_cell: one axis from opset 13, the 2-D view before).
  * Anything else is refused with a one-line reason naming node and op.
  */
 #ifndef GKRCNN_NN_H
@@ -112,6 +114,9 @@ typedef enum {
                         min(max(x, min), max); proved by comparisons */
     NN_PRELU,        /* in: X, slope (a constant unidirectionally broadcastable to
                         X): x < 0 ? slope x : x */
+    NN_SOFTMAX,      /* over groups of iattr[0] = n cells at stride iattr[1] = inner
+                        (nn_group_cell): y = e^(x - max) / sum e^(x - max) */
+    NN_LOGSOFTMAX,   /* the same groups: y = x - max - ln sum e^(x - max) */
 } nn_op;
 
 /* Entries of the per-op integer attributes (nn_attrs.iattr, q_node.iattr). */
@@ -211,5 +216,15 @@ int nn_concat_src(int64_t axis, const nn_shape *A, const nn_shape *B, const nn_s
 int nn_is_lut(nn_op op);
 void nn_lut_params(nn_op op, const nn_attrs *a, double par[NN_LUT_NPAR]);
 double nn_lut_eval(nn_op op, const double *par, double x);
+
+/* NN_SOFTMAX, NN_LOGSOFTMAX reduce groups of n cells at stride inner (ia =
+ * the node's iattr: n, inner): group g < numel / n (g = outer * inner +
+ * in) holds the cells (outer n + j) inner + in, j < n. ONNX's axis a gives
+ * n = X_a, inner = the product of the dims after a (opset 13 on), or
+ * n = the product from a on, inner = 1 (before: the input as 2-D).
+ * nn_group_cell: the offset of cell j of group g; nn_group_of: the group of
+ * offset o (and *j its place there). */
+int64_t nn_group_cell(const int64_t *ia, int64_t g, int64_t j);
+int64_t nn_group_of(const int64_t *ia, int64_t o, int64_t *j);
 
 #endif

@@ -698,6 +698,31 @@ static zk_err op_prelu(ictx *c, nctx *x) {
     return e ? e : bind(c, x->out, y);
 }
 
+/* Softmax, LogSoftmax: the axis's groups (nn.h, nn_group_cell). Before
+ * opset 13 the input is taken as 2-D at the axis (default 1), from opset
+ * 13 one axis (default -1). */
+static zk_err op_softmax_common(ictx *c, nctx *x, nn_op op) {
+    int X = inp(x, 0);
+    if (X < 0) return nfail(c, ZK_EINPUT, "missing input");
+    int64_t axis;
+    zk_err e = a_int(c, &axis, "axis", c->opset < 13 ? 1 : -1);
+    if (e) return e;
+    const nn_shape *xs = shp(c, X);
+    int r = xs->ndim;
+    if (axis < -r || axis >= (r ? r : 1)) return nfail(c, ZK_EINPUT, "unsupported attribute value axis=%lld", (long long)axis);
+    if (axis < 0) axis += r;
+    nn_attrs a;
+    memset(&a, 0, sizeof a);
+    a.iattr[0] = a.iattr[1] = 1;
+    for (int d = (int)axis; d < r; d++) {
+        int in_group = c->opset < 13 || d == axis;
+        a.iattr[in_group ? 0 : 1] *= xs->d[d];
+    }
+    return op_unary(c, x, op, &a);
+}
+static zk_err op_softmax(ictx *c, nctx *x) { return op_softmax_common(c, x, NN_SOFTMAX); }
+static zk_err op_logsoftmax(ictx *c, nctx *x) { return op_softmax_common(c, x, NN_LOGSOFTMAX); }
+
 /* Transposed copy of a 2-D constant, times alpha. */
 static int const_t2d(ictx *c, const char *name, int t, int transpose, double alpha) {
     const nn_shape *s = shp(c, t);
@@ -2278,6 +2303,8 @@ static const struct {
     {"HardSwish", op_hardswish, " "},
     {"Clip", op_clip, " min max consumed_inputs "},
     {"PRelu", op_prelu, " consumed_inputs "},
+    {"Softmax", op_softmax, " axis "},
+    {"LogSoftmax", op_logsoftmax, " axis "},
 };
 
 static zk_err import_node(ictx *c, const Onnx__NodeProto *n, size_t k) {

@@ -15,10 +15,11 @@ static void q_aux_mask(const q_node *nd, int *acc, int *rem, int *sign, int *arg
     int lin = q_op_rescales(nd->op) || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU;
     int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
     int lut = nn_is_lut(nd->op); /* acc: the table index i; rem: x - 2^s i */
-    *acc = lin || avg || lut;
-    *rem = (lin && nd->k >= 1) || avg || (lut && nd->iattr[0] >= 1);
+    int smax = nd->op == NN_SOFTMAX || nd->op == NN_LOGSOFTMAX; /* acc: e; rem: q (Softmax); arg: the group's max */
+    *acc = lin || avg || lut || smax;
+    *rem = (lin && nd->k >= 1) || avg || (lut && nd->iattr[0] >= 1) || nd->op == NN_SOFTMAX;
     *sign = nd->op == NN_RELU || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU;
-    *arg = nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL;
+    *arg = nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL || smax;
 }
 
 static int64_t q_floor_div(int64_t a, int64_t b) { /* b > 0 */
@@ -215,6 +216,37 @@ int64_t q_wire_src(const q_model *m, const q_node *nd, int64_t i) {
     return nn_wire_src(nd->op, nd->iattr, &m->tensors[nd->in[0]].shape, &q_yt(m, nd)->shape, i);
 }
 
+/* Softmax, LogSoftmax (quant.h section 3): per group the first maximum
+ * (arg, on every cell of the group), e = e(max - x) (acc), S = sum e;
+ * Softmax y = floor((2^(f_y+1) e + S) / (2S)) with q = 2^(f_y+1) e + S -
+ * 2 S y (rem); LogSoftmax y = -2^(f_y - f_x) (max - x) - l(S >> s2). */
+static void q_smax_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, q_nwit *a, int64_t ny) {
+    int64_t n = nd->iattr[0], G = ny / n, fy1 = (int64_t)1 << (m->tensors[(nd - m->nodes) + 1].f + 1);
+    for (int64_t g = 0; g < G; g++) {
+        int64_t best = 0, S = 0, h, i, r, l = 0;
+        for (int64_t j = 1; j < n; j++)
+            if (x[nn_group_cell(nd->iattr, g, j)] > x[nn_group_cell(nd->iattr, g, best)]) best = j;
+        int64_t mx = x[nn_group_cell(nd->iattr, g, best)];
+        for (int64_t j = 0; j < n; j++) {
+            int64_t o = nn_group_cell(nd->iattr, g, j);
+            a->arg[o] = best;
+            a->acc[o] = q_smax_e(m, nd, mx - x[o], &h, &i, &r);
+            S += a->acc[o];
+        }
+        if (nd->op == NN_LOGSOFTMAX) ZK_CHECK(q_smax_log(m, nd, S >> nd->iattr[4], &l)); /* S >= E(0) > 0 */
+        for (int64_t j = 0; j < n; j++) {
+            int64_t o = nn_group_cell(nd->iattr, g, j);
+            if (nd->op == NN_LOGSOFTMAX) {
+                y[o] = -(mx - x[o]) * ((int64_t)1 << (m->tensors[(nd - m->nodes) + 1].f - m->tensors[nd->in[0]].f)) - l;
+                continue;
+            }
+            int64_t num = fy1 * a->acc[o] + S;
+            y[o] = q_floor_div(num, 2 * S);
+            a->rem[o] = num - 2 * S * y[o];
+        }
+    }
+}
+
 /* y of a wiring node (Pad, Transpose, Slice, Resize) */
 static void q_wire_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *y, int64_t ny) {
     for (int64_t i = 0; i < ny; i++) {
@@ -290,7 +322,7 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
     if (hsign) q_arr_keep(&a->sign, ny);
     if (harg) q_arr_keep(&a->arg, ny);
     const int64_t *x = nd->in[0] >= 0 ? w->t[nd->in[0]] : NULL;
-    if (hacc && !nn_is_lut(nd->op)) q_linear_acc(m, nd, w->t, a->acc);
+    if (hacc && !nn_is_lut(nd->op) && nd->op != NN_SOFTMAX && nd->op != NN_LOGSOFTMAX) q_linear_acc(m, nd, w->t, a->acc);
     if (q_op_rescales(nd->op))
         for (int64_t i = 0; i < ny; i++) {
             int64_t r;
@@ -344,6 +376,8 @@ zk_err q_run_node(const q_model *m, q_witness *w, size_t ni) {
     case NN_CLIP:
         for (int64_t i = 0; i < ny; i++) y[i] = x[i] < nd->iattr[0] ? nd->iattr[0] : x[i] > nd->iattr[1] ? nd->iattr[1] : x[i];
         break;
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: q_smax_run(m, nd, x, y, a, ny); break;
     default: {
         ZK_CHECK(nn_is_lut(nd->op));
         for (int64_t i = 0; i < ny; i++) {
@@ -452,7 +486,7 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
             Q_BAD("node %s (%s): witness arrays present/absent wrongly", nm, op);
         for (int64_t i = 0; i < ny; i++)
             if (y[i] < -A || y[i] >= A) Q_BAD("node %s (%s): output element %lld out of range", nm, op, (long long)i);
-        if (hacc && !nn_is_lut(nd->op)) {
+        if (hacc && !nn_is_lut(nd->op) && nd->op != NN_SOFTMAX && nd->op != NN_LOGSOFTMAX) {
             free(tmp);
             tmp = q_arr_new(ny);
             q_linear_acc(m, nd, w->t, tmp);
@@ -532,6 +566,23 @@ zk_err q_witness_check(const q_model *m, const q_witness *w) {
             q_wire_run(m, nd, x, tmp, ny);
             for (int64_t i = 0; i < ny; i++)
                 if (y[i] != tmp[i]) Q_BAD("node %s (%s): element %lld is not its input cell", nm, op, (long long)i);
+            break;
+        }
+        case NN_SOFTMAX:
+        case NN_LOGSOFTMAX: {
+            free(tmp);
+            tmp = q_arr_new(ny);
+            q_nwit re = {.acc = q_arr_new(ny), .rem = q_arr_new(ny), .arg = q_arr_new(ny)};
+            q_smax_run(m, nd, x, tmp, &re, ny);
+            for (int64_t i = 0; i < ny && !e; i++)
+                if (y[i] != tmp[i] || a->acc[i] != re.acc[i] || a->arg[i] != re.arg[i] ||
+                    (nd->op == NN_SOFTMAX && a->rem[i] != re.rem[i]))
+                    e = ZK_EPROOF, zk_set_reason("node %s (%s): element %lld: the maximum, exponential, quotient or "
+                                                 "output is wrong", nm, op, (long long)i);
+            free(re.acc);
+            free(re.rem);
+            free(re.arg);
+            if (e) goto out;
             break;
         }
         case NN_CLIP:

@@ -136,3 +136,96 @@ int64_t q_lut_index(const q_node *nd, int64_t x, int64_t *r) {
     *r = x - i * ((int64_t)1 << nd->iattr[0]);
     return i;
 }
+
+/* ---- Softmax, LogSoftmax (quant.h section 3) ---- */
+
+int q_smax_exp_bits(const q_model *m, const q_node *nd) {
+    int b = m->s.b_act + 1 - (int)nd->iattr[3];
+    return b < Q_SMAX_TAB_BITS ? b : Q_SMAX_TAB_BITS;
+}
+
+int q_smax_has_h(const q_model *m, const q_node *nd) { return m->s.b_act + 1 - (int)nd->iattr[3] > Q_SMAX_TAB_BITS; }
+
+/* E(i) = round(e^-(centre of cell i) 2^f_e), the centre 2^s i + (2^s - 1)/2
+ * in x's units (f_x); in [0, 2^f_e]. */
+int64_t q_smax_E(const q_model *m, const q_node *nd, int64_t i) {
+    int s = (int)nd->iattr[3];
+    double xc = ldexp((double)i, s) + (ldexp(1.0, s) - 1) / 2;
+    return llround(ldexp(exp(-ldexp(xc, -m->tensors[nd->in[0]].f)), (int)nd->iattr[2]));
+}
+
+int64_t q_smax_e(const q_model *m, const q_node *nd, int64_t d, int64_t *h, int64_t *i, int64_t *r) {
+    int s = (int)nd->iattr[3], ne = q_smax_exp_bits(m, nd);
+    *r = d & (((int64_t)1 << s) - 1);
+    *i = (d >> s) & (((int64_t)1 << ne) - 1);
+    *h = d >> (s + ne);
+    return *h ? 0 : q_smax_E(m, nd, *i);
+}
+
+int q_smax_log(const q_model *m, const q_node *nd, int64_t j, int64_t *l) {
+    int s2 = (int)nd->iattr[4];
+    double c = ldexp((double)j, s2) + (ldexp(1.0, s2) - 1) / 2;
+    if (!(c > 0)) return 0;
+    double v = ldexp(log(ldexp(c, -(int)nd->iattr[2])), m->tensors[(nd - m->nodes) + 1].f);
+    int64_t A = q_act_bound(m);
+    if (!(fabs(v) < (double)A)) return 0;
+    int64_t q = llround(v);
+    if (q < -A || q >= A) return 0;
+    *l = q;
+    return 1;
+}
+
+int64_t *q_smax_table(const q_model *m, const q_node *nd, int log_table, int64_t *first) {
+    int n = log_table ? Q_SMAX_TAB_BITS : q_smax_exp_bits(m, nd);
+    int64_t N = (int64_t)1 << n;
+    int64_t *t = zk_malloc_n((size_t)N, sizeof *t);
+    *first = -1;
+    for (int64_t k = 0; k < N; k++) {
+        if (log_table ? !q_smax_log(m, nd, k, &t[k]) : (t[k] = q_smax_E(m, nd, k), 0)) t[k] = Q_LUT_NONE;
+        else if (*first < 0) *first = k;
+    }
+    return t;
+}
+
+void q_smax_pick(const q_model *m, q_node *nd) {
+    int b = m->s.b_act, fx = m->tensors[nd->in[0]].f, fe = (int)nd->iattr[2];
+    int s = b > Q_SMAX_TAB_BITS ? b - Q_SMAX_TAB_BITS : 0;
+    /* with an h bit (b + 1 - s > 16): every d >= 2^(16 + s) must give e = 0 */
+    while (b + 1 - s > Q_SMAX_TAB_BITS && !(ldexp(exp(-ldexp(1.0, Q_SMAX_TAB_BITS + s - fx)), fe) < 0.5)) s++;
+    nd->iattr[3] = s;
+    if (nd->op == NN_LOGSOFTMAX) { /* S < n 2^f_e + 1 <= 2^(16 + s2) */
+        int bits = 0;
+        while (ldexp(1.0, bits) <= (double)nd->iattr[0] * ldexp(1.0, fe)) bits++;
+        nd->iattr[4] = bits > Q_SMAX_TAB_BITS ? bits - Q_SMAX_TAB_BITS : 0;
+    }
+}
+
+void q_smax_error(const q_model *m, const q_node *nd, double *eps_e, double *eps_l) {
+    int64_t A = q_act_bound(m), h, i, r;
+    int fx = m->tensors[nd->in[0]].f, fy = m->tensors[(nd - m->nodes) + 1].f, fe = (int)nd->iattr[2];
+    double e = 0;
+    for (int64_t d = 0; d < 2 * A; d++) /* every difference an activation pair can have */
+        e = fmax(e, fabs(ldexp((double)q_smax_e(m, nd, d, &h, &i, &r), -fe) - exp(-ldexp((double)d, -fx))));
+    *eps_e = e;
+    *eps_l = 0;
+    if (nd->op != NN_LOGSOFTMAX) return;
+    /* ln over every S a group can sum to: S in [E(0), n 2^f_e] */
+    int s2 = (int)nd->iattr[4];
+    double lo = (double)q_smax_E(m, nd, 0), hi = (double)nd->iattr[0] * ldexp(1.0, fe), l = 0;
+    for (int64_t j = (int64_t)(lo / ldexp(1.0, s2)); ldexp((double)j, s2) <= hi; j++) {
+        int64_t v;
+        if (!q_smax_log(m, nd, j, &v)) continue;
+        for (int k = 0; k < 2; k++) { /* ln is monotone: the cell's ends */
+            double S = fmax(lo, ldexp((double)j, s2) + (k ? ldexp(1.0, s2) - 1 : 0));
+            l = fmax(l, fabs(ldexp((double)v, -fy) - log(ldexp(S, -fe))));
+        }
+    }
+    *eps_l = l;
+}
+
+double q_smax_bound(const q_model *m, const q_node *nd) {
+    double ee, el, n = (double)nd->iattr[0];
+    q_smax_error(m, nd, &ee, &el);
+    if (nd->op == NN_LOGSOFTMAX) return el + n * ee / (1 - ee);
+    return ee * (1 + n) / (1 - ee) + ldexp(0.5, -m->tensors[(nd - m->nodes) + 1].f);
+}

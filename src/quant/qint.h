@@ -103,6 +103,37 @@ double q_lut_error(const q_model *m, const q_node *nd);
  * q_clip_zero: one of them is 0 (its check proves x in [-A, A)). */
 static inline int q_clip_zero(const q_node *nd) { return nd->iattr[0] == 0 || nd->iattr[1] == 0; }
 
+/* ---- Softmax, LogSoftmax (lut.c; quant.h section 3 "Softmax") ----
+ * iattr: [0] n, [1] inner (the groups, nn_group_cell), [2] f_e (the
+ * exponentials' fractional bits), [3] s (the exp table's input shift),
+ * [4] s2 (LogSoftmax: the log table's shift over S; 0 for Softmax). The
+ * difference d = max - x in [0, 2A) splits as d = 2^(16+s) h + 2^s i + r
+ * (i < 2^n_e, r < 2^s; h in {0, 1} only when b_act + 1 - s > 16). */
+#define Q_SMAX_TAB_BITS 16
+int q_smax_exp_bits(const q_model *m, const q_node *nd); /* n_e = min(16, b_act + 1 - s) */
+int q_smax_has_h(const q_model *m, const q_node *nd);
+/* E(i) = round(e^-(2^s i + (2^s - 1)/2) / 2^f_x) 2^f_e); e(d) = h ? 0 : E(i),
+ * with *h, *i, *r the split of d. */
+int64_t q_smax_E(const q_model *m, const q_node *nd, int64_t i);
+int64_t q_smax_e(const q_model *m, const q_node *nd, int64_t d, int64_t *h, int64_t *i, int64_t *r);
+/* LogSoftmax: l(j) = round(ln((2^s2 j + (2^s2 - 1)/2) / 2^f_e) 2^f_y): 1 and
+ * *l when the centre is > 0 and l in [-A, A), else 0. */
+int q_smax_log(const q_model *m, const q_node *nd, int64_t j, int64_t *l);
+/* The exp table (2^n_e values E) or the log table (2^16 values l, or
+ * Q_LUT_NONE), allocated; *first = the first position with a value. */
+int64_t *q_smax_table(const q_model *m, const q_node *nd, int log_table, int64_t *first);
+/* Setup: s (the least that keeps every d >= 2^(16+s) at e = 0 when an h bit
+ * is needed) and, for LogSoftmax, s2 (2^(16+s2) > n 2^f_e), from f_x, f_e, n. */
+void q_smax_pick(const q_model *m, q_node *nd);
+/* The largest |e(d) 2^-f_e - e^(-d 2^-f_x)| over d in [0, 2A), and for
+ * LogSoftmax the largest |l(S >> s2) 2^-f_x - ln(S 2^-f_e)| over the sums
+ * S in [E(0), n 2^f_e] (0 for Softmax): the settings.json error terms. */
+void q_smax_error(const q_model *m, const q_node *nd, double *eps_e, double *eps_l);
+/* The node's own error on exact inputs (settings.json error_bound):
+ * Softmax eps_e (1 + n) / (1 - eps_e) + half an output LSB (the division's
+ * rounding); LogSoftmax eps_l + n eps_e / (1 - eps_e). */
+double q_smax_bound(const q_model *m, const q_node *nd);
+
 /* 2^(b_act-1), the activation bound. */
 static inline int64_t q_act_bound(const q_model *m) { return (int64_t)1 << (m->s.b_act - 1); }
 

@@ -57,7 +57,8 @@ static int q_produces_int(const q_node *nd) {
     case NN_TRANSPOSE:
     case NN_SLICE:
     case NN_RESIZE:
-    case NN_CLIP: return 1;
+    case NN_CLIP:
+    case NN_SOFTMAX: return 1; /* Softmax: y in [0, A) by its own check */
     case NN_CONCAT: return q_concat_exact(nd);
     default: return nn_is_lut(nd->op); /* y is a table value, in [-A, A) */
     }
@@ -282,7 +283,9 @@ static unsigned q_fields(const q_node *nd) {
     case NN_RESIZE: return QF_IATTR;
     case NN_CONCAT: return (has_const ? QF_W | QF_FW : 0) | QF_K | QF_AL | QF_IATTR;
     case NN_PRELU: return QF_W | QF_FW | QF_K;
-    case NN_CLIP: return QF_IATTR;
+    case NN_CLIP:
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: return QF_IATTR;
     case NN_RELU:
     case NN_GLOBALAVGPOOL:
     case NN_GLOBALMAXPOOL:
@@ -438,6 +441,17 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
     }
     case NN_MAXPOOL:
     case NN_GLOBALMAXPOOL: return 2 * A;
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: { /* S = sum e <= n 2^f_e; Softmax: 2 S y + q = 2^(f_y+1) e + S, y in [0, A) */
+        uint64_t S = q_smul((uint64_t)nd->iattr[0], (uint64_t)1 << nd->iattr[2]);
+        if (nd->op == NN_LOGSOFTMAX) { /* y = -2^(f_y - f_x) d - l */
+            uint64_t d = q_sadd(q_smul(2 * A, (uint64_t)1 << (m->tensors[(nd - m->nodes) + 1].f - m->tensors[nd->in[0]].f)), A);
+            return S > d ? S : d;
+        }
+        uint64_t l = q_smul(q_smul(2, S), A), r = q_sadd(q_smul((uint64_t)1 << (m->tensors[(nd - m->nodes) + 1].f + 1),
+                                                                 (uint64_t)1 << nd->iattr[2]), S);
+        return l > r ? l : r;
+    }
     case NN_AVGPOOL:
     case NN_GLOBALAVGPOOL: {
         uint64_t n = nd->op == NN_AVGPOOL ? (uint64_t)(nd->kernel[0] * nd->kernel[1]) : (uint64_t)plane;
@@ -661,6 +675,24 @@ static zk_err q_node_check(const q_model *m, size_t i) {
         if (!q_all_zero(nd->iattr + 2, NN_IATTR - 2)) Q_FAIL("node %s (Clip): attributes beyond the bounds", nm);
         break;
     }
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: {
+        int64_t n = nd->iattr[0], in = nd->iattr[1], N = q_shape_numel(X), b = m->s.b_act;
+        if (!q_shape_eq(X, Y)) Q_FAIL("node %s (%s): output shape differs from input", nm, op);
+        if (n < 1 || in < 1 || n > N || in > N || N % (n * in) != 0)
+            Q_FAIL("node %s (%s): the groups do not tile the input", nm, op);
+        if (nd->iattr[2] < 1 || nd->iattr[2] > 52 || nd->iattr[3] < (b > 16 ? b - 16 : 0) || nd->iattr[3] > b ||
+            b + 1 - nd->iattr[3] > Q_SMAX_TAB_BITS + 1)
+            Q_FAIL("node %s (%s): exponential scale or table shift out of range", nm, op);
+        if (nd->op == NN_SOFTMAX ? nd->iattr[4] != 0 || y->f > b - 2
+                                 : y->f < fx || y->f - fx > 40 || nd->iattr[4] < 0 || nd->iattr[4] > 60 ||
+                                       ldexp(1.0, Q_SMAX_TAB_BITS + (int)nd->iattr[4]) <= (double)n * ldexp(1.0, (int)nd->iattr[2]))
+            Q_FAIL("node %s (%s): output scale or log table shift disagrees", nm, op);
+        if (!q_all_zero(nd->iattr + 5, NN_IATTR - 5)) Q_FAIL("node %s (%s): attributes beyond the tables", nm, op);
+        if (q_smax_E(m, nd, 0) < 1) /* the maximum's own e, so every sum S >= 1 */
+            Q_FAIL("node %s (%s): e^0 rounds to 0 at the table's resolution; raise b_act or the input's scale", nm, op);
+        break;
+    }
     default: {
         if (!nn_is_lut(nd->op)) Q_FAIL("node %s: unknown op %d", nm, (int)nd->op);
         if (!q_shape_eq(X, Y)) Q_FAIL("node %s (%s): output shape differs from input", nm, op);
@@ -675,11 +707,7 @@ static zk_err q_node_check(const q_model *m, size_t i) {
         if (!q_all_zero(nd->iattr + 1 + NN_LUT_NPAR, NN_IATTR - 1 - NN_LUT_NPAR))
             Q_FAIL("node %s (%s): attributes beyond the parameters", nm, op);
         if (!q_lut_par_canonical(nd)) Q_FAIL("node %s (%s): a parameter the function does not use is set", nm, op);
-        int64_t first;
-        int64_t *t = q_lut_table(m, nd, &first);
-        free(t);
-        if (first < 0) Q_FAIL("node %s (%s): no input has an output within the activation range", nm, op);
-        break;
+        break; /* (a table without a row in range: setup refuses it, a plan fails on it) */
     }
     }
     return ZK_OK;
@@ -952,6 +980,17 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         nd->iattr[0] = lo, nd->iattr[1] = hi;
         break;
     }
+    case NN_SOFTMAX:
+    case NN_LOGSOFTMAX: /* y in [0, 1] at f = b_act - 2 (Softmax); calibrated, but not coarser than x (LogSoftmax) */
+        nd->iattr[0] = gn->a.iattr[0], nd->iattr[1] = gn->a.iattr[1];
+        nd->iattr[2] = s->b_act + 4;
+        if (gn->op == NN_SOFTMAX) {
+            y->f = s->b_act - 2 < s->f_min ? s->f_min : s->b_act - 2 > s->f_max ? s->f_max : s->b_act - 2;
+            q_smax_pick(m, nd);
+            return ZK_OK;
+        }
+        calibrated = 1;
+        break;
     default:
         if (!nn_is_lut(gn->op)) Q_FAIL("node %s: op %d is not supported by the quantizer", nm, (int)gn->op);
         if (s->b_act > Q_LUT_MAX_ACT)
@@ -1009,6 +1048,10 @@ static zk_err q_fill_node(q_model *m, size_t i, const nn_graph *g, const int *qi
         nd->k = f - y->f;
         break;
     }
+    case NN_LOGSOFTMAX: /* y = -2^(f_y - f_x) d - l: exact when f_y >= f_x */
+        if (y->f < fx) y->f = fx;
+        q_smax_pick(m, nd);
+        break;
     default:
         if (nn_is_lut(gn->op)) { /* the parameters, then the input shift (needs f_x, f_y, the ranges) */
             double par[NN_LUT_NPAR];

@@ -132,6 +132,18 @@
  *          entries whose F is within one output LSB of f at every integer
  *          input of the calibrated range; settings.json reports that error.
  *          acc, rem (s >= 1).
+ * Softmax, LogSoftmax over groups of n = iattr[0] cells at stride inner =
+ *          iattr[1] (nn_group_cell): per group the FIRST maximum (arg, on
+ *          every cell), d = max - x in [0, 2A), e = e(d) (acc): with
+ *          f_e = iattr[2] = b_act + 4 and s = iattr[3], d = 2^(16+s) h +
+ *          2^s i + r (h only when b_act + 1 - s = 17), e = h ? 0 : E(i),
+ *          E(i) = round(exp(-(2^s i + (2^s - 1)/2) / 2^f_x) 2^f_e) (lut.c);
+ *          S = the group's sum of e (>= E(0) >= 1, checked at setup).
+ *          Softmax: f_y = b_act - 2; y = floor((2^(f_y+1) e + S) / (2S)),
+ *          rem = q = 2^(f_y+1) e + S - 2 S y in [0, 2S).  acc, rem, arg.
+ *          LogSoftmax: f_y calibrated, at least f_x; y = -2^(f_y - f_x) d -
+ *          l(S >> s2), l(j) = round(ln((2^s2 j + (2^s2 - 1)/2) / 2^f_e)
+ *          2^f_y), s2 = iattr[4].  acc, arg.
  *
  * ===================================================================
  * 4. The field bound (checked at setup, q_model_validate)

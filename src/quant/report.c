@@ -226,6 +226,21 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
             q_json_num(out, q_lut_error(m, nd));
             q_json_raw(out, "}");
         }
+        if (nd->op == NN_SOFTMAX || nd->op == NN_LOGSOFTMAX) { /* the groups, tables and error on exact inputs */
+            double ee, el;
+            q_smax_error(m, nd, &ee, &el);
+            zk_buf_printf(out, ", \"softmax\": {\"group\": %lld, \"stride\": %lld, \"f_exp\": %d, \"exp_entries\": %lld, "
+                          "\"exp_input_shift\": %d, \"exp_error\": ", (long long)nd->iattr[0], (long long)nd->iattr[1],
+                          (int)nd->iattr[2], (long long)1 << q_smax_exp_bits(m, nd), (int)nd->iattr[3]);
+            q_json_num(out, ee);
+            if (nd->op == NN_LOGSOFTMAX) {
+                zk_buf_printf(out, ", \"log_input_shift\": %d, \"log_error\": ", (int)nd->iattr[4]);
+                q_json_num(out, el);
+            }
+            q_json_raw(out, ", \"error_bound\": ");
+            q_json_num(out, q_smax_bound(m, nd));
+            q_json_raw(out, "}");
+        }
         if (nd->op == NN_CLIP) { /* the bounds on the input's grid */
             int fx = m->tensors[nd->in[0]].f;
             q_json_raw(out, ", \"clip\": [");
