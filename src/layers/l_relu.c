@@ -79,7 +79,6 @@ static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     unsigned ntab = hasrem ? 6 : 5;
     fp2 *tabs[6] = {0};
     if (c->P) {
-        tabs[T_EQ] = cx_eq_new(rho, ln->nv);
         tabs[T_S] = cx_qty_table(c, &pn->sign, ln->nv);
         tabs[T_X] = cx_tensor_table(c, nd->in[0]);
         tabs[T_U] = cx_qty_table(c, &pn->u, ln->nv);
@@ -89,7 +88,7 @@ static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     }
     int send[6] = {0, 1, 1, 1, 0, 1};
     fp2 vals[6], red, *r;
-    zk_err e = cx_sc(c, tabs, ntab, t, nt, ln->nv, v, &r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, ntab, t, nt, ln->nv, v, T_EQ, rho, &r, &red, vals, send);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     CX_TRY(e);
     vals[T_EQ] = mle_eq_eval(rho, r, ln->nv);
