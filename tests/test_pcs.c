@@ -49,6 +49,23 @@ static void tp_ntt(zk_rng *rng) {
         ok = 1;
         for (size_t j = 0; j < n; j++) ok &= fp2_eq(c[rev[j]], b[j]);
         TEST_CHECK(ok);
+        /* ntt_dif_pruned: the wanted slots (a few random ones with repeats,
+         * then all) as ntt_dif leaves them */
+        for (int all = 0; all < 2; all++) {
+            uint32_t slot[256];
+            size_t ns = all ? n : 1 + zk_rng_u64(rng) % 5;
+            for (size_t q = 0; q < ns; q++) slot[q] = all ? (uint32_t)q : (uint32_t)(zk_rng_u64(rng) % n);
+            for (size_t i = 1; i < ns; i++)
+                for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+                    uint32_t sw = slot[j];
+                    slot[j] = slot[j - 1], slot[j - 1] = sw;
+                }
+            memcpy(c, a, n * sizeof *a);
+            ntt_dif_pruned(p, c, slot, ns);
+            ok = 1;
+            for (size_t q = 0; q < ns; q++) ok &= fp2_eq(c[slot[q]], b[rev[slot[q]]]);
+            TEST_CHECK(ok);
+        }
         /* inverse round trip */
         ntt_inverse(p, b);
         TEST_CHECK(memcmp(a, b, n * sizeof *a) == 0);

@@ -410,22 +410,32 @@ static void pcs_ligero_combine_table(fp2 *u, const fm61 *t, const fp2 *e, size_t
 }
 
 /* The queried columns (nq of them, indices idx) of the encoded matrix,
- * col[q m + row], by encoding every row on the cosets that hold a query. */
+ * col[q m + row], by encoding every row on the cosets that hold a query,
+ * computing only the queried positions' part of each transform
+ * (ntt_dif_pruned). */
 static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx, size_t nq) {
     size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
     size_t B = (size_t)1 << st->prm.log_inv_rate;
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
     const fp2 *packed = (const fp2 *)(const void *)st->t;
+    uint32_t *slot = zk_malloc_n(nq ? nq : 1, sizeof *slot);
     for (size_t r = 0; r < B; r++) {
-        int any = 0;
-        for (size_t q = 0; q < nq; q++) any |= idx[q] % B == r;
-        if (!any) continue;
+        /* this coset's queried positions, as sorted slots of the transform */
+        size_t ns = 0;
+        for (size_t q = 0; q < nq; q++)
+            if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+        if (!ns) continue;
+        for (size_t i = 1; i < ns; i++)
+            for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+                uint32_t sw = slot[j];
+                slot[j] = slot[j - 1], slot[j - 1] = sw;
+            }
 #pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
         {
             fp2 *buf = zk_aligned_n(k, sizeof *buf);
 #pragma omp for schedule(static)
             for (size_t row = 0; row < m; row++) {
-                ntt_rs_coset(st->rs, buf, packed + row * k, (unsigned)r);
+                ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
                 /* buf[rev[s]] = Enc(row)[s B + r] */
                 for (size_t q = 0; q < nq; q++)
                     if (idx[q] % B == r) col[q * m + row] = buf[rev[idx[q] / B]];
@@ -433,6 +443,7 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
             free(buf);
         }
     }
+    free(slot);
 }
 
 static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 *wts) {
