@@ -195,12 +195,15 @@ static void test_ops(zk_rng *rng) {
         check_graph(rng, g, "conv group/dilation", 3.0, NULL, 4, 2e-3, NULL);
         nn_graph_free(g);
     }
-    /* Conv, stride 1: the vector path of q_run (output rows of 8k or 4
-     * columns; channel counts not multiples of 4; groups; kernels 1, 3, 5) */
-    static const int64_t cv[][8] = {
-        /* N, C, H, W, M, k, pad, group */
-        {1, 3, 8, 8, 4, 3, 1, 1}, {1, 5, 4, 4, 6, 3, 1, 1}, {2, 4, 16, 16, 7, 5, 2, 1},
-        {1, 6, 8, 8, 10, 1, 0, 2}, {1, 4, 6, 6, 8, 3, 0, 2}, {1, 2, 10, 10, 3, 3, 1, 1}};
+    /* Conv, strides 1 and 2: the vector path of q_run (output rows of 8k or
+     * 4 columns; channel counts not multiples of 4; groups; kernels 1, 3,
+     * 5; odd padded widths) */
+    static const int64_t cv[][9] = {
+        /* N, C, H, W, M, k, pad, group, stride */
+        {1, 3, 8, 8, 4, 3, 1, 1, 1},  {1, 5, 4, 4, 6, 3, 1, 1, 1},   {2, 4, 16, 16, 7, 5, 2, 1, 1},
+        {1, 6, 8, 8, 10, 1, 0, 2, 1}, {1, 4, 6, 6, 8, 3, 0, 2, 1},   {1, 2, 10, 10, 3, 3, 1, 1, 1},
+        {1, 3, 16, 16, 5, 3, 1, 1, 2}, {1, 4, 8, 8, 6, 1, 0, 1, 2},  {2, 2, 17, 17, 4, 3, 1, 1, 2},
+        {1, 4, 16, 15, 4, 3, 1, 2, 2}};
     for (size_t i = 0; i < sizeof cv / sizeof cv[0]; i++) {
         const int64_t *v = cv[i];
         nn_graph *g = gb_new();
@@ -211,8 +214,9 @@ static void test_ops(zk_rng *rng) {
         c.kernel[0] = c.kernel[1] = v[5];
         c.pads[0] = c.pads[1] = c.pads[2] = c.pads[3] = v[6];
         c.group = v[7];
+        c.strides[0] = c.strides[1] = v[8];
         gb_n(g, NN_CONV, c, b >= 0 ? 3 : 2, x, w, b, NULL);
-        check_graph(rng, g, "conv stride 1", 1.0, NULL, 4, 2e-3, NULL);
+        check_graph(rng, g, v[8] == 1 ? "conv stride 1" : "conv stride 2", 1.0, NULL, 4, 2e-3, NULL);
         nn_graph_free(g);
     }
     { /* FC with and without bias, 1-D input */

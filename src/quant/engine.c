@@ -32,13 +32,15 @@ static int64_t q_plane(const nn_shape *X) {
     return p;
 }
 
-/* ---- a stride-1 convolution with AVX-512 (the same int64 sums) ----
- * The input planes are copied zero-padded (Hp x Wp, Hp = OH + kh - 1,
- * Wp = OW + kw - 1), so that every tap of an output row reads a whole
- * vector; a task keeps the outputs of 4 channels x 8 columns of one row in
- * registers while it runs over c, ky, kx (4 products per input vector
- * load). Rows of 4 columns use 4-lane vectors. Products and sums are
- * int64, wrapping as the scalar code's would, so acc is the same. */
+/* ---- a convolution of stride 1 or 2 with AVX-512 (the same int64 sums) ----
+ * The input planes are copied zero-padded (Hp x Wp, Hp = (OH - 1) sh + kh,
+ * Wp = (OW - 1) sw + kw), their columns split by phase mod sw (stride 2:
+ * even columns, then odd ones, Wq = ceil(Wp / 2) each), so that every tap
+ * of an output row reads a whole vector; a task keeps the outputs of 4
+ * channels x 8 columns of one row in registers while it runs over c, ky,
+ * kx (4 products per input vector load). Rows of 4 columns use 4-lane
+ * vectors. Products and sums are int64, wrapping as the scalar code's
+ * would, so acc is the same. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define Q_CONV_AVX512 1
@@ -47,7 +49,7 @@ static int64_t q_plane(const nn_shape *X) {
 typedef struct {
     const int64_t *xp, *w, *b;
     int64_t *acc;
-    int64_t N, C, M, G, Cg, Mg, OH, OW, kh, kw, Hp, Wp;
+    int64_t N, C, M, G, Cg, Mg, OH, OW, kh, kw, sh, sw, Hp, Wq; /* Wq: columns of one phase */
 } q_conv1;
 
 /* Outputs of channels o..o+no-1 (no <= 4, one group), row oy, columns
@@ -64,17 +66,18 @@ Q_CONV_TARGET static void q_conv1_tile(const q_conv1 *q, int64_t n, int64_t o, i
     const int64_t *wo[4];
     for (int j = 0; j < 4; j++) wo[j] = q->w + (o + (j < no ? j : 0)) * q->Cg * K;
     for (int64_t c = 0; c < q->Cg; c++) {
-        const int64_t *xc = q->xp + ((n * q->C + grp * q->Cg + c) * q->Hp + oy) * q->Wp + ox;
+        const int64_t *xc = q->xp + ((n * q->C + grp * q->Cg + c) * q->Hp + oy * q->sh) * q->sw * q->Wq + ox;
         for (int64_t ky = 0; ky < q->kh; ky++) {
-            const int64_t *xr = xc + ky * q->Wp;
+            const int64_t *xr = xc + ky * q->sw * q->Wq;
             for (int64_t kx = 0; kx < q->kw; kx++) {
                 int64_t wi = (c * q->kh + ky) * q->kw + kx;
+                const int64_t *xt = xr + (kx % q->sw) * q->Wq + kx / q->sw; /* column ox sw + kx */
                 if (vec8) {
-                    __m512i xv = _mm512_loadu_si512((const void *)(xr + kx));
+                    __m512i xv = _mm512_loadu_si512((const void *)xt);
                     for (int j = 0; j < no; j++)
                         a8[j] = _mm512_add_epi64(a8[j], _mm512_mullo_epi64(xv, _mm512_set1_epi64(wo[j][wi])));
                 } else {
-                    __m256i xv = _mm256_loadu_si256((const void *)(xr + kx));
+                    __m256i xv = _mm256_loadu_si256((const void *)xt);
                     for (int j = 0; j < no; j++)
                         a4[j] = _mm256_add_epi64(a4[j], _mm256_mullo_epi64(xv, _mm256_set1_epi64x(wo[j][wi])));
                 }
@@ -98,25 +101,31 @@ static int q_conv_have_avx512(void) {
 /* Returns 0 when the shape is not one this path takes. */
 static int q_conv1_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *acc) {
     const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
-    if (X->ndim != 4 || nd->strides[0] != 1 || nd->strides[1] != 1 || nd->dil[0] != 1 || nd->dil[1] != 1) return 0;
+    if (X->ndim != 4 || nd->strides[0] < 1 || nd->strides[0] > 2 || nd->strides[1] < 1 || nd->strides[1] > 2 ||
+        nd->dil[0] != 1 || nd->dil[1] != 1)
+        return 0;
     q_conv1 q = {.w = nd->w, .b = nd->b, .acc = acc, .N = X->d[0], .C = X->d[1], .M = Y->d[1], .G = nd->group,
-                 .OH = Y->d[2], .OW = Y->d[3], .kh = nd->kernel[0], .kw = nd->kernel[1]};
+                 .OH = Y->d[2], .OW = Y->d[3], .kh = nd->kernel[0], .kw = nd->kernel[1], .sh = nd->strides[0],
+                 .sw = nd->strides[1]};
     q.Cg = q.C / q.G;
     q.Mg = q.M / q.G;
     if ((q.OW % 8 != 0 && q.OW != 4) || !q_conv_have_avx512()) return 0;
     int64_t H = X->d[2], W = X->d[3], pt = nd->pads[0], pl = nd->pads[1];
-    q.Hp = q.OH + q.kh - 1;
-    q.Wp = q.OW + q.kw - 1;
-    size_t np = (size_t)(q.N * q.C * q.Hp * q.Wp);
+    q.Hp = (q.OH - 1) * q.sh + q.kh;
+    int64_t Wp = (q.OW - 1) * q.sw + q.kw;
+    q.Wq = (Wp + q.sw - 1) / q.sw;
+    size_t np = (size_t)(q.N * q.C * q.Hp * q.sw * q.Wq);
     int64_t *xp = zk_malloc_n(np, sizeof *xp);
     q.xp = xp;
 #pragma omp parallel for schedule(static) if (np >= 65536)
     for (int64_t pc = 0; pc < q.N * q.C; pc++)
         for (int64_t yy = 0; yy < q.Hp; yy++) {
-            int64_t iy = yy - pt, *d = xp + (pc * q.Hp + yy) * q.Wp;
-            for (int64_t xx = 0; xx < q.Wp; xx++) {
+            int64_t iy = yy - pt, *d = xp + (pc * q.Hp + yy) * q.sw * q.Wq;
+            for (int64_t xx = 0; xx < q.sw * q.Wq; xx++) { /* padded column xx: phase xx mod sw */
                 int64_t ix = xx - pl;
-                d[xx] = iy >= 0 && iy < H && ix >= 0 && ix < W ? x[(pc * H + iy) * W + ix] : 0;
+                d[(xx % q.sw) * q.Wq + xx / q.sw] = xx < Wp && iy >= 0 && iy < H && ix >= 0 && ix < W
+                                                        ? x[(pc * H + iy) * W + ix]
+                                                        : 0;
             }
         }
     int vec8 = q.OW % 8 == 0;
