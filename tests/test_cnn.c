@@ -82,15 +82,32 @@ static void test_model(const char *name, const char *input) {
         zk_buf_free(&again);
     }
     cnn_prover_free(pv);
-    /* a proving key whose weights are not the committed ones: refused */
+    /* a proving key whose weights are not the committed ones: refused by
+     * the prover that recommits them, and by cnn_prove (which takes the
+     * tree from the key's leaves) when a column its opening sends
+     * disagrees with its leaf: here every column, the changed weight's row
+     * being in all of them */
     for (size_t i = 0; i < m->nnodes; i++) {
         if (!m->nodes[i].nw) continue;
         m->nodes[i].w[0] ^= 1;
         pv = NULL;
         TEST_CHECK(cnn_prover_new(&pv, pk) == ZK_EFORMAT && pv == NULL);
         TEST_CHECK(strstr(zk_reason(), "weight commitment") != NULL);
+        zk_buf bad;
+        zk_buf_init(&bad);
+        TEST_CHECK(cnn_prove(&bad, pk, xq, NULL, NULL) == ZK_EFORMAT);
+        TEST_CHECK(strstr(zk_reason(), "weight commitment") != NULL);
+        zk_buf_free(&bad);
         m->nodes[i].w[0] ^= 1;
         break;
+    }
+    /* and one whose leaves do not give its root */
+    if (pk->wleaves_len) {
+        pk->wleaves[pk->wleaves_len / 2] ^= 1;
+        pv = NULL;
+        TEST_CHECK(cnn_prover_new_lazy(&pv, pk) == ZK_EFORMAT && pv == NULL);
+        TEST_CHECK(strstr(zk_reason(), "weight commitment") != NULL);
+        pk->wleaves[pk->wleaves_len / 2] ^= 1;
     }
     free(vin);
     free(vout);

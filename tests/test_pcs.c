@@ -49,6 +49,23 @@ static void tp_ntt(zk_rng *rng) {
         ok = 1;
         for (size_t j = 0; j < n; j++) ok &= fp2_eq(c[rev[j]], b[j]);
         TEST_CHECK(ok);
+        /* ntt_dif_pruned: the wanted slots (a few random ones with repeats,
+         * then all) as ntt_dif leaves them */
+        for (int all = 0; all < 2; all++) {
+            uint32_t slot[256];
+            size_t ns = all ? n : 1 + zk_rng_u64(rng) % 5;
+            for (size_t q = 0; q < ns; q++) slot[q] = all ? (uint32_t)q : (uint32_t)(zk_rng_u64(rng) % n);
+            for (size_t i = 1; i < ns; i++)
+                for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+                    uint32_t sw = slot[j];
+                    slot[j] = slot[j - 1], slot[j - 1] = sw;
+                }
+            memcpy(c, a, n * sizeof *a);
+            ntt_dif_pruned(p, c, slot, ns);
+            ok = 1;
+            for (size_t q = 0; q < ns; q++) ok &= fp2_eq(c[slot[q]], b[rev[slot[q]]]);
+            TEST_CHECK(ok);
+        }
         /* inverse round trip */
         ntt_inverse(p, b);
         TEST_CHECK(memcmp(a, b, n * sizeof *a) == 0);
@@ -907,12 +924,75 @@ static void tp_certificate(zk_rng *rng, unsigned n) {
     free(t);
 }
 
+/* An opening from pcs_ligero_state_from_leaves (no encoded matrix) must
+ * write the bytes of the committing state's, plain and certified, with
+ * all columns opened (small n) and sampled, on 1 and 2 threads; its root is
+ * the commitment's; a table that differs from the committed one is caught
+ * by the digests of the columns it sends. */
+static void tp_from_leaves(zk_rng *rng) {
+    static const unsigned ns[] = {1, 3, 9, 14, 17};
+    int saved = zk_threads();
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        for (int certified = 0; certified < 2; certified++) {
+            unsigned n = ns[i];
+            size_t N = (size_t)1 << n;
+            fm61 *t = zk_malloc_n(N, sizeof *t);
+            for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(rng) % FM61_P;
+            fp2 z[PCS_LIGERO_TEST_MAXN];
+            for (unsigned j = 0; j < n; j++) z[j] = fp2_make(zk_rng_u64(rng) % FM61_P, zk_rng_u64(rng) % FM61_P);
+            zk_buf ref, root;
+            zk_buf_init(&ref);
+            zk_buf_init(&root);
+            tr_t *tr = tr_new_prover(TP_PROTO, &root);
+            pcs_state *st = certified ? pcs_ligero.commit_certified(tr, NULL, t, n) : pcs_ligero.commit(tr, t, n);
+            tr_free(tr);
+            size_t lb = pcs_ligero_leaves_bytes(n, certified);
+            uint8_t *leaves = zk_malloc_n(lb, 1);
+            memcpy(leaves, pcs_ligero_leaves(st), lb);
+            tr = tr_new_prover(TP_PROTO, &ref);
+            pcs_ligero.open(tr, st, z);
+            tr_free(tr);
+            pcs_ligero.state_free(st);
+            for (int th = 1; th <= 2; th++) {
+                zk_threads_set(th);
+                pcs_state *lz = pcs_ligero_state_from_leaves(t, n, certified, leaves);
+                TEST_CHECK(memcmp(pcs_ligero_root(lz), root.data + root.len - PCS_DIGEST_BYTES, PCS_DIGEST_BYTES) == 0);
+                zk_buf pf;
+                zk_buf_init(&pf);
+                tr = tr_new_prover(TP_PROTO, &pf);
+                pcs_ligero.open(tr, lz, z);
+                tr_free(tr);
+                TEST_CHECK(pf.len == ref.len && memcmp(pf.data, ref.data, ref.len) == 0);
+                TEST_CHECK(pcs_ligero_mismatches(lz) == 0);
+                pcs_ligero.state_free(lz);
+                zk_buf_free(&pf);
+            }
+            zk_threads_set(saved);
+            /* a changed entry changes its row's codeword everywhere */
+            t[N / 2] = fm61_add(t[N / 2], 1);
+            pcs_state *lz = pcs_ligero_state_from_leaves(t, n, certified, leaves);
+            zk_buf pf;
+            zk_buf_init(&pf);
+            tr = tr_new_prover(TP_PROTO, &pf);
+            pcs_ligero.open(tr, lz, z);
+            tr_free(tr);
+            TEST_CHECK(pcs_ligero_mismatches(lz) > 0);
+            pcs_ligero.state_free(lz);
+            zk_buf_free(&pf);
+            zk_buf_free(&ref);
+            zk_buf_free(&root);
+            free(leaves);
+            free(t);
+        }
+}
+
 void test_pcs(zk_rng *rng);
 void test_pcs(zk_rng *rng) {
     tp_ntt(rng);
     tp_merkle(rng);
     tp_identities(rng);
     tp_ligero(rng);
+    tp_from_leaves(rng);
     tp_parameters();
     for (unsigned n = 1; n <= 5; n += 2) tp_corrupt_columns(rng, n, 1);
     tp_corrupt_columns(rng, 12, 2);

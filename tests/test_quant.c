@@ -125,6 +125,18 @@ static void check_graph(zk_rng *rng, nn_graph *g, const char *what, double scale
             TEST_CHECK(q_run(&w2, m2, xq) == ZK_OK && memcmp(q_output(m2, w2), q_output(m, w), nout * 8) == 0);
             q_witness_free(w2);
         }
+        { /* the portable kernels give the same witness (the vector conv, engine.c) */
+            q_witness *w3 = NULL;
+            test_portable_kernels(1);
+            TEST_CHECK(q_run(&w3, m, xq) == ZK_OK);
+            test_portable_kernels(0);
+            for (size_t i = 0; w3 && i < m->ntensors; i++)
+                TEST_CHECK(memcmp(w3->t[i], w->t[i], (size_t)q_numel(m, (int32_t)i) * 8) == 0);
+            for (size_t i = 0; w3 && i < m->nnodes; i++)
+                if (w->nodes[i].acc)
+                    TEST_CHECK(memcmp(w3->nodes[i].acc, w->nodes[i].acc, (size_t)q_numel(m, (int32_t)i + 1) * 8) == 0);
+            q_witness_free(w3);
+        }
         q_dequantize_output(deq, m, w);
         const float *fo = fv[g->output];
         double range = 0, err = 0;
@@ -181,6 +193,30 @@ static void test_ops(zk_rng *rng) {
         c.pads[1] = 2, c.pads[2] = 1;
         gb_n(g, NN_CONV, c, 2, x, w, -1, NULL);
         check_graph(rng, g, "conv group/dilation", 3.0, NULL, 4, 2e-3, NULL);
+        nn_graph_free(g);
+    }
+    /* Conv, strides 1 and 2: the vector path of q_run (output rows of 8k or
+     * 4 columns; channel counts not multiples of 4; groups; kernels 1, 3,
+     * 5; odd padded widths) */
+    static const int64_t cv[][9] = {
+        /* N, C, H, W, M, k, pad, group, stride */
+        {1, 3, 8, 8, 4, 3, 1, 1, 1},  {1, 5, 4, 4, 6, 3, 1, 1, 1},   {2, 4, 16, 16, 7, 5, 2, 1, 1},
+        {1, 6, 8, 8, 10, 1, 0, 2, 1}, {1, 4, 6, 6, 8, 3, 0, 2, 1},   {1, 2, 10, 10, 3, 3, 1, 1, 1},
+        {1, 3, 16, 16, 5, 3, 1, 1, 2}, {1, 4, 8, 8, 6, 1, 0, 1, 2},  {2, 2, 17, 17, 4, 3, 1, 1, 2},
+        {1, 4, 16, 15, 4, 3, 1, 2, 2}};
+    for (size_t i = 0; i < sizeof cv / sizeof cv[0]; i++) {
+        const int64_t *v = cv[i];
+        nn_graph *g = gb_new();
+        int x = gb_input(g, 4, (int64_t[]){v[0], v[1], v[2], v[3]});
+        int w = gb_rand(g, rng, "W", 4, (int64_t[]){v[4], v[1] / v[7], v[5], v[5]}, 0.5);
+        int b = i % 2 ? gb_rand(g, rng, "B", 1, (int64_t[]){v[4]}, 0.3) : -1;
+        nn_attrs c = a;
+        c.kernel[0] = c.kernel[1] = v[5];
+        c.pads[0] = c.pads[1] = c.pads[2] = c.pads[3] = v[6];
+        c.group = v[7];
+        c.strides[0] = c.strides[1] = v[8];
+        gb_n(g, NN_CONV, c, b >= 0 ? 3 : 2, x, w, b, NULL);
+        check_graph(rng, g, v[8] == 1 ? "conv stride 1" : "conv stride 2", 1.0, NULL, 4, 2e-3, NULL);
         nn_graph_free(g);
     }
     { /* FC with and without bias, 1-D input */

@@ -540,10 +540,78 @@ static void test_vp(zk_rng *rng) {
         }
 }
 
+/* vp_prove_eq must write the bytes of vp_prove with table 0 = eq(rho, .)
+ * in every term (random other factors, tables no term reads, repeated
+ * factors, merged terms), on one thread and on two (n = 13 runs the
+ * parallel passes), give the same finals, and take the pass that sums G(1)
+ * when a coordinate of rho is zero (rho[n-1]: the first round). */
+static void test_vp_eq(zk_rng *rng) {
+    int saved = zk_threads();
+    for (unsigned n = 0; n <= 13; n += n < 7 ? 1 : 6)
+        for (int it = 0; it < 6; it++) {
+            unsigned ntab = 2 + (unsigned)(zk_rng_u64(rng) % 4), nt = 1 + (unsigned)(zk_rng_u64(rng) % 6);
+            size_t N = (size_t)1 << n;
+            fp2 *orig[5], *tab[5], rho[13];
+            vp_term t[6];
+            for (unsigned j = 0; j < n; j++) rho[j] = rand_fp2(rng);
+            if (n >= 2 && it == 1) rho[n - 1] = fp2_zero();
+            for (unsigned j = 0; j < ntab; j++) {
+                orig[j] = zk_malloc_n(N, sizeof(fp2));
+                tab[j] = zk_malloc_n(N, sizeof(fp2));
+                for (size_t x = 0; x < N; x++) orig[j][x] = rand_fp2(rng);
+            }
+            mle_eq_table(orig[0], rho, n);
+            for (unsigned k = 0; k < nt; k++) {
+                t[k].c = rand_fp2(rng);
+                t[k].k = 1 + (unsigned)(zk_rng_u64(rng) % 3);
+                unsigned at = (unsigned)(zk_rng_u64(rng) % t[k].k);
+                for (unsigned f = 0; f < 3; f++) t[k].t[f] = f == at ? 0 : 1 + (unsigned)(zk_rng_u64(rng) % (ntab - 1));
+            }
+            if (nt >= 2 && it == 2) t[1] = t[0]; /* the same factors twice */
+            fp2 claim = fp2_zero(), vals[5];
+            for (size_t x = 0; x < N; x++) {
+                for (unsigned j = 0; j < ntab; j++) vals[j] = orig[j][x];
+                claim = fp2_add(claim, vp_combine(t, nt, vals));
+            }
+            zk_buf ref;
+            zk_buf_init(&ref);
+            fp2 pt[2][13], fin[2][5];
+            for (unsigned j = 0; j < ntab; j++) memcpy(tab[j], orig[j], N * sizeof(fp2));
+            tr_t *tr = tr_new_prover(PROTO, &ref);
+            vp_prove(tr, pt[0], fin[0], tab, ntab, t, nt, n, claim);
+            tr_free(tr);
+            for (int th = 0; th < 2; th++) {
+                zk_threads_set(th + 1);
+                for (unsigned j = 1; j < ntab; j++) memcpy(tab[j], orig[j], N * sizeof(fp2));
+                zk_buf pf;
+                zk_buf_init(&pf);
+                tr = tr_new_prover(PROTO, &pf);
+                fp2 *t0 = tab[0];
+                tab[0] = NULL; /* not read */
+                vp_prove_eq(tr, pt[1], fin[1], tab, ntab, t, nt, n, claim, 0, rho);
+                tab[0] = t0;
+                tr_free(tr);
+                TEST_CHECK(pf.len == ref.len && (pf.len == 0 || memcmp(pf.data, ref.data, pf.len) == 0));
+                TEST_CHECK(n == 0 || memcmp(pt[0], pt[1], n * sizeof(fp2)) == 0);
+                for (unsigned j = 0; j < ntab; j++) TEST_CHECK(fp2_eq(fin[0][j], fin[1][j]));
+                zk_buf_free(&pf);
+            }
+            zk_threads_set(saved);
+            zk_buf_free(&ref);
+            for (unsigned j = 0; j < ntab; j++) {
+                free(orig[j]);
+                free(tab[j]);
+            }
+        }
+}
+
 /* sc_frac_prove (the fraction layer of logUp-GKR) must write the bytes of
  * vp_prove on the five tables eq(r, .), A, B, C, D with the terms
  * E A D + E B C + lam E C D, on one thread and on two (n = 13 runs its
- * parallel sums), and verify with sc_verify at degree 3. */
+ * parallel sums), and verify with sc_verify at degree 3; so must
+ * sc_frac_prove_layer on the tables interleaved, and sc_frac_parent must
+ * give the layer above. A zero coordinate of r (r[n-1], bound in the first
+ * round, for n = 13; r[1] otherwise) takes the pass that sums G(1). */
 static void test_frac(zk_rng *rng) {
     int saved = zk_threads();
     for (unsigned n = 0; n <= 13; n += n < 7 ? 1 : 6) {
@@ -555,6 +623,8 @@ static void test_frac(zk_rng *rng) {
         }
         for (int k = 0; k < 5; k++) tab[k] = zk_malloc_n(N, sizeof(fp2));
         for (unsigned j = 0; j < n; j++) r[j] = rand_fp2(rng);
+        /* a zero coordinate: that round's g(1) gives no G(1) (frac.c) */
+        if (n >= 3) r[n == 13 ? n - 1 : 1] = fp2_zero();
         fp2 lam = rand_fp2(rng);
         vp_term t[3] = {{.c = fp2_one(), .k = 3, .t = {0, 1, 4}},
                         {.c = fp2_one(), .k = 3, .t = {0, 2, 3}},
@@ -584,6 +654,33 @@ static void test_frac(zk_rng *rng) {
             TEST_CHECK(n == 0 || memcmp(pt[0], pt[1], n * sizeof(fp2)) == 0);
             for (int k = 0; k < 4; k++) TEST_CHECK(fp2_eq(fin[1][k], fin[0][k + 1]));
             zk_buf_free(&pf);
+            /* the layer form: the same tables interleaved as the layer below */
+            fp2 *LP = zk_malloc_n(2 * N, sizeof(fp2)), *LQ = zk_malloc_n(2 * N, sizeof(fp2)), *LT[4];
+            for (size_t x = 0; x < N; x++) {
+                LP[2 * x] = orig[0][x], LP[2 * x + 1] = orig[1][x];
+                LQ[2 * x] = orig[2][x], LQ[2 * x + 1] = orig[3][x];
+            }
+            for (int k = 0; k < 4; k++) LT[k] = zk_malloc_n(N > 1 ? N / 2 : 1, sizeof(fp2));
+            zk_buf_init(&pf);
+            tr = tr_new_prover(PROTO, &pf);
+            fp2 lpt[13], lfin[4];
+            sc_frac_prove_layer(tr, lpt, lfin, LT, LP, LQ, r, n, lam, claim);
+            tr_free(tr);
+            TEST_CHECK(pf.len == ref.len && (n == 0 || memcmp(pf.data, ref.data, ref.len) == 0));
+            for (int k = 0; k < 4; k++) TEST_CHECK(fp2_eq(lfin[k], fin[0][k + 1]));
+            /* and the parent layer of LP, LQ is the sum's own layer: A D + B C, C D */
+            fp2 *Ppar = zk_malloc_n(N, sizeof(fp2)), *Qpar = zk_malloc_n(N, sizeof(fp2));
+            sc_frac_parent(Ppar, Qpar, LP, LQ, N);
+            for (size_t x = 0; x < N; x++) {
+                TEST_CHECK(fp2_eq(Ppar[x], fp2_add(fp2_mul(orig[0][x], orig[3][x]), fp2_mul(orig[1][x], orig[2][x]))));
+                TEST_CHECK(fp2_eq(Qpar[x], fp2_mul(orig[2][x], orig[3][x])));
+            }
+            zk_buf_free(&pf);
+            free(Ppar);
+            free(Qpar);
+            free(LP);
+            free(LQ);
+            for (int k = 0; k < 4; k++) free(LT[k]);
         }
         zk_threads_set(saved);
         tr_t *tv = tr_new_verifier(PROTO, ref.data, ref.len);
@@ -604,6 +701,7 @@ static void test_frac(zk_rng *rng) {
 
 void test_sumcheck(zk_rng *rng) {
     test_vp(rng);
+    test_vp_eq(rng);
     test_frac(rng);
     test_base_first_round(rng);
     test_interpolate(rng);
@@ -614,6 +712,8 @@ void test_sumcheck(zk_rng *rng) {
     test_kernels(rng);
     /* the tests of the provers again, with the portable kernels */
     test_portable_kernels(1);
+    test_vp_eq(rng);
+    test_frac(rng);
     test_base_first_round(rng);
     test_honest(rng);
     test_threads(rng);

@@ -653,7 +653,9 @@ static int cmd_prove(const args_t *a) {
     zk_buf *file = zk_calloc((size_t)n, sizeof *file), *js = zk_calloc((size_t)n, sizeof *js);
     cnn_prover *pv = NULL;
     double bound = cnn_soundness_bits(key), t0 = now_s();
-    zk_err e = cnn_prover_new(&pv, key);
+    /* one proof: as cnn_prove (the weights are not encoded, the key's leaves
+     * give the tree); several: the weights encoded and committed once */
+    zk_err e = n == 1 ? cnn_prover_new_lazy(&pv, key) : cnn_prover_new(&pv, key);
     double t_new = now_s() - t0;
     if (e != ZK_OK) {
         rc = die(EXIT_USAGE, "cannot prove: %s", zk_reason());

@@ -129,7 +129,7 @@ struct cnn_prover {
     double t_commit;
 };
 
-zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) {
+static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
     *out = NULL;
     if (pk->m->skeleton) {
         zk_set_reason("a verifying key cannot prove");
@@ -146,10 +146,18 @@ zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) {
     double t0 = cx_now();
     if (pv->pl->wnv) {
         pcs_commitment com;
+        int certified = cnn_weights_certified(pv->pl->wnv), bad;
         pv->W = pl_weights(pv->pl);
-        pv->wst = cnn_commit_weights(pv->pl, pv->W, &com, NULL);
-        if (memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || pk->w_nvars != pv->pl->wnv ||
-            com.certified != pk->wcom.certified) {
+        if (lazy && pk->wleaves_len == pcs_ligero_leaves_bytes(pv->pl->wnv, certified)) {
+            /* the tree from the key's leaves; the weights are checked against
+             * the leaves of the columns each opening sends */
+            pv->wst = pcs_ligero_state_from_leaves(pv->W, pv->pl->wnv, certified, pk->wleaves);
+            bad = memcmp(pcs_ligero_root(pv->wst), pk->wcom.root, PCS_DIGEST_BYTES) != 0;
+        } else {
+            pv->wst = cnn_commit_weights(pv->pl, pv->W, &com, NULL);
+            bad = memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || com.certified != pk->wcom.certified;
+        }
+        if (bad || pk->w_nvars != pv->pl->wnv || certified != pk->wcom.certified) {
             zk_set_reason("proving key: the weights do not match the key's weight commitment");
             cnn_prover_free(pv);
             return ZK_EFORMAT;
@@ -159,6 +167,9 @@ zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) {
     *out = pv;
     return ZK_OK;
 }
+
+zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) { return cnn_prover_make(out, pk, 0); }
+zk_err cnn_prover_new_lazy(cnn_prover **out, const cnn_key *pk) { return cnn_prover_make(out, pk, 1); }
 
 void cnn_prover_free(cnn_prover *pv) {
     if (!pv) return;
@@ -190,6 +201,10 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
     zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output]);
     tr_free(c.tr);
+    if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
+        zk_set_reason("proving key: the weights do not match the key's weight commitment");
+        e = ZK_EFORMAT;
+    }
     if (st) {
         double eps = c.err / CX_FIELD + pcs_ligero.error(pl->anv, 0);
         if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
@@ -213,7 +228,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
 zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_witness **wit_out, cnn_stats *st) {
     double t0 = cx_now();
     cnn_prover *pv;
-    CX_TRY(cnn_prover_new(&pv, pk));
+    CX_TRY(cnn_prover_new_lazy(&pv, pk));
     double t_new = cx_now() - t0;
     zk_err e = cnn_prover_prove(pv, proof, input_q, wit_out, st);
     if (st) { /* the weights' commitment counts in this proof */

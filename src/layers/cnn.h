@@ -39,7 +39,8 @@
 
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
-#define CNN_KEY_VERSION 3u
+#define CNN_KEY_VERSION 3u /* the vk's */
+#define CNN_PK_VERSION 4u  /* 4: the weight commitment's Merkle leaves */
 /* Weight tables of at least 2^CNN_WEIGHT_CERT_MIN_VARS entries get a
  * certified commitment (pcs.h): setup makes the proximity certificate, the
  * keys carry it, loading a vk checks it, and every proof then opens the
@@ -54,6 +55,8 @@ typedef struct {
     pcs_commitment wcom;   /* weight commitment (when w_nvars > 0) */
     uint8_t *wcert;        /* its proximity certificate (certified tables), owned */
     size_t wcert_len;
+    uint8_t *wleaves;      /* pk: the commitment's Merkle leaf digests (pcs_ligero_leaves), owned */
+    size_t wleaves_len;
     uint8_t digest[32];    /* circuit digest (see above) */
 } cnn_key;
 
@@ -78,14 +81,18 @@ double cnn_rbr_bits(const cnn_key *k);
  * cannot be proved (e.g. an average pool whose divisor 2n exceeds 2^16). */
 zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
 
-/* Key files. pk: magic | u32 version | u64 len | q_model bytes | root(32)
- * | u32 w_nvars | u64 cert_len | certificate;  vk: the same with the
- * skeleton instead of the model. The certificate is present exactly for
- * certified weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding
+/* Key files. pk: magic | u32 version (CNN_PK_VERSION) | u64 len | q_model
+ * bytes | root(32) | u32 w_nvars | u64 leaves_len | Merkle leaf digests |
+ * u64 cert_len | certificate;  vk: magic | u32 version (CNN_KEY_VERSION) |
+ * u64 len | skeleton bytes | root(32) | u32 w_nvars | u64 cert_len |
+ * certificate. The leaves (32 bytes per codeword column, 2 MB for
+ * VGG-16) are present exactly when w_nvars > 0, the certificate exactly
+ * for certified weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding
  * (ZK_EFORMAT with a reason); loading a vk checks the certificate against
- * the root. Loading a pk recomputes nothing; cnn_prove (or, once per
- * prover, cnn_prover_new) recommits the weights and refuses a pk whose
- * weights disagree with its root. */
+ * the root. Loading a pk recomputes nothing. cnn_prover_new recommits the
+ * weights and refuses a pk whose weights disagree with its root; cnn_prove
+ * (cnn_prover_new_lazy) refuses one whose leaves disagree with it, and
+ * one whose weights disagree with a leaf its opening sends. */
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
@@ -131,6 +138,11 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
  * prover. cnn_prove is cnn_prover_new, one proof, cnn_prover_free. */
 typedef struct cnn_prover cnn_prover;
 zk_err cnn_prover_new(cnn_prover **pv, const cnn_key *pk) ZK_WARN_UNUSED;
+/* A prover for few proofs: it builds the weight table but does not encode
+ * it; the tree comes from the key's leaves, and each proof's weight
+ * opening encodes the rows once to read its queried columns (the NTTs;
+ * no 4x-size matrix, no hashing). The same proofs. cnn_prove uses it. */
+zk_err cnn_prover_new_lazy(cnn_prover **pv, const cnn_key *pk) ZK_WARN_UNUSED;
 zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
     ZK_WARN_UNUSED;
 void cnn_prover_free(cnn_prover *pv);

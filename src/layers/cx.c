@@ -69,10 +69,16 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
 
 zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
              fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
+    return cx_sc_eq(c, tabs, ntab, terms, nterms, n, claim_v, 0, NULL, pt, red, vals, send);
+}
+
+zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
+                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
     *pt = cx_pt(c, n);
     cx_rounds(c, n, vp_degree(terms, nterms));
     if (c->P) {
-        vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
+        if (rho) vp_prove_eq(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v, eqt, rho);
+        else vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
         *red = vp_combine(terms, nterms, vals);
     } else {
         *red = claim_v;

@@ -126,6 +126,10 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) ZK_WARN_UNUSED;
  * verifier reads them; the caller fills the others and calls cx_sc_check. */
 zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
              fp2 **pt, fp2 *red, fp2 *vals, const int *send) ZK_WARN_UNUSED;
+/* The same when table eqt is eq(rho, .) and a factor of every term (vp_prove_eq):
+ * the prover need not build tabs[eqt]; vals[eqt] = eq(rho, pt). */
+zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
+                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send) ZK_WARN_UNUSED;
 /* The degree-2 sumcheck sum_x wt(x) T(x) = claim with T a base-field table
  * (prover: sc_prove_base, no lifted copy of T). vals[0] = wt(pt) (the
  * caller computes it on the verifier side), vals[1] = T(pt), sent. */

@@ -24,6 +24,7 @@ void cnn_key_free(cnn_key *k) {
     if (!k) return;
     q_model_free(k->m);
     free(k->wcert);
+    free(k->wleaves);
     free(k);
 }
 
@@ -128,7 +129,11 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
         zk_buf cert;
         zk_buf_init(&cert);
         fm61 *W = pl_weights(pl);
-        pcs_ligero.state_free(cnn_commit_weights(pl, W, &k->wcom, &cert));
+        pcs_state *st = cnn_commit_weights(pl, W, &k->wcom, &cert);
+        k->wleaves_len = pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
+        k->wleaves = zk_malloc_n(k->wleaves_len, 1);
+        memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
+        pcs_ligero.state_free(st);
         free(W);
         k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
         k->wcert_len = cert.len;
@@ -147,11 +152,15 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
     if (skel) q_model_serialize_skeleton(&body, k->m);
     else q_model_serialize(&body, k->m);
     zk_buf_put(out, magic, 8);
-    zk_buf_put_u32(out, CNN_KEY_VERSION);
+    zk_buf_put_u32(out, skel ? CNN_KEY_VERSION : CNN_PK_VERSION);
     zk_buf_put_u64(out, body.len);
     zk_buf_put(out, body.data, body.len);
     zk_buf_put(out, k->wcom.root, PCS_DIGEST_BYTES);
     zk_buf_put_u32(out, k->w_nvars);
+    if (!skel) {
+        zk_buf_put_u64(out, k->wleaves_len);
+        zk_buf_put(out, k->wleaves, k->wleaves_len);
+    }
     zk_buf_put_u64(out, k->wcert_len);
     zk_buf_put(out, k->wcert, k->wcert_len);
     zk_buf_free(&body);
@@ -171,7 +180,7 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         zk_set_reason("not a gkrcnn %s (bad magic)", what);
         return ZK_EFORMAT;
     }
-    if (zk_rd_u32(&r, &ver) != ZK_OK || ver != CNN_KEY_VERSION) {
+    if (zk_rd_u32(&r, &ver) != ZK_OK || ver != (skel ? CNN_KEY_VERSION : CNN_PK_VERSION)) {
         zk_set_reason("unsupported %s version (run setup again)", what);
         return ZK_EFORMAT;
     }
@@ -185,14 +194,30 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
     r.pos += (size_t)n;
     cnn_key *k = zk_calloc(1, sizeof *k);
     k->m = m;
-    ZK_CHECK(zk_rd_get(&r, k->wcom.root, PCS_DIGEST_BYTES) == ZK_OK && zk_rd_u32(&r, &wnv) == ZK_OK &&
-             zk_rd_u64(&r, &clen) == ZK_OK);
+    ZK_CHECK(zk_rd_get(&r, k->wcom.root, PCS_DIGEST_BYTES) == ZK_OK && zk_rd_u32(&r, &wnv) == ZK_OK);
     if (wnv > PCS_LIGERO_MAX_VARS) {
         cnn_key_free(k);
         zk_set_reason("%s: weight table size out of range", what);
         return ZK_EFORMAT;
     }
     int certified = wnv > 0 && cnn_weights_certified(wnv);
+    if (!skel) { /* the leaves: exactly those of a weight commitment of this size */
+        uint64_t llen;
+        size_t want = wnv ? pcs_ligero_leaves_bytes(wnv, certified) : 0;
+        if (zk_rd_u64(&r, &llen) != ZK_OK || llen != want || zk_rd_left(&r) < llen) {
+            cnn_key_free(k);
+            zk_set_reason("%s: weight commitment leaves truncated or of the wrong size", what);
+            return ZK_EFORMAT;
+        }
+        k->wleaves_len = (size_t)llen;
+        k->wleaves = zk_malloc_n(llen ? (size_t)llen : 1, 1);
+        ZK_CHECK(zk_rd_get(&r, k->wleaves, (size_t)llen) == ZK_OK);
+    }
+    if (zk_rd_u64(&r, &clen) != ZK_OK) {
+        cnn_key_free(k);
+        zk_set_reason("%s truncated", what);
+        return ZK_EFORMAT;
+    }
     if (clen != zk_rd_left(&r) || (clen > 0) != certified) {
         cnn_key_free(k);
         zk_set_reason("%s: weight commitment certificate %s", what,

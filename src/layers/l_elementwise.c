@@ -93,14 +93,13 @@ static zk_err rd_mul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     cmap *ma = bcast_map(c, ln, 0), *mb = bcast_map(c, ln, 1);
     fp2 *tabs[3] = {NULL, NULL, NULL};
     if (c->P) {
-        tabs[0] = cx_eq_new(rho, ln->nv);
         tabs[1] = operand_table(c, ln, 0, ma);
         tabs[2] = operand_table(c, ln, 1, mb);
     }
     vp_term t = {.c = fp2_one(), .k = 3, .t = {0, 1, 2}};
     int send[3] = {0, 1, 1};
     fp2 vals[3], red, *r;
-    zk_err e = cx_sc(c, tabs, 3, &t, 1, ln->nv, a, &r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, a, 0, rho, &r, &red, vals, send);
     for (int j = 0; j < 3; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, r, ln->nv);
@@ -140,7 +139,6 @@ static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     cx_claim_region(c, pn->breg, rho, tvv, cm);
     fp2 *tabs[3] = {NULL, NULL, NULL};
     if (c->P) {
-        tabs[0] = cx_eq_new(rho, ln->nv);
         tabs[1] = cx_tensor_table(c, ln->nd->in[0]);
         tabs[2] = zk_calloc((size_t)1 << ln->nv, sizeof(fp2));
         const fm61 *S = cx_reg_table(c, pn->creg);
@@ -149,7 +147,7 @@ static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     vp_term t = {.c = fp2_one(), .k = 3, .t = {0, 1, 2}};
     int send[3] = {0, 1, 1};
     fp2 vals[3], red, *r;
-    zk_err e = cx_sc(c, tabs, 3, &t, 1, ln->nv, fp2_sub(a, tvv), &r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, fp2_sub(a, tvv), 0, rho, &r, &red, vals, send);
     for (int j = 0; j < 3; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, r, ln->nv);

@@ -89,15 +89,18 @@ static void mm_weights(const pl_plan *p, const layer_node *ln, fm61 *W) {
     const pl_node *pn = &p->node[ln->i];
     if (pn->kind != PL_MM_CONV && pn->kind != PL_MM_FC) return;
     int64_t kh = pn->kind == PL_MM_CONV ? ln->nd->kernel[0] : 1, kw = pn->kind == PL_MM_CONV ? ln->nd->kernel[1] : 1;
-    int64_t Qp = (int64_t)1 << pn->qv, Mp = (int64_t)1 << pn->mv;
-    for (int64_t mo = 0; mo < pn->G * pn->Mg; mo++) {
-        int64_t g = mo / pn->Mg, mg = mo % pn->Mg;
-        for (int64_t c = 0; c < pn->Q; c++)
-            for (int64_t kp = 0; kp < kh * kw; kp++) {
-                const pl_region *r = &p->reg[pn->wreg + kp];
-                W[r->off + (uint64_t)(c + Qp * (mg + Mp * g))] =
-                    fm61_from_i64(ln->nd->w[(mo * pn->Q + c) * kh * kw + kp]);
-            }
+    int64_t Qp = (int64_t)1 << pn->qv, Mp = (int64_t)1 << pn->mv, K = kh * kw, M = pn->G * pn->Mg;
+    /* one kernel position's region at a time, written in order */
+    for (int64_t kp = 0; kp < K; kp++) {
+        fm61 *R = W + p->reg[pn->wreg + kp].off;
+        const int64_t *w = ln->nd->w + kp;
+#pragma omp parallel for schedule(static) if (M * pn->Q >= 65536)
+        for (int64_t mo = 0; mo < M; mo++) {
+            int64_t g = mo / pn->Mg, mg = mo % pn->Mg;
+            fm61 *dst = R + Qp * (mg + Mp * g);
+            const int64_t *src = w + mo * pn->Q * K;
+            for (int64_t c = 0; c < pn->Q; c++) dst[c] = fm61_from_i64(src[c * K]);
+        }
     }
 }
 

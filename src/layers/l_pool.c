@@ -177,9 +177,8 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
             tabs[2 + 2 * p] = cx_qty_table(c, &pn->d[p], ln->nv);
         }
     }
-    if (c->P) tabs[0] = cx_eq_new(rho, ln->nv);
     fp2 *r, red;
-    e = cx_sc(c, tabs, ntab, t, (unsigned)(3 * P), ln->nv, fp2_zero(), &r, &red, vals, send);
+    e = cx_sc_eq(c, tabs, ntab, t, (unsigned)(3 * P), ln->nv, fp2_zero(), 0, rho, &r, &red, vals, send);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     free(tabs);
     if (e == ZK_OK) {

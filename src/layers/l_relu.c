@@ -91,14 +91,15 @@ static cmap *prelu_map(cx *c, const layer_node *ln) {
 
 /* The sumcheck of a sign layer (Relu, LeakyRelu, PRelu, Clip): over the
  * output's variables with claim v, tables tabs (prover; freed) with table 0
- * eq(rho, .) and table ti the indicator of the real cells, which the
+ * eq(rho, .), a factor of every term and kept implicit (vp_prove_eq: tabs[0]
+ * is not read), and table ti the indicator of the real cells, which the
  * verifier fills in; then the check. Ledger: the constraints' MLEs at rho
  * (one identity), then a polynomial of degree beta_deg in beta. */
 static zk_err sign_sc(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 **tabs, unsigned ntab,
                       const vp_term *t, unsigned nt, const int *send, fp2 *vals, fp2 **r, unsigned ti,
                       double beta_deg, const char *what) {
     fp2 red;
-    zk_err e = cx_sc(c, tabs, ntab, t, nt, ln->nv, v, r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, ntab, t, nt, ln->nv, v, 0, rho, r, &red, vals, send);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, *r, ln->nv);
@@ -152,7 +153,6 @@ static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     unsigned ntab = prelu ? 8 : hasrem ? 6 : 5;
     fp2 *tabs[8] = {0};
     if (c->P) {
-        tabs[T_EQ] = cx_eq_new(rho, ln->nv);
         tabs[T_S] = cx_qty_table(c, &pn->sign, ln->nv);
         tabs[T_X] = cx_tensor_table(c, nd->in[0]);
         tabs[T_U] = cx_qty_table(c, &pn->u, ln->nv);
@@ -269,7 +269,6 @@ static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     unsigned ntab = 3 + 2 * (unsigned)J;
     fp2 *tabs[7] = {0};
     if (c->P) {
-        tabs[T_EQ] = cx_eq_new(rho, ln->nv);
         tabs[T_X] = cx_tensor_table(c, tx);
         tabs[T_I] = zk_calloc((size_t)1 << ln->nv, sizeof(fp2));
         for (int64_t o = 0; o < ln->ny; o++) tabs[T_I][o] = one;

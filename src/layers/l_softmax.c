@@ -237,12 +237,11 @@ static zk_err sm_zero_check(cx *c, const layer_node *ln, const sm_geo *g, const 
         else tabs[k] = cx_lift_new(cx_reg_table(c, regs[k]), ln->nv);
     }
     if (c->P) {
-        tabs[Z_EQ] = cx_eq_new(rho, ln->nv);
-        tabs[Z_I] = zk_calloc(N, sizeof(fp2));
+        tabs[Z_I] = zk_calloc(N, sizeof(fp2)); /* eq(rho, .) is a factor of every term: implicit */
         for (int64_t o = 0; o < ln->ny; o++) tabs[Z_I][o] = one;
     }
     fp2 red;
-    zk_err e = cx_sc(c, tabs, Z_N, t, nt, ln->nv, fp2_zero(), r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, Z_N, t, nt, ln->nv, fp2_zero(), Z_EQ, rho, r, &red, vals, send);
     for (int k = 0; k < Z_N; k++) free(tabs[k]);
     CX_TRY(e);
     vals[Z_EQ] = mle_eq_eval(rho, *r, ln->nv);

@@ -71,13 +71,33 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_comm
         size_t N = (size_t)1 << nv;
         fp2 *tabs[1] = {NULL};
         fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
-        if (c->P) tabs[0] = zk_calloc(N, sizeof(fp2));
+        /* the regions are disjoint blocks: each written once, the rest zeroed */
+        uint8_t *cov = NULL;
+        if (c->P) {
+            tabs[0] = zk_malloc_n(N, sizeof(fp2));
+            cov = zk_calloc(pl->nreg, 1);
+        }
         for (size_t b = 0; b < nb; b++) {
             cf[b] = coef;
             const pl_region *rg = &pl->reg[breg[b]];
-            if (c->P) mle_eq_table_add(tabs[0] + rg->off, bpt[b], rg->nv, coef);
+            if (c->P) {
+                mle_eq_table_scaled(tabs[0] + rg->off, bpt[b], rg->nv, coef);
+                cov[breg[b]] = 1;
+            }
             sum = fp2_add(sum, fp2_mul(coef, bval[b]));
             coef = fp2_mul(coef, alpha);
+        }
+        if (c->P) { /* zero what no written block covers: the other regions' blocks and the tail */
+            uint64_t end = 0;
+            for (size_t r = 0; r < pl->nreg; r++) {
+                const pl_region *rg = &pl->reg[r];
+                if (rg->poly != poly) continue;
+                uint64_t e1 = rg->off + ((uint64_t)1 << rg->nv);
+                if (e1 > end) end = e1;
+                if (!cov[r]) memset(tabs[0] + rg->off, 0, ((size_t)1 << rg->nv) * sizeof(fp2));
+            }
+            if (end < N) memset(tabs[0] + end, 0, (N - end) * sizeof(fp2));
+            free(cov);
         }
         vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
         fp2 vals[2], red;

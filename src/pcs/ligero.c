@@ -141,9 +141,11 @@ _Static_assert(PCS_DIGEST_BYTES == MERKLE_DIGEST_BYTES, "commitment is a Merkle 
 
 struct pcs_state {
     pcs_ligero_params prm;
-    fp2 *enc;          /* K x m, column-major: enc[j m + row] = Enc(row)[j] */
+    fp2 *enc;          /* K x m, column-major: enc[j m + row] = Enc(row)[j]; NULL in a state from leaves */
     merkle_tree *tree; /* over the K columns */
     ntt_rs *rs;        /* the encoder (its size-k plan serves the opening) */
+    const fm61 *t;     /* a state from leaves: the table (the caller's) */
+    size_t *mismatch;  /* a state from leaves: sent columns whose digest is not their leaf */
 };
 
 size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p) {
@@ -363,12 +365,127 @@ static pcs_state *pcs_ligero_commit_certified(tr_t *tr, zk_buf *cert, const fm61
     return st;
 }
 
+/* ---- openings from a state without the encoded matrix ----
+ *
+ * u1 = e^T P and u2 = ebar^T P straight from the table: with P[row][c] =
+ * a + b i (a, b the base-field entries 2 (row k + c) and the next),
+ *   e P = (e.re a - e.im b) + (e.im a + e.re b) i,
+ *   ebar P = (e.re a + e.im b) + (e.re b - e.im a) i,
+ * four base-field sums per column (128-bit, reduced every 64 rows). */
+static void pcs_ligero_combine_table(fp2 *u, const fm61 *t, const fp2 *e, size_t m, size_t k) {
+    enum { RB = 64 };
+#pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
+    {
+        enum { CB = 256 }; /* columns per task: 4 KB of accumulators */
+        fm61_u128 acc[CB][4];
+        fm61 sum[CB][4];
+#pragma omp for schedule(static)
+        for (size_t c0 = 0; c0 < k; c0 += CB) {
+            size_t nc = k - c0 < CB ? k - c0 : CB;
+            memset(sum, 0, sizeof sum);
+            for (size_t r0 = 0; r0 < m; r0 += RB) {
+                size_t r1 = r0 + RB < m ? r0 + RB : m;
+                memset(acc, 0, sizeof acc);
+                for (size_t r = r0; r < r1; r++) {
+                    const fm61 *row = t + 2 * (r * k + c0);
+                    uint64_t er = e[r].re, ei = e[r].im;
+                    for (size_t c = 0; c < nc; c++) {
+                        uint64_t a = row[2 * c], b = row[2 * c + 1];
+                        acc[c][0] += (fm61_u128)er * a;
+                        acc[c][1] += (fm61_u128)ei * b;
+                        acc[c][2] += (fm61_u128)ei * a;
+                        acc[c][3] += (fm61_u128)er * b;
+                    }
+                }
+                for (size_t c = 0; c < nc; c++)
+                    for (int q = 0; q < 4; q++) sum[c][q] = fm61_add(sum[c][q], fm61_reduce128(acc[c][q]));
+            }
+            for (size_t c = 0; c < nc; c++) {
+                fm61 A = sum[c][0], B = sum[c][1], C = sum[c][2], D = sum[c][3];
+                u[c0 + c] = fp2_make(fm61_sub(A, B), fm61_add(C, D));
+                u[k + c0 + c] = fp2_make(fm61_add(A, B), fm61_sub(D, C));
+            }
+        }
+    }
+}
+
+/* The queried columns (nq of them, indices idx) of the encoded matrix,
+ * col[q m + row], by encoding every row on the cosets that hold a query,
+ * computing only the queried positions' part of each transform
+ * (ntt_dif_pruned). */
+static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx, size_t nq) {
+    size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
+    size_t B = (size_t)1 << st->prm.log_inv_rate;
+    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
+    const fp2 *packed = (const fp2 *)(const void *)st->t;
+    uint32_t *slot = zk_malloc_n(nq ? nq : 1, sizeof *slot);
+    for (size_t r = 0; r < B; r++) {
+        /* this coset's queried positions, as sorted slots of the transform */
+        size_t ns = 0;
+        for (size_t q = 0; q < nq; q++)
+            if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+        if (!ns) continue;
+        for (size_t i = 1; i < ns; i++)
+            for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+                uint32_t sw = slot[j];
+                slot[j] = slot[j - 1], slot[j - 1] = sw;
+            }
+#pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
+        {
+            fp2 *buf = zk_aligned_n(k, sizeof *buf);
+#pragma omp for schedule(static)
+            for (size_t row = 0; row < m; row++) {
+                ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
+                /* buf[rev[s]] = Enc(row)[s B + r] */
+                for (size_t q = 0; q < nq; q++)
+                    if (idx[q] % B == r) col[q * m + row] = buf[rev[idx[q] / B]];
+            }
+            free(buf);
+        }
+    }
+    free(slot);
+}
+
+static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 *wts) {
+    const pcs_ligero_params *prm = &st->prm;
+    size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
+    unsigned log_K = prm->log_cols + prm->log_inv_rate;
+    size_t K = (size_t)1 << log_K;
+    fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
+    pcs_ligero_combine_table(u, st->t, wts, m, k);
+    tr_put_fp2(tr, "pcs/u1", u, k);
+    tr_put_fp2(tr, "pcs/u2", u + k, k);
+    size_t nq_max = prm->queries < K ? prm->queries : K;
+    size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
+    size_t nq = pcs_ligero_queries(tr, pcs_ligero_open_labels.query, idx, K, prm->queries);
+    fp2 *col = zk_aligned_n(nq * m, sizeof *col);
+    pcs_ligero_columns(col, st, idx, nq);
+    uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES), leaf[MERKLE_DIGEST_BYTES];
+    for (size_t i = 0; i < nq; i++) {
+        merkle_hash_leaf(leaf, (const uint8_t *)(col + i * m), m * sizeof *col);
+        if (memcmp(leaf, merkle_leaves(st->tree) + idx[i] * MERKLE_DIGEST_BYTES, MERKLE_DIGEST_BYTES) != 0)
+            (*st->mismatch)++;
+        tr_put_fp2(tr, pcs_ligero_open_labels.col, col + i * m, m);
+        merkle_path(st->tree, path, idx[i]);
+        tr_put_bytes(tr, pcs_ligero_open_labels.path, path, (size_t)log_K * MERKLE_DIGEST_BYTES);
+    }
+    free(path);
+    free(col);
+    free(idx);
+    free(u);
+}
+
 static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     const pcs_ligero_params *prm = &st->prm;
     size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     fp2 *wts = zk_aligned_n(2 * m, sizeof *wts); /* e | ebar */
     mle_eq_table(wts, z + 1 + prm->log_cols, prm->log_rows);
     for (size_t r = 0; r < m; r++) wts[m + r] = fp2_conj(wts[r]);
+    if (!st->enc) {
+        pcs_ligero_open_from_table(tr, st, wts);
+        free(wts);
+        return;
+    }
     fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
     pcs_ligero_combine(u, st, wts, 2);
     tr_put_fp2(tr, "pcs/u1", u, k);
@@ -378,8 +495,29 @@ static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     free(wts);
 }
 
+size_t pcs_ligero_leaves_bytes(unsigned n, int certified) {
+    pcs_ligero_params p = pcs_ligero_params_for(n, certified);
+    return ((size_t)1 << (p.log_cols + p.log_inv_rate)) * MERKLE_DIGEST_BYTES;
+}
+
+const uint8_t *pcs_ligero_leaves(const pcs_state *st) { return merkle_leaves(st->tree); }
+const uint8_t *pcs_ligero_root(const pcs_state *st) { return merkle_root(st->tree); }
+
+pcs_state *pcs_ligero_state_from_leaves(const fm61 *t, unsigned n, int certified, const uint8_t *leaves) {
+    pcs_state *st = zk_calloc(1, sizeof *st);
+    st->prm = pcs_ligero_params_for(n, certified);
+    st->t = t;
+    st->mismatch = zk_calloc(1, sizeof *st->mismatch);
+    st->rs = ntt_rs_new(st->prm.log_cols, st->prm.log_inv_rate);
+    st->tree = merkle_from_leaves(leaves, st->prm.log_cols + st->prm.log_inv_rate);
+    return st;
+}
+
+size_t pcs_ligero_mismatches(const pcs_state *st) { return st->mismatch ? *st->mismatch : 0; }
+
 static void pcs_ligero_state_free(pcs_state *st) {
     if (!st) return;
+    free(st->mismatch);
     free(st->enc);
     merkle_free(st->tree);
     ntt_rs_free(st->rs);

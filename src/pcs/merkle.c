@@ -74,7 +74,9 @@ void merkle_hash_node(uint8_t out[MERKLE_DIGEST_BYTES], const uint8_t left[MERKL
     merkle_hash_once(out, MERKLE_NODE_TAG, left, MERKLE_DIGEST_BYTES, right, MERKLE_DIGEST_BYTES);
 }
 
-merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth) {
+/* The tree over 2^depth leaves: leaf i hashed from data (leaf_len bytes
+ * each), or, with data NULL, the leaf digests already in place. */
+static merkle_tree *merkle_build(const uint8_t *data, size_t leaf_len, const uint8_t *leaves, unsigned depth) {
     ZK_CHECK(depth <= MERKLE_MAX_DEPTH);
     size_t nleaves = (size_t)1 << depth;
     ZK_CHECK(leaf_len == 0 || nleaves <= SIZE_MAX / leaf_len);
@@ -84,6 +86,7 @@ merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth) {
     EVP_MD *owned;
     const EVP_MD *md = merkle_md_get(&owned);
     uint8_t *nodes = t->nodes;
+    if (leaves) memcpy(nodes + nleaves * MERKLE_DIGEST_BYTES, leaves, nleaves * MERKLE_DIGEST_BYTES);
     /* Leaves and the wide levels in parallel; the narrow top levels (fewer
      * than MERKLE_PAR_MIN nodes) on one thread, without a barrier each. */
     size_t top = nleaves >> 1;
@@ -91,10 +94,12 @@ merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth) {
     {
         EVP_MD_CTX *ctx = EVP_MD_CTX_new();
         ZK_CHECK(ctx != NULL);
+        if (!leaves) {
 #pragma omp for schedule(static)
-        for (size_t i = 0; i < nleaves; i++)
-            merkle_hash_with(ctx, md, nodes + (nleaves + i) * MERKLE_DIGEST_BYTES, MERKLE_LEAF_TAG,
-                             data + i * leaf_len, leaf_len, NULL, 0);
+            for (size_t i = 0; i < nleaves; i++)
+                merkle_hash_with(ctx, md, nodes + (nleaves + i) * MERKLE_DIGEST_BYTES, MERKLE_LEAF_TAG,
+                                 data + i * leaf_len, leaf_len, NULL, 0);
+        }
         /* the implicit barrier of each loop orders the levels */
         for (size_t lo = nleaves >> 1; lo >= MERKLE_PAR_MIN; lo >>= 1) {
 #pragma omp for schedule(static)
@@ -113,6 +118,16 @@ merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth) {
     }
     merkle_md_put(owned);
     return t;
+}
+
+merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth) {
+    return merkle_build(data, leaf_len, NULL, depth);
+}
+
+merkle_tree *merkle_from_leaves(const uint8_t *leaves, unsigned depth) { return merkle_build(NULL, 0, leaves, depth); }
+
+const uint8_t *merkle_leaves(const merkle_tree *t) {
+    return t->nodes + ((size_t)1 << t->depth) * MERKLE_DIGEST_BYTES;
 }
 
 void merkle_free(merkle_tree *t) {

@@ -22,10 +22,14 @@ typedef struct merkle_tree merkle_tree;
  * Leaves are hashed in parallel (OpenMP); the result does not depend on the
  * thread count. The data is not kept: the tree holds only digests. */
 merkle_tree *merkle_new(const uint8_t *data, size_t leaf_len, unsigned depth);
+/* The same tree from its 2^depth leaf digests (32 bytes each, copied). */
+merkle_tree *merkle_from_leaves(const uint8_t *leaves, unsigned depth);
 void merkle_free(merkle_tree *t);
 
 unsigned merkle_depth(const merkle_tree *t);
 const uint8_t *merkle_root(const merkle_tree *t);
+/* The 2^depth leaf digests, in order (owned by the tree). */
+const uint8_t *merkle_leaves(const merkle_tree *t);
 /* Write the depth * 32 bytes of the path of leaf index < 2^depth. */
 void merkle_path(const merkle_tree *t, uint8_t *out, size_t index);
 

@@ -42,6 +42,10 @@ const uint32_t *ntt_plan_bitrev(const ntt_plan *p);
 /* In place, natural-order input, bit-reversed output (Gentleman-Sande):
  * on return a[bitrev(j)] = NTT(a)[j]. */
 void ntt_dif(const ntt_plan *p, fp2 *a);
+/* ntt_dif's outputs at the slots slot[0..ns) only (bit-reversed positions,
+ * ascending, ns >= 1; repeats allowed): on return a[slot[q]] is what
+ * ntt_dif leaves there; the other entries are unspecified. */
+void ntt_dif_pruned(const ntt_plan *p, fp2 *a, const uint32_t *slot, size_t ns);
 /* The portable kernel of ntt_dif (same results), for tests and benches;
  * ntt_uses_avx512() says whether ntt_dif takes the AVX-512 kernel. */
 void ntt_dif_portable(const ntt_plan *p, fp2 *a);
@@ -66,6 +70,8 @@ const ntt_plan *ntt_rs_plan(const ntt_rs *rs);
 /* Coset r < B of the codeword of msg[0..k), bit-reversed:
  * out[bitrev(s)] = cw[s B + r] for s < k. out (k entries) may equal msg. */
 void ntt_rs_coset(const ntt_rs *rs, fp2 *out, const fp2 *msg, unsigned r);
+/* The same at the slots slot[0..ns) of out only (ntt_dif_pruned). */
+void ntt_rs_coset_pruned(const ntt_rs *rs, fp2 *out, const fp2 *msg, unsigned r, const uint32_t *slot, size_t ns);
 /* The whole codeword in natural order: out[j] = cw[j], j < K. out must not
  * overlap msg. */
 void ntt_rs_encode(const ntt_rs *rs, fp2 *out, const fp2 *msg);

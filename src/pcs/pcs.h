@@ -98,6 +98,23 @@ extern const pcs_scheme pcs_ligero;
  * verifier's memory before anything is allocated. */
 #define PCS_LIGERO_MAX_VARS 25
 
+/* A prover state for a table committed before, without its encoded
+ * matrix: from the Merkle leaf digests of that commitment (for n and
+ * certified as then; pcs_ligero_leaves_bytes of them, copied). Opening
+ * from it gives the same bytes as from the committing state: it computes
+ * u1, u2 from the table and encodes every row once (the NTTs, no hashing,
+ * no K x m matrix) to read the queried columns. t is kept, not copied: it
+ * must stay unchanged until state_free. pcs_ligero_root is the root the
+ * leaves give (the caller compares it with the commitment it trusts);
+ * pcs_ligero_mismatches counts the columns sent so far whose digest is not
+ * their leaf (not 0: t is not the committed table, and the opening fails).
+ * pcs_ligero_leaves: a committing state's leaf digests, to keep. */
+size_t pcs_ligero_leaves_bytes(unsigned n, int certified);
+const uint8_t *pcs_ligero_leaves(const pcs_state *st);
+pcs_state *pcs_ligero_state_from_leaves(const fm61 *t, unsigned n, int certified, const uint8_t *leaves);
+const uint8_t *pcs_ligero_root(const pcs_state *st);
+size_t pcs_ligero_mismatches(const pcs_state *st);
+
 /* Parameters of the Ligero scheme for n variables (for docs and benches). */
 typedef struct {
     unsigned nvars;

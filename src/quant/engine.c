@@ -2,6 +2,7 @@
  * values, and the independent relation checker (q_witness_check). The
  * integer semantics are those of quant.h section 3. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qint.h"
@@ -33,6 +34,120 @@ static int64_t q_plane(const nn_shape *X) {
     return p;
 }
 
+/* ---- a convolution of stride 1 or 2 with AVX-512 (the same int64 sums) ----
+ * The input planes are copied zero-padded (Hp x Wp, Hp = (OH - 1) sh + kh,
+ * Wp = (OW - 1) sw + kw), their columns split by phase mod sw (stride 2:
+ * even columns, then odd ones, Wq = ceil(Wp / 2) each), so that every tap
+ * of an output row reads a whole vector; a task keeps the outputs of 4
+ * channels x 8 columns of one row in registers while it runs over c, ky,
+ * kx (4 products per input vector load). Rows of 4 columns use 4-lane
+ * vectors. Products and sums are int64, wrapping as the scalar code's
+ * would, so acc is the same. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define Q_CONV_AVX512 1
+#define Q_CONV_TARGET __attribute__((target("avx512f,avx512dq,avx512vl")))
+
+typedef struct {
+    const int64_t *xp, *w, *b;
+    int64_t *acc;
+    int64_t N, C, M, G, Cg, Mg, OH, OW, kh, kw, sh, sw, Hp, Wq; /* Wq: columns of one phase */
+} q_conv1;
+
+/* Outputs of channels o..o+no-1 (no <= 4, one group), row oy, columns
+ * ox..ox+7 (vec8) or ox..ox+3. */
+Q_CONV_TARGET static void q_conv1_tile(const q_conv1 *q, int64_t n, int64_t o, int no, int64_t oy, int64_t ox, int vec8) {
+    int64_t grp = o / q->Mg, K = q->kh * q->kw;
+    __m512i a8[4];
+    __m256i a4[4];
+    for (int j = 0; j < 4; j++) {
+        int64_t b0 = j < no && q->b ? q->b[o + j] : 0;
+        a8[j] = _mm512_set1_epi64(b0);
+        a4[j] = _mm256_set1_epi64x(b0);
+    }
+    const int64_t *wo[4];
+    for (int j = 0; j < 4; j++) wo[j] = q->w + (o + (j < no ? j : 0)) * q->Cg * K;
+    for (int64_t c = 0; c < q->Cg; c++) {
+        const int64_t *xc = q->xp + ((n * q->C + grp * q->Cg + c) * q->Hp + oy * q->sh) * q->sw * q->Wq + ox;
+        for (int64_t ky = 0; ky < q->kh; ky++) {
+            const int64_t *xr = xc + ky * q->sw * q->Wq;
+            for (int64_t kx = 0; kx < q->kw; kx++) {
+                int64_t wi = (c * q->kh + ky) * q->kw + kx;
+                const int64_t *xt = xr + (kx % q->sw) * q->Wq + kx / q->sw; /* column ox sw + kx */
+                if (vec8) {
+                    __m512i xv = _mm512_loadu_si512((const void *)xt);
+                    for (int j = 0; j < no; j++)
+                        a8[j] = _mm512_add_epi64(a8[j], _mm512_mullo_epi64(xv, _mm512_set1_epi64(wo[j][wi])));
+                } else {
+                    __m256i xv = _mm256_loadu_si256((const void *)xt);
+                    for (int j = 0; j < no; j++)
+                        a4[j] = _mm256_add_epi64(a4[j], _mm256_mullo_epi64(xv, _mm256_set1_epi64x(wo[j][wi])));
+                }
+            }
+        }
+    }
+    for (int j = 0; j < no; j++) {
+        int64_t *dst = q->acc + ((n * q->M + o + j) * q->OH + oy) * q->OW + ox;
+        if (vec8) _mm512_storeu_si512((void *)dst, a8[j]);
+        else _mm256_storeu_si256((void *)dst, a4[j]);
+    }
+}
+
+static int q_conv_have_avx512(void) {
+    const char *off = getenv("GKRCNN_NO_AVX512");
+    if (off && *off && strcmp(off, "0") != 0) return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+}
+
+/* Returns 0 when the shape is not one this path takes. */
+static int q_conv1_run(const q_model *m, const q_node *nd, const int64_t *x, int64_t *acc) {
+    const nn_shape *X = &m->tensors[nd->in[0]].shape, *Y = &q_yt(m, nd)->shape;
+    if (X->ndim != 4 || nd->strides[0] < 1 || nd->strides[0] > 2 || nd->strides[1] < 1 || nd->strides[1] > 2 ||
+        nd->dil[0] != 1 || nd->dil[1] != 1)
+        return 0;
+    q_conv1 q = {.w = nd->w, .b = nd->b, .acc = acc, .N = X->d[0], .C = X->d[1], .M = Y->d[1], .G = nd->group,
+                 .OH = Y->d[2], .OW = Y->d[3], .kh = nd->kernel[0], .kw = nd->kernel[1], .sh = nd->strides[0],
+                 .sw = nd->strides[1]};
+    q.Cg = q.C / q.G;
+    q.Mg = q.M / q.G;
+    if ((q.OW % 8 != 0 && q.OW != 4) || !q_conv_have_avx512()) return 0;
+    int64_t H = X->d[2], W = X->d[3], pt = nd->pads[0], pl = nd->pads[1];
+    q.Hp = (q.OH - 1) * q.sh + q.kh;
+    int64_t Wp = (q.OW - 1) * q.sw + q.kw;
+    q.Wq = (Wp + q.sw - 1) / q.sw;
+    size_t np = (size_t)(q.N * q.C * q.Hp * q.sw * q.Wq);
+    int64_t *xp = zk_malloc_n(np, sizeof *xp);
+    q.xp = xp;
+#pragma omp parallel for schedule(static) if (np >= 65536)
+    for (int64_t pc = 0; pc < q.N * q.C; pc++)
+        for (int64_t yy = 0; yy < q.Hp; yy++) {
+            int64_t iy = yy - pt, *d = xp + (pc * q.Hp + yy) * q.sw * q.Wq;
+            for (int64_t xx = 0; xx < q.sw * q.Wq; xx++) { /* padded column xx: phase xx mod sw */
+                int64_t ix = xx - pl;
+                d[(xx % q.sw) * q.Wq + xx / q.sw] = xx < Wp && iy >= 0 && iy < H && ix >= 0 && ix < W
+                                                        ? x[(pc * H + iy) * W + ix]
+                                                        : 0;
+            }
+        }
+    int vec8 = q.OW % 8 == 0;
+    int64_t step = vec8 ? 8 : 4, nox = q.OW / step;
+    int64_t nob = (q.Mg + 3) / 4; /* channel blocks of 4 within a group */
+    int64_t tasks = q.N * q.G * nob * q.OH;
+    int par = (double)q.N * (double)q.M * (double)(q.OH * q.OW) * (double)(q.Cg * q.kh * q.kw) >= Q_PAR_MIN;
+    (void)par;
+#pragma omp parallel for schedule(static) if (par)
+    for (int64_t tk = 0; tk < tasks; tk++) {
+        int64_t oy = tk % q.OH, rest = tk / q.OH, ob = rest % (q.G * nob), n = rest / (q.G * nob);
+        int64_t g = ob / nob, o = g * q.Mg + (ob % nob) * 4;
+        int no = (int)(q.Mg - (ob % nob) * 4 < 4 ? q.Mg - (ob % nob) * 4 : 4);
+        for (int64_t t = 0; t < nox; t++) q_conv1_tile(&q, n, o, no, oy, t * step, vec8);
+    }
+    free(xp);
+    return 1;
+}
+#endif
+
 /* acc of every linear node, from its (bounded) inputs. */
 static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, int64_t *acc) {
     const nn_shape *X = &m->tensors[nd->in[0] >= 0 ? nd->in[0] : nd->in[1]].shape, *Y = &q_yt(m, nd)->shape;
@@ -40,6 +155,9 @@ static void q_linear_acc(const q_model *m, const q_node *nd, int64_t *const *t, 
     int64_t ny = q_numel(m, (int32_t)(nd - m->nodes) + 1);
     switch (nd->op) {
     case NN_CONV: {
+#ifdef Q_CONV_AVX512
+        if (q_conv1_run(m, nd, x, acc)) return;
+#endif
         int64_t N = X->d[0], C = X->d[1], H = X->d[2], W = X->d[3];
         int64_t M = Y->d[1], OH = Y->d[2], OW = Y->d[3], kh = nd->kernel[0], kw = nd->kernel[1];
         int64_t G = nd->group, Cg = C / G, Mg = M / G;

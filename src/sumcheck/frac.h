@@ -35,4 +35,36 @@
 void sc_frac_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
                    fp2 claim);
 
+/* The same messages with the tables given as the layer below: P and Q
+ * (2^(n+1) entries each, only read), A[x] = P[2x], B[x] = P[2x+1],
+ * C[x] = Q[2x], D[x] = Q[2x+1]. T: caller's scratch, four tables of
+ * max(2^(n-1), 1) entries (the tables after the first bind). */
+void sc_frac_prove_layer(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const fp2 *P, const fp2 *Q,
+                         const fp2 *r, unsigned n, fp2 lam, fp2 claim);
+
+/* The parent layer of P, Q as above: P'[x] = P[2x] Q[2x+1] + P[2x+1] Q[2x],
+ * Q'[x] = Q[2x] Q[2x+1], x < n (P', Q': n entries; P, Q: 2n). */
+void sc_frac_parent(fp2 *P, fp2 *Q, const fp2 *Pc, const fp2 *Qc, size_t n);
+
+/* A caller that knows its tables' structure computes the first k rounds
+ * itself (0 <= k < n, or k = n = 0): in the round binding variable v
+ * (round s = n - 1 - v, h = 2^v pairs (i, i + h), F = A D + C (B + lam D))
+ *   sums(ctx, G, need1, w, h, rb, s):  G[X] = sum_{i<h} w[i] F_i(X) for
+ *       X = 0, 2, and X = 1 when need1 (else G[1] is not read); w[i] =
+ *       eq(r_<v, i); rb[0..s) the challenges bound so far (rb[0] bound
+ *       variable n-1);
+ *   bind(ctx, T, len, rb):  after those k rounds, the four tables bound
+ *       to rb[0..k), len = 2^(n-k) entries each, into T.
+ * The messages are those of sc_frac_prove on the full tables. */
+typedef struct {
+    unsigned k;
+    void (*sums)(void *ctx, fp2 G[3], int need1, const fp2 *w, size_t h, const fp2 *rb, unsigned s);
+    void (*bind)(void *ctx, fp2 *const T[4], size_t len, const fp2 *rb);
+    void *ctx;
+} sc_frac_src;
+
+/* T: four tables of 2^(n-k) entries (caller's scratch, written by bind). */
+void sc_frac_prove_src(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const sc_frac_src *src, const fp2 *r,
+                       unsigned n, fp2 lam, fp2 claim);
+
 #endif

@@ -36,6 +36,16 @@ unsigned vp_degree(const vp_term *terms, unsigned nterms);
 void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
               unsigned nterms, unsigned n, fp2 claim);
 
+/* The same messages (and finals) when table e is eq(rho, .), rho of n
+ * coordinates, and every term has it as exactly one of its factors: the
+ * prover keeps eq(rho, .) implicit (tables[e] is not read and may be
+ * NULL; finals[e] = eq(rho, point)), sums the other factors (degree d - 1)
+ * at d - 1 points per round, and binds each table in the same pass as the
+ * next round's sums (vp.c). Terms with the same other factors may be given
+ * separately. */
+void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho);
+
 /* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
  * are the tables' values at the point. */
 fp2 vp_combine(const vp_term *terms, unsigned nterms, const fp2 *vals);
