@@ -4,6 +4,7 @@
  *             [--models DIR] [--csv OUT.csv] [--md OUT.md]
  *
  * For each model (lenet5_fashion, mlp3_fashion, resnet_small, resnet18_cifar, vgg16_cifar,
+ * mobilenetv2_cifar,
  * or those named with --model, in that order): DIR/NAME.onnx is imported,
  * quantized with DIR/calib/NAME_calib.json (default settings), cnn_setup
  * commits the weights, and then on DIR/inputs/NAME_0.json it measures
@@ -59,7 +60,7 @@
 #include "bench.h"
 
 static const char *const all_models[] = {"lenet5_fashion", "mlp3_fashion", "resnet_small", "resnet18_cifar",
-                                          "vgg16_cifar"};
+                                          "vgg16_cifar", "mobilenetv2_cifar"};
 enum { NMODELS = sizeof all_models / sizeof all_models[0] };
 
 /* runs per measurement (VGG-16: _BIG); --runs R replaces the prove counts */
@@ -145,7 +146,8 @@ static void peak_rss(row_t *r) {
 
 /* The whole measurement of one model, in the child process. */
 static void run_model(row_t *r, const char *dir, int runs_override) {
-    int big = strcmp(r->model, "vgg16_cifar") == 0 || strcmp(r->model, "resnet18_cifar") == 0;
+    int big = strcmp(r->model, "vgg16_cifar") == 0 || strcmp(r->model, "resnet18_cifar") == 0 ||
+              strcmp(r->model, "mobilenetv2_cifar") == 0;
     int n_infer = big ? N_INFER_BIG : N_INFER, n_verify = big ? N_VERIFY_BIG : N_VERIFY;
     int n_prove = runs_override > 0 ? runs_override : big ? N_PROVE_BIG : N_PROVE;
     char mp[512], cp[512], ip[512];

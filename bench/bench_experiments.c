@@ -5,6 +5,7 @@
  *                     [--models DIR] [--h5 OUT.h5] [--md OUT.md]
  *
  * For each model (lenet5_fashion, mlp3_fashion, resnet_small, resnet18_cifar, vgg16_cifar,
+ * mobilenetv2_cifar,
  * or the --model ones): DIR/NAME.onnx is imported and quantized with
  * DIR/calib/NAME_calib.json; on DIR/inputs/NAME_0.json both systems prove
  * the same statement over the same integer witness (q_run):
@@ -345,7 +346,7 @@ int main(int argc, char **argv) {
     }
     if (!nm) {
         static const char *const def[] = {"mlp3_fashion", "lenet5_fashion", "resnet_small", "resnet18_cifar",
-                                          "vgg16_cifar"};
+                                          "vgg16_cifar", "mobilenetv2_cifar"};
         for (size_t i = 0; i < sizeof def / sizeof def[0]; i++) names[nm++] = def[i];
     }
     int threads = zk_threads();

@@ -111,6 +111,16 @@ static size_t ar_node_rows(const q_model *m, const q_node *nd) {
     case NN_GLOBALAVGPOOL:
         for (int64_t i = 0; i < ny; i++) r += ar_lc_rows(ar_pool_real(m, nd, i)) + 2;
         return r;
+    case NN_CLIP: { /* counted for the projection only (bn_arith_build refuses Clip): per
+                     * element and active bound a Relu-like sign row with its range
+                     * check (b_act bits; b_act - 1 at 0, as l_relu.c's clip_plan),
+                     * and one row for y */
+        int64_t A = q_act_bound(m);
+        size_t per = 1;
+        if (nd->iattr[0] > -A) per += 1 + ar_hrc_rows(nd->iattr[0] == 0 ? b_act - 1 : b_act);
+        if (nd->iattr[1] < A - 1) per += 1 + ar_hrc_rows(nd->iattr[1] == 0 ? b_act - 1 : b_act);
+        return (size_t)ny * per;
+    }
     case NN_RESHAPE: return 0;
     case NN_PAD:
     case NN_TRANSPOSE:
@@ -144,7 +154,7 @@ static int ar_node_lookups(const q_model *m, const q_node *nd, const q_int_rule 
     if (rule[ty] == Q_INT_CHECK) return 1;
     switch (nd->op) {
     case NN_RELU: case NN_LEAKYRELU: case NN_MAXPOOL: case NN_GLOBALMAXPOOL: case NN_AVGPOOL:
-    case NN_GLOBALAVGPOOL: return 1;
+    case NN_GLOBALAVGPOOL: case NN_CLIP: return 1;
     case NN_RESHAPE: case NN_PAD: case NN_TRANSPOSE: case NN_SLICE: case NN_RESIZE: return 0;
     default: return nd->k >= 1;
     }

@@ -109,7 +109,10 @@
 #include "plonk.h"
 
 /* rows needed (before padding to 2^k), without building anything: for the
- * memory projection and refusal of models too large for the baseline */
+ * memory projection and refusal of models too large for the baseline.
+ * Clip (ReLU6), which bn_arith_build refuses, is counted as Relu-like
+ * comparisons (arith.c) so that a model with it gets a projection; the
+ * other ops the baseline does not arithmetize count 0 rows. */
 size_t bn_arith_rows(const q_model *m);
 
 /* Memory the baseline needs per table row to set up and prove (measured:
