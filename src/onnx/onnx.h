@@ -33,7 +33,8 @@
  *     DepthToSpace, SpaceToDepth on computed tensors,
  *   Sigmoid, Tanh, Exp, Erf, Gelu (and PyTorch's erf and tanh GELU
  *     chains), Elu, Selu, Softplus, HardSigmoid, HardSwish, Softsign
- *     (table lookups), Clip, PRelu;
+ *     (table lookups), Clip, PRelu, Softmax and LogSoftmax (any axis; the
+ *     opset < 13 flattening semantics before opset 13);
  * on constants only: Constant, Shape (of any tensor: shapes are known),
  *   ConstantOfShape, Cast, and every op above (evaluated at import). Cast
  *   of a computed tensor only to FLOAT. 1-D conv/pool run as 2-D with height 1 between reshapes; 3-D
