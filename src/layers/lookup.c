@@ -3,8 +3,10 @@
  * (Papini-Haboeck, "Improving logarithmic derivative lookups using GKR",
  * 2023); papers/protocol.md sec. 7.4, sec. 7.8.6 for every message.
  *
- * Relation: every column entry scale R[i] + off[i] (plan.h: limbs of the
- * quantities, the average-pool remainders) lies in T = [0, 2^lb):
+ * Relation: every column entry scale R[i] + off[i] + coff (plan.h: limbs of
+ * the quantities, the average-pool remainders; in the weight-range
+ * certificate's plan, wrange.c, also W regions with a constant offset
+ * coff) lies in T = [0, 2^lb):
  *   sum over all column entries of 1 / (X - value) = sum_t m_t / (X - t),
  * m the multiplicities (the last ADV region, committed before X).
  *

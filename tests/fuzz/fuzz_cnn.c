@@ -78,9 +78,11 @@ static void fz_die(const char *name, const char *step) {
 }
 
 /* A rough size of the work cnn_verify does for m: every tensor and
- * constant element. The vk is trusted (cnn.h), so a decoded hostile vk
- * that describes a much larger model is not verified: it could only cost
- * time and memory, which is no verifier bug. */
+ * constant element. The model a vk describes is its owner's choice
+ * (cnn.h), so a decoded hostile vk that describes a much larger model is
+ * not verified: it could only cost time and memory, which is no verifier
+ * bug. (Decoding a vk with weights already builds its plan and checks its
+ * weight-range certificate.) */
 static int64_t fz_cost(const q_model *m) {
     int64_t c = 0;
     for (size_t t = 0; t < m->ntensors; t++) c += q_numel(m, (int32_t)t);
