@@ -144,7 +144,9 @@ accuracy: deps
 # and key decoders). Each runs FUZZ_RUNS inputs, or FUZZ_RUNS / D when
 # tests/fuzz/<name>.runs holds a divisor D (a target whose inputs cost more:
 # fuzz_cnn verifies whole CNN proofs), for at most 300 s, starting from its
-# corpus in build/fuzz (grown by earlier runs) and tests/fuzz/seeds/<name>.
+# corpus in build/fuzz (grown by earlier runs) and tests/fuzz/seeds/<name>;
+# inputs up to 8192 bytes, or tests/fuzz/<name>.maxlen bytes (fuzz_cnn: its
+# seeds hold whole keys, ~22 KB with the weight-range certificate).
 FUZZ_RUNS ?= 200000
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wno-unknown-pragmas -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -155,8 +157,9 @@ fuzz: deps $(FUZZ_TARGETS)
 	@n=0; for t in $(FUZZ_TARGETS); do \
 	    name=$$(basename $$t); corpus=build/fuzz/corpus-$$name; mkdir -p $$corpus tests/fuzz/seeds/$$name; \
 	    runs=$(FUZZ_RUNS); [ -f tests/fuzz/$$name.runs ] && runs=$$(($(FUZZ_RUNS) / $$(cat tests/fuzz/$$name.runs))); \
+	    maxlen=8192; [ -f tests/fuzz/$$name.maxlen ] && maxlen=$$(cat tests/fuzz/$$name.maxlen); \
 	    echo "fuzz: $$name, $$runs runs"; \
-	    $$t -runs=$$runs -max_total_time=300 -max_len=8192 $$corpus tests/fuzz/seeds/$$name >build/fuzz/$$name.log 2>&1 \
+	    $$t -runs=$$runs -max_total_time=300 -max_len=$$maxlen $$corpus tests/fuzz/seeds/$$name >build/fuzz/$$name.log 2>&1 \
 	        || { tail -40 build/fuzz/$$name.log; exit 1; }; \
 	    grep -E "^#[0-9]+ +DONE" build/fuzz/$$name.log || tail -2 build/fuzz/$$name.log; \
 	    n=$$((n + 1)); \

@@ -237,6 +237,20 @@ flip() { # flip FILE OFFSET: add 1 to the byte at OFFSET
     b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
     printf "$(printf '\\%03o' $(( (b + 1) % 256 )))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
+# a damaged weight-range certificate (papers/protocol.md 7.1.1, its bytes
+# after the skeleton, root, w_nvars and its length) makes the key unusable
+if [ -f "$T/key/model.vk" ] && [ -f "$T/cnn.proof" ]; then
+    s=$(od -An -tu8 -j 12 -N8 "$T/key/model.vk" | tr -d ' ')
+    for off in $((64 + s)) $((64 + s + 5000)); do
+        cp "$T/key/model.vk" "$T/badr.vk"; flip "$T/badr.vk" "$off"
+        expect 2 "verify, weight-range certificate byte $off changed" -- "$G" verify --vk "$T/badr.vk" --proof "$T/cnn.proof"
+        grep -q "weight-range certificate" "$T/err" && pass=$((pass + 1)) \
+            || { fail=$((fail + 1)); echo "FAIL cli: a damaged weight-range certificate is not named"; }
+    done
+    "$G" setup --model models/lenet5_fashion.onnx --calib models/calib/lenet5_fashion_calib.json --out "$T/key" 2>/dev/null \
+        | grep -q "weight range: certified b_w = 12-bit weights" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: setup does not report the weight-range certificate"; }
+fi
 if [ -n "$PY" ]; then
     S=tests/spec
     CV="$S/cnn_verify.py"

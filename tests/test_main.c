@@ -20,6 +20,7 @@ void test_quant(zk_rng *rng);
 void test_inputs(zk_rng *rng);
 void test_conformance(zk_rng *rng);
 void test_cnn(zk_rng *rng);
+void test_wrange(zk_rng *rng);
 void test_bn254(zk_rng *rng);
 void test_g1(zk_rng *rng);
 void test_pairing(zk_rng *rng);
@@ -36,6 +37,7 @@ static const struct {
     {"sumcheck", test_sumcheck},   {"pcs", test_pcs},               {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
+    {"wrange", test_wrange},
     {"bn254", test_bn254},         {"g1", test_g1},                 {"pairing", test_pairing},
     {"kzg", test_kzg},             {"plonk", test_plonk},           {"arith", test_arith},           {"cheat", test_cheat},
 };

@@ -458,6 +458,10 @@ static int cmd_setup(const args_t *a) {
             printf("setup: the model has no weights to commit; proving key %zu bytes\n", pk.len);
         printf("setup: verifying key %s (%zu bytes); soundness of each proof >= %.1f bits (interactive)\n", vkp,
                vk.len, cnn_soundness_bits(key));
+        if (key->w_nvars)
+            printf("setup: weight range: certified b_w = %d-bit weights (certificate %zu bytes in the verifying key, "
+                   ">= %.1f bits; protocol.md 7.1.1)\n",
+                   km->s.b_w, key->wrange_len, cnn_wrange_bits(key));
         print_fs("setup: ", cnn_rbr_bits(key));
         printf("setup report: %s\n", sp);
     }

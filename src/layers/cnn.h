@@ -13,10 +13,11 @@
  *                       table of cnn_setup), and the circuit digest
  *                       SHA-256("gkrcnn/cnn/v2" || skeleton || weight-table
  *                       size || root), which the verifier recomputes.
- * The verifying key is trusted as `setup` wrote it (as with any
- * per-circuit key): setup checked the field bound of quant.h sec. 4 with
- * the real weights and records the resulting accumulator widths in the
- * skeleton.
+ * The verifying key carries a weight-range certificate (below): loading it
+ * checks that the committed weights are integers in the ranges from which
+ * the verifier's own field bound (quant.h sec. 4, q_model_check_ranges)
+ * follows. The rest of the key (shapes, scales, the model it describes) is
+ * the model owner's choice, as with any per-circuit key.
  *
  * Statement. "The committed model, on input x, outputs y": x and y are
  * carried in the proof (labels cnn/input, cnn/output) and bound into the
@@ -39,8 +40,8 @@
 
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
-#define CNN_KEY_VERSION 3u /* the vk's */
-#define CNN_PK_VERSION 4u  /* 4: the weight commitment's Merkle leaves */
+#define CNN_KEY_VERSION 4u /* the vk's; 4: the weight-range certificate */
+#define CNN_PK_VERSION 5u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate */
 /* Weight tables of at least 2^CNN_WEIGHT_CERT_MIN_VARS entries get a
  * certified commitment (pcs.h): setup makes the proximity certificate, the
  * keys carry it, loading a vk checks it, and every proof then opens the
@@ -57,6 +58,8 @@ typedef struct {
     size_t wcert_len;
     uint8_t *wleaves;      /* pk: the commitment's Merkle leaf digests (pcs_ligero_leaves), owned */
     size_t wleaves_len;
+    uint8_t *wrange;       /* the weight-range certificate (when w_nvars > 0), owned */
+    size_t wrange_len;
     uint8_t digest[32];    /* circuit digest (see above) */
 } cnn_key;
 
@@ -67,6 +70,16 @@ void cnn_key_free(cnn_key *k);
  * model below CNN_MIN_SOUNDNESS_BITS. */
 #define CNN_MIN_SOUNDNESS_BITS 100
 double cnn_soundness_bits(const cnn_key *k);
+
+/* The weight-range certificate (protocol.md sec. 7.1.1): setup proves
+ * once that every committed constant lies in its range (q_const_bits:
+ * weights b_w-bit two's complement, biases acc_bits + 1 bits, ...) and
+ * that W is 0 beyond its regions; loading a vk checks it (and
+ * q_model_check_ranges on the skeleton), so that the field bound of quant.h
+ * sec. 4 holds for the committed weights without the verifier seeing them.
+ * -log2 of the bound on its error (interactive); 0 for a model without
+ * weights. setup refuses a model below CNN_MIN_SOUNDNESS_BITS. */
+double cnn_wrange_bits(const cnn_key *k);
 
 /* Fiat-Shamir (protocol.md sec. 6): -log2 of a bound, from the plan, on
  * the error of any single challenge of a proof of this model (its
@@ -83,13 +96,18 @@ zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
 
 /* Key files. pk: magic | u32 version (CNN_PK_VERSION) | u64 len | q_model
  * bytes | root(32) | u32 w_nvars | u64 leaves_len | Merkle leaf digests |
- * u64 cert_len | certificate;  vk: magic | u32 version (CNN_KEY_VERSION) |
- * u64 len | skeleton bytes | root(32) | u32 w_nvars | u64 cert_len |
- * certificate. The leaves (32 bytes per codeword column, 2 MB for
- * VGG-16) are present exactly when w_nvars > 0, the certificate exactly
- * for certified weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding
- * (ZK_EFORMAT with a reason); loading a vk checks the certificate against
- * the root. Loading a pk recomputes nothing. cnn_prover_new recommits the
+ * u64 range_len | weight-range certificate | u64 cert_len | certificate;
+ * vk: magic | u32 version (CNN_KEY_VERSION) | u64 len | skeleton bytes |
+ * root(32) | u32 w_nvars | u64 range_len | weight-range certificate |
+ * u64 cert_len | certificate. The leaves (32 bytes per codeword column,
+ * 2 MB for VGG-16) and the weight-range certificate are present exactly
+ * when w_nvars > 0, the (proximity) certificate exactly for certified
+ * weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding (ZK_EFORMAT
+ * with a reason); loading a vk checks the proximity certificate against
+ * the root, then the skeleton's field bound with its constants anywhere in
+ * their certified ranges (q_model_check_ranges) and the weight-range
+ * certificate: a key that fails any of these is refused (ZK_EFORMAT,
+ * "unusable key"). Loading a pk recomputes nothing. cnn_prover_new recommits the
  * weights and refuses a pk whose weights disagree with its root; cnn_prove
  * (cnn_prover_new_lazy) refuses one whose leaves disagree with it, and
  * one whose weights disagree with a leaf its opening sends. */

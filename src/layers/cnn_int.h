@@ -6,6 +6,7 @@
  *   lookup.c  the range checks (logUp), cx_lookup
  *   open.c    the weight commitment and the openings of W and ADV, cx_open
  *   keys.c    setup, the circuit digest, key files, the soundness bounds
+ *   wrange.c  the weight-range certificate of a verifying key
  */
 #ifndef GKRCNN_LAYERS_CNN_INT_H
 #define GKRCNN_LAYERS_CNN_INT_H
@@ -37,5 +38,26 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
 
 /* The circuit digest SHA-256(CNN_PROTOCOL || skeleton || u32 wnv || root). */
 void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commitment *wcom);
+
+/* The weight-range certificate (wrange.c; protocol.md sec. 7.1.1): its
+ * transcript's protocol label. */
+#define CNN_WRANGE_PROTOCOL "gkrcnn/cnn/wrange/v1"
+/* Prover (setup): appends to *cert the certificate that every entry of W
+ * (2^pl->wnv entries, the model plan pl's weight table, committed in wst
+ * with the root in the circuit digest) lies in its range. ZK_EINPUT with a
+ * reason when a range cannot be certified. */
+zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *pl, const fm61 *W, const pcs_state *wst, const uint8_t digest[32])
+    ZK_WARN_UNUSED;
+/* Verifier (vk load): checks vk->wrange against the key's digest and weight
+ * commitment (pl: the plan of vk->m). ZK_EPROOF or ZK_EFORMAT with a reason
+ * when it fails, ZK_EINPUT when the ranges cannot be certified. Optional
+ * counted_bits, rbr_bits: -log2 of the error the ledger counted on its path
+ * (interactive) and of its largest single-challenge error. */
+zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *pl, double *counted_bits, double *rbr_bits) ZK_WARN_UNUSED;
+/* -log2 of the plan's bound on the certificate's error (interactive); 0
+ * when pl has no weights or the ranges cannot be certified. */
+double cnn_wrange_plan_bits(const pl_plan *pl);
+/* Runs the test hook of cnn_set_weights_hook (cnn_test.h), if any, on W. */
+void cnn_weights_hook_run(const pl_plan *pl, fm61 *W);
 
 #endif

@@ -29,6 +29,20 @@ void cnn_set_tamper(tr_tamper_fn fn, void *ctx);
  * verifying alike. */
 void cnn_set_cert_min_vars(unsigned v);
 
+/* Weight-range certificate (protocol.md sec. 7.1.1). cnn_set_weights_hook:
+ * called by cnn_setup on the weight table W (2^wnv entries, laid out as the
+ * model's plan pl says) before it is committed; it may change any entry,
+ * which is then committed and certified as it stands (a key whose weights
+ * break their ranges). cnn_set_wrange_hook: called on the certificate's own
+ * table C (limbs and multiplicities, laid out by the certificate's plan
+ * pl, wrange.c) before it is committed. NULL removes either. */
+void cnn_set_weights_hook(cnn_adv_hook fn, void *ctx);
+void cnn_set_wrange_hook(cnn_adv_hook fn, void *ctx);
+/* Checks vk's weight-range certificate as loading the key does, and
+ * reports -log2 of the error its ledger counted (interactive) and of its
+ * largest single-challenge error. */
+zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bits) ZK_WARN_UNUSED;
+
 #ifdef ZK_VERIFY
 /* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
  * range checks of Q_INT_CHECK tensors -- the protocol as it was before

@@ -1,12 +1,13 @@
 /* keys.c -- setup, the circuit digest, the key files and the soundness
- * bounds computed from the plan (papers/protocol.md sec. 6, 7.1, 7.6 and
- * 7.8.1). */
+ * bounds computed from the plan (papers/protocol.md sec. 6, 7.1, 7.1.1,
+ * 7.6 and 7.8.1). */
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/sha.h>
 
 #include "cnn_int.h"
+#include "cnn_test.h"
 #include "layers.h"
 
 void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commitment *wcom) {
@@ -25,6 +26,7 @@ void cnn_key_free(cnn_key *k) {
     q_model_free(k->m);
     free(k->wcert);
     free(k->wleaves);
+    free(k->wrange);
     free(k);
 }
 
@@ -106,18 +108,22 @@ static double key_bits(const cnn_key *k, double (*bits)(const pl_plan *)) {
 
 double cnn_rbr_bits(const cnn_key *k) { return key_bits(k, plan_rbr_bits); }
 double cnn_soundness_bits(const cnn_key *k) { return key_bits(k, plan_soundness_bits); }
+double cnn_wrange_bits(const cnn_key *k) { return key_bits(k, cnn_wrange_plan_bits); }
 
 zk_err cnn_setup(cnn_key **out, q_model *m) {
     pl_plan *pl;
-    zk_err e = pl_build(&pl, m);
-    if (e) {
+    zk_err e = q_model_check_ranges(m);
+    if (e || (e = pl_build(&pl, m))) {
         q_model_free(m);
         return e;
     }
-    double bits = plan_soundness_bits(pl);
-    if (bits < CNN_MIN_SOUNDNESS_BITS) {
-        zk_set_reason("the model needs 2^%u lookups: soundness %.1f bits is below %d", pl->lnv, bits,
-                      CNN_MIN_SOUNDNESS_BITS);
+    double bits = plan_soundness_bits(pl), rbits = pl->wnv ? cnn_wrange_plan_bits(pl) : INFINITY;
+    if (bits < CNN_MIN_SOUNDNESS_BITS || rbits < CNN_MIN_SOUNDNESS_BITS) {
+        if (bits < CNN_MIN_SOUNDNESS_BITS)
+            zk_set_reason("the model needs 2^%u lookups: soundness %.1f bits is below %d", pl->lnv, bits,
+                          CNN_MIN_SOUNDNESS_BITS);
+        else if (rbits > 0)
+            zk_set_reason("the weight-range certificate's soundness %.1f bits is below %d", rbits, CNN_MIN_SOUNDNESS_BITS);
         pl_free(pl);
         q_model_free(m);
         return ZK_EINPUT;
@@ -126,17 +132,28 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
     k->m = m;
     k->w_nvars = pl->wnv;
     if (pl->wnv) {
-        zk_buf cert;
+        zk_buf cert, range;
         zk_buf_init(&cert);
+        zk_buf_init(&range);
         fm61 *W = pl_weights(pl);
+        cnn_weights_hook_run(pl, W);
         pcs_state *st = cnn_commit_weights(pl, W, &k->wcom, &cert);
         k->wleaves_len = pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
         k->wleaves = zk_malloc_n(k->wleaves_len, 1);
         memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
+        cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
+        e = cnn_wrange_prove(&range, pl, W, st, k->digest);
         pcs_ligero.state_free(st);
         free(W);
         k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
         k->wcert_len = cert.len;
+        k->wrange = range.data;
+        k->wrange_len = range.len;
+        if (e) {
+            pl_free(pl);
+            cnn_key_free(k);
+            return e;
+        }
     }
     cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
     pl_free(pl);
@@ -161,6 +178,8 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
         zk_buf_put_u64(out, k->wleaves_len);
         zk_buf_put(out, k->wleaves, k->wleaves_len);
     }
+    zk_buf_put_u64(out, k->wrange_len);
+    zk_buf_put(out, k->wrange, k->wrange_len);
     zk_buf_put_u64(out, k->wcert_len);
     zk_buf_put(out, k->wcert, k->wcert_len);
     zk_buf_free(&body);
@@ -168,6 +187,37 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
 
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_PK_MAGIC, pk, 0); }
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_VK_MAGIC, pk, 1); }
+
+/* A verifying key's weights: the skeleton's field bound with every
+ * constant anywhere in its certified range, then the weight-range
+ * certificate (protocol.md sec. 7.1.1); ZK_EFORMAT with a reason: the key
+ * is unusable. */
+static zk_err wrange_check(const cnn_key *k, double *counted_bits, double *rbr_bits) {
+    zk_err e = q_model_check_ranges(k->m);
+    pl_plan *pl = NULL;
+    const char *step = "its weights' ranges do not bound the relations";
+    if (e == ZK_OK && k->w_nvars) {
+        step = "its weight-range certificate cannot be checked";
+        if ((e = pl_build(&pl, k->m)) == ZK_OK && pl->wnv != k->w_nvars) {
+            zk_set_reason("the weight table's size disagrees with the model");
+            e = ZK_EFORMAT;
+        }
+        if (e == ZK_OK) {
+            step = "its weight-range certificate is invalid";
+            e = cnn_wrange_verify(k, pl, counted_bits, rbr_bits);
+        }
+    }
+    pl_free(pl);
+    if (e == ZK_OK) return ZK_OK;
+    char why[200];
+    snprintf(why, sizeof why, "%s", zk_reason());
+    zk_set_reason("verifying key: %s: %s", step, why);
+    return ZK_EFORMAT;
+}
+
+zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bits) {
+    return wrange_check(vk, counted_bits, rbr_bits);
+}
 
 static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) {
     const char *what = skel ? "verifying key" : "proving key";
@@ -213,6 +263,17 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         k->wleaves = zk_malloc_n(llen ? (size_t)llen : 1, 1);
         ZK_CHECK(zk_rd_get(&r, k->wleaves, (size_t)llen) == ZK_OK);
     }
+    uint64_t rlen = 0; /* the weight-range certificate: present exactly when there is a W */
+    int cut = zk_rd_u64(&r, &rlen) != ZK_OK || rlen > zk_rd_left(&r);
+    if (cut || (rlen > 0) != (wnv > 0)) {
+        cnn_key_free(k);
+        zk_set_reason("%s: weight-range certificate %s", what,
+                      cut ? "truncated" : wnv ? "missing" : "present for a model without weights");
+        return ZK_EFORMAT;
+    }
+    k->wrange_len = (size_t)rlen;
+    k->wrange = zk_malloc_n(rlen ? (size_t)rlen : 1, 1);
+    ZK_CHECK(zk_rd_get(&r, k->wrange, (size_t)rlen) == ZK_OK);
     if (zk_rd_u64(&r, &clen) != ZK_OK) {
         cnn_key_free(k);
         zk_set_reason("%s truncated", what);
@@ -241,6 +302,10 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         }
     }
     cnn_digest(k->digest, m, wnv, &k->wcom);
+    if (skel && (e = wrange_check(k, NULL, NULL)) != ZK_OK) {
+        cnn_key_free(k);
+        return e;
+    }
     *out = k;
     return ZK_OK;
 }

@@ -3,8 +3,10 @@
  * (Papini-Haboeck, "Improving logarithmic derivative lookups using GKR",
  * 2023); papers/protocol.md sec. 7.4, sec. 7.8.6 for every message.
  *
- * Relation: every column entry scale R[i] + off[i] (plan.h: limbs of the
- * quantities, the average-pool remainders) lies in T = [0, 2^lb):
+ * Relation: every column entry scale R[i] + off[i] + coff (plan.h: limbs of
+ * the quantities, the average-pool remainders; in the weight-range
+ * certificate's plan, wrange.c, also W regions with a constant offset
+ * coff) lies in T = [0, 2^lb):
  *   sum over all column entries of 1 / (X - value) = sum_t m_t / (X - t),
  * m the multiplicities (the last ADV region, committed before X).
  *
@@ -384,13 +386,8 @@ static void lu_leaves_init(lu_leaves *lv, const cx *c, const fp2 X[2], const fp2
         const pl_col *col = &pl->col[ci];
         const pl_region *rg = &pl->reg[col->reg];
         const fm61 *R = cx_reg_table(c, col->reg);
-        fm61 sc = fm61_from_i64(col->scale);
 #pragma omp parallel for schedule(static) if (rg->nv >= 16)
-        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-            fm61 val = fm61_mul(sc, R[k]);
-            if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-            u[col->leaf + k] = val;
-        }
+        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) u[col->leaf + k] = pl_col_value(pl, col, R, k);
     }
     for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) u[pl->tleaf + k] = (fm61)k;
     for (size_t k = used; k < N; k++) u[k] = FM61_P - 1;
@@ -415,11 +412,9 @@ static void lu_leaves_full(const cx *c, fp2 **pp, fp2 **qq, const fp2 X[2], cons
             const pl_col *col = &pl->col[ci];
             const pl_region *rg = &pl->reg[col->reg];
             const fm61 *R = cx_reg_table(c, col->reg);
-            fm61 sc = fm61_from_i64(col->scale);
 #pragma omp parallel for schedule(static) if (rg->nv >= 16)
             for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-                fm61 val = fm61_mul(sc, R[k]);
-                if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+                fm61 val = pl_col_value(pl, col, R, k);
                 for (unsigned hh = 0; hh < H; hh++) {
                     size_t at = ((size_t)hh << L) + col->leaf + k;
                     p[at] = wt[hh];
@@ -627,6 +622,7 @@ zk_err cx_lookup(cx *c) {
                 val = fp2_add(val, mle_eval_fm61(o, rg->nv, r));
                 free(o);
             }
+            if (col->coff) val = fp2_add(val, cx_int(col->coff)); /* its MLE over the whole block: coff */
             Pexp = fp2_add(Pexp, sel);
             V = fp2_add(V, fp2_mul(sel, val));
         } else {

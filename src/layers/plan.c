@@ -4,6 +4,8 @@
  * from the layer table (layers.h). */
 #include "plan.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,11 @@ void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off) {
         ZK_CHECK(p->col);
     }
     p->col[p->ncol++] = (pl_col){.reg = reg, .scale = scale, .off = off};
+}
+
+void pl_add_col_const(pl_plan *p, int reg, int64_t scale, int64_t coff) {
+    pl_add_col(p, reg, scale, NULL);
+    p->col[p->ncol - 1].coff = coff;
 }
 
 pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len) {
@@ -151,6 +158,61 @@ static unsigned pl_place(uint64_t *off, const unsigned *nv, size_t n, unsigned m
     return v < min_nv ? min_nv : v;
 }
 
+/* ZK_EINPUT with a reason (the caller frees the plan). */
+static zk_err pl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static zk_err pl_fail(const char *fmt, ...) {
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    zk_set_reason("%s", buf);
+    return ZK_EINPUT;
+}
+
+zk_err pl_layout(pl_plan *p, int place_w) {
+    for (int poly = place_w ? PL_W : PL_ADV; poly < 2; poly++) {
+        size_t n = 0;
+        for (size_t r = 0; r < p->nreg; r++) n += p->reg[r].poly == poly;
+        unsigned *nv = zk_calloc(n ? n : 1, sizeof *nv);
+        uint64_t *off = zk_calloc(n ? n : 1, sizeof *off);
+        size_t *idx = zk_calloc(n ? n : 1, sizeof *idx);
+        size_t j = 0;
+        for (size_t r = 0; r < p->nreg; r++)
+            if (p->reg[r].poly == poly) idx[j] = r, nv[j++] = p->reg[r].nv;
+        unsigned tot = pl_place(off, nv, n, 2);
+        for (j = 0; j < n; j++) p->reg[idx[j]].off = off[j];
+        if (poly == PL_W) p->wnv = tot;
+        else p->anv = tot;
+        free(nv);
+        free(off);
+        free(idx);
+    }
+    if (p->wnv > PCS_LIGERO_MAX_VARS || p->anv > PCS_LIGERO_MAX_VARS)
+        return pl_fail("committed table of 2^%u entries is over 2^%d", p->wnv > p->anv ? p->wnv : p->anv, PCS_LIGERO_MAX_VARS);
+    /* lookup leaves: one block per column, the table block, then one block
+     * per pair column and per function table */
+    {
+        size_t n = p->ncol + 1 + p->nfcol + p->ntab, f0 = p->ncol + 1, t0 = f0 + p->nfcol;
+        unsigned *nv = zk_malloc_n(n, sizeof *nv);
+        uint64_t *off = zk_malloc_n(n, sizeof *off);
+        for (size_t c = 0; c < p->ncol; c++) nv[c] = p->reg[p->col[c].reg].nv;
+        nv[p->ncol] = p->lb;
+        for (size_t c = 0; c < p->nfcol; c++) nv[f0 + c] = p->reg[p->fcol[c].rega].nv;
+        for (size_t t = 0; t < p->ntab; t++) nv[t0 + t] = p->tab[t].nv;
+        p->lnv = pl_place(off, nv, n, 1);
+        for (size_t c = 0; c < p->ncol; c++) p->col[c].leaf = off[c];
+        p->tleaf = off[p->ncol];
+        for (size_t c = 0; c < p->nfcol; c++) p->fcol[c].leaf = off[f0 + c];
+        for (size_t t = 0; t < p->ntab; t++) p->tab[t].leaf = off[t0 + t];
+        free(nv);
+        free(off);
+    }
+    if (p->lnv > 32) return pl_fail("2^%u lookups are too many", p->lnv);
+    p->lu_two = p->lnv >= PL_LU_TWO_MIN;
+    return ZK_OK;
+}
+
 #define PL_FAIL(...)                \
     do {                            \
         zk_set_reason(__VA_ARGS__); \
@@ -195,46 +257,11 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
     for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
 
-    /* place the regions of each table */
-    for (int poly = 0; poly < 2; poly++) {
-        size_t n = 0;
-        for (size_t r = 0; r < p->nreg; r++) n += p->reg[r].poly == poly;
-        unsigned *nv = zk_calloc(n ? n : 1, sizeof *nv);
-        uint64_t *off = zk_calloc(n ? n : 1, sizeof *off);
-        size_t *idx = zk_calloc(n ? n : 1, sizeof *idx);
-        size_t j = 0;
-        for (size_t r = 0; r < p->nreg; r++)
-            if (p->reg[r].poly == poly) idx[j] = r, nv[j++] = p->reg[r].nv;
-        unsigned tot = pl_place(off, nv, n, 2);
-        for (j = 0; j < n; j++) p->reg[idx[j]].off = off[j];
-        if (poly == PL_W) p->wnv = tot;
-        else p->anv = tot;
-        free(nv);
-        free(off);
-        free(idx);
+    zk_err e = pl_layout(p, 1);
+    if (e) {
+        pl_free(p);
+        return e;
     }
-    if (p->wnv > PCS_LIGERO_MAX_VARS || p->anv > PCS_LIGERO_MAX_VARS)
-        PL_FAIL("committed table of 2^%u entries is over 2^%d", p->wnv > p->anv ? p->wnv : p->anv, PCS_LIGERO_MAX_VARS);
-    /* lookup leaves: one block per column, the table block, then one block
-     * per pair column and per function table */
-    {
-        size_t n = p->ncol + 1 + p->nfcol + p->ntab, f0 = p->ncol + 1, t0 = f0 + p->nfcol;
-        unsigned *nv = zk_malloc_n(n, sizeof *nv);
-        uint64_t *off = zk_malloc_n(n, sizeof *off);
-        for (size_t c = 0; c < p->ncol; c++) nv[c] = p->reg[p->col[c].reg].nv;
-        nv[p->ncol] = p->lb;
-        for (size_t c = 0; c < p->nfcol; c++) nv[f0 + c] = p->reg[p->fcol[c].rega].nv;
-        for (size_t t = 0; t < p->ntab; t++) nv[t0 + t] = p->tab[t].nv;
-        p->lnv = pl_place(off, nv, n, 1);
-        for (size_t c = 0; c < p->ncol; c++) p->col[c].leaf = off[c];
-        p->tleaf = off[p->ncol];
-        for (size_t c = 0; c < p->nfcol; c++) p->fcol[c].leaf = off[f0 + c];
-        for (size_t t = 0; t < p->ntab; t++) p->tab[t].leaf = off[t0 + t];
-        free(nv);
-        free(off);
-    }
-    if (p->lnv > 32) PL_FAIL("2^%u lookups are too many", p->lnv);
-    p->lu_two = p->lnv >= PL_LU_TWO_MIN;
     *out = p;
     return ZK_OK;
 }
@@ -290,6 +317,22 @@ void pl_qty_put(fm61 *A, const pl_plan *p, const pl_qty *q, int64_t o, fm61 v) {
         A[p->reg[q->reg[j]].off + (uint64_t)o] = fm61_from_i64((int64_t)((bits >> (p->lb * j)) & lmask));
 }
 
+void pl_count_range(const pl_plan *p, const fm61 *W, fm61 *A) {
+    fm61 *mt = A + p->reg[p->mreg].off;
+    uint64_t *cnt = zk_calloc((size_t)1 << p->lb, sizeof *cnt);
+    for (size_t ci = 0; ci < p->ncol; ci++) {
+        const pl_col *col = &p->col[ci];
+        const pl_region *rg = &p->reg[col->reg];
+        const fm61 *R = (rg->poly == PL_W ? W : A) + rg->off;
+        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
+            fm61 val = pl_col_value(p, col, R, k);
+            if (val < ((fm61)1 << p->lb)) cnt[val]++;
+        }
+    }
+    for (size_t k = 0; k < ((size_t)1 << p->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
+    free(cnt);
+}
+
 fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
     const q_model *m = p->m;
     fm61 *A = zk_calloc((size_t)1 << p->anv, sizeof *A);
@@ -307,22 +350,7 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
         layer_node ln = layer_node_of(p, i);
         if (lk && lk->adv) lk->adv(p, w, &ln, A);
     }
-    /* multiplicities */
-    fm61 *mt = A + p->reg[p->mreg].off;
-    uint64_t *cnt = zk_calloc((size_t)1 << p->lb, sizeof *cnt);
-    for (size_t ci = 0; ci < p->ncol; ci++) {
-        const pl_col *col = &p->col[ci];
-        const pl_region *rg = &p->reg[col->reg];
-        const fm61 *R = A + rg->off;
-        fm61 sc = fm61_from_i64(col->scale);
-        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-            fm61 val = fm61_mul(sc, R[k]);
-            if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-            if (val < ((fm61)1 << p->lb)) cnt[val]++;
-        }
-    }
-    for (size_t k = 0; k < ((size_t)1 << p->lb); k++) mt[k] = fm61_reduce64(cnt[k]);
-    free(cnt);
+    pl_count_range(p, NULL, A);
     /* the function tables: row a - lo when the pair is that row */
     for (size_t t = 0; t < p->ntab; t++) {
         const pl_tab *tb = &p->tab[t];

@@ -72,9 +72,10 @@ typedef struct {
 enum { PL_MM_CONV = 1, PL_MM_FC, PL_MM_MATMUL };
 
 typedef struct {
-    int reg;         /* ADV region */
-    int64_t scale;   /* value = scale * R[i] + off[i] */
+    int reg;         /* ADV region (W in the weight-range certificate's plan, wrange.c) */
+    int64_t scale;   /* value = scale * R[i] + off[i] + coff */
     int64_t *off;    /* NULL or len entries (owned) */
+    int64_t coff;    /* a constant offset of all 2^nv entries (0 in every proof's plan) */
     uint64_t leaf;   /* block offset among the lookup leaves (multiple of 2^nv) */
 } pl_col;
 
@@ -147,6 +148,8 @@ void pl_free(pl_plan *p);
  * sumcheck checks b (b - 1) = 0). */
 int pl_add_region(pl_plan *p, int poly, unsigned nv, int64_t len);
 void pl_add_col(pl_plan *p, int reg, int64_t scale, int64_t *off);
+/* A column scale * R[i] + coff over all 2^nv entries of region reg. */
+void pl_add_col_const(pl_plan *p, int reg, int64_t scale, int64_t coff);
 pl_qty pl_qty_new(pl_plan *p, int bits, unsigned nv, int64_t len);
 pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len);
 /* pl_lut_table: the table of node i (a new one, or the one an earlier node
@@ -155,6 +158,20 @@ pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len);
 int pl_lut_table(pl_plan *p, size_t i);
 int pl_table(pl_plan *p, size_t i, int kind);
 void pl_add_fcol(pl_plan *p, int a, int b, int tab);
+
+/* Entry k (< 2^nv) of column col over its region's values R. */
+static inline fm61 pl_col_value(const pl_plan *p, const pl_col *col, const fm61 *R, size_t k) {
+    fm61 val = fm61_mul(fm61_from_i64(col->scale), R[k]);
+    if (col->off && (int64_t)k < p->reg[col->reg].len) val = fm61_add(val, fm61_from_i64(col->off[k]));
+    return col->coff ? fm61_add(val, fm61_from_i64(col->coff)) : val;
+}
+
+/* Places the regions of ADV (and of W when place_w; else their offsets
+ * and wnv stay as the caller set them) and the lookup blocks, as pl_build
+ * does (protocol.md sec. 7.8.2, "Placement", "Lookup leaves"), and sets
+ * lnv and lu_two. ZK_EINPUT with a reason when a table or the lookup is
+ * too large (the caller frees the plan). */
+zk_err pl_layout(pl_plan *p, int place_w) ZK_WARN_UNUSED;
 
 /* The weight table (2^wnv entries) from a model with constants. */
 fm61 *pl_weights(const pl_plan *p);
@@ -165,6 +182,10 @@ fm61 *pl_weights(const pl_plan *p);
  * elements); values outside their ranges are stored as they are: their
  * multiplicities are not counted and the lookup fails. */
 fm61 *pl_adv(const pl_plan *p, const q_witness *w);
+/* The range table's multiplicities (region mreg of A): how many entries
+ * of the columns lie at each t < 2^lb; an entry outside [0, 2^lb) is not
+ * counted (and the lookup fails). Columns read their region in W or A. */
+void pl_count_range(const pl_plan *p, const fm61 *W, fm61 *A);
 /* Stores quantity q's value v at entry o of its limb regions in A: one
  * limb holds v itself; several hold the lb-bit groups of v's centered
  * lift (an integer in range for an honest witness; for any other value

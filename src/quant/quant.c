@@ -366,15 +366,38 @@ static zk_err q_settings_check(const q_settings *s) {
     return ZK_OK;
 }
 
+int q_const_bits(const q_model *m, const q_node *nd, int bias) {
+    if (bias) return nd->nb ? nd->acc_bits + 1 : 0;
+    if (!nd->nw) return 0;
+    switch (nd->op) {
+    case NN_ADD:
+    case NN_SUB: return nd->acc_bits + 1;
+    case NN_CONCAT: return m->s.b_act;
+    default: return m->s.b_w; /* Conv, FC, Affine's scale, Mul, PRelu: weight-like */
+    }
+}
+
+/* The largest |w| (bias: |b|) of node nd: its values', or with cert the
+ * largest magnitude its certified range allows, 2^(bits-1). */
+static uint64_t q_cmax(const q_model *m, const q_node *nd, int bias, int cert) {
+    if (cert) {
+        int b = q_const_bits(m, nd, bias);
+        return b ? (uint64_t)1 << (b - 1) : 0;
+    }
+    return bias ? q_maxabs(nd->b, nd->nb) : q_maxabs(nd->w, nd->nw);
+}
+
 /* Worst-case |acc| of a linear node (quant.h section 4), saturating at 2^62,
  * over inputs in [-A, A): |x| <= A. (Not A - 1: the circuits prove an
- * activation only in [-A, A), so -A is what a proof admits; protocol.md 7.7.) */
-static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
+ * activation only in [-A, A), so -A is what a proof admits; protocol.md 7.7.)
+ * With cert, every constant anywhere in its certified range (q_const_bits). */
+static uint64_t q_acc_bound(const q_model *m, const q_node *nd, int cert) {
     uint64_t A = (uint64_t)q_act_bound(m), acc = 0;
     switch (nd->op) {
     case NN_CONV:
     case NN_FC: {
         size_t M = (size_t)nd->cshape.d[0], per = nd->nw / M;
+        if (cert) return q_sadd(q_smul(q_smul((uint64_t)per, q_cmax(m, nd, 0, 1)), A), q_cmax(m, nd, 1, 1));
         for (size_t o = 0; o < M; o++) {
             uint64_t s = 0;
             for (size_t i = 0; i < per; i++) s = q_sadd(s, q_abs(nd->w[o * per + i]));
@@ -384,6 +407,7 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
         return acc;
     }
     case NN_AFFINE:
+        if (cert) return q_sadd(q_smul(q_cmax(m, nd, 0, 1), A), q_cmax(m, nd, 1, 1));
         for (size_t c = 0; c < nd->nw; c++) {
             uint64_t v = q_sadd(q_smul(q_abs(nd->w[c]), A), q_abs(nd->b[c]));
             if (v > acc) acc = v;
@@ -391,23 +415,23 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
         return acc;
     case NN_MATMUL: return q_smul(q_smul(A, A), (uint64_t)m->tensors[nd->in[0]].shape.d[1]);
     case NN_MUL: {
-        uint64_t a = nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw);
-        uint64_t b = nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        uint64_t a = nd->in[0] >= 0 ? A : q_cmax(m, nd, 0, cert);
+        uint64_t b = nd->in[1] >= 0 ? A : q_cmax(m, nd, 0, cert);
         return q_smul(a, b);
     }
     case NN_ADD:
     case NN_SUB: {
-        uint64_t a = nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw);
-        uint64_t b = nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw);
+        uint64_t a = nd->in[0] >= 0 ? A : q_cmax(m, nd, 0, cert);
+        uint64_t b = nd->in[1] >= 0 ? A : q_cmax(m, nd, 0, cert);
         return q_sadd(q_smul(a, (uint64_t)1 << nd->align[0]), q_smul(b, (uint64_t)1 << nd->align[1]));
     }
     case NN_CONCAT: { /* one operand per cell */
-        uint64_t a = q_smul(nd->in[0] >= 0 ? A : q_maxabs(nd->w, nd->nw), (uint64_t)1 << nd->align[0]);
-        uint64_t b = q_smul(nd->in[1] >= 0 ? A : q_maxabs(nd->w, nd->nw), (uint64_t)1 << nd->align[1]);
+        uint64_t a = q_smul(nd->in[0] >= 0 ? A : q_cmax(m, nd, 0, cert), (uint64_t)1 << nd->align[0]);
+        uint64_t b = q_smul(nd->in[1] >= 0 ? A : q_cmax(m, nd, 0, cert), (uint64_t)1 << nd->align[1]);
         return a > b ? a : b;
     }
     case NN_LEAKYRELU: return q_smul(A, q_abs(nd->alpha));
-    case NN_PRELU: return q_smul(A, q_maxabs(nd->w, nd->nw));
+    case NN_PRELU: return q_smul(A, q_cmax(m, nd, 0, cert));
     default: return 0;
     }
 }
@@ -417,7 +441,7 @@ static uint64_t q_acc_bound(const q_model *m, const q_node *nd) {
  * constants (whose values it lacks) counts its accumulator as 0: the rest
  * of the bound (the rescale's left side, a window's sum, an exact shift of
  * a product of activations) is still checked. */
-static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
+static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane, int cert) {
     uint64_t A = (uint64_t)q_act_bound(m);
     switch (nd->op) {
     case NN_CONV:
@@ -430,7 +454,8 @@ static uint64_t q_rel_bound(const q_model *m, const q_node *nd, int64_t plane) {
     case NN_CONCAT:
     case NN_LEAKYRELU:
     case NN_PRELU: {
-        uint64_t acc = m->skeleton && (nd->nw || nd->nb) ? 0 : q_acc_bound(m, nd), r = acc > A ? acc : A;
+        uint64_t acc = cert ? q_acc_bound(m, nd, 1) : m->skeleton && (nd->nw || nd->nb) ? 0 : q_acc_bound(m, nd, 0);
+        uint64_t r = acc > A ? acc : A;
         if (nd->k >= 1) { /* y 2^k + rem in [-A 2^k, A 2^k) */
             uint64_t half = (uint64_t)1 << (nd->k - 1), two = (uint64_t)1 << nd->k;
             uint64_t a = q_sadd(acc, half), b = q_smul(A, two);
@@ -713,6 +738,13 @@ static zk_err q_node_check(const q_model *m, size_t i) {
     return ZK_OK;
 }
 
+/* A global pool's window (the plane); 1 for any other node. */
+static int64_t q_plane(const q_model *m, const q_node *nd) {
+    if (nd->op != NN_GLOBALAVGPOOL && nd->op != NN_GLOBALMAXPOOL) return 1;
+    const nn_shape *X = &m->tensors[nd->in[0]].shape;
+    return q_shape_numel(X) / (X->d[0] * X->d[1]);
+}
+
 zk_err q_model_validate(q_model *m) {
     zk_err e = q_settings_check(&m->s);
     if (e) return e;
@@ -733,29 +765,40 @@ zk_err q_model_validate(q_model *m) {
         q_node *nd = &m->nodes[i];
         if (!nd->name || strlen(nd->name) > Q_MAX_NAME) Q_FAIL("node %zu: name missing or too long", i);
         if ((e = q_node_check(m, i))) return e;
-        int64_t plane = 1;
-        if (nd->op == NN_GLOBALAVGPOOL || nd->op == NN_GLOBALMAXPOOL) {
-            const nn_shape *X = &m->tensors[nd->in[0]].shape;
-            plane = q_shape_numel(X) / (X->d[0] * X->d[1]);
-        }
+        int64_t plane = q_plane(m, nd);
         if (m->skeleton) { /* constants absent: the bound setup computed, and what needs no constant */
             if (nd->acc_bits < 0 || nd->acc_bits > Q_FIELD_BITS)
                 Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
                        nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
-            if (q_rel_bound(m, nd, plane) >= (uint64_t)1 << Q_FIELD_BITS)
+            if (q_rel_bound(m, nd, plane, 0) >= (uint64_t)1 << Q_FIELD_BITS)
                 Q_FAIL("node %s (%s): a relation is over the field bound of %d bits", nd->name, nn_op_name(nd->op),
                        Q_FIELD_BITS);
             continue;
         }
         if (((nd->nw != 0) != (nd->w != NULL)) || ((nd->nb != 0) != (nd->b != NULL)))
             Q_FAIL("node %s (%s): constant values missing", nd->name, nn_op_name(nd->op));
-        uint64_t rel = q_rel_bound(m, nd, plane);
+        uint64_t rel = q_rel_bound(m, nd, plane, 0);
         nd->acc_bits = q_bits(rel);
         if (rel >= (uint64_t)1 << Q_FIELD_BITS) {
             char hint[96];
             Q_FAIL("node %s (%s): worst-case accumulator needs %d%s bits, over the field bound of %d; %s", nd->name,
                    nn_op_name(nd->op), nd->acc_bits, rel >= Q_SAT ? "+" : "", Q_FIELD_BITS,
                    q_lower_hint(m, nd, hint, sizeof hint));
+        }
+    }
+    return ZK_OK;
+}
+
+zk_err q_model_check_ranges(const q_model *m) {
+    for (size_t i = 0; i < m->nnodes; i++) {
+        const q_node *nd = &m->nodes[i];
+        uint64_t rel = q_rel_bound(m, nd, q_plane(m, nd), 1);
+        if (rel >= (uint64_t)1 << Q_FIELD_BITS) {
+            char hint[96];
+            Q_FAIL("node %s (%s): with its constants anywhere in their certified ranges (weights %d bits, biases "
+                   "%d) a relation needs %d%s bits, over the field bound of %d; %s",
+                   nd->name, nn_op_name(nd->op), q_const_bits(m, nd, 0), q_const_bits(m, nd, 1), q_bits(rel),
+                   rel >= Q_SAT ? "+" : "", Q_FIELD_BITS, q_lower_hint(m, nd, hint, sizeof hint));
         }
     }
     return ZK_OK;

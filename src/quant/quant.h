@@ -270,6 +270,24 @@ zk_err q_quantize(q_model **out, const nn_graph *g, const float *calib, size_t n
  * without overflow or out-of-bounds access. ZK_EINPUT with a reason. */
 zk_err q_model_validate(q_model *m) ZK_WARN_UNUSED;
 
+/* The certified range of node nd's constant (bias = 0: w; 1: b), in bits:
+ * each entry is a two's complement integer in [-2^(bits-1), 2^(bits-1)).
+ * It is what the weight-range certificate of a verifying key proves of
+ * the committed table (papers/protocol.md 7.1.1), so it depends on the
+ * skeleton only: b_w for weight-like constants (Conv and FC weights,
+ * Affine's scale, a Mul constant, PRelu's slope); acc_bits + 1 for a
+ * Conv/FC bias, Affine's shift and an Add/Sub constant (each is at most
+ * the node's worst-case |acc| < 2^acc_bits); b_act for a Concat constant
+ * (|w| < A). 0 when the node has no such constant. */
+int q_const_bits(const q_model *m, const q_node *nd, int bias);
+
+/* The field bound of section 4 with every constant anywhere in its
+ * certified range (q_const_bits) instead of at its values: what a
+ * verifier who never sees the weights can check from the skeleton, and
+ * what the weight-range certificate makes sufficient. ZK_EINPUT with a
+ * reason naming the node. */
+zk_err q_model_check_ranges(const q_model *m) ZK_WARN_UNUSED;
+
 /* Strict binary encoding (goes into the proving key):
  *   "GKRQMOD1" u32 version=1 | settings (4 x i32) | u32 ntensors, each:
  *   str name, shape, i32 f, f64 range | u32 nnodes, each: u32 op, str

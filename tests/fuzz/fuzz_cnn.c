@@ -34,7 +34,11 @@
  * (strict decoding: one encoding per key).
  * Seeds (tests/fuzz/seeds/fuzz_cnn): one byte per mode, two xors deep in
  * the proof, and the valid Conv vk and pk as modes 5 and 7 (after a key
- * format change they only stop decoding). One verification of these
+ * format change they only stop decoding; remade for the version-4 vk and
+ * version-5 pk with the weight-range certificate, ~22 KB each, hence
+ * tests/fuzz/fuzz_cnn.maxlen). A vk that decodes has had its weight-range
+ * certificate checked (protocol.md 7.1.1), so mode 4 also alters that
+ * certificate's messages. One verification of these
  * ~250 KB proofs takes ~1.5 ms (-O2) or ~10 ms (sanitizers), hence
  * tests/fuzz/fuzz_cnn.runs (a divisor of make's FUZZ_RUNS). */
 #include <stdio.h>
@@ -74,9 +78,11 @@ static void fz_die(const char *name, const char *step) {
 }
 
 /* A rough size of the work cnn_verify does for m: every tensor and
- * constant element. The vk is trusted (cnn.h), so a decoded hostile vk
- * that describes a much larger model is not verified: it could only cost
- * time and memory, which is no verifier bug. */
+ * constant element. The model a vk describes is its owner's choice
+ * (cnn.h), so a decoded hostile vk that describes a much larger model is
+ * not verified: it could only cost time and memory, which is no verifier
+ * bug. (Decoding a vk with weights already builds its plan and checks its
+ * weight-range certificate.) */
 static int64_t fz_cost(const q_model *m) {
     int64_t c = 0;
     for (size_t t = 0; t < m->ntensors; t++) c += q_numel(m, (int32_t)t);

@@ -369,12 +369,18 @@ def parse_vk(b):
     r = Reader(b, "verifying key")
     if r.take(8) != b"GKRCNNVK":
         raise Unusable("not a gkrcnn verifying key (bad magic)")
-    if r.u32() != 3:
+    if r.u32() != 4:
         raise Unusable("unsupported verifying key version")
     s = r.u64()
     skel = r.take(s)
     root = r.take(32)
     wnv = r.u32()
+    # the weight-range certificate (protocol.md 7.1.1): present exactly when
+    # there is a W; this verifier reads it but does not check it
+    rl = r.u64()
+    if rl > len(b) - r.pos or (rl > 0) != (wnv > 0):
+        raise Unusable("verifying key: weight-range certificate truncated, missing or unexpected")
+    r.take(rl)
     c = r.u64()
     if c != len(b) - r.pos:
         raise Unusable("verifying key: certificate truncated or followed by trailing bytes")
