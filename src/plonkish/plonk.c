@@ -609,9 +609,9 @@ static size_t plonk_lincomb(bn_fr *o, const bn_fr *const *p, const size_t *len, 
 }
 
 /* A uniform element of F_r from OpenSSL's CSPRNG (RAND_bytes): 254 random
- * bits, drawn again while they are not below r (r > 2^253: at most two
- * draws in three on average). A failing generator aborts: a proof must
- * never be blinded by predictable values. */
+ * bits, drawn again while they are not below r (r > 0.75 * 2^254: 1.33
+ * draws on average). A failing generator aborts: a proof must never be
+ * blinded by predictable values. */
 static void plonk_random_fr(bn_fr *o) {
     for (;;) {
         uint8_t b[32];
