@@ -1,11 +1,15 @@
 /* bench_plonkish.c -- the Plonkish baseline's primitives (issue 5): F_r
  * multiplication, NTT over F_r, G1 multi-scalar multiplication, the pairing
  * check, KZG SRS generation. The MSM and NTT sizes are those the issue
- * names for comparison with halo2curves' published figures (results.md). */
+ * names for comparison with halo2curves' published figures (results.md).
+ * Then PLONK itself on a product chain of 2^14 rows, without and with
+ * zero-knowledge (issue 13: what PLONK's blinders cost; plonk.h). */
+#include <math.h>
 #include <stdlib.h>
 
 #include "../src/plonkish/kzg.h"
 #include "../src/plonkish/ntt.h"
+#include "../src/plonkish/plonk.h"
 #include "bench.h"
 
 static void rand_fr(bn_fr *o, zk_rng *rng) {
@@ -105,6 +109,83 @@ static void bench_pairing(void) {
     bn_kzg_srs_free(s);
 }
 
+/* A chain of n - 1 products c_i = a_i b_i with a_{i+1} = c_i (copy
+ * constraints), row 0 the public input a_0 = x; prove (the faster of two
+ * runs per mode, the runs alternating no-zk, zk, no-zk, zk) and verify
+ * (median of 5) in each mode. */
+static void bench_plonk_modes(zk_rng *rng) {
+    enum { LOG = 14, N = 1 << LOG };
+    bn_plonk_circuit *c = bn_plonk_circuit_new(LOG, 1);
+    bn_fr *w[3];
+    for (int j = 0; j < 3; j++) w[j] = zk_calloc(N, sizeof(bn_fr)); /* zero is all-zero limbs */
+    uint32_t *var = zk_malloc_n(3 * (size_t)N, sizeof *var);
+    for (uint32_t i = 0; i < 3 * N; i++) var[i] = 3 * N + i; /* free cells */
+    bn_plonk_circuit_gate_i64(c, 0, 1, 0, 0, 0, 0);
+    rand_fr(&w[0][0], rng);
+    bn_fr x = w[0][0];
+    var[0] = 0;
+    for (size_t i = 1; i < N; i++) {
+        bn_plonk_circuit_gate_i64(c, i, 0, 0, -1, 1, 0);
+        w[0][i] = i == 1 ? x : w[2][i - 1];
+        rand_fr(&w[1][i], rng);
+        bn_fr_mul(&w[2][i], &w[0][i], &w[1][i]);
+        var[i] = i == 1 ? 0 : (uint32_t)(2 * N + i - 1);
+        var[2 * N + i] = (uint32_t)(2 * N + i);
+    }
+    ZK_CHECK(bn_plonk_circuit_wire(c, var, 3 * (size_t)N) == ZK_OK);
+    free(var);
+    bn_kzg_srs *srs = bn_kzg_srs_gen(N + BN_PLONK_SRS_EXTRA, 1);
+    bn_plonk_pk *pk = NULL;
+    bn_plonk_vk vk;
+    ZK_CHECK(bn_plonk_keygen(&pk, &vk, c, srs) == ZK_OK);
+    ZK_CHECK(bn_plonk_check_witness(pk, w[0], w[1], w[2], &x, 1) == ZK_OK);
+    static const bn_plonk_opts modes[2] = {{.no_zk = 1}, {.no_zk = 0}};
+    static const char *const mname[2] = {"no-zk", "zk"};
+    zk_buf proof[2];
+    double best[2] = {INFINITY, INFINITY};
+    for (int k = 0; k < 2; k++) zk_buf_init(&proof[k]);
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < 2; k++) {
+            proof[k].len = 0;
+            double t0 = bench_now();
+            ZK_CHECK(bn_plonk_prove(&proof[k], pk, &modes[k], w[0], w[1], w[2], &x, 1) == ZK_OK);
+            double t = bench_now() - t0;
+            best[k] = t < best[k] ? t : best[k];
+        }
+    double vms[2];
+    for (int k = 0; k < 2; k++) {
+        double v[5];
+        for (int j = 0; j < 5; j++) {
+            double t0 = bench_now();
+            ZK_CHECK(bn_plonk_verify(&vk, &x, 1, proof[k].data, proof[k].len) == ZK_OK);
+            v[j] = bench_now() - t0;
+        }
+        for (int i = 1; i < 5; i++) /* insertion sort: the median */
+            for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+                double tmp = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = tmp;
+            }
+        vms[k] = 1e3 * v[2];
+    }
+    for (int k = 0; k < 2; k++) {
+        char p[48];
+        snprintf(p, sizeof p, "n=2^%d %s", LOG, mname[k]);
+        bench_row("bn254_plonk_prove", p, best[k], "s");
+        bench_row("bn254_plonk_verify", p, vms[k], "ms");
+        bench_row("bn254_plonk_proof", p, (double)proof[k].len, "B");
+    }
+    char p[48];
+    snprintf(p, sizeof p, "n=2^%d zk/no-zk", LOG);
+    bench_row("bn254_plonk_prove_ratio", p, best[1] / best[0], "x");
+    bench_row("bn254_plonk_verify_ratio", p, vms[1] / vms[0], "x");
+    for (int k = 0; k < 2; k++) zk_buf_free(&proof[k]);
+    for (int j = 0; j < 3; j++) free(w[j]);
+    bn_plonk_pk_free(pk);
+    bn_kzg_srs_free(srs);
+    bn_plonk_circuit_free(c);
+}
+
 void bench_plonkish(void) {
     zk_rng rng;
     zk_rng_seed(&rng, 5);
@@ -112,4 +193,5 @@ void bench_plonkish(void) {
     bench_ntt(&rng);
     bench_msm(&rng);
     bench_pairing();
+    bench_plonk_modes(&rng);
 }

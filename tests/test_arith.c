@@ -7,8 +7,9 @@
  * with u = 1 where x = 0 keeps every gate, copy and lookup of a ReLU and
  * fails only the boolean gate (q_B). The custom gates: no accumulate row (q_A) is followed by
  * a padding row or sits on the last row, and a wrong running sum inside a
- * chain fails; the MLP's table is also proved and verified (and its
- * forced proof with a wrong running sum fails). bn_plonk_check_witness needs a
+ * chain fails; the MLP's table is also proved and verified, without and
+ * with zero-knowledge (and its forced zk proof with a wrong running sum
+ * fails). bn_plonk_check_witness needs a
  * proving key, i.e. a keygen at n >= 2^16 (the range table must fit), so
  * the MLP is keyed and checked with it, and everything else (LeNet-5 and
  * small ONNX conformance cases covering the other ops) with at_table_ok
@@ -248,7 +249,8 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
     TEST_REQUIRE(at_build(&t, m, w) == ZK_OK);
     size_t rows = bn_arith_rows(m);
     unsigned log_n = bn_arith_log_n(m);
-    TEST_CHECK(t.c->log_n == log_n && t.c->n >= rows && (t.c->n / 2 < rows || log_n == BN_PLONK_LOOKUP_BITS));
+    TEST_CHECK(t.c->log_n == log_n && t.c->n >= rows &&
+               (t.c->n / 2 < rows || log_n == BN_PLONK_LOOKUP_BITS || log_n == BN_PLONK_ZK_MIN_LOG));
     int64_t n_in = q_numel(m, 0), n_out = q_numel(m, m->output);
     TEST_CHECK(t.n_pub == (size_t)(n_in + n_out) && t.c->n_pub == t.n_pub);
     const int64_t *out = q_output(m, w);
@@ -263,7 +265,7 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
     bn_fr one1;
     bn_fr_one(&one1);
     if (keyed) {
-        srs = bn_kzg_srs_gen(t.c->n, 0x5eed);
+        srs = bn_kzg_srs_gen(t.c->n + BN_PLONK_SRS_EXTRA, 0x5eed);
         zk_err ek = bn_plonk_keygen(&pk, &vk, t.c, srs);
         if (ek) fprintf(stderr, "%s: keygen: %s\n", name, zk_reason());
         TEST_CHECK(ek == ZK_OK);
@@ -295,10 +297,10 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
         bn_fr keep_c = t.w[inner];
         bn_fr_add(&t.w[inner], &keep_c, &one1);
         TEST_CHECK(!at_holds(pk, &t));
-        if (pk && prove) { /* the forced proof fails */
+        if (pk && prove) { /* the forced proof fails (zero-knowledge, the default) */
             zk_buf p2;
             zk_buf_init(&p2);
-            TEST_CHECK(bn_plonk_prove(&p2, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+            TEST_CHECK(bn_plonk_prove(&p2, pk, NULL, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
             TEST_CHECK(bn_plonk_verify(&vk, t.pub, t.n_pub, p2.data, p2.len) == ZK_EPROOF);
             zk_buf_free(&p2);
         }
@@ -369,14 +371,21 @@ static void at_end_to_end(zk_rng *rng, const char *name, const q_model *m, q_wit
         free(s2.w);
         printf("  arith: %s: a ReLU sign s = 2/3 where x = 0 is caught by q_B alone\n", name);
     }
-    /* the honest table proves and verifies */
+    /* the honest table proves and verifies, without zk and with it (the
+     * default; the public output check below reads the zk proof) */
     if (pk && prove && ok) {
         zk_buf pr;
         zk_buf_init(&pr);
-        TEST_CHECK(bn_plonk_prove(&pr, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
-        TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+        const bn_plonk_opts nozk = {.no_zk = 1};
+        TEST_CHECK(bn_plonk_prove(&pr, pk, &nozk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
         zk_err ev = bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len);
-        if (ev) fprintf(stderr, "%s: the honest proof fails: %s\n", name, zk_reason());
+        if (ev) fprintf(stderr, "%s: the honest no-zk proof fails: %s\n", name, zk_reason());
+        TEST_CHECK(ev == ZK_OK);
+        pr.len = 0;
+        TEST_CHECK(bn_plonk_prove(&pr, pk, NULL, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+        TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+        ev = bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len);
+        if (ev) fprintf(stderr, "%s: the honest zk proof fails: %s\n", name, zk_reason());
         TEST_CHECK(ev == ZK_OK);
         /* another public output: rejected */
         bn_fr po = t.pub[n_in];
@@ -711,7 +720,7 @@ static void at_half_forgery(const char *name, nn_graph *g, int keyed) {
     for (size_t j = 0; j < nchk; j++) bn_fr_one(&t.c->qk[chk[j]]);
     const char *proof = "";
     if (keyed) {
-        bn_kzg_srs *srs = bn_kzg_srs_gen(n, 0x5eed);
+        bn_kzg_srs *srs = bn_kzg_srs_gen(n + BN_PLONK_SRS_EXTRA, 0x5eed);
         bn_plonk_pk *pk = NULL;
         bn_plonk_vk vk;
         TEST_CHECK(bn_plonk_keygen(&pk, &vk, t.c, srs) == ZK_OK);
@@ -720,7 +729,7 @@ static void at_half_forgery(const char *name, nn_graph *g, int keyed) {
             TEST_CHECK((ec == ZK_OK) == holds);
             zk_buf pr;
             zk_buf_init(&pr);
-            TEST_CHECK(bn_plonk_prove(&pr, pk, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
+            TEST_CHECK(bn_plonk_prove(&pr, pk, NULL, t.a, t.b, t.w, t.pub, t.n_pub) == ZK_OK);
             zk_err ev = bn_plonk_verify(&vk, t.pub, t.n_pub, pr.data, pr.len);
             proof = ev == ZK_OK ? "; its proof VERIFIES" : "; its proof is rejected";
             TEST_CHECK(ev == ZK_EPROOF);

@@ -15,11 +15,25 @@
  * wrong running sum, a wrong wrap-around value and a non-bit are refused by
  * the witness check and their proofs fail; the keys with q_A's or q_B's
  * commitment changed reject the proof; c(zeta omega) is tampered with the
- * other evaluations; the random circuit has q_A chains and q_B rows too. */
+ * other evaluations; the random circuit has q_A chains and q_B rows too.
+ * Zero-knowledge (issue 13): the small, custom-gate and random circuits run
+ * every test above in both modes (bn_plonk_opts.no_zk), the lookup circuit
+ * proves in both and runs its tamper and wrong-witness tests in zk mode;
+ * without zk the proof is deterministic and byte-identical to the proofs of
+ * before the blinders (SHA-256 of the small and custom-gate circuits'
+ * proofs, recorded from the code before the change); with zk two proofs of
+ * the same witness differ in every point and every evaluation, and a table
+ * below 2^BN_PLONK_ZK_MIN_LOG rows is refused. */
 #include <string.h>
+
+#include <openssl/sha.h>
 
 #include "../src/plonkish/plonk.h"
 #include "test.h"
+
+/* the two prover modes */
+static const bn_plonk_opts ZKM = {.no_zk = 0}, NOZK = {.no_zk = 1};
+static const char *mode_name(const bn_plonk_opts *o) { return o->no_zk ? "no-zk" : "zk"; }
 
 static void rand_fr(bn_fr *o, zk_rng *rng) {
     uint64_t v[4] = {zk_rng_u64(rng), zk_rng_u64(rng), zk_rng_u64(rng), zk_rng_u64(rng) >> 4};
@@ -80,6 +94,31 @@ static size_t pt_off(int j) {
                                  : NPTS_BEFORE_EVALS * 64 + NEVALS * 32 + 64 * (size_t)(j - NPTS_BEFORE_EVALS);
 }
 static size_t ev_off(int j) { return NPTS_BEFORE_EVALS * 64 + 32 * (size_t)j; }
+
+/* two zk proofs of one witness: every point and every evaluation differs
+ * (the blinders are fresh: the commitments and evaluations of the witness
+ * polynomials differ, and so do the challenges and everything after) */
+static void differ_everywhere(const uint8_t *p, const uint8_t *q, size_t len) {
+    TEST_REQUIRE(len == BN_PLONK_PROOF_BYTES);
+    for (int j = 0; j < NPTS; j++) TEST_CHECK(memcmp(p + pt_off(j), q + pt_off(j), 64) != 0);
+    for (int j = 0; j < NEVALS; j++) TEST_CHECK(memcmp(p + ev_off(j), q + ev_off(j), 32) != 0);
+}
+
+/* SHA-256 of the proof equals hex (64 hex digits) */
+static int proof_sha256_is(const uint8_t *p, size_t len, const char *hex) {
+    uint8_t h[32];
+    char x[65];
+    SHA256(p, len, h);
+    for (int i = 0; i < 32; i++) snprintf(x + 2 * i, 3, "%02x", h[i]);
+    if (strcmp(x, hex) != 0) fprintf(stderr, "proof SHA-256 %s, expected %s\n", x, hex);
+    return strcmp(x, hex) == 0;
+}
+
+/* SHA-256 of the no-zk proofs of the small circuit (x = 3) and of the
+ * custom-gate circuit, both with the SRS bn_kzg_srs_gen(., 7), recorded from
+ * the prover before the blinders existed (commit 9040b46) */
+#define SMALL_NOZK_SHA256 "95ccf817f14f37b5a113d078c4073d53db84e970b326c17278ca22f95d2548d1"
+#define MAC_NOZK_SHA256 "15054407924be2f598578d1de027768bf6ebc4c39b04dc0c1923dfb3472a3cf7"
 
 static void tamper_tests(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len,
                          zk_rng *rng) {
@@ -167,7 +206,7 @@ static void tamper_tests(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, 
     free(p);
 }
 
-static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
+static void test_small(const bn_kzg_srs *srs, zk_rng *rng, const bn_plonk_opts *o) {
     bn_plonk_circuit *circ = small_circuit();
     bn_plonk_pk *pk = NULL;
     bn_plonk_vk vk;
@@ -178,39 +217,50 @@ static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
     TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, pub, 1) == ZK_OK);
     zk_buf pr;
     zk_buf_init(&pr);
-    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, o, a, b, c, pub, 1) == ZK_OK);
     TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
     TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr.data, pr.len) == ZK_OK);
-    /* the proof is deterministic */
+    /* without zk the proof is deterministic and the one of before the
+     * blinders; with zk (the default, opts NULL) a second proof differs
+     * everywhere */
     zk_buf pr2;
     zk_buf_init(&pr2);
-    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, pub, 1) == ZK_OK);
-    TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, o->no_zk ? o : NULL, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_OK);
+    if (o->no_zk) {
+        TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+        TEST_CHECK(proof_sha256_is(pr.data, pr.len, SMALL_NOZK_SHA256));
+    } else {
+        differ_everywhere(pr.data, pr2.data, pr2.len);
+    }
+    pr2.len = 0;
     /* c(zeta omega) is bound by the opening at zeta*omega: a claim off by
      * one, the later rounds following it, fails even though no row of this
      * circuit has q_A (so the linearisation does not see the claim); with a
-     * zero offset the malicious prover is the honest one */
+     * zero offset the malicious prover is the honest one (the same bytes
+     * without zk) */
     {
         bn_fr d;
         bn_fr_one(&d);
         pr2.len = 0;
-        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, a, b, c, &d, pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, o, a, b, c, &d, pub, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
         bn_fr_zero(&d);
         pr2.len = 0;
-        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, a, b, c, &d, pub, 1) == ZK_OK);
-        TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&pr2, pk, o, a, b, c, &d, pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_OK);
+        if (o->no_zk) TEST_CHECK(pr2.len == pr.len && memcmp(pr.data, pr2.data, pr.len) == 0);
         pr2.len = 0;
     }
     /* wrong public input, wrong count */
     bn_fr_from_u64(&bad, 36);
     TEST_CHECK(bn_plonk_verify(&vk, &bad, 1, pr.data, pr.len) == ZK_EPROOF);
     TEST_CHECK(bn_plonk_verify(&vk, pub, 0, pr.data, pr.len) == ZK_EINPUT);
-    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, pub, 0) == ZK_EINPUT);
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, o, a, b, c, pub, 0) == ZK_EINPUT);
     /* proving a false output: the witness check refuses it, the proof fails */
     TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, &bad, 1) == ZK_EINPUT);
     pr2.len = 0;
-    TEST_CHECK(bn_plonk_prove(&pr2, pk, a, b, c, &bad, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_prove(&pr2, pk, o, a, b, c, &bad, 1) == ZK_OK);
     TEST_CHECK(bn_plonk_verify(&vk, &bad, 1, pr2.data, pr2.len) == ZK_EPROOF);
     /* gates violated, copies kept: v1 = 10 in both its cells */
     {
@@ -221,7 +271,7 @@ static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
         bn_fr_from_u64(&a2[2], 10);
         TEST_CHECK(bn_plonk_check_witness(pk, a2, b, c2, pub, 1) == ZK_EINPUT);
         pr2.len = 0;
-        TEST_CHECK(bn_plonk_prove(&pr2, pk, a2, b, c2, pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove(&pr2, pk, o, a2, b, c2, pub, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
     }
     /* another x satisfies every gate with another public output */
@@ -231,7 +281,7 @@ static void test_small(const bn_kzg_srs *srs, zk_rng *rng) {
         bn_fr_from_i64(&p3, -5);
         TEST_CHECK(bn_plonk_check_witness(pk, a3, b3, c3, &p3, 1) == ZK_OK);
         pr2.len = 0;
-        TEST_CHECK(bn_plonk_prove(&pr2, pk, a3, b3, c3, &p3, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove(&pr2, pk, o, a3, b3, c3, &p3, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, &p3, 1, pr2.data, pr2.len) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, pub, 1, pr2.data, pr2.len) == ZK_EPROOF);
     }
@@ -314,20 +364,20 @@ static void mac_witness(bn_fr *a, bn_fr *b, bn_fr *c) {
 }
 
 /* check_witness refuses (a, b, c) naming `what`, and the forced proof fails */
-static void mac_reject(const bn_plonk_pk *pk, const bn_plonk_vk *vk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                       const bn_fr *pub, const char *what) {
+static void mac_reject(const bn_plonk_pk *pk, const bn_plonk_vk *vk, const bn_plonk_opts *o, const bn_fr *a,
+                       const bn_fr *b, const bn_fr *c, const bn_fr *pub, const char *what) {
     TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, pub, 1) == ZK_EINPUT);
     if (!strstr(zk_reason(), what)) fprintf(stderr, "expected \"%s\", got \"%s\"\n", what, zk_reason());
     TEST_CHECK(strstr(zk_reason(), what) != NULL);
     zk_buf p;
     zk_buf_init(&p);
-    TEST_CHECK(bn_plonk_prove(&p, pk, a, b, c, pub, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_prove(&p, pk, o, a, b, c, pub, 1) == ZK_OK);
     TEST_CHECK(p.len == BN_PLONK_PROOF_BYTES);
     TEST_CHECK(bn_plonk_verify(vk, pub, 1, p.data, p.len) == ZK_EPROOF);
     zk_buf_free(&p);
 }
 
-static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
+static void test_custom(const bn_kzg_srs *srs, zk_rng *rng, const bn_plonk_opts *o) {
     bn_plonk_circuit *circ = mac_circuit();
     bn_plonk_pk *pk = NULL;
     bn_plonk_vk vk;
@@ -340,9 +390,20 @@ static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
     TEST_CHECK(bn_plonk_check_witness(pk, a, b, c, &pub, 1) == ZK_OK);
     zk_buf pr;
     zk_buf_init(&pr);
-    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, &pub, 1) == ZK_OK);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, o, a, b, c, &pub, 1) == ZK_OK);
     TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES && pr.len == 1120);
     TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, pr.data, pr.len) == ZK_OK);
+    /* no zk: the proof of before the blinders; zk: a fresh proof each time */
+    {
+        zk_buf p;
+        zk_buf_init(&p);
+        TEST_CHECK(bn_plonk_prove(&p, pk, o, a, b, c, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p.data, p.len) == ZK_OK);
+        if (o->no_zk) TEST_CHECK(proof_sha256_is(pr.data, pr.len, MAC_NOZK_SHA256) && p.len == pr.len &&
+                                 memcmp(p.data, pr.data, pr.len) == 0);
+        else differ_everywhere(pr.data, p.data, p.len);
+        zk_buf_free(&p);
+    }
     /* the proof's c(zeta omega) is c's value at zeta omega: the tampering
      * below changes a value that is really read */
     {
@@ -356,7 +417,7 @@ static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
         bn_fr_one(&d);
         zk_buf p;
         zk_buf_init(&p);
-        TEST_CHECK(bn_plonk_prove_with_cw_delta(&p, pk, a, b, c, &d, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove_with_cw_delta(&p, pk, o, a, b, c, &d, &pub, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p.data, p.len) == ZK_EPROOF);
         zk_buf_free(&p);
     }
@@ -366,14 +427,14 @@ static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
         bn_fr c2[SM_N];
         memcpy(c2, c, sizeof c2);
         bn_fr_add(&c2[2], &c2[2], &one);
-        mac_reject(pk, &vk, a, b, c2, &pub, "gate of row 1 ");
+        mac_reject(pk, &vk, o, a, b, c2, &pub, "gate of row 1 ");
         /* and a wrong result landed: acc and out + 1 (public input too) */
         bn_fr a3[SM_N], c3[SM_N], p3;
         memcpy(a3, a, sizeof a3);
         memcpy(c3, c, sizeof c3);
         bn_fr_add(&p3, &pub, &one);
         a3[0] = a3[3] = c3[3] = p3;
-        mac_reject(pk, &vk, a3, b, c3, &p3, "gate of row 2 ");
+        mac_reject(pk, &vk, o, a3, b, c3, &p3, "gate of row 2 ");
     }
     /* the rotation on the last row: row 7's c_next is c of row 0. c_0 + 1
      * breaks only row 7 (row 0's gate does not read c) */
@@ -381,13 +442,13 @@ static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
         bn_fr c2[SM_N];
         memcpy(c2, c, sizeof c2);
         bn_fr_add(&c2[0], &c2[0], &one);
-        mac_reject(pk, &vk, a, b, c2, &pub, "gate of row 7 ");
+        mac_reject(pk, &vk, o, a, b, c2, &pub, "gate of row 7 ");
         /* c of the last row + 1 too: row 7 holds again */
         bn_fr_add(&c2[7], &c2[7], &one);
         TEST_CHECK(bn_plonk_check_witness(pk, a, b, c2, &pub, 1) == ZK_OK);
         zk_buf p;
         zk_buf_init(&p);
-        TEST_CHECK(bn_plonk_prove(&p, pk, a, b, c2, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove(&p, pk, o, a, b, c2, &pub, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p.data, p.len) == ZK_OK);
         zk_buf_free(&p);
     }
@@ -398,7 +459,7 @@ static void test_custom(const bn_kzg_srs *srs, zk_rng *rng) {
         memcpy(c2, c, sizeof c2);
         bn_fr_from_u64(&a2[4], 2);
         bn_fr_add(&c2[4], &c2[4], &c2[4]);
-        mac_reject(pk, &vk, a2, b, c2, &pub, "boolean gate of row 4 ");
+        mac_reject(pk, &vk, o, a2, b, c2, &pub, "boolean gate of row 4 ");
         /* bit = 0, t = 0: a bit, accepted */
         bn_fr_zero(&a2[4]);
         bn_fr_zero(&c2[4]);
@@ -572,7 +633,7 @@ static void rcirc_free(rcirc *r) {
     free(r->w);
 }
 
-static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
+static void test_random(const bn_kzg_srs *srs, zk_rng *rng, const bn_plonk_opts *o) {
     const unsigned log_n = 9;
     const size_t n = (size_t)1 << log_n, n_pub = 4;
     rcirc r;
@@ -583,9 +644,17 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
     TEST_CHECK(bn_plonk_check_witness(pk, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
     zk_buf pr;
     zk_buf_init(&pr);
-    TEST_CHECK(bn_plonk_prove(&pr, pk, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
+    TEST_CHECK(bn_plonk_prove(&pr, pk, o, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
     TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
     TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, pr.data, pr.len) == ZK_OK);
+    if (!o->no_zk) { /* every point and evaluation differs from a second proof's */
+        zk_buf p2;
+        zk_buf_init(&p2);
+        TEST_CHECK(bn_plonk_prove(&p2, pk, o, r.a, r.b, r.w, r.pub, n_pub) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_OK);
+        differ_everywhere(pr.data, p2.data, p2.len);
+        zk_buf_free(&p2);
+    }
     bn_fr bad[4], one;
     bn_fr_one(&one);
     memcpy(bad, r.pub, sizeof bad);
@@ -617,7 +686,7 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
         TEST_CHECK(strstr(zk_reason(), "copy") != NULL);
         zk_buf p2;
         zk_buf_init(&p2);
-        TEST_CHECK(bn_plonk_prove(&p2, pk, a2, r.b, c2, r.pub, n_pub) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove(&p2, pk, o, a2, r.b, c2, r.pub, n_pub) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_EPROOF);
         /* a gate violated: c[i] of the honest witness + 1 (its copies too) */
         memcpy(c2, r.w, n * sizeof *c2);
@@ -626,7 +695,7 @@ static void test_random(const bn_kzg_srs *srs, zk_rng *rng) {
         TEST_CHECK(bn_plonk_check_witness(pk, r.a, r.b, c2, r.pub, n_pub) == ZK_EINPUT);
         TEST_CHECK(strstr(zk_reason(), "gate") != NULL);
         p2.len = 0;
-        TEST_CHECK(bn_plonk_prove(&p2, pk, r.a, r.b, c2, r.pub, n_pub) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove(&p2, pk, o, r.a, r.b, c2, r.pub, n_pub) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, r.pub, n_pub, p2.data, p2.len) == ZK_EPROOF);
         zk_buf_free(&p2);
         free(a2);
@@ -675,7 +744,7 @@ static void test_lookup(zk_rng *rng) {
     const size_t n = (size_t)1 << LK_LOG;
     /* too few rows for the table: refused at keygen; q_K not 0/1 too */
     {
-        bn_kzg_srs *s8 = bn_kzg_srs_gen(8, 7);
+        bn_kzg_srs *s8 = bn_kzg_srs_gen(SM_N + BN_PLONK_SRS_EXTRA, 7);
         bn_plonk_circuit *c = small_circuit();
         bn_plonk_circuit_lookup(c, 1);
         bn_plonk_pk *pk = NULL;
@@ -685,10 +754,11 @@ static void test_lookup(zk_rng *rng) {
         bn_fr_zero(&c->qk[1]);
         bn_fr_from_u64(&c->qk[2], 2);
         TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s8) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "q_K") != NULL);
         bn_plonk_circuit_free(c);
         bn_kzg_srs_free(s8);
     }
-    bn_kzg_srs *srs = bn_kzg_srs_gen(n, 11);
+    bn_kzg_srs *srs = bn_kzg_srs_gen(n + BN_PLONK_SRS_EXTRA, 11);
     bn_plonk_circuit *circ = bn_plonk_circuit_new(LK_LOG, 1);
     uint32_t *var = zk_malloc_n(3 * n, sizeof *var);
     bn_plonk_circuit_gate_i64(circ, 0, 1, 0, 0, 0, 0);
@@ -722,7 +792,14 @@ static void test_lookup(zk_rng *rng) {
     zk_buf pr, p2;
     zk_buf_init(&pr);
     zk_buf_init(&p2);
-    TEST_CHECK(bn_plonk_prove(&pr, pk, a, b, c, &pub, 1) == ZK_OK);
+    /* without zk (the blinded m, h_f, h_t and phi have their own checks
+     * below: the tamper tests and the wrong witnesses run in zk mode, each
+     * proof of 2^16 rows costing seconds under ASan) */
+    TEST_CHECK(bn_plonk_prove(&pr, pk, &NOZK, a, b, c, &pub, 1) == ZK_OK);
+    TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
+    TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, pr.data, pr.len) == ZK_OK);
+    pr.len = 0;
+    TEST_CHECK(bn_plonk_prove(&pr, pk, &ZKM, a, b, c, &pub, 1) == ZK_OK);
     TEST_CHECK(pr.len == BN_PLONK_PROOF_BYTES);
     TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, pr.data, pr.len) == ZK_OK);
     tamper_tests(&vk, &pub, 1, pr.data, pr.len, rng);
@@ -751,7 +828,7 @@ static void test_lookup(zk_rng *rng) {
             TEST_CHECK(strstr(zk_reason(), "range lookup of row 1000 ") != NULL);
             if (k == 0) { /* the forced proof fails (one forced proof: each costs seconds under ASan) */
                 p2.len = 0;
-                TEST_CHECK(bn_plonk_prove(&p2, pk, a2, b2, c2, &pub, 1) == ZK_OK);
+                TEST_CHECK(bn_plonk_prove(&p2, pk, &ZKM, a2, b2, c2, &pub, 1) == ZK_OK);
                 TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p2.data, p2.len) == ZK_EPROOF);
             }
         }
@@ -774,7 +851,7 @@ static void test_lookup(zk_rng *rng) {
         bn_fr_sub(&m[65535], &m[65535], &one);
         bn_fr_add(&m[12345], &m[12345], &one);
         p2.len = 0;
-        TEST_CHECK(bn_plonk_prove_with_mult(&p2, pk, a, b, c, m, &pub, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_prove_with_mult(&p2, pk, &ZKM, a, b, c, m, &pub, 1) == ZK_OK);
         TEST_CHECK(bn_plonk_verify(&vk, &pub, 1, p2.data, p2.len) == ZK_EPROOF);
         free(m);
     }
@@ -795,10 +872,36 @@ void test_plonk(zk_rng *rng) {
     bn_fr_inv(&q, &k2);
     bn_fr_mul(&q, &q, &k3);
     TEST_CHECK(outside_2power(&k2) && outside_2power(&k3) && outside_2power(&q));
-    bn_kzg_srs *srs = bn_kzg_srs_gen(512, 7);
-    test_small(srs, rng);
-    test_custom(srs, rng);
-    test_random(srs, rng);
+    bn_kzg_srs *srs = bn_kzg_srs_gen(512 + BN_PLONK_SRS_EXTRA, 7);
+    const bn_plonk_opts *modes[2] = {&NOZK, &ZKM};
+    for (int k = 0; k < 2; k++) {
+        long f0 = test_failed;
+        test_small(srs, rng, modes[k]);
+        test_custom(srs, rng, modes[k]);
+        test_random(srs, rng, modes[k]);
+        if (test_failed > f0) fprintf(stderr, "  plonk: the failures above are in %s mode\n", mode_name(modes[k]));
+    }
+    /* zk needs n >= 2^BN_PLONK_ZK_MIN_LOG rows (the blinded quotient fits
+     * the 4n coset); without zk 4 rows prove */
+    {
+        bn_plonk_circuit *c = bn_plonk_circuit_new(BN_PLONK_ZK_MIN_LOG - 1, 1);
+        bn_plonk_circuit_gate_i64(c, 0, 1, 0, 0, 0, 0);
+        bn_plonk_pk *pk = NULL;
+        bn_plonk_vk vk;
+        TEST_REQUIRE(bn_plonk_keygen(&pk, &vk, c, srs) == ZK_OK);
+        bn_fr w[4] = {{{0}}}, x;
+        bn_fr_from_u64(&x, 9);
+        w[0] = x;
+        zk_buf p;
+        zk_buf_init(&p);
+        TEST_CHECK(bn_plonk_prove(&p, pk, NULL, w, w, w, &x, 1) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "zero-knowledge") != NULL && p.len == 0);
+        TEST_CHECK(bn_plonk_prove(&p, pk, &NOZK, w, w, w, &x, 1) == ZK_OK);
+        TEST_CHECK(bn_plonk_verify(&vk, &x, 1, p.data, p.len) == ZK_OK);
+        zk_buf_free(&p);
+        bn_plonk_pk_free(pk);
+        bn_plonk_circuit_free(c);
+    }
     /* an SRS that is too small is refused */
     {
         bn_kzg_srs *s4 = bn_kzg_srs_gen(4, 7);
@@ -806,6 +909,10 @@ void test_plonk(zk_rng *rng) {
         bn_plonk_pk *pk = NULL;
         bn_plonk_vk vk;
         TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s4) == ZK_EINPUT);
+        /* n powers are not enough either: zk's t_hi has n + 7 coefficients */
+        bn_kzg_srs *s14 = bn_kzg_srs_gen(SM_N + BN_PLONK_SRS_EXTRA - 1, 7);
+        TEST_CHECK(bn_plonk_keygen(&pk, &vk, c, s14) == ZK_EINPUT);
+        bn_kzg_srs_free(s14);
         bn_plonk_circuit_free(c);
         bn_kzg_srs_free(s4);
     }

@@ -173,7 +173,7 @@ unsigned bn_arith_log_n(const q_model *m) {
     for (size_t i = 0; i < m->nnodes; i++) lk |= ar_node_lookups(m, &m->nodes[i], rule);
     free(rule);
     if (lk && v < BN_PLONK_LOOKUP_BITS) v = BN_PLONK_LOOKUP_BITS;
-    return v < 1 ? 1 : v;
+    return v < BN_PLONK_ZK_MIN_LOG ? BN_PLONK_ZK_MIN_LOG : v; /* zk proofs need n >= 8 (plonk.h) */
 }
 
 size_t bn_arith_rows(const q_model *m) {

@@ -123,9 +123,10 @@ size_t bn_arith_rows(const q_model *m);
 #define BN_ARITH_BYTES_PER_ROW 4700
 
 /* log2 of the table size n that bn_arith_build uses: rows rounded up to a
- * power of two, and at least 2^BN_PLONK_LOOKUP_BITS when any row is a
- * lookup row (the range table must fit in the table, plonk.h). Works on a
- * skeleton too. */
+ * power of two, at least 2^BN_PLONK_ZK_MIN_LOG (a zero-knowledge proof
+ * needs n >= 8, plonk.h), and at least 2^BN_PLONK_LOOKUP_BITS when any row
+ * is a lookup row (the range table must fit in the table, plonk.h). Works
+ * on a skeleton too. */
 unsigned bn_arith_log_n(const q_model *m);
 
 /* builds the circuit (selectors, wiring, lookup marks) and, when w != NULL,

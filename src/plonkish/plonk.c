@@ -1,8 +1,10 @@
 /* plonk.c -- PLONK over BN254 with KZG (see plonk.h).
  *
  * Section references are to Gabizon, Williamson, Ciobotaru, ePrint 2019/953,
- * Section 8.3 (prover) and 8.4 (verifier); the blinding scalars b_1..b_9 of
- * rounds 1-2 and the quotient blinders of round 3 are taken as zero. The
+ * Section 8.3 (prover) and 8.4 (verifier). In zk mode the witness
+ * polynomials get the blinders of rounds 1-2 (b_1..b_9; c and the lookup
+ * columns as plonk.h counts them) and the quotient pieces b_10, b_11 of
+ * round 3, drawn from OpenSSL's CSPRNG; without zk they are all zero. The
  * Lagrange polynomial of the paper's first row, L_1, is the one of omega^0.
  * The range lookup is logUp (Haboeck, ePrint 2022/1530) with a running-sum
  * column, folded into the same quotient with alpha^3..alpha^6 (plonk.h).
@@ -17,12 +19,20 @@
 
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "../transcript/tr.h"
 
 #define PLONK_PROTOCOL "gkrcnn/plonk/v3"
 #define PLONK_VK_MAGIC "GKRPLVK3"
 #define PLONK_NEVALS 9 /* a, b, c, S1, S2, t at zeta; z, phi, c at zeta omega */
 #define PLONK_TABLE ((size_t)1 << BN_PLONK_LOOKUP_BITS)
+/* zk mode: blinding coefficients per witness polynomial, one more than the
+ * points outside H where a proof reveals it (plonk.h): a, b, m, h_f, h_t
+ * at tau and zeta; c, z, phi at tau, zeta and zeta omega */
+#define PLONK_BL_AT_ZETA 2
+#define PLONK_BL_AT_ZETA_OMEGA 3
+#define PLONK_BL_MAX 3
 
 struct bn_plonk_pk {
     bn_plonk_vk vk;
@@ -375,8 +385,8 @@ zk_err bn_plonk_vk_deserialize(bn_plonk_vk *vk, const uint8_t *data, size_t len)
 
 zk_err bn_plonk_keygen(bn_plonk_pk **pk_out, bn_plonk_vk *vk_out, const bn_plonk_circuit *c, const bn_kzg_srs *srs) {
     size_t n = c->n, N = 4 * n;
-    if (srs->n < n) {
-        zk_set_reason("plonk keygen: the SRS has %zu powers, the table needs %zu", srs->n, n);
+    if (srs->n < n + BN_PLONK_SRS_EXTRA) {
+        zk_set_reason("plonk keygen: the SRS has %zu powers, the table needs %zu", srs->n, n + BN_PLONK_SRS_EXTRA);
         return ZK_EINPUT;
     }
     uint8_t *seen = zk_calloc(3 * n, 1);
@@ -579,29 +589,75 @@ zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr
 
 /* ---------------------------------------------------------------- prover */
 
-/* o[i] = sum_j s[j] * p[j][i], i < n */
-static void plonk_lincomb(bn_fr *o, const bn_fr *const *p, const bn_fr *s, size_t k, size_t n) {
-#pragma omp parallel for schedule(static) if (n >= 4096)
-    for (size_t i = 0; i < n; i++) {
+/* o[i] = sum_j s[j] * p[j][i] over the j with i < len[j], for i < m, m the
+ * largest len[j] (returned) */
+static size_t plonk_lincomb(bn_fr *o, const bn_fr *const *p, const size_t *len, const bn_fr *s, size_t k) {
+    size_t m = 0;
+    for (size_t j = 0; j < k; j++) m = len[j] > m ? len[j] : m;
+#pragma omp parallel for schedule(static) if (m >= 4096)
+    for (size_t i = 0; i < m; i++) {
         bn_fr acc, t;
         bn_fr_zero(&acc);
         for (size_t j = 0; j < k; j++) {
+            if (i >= len[j]) continue;
             bn_fr_mul(&t, &p[j][i], &s[j]);
             bn_fr_add(&acc, &acc, &t);
         }
         o[i] = acc;
     }
+    return m;
+}
+
+/* A uniform element of F_r from OpenSSL's CSPRNG (RAND_bytes): 254 random
+ * bits, drawn again while they are not below r (r > 0.75 * 2^254: 1.33
+ * draws on average). A failing generator aborts: a proof must never be
+ * blinded by predictable values. */
+static void plonk_random_fr(bn_fr *o) {
+    for (;;) {
+        uint8_t b[32];
+        ZK_CHECK(RAND_bytes(b, (int)sizeof b) == 1);
+        uint64_t v[4];
+        for (int i = 0; i < 4; i++) v[i] = zk_load_le64(b + 8 * i);
+        v[3] &= ((uint64_t)1 << 62) - 1;
+        if (bn_fr_from_limbs(o, v)) return;
+    }
+}
+
+/* GWC19 Section 8.3 rounds 1-2: p(X) += B(X) Z_H(X) for a fresh random B of
+ * k coefficients (a: B = b_1 X + b_2; z: B = b_7 X^2 + b_8 X + b_9) and
+ * Z_H(X) = X^n - 1. p has n + k coefficients, the top k zero on entry
+ * (p interpolates its column on H); coefficient j loses B_j and
+ * coefficient n + j becomes B_j, so p is unchanged on H. k = 0: nothing. */
+static void plonk_blind(bn_fr *p, size_t n, size_t k) {
+    for (size_t j = 0; j < k; j++) {
+        bn_fr bj;
+        plonk_random_fr(&bj);
+        bn_fr_sub(&p[j], &p[j], &bj);
+        p[n + j] = bj;
+    }
 }
 
 /* m_given: the multiplicity column on H, or NULL to count it from a;
  * cw_delta: NULL, or (a malicious prover) added to the claimed c(zeta omega) */
-static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                          const bn_fr *m_given, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub) {
+static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                          const bn_fr *b, const bn_fr *c, const bn_fr *m_given, const bn_fr *cw_delta,
+                          const bn_fr *pub, size_t n_pub) {
     size_t n = pk->vk.n, N = 4 * n;
+    const int zk = !(opts && opts->no_zk);
     if (n_pub != pk->vk.n_pub) {
         zk_set_reason("plonk: %zu public inputs given, the circuit has %zu", n_pub, pk->vk.n_pub);
         return ZK_EINPUT;
     }
+    if (zk && pk->vk.log_n < BN_PLONK_ZK_MIN_LOG) {
+        zk_set_reason("plonk: a zero-knowledge proof needs n >= 2^%d rows (the blinded quotient must fit the 4n "
+                      "coset); this table has n = %zu",
+                      BN_PLONK_ZK_MIN_LOG, n);
+        return ZK_EINPUT;
+    }
+    /* coefficients of the witness polynomials: n, plus the blinders in zk
+     * mode (plonk.h); wl for a, b, c, ll for m, h_f, h_t, phi, zl for z */
+    const size_t bz = zk ? PLONK_BL_AT_ZETA : 0, bzw = zk ? PLONK_BL_AT_ZETA_OMEGA : 0;
+    const size_t wl[3] = {n + bz, n + bz, n + bzw}, ll[4] = {n + bz, n + bz, n + bz, n + bzw}, zl = n + bzw;
     const bn_kzg_srs *srs = pk->srs;
     tr_t *t = tr_new_prover(PLONK_PROTOCOL, proof);
     plonk_absorb_public(t, &pk->vk, pub, n_pub);
@@ -611,10 +667,12 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     bn_fr *w[3];
     bn_g1_aff cw[3];
     for (int j = 0; j < 3; j++) {
-        w[j] = zk_aligned_n(n, sizeof(bn_fr));
+        w[j] = zk_aligned_n(n + PLONK_BL_MAX, sizeof(bn_fr));
         memcpy(w[j], wv[j], n * sizeof(bn_fr));
+        memset(w[j] + n, 0, PLONK_BL_MAX * sizeof(bn_fr));
         bn_ntt_inverse(pk->ntt, w[j], n);
-        bn_kzg_commit(&cw[j], srs, w[j], n);
+        plonk_blind(w[j], n, wl[j] - n);
+        bn_kzg_commit(&cw[j], srs, w[j], wl[j]);
         plonk_put_g1(t, plonk_wire_labels[j], &cw[j]);
     }
 
@@ -635,11 +693,15 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
         free(cnt);
     }
     bn_fr *lc[4]; /* coefficients of m, h_f, h_t, phi */
-    for (int j = 0; j < 4; j++) lc[j] = zk_aligned_n(n, sizeof(bn_fr));
+    for (int j = 0; j < 4; j++) {
+        lc[j] = zk_aligned_n(n + PLONK_BL_MAX, sizeof(bn_fr));
+        memset(lc[j] + n, 0, PLONK_BL_MAX * sizeof(bn_fr));
+    }
     memcpy(lc[0], mv, n * sizeof(bn_fr));
     bn_ntt_inverse(pk->ntt, lc[0], n);
+    plonk_blind(lc[0], n, ll[0] - n);
     bn_g1_aff cl[4];
-    bn_kzg_commit(&cl[0], srs, lc[0], n);
+    bn_kzg_commit(&cl[0], srs, lc[0], ll[0]);
     plonk_put_g1(t, plonk_lookup_labels[0], &cl[0]);
     bn_fr theta;
     plonk_challenge(t, "theta", &theta);
@@ -671,7 +733,8 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     free(mv);
     for (int j = 1; j < 4; j++) {
         bn_ntt_inverse(pk->ntt, lc[j], n);
-        bn_kzg_commit(&cl[j], srs, lc[j], n);
+        plonk_blind(lc[j], n, ll[j] - n);
+        bn_kzg_commit(&cl[j], srs, lc[j], ll[j]);
         plonk_put_g1(t, plonk_lookup_labels[j], &cl[j]);
     }
 
@@ -680,7 +743,8 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     plonk_challenge(t, "gamma", &gamma);
 
     /* Round 2: z(omega^0) = 1, z(omega^(i+1)) = z(omega^i) num_i / den_i. */
-    bn_fr *z = zk_aligned_n(n, sizeof(bn_fr));
+    bn_fr *z = zk_aligned_n(n + PLONK_BL_MAX, sizeof(bn_fr));
+    memset(z + n, 0, PLONK_BL_MAX * sizeof(bn_fr));
     {
         bn_fr *num = zk_aligned_n(n, sizeof(bn_fr)), *den = zk_aligned_n(n, sizeof(bn_fr));
 #pragma omp parallel for schedule(static) if (n >= 4096)
@@ -714,8 +778,9 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
         free(den);
     }
     bn_ntt_inverse(pk->ntt, z, n);
+    plonk_blind(z, n, zl - n);
     bn_g1_aff cz;
-    bn_kzg_commit(&cz, srs, z, n);
+    bn_kzg_commit(&cz, srs, z, zl);
     plonk_put_g1(t, "[z]", &cz);
     bn_fr alpha, alpha2, alpha3, alpha7;
     plonk_challenge(t, "alpha", &alpha);
@@ -726,16 +791,18 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
 
     /* Round 3: the quotient on g H_4n. */
     bn_fr *e[9]; /* a, b, c, z, PI, m, h_f, h_t, phi on the coset */
-    for (int j = 0; j < 9; j++) {
-        e[j] = zk_aligned_n(N, sizeof(bn_fr));
-        memset(e[j] + n, 0, (N - n) * sizeof(bn_fr));
+    {
+        const bn_fr *src[9] = {w[0], w[1], w[2], z, NULL, lc[0], lc[1], lc[2], lc[3]};
+        const size_t len[9] = {wl[0], wl[1], wl[2], zl, n, ll[0], ll[1], ll[2], ll[3]};
+        for (int j = 0; j < 9; j++) {
+            e[j] = zk_aligned_n(N, sizeof(bn_fr));
+            if (src[j]) memcpy(e[j], src[j], len[j] * sizeof(bn_fr));
+            memset(e[j] + len[j], 0, (N - len[j]) * sizeof(bn_fr));
+        }
     }
-    for (int j = 0; j < 3; j++) memcpy(e[j], w[j], n * sizeof(bn_fr));
-    memcpy(e[3], z, n * sizeof(bn_fr));
     memset(e[4], 0, n * sizeof(bn_fr));
     for (size_t i = 0; i < n_pub; i++) bn_fr_neg(&e[4][i], &pub[i]);
     bn_ntt_inverse(pk->ntt, e[4], n);
-    for (int j = 0; j < 4; j++) memcpy(e[5 + j], lc[j], n * sizeof(bn_fr));
     for (int j = 0; j < 9; j++) bn_ntt_coset_forward(pk->ntt, e[j], N);
     bn_fr *tq = zk_aligned_n(N, sizeof(bn_fr));
     {
@@ -832,11 +899,37 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
         }
     }
     bn_ntt_coset_inverse(pk->ntt, tq, N);
-    /* deg t < 3n for a valid witness; coefficients 3n..4n are dropped (for
-     * an invalid witness they are not zero and the proof fails) */
+    /* Without zk, deg t < 3n for a valid witness and tp[j] = tq + j n with
+     * n coefficients each. In zk mode deg t <= 3n + 6 (plonk.h) and round 3
+     * of GWC19 Section 8.3 blinds the split t = t'_lo + X^n t'_mid
+     * + X^2n t'_hi: t_lo = t'_lo + b_10 X^n, t_mid = t'_mid - b_10
+     * + b_11 X^n, t_hi = t'_hi - b_11 (n + 1, n + 1 and n + 7
+     * coefficients). The coefficients past the last piece are dropped (for
+     * an invalid witness they are not zero and the proof fails). */
+    const bn_fr *tp[3];
+    size_t tl[3];
+    bn_fr *tblind = NULL; /* t_lo, t_mid in zk mode */
+    if (!zk) {
+        for (int j = 0; j < 3; j++) tp[j] = tq + (size_t)j * n, tl[j] = n;
+    } else {
+        bn_fr b10, b11;
+        plonk_random_fr(&b10);
+        plonk_random_fr(&b11);
+        tblind = zk_aligned_n(2 * (n + 1), sizeof(bn_fr));
+        bn_fr *lo = tblind, *mid = tblind + n + 1, *hi = tq + 2 * n;
+        memcpy(lo, tq, n * sizeof(bn_fr));
+        lo[n] = b10;
+        memcpy(mid, tq + n, n * sizeof(bn_fr));
+        bn_fr_sub(&mid[0], &mid[0], &b10);
+        mid[n] = b11;
+        bn_fr_sub(&hi[0], &hi[0], &b11);
+        tp[0] = lo, tp[1] = mid, tp[2] = hi;
+        tl[0] = tl[1] = n + 1;
+        tl[2] = n + BN_PLONK_SRS_EXTRA;
+    }
     bn_g1_aff ct[3];
     for (int j = 0; j < 3; j++) {
-        bn_kzg_commit(&ct[j], srs, tq + (size_t)j * n, n);
+        bn_kzg_commit(&ct[j], srs, tp[j], tl[j]);
         plonk_put_g1(t, plonk_quot_labels[j], &ct[j]);
     }
     bn_fr zeta, zw;
@@ -845,13 +938,13 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
 
     /* Round 4: evaluations. */
     bn_fr ev[PLONK_NEVALS]; /* a, b, c, S1, S2, t at zeta; z, phi, c at zeta omega */
-    for (int j = 0; j < 3; j++) bn_kzg_eval(&ev[j], w[j], n, &zeta);
+    for (int j = 0; j < 3; j++) bn_kzg_eval(&ev[j], w[j], wl[j], &zeta);
     bn_kzg_eval(&ev[3], pk->coef[BN_PLONK_S1], n, &zeta);
     bn_kzg_eval(&ev[4], pk->coef[BN_PLONK_S2], n, &zeta);
     bn_kzg_eval(&ev[5], pk->coef[BN_PLONK_TAB], n, &zeta);
-    bn_kzg_eval(&ev[6], z, n, &zw);
-    bn_kzg_eval(&ev[7], lc[3], n, &zw);
-    bn_kzg_eval(&ev[8], w[2], n, &zw);
+    bn_kzg_eval(&ev[6], z, zl, &zw);
+    bn_kzg_eval(&ev[7], lc[3], ll[3], &zw);
+    bn_kzg_eval(&ev[8], w[2], wl[2], &zw);
     if (cw_delta) bn_fr_add(&ev[8], &ev[8], cw_delta);
     plonk_put_fr(t, "evaluations", ev, PLONK_NEVALS);
     bn_fr v;
@@ -860,31 +953,35 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     /* Round 5: the linearisation r(X) plus v-powers of a, b, c, S1, S2, t
      * opened at zeta; z + v phi + v^2 c opened at zeta omega. */
     {
-        /* PLONK_NLIN polynomials of n coefficients, in plonk_lin_scalars's order */
+        /* PLONK_NLIN polynomials in plonk_lin_scalars's order, with their
+         * lengths (n for the fixed ones) */
         const bn_fr *polys[PLONK_NLIN] = {pk->coef[BN_PLONK_QM], pk->coef[BN_PLONK_QL], pk->coef[BN_PLONK_QR],
                                   pk->coef[BN_PLONK_QO], pk->coef[BN_PLONK_QC], z,
-                                  pk->coef[BN_PLONK_S3], tq, tq + n,
-                                  tq + 2 * n, w[0], w[1],
+                                  pk->coef[BN_PLONK_S3], tp[0], tp[1],
+                                  tp[2], w[0], w[1],
                                   w[2], pk->coef[BN_PLONK_S1], pk->coef[BN_PLONK_S2],
                                   pk->coef[BN_PLONK_QK], lc[1], lc[0],
                                   lc[2], lc[3], pk->coef[BN_PLONK_TAB],
                                   pk->coef[BN_PLONK_QA], pk->coef[BN_PLONK_QB]};
+        const size_t lens[PLONK_NLIN] = {n, n, n, n, n, zl, n, tl[0], tl[1], tl[2], wl[0], wl[1],
+                                         wl[2], n, n, n, ll[1], ll[0], ll[2], ll[3], n, n, n};
         bn_fr sc[PLONK_NLIN];
         plonk_lin_aux aux;
         plonk_lin_scalars(sc, &aux, n, pk->k, &theta, &beta, &gamma, &alpha, &zeta, &v, ev);
-        bn_fr *P = zk_aligned_n(n, sizeof(bn_fr));
-        plonk_lincomb(P, polys, sc, PLONK_NLIN, n);
+        bn_fr *P = zk_aligned_n(n + BN_PLONK_SRS_EXTRA, sizeof(bn_fr));
+        size_t pl = plonk_lincomb(P, polys, lens, sc, PLONK_NLIN);
         bn_g1_aff W[2];
         bn_fr val;
-        bn_kzg_open(&W[0], &val, srs, P, n, &zeta);
+        bn_kzg_open(&W[0], &val, srs, P, pl, &zeta);
         /* z + v phi + v^2 c at zeta omega */
         const bn_fr *pw2[3] = {z, lc[3], w[2]};
+        const size_t l2[3] = {zl, ll[3], wl[2]};
         bn_fr s2[3];
         bn_fr_one(&s2[0]);
         s2[1] = v;
         bn_fr_sqr(&s2[2], &v);
-        plonk_lincomb(P, pw2, s2, 3, n);
-        bn_kzg_open(&W[1], &val, srs, P, n, &zw);
+        pl = plonk_lincomb(P, pw2, l2, s2, 3);
+        bn_kzg_open(&W[1], &val, srs, P, pl, &zw);
         plonk_put_g1(t, "[W_zeta]", &W[0]);
         plonk_put_g1(t, "[W_zeta_omega]", &W[1]);
         free(P);
@@ -895,23 +992,25 @@ static zk_err plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, 
     for (int j = 0; j < 9; j++) free(e[j]);
     free(z);
     free(tq);
+    free(tblind);
     tr_free(t);
     return ZK_OK;
 }
 
-zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                      const bn_fr *pub, size_t n_pub) {
-    return plonk_prove(proof, pk, a, b, c, NULL, NULL, pub, n_pub);
+zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                      const bn_fr *b, const bn_fr *c, const bn_fr *pub, size_t n_pub) {
+    return plonk_prove(proof, pk, opts, a, b, c, NULL, NULL, pub, n_pub);
 }
 
-zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                                const bn_fr *m, const bn_fr *pub, size_t n_pub) {
-    return plonk_prove(proof, pk, a, b, c, m, NULL, pub, n_pub);
+zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                                const bn_fr *b, const bn_fr *c, const bn_fr *m, const bn_fr *pub, size_t n_pub) {
+    return plonk_prove(proof, pk, opts, a, b, c, m, NULL, pub, n_pub);
 }
 
-zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b,
-                                    const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub) {
-    return plonk_prove(proof, pk, a, b, c, NULL, cw_delta, pub, n_pub);
+zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                                    const bn_fr *b, const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub,
+                                    size_t n_pub) {
+    return plonk_prove(proof, pk, opts, a, b, c, NULL, cw_delta, pub, n_pub);
 }
 
 /* ---------------------------------------------------------------- verifier */

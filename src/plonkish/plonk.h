@@ -9,10 +9,40 @@
  * and checks one batched opening at zeta and one at zeta*omega, combined
  * with the challenge u into a single two-pairing product).
  *
- * NOT ZERO-KNOWLEDGE: the blinding polynomials of rounds 1-3 are omitted
- * (the baseline proves public computations and is measured for speed), so
- * the wire polynomials are exactly the interpolants of the witness and the
- * quotient is split into three pieces of degree < n without blinders.
+ * Zero-knowledge (the default; bn_plonk_opts.no_zk turns it off). The
+ * prover blinds every committed witness polynomial as GWC19 Section 8.3
+ * rounds 1-3 do: p(X) = B_p(X) Z_H(X) + sum_i p_i L_i(X), with B_p a fresh
+ * random polynomial of k_p coefficients (OpenSSL's CSPRNG, never the
+ * transcript), which changes nothing on H, and the quotient pieces with
+ * b_10, b_11 (round 3, below). k_p is one more than the points outside H
+ * at which a proof reveals p (its commitment at tau, zeta when p is
+ * evaluated there or enters the linearisation, zeta*omega when opened
+ * there): a, b: 2 (the paper's b_1..b_4); c: 3 (the paper has 2; c is also
+ * opened at zeta*omega, for the accumulate gate); z: 3 (b_7, b_8, b_9);
+ * m, h_f, h_t: 2; phi: 3 (opened at zeta*omega). So the k_p values a proof
+ * reveals of p are uniform and independent of the witness, and the witness
+ * columns a, b, c (every advice value, the intermediate values of a model
+ * included) and the derived columns m, h_f, h_t, phi, z are hidden. Public:
+ * the public inputs (arith.h: the quantized input and output) and the
+ * circuit, i.e. the verifying key: the selectors, the wiring and the
+ * lookup marks. The selector commitments are not hiding, and arith.h puts
+ * the model's weights and biases in the selectors, so the baseline does
+ * not hide the weights. The blinded polynomials have up to n + 3
+ * coefficients and the quotient degree up to 3n + 6, which still fits the
+ * 4n coset when n >= 8 (BN_PLONK_ZK_MIN_LOG); the SRS needs
+ * n + BN_PLONK_SRS_EXTRA powers. The proof has the same layout and size in
+ * both modes, and the verifier does not know or need the mode (papers/
+ * protocol.md section 8.1 gives the argument). The SRS of the tests and benchmarks
+ * (bn_kzg_srs_gen) is a seeded, INSECURE one (its tau is public), so
+ * neither soundness nor zero-knowledge holds against someone who knows
+ * the seed: a deployment takes an SRS from a ceremony.
+ *
+ * Without zero-knowledge (no_zk = 1) the blinders are absent (b_1..b_11
+ * taken as zero), the wire polynomials are exactly the interpolants of the
+ * witness, the quotient is split into three pieces of n coefficients, and
+ * a proof is a deterministic function of the key, witness and public
+ * inputs: byte for byte the proofs of this protocol before blinding
+ * existed (kept for research comparisons, issue 13).
  *
  * Table. n = 2^log_n rows, three advice (wire) columns a, b, c, and the
  * fixed selector columns q_L, q_R, q_O, q_M, q_C, q_A and q_B. Every row i
@@ -77,7 +107,15 @@
  * the gate with its q_A (c - c(omega X)) term, evaluated on the coset
  * g H_{4n} (g = BN_NTT_COSET_GEN, ntt.h), interpolated, and split into
  * t_lo, t_mid, t_hi of n coefficients each (the lookup terms and the q_A
- * term have degree < 2n, q_B (a^2 - a) degree < 3n as q_M a b).
+ * term have degree < 2n, q_B (a^2 - a) degree < 3n as q_M a b). In zk
+ * mode t has degree <= 3n + 6 (the permutation product: a, b of degree
+ * n + 1, c and z of degree n + 2) and GWC19 Section 8.3 round 3 applies:
+ * t = t'_lo + X^n t'_mid + X^2n t'_hi with t'_lo, t'_mid of n coefficients
+ * and t'_hi of n + 7, then t_lo = t'_lo + b_10 X^n, t_mid = t'_mid - b_10
+ * + b_11 X^n, t_hi = t'_hi - b_11 (the sum t_lo + X^n t_mid + X^2n t_hi is
+ * still t). The coset has 4n points and t fewer than 4n coefficients, so
+ * the pointwise quotient interpolates exactly (the numerator, of degree up
+ * to 4n + 6, is never interpolated).
  * Linearisation (GWC19 sec. 8.3 round 5, 8.4 step 9), with a, b, c, ... the
  * evaluations at zeta and c_w = c(zeta omega): the gate part is
  *     a b [q_M] + a [q_L] + b [q_R] + c [q_O] + [q_C] + (c - c_w) [q_A],
@@ -119,6 +157,12 @@
 #define BN_PLONK_K3 13
 /* log_n is at most BN_NTT_MAX_LOG - 2 (the quotient's coset has 4n points). */
 #define BN_PLONK_MAX_LOG (BN_NTT_MAX_LOG - 2)
+/* zk mode needs n >= 2^BN_PLONK_ZK_MIN_LOG rows: its quotient has 3n + 7
+ * coefficients, which must fit the 4n coset. */
+#define BN_PLONK_ZK_MIN_LOG 3
+/* The SRS powers a key needs beyond n: zk mode's t_hi has n + 7
+ * coefficients (keygen asks for n + BN_PLONK_SRS_EXTRA in either mode). */
+#define BN_PLONK_SRS_EXTRA 7
 #define BN_PLONK_PROOF_BYTES (13 * 64 + 9 * 32)
 /* the lookup table is T = [0, 2^BN_PLONK_LOOKUP_BITS) */
 #define BN_PLONK_LOOKUP_BITS 16
@@ -180,7 +224,7 @@ zk_err bn_plonk_vk_deserialize(bn_plonk_vk *vk, const uint8_t *data, size_t len)
 typedef struct bn_plonk_pk bn_plonk_pk;
 
 /* Preprocessing. ZK_EINPUT if sigma is not a permutation of the 3n cells,
- * the SRS has fewer than n powers, a q_K entry is not 0 or 1, or a row is
+ * the SRS has fewer than n + BN_PLONK_SRS_EXTRA powers, a q_K entry is not 0 or 1, or a row is
  * marked for lookup while n < 2^BN_PLONK_LOOKUP_BITS. On success *pk (free with
  * bn_plonk_pk_free) and *vk are set. */
 zk_err bn_plonk_keygen(bn_plonk_pk **pk, bn_plonk_vk *vk, const bn_plonk_circuit *c, const bn_kzg_srs *srs)
@@ -195,27 +239,37 @@ const bn_plonk_vk *bn_plonk_pk_vk(const bn_plonk_pk *pk);
 zk_err bn_plonk_check_witness(const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c, const bn_fr *pub,
                               size_t n_pub) ZK_WARN_UNUSED;
 
+/* Prover options; a zero-initialized struct (or opts == NULL) gives the
+ * defaults. */
+typedef struct {
+    int no_zk; /* 0 (default): zero-knowledge, blinded (a fresh proof each call);
+                * 1: no blinders, deterministic (plonk.h, "Without zero-knowledge") */
+} bn_plonk_opts;
+
 /* Appends the proof (BN_PLONK_PROOF_BYTES) to *proof. The witness is NOT
  * checked (call bn_plonk_check_witness first): a witness that violates
  * the table yields a proof that does not verify. ZK_EINPUT if n_pub
- * differs from the key's. a, b, c: n values each. */
-zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                      const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
+ * differs from the key's, or in zk mode if log_n < BN_PLONK_ZK_MIN_LOG.
+ * opts: NULL for the defaults (zero-knowledge). a, b, c: n values each. */
+zk_err bn_plonk_prove(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                      const bn_fr *b, const bn_fr *c, const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
 
 /* A malicious prover, for tests: as bn_plonk_prove, but with the
  * multiplicity column m (n values on H) given instead of counted from a. */
-zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b, const bn_fr *c,
-                                const bn_fr *m, const bn_fr *pub, size_t n_pub) ZK_WARN_UNUSED;
+zk_err bn_plonk_prove_with_mult(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                                const bn_fr *b, const bn_fr *c, const bn_fr *m, const bn_fr *pub, size_t n_pub)
+    ZK_WARN_UNUSED;
 /* A malicious prover, for tests: as bn_plonk_prove, but the claimed
  * c(zeta omega) is the true value plus *cw_delta (and the rounds after it
  * follow the claim): the opening at zeta*omega must catch it. */
-zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_fr *a, const bn_fr *b,
-                                    const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub, size_t n_pub)
-    ZK_WARN_UNUSED;
+zk_err bn_plonk_prove_with_cw_delta(zk_buf *proof, const bn_plonk_pk *pk, const bn_plonk_opts *opts, const bn_fr *a,
+                                    const bn_fr *b, const bn_fr *c, const bn_fr *cw_delta, const bn_fr *pub,
+                                    size_t n_pub) ZK_WARN_UNUSED;
 
 /* ZK_OK: accepted. ZK_EPROOF: a check failed. ZK_EFORMAT: wrong length, a
  * non-canonical scalar or a point off the curve. ZK_EINPUT: n_pub differs
- * from the key's. Never aborts on any proof bytes. */
+ * from the key's. Never aborts on any proof bytes. Proofs of both modes
+ * verify alike (the mode is not in the proof or the key). */
 zk_err bn_plonk_verify(const bn_plonk_vk *vk, const bn_fr *pub, size_t n_pub, const uint8_t *proof, size_t len)
     ZK_WARN_UNUSED;
 
