@@ -284,8 +284,9 @@ if [ -n "$PY" ]; then
             expect 0 "spec model $n, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n/model.vk" "$Q/$n.proof"
         done
         # altered proofs of the models with integer-checked tensors, two
-        # logUp challenges and a certified weight commitment
-        for n in residual bn_leaky_avg wide_conv big_fc; do
+        # logUp challenges, a certified weight commitment, table lookups
+        # (pair columns) and Softmax
+        for n in residual bn_leaky_avg wide_conv big_fc lut_sig_tanh softmax; do
             [ -f "$Q/$n.proof" ] || continue
             size=$(wc -c <"$Q/$n.proof")
             for off in 40 $((size / 2)) $((size - 100)); do

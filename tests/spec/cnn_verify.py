@@ -15,9 +15,13 @@ output, dequantized, unless -q), 1 invalid proof (malformed, truncated,
 foreign or false), 2 unusable key or bad usage; one line on stdout or
 stderr.
 
-Pure Python: meant for small models (LeNet-5 takes a few seconds).
+Pure Python: meant for small models (LeNet-5 takes a few seconds). Covers
+every op code of 7.8.1 (1-34); a model with a function table (table ops,
+Softmax, LogSoftmax) computes each table's 2^n rows with Python's math
+module, which calls the same C library as gkrcnn (7.8.2 *Function tables*).
 """
 import hashlib
+import math
 import os
 import struct
 import sys
@@ -250,10 +254,17 @@ def check_certificate(n, root, cert):
 
 # ---- 7.8.1: the verifying key -----------------------------------------------
 
-CONV, FC, MATMUL, RELU, LEAKY, MAXPOOL, AVGPOOL, GAP, GMP, AFFINE, ADD, SUB, MUL, RESHAPE, PAD = range(1, 16)
+(CONV, FC, MATMUL, RELU, LEAKY, MAXPOOL, AVGPOOL, GAP, GMP, AFFINE, ADD, SUB, MUL, RESHAPE, PAD, TRANSPOSE, SLICE,
+ RESIZE, CONCAT, SIGMOID, TANH, EXP, ERF, GELU, ELU, SELU, SOFTPLUS, HARDSIGMOID, HARDSWISH, SOFTSIGN, CLIP, PRELU,
+ SOFTMAX, LOGSOFTMAX) = range(1, 35)
 OP_NAMES = {CONV: "Conv", FC: "FC", MATMUL: "MatMul", RELU: "Relu", LEAKY: "LeakyRelu", MAXPOOL: "MaxPool",
             AVGPOOL: "AveragePool", GAP: "GlobalAveragePool", GMP: "GlobalMaxPool", AFFINE: "Affine", ADD: "Add",
-            SUB: "Sub", MUL: "Mul", RESHAPE: "Reshape", PAD: "Pad"}
+            SUB: "Sub", MUL: "Mul", RESHAPE: "Reshape", PAD: "Pad", TRANSPOSE: "Transpose", SLICE: "Slice",
+            RESIZE: "Resize", CONCAT: "Concat", SIGMOID: "Sigmoid", TANH: "Tanh", EXP: "Exp", ERF: "Erf", GELU: "Gelu",
+            ELU: "Elu", SELU: "Selu", SOFTPLUS: "Softplus", HARDSIGMOID: "HardSigmoid", HARDSWISH: "HardSwish",
+            SOFTSIGN: "Softsign", CLIP: "Clip", PRELU: "PRelu", SOFTMAX: "Softmax", LOGSOFTMAX: "LogSoftmax"}
+LUT_OPS = range(SIGMOID, SOFTSIGN + 1)  # the table ops (7.3 "Table lookups")
+WIRE_OPS = (PAD, TRANSPOSE, SLICE, RESIZE)
 
 
 class Reader:
@@ -343,7 +354,7 @@ def parse_skeleton(b):
         nd.dil = [r.i64(), r.i64()]
         nd.group = r.i64()
         nd.ceil_mode, nd.cip = r.u32(), r.u32()
-        nd.pad_all = [r.i64() for _ in range(12)]
+        nd.iattr = [r.i64() for _ in range(12)]
         nd.acc_bits = r.i32()
         if nd.op not in OP_NAMES:
             raise Unusable("skeleton: node %s: unknown op %d" % (nd.name, nd.op))
@@ -411,6 +422,20 @@ class PlanFail(Exception):
     pass
 
 
+def exact_concat(nd):
+    return nd.op == CONCAT and nd.k == 0 and nd.align == [0, 0]
+
+
+def passes_back(md, nd, i):
+    """every cell of the computed operands is a cell of the output, unchanged"""
+    if nd.op in (RESHAPE, TRANSPOSE, RESIZE):
+        return True
+    if nd.op == SLICE:
+        X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
+        return X == Y and all(nd.iattr[len(X) + d] in (1, -1) for d in range(len(X)))
+    return exact_concat(nd)
+
+
 def int_rules(md):
     T = len(md.shapes)
     read = [False] * T
@@ -427,15 +452,18 @@ def int_rules(md):
             rule[t] = CONSUMER
         else:
             nd = md.nodes[t - 1]
-            prod = nd.op in (RELU, MAXPOOL, GMP, RESHAPE, PAD)
+            prod = nd.op in (RELU, MAXPOOL, GMP, RESHAPE, CLIP, SOFTMAX) + WIRE_OPS or nd.op in LUT_OPS \
+                or exact_concat(nd)
             rule[t] = PRODUCER if prod else CHECK
         if t >= 1 and rule[t] != UNUSED:
             nd = md.nodes[t - 1]
+            cover0 = nd.op in (RELU, LEAKY, PRELU) or nd.op in LUT_OPS or (nd.op == CLIP and 0 in nd.iattr[:2])
+            back = rule[t] in (INPUT, OUTPUT, CONSUMER) and passes_back(md, nd, t - 1)
             for j in range(2):
                 if nd.inp[j] >= 0:
                     read[nd.inp[j]] = True
-            if nd.op in (RELU, LEAKY) or (nd.op == RESHAPE and rule[t] in (INPUT, OUTPUT, CONSUMER)):
-                covered[nd.inp[0]] = True
+                    if (cover0 and j == 0) or back:
+                        covered[nd.inp[j]] = True
     return rule
 
 
@@ -457,6 +485,49 @@ class NodePlan:
         self.cells = []
         self.d, self.e = [], []
         self.avgrem = None
+        self.acc = None          # PRelu: the product region
+        self.cmp = []            # Clip: (bound, sign, u) per comparison
+        self.lreg = None         # table op: regions I, Y; its table
+        self.sm = {}             # Softmax, LogSoftmax: regions and quantities by name
+
+
+class Table:
+    """a function table (7.8.2): node, kind, nv, lo; rows filled for the chosen plan"""
+
+    def __init__(self, node, kind, nv):
+        self.node, self.kind, self.nv = node, kind, nv
+        self.lo = -(1 << (nv - 1)) if kind == TAB_LUT else 0
+        self.mreg = self.leaf = None
+        self.a = self.b = None
+
+
+class PairCol:
+    def __init__(self, rega, regb, tab):
+        self.rega, self.regb, self.tab, self.leaf = rega, regb, tab, 0
+
+
+TAB_LUT, TAB_EXP, TAB_LOG = range(3)
+SMAX_TAB_BITS = 16
+
+
+class SmGeo:
+    """the groups of a Softmax or LogSoftmax (7.3, 7.8.5)"""
+
+    def __init__(self, md, nd, ny):
+        self.n, self.inner, self.fe, self.s, self.s2 = nd.iattr[:5]
+        self.G = ny // self.n
+        self.gv = log2c(self.G)
+        b = md.b_act + 1 - self.s
+        self.ne = min(b, SMAX_TAB_BITS)
+        self.h = b > SMAX_TAB_BITS
+        self.D = 1 << (self.ne + self.s)
+        self.qbits = 1 + self.fe + log2c(self.n)
+
+    def cell(self, g, j):
+        return ((g // self.inner) * self.n + j) * self.inner + g % self.inner
+
+    def group(self, o):
+        return (o // (self.inner * self.n)) * self.inner + o % self.inner
 
 
 W_, ADV_ = 0, 1
@@ -540,6 +611,29 @@ def build_plan_lb(md, lb, rule, tnv):
                 cols.append(Col(r, 1 << (lb - width), None))
         return limbs
 
+    tabs, fcols = [], []
+
+    def same_table(kind, i, j):
+        """whether nodes i and j have equal tables of this kind"""
+        a, b = md.nodes[i], md.nodes[j]
+        if md.f[a.inp[0]] != md.f[b.inp[0]]:
+            return False
+        if kind == TAB_LUT:
+            return a.op == b.op and md.f[i + 1] == md.f[j + 1] and a.iattr == b.iattr
+        if kind == TAB_EXP:
+            return a.iattr[2:4] == b.iattr[2:4]
+        return a.iattr[2] == b.iattr[2] and a.iattr[4] == b.iattr[4] and md.f[i + 1] == md.f[j + 1]
+
+    def table(i, kind):
+        nd = md.nodes[i]
+        for t, tb in enumerate(tabs):
+            if tb.kind == kind and same_table(kind, tb.node, i):
+                return t
+        nv = md.b_act - nd.iattr[0] if kind == TAB_LUT else \
+            SmGeo(md, nd, numel(md.shapes[i + 1])).ne if kind == TAB_EXP else SMAX_TAB_BITS
+        tabs.append(Table(i, kind, nv))
+        return len(tabs) - 1
+
     pl.nodes = []
     for i, nd in enumerate(md.nodes):
         pn = NodePlan()
@@ -578,15 +672,56 @@ def build_plan_lb(md, lb, rule, tnv):
         if nd.op == AFFINE:
             pn.creg = region(W_, log2c(nd.nw), nd.nw)
             pn.breg = region(W_, log2c(nd.nb), nd.nb)
-        if nd.op in (MUL, ADD, SUB) and nd.nw > 0:
+        if nd.op in (MUL, ADD, SUB, CONCAT) and nd.nw > 0:
             pn.creg = region(W_, log2c(nd.nw), nd.nw)
-        if nd.op in (CONV, FC, MATMUL, MUL, AFFINE, ADD, SUB, LEAKY) and nd.k >= 1:
+        if nd.op in (CONV, FC, MATMUL, MUL, AFFINE, ADD, SUB, CONCAT, LEAKY, PRELU) and nd.k >= 1:
             pn.rem = qty(nd.k, ynv, ny)
         if rule[y] == CHECK:
             pn.ychk = qty(md.b_act, ynv, ny)
-        if nd.op in (RELU, LEAKY):
+        if nd.op in (RELU, LEAKY, PRELU):
             pn.sign = [region(ADV_, ynv, ny)]
             pn.u = qty(md.b_act - 1, ynv, ny)
+            if nd.op == PRELU:
+                pn.creg = region(W_, log2c(nd.nw), nd.nw)
+                pn.acc = region(ADV_, ynv, ny)
+        if nd.op == CLIP:
+            A = 1 << (md.b_act - 1)
+            pn.lower = nd.iattr[0] > -A
+            bounds = ([nd.iattr[0]] if pn.lower else []) + ([nd.iattr[1]] if nd.iattr[1] < A - 1 else [])
+            for c in bounds:
+                sg = [region(ADV_, ynv, ny)]
+                pn.cmp.append((c, sg, qty(md.b_act - (c == 0), ynv, ny)))
+        if nd.op in LUT_OPS:
+            if nd.iattr[0] >= 1:
+                pn.rem = qty(nd.iattr[0], ynv, ny)
+            pn.lreg = (region(ADV_, ynv, ny), region(ADV_, ynv, ny))
+            pn.ltab = table(i, TAB_LUT)
+            fcols.append(PairCol(pn.lreg[0], pn.lreg[1], pn.ltab))
+        if nd.op in (SOFTMAX, LOGSOFTMAX):
+            g = pn.geo = SmGeo(md, nd, ny)
+            sm = pn.sm
+            sm["m"] = region(ADV_, g.gv, g.G)
+            sm["e1"] = region(ADV_, ynv, ny)
+            sm["i"] = region(ADV_, ynv, ny)
+            sm["T"] = region(ADV_, ynv, ny)
+            fcols.append(PairCol(sm["i"], sm["T"], table(i, TAB_EXP)))
+            if g.s:
+                sm["r"] = qty(g.s, ynv, ny)
+            if g.h:
+                sm["h"] = region(ADV_, ynv, ny)
+                sm["e"] = region(ADV_, ynv, ny)
+            if nd.op == SOFTMAX:
+                sm["S"] = region(ADV_, g.gv, g.G)
+                sm["Sb"] = region(ADV_, ynv, ny)
+                sm["YC"] = qty(md.b_act - 1, ynv, ny)
+                sm["q"] = qty(g.qbits, ynv, ny)
+                sm["q2"] = qty(g.qbits, ynv, ny)
+            else:
+                sm["j"] = region(ADV_, g.gv, g.G)
+                sm["l"] = region(ADV_, g.gv, g.G)
+                fcols.append(PairCol(sm["j"], sm["l"], table(i, TAB_LOG)))
+                if g.s2:
+                    sm["r2"] = qty(g.s2, g.gv, g.G)
         if nd.op in (MAXPOOL, GMP):
             pn.cells = live_cells(md, nd, i)
             if len(pn.cells) > 4096:
@@ -604,6 +739,8 @@ def build_plan_lb(md, lb, rule, tnv):
             cols.append(Col(r, 1, None))
             cols.append(Col(r, -1, [2 * n - 1 for n in pn.navg]))
     pl.mreg = region(ADV_, lb, 1 << lb)
+    for tb in tabs:
+        tb.mreg = region(ADV_, tb.nv, 1 << tb.nv)
     for poly in (W_, ADV_):
         idx = [r for r in range(len(regs)) if regs[r].poly == poly]
         off, tot = place([regs[r].nv for r in idx], 2)
@@ -615,15 +752,132 @@ def build_plan_lb(md, lb, rule, tnv):
             pl.anv = tot
     if pl.wnv > 25 or pl.anv > 25:
         raise PlanFail("committed table over 2^25")
-    off, pl.lnv = place([regs[c.reg].nv for c in cols] + [lb], 1)
-    for c, o in zip(cols, off):
-        c.leaf = o
-    pl.tleaf = off[-1]
+    off, pl.lnv = place([regs[c.reg].nv for c in cols] + [lb] + [regs[c.rega].nv for c in fcols] +
+                        [tb.nv for tb in tabs], 1)
+    for c, o in zip(cols + [None] + fcols + tabs, off):
+        if c is None:
+            pl.tleaf = o
+        else:
+            c.leaf = o
     if pl.lnv > 32:
         raise PlanFail("too many lookups")
     pl.lu_two = pl.lnv >= 18
-    pl.regs, pl.cols = regs, cols
+    pl.regs, pl.cols, pl.fcols, pl.tabs = regs, cols, fcols, tabs
     return pl
+
+
+# ---- 7.8.2: the function tables, in IEEE binary64 as the C library computes them ----
+
+INF = float("inf")
+
+
+def c_exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return INF
+
+
+def c_expm1(x):
+    try:
+        return math.expm1(x)
+    except OverflowError:
+        return INF
+
+
+def c_ldexp(x, e):
+    try:
+        return math.ldexp(x, e)
+    except OverflowError:
+        return math.copysign(INF, x)
+
+
+def clamp01(v):
+    return 0.0 if v < 0 else 1.0 if v > 1 else v
+
+
+def lut_f(op, par, x):
+    """f of a table op (7.8.2 *Function tables*), each operation rounded as written"""
+    if op == SIGMOID:
+        return 1 / (1 + c_exp(-x)) if x >= 0 else c_exp(x) / (1 + c_exp(x))
+    if op == TANH:
+        return math.tanh(x)
+    if op == EXP:
+        return c_exp(x)
+    if op == ERF:
+        return math.erf(x)
+    if op == GELU:
+        if par[0] != 0:
+            return 0.5 * x * (1 + math.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
+        return 0.5 * x * (1 + math.erf(x * 0.7071067811865476))
+    if op == ELU:
+        return x if x >= 0 else par[0] * c_expm1(x)
+    if op == SELU:
+        return par[2] * (x if x > 0 else par[0] * c_expm1(x))
+    if op == SOFTPLUS:
+        return x + math.log1p(c_exp(-x)) if x > 0 else math.log1p(c_exp(x))
+    if op == HARDSIGMOID:
+        return clamp01(par[0] * x + par[1])
+    if op == HARDSWISH:
+        return x * clamp01(x / 6 + 0.5)
+    return x / (1 + abs(x))  # SOFTSIGN
+
+
+def llround(v):
+    """v (finite, |v| < 2^62) rounded to an integer, halves away from zero"""
+    q = int(v)  # truncation, exact
+    frac = v - q  # exact
+    if frac >= 0.5:
+        q += 1
+    elif frac <= -0.5:
+        q -= 1
+    return q
+
+
+def cell_centre(i, s):
+    """2^s i + (2^s - 1)/2, exact in binary64"""
+    return float(i << s) + ((1 << s) - 1) / 2
+
+
+def table_values(md, tb):
+    """F_k for k < 2^nv (None where the row has no value)"""
+    nd = md.nodes[tb.node]
+    A = 1 << (md.b_act - 1)
+    fx, fy = md.f[nd.inp[0]], md.f[tb.node + 1]
+    F = []
+    if tb.kind == TAB_LUT:
+        s = nd.iattr[0]
+        par = [struct.unpack("<d", struct.pack("<q", nd.iattr[1 + j]))[0] for j in range(3)]
+        for k in range(1 << tb.nv):
+            v = c_ldexp(lut_f(nd.op, par, c_ldexp(cell_centre(k + tb.lo, s), -fx)), fy)
+            q = llround(v) if abs(v) < 2.0 ** 62 else None
+            F.append(q if q is not None and -A <= q < A else None)
+    elif tb.kind == TAB_EXP:
+        fe, s = nd.iattr[2], nd.iattr[3]
+        for k in range(1 << tb.nv):
+            F.append(llround(c_ldexp(c_exp(-c_ldexp(cell_centre(k, s), -fx)), fe)))
+    else:
+        fe, s2 = nd.iattr[2], nd.iattr[4]
+        for k in range(1 << tb.nv):
+            c = cell_centre(k, s2)
+            q = None
+            if c > 0:
+                a = c_ldexp(c, -fe)
+                v = c_ldexp(math.log(a), fy) if a > 0 else -INF
+                if abs(v) < A:
+                    q = llround(v)
+            F.append(q if q is not None and -A <= q < A else None)
+    return F
+
+
+def fill_tables(md, pl):
+    for tb in pl.tabs:
+        F = table_values(md, tb)
+        first = next((k for k, v in enumerate(F) if v is not None), None)
+        if first is None:
+            raise Unusable("plan: node %s: its table has no row within the activation range" % md.nodes[tb.node].name)
+        tb.a = [fe(k + tb.lo if F[k] is not None else first + tb.lo) for k in range(len(F))]
+        tb.b = [fe(F[k] if F[k] is not None else F[first]) for k in range(len(F))]
 
 
 def build_plan(md):
@@ -644,6 +898,7 @@ def build_plan(md):
             best = pl
     if best is None:
         raise Unusable("plan: no limb width works for this model")
+    fill_tables(md, best)
     return best
 
 
@@ -767,7 +1022,7 @@ class Verifier:
             coefs.append(c)
             v = cl.val
             if cl.map is not None:
-                v = esub(v, pad_part(cl.map, cl.pt))
+                v = esub(v, pad_part(cl.map, cl.pt[:cl.map.nv]))
             S = eadd(S, emul(c, v))
             c = emul(c, alpha)
         z, e = sumcheck(tr, S, nv, 2, self.where)
@@ -780,21 +1035,27 @@ class Verifier:
             else:
                 if ez is None:
                     ez = eq_table(z)
-                wj = map_sum(cl.map, eq_tab(cl.pt), ez, False)
+                wj = map_sum(cl.map, eq_tab(cl.pt[:cl.map.nv]), ez, False)
             w = eadd(w, emul(c, wj))
         if e != emul(w, Tz):
             self.fail("claim merge")
         return z, Tz
 
-    def push_qty(self, limbs, pt, val):
+    def push_qty(self, limbs, pt, val, mp=None):
         lb = self.pl.lb
         rest = val
         for j in range(len(limbs) - 1):
             lv = self.tr.get_e1("cnn/limb")
-            self.rc[limbs[j]].append(Claim(pt, lv, None))
+            self.rc[limbs[j]].append(Claim(pt, lv, mp))
             rest = esub(rest, escale(lv, fe(1 << (lb * j))))
         last = len(limbs) - 1
-        self.rc[limbs[last]].append(Claim(pt, escale(rest, finv(fe(1 << (lb * last)))), None))
+        self.rc[limbs[last]].append(Claim(pt, escale(rest, finv(fe(1 << (lb * last)))), mp))
+
+    def send_region(self, label, reg, pt, mp=None):
+        """the prover sends a region's value at pt (through mp): a claim on it"""
+        v = self.tr.get_e1(label)
+        self.rc[reg].append(Claim(pt, v, mp))
+        return v
 
     def claim_tensor(self, t, pt, val, mp):
         if mp is not None:
@@ -859,20 +1120,28 @@ class Verifier:
             self.matmul(i, rho, self.rescale(i, rho, v))
         elif op == MUL:
             self.mul(i, rho, self.rescale(i, rho, v))
-        elif op in (ADD, SUB):
+        elif op in (ADD, SUB, CONCAT):
             self.addsub(i, rho, self.rescale(i, rho, v))
         elif op == AFFINE:
             self.affine(i, rho, self.rescale(i, rho, v))
-        elif op in (RELU, LEAKY):
+        elif op in (RELU, LEAKY, PRELU):
             self.relu(i, rho, v)
+        elif op == CLIP:
+            self.clip(i, rho, v)
+        elif op in LUT_OPS:
+            self.lut(i, rho, v)
+        elif op == SOFTMAX:
+            self.softmax(i, rho, v)
+        elif op == LOGSOFTMAX:
+            self.logsoftmax(i, rho, v)
         elif op in (MAXPOOL, GMP):
             self.maxpool(i, rho, v)
         elif op in (AVGPOOL, GAP):
             self.avgpool(i, rho, v)
         elif op == RESHAPE:
             self.claim_tensor(self.md.nodes[i].inp[0], rho, v, None)
-        elif op == PAD:
-            self.padnode(i, rho, v)
+        elif op in WIRE_OPS:
+            self.wire(i, rho, v)
 
     def rescale(self, i, rho, v):
         nd, pn = self.md.nodes[i], self.pl.nodes[i]
@@ -966,6 +1235,20 @@ class Verifier:
         Y = md.shapes[i + 1]
         ny = numel(Y)
         sh = md.shapes[nd.inp[j]] if nd.inp[j] >= 0 else nd.cshape
+        if nd.op == CONCAT:  # placement maps
+            sa = md.shapes[nd.inp[0]] if nd.inp[0] >= 0 else nd.cshape
+            sb = md.shapes[nd.inp[1]] if nd.inp[1] >= 0 else nd.cshape
+            ax = nd.iattr[0]
+            inner = numel(Y[ax + 1:])
+            Da, Db, Dy = sa[ax], sb[ax], Y[ax]
+            src = [-1] * ny
+            for o in range(ny):
+                ii, c, a = o % inner, (o // inner) % Dy, o // inner // Dy
+                if c < Da and j == 0:
+                    src[o] = (a * Da + c) * inner + ii
+                elif c >= Da and j == 1:
+                    src[o] = (a * Db + c - Da) * inner + ii
+            return Map(ny, self.pl.tnv[i + 1], 1, src)
         nd_ = len(Y)
         off = nd_ - len(sh)
         strides = [0] * nd_
@@ -1027,9 +1310,10 @@ class Verifier:
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         beta = tr.challenge("cnn/relu/beta")
         kappa = ka = kc = E0
-        if nd.op == LEAKY:
+        prelu = nd.op == PRELU
+        if nd.op in (LEAKY, PRELU):
             kappa = ee(finv(fe(1 << nd.k)) if nd.k >= 1 else 1 << (-nd.k))
-            ka = escale(kappa, fe(nd.alpha))
+            ka = escale(kappa, fe(nd.alpha)) if not prelu else E0
             kc = escale(kappa, fe(1 << (nd.k - 1))) if nd.k >= 1 else E0
         hasrem = pn.rem is not None
         r, e = sumcheck(tr, v, nv, 3, self.where)
@@ -1037,6 +1321,9 @@ class Verifier:
         x = tr.get_e1("cnn/eval")
         u = tr.get_e1("cnn/eval")
         rem = tr.get_e1("cnn/eval") if hasrem else E0
+        if prelu:
+            acc = tr.get_e1("cnn/eval")
+            al = tr.get_e1("cnn/eval")
         I = ind(ny, r)
         b2 = emul(beta, beta)
         kcb = eadd(kc, beta)
@@ -1048,13 +1335,169 @@ class Verifier:
         F = eadd(F, emul(b2, esub(emul(s, s), s)))
         if hasrem:
             F = eadd(F, emul(kappa, esub(emul(s, rem), rem)))
+        if prelu:  # + (kappa + beta^3) acc - kappa s acc - beta^3 alpha x
+            b3 = emul(b2, beta)
+            F = eadd(F, emul(eadd(kappa, b3), acc))
+            F = esub(F, emul(kappa, emul(s, acc)))
+            F = esub(F, emul(b3, emul(al, x)))
         if e != emul(eq_points(rho, r), F):
             self.fail("sign sumcheck")
         self.push_qty(pn.sign, r, s)
         self.push_qty(pn.u, r, u)
         if hasrem:
             self.push_qty(pn.rem, r, rem)
+        if prelu:
+            self.rc[pn.acc].append(Claim(r, acc, None))
+            rg = pl.regs[pn.creg]
+            self.rc[pn.creg].append(Claim(r, al, simplify(self.bcast_map(i, 1), rg.len, rg.nv)))
         self.claim_tensor(nd.inp[0], r, x, None)
+
+    def clip(self, i, rho, v):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        J = len(pn.cmp)
+        if J == 0:
+            self.claim_tensor(nd.inp[0], rho, v, None)
+            return
+        beta = tr.challenge("cnn/clip/beta")
+        r, e = sumcheck(tr, v, nv, 3, self.where)
+        x = tr.get_e1("cnn/eval")
+        su = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(J)]
+        I = ind(ny, r)
+        if pn.lower:  # lo I + s_0 x - lo s_0
+            lo, s0 = ee(pn.cmp[0][0]), su[0][0]
+            F = esub(eadd(emul(lo, I), emul(s0, x)), emul(lo, s0))
+        else:
+            F = x
+        if not pn.lower or J == 2:  # + hi s_h - s_h x
+            hi, sh = ee(pn.cmp[J - 1][0]), su[J - 1][0]
+            F = eadd(F, esub(emul(hi, sh), emul(sh, x)))
+        bp = beta
+        for (c, _, _), (sj, uj) in zip(pn.cmp, su):
+            b2 = emul(bp, beta)
+            t = esub(uj, escale(emul(sj, x), 2))
+            t = eadd(t, escale(sj, fe(2 * c - 1)))
+            t = eadd(eadd(t, x), escale(I, fe(1 - c)))
+            F = eadd(F, eadd(emul(bp, t), emul(b2, esub(emul(sj, sj), sj))))
+            bp = emul(b2, beta)
+        if e != emul(eq_points(rho, r), F):
+            self.fail("clip sumcheck")
+        for (c, sg, uq), (sj, uj) in zip(pn.cmp, su):
+            self.push_qty(sg, r, sj)
+            self.push_qty(uq, r, uj)
+        self.claim_tensor(nd.inp[0], r, x, None)
+
+    def lut(self, i, rho, v):
+        md, pl, tr = self.md, self.pl, self.tr
+        nd, pn = md.nodes[i], pl.nodes[i]
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        R = Map(ny, nv, 1, list(range(ny)))
+        self.rc[pn.lreg[1]].append(Claim(rho, v, R))
+        iota = self.send_region("cnn/lut/i", pn.lreg[0], rho, R)
+        xv = escale(iota, fe(1 << nd.iattr[0]))
+        if pn.rem is not None:
+            rv = tr.get_e1("cnn/lut/r")
+            self.push_qty(pn.rem, rho, rv, R)
+            xv = eadd(xv, rv)
+        self.claim_tensor(nd.inp[0], rho, xv, R)
+
+    def sm_maps(self, i, g):
+        ny, nv = numel(self.md.shapes[i + 1]), self.pl.tnv[i + 1]
+        grp = Map(ny, nv, 1, [g.group(o) for o in range(ny)])
+        gsum = Map(g.G, g.gv, g.n, [g.cell(gi, j) for gi in range(g.G) for j in range(g.n)])
+        real = Map(g.G, g.gv, 1, list(range(g.G)))
+        return grp, gsum, real
+
+    def sm_zero_check(self, i, rho, soft):
+        """7.8.5 Softmax step 2: returns the point and the values by name"""
+        md, pl, tr = self.md, self.pl, self.tr
+        pn = pl.nodes[i]
+        g, sm = pn.geo, pn.sm
+        ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
+        beta = tr.challenge("cnn/smax/beta")
+        r, e = sumcheck(tr, E0, nv, 3, self.where)
+        names = ["e1", "i"] + (["r"] if g.s else []) + (["h", "e"] if g.h else []) + \
+            (["T"] if g.h or soft else []) + (["Sb", "YC", "q", "q2"] if soft else [])
+        val = {k: tr.get_e1("cnn/eval") for k in names}
+        z = dict.fromkeys(["r", "h", "e", "T", "Sb", "YC", "q", "q2"], E0)
+        z.update(val)
+        I = ind(ny, r)
+        b = [E1]
+        for _ in range(5):
+            b.append(emul(b[-1], beta))
+        F = E0
+        k0 = 2 if soft else 0
+        if soft:
+            Ep = z["e"] if g.h else z["T"]
+            F = escale(emul(z["Sb"], z["YC"]), 2)
+            F = eadd(F, emul(eadd(E1, b[1]), z["q"]))
+            F = esub(F, emul(eadd(E1, escale(b[1], 2)), z["Sb"]))
+            F = esub(F, escale(emul(I, Ep), fe(1 << (md.f[i + 1] + 1))))
+            F = eadd(F, emul(b[1], eadd(z["q2"], I)))
+        d_e1 = emul(z["e1"], eadd(eadd(escale(z["i"], fe(1 << g.s)), z["r"]), escale(z["h"], fe(g.D))))
+        F = eadd(F, emul(b[k0], d_e1))
+        F = eadd(F, emul(b[k0 + 1], esub(emul(z["e1"], z["e1"]), z["e1"])))
+        if g.h:
+            F = eadd(F, emul(b[k0 + 2], esub(emul(z["h"], z["h"]), z["h"])))
+            F = eadd(F, emul(b[k0 + 3], eadd(esub(z["e"], z["T"]), emul(z["h"], z["T"]))))
+        if e != emul(eq_points(rho, r), F):
+            self.fail("softmax sumcheck" if soft else "log-softmax sumcheck")
+        for k in names:
+            if isinstance(sm[k], list):
+                self.push_qty(sm[k], r, val[k])
+            else:
+                self.rc[sm[k]].append(Claim(r, val[k], None))
+        return r, z
+
+    def sm_d(self, g, h, iv, rv):
+        return eadd(eadd(escale(h, fe(g.D)), escale(iv, fe(1 << g.s))), rv)
+
+    def sm_groups(self, i, soft):
+        """7.8.5 Softmax step 4 (LogSoftmax: up to sigma, then j and r2)"""
+        pn = self.pl.nodes[i]
+        g, sm = pn.geo, pn.sm
+        grp, gsum, real = self.sm_maps(i, g)
+        rr = self.tr.challenges("cnn/smax/row", g.gv)
+        self.rc[sm["e1"]].append(Claim(rr, ind(g.G, rr), gsum))
+        sv = self.send_region("cnn/smax/s", sm["e"] if g.h else sm["T"], rr, gsum)
+        if soft:
+            self.rc[sm["S"]].append(Claim(rr, sv, None))
+        elif not g.s2:
+            self.rc[sm["j"]].append(Claim(rr, sv, real))
+        else:
+            jv = self.send_region("cnn/smax/j", sm["j"], rr, real)
+            self.push_qty(sm["r2"], rr, esub(sv, escale(jv, fe(1 << g.s2))), real)
+
+    def softmax(self, i, rho, v):
+        pn = self.pl.nodes[i]
+        g, sm = pn.geo, pn.sm
+        grp = self.sm_maps(i, g)[0]
+        self.push_qty(sm["YC"], rho, v)
+        r, z = self.sm_zero_check(i, rho, True)
+        self.rc[sm["S"]].append(Claim(r, z["Sb"], grp))
+        mu = self.send_region("cnn/smax/m", sm["m"], r, grp)
+        self.claim_tensor(self.md.nodes[i].inp[0], r, esub(mu, self.sm_d(g, z["h"], z["i"], z["r"])), None)
+        self.sm_groups(i, True)
+
+    def logsoftmax(self, i, rho, v):
+        md = self.md
+        nd, pn = md.nodes[i], self.pl.nodes[i]
+        g, sm = pn.geo, pn.sm
+        grp = self.sm_maps(i, g)[0]
+        lam = self.send_region("cnn/smax/l", sm["l"], rho, grp)
+        d = escale(eneg(eadd(v, lam)), finv(fe(1 << (md.f[i + 1] - md.f[nd.inp[0]]))))
+        h = self.send_region("cnn/smax/h", sm["h"], rho) if g.h else E0
+        rest = esub(d, escale(h, fe(g.D)))
+        if g.s:
+            iv = self.send_region("cnn/smax/i", sm["i"], rho)
+            self.push_qty(sm["r"], rho, esub(rest, escale(iv, fe(1 << g.s))))
+        else:
+            self.rc[sm["i"]].append(Claim(rho, rest, None))
+        mu = self.send_region("cnn/smax/m", sm["m"], rho, grp)
+        self.claim_tensor(nd.inp[0], rho, esub(mu, d), None)
+        self.sm_zero_check(i, rho, False)
+        self.sm_groups(i, False)
 
     def maxpool(self, i, rho, v):
         md, pl, tr = self.md, self.pl, self.tr
@@ -1105,22 +1548,34 @@ class Verifier:
         xv = eadd(esub(v, escale(ind(ny, rho), HALF)), R)
         self.claim_tensor(nd.inp[0], rho, xv, Map(ny, nv, Pc, src, coef))
 
-    def padnode(self, i, rho, v):
+    def wire(self, i, rho, v):
+        """Pad, Transpose, Slice, Resize: x gets (rho, v) through src = nn_wire_src"""
         md = self.md
         nd = md.nodes[i]
         X, Y = md.shapes[nd.inp[0]], md.shapes[i + 1]
-        ny = numel(Y)
+        ny, r = numel(Y), len(Y)
+        ia = nd.iattr
+        xst = [numel(X[d + 1:]) for d in range(len(X))]
         src = []
         for o in range(ny):
-            rest, off, mul, inside = o, 0, 1, True
-            for d in range(len(Y) - 1, -1, -1):
-                c = rest % Y[d] - nd.pad_all[d]
+            rest, off = o, 0
+            for d in range(r - 1, -1, -1):
+                yd = rest % Y[d]
                 rest //= Y[d]
-                if c < 0 or c >= X[d]:
-                    inside = False
-                off += c * mul
-                mul *= X[d]
-            src.append(off if inside else -1)
+                if nd.op == PAD:
+                    c = yd - ia[d]
+                    if c < 0 or c >= X[d]:
+                        off = -1
+                        break
+                elif nd.op == TRANSPOSE:  # y_d is coordinate perm[d] of x
+                    off += yd * xst[ia[d]]
+                    continue
+                elif nd.op == SLICE:
+                    c = ia[d] + yd * ia[r + d]
+                else:  # RESIZE
+                    c = min(max((yd + ia[r + d]) // ia[d], 0), X[d] - 1)
+                off += c * xst[d]
+            src.append(off)
         self.claim_tensor(nd.inp[0], rho, v, Map(ny, self.pl.tnv[i + 1], 1, src, None, fe(nd.pad)))
 
     # 7.8.6
@@ -1133,6 +1588,11 @@ class Verifier:
         if pl.lu_two:
             X2 = tr.challenge("cnn/lu/x2")
             beta = tr.challenge("cnn/lu/beta")
+        gam = [E0, E0]
+        if pl.tabs:
+            gam[0] = tr.challenge("cnn/lu/gamma")
+            if pl.lu_two:
+                gam[1] = tr.challenge("cnn/lu/gamma2")
         Pv, Qv = tr.get_e("cnn/lu/root", 2)
         if Pv != E0 or Qv == E0:
             self.fail("lookup sum")
@@ -1171,12 +1631,33 @@ class Verifier:
                     ident = eadd(ident, escale(r[k], 1 << k))
                 Phat = esub(Phat, emul(sl, Rv))
                 V = eadd(V, emul(sl, ident))
-        rest = esub(esub(E1, S), V)
-        Qhat = eadd(emul(X, S), rest)
+        # pair columns, then function tables: V1 and V2 collect the gamma and gamma^2 parts
+        V1 = V2 = E0
+        for blk in pl.fcols + pl.tabs:
+            isf = isinstance(blk, PairCol)
+            regs = (blk.rega, blk.regb) if isf else (blk.mreg,)
+            for reg in regs:
+                if reg not in sent:
+                    sent[reg] = tr.get_e1("cnn/lu/leaf")
+                    self.rc[reg].append(Claim(r, sent[reg], None))
+            nv = pl.regs[regs[0]].nv
+            sl = sel(blk.leaf >> nv, r, nv, L)
+            S = eadd(S, sl)
+            if isf:
+                a, b, tag = sent[blk.rega], sent[blk.regb], blk.tab + 1
+                Phat = eadd(Phat, sl)
+            else:
+                a, b, tag = mle_f(blk.a, r[:nv]), mle_f(blk.b, r[:nv]), pl.tabs.index(blk) + 1
+                Phat = esub(Phat, emul(sl, sent[blk.mreg]))
+            V = eadd(V, emul(sl, a))
+            V1 = eadd(V1, emul(sl, b))
+            V2 = eadd(V2, escale(sl, tag))
+        Vh = [eadd(V, eadd(emul(gm, V1), emul(emul(gm, gm), V2))) for gm in gam]
+        Qhat = eadd(emul(X, S), esub(esub(E1, S), Vh[0]))
         if pl.lu_two:
             lo = esub(E1, r[L])
             Phat = emul(Phat, eadd(lo, emul(r[L], beta)))
-            Qhat = eadd(emul(lo, Qhat), emul(r[L], eadd(emul(X2, S), rest)))
+            Qhat = eadd(emul(lo, Qhat), emul(r[L], eadd(emul(X2, S), esub(esub(E1, S), Vh[1]))))
         if Phat != Pv or Qhat != Qv:
             self.fail("lookup leaves")
         self.where = ""
