@@ -454,6 +454,21 @@ static void test_functions(zk_rng *rng) {
         qrun_free(&r);
         nn_graph_free(g);
     }
+    { /* LogSoftmax of a finely scaled input: ln(n) at the output scale (>= the input's) is outside
+       * the range, so some sums have no log-table row; refused at quantization, not an abort later */
+        nn_graph *g = gb_new();
+        int x = gb_input(g, 2, (int64_t[]){3, 4});
+        nn_attrs a = gb_attrs();
+        a.iattr[0] = 3, a.iattr[1] = 4; /* axis 0: groups of 3 at stride 4 */
+        gb_n(g, NN_LOGSOFTMAX, a, 1, x, -1, -1, NULL);
+        float *cal = rand_samples(rng, 12 * 12, 0.1); /* |x| < 0.1: f_x = 15 at b_act 16 */
+        q_model *m = NULL;
+        TEST_CHECK(q_quantize(&m, g, cal, 12, NULL) == ZK_EINPUT);
+        TEST_CHECK(strstr(zk_reason(), "LogSoftmax") != NULL && strstr(zk_reason(), "ln(3)") != NULL);
+        q_model_free(m);
+        free(cal);
+        nn_graph_free(g);
+    }
     for (int k = 0; k < 3; k++) { /* Clip (both bounds; a zero bound), PRelu per channel */
         nn_graph *g = gb_new();
         int x = gb_input(g, 4, (int64_t[]){2, 3, 4, 4});

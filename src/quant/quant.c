@@ -716,6 +716,13 @@ static zk_err q_node_check(const q_model *m, size_t i) {
         if (!q_all_zero(nd->iattr + 5, NN_IATTR - 5)) Q_FAIL("node %s (%s): attributes beyond the tables", nm, op);
         if (q_smax_E(m, nd, 0) < 1) /* the maximum's own e, so every sum S >= 1 */
             Q_FAIL("node %s (%s): e^0 rounds to 0 at the table's resolution; raise b_act or the input's scale", nm, op);
+        if (nd->op == NN_LOGSOFTMAX) { /* every reachable S in [E(0), n E(0)] has its log-table row (l is monotone) */
+            int64_t E0 = q_smax_E(m, nd, 0), l;
+            if (!q_smax_log(m, nd, E0 >> nd->iattr[4], &l) || !q_smax_log(m, nd, (n * E0) >> nd->iattr[4], &l))
+                Q_FAIL("node %s (LogSoftmax): ln(%lld) at the output scale 2^-%d (not coarser than the input's) "
+                       "is outside the activation range; the input's scale is too fine for this group size",
+                       nm, (long long)n, (int)y->f);
+        }
         break;
     }
     default: {
