@@ -273,6 +273,23 @@ if [ -n "$PY" ]; then
         expect 1 "cnn spec verifier, circuit proof" -- "$PY" "$CV" "$T/key/model.vk" "$T/proof"
         [ -f "$T/key2/model.vk" ] && expect 1 "cnn spec verifier, vk of another model" -- "$PY" "$CV" "$T/key2/model.vk" "$T/cnn.proof"
         expect 2 "cnn spec verifier, pk as vk" -- "$PY" "$CV" "$T/key/model.pk" "$T/cnn.proof"
+        # what loading the key checks (papers/protocol.md 7.1.1, 7.8.1): one
+        # byte in the middle of the weight-range certificate changed; the last
+        # node's acc_bits (the skeleton's last i32 before the output tensor's)
+        # raised to 60, so that its bias's certified range reaches 2^60 and
+        # the field bound fails. Both verifiers refuse both keys (exit 2).
+        s=$(od -An -tu8 -j 12 -N8 "$T/key/model.vk" | tr -d ' ')
+        g=$(od -An -tu8 -j $((56 + s)) -N8 "$T/key/model.vk" | tr -d ' ')
+        cp "$T/key/model.vk" "$T/badr.vk"; flip "$T/badr.vk" $((64 + s + g / 2))
+        cp "$T/key/model.vk" "$T/badb.vk"
+        printf '\074\000\000\000' | dd of="$T/badb.vk" bs=1 seek=$((20 + s - 8)) conv=notrunc 2>/dev/null
+        for k in "badr:weight-range certificate is invalid" "badb:field bound"; do
+            b=${k%%:*} why=${k#*:}
+            expect 2 "cnn spec verifier, LeNet-5, $b.vk" -- "$PY" "$CV" "$T/$b.vk" "$T/cnn.proof"
+            grep -q "$why" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: spec verifier, $b.vk: not \"$why\""; }
+            expect 2 "verify, LeNet-5, $b.vk" -- "$G" verify --vk "$T/$b.vk" --proof "$T/cnn.proof"
+            grep -q "$why" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify, $b.vk: not \"$why\""; }
+        done
     fi
     if "$PY" -c "import onnx" 2>/dev/null; then
         Q=$T/cnnspec
@@ -300,6 +317,12 @@ if [ -n "$PY" ]; then
             cp "$Q/big_fc/model.vk" "$T/bad.vk"; flip "$T/bad.vk" $(( $(wc -c <"$T/bad.vk") - 100 ))
             expect 2 "spec model big_fc, bad certificate, cnn spec verifier" -- "$PY" "$CV" -q "$T/bad.vk" "$Q/big_fc.proof"
             expect 2 "spec model big_fc, bad certificate, gkrcnn verify" -- "$G" verify --vk "$T/bad.vk" --proof "$Q/big_fc.proof"
+            # and so does a bad weight-range certificate (one byte in its middle)
+            s=$(od -An -tu8 -j 12 -N8 "$Q/big_fc/model.vk" | tr -d ' ')
+            g=$(od -An -tu8 -j $((56 + s)) -N8 "$Q/big_fc/model.vk" | tr -d ' ')
+            cp "$Q/big_fc/model.vk" "$T/bad.vk"; flip "$T/bad.vk" $((64 + s + g / 2))
+            expect 2 "spec model big_fc, bad weight-range certificate, cnn spec verifier" -- "$PY" "$CV" -q "$T/bad.vk" "$Q/big_fc.proof"
+            expect 2 "spec model big_fc, bad weight-range certificate, gkrcnn verify" -- "$G" verify --vk "$T/bad.vk" --proof "$Q/big_fc.proof"
         fi
         expect 1 "spec model, foreign proof, cnn spec verifier" -- "$PY" "$CV" -q "$Q/residual/model.vk" "$Q/conv_pool.proof"
         expect 1 "spec model, foreign proof, gkrcnn verify" -- "$G" verify --vk "$Q/residual/model.vk" --proof "$Q/conv_pool.proof"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """An independent verifier for gkrcnn's CNN proofs.
 
-Written from papers/protocol.md alone (sections 1-3, 5 and 7.8), not from
+Written from papers/protocol.md alone (sections 1-3, 5, 7.1.1 and 7.8), not from
 the C code, to check that the document specifies every byte of a CNN proof:
 if this program and `gkrcnn verify` disagree, the document is incomplete or
 wrong. Standard library only; the fields, the transcript, eq tables and the
@@ -13,9 +13,12 @@ VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
 written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
 output, dequantized, unless -q), 1 invalid proof (malformed, truncated,
 foreign or false), 2 unusable key or bad usage; one line on stdout or
-stderr.
+stderr. Loading the key checks what `gkrcnn verify` checks (7.8.1): its
+proximity certificate, the skeleton's field bound with every constant
+anywhere in its certified range, and the weight-range certificate (7.1.1).
 
-Pure Python: meant for small models (LeNet-5 takes a few seconds). Covers
+Pure Python: meant for small models (LeNet-5 takes about a second, of
+which 0.3 s for the key's weight-range certificate; VGG-16 about 10 s). Covers
 every op code of 7.8.1 (1-34); a model with a function table (table ops,
 Softmax, LogSoftmax) computes each table's 2^n rows with Python's math
 module, which calls the same C library as gkrcnn (7.8.2 *Function tables*).
@@ -387,11 +390,11 @@ def parse_vk(b):
     root = r.take(32)
     wnv = r.u32()
     # the weight-range certificate (protocol.md 7.1.1): present exactly when
-    # there is a W; this verifier reads it but does not check it
+    # there is a W; checked by check_key once the skeleton's bound is
     rl = r.u64()
     if rl > len(b) - r.pos or (rl > 0) != (wnv > 0):
         raise Unusable("verifying key: weight-range certificate truncated, missing or unexpected")
-    r.take(rl)
+    wrange = r.take(rl)
     c = r.u64()
     if c != len(b) - r.pos:
         raise Unusable("verifying key: certificate truncated or followed by trailing bytes")
@@ -403,7 +406,7 @@ def parse_vk(b):
         raise Unusable("verifying key: certificate %s" % ("missing" if certified else "present for a plain table"))
     k = Key()
     k.model = parse_skeleton(skel)
-    k.root, k.wnv, k.certified = root, wnv, certified
+    k.root, k.wnv, k.certified, k.wrange = root, wnv, certified, wrange
     k.digest = hashlib.sha256(b"gkrcnn/cnn/v2" + skel + struct.pack("<I", wnv) + root).digest()
     if certified:
         try:
@@ -411,6 +414,89 @@ def parse_vk(b):
         except Invalid as e:
             raise Unusable("verifying key: the weight certificate is invalid: %s" % e)
     return k
+
+
+# ---- 7.1.1: the skeleton's field bound with certified constant ranges ----------
+
+FIELD_BITS = 60  # every relation's magnitude < 2^60
+
+
+def const_bits(md, nd, bias):
+    """the certified range of node nd's constant (bias: its bias or shift), in bits; 0: none"""
+    if bias:
+        return nd.acc_bits + 1 if nd.nb else 0
+    if not nd.nw:
+        return 0
+    if nd.op in (ADD, SUB):
+        return nd.acc_bits + 1
+    if nd.op == CONCAT:
+        return md.b_act
+    return md.b_w  # Conv, FC, Affine's scale, Mul, PRelu: weight-like
+
+
+def pow2(e, what):
+    if not 0 <= e < 64:
+        raise Unusable("verifying key: %s: shift %d out of range" % (what, e))
+    return 1 << e
+
+
+def rel_bound(md, i):
+    """the largest magnitude in node i's relations (7.1.1 *Field bound*), every
+    activation in [-A, A) and every constant anywhere in its certified range"""
+    nd = md.nodes[i]
+    A = 1 << (md.b_act - 1)
+    what = "node %s" % nd.name
+    cw = 1 << (const_bits(md, nd, 0) - 1) if const_bits(md, nd, 0) else 0
+    cb = 1 << (const_bits(md, nd, 1) - 1) if const_bits(md, nd, 1) else 0
+    opnd = [A if nd.inp[j] >= 0 else cw for j in range(2)]  # an operand's largest magnitude
+    op = nd.op
+    if op in (CONV, FC, AFFINE, MATMUL, MUL, ADD, SUB, CONCAT, LEAKY, PRELU):
+        if op in (CONV, FC):
+            acc = nd.nw // nd.cshape[0] * cw * A + cb
+        elif op == AFFINE:
+            acc = cw * A + cb
+        elif op == MATMUL:
+            acc = A * A * md.shapes[nd.inp[0]][1]
+        elif op == MUL:
+            acc = opnd[0] * opnd[1]
+        elif op in (ADD, SUB):
+            acc = opnd[0] * pow2(nd.align[0], what) + opnd[1] * pow2(nd.align[1], what)
+        elif op == CONCAT:
+            acc = max(opnd[0] * pow2(nd.align[0], what), opnd[1] * pow2(nd.align[1], what))
+        elif op == LEAKY:
+            acc = A * abs(nd.alpha)
+        else:  # PRELU
+            acc = A * cw
+        if nd.k >= 1:
+            return max(acc + pow2(nd.k - 1, what), A * pow2(nd.k, what))
+        return max(acc * pow2(-nd.k, what), acc, A)
+    if op in (MAXPOOL, GMP):
+        return 2 * A
+    if op in (SOFTMAX, LOGSOFTMAX):
+        n, fe_ = nd.iattr[0], nd.iattr[2]
+        S = n * pow2(fe_, what)
+        if op == LOGSOFTMAX:
+            d = 2 * A * pow2(md.f[i + 1] - md.f[nd.inp[0]], what) + A
+            return max(S, d)
+        return max(2 * S * A, pow2(md.f[i + 1] + 1, what) * pow2(fe_, what) + S)
+    if op in (AVGPOOL, GAP):
+        X = md.shapes[nd.inp[0]]
+        n = nd.kernel[0] * nd.kernel[1] if op == AVGPOOL else numel(X) // (X[0] * X[1])
+        return 2 * n * A + 2 * n
+    return A
+
+
+def check_field_bound(md):
+    """q_model_check_ranges: refuse a key whose relations could reach 2^60"""
+    for i, nd in enumerate(md.nodes):
+        if not 0 <= nd.acc_bits <= FIELD_BITS:
+            raise Unusable("verifying key: node %s (%s): accumulator width %d is outside 0..%d"
+                           % (nd.name, OP_NAMES[nd.op], nd.acc_bits, FIELD_BITS))
+        rel = rel_bound(md, i)
+        if rel >= 1 << FIELD_BITS:
+            raise Unusable("verifying key: node %s (%s): with its constants anywhere in their certified ranges a "
+                           "relation needs %d bits, over the field bound of %d"
+                           % (nd.name, OP_NAMES[nd.op], rel.bit_length(), FIELD_BITS))
 
 
 # ---- 7.8.2: the plan ------------------------------------------------------------
@@ -473,8 +559,10 @@ class Region:
 
 
 class Col:
-    def __init__(self, reg, scale, off):
-        self.reg, self.scale, self.off, self.leaf = reg, scale, off, 0
+    def __init__(self, reg, scale, off, coff=0):
+        # value scale * R[k] + off[k] + coff; coff, a constant offset of all
+        # 2^nv entries, only in the weight-range certificate (7.1.1)
+        self.reg, self.scale, self.off, self.coff, self.leaf = reg, scale, off, coff, 0
 
 
 class NodePlan:
@@ -590,6 +678,21 @@ class Plan:
     pass
 
 
+def add_qty(regs, cols, lb, bits, nv, length):
+    """a quantity of `bits` bits (7.8.2): its limb regions (ADV) and their columns"""
+    nl = (bits + lb - 1) // lb
+    limbs = []
+    for j in range(nl):
+        regs.append(Region(ADV_, nv, length))
+        r = len(regs) - 1
+        limbs.append(r)
+        width = lb if j < nl - 1 else bits - lb * (nl - 1)
+        cols.append(Col(r, 1, None))
+        if width < lb:
+            cols.append(Col(r, 1 << (lb - width), None))
+    return limbs
+
+
 def build_plan_lb(md, lb, rule, tnv):
     pl = Plan()
     pl.lb, pl.tnv, pl.rule = lb, tnv, rule
@@ -600,16 +703,7 @@ def build_plan_lb(md, lb, rule, tnv):
         return len(regs) - 1
 
     def qty(bits, nv, length):
-        nl = (bits + lb - 1) // lb
-        limbs = []
-        for j in range(nl):
-            r = region(ADV_, nv, length)
-            limbs.append(r)
-            width = lb if j < nl - 1 else bits - lb * (nl - 1)
-            cols.append(Col(r, 1, None))
-            if width < lb:
-                cols.append(Col(r, 1 << (lb - width), None))
-        return limbs
+        return add_qty(regs, cols, lb, bits, nv, length)
 
     tabs, fcols = [], []
 
@@ -994,10 +1088,10 @@ def pad_part(mp, pt):
 
 
 class Verifier:
-    def __init__(self, key, body):
+    def __init__(self, key, body, pl=None):
         self.key = key
         self.md = key.model
-        self.pl = build_plan(self.md)
+        self.pl = pl or build_plan(self.md)
         if self.pl.wnv != key.wnv:
             raise Unusable("verifying key: weight table size disagrees with the model")
         self.tr = Transcript("gkrcnn/cnn/v2", body)
@@ -1623,6 +1717,8 @@ class Verifier:
                 val = escale(Rv, fe(col.scale))
                 if col.off is not None:
                     val = eadd(val, mle_f([fe(o) for o in col.off], r[:rg.nv]))
+                if col.coff:
+                    val = eadd(val, ee(col.coff))  # the MLE of a constant over the whole block
                 Phat = eadd(Phat, sl)
                 V = eadd(V, emul(sl, val))
             else:
@@ -1692,6 +1788,144 @@ class Verifier:
         ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
 
 
+# ---- 7.1.1: the weight-range certificate ------------------------------------------
+
+
+def wrange_region_bits(md, mp):
+    """the range in bits of every W region of the model's plan mp"""
+    bits = {}
+    for i, pn in enumerate(mp.nodes):
+        nd = md.nodes[i]
+        if pn.kind in (CONV, FC):
+            for kp in range(pn.K):
+                bits[pn.wreg + kp] = const_bits(md, nd, 0)
+        if pn.creg is not None:
+            bits[pn.creg] = const_bits(md, nd, 0)
+        if pn.breg is not None:
+            bits[pn.breg] = const_bits(md, nd, 1)
+    return bits
+
+
+def wrange_plan_lb(md, mp, lb):
+    """the certificate's plan for limb width lb (7.1.1): W regions as the
+    model's (same offsets, all 2^nv entries), then the tail; C, its ADV"""
+    regs, cols = [], []
+    bits = wrange_region_bits(md, mp)
+    wr = []  # (region, bits, limbs or None), in the model plan's order
+    end = 0
+    for ri, rg in enumerate(mp.regs):
+        if rg.poly != W_:
+            continue
+        b = bits[ri]
+        if not 1 <= b <= FIELD_BITS:
+            raise PlanFail("a constant's range of %d bits cannot be certified" % b)
+        regs.append(Region(W_, rg.nv, 1 << rg.nv))
+        g = len(regs) - 1
+        regs[g].off = rg.off
+        limbs = None
+        if b <= lb:
+            cols.append(Col(g, 1, None, 1 << (b - 1)))
+            if b < lb:
+                cols.append(Col(g, 1 << (lb - b), None, 1 << (lb - 1)))
+        else:
+            limbs = add_qty(regs, cols, lb, b, rg.nv, 1 << rg.nv)
+        wr.append((g, b, limbs))
+        end = max(end, rg.off + (1 << rg.nv))
+    tail, at, N = [], end, 1 << mp.wnv
+    while at < N:  # the tail in aligned blocks, each as large as its offset allows
+        v = (at & -at).bit_length() - 1
+        while at + (1 << v) > N:
+            v -= 1
+        regs.append(Region(W_, v, 1 << v))
+        regs[-1].off = at
+        tail.append(len(regs) - 1)
+        at += 1 << v
+    regs.append(Region(ADV_, lb, 1 << lb))
+    pl = Plan()
+    pl.lb, pl.wnv, pl.mreg = lb, mp.wnv, len(regs) - 1
+    idx = [r for r in range(len(regs)) if regs[r].poly == ADV_]
+    off, pl.anv = place([regs[r].nv for r in idx], 2)
+    for r, o in zip(idx, off):
+        regs[r].off = o
+    if pl.anv > 25:
+        raise PlanFail("C over 2^25")
+    off, pl.lnv = place([regs[c.reg].nv for c in cols] + [lb], 1)
+    for c, o in zip(cols, off):
+        c.leaf = o
+    pl.tleaf = off[-1]
+    if pl.lnv > 32:
+        raise PlanFail("too many lookups")
+    pl.lu_two = pl.lnv >= 18
+    pl.regs, pl.cols, pl.fcols, pl.tabs = regs, cols, [], []
+    pl.wr, pl.tail = wr, tail
+    return pl
+
+
+def wrange_plan(md, mp):
+    """the limb width with the fewest lookup leaves, then the smallest C, then the widest"""
+    best, why = None, None
+    for lb in range(16, 7, -1):
+        try:
+            pl = wrange_plan_lb(md, mp, lb)
+        except PlanFail as e:
+            why = why or str(e)
+            continue
+        if best is None or pl.lnv < best.lnv or (pl.lnv == best.lnv and pl.anv < best.anv):
+            best = pl
+    if best is None:
+        raise Invalid("no plan: %s" % why)
+    return best
+
+
+class WRangeVerifier(Verifier):
+    """the weight-range certificate's verifier: its own transcript, the
+    lookup and the openings of the proof's verifier on its own plan"""
+
+    def __init__(self, key, mp):
+        self.key = key
+        self.md = key.model
+        self.pl = wrange_plan(self.md, mp)
+        self.tr = Transcript("gkrcnn/cnn/wrange/v1", key.wrange)
+        self.rc = [[] for _ in self.pl.regs]
+        self.where = ""
+
+    def run(self):
+        pl, tr = self.pl, self.tr
+        tr.absorb("wr/digest", self.key.digest)
+        croot = tr.get_bytes("pcs/root", 32)
+        if pl.tail:  # W is 0 after its regions
+            z = tr.challenges("wr/tail", pl.wnv)
+            for t in pl.tail:
+                self.rc[t].append(Claim(z, E0, None))
+        self.lookup()
+        for g, b, limbs in pl.wr:  # a limbed region: W = sum_j 2^(lb j) L_j - 2^(b-1) at the lookup's point
+            if limbs is None:
+                continue
+            val = eneg(ee(1 << (b - 1)))
+            for j, l in enumerate(limbs):
+                val = eadd(val, escale(self.rc[l][0].val, fe(1 << (pl.lb * j))))
+            self.rc[g].append(Claim(self.rc[limbs[0]][0].pt, val, None))
+        self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
+        self.finish(ADV_, pl.anv, croot, False, "weight-range C")
+        tr.finish()
+
+
+def check_key(key):
+    """what loading a key checks after its proximity certificate (7.8.1):
+    the skeleton's field bound, then, with a W, the plan and the
+    weight-range certificate. Returns the model's plan."""
+    check_field_bound(key.model)
+    mp = build_plan(key.model)
+    if key.wnv:
+        if mp.wnv != key.wnv:
+            raise Unusable("verifying key: the weight table's size disagrees with the model")
+        try:
+            WRangeVerifier(key, mp).run()
+        except Invalid as e:
+            raise Unusable("verifying key: its weight-range certificate is invalid: %s" % e)
+    return mp
+
+
 def proof_body(b):
     if len(b) < 24 or b[:8] != b"GKRCNNPF":
         raise Invalid("not a gkrcnn proof")
@@ -1715,7 +1949,7 @@ def main(argv):
         with open(args[1], "rb") as f:
             prf = f.read()
         key = parse_vk(vkb)
-        build_plan(key.model)
+        plan = check_key(key)
     except (IndexError, ValueError, ZeroDivisionError) as e:  # a key whose shapes disagree with its ops
         print("cnn_verify: unusable verifying key (%s)" % e, file=sys.stderr)
         return 2
@@ -1723,7 +1957,7 @@ def main(argv):
         print("cnn_verify: %s" % e, file=sys.stderr)
         return 2
     try:
-        v = Verifier(key, proof_body(prf))
+        v = Verifier(key, proof_body(prf), plan)
         out = v.run()
     except Unusable as e:
         print("cnn_verify: %s" % e, file=sys.stderr)
