@@ -290,6 +290,11 @@ if [ -n "$PY" ]; then
             expect 2 "verify, LeNet-5, $b.vk" -- "$G" verify --vk "$T/$b.vk" --proof "$T/cnn.proof"
             grep -q "$why" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify, $b.vk: not \"$why\""; }
         done
+        # the key without its W (root 0, w_nvars 0, no certificates): it
+        # loads, and the plan's W makes every proof invalid (exit 1, 7.8.1)
+        head -c $((20 + s)) "$T/key/model.vk" >"$T/now.vk"; head -c 52 /dev/zero >>"$T/now.vk"
+        expect 1 "cnn spec verifier, LeNet-5, key without W" -- "$PY" "$CV" "$T/now.vk" "$T/cnn.proof"
+        expect 1 "verify, LeNet-5, key without W" -- "$G" verify --vk "$T/now.vk" --proof "$T/cnn.proof"
     fi
     if "$PY" -c "import onnx" 2>/dev/null; then
         Q=$T/cnnspec

@@ -1091,9 +1091,16 @@ class Verifier:
     def __init__(self, key, body, pl=None):
         self.key = key
         self.md = key.model
-        self.pl = pl or build_plan(self.md)
-        if self.pl.wnv != key.wnv:
-            raise Unusable("verifying key: weight table size disagrees with the model")
+        if pl is None:  # a key without W (7.8.1): a failed plan is an invalid proof
+            try:
+                pl = build_plan(self.md)
+            except Unusable as e:
+                raise Invalid(str(e))
+            except (IndexError, ValueError, ZeroDivisionError) as e:  # shapes that disagree with the ops
+                raise Unusable("unusable verifying key (%s)" % e)
+        self.pl = pl
+        if self.pl.wnv != key.wnv:  # only without W: check_key refused a key with W
+            raise Invalid("verifying key: weight table size disagrees with the model")
         self.tr = Transcript("gkrcnn/cnn/v2", body)
         self.tc = [[] for _ in self.md.shapes]
         self.rc = [[] for _ in self.pl.regs]
@@ -1913,16 +1920,18 @@ class WRangeVerifier(Verifier):
 def check_key(key):
     """what loading a key checks after its proximity certificate (7.8.1):
     the skeleton's field bound, then, with a W, the plan and the
-    weight-range certificate. Returns the model's plan."""
+    weight-range certificate. Returns the model's plan (None without W:
+    then a failed plan or a W the model needs is an invalid proof)."""
     check_field_bound(key.model)
+    if not key.wnv:
+        return None  # the proof's verifier builds the plan
     mp = build_plan(key.model)
-    if key.wnv:
-        if mp.wnv != key.wnv:
-            raise Unusable("verifying key: the weight table's size disagrees with the model")
-        try:
-            WRangeVerifier(key, mp).run()
-        except Invalid as e:
-            raise Unusable("verifying key: its weight-range certificate is invalid: %s" % e)
+    if mp.wnv != key.wnv:
+        raise Unusable("verifying key: the weight table's size disagrees with the model")
+    try:
+        WRangeVerifier(key, mp).run()
+    except Invalid as e:
+        raise Unusable("verifying key: its weight-range certificate is invalid: %s" % e)
     return mp
 
 
