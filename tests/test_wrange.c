@@ -230,6 +230,16 @@ static void wr_honest(const char *name, q_model *m) {
     TEST_CHECK(!pk->w_nvars || (pk->wrange_len > 0 && bound >= CNN_MIN_SOUNDNESS_BITS && counted >= bound));
     printf("  wrange %s: W 2^%u, certificate %zu bytes, %.2f bits (counted %.2f), round-by-round %.2f bits\n", name,
            pk->w_nvars, pk->wrange_len, bound, counted, rbr);
+    /* a key below the soundness floor is unusable: the floor raised past
+     * this key's bounds, the same bytes no longer load */
+    if (pk->w_nvars) {
+        double pb = cnn_soundness_bits(pk), top = (pb > counted ? pb : counted) + 1;
+        cnn_test_set_key_min_bits(top);
+        TEST_CHECK(wr_load(&vb) == ZK_EFORMAT && strstr(zk_reason(), "below the floor") != NULL);
+        cnn_test_set_key_min_bits((pb < counted ? pb : counted) - 0.01); /* just under both: loads */
+        TEST_CHECK(wr_load(&vb) == ZK_OK);
+        cnn_test_set_key_min_bits(CNN_MIN_SOUNDNESS_BITS);
+    }
     cnn_key_free(vk);
     cnn_key_free(pk);
     zk_buf_free(&vb);

@@ -43,6 +43,12 @@ void cnn_set_wrange_hook(cnn_adv_hook fn, void *ctx);
  * largest single-challenge error. */
 zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bits) ZK_WARN_UNUSED;
 
+/* The soundness floor that loading a verifying key with weights applies
+ * to the proofs' bound and to the weight-range certificate's ledger
+ * (default CNN_MIN_SOUNDNESS_BITS; raising it makes honest keys fail as a
+ * key below the floor would). */
+void cnn_test_set_key_min_bits(double bits);
+
 #ifdef ZK_VERIFY
 /* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
  * range checks of Q_INT_CHECK tensors -- the protocol as it was before

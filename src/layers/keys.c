@@ -188,6 +188,10 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_PK_MAGIC, pk, 0); }
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk) { key_put(out, CNN_VK_MAGIC, pk, 1); }
 
+static double key_min_bits = CNN_MIN_SOUNDNESS_BITS; /* cnn_test_set_key_min_bits */
+
+void cnn_test_set_key_min_bits(double bits) { key_min_bits = bits; }
+
 /* A verifying key's weights: the skeleton's field bound with every
  * constant anywhere in its certified range, then the weight-range
  * certificate (protocol.md sec. 7.1.1); ZK_EFORMAT with a reason: the key
@@ -204,7 +208,19 @@ static zk_err wrange_check(const cnn_key *k, double *counted_bits, double *rbr_b
         }
         if (e == ZK_OK) {
             step = "its weight-range certificate is invalid";
-            e = cnn_wrange_verify(k, pl, counted_bits, rbr_bits);
+            double cb = 0;
+            e = cnn_wrange_verify(k, pl, &cb, rbr_bits);
+            if (counted_bits) *counted_bits = cb;
+            /* setup refuses models below the floor; a key made otherwise is
+             * refused here: the proofs' bound (the plan's) and the
+             * certificate's ledger */
+            double pb = plan_soundness_bits(pl);
+            if (e == ZK_OK && (pb < key_min_bits || cb < key_min_bits)) {
+                step = "its soundness is below the floor";
+                zk_set_reason("%.1f bits for its proofs, %.1f for its weight-range certificate; at least %.0f needed",
+                              pb, cb, key_min_bits);
+                e = ZK_EFORMAT;
+            }
         }
     }
     pl_free(pl);
