@@ -346,20 +346,7 @@ static void dead_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
         if (rg->poly == PL_ADV && rg->node >= 0 && !d->live[rg->node + 1])
             memcpy(adv + rg->off, d->honest + rg->off, ((size_t)1 << rg->nv) * sizeof *adv);
     }
-    size_t T = (size_t)1 << pl->lb;
-    uint64_t *cnt = zk_calloc(T, sizeof *cnt);
-    for (size_t ci = 0; ci < pl->ncol; ci++) {
-        const pl_col *col = &pl->col[ci];
-        const pl_region *rg = &pl->reg[col->reg];
-        for (size_t k = 0; k < ((size_t)1 << rg->nv); k++) {
-            fm61 val = fm61_mul(fm61_from_i64(col->scale), adv[rg->off + k]);
-            if (col->off && (int64_t)k < rg->len) val = fm61_add(val, fm61_from_i64(col->off[k]));
-            if (val < T) cnt[val]++;
-        }
-    }
-    fm61 *mt = adv + pl->reg[pl->mreg].off;
-    for (size_t k = 0; k < T; k++) mt[k] = fm61_from_i64((int64_t)cnt[k]);
-    free(cnt);
+    pl_count_range(pl, NULL, adv); /* the prover's own recount (plan.c): proof plans have ADV columns only */
 }
 
 /* Proves the forged witness (and, with adv_fn, a changed auxiliary table)
