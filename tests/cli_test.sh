@@ -261,6 +261,12 @@ if [ -n "$PY" ]; then
         sed -n 's/^valid proof; outputs //p' "$T/out" | cut -d' ' -f1-16 >"$T/py_out"
         [ -s "$T/c_out" ] && cmp -s "$T/c_out" "$T/py_out" && pass=$((pass + 1)) \
             || { fail=$((fail + 1)); echo "FAIL cli: the cnn spec verifier attests other outputs than gkrcnn verify"; }
+        # what the proof shows (--census, protocol.md 9.1): every byte of the
+        # body is accounted for, and today's proofs carry the input in the clear
+        expect 0 "cnn spec verifier, LeNet-5, census" -- "$PY" "$CV" -q --census "$T/key/model.vk" "$T/cnn.proof"
+        awk '/^proof body/ {b = $3} /^(statement|commitment|sumcheck|opening|evaluations)/ {s += $NF} END {exit !(b > 0 && s == b)}' "$T/out" \
+            && grep -q "^statement (input, in the clear)" "$T/out" && pass=$((pass + 1)) \
+            || { fail=$((fail + 1)); echo "FAIL cli: the census does not account for the LeNet-5 proof"; }
         size=$(wc -c <"$T/cnn.proof")
         for off in 30 $((size / 3)) $((size - 1)); do
             cp "$T/cnn.proof" "$T/bad"; flip "$T/bad" "$off"

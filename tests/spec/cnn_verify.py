@@ -7,7 +7,10 @@ if this program and `gkrcnn verify` disagree, the document is incomplete or
 wrong. Standard library only; the fields, the transcript, eq tables and the
 Ligero shape come from gkr_verify.py (same directory).
 
-    python3 tests/spec/cnn_verify.py [-q] VK PROOF
+    python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
+
+--census also prints, after a valid proof, every message the verifier read
+grouped by what it reveals (papers/protocol.md sec. 9.1).
 
 VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
 written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
@@ -1946,11 +1949,60 @@ def proof_body(b):
     return b[24:]
 
 
+# What a proof shows its verifier (--census; papers/protocol.md sec. 9.1).
+# Every label the verifier reads, by the kind of value it carries. Public:
+# the statement and the commitments' roots. The rest is information about
+# the witness (activations, advice, weights) that a zero-knowledge proof
+# must hide or make simulatable.
+CENSUS_KIND = {
+    "cnn/input": "statement (input, in the clear)",
+    "cnn/output": "statement (output, in the clear)",
+    "pcs/root": "commitment roots",
+    "pcs/cert/root": "commitment roots",
+    "sc/round": "sumcheck round values",
+    "cnn/lu/root": "sumcheck round values",
+    "pcs/u1": "opening: combined rows (u1, u2)",
+    "pcs/u2": "opening: combined rows (u1, u2)",
+    "pcs/col": "opening: opened columns",
+    "pcs/path": "opening: Merkle paths",
+}
+
+
+def census_kind(label):
+    return CENSUS_KIND.get(label, "evaluations of witness tables (%s)" % label)
+
+
+def census(tr_class):
+    """Wraps the transcript's read so that every message is counted."""
+    counts = {}
+    read = tr_class._read
+
+    def counted(self, n, label):
+        k = census_kind(label)
+        e = counts.setdefault(k, [0, 0])
+        e[0] += 1
+        e[1] += n
+        return read(self, n, label)
+
+    tr_class._read = counted
+    return counts
+
+
+def print_census(counts, total):
+    print("%-58s %8s %10s" % ("what the verifier reads", "messages", "bytes"))
+    for k in sorted(counts, key=lambda k: -counts[k][1]):
+        print("%-58s %8d %10d" % (k, counts[k][0], counts[k][1]))
+    print("%-58s %8s %10d" % ("proof body", "", total))
+
+
 def main(argv):
     quiet = len(argv) > 1 and argv[1] == "-q"
     args = argv[2:] if quiet else argv[1:]
+    want_census = bool(args) and args[0] == "--census"
+    args = args[1:] if want_census else args
+    counts = None
     if len(args) != 2:
-        print("usage: cnn_verify.py [-q] VK PROOF", file=sys.stderr)
+        print("usage: cnn_verify.py [-q] [--census] VK PROOF", file=sys.stderr)
         return 2
     try:
         with open(args[0], "rb") as f:
@@ -1965,6 +2017,8 @@ def main(argv):
     except (OSError, Unusable) as e:
         print("cnn_verify: %s" % e, file=sys.stderr)
         return 2
+    if want_census:  # the proof's messages only, not the key's certificates
+        counts = census(Transcript)
     try:
         v = Verifier(key, proof_body(prf), plan)
         out = v.run()
@@ -1975,6 +2029,8 @@ def main(argv):
         print("cnn_verify: invalid proof: %s" % e, file=sys.stderr)
         return 1
     f = key.model.f[key.model.output]
+    if counts is not None:
+        print_census(counts, len(prf) - 24)
     if quiet:
         print("valid proof")
     else:
