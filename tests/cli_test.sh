@@ -342,6 +342,28 @@ if [ -n "$PY" ]; then
     fi
 fi
 
+# a class-only output (setup --output-visibility class, protocol.md 7.8.4):
+# the proof attests the argmax, both verifiers print it, the prover's
+# prediction is that class; bad visibility values are refused
+if [ -f "$M" ]; then
+    expect 0 "setup, class-only output" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kc" --output-visibility class
+    grep -q '"output_visibility": "class"' "$T/kc/settings.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: settings.json lacks the output visibility"; }
+    expect 0 "prove, class-only output" -- "$G" prove --pk "$T/kc/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kc.proof"
+    pc=$(sed -n 's/^prediction: class \([0-9]*\);.*/\1/p' "$T/out")
+    expect 0 "verify, class-only output" -- "$G" verify --vk "$T/kc/model.vk" --proof "$T/kc.proof" --out "$T/kc.json"
+    vc=$(sed -n 's/^prediction: class \([0-9]*\) (the proof attests the class only.*/\1/p' "$T/out")
+    [ -n "$pc" ] && [ "$pc" = "$vc" ] && grep -q "{\"class\": $vc}" "$T/kc.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: class-only output: prover's class '$pc', verifier's '$vc'"; }
+    if [ -n "$PY" ]; then
+        expect 0 "cnn spec verifier, class-only output" -- "$PY" tests/spec/cnn_verify.py "$T/kc/model.vk" "$T/kc.proof"
+        grep -q "^valid proof; class $vc\$" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: spec verifier's class differs"; }
+    fi
+    [ -f "$T/cnn.proof" ] && expect 1 "verify, public-output proof against a class-only key" -- "$G" verify --vk "$T/kc/model.vk" --proof "$T/cnn.proof"
+    expect 2 "setup, output visibility private" -- "$G" setup --model "$M" --out "$T/k4" --output-visibility private
+    expect 2 "setup, bad output visibility" -- "$G" setup --model "$M" --out "$T/k4" --output-visibility argmax
+    [ ! -e "$T/k4" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
+fi
+
 U=/usr/share/libonnx-testdata/data/node/test_cos/model.onnx
 if [ -f "$U" ]; then
     expect 2 "setup, unsupported op" -- "$G" setup --model "$U" --out "$T/k3"

@@ -28,6 +28,7 @@ void test_kzg(zk_rng *rng);
 void test_plonk(zk_rng *rng);
 void test_arith(zk_rng *rng);
 void test_cheat(zk_rng *rng);
+void test_class(zk_rng *rng);
 
 static const struct {
     const char *name;
@@ -39,7 +40,7 @@ static const struct {
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
     {"wrange", test_wrange},
     {"bn254", test_bn254},         {"g1", test_g1},                 {"pairing", test_pairing},
-    {"kzg", test_kzg},             {"plonk", test_plonk},           {"arith", test_arith},           {"cheat", test_cheat},
+    {"kzg", test_kzg},             {"plonk", test_plonk},           {"arith", test_arith},           {"cheat", test_cheat},           {"class", test_class},
 };
 
 int main(int argc, char **argv) {

@@ -28,9 +28,12 @@ static const char *usage_text =
     "\n"
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
+    "         [--output-visibility public|class]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
-    "         and the setup report DIR/settings.json\n"
+    "         and the setup report DIR/settings.json. With class, a proof's statement\n"
+    "         holds the output's argmax (ties to the lowest index) instead of the\n"
+    "         outputs (proofs are not zero-knowledge yet: protocol.md sec. 9)\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
@@ -369,13 +372,21 @@ static float *noise_calibration(size_t numel, size_t n) {
 }
 
 static int cmd_setup(const args_t *a) {
-    static const char *const known[] = {"--model", "--out", "--calib", "--act-bits", "--weight-bits", NULL};
+    static const char *const known[] = {"--model",       "--out", "--calib", "--act-bits", "--weight-bits",
+                                        "--output-visibility", NULL};
     const char *mp, *dir;
     int rc;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
     q_settings s;
     q_settings_default(&s);
     if ((rc = parse_bits(a, "--act-bits", &s.b_act)) || (rc = parse_bits(a, "--weight-bits", &s.b_w))) return rc;
+    const char *ov = opt(a, "--output-visibility");
+    if (ov && strcmp(ov, "class") == 0) s.out_vis = Q_OUT_CLASS;
+    else if (ov && strcmp(ov, "private") == 0)
+        return die(EXIT_USAGE, "%s", "--output-visibility private is not available yet: it needs the hiding commitment "
+                                     "of the zero-knowledge mode (papers/protocol.md sec. 9)");
+    else if (ov && strcmp(ov, "public") != 0)
+        return die(EXIT_USAGE, "--output-visibility must be public or class, not \"%s\"", ov);
 
     zk_buf file;
     if (zk_read_file(mp, &file) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
@@ -451,6 +462,9 @@ static int cmd_setup(const args_t *a) {
         shape_str(out_s, sizeof out_s, &km->tensors[km->output].shape);
         printf("setup: %s -> %s (%zu nodes, input %s, output %s, b_act %d, b_w %d, %zu calibration samples)\n", mp,
                pkp, km->nnodes, in_s, out_s, km->s.b_act, km->s.b_w, ncal);
+        if (km->s.out_vis != Q_OUT_PUBLIC)
+            printf("setup: output visibility %s: a proof's statement is the input and the output's argmax\n",
+                   q_out_vis_name(km->s.out_vis));
         if (key->w_nvars)
             printf("setup: weights committed in %.3f s: 2^%u = %zu cells; proving key %zu bytes\n", t1 - t0,
                    key->w_nvars, (size_t)1 << key->w_nvars, pk.len);
@@ -697,6 +711,7 @@ static int cmd_prove(const args_t *a) {
         if (n > 1) printf("input %d of %d: %s\n", k + 1, n, ins[k]);
         printf("prediction: class %zu; outputs", argmax(y, onumel));
         print_outputs(y, onumel);
+        if (m->s.out_vis == Q_OUT_CLASS) printf("statement: the class only (output visibility: class)\n");
         printf("prover time:");
         for (int i = 0; i < CNN_NPHASES; i++)
             printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
@@ -784,12 +799,18 @@ static int cmd_verify(const args_t *a) {
             rc = die(EXIT_INVALID, "%s", msg);
             goto out;
         }
-        int f = m->tensors[m->output].f;
-        for (size_t j = 0; j < onumel; j++) y[j] = (float)ldexp((double)out_q[j], -f);
-        if (no) outputs_json(&js[k], y, onumel);
         if (which) printf("%s: ", which);
         printf("proof valid (%zu bytes, verified in %.3f s)%s\n", file.len, t1 - t0,
                ip ? "; it is for the given input" : "");
+        if (m->s.out_vis == Q_OUT_CLASS) { /* the statement is the class: out_q[0] */
+            if (no) zk_buf_printf(&js[k], "{\"class\": %lld}\n", (long long)out_q[0]);
+            printf("prediction: class %lld (the proof attests the class only; the outputs are not in it)\n",
+                   (long long)out_q[0]);
+            continue;
+        }
+        int f = m->tensors[m->output].f;
+        for (size_t j = 0; j < onumel; j++) y[j] = (float)ldexp((double)out_q[j], -f);
+        if (no) outputs_json(&js[k], y, onumel);
         printf("prediction: class %zu; outputs", argmax(y, onumel));
         print_outputs(y, onumel);
     }

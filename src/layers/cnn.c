@@ -30,6 +30,9 @@ void cnn_set_adv_hook(cnn_adv_hook fn, void *ctx) {
     cnn_advh_ctx = ctx;
 }
 
+static int64_t cnn_forced_class = -1;
+void cnn_test_set_class(int64_t c) { cnn_forced_class = c; }
+
 static tr_tamper_fn cnn_tamper;
 static void *cnn_tamper_ctx;
 void cnn_set_tamper(tr_tamper_fn fn, void *ctx) {
@@ -44,15 +47,56 @@ static fm61 *tensor_fm61(const q_model *m, const pl_plan *pl, int32_t t, const i
     return o;
 }
 
+/* A class-only output (protocol.md sec. 7.8.4): the class c is the
+ * argmax of y (ties to the lowest index) iff, with m = y_c and
+ * d_j = m - y_j - [j < c], every d_j is in [0, 2^b_act) and d_c = 0 (y's
+ * entries are integers in [-A, A) by their rule, q_int_rules). At r0 the
+ * prover sends y~(r0) and d~(r0) (cnn/class/yd); the identity
+ * d~ + y~ + lt_c~ = m ind_n~ (lt_c, ind_n the indicators of [0, c) and
+ * [0, n)) becomes a claim on m's region (entries m, e; the prover's e is
+ * 0) at the point 1 - ind_n~(r0), whose MLE there is m ind_n~(r0) +
+ * e (1 - ind_n~(r0)): beyond n the identity makes d_j = e, range-checked
+ * and read by nothing else. Then d at the Boolean point c is claimed 0. The identity, multilinear in r0, was counted by the
+ * caller (cx_chal). */
+static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
+    const q_model *m = c->m;
+    const pl_plan *pl = c->pl;
+    unsigned onv = pl->tnv[m->output];
+    int64_t n = q_numel(m, m->output);
+    c->where = m->nodes[m->output - 1].name;
+    c->what = "class";
+    fp2 yd[2];
+    if (c->P) {
+        yd[0] = mle_eval_fm61(c->tv[m->output], onv, r0);
+        fp2 *dt = cx_qty_table(c, &pl->cls_d, onv);
+        yd[1] = mle_eval_fp2(dt, onv, r0);
+        free(dt);
+    }
+    CX_TRY(cx_xfer(c, "cnn/class/yd", yd, 2));
+    cx_claims_push(&c->tc[m->output], r0, yd[0], NULL);
+    CX_TRY(cx_claim_qty(c, &pl->cls_d, r0, yd[1], NULL));
+    fp2 ind = cx_ind_eval(n, r0, onv);
+    fp2 *pm = cx_pt(c, 1);
+    pm[0] = fp2_sub(fp2_one(), ind);
+    cx_claim_region(c, pl->cls_m, pm, fp2_add(fp2_add(yd[0], yd[1]), cx_ind_eval(cl, r0, onv)), NULL);
+    fp2 *pc = cx_pt(c, onv);
+    for (unsigned v = 0; v < onv; v++) pc[v] = ((uint64_t)cl >> v) & 1 ? fp2_one() : fp2_zero();
+    CX_TRY(cx_claim_qty(c, &pl->cls_d, pc, fp2_zero(), NULL));
+    c->where = NULL;
+    return ZK_OK;
+}
+
 /* The shared body: statement, commitments, layers, lookups, openings. */
 static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q) {
     const q_model *m = c->m;
     const pl_plan *pl = c->pl;
     tr_absorb(c->tr, "cnn/digest", key->digest, sizeof key->digest);
-    /* statement: input and output, sent as field elements of canonical small integers */
+    /* statement: input and output (or the output's class), sent as field
+     * elements of canonical small integers */
     int64_t nin = q_numel(m, 0), nout = q_numel(m, m->output);
     int64_t A = q_act_bound(m);
-    for (int s = 0; s < 2; s++) {
+    int cls = pl->cls_m >= 0;
+    for (int s = 0; s < 2 - cls; s++) {
         int64_t n = s ? nout : nin;
         int64_t *q = s ? out_q : in_q;
         fm61 *buf = zk_malloc_n((size_t)n, sizeof *buf);
@@ -76,9 +120,23 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         }
         free(buf);
     }
+    int64_t cls_c = 0; /* the class (prover: out_q is the output tensor; verifier: out_q[0] gets the class) */
+    if (cls) {
+        fm61 cv = fm61_from_i64(c->P ? (cls_c = cnn_forced_class >= 0 ? cnn_forced_class : q_argmax(out_q, nout)) : 0);
+        if (c->P) tr_put_fm61(c->tr, "cnn/class", &cv, 1);
+        else {
+            CX_TRY(tr_get_fm61(c->tr, "cnn/class", &cv, 1));
+            if (cv >= (fm61)nout) {
+                zk_set_reason("proof's class %llu is not an index of the %lld outputs", (unsigned long long)cv,
+                              (long long)nout);
+                return ZK_EPROOF;
+            }
+            out_q[0] = cls_c = (int64_t)cv;
+        }
+    }
     if (!c->P) {
         c->tv[0] = tensor_fm61(m, pl, 0, in_q);
-        c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
+        if (!cls) c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
     }
     /* auxiliary commitment */
     double t0 = cx_now();
@@ -92,8 +150,9 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     unsigned onv = pl->tnv[m->output];
     fp2 *r0 = cx_pt(c, onv);
     tr_challenges(c->tr, "cnn/r0", r0, onv);
-    cx_chal(c, onv); /* the output tensor's MLE against the public output's */
-    cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
+    cx_chal(c, onv); /* the output tensor's MLE against the public output's, or the argmax identity */
+    if (!cls) cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
+    else CX_TRY(cx_class(c, r0, cls_c));
     for (size_t i = m->nnodes; i-- > 0 && e == ZK_OK;) {
         int32_t ty = (int32_t)i + 1;
         fp2 *pt, val;

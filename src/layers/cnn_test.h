@@ -49,6 +49,11 @@ zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bit
  * key below the floor would). */
 void cnn_test_set_key_min_bits(double bits);
 
+/* A class-only output (Q_OUT_CLASS): the prover states class c instead of
+ * the argmax of its output (c < 0: the argmax, the default). The advice
+ * (d, m) stays pl_adv's unless an adv hook rewrites it (test_class.c). */
+void cnn_test_set_class(int64_t c);
+
 #ifdef ZK_VERIFY
 /* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
  * range checks of Q_INT_CHECK tensors -- the protocol as it was before

@@ -82,6 +82,7 @@ static double plan_rbr_degree(const pl_plan *pl) {
         ncl += n.claims;
     }
     ncl += (double)pl->nreg;
+    if (pl->cls_m >= 0) ncl += 3; /* a class-only output's claims (cx_class) */
     d = fmax(d, ncl);                        /* a merge of m claims: m - 1 */
     d = fmax(d, (double)pl->nreg);           /* the block merges */
     d = fmax(d, (double)pl->tnv[m->output]); /* r0 */

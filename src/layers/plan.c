@@ -253,6 +253,13 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
             return e;
         }
     }
+    p->cls_m = -1;
+    if (m->s.out_vis == Q_OUT_CLASS) { /* the argmax's values, the output node's */
+        if (q_numel(m, m->output) < 2) PL_FAIL("a class-only output needs at least 2 outputs, the model has 1");
+        p->cur = (int)m->output - 1;
+        p->cls_d = pl_qty_new(p, b_act, p->tnv[m->output], q_numel(m, m->output));
+        p->cls_m = pl_add_region(p, PL_ADV, 1, 1);
+    }
     p->cur = -1;
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
     for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
@@ -349,6 +356,13 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
         }
         layer_node ln = layer_node_of(p, i);
         if (lk && lk->adv) lk->adv(p, w, &ln, A);
+    }
+    if (p->cls_m >= 0) { /* d_j = y_c - y_j - [j < c], m = y_c */
+        int64_t n = q_numel(m, m->output);
+        const int64_t *y = w->t[m->output];
+        int64_t c = q_argmax(y, n);
+        for (int64_t j = 0; j < n; j++) pl_qty_put(A, p, &p->cls_d, j, fm61_from_i64(y[c] - y[j] - (j < c)));
+        A[p->reg[p->cls_m].off] = fm61_from_i64(y[c]);
     }
     pl_count_range(p, NULL, A);
     /* the function tables: row a - lo when the pair is that row */

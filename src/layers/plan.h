@@ -127,6 +127,12 @@ typedef struct {
     unsigned wnv, anv;      /* W and ADV tables: 2^wnv, 2^anv (wnv = 0: no constants) */
     int cur;                /* node whose regions are being added (pl_build) */
     unsigned lb;            /* limb bits: the lookup table is [0, 2^lb) (pl_build picks it) */
+    /* A class-only output (Q_OUT_CLASS; protocol.md sec. 7.8.4): with c the
+     * class, m = y_c, d_j = m - y_j - [j < c] in b_act bits over the
+     * output's variables (cls_d), and m in the first cell of a 2-cell
+     * region (cls_m; -1 for a public output). */
+    pl_qty cls_d;
+    int cls_m;
 } pl_plan;
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */

@@ -409,6 +409,13 @@ zk_err q_quantize_input(int64_t *out, const q_model *m, const float *x) {
 
 const int64_t *q_output(const q_model *m, const q_witness *w) { return w->t[m->output]; }
 
+int64_t q_argmax(const int64_t *y, int64_t n) {
+    int64_t c = 0;
+    for (int64_t j = 1; j < n; j++)
+        if (y[j] > y[c]) c = j;
+    return c;
+}
+
 void q_dequantize_output(float *out, const q_model *m, const q_witness *w) {
     int64_t n = q_numel(m, m->output);
     const int64_t *y = w->t[m->output];

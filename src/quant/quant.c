@@ -8,6 +8,7 @@
 
 #define Q_MAGIC "GKRQMOD1"
 #define Q_VERSION 1u
+#define Q_VERSION_VIS 2u /* version 1 and the output visibility (q_settings.out_vis) */
 #define Q_SKEL_MAGIC "GKRQSKL1"
 #define Q_MAX_NAME 4096
 #define Q_MAX_DIM ((int64_t)1 << 24)  /* per dimension */
@@ -19,6 +20,15 @@ void q_settings_default(q_settings *s) {
     s->b_w = 12;
     s->f_min = -8;
     s->f_max = 40;
+    s->out_vis = Q_OUT_PUBLIC;
+}
+
+const char *q_out_vis_name(int v) {
+    switch (v) {
+    case Q_OUT_PUBLIC: return "public";
+    case Q_OUT_CLASS: return "class";
+    }
+    return "?";
 }
 
 int q_op_rescales(nn_op op) {
@@ -105,8 +115,9 @@ void q_int_rules(const q_model *m, q_int_rule *rule) {
     /* node j's output j + 1 is final once every node after j is seen */
     for (size_t j = m->nnodes + 1; j-- > 0;) {
         int32_t t = (int32_t)j;
+        if (t == m->output && m->s.out_vis != Q_OUT_PUBLIC) read[t] = 1; /* the argmax reads a class-only output */
         if (t == 0) rule[t] = Q_INT_INPUT;
-        else if (t == m->output) rule[t] = Q_INT_OUTPUT;
+        else if (t == m->output && m->s.out_vis == Q_OUT_PUBLIC) rule[t] = Q_INT_OUTPUT;
         else if (!read[t]) rule[t] = Q_INT_UNUSED;
         else if (covered[t]) rule[t] = Q_INT_CONSUMER;
         else if (q_produces_int(&m->nodes[t - 1])) rule[t] = Q_INT_PRODUCER;
@@ -363,6 +374,7 @@ static zk_err q_settings_check(const q_settings *s) {
     if (s->b_w < 2 || s->b_w > 48) Q_FAIL("weight bit width b_w=%d is outside 2..48", s->b_w);
     if (s->f_min < -60 || s->f_max > 60 || s->f_min > s->f_max)
         Q_FAIL("fractional-bit range [%d, %d] is not inside [-60, 60]", s->f_min, s->f_max);
+    if (s->out_vis != Q_OUT_PUBLIC && s->out_vis != Q_OUT_CLASS) Q_FAIL("unknown output visibility %d", s->out_vis);
     return ZK_OK;
 }
 
@@ -1221,11 +1233,14 @@ static void q_put_arr(zk_buf *b, const int64_t *v, size_t n, int skel) {
 
 static void q_serialize(zk_buf *out, const q_model *m, int skel) {
     zk_buf_put(out, skel ? Q_SKEL_MAGIC : Q_MAGIC, 8);
-    zk_buf_put_u32(out, Q_VERSION);
+    /* version 1: a public output; version 2 adds the output visibility */
+    int v2 = m->s.out_vis != Q_OUT_PUBLIC;
+    zk_buf_put_u32(out, v2 ? Q_VERSION_VIS : Q_VERSION);
     q_put_i32(out, m->s.b_act);
     q_put_i32(out, m->s.b_w);
     q_put_i32(out, m->s.f_min);
     q_put_i32(out, m->s.f_max);
+    if (v2) q_put_i32(out, m->s.out_vis);
     zk_buf_put_u32(out, (uint32_t)m->ntensors);
     for (size_t t = 0; t < m->ntensors; t++) {
         const q_tensor *qt = &m->tensors[t];
@@ -1340,7 +1355,7 @@ static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int 
         return ZK_EFORMAT;
     }
     uint32_t ver = q_u32(&r);
-    if (r.bad || ver != Q_VERSION) {
+    if (r.bad || (ver != Q_VERSION && ver != Q_VERSION_VIS)) {
         zk_set_reason("quantized model: unsupported version %u", ver);
         return ZK_EFORMAT;
     }
@@ -1350,6 +1365,11 @@ static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int 
     m->s.b_w = q_i32(&r);
     m->s.f_min = q_i32(&r);
     m->s.f_max = q_i32(&r);
+    m->s.out_vis = Q_OUT_PUBLIC;
+    if (ver == Q_VERSION_VIS) {
+        m->s.out_vis = q_i32(&r);
+        if (m->s.out_vis == Q_OUT_PUBLIC) r.bad = 1; /* one encoding per model: version 1 for a public output */
+    }
     uint32_t nt = q_u32(&r);
     /* each tensor takes at least 4 + 4 + 8 + 4 + 8 bytes */
     if (r.bad || nt < 2 || nt > Q_MAX_NODES + 1 || nt > zk_rd_left(&r.r) / 28) goto bad;

@@ -197,9 +197,19 @@ typedef struct {
     int b_w;    /* weight bits including sign: |w| < 2^(b_w-1); 2..48 */
     int f_min;  /* every f is clamped to [f_min, f_max]; -60 <= f_min <= f_max <= 60 */
     int f_max;
+    int out_vis; /* what a proof's statement says of the output (q_out_vis) */
 } q_settings;
 
-/* b_act = 16, b_w = 12, f in [-8, 40]. */
+/* Output visibility, chosen at setup (issue 13): Q_OUT_PUBLIC, the
+ * statement holds the output tensor; Q_OUT_CLASS, it holds only the index
+ * of the output's largest element (flattened, ties to the lowest index, as
+ * numpy's argmax), proven inside the proof (papers/protocol.md sec. 7.8.4).
+ * The output tensor is then a witness tensor like any other: its integer
+ * rule is its producer's or a range check (q_int_rules). */
+typedef enum { Q_OUT_PUBLIC = 0, Q_OUT_CLASS = 1 } q_out_vis;
+const char *q_out_vis_name(int v);
+
+/* b_act = 16, b_w = 12, f in [-8, 40], public output. */
 void q_settings_default(q_settings *s);
 
 typedef struct {
@@ -323,7 +333,9 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  * (the CNN proof never reduces a dead node, so a dead Relu proves nothing
  * about its input):
  *   Q_INT_INPUT     tensor 0: public; the verifier checks every -A <= q < A.
- *   Q_INT_OUTPUT    the graph output: public, checked the same way.
+ *   Q_INT_OUTPUT    the graph output when it is public (Q_OUT_PUBLIC):
+ *                   checked the same way; a class-only output gets one of
+ *                   the rules below, the argmax reading it.
  *   Q_INT_UNUSED    no live node reads it and it is not the output: no
  *                   claim is ever made on it (its producer is dead).
  *   Q_INT_CONSUMER  a live consumer's own check covers it: a Relu or
@@ -374,6 +386,9 @@ zk_err q_run(q_witness **out, const q_model *m, const int64_t *input_q) ZK_WARN_
 /* out[i] = y[i] / 2^f_out for the graph output (numel of its shape). */
 void q_dequantize_output(float *out, const q_model *m, const q_witness *w);
 const int64_t *q_output(const q_model *m, const q_witness *w);
+/* The index of the largest of y[0..n), ties to the lowest index (numpy's
+ * argmax): the class a class-only output attests (Q_OUT_CLASS). n >= 1. */
+int64_t q_argmax(const int64_t *y, int64_t n);
 int64_t q_numel(const q_model *m, int32_t tensor);
 
 /* Re-verifies, from the witness values alone, every relation and range of

@@ -322,10 +322,16 @@ class Model:
 
 def parse_skeleton(b):
     r = Reader(b, "skeleton")
-    if r.take(8) != b"GKRQSKL1" or r.u32() != 1:
+    magic, version = r.take(8), r.u32()
+    if magic != b"GKRQSKL1" or version not in (1, 2):
         raise Unusable("skeleton: bad magic or version")
     md = Model()
     md.b_act, md.b_w, md.f_min, md.f_max = r.i32(), r.i32(), r.i32(), r.i32()
+    md.out_class = False  # version 2 adds the output visibility: 1 = class (7.8.4)
+    if version == 2:
+        if r.i32() != 1:
+            raise Unusable("skeleton: bad output visibility")
+        md.out_class = True
     if not 2 <= md.b_act <= 48:
         raise Unusable("skeleton: b_act out of range")
     T = r.u32()
@@ -531,9 +537,11 @@ def int_rules(md):
     covered = [False] * T
     rule = [None] * T
     for t in range(T - 1, -1, -1):
+        if t == md.output and md.out_class:
+            read[t] = True  # the argmax reads a class-only output
         if t == 0:
             rule[t] = INPUT
-        elif t == md.output:
+        elif t == md.output and not md.out_class:
             rule[t] = OUTPUT
         elif not read[t]:
             rule[t] = UNUSED
@@ -835,6 +843,10 @@ def build_plan_lb(md, lb, rule, tnv):
             pn.avgrem = r
             cols.append(Col(r, 1, None))
             cols.append(Col(r, -1, [2 * n - 1 for n in pn.navg]))
+    pl.cls_d = pl.cls_m = None
+    if md.out_class:  # 7.8.2: after the nodes, d's limbs and m's region
+        pl.cls_d = qty(md.b_act, tnv[md.output], numel(md.shapes[md.output]))
+        pl.cls_m = region(ADV_, 1, 1)
     pl.mreg = region(ADV_, lb, 1 << lb)
     for tb in tabs:
         tb.mreg = region(ADV_, tb.nv, 1 << tb.nv)
@@ -1179,18 +1191,32 @@ class Verifier:
         A = 1 << (md.b_act - 1)
         tr.absorb("cnn/digest", self.key.digest)
         stmt = []
-        for label, t in (("cnn/input", 0), ("cnn/output", md.output)):
+        for label, t in (("cnn/input", 0), ("cnn/output", md.output))[:2 - md.out_class]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
             for j, x in enumerate(q):
                 if x < -A or x >= A:
                     raise Invalid("proof's %s element %d is outside the activation range" % (label[4:], j))
             stmt.append(q)
+        nout = numel(md.shapes[md.output])
+        if md.out_class:  # 7.8.4: the class instead of the output
+            cls = tr.get_f("cnn/class", 1)[0]
+            if cls >= nout:
+                raise Invalid("proof's class is not an index of the outputs")
+            stmt.append([cls])
         self.inp, self.out = stmt
         self.adv_root = tr.get_bytes("pcs/root", 32)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
-        self.tc[md.output].append(Claim(r0, mle_f([fe(x) for x in self.out], r0), None))
+        if not md.out_class:
+            self.tc[md.output].append(Claim(r0, mle_f([fe(x) for x in self.out], r0), None))
+        else:  # d~ + y~ + lt_c~ = m ind_n~ at r0, and d_c = 0
+            y0, d0 = tr.get_e("cnn/class/yd", 2)
+            self.tc[md.output].append(Claim(r0, y0, None))
+            self.push_qty(pl.cls_d, r0, d0)
+            ind_n = ind(nout, r0)
+            self.rc[pl.cls_m].append(Claim([esub(E1, ind_n)], eadd(eadd(y0, d0), ind(cls, r0)), None))
+            self.push_qty(pl.cls_d, [E1 if (cls >> v) & 1 else E0 for v in range(onv)], E0)
         for i in range(len(md.nodes) - 1, -1, -1):
             nd = md.nodes[i]
             self.where = "%s (%s)" % (nd.name, OP_NAMES[nd.op])
@@ -1957,6 +1983,7 @@ def proof_body(b):
 CENSUS_KIND = {
     "cnn/input": "statement (input, in the clear)",
     "cnn/output": "statement (output, in the clear)",
+    "cnn/class": "statement (the output's class)",
     "pcs/root": "commitment roots",
     "pcs/cert/root": "commitment roots",
     "sc/round": "sumcheck round values",
@@ -2033,6 +2060,8 @@ def main(argv):
         print_census(counts, len(prf) - 24)
     if quiet:
         print("valid proof")
+    elif key.model.out_class:
+        print("valid proof; class %d" % out[0])
     else:
         print("valid proof; outputs " + " ".join("%.4f" % (q / 2.0 ** f) for q in out))
     return 0
