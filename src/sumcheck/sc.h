@@ -49,6 +49,13 @@ fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step
  * On return point[0..n) is the random point and finals[j] = T_j(point). */
 void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim);
 
+/* sc_prove made zero-knowledge by Libra's mask (zsc.h): the messages of
+ * zsc_rounds around sc_prove's step. mask: n variables, degree k; claim:
+ * the true sum of the product; finals as sc_prove, *gr = g(point). */
+struct zsc_mask;
+void sc_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned k, unsigned n, fp2 claim,
+                 const struct zsc_mask *mask);
+
 /* Prover for k = 2 when the first table is a base-field witness table V
  * (2^n entries, not modified): round 1 multiplies base by extension
  * elements directly, then V bound to r_1 goes to vbuf (2^(n-1) entries,
