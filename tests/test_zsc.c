@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../src/poly/mle.h"
+#include "../src/sumcheck/frac.h"
 #include "../src/sumcheck/vp.h"
 #include "../src/sumcheck/zsc.h"
 #include "../src/transcript/tr_test.h"
@@ -101,40 +102,71 @@ static void test_mask(zk_rng *rng) {
 
 /* ---- whole runs: sumchecks, then the batch ---- */
 
-/* One sumcheck: the product of k tables (k = 1, 2, 3; sc_prove_zk), or,
- * with eq set, sum_x eq(rho, x) (c0 A B + c1 A)(x) (vp_prove_eq_zk). */
+/* One sumcheck, by each prover with a mask:
+ *   J_PROD   prod_{q<k} T_q                         (sc_prove_zk, k = 1, 2, 3)
+ *   J_EQ     eq(rho, x) (c0 A B + c1 A)             (vp_prove_eq_zk, degree 3)
+ *   J_VP     c0 A B + c1 A                          (vp_prove_zk, degree 2)
+ *   J_BASE   A B, A base-field                      (sc_prove_base_zk)
+ *   J_FRAC   eq(rho, x) (A D + C B + lam C D)      (sc_frac_prove_zk, degree 3)
+ *   J_FRACL  the same from the layer below P, Q     (sc_frac_prove_layer_zk) */
+enum { J_PROD, J_EQ, J_VP, J_BASE, J_FRAC, J_FRACL };
+
 typedef struct {
-    int eq;
-    unsigned k, n, d; /* factors, variables, round degree */
-    fp2 *t[3];        /* the original tables (eq: A, B) */
-    fp2 rho[MAXN], c[2];
+    int kind;
+    unsigned k, n, d; /* tables, variables, round degree */
+    fp2 *t[4];        /* the original tables */
+    fp2 rho[MAXN], c[2], lam;
     fp2 claim; /* the true sum */
 } job;
 
-static void job_init(job *j, zk_rng *rng, int eq, unsigned k, unsigned n, int small) {
+/* The summand at one x (or the combination at a point), given the tables'
+ * values v and eq(rho, .)'s value e there. */
+static fp2 job_combine(const job *j, const fp2 *v, fp2 e) {
+    switch (j->kind) {
+    case J_EQ:
+    case J_VP: {
+        fp2 f = fp2_add(fp2_mul(j->c[0], fp2_mul(v[0], v[1])), fp2_mul(j->c[1], v[0]));
+        return j->kind == J_EQ ? fp2_mul(e, f) : f;
+    }
+    case J_FRAC:
+    case J_FRACL: {
+        fp2 cd = fp2_mul(v[2], v[3]);
+        fp2 f = fp2_add(fp2_add(fp2_mul(v[0], v[3]), fp2_mul(v[2], v[1])), fp2_mul(j->lam, cd));
+        return fp2_mul(e, f);
+    }
+    default: {
+        fp2 p = v[0];
+        for (unsigned q = 1; q < j->k; q++) p = fp2_mul(p, v[q]);
+        return p;
+    }
+    }
+}
+
+static void job_init(job *j, zk_rng *rng, int kind, unsigned k, unsigned n, int small) {
+    static const unsigned ntab[] = {0, 2, 2, 2, 4, 4}, deg[] = {0, 3, 2, 2, 3, 3};
     memset(j, 0, sizeof *j);
-    j->eq = eq, j->n = n;
-    j->k = eq ? 2 : k;
-    j->d = eq ? 3 : k;
+    j->kind = kind, j->n = n;
+    j->k = kind == J_PROD ? k : ntab[kind];
+    j->d = kind == J_PROD ? k : deg[kind];
     size_t len = (size_t)1 << n;
     for (unsigned q = 0; q < j->k; q++) {
         j->t[q] = zk_aligned_n(len, sizeof(fp2));
-        for (size_t x = 0; x < len; x++) j->t[q][x] = small ? fp2_from_fm61(zk_rng_u64(rng) & 1) : rand_fp2(rng);
-    }
-    if (eq) {
-        for (unsigned u = 0; u < n; u++) j->rho[u] = rand_fp2(rng);
-        j->c[0] = rand_fp2(rng), j->c[1] = rand_fp2(rng);
-        fp2 *w = zk_aligned_n(len, sizeof(fp2));
-        mle_eq_table(w, j->rho, n);
-        j->claim = fp2_zero();
         for (size_t x = 0; x < len; x++) {
-            fp2 f = fp2_add(fp2_mul(j->c[0], fp2_mul(j->t[0][x], j->t[1][x])), fp2_mul(j->c[1], j->t[0][x]));
-            j->claim = fp2_add(j->claim, fp2_mul(w[x], f));
+            j->t[q][x] = small ? fp2_from_fm61(zk_rng_u64(rng) & 1) : rand_fp2(rng);
+            if (kind == J_BASE && q == 0) j->t[q][x].im = 0;
         }
-        free(w);
-    } else {
-        j->claim = sc_sum_product(j->t, k, len);
     }
+    for (unsigned u = 0; u < n; u++) j->rho[u] = rand_fp2(rng);
+    j->c[0] = rand_fp2(rng), j->c[1] = rand_fp2(rng), j->lam = rand_fp2(rng);
+    fp2 *w = zk_aligned_n(len, sizeof(fp2));
+    mle_eq_table(w, j->rho, n);
+    j->claim = fp2_zero();
+    for (size_t x = 0; x < len; x++) {
+        fp2 v[4];
+        for (unsigned q = 0; q < j->k; q++) v[q] = j->t[q][x];
+        j->claim = fp2_add(j->claim, job_combine(j, v, w[x]));
+    }
+    free(w);
 }
 
 static void job_free(job *j) {
@@ -143,30 +175,56 @@ static void job_free(job *j) {
 
 /* f(point): what the caller's final check compares the reduced claim to */
 static fp2 job_f(const job *j, const fp2 *point) {
-    fp2 v[3];
+    fp2 v[4];
     for (unsigned q = 0; q < j->k; q++) v[q] = mle_eval_fp2(j->t[q], j->n, point);
-    if (j->eq) {
-        fp2 f = fp2_add(fp2_mul(j->c[0], fp2_mul(v[0], v[1])), fp2_mul(j->c[1], v[0]));
-        return fp2_mul(mle_eq_eval(j->rho, point, j->n), f);
-    }
-    fp2 p = v[0];
-    for (unsigned q = 1; q < j->k; q++) p = fp2_mul(p, v[q]);
-    return p;
+    return job_combine(j, v, mle_eq_eval(j->rho, point, j->n));
 }
 
 /* The ZK prover on copies of the tables (mask NULL: the plain one). */
 static void job_prove(const job *j, tr_t *tr, fp2 *point, fp2 *gr, fp2 claim, const zsc_mask *m) {
     size_t len = (size_t)1 << j->n;
-    fp2 *T[3] = {NULL, NULL, NULL}, fin[3];
+    fp2 *T[4] = {NULL, NULL, NULL, NULL}, fin[4];
     for (unsigned q = 0; q < j->k; q++) {
         T[q] = zk_aligned_n(len, sizeof(fp2));
         memcpy(T[q], j->t[q], len * sizeof(fp2));
     }
-    if (j->eq) {
+    vp_term terms[2] = {{.c = j->c[0], .k = 3, .t = {0, 1, 2}}, {.c = j->c[1], .k = 2, .t = {0, 1}}};
+    switch (j->kind) {
+    case J_EQ: {
         fp2 *tabs[3] = {NULL, T[0], T[1]};
-        vp_term terms[2] = {{.c = j->c[0], .k = 3, .t = {0, 1, 2}}, {.c = j->c[1], .k = 2, .t = {0, 1}}};
         vp_prove_eq_zk(tr, point, fin, gr, tabs, 3, terms, 2, j->n, claim, 0, j->rho, m);
-    } else {
+        break;
+    }
+    case J_VP: {
+        vp_term t2[2] = {{.c = j->c[0], .k = 2, .t = {0, 1}}, {.c = j->c[1], .k = 1, .t = {0}}};
+        vp_prove_zk(tr, point, fin, gr, T, 2, t2, 2, j->n, claim, m);
+        break;
+    }
+    case J_BASE: {
+        fm61 *V = zk_malloc_n(len, sizeof *V);
+        fp2 *vbuf = zk_aligned_n(len, sizeof(fp2));
+        for (size_t x = 0; x < len; x++) V[x] = j->t[0][x].re;
+        sc_prove_base_zk(tr, point, fin, gr, V, vbuf, T[1], j->n, claim, m);
+        free(vbuf);
+        free(V);
+        break;
+    }
+    case J_FRAC:
+        sc_frac_prove_zk(tr, point, fin, gr, T, j->rho, j->n, j->lam, claim, m);
+        break;
+    case J_FRACL: {
+        /* the layer below: P[2x] = A[x], P[2x+1] = B[x], Q[2x] = C[x], Q[2x+1] = D[x] */
+        fp2 *Pl = zk_aligned_n(2 * len, sizeof(fp2)), *Ql = zk_aligned_n(2 * len, sizeof(fp2));
+        for (size_t x = 0; x < len; x++) {
+            Pl[2 * x] = j->t[0][x], Pl[2 * x + 1] = j->t[1][x];
+            Ql[2 * x] = j->t[2][x], Ql[2 * x + 1] = j->t[3][x];
+        }
+        sc_frac_prove_layer_zk(tr, point, fin, gr, T, Pl, Ql, j->rho, j->n, j->lam, claim, m);
+        free(Pl);
+        free(Ql);
+        break;
+    }
+    default:
         sc_prove_zk(tr, point, fin, gr, T, j->k, j->n, claim, m);
     }
     for (unsigned q = 0; q < j->k; q++) free(T[q]);
@@ -184,6 +242,7 @@ typedef struct {
 
 static void setup_make(setup *S, const job *jobs, size_t nj, zk_rng *rng) {
     memset(S, 0, sizeof *S);
+    ZK_CHECK(nj <= 8);
     S->nj = nj, S->jobs = jobs;
     size_t cells = 0;
     for (size_t s = 0; s < nj; s++) {
@@ -274,17 +333,23 @@ static zk_err verify_all(const setup *S, const uint8_t *proof, size_t len, prog 
 }
 
 static void test_complete(zk_rng *rng) {
-    job jobs[6];
-    job_init(&jobs[0], rng, 0, 1, 5, 0);
-    job_init(&jobs[1], rng, 0, 2, 6, 0);
-    job_init(&jobs[2], rng, 0, 3, 4, 0);
-    job_init(&jobs[3], rng, 1, 0, 5, 0);
-    job_init(&jobs[4], rng, 0, 2, 1, 1);
-    job_init(&jobs[5], rng, 0, 2, 0, 0); /* no round: g(r) = a0 */
-    /* one sumcheck per batch, then all together */
-    for (size_t s = 0; s <= 6; s++) {
+    enum { NJ = 11 };
+    job jobs[NJ];
+    job_init(&jobs[0], rng, J_PROD, 1, 5, 0);
+    job_init(&jobs[1], rng, J_PROD, 2, 6, 0);
+    job_init(&jobs[2], rng, J_PROD, 3, 4, 0);
+    job_init(&jobs[3], rng, J_EQ, 0, 5, 0);
+    job_init(&jobs[4], rng, J_PROD, 2, 1, 1);
+    job_init(&jobs[5], rng, J_PROD, 2, 0, 0); /* no round: g(r) = a0 */
+    job_init(&jobs[6], rng, J_VP, 0, 4, 0);
+    job_init(&jobs[7], rng, J_BASE, 0, 5, 0);
+    job_init(&jobs[8], rng, J_FRAC, 0, 4, 0);
+    job_init(&jobs[9], rng, J_FRACL, 0, 3, 0);
+    job_init(&jobs[10], rng, J_BASE, 0, 0, 0);
+    /* one sumcheck per batch, then 8 together (the setup's limit) */
+    for (size_t s = 0; s <= NJ; s++) {
         setup S;
-        setup_make(&S, s < 6 ? &jobs[s] : jobs, s < 6 ? 1 : 6, rng);
+        setup_make(&S, s < NJ ? &jobs[s] : jobs + 3, s < NJ ? 1 : 8, rng);
         zk_buf proof;
         zk_buf_init(&proof);
         prove_all(&proof, &S, NULL, NULL, NULL);
@@ -315,14 +380,14 @@ static void test_complete(zk_rng *rng) {
         zk_buf_free(&a);
         zk_buf_free(&b);
     }
-    for (int s = 0; s < 6; s++) job_free(&jobs[s]);
+    for (int s = 0; s < NJ; s++) job_free(&jobs[s]);
 }
 
 static void test_sound(zk_rng *rng) {
     job jobs[3];
-    job_init(&jobs[0], rng, 0, 2, 4, 1);
-    job_init(&jobs[1], rng, 1, 0, 3, 1);
-    job_init(&jobs[2], rng, 0, 3, 3, 0);
+    job_init(&jobs[0], rng, J_PROD, 2, 4, 1);
+    job_init(&jobs[1], rng, J_EQ, 0, 3, 1);
+    job_init(&jobs[2], rng, J_FRAC, 0, 3, 0);
     setup S;
     setup_make(&S, jobs, 3, rng);
     zk_buf proof;
@@ -386,8 +451,24 @@ static void test_sound(zk_rng *rng) {
         TEST_CHECK(verify_all(&S, proof.data, proof.len, NULL) == ZK_EINPUT);
         S.off[1] = off1;
     }
-    /* truncation */
+    /* truncation; single bytes flipped anywhere; random bytes */
     TEST_CHECK(verify_all(&S, proof.data, proof.len - 1, NULL) == ZK_EFORMAT);
+    long flips = 0, flips_rejected = 0;
+    for (int t = 0; t < 300; t++) {
+        size_t at = zk_rng_u64(rng) % proof.len;
+        uint8_t bit = (uint8_t)(1u << (zk_rng_u64(rng) % 8)), old = proof.data[at];
+        proof.data[at] ^= bit;
+        flips++;
+        flips_rejected += verify_all(&S, proof.data, proof.len, NULL) != ZK_OK;
+        proof.data[at] = old;
+    }
+    TEST_CHECK(flips_rejected == flips);
+    {
+        uint8_t *junk = zk_malloc(proof.len);
+        for (size_t i = 0; i < proof.len; i++) junk[i] = (uint8_t)zk_rng_u64(rng);
+        TEST_CHECK(verify_all(&S, junk, proof.len, NULL) != ZK_OK);
+        free(junk);
+    }
     zk_buf_free(&proof);
     setup_free(&S);
     for (int s = 0; s < 3; s++) job_free(&jobs[s]);
@@ -397,8 +478,8 @@ static void test_sound(zk_rng *rng) {
  * message: every 16-byte value of the proof. */
 static void test_fresh(zk_rng *rng) {
     job jobs[2];
-    job_init(&jobs[0], rng, 0, 2, 5, 1);
-    job_init(&jobs[1], rng, 1, 0, 4, 1);
+    job_init(&jobs[0], rng, J_PROD, 2, 5, 1);
+    job_init(&jobs[1], rng, J_EQ, 0, 4, 1);
     zk_buf a, b;
     zk_buf_init(&a);
     zk_buf_init(&b);
@@ -431,7 +512,7 @@ static void test_fresh(zk_rng *rng) {
  * With the real masks the same computation gives something else. */
 static void test_fp_mask(zk_rng *rng) {
     job j;
-    job_init(&j, rng, 0, 2, 5, 1);
+    job_init(&j, rng, J_PROD, 2, 5, 1);
     size_t nc = zsc_mask_ncoef(5, 2);
     fm61 cells[2 * (5 * 2 + 1)];
     zsc_random_cells(cells, 2 * nc, rng);
@@ -616,8 +697,8 @@ static void test_simulator(zk_rng *rng) {
     long accepted_real = 0, accepted_sim = 0, eval_ok = 0;
     for (int run = 0; run < SIM_RUNS; run++) {
         job jobs[2];
-        job_init(&jobs[0], rng, 0, 2, 4, 1);
-        job_init(&jobs[1], rng, 0, 2, 3, 1);
+        job_init(&jobs[0], rng, J_PROD, 2, 4, 1);
+        job_init(&jobs[1], rng, J_PROD, 2, 3, 1);
         fp2 ch[SIM_NCH], H[2] = {jobs[0].claim, jobs[1].claim}, f[2], pt[MAXN], tp[8], y;
         for (int c = 0; c < SIM_NCH; c++) {
             do ch[c] = rand_fp2(rng);

@@ -82,6 +82,11 @@ static void vp_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
 
 void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
               unsigned nterms, unsigned n, fp2 claim) {
+    vp_prove_zk(tr, point, finals, NULL, tables, ntab, terms, nterms, n, claim, NULL);
+}
+
+void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE);
     for (unsigned t = 0; t < nterms; t++) {
@@ -89,7 +94,7 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
         for (unsigned j = 0; j < terms[t].k; j++) ZK_CHECK(terms[t].t[j] < ntab);
     }
     vp_ctx t = {.tables = tables, .ntab = ntab, .nterms = nterms, .d = d, .terms = terms};
-    sc_rounds(tr, point, n, d, claim, vp_step, &t);
+    zsc_rounds(tr, point, gr, mask, n, d, claim, vp_step, &t);
     for (unsigned j = 0; j < ntab; j++) finals[j] = tables[j][0];
 }
 
