@@ -548,6 +548,72 @@ static void test_fp_mask(zk_rng *rng) {
     job_free(&j);
 }
 
+/* Why D is read as F_{p^2} pairs: the layout E = C + rho' D with C, D
+ * base-field tables of 4 cells (mc = 2) makes Im E = b D and
+ * Re E = C + a D (rho' = a + b i), so C = Re E - (a/b) Im E; the batch's
+ * sumcheck on E V reveals q1(0) = E0 V0 + E1 V1, q1(1) = E2 V2 + E3 V3 and
+ * E folded by r1 at 0 and 1 (q2(X) / V'(X)): four independent functionals,
+ * hence E, hence C. Reading the cells in pairs (2 entries of E, uniform)
+ * leaves nothing to solve for. */
+static void test_base_d_leaks(zk_rng *rng) {
+    fm61 C[4], D[4];
+    zsc_random_cells(C, 4, rng);
+    zsc_random_cells(D, 4, rng);
+    fp2 rho = rand_fp2(rng), V[4], E[4], Vc[4], A[4][5];
+    for (int k = 0; k < 4; k++) {
+        V[k] = Vc[k] = rand_fp2(rng);
+        E[k] = fp2_add(fp2_from_fm61(C[k]), fp2_mul(rho, fp2_from_fm61(D[k])));
+    }
+    fp2 claim = fp2_zero(), pt[2], fin[2], *tabs[2] = {E, V};
+    for (int k = 0; k < 4; k++) claim = fp2_add(claim, fp2_mul(E[k], Vc[k]));
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tr_t *tr = tr_new_prover(PROTO, &proof);
+    sc_prove(tr, pt, fin, tabs, 2, 2, claim);
+    tr_free(tr);
+    /* the verifier's side: the two rounds, the challenges */
+    fp2 q1[3], q2[3], zero = fp2_zero(), one = fp2_one();
+    tr = tr_new_verifier(PROTO, proof.data, proof.len);
+    TEST_CHECK(tr_get_fp2(tr, "sc/round", q1, 3) == ZK_OK);
+    fp2 r1 = tr_challenge(tr, "sc/r");
+    TEST_CHECK(tr_get_fp2(tr, "sc/round", q2, 3) == ZK_OK);
+    tr_free(tr);
+    zk_buf_free(&proof);
+    fp2 s1 = fp2_sub(one, r1), V0 = fp2_add(fp2_mul(s1, Vc[0]), fp2_mul(r1, Vc[2]));
+    fp2 V1 = fp2_add(fp2_mul(s1, Vc[1]), fp2_mul(r1, Vc[3]));
+    fp2 rows[4][5] = {{Vc[0], Vc[1], zero, zero, q1[0]},
+                      {zero, zero, Vc[2], Vc[3], q1[1]},
+                      {s1, zero, r1, zero, fp2_mul(q2[0], fp2_inv(V0))},
+                      {zero, s1, zero, r1, fp2_mul(q2[1], fp2_inv(V1))}};
+    memcpy(A, rows, sizeof A);
+    /* Gauss-Jordan over F_{p^2} */
+    int ok = 1;
+    for (int c = 0; c < 4 && ok; c++) {
+        int piv = c;
+        while (piv < 4 && fp2_is_zero(A[piv][c])) piv++;
+        if (piv == 4) {
+            ok = 0;
+            break;
+        }
+        for (int k = 0; k < 5; k++) {
+            fp2 t = A[c][k];
+            A[c][k] = A[piv][k], A[piv][k] = t;
+        }
+        fp2 inv = fp2_inv(A[c][c]);
+        for (int k = 0; k < 5; k++) A[c][k] = fp2_mul(A[c][k], inv);
+        for (int r = 0; r < 4; r++) {
+            if (r == c || fp2_is_zero(A[r][c])) continue;
+            fp2 f = A[r][c];
+            for (int k = 0; k < 5; k++) A[r][k] = fp2_sub(A[r][k], fp2_mul(f, A[c][k]));
+        }
+    }
+    TEST_CHECK(ok);
+    fm61 ab = fm61_mul(rho.re, fm61_inv(rho.im));
+    int recovered = ok;
+    for (int k = 0; k < 4 && ok; k++) recovered &= fm61_sub(A[k][4].re, fm61_mul(ab, A[k][4].im)) == C[k];
+    TEST_CHECK(recovered);
+}
+
 /* ---- the simulator and the distribution test ----
  *
  * Statement: two sumchecks of products of two {0,1} tables (n = 4 and
@@ -778,5 +844,6 @@ void test_zsc(zk_rng *rng) {
     test_sound(rng);
     test_fresh(rng);
     test_fp_mask(rng);
+    test_base_d_leaks(rng);
     test_simulator(rng);
 }
