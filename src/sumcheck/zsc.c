@@ -270,20 +270,20 @@ void zsc_ip_prove(tr_t *tr, fp2 *tpoint, fp2 *eval, const fm61 *T, unsigned mc, 
     size_t N = (size_t)1 << mc, Nh = N / 2;
     fp2 *lambda = zk_malloc_n(nclaims ? nclaims : 1, sizeof *lambda);
     fp2 H = zsc_ip_lambdas(tr, lambda, claims, nclaims);
-    fp2 *V = zk_aligned_n(Nh, sizeof *V), *E = zk_aligned_n(Nh, sizeof *E);
+    fp2 *V = zk_aligned_n(Nh, sizeof *V), *W = zk_aligned_n(Nh, sizeof *W);
     zsc_ip_weights(V, claims, nclaims, lambda, mc);
     fp2 G = fp2_zero();
     for (size_t k = 0; k < Nh; k++) G = fp2_add(G, fp2_mul(fp2_make(T[N + 2 * k], T[N + 2 * k + 1]), V[k]));
     tr_put_fp2(tr, "zsc/ip/G", &G, 1);
     fp2 rho = zsc_draw(tr, "zsc/ip/rho", 1);
     for (size_t k = 0; k < Nh; k++)
-        E[k] = fp2_add(fp2_make(T[2 * k], T[2 * k + 1]), fp2_mul(rho, fp2_make(T[N + 2 * k], T[N + 2 * k + 1])));
-    fp2 z[ZSC_MAX_VARS + 2], fin[2], *tabs[2] = {E, V};
+        W[k] = fp2_add(fp2_make(T[2 * k], T[2 * k + 1]), fp2_mul(rho, fp2_make(T[N + 2 * k], T[N + 2 * k + 1])));
+    fp2 z[ZSC_MAX_VARS + 2], fin[2], *tabs[2] = {W, V};
     sc_prove(tr, z, fin, tabs, 2, mc - 1, fp2_add(H, fp2_mul(rho, G)));
     *eval = fp2_mul(fin[0], fp2_inv(zsc_ip_scale(rho)));
     tr_put_fp2(tr, "zsc/ip/eval", eval, 1);
     zsc_ip_point(tpoint, z, mc, rho);
-    free(E);
+    free(W);
     free(V);
     free(lambda);
 }

@@ -36,11 +36,11 @@
  *            V = sum_s lambda_s v_s, H' = sum_s lambda_s g_s(r_s);
  *   prover   sends G' = <D^, V>                           ("zsc/ip/G");
  *   verifier draws rho' not in {0, -1}                    ("zsc/ip/rho");
- *   both     run the degree-2 sumcheck (sc.h) of sum_k E(k) V(k),
- *            E = C^ + rho' D^, claim H' + rho' G', point z (mc - 1 coords);
+ *   both     run the degree-2 sumcheck (sc.h) of sum_k W(k) V(k),
+ *            W = C^ + rho' D^, claim H' + rho' G', point z (mc - 1 coords);
  *   prover   sends y = T~(x0, z, t)                       ("zsc/ip/eval"),
  *            x0 = i/(1+i), t = rho'/(1+rho'): since C^~(z) = (1+i) C~(x0, z),
- *            E~(z) = (1+i)(1+rho') T~(x0, z, t);
+ *            W~(z) = (1+i)(1+rho') T~(x0, z, t);
  *   verifier computes V~(z) itself (O(mask cells * mc)) and checks the
  *            final claim = (1+i)(1+rho') y V~(z).
  * The verifier is left with ONE claim on the committed table, T~(x0,z,t) = y,
@@ -57,7 +57,10 @@
  * zk-sumcheck.md): G, the rounds and g(r) are uniform given H and f(r)
  * subject to the verifier's consistency checks (the n d + 1 coefficients
  * of g are the free part of the rounds), and the second sumcheck is one on
- * the uniform table E. What this block does NOT hide: f(r) itself, i.e.
+ * the uniform table W (D read cell by cell, W = C + rho' D would be
+ * uniform only on an F_p-subspace and could give C away: test_zsc.c's
+ * test_base_d_leaks). One mask per sumcheck, never reused; D fresh per
+ * proof. What this block does NOT hide: f(r) itself, i.e.
  * the final values of the witness tables the caller sends (Libra sec. 4.2),
  * and anything the commitment's opening reveals beyond y.
  */
@@ -153,7 +156,7 @@ fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lamb
 void zsc_ip_weights(fp2 *V, const zsc_claim *claims, size_t nclaims, const fp2 *lambda, unsigned mc);
 
 /* The constants of the final evaluation: x0 = i/(1+i), and
- * (1+i)(1+rho') y = E~(z) for y = T~(x0, z, t), t = rho'/(1+rho'). */
+ * (1+i)(1+rho') y = W~(z) for y = T~(x0, z, t), t = rho'/(1+rho'). */
 fp2 zsc_ip_x0(void);
 
 #endif
