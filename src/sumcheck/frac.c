@@ -1,6 +1,7 @@
 #include "frac.h"
 
 #include "../poly/mle.h"
+#include "zsc.h"
 
 /* Passes run over blocks of FRAC_BLK pairs (a multiple of the vector
  * width 8), in parallel from FRAC_PAR_MIN pairs on. */
@@ -341,7 +342,8 @@ static void sc_frac_step(void *ctx, fp2 *g, size_t h, const fp2 *rb) {
     for (int X = 0; X < 4; X++) f->g[X] = g[X];
 }
 
-static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, unsigned n, fp2 claim) {
+static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, unsigned n, fp2 claim,
+                        const zsc_mask *mask) {
     size_t N = (size_t)1 << n;
     f->n = n;
     f->claim = claim;
@@ -351,7 +353,7 @@ static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, unsigned 
     f->rb = zk_aligned_n(n ? n : 1, sizeof *f->rb);
     if (n) mle_eq_table(f->w, f->r, n - 1); /* eq(r_<n-1, .) */
     if (f->src && f->src->k == 0) f->src->bind(f->src->ctx, f->T, N, f->rb);
-    sc_rounds(tr, point, n, 3, claim, sc_frac_step, f);
+    zsc_rounds(tr, point, gr, mask, n, 3, claim, sc_frac_step, f);
     if (!n && f->P) {
         finals[0] = f->P[0], finals[1] = f->P[1], finals[2] = f->Q[0], finals[3] = f->Q[1];
     } else {
@@ -361,21 +363,36 @@ static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, unsigned 
     free(f->w);
 }
 
+void sc_frac_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
+                      fp2 claim, const zsc_mask *mask) {
+    sc_frac f = {.T = T, .r = r, .lam = lam};
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+}
+
+void sc_frac_prove_layer_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *P, const fp2 *Q,
+                            const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask) {
+    sc_frac f = {.T = T, .P = P, .Q = Q, .r = r, .lam = lam};
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+}
+
+void sc_frac_prove_src_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
+                          const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask) {
+    ZK_CHECK(src->k < n || (src->k == 0 && n == 0));
+    sc_frac f = {.T = T, .src = src, .r = r, .lam = lam};
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+}
+
 void sc_frac_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
                    fp2 claim) {
-    sc_frac f = {.T = T, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, n, claim);
+    sc_frac_prove_zk(tr, point, finals, NULL, T, r, n, lam, claim, NULL);
 }
 
 void sc_frac_prove_layer(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const fp2 *P, const fp2 *Q,
                          const fp2 *r, unsigned n, fp2 lam, fp2 claim) {
-    sc_frac f = {.T = T, .P = P, .Q = Q, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, n, claim);
+    sc_frac_prove_layer_zk(tr, point, finals, NULL, T, P, Q, r, n, lam, claim, NULL);
 }
 
 void sc_frac_prove_src(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const sc_frac_src *src, const fp2 *r,
                        unsigned n, fp2 lam, fp2 claim) {
-    ZK_CHECK(src->k < n || (src->k == 0 && n == 0));
-    sc_frac f = {.T = T, .src = src, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, n, claim);
+    sc_frac_prove_src_zk(tr, point, finals, NULL, T, src, r, n, lam, claim, NULL);
 }

@@ -67,4 +67,14 @@ typedef struct {
 void sc_frac_prove_src(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const sc_frac_src *src, const fp2 *r,
                        unsigned n, fp2 lam, fp2 claim);
 
+/* The three provers made zero-knowledge by Libra's mask (zsc.h): the
+ * messages of zsc_rounds around their step; mask: n variables, degree 3;
+ * *gr = g(point). mask == NULL: the plain ones. */
+void sc_frac_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
+                      fp2 claim, const struct zsc_mask *mask);
+void sc_frac_prove_layer_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *P, const fp2 *Q,
+                            const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask);
+void sc_frac_prove_src_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
+                          const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask);
+
 #endif

@@ -1,4 +1,5 @@
 #include "sc.h"
+#include "zsc.h"
 
 #include "../poly/mle.h"
 
@@ -349,16 +350,21 @@ static void sc_gen_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
     if (h) sc_round_generic(g, t->T, t->k, h);
 }
 
-void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim) {
+void sc_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned k, unsigned n, fp2 claim,
+                 const zsc_mask *mask) {
     ZK_CHECK(k >= 1 && k <= SC_MAX_DEGREE);
     if (k == 2) { /* the common case (GKR): folds fused with the next round's sums */
         sc_deg2 t = {.A = tables[0], .B = tables[1]};
-        sc_rounds(tr, point, n, 2, claim, sc_deg2_step, &t);
+        zsc_rounds(tr, point, gr, mask, n, 2, claim, sc_deg2_step, &t);
     } else {
         sc_gen t = {.T = tables, .k = k};
-        sc_rounds(tr, point, n, k, claim, sc_gen_step, &t);
+        zsc_rounds(tr, point, gr, mask, n, k, claim, sc_gen_step, &t);
     }
     for (unsigned j = 0; j < k; j++) finals[j] = tables[j][0];
+}
+
+void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim) {
+    sc_prove_zk(tr, point, finals, NULL, tables, k, n, claim, NULL);
 }
 
 void sc_base_sums(fp2 s[3], const fm61 *V, const fp2 *h, unsigned n) {
@@ -371,16 +377,16 @@ void sc_base_sums(fp2 s[3], const fm61 *V, const fp2 *h, unsigned n) {
     sc_run(s, SC_PICK(sc_base_blk, p.h), &p, p.h);
 }
 
-void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {
-    if (n == 0) {
-        finals[0] = fp2_from_fm61(V[0]);
-        finals[1] = h[0];
-        return;
-    }
+void sc_prove_base_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                      fp2 claim, const zsc_mask *mask) {
     sc_deg2 t = {.B = h, .V = V, .vbuf = vbuf};
-    sc_rounds(tr, point, n, 2, claim, sc_deg2_step, &t);
-    finals[0] = vbuf[0];
+    zsc_rounds(tr, point, gr, mask, n, 2, claim, sc_deg2_step, &t); /* n = 0: no round (the mask's G, g() only) */
+    finals[0] = n ? vbuf[0] : fp2_from_fm61(V[0]);
     finals[1] = h[0];
+}
+
+void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {
+    sc_prove_base_zk(tr, point, finals, NULL, V, vbuf, h, n, claim, NULL);
 }
 
 void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,

@@ -26,6 +26,8 @@
 
 #define SC_MAX_DEGREE 3
 
+struct zsc_mask; /* zsc.h */
+
 /* The round loop, written once: every prover in src/sumcheck (sc_prove,
  * sc_prove_base, vp_prove, sc_frac_prove) is this loop and a step function
  * that knows its tables. For s = 0..n-1 (binding variable v = n-1-s, with
@@ -49,6 +51,14 @@ fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step
  * On return point[0..n) is the random point and finals[j] = T_j(point). */
 void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k, unsigned n, fp2 claim);
 
+/* sc_prove made zero-knowledge by Libra's mask (zsc.h): the messages of
+ * zsc_rounds around sc_prove's step. mask: n variables, degree k; claim:
+ * the true sum of the product; finals as sc_prove, *gr = g(point). The
+ * other _zk provers below and in vp.h, frac.h are the same: their plain
+ * version with mask == NULL. */
+void sc_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned k, unsigned n, fp2 claim,
+                 const struct zsc_mask *mask);
+
 /* Prover for k = 2 when the first table is a base-field witness table V
  * (2^n entries, not modified): round 1 multiplies base by extension
  * elements directly, then V bound to r_1 goes to vbuf (2^(n-1) entries,
@@ -56,6 +66,11 @@ void sc_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned k,
  * The proof bytes are identical to sc_prove on the lifted V;
  * finals[0] = V(point), finals[1] = h(point). */
 void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim);
+
+/* sc_prove_base with Libra's mask (zsc.h; degree 2): *gr = g(point);
+ * mask == NULL: sc_prove_base. */
+void sc_prove_base_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                      fp2 claim, const struct zsc_mask *mask);
 
 /* Round-1 sums of sum_x V(x) h(x) for a base-field V (2^n entries): s[0] =
  * g(0) (the lower half), s[1] = g(1) (the upper half), s[2] = g(2); so

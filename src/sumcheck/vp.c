@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../poly/mle.h"
+#include "zsc.h"
 
 #define VP_PAR_MIN (1u << 12)
 
@@ -81,6 +82,11 @@ static void vp_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
 
 void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
               unsigned nterms, unsigned n, fp2 claim) {
+    vp_prove_zk(tr, point, finals, NULL, tables, ntab, terms, nterms, n, claim, NULL);
+}
+
+void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE);
     for (unsigned t = 0; t < nterms; t++) {
@@ -88,7 +94,7 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
         for (unsigned j = 0; j < terms[t].k; j++) ZK_CHECK(terms[t].t[j] < ntab);
     }
     vp_ctx t = {.tables = tables, .ntab = ntab, .nterms = nterms, .d = d, .terms = terms};
-    sc_rounds(tr, point, n, d, claim, vp_step, &t);
+    zsc_rounds(tr, point, gr, mask, n, d, claim, vp_step, &t);
     for (unsigned j = 0; j < ntab; j++) finals[j] = tables[j][0];
 }
 
@@ -311,6 +317,12 @@ static void vpe_step(void *ctx, fp2 *g, size_t h, const fp2 *rb) {
 
 void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
                  unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho) {
+    vp_prove_eq_zk(tr, point, finals, NULL, tables, ntab, terms, nterms, n, claim, e, rho, NULL);
+}
+
+void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
+                    const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
+                    const zsc_mask *mask) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE && e < ntab && nterms >= 1);
     /* the used tables (slots) and the terms without their eq factor */
@@ -349,7 +361,7 @@ void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned
                  .rho = rho, .c = fp2_one(), .claim = claim, .v = n ? n - 1 : 0};
     s.p.w = zk_aligned_n(n ? (size_t)1 << (n - 1) : 1, sizeof(fp2));
     if (n) mle_eq_table(s.p.w, rho, n - 1); /* eq(rho_<n-1, .) */
-    sc_rounds(tr, point, n, d, claim, vpe_step, &s);
+    zsc_rounds(tr, point, gr, mask, n, d, claim, vpe_step, &s);
     for (unsigned j = 0; j < ntab; j++) finals[j] = j == e ? mle_eq_eval(rho, point, n) : tables[j][0];
     free(s.p.w);
     free(t);

@@ -46,6 +46,15 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
 void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned ntab, const vp_term *terms,
                  unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho);
 
+/* vp_prove and vp_prove_eq made zero-knowledge by Libra's mask (zsc.h):
+ * the messages of zsc_rounds around their steps; mask: n variables,
+ * degree vp_degree(terms); *gr = g(point). mask == NULL: the plain ones. */
+void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, const struct zsc_mask *mask);
+void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
+                    const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
+                    const struct zsc_mask *mask);
+
 /* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
  * are the tables' values at the point. */
 fp2 vp_combine(const vp_term *terms, unsigned nterms, const fp2 *vals);
