@@ -27,10 +27,12 @@ void tr_set_tamper(tr_t *t, tr_tamper_fn fn, void *ctx) {
     memset(t->seen, 0, sizeof t->seen);
 }
 
+#ifdef ZK_VERIFY /* test builds only: a release library cannot be made to program its challenges */
 void tr_set_program(tr_t *t, tr_program_fn fn, void *ctx) {
     t->program = fn;
     t->program_ctx = ctx;
 }
+#endif
 
 /* Occurrence number of a label (labels are string literals, compared by content). */
 static size_t tr_occurrence(tr_t *t, const char *label) {

@@ -10,7 +10,9 @@
  * `fn` writes, on the prover and the verifier side alike; the value is
  * absorbed like a squeeze output, so the transcript stays a hash chain.
  * fn returns 0 to fall back to the hash (e.g. when its list is used up).
- * tr_challenge_index is not affected. NULL removes the program. */
+ * tr_challenge_index is not affected. NULL removes the program. Defined
+ * only in test builds (-DZK_VERIFY, make test): a release library has no
+ * way to program its challenges. */
 #ifndef GKRCNN_TR_TEST_H
 #define GKRCNN_TR_TEST_H
 
