@@ -1,7 +1,7 @@
 /* zsc.h -- a zero-knowledge layer over the sumcheck of sc.h: Libra's
  * masking polynomial (Xie, Zhang, Zhang, Papamanthou, Song, "Libra",
  * CRYPTO 2019, sec. 4.1) and a zero-knowledge proof of the masks' values,
- * batched over every mask of a proof (papers/zk-sumcheck.md).
+ * batched over every mask of a proof (papers/protocol.md sec. 3.1).
  *
  * Mask. For a sumcheck of n variables and round degree d, a mask is
  *     g(x) = a0 + sum_{v<n} sum_{j=1..d} c_{v,j} x_v^j,
@@ -46,7 +46,7 @@
  * The verifier is left with ONE claim on the committed table, T~(x0,z,t) = y,
  * which the caller proves with its (hiding) commitment opening.
  *
- * Soundness (|F| = p^2; details in papers/zk-sumcheck.md):
+ * Soundness (|F| = p^2; details in papers/protocol.md sec. 3.1):
  *   rho:      G is sent after the mask is committed and before rho, so a
  *             false H survives only if rho = (H* - H)/(G - G*): 1/(|F|-1);
  *   rounds:   n d/|F| (sc.h; the degree is d as without the mask);
@@ -54,7 +54,7 @@
  *             the batch: lambda 1/|F|, rho' 1/(|F|-2), its rounds
  *             2 (mc-1)/|F|, then the binding of the commitment at (x0,z,t).
  * Zero knowledge (honest verifier, rho != 0, rho' != 0; papers/
- * zk-sumcheck.md): G, the rounds and g(r) are uniform given H and f(r)
+ * protocol.md sec. 3.1.5): G, the rounds and g(r) are uniform given H and f(r)
  * subject to the verifier's consistency checks (the n d + 1 coefficients
  * of g are the free part of the rounds), and the second sumcheck is one on
  * the uniform table W (D read cell by cell, W = C + rho' D would be
