@@ -116,9 +116,11 @@
  * 4N/2 * 16 = 32N bytes of the encoded matrix. Open: two row
  * combinations, computed from the coset-0 columns of the encoded matrix
  * (pcs_ligero_combine), O(N), then the column copies. *
- * HIDING (pcs_ligero_zk; Ames, Hazay, Ishai, Venkitasubramaniam, Ligero,
- * CCS 2017, sec. 4.2 and 5: randomized encoding, a blinding row added to
- * every revealed combination; papers/zk-pcs.md has the proofs). The plain
+ * HIDING (pcs_ligero_zk; the zero-knowledge variant of Ligero's
+ * interleaved-code test, Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017:
+ * a randomized encoding whose t opened positions are uniform, and a
+ * blinding row added to every combination revealed; papers/zk-pcs.md has
+ * the arguments). The plain
  * mode above is unchanged byte for byte; a hiding commitment is chosen at
  * commit time (pcs_ligero_zk_commit) and read with pcs_ligero_zk.
  *   Parameters (pcs_ligero_zk_params_for). A budget of b openings (fixed

@@ -21,6 +21,21 @@
  * column queries; the CNN prover certifies its weight commitment at setup
  * and ships the certificate in the verifying key.
  *
+ * HIDING. pcs_ligero_zk is the same commitment made zero-knowledge
+ * (ligero.c, HIDING; papers/zk-pcs.md): each row gets t random extra
+ * coefficients, each Merkle leaf a random salt, and every row combination
+ * the prover reveals a committed random mask row (the mask's share s of
+ * the value is sent before its coefficient gamma is drawn). What a
+ * verifier sees of a hiding commitment and its openings can be simulated
+ * from the claimed values alone, as long as the commitment serves at most
+ * the number of openings it was committed for (its budget, chosen at
+ * commit time and sent with the root; the prover refuses one more). A
+ * table committed once and opened by many proofs (a model's weights)
+ * therefore stays hidden for that many proofs only: a key must keep the
+ * count (pcs_ligero_zk_used) and be recommitted when it runs out. The
+ * plain scheme's bytes are unchanged; the verifier takes the mode from the
+ * commitment it read (pcs_commitment.zk).
+ *
  * The interface is a table of functions so that a second scheme can be
  * added beside the first (pcs_ligero, ligero.c).
  */
