@@ -340,24 +340,42 @@ static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/
 
 /* ---------- prover ---------- */
 
-/* enc <- Enc of every row of packed, column-major. Each task encodes a
+static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B);
+static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c);
+
+/* st->enc (allocated here) <- Enc of every row, column-major: column j at
+ * enc + j W, W = m (hiding: W = 1 + rows, slot 0 left for the salt, rows
+ * from st->lo, st->hi as coset messages lo + c_r hi). Each task encodes a
  * block of rows coset by coset and writes them out transposed. */
-static void pcs_ligero_encode(fp2 *enc, const fp2 *packed, const ntt_rs *rs, size_t m, size_t k) {
-    const size_t B = (size_t)1 << PCS_LIGERO_LOG_INV_RATE;
-    const size_t nblk = (m + PCS_LIGERO_ROW_BLOCK - 1) / PCS_LIGERO_ROW_BLOCK;
-    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
-#pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
+static void pcs_ligero_encode(pcs_state *st, const fp2 *packed) {
+    const pcs_ligero_params *p = &st->prm;
+    const size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
+    const size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
+    const size_t nblk = (rows + PCS_LIGERO_ROW_BLOCK - 1) / PCS_LIGERO_ROW_BLOCK;
+    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
+    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    if (p->zk) pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
+    fp2 *enc = st->enc = zk_aligned_n(k * B * W, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
+#pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
     {
         fp2 *buf = zk_aligned_n(PCS_LIGERO_ROW_BLOCK * k, sizeof *buf);
 #pragma omp for schedule(static)
         for (size_t blk = 0; blk < nblk; blk++) {
             size_t r0 = blk * PCS_LIGERO_ROW_BLOCK;
-            size_t nb = m - r0 < PCS_LIGERO_ROW_BLOCK ? m - r0 : PCS_LIGERO_ROW_BLOCK;
+            size_t nb = rows - r0 < PCS_LIGERO_ROW_BLOCK ? rows - r0 : PCS_LIGERO_ROW_BLOCK;
             for (size_t r = 0; r < B; r++) {
-                for (size_t b = 0; b < nb; b++) ntt_rs_coset(rs, buf + b * k, packed + (r0 + b) * k, (unsigned)r);
+                for (size_t b = 0; b < nb; b++) {
+                    fp2 *out = buf + b * k;
+                    if (p->zk) {
+                        pcs_zk_coset_msg(out, st->lo + (r0 + b) * k, st->hi + (r0 + b) * tl, k, tl, c[r]);
+                        ntt_rs_coset(st->rs, out, out, (unsigned)r);
+                    } else {
+                        ntt_rs_coset(st->rs, out, packed + (r0 + b) * k, (unsigned)r);
+                    }
+                }
                 /* buf[b k + rev[s]] = Enc(row r0 + b)[s B + r] */
                 for (size_t s = 0; s < k; s++) {
-                    fp2 *dst = enc + (s * B + r) * m + r0;
+                    fp2 *dst = enc + (s * B + r) * W + off + r0;
                     const fp2 *src = buf + rev[s];
                     for (size_t b = 0; b < nb; b++) dst[b] = src[b * k];
                 }
@@ -371,18 +389,15 @@ static pcs_state *pcs_ligero_commit_shape(tr_t *tr, const fm61 *t, unsigned n, i
     pcs_state *st = zk_calloc(1, sizeof *st);
     st->prm = pcs_ligero_params_for(n, certified);
     const pcs_ligero_params *prm = &st->prm;
-    size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
-    size_t K = (size_t)1 << log_K;
 #ifdef ZK_VERIFY
-    for (size_t x = 0; x < 2 * m * k; x++) ZK_CHECK(fm61_is_canonical(t[x]));
+    for (size_t x = 0; x < (size_t)1 << n; x++) ZK_CHECK(fm61_is_canonical(t[x]));
 #endif
     /* t read as m x k fp2 is the packed matrix P (same memory layout) */
     const fp2 *packed = (const fp2 *)(const void *)t;
-    st->enc = zk_aligned_n(K * m, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
     st->rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
-    pcs_ligero_encode(st->enc, packed, st->rs, m, k);
-    st->tree = merkle_new((const uint8_t *)st->enc, m * sizeof(fp2), log_K);
+    pcs_ligero_encode(st, packed);
+    st->tree = merkle_new((const uint8_t *)st->enc, ((size_t)1 << prm->log_rows) * sizeof(fp2), log_K);
     tr_put_bytes(tr, "pcs/root", merkle_root(st->tree), MERKLE_DIGEST_BYTES);
     return st;
 }
@@ -514,8 +529,6 @@ static void pcs_ligero_combine_table(fp2 *u, const fm61 *t, const fp2 *e, size_t
     }
 }
 
-static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B);
-static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c);
 static void pcs_zk_salts(const pcs_state *st, uint8_t *out, size_t K);
 
 /* The queried columns (nq of them, indices idx) of the encoded matrix,
@@ -612,6 +625,7 @@ static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 
 
 static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     const pcs_ligero_params *prm = &st->prm;
+    ZK_CHECK(!prm->zk); /* a hiding state opens with pcs_ligero_zk.open */
     size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     fp2 *wts = zk_aligned_n(2 * m, sizeof *wts); /* e | ebar */
     mle_eq_table(wts, z + 1 + prm->log_cols, prm->log_rows);
@@ -1097,31 +1111,16 @@ static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const f
     free(buf);
 }
 
-/* st->enc: K columns of W = 1 + rows slots (salt, then the rows' entries). */
+/* st->enc: K columns of W = 1 + rows slots, the salt, then the rows'
+ * entries (pcs_ligero_encode). */
 static void pcs_zk_encode(pcs_state *st) {
     const pcs_ligero_params *p = &st->prm;
-    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
-    size_t rows = m + p->mask_rows, W = rows + 1, K = k * B, tl = p->mask_len;
-    st->enc = zk_aligned_n(K * W, sizeof *st->enc);
+    size_t K = (size_t)1 << (p->log_cols + p->log_inv_rate), W = ((size_t)1 << p->log_rows) + p->mask_rows + 1;
+    pcs_ligero_encode(st, NULL);
     uint8_t *salts = zk_malloc_n(K, PCS_LIGERO_ZK_SALT_BYTES);
     pcs_zk_salts(st, salts, K);
     for (size_t j = 0; j < K; j++) memcpy(st->enc + j * W, salts + j * PCS_LIGERO_ZK_SALT_BYTES, PCS_LIGERO_ZK_SALT_BYTES);
     free(salts);
-    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
-    pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
-    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
-#pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
-    {
-        fp2 *buf = zk_aligned_n(k, sizeof *buf);
-#pragma omp for schedule(static)
-        for (size_t i = 0; i < rows; i++)
-            for (size_t r = 0; r < B; r++) {
-                pcs_zk_coset_msg(buf, st->lo + i * k, st->hi + i * tl, k, tl, c[r]);
-                ntt_rs_coset(st->rs, buf, buf, (unsigned)r);
-                for (size_t s = 0; s < k; s++) st->enc[(s * B + r) * W + 1 + i] = buf[rev[s]];
-            }
-        free(buf);
-    }
 }
 
 /* u[0..len) = sum_i w[i] a[i stride + .] over the rows with w[i] != 0. */
