@@ -14,8 +14,11 @@
 #include "../src/poly/mle.h"
 #include "test.h"
 
+#include <openssl/sha.h>
+
 #define TZ_PROTO "gkrcnn/test/pcsz"
 #define TZ_MAXN 32
+#define TZ_KAT "6d647de3dad4f1bb3955de6c421e6f6a2c32ec95b6b1374cb4e38b1fbc695268"
 
 static fm61 tz_rand_fm61(zk_rng *rng) { return zk_rng_u64(rng) % FM61_P; }
 static fp2 tz_rand_fp2(zk_rng *rng) { return fp2_make(tz_rand_fm61(rng), tz_rand_fm61(rng)); }
@@ -739,9 +742,35 @@ static void tz_no_table_bytes(zk_rng *rng) {
     }
 }
 
+/* Known answer: the SHA-256 of a hiding proof and certificate (n = 6,
+ * t[x] = x^2 + 1, seed 0..31, certified, budget 2, both openings), so a
+ * change of format or of the seed's expansion shows. */
+static void tz_known_answer(void) {
+    const unsigned n = 6;
+    fm61 t[64];
+    for (unsigned x = 0; x < 64; x++) t[x] = (fm61)x * x + 1;
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    for (unsigned i = 0; i < sizeof seed; i++) seed[i] = (uint8_t)i;
+    tz_cfg c = {.zk = 1, .certified = 1, .openings = 2, .nopen = 2, .seed = seed};
+    zk_buf proof, cert;
+    zk_buf_init(&proof);
+    zk_buf_init(&cert);
+    tz_prove(&proof, &cert, t, n, &c, NULL);
+    uint8_t h[32];
+    zk_buf_put(&proof, cert.data, cert.len);
+    SHA256(proof.data, proof.len, h);
+    char hex[65];
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", h[i]);
+    TEST_CHECK(strcmp(hex, TZ_KAT) == 0);
+    if (strcmp(hex, TZ_KAT) != 0) fprintf(stderr, "  pcsz known answer: %s\n", hex);
+    zk_buf_free(&proof);
+    zk_buf_free(&cert);
+}
+
 void test_pcsz(zk_rng *rng);
 void test_pcsz(zk_rng *rng) {
     tz_parameters();
+    tz_known_answer();
     static const unsigned ns[] = {1, 2, 3, 4, 6, 9, 12, 15};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         tz_complete(rng, ns[i], 0, 1, 997);
