@@ -322,6 +322,23 @@ static void tz_malicious(zk_rng *rng, unsigned n) {
         TEST_CHECK(tz_verify(proof.data, proof.len, NULL, 0, n, &c) == ZK_EFORMAT);
         memcpy(proof.data + 32, keep, 4);
     }
+    /* the first queried column's salt, an entry of a data row and of each
+     * mask row, and its path, one byte each */
+    {
+        pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, 1);
+        size_t ul = ((size_t)1 << p.log_cols) + p.mask_len, m = (size_t)1 << p.log_rows;
+        size_t salt = at_s + 16 + 2 * 16 * ul, col = salt + PCS_LIGERO_ZK_SALT_BYTES;
+        size_t path = col + 16 * (m + p.mask_rows);
+        size_t at[] = {salt, salt + 15, col + 3, col + 16 * m + 2, col + 16 * (m + 1) + 9, path, path + 31 * 2};
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            proof.data[at[i]] ^= 0x01;
+            zk_err e = tz_verify(proof.data, proof.len, NULL, 0, n, &c);
+            TEST_CHECK(e == ZK_EPROOF);
+            if (e != ZK_EPROOF) fprintf(stderr, "  n=%u: byte %zu flipped: %d\n", n, at[i], (int)e);
+            proof.data[at[i]] ^= 0x01;
+        }
+        TEST_CHECK(tz_verify(proof.data, proof.len, NULL, 0, n, &c) == ZK_OK);
+    }
     /* a plain proof is not a hiding one and v.v. */
     tz_cfg plain = {.zk = 0, .nopen = 1};
     TEST_CHECK(tz_verify(proof.data, proof.len, NULL, 0, n, &plain) != ZK_OK);
