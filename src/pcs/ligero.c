@@ -1123,36 +1123,48 @@ static void pcs_zk_encode(pcs_state *st) {
     free(salts);
 }
 
-/* u[0..len) = sum_i w[i] a[i stride + .] over the rows with w[i] != 0. */
-static void pcs_zk_lincomb(fp2 *u, const fp2 *a, size_t stride, size_t len, const fp2 *w, size_t rows) {
+/* For l < nw (at most 2): u[l ustride + c] = sum_i w[l rows + i] a[i stride + c],
+ * c < len, over the rows with some w[. + i] != 0; one pass over a. */
+static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, size_t len, const fp2 *w, int nw,
+                           size_t rows) {
     enum { CB = 256 };
+    ZK_CHECK(nw >= 1 && nw <= 2);
 #pragma omp parallel for schedule(static) if (rows * len >= PCS_LIGERO_PAR_MIN)
     for (size_t c0 = 0; c0 < len; c0 += CB) {
         size_t nc = len - c0 < CB ? len - c0 : CB;
-        fp2_acc acc[CB];
-        fp2 sum[CB];
-        for (size_t c = 0; c < nc; c++) sum[c] = fp2_zero();
+        fp2_acc acc[2][CB];
+        fp2 sum[2][CB];
+        for (int l = 0; l < nw; l++)
+            for (size_t c = 0; c < nc; c++) sum[l][c] = fp2_zero();
         size_t i = 0;
         while (i < rows) {
-            for (size_t c = 0; c < nc; c++) fp2_acc_zero(&acc[c]);
+            for (int l = 0; l < nw; l++)
+                for (size_t c = 0; c < nc; c++) fp2_acc_zero(&acc[l][c]);
             for (size_t cnt = 0; i < rows && cnt < FP2_ACC_MAX; i++) {
-                if (fp2_is_zero(w[i])) continue;
                 const fp2 *row = a + i * stride + c0;
-                for (size_t c = 0; c < nc; c++) fp2_acc_mul(&acc[c], w[i], row[c]);
-                cnt++;
+                int any = 0;
+                for (int l = 0; l < nw; l++) {
+                    fp2 wi = w[(size_t)l * rows + i];
+                    if (fp2_is_zero(wi)) continue;
+                    any = 1;
+                    for (size_t c = 0; c < nc; c++) fp2_acc_mul(&acc[l][c], wi, row[c]);
+                }
+                cnt += (size_t)any;
             }
-            for (size_t c = 0; c < nc; c++) sum[c] = fp2_add(sum[c], fp2_acc_reduce(&acc[c]));
+            for (int l = 0; l < nw; l++)
+                for (size_t c = 0; c < nc; c++) sum[l][c] = fp2_add(sum[l][c], fp2_acc_reduce(&acc[l][c]));
         }
-        memcpy(u + c0, sum, nc * sizeof *u);
+        for (int l = 0; l < nw; l++) memcpy(u + (size_t)l * ustride + c0, sum[l], nc * sizeof *u);
     }
 }
 
-/* The combined row w^T (lo | hi): k + t coefficients. */
-static void pcs_zk_combine(fp2 *u, const pcs_state *st, const fp2 *w) {
+/* The combined rows w_l^T (lo | hi), l < nw (weights w_l = w + l rows):
+ * k + t coefficients each, at u + l (k + t). */
+static void pcs_zk_combine(fp2 *u, const pcs_state *st, const fp2 *w, int nw) {
     const pcs_ligero_params *p = &st->prm;
-    size_t k = (size_t)1 << p->log_cols, rows = ((size_t)1 << p->log_rows) + p->mask_rows;
-    pcs_zk_lincomb(u, st->lo, k, k, w, rows);
-    pcs_zk_lincomb(u + k, st->hi, p->mask_len, p->mask_len, w, rows);
+    size_t k = (size_t)1 << p->log_cols, rows = ((size_t)1 << p->log_rows) + p->mask_rows, ul = k + p->mask_len;
+    pcs_zk_lincomb(u, ul, st->lo, k, k, w, nw, rows);
+    pcs_zk_lincomb(u + k, ul, st->hi, p->mask_len, p->mask_len, w, nw, rows);
 }
 
 /* Step 2's value from the two row combinations: L(u1, u2) = a y1 + b
@@ -1213,7 +1225,7 @@ pcs_state *pcs_ligero_zk_commit(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned 
     tr_challenges(ct, "pcs/cert/gamma", w, rows - 1);
     w[rows - 1] = fp2_one();
     fp2 *u0 = zk_aligned_n(k + p->mask_len, sizeof *u0);
-    pcs_zk_combine(u0, st, w);
+    pcs_zk_combine(u0, st, w, 1);
     tr_put_fp2(ct, "pcs/cert/u0", u0, k + p->mask_len);
     pcs_ligero_send_columns(ct, st, PCS_LIGERO_ZK_CERT_QUERIES, &pcs_ligero_cert_labels);
     tr_free(ct);
@@ -1274,8 +1286,7 @@ static void pcs_ligero_zk_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     w[r1] = gamma;
     w[rows + r2] = fp2_conj(gamma);
     fp2 *u = zk_aligned_n(2 * ul, sizeof *u);
-    pcs_zk_combine(u, st, w);
-    pcs_zk_combine(u + ul, st, w + rows);
+    pcs_zk_combine(u, st, w, 2); /* u1' | u2' */
     tr_put_fp2(tr, "pcs/u1", u, ul);
     tr_put_fp2(tr, "pcs/u2", u + ul, ul);
     if (st->enc)
