@@ -14,6 +14,7 @@ void test_mle(zk_rng *rng);
 void test_sumcheck(zk_rng *rng);
 void test_zsc(zk_rng *rng);
 void test_pcs(zk_rng *rng);
+void test_pcsz(zk_rng *rng);
 void test_gkr(zk_rng *rng);
 void test_proof(zk_rng *rng);
 void test_onnx(zk_rng *rng);
@@ -36,7 +37,8 @@ static const struct {
     void (*fn)(zk_rng *);
 } tests[] = {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
-    {"sumcheck", test_sumcheck},   {"zsc", test_zsc},               {"pcs", test_pcs},               {"gkr", test_gkr},
+    {"sumcheck", test_sumcheck},   {"zsc", test_zsc},               {"pcs", test_pcs},               {"pcsz", test_pcsz},
+    {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},
     {"wrange", test_wrange},

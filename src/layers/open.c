@@ -32,8 +32,7 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
     int certified = cnn_weights_certified(pl->wnv);
     pcs_state *st = certified ? pcs_ligero.commit_certified(t, cert, W, pl->wnv) : pcs_ligero.commit(t, W, pl->wnv);
     ZK_CHECK(tmp.len == PCS_DIGEST_BYTES);
-    com->nvars = pl->wnv;
-    com->certified = certified;
+    *com = (pcs_commitment){.nvars = pl->wnv, .certified = certified}; /* plain: zk = 0 */
     memcpy(com->root, tmp.data, PCS_DIGEST_BYTES);
     tr_free(t);
     zk_buf_free(&tmp);

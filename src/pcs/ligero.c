@@ -115,7 +115,87 @@
  * without the shift), O(N log N) field operations, and SHA-256 over the
  * 4N/2 * 16 = 32N bytes of the encoded matrix. Open: two row
  * combinations, computed from the coset-0 columns of the encoded matrix
- * (pcs_ligero_combine), O(N), then the column copies.
+ * (pcs_ligero_combine), O(N), then the column copies. *
+ * HIDING (pcs_ligero_zk; the zero-knowledge variant of Ligero's
+ * interleaved-code test, Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017:
+ * a randomized encoding whose t opened positions are uniform, and a
+ * blinding row added to every combination revealed; papers/zk-pcs.md has
+ * the arguments). The plain
+ * mode above is unchanged byte for byte; a hiding commitment is chosen at
+ * commit time (pcs_ligero_zk_commit) and read with pcs_ligero_zk.
+ *   Parameters (pcs_ligero_zk_params_for). A budget of b openings (fixed
+ *   at commit, 1 <= b <= PCS_LIGERO_ZK_MAX_OPENINGS), q = 260 (210
+ *   certified) queries per opening and 336 for a certificate;
+ *   t = b q (+ 336) random coefficients per row, which bounds the distinct
+ *   columns the commitment ever opens; k >= t a power of two (for small
+ *   tables k exceeds the table's row length kd = 2^log_data_cols and the
+ *   row is zero-padded, m = 1), K = 4k. The code is RS[K, k + t] with
+ *   k + t <= K/2: distance d = (K - k - t + 1)/K > 1/2, unique-decoding
+ *   radius 1/4, and K >= 4t > every query set, so no commitment is ever
+ *   opened whole.
+ *   Rows. Data row i is the polynomial P_i(X) + X^k R_i(X), deg R_i < t,
+ *   R_i uniform; 2b + c mask rows (c = 1 if certified) are uniform of
+ *   degree < k + t. Every x in coset r of the domain has x^k = omega^(k r)
+ *   =: c_r (omega^K = 1), so coset r of a row's codeword is the size-k
+ *   transform of lo + c_r hi (lo = the first k coefficients, hi = the
+ *   t extra ones): the same 4 NTTs per row as the plain mode.
+ *   Leaves. A hiding column is salt_j (16 bytes) | data rows | mask rows,
+ *   leaf j = SHA-256(0x00 || salt_j || column j) (merkle.h's leaf tag);
+ *   the salt is sent with an opened column ("pcs/salt").
+ *   Commitment: "pcs/root", then b as 4 bytes LE ("pcs/zk/openings"; the
+ *   verifier accepts 1..PCS_LIGERO_ZK_MAX_OPENINGS).
+ *   Opening at z, v in the transcript. Write L(y1, y2) = a y1 + b conj(y2),
+ *   a = ((1 - z_0) - i z_0)/2, b = ((1 - z_0) + i z_0)/2: step 2 above
+ *   checks v = L(y1, y2), and L(y1 + g s1, y2 + conj(g) s2) =
+ *   L(y1, y2) + g L(s1, s2). The prover takes the next slot j < b
+ *   (refusing past b: ZK_CHECK), rows A = m + 2j and B = A + 1, and
+ *     1. sends j ("pcs/zk/slot") and s = L(s1, s2) ("pcs/zk/s") with
+ *        s1 = sum_{c<kd} A[c] eq(z_col, c), s2 = sum_c B[c] conj(eq(z_col, c));
+ *     2. gamma <- "pcs/zk/gamma";
+ *     3. sends u1' = e^T (P | R) + gamma A and u2' = ebar^T (P | R) +
+ *        conj(gamma) B, k + t coefficients each ("pcs/u1", "pcs/u2");
+ *     4. the verifier checks L(y1', y2') = v + gamma s (y from the first
+ *        kd coefficients), then q queried columns: salt, entries, path,
+ *        and Enc(u1')[x] = sum_i e_i U[i][x] + gamma U[A][x], Enc(u2')[x]
+ *        = sum_i ebar_i U[i][x] + conj(gamma) U[B][x].
+ *   Certificate (protocol PCS_LIGERO_ZK_CERT_PROTOCOL): absorb n, b, root;
+ *   gamma over every row but the last (the certificate's mask row), weight
+ *   1 on that one; u0' (k + t); 336 queries.
+ *   Soundness. Proximity: if the data rows are 1/4-far, e^T U is far
+ *   except with 2 l K/|F| (as above, rate <= 1/2); adding gamma times a
+ *   committed row keeps it far except with K/|F| (BCIKS line gap, twice:
+ *   u1', u2'); a far mask row is caught the same way. Evaluation: rows and
+ *   masks decode uniquely; a u1' or u2' other than the decoded
+ *   combination differs from it in >= d K - K/4 > K/4 positions:
+ *   (3/4)^260 = 2^-107.9. With u1', u2' right, L(y1', y2') = v* + gamma s*
+ *   for the true value v* and the decoded masks' s*, so a false v passes
+ *   only if s != s* and gamma = (v - v*)/(s* - s): 1/|F| (s is sent
+ *   before gamma). Certificate at proximity 1/5 < 1/4: (4/5)^336 =
+ *   2^-108.2 + K/|F|; certified opening (1 - (1/2 - 1/5))^210 = 2^-108.1
+ *   + 1/|F|. pcs_ligero_zk_error adds the terms: >= 2^-100 for every n
+ *   and budget.
+ *   Hiding (what the verifier learns). Given gamma != 0, (u1', u2') is a
+ *   bijective image of the mask rows (A, B); the data rows' entries at any
+ *   <= t distinct columns are uniform and independent of the masks
+ *   (x -> x^k R(x) on t distinct nonzero points is a diagonal times a
+ *   Vandermonde matrix, invertible); s and the mask entries are then fixed
+ *   by the verifier's equations. So the view of all openings and the
+ *   certificate is simulated from the claimed values alone: u1', u2', u0'
+ *   and the opened data entries uniform, s = (L(u1', u2') - v)/gamma, the
+ *   rest solved; unopened leaves are salted hashes (random oracle), and
+ *   the root is their hash. This holds while the distinct opened columns
+ *   stay <= t, i.e. for at most b openings of the commitment; a key that
+ *   outlives one proof keeps the slot count (pcs_ligero_zk_used, passed
+ *   back to pcs_ligero_zk_state_from_leaves).
+ *   Randomness: every extra coefficient, mask row and salt is a ChaCha20
+ *   keystream of a 32-byte seed (pcs_zk_stream: key = seed, IV = domain |
+ *   index), the seed from RAND_bytes unless given (tests); the state keeps
+ *   it, so a state rebuilt from the leaves gives the same bytes.
+ *   Cost: the rows' hi parts (m t) and the mask rows add to the encoding;
+ *   the openings compute combinations from the rows (lo | hi, kept in the
+ *   state) instead of coset 0; proofs grow by the masks' entries in every
+ *   column, the salts, t coefficients in each of u1', u2', and the larger
+ *   query count (260 against 160).
  */
 #include "../poly/mle.h"
 #include "merkle.h"
@@ -123,6 +203,8 @@
 #include "pcs.h"
 
 #include <math.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,27 +228,44 @@ struct pcs_state {
     ntt_rs *rs;        /* the encoder (its size-k plan serves the opening) */
     const fm61 *t;     /* a state from leaves: the table (the caller's) */
     size_t *mismatch;  /* a state from leaves: sent columns whose digest is not their leaf */
+    /* hiding mode (HIDING): enc columns are salt | m data rows | mask rows */
+    fp2 *lo;           /* (m + mask_rows) x k: the rows' first k coefficients (table zero-padded, masks) */
+    fp2 *hi;           /* (m + mask_rows) x t: the rows' random coefficients k..k+t */
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    unsigned *used;    /* openings served (a counter behind the const state) */
 };
 
+/* Bytes of one column in the proof: a hiding column carries its salt and
+ * the mask rows' entries. */
+static size_t pcs_ligero_column_bytes(const pcs_ligero_params *p) {
+    size_t m = (size_t)1 << p->log_rows;
+    if (!p->zk) return 16 * m;
+    return PCS_LIGERO_ZK_SALT_BYTES + 16 * (m + p->mask_rows);
+}
+
 size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p) {
-    size_t k = (size_t)1 << p->log_cols, m = (size_t)1 << p->log_rows;
+    size_t k = (size_t)1 << p->log_cols;
     unsigned log_K = p->log_cols + p->log_inv_rate;
     size_t K = (size_t)1 << log_K;
     size_t q = p->queries < K ? p->queries : K;
-    return 2 * 16 * k + q * (16 * m + MERKLE_DIGEST_BYTES * (size_t)log_K);
+    /* zk: the slot (4 bytes), s (16), and u1, u2 of k + t coefficients */
+    size_t head = p->zk ? 4 + 16 + 2 * 16 * (k + p->mask_len) : 2 * 16 * k;
+    return head + q * (pcs_ligero_column_bytes(p) + MERKLE_DIGEST_BYTES * (size_t)log_K);
 }
 
 size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p) {
-    size_t k = (size_t)1 << p->log_cols, m = (size_t)1 << p->log_rows;
+    size_t k = (size_t)1 << p->log_cols;
     unsigned log_K = p->log_cols + p->log_inv_rate;
     size_t K = (size_t)1 << log_K;
-    size_t q = PCS_LIGERO_CERT_QUERIES < K ? PCS_LIGERO_CERT_QUERIES : K;
-    return 16 * k + q * (16 * m + MERKLE_DIGEST_BYTES * (size_t)log_K);
+    size_t cq = p->zk ? PCS_LIGERO_ZK_CERT_QUERIES : PCS_LIGERO_CERT_QUERIES;
+    size_t q = cq < K ? cq : K;
+    size_t u0 = 16 * (k + (p->zk ? p->mask_len : 0));
+    return u0 + q * (pcs_ligero_column_bytes(p) + MERKLE_DIGEST_BYTES * (size_t)log_K);
 }
 
 pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified) {
     ZK_CHECK(n >= 1 && n <= PCS_LIGERO_MAX_VARS);
-    pcs_ligero_params p;
+    pcs_ligero_params p = {0};
     p.nvars = n;
     p.log_inv_rate = PCS_LIGERO_LOG_INV_RATE;
     p.certified = certified != 0;
@@ -184,6 +283,7 @@ pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified) {
     }
     p.log_cols = best;
     p.log_rows = n - 1 - best;
+    p.log_data_cols = best;
     return p;
 }
 
@@ -231,32 +331,51 @@ static fp2 pcs_ligero_dot(const fp2 *a, const fp2 *b, size_t n) {
 
 /* Transcript labels of one column test: the opening's or the certificate's. */
 typedef struct {
-    const char *query, *col, *path;
+    const char *query, *col, *path, *salt;
 } pcs_ligero_labels;
 
-static const pcs_ligero_labels pcs_ligero_open_labels = {"pcs/query", "pcs/col", "pcs/path"};
-static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/cert/col", "pcs/cert/path"};
+static const pcs_ligero_labels pcs_ligero_open_labels = {"pcs/query", "pcs/col", "pcs/path", "pcs/salt"};
+static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/cert/col", "pcs/cert/path",
+                                                         "pcs/cert/salt"};
 
 /* ---------- prover ---------- */
 
-/* enc <- Enc of every row of packed, column-major. Each task encodes a
+static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B);
+static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c);
+
+/* st->enc (allocated here) <- Enc of every row, column-major: column j at
+ * enc + j W, W = m (hiding: W = 1 + rows, slot 0 left for the salt, rows
+ * from st->lo, st->hi as coset messages lo + c_r hi). Each task encodes a
  * block of rows coset by coset and writes them out transposed. */
-static void pcs_ligero_encode(fp2 *enc, const fp2 *packed, const ntt_rs *rs, size_t m, size_t k) {
-    const size_t B = (size_t)1 << PCS_LIGERO_LOG_INV_RATE;
-    const size_t nblk = (m + PCS_LIGERO_ROW_BLOCK - 1) / PCS_LIGERO_ROW_BLOCK;
-    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
-#pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
+static void pcs_ligero_encode(pcs_state *st, const fp2 *packed) {
+    const pcs_ligero_params *p = &st->prm;
+    const size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
+    const size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
+    const size_t nblk = (rows + PCS_LIGERO_ROW_BLOCK - 1) / PCS_LIGERO_ROW_BLOCK;
+    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
+    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    if (p->zk) pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
+    fp2 *enc = st->enc = zk_aligned_n(k * B * W, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
+#pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
     {
         fp2 *buf = zk_aligned_n(PCS_LIGERO_ROW_BLOCK * k, sizeof *buf);
 #pragma omp for schedule(static)
         for (size_t blk = 0; blk < nblk; blk++) {
             size_t r0 = blk * PCS_LIGERO_ROW_BLOCK;
-            size_t nb = m - r0 < PCS_LIGERO_ROW_BLOCK ? m - r0 : PCS_LIGERO_ROW_BLOCK;
+            size_t nb = rows - r0 < PCS_LIGERO_ROW_BLOCK ? rows - r0 : PCS_LIGERO_ROW_BLOCK;
             for (size_t r = 0; r < B; r++) {
-                for (size_t b = 0; b < nb; b++) ntt_rs_coset(rs, buf + b * k, packed + (r0 + b) * k, (unsigned)r);
+                for (size_t b = 0; b < nb; b++) {
+                    fp2 *out = buf + b * k;
+                    if (p->zk) {
+                        pcs_zk_coset_msg(out, st->lo + (r0 + b) * k, st->hi + (r0 + b) * tl, k, tl, c[r]);
+                        ntt_rs_coset(st->rs, out, out, (unsigned)r);
+                    } else {
+                        ntt_rs_coset(st->rs, out, packed + (r0 + b) * k, (unsigned)r);
+                    }
+                }
                 /* buf[b k + rev[s]] = Enc(row r0 + b)[s B + r] */
                 for (size_t s = 0; s < k; s++) {
-                    fp2 *dst = enc + (s * B + r) * m + r0;
+                    fp2 *dst = enc + (s * B + r) * W + off + r0;
                     const fp2 *src = buf + rev[s];
                     for (size_t b = 0; b < nb; b++) dst[b] = src[b * k];
                 }
@@ -270,18 +389,15 @@ static pcs_state *pcs_ligero_commit_shape(tr_t *tr, const fm61 *t, unsigned n, i
     pcs_state *st = zk_calloc(1, sizeof *st);
     st->prm = pcs_ligero_params_for(n, certified);
     const pcs_ligero_params *prm = &st->prm;
-    size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
-    size_t K = (size_t)1 << log_K;
 #ifdef ZK_VERIFY
-    for (size_t x = 0; x < 2 * m * k; x++) ZK_CHECK(fm61_is_canonical(t[x]));
+    for (size_t x = 0; x < (size_t)1 << n; x++) ZK_CHECK(fm61_is_canonical(t[x]));
 #endif
     /* t read as m x k fp2 is the packed matrix P (same memory layout) */
     const fp2 *packed = (const fp2 *)(const void *)t;
-    st->enc = zk_aligned_n(K * m, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
     st->rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
-    pcs_ligero_encode(st->enc, packed, st->rs, m, k);
-    st->tree = merkle_new((const uint8_t *)st->enc, m * sizeof(fp2), log_K);
+    pcs_ligero_encode(st, packed);
+    st->tree = merkle_new((const uint8_t *)st->enc, ((size_t)1 << prm->log_rows) * sizeof(fp2), log_K);
     tr_put_bytes(tr, "pcs/root", merkle_root(st->tree), MERKLE_DIGEST_BYTES);
     return st;
 }
@@ -326,6 +442,8 @@ static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts, int 
  * queried column and its Merkle path. */
 static void pcs_ligero_send_columns(tr_t *tr, const pcs_state *st, size_t q, const pcs_ligero_labels *lb) {
     size_t m = (size_t)1 << st->prm.log_rows;
+    if (st->prm.zk) m += st->prm.mask_rows; /* and the salt before */
+    size_t W = st->prm.zk ? m + 1 : m;
     unsigned log_K = st->prm.log_cols + st->prm.log_inv_rate;
     size_t K = (size_t)1 << log_K;
     size_t nq_max = q < K ? q : K;
@@ -333,7 +451,9 @@ static void pcs_ligero_send_columns(tr_t *tr, const pcs_state *st, size_t q, con
     size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
     for (size_t i = 0; i < nq; i++) {
-        tr_put_fp2(tr, lb->col, st->enc + idx[i] * m, m);
+        const fp2 *c = st->enc + idx[i] * W;
+        if (st->prm.zk) tr_put_bytes(tr, lb->salt, (const uint8_t *)c++, PCS_LIGERO_ZK_SALT_BYTES);
+        tr_put_fp2(tr, lb->col, c, m);
         merkle_path(st->tree, path, idx[i]);
         tr_put_bytes(tr, lb->path, path, (size_t)log_K * MERKLE_DIGEST_BYTES);
     }
@@ -409,15 +529,28 @@ static void pcs_ligero_combine_table(fp2 *u, const fm61 *t, const fp2 *e, size_t
     }
 }
 
+static void pcs_zk_salts(const pcs_state *st, uint8_t *out, size_t K);
+
 /* The queried columns (nq of them, indices idx) of the encoded matrix,
- * col[q m + row], by encoding every row on the cosets that hold a query,
- * computing only the queried positions' part of each transform
- * (ntt_dif_pruned). */
+ * col[q W + row] (W = m; hiding: W = 1 + rows, the salt first), by
+ * encoding every row on the cosets that hold a query, computing only the
+ * queried positions' part of each transform (ntt_dif_pruned). */
 static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx, size_t nq) {
-    size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
-    size_t B = (size_t)1 << st->prm.log_inv_rate;
+    const pcs_ligero_params *p = &st->prm;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols;
+    size_t B = (size_t)1 << p->log_inv_rate, K = k * B;
+    size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
     const fp2 *packed = (const fp2 *)(const void *)st->t;
+    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    if (p->zk) {
+        uint8_t *salts = zk_malloc_n(K, PCS_LIGERO_ZK_SALT_BYTES);
+        pcs_zk_salts(st, salts, K);
+        for (size_t q = 0; q < nq; q++)
+            memcpy(col + q * W, salts + idx[q] * PCS_LIGERO_ZK_SALT_BYTES, PCS_LIGERO_ZK_SALT_BYTES);
+        free(salts);
+        pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
+    }
     uint32_t *slot = zk_malloc_n(nq ? nq : 1, sizeof *slot);
     for (size_t r = 0; r < B; r++) {
         /* this coset's queried positions, as sorted slots of the transform */
@@ -430,15 +563,20 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
                 uint32_t sw = slot[j];
                 slot[j] = slot[j - 1], slot[j - 1] = sw;
             }
-#pragma omp parallel if (m * k >= PCS_LIGERO_PAR_MIN)
+#pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
         {
             fp2 *buf = zk_aligned_n(k, sizeof *buf);
 #pragma omp for schedule(static)
-            for (size_t row = 0; row < m; row++) {
-                ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
+            for (size_t row = 0; row < rows; row++) {
+                if (p->zk) { /* the coset's message lo + c_r hi */
+                    pcs_zk_coset_msg(buf, st->lo + row * k, st->hi + row * tl, k, tl, c[r]);
+                    ntt_rs_coset_pruned(st->rs, buf, buf, (unsigned)r, slot, ns);
+                } else {
+                    ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
+                }
                 /* buf[rev[s]] = Enc(row)[s B + r] */
                 for (size_t q = 0; q < nq; q++)
-                    if (idx[q] % B == r) col[q * m + row] = buf[rev[idx[q] / B]];
+                    if (idx[q] % B == r) col[q * W + off + row] = buf[rev[idx[q] / B]];
             }
             free(buf);
         }
@@ -446,37 +584,48 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
     free(slot);
 }
 
-static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 *wts) {
+/* Steps 3-4 for a state without the encoded matrix: the queried columns
+ * from the table (pcs_ligero_columns), each compared with its leaf. */
+static void pcs_ligero_send_table_columns(tr_t *tr, const pcs_state *st) {
     const pcs_ligero_params *prm = &st->prm;
-    size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
+    size_t m = (size_t)1 << prm->log_rows, rows = m + prm->mask_rows, W = prm->zk ? rows + 1 : m;
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
     size_t K = (size_t)1 << log_K;
-    fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
-    pcs_ligero_combine_table(u, st->t, wts, m, k);
-    tr_put_fp2(tr, "pcs/u1", u, k);
-    tr_put_fp2(tr, "pcs/u2", u + k, k);
     size_t nq_max = prm->queries < K ? prm->queries : K;
     size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
     size_t nq = pcs_ligero_queries(tr, pcs_ligero_open_labels.query, idx, K, prm->queries);
-    fp2 *col = zk_aligned_n(nq * m, sizeof *col);
+    fp2 *col = zk_aligned_n(nq * W, sizeof *col);
     pcs_ligero_columns(col, st, idx, nq);
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES), leaf[MERKLE_DIGEST_BYTES];
     for (size_t i = 0; i < nq; i++) {
-        merkle_hash_leaf(leaf, (const uint8_t *)(col + i * m), m * sizeof *col);
+        const fp2 *c = col + i * W;
+        merkle_hash_leaf(leaf, (const uint8_t *)c, W * sizeof *col);
         if (memcmp(leaf, merkle_leaves(st->tree) + idx[i] * MERKLE_DIGEST_BYTES, MERKLE_DIGEST_BYTES) != 0)
             (*st->mismatch)++;
-        tr_put_fp2(tr, pcs_ligero_open_labels.col, col + i * m, m);
+        if (prm->zk) tr_put_bytes(tr, pcs_ligero_open_labels.salt, (const uint8_t *)c++, PCS_LIGERO_ZK_SALT_BYTES);
+        tr_put_fp2(tr, pcs_ligero_open_labels.col, c, prm->zk ? rows : m);
         merkle_path(st->tree, path, idx[i]);
         tr_put_bytes(tr, pcs_ligero_open_labels.path, path, (size_t)log_K * MERKLE_DIGEST_BYTES);
     }
     free(path);
     free(col);
     free(idx);
+}
+
+static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 *wts) {
+    const pcs_ligero_params *prm = &st->prm;
+    size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
+    fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
+    pcs_ligero_combine_table(u, st->t, wts, m, k);
+    tr_put_fp2(tr, "pcs/u1", u, k);
+    tr_put_fp2(tr, "pcs/u2", u + k, k);
+    pcs_ligero_send_table_columns(tr, st);
     free(u);
 }
 
 static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     const pcs_ligero_params *prm = &st->prm;
+    ZK_CHECK(!prm->zk); /* a hiding state opens with pcs_ligero_zk.open */
     size_t m = (size_t)1 << prm->log_rows, k = (size_t)1 << prm->log_cols;
     fp2 *wts = zk_aligned_n(2 * m, sizeof *wts); /* e | ebar */
     mle_eq_table(wts, z + 1 + prm->log_cols, prm->log_rows);
@@ -518,6 +667,9 @@ size_t pcs_ligero_mismatches(const pcs_state *st) { return st->mismatch ? *st->m
 static void pcs_ligero_state_free(pcs_state *st) {
     if (!st) return;
     free(st->mismatch);
+    free(st->used);
+    free(st->lo);
+    free(st->hi);
     free(st->enc);
     merkle_free(st->tree);
     ntt_rs_free(st->rs);
@@ -542,8 +694,8 @@ static zk_err pcs_ligero_read_commitment(tr_t *tr, pcs_commitment *out, unsigned
         zk_set_reason("pcs: truncated commitment");
         return ZK_EFORMAT;
     }
+    memset(out, 0, sizeof *out); /* plain: zk = 0 */
     out->nvars = n;
-    out->certified = 0;
     memcpy(out->root, root, sizeof root);
     return ZK_OK;
 }
@@ -555,16 +707,22 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
                                        const fp2 *cw, int nw, size_t q, const pcs_ligero_labels *lb,
                                        const char *const *what) {
     size_t m = (size_t)1 << prm->log_rows;
+    if (prm->zk) m += prm->mask_rows; /* a hiding column: salt | data rows | mask rows */
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
     size_t K = (size_t)1 << log_K;
     size_t nq_max = q < K ? q : K;
     size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
     size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
-    fp2 *col = zk_aligned_n(m, sizeof *col);
+    fp2 *leafbuf = zk_aligned_n(m + 1, sizeof *leafbuf), *col = prm->zk ? leafbuf + 1 : leafbuf;
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
     zk_err err = ZK_OK;
     for (size_t i = 0; i < nq && err == ZK_OK; i++) {
         size_t j = idx[i];
+        if (prm->zk && tr_get_bytes(tr, lb->salt, (uint8_t *)leafbuf, PCS_LIGERO_ZK_SALT_BYTES) != ZK_OK) {
+            zk_set_reason("pcs: query %zu: truncated salt", i);
+            err = ZK_EFORMAT;
+            break;
+        }
         if (tr_get_fp2(tr, lb->col, col, m) != ZK_OK) {
             zk_set_reason("pcs: query %zu: truncated or non-canonical column", i);
             err = ZK_EFORMAT;
@@ -576,7 +734,7 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
             break;
         }
         uint8_t leaf[MERKLE_DIGEST_BYTES];
-        merkle_hash_leaf(leaf, (const uint8_t *)col, m * sizeof *col);
+        merkle_hash_leaf(leaf, (const uint8_t *)leafbuf, (prm->zk ? m + 1 : m) * sizeof *col);
         if (merkle_verify(root, log_K, j, leaf, path) != ZK_OK) {
             zk_set_reason("pcs: query %zu: column %zu does not match the Merkle root", i, j);
             err = ZK_EPROOF;
@@ -592,34 +750,62 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
         }
     }
     free(path);
-    free(col);
+    free(leafbuf);
     free(idx);
     return err;
 }
 
-static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *cert, size_t len) {
-    unsigned n = cm->nvars;
-    zk_err err = pcs_ligero_check_n(n);
+/* The hiding mode's pieces (below) that the verifier shares. */
+static fp2 pcs_zk_value(const fp2 *u1, const fp2 *u2, const fp2 *eqc, size_t kd, fp2 z0);
+static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const fp2 *hi, const pcs_ligero_params *p);
+static void pcs_zk_cert_begin(tr_t *ct, const pcs_ligero_params *p, const uint8_t root[PCS_DIGEST_BYTES]);
+
+/* The parameters of commitment c (plain or hiding), or ZK_EINPUT. */
+static zk_err pcs_ligero_params_of(pcs_ligero_params *prm, const pcs_commitment *cm, int certified) {
+    zk_err err = pcs_ligero_check_n(cm->nvars);
     if (err) return err;
-    const pcs_ligero_params prm = pcs_ligero_params_for(n, 1);
-    size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols;
-    size_t K = k << prm.log_inv_rate;
-    tr_t *ct = tr_new_verifier(PCS_LIGERO_CERT_PROTOCOL, cert, len);
-    pcs_ligero_cert_begin(ct, n, cm->root);
-    fp2 *gamma = zk_aligned_n(m, sizeof *gamma);
-    fp2 *u0 = zk_aligned_n(k, sizeof *u0);
+    if (!cm->zk) {
+        *prm = pcs_ligero_params_for(cm->nvars, certified);
+        return ZK_OK;
+    }
+    if (cm->openings < 1 || cm->openings > PCS_LIGERO_ZK_MAX_OPENINGS) {
+        zk_set_reason("pcs: hiding commitment with an opening budget of %u", cm->openings);
+        return ZK_EINPUT;
+    }
+    *prm = pcs_ligero_zk_params_for(cm->nvars, certified, cm->openings);
+    return ZK_OK;
+}
+
+/* Both schemes' certificate check: plain (gamma on the m rows) or hiding
+ * (its own protocol label; gamma on every row but the last, the
+ * certificate's mask row, which has weight 1). */
+static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *cert, size_t len) {
+    pcs_ligero_params prm;
+    zk_err err = pcs_ligero_params_of(&prm, cm, 1);
+    if (err) return err;
+    size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols, rows = m + prm.mask_rows;
+    size_t K = k << prm.log_inv_rate, ul = k + prm.mask_len;
+    tr_t *ct = tr_new_verifier(prm.zk ? PCS_LIGERO_ZK_CERT_PROTOCOL : PCS_LIGERO_CERT_PROTOCOL, cert, len);
+    if (prm.zk)
+        pcs_zk_cert_begin(ct, &prm, cm->root);
+    else
+        pcs_ligero_cert_begin(ct, cm->nvars, cm->root);
+    fp2 *gamma = zk_aligned_n(rows, sizeof *gamma);
+    fp2 *u0 = zk_aligned_n(ul, sizeof *u0);
     fp2 *cw = NULL;
-    tr_challenges(ct, "pcs/cert/gamma", gamma, m);
-    if (tr_get_fp2(ct, "pcs/cert/u0", u0, k) != ZK_OK) {
+    tr_challenges(ct, "pcs/cert/gamma", gamma, prm.zk ? rows - 1 : rows);
+    if (prm.zk) gamma[rows - 1] = fp2_one();
+    if (tr_get_fp2(ct, "pcs/cert/u0", u0, ul) != ZK_OK) {
         zk_set_reason("pcs certificate: truncated or non-canonical row combination");
         err = ZK_EFORMAT;
     } else {
         ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
         cw = zk_aligned_n(K, sizeof *cw);
-        ntt_rs_encode(rs, cw, u0);
+        pcs_zk_encode_msg(rs, cw, u0, u0 + k, &prm);
         ntt_rs_free(rs);
         static const char *const what[1] = {"proximity"};
-        err = pcs_ligero_check_columns(ct, &prm, cm->root, gamma, cw, 1, PCS_LIGERO_CERT_QUERIES,
+        err = pcs_ligero_check_columns(ct, &prm, cm->root, gamma, cw, 1,
+                                       prm.zk ? PCS_LIGERO_ZK_CERT_QUERIES : PCS_LIGERO_CERT_QUERIES,
                                        &pcs_ligero_cert_labels, what);
         if (err != ZK_OK) {
             char why[200];
@@ -639,22 +825,41 @@ static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *ce
     return err;
 }
 
+/* Both schemes' opening check. Hiding: first the slot and s, gamma; the
+ * combinations have k + t coefficients and step 2 is L(u1', u2') = v +
+ * gamma s (plain: s = 0, L is step 2's formula); the column checks weigh
+ * the mask rows A, B with gamma, conj(gamma). */
 static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z, fp2 v) {
-    unsigned n = cm->nvars;
-    zk_err err = pcs_ligero_check_n(n);
+    pcs_ligero_params prm;
+    zk_err err = pcs_ligero_params_of(&prm, cm, cm->certified);
     if (err) return err;
-    const pcs_ligero_params prm = pcs_ligero_params_for(n, cm->certified);
-    size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols;
-    size_t K = k << prm.log_inv_rate;
+    size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols, kd = (size_t)1 << prm.log_data_cols;
+    size_t rows = m + prm.mask_rows, K = k << prm.log_inv_rate, ul = k + prm.mask_len;
+    fp2 s = fp2_zero(), gamma = fp2_zero();
+    size_t r1 = 0;
+    if (prm.zk) {
+        uint8_t sb[4];
+        if (tr_get_bytes(tr, "pcs/zk/slot", sb, sizeof sb) != ZK_OK || tr_get_fp2(tr, "pcs/zk/s", &s, 1) != ZK_OK) {
+            zk_set_reason("pcs: truncated or non-canonical mask slot or mask value");
+            return ZK_EFORMAT;
+        }
+        unsigned slot = (unsigned)sb[0] | (unsigned)sb[1] << 8 | (unsigned)sb[2] << 16 | (unsigned)sb[3] << 24;
+        if (slot >= prm.openings) {
+            zk_set_reason("pcs: mask slot %u beyond the commitment's %u openings", slot, prm.openings);
+            return ZK_EPROOF;
+        }
+        r1 = m + 2 * (size_t)slot;
+        gamma = tr_challenge(tr, "pcs/zk/gamma");
+    }
 
-    fp2 *e = zk_aligned_n(2 * m, sizeof *e), *ebar = e + m;
-    fp2 *u = zk_aligned_n(2 * k, sizeof *u);
-    fp2 *eqc = zk_aligned_n(k, sizeof *eqc);
+    fp2 *e = zk_aligned_n(2 * rows, sizeof *e), *ebar = e + rows;
+    fp2 *u = zk_aligned_n(2 * ul, sizeof *u);
+    fp2 *eqc = zk_aligned_n(kd, sizeof *eqc);
     fp2 *cw = NULL;
 
     static const char *const ulabel[2] = {"pcs/u1", "pcs/u2"};
     for (int l = 0; l < 2; l++) {
-        if (tr_get_fp2(tr, ulabel[l], u + (size_t)l * k, k) != ZK_OK) {
+        if (tr_get_fp2(tr, ulabel[l], u + (size_t)l * ul, ul) != ZK_OK) {
             zk_set_reason("pcs: truncated or non-canonical row combination u%d", l + 1);
             err = ZK_EFORMAT;
             goto done;
@@ -662,33 +867,25 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
     }
 
     /* step 2: the claimed value from u1 and u2 */
-    {
-        mle_eq_table(eqc, z + 1, prm.log_cols);
-        fp2 y1 = fp2_zero(), y2 = fp2_zero();
-        for (size_t c = 0; c < k; c++) {
-            y1 = fp2_add(y1, fp2_mul(u[c], eqc[c]));
-            y2 = fp2_add(y2, fp2_mul(u[k + c], fp2_conj(eqc[c])));
-        }
-        const fm61 half = (fm61)1 << 60; /* 2 * 2^60 = 2^61 = 1 */
-        fp2 y2c = fp2_conj(y2);
-        fp2 m0 = fp2_mul_fm61(fp2_add(y1, y2c), half);
-        fp2 d = fp2_sub(y1, y2c); /* 2i M1; M1 = d * (-i) / 2 */
-        fp2 m1 = fp2_mul_fm61(fp2_make(d.im, fm61_neg(d.re)), half);
-        fp2 expect = fp2_add(m0, fp2_mul(z[0], fp2_sub(m1, m0)));
-        if (!fp2_eq(expect, v)) {
-            zk_set_reason("pcs: opened value does not match the claimed evaluation");
-            err = ZK_EPROOF;
-            goto done;
-        }
+    mle_eq_table(eqc, z + 1, prm.log_data_cols);
+    if (!fp2_eq(pcs_zk_value(u, u + ul, eqc, kd, z[0]), fp2_add(v, fp2_mul(gamma, s)))) {
+        zk_set_reason("pcs: opened value does not match the claimed evaluation");
+        err = ZK_EPROOF;
+        goto done;
     }
 
     /* step 5: the codewords of u1, u2 and the row weights e, ebar */
-    mle_eq_table(e, z + 1 + prm.log_cols, prm.log_rows);
+    memset(e, 0, 2 * rows * sizeof *e);
+    mle_eq_table(e, z + 1 + prm.log_data_cols, prm.log_rows);
     for (size_t i = 0; i < m; i++) ebar[i] = fp2_conj(e[i]);
+    if (prm.zk) {
+        e[r1] = gamma;
+        ebar[r1 + 1] = fp2_conj(gamma);
+    }
     {
         ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
         cw = zk_aligned_n(2 * K, sizeof *cw);
-        for (int l = 0; l < 2; l++) ntt_rs_encode(rs, cw + (size_t)l * K, u + (size_t)l * k);
+        for (int l = 0; l < 2; l++) pcs_zk_encode_msg(rs, cw + (size_t)l * K, u + (size_t)l * ul, u + (size_t)l * ul + k, &prm);
         ntt_rs_free(rs);
     }
     static const char *const what[2] = {"evaluation (u1)", "evaluation (u2)"};
@@ -713,4 +910,433 @@ const pcs_scheme pcs_ligero = {
     .verify = pcs_ligero_verify,
     .error = pcs_ligero_error,
     .rbr_error = pcs_ligero_rbr_error,
+};
+
+/* ==================== hiding mode (HIDING above) ==================== */
+
+_Static_assert(PCS_LIGERO_ZK_SALT_BYTES == sizeof(fp2), "a salt fills the first fp2 slot of a hiding column");
+
+/* One opening's error for hiding parameters p (the terms of HIDING). */
+static double pcs_zk_error_of(const pcs_ligero_params *p) {
+    const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
+    double K = ldexp(1.0, (int)(p->log_cols + p->log_inv_rate));
+    if (!p->certified) /* tensor gap, two line gaps (gamma), gamma's 1/|F|, queries */
+        return 2.0 * p->log_rows * K / F + 2.0 * K / F + 1.0 / F + pow(3.0 / 4.0, p->queries);
+    return K / F + pow(4.0 / 5.0, PCS_LIGERO_ZK_CERT_QUERIES) + 1.0 / F + pow(7.0 / 10.0, p->queries);
+}
+
+/* The split of n - 1 into row and column variables: the smallest opening
+ * among those with k >= t whose error is at most 2^-100.5. */
+pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned openings) {
+    ZK_CHECK(n >= 1 && n <= PCS_LIGERO_MAX_VARS);
+    ZK_CHECK(openings >= 1 && openings <= PCS_LIGERO_ZK_MAX_OPENINGS);
+    pcs_ligero_params p = {0};
+    p.nvars = n;
+    p.log_inv_rate = PCS_LIGERO_LOG_INV_RATE;
+    p.certified = certified != 0;
+    p.zk = 1;
+    p.openings = openings;
+    p.queries = certified ? PCS_LIGERO_ZK_CERT_OPEN_QUERIES : PCS_LIGERO_ZK_QUERIES;
+    p.mask_rows = 2 * openings + (unsigned)p.certified;
+    p.mask_len = openings * p.queries + (certified ? PCS_LIGERO_ZK_CERT_QUERIES : 0);
+    unsigned cmin = 0;
+    while (((size_t)1 << cmin) < p.mask_len) cmin++;
+    unsigned cmax = n - 1 > cmin ? n - 1 : cmin, best = cmin;
+    size_t best_bytes = SIZE_MAX;
+    for (unsigned c = cmin; c <= cmax; c++) {
+        p.log_cols = c;
+        p.log_rows = c <= n - 1 ? n - 1 - c : 0;
+        size_t b = pcs_ligero_opening_bytes(&p);
+        if (pcs_zk_error_of(&p) > ldexp(1.0, -100) / sqrt(2.0)) continue;
+        if (b < best_bytes) {
+            best_bytes = b;
+            best = c;
+        }
+    }
+    ZK_CHECK(best_bytes != SIZE_MAX); /* PCS_LIGERO_ZK_MAX_OPENINGS keeps one for every n */
+    p.log_cols = best;
+    p.log_rows = best <= n - 1 ? n - 1 - best : 0;
+    p.log_data_cols = n - 1 - p.log_rows;
+    return p;
+}
+
+double pcs_ligero_zk_error(unsigned n, int certified, unsigned openings) {
+    const pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, openings);
+    return pcs_zk_error_of(&p);
+}
+
+static double pcs_ligero_zk_error_any(unsigned n, int certified) {
+    double worst = 0;
+    for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) {
+        double e = pcs_ligero_zk_error(n, certified, b);
+        if (e > worst) worst = e;
+    }
+    return worst;
+}
+
+static double pcs_ligero_zk_rbr_error(unsigned n, int certified) {
+    const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
+    double worst = 0;
+    for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) {
+        const pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, b);
+        double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+        double q = pow(certified ? 7.0 / 10.0 : 3.0 / 4.0, p.queries);
+        double prox = certified ? 1.0 / F : 2.0 * K / F;
+        if (q > worst) worst = q;
+        if (prox > worst) worst = prox;
+    }
+    return worst;
+}
+
+/* ---- the commitment's randomness: ChaCha20 keystreams of the seed ----
+ * Stream (domain, index) is ChaCha20 with key = seed and the 16-byte IV
+ * counter 0 || domain (4 bytes LE) || index (8 bytes LE), enciphering
+ * zeros; field elements are 61-bit words of it, rejecting p (each
+ * coordinate uniform). Domains: the extra coefficients of data row i, mask
+ * row i, and the salts (index 0, K * 16 bytes in column order). */
+enum { PCS_ZK_DOM_ROW = 1, PCS_ZK_DOM_MASK = 2, PCS_ZK_DOM_SALT = 3 };
+
+typedef struct {
+    EVP_CIPHER_CTX *ctx;
+    uint8_t buf[512];
+    size_t pos;
+} pcs_zk_stream;
+
+static void pcs_zk_stream_init(pcs_zk_stream *s, const uint8_t *seed, uint32_t domain, uint64_t index) {
+    uint8_t iv[16] = {0};
+    for (int b = 0; b < 4; b++) iv[4 + b] = (uint8_t)(domain >> (8 * b));
+    for (int b = 0; b < 8; b++) iv[8 + b] = (uint8_t)(index >> (8 * b));
+    s->ctx = EVP_CIPHER_CTX_new();
+    ZK_CHECK(s->ctx != NULL);
+    ZK_CHECK(EVP_EncryptInit_ex(s->ctx, EVP_chacha20(), NULL, seed, iv) == 1);
+    s->pos = sizeof s->buf;
+}
+
+static void pcs_zk_stream_bytes(pcs_zk_stream *s, uint8_t *out, size_t len) {
+    static const uint8_t zero[512];
+    while (len) {
+        if (s->pos == sizeof s->buf) {
+            int outl = 0;
+            ZK_CHECK(EVP_EncryptUpdate(s->ctx, s->buf, &outl, zero, (int)sizeof zero) == 1 && outl == (int)sizeof zero);
+            s->pos = 0;
+        }
+        size_t c = sizeof s->buf - s->pos < len ? sizeof s->buf - s->pos : len;
+        memcpy(out, s->buf + s->pos, c);
+        s->pos += c, out += c, len -= c;
+    }
+}
+
+static fm61 pcs_zk_stream_fm61(pcs_zk_stream *s) {
+    for (;;) {
+        uint8_t b[8];
+        pcs_zk_stream_bytes(s, b, 8);
+        uint64_t x = 0;
+        for (int i = 7; i >= 0; i--) x = x << 8 | b[i];
+        x &= FM61_P;
+        if (x != FM61_P) return x;
+    }
+}
+
+static void pcs_zk_stream_fp2(pcs_zk_stream *s, fp2 *out, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        fm61 re = pcs_zk_stream_fm61(s);
+        out[i] = fp2_make(re, pcs_zk_stream_fm61(s));
+    }
+}
+
+static void pcs_zk_stream_done(pcs_zk_stream *s) { EVP_CIPHER_CTX_free(s->ctx); }
+
+/* st->lo, st->hi from the table and st->seed: data row i is the table's
+ * row, zero-padded to k, and t random coefficients; mask row i is k + t
+ * random coefficients. */
+static void pcs_zk_rows(pcs_state *st, const fm61 *t) {
+    const pcs_ligero_params *p = &st->prm;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, kd = (size_t)1 << p->log_data_cols;
+    size_t rows = m + p->mask_rows, tl = p->mask_len;
+    st->lo = zk_aligned_n(rows * k, sizeof *st->lo);
+    st->hi = zk_aligned_n(rows * tl, sizeof *st->hi);
+    const fp2 *packed = (const fp2 *)(const void *)t;
+#pragma omp parallel for schedule(static) if (rows * k >= PCS_LIGERO_PAR_MIN)
+    for (size_t i = 0; i < rows; i++) {
+        pcs_zk_stream s;
+        fp2 *lo = st->lo + i * k, *hi = st->hi + i * tl;
+        if (i < m) {
+            memcpy(lo, packed + i * kd, kd * sizeof *lo);
+            memset(lo + kd, 0, (k - kd) * sizeof *lo);
+            pcs_zk_stream_init(&s, st->seed, PCS_ZK_DOM_ROW, i);
+        } else {
+            pcs_zk_stream_init(&s, st->seed, PCS_ZK_DOM_MASK, i - m);
+            pcs_zk_stream_fp2(&s, lo, k);
+        }
+        pcs_zk_stream_fp2(&s, hi, tl);
+        pcs_zk_stream_done(&s);
+    }
+}
+
+/* The K salts, column order. */
+static void pcs_zk_salts(const pcs_state *st, uint8_t *out, size_t K) {
+    pcs_zk_stream s;
+    pcs_zk_stream_init(&s, st->seed, PCS_ZK_DOM_SALT, 0);
+    pcs_zk_stream_bytes(&s, out, K * PCS_LIGERO_ZK_SALT_BYTES);
+    pcs_zk_stream_done(&s);
+}
+
+/* c[r] = x^k on coset r, x = omega^(s B + r): omega^(k r), a B-th root of
+ * unity (omega^(k B) = omega^K = 1). */
+static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B) {
+    fp2 w = fp2_root_of_unity(log_k + log_B);
+    for (unsigned i = 0; i < log_k; i++) w = fp2_sqr(w);
+    c[0] = fp2_one();
+    for (size_t r = 1; r < ((size_t)1 << log_B); r++) c[r] = fp2_mul(c[r - 1], w);
+}
+
+/* buf <- lo + c hi (the coset's message: row(X) + X^k R(X) at x with x^k = c). */
+static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c) {
+    memcpy(buf, lo, k * sizeof *buf);
+    for (size_t i = 0; i < tl; i++) buf[i] = fp2_add(buf[i], fp2_mul(c, hi[i]));
+}
+
+/* Codeword (natural order, K entries) of the message lo[0..k) | hi[0..t). */
+static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const fp2 *hi, const pcs_ligero_params *p) {
+    size_t k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
+    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
+    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
+    fp2 *buf = zk_aligned_n(k, sizeof *buf);
+    for (size_t r = 0; r < B; r++) {
+        pcs_zk_coset_msg(buf, lo, hi, k, p->mask_len, c[r]);
+        ntt_rs_coset(rs, buf, buf, (unsigned)r);
+        for (size_t s = 0; s < k; s++) out[s * B + r] = buf[rev[s]];
+    }
+    free(buf);
+}
+
+/* st->enc: K columns of W = 1 + rows slots, the salt, then the rows'
+ * entries (pcs_ligero_encode). */
+static void pcs_zk_encode(pcs_state *st) {
+    const pcs_ligero_params *p = &st->prm;
+    size_t K = (size_t)1 << (p->log_cols + p->log_inv_rate), W = ((size_t)1 << p->log_rows) + p->mask_rows + 1;
+    pcs_ligero_encode(st, NULL);
+    uint8_t *salts = zk_malloc_n(K, PCS_LIGERO_ZK_SALT_BYTES);
+    pcs_zk_salts(st, salts, K);
+    for (size_t j = 0; j < K; j++) memcpy(st->enc + j * W, salts + j * PCS_LIGERO_ZK_SALT_BYTES, PCS_LIGERO_ZK_SALT_BYTES);
+    free(salts);
+}
+
+/* For l < nw (at most 2): u[l ustride + c] = sum_i w[l rows + i] a[i stride + c],
+ * c < len, over the rows with some w[. + i] != 0; one pass over a. */
+static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, size_t len, const fp2 *w, int nw,
+                           size_t rows) {
+    enum { CB = 256 };
+    ZK_CHECK(nw >= 1 && nw <= 2);
+#pragma omp parallel for schedule(static) if (rows * len >= PCS_LIGERO_PAR_MIN)
+    for (size_t c0 = 0; c0 < len; c0 += CB) {
+        size_t nc = len - c0 < CB ? len - c0 : CB;
+        fp2_acc acc[2][CB];
+        fp2 sum[2][CB];
+        for (int l = 0; l < nw; l++)
+            for (size_t c = 0; c < nc; c++) sum[l][c] = fp2_zero();
+        size_t i = 0;
+        while (i < rows) {
+            for (int l = 0; l < nw; l++)
+                for (size_t c = 0; c < nc; c++) fp2_acc_zero(&acc[l][c]);
+            for (size_t cnt = 0; i < rows && cnt < FP2_ACC_MAX; i++) {
+                const fp2 *row = a + i * stride + c0;
+                int any = 0;
+                for (int l = 0; l < nw; l++) {
+                    fp2 wi = w[(size_t)l * rows + i];
+                    if (fp2_is_zero(wi)) continue;
+                    any = 1;
+                    for (size_t c = 0; c < nc; c++) fp2_acc_mul(&acc[l][c], wi, row[c]);
+                }
+                cnt += (size_t)any;
+            }
+            for (int l = 0; l < nw; l++)
+                for (size_t c = 0; c < nc; c++) sum[l][c] = fp2_add(sum[l][c], fp2_acc_reduce(&acc[l][c]));
+        }
+        for (int l = 0; l < nw; l++) memcpy(u + (size_t)l * ustride + c0, sum[l], nc * sizeof *u);
+    }
+}
+
+/* The combined rows w_l^T (lo | hi), l < nw (weights w_l = w + l rows):
+ * k + t coefficients each, at u + l (k + t). */
+static void pcs_zk_combine(fp2 *u, const pcs_state *st, const fp2 *w, int nw) {
+    const pcs_ligero_params *p = &st->prm;
+    size_t k = (size_t)1 << p->log_cols, rows = ((size_t)1 << p->log_rows) + p->mask_rows, ul = k + p->mask_len;
+    pcs_zk_lincomb(u, ul, st->lo, k, k, w, nw, rows);
+    pcs_zk_lincomb(u + k, ul, st->hi, p->mask_len, p->mask_len, w, nw, rows);
+}
+
+/* Step 2's value from the two row combinations: L(u1, u2) = a y1 + b
+ * conj(y2), y1 = sum_{c < kd} u1[c] eq(z_col, c), y2 = sum u2[c]
+ * conj(eq(z_col, c)); a = ((1 - z0) - i z0)/2, b = ((1 - z0) + i z0)/2
+ * (the plain verifier's (1 - z0) M0 + z0 M1 written out). L(u1 + g s1,
+ * u2 + conj(g) s2) = L(u1, u2) + g L(s1, s2). */
+static fp2 pcs_zk_value(const fp2 *u1, const fp2 *u2, const fp2 *eqc, size_t kd, fp2 z0) {
+    fp2 y1 = fp2_zero(), y2 = fp2_zero();
+    for (size_t c = 0; c < kd; c++) {
+        y1 = fp2_add(y1, fp2_mul(u1[c], eqc[c]));
+        y2 = fp2_add(y2, fp2_mul(u2[c], fp2_conj(eqc[c])));
+    }
+    const fm61 half = (fm61)1 << 60;
+    fp2 omz = fp2_sub(fp2_one(), z0), iz = fp2_make(fm61_neg(z0.im), z0.re); /* i z0 */
+    fp2 a = fp2_mul_fm61(fp2_sub(omz, iz), half), b = fp2_mul_fm61(fp2_add(omz, iz), half);
+    return fp2_add(fp2_mul(a, y1), fp2_mul(b, fp2_conj(y2)));
+}
+
+static void pcs_zk_cert_begin(tr_t *ct, const pcs_ligero_params *p, const uint8_t root[PCS_DIGEST_BYTES]) {
+    tr_absorb_u64(ct, "pcs/cert/n", p->nvars);
+    tr_absorb_u64(ct, "pcs/cert/openings", p->openings);
+    tr_absorb(ct, "pcs/cert/root", root, PCS_DIGEST_BYTES);
+}
+
+static pcs_state *pcs_zk_state_new(const fm61 *t, unsigned n, int certified, unsigned openings, const uint8_t *seed) {
+    pcs_state *st = zk_calloc(1, sizeof *st);
+    st->prm = pcs_ligero_zk_params_for(n, certified, openings);
+#ifdef ZK_VERIFY
+    for (size_t x = 0; x < (size_t)1 << n; x++) ZK_CHECK(fm61_is_canonical(t[x]));
+#endif
+    if (seed)
+        memcpy(st->seed, seed, sizeof st->seed);
+    else
+        ZK_CHECK(RAND_bytes(st->seed, (int)sizeof st->seed) == 1);
+    st->used = zk_calloc(1, sizeof *st->used);
+    st->rs = ntt_rs_new(st->prm.log_cols, st->prm.log_inv_rate);
+    pcs_zk_rows(st, t);
+    return st;
+}
+
+pcs_state *pcs_ligero_zk_commit(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n, int certified,
+                                unsigned openings, const uint8_t *seed) {
+    pcs_state *st = pcs_zk_state_new(t, n, certified, openings, seed);
+    const pcs_ligero_params *p = &st->prm;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, rows = m + p->mask_rows;
+    unsigned log_K = p->log_cols + p->log_inv_rate;
+    pcs_zk_encode(st);
+    st->tree = merkle_new((const uint8_t *)st->enc, (rows + 1) * sizeof(fp2), log_K);
+    tr_put_bytes(tr, "pcs/root", merkle_root(st->tree), MERKLE_DIGEST_BYTES);
+    uint8_t ob[4] = {(uint8_t)openings, (uint8_t)(openings >> 8), (uint8_t)(openings >> 16), (uint8_t)(openings >> 24)};
+    tr_put_bytes(tr, "pcs/zk/openings", ob, sizeof ob);
+    if (!certified || !cert) return st;
+    /* the certificate: gamma over every row but the last (its own mask), weight 1 on that one */
+    tr_t *ct = tr_new_prover(PCS_LIGERO_ZK_CERT_PROTOCOL, cert);
+    pcs_zk_cert_begin(ct, p, merkle_root(st->tree));
+    fp2 *w = zk_aligned_n(rows, sizeof *w);
+    tr_challenges(ct, "pcs/cert/gamma", w, rows - 1);
+    w[rows - 1] = fp2_one();
+    fp2 *u0 = zk_aligned_n(k + p->mask_len, sizeof *u0);
+    pcs_zk_combine(u0, st, w, 1);
+    tr_put_fp2(ct, "pcs/cert/u0", u0, k + p->mask_len);
+    pcs_ligero_send_columns(ct, st, PCS_LIGERO_ZK_CERT_QUERIES, &pcs_ligero_cert_labels);
+    tr_free(ct);
+    free(u0);
+    free(w);
+    return st;
+}
+
+static pcs_state *pcs_ligero_zk_commit_default(tr_t *tr, const fm61 *t, unsigned n) {
+    return pcs_ligero_zk_commit(tr, NULL, t, n, 0, PCS_LIGERO_ZK_DEFAULT_OPENINGS, NULL);
+}
+
+static pcs_state *pcs_ligero_zk_commit_certified_default(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n) {
+    return pcs_ligero_zk_commit(tr, cert, t, n, 1, PCS_LIGERO_ZK_DEFAULT_OPENINGS, NULL);
+}
+
+const uint8_t *pcs_ligero_zk_seed(const pcs_state *st) { return st->seed; }
+unsigned pcs_ligero_zk_used(const pcs_state *st) { return st->used ? *st->used : 0; }
+
+size_t pcs_ligero_zk_leaves_bytes(unsigned n, int certified, unsigned openings) {
+    pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, openings);
+    return ((size_t)1 << (p.log_cols + p.log_inv_rate)) * MERKLE_DIGEST_BYTES;
+}
+
+pcs_state *pcs_ligero_zk_state_from_leaves(const fm61 *t, unsigned n, int certified, unsigned openings,
+                                           const uint8_t *seed, const uint8_t *leaves, unsigned used) {
+    ZK_CHECK(seed != NULL && used <= openings);
+    pcs_state *st = pcs_zk_state_new(t, n, certified, openings, seed);
+    *st->used = used;
+    st->mismatch = zk_calloc(1, sizeof *st->mismatch);
+    st->tree = merkle_from_leaves(leaves, st->prm.log_cols + st->prm.log_inv_rate);
+    return st;
+}
+
+/* HIDING, opening steps: slot, s, gamma, u1', u2', queried columns. */
+static void pcs_ligero_zk_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
+    const pcs_ligero_params *p = &st->prm;
+    ZK_CHECK(p->zk);
+    unsigned slot = *st->used;
+    ZK_CHECK(slot < p->openings); /* the commitment's opening budget is spent */
+    (*st->used)++;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, kd = (size_t)1 << p->log_data_cols;
+    size_t rows = m + p->mask_rows, ul = k + p->mask_len;
+    size_t r1 = m + 2 * (size_t)slot, r2 = r1 + 1;
+    uint8_t sb[4] = {(uint8_t)slot, (uint8_t)(slot >> 8), (uint8_t)(slot >> 16), (uint8_t)(slot >> 24)};
+    tr_put_bytes(tr, "pcs/zk/slot", sb, sizeof sb);
+    /* s = L(mask row r1, mask row r2) */
+    fp2 *eqc = zk_aligned_n(kd, sizeof *eqc);
+    mle_eq_table(eqc, z + 1, p->log_data_cols);
+    fp2 s = pcs_zk_value(st->lo + r1 * k, st->lo + r2 * k, eqc, kd, z[0]);
+    free(eqc);
+    tr_put_fp2(tr, "pcs/zk/s", &s, 1);
+    fp2 gamma = tr_challenge(tr, "pcs/zk/gamma");
+    fp2 *w = zk_aligned_n(2 * rows, sizeof *w); /* w1 | w2 */
+    memset(w, 0, 2 * rows * sizeof *w);
+    mle_eq_table(w, z + 1 + p->log_data_cols, p->log_rows);
+    for (size_t i = 0; i < m; i++) w[rows + i] = fp2_conj(w[i]);
+    w[r1] = gamma;
+    w[rows + r2] = fp2_conj(gamma);
+    fp2 *u = zk_aligned_n(2 * ul, sizeof *u);
+    pcs_zk_combine(u, st, w, 2); /* u1' | u2' */
+    tr_put_fp2(tr, "pcs/u1", u, ul);
+    tr_put_fp2(tr, "pcs/u2", u + ul, ul);
+    if (st->enc)
+        pcs_ligero_send_columns(tr, st, p->queries, &pcs_ligero_open_labels);
+    else
+        pcs_ligero_send_table_columns(tr, st);
+    free(u);
+    free(w);
+}
+
+/* ---- verifier ---- */
+
+static zk_err pcs_zk_read_u32(tr_t *tr, const char *label, unsigned *out) {
+    uint8_t b[4];
+    if (tr_get_bytes(tr, label, b, sizeof b) != ZK_OK) return ZK_EFORMAT;
+    *out = (unsigned)b[0] | (unsigned)b[1] << 8 | (unsigned)b[2] << 16 | (unsigned)b[3] << 24;
+    return ZK_OK;
+}
+
+static zk_err pcs_ligero_zk_read_commitment(tr_t *tr, pcs_commitment *out, unsigned n) {
+    zk_err err = pcs_ligero_check_n(n);
+    if (err) return err;
+    uint8_t root[PCS_DIGEST_BYTES];
+    unsigned openings = 0;
+    if (tr_get_bytes(tr, "pcs/root", root, sizeof root) != ZK_OK ||
+        pcs_zk_read_u32(tr, "pcs/zk/openings", &openings) != ZK_OK) {
+        zk_set_reason("pcs: truncated commitment");
+        return ZK_EFORMAT;
+    }
+    if (openings < 1 || openings > PCS_LIGERO_ZK_MAX_OPENINGS) {
+        zk_set_reason("pcs: hiding commitment with an opening budget of %u", openings);
+        return ZK_EFORMAT;
+    }
+    memset(out, 0, sizeof *out);
+    out->nvars = n;
+    out->zk = 1;
+    out->openings = openings;
+    memcpy(out->root, root, sizeof root);
+    return ZK_OK;
+}
+
+const pcs_scheme pcs_ligero_zk = {
+    .name = "ligero-zk",
+    .commit = pcs_ligero_zk_commit_default,
+    .commit_certified = pcs_ligero_zk_commit_certified_default,
+    .open = pcs_ligero_zk_open,
+    .state_free = pcs_ligero_state_free,
+    .read_commitment = pcs_ligero_zk_read_commitment,
+    .check_certificate = pcs_ligero_check_certificate,
+    .verify = pcs_ligero_verify,
+    .error = pcs_ligero_zk_error_any,
+    .rbr_error = pcs_ligero_zk_rbr_error,
 };

@@ -21,6 +21,21 @@
  * column queries; the CNN prover certifies its weight commitment at setup
  * and ships the certificate in the verifying key.
  *
+ * HIDING. pcs_ligero_zk is the same commitment made zero-knowledge
+ * (ligero.c, HIDING; papers/zk-pcs.md): each row gets t random extra
+ * coefficients, each Merkle leaf a random salt, and every row combination
+ * the prover reveals a committed random mask row (the mask's share s of
+ * the value is sent before its coefficient gamma is drawn). What a
+ * verifier sees of a hiding commitment and its openings can be simulated
+ * from the claimed values alone, as long as the commitment serves at most
+ * the number of openings it was committed for (its budget, chosen at
+ * commit time and sent with the root; the prover refuses one more). A
+ * table committed once and opened by many proofs (a model's weights)
+ * therefore stays hidden for that many proofs only: a key must keep the
+ * count (pcs_ligero_zk_used) and be recommitted when it runs out. The
+ * plain scheme's bytes are unchanged; the verifier takes the mode from the
+ * commitment it read (pcs_commitment.zk).
+ *
  * The interface is a table of functions so that a second scheme can be
  * added beside the first (pcs_ligero, ligero.c).
  */
@@ -36,6 +51,8 @@ typedef struct {
     unsigned nvars;
     int certified; /* 1 only after check_certificate accepted a certificate for it */
     uint8_t root[PCS_DIGEST_BYTES];
+    int zk;            /* a hiding commitment (pcs_ligero_zk), 0 for pcs_ligero */
+    unsigned openings; /* zk: the opening budget it was committed with (read with the root) */
 } pcs_commitment;
 
 /* Prover's state between commit and open (opaque; owns its memory). */
@@ -79,6 +96,12 @@ typedef struct {
 } pcs_scheme;
 
 extern const pcs_scheme pcs_ligero;
+/* The hiding variant (ligero.c, HIDING; papers/zk-pcs.md). Its commit and
+ * commit_certified serve PCS_LIGERO_ZK_DEFAULT_OPENINGS openings with a
+ * fresh seed; pcs_ligero_zk_commit below chooses the budget. Its error and
+ * rbr_error are the worst over every budget up to
+ * PCS_LIGERO_ZK_MAX_OPENINGS (pcs_ligero_zk_error gives one budget's). */
+extern const pcs_scheme pcs_ligero_zk;
 
 /* Column queries (papers/protocol.md sec. 5-6; rate 1/4, distance > 3/4):
  *   plain opening:        (1 - 3/8)^160   = 2^-108.5  (unique-decoding radius 3/8)
@@ -123,11 +146,67 @@ typedef struct {
     unsigned log_inv_rate; /* codeword length K = k << log_inv_rate */
     unsigned queries;    /* column openings of one opening */
     int certified;
+    /* hiding mode only (all 0 for pcs_ligero): */
+    int zk;
+    unsigned openings;      /* the opening budget */
+    unsigned mask_len;      /* t: random coefficients per row (code dimension k + t, t <= k) */
+    unsigned mask_rows;     /* random rows after the data rows: 2 per opening, 1 for the certificate */
+    unsigned log_data_cols; /* table cells per packed row: 2^log_data_cols <= k (= log_cols when n - 1 >= log_cols) */
 } pcs_ligero_params;
 
 pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified);
 /* Bytes of one opening and of a certificate (both exact). */
 size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p);
 size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
+
+/* ---- hiding mode (ligero.c, HIDING) ----
+ *
+ * Column queries (rate (k + t)/K <= 1/2, K = 4k, t <= k: distance > 1/2):
+ *   plain opening:      (1 - 1/4)^260 = 2^-107.9  (unique-decoding radius 1/4)
+ *   certificate:        (1 - 1/5)^336 = 2^-108.2  (proximity 1/5)
+ *   certified opening:  (1 - 3/10)^210 = 2^-108.1 (distance 1/2 - 1/5)
+ * A commitment serves at most `openings` openings (its budget, fixed at
+ * commit time: each opening uses two committed mask rows), and
+ * t = openings * queries (+ PCS_LIGERO_ZK_CERT_QUERIES when certified) is
+ * at least the number of distinct columns it will ever open, so every
+ * opened column is uniform. */
+#define PCS_LIGERO_ZK_QUERIES 260
+#define PCS_LIGERO_ZK_CERT_QUERIES 336
+#define PCS_LIGERO_ZK_CERT_OPEN_QUERIES 210
+#define PCS_LIGERO_ZK_MAX_OPENINGS 64
+#define PCS_LIGERO_ZK_DEFAULT_OPENINGS 1
+#define PCS_LIGERO_ZK_SEED_BYTES 32
+#define PCS_LIGERO_ZK_SALT_BYTES 16
+#define PCS_LIGERO_ZK_CERT_PROTOCOL "gkrcnn/pcs/ligero-zk-cert/v1"
+
+pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned openings);
+double pcs_ligero_zk_error(unsigned n, int certified, unsigned openings);
+
+/* Prover: a hiding commitment to t[0..2^n) serving `openings` openings
+ * (1..PCS_LIGERO_ZK_MAX_OPENINGS), certified iff `certified` (with cert
+ * non-NULL the certificate is appended to *cert). All of the commitment's
+ * randomness (the rows' extra coefficients, the mask rows, the leaf salts)
+ * is expanded from a 32-byte seed: seed NULL draws a fresh one from
+ * OpenSSL's RAND_bytes (what a prover does); a given seed makes the
+ * commitment reproducible (tests; a seed must never serve two
+ * commitments). Writes "pcs/root" and "pcs/zk/openings". Open with
+ * pcs_ligero_zk.open; more than `openings` openings abort (ZK_CHECK). */
+pcs_state *pcs_ligero_zk_commit(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n, int certified,
+                                unsigned openings, const uint8_t *seed);
+/* The seed of a hiding state (PCS_LIGERO_ZK_SEED_BYTES; secret: it
+ * reveals the table's masks) and the openings it has served so far,
+ * counting those before it was rebuilt. */
+const uint8_t *pcs_ligero_zk_seed(const pcs_state *st);
+unsigned pcs_ligero_zk_used(const pcs_state *st);
+/* A hiding state rebuilt without its encoded matrix, as
+ * pcs_ligero_state_from_leaves (same bytes as the committing state would
+ * give): from the table, the seed and the leaf digests
+ * (pcs_ligero_zk_leaves_bytes, copied) of that commitment, `used` being the
+ * openings it has already served (a key keeps this count and stores
+ * pcs_ligero_zk_used after each proof: reusing a mask slot would reveal
+ * the difference of two row combinations). The table is copied. */
+size_t pcs_ligero_zk_leaves_bytes(unsigned n, int certified, unsigned openings);
+pcs_state *pcs_ligero_zk_state_from_leaves(const fm61 *t, unsigned n, int certified, unsigned openings,
+                                           const uint8_t *seed, const uint8_t *leaves, unsigned used);
 
 #endif
