@@ -1,5 +1,5 @@
 /* test_pcsz.c -- the hiding mode of the Ligero commitment (pcs_ligero_zk;
- * ligero.c, HIDING; papers/zk-pcs.md): completeness for small and large
+ * ligero.c, HIDING; papers/protocol.md sec. 5.1): completeness for small and large
  * tables, rebuilt states, malicious provers, the opening budget, and
  * hiding (a simulator and statistical comparisons that fail for the
  * plain scheme). */

@@ -119,7 +119,7 @@
  * HIDING (pcs_ligero_zk; the zero-knowledge variant of Ligero's
  * interleaved-code test, Ames, Hazay, Ishai, Venkitasubramaniam, CCS 2017:
  * a randomized encoding whose t opened positions are uniform, and a
- * blinding row added to every combination revealed; papers/zk-pcs.md has
+ * blinding row added to every combination revealed; papers/protocol.md sec. 5.1 has
  * the arguments). The plain
  * mode above is unchanged byte for byte; a hiding commitment is chosen at
  * commit time (pcs_ligero_zk_commit) and read with pcs_ligero_zk.

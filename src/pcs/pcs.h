@@ -22,7 +22,7 @@
  * and ships the certificate in the verifying key.
  *
  * HIDING. pcs_ligero_zk is the same commitment made zero-knowledge
- * (ligero.c, HIDING; papers/zk-pcs.md): each row gets t random extra
+ * (ligero.c, HIDING; papers/protocol.md sec. 5.1): each row gets t random extra
  * coefficients, each Merkle leaf a random salt, and every row combination
  * the prover reveals a committed random mask row (the mask's share s of
  * the value is sent before its coefficient gamma is drawn). What a
@@ -96,7 +96,7 @@ typedef struct {
 } pcs_scheme;
 
 extern const pcs_scheme pcs_ligero;
-/* The hiding variant (ligero.c, HIDING; papers/zk-pcs.md). Its commit and
+/* The hiding variant (ligero.c, HIDING; papers/protocol.md sec. 5.1). Its commit and
  * commit_certified serve PCS_LIGERO_ZK_DEFAULT_OPENINGS openings with a
  * fresh seed; pcs_ligero_zk_commit below chooses the budget. Its error and
  * rbr_error are the worst over every budget up to
