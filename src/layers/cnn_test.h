@@ -49,6 +49,11 @@ zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bit
  * key below the floor would). */
 void cnn_test_set_key_min_bits(double bits);
 
+/* With on = 1 the lookup's prover stores its leaves in F_{p^2}
+ * (lu_leaves_full, lookup.c) instead of describing them in the base field:
+ * the same proof bytes, slower; for tests that compare the two. Default 0. */
+void cnn_test_lookup_stored(int on);
+
 #ifdef ZK_VERIFY
 /* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
  * range checks of Q_INT_CHECK tensors -- the protocol as it was before
