@@ -7,7 +7,8 @@
  *   l_elementwise.c  Add, Sub, Mul, Concat, Affine
  *   l_relu.c         Relu, LeakyRelu, PRelu, Clip (comparisons, or a table)
  *   l_lut.c          the table ops: Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu,
- *                    Softplus, HardSigmoid, HardSwish, Softsign
+ *                    Softplus, HardSigmoid, HardSwish, Softsign; their pair
+ *                    column (layer_pair_*) also serves a Clip by table
  *   l_softmax.c      Softmax, LogSoftmax
  *   l_pool.c         MaxPool, GlobalMaxPool, AveragePool, GlobalAveragePool
  *   l_shape.c        Reshape, and the wiring ops Pad, Transpose, Slice, Resize
