@@ -198,7 +198,9 @@ static void lu_sums_half(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) 
         for (int k = 0; k < NT; k++) loc[k] = fp2_zero();
 #pragma omp for schedule(static) nowait
         for (size_t b = 0; b < h; b += LU_ACC_BLK) {
-            lu_acc a[NA] = {{0, 0}}; /* sum k at a[k - 1], k != 3 */
+            lu_acc a[NA]; /* sum k at a[k - 1], k < 3, a[k - 2], k > 3; the GEN and pair ones zeroed at first use */
+            memset(a, 0, 2 * sizeof *a);
+            int gen = 0, pair = 0;
             fp2 w1 = fp2_zero(), wp = fp2_zero();
             size_t end = b + LU_ACC_BLK < h ? b + LU_ACC_BLK : h;
             for (size_t y = b; y < end; y++) {
@@ -210,6 +212,7 @@ static void lu_sums_half(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) 
                     lu_acc_add(&a[1], w[y], fm61_mul(ae, ao));
                     if (cl == LU_PAIR) {
                         fm61 be = lv->b[2 * y], bo = lv->b[2 * y + 1], g = lv->g[2 * y], Sb = fm61_add(be, bo);
+                        if (!pair) memset(a + 16, 0, 7 * sizeof *a), pair = 1;
                         lu_acc_add(&a[16], w[y], Sb);
                         lu_acc_add(&a[17], w[y], g);
                         lu_acc_add(&a[18], w[y], fm61_add(fm61_mul(ae, bo), fm61_mul(be, ao)));
@@ -225,13 +228,15 @@ static void lu_sums_half(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) 
                     lu_desc(lv, 2 * y, de);
                     lu_desc(lv, 2 * y + 1, dov);
                     lu_terms(f, de, dov);
+                    if (!gen) memset(a + 2, 0, LU_NT * sizeof *a), gen = 1;
                     for (int k = 0; k < LU_NT; k++) lu_acc_add(&a[2 + k], w[y], f[k]);
                 }
             }
             loc[0] = fp2_add(loc[0], w1);
             loc[3] = fp2_add(loc[3], wp);
             for (int k = 1; k < NT; k++)
-                if (k != 3) loc[k] = fp2_add(loc[k], lu_acc_get(&a[k < 3 ? k - 1 : k - 2]));
+                if (k < 3 || (k > 3 && k < 18 && gen) || (k >= 18 && pair))
+                    loc[k] = fp2_add(loc[k], lu_acc_get(&a[k < 3 ? k - 1 : k - 2]));
         }
 #pragma omp critical(lu_sums)
         for (int k = 0; k < NT; k++) tot[k] = fp2_add(tot[k], loc[k]);
@@ -305,7 +310,9 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
         for (int k = 0; k < NT; k++) loc[k] = fp2_zero();
 #pragma omp for schedule(static) nowait
         for (size_t b = 0; b < h; b += LU_ACC_BLK) {
-            lu_acc a[NT - 1] = {{0, 0}}; /* sum k at a[k - 1] */
+            lu_acc a[NT - 1]; /* sum k at a[k - 1]; the GEN and entry ones zeroed at first use */
+            memset(a, 0, (GEN0 - 1) * sizeof *a);
+            int gen = 0, ent = 0;
             fp2 wcc = fp2_zero(), wcp = fp2_zero(), wpp = fp2_zero();
             size_t end = b + LU_ACC_BLK < h ? b + LU_ACC_BLK : h;
             for (size_t y = b; y < end; y++) {
@@ -319,7 +326,10 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
                     lu_acc_add(&a[2], wy, fm61_mul(el, ol));
                     lu_acc_add(&a[3], wy, fm61_mul(eh, oh));
                     lu_acc_add(&a[4], wy, fm61_add(fm61_mul(el, oh), fm61_mul(eh, ol)));
-                    if (cl == LU_PAIR || ch == LU_PAIR) lu_pairs_ent(lv, a, wy, y, y + h);
+                    if (cl == LU_PAIR || ch == LU_PAIR) {
+                        if (!ent) memset(a + ENT0 - 1, 0, (NT - ENT0) * sizeof *a), ent = 1;
+                        lu_pairs_ent(lv, a, wy, y, y + h);
+                    }
                 } else if (cl == LU_COL && ch == LU_PAD) {
                     fm61 el = lv->u[2 * y], ol = lv->u[2 * y + 1];
                     wcp = fp2_add(wcp, wy);
@@ -333,6 +343,7 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
                     lu_desc(lv, 2 * y + 1, d[1]);
                     lu_desc(lv, 2 * (y + h), d[2]);
                     lu_desc(lv, 2 * (y + h) + 1, d[3]);
+                    if (!gen) memset(a + GEN0 - 1, 0, 3 * LU_NT * sizeof *a), gen = 1;
                     for (int X = 0; X < 3; X++) {
                         fm61 e[5], o[5], f[LU_NT];
                         for (int k = 0; k < 5; k++) { /* d(X) = lo + X (hi - lo) */
@@ -348,7 +359,8 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
             loc[6] = fp2_add(loc[6], wcp);
             loc[9] = fp2_add(loc[9], wpp);
             for (int k = 1; k < NT; k++)
-                if (k != 6 && k != 9) loc[k] = fp2_add(loc[k], lu_acc_get(&a[k - 1]));
+                if (k != 6 && k != 9 && (k < GEN0 || (k < ENT0 && gen) || (k >= ENT0 && ent)))
+                    loc[k] = fp2_add(loc[k], lu_acc_get(&a[k - 1]));
         }
 #pragma omp critical(lu_sums)
         for (int k = 0; k < NT; k++) tot[k] = fp2_add(tot[k], loc[k]);
