@@ -818,6 +818,58 @@ static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
     }
 }
 
+/* Clip node i proven by its table (q_clip_table): (a) y +- 1 on a cell
+ * where lo < x < hi, (b) y = x on a clipped cell, the nodes after it
+ * recomputed honestly from the forged y; (c) in ADV, one cell's pair
+ * replaced by the table's row of x + 1, its multiplicity moved along, so
+ * that only the claim on x disagrees. */
+typedef struct {
+    size_t i;
+    int64_t o, x;
+} cliprow_ctx;
+
+static void cliprow_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    const cliprow_ctx *cc = ctx;
+    const pl_node *pn = &pl->node[cc->i];
+    const pl_tab *tb = &pl->tab[pn->ltab];
+    int64_t x1 = cc->x + 1;
+    adv[pl->reg[pn->lreg[0]].off + (uint64_t)cc->o] = fm61_from_i64(x1);
+    adv[pl->reg[pn->lreg[1]].off + (uint64_t)cc->o] = fm61_from_i64(q_clip_value(&pl->m->nodes[cc->i], x1));
+    fm61 *mt = adv + pl->reg[tb->mreg].off;
+    mt[cc->x - tb->lo] = fm61_sub(mt[cc->x - tb->lo], 1);
+    mt[x1 - tb->lo] = fm61_add(mt[x1 - tb->lo], 1);
+}
+
+static void strat_clip_table(tally *t, zk_rng *rng, const target *g, size_t i) {
+    const q_model *m = g->pk->m;
+    const q_node *nd = &m->nodes[i];
+    int64_t ny = q_numel(m, (int32_t)i + 1), lo = nd->iattr[0], hi = nd->iattr[1];
+    const int64_t *hx = g->honest->t[nd->in[0]];
+    int64_t c0 = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny);
+    for (int variant = 0; variant < 3; variant++) {
+        int64_t c = -1;
+        for (int64_t k = 0; k < ny && c < 0; k++) {
+            int64_t o = (c0 + k) % ny, inside = hx[o] > lo && hx[o] < hi;
+            if (variant == 1 ? !inside && hx[o] != lo && hx[o] != hi : inside) c = o;
+        }
+        if (c < 0) continue;
+        char what[96];
+        snprintf(what, sizeof what, "clip table %s variant %d", nd->name, variant);
+        if (variant == 2) {
+            cliprow_ctx cc = {.i = i, .o = c, .x = hx[c]};
+            try_forgery(t, g, g->honest, cliprow_hook, &cc, what, 0);
+            continue;
+        }
+        fw fv;
+        fw_init(&fv, m, g->honest);
+        int64_t *y = fv.base->t[i + 1];
+        y[c] = variant == 0 ? y[c] + ((zk_rng_u64(rng) & 1) ? 1 : -1) : hx[c];
+        for (size_t j = i + 1; j < m->nnodes; j++) (void)!q_run_node(m, fv.base, j);
+        try_forgery(t, g, fv.base, NULL, NULL, what, 0);
+        fw_free(&fv);
+    }
+}
+
 /* Softmax / LogSoftmax node i: (a) in one group the maximum moved to a
  * smaller cell, everything of the node recomputed from it; (b) a wrong
  * quotient, y + 1 with rem - 2S; (c) y + 1 with rem left; the nodes after
@@ -913,6 +965,7 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
             if (!heavy) strat_winner(&t, rng, &g, i, 1);
         }
         if (nn_is_lut(nd->op)) strat_pair(&t, rng, &g, i);
+        if (nd->op == NN_CLIP && q_clip_table(m, nd)) strat_clip_table(&t, rng, &g, i);
         if (nd->op == NN_SOFTMAX || nd->op == NN_LOGSOFTMAX) strat_smax(&t, rng, &g, i);
         if (!heavy || zk_rng_u64(rng) % 4 == 0) strat_tensor(&t, rng, &g, ty);
     }
@@ -955,6 +1008,25 @@ static q_model *model_copy(const q_model *m) {
     return c;
 }
 
+/* The honest proof is the same with the lookup's leaves described in the
+ * base field (the prover's default) and stored in F_{p^2}
+ * (cnn_test_lookup_stored), and it verifies. */
+static void stored_same(const cnn_key *pk, const cnn_key *vk, const int64_t *xq, const char *name) {
+    zk_buf p[2];
+    zk_err e[2];
+    for (int k = 0; k < 2; k++) {
+        zk_buf_init(&p[k]);
+        cnn_test_lookup_stored(k);
+        e[k] = cnn_prove(&p[k], pk, xq, NULL, NULL);
+    }
+    cnn_test_lookup_stored(0);
+    int same = e[0] == ZK_OK && e[1] == ZK_OK && p[0].len == p[1].len && memcmp(p[0].data, p[1].data, p[0].len) == 0;
+    if (!same) fprintf(stderr, "cheat %s: the proofs with stored and described lookup leaves differ\n", name);
+    TEST_CHECK(same);
+    TEST_CHECK(e[0] == ZK_OK && cnn_verify(vk, p[0].data, p[0].len, NULL, NULL) == ZK_OK);
+    for (int k = 0; k < 2; k++) zk_buf_free(&p[k]);
+}
+
 /* Runs the strategies on model m (owned) with input xq. */
 static void cheat_model(zk_rng *rng, const char *name, q_model *m, const int64_t *xq, int heavy) {
     cnn_key *pk = NULL, *vk = NULL, *wpk = NULL, *wvk = NULL;
@@ -968,6 +1040,7 @@ static void cheat_model(zk_rng *rng, const char *name, q_model *m, const int64_t
 #else
     q_model_free(mw);
 #endif
+    stored_same(pk, vk, xq, name);
     run_strategies(rng, name, pk, vk, wpk, wvk, xq, heavy);
     cnn_key_free(pk);
     cnn_key_free(vk);
@@ -1329,7 +1402,19 @@ static void cheat_small(zk_rng *rng, int kind) {
     if (e == ZK_OK) {
         int64_t *xq = zk_malloc_n(nin, sizeof *xq);
         TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK);
+        q_model *mt = kind == G_CLIP || kind == G_RELU6 ? model_copy(m) : NULL;
         cheat_model(rng, g_names[kind], m, xq, 0);
+#ifdef ZK_VERIFY
+        if (mt) { /* the same Clip proven by its table */
+            char name[32];
+            snprintf(name, sizeof name, "%s-table", g_names[kind]);
+            q_test_clip_table(1);
+            cheat_model(rng, name, mt, xq, 0);
+            q_test_clip_table(-1);
+            mt = NULL;
+        }
+#endif
+        q_model_free(mt);
         free(xq);
     }
     free(cal);

@@ -40,8 +40,8 @@
 
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
-#define CNN_KEY_VERSION 4u /* the vk's; 4: the weight-range certificate */
-#define CNN_PK_VERSION 5u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate */
+#define CNN_KEY_VERSION 5u /* the vk's; 4: the weight-range certificate; 5: large Clips by table */
+#define CNN_PK_VERSION 6u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate; 6: large Clips by table */
 /* Weight tables of at least 2^CNN_WEIGHT_CERT_MIN_VARS entries get a
  * certified commitment (pcs.h): setup makes the proximity certificate, the
  * keys carry it, loading a vk checks it, and every proof then opens the

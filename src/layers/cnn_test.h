@@ -54,6 +54,11 @@ void cnn_test_set_key_min_bits(double bits);
  * (d, m) stays pl_adv's unless an adv hook rewrites it (test_class.c). */
 void cnn_test_set_class(int64_t c);
 
+/* With on = 1 the lookup's prover stores its leaves in F_{p^2}
+ * (lu_leaves_full, lookup.c) instead of describing them in the base field:
+ * the same proof bytes, slower; for tests that compare the two. Default 0. */
+void cnn_test_lookup_stored(int on);
+
 #ifdef ZK_VERIFY
 /* ZK_VERIFY builds only: with on = 0, plans made from now on leave out the
  * range checks of Q_INT_CHECK tensors -- the protocol as it was before

@@ -27,30 +27,23 @@
 #include "../quant/qint.h"
 #include "layers.h"
 
-/* r (s bits) when s >= 1, then I and Y, and the pair column (I, Y). */
-static zk_err lut_plan(pl_plan *p, const layer_node *ln) {
+void layer_pair_plan(pl_plan *p, const layer_node *ln, int tab) {
     pl_node *pn = &p->node[ln->i];
-    int s = (int)ln->nd->iattr[0];
-    if (s >= 1) pn->rem = pl_qty_new(p, s, ln->nv, ln->ny);
     pn->lreg[0] = pl_add_region(p, PL_ADV, ln->nv, ln->ny);
     pn->lreg[1] = pl_add_region(p, PL_ADV, ln->nv, ln->ny);
-    pn->ltab = pl_lut_table(p, ln->i);
-    pl_add_fcol(p, pn->lreg[0], pn->lreg[1], pn->ltab);
-    return ZK_OK;
+    pn->ltab = tab;
+    pl_add_fcol(p, pn->lreg[0], pn->lreg[1], tab);
 }
 
-/* I = the witness's index (acc), Y = y; padding: the table's first row.
- * (r is the driver's: the witness's rem.) */
-static void lut_adv(const pl_plan *p, const q_witness *w, const layer_node *ln, fm61 *A) {
+void layer_pair_adv(const pl_plan *p, const layer_node *ln, fm61 *A, const int64_t *idx, const int64_t *y) {
     const pl_node *pn = &p->node[ln->i];
     const pl_tab *tb = &p->tab[pn->ltab];
     fm61 *I = A + p->reg[pn->lreg[0]].off, *Y = A + p->reg[pn->lreg[1]].off;
-    const int64_t *idx = w->nodes[ln->i].acc, *y = w->t[ln->i + 1];
     for (int64_t o = 0; o < ln->ny; o++) I[o] = fm61_from_i64(idx[o]), Y[o] = fm61_from_i64(y[o]);
     for (int64_t o = ln->ny; o < ((int64_t)1 << ln->nv); o++) I[o] = tb->a[tb->first], Y[o] = tb->b[tb->first];
 }
 
-static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, int s) {
     const pl_node *pn = &c->pl->node[ln->i];
     cmap *R = cx_map_new(c, ln->ny, ln->nv, 1, 0);
     for (int64_t o = 0; o < ln->ny; o++) R->src[o] = o;
@@ -59,7 +52,7 @@ static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     if (c->P) iota = cx_map_value(R, rho, cx_reg_table(c, pn->lreg[0]));
     CX_TRY(cx_xfer(c, "cnn/lut/i", &iota, 1));
     cx_claim_region(c, pn->lreg[0], rho, iota, R);
-    fp2 xv = fp2_mul(iota, cx_pow2((int)ln->nd->iattr[0]));
+    fp2 xv = fp2_mul(iota, cx_pow2(s));
     if (pn->rem.nl) {
         fp2 rv = fp2_zero();
         if (c->P)
@@ -72,6 +65,23 @@ static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     }
     cx_claim_tensor(c, ln->nd->in[0], rho, xv, R);
     return ZK_OK;
+}
+
+/* r (s bits) when s >= 1, then I and Y, and the pair column (I, Y). */
+static zk_err lut_plan(pl_plan *p, const layer_node *ln) {
+    int s = (int)ln->nd->iattr[0];
+    if (s >= 1) p->node[ln->i].rem = pl_qty_new(p, s, ln->nv, ln->ny);
+    layer_pair_plan(p, ln, pl_lut_table(p, ln->i));
+    return ZK_OK;
+}
+
+/* I = the witness's index (acc), Y = y. (r is the driver's: the witness's rem.) */
+static void lut_adv(const pl_plan *p, const q_witness *w, const layer_node *ln, fm61 *A) {
+    layer_pair_adv(p, ln, A, w->nodes[ln->i].acc, w->t[ln->i + 1]);
+}
+
+static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+    return layer_pair_reduce(c, ln, rho, v, (int)ln->nd->iattr[0]);
 }
 
 const layer_kind layer_lut = {.phase = CNN_PH_ACT, .plan = lut_plan, .adv = lut_adv, .reduce = rd_lut,

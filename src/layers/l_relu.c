@@ -35,11 +35,24 @@
  * s_lo = 0 and s_hi = 1 cannot both hold (x < lo <= hi <= x). One degree-3
  * sumcheck proves the definition of y, each sign check (beta^(2j+1)) and
  * each bit (beta^(2j+2)); the prover sends the signs, magnitudes and x at
- * its point. Why comparisons and not a table: a table costs 2^16 leaves
- * and 2^16 committed multiplicities per distinct Clip whatever the tensor's
- * size, a comparison about two values and two leaves per element and
- * bound; and the result is exact. Soundness: nv(y) rounds of degree 3, the
- * MLEs at rho, a polynomial of degree 2 (number of comparisons) in beta.
+ * its point. Soundness: nv(y) rounds of degree 3, the MLEs at rho, a
+ * polynomial of degree 2 (number of comparisons) in beta.
+ *
+ * Clip by table (q_clip_table; protocol.md sec. 7.3 "Clip"): the output is
+ * a pair column (I, Y) of the Clip's table {(x, clip(x)) : x in [-A, A)}
+ * (2^b_act rows, shared by the Clips with the same bounds and input scale)
+ * and reduces as a table op's with shift 0 (l_lut.c, layer_pair_reduce):
+ * claims on Y and I, and x(rho) = R(I)(rho). The table covers x (sec.
+ * 7.7). Which one: a comparison costs a sign and a magnitude per element
+ * (two ADV cells, and one or two lookup leaves), so a Clip with both
+ * bounds active costs at least 4 cells and 2 leaves per element, the table
+ * 2 cells and 1 leaf per element plus 2^b_act leaves and 2^b_act
+ * multiplicities once per table. The table is chosen when both bounds are
+ * active and the Clips sharing it have outputs of at least 2^b_act cells
+ * (padded to powers of two, as their regions are): then it saves at least
+ * what it costs (MobileNetV2's ReLU6 layers). Small Clips (the ONNX
+ * conformance cases) keep the comparisons. Soundness: the lookup's
+ * pair-column term only.
  */
 #include <stdlib.h>
 
@@ -198,6 +211,11 @@ static int clip_bounds(const q_model *m, const q_node *nd, int64_t c[2], int *lo
 /* For each comparison: its sign (a bit), then u (b_act bits; b_act - 1 at 0). */
 static zk_err clip_plan(pl_plan *p, const layer_node *ln) {
     pl_node *pn = &p->node[ln->i];
+    if (q_clip_table(p->m, ln->nd)) { /* the pair column (x, y) of its table */
+        pn->bytab = 1;
+        layer_pair_plan(p, ln, pl_table(p, ln->i, PL_TAB_CLIP));
+        return ZK_OK;
+    }
     int lower;
     pn->ncmp = clip_bounds(p->m, ln->nd, pn->cmp, &lower);
     for (int j = 0; j < pn->ncmp; j++) {
@@ -208,10 +226,14 @@ static zk_err clip_plan(pl_plan *p, const layer_node *ln) {
     return ZK_OK;
 }
 
-/* s = [x >= c]; u = x - c or c - x - 1. */
+/* s = [x >= c]; u = x - c or c - x - 1 (by table: I = x, Y = y). */
 static void clip_adv(const pl_plan *p, const q_witness *w, const layer_node *ln, fm61 *A) {
     const pl_node *pn = &p->node[ln->i];
     const int64_t *x = w->t[ln->nd->in[0]];
+    if (pn->bytab) {
+        layer_pair_adv(p, ln, A, x, w->t[ln->i + 1]);
+        return;
+    }
     for (int j = 0; j < pn->ncmp; j++) {
         const pl_qty *sq = j ? &pn->sign2 : &pn->sign, *uq = j ? &pn->u2 : &pn->u;
         fm61 c = fm61_from_i64(pn->cmp[j]);
@@ -229,6 +251,7 @@ static void clip_adv(const pl_plan *p, const q_witness *w, const layer_node *ln,
  * sumcheck (s I taken as s: both agree on the real cells). */
 static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     const pl_node *pn = &c->pl->node[ln->i];
+    if (pn->bytab) return layer_pair_reduce(c, ln, rho, v, 0);
     int32_t tx = ln->nd->in[0];
     int lower, J = pn->ncmp;
     int64_t cb[2];

@@ -5,9 +5,10 @@
  *   l_matmul.c       Conv, FC, MatMul, and the rescale step every rescaling
  *                    op shares (protocol.md sec. 7.3, 7.8.5)
  *   l_elementwise.c  Add, Sub, Mul, Concat, Affine
- *   l_relu.c         Relu, LeakyRelu, PRelu, Clip (comparisons)
+ *   l_relu.c         Relu, LeakyRelu, PRelu, Clip (comparisons, or a table)
  *   l_lut.c          the table ops: Sigmoid, Tanh, Exp, Erf, Gelu, Elu, Selu,
- *                    Softplus, HardSigmoid, HardSwish, Softsign
+ *                    Softplus, HardSigmoid, HardSwish, Softsign; their pair
+ *                    column (layer_pair_*) also serves a Clip by table
  *   l_softmax.c      Softmax, LogSoftmax
  *   l_pool.c         MaxPool, GlobalMaxPool, AveragePool, GlobalAveragePool
  *   l_shape.c        Reshape, and the wiring ops Pad, Transpose, Slice, Resize
@@ -100,6 +101,16 @@ void layer_count_plain(const pl_plan *p, const layer_node *ln, layer_count *n);
 /* y = rescale(acc) (l_matmul.c; Conv, FC, MatMul, Mul, Affine, Add, Sub, Concat):
  * from the claim y(rho) = v, claims on the remainder and *acc_v = acc(rho). */
 zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v) ZK_WARN_UNUSED;
+
+/* A node's output as a pair column (l_lut.c; the table ops, and a Clip
+ * proven by its table): ADV regions I, Y of the output's shape, whose
+ * entries must be rows of table tab (lreg, ltab); layer_pair_adv stores
+ * I = idx and Y = y (padding: the table's first row); layer_pair_reduce
+ * turns y(rho) = v into claims on Y and I and x(rho) = 2^s R(I)(rho) +
+ * R(r)(rho) (r the remainder, present when s >= 1). */
+void layer_pair_plan(pl_plan *p, const layer_node *ln, int tab);
+void layer_pair_adv(const pl_plan *p, const layer_node *ln, fm61 *A, const int64_t *idx, const int64_t *y);
+zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, int s) ZK_WARN_UNUSED;
 
 /* The entries, one per op (l_*.c). */
 extern const layer_kind layer_conv, layer_fc, layer_matmul;

@@ -34,14 +34,15 @@
  * 1 / |F|), 3 2^lnv in place of 2^lnv with pair columns (gamma may merge
  * two of the 2^lnv rows: 2 2^lnv; then X); per layer j rounds of degree 3,
  * 1 for lambda, 1 for mu.
- * Prover: without pair columns the leaves are never stored (base-field
- * values, below); the layer above them is built from those, the others by
+ * Prover: the leaves are never stored (base-field values, below, also
+ * for pair columns: a leaf's value a + gamma b + gamma^2 tag has base-field
+ * a, b, tag and only the constants gamma, gamma^2 differ between the
+ * halves); the layer above them is built from those, the others by
  * sc_frac_parent, and each layer's sumcheck reads the layer below in place
  * (sc_frac_prove_layer), the leaves' from their description
- * (sc_frac_prove_src). With pair columns a leaf's value a + gamma b +
- * gamma^2 tag is in F_{p^2} and differs between the halves, so the leaves
- * are stored (lu_leaves_full) and read like any other layer. Either way the
- * messages are those of the sumcheck on the full tables.
+ * (sc_frac_prove_src). The messages are those of the sumcheck on the full
+ * tables, which the test hook cnn_test_lookup_stored makes the prover
+ * store and read (lu_leaves_full) to compare.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,79 +50,123 @@
 #include "../poly/mle.h"
 #include "../sumcheck/frac.h"
 #include "cnn_int.h"
+#include "cnn_test.h"
 
 /* ---- the prover's leaves ----
  *
- * The leaves are never stored. Leaf k (< 2^L) of either half is
- *     p = wt[hh] s_k,   q = t_k X[hh] - u_k
- * with base-field s, t, u: a column entry (1, 1, its value), a table entry
- * t (-m_t, 1, t), an unused slot (0, 0, -1). The halves differ only in
- * the constants (wt, X), so the prover keeps u (2^L base-field entries)
- * and the block bounds. Node y of the layer above has the leaves 2y, 2y+1
- * (e and o); it is LU_COL when both are column entries (then its
- * p = wt (2X - S), q = X^2 - X S + P with S = u_e + u_o, P = u_e u_o),
- * LU_PAD when both are unused (p = 0, q = 1), LU_GEN otherwise (the table
- * block, a block boundary in an odd position).
+ * The leaves are never stored. Leaf k (< 2^L) of either half hh is
+ *     p = wt[hh] s_k,   q = t_k X[hh] - (a_k + gam[hh] b_k + gam[hh]^2 g_k)
+ * with base-field s, t, a, b, g: a column entry (1, 1, its value, 0, 0), a
+ * range-table entry t (-m_t, 1, t, 0, 0), a pair column's entry (1, 1, A,
+ * B, tag), a function table's row (-m, 1, a, b, tag), an unused slot (0,
+ * 0, -1, 0, 0). The halves differ only in the constants (wt, X, gam), so
+ * the prover keeps a (in u; b and g too with pair columns: 2^L base-field
+ * entries each) and the block bounds. Node y of the layer above has the
+ * leaves 2y, 2y+1 (e and o); it is LU_COL when both are column entries
+ * (then its p = wt (2X - S), q = X^2 - X S + P with S = a_e + a_o, P = a_e
+ * a_o), LU_PAIR when both are entries of one pair column, LU_PAD when both
+ * are unused (p = 0, q = 1), LU_GEN otherwise (the table blocks, a block
+ * boundary in an odd position).
  *
  * The leaf layer's sumcheck (sc_frac_prove_src) starts from this
  * description: with two halves, round 1 binds the half bit, and for
- * constants W = wt, Y = X of a point between the halves
+ * constants W = wt, Y = X, G = gam, G2 = gam^2 of a point between the
+ * halves (each the line through its two values)
  *     F = A D + C (B + lam D) = W Y al - W be + lam Y^2 ga - lam Y de + lam ep,
- *     al = s_e t_o + s_o t_e, be = s_e u_o + s_o u_e, ga = t_e t_o,
- *     de = t_e u_o + t_o u_e, ep = u_e u_o,
- * all base-field and the same in both halves, so G(X) needs five sums
- * sum w al, ... once (lu_sums_half). The next round (the first with one
- * half) pairs nodes y, y + h; a product of two lines in X is
- * (1-X)^2 f_lo + X^2 f_hi + X (1-X) f_mix, so for two LU_COL nodes
+ *     al = s_e t_o + s_o t_e,  ga = t_e t_o,
+ *     be = s_e u_o + s_o u_e,  de = t_e u_o + t_o u_e,  ep = u_e u_o,
+ * u = a + G b + G2 g; be, de and ep expand into base-field sums times 1, G,
+ * G2 (and G^2, G G2, G2^2 for ep): the fourteen terms of lu_terms, all the
+ * same in both halves, so G(X) needs fourteen sums sum w f_k once
+ * (lu_sums_half; without pair columns the last nine are 0). The next
+ * round (the first with one half) pairs nodes y, y + h; a product of two
+ * lines in X is (1-X)^2 f_lo + X^2 f_hi + X (1-X) f_mix, so for two LU_COL
+ * nodes
  *     sum w F(X) = W Y 2 w1 - (W + lam Y) ((1-X) S_lo + X S_hi) + lam Y^2 w1
  *                  + lam ((1-X)^2 P_lo + X^2 P_hi + X (1-X) M),
- * M = u_e,lo u_o,hi + u_e,hi u_o,lo, and for LU_COL with LU_PAD
+ * M = a_e,lo a_o,hi + a_e,hi a_o,lo; for LU_COL with LU_PAD
  *     al = 2 (1-X)^2, ga = (1-X)^2, be = de = (1-X)^2 S_lo - 2 X (1-X),
- *     ep = (1-X)^2 P_lo + X^2 - X (1-X) S_lo
- * (lu_sums_pairs). Then the tables, bound to both challenges, are written
- * (lu_bind) and the rounds go on as in sc_frac_prove. */
-enum { LU_COL, LU_PAD, LU_GEN };
+ *     ep = (1-X)^2 P_lo + X^2 - X (1-X) S_lo;
+ * and for two entry nodes (LU_COL or LU_PAIR, one tag g per node) the
+ * same with the b and g terms: the sums of b, g and of the products ab,
+ * bb, ga, gb, gg at lo, hi and mix (lu_sums_pairs). Then the tables, bound
+ * to both challenges, are written (lu_bind) and the rounds go on as in
+ * sc_frac_prove. */
+enum { LU_COL, LU_PAD, LU_GEN, LU_PAIR };
+#define LU_NT 14 /* the terms of a node, lu_terms */
 
 typedef struct {
     const pl_plan *pl;
-    fm61 *u;
-    const fm61 *mt;
+    fm61 *u;               /* a of every leaf */
+    fm61 *b, *g;           /* with pair columns: b and the tag g of every leaf; else NULL */
+    uint8_t *cls;          /* with pair columns: the class of every node; else NULL */
+    const fm61 *mt;        /* the range table's multiplicities */
+    const fm61 **tm;       /* each function table's multiplicities */
     size_t used;           /* leaves [used, 2^L) are unused */
-    size_t tb0, tb1;       /* nodes of the table block */
+    size_t tb0, tb1;       /* nodes of the range-table block */
     unsigned L, H;
-    fp2 X[2], wt[2], lam;
-    fp2 W, Y;              /* the constants of the one-half rounds */
+    fp2 X[2], wt[2], gam[2], gam2[2], lam;
+    fp2 W, Y, G, G2;       /* the constants of the one-half rounds */
 } lu_leaves;
 
 static inline int lu_class(const lu_leaves *lv, size_t y) {
+    if (lv->cls) return lv->cls[y];
     if (y >= lv->tb0 && y < lv->tb1) return LU_GEN;
     if (2 * y + 1 < lv->used) return LU_COL;
     return 2 * y >= lv->used ? LU_PAD : LU_GEN;
 }
 
-/* s, t, u of leaf k */
-static inline void lu_desc(const lu_leaves *lv, size_t k, fm61 d[3]) {
-    size_t tl = lv->pl->tleaf;
-    if (k >= lv->used) d[0] = 0, d[1] = 0, d[2] = FM61_P - 1;
-    else d[0] = k >= tl && k < tl + ((size_t)1 << lv->pl->lb) ? fm61_neg(lv->mt[k - tl]) : 1, d[1] = 1, d[2] = lv->u[k];
+static inline int lu_entry(int cl) { return cl == LU_COL || cl == LU_PAIR; }
+
+/* s, t, a, b, g of leaf k */
+static inline void lu_desc(const lu_leaves *lv, size_t k, fm61 d[5]) {
+    const pl_plan *pl = lv->pl;
+    d[3] = d[4] = 0;
+    if (k >= lv->used) {
+        d[0] = 0, d[1] = 0, d[2] = FM61_P - 1;
+        return;
+    }
+    d[0] = 1, d[1] = 1, d[2] = lv->u[k];
+    if (lv->b) d[3] = lv->b[k], d[4] = lv->g[k];
+    if (k >= pl->tleaf && k < pl->tleaf + ((size_t)1 << pl->lb)) d[0] = fm61_neg(lv->mt[k - pl->tleaf]);
+    for (size_t t = 0; t < pl->ntab; t++)
+        if (k >= pl->tab[t].leaf && k < pl->tab[t].leaf + ((size_t)1 << pl->tab[t].nv))
+            d[0] = fm61_neg(lv->tm[t][k - pl->tab[t].leaf]);
 }
 
-/* al, be, ga, de, ep of node descriptors e = (s, t, u) and o */
-static inline void lu_terms(fm61 f[5], const fm61 e[3], const fm61 o[3]) {
+/* The fourteen terms of node descriptors e = (s, t, a, b, g) and o:
+ * al, be_a, ga, de_a, ep_aa (as without pair columns, u = a), then be_b,
+ * be_g, de_b, de_g, ep_ab, ep_ag, ep_bb, ep_bg, ep_gg. */
+static inline void lu_terms(fm61 f[LU_NT], const fm61 e[5], const fm61 o[5]) {
     f[0] = fm61_add(fm61_mul(e[0], o[1]), fm61_mul(o[0], e[1]));
     f[1] = fm61_add(fm61_mul(e[0], o[2]), fm61_mul(o[0], e[2]));
     f[2] = fm61_mul(e[1], o[1]);
     f[3] = fm61_add(fm61_mul(e[1], o[2]), fm61_mul(o[1], e[2]));
     f[4] = fm61_mul(e[2], o[2]);
+    f[5] = fm61_add(fm61_mul(e[0], o[3]), fm61_mul(o[0], e[3]));
+    f[6] = fm61_add(fm61_mul(e[0], o[4]), fm61_mul(o[0], e[4]));
+    f[7] = fm61_add(fm61_mul(e[1], o[3]), fm61_mul(o[1], e[3]));
+    f[8] = fm61_add(fm61_mul(e[1], o[4]), fm61_mul(o[1], e[4]));
+    f[9] = fm61_add(fm61_mul(e[2], o[3]), fm61_mul(e[3], o[2]));
+    f[10] = fm61_add(fm61_mul(e[2], o[4]), fm61_mul(e[4], o[2]));
+    f[11] = fm61_mul(e[3], o[3]);
+    f[12] = fm61_add(fm61_mul(e[3], o[4]), fm61_mul(e[4], o[3]));
+    f[13] = fm61_mul(e[4], o[4]);
 }
 
-/* sum_k W Y f0 - W f1 + lam Y^2 f2 - lam Y f3 + lam f4 for fp2 sums f */
-static fp2 lu_combine(const fp2 f[5], fp2 W, fp2 Y, fp2 lam) {
+/* sum_k of F over fp2 sums f of the terms, constants W, Y, G, G2 */
+static fp2 lu_combine(const fp2 f[LU_NT], fp2 W, fp2 Y, fp2 G, fp2 G2, fp2 lam) {
     fp2 lY = fp2_mul(lam, Y);
-    fp2 s = fp2_sub(fp2_mul(fp2_mul(W, Y), f[0]), fp2_mul(W, f[1]));
+    fp2 be = fp2_add(f[1], fp2_add(fp2_mul(G, f[5]), fp2_mul(G2, f[6])));
+    fp2 de = fp2_add(f[3], fp2_add(fp2_mul(G, f[7]), fp2_mul(G2, f[8])));
+    fp2 ep = fp2_add(f[4], fp2_add(fp2_mul(G, f[9]), fp2_mul(G2, f[10])));
+    ep = fp2_add(ep, fp2_mul(fp2_sqr(G), f[11]));
+    ep = fp2_add(ep, fp2_mul(fp2_mul(G, G2), f[12]));
+    ep = fp2_add(ep, fp2_mul(fp2_sqr(G2), f[13]));
+    fp2 s = fp2_sub(fp2_mul(fp2_mul(W, Y), f[0]), fp2_mul(W, be));
     s = fp2_add(s, fp2_mul(fp2_mul(lY, Y), f[2]));
-    s = fp2_sub(s, fp2_mul(lY, f[3]));
-    return fp2_add(s, fp2_mul(lam, f[4]));
+    s = fp2_sub(s, fp2_mul(lY, de));
+    return fp2_add(s, fp2_mul(lam, ep));
 }
 
 /* Lazy sums of w b for fp2 w and base-field b: up to 64 products. */
@@ -135,70 +180,16 @@ static inline void lu_acc_add(lu_acc *a, fp2 w, fm61 b) {
 static inline fp2 lu_acc_get(const lu_acc *a) { return fp2_make(fm61_reduce128(a->re), fm61_reduce128(a->im)); }
 #define LU_ACC_BLK 64
 
-/* Round 1 with two halves: G(X) from the five sums over the nodes of one
- * half (w: h = 2^(L-1) entries). */
-static void lu_sums_half(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) {
-    /* sums: 0 w (LU_COL), 1 w S, 2 w P (LU_COL), 3 w (LU_PAD), 4.. 8 the
-     * five of the LU_GEN nodes */
-    fp2 tot[9];
-    for (int k = 0; k < 9; k++) tot[k] = fp2_zero();
-#pragma omp parallel if (h >= 16384)
-    {
-        fp2 loc[9];
-        for (int k = 0; k < 9; k++) loc[k] = fp2_zero();
-#pragma omp for schedule(static) nowait
-        for (size_t b = 0; b < h; b += LU_ACC_BLK) {
-            lu_acc a[7] = {{0, 0}};
-            fp2 w1 = fp2_zero(), wp = fp2_zero();
-            size_t end = b + LU_ACC_BLK < h ? b + LU_ACC_BLK : h;
-            for (size_t y = b; y < end; y++) {
-                int cl = lu_class(lv, y);
-                if (cl == LU_COL) {
-                    fm61 ue = lv->u[2 * y], uo = lv->u[2 * y + 1];
-                    w1 = fp2_add(w1, w[y]);
-                    lu_acc_add(&a[0], w[y], fm61_add(ue, uo));
-                    lu_acc_add(&a[1], w[y], fm61_mul(ue, uo));
-                } else if (cl == LU_PAD) {
-                    wp = fp2_add(wp, w[y]);
-                } else {
-                    fm61 de[3], dov[3], f[5];
-                    lu_desc(lv, 2 * y, de);
-                    lu_desc(lv, 2 * y + 1, dov);
-                    lu_terms(f, de, dov);
-                    for (int k = 0; k < 5; k++) lu_acc_add(&a[2 + k], w[y], f[k]);
-                }
-            }
-            loc[0] = fp2_add(loc[0], w1);
-            loc[3] = fp2_add(loc[3], wp);
-            loc[1] = fp2_add(loc[1], lu_acc_get(&a[0]));
-            loc[2] = fp2_add(loc[2], lu_acc_get(&a[1]));
-            for (int k = 0; k < 5; k++) loc[4 + k] = fp2_add(loc[4 + k], lu_acc_get(&a[2 + k]));
-        }
-#pragma omp critical(lu_sums)
-        for (int k = 0; k < 9; k++) tot[k] = fp2_add(tot[k], loc[k]);
-    }
-    /* al = 2 w1 + gen, be = de = wS + gen, ga = w1 + gen, ep = wP + wpad + gen */
-    fp2 f[5];
-    f[0] = fp2_add(fp2_dbl(tot[0]), tot[4]);
-    f[1] = fp2_add(tot[1], tot[5]);
-    f[2] = fp2_add(tot[0], tot[6]);
-    f[3] = fp2_add(tot[1], tot[7]);
-    f[4] = fp2_add(fp2_add(tot[2], tot[3]), tot[8]);
-    for (int X = 0; X < 3; X++) {
-        fm61 x = (fm61)X;
-        fp2 W = fp2_add(lv->wt[0], fp2_mul_fm61(fp2_sub(lv->wt[1], lv->wt[0]), x));
-        fp2 Y = fp2_add(lv->X[0], fp2_mul_fm61(fp2_sub(lv->X[1], lv->X[0]), x));
-        G[X] = lu_combine(f, W, Y, lv->lam);
-    }
-}
+/* The line through a0 (at 0) and a1 (at 1), at x */
+static inline fp2 lu_line(fp2 a0, fp2 a1, fm61 x) { return fp2_add(a0, fp2_mul_fm61(fp2_sub(a1, a0), x)); }
 
-/* The first round with one half: pairs (y, y + h) of nodes, h = 2^(L-2),
- * constants lv->W, lv->Y. */
-static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) {
-    /* sums: 0 w (col,col), 1 w S_lo, 2 w S_hi, 3 w P_lo, 4 w P_hi, 5 w M,
-     * 6 w (col,pad), 7 w S_lo, 8 w P_lo, 9 w (pad,pad), 10.. 24: LU_GEN
-     * pairs, f_k(X) at X = 0, 1, 2 (15) */
-    enum { NT = 25 };
+/* Round 1 with two halves: G(X) from the sums over the nodes of one half
+ * (w: h = 2^(L-1) entries). */
+static void lu_sums_half(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) {
+    /* sums: 0 w (entries), 1 w S, 2 w P (entries), 3 w (LU_PAD), 4..17 the
+     * fourteen of the LU_GEN nodes, 18..24 the pair nodes' w Sb, w g,
+     * w Mab, w g Sa, w Pbb, w g Sb, w g^2 */
+    enum { NT = 25, NA = NT - 2 };
     fp2 tot[NT];
     for (int k = 0; k < NT; k++) tot[k] = fp2_zero();
 #pragma omp parallel if (h >= 16384)
@@ -207,63 +198,192 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
         for (int k = 0; k < NT; k++) loc[k] = fp2_zero();
 #pragma omp for schedule(static) nowait
         for (size_t b = 0; b < h; b += LU_ACC_BLK) {
-            lu_acc a[NT] = {{0, 0}};
+            lu_acc a[NA]; /* sum k at a[k - 1], k < 3, a[k - 2], k > 3; the GEN and pair ones zeroed at first use */
+            memset(a, 0, 2 * sizeof *a);
+            int gen = 0, pair = 0;
+            fp2 w1 = fp2_zero(), wp = fp2_zero();
+            size_t end = b + LU_ACC_BLK < h ? b + LU_ACC_BLK : h;
+            for (size_t y = b; y < end; y++) {
+                int cl = lu_class(lv, y);
+                if (cl == LU_COL || cl == LU_PAIR) {
+                    fm61 ae = lv->u[2 * y], ao = lv->u[2 * y + 1], Sa = fm61_add(ae, ao);
+                    w1 = fp2_add(w1, w[y]);
+                    lu_acc_add(&a[0], w[y], Sa);
+                    lu_acc_add(&a[1], w[y], fm61_mul(ae, ao));
+                    if (cl == LU_PAIR) {
+                        fm61 be = lv->b[2 * y], bo = lv->b[2 * y + 1], g = lv->g[2 * y], Sb = fm61_add(be, bo);
+                        if (!pair) memset(a + 16, 0, 7 * sizeof *a), pair = 1;
+                        lu_acc_add(&a[16], w[y], Sb);
+                        lu_acc_add(&a[17], w[y], g);
+                        lu_acc_add(&a[18], w[y], fm61_add(fm61_mul(ae, bo), fm61_mul(be, ao)));
+                        lu_acc_add(&a[19], w[y], fm61_mul(g, Sa));
+                        lu_acc_add(&a[20], w[y], fm61_mul(be, bo));
+                        lu_acc_add(&a[21], w[y], fm61_mul(g, Sb));
+                        lu_acc_add(&a[22], w[y], fm61_mul(g, g));
+                    }
+                } else if (cl == LU_PAD) {
+                    wp = fp2_add(wp, w[y]);
+                } else {
+                    fm61 de[5], dov[5], f[LU_NT];
+                    lu_desc(lv, 2 * y, de);
+                    lu_desc(lv, 2 * y + 1, dov);
+                    lu_terms(f, de, dov);
+                    if (!gen) memset(a + 2, 0, LU_NT * sizeof *a), gen = 1;
+                    for (int k = 0; k < LU_NT; k++) lu_acc_add(&a[2 + k], w[y], f[k]);
+                }
+            }
+            loc[0] = fp2_add(loc[0], w1);
+            loc[3] = fp2_add(loc[3], wp);
+            for (int k = 1; k < NT; k++)
+                if (k < 3 || (k > 3 && k < 18 && gen) || (k >= 18 && pair))
+                    loc[k] = fp2_add(loc[k], lu_acc_get(&a[k < 3 ? k - 1 : k - 2]));
+        }
+#pragma omp critical(lu_sums)
+        for (int k = 0; k < NT; k++) tot[k] = fp2_add(tot[k], loc[k]);
+    }
+    /* al = 2 w1 + gen, be_a = de_a = wS + gen, ga = w1 + gen, ep_aa = wP + wpad + gen;
+     * be_b = de_b = w Sb, be_g = de_g = 2 w g, then ep_ab .. ep_gg */
+    fp2 f[LU_NT], *gen = tot + 4, *pr = tot + 18;
+    f[0] = fp2_add(fp2_dbl(tot[0]), gen[0]);
+    f[1] = fp2_add(tot[1], gen[1]);
+    f[2] = fp2_add(tot[0], gen[2]);
+    f[3] = fp2_add(tot[1], gen[3]);
+    f[4] = fp2_add(fp2_add(tot[2], tot[3]), gen[4]);
+    f[5] = fp2_add(pr[0], gen[5]);
+    f[6] = fp2_add(fp2_dbl(pr[1]), gen[6]);
+    f[7] = fp2_add(pr[0], gen[7]);
+    f[8] = fp2_add(fp2_dbl(pr[1]), gen[8]);
+    for (int k = 9; k < LU_NT; k++) f[k] = fp2_add(pr[k - 7], gen[k]);
+    for (int X = 0; X < 3; X++) {
+        fm61 x = (fm61)X;
+        G[X] = lu_combine(f, lu_line(lv->wt[0], lv->wt[1], x), lu_line(lv->X[0], lv->X[1], x),
+                          lu_line(lv->gam[0], lv->gam[1], x), lu_line(lv->gam2[0], lv->gam2[1], x), lv->lam);
+    }
+}
+
+/* The sums of two entry nodes lo = y, hi = y + h (LU_COL or LU_PAIR, not
+ * both LU_COL) beyond those of two LU_COL nodes: at a[k - 1] for sums
+ * k = 1.. of lu_sums_pairs, the b and g parts (P_*: products within a
+ * node, M_*: the mixes). */
+static inline void lu_pairs_ent(const lu_leaves *lv, lu_acc *a, fp2 wy, size_t lo, size_t hi) {
+    const fm61 *A = lv->u, *B = lv->b;
+    fm61 el = A[2 * lo], ol = A[2 * lo + 1], eh = A[2 * hi], oh = A[2 * hi + 1];
+    fm61 bel = B[2 * lo], bol = B[2 * lo + 1], beh = B[2 * hi], boh = B[2 * hi + 1];
+    fm61 gl = lv->g[2 * lo], gh = lv->g[2 * hi];
+    fm61 Sal = fm61_add(el, ol), Sah = fm61_add(eh, oh), Sbl = fm61_add(bel, bol), Sbh = fm61_add(beh, boh);
+    lu_acc_add(&a[51], wy, Sbl);
+    lu_acc_add(&a[52], wy, Sbh);
+    lu_acc_add(&a[53], wy, gl);
+    lu_acc_add(&a[54], wy, gh);
+    lu_acc_add(&a[55], wy, fm61_add(fm61_mul(el, bol), fm61_mul(bel, ol)));
+    lu_acc_add(&a[56], wy, fm61_add(fm61_mul(eh, boh), fm61_mul(beh, oh)));
+    lu_acc_add(&a[57], wy, fm61_add(fm61_add(fm61_mul(el, boh), fm61_mul(eh, bol)),
+                                    fm61_add(fm61_mul(bel, oh), fm61_mul(beh, ol))));
+    lu_acc_add(&a[58], wy, fm61_mul(gl, Sal));
+    lu_acc_add(&a[59], wy, fm61_mul(gh, Sah));
+    lu_acc_add(&a[60], wy, fm61_add(fm61_mul(gl, Sah), fm61_mul(gh, Sal)));
+    lu_acc_add(&a[61], wy, fm61_mul(bel, bol));
+    lu_acc_add(&a[62], wy, fm61_mul(beh, boh));
+    lu_acc_add(&a[63], wy, fm61_add(fm61_mul(bel, boh), fm61_mul(beh, bol)));
+    lu_acc_add(&a[64], wy, fm61_mul(gl, Sbl));
+    lu_acc_add(&a[65], wy, fm61_mul(gh, Sbh));
+    lu_acc_add(&a[66], wy, fm61_add(fm61_mul(gl, Sbh), fm61_mul(gh, Sbl)));
+    lu_acc_add(&a[67], wy, fm61_mul(gl, gl));
+    lu_acc_add(&a[68], wy, fm61_mul(gh, gh));
+    lu_acc_add(&a[69], wy, fm61_mul(fm61_add(gl, gl), gh));
+}
+
+/* The first round with one half: pairs (y, y + h) of nodes, h = 2^(L-2),
+ * constants lv->W, Y, G, G2. */
+static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h) {
+    /* sums: 0 w (two entry nodes), 1 w S_lo, 2 w S_hi, 3 w P_lo, 4 w P_hi,
+     * 5 w M, 6 w (col,pad), 7 w S_lo, 8 w P_lo, 9 w (pad,pad), 10.. 51:
+     * LU_GEN pairs, f_k(X) at X = 0, 1, 2 (42), 52.. 70: two entry nodes'
+     * b and g parts (lu_pairs_ent: Sb lo, hi, g lo, hi, then ab, ga, bb,
+     * gb, gg at lo, hi, mix) */
+    enum { NT = 71, GEN0 = 10, ENT0 = 52 };
+    fp2 tot[NT];
+    for (int k = 0; k < NT; k++) tot[k] = fp2_zero();
+#pragma omp parallel if (h >= 16384)
+    {
+        fp2 loc[NT];
+        for (int k = 0; k < NT; k++) loc[k] = fp2_zero();
+#pragma omp for schedule(static) nowait
+        for (size_t b = 0; b < h; b += LU_ACC_BLK) {
+            lu_acc a[NT - 1]; /* sum k at a[k - 1]; the GEN and entry ones zeroed at first use */
+            memset(a, 0, (GEN0 - 1) * sizeof *a);
+            int gen = 0, ent = 0;
             fp2 wcc = fp2_zero(), wcp = fp2_zero(), wpp = fp2_zero();
             size_t end = b + LU_ACC_BLK < h ? b + LU_ACC_BLK : h;
             for (size_t y = b; y < end; y++) {
                 int cl = lu_class(lv, y), ch = lu_class(lv, y + h);
                 fp2 wy = w[y];
-                if (cl == LU_COL && ch == LU_COL) {
+                if (lu_entry(cl) && lu_entry(ch)) {
                     fm61 el = lv->u[2 * y], ol = lv->u[2 * y + 1], eh = lv->u[2 * (y + h)], oh = lv->u[2 * (y + h) + 1];
                     wcc = fp2_add(wcc, wy);
-                    lu_acc_add(&a[1], wy, fm61_add(el, ol));
-                    lu_acc_add(&a[2], wy, fm61_add(eh, oh));
-                    lu_acc_add(&a[3], wy, fm61_mul(el, ol));
-                    lu_acc_add(&a[4], wy, fm61_mul(eh, oh));
-                    lu_acc_add(&a[5], wy, fm61_add(fm61_mul(el, oh), fm61_mul(eh, ol)));
+                    lu_acc_add(&a[0], wy, fm61_add(el, ol));
+                    lu_acc_add(&a[1], wy, fm61_add(eh, oh));
+                    lu_acc_add(&a[2], wy, fm61_mul(el, ol));
+                    lu_acc_add(&a[3], wy, fm61_mul(eh, oh));
+                    lu_acc_add(&a[4], wy, fm61_add(fm61_mul(el, oh), fm61_mul(eh, ol)));
+                    if (cl == LU_PAIR || ch == LU_PAIR) {
+                        if (!ent) memset(a + ENT0 - 1, 0, (NT - ENT0) * sizeof *a), ent = 1;
+                        lu_pairs_ent(lv, a, wy, y, y + h);
+                    }
                 } else if (cl == LU_COL && ch == LU_PAD) {
                     fm61 el = lv->u[2 * y], ol = lv->u[2 * y + 1];
                     wcp = fp2_add(wcp, wy);
-                    lu_acc_add(&a[7], wy, fm61_add(el, ol));
-                    lu_acc_add(&a[8], wy, fm61_mul(el, ol));
+                    lu_acc_add(&a[6], wy, fm61_add(el, ol));
+                    lu_acc_add(&a[7], wy, fm61_mul(el, ol));
                 } else if (cl == LU_PAD && ch == LU_PAD) {
                     wpp = fp2_add(wpp, wy);
                 } else {
-                    fm61 d[4][3]; /* e lo, o lo, e hi, o hi */
+                    fm61 d[4][5]; /* e lo, o lo, e hi, o hi */
                     lu_desc(lv, 2 * y, d[0]);
                     lu_desc(lv, 2 * y + 1, d[1]);
                     lu_desc(lv, 2 * (y + h), d[2]);
                     lu_desc(lv, 2 * (y + h) + 1, d[3]);
+                    if (!gen) memset(a + GEN0 - 1, 0, 3 * LU_NT * sizeof *a), gen = 1;
                     for (int X = 0; X < 3; X++) {
-                        fm61 e[3], o[3], f[5];
-                        for (int k = 0; k < 3; k++) { /* d(X) = lo + X (hi - lo) */
+                        fm61 e[5], o[5], f[LU_NT];
+                        for (int k = 0; k < 5; k++) { /* d(X) = lo + X (hi - lo) */
                             e[k] = fm61_add(d[0][k], fm61_mul((fm61)X, fm61_sub(d[2][k], d[0][k])));
                             o[k] = fm61_add(d[1][k], fm61_mul((fm61)X, fm61_sub(d[3][k], d[1][k])));
                         }
                         lu_terms(f, e, o);
-                        for (int k = 0; k < 5; k++) lu_acc_add(&a[10 + 5 * X + k], wy, f[k]);
+                        for (int k = 0; k < LU_NT; k++) lu_acc_add(&a[GEN0 - 1 + LU_NT * X + k], wy, f[k]);
                     }
                 }
             }
             loc[0] = fp2_add(loc[0], wcc);
             loc[6] = fp2_add(loc[6], wcp);
             loc[9] = fp2_add(loc[9], wpp);
-            for (int k = 0; k < NT; k++)
-                if (k != 0 && k != 6 && k != 9) loc[k] = fp2_add(loc[k], lu_acc_get(&a[k]));
+            for (int k = 1; k < NT; k++)
+                if (k != 6 && k != 9 && (k < GEN0 || (k < ENT0 && gen) || (k >= ENT0 && ent)))
+                    loc[k] = fp2_add(loc[k], lu_acc_get(&a[k - 1]));
         }
 #pragma omp critical(lu_sums)
         for (int k = 0; k < NT; k++) tot[k] = fp2_add(tot[k], loc[k]);
     }
     for (int X = 0; X < 3; X++) {
         fm61 x = (fm61)X, om = fm61_sub(1, x), om2 = fm61_mul(om, om), x2 = fm61_mul(x, x), xom = fm61_mul(x, om);
-        fp2 f[5];
-        /* (col, col) */
+        fp2 f[LU_NT];
+        /* two entry nodes */
         fp2 S = fp2_add(fp2_mul_fm61(tot[1], om), fp2_mul_fm61(tot[2], x));
         f[0] = fp2_dbl(tot[0]);
         f[1] = S;
         f[2] = tot[0];
         f[3] = S;
         f[4] = fp2_add(fp2_add(fp2_mul_fm61(tot[3], om2), fp2_mul_fm61(tot[4], x2)), fp2_mul_fm61(tot[5], xom));
+        const fp2 *en = tot + ENT0;
+        f[5] = fp2_add(fp2_mul_fm61(en[0], om), fp2_mul_fm61(en[1], x));
+        f[7] = f[5];
+        f[6] = fp2_dbl(fp2_add(fp2_mul_fm61(en[2], om), fp2_mul_fm61(en[3], x)));
+        f[8] = f[6];
+        for (int k = 9; k < LU_NT; k++) { /* ab, ga, bb, gb, gg */
+            const fp2 *q = en + 4 + 3 * (k - 9);
+            f[k] = fp2_add(fp2_add(fp2_mul_fm61(q[0], om2), fp2_mul_fm61(q[1], x2)), fp2_mul_fm61(q[2], xom));
+        }
         /* (col, pad) */
         fp2 bc = fp2_sub(fp2_mul_fm61(tot[7], om2), fp2_mul_fm61(tot[6], fm61_add(xom, xom)));
         f[0] = fp2_add(f[0], fp2_mul_fm61(tot[6], fm61_add(om2, om2)));
@@ -274,14 +394,14 @@ static void lu_sums_pairs(const lu_leaves *lv, fp2 G[3], const fp2 *w, size_t h)
                                      fp2_mul_fm61(tot[7], xom)));
         /* (pad, pad) and the rest */
         f[4] = fp2_add(f[4], tot[9]);
-        for (int k = 0; k < 5; k++) f[k] = fp2_add(f[k], tot[10 + 5 * X + k]);
-        G[X] = lu_combine(f, lv->W, lv->Y, lv->lam);
+        for (int k = 0; k < LU_NT; k++) f[k] = fp2_add(f[k], tot[GEN0 + LU_NT * X + k]);
+        G[X] = lu_combine(f, lv->W, lv->Y, lv->G, lv->G2, lv->lam);
     }
 }
 
 /* sc_frac_src: with two halves, round 0 is lu_sums_half and round 1
- * lu_sums_pairs (after W, Y are set from rb[0]); with one, round 0 is
- * lu_sums_pairs. */
+ * lu_sums_pairs (after W, Y, G, G2 are set from rb[0]); with one, round 0
+ * is lu_sums_pairs. */
 static void lu_src_sums(void *ctx, fp2 G[3], int need1, const fp2 *w, size_t h, const fp2 *rb, unsigned s) {
     lu_leaves *lv = ctx;
     (void)need1;
@@ -289,19 +409,17 @@ static void lu_src_sums(void *ctx, fp2 G[3], int need1, const fp2 *w, size_t h, 
         lu_sums_half(lv, G, w, h);
         return;
     }
-    if (lv->H == 2) {
-        lv->W = fp2_add(lv->wt[0], fp2_mul(rb[0], fp2_sub(lv->wt[1], lv->wt[0])));
-        lv->Y = fp2_add(lv->X[0], fp2_mul(rb[0], fp2_sub(lv->X[1], lv->X[0])));
-    } else {
-        lv->W = lv->wt[0];
-        lv->Y = lv->X[0];
-    }
+    fp2 r = lv->H == 2 ? rb[0] : fp2_zero();
+    lv->W = fp2_add(lv->wt[0], fp2_mul(r, fp2_sub(lv->wt[1], lv->wt[0])));
+    lv->Y = fp2_add(lv->X[0], fp2_mul(r, fp2_sub(lv->X[1], lv->X[0])));
+    lv->G = fp2_add(lv->gam[0], fp2_mul(r, fp2_sub(lv->gam[1], lv->gam[0])));
+    lv->G2 = fp2_add(lv->gam2[0], fp2_mul(r, fp2_sub(lv->gam2[1], lv->gam2[0])));
     lu_sums_pairs(lv, G, w, h);
 }
 
 /* After the source's rounds: T[k][y] for y < len, the pair (y, y + len)
  * bound to r = rb[H - 1]: A = W s_e(r), B = W s_o(r), C = Y t_e(r) - u_e(r),
- * D = Y t_o(r) - u_o(r), with d(r) = d_lo + r (d_hi - d_lo). */
+ * D = Y t_o(r) - u_o(r), u = a + G b + G2 g, with d(r) = d_lo + r (d_hi - d_lo). */
 static void lu_bind(void *ctx, fp2 *const T[4], size_t len, const fp2 *rb) {
     lu_leaves *lv = ctx;
     fp2 r = rb[lv->H - 1], one = fp2_one(), om = fp2_sub(one, r);
@@ -314,6 +432,15 @@ static void lu_bind(void *ctx, fp2 *const T[4], size_t len, const fp2 *rb) {
             T[0][y] = T[1][y] = lv->W;
             T[2][y] = fp2_sub(lv->Y, mle_fold1_fm61(lv->u[2 * y], lv->u[2 * (y + len)], rc));
             T[3][y] = fp2_sub(lv->Y, mle_fold1_fm61(lv->u[2 * y + 1], lv->u[2 * (y + len) + 1], rc));
+        } else if (lu_entry(cl) && lu_entry(ch)) {
+            T[0][y] = T[1][y] = lv->W;
+            for (size_t b = 0; b < 2; b++) {
+                size_t lo = 2 * y + b, hi = 2 * (y + len) + b;
+                fp2 ur = mle_fold1_fm61(lv->u[lo], lv->u[hi], rc);
+                ur = fp2_add(ur, fp2_mul(lv->G, mle_fold1_fm61(lv->b[lo], lv->b[hi], rc)));
+                ur = fp2_add(ur, fp2_mul(lv->G2, mle_fold1_fm61(lv->g[lo], lv->g[hi], rc)));
+                T[2 + b][y] = fp2_sub(lv->Y, ur);
+            }
         } else if (cl == LU_COL && ch == LU_PAD) {
             T[0][y] = T[1][y] = Wom;
             T[2][y] = fp2_sub(Kc, fp2_mul_fm61(om, lv->u[2 * y]));
@@ -323,13 +450,14 @@ static void lu_bind(void *ctx, fp2 *const T[4], size_t len, const fp2 *rb) {
             T[2][y] = T[3][y] = one;
         } else {
             for (int b = 0; b < 2; b++) {
-                fm61 lo[3], hi[3];
+                fm61 lo[5], hi[5];
                 lu_desc(lv, 2 * y + (size_t)b, lo);
                 lu_desc(lv, 2 * (y + len) + (size_t)b, hi);
-                fp2 sr = mle_fold1_fm61(lo[0], hi[0], rc), tr = mle_fold1_fm61(lo[1], hi[1], rc);
-                fp2 ur = mle_fold1_fm61(lo[2], hi[2], rc);
-                T[b][y] = fp2_mul(lv->W, sr);
-                T[2 + b][y] = fp2_sub(fp2_mul(lv->Y, tr), ur);
+                fp2 d[5];
+                for (int k = 0; k < 5; k++) d[k] = mle_fold1_fm61(lo[k], hi[k], rc);
+                fp2 ur = fp2_add(d[2], fp2_add(fp2_mul(lv->G, d[3]), fp2_mul(lv->G2, d[4])));
+                T[b][y] = fp2_mul(lv->W, d[0]);
+                T[2 + b][y] = fp2_sub(fp2_mul(lv->Y, d[1]), ur);
             }
         }
     }
@@ -340,6 +468,7 @@ static void lu_leaf_parent(const lu_leaves *lv, fp2 *P, fp2 *Q) {
     size_t NH = (size_t)1 << (lv->L - 1);
     for (unsigned hh = 0; hh < lv->H; hh++) {
         fp2 X = lv->X[hh], wt = lv->wt[hh], X2 = fp2_sqr(X), wX2 = fp2_mul(wt, fp2_dbl(X));
+        fp2 gam = lv->gam[hh], gam2 = lv->gam2[hh];
         fp2 *p = P + hh * NH, *q = Q + hh * NH;
 #pragma omp parallel for schedule(static) if (NH >= 16384)
         for (size_t y = 0; y < NH; y++) {
@@ -351,13 +480,20 @@ static void lu_leaf_parent(const lu_leaves *lv, fp2 *P, fp2 *Q) {
             } else if (cl == LU_PAD) {
                 p[y] = fp2_zero();
                 q[y] = fp2_one();
+            } else if (cl == LU_PAIR) {
+                fp2 qe, qo, tg = fp2_mul_fm61(gam2, lv->g[2 * y]);
+                qe = fp2_sub(fp2_sub(X, tg), fp2_add(fp2_from_fm61(lv->u[2 * y]), fp2_mul_fm61(gam, lv->b[2 * y])));
+                qo = fp2_sub(fp2_sub(X, tg), fp2_add(fp2_from_fm61(lv->u[2 * y + 1]), fp2_mul_fm61(gam, lv->b[2 * y + 1])));
+                p[y] = fp2_mul(wt, fp2_add(qe, qo));
+                q[y] = fp2_mul(qe, qo);
             } else {
                 fp2 lp[2], lq[2];
                 for (int b = 0; b < 2; b++) {
-                    fm61 d[3];
+                    fm61 d[5];
                     lu_desc(lv, 2 * y + (size_t)b, d);
+                    fp2 u = fp2_add(fp2_from_fm61(d[2]), fp2_add(fp2_mul_fm61(gam, d[3]), fp2_mul_fm61(gam2, d[4])));
                     lp[b] = fp2_mul_fm61(wt, d[0]);
-                    lq[b] = fp2_sub(fp2_mul_fm61(X, d[1]), fp2_from_fm61(d[2]));
+                    lq[b] = fp2_sub(fp2_mul_fm61(X, d[1]), u);
                 }
                 p[y] = fp2_add(fp2_mul(lp[0], lq[1]), fp2_mul(lp[1], lq[0]));
                 q[y] = fp2_mul(lq[0], lq[1]);
@@ -366,16 +502,32 @@ static void lu_leaf_parent(const lu_leaves *lv, fp2 *P, fp2 *Q) {
     }
 }
 
-/* u of every leaf of one half, and the bounds. */
-static void lu_leaves_init(lu_leaves *lv, const cx *c, const fp2 X[2], const fp2 wt[2], unsigned L, unsigned H) {
+/* Marks nodes [leaf/2, (leaf + 2^nv)/2) with class cl (blocks of one leaf: LU_GEN). */
+static void lu_mark(uint8_t *cls, uint64_t leaf, unsigned nv, int cl) {
+    if (nv == 0) return;
+    memset(cls + leaf / 2, cl, (size_t)1 << (nv - 1));
+}
+
+/* a (and b, g) of every leaf of one half, the classes, and the bounds. */
+static void lu_leaves_init(lu_leaves *lv, const cx *c, const fp2 X[2], const fp2 wt[2], const fp2 gam[2], unsigned L,
+                           unsigned H) {
     const pl_plan *pl = c->pl;
     lv->pl = pl;
     lv->L = L, lv->H = H;
-    lv->X[0] = X[0], lv->X[1] = X[1], lv->wt[0] = wt[0], lv->wt[1] = wt[1];
+    for (int hh = 0; hh < 2; hh++)
+        lv->X[hh] = X[hh], lv->wt[hh] = wt[hh], lv->gam[hh] = gam[hh], lv->gam2[hh] = fp2_sqr(gam[hh]);
     lv->mt = cx_reg_table(c, pl->mreg);
     size_t N = (size_t)1 << L, used = pl->tleaf + ((size_t)1 << pl->lb);
     for (size_t ci = 0; ci < pl->ncol; ci++) {
         size_t end = pl->col[ci].leaf + ((size_t)1 << pl->reg[pl->col[ci].reg].nv);
+        if (end > used) used = end;
+    }
+    for (size_t ci = 0; ci < pl->nfcol; ci++) {
+        size_t end = pl->fcol[ci].leaf + ((size_t)1 << pl->reg[pl->fcol[ci].rega].nv);
+        if (end > used) used = end;
+    }
+    for (size_t t = 0; t < pl->ntab; t++) {
+        size_t end = pl->tab[t].leaf + ((size_t)1 << pl->tab[t].nv);
         if (end > used) used = end;
     }
     lv->used = used;
@@ -391,9 +543,41 @@ static void lu_leaves_init(lu_leaves *lv, const cx *c, const fp2 X[2], const fp2
     }
     for (size_t k = 0; k < ((size_t)1 << pl->lb); k++) u[pl->tleaf + k] = (fm61)k;
     for (size_t k = used; k < N; k++) u[k] = FM61_P - 1;
+    if (!pl->ntab) return;
+    /* pair columns and function tables: b, g, the classes */
+    fm61 *b = lv->b = zk_calloc(N, sizeof *b), *g = lv->g = zk_calloc(N, sizeof *g);
+    uint8_t *cls = lv->cls = zk_malloc_n(N / 2, 1);
+    lv->tm = zk_calloc(pl->ntab, sizeof *lv->tm);
+    for (size_t y = 0; y < N / 2; y++) cls[y] = 2 * y >= used ? LU_PAD : LU_GEN;
+    for (size_t ci = 0; ci < pl->ncol; ci++) lu_mark(cls, pl->col[ci].leaf, pl->reg[pl->col[ci].reg].nv, LU_COL);
+    for (size_t ci = 0; ci < pl->nfcol; ci++) {
+        const pl_fcol *fc = &pl->fcol[ci];
+        const fm61 *Ra = cx_reg_table(c, fc->rega), *Rb = cx_reg_table(c, fc->regb);
+        size_t n = (size_t)1 << pl->reg[fc->rega].nv;
+#pragma omp parallel for schedule(static) if (n >= 65536)
+        for (size_t k = 0; k < n; k++) u[fc->leaf + k] = Ra[k], b[fc->leaf + k] = Rb[k], g[fc->leaf + k] = (fm61)(fc->tab + 1);
+        lu_mark(cls, fc->leaf, pl->reg[fc->rega].nv, LU_PAIR);
+    }
+    for (size_t t = 0; t < pl->ntab; t++) {
+        const pl_tab *tb = &pl->tab[t];
+        lv->tm[t] = cx_reg_table(c, tb->mreg);
+        for (size_t k = 0; k < ((size_t)1 << tb->nv); k++)
+            u[tb->leaf + k] = tb->a[k], b[tb->leaf + k] = tb->b[k], g[tb->leaf + k] = (fm61)(t + 1);
+    }
 }
 
-/* The leaves, stored (plans with pair columns): half hh (leaf bit L) at
+static void lu_leaves_free(lu_leaves *lv) {
+    free(lv->u);
+    free(lv->b);
+    free(lv->g);
+    free(lv->cls);
+    free(lv->tm);
+}
+
+static int lu_stored; /* cnn_test_lookup_stored */
+void cnn_test_lookup_stored(int on) { lu_stored = on; }
+
+/* The leaves, stored (the test hook cnn_test_lookup_stored): half hh (leaf bit L) at
  * base hh 2^L with challenge X[hh], weight wt[hh] and gamma[hh]; a column
  * entry p = wt, q = X - val; a range-table entry p = -wt m, q = X - k; a
  * pair column's row and a function table's row q = X - (a + gamma b +
@@ -479,12 +663,12 @@ zk_err cx_lookup(cx *c) {
     cx_chal(c, H == 2 ? one * (one / CX_FIELD) + 1 : one);
     fp2 **pl_ = NULL, **ql_ = NULL;
     lu_leaves lv = {0};
-    int full = pl->ntab > 0;
+    int full = lu_stored;
     if (c->P) { /* the tree's layers 0 .. LT-1, and LT (the leaves) when full; else the leaves are lv */
         pl_ = zk_calloc(LT + 1, sizeof *pl_);
         ql_ = zk_calloc(LT + 1, sizeof *ql_);
         if (full) lu_leaves_full(c, pl_ + LT, ql_ + LT, X, wt, gam, L, H);
-        else lu_leaves_init(&lv, c, X, wt, L, H);
+        else lu_leaves_init(&lv, c, X, wt, gam, L, H);
         for (unsigned j = LT; j-- > 0;) {
             size_t h = (size_t)1 << j;
             pl_[j] = zk_malloc_n(h, sizeof(fp2));
@@ -549,7 +733,7 @@ zk_err cx_lookup(cx *c) {
     }
     for (int k = 0; k < 4; k++) free(scr[k]);
     if (c->P) {
-        free(lv.u);
+        lu_leaves_free(&lv);
         for (unsigned j = 0; j <= LT; j++) {
             free(pl_[j]);
             free(ql_[j]);

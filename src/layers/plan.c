@@ -72,7 +72,7 @@ pl_qty pl_bit_new(pl_plan *p, unsigned nv, int64_t len) {
  * agrees: a table op's f, parameters, input and output scales and shift
  * (then q_lut_entry agrees everywhere); an exp table's input scale, f_e
  * and s (b_act is the model's); a log table's input and output scales, f_e
- * and s2. */
+ * and s2; a Clip table's input scale and bounds. */
 static int pl_same_table(const q_model *m, int kind, const q_node *a, const q_node *b) {
     if (m->tensors[a->in[0]].f != m->tensors[b->in[0]].f) return 0;
     switch (kind) {
@@ -80,6 +80,7 @@ static int pl_same_table(const q_model *m, int kind, const q_node *a, const q_no
         return a->op == b->op && m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f &&
                memcmp(a->iattr, b->iattr, sizeof a->iattr) == 0;
     case PL_TAB_EXP: return a->iattr[2] == b->iattr[2] && a->iattr[3] == b->iattr[3];
+    case PL_TAB_CLIP: return a->iattr[0] == b->iattr[0] && a->iattr[1] == b->iattr[1];
     default:
         return a->iattr[2] == b->iattr[2] && a->iattr[4] == b->iattr[4] &&
                m->tensors[(a - m->nodes) + 1].f == m->tensors[(b - m->nodes) + 1].f;
@@ -91,9 +92,11 @@ int pl_table(pl_plan *p, size_t i, int kind) {
     for (size_t t = 0; t < p->ntab; t++)
         if (p->tab[t].kind == kind && pl_same_table(p->m, kind, &p->m->nodes[p->tab[t].node], nd)) return (int)t;
     unsigned nv = (unsigned)(kind == PL_TAB_LUT ? q_lut_bits(p->m, nd)
-                             : kind == PL_TAB_EXP ? q_smax_exp_bits(p->m, nd) : Q_SMAX_TAB_BITS);
+                             : kind == PL_TAB_EXP ? q_smax_exp_bits(p->m, nd)
+                             : kind == PL_TAB_CLIP ? p->m->s.b_act : Q_SMAX_TAB_BITS);
+    int centred = kind == PL_TAB_LUT || kind == PL_TAB_CLIP;
     p->tab = zk_realloc_n(p->tab, p->ntab + 1, sizeof *p->tab);
-    p->tab[p->ntab] = (pl_tab){.node = (int)i, .kind = kind, .lo = kind == PL_TAB_LUT ? -((int64_t)1 << (nv - 1)) : 0,
+    p->tab[p->ntab] = (pl_tab){.node = (int)i, .kind = kind, .lo = centred ? -((int64_t)1 << (nv - 1)) : 0,
                                .nv = nv, .first = -1, .mreg = -1};
     return (int)p->ntab++;
 }
@@ -115,7 +118,14 @@ static zk_err pl_tab_fill(pl_plan *p) {
         pl_tab *tb = &p->tab[t];
         int64_t first, N = (int64_t)1 << tb->nv;
         const q_node *nd = &p->m->nodes[tb->node];
-        int64_t *F = tb->kind == PL_TAB_LUT ? q_lut_table(p->m, nd, &first) : q_smax_table(p->m, nd, tb->kind == PL_TAB_LOG, &first);
+        int64_t *F;
+        if (tb->kind == PL_TAB_CLIP) { /* every row has a value */
+            F = zk_malloc_n((size_t)N, sizeof *F);
+            for (int64_t k = 0; k < N; k++) F[k] = q_clip_value(nd, k + tb->lo);
+            first = 0;
+        } else {
+            F = tb->kind == PL_TAB_LUT ? q_lut_table(p->m, nd, &first) : q_smax_table(p->m, nd, tb->kind == PL_TAB_LOG, &first);
+        }
         if (first < 0) {
             free(F);
             zk_set_reason("node %s (%s): its table has no row within the activation range", nd->name, nn_op_name(nd->op));

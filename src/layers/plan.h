@@ -61,6 +61,7 @@ typedef struct {
     int lreg[2];                /* table ops: ADV regions of the table index i and the value y (a pair column) */
     int ltab;                   /* table ops: their table (pl_tab) */
     int ncmp;                   /* Clip: comparisons (0..2), at cmp[j]: signs sign, sign2, magnitudes u, u2 */
+    int bytab;                  /* Clip: proven by its table instead (q_clip_table): lreg, ltab as a table op's */
     int64_t cmp[2];
     pl_qty sign2, u2;
     int accreg;                 /* PRelu: ADV region of acc = slope x (no range: its sumcheck defines it) */
@@ -89,14 +90,16 @@ typedef struct {
 } pl_fcol;
 
 /* A function table: kind PL_TAB_LUT, q_lut_table of node `node` (nodes
- * with the same op, parameters, scales and shift share one), or a
+ * with the same op, parameters, scales and shift share one), a
  * Softmax's exp table (PL_TAB_EXP) or LogSoftmax's log table (PL_TAB_LOG,
- * q_smax_table; shared by nodes with equal tables): 2^nv rows (a_k, b_k),
- * a_k = k + lo (lo = -2^(nv-1) for PL_TAB_LUT, else 0) and b_k its value;
+ * q_smax_table; shared by nodes with equal tables), or a Clip's table
+ * (PL_TAB_CLIP, q_clip_value over x in [-A, A), nv = b_act; shared by
+ * Clips with the same bounds and input scale): 2^nv rows (a_k, b_k),
+ * a_k = k + lo (lo = -2^(nv-1) for PL_TAB_LUT and PL_TAB_CLIP, else 0) and b_k its value;
  * a position without a value repeats the first row that has one (position
  * `first`), so that no other input can be looked up. Tag tab + 1 sets its
  * rows apart from the range table's and every other table's (lookup.c). */
-enum { PL_TAB_LUT, PL_TAB_EXP, PL_TAB_LOG };
+enum { PL_TAB_LUT, PL_TAB_EXP, PL_TAB_LOG, PL_TAB_CLIP };
 typedef struct {
     int node, kind;
     int64_t lo;

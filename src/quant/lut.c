@@ -229,3 +229,33 @@ double q_smax_bound(const q_model *m, const q_node *nd) {
     if (nd->op == NN_LOGSOFTMAX) return el + n * ee / (1 - ee);
     return ee * (1 + n) / (1 - ee) + ldexp(0.5, -m->tensors[(nd - m->nodes) + 1].f);
 }
+
+/* ---- Clip by table (qint.h) ---- */
+
+static int q_clip_force = -1;
+#ifdef ZK_VERIFY
+void q_test_clip_table(int mode) { q_clip_force = mode; }
+#endif
+
+int64_t q_clip_value(const q_node *nd, int64_t x) {
+    return x < nd->iattr[0] ? nd->iattr[0] : x > nd->iattr[1] ? nd->iattr[1] : x;
+}
+
+int q_clip_table(const q_model *m, const q_node *nd) {
+    int64_t A = q_act_bound(m);
+    if (nd->op != NN_CLIP) return 0;
+    int active = (nd->iattr[0] > -A) + (nd->iattr[1] < A - 1);
+    if (q_clip_force >= 0) return q_clip_force && active;
+    if (active < 2 || m->s.b_act > Q_LUT_MAX_BITS) return 0;
+    int64_t cells = 0;
+    for (size_t j = 0; j < m->nnodes; j++) {
+        const q_node *o = &m->nodes[j];
+        if (o->op != NN_CLIP || o->iattr[0] != nd->iattr[0] || o->iattr[1] != nd->iattr[1] ||
+            m->tensors[o->in[0]].f != m->tensors[nd->in[0]].f)
+            continue;
+        int64_t n = q_numel(m, (int32_t)j + 1), p = 1;
+        while (p < n) p *= 2;
+        cells += p;
+    }
+    return cells >= ((int64_t)1 << m->s.b_act);
+}

@@ -102,6 +102,20 @@ double q_lut_error(const q_model *m, const q_node *nd);
  * a comparison when some activation lies beyond it (lo > -A, hi < A - 1);
  * q_clip_zero: one of them is 0 (its check proves x in [-A, A)). */
 static inline int q_clip_zero(const q_node *nd) { return nd->iattr[0] == 0 || nd->iattr[1] == 0; }
+/* Whether Clip node nd is proven by its function table (x, clip(x)), x
+ * over all of [-A, A) (src/layers/l_relu.c, protocol.md sec. 7.3 "Clip"):
+ * when both bounds are comparisons, b_act <= Q_LUT_MAX_BITS, and the Clips
+ * of the model with the same bounds and input scale (they share one table)
+ * have outputs of at least 2^b_act cells in all, each counted padded to a
+ * power of two. Else by comparisons. The table covers x (sec. 7.7). */
+int q_clip_table(const q_model *m, const q_node *nd);
+#ifdef ZK_VERIFY
+/* Tests: -1 the rule above (the default), 0 never, 1 every Clip with an
+ * active bound. */
+void q_test_clip_table(int mode);
+#endif
+/* The Clip table's row k < 2^b_act: x = k - A and clip(x). */
+int64_t q_clip_value(const q_node *nd, int64_t x);
 
 /* ---- Softmax, LogSoftmax (lut.c; quant.h section 3 "Softmax") ----
  * iattr: [0] n, [1] inner (the groups, nn_group_cell), [2] f_e (the

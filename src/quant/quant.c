@@ -78,10 +78,10 @@ static int q_produces_int(const q_node *nd) {
  * [-A, A) (quant.h, Q_INT_CONSUMER): a Relu, LeakyRelu or PRelu (the sign
  * check, u in [0, A)), a table lookup (x = 2^s i + r with i a table index
  * and r in [0, 2^s)), a Clip with a bound at 0 (the sign check of that
- * bound is a Relu's). */
-static int q_covers_input(const q_node *nd) {
+ * bound is a Relu's) or proven by its table (x is a row's first entry). */
+static int q_covers_input(const q_model *m, const q_node *nd) {
     if (nd->op == NN_RELU || nd->op == NN_LEAKYRELU || nd->op == NN_PRELU || nn_is_lut(nd->op)) return 1;
-    return nd->op == NN_CLIP && q_clip_zero(nd);
+    return nd->op == NN_CLIP && (q_clip_zero(nd) || q_clip_table(m, nd));
 }
 
 /* Whether every cell of node nd's computed operands is some cell of its
@@ -126,7 +126,7 @@ void q_int_rules(const q_model *m, q_int_rule *rule) {
         if (rule[t] == Q_INT_UNUSED) continue; /* node j - 1 is dead */
         const q_node *nd = &m->nodes[j - 1];
         q_int_rule out = rule[t];
-        int relu = q_covers_input(nd);
+        int relu = q_covers_input(m, nd);
         int back = q_passes_back(m, nd) && (out == Q_INT_INPUT || out == Q_INT_OUTPUT || out == Q_INT_CONSUMER);
         for (int k = 0; k < 2; k++)
             if (nd->in[k] >= 0) {

@@ -340,7 +340,9 @@ zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t l
  *                   claim is ever made on it (its producer is dead).
  *   Q_INT_CONSUMER  a live consumer's own check covers it: a Relu or
  *                   LeakyRelu proves x = u or x = -u - 1 with u in [0, A)
- *                   and s a bit; a Reshape passes the proof of its output
+ *                   and s a bit (so does a Clip's comparison at 0); a
+ *                   table op and a Clip by table (q_clip_table) read x as
+ *                   a table index; a Reshape passes the proof of its output
  *                   back unchanged (same values) when that output is
  *                   OUTPUT/CONSUMER.
  *   Q_INT_PRODUCER  the producer's relation makes y an integer in [-A, A)

@@ -37,7 +37,8 @@
  * Seeds (tests/fuzz/seeds/fuzz_cnn): one byte per mode, two xors deep in
  * the proof, and the valid Conv vk and pk as modes 5 and 7 (after a key
  * format change they only stop decoding; remade for the version-4 vk and
- * version-5 pk with the weight-range certificate, ~22 KB each, hence
+ * version-5 pk with the weight-range certificate, their version fields
+ * raised to 5 and 6 with large Clips by table (a Conv plans alike), ~22 KB each, hence
  * tests/fuzz/fuzz_cnn.maxlen). A vk that decodes has had its weight-range
  * certificate checked (protocol.md 7.1.1), so mode 4 also alters that
  * certificate's messages. One verification of these

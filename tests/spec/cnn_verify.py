@@ -392,7 +392,7 @@ def parse_vk(b):
     r = Reader(b, "verifying key")
     if r.take(8) != b"GKRCNNVK":
         raise Unusable("not a gkrcnn verifying key (bad magic)")
-    if r.u32() != 4:
+    if r.u32() != 5:
         raise Unusable("unsupported verifying key version")
     s = r.u64()
     skel = r.take(s)
@@ -531,6 +531,17 @@ def passes_back(md, nd, i):
     return exact_concat(nd)
 
 
+def clip_table(md, i):
+    """7.3 "Clip": whether Clip node i is proven by its table (x, clip(x)) rather than by comparisons"""
+    nd = md.nodes[i]
+    A = 1 << (md.b_act - 1)
+    if nd.op != CLIP or not (nd.iattr[0] > -A and nd.iattr[1] < A - 1) or md.b_act > 16:
+        return False
+    cells = sum(1 << log2c(numel(md.shapes[j + 1])) for j, o in enumerate(md.nodes)
+                if o.op == CLIP and o.iattr[:2] == nd.iattr[:2] and md.f[o.inp[0]] == md.f[nd.inp[0]])
+    return cells >= 1 << md.b_act
+
+
 def int_rules(md):
     T = len(md.shapes)
     read = [False] * T
@@ -554,7 +565,8 @@ def int_rules(md):
             rule[t] = PRODUCER if prod else CHECK
         if t >= 1 and rule[t] != UNUSED:
             nd = md.nodes[t - 1]
-            cover0 = nd.op in (RELU, LEAKY, PRELU) or nd.op in LUT_OPS or (nd.op == CLIP and 0 in nd.iattr[:2])
+            cover0 = nd.op in (RELU, LEAKY, PRELU) or nd.op in LUT_OPS or \
+                (nd.op == CLIP and (0 in nd.iattr[:2] or clip_table(md, t - 1)))
             back = rule[t] in (INPUT, OUTPUT, CONSUMER) and passes_back(md, nd, t - 1)
             for j in range(2):
                 if nd.inp[j] >= 0:
@@ -595,7 +607,7 @@ class Table:
 
     def __init__(self, node, kind, nv):
         self.node, self.kind, self.nv = node, kind, nv
-        self.lo = -(1 << (nv - 1)) if kind == TAB_LUT else 0
+        self.lo = -(1 << (nv - 1)) if kind in (TAB_LUT, TAB_CLIP) else 0
         self.mreg = self.leaf = None
         self.a = self.b = None
 
@@ -605,7 +617,7 @@ class PairCol:
         self.rega, self.regb, self.tab, self.leaf = rega, regb, tab, 0
 
 
-TAB_LUT, TAB_EXP, TAB_LOG = range(3)
+TAB_LUT, TAB_EXP, TAB_LOG, TAB_CLIP = range(4)
 SMAX_TAB_BITS = 16
 
 
@@ -727,6 +739,8 @@ def build_plan_lb(md, lb, rule, tnv):
             return a.op == b.op and md.f[i + 1] == md.f[j + 1] and a.iattr == b.iattr
         if kind == TAB_EXP:
             return a.iattr[2:4] == b.iattr[2:4]
+        if kind == TAB_CLIP:
+            return a.iattr[:2] == b.iattr[:2]
         return a.iattr[2] == b.iattr[2] and a.iattr[4] == b.iattr[4] and md.f[i + 1] == md.f[j + 1]
 
     def table(i, kind):
@@ -734,7 +748,7 @@ def build_plan_lb(md, lb, rule, tnv):
         for t, tb in enumerate(tabs):
             if tb.kind == kind and same_table(kind, tb.node, i):
                 return t
-        nv = md.b_act - nd.iattr[0] if kind == TAB_LUT else \
+        nv = md.b_act - nd.iattr[0] if kind == TAB_LUT else md.b_act if kind == TAB_CLIP else \
             SmGeo(md, nd, numel(md.shapes[i + 1])).ne if kind == TAB_EXP else SMAX_TAB_BITS
         tabs.append(Table(i, kind, nv))
         return len(tabs) - 1
@@ -789,7 +803,11 @@ def build_plan_lb(md, lb, rule, tnv):
             if nd.op == PRELU:
                 pn.creg = region(W_, log2c(nd.nw), nd.nw)
                 pn.acc = region(ADV_, ynv, ny)
-        if nd.op == CLIP:
+        if nd.op == CLIP and clip_table(md, i):
+            pn.lreg = (region(ADV_, ynv, ny), region(ADV_, ynv, ny))
+            pn.ltab = table(i, TAB_CLIP)
+            fcols.append(PairCol(pn.lreg[0], pn.lreg[1], pn.ltab))
+        elif nd.op == CLIP:
             A = 1 << (md.b_act - 1)
             pn.lower = nd.iattr[0] > -A
             bounds = ([nd.iattr[0]] if pn.lower else []) + ([nd.iattr[1]] if nd.iattr[1] < A - 1 else [])
@@ -954,7 +972,9 @@ def table_values(md, tb):
     A = 1 << (md.b_act - 1)
     fx, fy = md.f[nd.inp[0]], md.f[tb.node + 1]
     F = []
-    if tb.kind == TAB_LUT:
+    if tb.kind == TAB_CLIP:
+        F = [min(max(k + tb.lo, nd.iattr[0]), nd.iattr[1]) for k in range(1 << tb.nv)]
+    elif tb.kind == TAB_LUT:
         s = nd.iattr[0]
         par = [struct.unpack("<d", struct.pack("<q", nd.iattr[1 + j]))[0] for j in range(3)]
         for k in range(1 << tb.nv):
@@ -1256,10 +1276,12 @@ class Verifier:
             self.affine(i, rho, self.rescale(i, rho, v))
         elif op in (RELU, LEAKY, PRELU):
             self.relu(i, rho, v)
+        elif op == CLIP and self.pl.nodes[i].lreg is not None:
+            self.lut(i, rho, v, 0)
         elif op == CLIP:
             self.clip(i, rho, v)
         elif op in LUT_OPS:
-            self.lut(i, rho, v)
+            self.lut(i, rho, v, self.md.nodes[i].iattr[0])
         elif op == SOFTMAX:
             self.softmax(i, rho, v)
         elif op == LOGSOFTMAX:
@@ -1518,14 +1540,15 @@ class Verifier:
             self.push_qty(uq, r, uj)
         self.claim_tensor(nd.inp[0], r, x, None)
 
-    def lut(self, i, rho, v):
+    def lut(self, i, rho, v, s):
+        """a table op with input shift s, or a Clip by table (s = 0)"""
         md, pl, tr = self.md, self.pl, self.tr
         nd, pn = md.nodes[i], pl.nodes[i]
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         R = Map(ny, nv, 1, list(range(ny)))
         self.rc[pn.lreg[1]].append(Claim(rho, v, R))
         iota = self.send_region("cnn/lut/i", pn.lreg[0], rho, R)
-        xv = escale(iota, fe(1 << nd.iattr[0]))
+        xv = escale(iota, fe(1 << s))
         if pn.rem is not None:
             rv = tr.get_e1("cnn/lut/r")
             self.push_qty(pn.rem, rho, rv, R)
