@@ -6,7 +6,19 @@
  *   zr_gamma_zero     a hiding opening whose gamma came out 0 must not
  *                     reveal its rows: gamma is drawn again while 0
  *                     (before that fix, u1' = e^T (P | R) was sent
- *                     unmasked and a one-row table was read off it). */
+ *                     unmasked and a one-row table was read off it).
+ *   zr_slots_distinct two openings of one commitment from rebuilt states
+ *                     with the honest slot count (used = 0, then 1): the
+ *                     two-opening elimination below recovers nothing.
+ * Demonstration, only with GKRCNN_ZKREV_DEMO set (a documented hazard of
+ * the API, not a bug of the module):
+ *   zr_slot_reuse     two proofs opened from states rebuilt with the same
+ *                     stale count (used = 0 twice, e.g. two processes
+ *                     sharing one key file): both verify, and from the two
+ *                     transcripts (gamma_b u1'_a - gamma_a u1'_b) /
+ *                     (gamma_b - gamma_a) = e^T (P | R): the whole table
+ *                     when it is one row (m = 1, every table of <= 2^(c+1)
+ *                     cells), the halves M0(z'), M1(z') otherwise. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +134,58 @@ static int zr_is_table(const fp2 *u, const fm61 *t, size_t kd) {
     return 1;
 }
 
+/* Two openings from rebuilt states (used = used_a, used_b), verified; the
+ * elimination of the mask row between them; returns whether it gives the
+ * table. n must make the table one row (m = 1). */
+static int zr_two_openings(zk_rng *rng, unsigned n, unsigned used_a, unsigned used_b) {
+    const unsigned b = 2;
+    pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, b);
+    TEST_CHECK(p.log_rows == 0);
+    size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len, kd = (size_t)1 << p.log_data_cols;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(rng) % 256; /* small integers, like weights */
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    for (size_t i = 0; i < sizeof seed; i++) seed[i] = (uint8_t)zk_rng_u64(rng);
+    zr_key key;
+    zr_key_make(&key, t, n, b, seed);
+    zk_buf pa, pb;
+    zk_buf_init(&pa);
+    zk_buf_init(&pb);
+    zr_prove(&pa, &key, t, n, b, seed, used_a, 1, 0);
+    zr_prove(&pb, &key, t, n, b, seed, used_b, 2, 0);
+    TEST_CHECK(zr_verify(&pa, &key, n, b, 1, 0) == ZK_OK);
+    TEST_CHECK(zr_verify(&pb, &key, n, b, 2, 0) == ZK_OK);
+    zr_view wa, wb;
+    TEST_CHECK(zr_parse(&wa, &pa, n, ul, 1) && zr_parse(&wb, &pb, n, ul, 2));
+    TEST_CHECK(wa.slot == used_a && wb.slot == used_b);
+    /* m = 1: u1' = (P | R) + gamma A_slot for either opening */
+    fp2 inv = fp2_inv(fp2_sub(wb.gamma, wa.gamma));
+    fp2 *rec = zk_aligned_n(ul, sizeof *rec);
+    for (size_t c = 0; c < ul; c++)
+        rec[c] = fp2_mul(fp2_sub(fp2_mul(wb.gamma, wa.u1[c]), fp2_mul(wa.gamma, wb.u1[c])), inv);
+    int got = zr_is_table(rec, t, kd);
+    /* neither opening alone shows it */
+    TEST_CHECK(!zr_is_table(wa.u1, t, kd) && !zr_is_table(wb.u1, t, kd));
+    if (getenv("GKRCNN_TEST_VERBOSE"))
+        printf("  two openings, slots %u and %u: table of %zu cells %s\n", wa.slot, wb.slot, N,
+               got ? "RECOVERED" : "not recovered");
+    free(rec);
+    free(wa.u1);
+    free(wb.u1);
+    zk_buf_free(&pa);
+    zk_buf_free(&pb);
+    free(key.leaves);
+    free(t);
+    return got;
+}
+
+static void zr_slots_distinct(zk_rng *rng) { TEST_CHECK(!zr_two_openings(rng, 8, 0, 1)); }
+
+static void zr_slot_reuse(zk_rng *rng) {
+    /* the hazard: both proofs accepted, the table read off them */
+    TEST_CHECK(zr_two_openings(rng, 8, 0, 0));
+}
+
 /* gamma = 0 (programmed on both sides): the opening must still verify and
  * u1' must not be the table's row. */
 static void zr_gamma_zero(zk_rng *rng) {
@@ -153,4 +217,6 @@ static void zr_gamma_zero(zk_rng *rng) {
 void test_zkrev(zk_rng *rng);
 void test_zkrev(zk_rng *rng) {
     zr_gamma_zero(rng);
+    zr_slots_distinct(rng);
+    if (getenv("GKRCNN_ZKREV_DEMO")) zr_slot_reuse(rng);
 }
