@@ -7,6 +7,15 @@
  *                     reveal its rows: gamma is drawn again while 0
  *                     (before that fix, u1' = e^T (P | R) was sent
  *                     unmasked and a one-row table was read off it).
+ *   zr_ip_pcs         the batch of zsc.h composed with the hiding
+ *                     commitment it is meant for (the module's tests
+ *                     evaluate T directly): T = [C ; D] committed with
+ *                     pcs_ligero_zk, zsc_ip_prove, the opening at
+ *                     (x0, z, t) (x0 fixed: variable 0 is Ligero's packing
+ *                     bit, never a row coordinate); accepted; a prover
+ *                     running the batch on a table that differs from the
+ *                     committed one in one mask cell (its claims true for
+ *                     that table) is caught by the opening.
  *   zr_slots_distinct two openings of one commitment from rebuilt states
  *                     with the honest slot count (used = 0, then 1): the
  *                     two-opening elimination below recovers nothing.
@@ -24,6 +33,7 @@
 
 #include "../src/pcs/pcs.h"
 #include "../src/poly/mle.h"
+#include "../src/sumcheck/zsc.h"
 #include "../src/transcript/tr_test.h"
 #include "test.h"
 
@@ -214,9 +224,87 @@ static void zr_gamma_zero(zk_rng *rng) {
     free(t);
 }
 
+/* ---- zsc's batch with the hiding commitment ---- */
+
+#define ZR_NM 2
+static const unsigned zr_mn[ZR_NM] = {4, 3}, zr_md[ZR_NM] = {2, 3};
+
+/* Prover: commit T (pcs_ligero_zk, budget 1), mask points from the
+ * transcript, the claims from Tp (the table the prover computes with; Tp =
+ * T for an honest prover), the batch on Tp, the opening of T. */
+static void zr_ip_prove(zk_buf *proof, const fm61 *T, const fm61 *Tp, unsigned mc, const size_t *off,
+                        const uint8_t *seed) {
+    tr_t *tr = tr_new_prover(ZR_PROTO "/ip", proof);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, T, mc + 1, 0, 1, seed);
+    fp2 pt[ZR_NM][ZR_MAXN];
+    zsc_claim cl[ZR_NM];
+    for (size_t s = 0; s < ZR_NM; s++) {
+        tr_challenges(tr, "test/r", pt[s], zr_mn[s]);
+        zsc_mask *m = zsc_mask_from_cells(zr_mn[s], zr_md[s], Tp + off[s]);
+        cl[s] = (zsc_claim){.off = off[s], .n = zr_mn[s], .d = zr_md[s], .point = pt[s], .value = zsc_mask_eval(m, pt[s])};
+        tr_put_fp2(tr, "zsc/gr", &cl[s].value, 1);
+        zsc_mask_free(m);
+    }
+    fp2 tp[ZR_MAXN + 2], y;
+    zsc_ip_prove(tr, tp, &y, Tp, mc, cl, ZR_NM);
+    pcs_ligero_zk.open(tr, st, tp);
+    pcs_ligero_zk.state_free(st);
+    tr_free(tr);
+}
+
+static zk_err zr_ip_verify(const zk_buf *proof, unsigned mc, const size_t *off) {
+    tr_t *tr = tr_new_verifier(ZR_PROTO "/ip", proof->data, proof->len);
+    pcs_commitment cm;
+    zk_err e = pcs_ligero_zk.read_commitment(tr, &cm, mc + 1);
+    fp2 pt[ZR_NM][ZR_MAXN];
+    zsc_claim cl[ZR_NM];
+    for (size_t s = 0; s < ZR_NM && e == ZK_OK; s++) {
+        tr_challenges(tr, "test/r", pt[s], zr_mn[s]);
+        cl[s] = (zsc_claim){.off = off[s], .n = zr_mn[s], .d = zr_md[s], .point = pt[s]};
+        e = tr_get_fp2(tr, "zsc/gr", &cl[s].value, 1);
+    }
+    fp2 tp[ZR_MAXN + 2], y;
+    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, mc, cl, ZR_NM);
+    if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
+    if (e == ZK_OK) e = tr_finish(tr);
+    tr_free(tr);
+    return e;
+}
+
+static void zr_ip_pcs(zk_rng *rng) {
+    size_t off[ZR_NM], cells = 0;
+    for (size_t s = 0; s < ZR_NM; s++) {
+        off[s] = cells;
+        cells += 2 * zsc_mask_ncoef(zr_mn[s], zr_md[s]);
+    }
+    unsigned mc = 1;
+    while (((size_t)1 << mc) < cells) mc++;
+    size_t N = (size_t)1 << mc;
+    fm61 *T = zk_malloc_n(2 * N, sizeof *T), *Tp = zk_malloc_n(2 * N, sizeof *Tp);
+    zsc_random_cells(T, 2 * N, rng); /* masks, padding and D */
+    memcpy(Tp, T, 2 * N * sizeof *T);
+    Tp[off[1] + 3] = fm61_add(Tp[off[1] + 3], 1); /* mask 1's a0, imaginary cell */
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    for (size_t i = 0; i < sizeof seed; i++) seed[i] = (uint8_t)zk_rng_u64(rng);
+    zk_buf pf;
+    zk_buf_init(&pf);
+    zr_ip_prove(&pf, T, T, mc, off, seed);
+    TEST_CHECK(zr_ip_verify(&pf, mc, off) == ZK_OK);
+    zk_buf_free(&pf);
+    zk_buf_init(&pf);
+    zr_ip_prove(&pf, T, Tp, mc, off, seed);
+    zk_err e = zr_ip_verify(&pf, mc, off);
+    TEST_CHECK(e == ZK_EPROOF && strstr(zk_reason(), "claimed evaluation"));
+    if (getenv("GKRCNN_TEST_VERBOSE")) printf("  batch on a changed table: %s\n", zk_reason());
+    zk_buf_free(&pf);
+    free(Tp);
+    free(T);
+}
+
 void test_zkrev(zk_rng *rng);
 void test_zkrev(zk_rng *rng) {
     zr_gamma_zero(rng);
+    zr_ip_pcs(rng);
     zr_slots_distinct(rng);
     if (getenv("GKRCNN_ZKREV_DEMO")) zr_slot_reuse(rng);
 }
