@@ -16,6 +16,13 @@
  *                     running the batch on a table that differs from the
  *                     committed one in one mask cell (its claims true for
  *                     that table) is caught by the opening.
+ *   zr_subspace       the F_p-subspace attack of test_zsc.c's test_fp_mask
+ *                     on a hiding opening: were the mask rows F_p-valued,
+ *                     Im(conj(gamma) u1'[c]) = Im(conj(gamma) P[c]) would
+ *                     give one F_p functional of every packed cell pair;
+ *                     with the real rows it matches no coefficient.
+ *                     (test_pcsz.c's hiding statistics look at each
+ *                     F_p-coordinate alone and pass with F_p mask rows.)
  *   zr_slots_distinct two openings of one commitment from rebuilt states
  *                     with the honest slot count (used = 0, then 1): the
  *                     two-opening elimination below recovers nothing.
@@ -224,6 +231,44 @@ static void zr_gamma_zero(zk_rng *rng) {
     free(t);
 }
 
+/* The subspace attack: with A in F_p^(k+t), u1' - P = gamma A lies on the
+ * F_p-line gamma F_p, so Im(conj(gamma) u1'[c]) = Im(conj(gamma) P[c]) for
+ * every c < kd (likewise u2' with conj(gamma) and B). Counts the matches. */
+static size_t zr_line_matches(const fp2 *u, const fm61 *t, size_t kd, fp2 g) {
+    size_t hits = 0;
+    fp2 cg = fp2_conj(g);
+    for (size_t c = 0; c < kd; c++) {
+        fm61 lhs = fp2_mul(cg, u[c]).im, rhs = fp2_mul(cg, fp2_make(t[2 * c], t[2 * c + 1])).im;
+        hits += lhs == rhs;
+    }
+    return hits;
+}
+
+static void zr_subspace(zk_rng *rng) {
+    const unsigned n = 8, b = 1;
+    pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, b);
+    size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len, kd = (size_t)1 << p.log_data_cols;
+    fm61 *t = zk_malloc_n(N, sizeof *t);
+    for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(rng) % 256;
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    for (size_t i = 0; i < sizeof seed; i++) seed[i] = (uint8_t)zk_rng_u64(rng);
+    zr_key key;
+    zr_key_make(&key, t, n, b, seed);
+    zk_buf pf;
+    zk_buf_init(&pf);
+    zr_prove(&pf, &key, t, n, b, seed, 0, 9, 0);
+    TEST_CHECK(zr_verify(&pf, &key, n, b, 9, 0) == ZK_OK);
+    zr_view w;
+    TEST_CHECK(zr_parse(&w, &pf, n, ul, 9));
+    size_t hits = zr_line_matches(w.u1, t, kd, w.gamma);
+    if (getenv("GKRCNN_TEST_VERBOSE")) printf("  F_p-line attack on u1': %zu of %zu cell pairs\n", hits, kd);
+    TEST_CHECK(hits == 0);
+    free(w.u1);
+    zk_buf_free(&pf);
+    free(key.leaves);
+    free(t);
+}
+
 /* ---- zsc's batch with the hiding commitment ---- */
 
 #define ZR_NM 2
@@ -305,6 +350,7 @@ void test_zkrev(zk_rng *rng);
 void test_zkrev(zk_rng *rng) {
     zr_gamma_zero(rng);
     zr_ip_pcs(rng);
+    zr_subspace(rng);
     zr_slots_distinct(rng);
     if (getenv("GKRCNN_ZKREV_DEMO")) zr_slot_reuse(rng);
 }
