@@ -203,12 +203,14 @@ static void zr_slot_reuse(zk_rng *rng) {
     TEST_CHECK(zr_two_openings(rng, 8, 0, 0));
 }
 
-/* gamma = 0 (programmed on both sides): the opening must still verify and
- * u1' must not be the table's row. */
-static void zr_gamma_zero(zk_rng *rng) {
+/* One verified hiding opening of a one-row table of small integers (n = 8,
+ * budget 1) and its view; prog as zr_prove. Returns the table (the
+ * caller frees it and w->u1); *kd its packed cells. */
+static fm61 *zr_one_opening(zk_rng *rng, zr_view *w, size_t *kd, uint64_t id, int prog) {
     const unsigned n = 8, b = 1;
     pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, b);
-    size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len, kd = (size_t)1 << p.log_data_cols;
+    size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len;
+    *kd = (size_t)1 << p.log_data_cols;
     fm61 *t = zk_malloc_n(N, sizeof *t);
     for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(rng) % 256;
     uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
@@ -217,17 +219,25 @@ static void zr_gamma_zero(zk_rng *rng) {
     zr_key_make(&key, t, n, b, seed);
     zk_buf pf;
     zk_buf_init(&pf);
-    zr_prove(&pf, &key, t, n, b, seed, 0, 7, 1);
-    TEST_CHECK(zr_verify(&pf, &key, n, b, 7, 1) == ZK_OK);
-    /* read u1' by position (whatever gamma the parse draws) */
+    zr_prove(&pf, &key, t, n, b, seed, 0, id, prog);
+    TEST_CHECK(zr_verify(&pf, &key, n, b, id, prog) == ZK_OK);
+    /* u1' is read by position, whatever gamma the parse draws */
+    TEST_CHECK(zr_parse(w, &pf, n, ul, id));
+    zk_buf_free(&pf);
+    free(key.leaves);
+    return t;
+}
+
+/* gamma = 0 (programmed on both sides): the opening must still verify and
+ * u1' must not be the table's row. */
+static void zr_gamma_zero(zk_rng *rng) {
     zr_view w;
-    TEST_CHECK(zr_parse(&w, &pf, n, ul, 7));
+    size_t kd;
+    fm61 *t = zr_one_opening(rng, &w, &kd, 7, 1);
     int leaked = zr_is_table(w.u1, t, kd);
     if (getenv("GKRCNN_TEST_VERBOSE")) printf("  gamma programmed to 0: u1' %s the table\n", leaked ? "IS" : "is not");
     TEST_CHECK(!leaked);
     free(w.u1);
-    zk_buf_free(&pf);
-    free(key.leaves);
     free(t);
 }
 
@@ -245,27 +255,13 @@ static size_t zr_line_matches(const fp2 *u, const fm61 *t, size_t kd, fp2 g) {
 }
 
 static void zr_subspace(zk_rng *rng) {
-    const unsigned n = 8, b = 1;
-    pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, b);
-    size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len, kd = (size_t)1 << p.log_data_cols;
-    fm61 *t = zk_malloc_n(N, sizeof *t);
-    for (size_t x = 0; x < N; x++) t[x] = zk_rng_u64(rng) % 256;
-    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
-    for (size_t i = 0; i < sizeof seed; i++) seed[i] = (uint8_t)zk_rng_u64(rng);
-    zr_key key;
-    zr_key_make(&key, t, n, b, seed);
-    zk_buf pf;
-    zk_buf_init(&pf);
-    zr_prove(&pf, &key, t, n, b, seed, 0, 9, 0);
-    TEST_CHECK(zr_verify(&pf, &key, n, b, 9, 0) == ZK_OK);
     zr_view w;
-    TEST_CHECK(zr_parse(&w, &pf, n, ul, 9));
+    size_t kd;
+    fm61 *t = zr_one_opening(rng, &w, &kd, 9, 0);
     size_t hits = zr_line_matches(w.u1, t, kd, w.gamma);
     if (getenv("GKRCNN_TEST_VERBOSE")) printf("  F_p-line attack on u1': %zu of %zu cell pairs\n", hits, kd);
     TEST_CHECK(hits == 0);
     free(w.u1);
-    zk_buf_free(&pf);
-    free(key.leaves);
     free(t);
 }
 
