@@ -15,6 +15,7 @@ void test_sumcheck(zk_rng *rng);
 void test_zsc(zk_rng *rng);
 void test_pcs(zk_rng *rng);
 void test_pcsz(zk_rng *rng);
+void test_zkrev(zk_rng *rng);
 void test_gkr(zk_rng *rng);
 void test_proof(zk_rng *rng);
 void test_onnx(zk_rng *rng);
@@ -38,6 +39,7 @@ static const struct {
 } tests[] = {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
     {"sumcheck", test_sumcheck},   {"zsc", test_zsc},               {"pcs", test_pcs},               {"pcsz", test_pcsz},
+    {"zkrev", test_zkrev},
     {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
     {"inputs", test_inputs},       {"conformance", test_conformance}, {"cnn", test_cnn},

@@ -151,7 +151,7 @@
  *   (refusing past b: ZK_CHECK), rows A = m + 2j and B = A + 1, and
  *     1. sends j ("pcs/zk/slot") and s = L(s1, s2) ("pcs/zk/s") with
  *        s1 = sum_{c<kd} A[c] eq(z_col, c), s2 = sum_c B[c] conj(eq(z_col, c));
- *     2. gamma <- "pcs/zk/gamma";
+ *     2. gamma <- "pcs/zk/gamma", drawn again while 0 (pcs_zk_gamma);
  *     3. sends u1' = e^T (P | R) + gamma A and u2' = ebar^T (P | R) +
  *        conj(gamma) B, k + t coefficients each ("pcs/u1", "pcs/u2");
  *     4. the verifier checks L(y1', y2') = v + gamma s (y from the first
@@ -825,6 +825,16 @@ static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *ce
     return err;
 }
 
+/* HIDING's gamma, outside {0}: u1' and u2' hide the rows only for gamma != 0
+ * (gamma = 0 would send e^T (P | R) unmasked: the table itself when it is
+ * one row). Drawn again under the same label, on both sides alike. */
+static fp2 pcs_zk_gamma(tr_t *tr) {
+    for (;;) {
+        fp2 g = tr_challenge(tr, "pcs/zk/gamma");
+        if (!fp2_is_zero(g)) return g;
+    }
+}
+
 /* Both schemes' opening check. Hiding: first the slot and s, gamma; the
  * combinations have k + t coefficients and step 2 is L(u1', u2') = v +
  * gamma s (plain: s = 0, L is step 2's formula); the column checks weigh
@@ -849,7 +859,7 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
             return ZK_EPROOF;
         }
         r1 = m + 2 * (size_t)slot;
-        gamma = tr_challenge(tr, "pcs/zk/gamma");
+        gamma = pcs_zk_gamma(tr);
     }
 
     fp2 *e = zk_aligned_n(2 * rows, sizeof *e), *ebar = e + rows;
@@ -1278,7 +1288,7 @@ static void pcs_ligero_zk_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     fp2 s = pcs_zk_value(st->lo + r1 * k, st->lo + r2 * k, eqc, kd, z[0]);
     free(eqc);
     tr_put_fp2(tr, "pcs/zk/s", &s, 1);
-    fp2 gamma = tr_challenge(tr, "pcs/zk/gamma");
+    fp2 gamma = pcs_zk_gamma(tr);
     fp2 *w = zk_aligned_n(2 * rows, sizeof *w); /* w1 | w2 */
     memset(w, 0, 2 * rows * sizeof *w);
     mle_eq_table(w, z + 1 + p->log_data_cols, p->log_rows);

@@ -66,7 +66,10 @@ typedef struct {
     /* Prover: commit as commit() does, in the shape of a certified
      * commitment, and append the proximity certificate to *cert (when cert
      * is NULL none is made: a prover recommitting a table it certified
-     * before). Openings from the returned state are certified openings. */
+     * before; pcs_ligero only: pcs_ligero_zk draws a fresh seed, so its
+     * root is not the certified one, and a hiding state is rebuilt with
+     * pcs_ligero_zk_state_from_leaves instead). Openings from the returned
+     * state are certified openings. */
     pcs_state *(*commit_certified)(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned n);
     /* Prover: prove f(z) at z[0..n), z random (above). The claimed value
      * must already be in the transcript (the caller put it there). */
