@@ -203,6 +203,7 @@
 #include "pcs.h"
 
 #include <math.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -666,6 +667,12 @@ size_t pcs_ligero_mismatches(const pcs_state *st) { return st->mismatch ? *st->m
 
 static void pcs_ligero_state_free(pcs_state *st) {
     if (!st) return;
+    if (st->prm.zk) { /* the commitment's randomness: the seed, the rows' extra coefficients, the mask rows */
+        size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
+        OPENSSL_cleanse(st->seed, sizeof st->seed);
+        if (st->hi) OPENSSL_cleanse(st->hi, (m + st->prm.mask_rows) * st->prm.mask_len * sizeof *st->hi);
+        if (st->lo) OPENSSL_cleanse(st->lo + m * k, st->prm.mask_rows * k * sizeof *st->lo);
+    }
     free(st->mismatch);
     free(st->used);
     free(st->lo);

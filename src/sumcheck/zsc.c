@@ -1,5 +1,6 @@
 #include "zsc.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "../poly/mle.h"
@@ -56,6 +57,7 @@ zsc_mask *zsc_mask_new(unsigned n, unsigned d, zk_rng *rng) {
 
 void zsc_mask_free(zsc_mask *m) {
     if (!m) return;
+    OPENSSL_cleanse(m->c, zsc_mask_ncoef(m->n, m->d) * sizeof *m->c); /* a mask must not outlive its proof */
     free(m->c);
     free(m);
 }
