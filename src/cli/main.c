@@ -505,14 +505,7 @@ static int load_key(cnn_key **k, const char *path, int vk) {
     return 0;
 }
 
-/* Dequantized outputs y (n values): argmax, and a short line of them. */
-static size_t argmax(const float *y, size_t n) {
-    size_t best = 0;
-    for (size_t k = 1; k < n; k++)
-        if (y[k] > y[best]) best = k;
-    return best;
-}
-
+/* Dequantized outputs y (n values): a short line of them. */
 static void print_outputs(const float *y, size_t n) {
     for (size_t k = 0; k < n && k < 16; k++) printf(" %.4f", (double)y[k]);
     printf("%s\n", n > 16 ? " ..." : "");
@@ -706,10 +699,12 @@ static int cmd_prove(const args_t *a) {
         proof_wrap(&file[k], PROOF_KIND_CNN, body.data, body.len);
         zk_buf_free(&body);
         q_dequantize_output(y, m, w);
+        /* the class a class-only output's proof attests (cnn_run): the integers' argmax */
+        int64_t pred = q_argmax(q_output(m, w), (int64_t)onumel);
         q_witness_free(w);
         if (no) outputs_json(&js[k], y, onumel);
         if (n > 1) printf("input %d of %d: %s\n", k + 1, n, ins[k]);
-        printf("prediction: class %zu; outputs", argmax(y, onumel));
+        printf("prediction: class %lld; outputs", (long long)pred);
         print_outputs(y, onumel);
         if (m->s.out_vis == Q_OUT_CLASS) printf("statement: the class only (output visibility: class)\n");
         printf("prover time:");
@@ -811,7 +806,7 @@ static int cmd_verify(const args_t *a) {
         int f = m->tensors[m->output].f;
         for (size_t j = 0; j < onumel; j++) y[j] = (float)ldexp((double)out_q[j], -f);
         if (no) outputs_json(&js[k], y, onumel);
-        printf("prediction: class %zu; outputs", argmax(y, onumel));
+        printf("prediction: class %lld; outputs", (long long)q_argmax(out_q, (int64_t)onumel));
         print_outputs(y, onumel);
     }
     printf("soundness: a false statement passes with probability at most 2^-%.1f (interactive; protocol.md 7.6)\n",

@@ -56,8 +56,8 @@ static fm61 *tensor_fm61(const q_model *m, const pl_plan *pl, int32_t t, const i
  * [0, n)) becomes a claim on m's region (entries m, e; the prover's e is
  * 0) at the point 1 - ind_n~(r0), whose MLE there is m ind_n~(r0) +
  * e (1 - ind_n~(r0)): beyond n the identity makes d_j = e, range-checked
- * and read by nothing else. Then d at the Boolean point c is claimed 0. The identity, multilinear in r0, was counted by the
- * caller (cx_chal). */
+ * and read by nothing else. Then d at the Boolean point c is claimed 0.
+ * The identity, multilinear in r0, was counted by the caller (cx_chal). */
 static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
     const q_model *m = c->m;
     const pl_plan *pl = c->pl;
