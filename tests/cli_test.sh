@@ -364,6 +364,27 @@ if [ -f "$M" ]; then
     [ ! -e "$T/k4" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
 fi
 
+# the zero-knowledge mode (setup --zk on, protocol.md 9.5): the key records
+# it, two proofs of one input differ and both verify, a changed byte is
+# rejected, a non-zk key refuses the proof; the spec verifier refuses the
+# key with one line (not specified there yet); a bad value is refused
+if [ -f "$M" ]; then
+    expect 0 "setup, zero-knowledge mode" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kz" --zk on
+    grep -q '"zero_knowledge": true' "$T/kz/settings.json" && grep -q "^setup: zero-knowledge mode" "$T/out" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: zero-knowledge setup not recorded"; }
+    expect 0 "prove, zero-knowledge mode" -- "$G" prove --pk "$T/kz/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kz1.proof"
+    expect 0 "prove again, zero-knowledge mode" -- "$G" prove --pk "$T/kz/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kz2.proof"
+    cmp -s "$T/kz1.proof" "$T/kz2.proof" && { fail=$((fail + 1)); echo "FAIL cli: two zero-knowledge proofs are equal"; } || pass=$((pass + 1))
+    expect 0 "verify, zero-knowledge mode" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof"
+    expect 0 "verify the second, zero-knowledge mode" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz2.proof" --input models/inputs/lenet5_fashion_1.json
+    cp "$T/kz1.proof" "$T/kzb.proof"; flip "$T/kzb.proof" 300000
+    expect12 "verify, zero-knowledge proof with a flipped byte" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kzb.proof"
+    [ -f "$T/cnn.proof" ] && expect 1 "verify, non-zk proof against a zero-knowledge key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/cnn.proof"
+    [ -n "$PY" ] && expect 2 "cnn spec verifier, zero-knowledge key" -- "$PY" tests/spec/cnn_verify.py "$T/kz/model.vk" "$T/kz1.proof"
+    expect 2 "setup, bad --zk value" -- "$G" setup --model "$M" --out "$T/k5" --zk yes
+    [ ! -e "$T/k5" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
+fi
+
 U=/usr/share/libonnx-testdata/data/node/test_cos/model.onnx
 if [ -f "$U" ]; then
     expect 2 "setup, unsupported op" -- "$G" setup --model "$U" --out "$T/k3"

@@ -13,9 +13,14 @@
 
 /* ONNX model + calibration file -> setup keys (pk with weights, vk skeleton
  * via the serialized key files). Returns 0 when the files are missing. */
+/* 1: the keys load_keys makes are zero-knowledge keys (q_settings.zk_mc;
+ * protocol.md sec. 9.5), whose proofs are randomized */
+static int zk_mode;
+
 static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *calib) {
     q_model *m = NULL;
     if (!test_quantize_model(&m, path, calib)) return 0;
+    m->s.zk_mc = zk_mode;
     cnn_key *k = NULL;
     zk_err e = cnn_setup(&k, m);
     if (e) fprintf(stderr, "setup: %s\n", zk_reason());
@@ -29,6 +34,7 @@ static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *c
     TEST_CHECK(cnn_pk_deserialize(pk, a.data, a.len) == ZK_OK);
     TEST_CHECK(cnn_vk_deserialize(vk, b.data, b.len) == ZK_OK);
     TEST_CHECK(memcmp((*pk)->digest, k->digest, 32) == 0 && memcmp((*vk)->digest, k->digest, 32) == 0);
+    TEST_CHECK((k->m->s.zk_mc != 0) == zk_mode && (*vk)->m->s.zk_mc == k->m->s.zk_mc);
     zk_buf_free(&a);
     zk_buf_free(&b);
     cnn_key_free(k);
@@ -62,8 +68,8 @@ static void test_model(const char *name, const char *input) {
         TEST_CHECK(memcmp(vin, xq, nin * 8) == 0);
         TEST_CHECK(memcmp(vout, q_output(m, w), nout * 8) == 0);
     }
-    printf("  cnn %s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
-           "%.2f)\n", name, proof.len, st.total, __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups),
+    printf("  cnn %s%s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
+           "%.2f)\n", name, zk_mode ? " (zk)" : "", proof.len, st.total, __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups),
            cnn_soundness_bits(pk), st.counted_bits);
     /* the bounds setup computes are below what the proof's path counts */
     TEST_CHECK(st.counted_bits >= cnn_soundness_bits(pk) && st.counted_bits >= CNN_MIN_SOUNDNESS_BITS);
@@ -71,14 +77,19 @@ static void test_model(const char *name, const char *input) {
     printf("  cnn %s: round-by-round %.2f bits (plan bound %.2f): Fiat-Shamir %.1f bits at 2^%d hash calls\n", name,
            st.rbr_bits, cnn_rbr_bits(pk), cnn_rbr_bits(pk) - CNN_FS_LOG2_CALLS, CNN_FS_LOG2_CALLS);
     /* a prover that keeps the weights' commitment gives the same proofs,
-     * proof after proof */
+     * proof after proof; in zero-knowledge mode proofs of the same length
+     * that differ (fresh masks and hiding randomness) and verify */
     cnn_prover *pv = NULL;
     TEST_CHECK(cnn_prover_new(&pv, pk) == ZK_OK);
     for (int r = 0; r < 2 && pv; r++) {
         zk_buf again;
         zk_buf_init(&again);
         TEST_CHECK(cnn_prover_prove(pv, &again, xq, NULL, NULL) == ZK_OK);
-        TEST_CHECK(again.len == proof.len && memcmp(again.data, proof.data, proof.len) == 0);
+        if (!zk_mode) TEST_CHECK(again.len == proof.len && memcmp(again.data, proof.data, proof.len) == 0);
+        else {
+            TEST_CHECK(again.len == proof.len && memcmp(again.data, proof.data, proof.len) != 0);
+            TEST_CHECK(cnn_verify(vk, again.data, again.len, NULL, NULL) == ZK_OK);
+        }
         zk_buf_free(&again);
     }
     cnn_prover_free(pv);
@@ -233,7 +244,9 @@ static zk_err prove_verify(const cnn_key *pk, const cnn_key *vk, const int64_t *
  * occurrences below 24: rejected wherever the model has that message. */
 static const char *const tamper_labels[] = {"sc/round", "cnn/eval", "cnn/acc", "cnn/limb", "cnn/mm/z", "cnn/add/a",
                                             "cnn/affine/t", "cnn/avg/rem", "cnn/max/d", "cnn/max/e", "cnn/lu/root",
-                                            "cnn/lu/leaf", "pcs/u1", "pcs/u2", "pcs/col"};
+                                            "cnn/lu/leaf", "pcs/u1", "pcs/u2", "pcs/col",
+                                            /* zero-knowledge mode: the masks' messages (zsc.h), the hiding openings (pcs.h) */
+                                            "zsc/G", "zsc/gr", "zsc/ip/G", "zsc/ip/eval", "pcs/zk/s"};
 enum { N_TAMPER_LABELS = sizeof tamper_labels / sizeof tamper_labels[0] };
 static long tamper_hits[N_TAMPER_LABELS]; /* over the whole test run */
 
@@ -673,6 +686,14 @@ void test_cnn(zk_rng *rng) {
     /* every kind of message was altered somewhere (the conformance cases
      * bring Add, Affine and AvgPool; without the test data those are not run) */
     int have_data = access("/usr/share/libonnx-testdata/data/node/test_sub", R_OK) == 0;
+    /* the zero-knowledge mode (protocol.md sec. 9.5): honest proofs, the
+     * attacks and every kind of message altered in flight */
+    zk_mode = 1;
+    test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
+    test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
+    test_malicious(rng);
+    test_lookup_two(rng);
+    zk_mode = 0;
     for (size_t k = 0; k < N_TAMPER_LABELS; k++) {
         if (tamper_hits[k] == 0 && have_data) fprintf(stderr, "cnn: no message %s was tampered\n", tamper_labels[k]);
         TEST_CHECK(tamper_hits[k] > 0 || !have_data);

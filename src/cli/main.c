@@ -28,12 +28,14 @@ static const char *usage_text =
     "\n"
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
-    "         [--output-visibility public|class]\n"
+    "         [--output-visibility public|class] [--zk on|off]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
     "         and the setup report DIR/settings.json. With class, a proof's statement\n"
     "         holds the output's argmax (ties to the lowest index) instead of the\n"
-    "         outputs (proofs are not zero-knowledge yet: protocol.md sec. 9)\n"
+    "         outputs. --zk on (default off for now): the zero-knowledge mode under\n"
+    "         construction: sumcheck rounds masked, ADV committed hiding; evaluations\n"
+    "         and the weights' openings still show values (protocol.md sec. 9.5)\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
@@ -373,7 +375,7 @@ static float *noise_calibration(size_t numel, size_t n) {
 
 static int cmd_setup(const args_t *a) {
     static const char *const known[] = {"--model",       "--out", "--calib", "--act-bits", "--weight-bits",
-                                        "--output-visibility", NULL};
+                                        "--output-visibility", "--zk", NULL};
     const char *mp, *dir;
     int rc;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
@@ -387,6 +389,10 @@ static int cmd_setup(const args_t *a) {
                                      "of the zero-knowledge mode (papers/protocol.md sec. 9)");
     else if (ov && strcmp(ov, "public") != 0)
         return die(EXIT_USAGE, "--output-visibility must be public or class, not \"%s\"", ov);
+
+    const char *zo = opt(a, "--zk");
+    if (zo && strcmp(zo, "on") == 0) s.zk_mc = 1; /* cnn_setup measures the pool */
+    else if (zo && strcmp(zo, "off") != 0) return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
 
     zk_buf file;
     if (zk_read_file(mp, &file) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
@@ -465,6 +471,9 @@ static int cmd_setup(const args_t *a) {
         if (km->s.out_vis != Q_OUT_PUBLIC)
             printf("setup: output visibility %s: a proof's statement is the input and the output's argmax\n",
                    q_out_vis_name(km->s.out_vis));
+        if (km->s.zk_mc)
+            printf("setup: zero-knowledge mode (under construction, protocol.md sec. 9.5): mask pool 2^%d cells\n",
+                   km->s.zk_mc);
         if (key->w_nvars)
             printf("setup: weights committed in %.3f s: 2^%u = %zu cells; proving key %zu bytes\n", t1 - t0,
                    key->w_nvars, (size_t)1 << key->w_nvars, pk.len);

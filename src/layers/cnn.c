@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "../poly/mle.h"
 #include "../quant/qint.h"
 #include "cnn_int.h"
@@ -138,12 +140,27 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         c->tv[0] = tensor_fm61(m, pl, 0, in_q);
         if (!cls) c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
     }
-    /* auxiliary commitment */
+    /* auxiliary commitment; in zero-knowledge mode hiding, and the mask
+     * table M = [C ; D] beside it (protocol.md sec. 9.5) */
     double t0 = cx_now();
-    pcs_state *ast = NULL;
-    pcs_commitment acom;
-    if (c->P) ast = pcs_ligero.commit(c->tr, c->ADV, pl->anv);
-    else CX_TRY(pcs_ligero.read_commitment(c->tr, &acom, pl->anv));
+    const pcs_scheme *S = cx_scheme(c);
+    pcs_state *ast = NULL, *mst = NULL;
+    pcs_commitment acom, mcom;
+    fm61 *M = NULL;
+    if (c->P) ast = S->commit(c->tr, c->ADV, pl->anv);
+    else CX_TRY(S->read_commitment(c->tr, &acom, pl->anv));
+    if (c->z.on && !c->z.count) {
+        if (c->P) {
+            size_t nm = (size_t)2 << c->z.mc;
+            M = zk_malloc_n(nm, sizeof *M);
+            zsc_random_cells(M, nm, NULL);
+            c->z.M = M;
+            mst = pcs_ligero_zk.commit(c->tr, M, c->z.mc + 1);
+        } else {
+            zk_err e0 = pcs_ligero_zk.read_commitment(c->tr, &mcom, c->z.mc + 1);
+            if (e0) return e0;
+        }
+    }
     if (c->st) c->st->t[CNN_PH_COMMIT] += cx_now() - t0;
     zk_err e = ZK_OK;
     /* output claim at a random point */
@@ -172,9 +189,20 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         }
     }
     if (e == ZK_OK) e = cx_lookup(c);
-    if (e == ZK_OK && pl->wnv) e = cx_open(c, PL_W, pl->wnv, wst, &key->wcom);
-    if (e == ZK_OK) e = cx_open(c, PL_ADV, pl->anv, ast, &acom);
-    if (ast) pcs_ligero.state_free(ast);
+    if (e == ZK_OK && pl->wnv) e = cx_open(c, PL_W, pl->wnv, &pcs_ligero, wst, &key->wcom);
+    if (e == ZK_OK) e = cx_open(c, PL_ADV, pl->anv, S, ast, &acom);
+    if (e == ZK_OK) {
+        t0 = cx_now();
+        e = cx_zk_finish(c, mst, &mcom);
+        if (c->st) c->st->t[CNN_PH_OPEN] += cx_now() - t0;
+    }
+    if (ast) S->state_free(ast);
+    if (mst) pcs_ligero_zk.state_free(mst);
+    if (M) {
+        OPENSSL_cleanse(M, ((size_t)2 << c->z.mc) * sizeof *M);
+        free(M);
+        c->z.M = NULL;
+    }
     return e;
 }
 
@@ -186,6 +214,8 @@ struct cnn_prover {
     fm61 *W;        /* weight table (NULL: no weights) */
     pcs_state *wst; /* its Ligero encoding and Merkle tree */
     double t_commit;
+    int count;      /* setup's dry run of the zero-knowledge mode (cnn_zk_measure) */
+    size_t used;    /* its pool use, in cells */
 };
 
 static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
@@ -227,6 +257,28 @@ static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
     return ZK_OK;
 }
 
+zk_err cnn_zk_measure(const cnn_key *pk, size_t *cells) {
+    cnn_prover *pv;
+    *cells = 0;
+    CX_TRY(cnn_prover_make(&pv, pk, 1));
+    pv->count = 1;
+    int64_t n = q_numel(pk->m, 0);
+    int64_t *in = zk_calloc((size_t)n, sizeof *in);
+    zk_buf proof;
+    zk_buf_init(&proof);
+    zk_err e = cnn_prover_prove(pv, &proof, in, NULL, NULL);
+    *cells = pv->used;
+    zk_buf_free(&proof);
+    free(in);
+    cnn_prover_free(pv);
+    if (e) {
+        char why[200];
+        snprintf(why, sizeof why, "%s", zk_reason());
+        zk_set_reason("measuring the zero-knowledge mask pool (a proof of the all-zero input): %s", why);
+    }
+    return e;
+}
+
 zk_err cnn_prover_new(cnn_prover **out, const cnn_key *pk) { return cnn_prover_make(out, pk, 0); }
 zk_err cnn_prover_new_lazy(cnn_prover **out, const cnn_key *pk) { return cnn_prover_make(out, pk, 1); }
 
@@ -243,6 +295,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     const pl_plan *pl = pv->pl;
     double t_start = cx_now(), t0 = t_start;
     cx c = {.P = 1, .m = m, .pl = pl, .W = pv->W, .st = st};
+    c.z = (cx_zk){.on = m->s.zk_mc != 0, .count = pv->count, .mc = (unsigned)m->s.zk_mc};
     if (st) memset(st, 0, sizeof *st);
     q_witness *w;
     CX_TRY(q_run(&w, m, input_q));
@@ -260,17 +313,21 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
     zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output]);
     tr_free(c.tr);
+    pv->used = c.z.used;
     if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
         zk_set_reason("proving key: the weights do not match the key's weight commitment");
         e = ZK_EFORMAT;
     }
     if (st) {
-        double eps = c.err / CX_FIELD + pcs_ligero.error(pl->anv, 0);
+        const pcs_scheme *S = cx_scheme(&c);
+        double eps = c.err / CX_FIELD + S->error(pl->anv, 0);
         if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
+        if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
         if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
-        st->rbr_bits = -log2(fmax(rbr, pcs_ligero.rbr_error(pl->anv, 0)));
+        if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
+        st->rbr_bits = -log2(fmax(rbr, S->rbr_error(pl->anv, 0)));
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;
         st->adv_cells = (size_t)1 << pl->anv;
@@ -316,6 +373,7 @@ zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t *
         return ZK_EFORMAT;
     }
     cx c = {.P = 0, .m = m, .pl = pl};
+    c.z = (cx_zk){.on = m->s.zk_mc != 0, .mc = (unsigned)m->s.zk_mc};
     c.tv = zk_calloc(m->ntensors, sizeof *c.tv);
     c.tc = zk_calloc(m->ntensors, sizeof *c.tc);
     c.rc = zk_calloc(pl->nreg, sizeof *c.rc);

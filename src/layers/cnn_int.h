@@ -22,8 +22,16 @@ zk_err cx_lookup(cx *c) ZK_WARN_UNUSED;
 
 /* Both roles: the claims on every region of table poly (PL_W or PL_ADV, 2^nv
  * entries) merged into one point and the table opened there (protocol.md
- * sec. 7.5, 7.8.7); st (prover) or com (verifier) is its commitment. */
-zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_commitment *com) ZK_WARN_UNUSED;
+ * sec. 7.5, 7.8.7); st (prover) or com (verifier) is its commitment in
+ * scheme S (pcs_ligero, or pcs_ligero_zk for a hiding ADV). */
+zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_state *st, const pcs_commitment *com)
+    ZK_WARN_UNUSED;
+
+/* Setup of a zero-knowledge key (pk->m->s.zk_mc != 0): one dry-run proof
+ * on the all-zero input counts the cells of the mask pool the plan's
+ * sumchecks take (the protocol's path does not depend on the values);
+ * *cells receives it. ZK_EINPUT with a reason when that inference fails. */
+zk_err cnn_zk_measure(const cnn_key *pk, size_t *cells) ZK_WARN_UNUSED;
 
 /* Whether the weight commitment of a table of 2^wnv entries is certified
  * (pcs.h): from 2^CNN_WEIGHT_CERT_MIN_VARS entries on (tests may lower the

@@ -67,6 +67,67 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
     return tr_get_fp2(c->tr, label, v, n);
 }
 
+const pcs_scheme *cx_scheme(const cx *c) { return c->z.on ? &pcs_ligero_zk : &pcs_ligero; }
+
+zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) {
+    *mask = NULL;
+    *on = 0;
+    if (!c->z.on || n == 0) return ZK_OK;
+    size_t need = 2 * zsc_mask_ncoef(n, d), off = c->z.used;
+    if (!c->z.count && need > ((size_t)1 << c->z.mc) - off) {
+        zk_set_reason("zero-knowledge mask pool of the key (2^%u cells) is too small for this proof", c->z.mc);
+        return ZK_EFORMAT;
+    }
+    c->z.used += need;
+    if (c->z.ncl == c->z.ccl) {
+        c->z.ccl = c->z.ccl ? 2 * c->z.ccl : 64;
+        c->z.cl = realloc(c->z.cl, c->z.ccl * sizeof *c->z.cl);
+        ZK_CHECK(c->z.cl);
+    }
+    c->z.cl[c->z.ncl++] = (zsc_claim){.off = off, .n = n, .d = d, .point = NULL, .value = fp2_zero()};
+    cx_chal(c, 1); /* rho != 0 against G (zsc.h): 1 / (|F| - 1) = 1 / CX_FIELD */
+    if (c->P) *mask = c->z.count ? zsc_mask_new(n, d, NULL) : zsc_mask_from_cells(n, d, c->z.M + off);
+    *on = 1;
+    return ZK_OK;
+}
+
+void cx_mask_put(cx *c, const fp2 *pt, fp2 gr) {
+    zsc_claim *cl = &c->z.cl[c->z.ncl - 1];
+    cl->point = pt;
+    cl->value = gr;
+}
+
+zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) {
+    if (!c->z.on || c->z.count || c->z.ncl == 0) return ZK_OK;
+    unsigned mc = c->z.mc;
+    fp2 *tp = cx_pt(c, mc + 1), y;
+    /* lambda (1), rho' not in {0, -1} (1 / (|F| - 2) <= 2 / CX_FIELD), the
+     * degree-2 sumcheck over mc - 1 variables (zsc.h) */
+    cx_chal(c, 1);
+    cx_chal(c, 2);
+    cx_rounds(c, mc - 1, 2);
+    c->where = NULL;
+    if (c->P) {
+        zsc_ip_prove(c->tr, tp, &y, c->z.M, mc, c->z.cl, c->z.ncl);
+        pcs_ligero_zk.open(c->tr, mst, tp);
+        return ZK_OK;
+    }
+    zk_err e = zsc_ip_verify(c->tr, tp, &y, mc, c->z.cl, c->z.ncl);
+    if (e == ZK_EPROOF) return cx_fail(c, "zero-knowledge mask batch");
+    if (e == ZK_EINPUT) {
+        zk_set_reason("zero-knowledge masks do not fit the key's pool");
+        return ZK_EFORMAT;
+    }
+    CX_TRY(e);
+    e = pcs_ligero_zk.verify(c->tr, mcom, tp, y);
+    if (e == ZK_EPROOF) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", zk_reason());
+        zk_set_reason("mask commitment opening: %s", why);
+    }
+    return e;
+}
+
 zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
              fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
     return cx_sc_eq(c, tabs, ntab, terms, nterms, n, claim_v, 0, NULL, pt, red, vals, send);
@@ -75,17 +136,24 @@ zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nt
 zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
                 unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
     *pt = cx_pt(c, n);
-    cx_rounds(c, n, vp_degree(terms, nterms));
+    unsigned deg = vp_degree(terms, nterms);
+    cx_rounds(c, n, deg);
+    zsc_mask *mk;
+    int on;
+    CX_TRY(cx_mask_take(c, n, deg, &mk, &on));
+    fp2 gr = fp2_zero();
     if (c->P) {
-        if (rho) vp_prove_eq(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v, eqt, rho);
-        else vp_prove(c->tr, *pt, vals, tabs, ntab, terms, nterms, n, claim_v);
+        if (rho) vp_prove_eq_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, eqt, rho, mk);
+        else vp_prove_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, mk);
+        zsc_mask_free(mk);
         *red = vp_combine(terms, nterms, vals);
     } else {
         *red = claim_v;
-        zk_err e = sc_verify(c->tr, *pt, red, vp_degree(terms, nterms), n);
+        zk_err e = on ? zsc_verify(c->tr, *pt, red, &gr, deg, n) : sc_verify(c->tr, *pt, red, deg, n);
         if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
         CX_TRY(e);
     }
+    if (on) cx_mask_put(c, *pt, gr);
     for (unsigned j = 0; j < ntab; j++)
         if (send[j]) CX_TRY(cx_xfer(c, "cnn/eval", &vals[j], 1));
     return ZK_OK;
@@ -94,20 +162,26 @@ zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned
 zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
     *pt = cx_pt(c, nv);
     cx_rounds(c, nv, 2);
+    zsc_mask *mk;
+    int on;
+    CX_TRY(cx_mask_take(c, nv, 2, &mk, &on));
+    fp2 gr = fp2_zero();
     if (c->P) {
         fp2 fin[2];
         fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
-        sc_prove_base(c->tr, *pt, fin, T, vbuf, wt, nv, claim_v);
+        sc_prove_base_zk(c->tr, *pt, fin, &gr, T, vbuf, wt, nv, claim_v, mk);
+        zsc_mask_free(mk);
         free(vbuf);
         vals[0] = fin[1];
         vals[1] = fin[0];
         *red = fp2_mul(vals[0], vals[1]);
     } else {
         *red = claim_v;
-        zk_err e = sc_verify(c->tr, *pt, red, 2, nv);
+        zk_err e = on ? zsc_verify(c->tr, *pt, red, &gr, 2, nv) : sc_verify(c->tr, *pt, red, 2, nv);
         if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
         CX_TRY(e);
     }
+    if (on) cx_mask_put(c, *pt, gr);
     return cx_xfer(c, "cnn/eval", &vals[1], 1);
 }
 
@@ -333,6 +407,7 @@ fp2 *cx_qty_table(const cx *c, const pl_qty *q, unsigned nv) {
 fp2 *cx_tensor_table(const cx *c, int32_t t) { return cx_lift_new(c->tv[t], c->pl->tnv[t]); }
 
 void cx_free(cx *c) {
+    free(c->z.cl);
     for (size_t j = 0; j < c->nar; j++) free(c->ar[j]);
     free(c->ar);
     if (c->tc)

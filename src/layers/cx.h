@@ -29,7 +29,9 @@
 
 #include <math.h>
 
+#include "../pcs/pcs.h"
 #include "../sumcheck/vp.h"
+#include "../sumcheck/zsc.h"
 #include "plan.h"
 
 /* A map: virtual entry v < len reads fan sources. */
@@ -55,9 +57,27 @@ typedef struct {
 /* A lower bound on |F_{p^2}| = (2^61 - 1)^2 = 2^122 - 2^62 + 1. */
 #define CX_FIELD (ldexp(1.0, 122) * (1 - ldexp(1.0, -60)))
 
+/* Zero-knowledge mode (protocol.md sec. 9.5): the mask pool. Every
+ * sumcheck of at least one round takes the next 2 (n d + 1) cells of the
+ * pool C (2^mc cells) as its Libra mask (zsc.h), in the order both roles
+ * run them; the table M = [C ; D] (D uniform, 2^mc cells) is committed
+ * with the hiding Ligero after ADV and before any challenge, and the
+ * masks' values are proven by one batch (zsc_ip) and one opening of M at
+ * the end (cx_zk_finish). */
+typedef struct {
+    int on;           /* zero-knowledge mode */
+    int count;        /* prover, setup's dry run: fresh masks, only the pool's use counted (no M) */
+    unsigned mc;      /* C has 2^mc cells */
+    size_t used;      /* cells taken so far */
+    const fm61 *M;    /* prover: [C ; D], 2^(mc + 1) cells */
+    zsc_claim *cl;    /* one claim per mask taken, in order */
+    size_t ncl, ccl;
+} cx_zk;
+
 typedef struct {
     tr_t *tr;
     int P;                    /* 1: prover */
+    cx_zk z;                  /* zero-knowledge mode (z.on) */
     const q_model *m;
     const pl_plan *pl;
     fm61 **tv;                /* tensor tables, 2^tnv entries (prover: all; verifier: input and output) */
@@ -138,6 +158,23 @@ zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **
 /* Verifier: the reduced claim red must equal terms(vals); else the check `what` failed. */
 zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals, fp2 red, const char *what)
     ZK_WARN_UNUSED;
+
+/* ---- zero-knowledge mode (c->z.on; protocol.md sec. 9.5) */
+
+/* The next mask of a sumcheck of n rounds of degree d: on ZK_OK *mask is
+ * NULL when the mode is off or n = 0 (nothing to mask) and for the
+ * verifier; else the prover's mask (caller frees). Both roles record the
+ * mask's claim (cx_mask_put fills its point and value) and count rho.
+ * ZK_EFORMAT ("mask pool ... too small") when the pool is used up: the
+ * key's pool was measured on this plan, so only a key made for another
+ * model gets there. *on: whether a mask was taken. */
+zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) ZK_WARN_UNUSED;
+void cx_mask_put(cx *c, const fp2 *pt, fp2 gr);
+/* After the last sumcheck: the batch of the masks' values (zsc_ip) and the
+ * opening of M (mst: prover's hiding state; mcom: verifier's commitment). */
+zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) ZK_WARN_UNUSED;
+/* The scheme tables are committed with: pcs_ligero_zk in the mode, else pcs_ligero. */
+const pcs_scheme *cx_scheme(const cx *c);
 
 /* ---- multilinear helpers */
 

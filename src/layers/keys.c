@@ -66,7 +66,14 @@ static double plan_soundness_bits(const pl_plan *pl) {
     double lu = pl->lu_two ? one / p2 * one + 1.0 : one;
     double eps = (3.0 * rounds + ids + lu) / p2;
     if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
-    eps += pcs_ligero.error(pl->anv, 0);
+    if (m->s.zk_mc) { /* protocol.md sec. 9.5: the masks' rho (at most 2^mc / 4 masks of >= 4 cells), the
+                       * batch (lambda, rho', 2 (mc - 1)), the hiding openings of ADV and of M */
+        unsigned mc = (unsigned)m->s.zk_mc;
+        eps += (ldexp(1.0, (int)mc - 2) + 3.0 + 2.0 * mc) / p2;
+        eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
+    } else {
+        eps += pcs_ligero.error(pl->anv, 0);
+    }
     return -log2(eps);
 }
 
@@ -94,7 +101,10 @@ static double plan_rbr_degree(const pl_plan *pl) {
 static double plan_rbr_bits(const pl_plan *pl) {
     double e = plan_rbr_degree(pl) / CX_FIELD;
     if (pl->wnv) e = fmax(e, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
-    e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
+    if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
+        e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
+    else
+        e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
     return -log2(e);
 }
 
@@ -110,6 +120,31 @@ static double key_bits(const cnn_key *k, double (*bits)(const pl_plan *)) {
 double cnn_rbr_bits(const cnn_key *k) { return key_bits(k, plan_rbr_bits); }
 double cnn_soundness_bits(const cnn_key *k) { return key_bits(k, plan_soundness_bits); }
 double cnn_wrange_bits(const cnn_key *k) { return key_bits(k, cnn_wrange_plan_bits); }
+
+/* A zero-knowledge key's mask pool (protocol.md sec. 9.5): the cells one
+ * proof's sumchecks take, measured by a dry run (cnn_zk_measure), rounded
+ * up to 2^zk_mc; the soundness floor is checked again with the pool's
+ * terms (pl reads the model's settings). A key without the mode is left
+ * alone. */
+static zk_err zk_pool(cnn_key *k, const pl_plan *pl) {
+    q_model *m = k->m;
+    if (!m->s.zk_mc) return ZK_OK;
+    size_t cells;
+    CX_TRY(cnn_zk_measure(k, &cells));
+    int mc = 1;
+    while (((size_t)1 << mc) < cells) mc++;
+    if (mc > Q_ZK_MAX_MC) {
+        zk_set_reason("zero-knowledge mode: the masks need 2^%d cells, more than 2^%d", mc, Q_ZK_MAX_MC);
+        return ZK_EINPUT;
+    }
+    m->s.zk_mc = mc;
+    double bits = plan_soundness_bits(pl);
+    if (bits < CNN_MIN_SOUNDNESS_BITS) {
+        zk_set_reason("zero-knowledge mode: soundness %.1f bits is below %d", bits, CNN_MIN_SOUNDNESS_BITS);
+        return ZK_EINPUT;
+    }
+    return ZK_OK;
+}
 
 zk_err cnn_setup(cnn_key **out, q_model *m) {
     pl_plan *pl;
@@ -142,8 +177,11 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
         k->wleaves_len = pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
         k->wleaves = zk_malloc_n(k->wleaves_len, 1);
         memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
-        cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
-        e = cnn_wrange_prove(&range, pl, W, st, k->digest);
+        e = zk_pool(k, pl);
+        if (e == ZK_OK) {
+            cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
+            e = cnn_wrange_prove(&range, pl, W, st, k->digest);
+        }
         pcs_ligero.state_free(st);
         free(W);
         k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
@@ -155,6 +193,11 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
             cnn_key_free(k);
             return e;
         }
+    }
+    if (!pl->wnv && (e = zk_pool(k, pl)) != ZK_OK) {
+        pl_free(pl);
+        cnn_key_free(k);
+        return e;
     }
     cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
     pl_free(pl);

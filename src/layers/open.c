@@ -40,7 +40,7 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
 }
 
 /* All region claims of one table -> one point -> opening. */
-zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_commitment *com) {
+zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_state *st, const pcs_commitment *com) {
     const pl_plan *pl = c->pl;
     const fm61 *T = poly == PL_W ? c->W : c->ADV;
     /* merge per region, then combine the region points as block claims */
@@ -117,9 +117,9 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_state *st, const pcs_comm
         free(cf);
     }
     if (e == ZK_OK && nb) {
-        if (c->P) pcs_ligero.open(c->tr, st, z);
+        if (c->P) S->open(c->tr, st, z);
         else {
-            e = pcs_ligero.verify(c->tr, com, z, zval);
+            e = S->verify(c->tr, com, z, zval);
             if (e == ZK_EPROOF) {
                 char why[160];
                 snprintf(why, sizeof why, "%s", zk_reason());

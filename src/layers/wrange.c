@@ -212,8 +212,8 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
         J++;
     }
     if (J > 0) c->rbr = fmax(c->rbr, 3 + J + 1); /* each of the point's rounds also avoids the J identities */
-    if (e == ZK_OK) e = cx_open(c, PL_W, p->wnv, wst, wcom);
-    if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, cst, &ccom);
+    if (e == ZK_OK) e = cx_open(c, PL_W, p->wnv, &pcs_ligero, wst, wcom);
+    if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, &pcs_ligero, cst, &ccom);
     if (cst) pcs_ligero.state_free(cst);
     return e;
 }

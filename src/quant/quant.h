@@ -198,7 +198,15 @@ typedef struct {
     int f_min;  /* every f is clamped to [f_min, f_max]; -60 <= f_min <= f_max <= 60 */
     int f_max;
     int out_vis; /* what a proof's statement says of the output (q_out_vis) */
+    /* Zero-knowledge mode (issue 13; papers/protocol.md sec. 9.5): 0 for
+     * the non-hiding proofs; otherwise every proof masks its sumchecks
+     * from a pool of 2^zk_mc random cells and commits its tables with the
+     * hiding Ligero. cnn_setup measures the pool: any value 1..Q_ZK_MAX_MC
+     * given to it asks for the mode and is replaced by the measured one. */
+    int zk_mc;
 } q_settings;
+
+#define Q_ZK_MAX_MC 24 /* the mask table [C; D] has 2^(zk_mc + 1) <= 2^25 cells (PCS_LIGERO_MAX_VARS) */
 
 /* Output visibility, chosen at setup (issue 13): Q_OUT_PUBLIC, the
  * statement holds the output tensor; Q_OUT_CLASS, it holds only the index

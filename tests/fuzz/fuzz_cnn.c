@@ -12,10 +12,14 @@
  *                                           the proof a certified opening);
  *   4  test_basic_conv_without_padding      again, with a class-only output
  *                                           (the statement is the argmax);
+ *   5  test_basic_conv_without_padding      again, a zero-knowledge key
+ *                                           (version-3 skeleton with the mask
+ *                                           pool; masked sumchecks, hiding
+ *                                           commitments, the mask batch);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
- * The fuzz input's first byte b picks the model ((b >> 3) % 5) and how the
+ * The fuzz input's first byte b picks the model ((b >> 3) % 6) and how the
  * rest is used (b & 7):
  *   0  xor the rest into the valid proof file (from offset 0: the header,
  *      the statement and the first sumcheck messages),
@@ -54,7 +58,7 @@
 #ifndef FZ_DATA
 #define FZ_DATA "/usr/share/libonnx-testdata/data/node"
 #endif
-#define FZ_NMODELS 5
+#define FZ_NMODELS 6
 
 static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
@@ -62,14 +66,17 @@ static const char *const fz_cases[FZ_NMODELS] = {
     "test_relu",
     "test_basic_conv_without_padding",
     "test_basic_conv_without_padding",
+    "test_basic_conv_without_padding",
 };
 /* model k's weight commitment is certified: every key of it is made and
  * decoded with the certification threshold lowered (the threshold is
  * global, so it is set before each input's work) */
-static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0};
+static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0};
 /* model k's statement is the output's class (Q_OUT_CLASS: a version-2
  * skeleton, the class and its claims in the proof) */
-static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1};
+static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0};
+/* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5) */
+static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1};
 static void fz_threshold(int k) { cnn_set_cert_min_vars(fz_certified[k] ? 1 : CNN_WEIGHT_CERT_MIN_VARS); }
 
 static struct {
@@ -114,6 +121,7 @@ static void fz_setup_one(int k) {
     if (onnx_testcase_import(&g, &in, &tc) != ZK_OK) fz_die(name, "import");
     if (q_quantize(&m, g, in, 1, NULL) != ZK_OK) fz_die(name, "quantize");
     if (fz_class[k]) m->s.out_vis = Q_OUT_CLASS;
+    m->s.zk_mc = fz_zk[k];
     int64_t *xq = zk_malloc_n((size_t)q_numel(m, 0), sizeof *xq);
     if (q_quantize_input(xq, m, in) != ZK_OK) fz_die(name, "quantize input");
     nn_graph_free(g);
