@@ -112,12 +112,13 @@ bench: deps build/bench/bench_micro
 	./build/bench/bench_micro experiments/results/micro.csv
 	./build/bench/bench_micro experiments/results/micro_1thread.csv --threads 1
 
-# LeNet-5, the MLP, the ResNet and VGG-16 proved and verified, one process per
-# model (plus LeNet-5 on one thread): experiments/results/cnn.csv and cnn.md.
+# LeNet-5, the MLP, the ResNets, VGG-16 and MobileNetV2 proved and verified,
+# one process per model (plus LeNet-5 on one thread), each with a non-zk and
+# a zk key (--zk both): experiments/results/cnn.csv and cnn.md.
 # OMP_WAIT_POLICY=PASSIVE unless set: spinning OpenMP workers made 2-thread
 # proving up to 8x slower than 1 thread on the shared 2-core machine.
 bench-cnn: deps build/bench/bench_cnn models
-	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-PASSIVE} ./build/bench/bench_cnn
+	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-PASSIVE} ./build/bench/bench_cnn --zk both
 
 # GKR against the Plonkish baseline on the same models (issue 5):
 # experiments/results/experiments.{h5,md,png}; the baseline's SRS is cached

@@ -1,7 +1,7 @@
 /* bench_cnn.c -- end-to-end CNN benchmark (make bench-cnn).
  *
  *   bench_cnn [--threads N] [--model NAME]... [--runs R] [--no-1thread]
- *             [--models DIR] [--csv OUT.csv] [--md OUT.md]
+ *             [--zk off|on|both] [--models DIR] [--csv OUT.csv] [--md OUT.md]
  *
  * For each model (lenet5_fashion, mlp3_fashion, resnet_small, resnet18_cifar, vgg16_cifar,
  * mobilenetv2_cifar,
@@ -27,6 +27,11 @@
  *   peak_rss_mb  getrusage ru_maxrss at the end of the model
  * and checks that every proof verifies and that the statement it attests
  * (input, output) equals the quantized input and q_run's output.
+ * --zk: the keys' mode (q_settings.zk_mc, protocol.md sec. 9.5): off (the
+ * default), on, or both (each model in both modes, in turn, so the two
+ * rows of a model are measured minutes apart at most). A zero-knowledge
+ * row's proofs are randomized: its runs must give proofs of one length
+ * that differ, instead of the same bytes.
  *
  * Each model runs in a child process (fork), so peak RSS is that model's
  * alone and a crash of one model becomes a note in its row. A model whose
@@ -36,7 +41,7 @@
  *
  * Output (written once at the end through zk_write_file): OUT.csv
  * (default experiments/results/cnn.csv), one row per run:
- *   model,params,threads,cpu,infer_ms,setup_s,prove_s,<phase>_s...,
+ *   model,params,threads,zk,cpu,infer_ms,setup_s,prove_s,<phase>_s...,
  *   prover_new_s,prove_warm_s,vk_load_ms,vk_bytes,verify_ms,proof_bytes,w_cells,adv_cells,lookups,peak_rss_mb,prove_runs,note
  * and OUT.md (default experiments/results/cnn.md), the same as a Markdown
  * table with the date, CPU, threads and command. Exit status: 0, or 1 when
@@ -76,6 +81,7 @@ enum { ST_NONE, ST_OK, ST_SKIPPED, ST_REFUSED, ST_FAILED };
 typedef struct {
     char model[32];
     int threads;
+    int zk; /* zero-knowledge key (q_settings.zk_mc) */
     int status;
     char note[384];
     double params;
@@ -198,6 +204,7 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
         set_note(r, ST_REFUSED, "quantize: %s", zk_reason());
         goto out;
     }
+    m->s.zk_mc = r->zk; /* cnn_setup measures the pool */
     nn_graph_free(g);
     g = NULL;
     size_t params = 0;
@@ -264,9 +271,11 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
             proof = pr;
         } else {
             int same = pr.len == proof.len && memcmp(pr.data, proof.data, pr.len) == 0;
+            int ok = r->zk ? pr.len == proof.len && !same : same;
             zk_buf_free(&pr);
-            if (!same) {
-                set_note(r, ST_FAILED, "prove: runs %d and 1 gave different proofs", i + 1);
+            if (!ok) {
+                set_note(r, ST_FAILED, "prove: runs %d and 1 gave %s proofs", i + 1,
+                         r->zk ? "equal (or differently long) zero-knowledge" : "different");
                 goto out;
             }
         }
@@ -292,6 +301,7 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
         e = cnn_prover_prove(pv, &pr, xq, NULL, NULL);
         tp[i] = now_s() - t0;
         int same = e == ZK_OK && pr.len == proof.len && memcmp(pr.data, proof.data, pr.len) == 0;
+        if (r->zk) same = e == ZK_OK && pr.len == proof.len && !same; /* randomized, one length */
         zk_buf_free(&pr);
         if (e == ZK_OK && !same) {
             cnn_prover_free(pv);
@@ -404,7 +414,7 @@ static void md_str(zk_buf *b, const char *s) {
 }
 
 static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
-    zk_buf_printf(b, "model,params,threads,cpu,infer_ms,setup_s,prove_s");
+    zk_buf_printf(b, "model,params,threads,zk,cpu,infer_ms,setup_s,prove_s");
     for (int p = 0; p < CNN_NPHASES; p++) zk_buf_printf(b, ",%s_s", cnn_phase_names[p]);
     zk_buf_printf(b, ",prover_new_s,prove_warm_s,vk_load_ms,vk_bytes,verify_ms,proof_bytes,w_cells,adv_cells,lookups,"
                      "peak_rss_mb,prove_runs,note\n");
@@ -412,7 +422,7 @@ static void write_csv(zk_buf *b, const row_t *rows, size_t n, const char *cpu) {
         const row_t *r = &rows[i];
         bench_csv_field(b, r->model, 0);
         csv_num(b, "%.0f", r->params);
-        zk_buf_printf(b, "%d,", r->threads);
+        zk_buf_printf(b, "%d,%d,", r->threads, r->zk);
         bench_csv_field(b, cpu, 0);
         csv_num(b, "%.4f", r->infer_ms);
         csv_num(b, "%.4f", r->setup_s);
@@ -449,16 +459,16 @@ static void md_cells(zk_buf *b, double v) {
 static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, const char *date, int threads,
                      const char *cmd, const double load[2]) {
     zk_buf_printf(b, "# CNN proofs: prover, verifier, proof size\n\n");
-    zk_buf_printf(b, "| model | params | threads | infer ms | setup s | prove s |");
+    zk_buf_printf(b, "| model | params | threads | zk | infer ms | setup s | prove s |");
     for (int p = 0; p < CNN_NPHASES; p++) zk_buf_printf(b, " %s s |", cnn_phase_names[p]);
     zk_buf_printf(b, " prover new s | prove warm s | vk load ms | vk KiB | verify ms | proof KiB | w cells | adv cells | lookups | peak RSS MiB | note |\n|---|");
-    for (int c = 0; c < 5 + CNN_NPHASES + 10; c++) zk_buf_printf(b, "---:|");
+    for (int c = 0; c < 6 + CNN_NPHASES + 10; c++) zk_buf_printf(b, "---:|");
     zk_buf_printf(b, "---|\n");
     for (size_t i = 0; i < n; i++) {
         const row_t *r = &rows[i];
         zk_buf_printf(b, "| %s |", r->model);
         md_num(b, "%.0f", r->params);
-        zk_buf_printf(b, " %d |", r->threads);
+        zk_buf_printf(b, " %d | %s |", r->threads, r->zk ? "on" : "off");
         md_num(b, "%.3f", r->infer_ms);
         md_num(b, "%.3f", r->setup_s);
         md_num(b, "%.3f", r->prove_s);
@@ -491,7 +501,9 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
                   "keeps them; prove warm: cnn_prover_prove with it, same proofs (checked byte for byte), median of "
                   "`prove_runs` runs. verify: cnn_verify "
                   "with the decoded verifying key, median of %d runs (VGG-16: %d); in every row without a note "
-                  "the proof verified and attested the quantized input and q_run's output. proof: transcript bytes. Cells: committed "
+                  "the proof verified and attested the quantized input and q_run's output. zk: the key's zero-knowledge "
+                  "mode (protocol.md 9.5; its proofs are randomized, so the runs are checked to differ instead). "
+                  "proof: transcript bytes. Cells: committed "
                   "weight and auxiliary table sizes and lookup leaves. Peak RSS: ru_maxrss of the process "
                   "that ran that row alone (one process per row).\n",
                   N_INFER, N_INFER_BIG, N_PROVE, N_PROVE_BIG, N_VERIFY, N_VERIFY_BIG);
@@ -499,8 +511,8 @@ static void write_md(zk_buf *b, const row_t *rows, size_t n, const char *cpu, co
 
 static int usage(const char *argv0) {
     fprintf(stderr,
-            "usage: %s [--threads N] [--model NAME]... [--runs R] [--no-1thread] [--models DIR] [--csv OUT.csv] "
-            "[--md OUT.md]\n",
+            "usage: %s [--threads N] [--model NAME]... [--runs R] [--no-1thread] [--zk off|on|both] [--models DIR] "
+            "[--csv OUT.csv] [--md OUT.md]\n",
             argv0);
     return 2;
 }
@@ -508,7 +520,7 @@ static int usage(const char *argv0) {
 int main(int argc, char **argv) {
     zk_memory_keep(); /* zk.h: reuse freed tables rather than fault in fresh pages */
     const char *dir = "models", *csv_path = "experiments/results/cnn.csv", *md_path = "experiments/results/cnn.md";
-    int want[NMODELS] = {0}, any = 0, threads = 0, runs = 0, single = 1;
+    int want[NMODELS] = {0}, any = 0, threads = 0, runs = 0, single = 1, zk_lo = 0, zk_hi = 0;
     for (int a = 1; a < argc; a++) {
         const char *o = argv[a];
         if (strcmp(o, "--no-1thread") == 0) {
@@ -532,6 +544,11 @@ int main(int argc, char **argv) {
                 return usage(argv[0]);
             }
             any = 1;
+        } else if (strcmp(o, "--zk") == 0) {
+            if (strcmp(v, "off") == 0) zk_lo = zk_hi = 0;
+            else if (strcmp(v, "on") == 0) zk_lo = zk_hi = 1;
+            else if (strcmp(v, "both") == 0) zk_lo = 0, zk_hi = 1;
+            else return usage(argv[0]);
         } else if (strcmp(o, "--models") == 0) {
             dir = v;
         } else if (strcmp(o, "--csv") == 0) {
@@ -557,20 +574,22 @@ int main(int argc, char **argv) {
     printf("bench_cnn: %s, %d thread%s, %s, OMP_WAIT_POLICY=%s, load average %.2f\n", cpu, threads,
            threads == 1 ? "" : "s", date, wait_policy(), load[0]);
 
-    row_t rows[NMODELS + 1];
+    row_t rows[2 * (NMODELS + 1)];
     size_t nrows = 0;
-    for (int i = 0; i <= NMODELS; i++) {
-        /* the extra job: LeNet-5 again on one thread */
+    for (int j = 0; j <= 2 * NMODELS + 1; j++) {
+        /* the extra job: LeNet-5 again on one thread; each in the modes asked for */
+        int i = j / 2, zk = j % 2;
         int mi = i < NMODELS ? i : 0;
-        if (!want[mi] || (i == NMODELS && (!single || threads == 1))) continue;
+        if (!want[mi] || (i == NMODELS && (!single || threads == 1)) || zk < zk_lo || zk > zk_hi) continue;
         row_t *r = &rows[nrows++];
         memset(r, 0, sizeof *r);
         snprintf(r->model, sizeof r->model, "%s", all_models[mi]);
         r->threads = i < NMODELS ? threads : 1;
+        r->zk = zk;
         r->params = r->infer_ms = r->setup_s = r->prove_s = r->prover_new_s = r->prove_warm_s = r->vk_load_ms = r->vk_bytes = r->verify_ms = -1;
         r->proof_bytes = r->w_cells = r->adv_cells = r->lookups = r->peak_rss_mb = -1;
         for (int p = 0; p < CNN_NPHASES; p++) r->ph[p] = -1;
-        printf("%s (%d thread%s)\n", r->model, r->threads, r->threads == 1 ? "" : "s");
+        printf("%s (%d thread%s%s)\n", r->model, r->threads, r->threads == 1 ? "" : "s", zk ? ", zero-knowledge" : "");
         double t0 = now_s();
         run_forked(r, dir, runs);
         if (r->status != ST_SKIPPED)
