@@ -9,7 +9,9 @@
  * or the --model ones): DIR/NAME.onnx is imported and quantized with
  * DIR/calib/NAME_calib.json; on DIR/inputs/NAME_0.json both systems prove
  * the same statement over the same integer witness (q_run):
- *   gkr    cnn_setup, cnn_prove (median of 3; VGG-16 1), cnn_verify;
+ *   gkr    cnn_setup, cnn_prove (median of 3; VGG-16 1), cnn_verify; then
+ *          the same with a zero-knowledge key (setup --zk on, protocol.md
+ *          sec. 9.5: the mode under construction), in a process of its own;
  *   plonk  bn_arith_build (the model as a PLONK table, src/plonkish/arith.h),
  *          an insecure seeded KZG SRS (cached in experiments/cache),
  *          bn_plonk_keygen, bn_plonk_prove in both modes (plonk.h: no-zk,
@@ -26,7 +28,8 @@
  *
  * Output: OUT.h5 (default experiments/results/experiments.h5): datasets
  * /models (strings), /params, /macs, /infer_ms, /gkr/{prove_s, verify_ms,
- * proof_bytes, peak_rss_mb, committed_cells, lookups}, /plonk/{rows, log_n,
+ * proof_bytes, peak_rss_mb, committed_cells, lookups, zk_prove_s,
+ * zk_verify_ms, zk_proof_bytes}, /plonk/{rows, log_n,
  * setup_s, prove_s, verify_ms, proof_bytes (no-zk), zk_prove_s, zk_verify_ms,
  * zk_proof_bytes, peak_rss_mb, projected_mb, ran},
  * attributes cpu, threads, date; NaN where not measured. OUT.md (default
@@ -131,10 +134,11 @@ static int load(q_model **m, int64_t **xq, const char *dir, const char *name, re
     return 1;
 }
 
-static void run_gkr(res_t *r, const char *dir, const char *name) {
+static void run_gkr(res_t *r, const char *dir, const char *name, int zk) {
     q_model *m = NULL;
     int64_t *xq = NULL;
     if (!load(&m, &xq, dir, name, r)) return;
+    m->s.zk_mc = zk; /* cnn_setup measures the pool */
     cnn_key *pk = NULL, *vk = NULL;
     if (cnn_setup(&pk, m) != ZK_OK) {
         snprintf(r->note, sizeof r->note, "gkr setup: %s", zk_reason());
@@ -316,7 +320,7 @@ static void forked(res_t *r, int sys, const char *dir, const char *name, unsigne
         c.prove_s = c.verify_ms = c.proof_bytes = c.rss_mb = c.cells = c.lookups = c.setup_s = NAN;
         c.rows = c.log_n = c.projected_mb = NAN;
         c.zk_prove_s = c.zk_verify_ms = c.zk_proof_bytes = NAN;
-        if (sys == 0) run_gkr(&c, dir, name);
+        if (sys == 0 || sys == 2) run_gkr(&c, dir, name, sys == 2);
         else run_plonk(&c, dir, name, max_log, bpr);
         ssize_t wr = write(fd[1], &c, sizeof c);
         _exit(wr == (ssize_t)sizeof c ? 0 : 1);
@@ -383,14 +387,16 @@ int main(int argc, char **argv) {
     bench_cpu_model(cpu, sizeof cpu);
     time_t tt = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
-    res_t g[NMAX], p[NMAX];
+    res_t g[NMAX], p[NMAX], gz[NMAX]; /* gz: GKR with a zero-knowledge key */
     double bpr = 4096; /* bytes per PLONK row, refined from the largest table that ran */
     int bad = 0;
     for (size_t i = 0; i < nm; i++) {
         forked(&g[i], 0, dir, names[i], max_log, bpr);
+        forked(&gz[i], 2, dir, names[i], max_log, bpr);
         forked(&p[i], 1, dir, names[i], max_log, bpr);
         if (p[i].ok && p[i].log_n >= 16) bpr = p[i].rss_mb * 1024.0 * 1024.0 / ldexp(1.0, (int)p[i].log_n);
-        bad |= strstr(g[i].note, "DID NOT VERIFY") || strstr(p[i].note, "DID NOT VERIFY");
+        bad |= strstr(g[i].note, "DID NOT VERIFY") || strstr(p[i].note, "DID NOT VERIFY") ||
+               strstr(gz[i].note, "DID NOT VERIFY");
         /* a system that did not run prints its note instead of the figures */
         char gs[192], ps[256];
         if (g[i].ok)
@@ -406,6 +412,11 @@ int main(int argc, char **argv) {
         else
             snprintf(ps, sizeof ps, "%s", p[i].note);
         printf("%-16s gkr: %s | plonk: %s\n", names[i], gs, ps);
+        if (gz[i].ok)
+            printf("%-16s gkr zk: %.3f s prove, %.2f ms verify, %.0f B, %.0f MB\n", names[i], gz[i].prove_s,
+                   gz[i].verify_ms, gz[i].proof_bytes, gz[i].rss_mb);
+        else
+            printf("%-16s gkr zk: %s\n", names[i], gz[i].note);
         fflush(stdout);
     }
     /* HDF5 */
@@ -449,6 +460,9 @@ int main(int argc, char **argv) {
     PUT(gg, "peak_rss_mb", g[i].ok ? g[i].rss_mb : NAN);
     PUT(gg, "committed_cells", g[i].ok ? g[i].cells : NAN);
     PUT(gg, "lookups", g[i].ok ? g[i].lookups : NAN);
+    PUT(gg, "zk_prove_s", gz[i].ok ? gz[i].prove_s : NAN);
+    PUT(gg, "zk_verify_ms", gz[i].ok ? gz[i].verify_ms : NAN);
+    PUT(gg, "zk_proof_bytes", gz[i].ok ? gz[i].proof_bytes : NAN);
     H5Gclose(gg);
     hid_t pg = H5Gcreate2(f, "plonk", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     PUT(pg, "rows", p[i].rows);
@@ -473,27 +487,37 @@ int main(int argc, char **argv) {
                       "`make experiments`. Both systems prove the same quantized model on the same input "
                       "with the same integer witness (`q_run`). The baseline's KZG setup is an insecure "
                       "seeded SRS (benchmarking only). PLONK no-zk: no blinders; PLONK zk: PLONK's blinders "
-                      "(src/plonkish/plonk.h); each the faster of two proofs, the runs alternating.\n\n",
+                      "(src/plonkish/plonk.h); each the faster of two proofs, the runs alternating. GKR zk: "
+                      "a zero-knowledge key (setup --zk on), the mode under construction: its sumchecks are "
+                      "masked and its auxiliary table committed hiding, but its proofs are not zero-knowledge "
+                      "yet (papers/protocol.md 9.5), so no row compares zero-knowledge with zero-knowledge "
+                      "yet.\n\n",
                   date, cpu, threads);
     zk_buf_printf(&b, "| model | params | MACs | infer ms | GKR prove s | GKR verify ms | GKR proof KiB | GKR RSS MiB | "
-                      "GKR committed cells | PLONK rows | PLONK setup s | PLONK no-zk prove s | PLONK no-zk verify ms | "
+                      "GKR committed cells | GKR zk prove s | GKR zk verify ms | GKR zk proof KiB | "
+                      "GKR zk/no-zk prove | GKR zk/no-zk proof | PLONK rows | PLONK setup s | PLONK no-zk prove s | PLONK no-zk verify ms | "
                       "PLONK no-zk proof B | PLONK zk prove s | PLONK zk verify ms | PLONK zk proof B | "
                       "PLONK zk/no-zk prove | PLONK RSS MiB | prove ratio | RSS ratio | note |\n"
-                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
                       "---:|---:|---:|---|\n");
     for (size_t i = 0; i < nm; i++) {
-        const res_t *G = &g[i], *P = &p[i];
-        char ratio[32] = "-", rr[32] = "-", zr[32] = "-", note[400];
+        const res_t *G = &g[i], *P = &p[i], *Z = &gz[i];
+        char ratio[32] = "-", rr[32] = "-", zr[32] = "-", gzp[32] = "-", gzb[32] = "-", note[600];
+        if (G->ok && Z->ok) {
+            snprintf(gzp, sizeof gzp, "%.2fx", Z->prove_s / G->prove_s);
+            snprintf(gzb, sizeof gzb, "%.2fx", Z->proof_bytes / G->proof_bytes);
+        }
         if (G->ok && P->ok) {
             snprintf(ratio, sizeof ratio, "%.0fx", P->prove_s / G->prove_s);
             snprintf(rr, sizeof rr, "%.1fx", P->rss_mb / G->rss_mb);
         }
         if (P->ok) snprintf(zr, sizeof zr, "%.2fx", P->zk_prove_s / P->prove_s);
-        snprintf(note, sizeof note, "%s%s%s", G->ok ? "" : G->note, (!G->ok && !P->ok) ? "; " : "", P->ok ? "" : P->note);
-        zk_buf_printf(&b, "| %s | %.0f | %.3g | %.3f | %.3f | %.2f | %.1f | %.0f | %.0f | %.0f (2^%.0f) | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %s | %.0f | %s | %s | %s |\n",
+        snprintf(note, sizeof note, "%s%s%s%s%s", G->ok ? "" : G->note, (!G->ok && !P->ok) ? "; " : "", P->ok ? "" : P->note,
+                 Z->ok ? "" : "; gkr zk: ", Z->ok ? "" : Z->note);
+        zk_buf_printf(&b, "| %s | %.0f | %.3g | %.3f | %.3f | %.2f | %.1f | %.0f | %.0f | %.3f | %.2f | %.1f | %s | %s | %.0f (2^%.0f) | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %s | %.0f | %s | %s | %s |\n",
                       names[i], G->params > 0 ? G->params : P->params, G->macs > 0 ? G->macs : P->macs,
                       G->infer_ms > 0 ? G->infer_ms : P->infer_ms, G->prove_s, G->verify_ms, G->proof_bytes / 1024.0,
-                      G->rss_mb, G->cells, P->rows, P->log_n, P->setup_s, P->prove_s, P->verify_ms, P->proof_bytes,
+                      G->rss_mb, G->cells, Z->prove_s, Z->verify_ms, Z->proof_bytes / 1024.0, gzp, gzb, P->rows, P->log_n, P->setup_s, P->prove_s, P->verify_ms, P->proof_bytes,
                       P->zk_prove_s, P->zk_verify_ms, P->zk_proof_bytes, zr, P->rss_mb, ratio, rr, note);
     }
     zk_buf_printf(&b, "\nNaN/blank: not measured (see note). prove ratio = PLONK no-zk prove / GKR prove (both "

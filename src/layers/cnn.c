@@ -306,6 +306,8 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     c.tc = zk_calloc(m->ntensors, sizeof *c.tc);
     c.rc = zk_calloc(pl->nreg, sizeof *c.rc);
     c.ADV = pl_adv(pl, w);
+    if (pl->zk_pad >= 0) /* protocol.md sec. 9.5: cells no claim reads, at random */
+        zsc_random_cells(c.ADV + pl->reg[pl->zk_pad].off, (size_t)1 << PL_ZK_PAD_NV, NULL);
     if (cnn_advh) cnn_advh(cnn_advh_ctx, pl, c.ADV);
     if (st) st->t[CNN_PH_WITNESS] = cx_now() - t0;
     size_t start = proof->len;

@@ -271,6 +271,7 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         p->cls_m = pl_add_region(p, PL_ADV, 1, 1);
     }
     p->cur = -1;
+    p->zk_pad = m->s.zk_mc ? pl_add_region(p, PL_ADV, PL_ZK_PAD_NV, (int64_t)1 << PL_ZK_PAD_NV) : -1;
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
     for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
 

@@ -136,7 +136,14 @@ typedef struct {
      * region (cls_m; -1 for a public output). */
     pl_qty cls_d;
     int cls_m;
+    /* The zero-knowledge mode (q_settings.zk_mc; protocol.md sec. 9.5): a
+     * region of 2^PL_ZK_PAD_NV cells that no claim reads, which the prover
+     * fills at random so that the one value ADV's hiding opening shows,
+     * ADV~(z), is uniform; -1 otherwise. */
+    int zk_pad;
 } pl_plan;
+
+#define PL_ZK_PAD_NV 6
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
 

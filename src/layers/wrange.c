@@ -92,6 +92,7 @@ static zk_err wr_plan_lb(wr_plan *w, const pl_plan *mp, unsigned lb) {
     pl_plan *p = w->pl = zk_calloc(1, sizeof *p);
     p->m = mp->m;
     p->lb = lb;
+    p->zk_pad = -1; /* the certificate is not zero-knowledge (setup's, public) */
     p->wnv = mp->wnv;
     size_t n = 0;
     for (size_t r = 0; r < mp->nreg; r++) n += mp->reg[r].poly == PL_W;
