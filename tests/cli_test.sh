@@ -381,6 +381,24 @@ if [ -f "$M" ]; then
     expect12 "verify, zero-knowledge proof with a flipped byte" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kzb.proof"
     [ -f "$T/cnn.proof" ] && expect 1 "verify, non-zk proof against a zero-knowledge key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/cnn.proof"
     [ -n "$PY" ] && expect 2 "cnn spec verifier, zero-knowledge key" -- "$PY" tests/spec/cnn_verify.py "$T/kz/model.vk" "$T/kz1.proof"
+    # a private input (protocol.md 9.6): the statement is a commitment; the
+    # opening written by prove shows which input it was, and no other
+    expect 0 "setup, private input" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kp" --zk on --input-visibility private
+    grep -q '"input_visibility": "private"' "$T/kp/settings.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: settings.json lacks the private input"; }
+    expect 0 "prove, private input" -- "$G" prove --pk "$T/kp/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kp1.proof" --input-opening "$T/kp1.open"
+    expect 0 "verify, private input" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof"
+    grep -q "^input: private; commitment [0-9a-f]\{64\}\$" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify does not print the input commitment"; }
+    expect 0 "verify, private input opened" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof" --input models/inputs/lenet5_fashion_1.json --input-opening "$T/kp1.open"
+    expect 1 "verify, private input, another input" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof" --input models/inputs/lenet5_fashion_2.json --input-opening "$T/kp1.open"
+    expect 2 "verify, private input without its opening" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof" --input models/inputs/lenet5_fashion_1.json
+    printf 'GKRCNNIO' > "$T/bad.open"
+    expect 2 "verify, malformed input opening" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof" --input models/inputs/lenet5_fashion_1.json --input-opening "$T/bad.open"
+    expect 2 "prove, input opening with a public-input key" -- "$G" prove --pk "$T/kz/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kx.proof" --input-opening "$T/kx.open"
+    [ ! -e "$T/kx.proof" ] && [ ! -e "$T/kx.open" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused prove wrote a file"; }
+    expect 2 "verify, input opening with a public-input key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof" --input models/inputs/lenet5_fashion_1.json --input-opening "$T/kp1.open"
+    expect 1 "verify, private-input proof against a public-input zk key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kp1.proof"
+    expect 2 "setup, private input without zk" -- "$G" setup --model "$M" --out "$T/k6" --input-visibility private
+    [ ! -e "$T/k6" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
     expect 2 "setup, bad --zk value" -- "$G" setup --model "$M" --out "$T/k5" --zk yes
     [ ! -e "$T/k5" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
 fi

@@ -16,11 +16,14 @@
 /* 1: the keys load_keys makes are zero-knowledge keys (q_settings.zk_mc;
  * protocol.md sec. 9.5), whose proofs are randomized */
 static int zk_mode;
+/* 1: with zk_mode, the keys' input is private (q_settings.in_vis) */
+static int in_private;
 
 static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *calib) {
     q_model *m = NULL;
     if (!test_quantize_model(&m, path, calib)) return 0;
     m->s.zk_mc = zk_mode;
+    m->s.in_vis = zk_mode && in_private ? Q_IN_PRIVATE : Q_IN_PUBLIC;
     cnn_key *k = NULL;
     zk_err e = cnn_setup(&k, m);
     if (e) fprintf(stderr, "setup: %s\n", zk_reason());
@@ -65,7 +68,8 @@ static void test_model(const char *name, const char *input) {
     if (e) fprintf(stderr, "verify %s: %s\n", name, zk_reason());
     TEST_CHECK(e == ZK_OK);
     if (e == ZK_OK) {
-        TEST_CHECK(memcmp(vin, xq, nin * 8) == 0);
+        if (m->s.in_vis == Q_IN_PRIVATE) TEST_CHECK(vin == NULL); /* the statement's input is a commitment */
+        else TEST_CHECK(memcmp(vin, xq, nin * 8) == 0);
         TEST_CHECK(memcmp(vout, q_output(m, w), nout * 8) == 0);
     }
     printf("  cnn %s%s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
@@ -347,6 +351,160 @@ static void test_malicious(zk_rng *rng) {
     free(xq);
     cnn_key_free(pk);
     cnn_key_free(vk);
+}
+
+/* ---- a private input (q_settings.in_vis; protocol.md sec. 9.6) ---- */
+
+
+/* Runs of two consecutive values of v[0..n), both nonzero, as a proof
+ * would carry them (two 8-byte LE canonical field elements), sorted. A
+ * single small value is not a distinctive run: 8 bytes of which 6 are 0
+ * also occur as sums in W's opened columns (W's commitment is not hiding
+ * yet) and in the public output. */
+typedef struct {
+    uint8_t b[16];
+} run16;
+static int cmp_run16(const void *a, const void *b) { return memcmp(a, b, 16); }
+
+static size_t runs_of(run16 **out, const int64_t *v, size_t n) {
+    run16 *r = zk_malloc_n(n ? n : 1, sizeof *r);
+    size_t k = 0;
+    for (size_t j = 0; j + 1 < n; j++) {
+        if (!v[j] || !v[j + 1]) continue;
+        uint64_t f0 = fm61_from_i64(v[j]), f1 = fm61_from_i64(v[j + 1]);
+        memcpy(r[k].b, &f0, 8);
+        memcpy(r[k].b + 8, &f1, 8);
+        k++;
+    }
+    qsort(r, k, sizeof *r, cmp_run16);
+    *out = r;
+    return k;
+}
+
+/* How many 16-byte windows of the proof (at any byte offset) are runs. */
+static size_t runs_found(const uint8_t *pr, size_t len, const run16 *r, size_t nr) {
+    size_t hits = 0;
+    for (size_t j = 0; j + 16 <= len; j++)
+        if (bsearch(pr + j, r, nr, sizeof *r, cmp_run16)) hits++;
+    return hits;
+}
+
+typedef struct {
+    int kind; /* 0: one input element + 1; 1: one input element = A (out of range); 2: its x + A copy's low limb + 1 */
+    int done;
+} in_attack;
+
+static void in_attack_hook(void *ctx, const q_model *m, q_witness *w) {
+    in_attack *a = ctx;
+    int64_t j = q_numel(m, 0) / 2;
+    if (a->kind == 0) w->t[0][j] += 1;
+    if (a->kind == 1) w->t[0][j] = q_act_bound(m);
+    a->done = a->kind < 2;
+}
+
+static void in_adv_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
+    in_attack *a = ctx;
+    if (a->kind != 2 || !pl->in_chk.nl) return;
+    uint64_t at = pl->reg[pl->in_chk.reg[0]].off + (uint64_t)(q_numel(pl->m, 0) / 2);
+    adv[at] = fm61_add(adv[at], 1);
+    a->done = 1;
+}
+
+static void test_private_input(zk_rng *rng) {
+    (void)rng;
+    cnn_key *pk = NULL, *vk = NULL, *pkp = NULL, *vkp = NULL;
+    zk_mode = 1;
+    in_private = 1;
+    int ok = load_keys(&pk, &vk, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json");
+    in_private = 0;
+    int okp = load_keys(&pkp, &vkp, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json");
+    zk_mode = 0;
+    if (!ok || !okp) return;
+    const q_model *m = pk->m;
+    TEST_CHECK(m->s.in_vis == Q_IN_PRIVATE && vk->m->s.in_vis == Q_IN_PRIVATE);
+    size_t nin = (size_t)q_numel(m, 0);
+    float *x = NULL;
+    TEST_REQUIRE(in_load_one(&x, "models/inputs/lenet5_fashion_0.json", nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_REQUIRE(q_quantize_input(xq, m, x) == ZK_OK);
+    uint8_t seed[32], seed2[32], root[32], want[32];
+    for (int j = 0; j < 32; j++) seed[j] = (uint8_t)zk_rng_u64(rng), seed2[j] = seed[j];
+    seed2[5] ^= 1;
+    cnn_prover *pv = NULL;
+    TEST_REQUIRE(cnn_prover_new_lazy(&pv, pk) == ZK_OK);
+    cnn_prover_set_input_seed(pv, seed);
+    zk_buf proof, again;
+    zk_buf_init(&proof);
+    zk_buf_init(&again);
+    q_witness *w = NULL;
+    TEST_REQUIRE(cnn_prover_prove(pv, &proof, xq, &w, NULL) == ZK_OK);
+    /* the same input and seed again: the same commitment, every other message fresh */
+    TEST_CHECK(cnn_prover_prove(pv, &again, xq, NULL, NULL) == ZK_OK);
+    cnn_prover_free(pv);
+    int64_t *vin = (int64_t *)1, *vout = NULL;
+    TEST_CHECK(cnn_verify(vk, proof.data, proof.len, &vin, &vout) == ZK_OK && vin == NULL);
+    TEST_CHECK(vout && memcmp(vout, q_output(m, w), (size_t)q_numel(m, m->output) * 8) == 0);
+    free(vout);
+    TEST_CHECK(cnn_verify_private(vk, proof.data, proof.len, NULL, root) == ZK_OK);
+    TEST_CHECK(cnn_input_root(want, vk, xq, seed) == ZK_OK && memcmp(want, root, 32) == 0);
+    uint8_t root2[32];
+    TEST_CHECK(cnn_verify_private(vk, again.data, again.len, NULL, root2) == ZK_OK && memcmp(root2, root, 32) == 0);
+    TEST_CHECK(again.len == proof.len && memcmp(again.data + 64, proof.data + 64, proof.len - 64) != 0);
+    /* another seed or another input does not open it */
+    TEST_CHECK(cnn_input_root(want, vk, xq, seed2) == ZK_OK && memcmp(want, root, 32) != 0);
+    xq[nin / 3] += 1;
+    TEST_CHECK(cnn_input_root(want, vk, xq, seed) == ZK_OK && memcmp(want, root, 32) != 0);
+    xq[nin / 3] -= 1;
+    TEST_CHECK(cnn_verify_private(vkp, proof.data, proof.len, NULL, root) == ZK_EINPUT); /* a public-input key */
+    /* no run of the quantized input or of the weights is in the
+     * private-input proof; the public-input proof of the same input (zk
+     * mode too) carries the input, so the check can fail */
+    run16 *ri, *rw;
+    size_t nri = runs_of(&ri, xq, nin);
+    pl_plan *pl;
+    TEST_REQUIRE(pl_build(&pl, m) == ZK_OK);
+    fm61 *W = pl_weights(pl);
+    int64_t *wv = zk_malloc_n((size_t)1 << pl->wnv, sizeof *wv);
+    for (size_t j = 0; j < ((size_t)1 << pl->wnv); j++) wv[j] = fm61_to_i64(W[j]);
+    size_t nrw = runs_of(&rw, wv, (size_t)1 << pl->wnv);
+    size_t hin = runs_found(proof.data, proof.len, ri, nri), hw = runs_found(proof.data, proof.len, rw, nrw);
+    zk_buf pub;
+    zk_buf_init(&pub);
+    TEST_CHECK(cnn_prove(&pub, pkp, xq, NULL, NULL) == ZK_OK);
+    size_t hpub = runs_found(pub.data, pub.len, ri, nri);
+    printf("  cnn private input: proof %zu bytes; windows equal to a run of two input values %zu (of %zu runs; the "
+           "public-input proof: %zu), of two weights %zu (of %zu)\n", proof.len, hin, nri, hpub, hw, nrw);
+    TEST_CHECK(hin == 0 && hpub > 0 && hw == 0);
+    zk_buf_free(&pub);
+    free(ri);
+    free(rw);
+    free(wv);
+    free(W);
+    pl_free(pl);
+    /* attacks on the input: its value changed after inference (relations
+     * broken), out of range, its range-checked copy disagreeing */
+    for (int k = 0; k < 3; k++) {
+        in_attack a = {.kind = k};
+        cnn_set_witness_hook(in_attack_hook, &a);
+        cnn_set_adv_hook(in_adv_hook, &a);
+        zk_buf bad;
+        zk_err e = prove_verify(pk, vk, xq, &bad);
+        cnn_set_witness_hook(NULL, NULL);
+        cnn_set_adv_hook(NULL, NULL);
+        TEST_CHECK(a.done);
+        if (e != ZK_EPROOF) fprintf(stderr, "private input attack %d: verifier returned %d\n", k, (int)e);
+        TEST_CHECK(e == ZK_EPROOF);
+        zk_buf_free(&bad);
+    }
+    q_witness_free(w);
+    zk_buf_free(&proof);
+    zk_buf_free(&again);
+    free(x);
+    free(xq);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+    cnn_key_free(pkp);
+    cnn_key_free(vkp);
 }
 
 /* ---- the two-challenge logUp (protocol.md sec. 7.4) ----
@@ -693,7 +851,12 @@ void test_cnn(zk_rng *rng) {
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
     test_malicious(rng);
     test_lookup_two(rng);
+    in_private = 1; /* and with a private input */
+    test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
+    test_malicious(rng);
+    in_private = 0;
     zk_mode = 0;
+    test_private_input(rng);
     for (size_t k = 0; k < N_TAMPER_LABELS; k++) {
         if (tamper_hits[k] == 0 && have_data) fprintf(stderr, "cnn: no message %s was tampered\n", tamper_labels[k]);
         TEST_CHECK(tamper_hits[k] > 0 || !have_data);

@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <math.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -28,24 +30,31 @@ static const char *usage_text =
     "\n"
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
-    "         [--output-visibility public|class] [--zk on|off]\n"
+    "         [--output-visibility public|class] [--input-visibility public|private]\n"
+    "         [--zk on|off]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
     "         and the setup report DIR/settings.json. With class, a proof's statement\n"
     "         holds the output's argmax (ties to the lowest index) instead of the\n"
     "         outputs. --zk on (default off for now): the zero-knowledge mode under\n"
     "         construction: sumcheck rounds masked, ADV committed hiding; evaluations\n"
-    "         and the weights' openings still show values (protocol.md sec. 9.5)\n"
+    "         and the weights' openings still show values (protocol.md sec. 9.5).\n"
+    "         --input-visibility private (with --zk on): a proof's statement holds a\n"
+    "         hiding commitment to the input instead of the input (sec. 9.6)\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
+    "         [--input-opening OPEN]\n"
     "         proves the quantized inference on one input sample; writes PROOF and\n"
     "         prints the prediction, the prover's time per phase and the proof size\n"
     "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
-    "         commitment to the weights; nothing is written unless all succeed)\n"
-    "  verify --vk DIR/model.vk --proof PROOF [--input IN] [--out OUT.json]\n"
+    "         commitment to the weights; nothing is written unless all succeed);\n"
+    "         with a private input, --input-opening writes the commitment's opening\n"
+    "  verify --vk DIR/model.vk --proof PROOF [--input IN [--input-opening OPEN]]\n"
+    "         [--out OUT.json]\n"
     "         checks PROOF and prints the outputs it attests; with --input, also\n"
-    "         checks that the proof is for that input (repeat --proof [--input]\n"
+    "         checks that the proof is for that input (a private input: with the\n"
+    "         opening prove wrote; repeat --proof [--input]\n"
     "         [--out] to check several proofs with one key)\n"
     "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
     "  FILE.h5:/dataset[i:j] (HDF5); OUT.json: {\"output_data\": [[...]]}\n"
@@ -375,7 +384,7 @@ static float *noise_calibration(size_t numel, size_t n) {
 
 static int cmd_setup(const args_t *a) {
     static const char *const known[] = {"--model",       "--out", "--calib", "--act-bits", "--weight-bits",
-                                        "--output-visibility", "--zk", NULL};
+                                        "--output-visibility", "--input-visibility", "--zk", NULL};
     const char *mp, *dir;
     int rc;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
@@ -393,6 +402,12 @@ static int cmd_setup(const args_t *a) {
     const char *zo = opt(a, "--zk");
     if (zo && strcmp(zo, "on") == 0) s.zk_mc = 1; /* cnn_setup measures the pool */
     else if (zo && strcmp(zo, "off") != 0) return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
+    const char *iv = opt(a, "--input-visibility");
+    if (iv && strcmp(iv, "private") == 0) {
+        if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--input-visibility private needs the zero-knowledge mode (--zk on)");
+        s.in_vis = Q_IN_PRIVATE;
+    } else if (iv && strcmp(iv, "public") != 0)
+        return die(EXIT_USAGE, "--input-visibility must be public or private, not \"%s\"", iv);
 
     zk_buf file;
     if (zk_read_file(mp, &file) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
@@ -633,7 +648,8 @@ static int batch_opts(const args_t *a, batch_opt *o, int k) {
 /* Writes b1[k] to p1[k] and, with p2, b2[k] to p2[k], for k < n; if a
  * write fails, removes what this call wrote (never a path it did not
  * write). 0, or the usage exit status with a one-line error. */
-static int write_all(int n, const char *const *p1, const zk_buf *b1, const char *const *p2, const zk_buf *b2) {
+static int write_all(int n, const char *const *p1, const zk_buf *b1, const char *const *p2, const zk_buf *b2,
+                     const char *const *p3, const zk_buf *b3) {
     int rc = 0, written = 0; /* the files of entries [0, written) are on disk */
     for (int k = 0; k < n; k++) {
         if ((rc = write_buf(p1[k], &b1[k]))) break;
@@ -641,13 +657,40 @@ static int write_all(int n, const char *const *p1, const zk_buf *b1, const char 
             remove(p1[k]);
             break;
         }
+        if (p3 && (rc = write_buf(p3[k], &b3[k]))) {
+            remove(p1[k]);
+            if (p2) remove(p2[k]);
+            break;
+        }
         written++;
     }
     for (int j = 0; rc && j < written; j++) {
         remove(p1[j]);
         if (p2) remove(p2[j]);
+        if (p3) remove(p3[j]);
     }
     return rc;
+}
+
+/* An input opening (prove --input-opening, verify --input-opening; a
+ * private input, protocol.md sec. 9.6): "GKRCNNIO" | u32 version 1 | the
+ * 32-byte seed of the proof's input commitment. Strict: exactly 44 bytes. */
+#define IO_MAGIC "GKRCNNIO"
+static void opening_put(zk_buf *b, const uint8_t *seed) {
+    zk_buf_put(b, IO_MAGIC, 8);
+    zk_buf_put_u32(b, 1);
+    zk_buf_put(b, seed, PCS_LIGERO_ZK_SEED_BYTES);
+}
+
+static int opening_load(uint8_t *seed, const char *path) {
+    zk_buf f;
+    if (zk_read_file(path, &f) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    int ok = f.len == 12 + PCS_LIGERO_ZK_SEED_BYTES && memcmp(f.data, IO_MAGIC, 8) == 0 && f.data[8] == 1 &&
+             f.data[9] == 0 && f.data[10] == 0 && f.data[11] == 0;
+    if (ok) memcpy(seed, f.data + 12, PCS_LIGERO_ZK_SEED_BYTES);
+    zk_buf_free(&f);
+    if (!ok) return die(EXIT_USAGE, "%s is not an input opening (gkrcnn prove --input-opening writes them)", path);
+    return 0;
 }
 
 /* prove: one proof per --input; the k-th --input goes with the k-th --proof
@@ -655,18 +698,23 @@ static int write_all(int n, const char *const *p1, const zk_buf *b1, const char 
  * are committed once (cnn_prover). Nothing is written unless every proof
  * succeeds. */
 static int cmd_prove(const args_t *a) {
-    static const char *const known[] = {"--pk", "--input", "--proof", "--out", NULL};
-    static const char *const repeatable[] = {"--input", "--proof", "--out", NULL};
-    batch_opt o[3] = {{.name = "--input"}, {.name = "--proof", .need = 1}, {.name = "--out"}};
-    const char *pkp, **ins = o[0].v, **pps = o[1].v, **ops = o[2].v;
+    static const char *const known[] = {"--pk", "--input", "--proof", "--out", "--input-opening", NULL};
+    static const char *const repeatable[] = {"--input", "--proof", "--out", "--input-opening", NULL};
+    batch_opt o[4] = {{.name = "--input"}, {.name = "--proof", .need = 1}, {.name = "--out"}, {.name = "--input-opening"}};
+    const char *pkp, **ins = o[0].v, **pps = o[1].v, **ops = o[2].v, **iops = o[3].v;
     char msg[512];
     int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp)) || (rc = batch_opts(a, o, 3)))
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp)) || (rc = batch_opts(a, o, 4)))
         return rc;
-    int n = o[0].n, no = o[2].n;
+    int n = o[0].n, no = o[2].n, nio = o[3].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, pkp, 0))) return rc;
     const q_model *m = key->m;
+    if (nio && m->s.in_vis != Q_IN_PRIVATE) {
+        cnn_key_free(key);
+        return die(EXIT_USAGE, "%s", "--input-opening: the key's input is public (setup --input-visibility private)");
+    }
+    zk_buf *iob = zk_calloc((size_t)n, sizeof *iob);
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
     int64_t *xq = zk_malloc_n(numel, sizeof *xq);
@@ -693,6 +741,13 @@ static int cmd_prove(const args_t *a) {
         q_witness *w = NULL;
         zk_buf body;
         zk_buf_init(&body);
+        if (nio) { /* a seed the opening file keeps; else the prover draws one nobody keeps */
+            uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+            ZK_CHECK(RAND_bytes(seed, (int)sizeof seed) == 1); /* a failure aborts: no predictable seed */
+            cnn_prover_set_input_seed(pv, seed);
+            opening_put(&iob[k], seed);
+            OPENSSL_cleanse(seed, sizeof seed);
+        }
         e = cnn_prover_prove(pv, &body, xq, &w, &st);
         if (e != ZK_OK) {
             zk_buf_free(&body);
@@ -716,6 +771,9 @@ static int cmd_prove(const args_t *a) {
         printf("prediction: class %lld; outputs", (long long)pred);
         print_outputs(y, onumel);
         if (m->s.out_vis == Q_OUT_CLASS) printf("statement: the class only (output visibility: class)\n");
+        if (m->s.in_vis == Q_IN_PRIVATE)
+            printf("statement: a hiding commitment to the input (input visibility: private)%s\n",
+                   nio ? "; its opening is written with the proof" : "");
         printf("prover time:");
         for (int i = 0; i < CNN_NPHASES; i++)
             printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
@@ -728,13 +786,16 @@ static int cmd_prove(const args_t *a) {
         print_fs("", st.rbr_bits);
     }
     /* every proof made: write them all, or none */
-    rc = write_all(n, pps, file, no ? ops : NULL, js);
+    rc = write_all(n, pps, file, no ? ops : NULL, js, nio ? iops : NULL, iob);
     if (rc == 0) printf("peak memory: %.1f MB\n", peak_mb());
 out:
     for (int k = 0; k < n; k++) {
         zk_buf_free(&file[k]);
         zk_buf_free(&js[k]);
+        if (iob[k].data) OPENSSL_cleanse(iob[k].data, iob[k].len);
+        zk_buf_free(&iob[k]);
     }
+    free(iob);
     free(file);
     free(js);
     cnn_prover_free(pv);
@@ -750,18 +811,24 @@ out:
  * and --out, if given. Stops at the first invalid proof (exit 1, one line
  * naming it); --out files are written only when every proof is valid. */
 static int cmd_verify(const args_t *a) {
-    static const char *const known[] = {"--vk", "--proof", "--input", "--out", NULL};
-    static const char *const repeatable[] = {"--proof", "--input", "--out", NULL};
-    batch_opt o[3] = {{.name = "--proof"}, {.name = "--input"}, {.name = "--out"}};
-    const char *vkp, **pps = o[0].v, **ins = o[1].v, **ops = o[2].v;
+    static const char *const known[] = {"--vk", "--proof", "--input", "--out", "--input-opening", NULL};
+    static const char *const repeatable[] = {"--proof", "--input", "--out", "--input-opening", NULL};
+    batch_opt o[4] = {{.name = "--proof"}, {.name = "--input"}, {.name = "--out"}, {.name = "--input-opening"}};
+    const char *vkp, **pps = o[0].v, **ins = o[1].v, **ops = o[2].v, **iops = o[3].v;
     char msg[512];
     int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp)) || (rc = batch_opts(a, o, 3)))
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp)) || (rc = batch_opts(a, o, 4)))
         return rc;
-    int n = o[0].n, ni = o[1].n, no = o[2].n;
+    int n = o[0].n, ni = o[1].n, no = o[2].n, nio = o[3].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, vkp, 1))) return rc;
     const q_model *m = key->m;
+    int priv = m->s.in_vis == Q_IN_PRIVATE;
+    if (priv ? ni != nio : nio != 0) {
+        cnn_key_free(key);
+        if (!priv) return die(EXIT_USAGE, "%s", "--input-opening: the key's input is public");
+        return die(EXIT_USAGE, "%s", "the key's input is private: --input needs --input-opening (one per --input)");
+    }
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
     int64_t *xq = zk_malloc_n(numel, sizeof *xq), *in_q = NULL, *out_q = NULL;
@@ -790,14 +857,31 @@ static int cmd_verify(const args_t *a) {
         double t0 = now_s();
         /* a malformed or truncated proof is an invalid proof */
         zk_err e = proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CNN);
-        if (e == ZK_OK) e = cnn_verify(key, body, blen, &in_q, &out_q);
+        uint8_t root[PCS_DIGEST_BYTES], want[PCS_DIGEST_BYTES];
+        if (e == ZK_OK) e = priv ? cnn_verify_private(key, body, blen, &out_q, root) : cnn_verify(key, body, blen, &in_q, &out_q);
         double t1 = now_s();
         if (e != ZK_OK) {
             snprintf(msg, sizeof msg, "invalid proof%s%s: %s", which ? " " : "", which ? which : "", zk_reason());
             rc = die(EXIT_INVALID, "%s", msg);
             goto out;
         }
-        if (ip && memcmp(in_q, xq, numel * sizeof *xq) != 0) {
+        if (ip && priv) { /* the opening: the commitment of the given input under the seed */
+            uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+            if ((rc = opening_load(seed, iops[k]))) goto out;
+            e = cnn_input_root(want, key, xq, seed);
+            OPENSSL_cleanse(seed, sizeof seed);
+            if (e != ZK_OK) {
+                rc = die(EXIT_USAGE, "input opening: %s", zk_reason());
+                goto out;
+            }
+            if (memcmp(want, root, sizeof root) != 0) {
+                snprintf(msg, sizeof msg,
+                         "proof%s%s is not for that input (%s with %s does not open the proof's input commitment)",
+                         which ? " " : "", which ? which : "", ip, iops[k]);
+                rc = die(EXIT_INVALID, "%s", msg);
+                goto out;
+            }
+        } else if (ip && memcmp(in_q, xq, numel * sizeof *xq) != 0) {
             snprintf(msg, sizeof msg, "proof%s%s is for a different input (%s does not match the attested input)",
                      which ? " " : "", which ? which : "", ip);
             rc = die(EXIT_INVALID, "%s", msg);
@@ -806,6 +890,11 @@ static int cmd_verify(const args_t *a) {
         if (which) printf("%s: ", which);
         printf("proof valid (%zu bytes, verified in %.3f s)%s\n", file.len, t1 - t0,
                ip ? "; it is for the given input" : "");
+        if (priv) {
+            printf("input: private; commitment ");
+            for (size_t j = 0; j < sizeof root; j++) printf("%02x", root[j]);
+            printf("%s\n", ip ? " (opened: the given input)" : "");
+        }
         if (m->s.out_vis == Q_OUT_CLASS) { /* the statement is the class: out_q[0] */
             if (no) zk_buf_printf(&js[k], "{\"class\": %lld}\n", (long long)out_q[0]);
             printf("prediction: class %lld (the proof attests the class only; the outputs are not in it)\n",
@@ -822,7 +911,7 @@ static int cmd_verify(const args_t *a) {
            bits);
     print_fs("", cnn_rbr_bits(key));
     /* every proof valid: write the outputs, all or none */
-    rc = write_all(no, ops, js, NULL, NULL);
+    rc = write_all(no, ops, js, NULL, NULL, NULL, NULL);
 out:
     zk_buf_free(&file);
     for (int k = 0; k < n; k++) zk_buf_free(&js[k]);

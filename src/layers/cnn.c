@@ -88,17 +88,68 @@ static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
     return ZK_OK;
 }
 
+/* A private input's commitment (protocol.md sec. 9.6): the prover's seed
+ * (NULL: fresh) and state; the root both roles see. */
+typedef struct {
+    const uint8_t *seed;
+    pcs_state *st;
+    pcs_commitment com;
+    uint8_t root[PCS_DIGEST_BYTES];
+} cnn_input_com;
+
+/* A private input's claims, after the layers: merged into one point, whose
+ * value becomes a claim on the range-checked copy x + A (in_chk, as
+ * ychk_claim does for a tensor) and is proven by the hiding opening of the
+ * input's own commitment. */
+static zk_err cx_private_input(cx *c, cnn_input_com *ic) {
+    const pl_plan *pl = c->pl;
+    unsigned nv = pl->tnv[0];
+    fp2 *pt, val;
+    c->where = "input";
+    c->what = "private input";
+    CX_TRY(cx_merge(c, &c->tc[0], c->P ? c->tv[0] : NULL, nv, &pt, &val));
+    c->where = NULL;
+    if (!pt) return ZK_OK; /* nothing reads the input */
+    cx_point(c, nv, 1);
+    fp2 off = fp2_mul(cx_int(q_act_bound(c->m)), cx_ind_eval(q_numel(c->m, 0), pt, nv));
+    CX_TRY(cx_claim_qty(c, &pl->in_chk, pt, fp2_add(val, off), NULL));
+    if (c->P) {
+        pcs_ligero_zk.open(c->tr, ic->st, pt);
+        return ZK_OK;
+    }
+    zk_err e = pcs_ligero_zk.verify(c->tr, &ic->com, pt, val);
+    if (e == ZK_EPROOF) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", zk_reason());
+        zk_set_reason("input commitment opening: %s", why);
+    }
+    return e;
+}
+
 /* The shared body: statement, commitments, layers, lookups, openings. */
-static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q) {
+static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q, cnn_input_com *ic) {
     const q_model *m = c->m;
     const pl_plan *pl = c->pl;
     tr_absorb(c->tr, "cnn/digest", key->digest, sizeof key->digest);
     /* statement: input and output (or the output's class), sent as field
-     * elements of canonical small integers */
+     * elements of canonical small integers; a private input as the root of
+     * its hiding commitment */
     int64_t nin = q_numel(m, 0), nout = q_numel(m, m->output);
     int64_t A = q_act_bound(m);
-    int cls = pl->cls_m >= 0;
-    for (int s = 0; s < 2 - cls; s++) {
+    int cls = pl->cls_m >= 0, priv = pl->in_chk.nl > 0;
+    if (priv) {
+        if (c->P) {
+            fm61 *t = tensor_fm61(m, pl, 0, in_q);
+            ic->st = pcs_ligero_zk_commit(c->tr, NULL, t, pl->tnv[0], 0, 1, ic->seed);
+            OPENSSL_cleanse(t, ((size_t)1 << pl->tnv[0]) * sizeof *t);
+            free(t);
+            memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
+        } else {
+            CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[0]));
+            memcpy(ic->root, ic->com.root, PCS_DIGEST_BYTES);
+        }
+    }
+    for (int s = priv; s < 2 - cls; s++) {
         int64_t n = s ? nout : nin;
         int64_t *q = s ? out_q : in_q;
         fm61 *buf = zk_malloc_n((size_t)n, sizeof *buf);
@@ -137,7 +188,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         }
     }
     if (!c->P) {
-        c->tv[0] = tensor_fm61(m, pl, 0, in_q);
+        if (!priv) c->tv[0] = tensor_fm61(m, pl, 0, in_q);
         if (!cls) c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
     }
     /* auxiliary commitment; in zero-knowledge mode hiding, and the mask
@@ -179,8 +230,10 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         if (e == ZK_OK && pt) e = layer_reduce(c, i, pt, val);
     }
     c->where = NULL;
-    /* the public input: every claim evaluated directly */
-    for (size_t j = 0; j < c->tc[0].n && e == ZK_OK; j++) {
+    /* a private input: its claims merged and opened; a public one: every
+     * claim evaluated directly */
+    if (priv && e == ZK_OK) e = cx_private_input(c, ic);
+    for (size_t j = 0; j < c->tc[0].n && e == ZK_OK && !priv; j++) {
         const claim *cl = &c->tc[0].v[j];
         fp2 v = cl->map ? cx_map_value(cl->map, cl->pt, c->tv[0]) : mle_eval_fm61(c->tv[0], pl->tnv[0], cl->pt);
         if (!c->P && !fp2_eq(v, cl->val)) {
@@ -216,7 +269,45 @@ struct cnn_prover {
     double t_commit;
     int count;      /* setup's dry run of the zero-knowledge mode (cnn_zk_measure) */
     size_t used;    /* its pool use, in cells */
+    int has_seed;   /* a private input's commitment seed for the next proofs (else fresh) */
+    uint8_t in_seed[PCS_LIGERO_ZK_SEED_BYTES];
 };
+
+void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed) {
+    pv->has_seed = seed != NULL;
+    if (seed) memcpy(pv->in_seed, seed, sizeof pv->in_seed);
+    else OPENSSL_cleanse(pv->in_seed, sizeof pv->in_seed);
+}
+
+zk_err cnn_input_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *input_q, const uint8_t *seed) {
+    pl_plan *pl;
+    CX_TRY(pl_build(&pl, k->m));
+    if (!pl->in_chk.nl) {
+        pl_free(pl);
+        zk_set_reason("the key's input is public: it has no input commitment");
+        return ZK_EINPUT;
+    }
+    int64_t A = q_act_bound(k->m), n = q_numel(k->m, 0);
+    for (int64_t j = 0; j < n; j++)
+        if (input_q[j] < -A || input_q[j] >= A) {
+            pl_free(pl);
+            zk_set_reason("input element %lld is outside the activation range", (long long)j);
+            return ZK_EINPUT;
+        }
+    fm61 *t = tensor_fm61(k->m, pl, 0, input_q);
+    zk_buf b;
+    zk_buf_init(&b);
+    tr_t *tr = tr_new_prover("gkrcnn/cnn/input-root", &b);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, t, pl->tnv[0], 0, 1, seed);
+    memcpy(root, pcs_ligero_root(st), PCS_DIGEST_BYTES);
+    pcs_ligero_zk.state_free(st);
+    tr_free(tr);
+    zk_buf_free(&b);
+    OPENSSL_cleanse(t, ((size_t)1 << pl->tnv[0]) * sizeof *t);
+    free(t);
+    pl_free(pl);
+    return ZK_OK;
+}
 
 static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
     *out = NULL;
@@ -313,7 +404,9 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     size_t start = proof->len;
     c.tr = tr_new_prover(CNN_PROTOCOL, proof);
     if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
-    zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output]);
+    cnn_input_com ic = {.seed = pv->has_seed ? pv->in_seed : NULL};
+    zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output], &ic);
+    if (ic.st) pcs_ligero_zk.state_free(ic.st);
     tr_free(c.tr);
     pv->used = c.z.used;
     if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
@@ -325,10 +418,12 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         double eps = c.err / CX_FIELD + S->error(pl->anv, 0);
         if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
         if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
+        if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0], 0); /* a private input's */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
         if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
         if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
+        if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
         st->rbr_bits = -log2(fmax(rbr, S->rbr_error(pl->anv, 0)));
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;
@@ -357,7 +452,8 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
     return e;
 }
 
-zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q) {
+static zk_err cnn_verify_core(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q,
+                              int64_t **output_q, uint8_t *in_root) {
     const q_model *m = vk->m;
     zk_threads();
     uint8_t dg[32];
@@ -382,17 +478,37 @@ zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t *
     int64_t *in = zk_malloc_n((size_t)q_numel(m, 0), sizeof *in);
     int64_t *outv = zk_malloc_n((size_t)q_numel(m, m->output), sizeof *outv);
     c.tr = tr_new_verifier(CNN_PROTOCOL, proof, len);
-    e = cnn_run(&c, vk, NULL, in, outv);
+    cnn_input_com ic;
+    memset(&ic, 0, sizeof ic);
+    e = cnn_run(&c, vk, NULL, in, outv, &ic);
     if (e == ZK_OK) {
         e = tr_finish(c.tr);
         if (e) zk_set_reason("proof has trailing bytes");
     }
     tr_free(c.tr);
     cx_free(&c);
+    int priv = pl->in_chk.nl > 0;
     pl_free(pl);
-    if (e == ZK_OK && input_q) *input_q = in;
-    else free(in);
+    if (e == ZK_OK && in_root) memcpy(in_root, ic.root, PCS_DIGEST_BYTES);
+    if (e == ZK_OK && input_q && !priv) *input_q = in;
+    else {
+        if (input_q) *input_q = NULL;
+        free(in);
+    }
     if (e == ZK_OK && output_q) *output_q = outv;
     else free(outv);
     return e;
+}
+
+zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q) {
+    return cnn_verify_core(vk, proof, len, input_q, output_q, NULL);
+}
+
+zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **output_q,
+                          uint8_t in_root[PCS_DIGEST_BYTES]) {
+    if (vk->m->s.in_vis != Q_IN_PRIVATE) {
+        zk_set_reason("the key's input is public: use cnn_verify");
+        return ZK_EINPUT;
+    }
+    return cnn_verify_core(vk, proof, len, NULL, output_q, in_root);
 }

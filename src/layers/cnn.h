@@ -164,10 +164,29 @@ zk_err cnn_prover_new_lazy(cnn_prover **pv, const cnn_key *pk) ZK_WARN_UNUSED;
 zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
     ZK_WARN_UNUSED;
 void cnn_prover_free(cnn_prover *pv);
+void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed);
 
 /* Verifier: on ZK_OK, *input_q and *output_q (optional, malloc'd; numel of
- * tensor 0 and of the output tensor) are the statement the proof attests. */
+ * tensor 0 and of the output tensor) are the statement the proof attests.
+ * For a key with a private input (q_settings.in_vis) *input_q is NULL: the
+ * statement's input is a commitment (cnn_verify_private). */
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q)
+    ZK_WARN_UNUSED;
+
+/* A private input (Q_IN_PRIVATE; protocol.md sec. 9.6). The statement is
+ * the root of a hiding commitment (pcs_ligero_zk, one opening) to the
+ * quantized input, made from a 32-byte seed:
+ *   cnn_verify_private: verifies as cnn_verify and writes the proof's
+ *     input root (ZK_EINPUT for a key with a public input);
+ *   cnn_input_root: the root of that commitment for a given input and seed
+ *     (the data owner's opening: whoever has the seed and the input can
+ *     check that a proof was about that input; the seed alone reveals
+ *     nothing, but with it an input can be confirmed by guessing);
+ *   cnn_prover_set_input_seed: the seed of the next proofs' input
+ *     commitments (NULL: a fresh one per proof, which nobody can open). */
+zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **output_q,
+                          uint8_t in_root[PCS_DIGEST_BYTES]) ZK_WARN_UNUSED;
+zk_err cnn_input_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *input_q, const uint8_t *seed)
     ZK_WARN_UNUSED;
 
 #endif

@@ -71,6 +71,8 @@ static double plan_soundness_bits(const pl_plan *pl) {
         unsigned mc = (unsigned)m->s.zk_mc;
         eps += (ldexp(1.0, (int)mc - 2) + 3.0 + 2.0 * mc) / p2;
         eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
+        if (pl->in_chk.nl) /* a private input: its identity at the merged point, its opening */
+            eps += pl->tnv[0] / p2 + pcs_ligero_zk.error(pl->tnv[0], 0);
     } else {
         eps += pcs_ligero.error(pl->anv, 0);
     }
@@ -103,6 +105,7 @@ static double plan_rbr_bits(const pl_plan *pl) {
     if (pl->wnv) e = fmax(e, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
     if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
         e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
+    if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
     else
         e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
     return -log2(e);

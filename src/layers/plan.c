@@ -271,6 +271,10 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         p->cls_m = pl_add_region(p, PL_ADV, 1, 1);
     }
     p->cur = -1;
+    if (m->s.in_vis == Q_IN_PRIVATE) {
+        if (q_numel(m, 0) < 2) PL_FAIL("a private input needs at least 2 elements, the model's has 1");
+        p->in_chk = pl_qty_new(p, b_act, p->tnv[0], q_numel(m, 0));
+    }
     p->zk_pad = m->s.zk_mc ? pl_add_region(p, PL_ADV, PL_ZK_PAD_NV, (int64_t)1 << PL_ZK_PAD_NV) : -1;
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
     for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
@@ -368,6 +372,8 @@ fm61 *pl_adv(const pl_plan *p, const q_witness *w) {
         layer_node ln = layer_node_of(p, i);
         if (lk && lk->adv) lk->adv(p, w, &ln, A);
     }
+    if (p->in_chk.nl) /* a private input's x + A */
+        for (int64_t o = 0; o < q_numel(m, 0); o++) pl_qty_put(A, p, &p->in_chk, o, fm61_sub(fm61_from_i64(w->t[0][o]), negA));
     if (p->cls_m >= 0) { /* d_j = y_c - y_j - [j < c], m = y_c */
         int64_t n = q_numel(m, m->output);
         const int64_t *y = w->t[m->output];

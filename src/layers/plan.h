@@ -141,6 +141,10 @@ typedef struct {
      * fills at random so that the one value ADV's hiding opening shows,
      * ADV~(z), is uniform; -1 otherwise. */
     int zk_pad;
+    /* A private input (Q_IN_PRIVATE; protocol.md sec. 9.6): its copy
+     * x + A in b_act bits over the input's variables, range-checked like
+     * ychk; absent (nl = 0) for a public input. */
+    pl_qty in_chk;
 } pl_plan;
 
 #define PL_ZK_PAD_NV 6

@@ -9,7 +9,7 @@
 #define Q_MAGIC "GKRQMOD1"
 #define Q_VERSION 1u
 #define Q_VERSION_VIS 2u /* version 1 and the output visibility (q_settings.out_vis) */
-#define Q_VERSION_ZK 3u  /* version 2 (any output visibility) and the zero-knowledge pool (q_settings.zk_mc) */
+#define Q_VERSION_ZK 3u  /* version 2 (any output visibility), the input visibility and the zero-knowledge pool (q_settings.in_vis, zk_mc) */
 #define Q_SKEL_MAGIC "GKRQSKL1"
 #define Q_MAX_NAME 4096
 #define Q_MAX_DIM ((int64_t)1 << 24)  /* per dimension */
@@ -22,7 +22,16 @@ void q_settings_default(q_settings *s) {
     s->f_min = -8;
     s->f_max = 40;
     s->out_vis = Q_OUT_PUBLIC;
+    s->in_vis = Q_IN_PUBLIC;
     s->zk_mc = 0;
+}
+
+const char *q_in_vis_name(int v) {
+    switch (v) {
+    case Q_IN_PUBLIC: return "public";
+    case Q_IN_PRIVATE: return "private";
+    }
+    return "?";
 }
 
 const char *q_out_vis_name(int v) {
@@ -378,6 +387,8 @@ static zk_err q_settings_check(const q_settings *s) {
         Q_FAIL("fractional-bit range [%d, %d] is not inside [-60, 60]", s->f_min, s->f_max);
     if (s->out_vis != Q_OUT_PUBLIC && s->out_vis != Q_OUT_CLASS) Q_FAIL("unknown output visibility %d", s->out_vis);
     if (s->zk_mc < 0 || s->zk_mc > Q_ZK_MAX_MC) Q_FAIL("zero-knowledge mask pool 2^%d is outside 2^0..2^%d", s->zk_mc, Q_ZK_MAX_MC);
+    if (s->in_vis != Q_IN_PUBLIC && s->in_vis != Q_IN_PRIVATE) Q_FAIL("unknown input visibility %d", s->in_vis);
+    if (s->in_vis == Q_IN_PRIVATE && !s->zk_mc) Q_FAIL("%s", "a private input needs the zero-knowledge mode");
     return ZK_OK;
 }
 
@@ -1237,7 +1248,8 @@ static void q_put_arr(zk_buf *b, const int64_t *v, size_t n, int skel) {
 static void q_serialize(zk_buf *out, const q_model *m, int skel) {
     zk_buf_put(out, skel ? Q_SKEL_MAGIC : Q_MAGIC, 8);
     /* version 1: a public output, not zero-knowledge; version 2 adds the
-     * output visibility, version 3 the zero-knowledge pool */
+     * output visibility, version 3 the input visibility and the
+     * zero-knowledge pool */
     int v3 = m->s.zk_mc != 0, v2 = !v3 && m->s.out_vis != Q_OUT_PUBLIC;
     zk_buf_put_u32(out, v3 ? Q_VERSION_ZK : v2 ? Q_VERSION_VIS : Q_VERSION);
     q_put_i32(out, m->s.b_act);
@@ -1245,7 +1257,10 @@ static void q_serialize(zk_buf *out, const q_model *m, int skel) {
     q_put_i32(out, m->s.f_min);
     q_put_i32(out, m->s.f_max);
     if (v2 || v3) q_put_i32(out, m->s.out_vis);
-    if (v3) q_put_i32(out, m->s.zk_mc);
+    if (v3) {
+        q_put_i32(out, m->s.in_vis);
+        q_put_i32(out, m->s.zk_mc);
+    }
     zk_buf_put_u32(out, (uint32_t)m->ntensors);
     for (size_t t = 0; t < m->ntensors; t++) {
         const q_tensor *qt = &m->tensors[t];
@@ -1376,7 +1391,9 @@ static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int 
         m->s.out_vis = q_i32(&r);
         if (m->s.out_vis == Q_OUT_PUBLIC && ver == Q_VERSION_VIS) r.bad = 1; /* one encoding per model: version 1 for a public output */
     }
+    m->s.in_vis = Q_IN_PUBLIC;
     if (ver == Q_VERSION_ZK) {
+        m->s.in_vis = q_i32(&r);
         m->s.zk_mc = q_i32(&r);
         if (m->s.zk_mc < 1 || m->s.zk_mc > Q_ZK_MAX_MC) r.bad = 1; /* version 2 or 1 when not zero-knowledge */
     }

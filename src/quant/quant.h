@@ -198,6 +198,7 @@ typedef struct {
     int f_min;  /* every f is clamped to [f_min, f_max]; -60 <= f_min <= f_max <= 60 */
     int f_max;
     int out_vis; /* what a proof's statement says of the output (q_out_vis) */
+    int in_vis;  /* what it says of the input (q_in_vis); private needs zk_mc */
     /* Zero-knowledge mode (issue 13; papers/protocol.md sec. 9.5): 0 for
      * the non-hiding proofs; otherwise every proof masks its sumchecks
      * from a pool of 2^zk_mc random cells and commits its tables with the
@@ -216,6 +217,12 @@ typedef struct {
  * rule is its producer's or a range check (q_int_rules). */
 typedef enum { Q_OUT_PUBLIC = 0, Q_OUT_CLASS = 1 } q_out_vis;
 const char *q_out_vis_name(int v);
+/* Input visibility (issue 13): Q_IN_PUBLIC, the statement holds the input
+ * tensor; Q_IN_PRIVATE, it holds a hiding commitment to it (protocol.md
+ * sec. 9.6), and the input is a range-checked witness tensor. Private
+ * needs the zero-knowledge mode (zk_mc). */
+typedef enum { Q_IN_PUBLIC = 0, Q_IN_PRIVATE = 1 } q_in_vis;
+const char *q_in_vis_name(int v);
 
 /* b_act = 16, b_w = 12, f in [-8, 40], public output. */
 void q_settings_default(q_settings *s);

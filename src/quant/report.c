@@ -180,8 +180,8 @@ zk_err q_report_json(zk_buf *out, const q_model *m, const nn_graph *g, const flo
     q_json_raw(out, "{\n  \"settings\": {");
     zk_buf_printf(out,
                   "\"b_act\": %d, \"b_w\": %d, \"f_min\": %d, \"f_max\": %d, \"field_bits\": %d, "
-                  "\"input_visibility\": \"public\", \"output_visibility\": \"%s\", \"zero_knowledge\": %s},\n",
-                  m->s.b_act, m->s.b_w, m->s.f_min, m->s.f_max, Q_FIELD_BITS, q_out_vis_name(m->s.out_vis),
+                  "\"input_visibility\": \"%s\", \"output_visibility\": \"%s\", \"zero_knowledge\": %s},\n",
+                  m->s.b_act, m->s.b_w, m->s.f_min, m->s.f_max, Q_FIELD_BITS, q_in_vis_name(m->s.in_vis), q_out_vis_name(m->s.out_vis),
                   m->s.zk_mc ? "true" : "false");
     q_json_raw(out, "  \"input\": {\"name\": ");
     q_json_str(out, m->tensors[0].name);

@@ -16,10 +16,13 @@
  *                                           (version-3 skeleton with the mask
  *                                           pool; masked sumchecks, hiding
  *                                           commitments, the mask batch);
+ *   6  test_basic_conv_without_padding      again, zero-knowledge with a
+ *                                           private input (its commitment in
+ *                                           the statement, its opening);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
- * The fuzz input's first byte b picks the model ((b >> 3) % 6) and how the
+ * The fuzz input's first byte b picks the model ((b >> 3) % 7) and how the
  * rest is used (b & 7):
  *   0  xor the rest into the valid proof file (from offset 0: the header,
  *      the statement and the first sumcheck messages),
@@ -58,7 +61,7 @@
 #ifndef FZ_DATA
 #define FZ_DATA "/usr/share/libonnx-testdata/data/node"
 #endif
-#define FZ_NMODELS 6
+#define FZ_NMODELS 7
 
 static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
@@ -67,16 +70,19 @@ static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
     "test_basic_conv_without_padding",
     "test_basic_conv_without_padding",
+    "test_basic_conv_without_padding",
 };
 /* model k's weight commitment is certified: every key of it is made and
  * decoded with the certification threshold lowered (the threshold is
  * global, so it is set before each input's work) */
-static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0};
+static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0};
 /* model k's statement is the output's class (Q_OUT_CLASS: a version-2
  * skeleton, the class and its claims in the proof) */
-static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0};
-/* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5) */
-static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1};
+static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0};
+/* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5),
+ * with a private input (q_settings.in_vis, sec. 9.6) */
+static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1, 1};
+static const int fz_private[FZ_NMODELS] = {0, 0, 0, 0, 0, 0, 1};
 static void fz_threshold(int k) { cnn_set_cert_min_vars(fz_certified[k] ? 1 : CNN_WEIGHT_CERT_MIN_VARS); }
 
 static struct {
@@ -122,6 +128,7 @@ static void fz_setup_one(int k) {
     if (q_quantize(&m, g, in, 1, NULL) != ZK_OK) fz_die(name, "quantize");
     if (fz_class[k]) m->s.out_vis = Q_OUT_CLASS;
     m->s.zk_mc = fz_zk[k];
+    m->s.in_vis = fz_private[k] ? Q_IN_PRIVATE : Q_IN_PUBLIC;
     int64_t *xq = zk_malloc_n((size_t)q_numel(m, 0), sizeof *xq);
     if (q_quantize_input(xq, m, in) != ZK_OK) fz_die(name, "quantize input");
     nn_graph_free(g);
@@ -148,7 +155,7 @@ static void fz_setup_one(int k) {
     if (proof_unwrap(&b, &blen, fz[k].valid.data, fz[k].valid.len, PROOF_KIND_CNN) != ZK_OK ||
         cnn_verify(fz[k].vk, b, blen, &xin, NULL) != ZK_OK)
         fz_die(name, "verify the valid proof");
-    if (memcmp(xin, xq, (size_t)q_numel(fz[k].vk->m, 0) * sizeof *xq) != 0) {
+    if (fz_private[k] ? xin != NULL : memcmp(xin, xq, (size_t)q_numel(fz[k].vk->m, 0) * sizeof *xq) != 0) {
         fprintf(stderr, "fuzz_cnn: setup failed: %s: the proof attests another input\n", name);
         abort();
     }
@@ -167,7 +174,8 @@ static int fz_verify(const cnn_key *vk, const uint8_t *f, size_t len) {
     if (proof_unwrap(&body, &blen, f, len, PROOF_KIND_CNN) != ZK_OK) return 0;
     int64_t *in = NULL, *out = NULL;
     zk_err e = cnn_verify(vk, body, blen, &in, &out);
-    if (e == ZK_OK && (!in || !out)) __builtin_trap(); /* accepted without a statement */
+    /* accepted without a statement (a private input's is the commitment: no input) */
+    if (e == ZK_OK && ((!in && vk->m->s.in_vis != Q_IN_PRIVATE) || !out)) __builtin_trap();
     free(in);
     free(out);
     return e == ZK_OK;
