@@ -7,6 +7,10 @@
  * multilinear evaluations of the original tables. Malicious provers: wrong
  * claims, every round message entry altered, truncation, non-canonical
  * elements, trailing bytes, and a prover that lies in round 1 only.
+ * Per-round degrees (sc_rounds_deg, sc_verify_deg): uniform vectors give
+ * sc_rounds' bytes; a sumcheck whose last round has degree 4 and the
+ * others 2 (Libra's T~ + Z R, test_zr.h) is accepted, and rejected when
+ * tampered or read with other degrees.
  */
 #include <string.h>
 
@@ -15,6 +19,7 @@
 #include "../src/sumcheck/sc.h"
 #include "../src/sumcheck/vp.h"
 #include "test.h"
+#include "test_zr.h"
 
 #define P FM61_P
 #define PROTO "gkrcnn/test/sc"
@@ -181,9 +186,9 @@ static void test_honest(zk_rng *rng) {
 }
 
 static void test_interpolate(zk_rng *rng) {
-    for (unsigned deg = 0; deg <= SC_MAX_DEGREE; deg++)
+    for (unsigned deg = 0; deg <= SC_MAX_ROUND_DEGREE; deg++)
         for (int it = 0; it < 50; it++) {
-            fp2 c[SC_MAX_DEGREE + 1], ev[SC_MAX_DEGREE + 1];
+            fp2 c[SC_MAX_ROUND_DEGREE + 1], ev[SC_MAX_ROUND_DEGREE + 1], cc[SC_MAX_ROUND_DEGREE + 1];
             for (unsigned i = 0; i <= deg; i++) c[i] = rand_fp2(rng);
             for (unsigned i = 0; i <= deg; i++) { /* Horner at i */
                 fp2 x = fp2_from_fm61(i), v = fp2_zero();
@@ -198,7 +203,148 @@ static void test_interpolate(zk_rng *rng) {
                 TEST_CHECK(fp2_eq(sc_interpolate(ev, deg, pts[q]), v));
             }
             for (unsigned i = 0; i <= deg; i++) TEST_CHECK(fp2_eq(sc_interpolate(ev, deg, fp2_from_fm61(i)), ev[i]));
+            /* the tests' conversion to coefficients (test_zr.c) */
+            zr_coefs(cc, ev, deg);
+            int same = 1;
+            for (unsigned i = 0; i <= deg; i++) same &= fp2_eq(cc[i], c[i]);
+            TEST_CHECK(same);
         }
+}
+
+/* Tamper hook of test_rounds_deg: adds 1 to value idx of round occ. */
+typedef struct {
+    size_t occ, idx;
+} sc_tamper;
+
+static void sc_tamper_fn(void *ctx, const char *label, size_t occurrence, fp2 *v, size_t n) {
+    const sc_tamper *t = ctx;
+    if (strcmp(label, "sc/round") == 0 && occurrence == t->occ && t->idx < n) v[t->idx].re = fm61_add(v[t->idx].re, 1);
+}
+
+/* sc_rounds_deg on the instance with zr_step (deg: the round degrees;
+ * NULL: sc_rounds at degree 2). Returns the final claim. */
+static fp2 zr_prove(zk_buf *proof, fp2 *point, const zr_inst *z, const unsigned *deg, const sc_tamper *tm) {
+    zr_prover p;
+    zr_prover_init(&p, z);
+    tr_t *tr = tr_new_prover(PROTO, proof);
+    if (tm) tr_set_tamper(tr, sc_tamper_fn, (void *)tm);
+    fp2 c = deg ? sc_rounds_deg(tr, point, z->n, deg, z->sum, zr_step, &p)
+                : sc_rounds(tr, point, z->n, 2, z->sum, zr_step, &p);
+    tr_free(tr);
+    return c;
+}
+
+/* sc_verify_deg with the degrees deg, then the final check f(point). */
+static zk_err zr_verify(const zr_inst *z, const unsigned *deg, const uint8_t *proof, size_t len, fp2 *point) {
+    fp2 c = z->sum;
+    tr_t *tr = tr_new_verifier(PROTO, proof, len);
+    zk_err e = sc_verify_deg(tr, point, &c, deg, z->n);
+    if (e == ZK_OK) e = tr_finish(tr);
+    tr_free(tr);
+    if (e == ZK_OK && !fp2_eq(c, zr_f(z, point))) e = ZK_EPROOF;
+    return e;
+}
+
+static void test_rounds_deg(zk_rng *rng) {
+    /* uniform degrees: sc_rounds_deg is sc_rounds, sc_verify_deg sc_verify,
+     * and both are sc_prove's bytes (zr_step computes the rounds from the
+     * definition, sc_prove by folding) */
+    for (unsigned n = 1; n <= 6; n++) {
+        zr_inst z;
+        zr_init(&z, rng, n, 0, 0);
+        zk_buf a, b, c;
+        zk_buf_init(&a), zk_buf_init(&b), zk_buf_init(&c);
+        fp2 pa[ZR_MAXN], pb[ZR_MAXN], pc[ZR_MAXN], fin[2], *T[2];
+        size_t len = (size_t)1 << n;
+        T[0] = zk_aligned_n(len, sizeof(fp2)), T[1] = zk_aligned_n(len, sizeof(fp2));
+        memcpy(T[0], z.T, len * sizeof(fp2)), memcpy(T[1], z.S, len * sizeof(fp2));
+        tr_t *tr = tr_new_prover(PROTO, &a);
+        sc_prove(tr, pa, fin, T, 2, n, z.sum);
+        tr_free(tr);
+        fp2 cb = zr_prove(&b, pb, &z, z.deg, NULL), cc = zr_prove(&c, pc, &z, NULL, NULL);
+        TEST_CHECK(a.len == 48 * n && b.len == a.len && c.len == a.len);
+        TEST_CHECK(memcmp(a.data, b.data, a.len) == 0 && memcmp(a.data, c.data, a.len) == 0);
+        TEST_CHECK(fp2_eq(cb, cc) && fp2_eq(cb, fp2_mul(fin[0], fin[1])));
+        fp2 c1 = z.sum, c2 = z.sum, p1[ZR_MAXN], p2[ZR_MAXN];
+        tr = tr_new_verifier(PROTO, a.data, a.len);
+        TEST_CHECK(sc_verify(tr, p1, &c1, 2, n) == ZK_OK && tr_finish(tr) == ZK_OK);
+        tr_free(tr);
+        tr = tr_new_verifier(PROTO, a.data, a.len);
+        TEST_CHECK(sc_verify_deg(tr, p2, &c2, z.deg, n) == ZK_OK && tr_finish(tr) == ZK_OK);
+        tr_free(tr);
+        TEST_CHECK(fp2_eq(c1, c2) && memcmp(p1, p2, n * sizeof(fp2)) == 0 && memcmp(p1, pa, n * sizeof(fp2)) == 0);
+        free(T[0]), free(T[1]);
+        zk_buf_free(&a), zk_buf_free(&b), zk_buf_free(&c);
+        zr_free(&z);
+    }
+    /* T' = T~ + Z R: degrees (4, 2, ..., 2) */
+    for (unsigned n = 1; n <= 6; n++) {
+        zr_inst z, plain;
+        zk_rng r2 = *rng;
+        zr_init(&z, rng, n, 1, 0);
+        zr_init(&plain, &r2, n, 0, 0); /* the same T, S (and R, unused) */
+        TEST_CHECK(fp2_eq(z.sum, plain.sum) && z.deg[0] == 4 && (n == 1 || z.deg[n - 1] == 2));
+        zk_buf a, b;
+        zk_buf_init(&a), zk_buf_init(&b);
+        fp2 pt[ZR_MAXN], pp[ZR_MAXN];
+        fp2 fin = zr_prove(&a, pt, &z, z.deg, NULL);
+        zr_prove(&b, pp, &plain, plain.deg, NULL);
+        /* n - 1 rounds of 3 values, the last of 5 */
+        TEST_CHECK(a.len == 48 * (n - 1) + 80);
+        TEST_CHECK(fp2_eq(fin, zr_f(&z, pt)));
+        fp2 vp[ZR_MAXN];
+        zk_err e = zr_verify(&z, z.deg, a.data, a.len, vp);
+        TEST_CHECK(e == ZK_OK && memcmp(vp, pt, n * sizeof(fp2)) == 0);
+        if (e != ZK_OK) fprintf(stderr, "  rounds_deg n=%u: %s (%s)\n", n, zk_err_str(e), zk_reason());
+        /* Z vanishes while variable 0 is summed over {0,1}: the first n - 1
+         * rounds are T~ S~'s, byte for byte; the last one is not */
+        TEST_CHECK(memcmp(a.data, b.data, 48 * (n - 1)) == 0);
+        TEST_CHECK(memcmp(a.data + 48 * (n - 1), b.data + 48 * (n - 1), 48) != 0);
+        /* and it has degree 4 exactly */
+        fp2 last[5], co[5];
+        tr_t *tr = tr_new_verifier(PROTO, a.data, a.len);
+        for (unsigned s = 0; s + 1 < n; s++) {
+            fp2 g[3];
+            TEST_CHECK(tr_get_fp2(tr, "sc/round", g, 3) == ZK_OK);
+            (void)tr_challenge(tr, "sc/r");
+        }
+        TEST_CHECK(tr_get_fp2(tr, "sc/round", last, 5) == ZK_OK);
+        tr_free(tr);
+        zr_coefs(co, last, 4);
+        TEST_CHECK(!fp2_is_zero(co[4]));
+        /* read with other degrees: rejected */
+        unsigned two[ZR_MAXN], five[ZR_MAXN];
+        for (unsigned v = 0; v < n; v++) two[v] = 2, five[v] = v == 0 ? 5 : 2;
+        TEST_CHECK(zr_verify(&z, two, a.data, a.len, vp) != ZK_OK);
+        TEST_CHECK(zr_verify(&z, five, a.data, a.len, vp) == ZK_EFORMAT);
+        TEST_CHECK(zr_verify(&plain, z.deg, b.data, b.len, vp) == ZK_EFORMAT); /* a degree-2 proof */
+        /* every value of every round altered: rejected (the round check,
+         * or the final one for the last round's values) */
+        long tried = 0, rejected = 0;
+        for (unsigned s = 0; s < n; s++)
+            for (unsigned i = 0; i <= z.deg[n - 1 - s]; i++) {
+                sc_tamper tm = {.occ = s, .idx = i};
+                zk_buf t;
+                zk_buf_init(&t);
+                zr_prove(&t, pp, &z, z.deg, &tm);
+                tried++;
+                rejected += zr_verify(&z, z.deg, t.data, t.len, vp) != ZK_OK;
+                zk_buf_free(&t);
+            }
+        TEST_CHECK(tried == 3 * (long)(n - 1) + 5 && rejected == tried);
+        /* a false claim: rejected */
+        {
+            zr_inst f = z;
+            f.sum = fp2_add(z.sum, fp2_one());
+            zk_buf t;
+            zk_buf_init(&t);
+            zr_prove(&t, pp, &f, f.deg, NULL);
+            TEST_CHECK(zr_verify(&z, z.deg, t.data, t.len, vp) == ZK_EPROOF);
+            zk_buf_free(&t);
+        }
+        zk_buf_free(&a), zk_buf_free(&b);
+        zr_free(&z), zr_free(&plain);
+    }
 }
 
 /* Tampered proofs of an honest prover for a true claim. */
@@ -705,6 +851,7 @@ void test_sumcheck(zk_rng *rng) {
     test_frac(rng);
     test_base_first_round(rng);
     test_interpolate(rng);
+    test_rounds_deg(rng);
     test_honest(rng);
     test_malicious(rng);
     test_cheating(rng);

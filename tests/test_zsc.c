@@ -21,6 +21,7 @@
 #include "../src/sumcheck/zsc.h"
 #include "../src/transcript/tr_test.h"
 #include "test.h"
+#include "test_zr.h"
 
 #define P FM61_P
 #define PROTO "gkrcnn/test/zsc"
@@ -42,43 +43,54 @@ static fp2 brute_round(const zsc_mask *m, unsigned v, const fp2 *point, fp2 X) {
     return s;
 }
 
+/* One mask (deg: its degrees, or NULL for one degree m->d) against brute
+ * force at a random point: the sum G, every round polynomial at 0..d_v, the
+ * cells' round trip, the weights (their inner product with the
+ * coefficients is g(point), their extension at z is zsc_ip_weights_eval),
+ * the layout's size. */
+static void check_mask(const zsc_mask *m, const unsigned *deg, zk_rng *rng) {
+    unsigned n = m->n;
+    fp2 pt[MAXN];
+    for (unsigned u = 0; u < n; u++) pt[u] = rand_fp2(rng);
+    /* G: the hypercube sum */
+    fp2 G = n ? fp2_add(brute_round(m, n - 1, pt, fp2_zero()), brute_round(m, n - 1, pt, fp2_one())) : m->c[0];
+    TEST_CHECK(fp2_eq(G, zsc_mask_sum(m)));
+    /* round polynomials in every round, at 0..d_v */
+    int ok = 1;
+    for (unsigned v = 0; v < n; v++) {
+        fp2 out[ZSC_MAX_DEGREE + 1];
+        zsc_mask_round(out, m, v, pt);
+        for (unsigned X = 0; X <= (deg ? deg[v] : m->d); X++)
+            ok &= fp2_eq(out[X], brute_round(m, v, pt, fp2_from_fm61(X)));
+    }
+    TEST_CHECK(ok);
+    /* cells round trip; the weights give g(point) */
+    size_t nc = deg ? zsc_mask_ncoef_deg(n, deg) : zsc_mask_ncoef(n, m->d);
+    fm61 cells[2 * (MAXN * ZSC_MAX_DEGREE + 1)];
+    zsc_mask_cells(cells, m);
+    zsc_mask *m2 = deg ? zsc_mask_from_cells_deg(n, deg, cells) : zsc_mask_from_cells(n, m->d, cells);
+    TEST_CHECK(memcmp(m2->c, m->c, nc * sizeof(fp2)) == 0);
+    zsc_mask_free(m2);
+    zsc_claim cl = {.off = 2, .n = n, .d = deg ? 0 : m->d, .point = pt, .deg = deg};
+    unsigned mc = 1;
+    while (((size_t)1 << mc) < 2 * nc + 2) mc++;
+    fp2 lam = rand_fp2(rng), V[64], C[64], z[8];
+    zsc_ip_weights(V, &cl, 1, &lam, mc);
+    for (size_t k = 0; k < (size_t)1 << (mc - 1); k++) C[k] = fp2_zero();
+    for (size_t k = 0; k < nc; k++) C[1 + k] = m->c[k];
+    fp2 ip = fp2_zero();
+    for (size_t k = 0; k < (size_t)1 << (mc - 1); k++) ip = fp2_add(ip, fp2_mul(C[k], V[k]));
+    TEST_CHECK(fp2_eq(ip, fp2_mul(lam, zsc_mask_eval(m, pt))));
+    for (unsigned j = 0; j + 1 < mc; j++) z[j] = rand_fp2(rng);
+    TEST_CHECK(fp2_eq(zsc_ip_weights_eval(&cl, 1, &lam, z, mc), mle_eval_fp2(V, mc - 1, z)));
+    TEST_CHECK(zsc_layout_ok(&cl, 1, mc) && !zsc_layout_ok(&cl, 1, mc - 1));
+}
+
 static void test_mask(zk_rng *rng) {
     for (unsigned n = 0; n <= 6; n++)
         for (unsigned d = 1; d <= SC_MAX_DEGREE; d++) {
             zsc_mask *m = zsc_mask_new(n, d, rng);
-            fp2 pt[MAXN];
-            for (unsigned u = 0; u < n; u++) pt[u] = rand_fp2(rng);
-            /* G: the hypercube sum */
-            fp2 G = n ? brute_round(m, n - 1, pt, fp2_zero()) : m->c[0];
-            if (n) G = fp2_add(G, brute_round(m, n - 1, pt, fp2_one()));
-            TEST_CHECK(fp2_eq(G, zsc_mask_sum(m)));
-            /* round polynomials in every round, at 0..d */
-            for (unsigned v = 0; v < n; v++) {
-                fp2 out[SC_MAX_DEGREE + 1];
-                zsc_mask_round(out, m, v, pt);
-                int ok = 1;
-                for (unsigned X = 0; X <= d; X++) ok &= fp2_eq(out[X], brute_round(m, v, pt, fp2_from_fm61(X)));
-                TEST_CHECK(ok);
-            }
-            /* cells round trip; the weights give g(point) */
-            size_t nc = zsc_mask_ncoef(n, d);
-            fm61 cells[2 * (MAXN * SC_MAX_DEGREE + 1)];
-            zsc_mask_cells(cells, m);
-            zsc_mask *m2 = zsc_mask_from_cells(n, d, cells);
-            TEST_CHECK(memcmp(m2->c, m->c, nc * sizeof(fp2)) == 0);
-            zsc_claim cl = {.off = 2, .n = n, .d = d, .point = pt};
-            unsigned mc = 1;
-            while (((size_t)1 << mc) < 2 * nc + 2) mc++;
-            fp2 lam = rand_fp2(rng), V[64], C[64], z[8];
-            zsc_ip_weights(V, &cl, 1, &lam, mc);
-            for (size_t k = 0; k < (size_t)1 << (mc - 1); k++) C[k] = fp2_zero();
-            for (size_t k = 0; k < nc; k++) C[1 + k] = m->c[k];
-            fp2 ip = fp2_zero();
-            for (size_t k = 0; k < (size_t)1 << (mc - 1); k++) ip = fp2_add(ip, fp2_mul(C[k], V[k]));
-            TEST_CHECK(fp2_eq(ip, fp2_mul(lam, zsc_mask_eval(m, pt))));
-            for (unsigned j = 0; j + 1 < mc; j++) z[j] = rand_fp2(rng);
-            TEST_CHECK(fp2_eq(zsc_ip_weights_eval(&cl, 1, &lam, z, mc), mle_eval_fp2(V, mc - 1, z)));
-            zsc_mask_free(m2);
+            check_mask(m, NULL, rng);
             zsc_mask_free(m);
         }
     zsc_mask_free(NULL);
@@ -100,6 +112,73 @@ static void test_mask(zk_rng *rng) {
     TEST_CHECK(zsc_layout_ok(a, 2, 4) && !zsc_layout_ok(a, 2, 0));
 }
 
+/* The same with a degree per variable (zsc_mask_new_deg): the sum, every
+ * round polynomial at 0..d_v, the cells, the weights; and the uniform
+ * vector is the uniform mask (the same coefficients from the same rng, the
+ * same cells and weights). */
+static void test_mask_deg(zk_rng *rng) {
+    for (unsigned n = 0; n <= 6; n++)
+        for (int it = 0; it < 4; it++) {
+            unsigned deg[MAXN];
+            for (unsigned v = 0; v < n; v++) deg[v] = 1 + (unsigned)(zk_rng_u64(rng) % ZSC_MAX_DEGREE);
+            if (n && it == 0) deg[0] = ZSC_MAX_DEGREE; /* the last round's d + 2 */
+            zsc_mask *m = zsc_mask_new_deg(n, deg, rng);
+            size_t want = 1;
+            for (unsigned v = 0; v < n; v++) want += deg[v];
+            TEST_CHECK(zsc_mask_ncoef_deg(n, deg) == want && m->n == n);
+            check_mask(m, deg, rng);
+            /* g(x) = a0 + sum_v sum_{j <= d_v} c_{v,j} x_v^j in the documented order */
+            fp2 pt[MAXN], direct = m->c[0];
+            for (unsigned u = 0; u < n; u++) pt[u] = rand_fp2(rng);
+            size_t k = 1;
+            for (unsigned v = 0; v < n; v++) {
+                fp2 p = fp2_one();
+                for (unsigned j = 1; j <= deg[v]; j++, k++) {
+                    p = fp2_mul(p, pt[v]);
+                    direct = fp2_add(direct, fp2_mul(m->c[k], p));
+                }
+            }
+            TEST_CHECK(fp2_eq(direct, zsc_mask_eval(m, pt)));
+            zsc_mask_free(m);
+        }
+    /* uniform vectors: the uniform mask, its cells, its weights */
+    for (unsigned n = 0; n <= 5; n++)
+        for (unsigned d = 1; d <= SC_MAX_DEGREE; d++) {
+            unsigned deg[MAXN];
+            for (unsigned v = 0; v < n; v++) deg[v] = d;
+            zk_rng r1 = *rng, r2 = *rng;
+            zsc_mask *a = zsc_mask_new(n, d, &r1), *b = zsc_mask_new_deg(n, deg, &r2);
+            size_t nc = zsc_mask_ncoef(n, d);
+            TEST_CHECK(nc == zsc_mask_ncoef_deg(n, deg) && memcmp(&r1, &r2, sizeof r1) == 0);
+            TEST_CHECK(memcmp(a->c, b->c, nc * sizeof(fp2)) == 0 && a->d == d && b->d == (n ? d : 0));
+            fm61 ca[2 * (MAXN * SC_MAX_DEGREE + 1)], cb[2 * (MAXN * SC_MAX_DEGREE + 1)];
+            zsc_mask_cells(ca, a), zsc_mask_cells(cb, b);
+            TEST_CHECK(memcmp(ca, cb, 2 * nc * sizeof(fm61)) == 0);
+            fp2 pt[MAXN], lam = rand_fp2(rng), Va[32], Vb[32];
+            for (unsigned u = 0; u < n; u++) pt[u] = rand_fp2(rng);
+            zsc_claim x = {.off = 0, .n = n, .d = d, .point = pt}, y = {.off = 0, .n = n, .point = pt, .deg = deg};
+            zsc_ip_weights(Va, &x, 1, &lam, 6), zsc_ip_weights(Vb, &y, 1, &lam, 6);
+            TEST_CHECK(memcmp(Va, Vb, sizeof Va) == 0);
+            zsc_mask_free(a);
+            zsc_mask_free(b);
+        }
+    /* a mixed mask's d is 0; layouts count the degrees */
+    unsigned d42[2] = {4, 2}, d06[2] = {0, 2}, d62[2] = {ZSC_MAX_DEGREE + 1, 2};
+    zsc_mask *m = zsc_mask_new_deg(2, d42, rng);
+    TEST_CHECK(m->d == 0 && m->deg[0] == 4 && m->deg[1] == 2 && m->first[1] == 5);
+    zsc_mask_free(m);
+    fp2 pt[2] = {fp2_one(), fp2_one()};
+    zsc_claim a[2] = {{.off = 0, .n = 2, .point = pt, .deg = d42}, {.off = 14, .n = 1, .d = 1, .point = pt}};
+    TEST_CHECK(zsc_layout_ok(a, 2, 5));  /* cells [0,14) and [14,18) of 32 */
+    a[1].off = 12;
+    TEST_CHECK(!zsc_layout_ok(a, 2, 5)); /* overlap: 7 coefficients by the degrees (d, unset, is not read) */
+    a[1].off = 14;
+    a[0].deg = d06;
+    TEST_CHECK(!zsc_layout_ok(a, 2, 5)); /* degree 0 */
+    a[0].deg = d62;
+    TEST_CHECK(!zsc_layout_ok(a, 2, 5)); /* degree above ZSC_MAX_DEGREE */
+}
+
 /* ---- whole runs: sumchecks, then the batch ---- */
 
 /* One sumcheck, by each prover with a mask:
@@ -108,16 +187,36 @@ static void test_mask(zk_rng *rng) {
  *   J_VP     c0 A B + c1 A                          (vp_prove_zk, degree 2)
  *   J_BASE   A B, A base-field                      (sc_prove_base_zk)
  *   J_FRAC   eq(rho, x) (A D + C B + lam C D)      (sc_frac_prove_zk, degree 3)
- *   J_FRACL  the same from the layer below P, Q     (sc_frac_prove_layer_zk) */
-enum { J_PROD, J_EQ, J_VP, J_BASE, J_FRAC, J_FRACL };
+ *   J_FRACL  the same from the layer below P, Q     (sc_frac_prove_layer_zk)
+ *   J_ZR     (T~ + Z R) S, round degrees (4, 2, .., 2) (zsc_rounds_deg, test_zr.h) */
+enum { J_PROD, J_EQ, J_VP, J_BASE, J_FRAC, J_FRACL, J_ZR };
 
 typedef struct {
     int kind;
-    unsigned k, n, d; /* tables, variables, round degree */
+    unsigned k, n, d; /* tables, variables, round degree (J_ZR: of all rounds but the last) */
     fp2 *t[4];        /* the original tables */
     fp2 rho[MAXN], c[2], lam;
-    fp2 claim; /* the true sum */
+    fp2 claim;  /* the true sum */
+    zr_inst zr; /* J_ZR's tables */
 } job;
+
+/* The round degrees by variable, or NULL when they are all j->d. */
+static const unsigned *job_deg(const job *j) { return j->kind == J_ZR ? j->zr.deg : NULL; }
+
+/* A fresh mask of the job's shape. */
+static zsc_mask *job_mask(const job *j, zk_rng *rng) {
+    return job_deg(j) ? zsc_mask_new_deg(j->n, job_deg(j), rng) : zsc_mask_new(j->n, j->d, rng);
+}
+
+/* The job's mask claim in the batch. */
+static zsc_claim job_claim(const job *j, size_t off, const fp2 *point, fp2 value) {
+    return (zsc_claim){.off = off, .n = j->n, .d = j->d, .point = point, .value = value, .deg = job_deg(j)};
+}
+
+/* 2 (1 + the sum of the degrees): the job's cells in C */
+static size_t job_cells(const job *j) {
+    return 2 * (job_deg(j) ? zsc_mask_ncoef_deg(j->n, job_deg(j)) : zsc_mask_ncoef(j->n, j->d));
+}
 
 /* The summand at one x (or the combination at a point), given the tables'
  * values v and eq(rho, .)'s value e there. */
@@ -146,6 +245,11 @@ static void job_init(job *j, zk_rng *rng, int kind, unsigned k, unsigned n, int 
     static const unsigned ntab[] = {0, 2, 2, 2, 4, 4}, deg[] = {0, 3, 2, 2, 3, 3};
     memset(j, 0, sizeof *j);
     j->kind = kind, j->n = n;
+    if (kind == J_ZR) {
+        zr_init(&j->zr, rng, n, 1, small);
+        j->d = 2, j->claim = j->zr.sum;
+        return;
+    }
     j->k = kind == J_PROD ? k : ntab[kind];
     j->d = kind == J_PROD ? k : deg[kind];
     size_t len = (size_t)1 << n;
@@ -171,10 +275,12 @@ static void job_init(job *j, zk_rng *rng, int kind, unsigned k, unsigned n, int 
 
 static void job_free(job *j) {
     for (unsigned q = 0; q < j->k; q++) free(j->t[q]);
+    if (j->kind == J_ZR) zr_free(&j->zr);
 }
 
 /* f(point): what the caller's final check compares the reduced claim to */
 static fp2 job_f(const job *j, const fp2 *point) {
+    if (j->kind == J_ZR) return zr_f(&j->zr, point);
     fp2 v[4];
     for (unsigned q = 0; q < j->k; q++) v[q] = mle_eval_fp2(j->t[q], j->n, point);
     return job_combine(j, v, mle_eq_eval(j->rho, point, j->n));
@@ -212,6 +318,12 @@ static void job_prove(const job *j, tr_t *tr, fp2 *point, fp2 *gr, fp2 claim, co
     case J_FRAC:
         sc_frac_prove_zk(tr, point, fin, gr, T, j->rho, j->n, j->lam, claim, m);
         break;
+    case J_ZR: {
+        zr_prover p;
+        zr_prover_init(&p, &j->zr);
+        zsc_rounds_deg(tr, point, gr, m, j->n, j->zr.deg, claim, zr_step, &p);
+        break;
+    }
     case J_FRACL: {
         /* the layer below: P[2x] = A[x], P[2x+1] = B[x], Q[2x] = C[x], Q[2x+1] = D[x] */
         fp2 *Pl = zk_aligned_n(2 * len, sizeof(fp2)), *Ql = zk_aligned_n(2 * len, sizeof(fp2));
@@ -246,9 +358,9 @@ static void setup_make(setup *S, const job *jobs, size_t nj, zk_rng *rng) {
     S->nj = nj, S->jobs = jobs;
     size_t cells = 0;
     for (size_t s = 0; s < nj; s++) {
-        S->mask[s] = zsc_mask_new(jobs[s].n, jobs[s].d, rng);
+        S->mask[s] = job_mask(&jobs[s], rng);
         S->off[s] = cells;
-        cells += 2 * zsc_mask_ncoef(jobs[s].n, jobs[s].d);
+        cells += job_cells(&jobs[s]);
     }
     S->mc = 1;
     while (((size_t)1 << S->mc) < cells) S->mc++;
@@ -301,7 +413,7 @@ static void prove_all(zk_buf *proof, const setup *S, const fp2 *claims, const ta
     for (size_t s = 0; s < S->nj; s++) {
         const job *j = &S->jobs[s];
         job_prove(j, tr, point[s], &gr[s], claims ? claims[s] : j->claim, S->mask[s]);
-        cl[s] = (zsc_claim){.off = S->off[s], .n = j->n, .d = j->d, .point = point[s], .value = gr[s]};
+        cl[s] = job_claim(j, S->off[s], point[s], gr[s]);
     }
     fp2 tp[MAXN + 2], y;
     zsc_ip_prove(tr, tp, &y, S->T, S->mc, cl, S->nj);
@@ -320,9 +432,10 @@ static zk_err verify_all(const setup *S, const uint8_t *proof, size_t len, prog 
     for (size_t s = 0; s < S->nj && e == ZK_OK; s++) {
         const job *j = &S->jobs[s];
         fp2 c = j->claim;
-        e = zsc_verify(tr, point[s], &c, &gr[s], j->d, j->n);
+        e = job_deg(j) ? zsc_verify_deg(tr, point[s], &c, &gr[s], job_deg(j), j->n)
+                       : zsc_verify(tr, point[s], &c, &gr[s], j->d, j->n);
         if (e == ZK_OK && !fp2_eq(c, job_f(j, point[s]))) e = ZK_EPROOF;
-        cl[s] = (zsc_claim){.off = S->off[s], .n = j->n, .d = j->d, .point = point[s], .value = gr[s]};
+        cl[s] = job_claim(j, S->off[s], point[s], gr[s]);
     }
     fp2 tp[MAXN + 2], y;
     if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, S->mc, cl, S->nj);
@@ -333,7 +446,7 @@ static zk_err verify_all(const setup *S, const uint8_t *proof, size_t len, prog 
 }
 
 static void test_complete(zk_rng *rng) {
-    enum { NJ = 11 };
+    enum { NJ = 14 };
     job jobs[NJ];
     job_init(&jobs[0], rng, J_PROD, 1, 5, 0);
     job_init(&jobs[1], rng, J_PROD, 2, 6, 0);
@@ -346,10 +459,14 @@ static void test_complete(zk_rng *rng) {
     job_init(&jobs[8], rng, J_FRAC, 0, 4, 0);
     job_init(&jobs[9], rng, J_FRACL, 0, 3, 0);
     job_init(&jobs[10], rng, J_BASE, 0, 0, 0);
-    /* one sumcheck per batch, then 8 together (the setup's limit) */
-    for (size_t s = 0; s <= NJ; s++) {
+    job_init(&jobs[11], rng, J_ZR, 0, 4, 0); /* degrees (4, 2, 2, 2) */
+    job_init(&jobs[12], rng, J_ZR, 0, 1, 1); /* one round, of degree 4 */
+    job_init(&jobs[13], rng, J_ZR, 0, 5, 1);
+    /* one sumcheck per batch, then 8 together (the setup's limit): uniform
+     * masks, then uniform and per-variable ones mixed */
+    for (size_t s = 0; s <= NJ + 1; s++) {
         setup S;
-        setup_make(&S, s < NJ ? &jobs[s] : jobs + 3, s < NJ ? 1 : 8, rng);
+        setup_make(&S, s < NJ ? &jobs[s] : s == NJ ? jobs + 3 : jobs + 6, s < NJ ? 1 : 8, rng);
         zk_buf proof;
         zk_buf_init(&proof);
         prove_all(&proof, &S, NULL, NULL, NULL);
@@ -384,16 +501,18 @@ static void test_complete(zk_rng *rng) {
 }
 
 static void test_sound(zk_rng *rng) {
-    job jobs[3];
+    enum { NS = 4 };
+    job jobs[NS];
     job_init(&jobs[0], rng, J_PROD, 2, 4, 1);
     job_init(&jobs[1], rng, J_EQ, 0, 3, 1);
     job_init(&jobs[2], rng, J_FRAC, 0, 3, 0);
+    job_init(&jobs[3], rng, J_ZR, 0, 3, 1);
     setup S;
-    setup_make(&S, jobs, 3, rng);
+    setup_make(&S, jobs, NS, rng);
     zk_buf proof;
     /* a false H, with an honestly random mask, in each position */
-    for (size_t s = 0; s < 3; s++) {
-        fp2 claims[3] = {jobs[0].claim, jobs[1].claim, jobs[2].claim};
+    for (size_t s = 0; s < NS; s++) {
+        fp2 claims[NS] = {jobs[0].claim, jobs[1].claim, jobs[2].claim, jobs[3].claim};
         claims[s] = fp2_add(claims[s], fp2_one());
         zk_buf_init(&proof);
         prove_all(&proof, &S, claims, NULL, NULL);
@@ -403,9 +522,9 @@ static void test_sound(zk_rng *rng) {
     /* the prover runs with a mask that is not the committed one (so G,
      * the rounds and g(r) agree with each other, not with C): the
      * sumchecks and f(r) pass, the batch rejects */
-    for (size_t s = 0; s < 3; s++) {
+    for (size_t s = 0; s < NS; s++) {
         zsc_mask *honest = S.mask[s];
-        S.mask[s] = zsc_mask_new(jobs[s].n, jobs[s].d, rng);
+        S.mask[s] = job_mask(&jobs[s], rng);
         zk_buf_init(&proof);
         prove_all(&proof, &S, NULL, NULL, NULL);
         zsc_mask_free(S.mask[s]);
@@ -417,12 +536,13 @@ static void test_sound(zk_rng *rng) {
     /* every value of every message altered: the sumcheck rounds (both
      * sumchecks and the batch's), G, g(r), G', the evaluation */
     size_t rounds = 0;
-    for (size_t s = 0; s < 3; s++) rounds += jobs[s].n;
+    for (size_t s = 0; s < NS; s++) rounds += jobs[s].n;
     rounds += S.mc - 1;
     struct {
         const char *label;
         size_t occs, width;
-    } msgs[] = {{"sc/round", rounds, 4}, {"zsc/G", 3, 1}, {"zsc/gr", 3, 1}, {"zsc/ip/G", 1, 1}, {"zsc/ip/eval", 1, 1}};
+    } msgs[] = {{"sc/round", rounds, ZSC_MAX_DEGREE + 1}, {"zsc/G", NS, 1}, {"zsc/gr", NS, 1}, {"zsc/ip/G", 1, 1},
+                {"zsc/ip/eval", 1, 1}};
     long tried = 0, rejected = 0;
     for (size_t m = 0; m < sizeof msgs / sizeof msgs[0]; m++)
         for (size_t o = 0; o < msgs[m].occs; o++)
@@ -435,11 +555,14 @@ static void test_sound(zk_rng *rng) {
                 rejected += e != ZK_OK;
                 zk_buf_free(&proof);
             }
-    /* the round widths: degree 2, 3, 3 for the sumchecks, 2 for the batch
-     * (entries past a round's width are not altered: count those out) */
+    /* the round widths: degree 2, 3, 3 and (4, 2, 2) for the sumchecks, 2
+     * for the batch (entries past a round's width are not altered: count
+     * those out) */
     long untouched = 0;
-    for (size_t s = 0; s < 3; s++) untouched += (long)jobs[s].n * (3 - jobs[s].d);
-    untouched += (long)(S.mc - 1) * 1;
+    for (size_t s = 0; s < NS; s++)
+        for (unsigned v = 0; v < jobs[s].n; v++)
+            untouched += ZSC_MAX_DEGREE - (long)(job_deg(&jobs[s]) ? job_deg(&jobs[s])[v] : jobs[s].d);
+    untouched += (long)(S.mc - 1) * (ZSC_MAX_DEGREE - 2);
     TEST_CHECK(rejected == tried - untouched);
     /* the honest run still passes; a bad layout is refused */
     zk_buf_init(&proof);
@@ -471,21 +594,23 @@ static void test_sound(zk_rng *rng) {
     }
     zk_buf_free(&proof);
     setup_free(&S);
-    for (int s = 0; s < 3; s++) job_free(&jobs[s]);
+    for (int s = 0; s < NS; s++) job_free(&jobs[s]);
 }
 
 /* Two proofs of the same statement (fresh masks, fresh D) differ in every
  * message: every 16-byte value of the proof. */
 static void test_fresh(zk_rng *rng) {
-    job jobs[2];
+    enum { NF = 3 };
+    job jobs[NF];
     job_init(&jobs[0], rng, J_PROD, 2, 5, 1);
     job_init(&jobs[1], rng, J_EQ, 0, 4, 1);
+    job_init(&jobs[2], rng, J_ZR, 0, 4, 1);
     zk_buf a, b;
     zk_buf_init(&a);
     zk_buf_init(&b);
     setup S1, S2;
-    setup_make(&S1, jobs, 2, rng);
-    setup_make(&S2, jobs, 2, rng);
+    setup_make(&S1, jobs, NF, rng);
+    setup_make(&S2, jobs, NF, rng);
     prove_all(&a, &S1, NULL, NULL, NULL);
     prove_all(&b, &S2, NULL, NULL, NULL);
     TEST_CHECK(a.len == b.len && a.len % 16 == 0);
@@ -503,7 +628,147 @@ static void test_fresh(zk_rng *rng) {
     zk_buf_free(&c);
     setup_free(&S1);
     setup_free(&S2);
-    for (int s = 0; s < 2; s++) job_free(&jobs[s]);
+    for (int s = 0; s < NF; s++) job_free(&jobs[s]);
+}
+
+/* The per-variable API with uniform degrees is the uniform one, byte for
+ * byte: zsc_rounds_deg (a uniform vector) = zsc_rounds = sc_prove_zk on the
+ * same mask (zr_step computes the rounds from the definition, sc_prove_zk
+ * by folding); zsc_verify_deg accepts it as zsc_verify does; the batch
+ * with claims carrying the uniform vector = the batch without. */
+static void test_uniform_bytes(zk_rng *rng) {
+    for (unsigned n = 1; n <= 5; n++) {
+        zr_inst z;
+        zr_init(&z, rng, n, 0, 0); /* T~ S~: degree 2 in every round */
+        zk_rng r1 = *rng, r2 = *rng;
+        zsc_mask *mu = zsc_mask_new(n, 2, &r1), *mv = zsc_mask_new_deg(n, z.deg, &r2);
+        *rng = r1;
+        zk_buf pr[3];
+        fp2 pt[3][MAXN], gr[3], fin[2], *T[2];
+        size_t len = (size_t)1 << n;
+        T[0] = zk_aligned_n(len, sizeof(fp2)), T[1] = zk_aligned_n(len, sizeof(fp2));
+        memcpy(T[0], z.T, len * sizeof(fp2)), memcpy(T[1], z.S, len * sizeof(fp2));
+        for (int w = 0; w < 3; w++) {
+            zk_buf_init(&pr[w]);
+            tr_t *tr = tr_new_prover(PROTO, &pr[w]);
+            zr_prover p;
+            zr_prover_init(&p, &z);
+            if (w == 0) sc_prove_zk(tr, pt[w], fin, &gr[w], T, 2, n, z.sum, mu);
+            if (w == 1) zsc_rounds(tr, pt[w], &gr[w], mu, n, 2, z.sum, zr_step, &p);
+            if (w == 2) zsc_rounds_deg(tr, pt[w], &gr[w], mv, n, z.deg, z.sum, zr_step, &p);
+            tr_free(tr);
+        }
+        TEST_CHECK(pr[1].len == pr[0].len && memcmp(pr[1].data, pr[0].data, pr[0].len) == 0);
+        TEST_CHECK(pr[2].len == pr[0].len && memcmp(pr[2].data, pr[0].data, pr[0].len) == 0);
+        fp2 vp[2][MAXN], c[2] = {z.sum, z.sum}, g[2];
+        for (int w = 0; w < 2; w++) {
+            tr_t *tr = tr_new_verifier(PROTO, pr[0].data, pr[0].len);
+            zk_err e = w ? zsc_verify_deg(tr, vp[w], &c[w], &g[w], z.deg, n) : zsc_verify(tr, vp[w], &c[w], &g[w], 2, n);
+            TEST_CHECK(e == ZK_OK && tr_finish(tr) == ZK_OK);
+            tr_free(tr);
+        }
+        TEST_CHECK(fp2_eq(c[0], c[1]) && fp2_eq(g[0], g[1]) && fp2_eq(g[0], gr[0]) &&
+                   memcmp(vp[0], vp[1], n * sizeof(fp2)) == 0 && fp2_eq(c[0], zr_f(&z, vp[0])));
+        /* the batch: claims with .deg = the uniform vector, and without */
+        size_t nc = zsc_mask_ncoef(n, 2);
+        unsigned mc = 1;
+        while (((size_t)1 << mc) < 2 * nc) mc++;
+        size_t N = (size_t)1 << mc;
+        fm61 *Tb = zk_malloc_n(2 * N, sizeof(fm61));
+        zsc_random_cells(Tb, 2 * N, rng);
+        zsc_mask_cells(Tb, mu);
+        zk_buf bb[2];
+        fp2 tp[2][MAXN + 2], y[2];
+        for (int w = 0; w < 2; w++) {
+            zsc_claim cl = {.off = 0, .n = n, .d = w ? 0 : 2, .point = pt[0], .value = gr[0], .deg = w ? z.deg : NULL};
+            zk_buf_init(&bb[w]);
+            tr_t *tr = tr_new_prover(PROTO, &bb[w]);
+            zsc_ip_prove(tr, tp[w], &y[w], Tb, mc, &cl, 1);
+            tr_free(tr);
+            fp2 vt[MAXN + 2], vy;
+            tr = tr_new_verifier(PROTO, bb[w].data, bb[w].len);
+            TEST_CHECK(zsc_ip_verify(tr, vt, &vy, mc, &cl, 1) == ZK_OK && tr_finish(tr) == ZK_OK);
+            TEST_CHECK(fp2_eq(vy, mle_eval_fm61(Tb, mc + 1, vt)));
+            tr_free(tr);
+        }
+        TEST_CHECK(bb[0].len == bb[1].len && memcmp(bb[0].data, bb[1].data, bb[0].len) == 0 && fp2_eq(y[0], y[1]));
+        for (int w = 0; w < 3; w++) zk_buf_free(&pr[w]);
+        zk_buf_free(&bb[0]), zk_buf_free(&bb[1]);
+        free(Tb), free(T[0]), free(T[1]);
+        zsc_mask_free(mu), zsc_mask_free(mv);
+        zr_free(&z);
+    }
+}
+
+/* Why a degree per variable: with Libra's evaluation mask the last round
+ * has degree d + 2 = 4 (test_zr.h), and a mask of one degree d = 2 (the
+ * uniform mask, here the per-variable mask of degrees (4, 2, ..) with
+ * c_{0,3} = c_{0,4} = 0, the same polynomial) adds nothing to that round's
+ * X^3 and X^4 coefficients. The verifier reads them off the message, and
+ * they are the unmasked round's, a function of the witness (T, S, R) and
+ * the challenges: with programmed challenges, two proofs with fresh masks
+ * send the same two coefficients, equal to those of f(X, r_>0). With the
+ * full degree-4 mask of variable 0 they are masked: different in the two
+ * proofs and from f's. */
+static void test_uniform_mask_leaks(zk_rng *rng) {
+    enum { N = 4, NCH = 1 + N };
+    zr_inst z;
+    zr_init(&z, rng, N, 1, 1);
+    fp2 ch[NCH];
+    for (int c = 0; c < NCH; c++) ch[c] = rand_fp2(rng);
+    size_t nc = zsc_mask_ncoef_deg(N, z.deg);
+    TEST_CHECK(nc == 1 + 4 + 3 * 2);
+    fp2 top[2][2][2], ftop[2] = {fp2_zero(), fp2_zero()}; /* [full mask?][proof][X^3, X^4] */
+    for (int full = 0; full < 2; full++)
+        for (int run = 0; run < 2; run++) {
+            fm61 cells[2 * (1 + 4 + 3 * 2)];
+            zsc_random_cells(cells, 2 * nc, rng);
+            if (!full) /* c_{0,3}, c_{0,4}: coefficients 3 and 4 */
+                for (int k = 3; k <= 4; k++) cells[2 * k] = cells[2 * k + 1] = 0;
+            zsc_mask *m = zsc_mask_from_cells_deg(N, z.deg, cells);
+            zk_buf proof;
+            zk_buf_init(&proof);
+            prog pg = {.v = ch, .n = NCH};
+            tr_t *tr = tr_new_prover(PROTO, &proof);
+            tr_set_program(tr, prog_fn, &pg);
+            fp2 pt[MAXN], gr;
+            zr_prover p;
+            zr_prover_init(&p, &z);
+            zsc_rounds_deg(tr, pt, &gr, m, N, z.deg, z.sum, zr_step, &p);
+            tr_free(tr);
+            /* the verifier's view: the last round (variable 0), degree 4 */
+            fp2 c = z.sum, vp[MAXN], vg;
+            tr = tr_new_verifier(PROTO, proof.data, proof.len);
+            tr_set_program(tr, prog_fn, &(prog){.v = ch, .n = NCH});
+            TEST_CHECK(zsc_verify_deg(tr, vp, &c, &vg, z.deg, N) == ZK_OK && tr_finish(tr) == ZK_OK);
+            TEST_CHECK(fp2_eq(c, zr_f(&z, vp)));
+            tr_free(tr);
+            fp2 msg[5], co[5];
+            size_t at = 16 + 3 * 48; /* G, then rounds 1..N-1 of three values */
+            for (int X = 0; X < 5; X++) TEST_CHECK(fp2_decode(&msg[X], proof.data + at + 16 * X) == ZK_OK);
+            zr_coefs(co, msg, 4);
+            top[full][run][0] = co[3], top[full][run][1] = co[4];
+            /* f's own last round at the same point: f(X, r_>0), X = 0..4 */
+            fp2 fx[5], fc[5], x[MAXN];
+            memcpy(x, vp, N * sizeof(fp2));
+            for (int X = 0; X < 5; X++) {
+                x[0] = fp2_from_fm61((fm61)X);
+                fx[X] = zr_f(&z, x);
+            }
+            zr_coefs(fc, fx, 4);
+            if (!full && !run) ftop[0] = fc[3], ftop[1] = fc[4];
+            TEST_CHECK(!fp2_is_zero(fc[4])); /* the round has degree 4 */
+            zk_buf_free(&proof);
+            zsc_mask_free(m);
+        }
+    /* the degree-2 mask: the top coefficients are f's, in both proofs */
+    TEST_CHECK(fp2_eq(top[0][0][0], ftop[0]) && fp2_eq(top[0][0][1], ftop[1]));
+    TEST_CHECK(fp2_eq(top[0][1][0], ftop[0]) && fp2_eq(top[0][1][1], ftop[1]));
+    /* the degree-4 mask: masked */
+    for (int run = 0; run < 2; run++)
+        TEST_CHECK(!fp2_eq(top[1][run][0], ftop[0]) && !fp2_eq(top[1][run][1], ftop[1]));
+    TEST_CHECK(!fp2_eq(top[1][0][0], top[1][1][0]) && !fp2_eq(top[1][0][1], top[1][1][1]));
+    zr_free(&z);
 }
 
 /* Why the coefficients are F_{p^2}: with F_p coefficients (imaginary
@@ -616,42 +881,84 @@ static void test_base_d_leaks(zk_rng *rng) {
 
 /* ---- the simulator and the distribution test ----
  *
- * Statement: two sumchecks of products of two {0,1} tables (n = 4 and
- * n = 3, degree 2), masks of 9 and 7 coefficients filling C (32 cells,
- * mc = 5), so every weight V(k) is nonzero. The challenges, in order:
- * rho_1, r_1 (4), rho_2, r_2 (3), lambda (2), rho', z (4). */
-#define SIM_NCH 15
+ * Statement: two masked sumchecks of {0,1} witnesses and their batch, the
+ * masks (of 9 and 7 coefficients) filling C (32 cells, mc = 5), so every
+ * weight V(k) is nonzero. Two configurations:
+ *   uniform  products of two tables, n = 4 and 3, degree 2 (zsc_rounds);
+ *   mixed    (T~ + Z R) S (test_zr.h), n = 3 and 2, round degrees (4, 2, 2)
+ *            and (4, 2), masks of the same degrees (zsc_rounds_deg).
+ * The challenges, in order: rho_1, r_1 (n_1), rho_2, r_2 (n_2), lambda (2),
+ * rho', z (4). */
+#define SIM_MC 5
+#define SIM_MAXCH 32
 #define SIM_RUNS 2000
 #define SIM_BUCKETS 16
 #define SIM_LIMIT 70.0 /* chi-square, 15 degrees of freedom: P(> 70) = 4.5e-9 */
 
-static const unsigned sim_n[2] = {4, 3};
+typedef struct {
+    const char *name;
+    int kind;      /* J_PROD (two tables) or J_ZR */
+    unsigned n[2]; /* the two sumchecks' variables */
+} sim_cfg;
+
+static const sim_cfg sim_cfgs[2] = {{"uniform", J_PROD, {4, 3}}, {"mixed", J_ZR, {3, 2}}};
+
+/* The round degree of variable v (public: part of the statement). */
+static unsigned sim_deg(const sim_cfg *c, unsigned v) { return c->kind == J_ZR && v == 0 ? 4 : 2; }
+
+/* The challenges of one run. */
+static unsigned sim_nch(const sim_cfg *c) { return 2 + c->n[0] + c->n[1] + 2 + 1 + (SIM_MC - 1); }
+
+/* Values sent by sumcheck s's rounds. */
+static size_t sim_round_vals(const sim_cfg *c, int s) {
+    size_t k = 0;
+    for (unsigned v = 0; v < c->n[s]; v++) k += sim_deg(c, v) + 1;
+    return k;
+}
+
+/* Sumcheck s's mask claim; deg: the caller's n[s] entries for the mixed
+ * configuration. Advances *off past its cells. */
+static zsc_claim sim_claim(const sim_cfg *c, int s, unsigned *deg, size_t *off, const fp2 *point, fp2 value) {
+    for (unsigned v = 0; v < c->n[s]; v++) deg[v] = sim_deg(c, v);
+    zsc_claim cl = {.off = *off, .n = c->n[s], .d = 2, .point = point, .value = value,
+                    .deg = c->kind == J_ZR ? deg : NULL};
+    *off += 2 * (cl.deg ? zsc_mask_ncoef_deg(cl.n, deg) : zsc_mask_ncoef(cl.n, 2));
+    return cl;
+}
 
 /* The sumcheck's point from the challenge list: round s binds variable n-1-s. */
 static void sim_point(fp2 *point, const fp2 *ch, unsigned n) {
     for (unsigned s = 0; s < n; s++) point[n - 1 - s] = ch[1 + s];
 }
 
-/* The simulator: H[s], f[s] = f_s(r_s) and the challenges, nothing else. */
-static void simulate(zk_buf *proof, const fp2 *H, const fp2 *f, const fp2 *ch, zk_rng *rng) {
-    prog pg = {.v = ch, .n = SIM_NCH};
+/* The simulator: H[s], f[s] = f_s(r_s), the shapes and the challenges,
+ * nothing else. */
+static void simulate(zk_buf *proof, const sim_cfg *cfg, const fp2 *H, const fp2 *f, const fp2 *ch, zk_rng *rng) {
+    prog pg = {.v = ch, .n = sim_nch(cfg)};
     tr_t *tr = tr_new_prover(PROTO, proof);
     tr_set_program(tr, prog_fn, &pg);
     fp2 point[2][MAXN], gr[2], half = fp2_from_fm61(fm61_inv(2));
+    unsigned deg[2][MAXN];
     zsc_claim cl[2];
     size_t off = 0;
     for (int s = 0; s < 2; s++) {
-        unsigned n = sim_n[s], d = 2;
+        unsigned n = cfg->n[s];
         fp2 G = rand_fp2(rng);
         tr_put_fp2(tr, "zsc/G", &G, 1);
         fp2 rho = tr_challenge(tr, "zsc/rho"), claim = fp2_add(H[s], fp2_mul(rho, G));
         for (unsigned r = 0; r < n; r++) {
             /* uniform coefficients of X^1..X^d; the constant from g(0) + g(1) = claim */
-            fp2 c[3] = {fp2_zero(), rand_fp2(rng), rand_fp2(rng)}, g[3];
-            c[0] = fp2_mul(half, fp2_sub(claim, fp2_add(c[1], c[2])));
+            unsigned d = sim_deg(cfg, n - 1 - r);
+            fp2 c[ZSC_MAX_DEGREE + 1], g[ZSC_MAX_DEGREE + 1], top = fp2_zero();
+            for (unsigned j = 1; j <= d; j++) {
+                c[j] = rand_fp2(rng);
+                top = fp2_add(top, c[j]);
+            }
+            c[0] = fp2_mul(half, fp2_sub(claim, top));
             for (unsigned X = 0; X <= d; X++) {
-                fp2 x = fp2_from_fm61(X);
-                g[X] = fp2_add(c[0], fp2_mul(x, fp2_add(c[1], fp2_mul(x, c[2]))));
+                fp2 x = fp2_from_fm61(X), v = fp2_zero();
+                for (unsigned j = d + 1; j-- > 0;) v = fp2_add(fp2_mul(v, x), c[j]);
+                g[X] = v;
             }
             tr_put_fp2(tr, "sc/round", g, d + 1);
             fp2 x = tr_challenge(tr, "sc/r");
@@ -660,23 +967,23 @@ static void simulate(zk_buf *proof, const fp2 *H, const fp2 *f, const fp2 *ch, z
         }
         gr[s] = fp2_mul(fp2_sub(claim, f[s]), fp2_inv(rho));
         tr_put_fp2(tr, "zsc/gr", &gr[s], 1);
-        cl[s] = (zsc_claim){.off = off, .n = n, .d = d, .point = point[s], .value = gr[s]};
-        off += 2 * zsc_mask_ncoef(n, d);
+        cl[s] = sim_claim(cfg, s, deg[s], &off, point[s], gr[s]);
     }
     /* the batch: E uniform; G' from it, knowing rho' (programmed) */
-    fp2 lam[2], V[16], E[16], Hb = fp2_zero(), EV = fp2_zero();
+    enum { NH = 1 << (SIM_MC - 1) };
+    fp2 lam[2], V[NH], E[NH], Hb = fp2_zero(), EV = fp2_zero();
     tr_challenges(tr, "zsc/ip/lambda", lam, 2);
     for (int s = 0; s < 2; s++) Hb = fp2_add(Hb, fp2_mul(lam[s], gr[s]));
-    zsc_ip_weights(V, cl, 2, lam, 5);
-    for (int k = 0; k < 16; k++) {
+    zsc_ip_weights(V, cl, 2, lam, SIM_MC);
+    for (int k = 0; k < NH; k++) {
         E[k] = rand_fp2(rng);
         EV = fp2_add(EV, fp2_mul(E[k], V[k]));
     }
     fp2 rho = ch[pg.pos], G = fp2_mul(fp2_sub(EV, Hb), fp2_inv(rho));
     tr_put_fp2(tr, "zsc/ip/G", &G, 1);
     TEST_CHECK(fp2_eq(tr_challenge(tr, "zsc/ip/rho"), rho));
-    fp2 z[4], fin[2], *tabs[2] = {E, V};
-    sc_prove(tr, z, fin, tabs, 2, 4, EV);
+    fp2 z[SIM_MC - 1], fin[2], *tabs[2] = {E, V};
+    sc_prove(tr, z, fin, tabs, 2, SIM_MC - 1, EV);
     fp2 y = fp2_mul(fin[0], fp2_inv(fp2_mul(fp2_make(1, 1), fp2_add(fp2_one(), rho))));
     tr_put_fp2(tr, "zsc/ip/eval", &y, 1);
     tr_free(tr);
@@ -685,23 +992,25 @@ static void simulate(zk_buf *proof, const fp2 *H, const fp2 *f, const fp2 *ch, z
 /* The verifier on a simulated or real transcript with the programmed
  * challenges; the final evaluation is left to the commitment (for a
  * simulated transcript, to its simulator), returned in *y. */
-static zk_err sim_verify(const uint8_t *proof, size_t len, const fp2 *H, const fp2 *f, const fp2 *ch, fp2 *tp,
-                         fp2 *y) {
-    prog pg = {.v = ch, .n = SIM_NCH};
+static zk_err sim_verify(const uint8_t *proof, size_t len, const sim_cfg *cfg, const fp2 *H, const fp2 *f,
+                         const fp2 *ch, fp2 *tp, fp2 *y) {
+    prog pg = {.v = ch, .n = sim_nch(cfg)};
     tr_t *tr = tr_new_verifier(PROTO, proof, len);
     tr_set_program(tr, prog_fn, &pg);
     fp2 point[2][MAXN], gr[2];
+    unsigned deg[2][MAXN];
     zsc_claim cl[2];
     size_t off = 0;
     zk_err e = ZK_OK;
     for (int s = 0; s < 2 && e == ZK_OK; s++) {
         fp2 c = H[s];
-        e = zsc_verify(tr, point[s], &c, &gr[s], 2, sim_n[s]);
+        cl[s] = sim_claim(cfg, s, deg[s], &off, point[s], fp2_zero());
+        e = cl[s].deg ? zsc_verify_deg(tr, point[s], &c, &gr[s], cl[s].deg, cl[s].n)
+                      : zsc_verify(tr, point[s], &c, &gr[s], 2, cl[s].n);
         if (e == ZK_OK && !fp2_eq(c, f[s])) e = ZK_EPROOF;
-        cl[s] = (zsc_claim){.off = off, .n = sim_n[s], .d = 2, .point = point[s], .value = gr[s]};
-        off += 2 * zsc_mask_ncoef(sim_n[s], 2);
+        cl[s].value = gr[s];
     }
-    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, y, 5, cl, 2);
+    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, y, SIM_MC, cl, 2);
     if (e == ZK_OK) e = tr_finish(tr);
     tr_free(tr);
     return e;
@@ -753,64 +1062,69 @@ static double hist_chi2_two(const hist *a, const hist *b) {
     return best;
 }
 
-static void test_simulator(zk_rng *rng) {
-    /* proof sizes: per sumcheck G, n rounds of 3, g(r); the batch: G', 4 rounds, y */
-    size_t vals = (1 + 4 * 3 + 1) + (1 + 3 * 3 + 1) + (1 + 4 * 3 + 1);
+static void sim_run(const sim_cfg *cfg, zk_rng *rng) {
+    /* proof sizes: per sumcheck G, its rounds, g(r); the batch: G', mc - 1 rounds of 3, y */
+    size_t rv[2] = {sim_round_vals(cfg, 0), sim_round_vals(cfg, 1)};
+    size_t vals = (1 + rv[0] + 1) + (1 + rv[1] + 1) + (1 + 3 * (SIM_MC - 1) + 1);
+    unsigned nch = sim_nch(cfg), n0 = cfg->n[0], n1 = cfg->n[1];
+    ZK_CHECK(nch <= SIM_MAXCH);
     hist real, sim, plain;
     hist_init(&real, 2 * vals);
     hist_init(&sim, 2 * vals);
-    hist_init(&plain, 2 * (4 * 3 + 3 * 3));
+    hist_init(&plain, 2 * (rv[0] + rv[1]));
     long accepted_real = 0, accepted_sim = 0, eval_ok = 0;
     for (int run = 0; run < SIM_RUNS; run++) {
         job jobs[2];
-        job_init(&jobs[0], rng, J_PROD, 2, 4, 1);
-        job_init(&jobs[1], rng, J_PROD, 2, 3, 1);
-        fp2 ch[SIM_NCH], H[2] = {jobs[0].claim, jobs[1].claim}, f[2], pt[MAXN], tp[8], y;
-        for (int c = 0; c < SIM_NCH; c++) {
+        job_init(&jobs[0], rng, cfg->kind, 2, n0, 1);
+        job_init(&jobs[1], rng, cfg->kind, 2, n1, 1);
+        fp2 ch[SIM_MAXCH], H[2] = {jobs[0].claim, jobs[1].claim}, f[2], pt[MAXN], tp[SIM_MC + 1], y;
+        for (unsigned c = 0; c < nch; c++) {
             do ch[c] = rand_fp2(rng);
             while (fp2_is_zero(ch[c]) || fp2_eq(ch[c], fp2_neg(fp2_one())));
         }
-        sim_point(pt, ch, 4);
+        sim_point(pt, ch, n0);
         f[0] = job_f(&jobs[0], pt);
-        sim_point(pt, ch + 5, 3);
+        sim_point(pt, ch + 1 + n0, n1);
         f[1] = job_f(&jobs[1], pt);
         /* real */
         setup S;
         setup_make(&S, jobs, 2, rng);
-        ZK_CHECK(S.mc == 5 && S.off[1] == 18);
+        ZK_CHECK(S.mc == SIM_MC && S.off[1] == 18 && job_cells(&jobs[1]) == 14);
         zk_buf proof;
         zk_buf_init(&proof);
         {
-            prog pg = {.v = ch, .n = SIM_NCH};
+            prog pg = {.v = ch, .n = nch};
             tr_t *tr = tr_new_prover(PROTO, &proof);
             tr_set_program(tr, prog_fn, &pg);
-            fp2 point[2][MAXN], gr[2], tpp[8], yy;
+            fp2 point[2][MAXN], gr[2], tpp[SIM_MC + 1], yy;
             zsc_claim cl[2];
             for (int s = 0; s < 2; s++) {
                 job_prove(&jobs[s], tr, point[s], &gr[s], H[s], S.mask[s]);
-                cl[s] = (zsc_claim){.off = S.off[s], .n = jobs[s].n, .d = 2, .point = point[s], .value = gr[s]};
+                cl[s] = job_claim(&jobs[s], S.off[s], point[s], gr[s]);
             }
-            zsc_ip_prove(tr, tpp, &yy, S.T, 5, cl, 2);
+            zsc_ip_prove(tr, tpp, &yy, S.T, SIM_MC, cl, 2);
             tr_free(tr);
         }
-        if (sim_verify(proof.data, proof.len, H, f, ch, tp, &y) == ZK_OK) {
+        if (sim_verify(proof.data, proof.len, cfg, H, f, ch, tp, &y) == ZK_OK) {
             accepted_real++;
-            eval_ok += fp2_eq(y, mle_eval_fm61(S.T, 6, tp));
+            eval_ok += fp2_eq(y, mle_eval_fm61(S.T, SIM_MC + 1, tp));
         }
         hist_add(&real, &proof);
         zk_buf_free(&proof);
         setup_free(&S);
         /* simulated */
         zk_buf_init(&proof);
-        simulate(&proof, H, f, ch, rng);
-        accepted_sim += sim_verify(proof.data, proof.len, H, f, ch, tp, &y) == ZK_OK;
+        simulate(&proof, cfg, H, f, ch, rng);
+        accepted_sim += sim_verify(proof.data, proof.len, cfg, H, f, ch, tp, &y) == ZK_OK;
         hist_add(&sim, &proof);
         zk_buf_free(&proof);
         /* unmasked: the plain sumchecks, same challenges for the rounds */
         zk_buf_init(&proof);
         {
-            fp2 pch[7] = {ch[1], ch[2], ch[3], ch[4], ch[6], ch[7], ch[8]};
-            prog pg = {.v = pch, .n = 7};
+            fp2 pch[SIM_MAXCH];
+            memcpy(pch, ch + 1, n0 * sizeof(fp2));
+            memcpy(pch + n0, ch + 2 + n0, n1 * sizeof(fp2));
+            prog pg = {.v = pch, .n = n0 + n1};
             tr_t *tr = tr_new_prover(PROTO, &proof);
             tr_set_program(tr, prog_fn, &pg);
             for (int s = 0; s < 2; s++) job_prove(&jobs[s], tr, pt, NULL, H[s], NULL);
@@ -823,12 +1137,13 @@ static void test_simulator(zk_rng *rng) {
     TEST_CHECK(accepted_real == SIM_RUNS && eval_ok == SIM_RUNS);
     TEST_CHECK(accepted_sim == SIM_RUNS);
     double xr = hist_chi2(&real, SIM_RUNS), xs = hist_chi2(&sim, SIM_RUNS), x2 = hist_chi2_two(&real, &sim);
-    /* unmasked: round 1 of the first sumcheck (a small integer), and its
-     * rounds 2..4 alone (values of the challenges, informative only) */
-    double xp = hist_chi2(&plain, SIM_RUNS), xl = hist_chi2_range(&plain, SIM_RUNS, 6, 24);
-    printf("  zsc: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, simulated %.1f, "
-           "real vs simulated %.1f; unmasked %.1f (its rounds 2-4 alone: %.1f)\n",
-           SIM_RUNS, real.ncoord, SIM_LIMIT, xr, xs, x2, xp, xl);
+    /* unmasked: round 1 of the first sumcheck (small integers), and its
+     * other rounds alone (values of the challenges, informative only) */
+    double xp = hist_chi2(&plain, SIM_RUNS);
+    double xl = hist_chi2_range(&plain, SIM_RUNS, 2 * (sim_deg(cfg, n0 - 1) + 1), 2 * rv[0]);
+    printf("  zsc %s: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, simulated %.1f, "
+           "real vs simulated %.1f; unmasked %.1f (its rounds 2-%u alone: %.1f)\n",
+           cfg->name, SIM_RUNS, real.ncoord, SIM_LIMIT, xr, xs, x2, xp, n0, xl);
     TEST_CHECK(xr < SIM_LIMIT);
     TEST_CHECK(xs < SIM_LIMIT);
     TEST_CHECK(x2 < SIM_LIMIT);
@@ -838,11 +1153,18 @@ static void test_simulator(zk_rng *rng) {
     free(plain.cnt);
 }
 
+static void test_simulator(zk_rng *rng) {
+    for (int c = 0; c < 2; c++) sim_run(&sim_cfgs[c], rng);
+}
+
 void test_zsc(zk_rng *rng) {
     test_mask(rng);
+    test_mask_deg(rng);
     test_complete(rng);
     test_sound(rng);
     test_fresh(rng);
+    test_uniform_bytes(rng);
+    test_uniform_mask_leaks(rng);
     test_fp_mask(rng);
     test_base_d_leaks(rng);
     test_simulator(rng);

@@ -6,7 +6,7 @@
 #define SC_PAR_MIN (1u << 13)
 
 fp2 sc_interpolate(const fp2 *evals, unsigned deg, fp2 r) {
-    ZK_CHECK(deg <= SC_MAX_DEGREE);
+    ZK_CHECK(deg <= SC_MAX_ROUND_DEGREE); /* |den| <= deg! = 120 */
     fp2 acc = fp2_zero();
     for (unsigned i = 0; i <= deg; i++) {
         /* L_i(r) = prod_{j != i} (r - j) / (i - j) */
@@ -245,20 +245,39 @@ static sc_block_fn sc_pick(sc_block_fn scalar, sc_block_fn avx512, size_t len) {
 #define SC_PICK(name, len) sc_pick(name, NULL, len)
 #endif
 
-fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step_fn step, void *ctx) {
-    ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
-    fp2 g[SC_MAX_DEGREE + 1], r = fp2_zero();
+/* The round loop of sc_rounds (degv NULL: degree d in every round) and
+ * sc_rounds_deg (degree degv[v] in the round binding v). */
+static fp2 sc_rounds_impl(tr_t *tr, fp2 *point, unsigned n, unsigned d, const unsigned *degv, fp2 claim,
+                          sc_step_fn step, void *ctx) {
+    fp2 g[SC_MAX_ROUND_DEGREE + 1], r = fp2_zero();
     for (unsigned s = 0; s < n; s++) {
-        size_t h = (size_t)1 << (n - 1 - s);
+        unsigned v = n - 1 - s, deg = degv ? degv[v] : d;
+        size_t h = (size_t)1 << v;
         step(ctx, g, h, s ? &r : NULL);
         g[1] = fp2_sub(claim, g[0]);
         tr_put_fp2(tr, "sc/round", g, deg + 1);
         r = tr_challenge(tr, "sc/r");
-        point[n - 1 - s] = r;
+        point[v] = r;
         claim = sc_interpolate(g, deg, r);
     }
     if (n) step(ctx, g, 0, &r);
     return claim;
+}
+
+fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step_fn step, void *ctx) {
+    ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
+    return sc_rounds_impl(tr, point, n, deg, NULL, claim, step, ctx);
+}
+
+/* Every deg[v] in 1..SC_MAX_ROUND_DEGREE (the caller's statement). */
+static void sc_check_degs(const unsigned *deg, unsigned n) {
+    ZK_CHECK(n == 0 || deg);
+    for (unsigned v = 0; v < n; v++) ZK_CHECK(deg[v] >= 1 && deg[v] <= SC_MAX_ROUND_DEGREE);
+}
+
+fp2 sc_rounds_deg(tr_t *tr, fp2 *point, unsigned n, const unsigned *deg, fp2 claim, sc_step_fn step, void *ctx) {
+    sc_check_degs(deg, n);
+    return sc_rounds_impl(tr, point, n, 0, deg, claim, step, ctx);
 }
 
 /* The step of sum_x A(x) B(x) (sc_rounds): round sums g(0), g(2); a bind
@@ -402,11 +421,12 @@ void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *v
     finals[1] = h[0];
 }
 
-zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {
-    ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
+/* The verifier of sc_rounds_impl (degv NULL: degree d in every round). */
+static zk_err sc_verify_impl(tr_t *tr, fp2 *point, fp2 *claim, unsigned d, const unsigned *degv, unsigned n) {
     fp2 c = *claim;
     for (unsigned s = 0; s < n; s++) {
-        fp2 g[SC_MAX_DEGREE + 1];
+        unsigned v = n - 1 - s, deg = degv ? degv[v] : d;
+        fp2 g[SC_MAX_ROUND_DEGREE + 1];
         if (tr_get_fp2(tr, "sc/round", g, deg + 1) != ZK_OK) {
             zk_set_reason("sumcheck round %u of %u: truncated or non-canonical message", s + 1, n);
             return ZK_EFORMAT;
@@ -416,9 +436,19 @@ zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {
             return ZK_EPROOF;
         }
         fp2 r = tr_challenge(tr, "sc/r");
-        point[n - 1 - s] = r;
+        point[v] = r;
         c = sc_interpolate(g, deg, r);
     }
     *claim = c;
     return ZK_OK;
+}
+
+zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) {
+    ZK_CHECK(deg >= 1 && deg <= SC_MAX_DEGREE);
+    return sc_verify_impl(tr, point, claim, deg, NULL, n);
+}
+
+zk_err sc_verify_deg(tr_t *tr, fp2 *point, fp2 *claim, const unsigned *deg, unsigned n) {
+    sc_check_degs(deg, n);
+    return sc_verify_impl(tr, point, claim, 0, deg, n);
 }

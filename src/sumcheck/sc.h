@@ -25,6 +25,12 @@
 #include "../transcript/tr.h"
 
 #define SC_MAX_DEGREE 3
+/* The largest round degree of sc_rounds_deg / sc_verify_deg (and of a zsc
+ * mask's variable, zsc.h): a round of degree SC_MAX_DEGREE whose first
+ * table carries Libra's evaluation mask Z R (sec. 4.2), Z = prod x_i(1-x_i),
+ * which adds 2 to the last round's degree. sc_rounds / sc_verify keep
+ * SC_MAX_DEGREE. */
+#define SC_MAX_ROUND_DEGREE (SC_MAX_DEGREE + 2)
 
 struct zsc_mask; /* zsc.h */
 
@@ -45,6 +51,15 @@ struct zsc_mask; /* zsc.h */
  * messages that pass the verifier's round check. Returns the final claim. */
 typedef void (*sc_step_fn)(void *ctx, fp2 *g, size_t h, const fp2 *r);
 fp2 sc_rounds(tr_t *tr, fp2 *point, unsigned n, unsigned deg, fp2 claim, sc_step_fn step, void *ctx);
+
+/* sc_rounds with a degree per round: deg[v] (1..SC_MAX_ROUND_DEGREE) is
+ * the degree of the round that binds variable v (round n - v; the last
+ * round binds variable 0), and that round sends g(0), ..., g(deg[v]):
+ * deg[v] + 1 values under "sc/round", the step writing g[0], g[2..deg[v]]
+ * (it finds v from h = 2^v). g has room for SC_MAX_ROUND_DEGREE + 1
+ * values. With deg[v] = d for every v, exactly sc_rounds(..., d, ...)
+ * (the same code; the same bytes). */
+fp2 sc_rounds_deg(tr_t *tr, fp2 *point, unsigned n, const unsigned *deg, fp2 claim, sc_step_fn step, void *ctx);
 
 /* Prover. tables: k arrays of 2^n entries, consumed (folded in place).
  * claim: the true sum (the prover derives g(1) = claim - g(0) from it).
@@ -89,7 +104,14 @@ void sc_prove_base_sums(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *v
  * are malformed. Never aborts on proof data. */
 zk_err sc_verify(tr_t *tr, fp2 *point, fp2 *claim, unsigned deg, unsigned n) ZK_WARN_UNUSED;
 
-/* g(r) for the polynomial of degree <= deg with g(i) = evals[i], i = 0..deg. */
+/* Verifier of sc_rounds_deg: the round binding variable v reads deg[v] + 1
+ * values and interpolates at degree deg[v]; otherwise sc_verify. Aborts if
+ * some deg[v] is outside 1..SC_MAX_ROUND_DEGREE (the caller's statement,
+ * not proof data). A soundness error of sum_v deg[v] / |F|. */
+zk_err sc_verify_deg(tr_t *tr, fp2 *point, fp2 *claim, const unsigned *deg, unsigned n) ZK_WARN_UNUSED;
+
+/* g(r) for the polynomial of degree <= deg (<= SC_MAX_ROUND_DEGREE) with
+ * g(i) = evals[i], i = 0..deg. */
 fp2 sc_interpolate(const fp2 *evals, unsigned deg, fp2 r);
 
 /* Brute force sum_x prod_j T_j(x), for tests and for the prover's claim. */

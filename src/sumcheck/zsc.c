@@ -7,6 +7,12 @@
 
 size_t zsc_mask_ncoef(unsigned n, unsigned d) { return (size_t)n * d + 1; }
 
+size_t zsc_mask_ncoef_deg(unsigned n, const unsigned *deg) {
+    size_t k = 1;
+    for (unsigned v = 0; v < n; v++) k += deg[v];
+    return k;
+}
+
 /* A uniform element of F_p: 61 bits of the rng or of RAND_bytes, drawn
  * again on the single value p. */
 static fm61 zsc_random_fm61(zk_rng *rng) {
@@ -28,60 +34,98 @@ void zsc_random_cells(fm61 *out, size_t len, zk_rng *rng) {
     for (size_t i = 0; i < len; i++) out[i] = zsc_random_fm61(rng);
 }
 
-static zsc_mask *zsc_mask_alloc(unsigned n, unsigned d) {
-    ZK_CHECK(n <= ZSC_MAX_VARS && d >= 1 && d <= SC_MAX_DEGREE);
+/* The degree of variable v of a claim, or of the degree vector deg (NULL:
+ * d everywhere). */
+static unsigned zsc_deg_at(const unsigned *deg, unsigned d, unsigned v) { return deg ? deg[v] : d; }
+
+/* The mask of n variables, variable v of degree zsc_deg_at(deg, d, v), its
+ * coefficients from the cells (2 per coefficient). */
+static zsc_mask *zsc_mask_make(unsigned n, unsigned d, const unsigned *deg, const fm61 *cells) {
+    ZK_CHECK(n <= ZSC_MAX_VARS && (n == 0 || deg || d));
     zsc_mask *m = zk_calloc(1, sizeof *m);
     m->n = n;
-    m->d = d;
-    m->c = zk_malloc_n(zsc_mask_ncoef(n, d), sizeof *m->c);
-    return m;
-}
-
-zsc_mask *zsc_mask_from_cells(unsigned n, unsigned d, const fm61 *cells) {
-    zsc_mask *m = zsc_mask_alloc(n, d);
-    for (size_t k = 0; k < zsc_mask_ncoef(n, d); k++) {
-        ZK_CHECK(fm61_is_canonical(cells[2 * k]) && fm61_is_canonical(cells[2 * k + 1]));
-        m->c[k] = fp2_make(cells[2 * k], cells[2 * k + 1]);
+    m->d = deg ? (n ? deg[0] : 0) : d; /* made 0 below if the degrees differ */
+    m->deg = zk_malloc_n(n, sizeof *m->deg);
+    m->first = zk_malloc_n(n, sizeof *m->first);
+    size_t nc = 1;
+    for (unsigned v = 0; v < n; v++) {
+        unsigned dv = zsc_deg_at(deg, d, v);
+        ZK_CHECK(dv >= 1 && dv <= ZSC_MAX_DEGREE);
+        if (dv != m->d) m->d = 0;
+        m->deg[v] = dv;
+        m->first[v] = nc;
+        nc += dv;
+    }
+    m->c = zk_malloc_n(nc, sizeof *m->c);
+    for (size_t i = 0; i < nc; i++) {
+        ZK_CHECK(fm61_is_canonical(cells[2 * i]) && fm61_is_canonical(cells[2 * i + 1]));
+        m->c[i] = fp2_make(cells[2 * i], cells[2 * i + 1]);
     }
     return m;
 }
 
-zsc_mask *zsc_mask_new(unsigned n, unsigned d, zk_rng *rng) {
-    size_t nc = 2 * zsc_mask_ncoef(n, d);
+zsc_mask *zsc_mask_from_cells(unsigned n, unsigned d, const fm61 *cells) {
+    ZK_CHECK(d >= 1 && d <= ZSC_MAX_DEGREE);
+    return zsc_mask_make(n, d, NULL, cells);
+}
+
+zsc_mask *zsc_mask_from_cells_deg(unsigned n, const unsigned *deg, const fm61 *cells) {
+    return zsc_mask_make(n, 0, deg, cells);
+}
+
+/* A mask of fresh uniform cells (2 (1 + sum of the degrees) of them). */
+static zsc_mask *zsc_mask_fresh(unsigned n, unsigned d, const unsigned *deg, zk_rng *rng) {
+    size_t nc = 2 * (deg ? zsc_mask_ncoef_deg(n, deg) : zsc_mask_ncoef(n, d));
     fm61 *cells = zk_malloc_n(nc, sizeof *cells);
     zsc_random_cells(cells, nc, rng);
-    zsc_mask *m = zsc_mask_from_cells(n, d, cells);
+    zsc_mask *m = zsc_mask_make(n, d, deg, cells);
+    OPENSSL_cleanse(cells, nc * sizeof *cells);
     free(cells);
     return m;
 }
 
+zsc_mask *zsc_mask_new(unsigned n, unsigned d, zk_rng *rng) {
+    ZK_CHECK(d >= 1 && d <= ZSC_MAX_DEGREE);
+    return zsc_mask_fresh(n, d, NULL, rng);
+}
+
+zsc_mask *zsc_mask_new_deg(unsigned n, const unsigned *deg, zk_rng *rng) {
+    ZK_CHECK(n == 0 || deg);
+    return zsc_mask_fresh(n, 0, deg, rng);
+}
+
+/* 1 + sum of the mask's degrees */
+static size_t zsc_ncoef_of(const zsc_mask *m) { return zsc_mask_ncoef_deg(m->n, m->deg); }
+
 void zsc_mask_free(zsc_mask *m) {
     if (!m) return;
-    OPENSSL_cleanse(m->c, zsc_mask_ncoef(m->n, m->d) * sizeof *m->c); /* a mask must not outlive its proof */
+    OPENSSL_cleanse(m->c, zsc_ncoef_of(m) * sizeof *m->c); /* a mask must not outlive its proof */
     free(m->c);
+    free(m->first);
+    free(m->deg);
     free(m);
 }
 
 void zsc_mask_cells(fm61 *out, const zsc_mask *m) {
-    for (size_t k = 0; k < zsc_mask_ncoef(m->n, m->d); k++) {
+    for (size_t k = 0; k < zsc_ncoef_of(m); k++) {
         out[2 * k] = m->c[k].re;
         out[2 * k + 1] = m->c[k].im;
     }
 }
 
-/* g_v(X) = sum_{j=1..d} c_{v,j} X^j (Horner). */
+/* g_v(X) = sum_{j=1..d_v} c_{v,j} X^j (Horner). */
 static fp2 zsc_uni(const zsc_mask *m, unsigned v, fp2 X) {
-    const fp2 *c = m->c + 1 + (size_t)v * m->d;
+    const fp2 *c = m->c + m->first[v];
     fp2 acc = fp2_zero();
-    for (unsigned j = m->d; j >= 1; j--) acc = fp2_mul(fp2_add(acc, c[j - 1]), X);
+    for (unsigned j = m->deg[v]; j >= 1; j--) acc = fp2_mul(fp2_add(acc, c[j - 1]), X);
     return acc;
 }
 
 /* g_v(1) = sum_j c_{v,j} */
 static fp2 zsc_uni1(const zsc_mask *m, unsigned v) {
-    const fp2 *c = m->c + 1 + (size_t)v * m->d;
+    const fp2 *c = m->c + m->first[v];
     fp2 s = fp2_zero();
-    for (unsigned j = 0; j < m->d; j++) s = fp2_add(s, c[j]);
+    for (unsigned j = 0; j < m->deg[v]; j++) s = fp2_add(s, c[j]);
     return s;
 }
 
@@ -108,7 +152,7 @@ void zsc_mask_round(fp2 *out, const zsc_mask *m, unsigned v, const fp2 *point) {
     for (unsigned u = 0; u < v; u++) low = fp2_add(low, zsc_uni1(m, u));
     fm61 pv = zsc_pow2(v);
     fp2 rest = v ? fp2_mul_fm61(low, zsc_pow2(v - 1)) : fp2_zero();
-    for (unsigned X = 0; X <= m->d; X++) {
+    for (unsigned X = 0; X <= m->deg[v]; X++) {
         fp2 gx = fp2_add(base, zsc_uni(m, v, fp2_from_fm61(X)));
         out[X] = fp2_add(fp2_mul_fm61(gx, pv), rest);
     }
@@ -124,8 +168,9 @@ static fp2 zsc_draw(tr_t *tr, const char *label, int not_m1) {
     }
 }
 
-/* The step of zsc_rounds: the inner step's g(0), g(2..deg), plus rho times
- * the mask's round values; point holds the variables bound so far. */
+/* The step of zsc_rounds: the inner step's g(0), g(2..deg_v), plus rho
+ * times the mask's round values (degree deg_v = the mask's in variable v);
+ * point holds the variables bound so far. */
 typedef struct {
     const zsc_mask *m;
     fp2 rho;
@@ -139,34 +184,51 @@ static void zsc_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
     w->step(w->ctx, g, h, r);
     if (!h) return;
     unsigned v = (unsigned)__builtin_ctzll((unsigned long long)h); /* h = 2^v */
-    fp2 mv[SC_MAX_DEGREE + 1];
+    fp2 mv[ZSC_MAX_DEGREE + 1];
     zsc_mask_round(mv, w->m, v, w->point);
-    for (unsigned X = 0; X <= w->m->d; X++)
+    for (unsigned X = 0; X <= w->m->deg[v]; X++)
         if (X != 1) g[X] = fp2_add(g[X], fp2_mul(w->rho, mv[X]));
 }
 
-fp2 zsc_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, unsigned deg, fp2 claim,
-               sc_step_fn step, void *ctx) {
-    if (!mask) return sc_rounds(tr, point, n, deg, claim, step, ctx);
-    ZK_CHECK(mask->n == n && mask->d == deg);
+/* zsc_rounds (degv NULL: degree d in every round) and zsc_rounds_deg. */
+static fp2 zsc_rounds_impl(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, unsigned d,
+                           const unsigned *degv, fp2 claim, sc_step_fn step, void *ctx) {
+    ZK_CHECK(mask->n == n);
+    for (unsigned v = 0; v < n; v++) ZK_CHECK(mask->deg[v] == zsc_deg_at(degv, d, v));
     fp2 G = zsc_mask_sum(mask);
     tr_put_fp2(tr, "zsc/G", &G, 1);
     fp2 rho = zsc_draw(tr, "zsc/rho", 0);
     zsc_wrap w = {.m = mask, .rho = rho, .point = point, .step = step, .ctx = ctx};
-    fp2 c = sc_rounds(tr, point, n, deg, fp2_add(claim, fp2_mul(rho, G)), zsc_step, &w);
+    fp2 c0 = fp2_add(claim, fp2_mul(rho, G));
+    fp2 c = degv ? sc_rounds_deg(tr, point, n, degv, c0, zsc_step, &w) : sc_rounds(tr, point, n, d, c0, zsc_step, &w);
     *gr = zsc_mask_eval(mask, point);
     tr_put_fp2(tr, "zsc/gr", gr, 1);
     return fp2_sub(c, fp2_mul(rho, *gr));
 }
 
-zk_err zsc_verify(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, unsigned deg, unsigned n) {
+fp2 zsc_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, unsigned deg, fp2 claim,
+               sc_step_fn step, void *ctx) {
+    if (!mask) return sc_rounds(tr, point, n, deg, claim, step, ctx);
+    return zsc_rounds_impl(tr, point, gr, mask, n, deg, NULL, claim, step, ctx);
+}
+
+fp2 zsc_rounds_deg(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, const unsigned *deg, fp2 claim,
+                   sc_step_fn step, void *ctx) {
+    if (!mask) return sc_rounds_deg(tr, point, n, deg, claim, step, ctx);
+    ZK_CHECK(n == 0 || deg);
+    return zsc_rounds_impl(tr, point, gr, mask, n, 0, deg, claim, step, ctx);
+}
+
+/* zsc_verify (degv NULL: degree d in every round) and zsc_verify_deg. */
+static zk_err zsc_verify_impl(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, unsigned d, const unsigned *degv,
+                              unsigned n) {
     fp2 G, v;
     if (tr_get_fp2(tr, "zsc/G", &G, 1) != ZK_OK) {
         zk_set_reason("zk sumcheck: truncated or non-canonical mask sum");
         return ZK_EFORMAT;
     }
     fp2 rho = zsc_draw(tr, "zsc/rho", 0), c = fp2_add(*claim, fp2_mul(rho, G));
-    zk_err e = sc_verify(tr, point, &c, deg, n);
+    zk_err e = degv ? sc_verify_deg(tr, point, &c, degv, n) : sc_verify(tr, point, &c, d, n);
     if (e != ZK_OK) return e;
     if (tr_get_fp2(tr, "zsc/gr", &v, 1) != ZK_OK) {
         zk_set_reason("zk sumcheck: truncated or non-canonical mask value");
@@ -177,34 +239,57 @@ zk_err zsc_verify(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, unsigned deg, unsig
     return ZK_OK;
 }
 
+zk_err zsc_verify(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, unsigned deg, unsigned n) {
+    return zsc_verify_impl(tr, point, claim, gr, deg, NULL, n);
+}
+
+zk_err zsc_verify_deg(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, const unsigned *deg, unsigned n) {
+    ZK_CHECK(n == 0 || deg);
+    return zsc_verify_impl(tr, point, claim, gr, 0, deg, n);
+}
+
 /* ---- the batch: sum_k (C^ + rho' D^)(k) V(k) ---- */
+
+/* 1 + the sum of a claim's degrees */
+static size_t zsc_claim_ncoef(const zsc_claim *a) {
+    return a->deg ? zsc_mask_ncoef_deg(a->n, a->deg) : zsc_mask_ncoef(a->n, a->d);
+}
+
+/* Whether every degree of a claim is in 1..ZSC_MAX_DEGREE (n <= ZSC_MAX_VARS). */
+static int zsc_claim_degs_ok(const zsc_claim *a) {
+    if (!a->deg) return a->d >= 1 && a->d <= ZSC_MAX_DEGREE;
+    for (unsigned v = 0; v < a->n; v++)
+        if (a->deg[v] < 1 || a->deg[v] > ZSC_MAX_DEGREE) return 0;
+    return 1;
+}
 
 int zsc_layout_ok(const zsc_claim *claims, size_t nclaims, unsigned mc) {
     if (mc < 1 || mc > ZSC_MAX_VARS + 1) return 0;
     size_t N = (size_t)1 << mc;
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
-        if (a->n > ZSC_MAX_VARS || a->d < 1 || a->d > SC_MAX_DEGREE || a->off % 2 || (a->n && !a->point))
-            return 0;
-        size_t len = 2 * zsc_mask_ncoef(a->n, a->d);
+        if (a->n > ZSC_MAX_VARS || !zsc_claim_degs_ok(a) || a->off % 2 || (a->n && !a->point)) return 0;
+        size_t len = 2 * zsc_claim_ncoef(a);
         if (a->off > N || len > N - a->off) return 0;
         for (size_t u = 0; u < s; u++) {
             const zsc_claim *b = &claims[u];
-            size_t lb = 2 * zsc_mask_ncoef(b->n, b->d);
+            size_t lb = 2 * zsc_claim_ncoef(b);
             if (a->off < b->off + lb && b->off < a->off + len) return 0;
         }
     }
     return 1;
 }
 
-/* w_k of one mask at its point: w_0 = 1, w_{1 + v d + j - 1} = r_v^j. */
+/* w_k of one mask at its point: w_0 = 1, then r_v^1..r_v^{d_v} for each v
+ * in turn (w_{1 + v d + j - 1} = r_v^j for a uniform mask). */
 static void zsc_weights_one(fp2 *w, const zsc_claim *a) {
     w[0] = fp2_one();
+    size_t k = 1;
     for (unsigned v = 0; v < a->n; v++) {
         fp2 p = fp2_one();
-        for (unsigned j = 1; j <= a->d; j++) {
+        for (unsigned j = 1; j <= zsc_deg_at(a->deg, a->d, v); j++) {
             p = fp2_mul(p, a->point[v]);
-            w[1 + (size_t)v * a->d + j - 1] = p;
+            w[k++] = p;
         }
     }
 }
@@ -214,7 +299,7 @@ void zsc_ip_weights(fp2 *V, const zsc_claim *claims, size_t nclaims, const fp2 *
     for (size_t k = 0; k < Nh; k++) V[k] = fp2_zero();
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
-        size_t nc = zsc_mask_ncoef(a->n, a->d);
+        size_t nc = zsc_claim_ncoef(a);
         fp2 *w = zk_malloc_n(nc, sizeof *w);
         zsc_weights_one(w, a);
         for (size_t k = 0; k < nc; k++) V[a->off / 2 + k] = fp2_add(V[a->off / 2 + k], fp2_mul(lambda[s], w[k]));
@@ -227,7 +312,7 @@ fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lamb
     fp2 one = fp2_one(), acc = fp2_zero();
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
-        size_t nc = zsc_mask_ncoef(a->n, a->d);
+        size_t nc = zsc_claim_ncoef(a);
         fp2 *w = zk_malloc_n(nc, sizeof *w), sum = fp2_zero();
         zsc_weights_one(w, a);
         for (size_t k = 0; k < nc; k++) {
