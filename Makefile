@@ -89,6 +89,9 @@ build/test/gkrcnn: $(call objs,build/test,$(CLI_SRC)) build/test/libgkrcnn.a
 	$(CC) $(TEST_CFLAGS) $^ -o $@ $(LIBS)
 build/test/run_tests: $(call objs,build/test,$(TEST_SRC)) build/test/libgkrcnn.a
 	$(CC) $(TEST_CFLAGS) $^ -o $@ -lflint -lgmp $(LIBS)
+# transcripts of the zero-knowledge blocks for the spec verifier tests/spec/zk_spec.py
+build/test/zk_transcripts: build/test/obj/tests/spec/zk_transcripts.o build/test/libgkrcnn.a
+	$(CC) $(TEST_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/bench_micro: $(call objs,build/bench,$(BENCH_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 build/bench/bench_cnn: build/bench/obj/bench/bench_cnn.o build/bench/obj/bench/bench_sys.o build/bench/libgkrcnn.a
@@ -98,12 +101,15 @@ build/bench/bench_experiments: build/bench/obj/bench/bench_experiments.o build/b
 build/bench/gkrcnn: $(call objs,build/bench,$(CLI_SRC)) build/bench/libgkrcnn.a
 	$(CC) $(BENCH_CFLAGS) $^ -o $@ $(LIBS)
 
-# Tests: unit/property/malicious-prover tests, then CLI tests, then short fuzz runs.
+# Tests: unit/property/malicious-prover tests, then the spec verifier of the
+# zero-knowledge blocks on the C transcripts (tests/spec/zk_spec_test.py, a few
+# seconds), then CLI tests, then short fuzz runs.
 # The small ResNet (generated, with python3-torch) is there so that the
 # malicious-prover strategies, the two-challenge logUp and the advice sweep
 # also run on a residual network.
-test: deps build/test/run_tests build/test/gkrcnn models/resnet_small.onnx
+test: deps build/test/run_tests build/test/gkrcnn build/test/zk_transcripts models/resnet_small.onnx
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build/test/run_tests
+	$(PY) tests/spec/zk_spec_test.py ./build/test/zk_transcripts
 	GKRCNN=./build/test/gkrcnn sh tests/cli_test.sh
 	$(MAKE) --no-print-directory fuzz FUZZ_RUNS=200000
 

@@ -193,11 +193,15 @@ def dot(ws, col):
     return (re % P, im % P)
 
 
-def check_columns(tr, root, m, logK, nq, labels, wts_list, cw_list, what):
+def check_columns(tr, root, m, logK, nq, labels, wts_list, cw_list, what, salt_label=None):
+    """Steps 3-5 of 5 (and the certificate's): m entries per column; with
+    salt_label (the hiding mode, 5.1) each column comes after its 16-byte
+    salt, which its leaf digest covers."""
     query, col_label, path_label = labels
     K = 1 << logK
     queries = list(range(K)) if K <= nq else [tr.challenge_index(query, K) for _ in range(nq)]
     for qi, j in enumerate(queries):
+        salt = tr.get_bytes(salt_label, 16) if salt_label else b""
         colb = tr.get_bytes(col_label, 16 * m)
         col = []
         for i in range(m):
@@ -207,7 +211,7 @@ def check_columns(tr, root, m, logK, nq, labels, wts_list, cw_list, what):
                 raise Invalid("non-canonical element in " + col_label)
             col.append((a, b))
         path = tr.get_bytes(path_label, 32 * logK)
-        node = hashlib.sha256(b"\x00" + colb).digest()
+        node = hashlib.sha256(b"\x00" + salt + colb).digest()
         for s in range(logK):
             sib = path[32 * s:32 * s + 32]
             if (j >> s) & 1:

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""A verifier for gkrcnn's zero-knowledge building blocks, written from
+papers/protocol.md (3.1: the zero-knowledge sumcheck and the batched proof
+of the masks' values; 5.1: the hiding Ligero commitment) and checked
+against the C code (src/sumcheck/zsc.c, src/pcs/ligero.c HIDING), so that
+the spec verifier of CNN proofs (cnn_verify.py) can check zero-knowledge
+CNN proofs once the prover uses these blocks (protocol.md 9.3).
+
+A library, not a command: tests/spec/zk_spec_test.py runs it on
+transcripts written by tests/spec/zk_transcripts.c. Standard library only;
+the fields, the transcript, the sumcheck of 3, the Reed-Solomon encoding
+and the column checks of 5 come from gkr_verify.py and cnn_verify.py.
+
+  zsc_verify(tr, claim, deg, n)          3.1.2: -> (point, claim on f(point), g(point))
+  zsc_ip_verify(tr, mc, claims)          3.1.3: -> (point (x0, z, t), claimed T~ there)
+  ligero_zk_params(n, certified, b)      5.1 Parameters (pcs_ligero_zk_params_for)
+  ligero_zk_read_commitment(tr, n)       5.1 Commitment message
+  ligero_zk_check_certificate(com, cert) 5.1 Certificate
+  ligero_zk_open(tr, com, n, z, v, certified)   5.1 Opening
+
+Every function raises Invalid (gkr_verify.py) on a rejected proof and
+Unusable on parameters outside what the protocol allows (the C verifier's
+ZK_EINPUT).
+"""
+import math
+import os
+import sys
+from collections import namedtuple
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gkr_verify import (E0, E1, HALF, P, Invalid, Transcript, Unusable, eadd, econj, emul, escale, esub,  # noqa: E402
+                        eq_at, eq_table)
+from cnn_verify import check_columns, dot, encode, finv, sumcheck  # noqa: E402
+
+SC_MAX_DEGREE = 3  # k <= 3 in 3
+ZSC_MAX_VARS = 60
+
+
+def einv(x):
+    """1/x in E: conj(x) / (a^2 + b^2)"""
+    return escale(econj(x), finv((x[0] * x[0] + x[1] * x[1]) % P))
+
+
+def draw_nonzero(tr, label, not_minus_one=False):
+    """A challenge outside {0} (or {0, -1}), drawn again under the same label."""
+    m1 = (P - 1, 0)
+    while True:
+        x = tr.challenge(label)
+        if x != E0 and not (not_minus_one and x == m1):
+            return x
+
+
+# ---- 3.1.2: the zero-knowledge sumcheck (zsc_verify) -------------------------
+
+
+def zsc_verify(tr, claim, deg, n, what="zk sumcheck"):
+    """Sum_x f(x) = claim, f of degree deg in each of n variables, masked by
+    g: reads G ("zsc/G"), draws rho != 0 ("zsc/rho"), runs the sumcheck of 3
+    on claim + rho G, reads g(r) ("zsc/gr"). Returns (point, c - rho g(r),
+    g(r)): the caller checks the second against f(point) as after a plain
+    sumcheck and keeps (off, point, g(r)) for zsc_ip_verify."""
+    if not 1 <= deg <= SC_MAX_DEGREE:
+        raise Unusable("%s: degree %d" % (what, deg))
+    G = tr.get_e1("zsc/G")
+    rho = draw_nonzero(tr, "zsc/rho")
+    point, c = sumcheck(tr, eadd(claim, emul(rho, G)), n, deg, what)
+    gr = tr.get_e1("zsc/gr")
+    return point, esub(c, emul(rho, gr)), gr
+
+
+# ---- 3.1.3: the masks' values (zsc_ip_verify) -----------------------------------
+
+ZscClaim = namedtuple("ZscClaim", "off n d point value")  # one mask's claim: cells off.. of C
+
+
+def mask_cells(n, d):
+    """2 (n d + 1): a mask's cells in C (3.1.1 Storage)"""
+    return 2 * (n * d + 1)
+
+
+def zsc_layout_ok(claims, mc):
+    """offsets even, masks inside C (2^mc cells) and pairwise disjoint (zsc_layout_ok)"""
+    if mc < 1 or mc > ZSC_MAX_VARS + 1:
+        return False
+    N = 1 << mc
+    spans = []
+    for a in claims:
+        if a.n > ZSC_MAX_VARS or not 1 <= a.d <= SC_MAX_DEGREE or a.off % 2 or len(a.point) != a.n:
+            return False
+        ln = mask_cells(a.n, a.d)
+        if a.off + ln > N or any(a.off < o + lo and o < a.off + ln for o, lo in spans):
+            return False
+        spans.append((a.off, ln))
+    return True
+
+
+def mask_weights(a):
+    """w(r) = (1, r_v^j): g(r) = sum_k c_k w_k, coefficient 1 + v d + j - 1 = c_{v,j}"""
+    w = [E1]
+    for v in range(a.n):
+        p = E1
+        for _ in range(a.d):
+            p = emul(p, a.point[v])
+            w.append(p)
+    return w
+
+
+X0 = (HALF, HALF)  # i/(1+i) = (1+i)/2
+
+
+def zsc_ip_verify(tr, mc, claims, what="zk mask batch"):
+    """The batch of 3.1.3 over the mask table T = [C ; D] (2^(mc+1) cells):
+    lambda ("zsc/ip/lambda"), G' ("zsc/ip/G"), rho' not in {0, -1}
+    ("zsc/ip/rho"), the degree-2 sumcheck of mc - 1 rounds, y
+    ("zsc/ip/eval"), final claim = (1+i)(1+rho') y V~(z). Returns
+    ((x0, z, t), y): the one claim T~(x0, z, t) = y left on the commitment."""
+    if not zsc_layout_ok(claims, mc):
+        raise Unusable("%s: masks do not fit the mask table" % what)
+    lam = tr.challenges("zsc/ip/lambda", len(claims))
+    c = E0
+    for ls, a in zip(lam, claims):
+        c = eadd(c, emul(ls, a.value))
+    G = tr.get_e1("zsc/ip/G")
+    rho = draw_nonzero(tr, "zsc/ip/rho", not_minus_one=True)
+    z, c = sumcheck(tr, eadd(c, emul(rho, G)), mc - 1, 2, what)
+    y = tr.get_e1("zsc/ip/eval")
+    Vz = E0  # V~(z) = sum_s lambda_s sum_k w_{s,k} eq(z, off_s/2 + k)
+    for ls, a in zip(lam, claims):
+        s = E0
+        for k, wk in enumerate(mask_weights(a)):
+            s = eadd(s, emul(wk, eq_at(z, a.off // 2 + k)))
+        Vz = eadd(Vz, emul(ls, s))
+    scale = emul((1, 1), eadd(E1, rho))
+    if c != emul(emul(scale, y), Vz):
+        raise Invalid("%s: final claim != (1+i)(1+rho') y V(z)" % what)
+    return [X0] + z + [emul(rho, einv(eadd(E1, rho)))], y
+
+
+# ---- 5.1: the hiding Ligero commitment ------------------------------------------
+
+ZK_MAX_OPENINGS = 64  # the budgets a verifier accepts (PCS_LIGERO_ZK_MAX_OPENINGS)
+ZK_CERT_PROTOCOL = "gkrcnn/pcs/ligero-zk-cert/v1"
+MAX_VARS = 25  # PCS_LIGERO_MAX_VARS
+SALT_BYTES = 16
+
+ligero_zk_encode = encode  # Enc of a message of k + t <= K/2 coefficients, natural order (5.1 Rows)
+# queries: of one opening, cert_queries: of the certificate; mask_len = t; K = k << log_inv_rate
+ZkParams = namedtuple("ZkParams", "n certified openings queries cert_queries mask_rows mask_len log_inv_rate "
+                      "log_cols log_rows log_data_cols")
+ZkCommitment = namedtuple("ZkCommitment", "n root openings")
+
+
+def ligero_zk_opening_bytes(p):
+    """one opening's bytes: slot, s, u1', u2' (k + t each), q columns (salt, rows, path)"""
+    k, m, logK = 1 << p.log_cols, 1 << p.log_rows, p.log_cols + p.log_inv_rate
+    q = min(p.queries, 1 << logK)
+    return 4 + 16 + 2 * 16 * (k + p.mask_len) + q * (SALT_BYTES + 16 * (m + p.mask_rows) + 32 * logK)
+
+
+def ligero_zk_params(n, certified, openings):
+    """5.1 Parameters, as pcs_ligero_zk_params_for: q = 260 (210 certified),
+    q_c = 336, t = b q (+ q_c), rate (k + t)/K with K = 4k, and among the
+    c >= log2 t whose error is at most 2^-100.5 the one with the smallest
+    opening (the first on a tie). Every number of the hiding mode's shape is
+    here (a retuning is one edit of this function)."""
+    if not 1 <= n <= MAX_VARS or not 1 <= openings <= ZK_MAX_OPENINGS:
+        raise Unusable("hiding Ligero: n = %d, budget %d" % (n, openings))
+    certified = bool(certified)
+    q, qc = (210 if certified else 260), 336
+    t = openings * q + (qc if certified else 0)
+    base = ZkParams(n, certified, openings, q, qc, 2 * openings + int(certified), t, 2, 0, 0, 0)
+
+    def error(p):  # one opening's error (5.1 Soundness; pcs_zk_error_of)
+        F = math.ldexp(1.0, 122) - math.ldexp(1.0, 63)
+        K = math.ldexp(1.0, p.log_cols + p.log_inv_rate)
+        if not p.certified:
+            return 2.0 * p.log_rows * K / F + 2.0 * K / F + 1.0 / F + math.pow(3.0 / 4.0, p.queries)
+        return K / F + math.pow(4.0 / 5.0, p.cert_queries) + 1.0 / F + math.pow(7.0 / 10.0, p.queries)
+
+    cmin = max(0, (t - 1).bit_length())
+    best = None
+    for c in range(cmin, max(n - 1, cmin) + 1):
+        p = base._replace(log_cols=c, log_rows=max(n - 1 - c, 0))
+        if error(p) > math.ldexp(1.0, -100) / math.sqrt(2.0):
+            continue
+        b = ligero_zk_opening_bytes(p)
+        if best is None or b < best[0]:
+            best = (b, p)
+    if best is None:
+        raise Unusable("hiding Ligero: no split for n = %d" % n)
+    p = best[1]
+    return p._replace(log_data_cols=n - 1 - p.log_rows)
+
+
+def u32le(b):
+    return int.from_bytes(b, "little")
+
+
+def ligero_zk_read_commitment(tr, n):
+    """"pcs/root" (32 bytes), the budget b ("pcs/zk/openings", u32 LE, 1..64)"""
+    if not 1 <= n <= MAX_VARS:
+        raise Unusable("pcs: unsupported number of variables %d" % n)
+    root = tr.get_bytes("pcs/root", 32)
+    b = u32le(tr.get_bytes("pcs/zk/openings", 4))
+    if not 1 <= b <= ZK_MAX_OPENINGS:
+        raise Invalid("pcs: hiding commitment with an opening budget of %d" % b)
+    return ZkCommitment(n, root, b)
+
+
+def ligero_zk_check_certificate(com, cert):
+    """The certificate's own transcript: absorb n, b (u64 each) and the root;
+    gamma on every row but the last (weight 1); u0' (k + t); q_c queries."""
+    p = ligero_zk_params(com.n, True, com.openings)
+    m, k, logK = 1 << p.log_rows, 1 << p.log_cols, p.log_cols + p.log_inv_rate
+    rows = m + p.mask_rows
+    tr = Transcript(ZK_CERT_PROTOCOL, cert)
+    tr.absorb("pcs/cert/n", com.n.to_bytes(8, "little"))
+    tr.absorb("pcs/cert/openings", com.openings.to_bytes(8, "little"))
+    tr.absorb("pcs/cert/root", com.root)
+    gamma = tr.challenges("pcs/cert/gamma", rows - 1) + [E1]
+    u0 = tr.get_e("pcs/cert/u0", k + p.mask_len)
+    check_columns(tr, com.root, rows, logK, p.cert_queries, ("pcs/cert/query", "pcs/cert/col", "pcs/cert/path"),
+                  (gamma,), (ligero_zk_encode(u0, logK),), "hiding certificate", salt_label="pcs/cert/salt")
+    tr.finish()
+
+
+def ligero_zk_value(u1, u2, eqc, z0):
+    """L(y1, y2) = a y1 + b conj(y2), a = ((1 - z0) - i z0)/2, b = ((1 - z0) + i z0)/2,
+    y1 = sum_c u1[c] eq(z_col, c), y2 = sum_c u2[c] conj(eq(z_col, c)) over c < k_d"""
+    y1 = dot(u1, eqc)
+    y2 = dot(u2, [econj(x) for x in eqc])
+    omz = esub(E1, z0)
+    iz = ((-z0[1]) % P, z0[0])
+    a = escale(esub(omz, iz), HALF)
+    b = escale(eadd(omz, iz), HALF)
+    return eadd(emul(a, y1), emul(b, econj(y2)))
+
+
+def ligero_zk_open(tr, com, n, z, v, certified, what="hiding opening"):
+    """f(z) = v for the table of commitment com (n variables; certified iff
+    its certificate was accepted), v already in the transcript: slot j
+    ("pcs/zk/slot", u32 < b), s ("pcs/zk/s"), gamma != 0 ("pcs/zk/gamma"),
+    u1', u2' (k + t each), L(y1', y2') = v + gamma s, then the columns with
+    weights e | gamma on row A_j and conj(e) | conj(gamma) on row B_j."""
+    if com.n != n or len(z) != n:
+        raise Unusable("%s: %d variables, commitment of %d" % (what, len(z), com.n))
+    p = ligero_zk_params(n, certified, com.openings)
+    m, k, kd = 1 << p.log_rows, 1 << p.log_cols, 1 << p.log_data_cols
+    rows, ul, logK = m + p.mask_rows, k + p.mask_len, p.log_cols + p.log_inv_rate
+    slot = u32le(tr.get_bytes("pcs/zk/slot", 4))
+    s = tr.get_e1("pcs/zk/s")
+    if slot >= p.openings:
+        raise Invalid("%s: mask slot %d beyond the commitment's %d openings" % (what, slot, p.openings))
+    gamma = draw_nonzero(tr, "pcs/zk/gamma")
+    u1 = tr.get_e("pcs/u1", ul)
+    u2 = tr.get_e("pcs/u2", ul)
+    zcol, zrow = z[1:1 + p.log_data_cols], z[1 + p.log_data_cols:]
+    if ligero_zk_value(u1[:kd], u2[:kd], eq_table(zcol), z[0]) != eadd(v, emul(gamma, s)):
+        raise Invalid("%s: opened value does not match the claim" % what)
+    e = eq_table(zrow)
+    ebar = [econj(x) for x in e] + [E0] * p.mask_rows
+    e = e + [E0] * p.mask_rows
+    a = m + 2 * slot
+    e[a] = gamma
+    ebar[a + 1] = econj(gamma)
+    check_columns(tr, com.root, rows, logK, p.queries, ("pcs/query", "pcs/col", "pcs/path"), (e, ebar),
+                  (ligero_zk_encode(u1, logK), ligero_zk_encode(u2, logK)), what, salt_label="pcs/salt")
