@@ -397,6 +397,16 @@ if [ -f "$M" ]; then
     [ ! -e "$T/kx.proof" ] && [ ! -e "$T/kx.open" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused prove wrote a file"; }
     expect 2 "verify, input opening with a public-input key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof" --input models/inputs/lenet5_fashion_1.json --input-opening "$T/kp1.open"
     expect 1 "verify, private-input proof against a public-input zk key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kp1.proof"
+    # a private output (protocol.md 9.7): a commitment; the opening shows the outputs
+    expect 0 "setup, private output" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/ko" --zk on --output-visibility private
+    expect 0 "prove, private output" -- "$G" prove --pk "$T/ko/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/ko1.proof" --output-opening "$T/ko1.open" --out "$T/ko1p.json"
+    expect 0 "verify, private output" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --out "$T/ko1c.json"
+    grep -q '^{"output_commitment": "[0-9a-f]\{64\}"}$' "$T/ko1c.json" && ! grep -q "^prediction" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: private output shown without its opening"; }
+    expect 0 "verify, private output opened" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --output-opening "$T/ko1.open" --out "$T/ko1v.json"
+    cmp -s "$T/ko1p.json" "$T/ko1v.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: the opened outputs differ from the prover's"; }
+    cp "$T/ko1.open" "$T/kob.open"; flip "$T/kob.open" 20
+    expect 1 "verify, private output, changed opening" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --output-opening "$T/kob.open"
+    expect 2 "verify, output opening with a public-output key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof" --output-opening "$T/ko1.open"
     expect 2 "setup, private input without zk" -- "$G" setup --model "$M" --out "$T/k6" --input-visibility private
     [ ! -e "$T/k6" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
     expect 2 "setup, bad --zk value" -- "$G" setup --model "$M" --out "$T/k5" --zk yes

@@ -18,12 +18,15 @@
 static int zk_mode;
 /* 1: with zk_mode, the keys' input is private (q_settings.in_vis) */
 static int in_private;
+/* 1: with zk_mode, the keys' output is private (Q_OUT_PRIVATE) */
+static int out_private;
 
 static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *calib) {
     q_model *m = NULL;
     if (!test_quantize_model(&m, path, calib)) return 0;
     m->s.zk_mc = zk_mode;
     m->s.in_vis = zk_mode && in_private ? Q_IN_PRIVATE : Q_IN_PUBLIC;
+    if (zk_mode && out_private) m->s.out_vis = Q_OUT_PRIVATE;
     cnn_key *k = NULL;
     zk_err e = cnn_setup(&k, m);
     if (e) fprintf(stderr, "setup: %s\n", zk_reason());
@@ -70,7 +73,8 @@ static void test_model(const char *name, const char *input) {
     if (e == ZK_OK) {
         if (m->s.in_vis == Q_IN_PRIVATE) TEST_CHECK(vin == NULL); /* the statement's input is a commitment */
         else TEST_CHECK(memcmp(vin, xq, nin * 8) == 0);
-        TEST_CHECK(memcmp(vout, q_output(m, w), nout * 8) == 0);
+        if (m->s.out_vis == Q_OUT_PRIVATE) TEST_CHECK(vout == NULL); /* and its output */
+        else TEST_CHECK(memcmp(vout, q_output(m, w), nout * 8) == 0);
     }
     printf("  cnn %s%s: proof %zu bytes, prove %.3f s, adv 2^%d, lookups 2^%d, soundness %.2f bits (counted "
            "%.2f)\n", name, zk_mode ? " (zk)" : "", proof.len, st.total, __builtin_ctzll(st.adv_cells), __builtin_ctzll(st.lookups),
@@ -445,17 +449,18 @@ static void test_private_input(zk_rng *rng) {
     TEST_CHECK(cnn_verify(vk, proof.data, proof.len, &vin, &vout) == ZK_OK && vin == NULL);
     TEST_CHECK(vout && memcmp(vout, q_output(m, w), (size_t)q_numel(m, m->output) * 8) == 0);
     free(vout);
-    TEST_CHECK(cnn_verify_private(vk, proof.data, proof.len, NULL, root) == ZK_OK);
+    TEST_CHECK(cnn_verify_private(vk, proof.data, proof.len, NULL, NULL, root, NULL) == ZK_OK);
     TEST_CHECK(cnn_input_root(want, vk, xq, seed) == ZK_OK && memcmp(want, root, 32) == 0);
     uint8_t root2[32];
-    TEST_CHECK(cnn_verify_private(vk, again.data, again.len, NULL, root2) == ZK_OK && memcmp(root2, root, 32) == 0);
+    TEST_CHECK(cnn_verify_private(vk, again.data, again.len, NULL, NULL, root2, NULL) == ZK_OK &&
+               memcmp(root2, root, 32) == 0);
     TEST_CHECK(again.len == proof.len && memcmp(again.data + 64, proof.data + 64, proof.len - 64) != 0);
     /* another seed or another input does not open it */
     TEST_CHECK(cnn_input_root(want, vk, xq, seed2) == ZK_OK && memcmp(want, root, 32) != 0);
     xq[nin / 3] += 1;
     TEST_CHECK(cnn_input_root(want, vk, xq, seed) == ZK_OK && memcmp(want, root, 32) != 0);
     xq[nin / 3] -= 1;
-    TEST_CHECK(cnn_verify_private(vkp, proof.data, proof.len, NULL, root) == ZK_EINPUT); /* a public-input key */
+    TEST_CHECK(cnn_verify_private(vkp, proof.data, proof.len, NULL, NULL, root, NULL) == ZK_EINPUT); /* public key */
     /* no run of the quantized input or of the weights is in the
      * private-input proof; the public-input proof of the same input (zk
      * mode too) carries the input, so the check can fail */
@@ -505,6 +510,65 @@ static void test_private_input(zk_rng *rng) {
     cnn_key_free(vk);
     cnn_key_free(pkp);
     cnn_key_free(vkp);
+}
+
+/* ---- a private output (Q_OUT_PRIVATE; protocol.md sec. 9.7) ---- */
+static void test_private_output(zk_rng *rng) {
+    cnn_key *pk = NULL, *vk = NULL;
+    zk_mode = out_private = 1;
+    int ok = load_keys(&pk, &vk, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json");
+    zk_mode = out_private = 0;
+    if (!ok) return;
+    const q_model *m = pk->m;
+    TEST_CHECK(vk->m->s.out_vis == Q_OUT_PRIVATE);
+    size_t nin = (size_t)q_numel(m, 0), nout = (size_t)q_numel(m, m->output);
+    float *x = NULL;
+    TEST_REQUIRE(in_load_one(&x, "models/inputs/lenet5_fashion_0.json", nin) == ZK_OK);
+    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
+    TEST_REQUIRE(q_quantize_input(xq, m, x) == ZK_OK);
+    uint8_t seed[32], root[32], want[32];
+    for (int j = 0; j < 32; j++) seed[j] = (uint8_t)zk_rng_u64(rng);
+    cnn_prover *pv = NULL;
+    TEST_REQUIRE(cnn_prover_new_lazy(&pv, pk) == ZK_OK);
+    cnn_prover_set_output_seed(pv, seed);
+    zk_buf proof;
+    zk_buf_init(&proof);
+    q_witness *w = NULL;
+    TEST_REQUIRE(cnn_prover_prove(pv, &proof, xq, &w, NULL) == ZK_OK);
+    cnn_prover_free(pv);
+    int64_t *vin = NULL, *vout = (int64_t *)1;
+    TEST_CHECK(cnn_verify(vk, proof.data, proof.len, &vin, &vout) == ZK_OK && vout == NULL);
+    TEST_CHECK(vin && memcmp(vin, xq, nin * 8) == 0); /* the input stays public */
+    free(vin);
+    TEST_CHECK(cnn_verify_private(vk, proof.data, proof.len, NULL, NULL, NULL, root) == ZK_OK);
+    int64_t *y = zk_malloc_n(nout, sizeof *y);
+    memcpy(y, q_output(m, w), nout * sizeof *y);
+    TEST_CHECK(cnn_output_root(want, vk, y, seed) == ZK_OK && memcmp(want, root, 32) == 0);
+    y[3] += 1; /* another output does not open it */
+    TEST_CHECK(cnn_output_root(want, vk, y, seed) == ZK_OK && memcmp(want, root, 32) != 0);
+    TEST_CHECK(cnn_input_root(want, vk, xq, seed) == ZK_EINPUT); /* no input commitment */
+    /* the claimed output +1 (committed and as the witness), and an output
+     * activation +1: rejected */
+    static const struct {
+        int kind;
+        nn_op op;
+    } atk[] = {{ATK_OUTPUT, NN_FC}, {ATK_TENSOR, NN_FC}, {ATK_REM_WRAP, NN_FC}};
+    for (size_t k = 0; k < sizeof atk / sizeof atk[0]; k++) {
+        attack a = {.kind = atk[k].kind, .op = atk[k].op, .nth = 2, .pick = zk_rng_u64(rng)};
+        cnn_set_witness_hook(attack_hook, &a);
+        zk_buf bad;
+        zk_err e = prove_verify(pk, vk, xq, &bad);
+        cnn_set_witness_hook(NULL, NULL);
+        TEST_CHECK(a.done && e == ZK_EPROOF);
+        zk_buf_free(&bad);
+    }
+    free(y);
+    q_witness_free(w);
+    zk_buf_free(&proof);
+    free(x);
+    free(xq);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
 }
 
 /* ---- the two-challenge logUp (protocol.md sec. 7.4) ----
@@ -850,13 +914,12 @@ void test_cnn(zk_rng *rng) {
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     test_model("mlp3_fashion", "models/inputs/mlp3_fashion_0.json");
     test_malicious(rng);
-    test_lookup_two(rng);
-    in_private = 1; /* and with a private input */
+    in_private = out_private = 1; /* and with a private input and output */
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
-    test_malicious(rng);
-    in_private = 0;
+    in_private = out_private = 0;
     zk_mode = 0;
     test_private_input(rng);
+    test_private_output(rng);
     for (size_t k = 0; k < N_TAMPER_LABELS; k++) {
         if (tamper_hits[k] == 0 && have_data) fprintf(stderr, "cnn: no message %s was tampered\n", tamper_labels[k]);
         TEST_CHECK(tamper_hits[k] > 0 || !have_data);

@@ -30,7 +30,7 @@ static const char *usage_text =
     "\n"
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
-    "         [--output-visibility public|class] [--input-visibility public|private]\n"
+    "         [--output-visibility public|class|private] [--input-visibility public|private]\n"
     "         [--zk on|off]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
@@ -39,22 +39,25 @@ static const char *usage_text =
     "         outputs. --zk on (default off for now): the zero-knowledge mode under\n"
     "         construction: sumcheck rounds masked, ADV committed hiding; evaluations\n"
     "         and the weights' openings still show values (protocol.md sec. 9.5).\n"
-    "         --input-visibility private (with --zk on): a proof's statement holds a\n"
-    "         hiding commitment to the input instead of the input (sec. 9.6)\n"
+    "         --input-visibility private, --output-visibility private (with --zk on):\n"
+    "         a proof's statement holds a hiding commitment to the input, the output,\n"
+    "         instead of it (sec. 9.6, 9.7)\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
     "         quantized inference, no proof; prints the dequantized outputs\n"
     "  prove  --pk DIR/model.pk --input IN --proof PROOF [--out OUT.json]\n"
-    "         [--input-opening OPEN]\n"
+    "         [--input-opening OPEN] [--output-opening OPEN]\n"
     "         proves the quantized inference on one input sample; writes PROOF and\n"
     "         prints the prediction, the prover's time per phase and the proof size\n"
     "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
     "         commitment to the weights; nothing is written unless all succeed);\n"
-    "         with a private input, --input-opening writes the commitment's opening\n"
+    "         with a private input (output), --input-opening (--output-opening)\n"
+    "         writes the commitment's opening\n"
     "  verify --vk DIR/model.vk --proof PROOF [--input IN [--input-opening OPEN]]\n"
-    "         [--out OUT.json]\n"
+    "         [--output-opening OPEN] [--out OUT.json]\n"
     "         checks PROOF and prints the outputs it attests; with --input, also\n"
     "         checks that the proof is for that input (a private input: with the\n"
-    "         opening prove wrote; repeat --proof [--input]\n"
+    "         opening prove wrote); a private output is shown only with its opening\n"
+    "         (repeat --proof [--input]\n"
     "         [--out] to check several proofs with one key)\n"
     "  IN and CAL: FILE.json (EZKL input_data), FILE.pb (TensorProto),\n"
     "  FILE.h5:/dataset[i:j] (HDF5); OUT.json: {\"output_data\": [[...]]}\n"
@@ -393,15 +396,15 @@ static int cmd_setup(const args_t *a) {
     if ((rc = parse_bits(a, "--act-bits", &s.b_act)) || (rc = parse_bits(a, "--weight-bits", &s.b_w))) return rc;
     const char *ov = opt(a, "--output-visibility");
     if (ov && strcmp(ov, "class") == 0) s.out_vis = Q_OUT_CLASS;
-    else if (ov && strcmp(ov, "private") == 0)
-        return die(EXIT_USAGE, "%s", "--output-visibility private is not available yet: it needs the hiding commitment "
-                                     "of the zero-knowledge mode (papers/protocol.md sec. 9)");
+    else if (ov && strcmp(ov, "private") == 0) s.out_vis = Q_OUT_PRIVATE; /* needs --zk on, checked below */
     else if (ov && strcmp(ov, "public") != 0)
-        return die(EXIT_USAGE, "--output-visibility must be public or class, not \"%s\"", ov);
+        return die(EXIT_USAGE, "--output-visibility must be public, class or private, not \"%s\"", ov);
 
     const char *zo = opt(a, "--zk");
     if (zo && strcmp(zo, "on") == 0) s.zk_mc = 1; /* cnn_setup measures the pool */
     else if (zo && strcmp(zo, "off") != 0) return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
+    if (s.out_vis == Q_OUT_PRIVATE && !s.zk_mc)
+        return die(EXIT_USAGE, "%s", "--output-visibility private needs the zero-knowledge mode (--zk on)");
     const char *iv = opt(a, "--input-visibility");
     if (iv && strcmp(iv, "private") == 0) {
         if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--input-visibility private needs the zero-knowledge mode (--zk on)");
@@ -483,9 +486,12 @@ static int cmd_setup(const args_t *a) {
         shape_str(out_s, sizeof out_s, &km->tensors[km->output].shape);
         printf("setup: %s -> %s (%zu nodes, input %s, output %s, b_act %d, b_w %d, %zu calibration samples)\n", mp,
                pkp, km->nnodes, in_s, out_s, km->s.b_act, km->s.b_w, ncal);
-        if (km->s.out_vis != Q_OUT_PUBLIC)
-            printf("setup: output visibility %s: a proof's statement is the input and the output's argmax\n",
-                   q_out_vis_name(km->s.out_vis));
+        if (km->s.out_vis == Q_OUT_CLASS)
+            printf("setup: output visibility class: a proof's statement holds the output's argmax\n");
+        if (km->s.out_vis == Q_OUT_PRIVATE)
+            printf("setup: output visibility private: a proof's statement holds a hiding commitment to the output\n");
+        if (km->s.in_vis == Q_IN_PRIVATE)
+            printf("setup: input visibility private: a proof's statement holds a hiding commitment to the input\n");
         if (km->s.zk_mc)
             printf("setup: zero-knowledge mode (under construction, protocol.md sec. 9.5): mask pool 2^%d cells\n",
                    km->s.zk_mc);
@@ -682,6 +688,45 @@ static void opening_put(zk_buf *b, const uint8_t *seed) {
     zk_buf_put(b, seed, PCS_LIGERO_ZK_SEED_BYTES);
 }
 
+/* An output opening (prove --output-opening, verify --output-opening; a
+ * private output, protocol.md sec. 9.7): "GKRCNNOO" | u32 version 1 | the
+ * seed | u32 n | n quantized outputs as i64 LE. Strict. */
+#define OO_MAGIC "GKRCNNOO"
+static void out_opening_put(zk_buf *b, const uint8_t *seed, const int64_t *q, size_t n) {
+    zk_buf_put(b, OO_MAGIC, 8);
+    zk_buf_put_u32(b, 1);
+    zk_buf_put(b, seed, PCS_LIGERO_ZK_SEED_BYTES);
+    zk_buf_put_u32(b, (uint32_t)n);
+    for (size_t j = 0; j < n; j++) zk_buf_put_u64(b, (uint64_t)q[j]);
+}
+
+static int out_opening_load(uint8_t *seed, int64_t *q, size_t n, const char *path) {
+    zk_buf f;
+    if (zk_read_file(path, &f) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    size_t hd = 12 + PCS_LIGERO_ZK_SEED_BYTES + 4;
+    int ok = f.len == hd + 8 * n && memcmp(f.data, OO_MAGIC, 8) == 0 && f.data[8] == 1 && f.data[9] == 0 &&
+             f.data[10] == 0 && f.data[11] == 0;
+    if (ok) {
+        const uint8_t *c4 = f.data + hd - 4;
+        uint32_t cnt = (uint32_t)c4[0] | (uint32_t)c4[1] << 8 | (uint32_t)c4[2] << 16 | (uint32_t)c4[3] << 24;
+        ok = cnt == n;
+    }
+    if (ok) {
+        memcpy(seed, f.data + 12, PCS_LIGERO_ZK_SEED_BYTES);
+        for (size_t j = 0; j < n; j++) {
+            uint64_t u = 0;
+            for (int b = 7; b >= 0; b--) u = u << 8 | f.data[hd + 8 * j + (size_t)b];
+            q[j] = (int64_t)u;
+        }
+    }
+    OPENSSL_cleanse(f.data, f.len);
+    zk_buf_free(&f);
+    if (!ok)
+        return die(EXIT_USAGE, "%s is not an output opening of this model (gkrcnn prove --output-opening writes them)",
+                   path);
+    return 0;
+}
+
 static int opening_load(uint8_t *seed, const char *path) {
     zk_buf f;
     if (zk_read_file(path, &f) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
@@ -698,15 +743,16 @@ static int opening_load(uint8_t *seed, const char *path) {
  * are committed once (cnn_prover). Nothing is written unless every proof
  * succeeds. */
 static int cmd_prove(const args_t *a) {
-    static const char *const known[] = {"--pk", "--input", "--proof", "--out", "--input-opening", NULL};
-    static const char *const repeatable[] = {"--input", "--proof", "--out", "--input-opening", NULL};
-    batch_opt o[4] = {{.name = "--input"}, {.name = "--proof", .need = 1}, {.name = "--out"}, {.name = "--input-opening"}};
-    const char *pkp, **ins = o[0].v, **pps = o[1].v, **ops = o[2].v, **iops = o[3].v;
+    static const char *const known[] = {"--pk", "--input", "--proof", "--out", "--input-opening", "--output-opening", NULL};
+    static const char *const repeatable[] = {"--input", "--proof", "--out", "--input-opening", "--output-opening", NULL};
+    batch_opt o[5] = {{.name = "--input"}, {.name = "--proof", .need = 1}, {.name = "--out"}, {.name = "--input-opening"},
+                      {.name = "--output-opening"}};
+    const char *pkp, **ins = o[0].v, **pps = o[1].v, **ops = o[2].v, **iops = o[3].v, **oops = o[4].v;
     char msg[512];
     int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp)) || (rc = batch_opts(a, o, 4)))
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--pk", &pkp)) || (rc = batch_opts(a, o, 5)))
         return rc;
-    int n = o[0].n, no = o[2].n, nio = o[3].n;
+    int n = o[0].n, no = o[2].n, nio = o[3].n, noo = o[4].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, pkp, 0))) return rc;
     const q_model *m = key->m;
@@ -714,7 +760,12 @@ static int cmd_prove(const args_t *a) {
         cnn_key_free(key);
         return die(EXIT_USAGE, "%s", "--input-opening: the key's input is public (setup --input-visibility private)");
     }
-    zk_buf *iob = zk_calloc((size_t)n, sizeof *iob);
+    if (noo && m->s.out_vis != Q_OUT_PRIVATE) {
+        cnn_key_free(key);
+        return die(EXIT_USAGE, "%s", "--output-opening: the key's output is not private (setup --output-visibility private)");
+    }
+    zk_buf *iob = zk_calloc((size_t)n, sizeof *iob), *oob = zk_calloc((size_t)n, sizeof *oob);
+    uint8_t oseed[PCS_LIGERO_ZK_SEED_BYTES];
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
     int64_t *xq = zk_malloc_n(numel, sizeof *xq);
@@ -748,6 +799,10 @@ static int cmd_prove(const args_t *a) {
             opening_put(&iob[k], seed);
             OPENSSL_cleanse(seed, sizeof seed);
         }
+        if (noo) { /* the output's seed; the opening also holds the outputs, known after the proof */
+            ZK_CHECK(RAND_bytes(oseed, (int)sizeof oseed) == 1);
+            cnn_prover_set_output_seed(pv, oseed);
+        }
         e = cnn_prover_prove(pv, &body, xq, &w, &st);
         if (e != ZK_OK) {
             zk_buf_free(&body);
@@ -762,6 +817,10 @@ static int cmd_prove(const args_t *a) {
         }
         proof_wrap(&file[k], PROOF_KIND_CNN, body.data, body.len);
         zk_buf_free(&body);
+        if (noo) {
+            out_opening_put(&oob[k], oseed, q_output(m, w), onumel);
+            OPENSSL_cleanse(oseed, sizeof oseed);
+        }
         q_dequantize_output(y, m, w);
         /* the class a class-only output's proof attests (cnn_run): the integers' argmax */
         int64_t pred = q_argmax(q_output(m, w), (int64_t)onumel);
@@ -774,6 +833,9 @@ static int cmd_prove(const args_t *a) {
         if (m->s.in_vis == Q_IN_PRIVATE)
             printf("statement: a hiding commitment to the input (input visibility: private)%s\n",
                    nio ? "; its opening is written with the proof" : "");
+        if (m->s.out_vis == Q_OUT_PRIVATE)
+            printf("statement: a hiding commitment to the output (output visibility: private)%s\n",
+                   noo ? "; its opening is written with the proof" : "");
         printf("prover time:");
         for (int i = 0; i < CNN_NPHASES; i++)
             printf(" %s %.3f s%s", cnn_phase_names[i], st.t[i], i + 1 < CNN_NPHASES ? "," : "");
@@ -787,6 +849,12 @@ static int cmd_prove(const args_t *a) {
     }
     /* every proof made: write them all, or none */
     rc = write_all(n, pps, file, no ? ops : NULL, js, nio ? iops : NULL, iob);
+    if (rc == 0 && noo && (rc = write_all(n, oops, oob, NULL, NULL, NULL, NULL)) != 0) /* all or none */
+        for (int k = 0; k < n; k++) {
+            remove(pps[k]);
+            if (no) remove(ops[k]);
+            if (nio) remove(iops[k]);
+        }
     if (rc == 0) printf("peak memory: %.1f MB\n", peak_mb());
 out:
     for (int k = 0; k < n; k++) {
@@ -794,8 +862,11 @@ out:
         zk_buf_free(&js[k]);
         if (iob[k].data) OPENSSL_cleanse(iob[k].data, iob[k].len);
         zk_buf_free(&iob[k]);
+        if (oob[k].data) OPENSSL_cleanse(oob[k].data, oob[k].len);
+        zk_buf_free(&oob[k]);
     }
     free(iob);
+    free(oob);
     free(file);
     free(js);
     cnn_prover_free(pv);
@@ -811,23 +882,28 @@ out:
  * and --out, if given. Stops at the first invalid proof (exit 1, one line
  * naming it); --out files are written only when every proof is valid. */
 static int cmd_verify(const args_t *a) {
-    static const char *const known[] = {"--vk", "--proof", "--input", "--out", "--input-opening", NULL};
-    static const char *const repeatable[] = {"--proof", "--input", "--out", "--input-opening", NULL};
-    batch_opt o[4] = {{.name = "--proof"}, {.name = "--input"}, {.name = "--out"}, {.name = "--input-opening"}};
-    const char *vkp, **pps = o[0].v, **ins = o[1].v, **ops = o[2].v, **iops = o[3].v;
+    static const char *const known[] = {"--vk", "--proof", "--input", "--out", "--input-opening", "--output-opening", NULL};
+    static const char *const repeatable[] = {"--proof", "--input", "--out", "--input-opening", "--output-opening", NULL};
+    batch_opt o[5] = {{.name = "--proof"}, {.name = "--input"}, {.name = "--out"}, {.name = "--input-opening"},
+                      {.name = "--output-opening"}};
+    const char *vkp, **pps = o[0].v, **ins = o[1].v, **ops = o[2].v, **iops = o[3].v, **oops = o[4].v;
     char msg[512];
     int rc;
-    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp)) || (rc = batch_opts(a, o, 4)))
+    if ((rc = check_opts_rep(a, known, repeatable)) || (rc = need(a, "--vk", &vkp)) || (rc = batch_opts(a, o, 5)))
         return rc;
-    int n = o[0].n, ni = o[1].n, no = o[2].n, nio = o[3].n;
+    int n = o[0].n, ni = o[1].n, no = o[2].n, nio = o[3].n, noo = o[4].n;
     cnn_key *key = NULL;
     if ((rc = load_key(&key, vkp, 1))) return rc;
     const q_model *m = key->m;
-    int priv = m->s.in_vis == Q_IN_PRIVATE;
+    int priv = m->s.in_vis == Q_IN_PRIVATE, opriv = m->s.out_vis == Q_OUT_PRIVATE;
     if (priv ? ni != nio : nio != 0) {
         cnn_key_free(key);
         if (!priv) return die(EXIT_USAGE, "%s", "--input-opening: the key's input is public");
         return die(EXIT_USAGE, "%s", "the key's input is private: --input needs --input-opening (one per --input)");
+    }
+    if (noo && !opriv) {
+        cnn_key_free(key);
+        return die(EXIT_USAGE, "%s", "--output-opening: the key's output is not private");
     }
     size_t numel = (size_t)q_numel(m, 0), onumel = (size_t)q_numel(m, m->output);
     float *x = NULL, *y = zk_malloc_n(onumel, sizeof *y);
@@ -857,8 +933,10 @@ static int cmd_verify(const args_t *a) {
         double t0 = now_s();
         /* a malformed or truncated proof is an invalid proof */
         zk_err e = proof_unwrap(&body, &blen, file.data, file.len, PROOF_KIND_CNN);
-        uint8_t root[PCS_DIGEST_BYTES], want[PCS_DIGEST_BYTES];
-        if (e == ZK_OK) e = priv ? cnn_verify_private(key, body, blen, &out_q, root) : cnn_verify(key, body, blen, &in_q, &out_q);
+        uint8_t root[PCS_DIGEST_BYTES], oroot[PCS_DIGEST_BYTES], want[PCS_DIGEST_BYTES];
+        if (e == ZK_OK)
+            e = priv || opriv ? cnn_verify_private(key, body, blen, &in_q, &out_q, root, oroot)
+                              : cnn_verify(key, body, blen, &in_q, &out_q);
         double t1 = now_s();
         if (e != ZK_OK) {
             snprintf(msg, sizeof msg, "invalid proof%s%s: %s", which ? " " : "", which ? which : "", zk_reason());
@@ -894,6 +972,31 @@ static int cmd_verify(const args_t *a) {
             printf("input: private; commitment ");
             for (size_t j = 0; j < sizeof root; j++) printf("%02x", root[j]);
             printf("%s\n", ip ? " (opened: the given input)" : "");
+        }
+        if (opriv) { /* the statement is a commitment; with the opening, the outputs it holds */
+            char hex[2 * PCS_DIGEST_BYTES + 1];
+            for (size_t j = 0; j < sizeof oroot; j++) snprintf(hex + 2 * j, 3, "%02x", oroot[j]);
+            printf("output: private; commitment %s\n", hex);
+            if (!noo) {
+                if (no) zk_buf_printf(&js[k], "{\"output_commitment\": \"%s\"}\n", hex);
+                continue;
+            }
+            uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+            out_q = zk_malloc_n(onumel, sizeof *out_q);
+            if ((rc = out_opening_load(seed, out_q, onumel, oops[k]))) goto out;
+            e = cnn_output_root(want, key, out_q, seed);
+            OPENSSL_cleanse(seed, sizeof seed);
+            if (e != ZK_OK) {
+                rc = die(EXIT_USAGE, "output opening: %s", zk_reason());
+                goto out;
+            }
+            if (memcmp(want, oroot, sizeof oroot) != 0) {
+                snprintf(msg, sizeof msg, "%s does not open the output commitment of proof%s%s", oops[k],
+                         which ? " " : "", which ? which : "");
+                rc = die(EXIT_INVALID, "%s", msg);
+                goto out;
+            }
+            printf("output opened with %s:\n", oops[k]);
         }
         if (m->s.out_vis == Q_OUT_CLASS) { /* the statement is the class: out_q[0] */
             if (no) zk_buf_printf(&js[k], "{\"class\": %lld}\n", (long long)out_q[0]);

@@ -88,14 +88,46 @@ static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
     return ZK_OK;
 }
 
-/* A private input's commitment (protocol.md sec. 9.6): the prover's seed
- * (NULL: fresh) and state; the root both roles see. */
+/* A private input's or output's commitment (protocol.md sec. 9.6, 9.7): the
+ * prover's seed (NULL: fresh) and state; the root both roles see. */
 typedef struct {
     const uint8_t *seed;
     pcs_state *st;
     pcs_commitment com;
     uint8_t root[PCS_DIGEST_BYTES];
 } cnn_input_com;
+
+/* Commits tensor t's values v (2^tnv cells, 0 beyond its elements) with the
+ * hiding Ligero, budget 1 (prover), or reads the commitment (verifier). */
+static zk_err cx_tensor_commit(cx *c, int32_t t, const int64_t *v, cnn_input_com *ic) {
+    const pl_plan *pl = c->pl;
+    if (c->P) {
+        fm61 *tab = tensor_fm61(c->m, pl, t, v);
+        ic->st = pcs_ligero_zk_commit(c->tr, NULL, tab, pl->tnv[t], 0, 1, ic->seed);
+        OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
+        free(tab);
+        memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
+        return ZK_OK;
+    }
+    CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[t]));
+    memcpy(ic->root, ic->com.root, PCS_DIGEST_BYTES);
+    return ZK_OK;
+}
+
+/* Opens such a commitment at pt with value val (the caller sent val). */
+static zk_err cx_tensor_open(cx *c, cnn_input_com *ic, const fp2 *pt, fp2 val, const char *what) {
+    if (c->P) {
+        pcs_ligero_zk.open(c->tr, ic->st, pt);
+        return ZK_OK;
+    }
+    zk_err e = pcs_ligero_zk.verify(c->tr, &ic->com, pt, val);
+    if (e == ZK_EPROOF) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", zk_reason());
+        zk_set_reason("%s commitment opening: %s", what, why);
+    }
+    return e;
+}
 
 /* A private input's claims, after the layers: merged into one point, whose
  * value becomes a claim on the range-checked copy x + A (in_chk, as
@@ -113,21 +145,12 @@ static zk_err cx_private_input(cx *c, cnn_input_com *ic) {
     cx_point(c, nv, 1);
     fp2 off = fp2_mul(cx_int(q_act_bound(c->m)), cx_ind_eval(q_numel(c->m, 0), pt, nv));
     CX_TRY(cx_claim_qty(c, &pl->in_chk, pt, fp2_add(val, off), NULL));
-    if (c->P) {
-        pcs_ligero_zk.open(c->tr, ic->st, pt);
-        return ZK_OK;
-    }
-    zk_err e = pcs_ligero_zk.verify(c->tr, &ic->com, pt, val);
-    if (e == ZK_EPROOF) {
-        char why[160];
-        snprintf(why, sizeof why, "%s", zk_reason());
-        zk_set_reason("input commitment opening: %s", why);
-    }
-    return e;
+    return cx_tensor_open(c, ic, pt, val, "input");
 }
 
 /* The shared body: statement, commitments, layers, lookups, openings. */
-static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q, cnn_input_com *ic) {
+static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, int64_t *out_q, cnn_input_com *ic,
+                      cnn_input_com *oc) {
     const q_model *m = c->m;
     const pl_plan *pl = c->pl;
     tr_absorb(c->tr, "cnn/digest", key->digest, sizeof key->digest);
@@ -136,20 +159,9 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
      * its hiding commitment */
     int64_t nin = q_numel(m, 0), nout = q_numel(m, m->output);
     int64_t A = q_act_bound(m);
-    int cls = pl->cls_m >= 0, priv = pl->in_chk.nl > 0;
-    if (priv) {
-        if (c->P) {
-            fm61 *t = tensor_fm61(m, pl, 0, in_q);
-            ic->st = pcs_ligero_zk_commit(c->tr, NULL, t, pl->tnv[0], 0, 1, ic->seed);
-            OPENSSL_cleanse(t, ((size_t)1 << pl->tnv[0]) * sizeof *t);
-            free(t);
-            memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
-        } else {
-            CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[0]));
-            memcpy(ic->root, ic->com.root, PCS_DIGEST_BYTES);
-        }
-    }
-    for (int s = priv; s < 2 - cls; s++) {
+    int cls = pl->cls_m >= 0, priv = pl->in_chk.nl > 0, opriv = m->s.out_vis == Q_OUT_PRIVATE;
+    if (priv) CX_TRY(cx_tensor_commit(c, 0, in_q, ic));
+    for (int s = priv; s < 2 - (cls || opriv); s++) {
         int64_t n = s ? nout : nin;
         int64_t *q = s ? out_q : in_q;
         fm61 *buf = zk_malloc_n((size_t)n, sizeof *buf);
@@ -173,6 +185,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         }
         free(buf);
     }
+    if (opriv) CX_TRY(cx_tensor_commit(c, m->output, out_q, oc)); /* a private output: its commitment */
     int64_t cls_c = 0; /* the class (prover: out_q is the output tensor; verifier: out_q[0] gets the class) */
     if (cls) {
         fm61 cv = fm61_from_i64(c->P ? (cls_c = cnn_forced_class >= 0 ? cnn_forced_class : q_argmax(out_q, nout)) : 0);
@@ -189,7 +202,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     }
     if (!c->P) {
         if (!priv) c->tv[0] = tensor_fm61(m, pl, 0, in_q);
-        if (!cls) c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
+        if (!cls && !opriv) c->tv[m->output] = tensor_fm61(m, pl, m->output, out_q);
     }
     /* auxiliary commitment; in zero-knowledge mode hiding, and the mask
      * table M = [C ; D] beside it (protocol.md sec. 9.5) */
@@ -219,8 +232,16 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     fp2 *r0 = cx_pt(c, onv);
     tr_challenges(c->tr, "cnn/r0", r0, onv);
     cx_chal(c, onv); /* the output tensor's MLE against the public output's, or the argmax identity */
-    if (!cls) cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
-    else CX_TRY(cx_class(c, r0, cls_c));
+    if (opriv) { /* the witness output at r0 = the committed one (protocol.md sec. 9.7) */
+        fp2 v = c->P ? mle_eval_fm61(c->tv[m->output], onv, r0) : fp2_zero();
+        CX_TRY(cx_xfer(c, "cnn/output/eval", &v, 1));
+        CX_TRY(cx_tensor_open(c, oc, r0, v, "output"));
+        cx_claims_push(&c->tc[m->output], r0, v, NULL);
+    } else if (!cls) {
+        cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
+    } else {
+        CX_TRY(cx_class(c, r0, cls_c));
+    }
     for (size_t i = m->nnodes; i-- > 0 && e == ZK_OK;) {
         int32_t ty = (int32_t)i + 1;
         fp2 *pt, val;
@@ -269,44 +290,56 @@ struct cnn_prover {
     double t_commit;
     int count;      /* setup's dry run of the zero-knowledge mode (cnn_zk_measure) */
     size_t used;    /* its pool use, in cells */
-    int has_seed;   /* a private input's commitment seed for the next proofs (else fresh) */
-    uint8_t in_seed[PCS_LIGERO_ZK_SEED_BYTES];
+    int has_seed[2]; /* a private input's / output's commitment seed for the next proofs (else fresh) */
+    uint8_t seed[2][PCS_LIGERO_ZK_SEED_BYTES];
 };
 
-void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed) {
-    pv->has_seed = seed != NULL;
-    if (seed) memcpy(pv->in_seed, seed, sizeof pv->in_seed);
-    else OPENSSL_cleanse(pv->in_seed, sizeof pv->in_seed);
+static void prover_seed(cnn_prover *pv, int j, const uint8_t *seed) {
+    pv->has_seed[j] = seed != NULL;
+    if (seed) memcpy(pv->seed[j], seed, sizeof pv->seed[j]);
+    else OPENSSL_cleanse(pv->seed[j], sizeof pv->seed[j]);
 }
+void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed) { prover_seed(pv, 0, seed); }
+void cnn_prover_set_output_seed(cnn_prover *pv, const uint8_t *seed) { prover_seed(pv, 1, seed); }
 
-zk_err cnn_input_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *input_q, const uint8_t *seed) {
-    pl_plan *pl;
-    CX_TRY(pl_build(&pl, k->m));
-    if (!pl->in_chk.nl) {
-        pl_free(pl);
-        zk_set_reason("the key's input is public: it has no input commitment");
+/* The root of the commitment cx_tensor_commit makes of tensor t's values v. */
+static zk_err tensor_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, int32_t t, const int64_t *v,
+                          const uint8_t *seed) {
+    const char *what = t == 0 ? "input" : "output";
+    int priv = t == 0 ? k->m->s.in_vis == Q_IN_PRIVATE : k->m->s.out_vis == Q_OUT_PRIVATE;
+    if (!priv) {
+        zk_set_reason("the key's %s is not private: it has no %s commitment", what, what);
         return ZK_EINPUT;
     }
-    int64_t A = q_act_bound(k->m), n = q_numel(k->m, 0);
+    pl_plan *pl;
+    CX_TRY(pl_build(&pl, k->m));
+    int64_t A = q_act_bound(k->m), n = q_numel(k->m, t);
     for (int64_t j = 0; j < n; j++)
-        if (input_q[j] < -A || input_q[j] >= A) {
+        if (v[j] < -A || v[j] >= A) {
             pl_free(pl);
-            zk_set_reason("input element %lld is outside the activation range", (long long)j);
+            zk_set_reason("%s element %lld is outside the activation range", what, (long long)j);
             return ZK_EINPUT;
         }
-    fm61 *t = tensor_fm61(k->m, pl, 0, input_q);
+    fm61 *tab = tensor_fm61(k->m, pl, t, v);
     zk_buf b;
     zk_buf_init(&b);
-    tr_t *tr = tr_new_prover("gkrcnn/cnn/input-root", &b);
-    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, t, pl->tnv[0], 0, 1, seed);
+    tr_t *tr = tr_new_prover("gkrcnn/cnn/tensor-root", &b);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, tab, pl->tnv[t], 0, 1, seed);
     memcpy(root, pcs_ligero_root(st), PCS_DIGEST_BYTES);
     pcs_ligero_zk.state_free(st);
     tr_free(tr);
     zk_buf_free(&b);
-    OPENSSL_cleanse(t, ((size_t)1 << pl->tnv[0]) * sizeof *t);
-    free(t);
+    OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
+    free(tab);
     pl_free(pl);
     return ZK_OK;
+}
+
+zk_err cnn_input_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *input_q, const uint8_t *seed) {
+    return tensor_root(root, k, 0, input_q, seed);
+}
+zk_err cnn_output_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *output_q, const uint8_t *seed) {
+    return tensor_root(root, k, k->m->output, output_q, seed);
 }
 
 static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
@@ -404,9 +437,10 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     size_t start = proof->len;
     c.tr = tr_new_prover(CNN_PROTOCOL, proof);
     if (cnn_tamper) tr_set_tamper(c.tr, cnn_tamper, cnn_tamper_ctx);
-    cnn_input_com ic = {.seed = pv->has_seed ? pv->in_seed : NULL};
-    zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output], &ic);
+    cnn_input_com ic = {.seed = pv->has_seed[0] ? pv->seed[0] : NULL}, oc = {.seed = pv->has_seed[1] ? pv->seed[1] : NULL};
+    zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output], &ic, &oc);
     if (ic.st) pcs_ligero_zk.state_free(ic.st);
+    if (oc.st) pcs_ligero_zk.state_free(oc.st);
     tr_free(c.tr);
     pv->used = c.z.used;
     if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
@@ -419,11 +453,13 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
         if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
         if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0], 0); /* a private input's */
+        if (m->s.out_vis == Q_OUT_PRIVATE) eps += pcs_ligero_zk.error(pl->tnv[m->output], 0); /* output's */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
         if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
         if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
         if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
+        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[m->output], 0));
         st->rbr_bits = -log2(fmax(rbr, S->rbr_error(pl->anv, 0)));
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;
@@ -453,7 +489,7 @@ zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_wit
 }
 
 static zk_err cnn_verify_core(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q,
-                              int64_t **output_q, uint8_t *in_root) {
+                              int64_t **output_q, uint8_t *in_root, uint8_t *out_root) {
     const q_model *m = vk->m;
     zk_threads();
     uint8_t dg[32];
@@ -478,9 +514,10 @@ static zk_err cnn_verify_core(const cnn_key *vk, const uint8_t *proof, size_t le
     int64_t *in = zk_malloc_n((size_t)q_numel(m, 0), sizeof *in);
     int64_t *outv = zk_malloc_n((size_t)q_numel(m, m->output), sizeof *outv);
     c.tr = tr_new_verifier(CNN_PROTOCOL, proof, len);
-    cnn_input_com ic;
+    cnn_input_com ic, oc;
     memset(&ic, 0, sizeof ic);
-    e = cnn_run(&c, vk, NULL, in, outv, &ic);
+    memset(&oc, 0, sizeof oc);
+    e = cnn_run(&c, vk, NULL, in, outv, &ic, &oc);
     if (e == ZK_OK) {
         e = tr_finish(c.tr);
         if (e) zk_set_reason("proof has trailing bytes");
@@ -489,26 +526,31 @@ static zk_err cnn_verify_core(const cnn_key *vk, const uint8_t *proof, size_t le
     cx_free(&c);
     int priv = pl->in_chk.nl > 0;
     pl_free(pl);
+    int opriv = m->s.out_vis == Q_OUT_PRIVATE;
     if (e == ZK_OK && in_root) memcpy(in_root, ic.root, PCS_DIGEST_BYTES);
+    if (e == ZK_OK && out_root) memcpy(out_root, oc.root, PCS_DIGEST_BYTES);
     if (e == ZK_OK && input_q && !priv) *input_q = in;
     else {
         if (input_q) *input_q = NULL;
         free(in);
     }
-    if (e == ZK_OK && output_q) *output_q = outv;
-    else free(outv);
+    if (e == ZK_OK && output_q && !opriv) *output_q = outv;
+    else {
+        if (output_q) *output_q = NULL;
+        free(outv);
+    }
     return e;
 }
 
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q) {
-    return cnn_verify_core(vk, proof, len, input_q, output_q, NULL);
+    return cnn_verify_core(vk, proof, len, input_q, output_q, NULL, NULL);
 }
 
-zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **output_q,
-                          uint8_t in_root[PCS_DIGEST_BYTES]) {
-    if (vk->m->s.in_vis != Q_IN_PRIVATE) {
-        zk_set_reason("the key's input is public: use cnn_verify");
+zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q,
+                          int64_t **output_q, uint8_t in_root[PCS_DIGEST_BYTES], uint8_t out_root[PCS_DIGEST_BYTES]) {
+    if (vk->m->s.in_vis != Q_IN_PRIVATE && vk->m->s.out_vis != Q_OUT_PRIVATE) {
+        zk_set_reason("the key's input and output are not private: use cnn_verify");
         return ZK_EINPUT;
     }
-    return cnn_verify_core(vk, proof, len, NULL, output_q, in_root);
+    return cnn_verify_core(vk, proof, len, input_q, output_q, in_root, out_root);
 }

@@ -165,6 +165,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     ZK_WARN_UNUSED;
 void cnn_prover_free(cnn_prover *pv);
 void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed);
+void cnn_prover_set_output_seed(cnn_prover *pv, const uint8_t *seed);
 
 /* Verifier: on ZK_OK, *input_q and *output_q (optional, malloc'd; numel of
  * tensor 0 and of the output tensor) are the statement the proof attests.
@@ -173,20 +174,26 @@ void cnn_prover_set_input_seed(cnn_prover *pv, const uint8_t *seed);
 zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q, int64_t **output_q)
     ZK_WARN_UNUSED;
 
-/* A private input (Q_IN_PRIVATE; protocol.md sec. 9.6). The statement is
- * the root of a hiding commitment (pcs_ligero_zk, one opening) to the
- * quantized input, made from a 32-byte seed:
- *   cnn_verify_private: verifies as cnn_verify and writes the proof's
- *     input root (ZK_EINPUT for a key with a public input);
- *   cnn_input_root: the root of that commitment for a given input and seed
- *     (the data owner's opening: whoever has the seed and the input can
- *     check that a proof was about that input; the seed alone reveals
- *     nothing, but with it an input can be confirmed by guessing);
- *   cnn_prover_set_input_seed: the seed of the next proofs' input
- *     commitments (NULL: a fresh one per proof, which nobody can open). */
-zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **output_q,
-                          uint8_t in_root[PCS_DIGEST_BYTES]) ZK_WARN_UNUSED;
+/* A private input (Q_IN_PRIVATE; protocol.md sec. 9.6) or output
+ * (Q_OUT_PRIVATE; sec. 9.7). The statement holds, in place of the tensor,
+ * the root of a hiding commitment (pcs_ligero_zk, one opening) to its
+ * quantized values, made from a 32-byte seed:
+ *   cnn_verify_private: verifies as cnn_verify (*input_q / *output_q NULL
+ *     for a private one) and writes the proof's roots of the private ones
+ *     (ZK_EINPUT for a key with neither private);
+ *   cnn_input_root, cnn_output_root: the root of that commitment for given
+ *     values and seed (the opening: whoever has the seed and the values can
+ *     check that a proof was about them; the seed alone reveals nothing,
+ *     but with it a guess can be confirmed);
+ *   cnn_prover_set_input_seed, cnn_prover_set_output_seed: the seed of the
+ *     next proofs' commitments (NULL: a fresh one per proof, which nobody
+ *     can open). */
+zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q,
+                          int64_t **output_q, uint8_t in_root[PCS_DIGEST_BYTES], uint8_t out_root[PCS_DIGEST_BYTES])
+    ZK_WARN_UNUSED;
 zk_err cnn_input_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *input_q, const uint8_t *seed)
+    ZK_WARN_UNUSED;
+zk_err cnn_output_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, const int64_t *output_q, const uint8_t *seed)
     ZK_WARN_UNUSED;
 
 #endif

@@ -73,6 +73,8 @@ static double plan_soundness_bits(const pl_plan *pl) {
         eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
         if (pl->in_chk.nl) /* a private input: its identity at the merged point, its opening */
             eps += pl->tnv[0] / p2 + pcs_ligero_zk.error(pl->tnv[0], 0);
+        if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's opening (r0 is counted above) */
+            eps += pcs_ligero_zk.error(pl->tnv[m->output], 0);
     } else {
         eps += pcs_ligero.error(pl->anv, 0);
     }
@@ -106,6 +108,7 @@ static double plan_rbr_bits(const pl_plan *pl) {
     if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
         e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
     if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
+    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[pl->m->output], 0));
     else
         e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
     return -log2(e);

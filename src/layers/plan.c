@@ -271,6 +271,8 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         p->cls_m = pl_add_region(p, PL_ADV, 1, 1);
     }
     p->cur = -1;
+    if (m->s.out_vis == Q_OUT_PRIVATE && q_numel(m, m->output) < 2)
+        PL_FAIL("a private output needs at least 2 elements, the model's has 1");
     if (m->s.in_vis == Q_IN_PRIVATE) {
         if (q_numel(m, 0) < 2) PL_FAIL("a private input needs at least 2 elements, the model's has 1");
         p->in_chk = pl_qty_new(p, b_act, p->tnv[0], q_numel(m, 0));

@@ -38,6 +38,7 @@ const char *q_out_vis_name(int v) {
     switch (v) {
     case Q_OUT_PUBLIC: return "public";
     case Q_OUT_CLASS: return "class";
+    case Q_OUT_PRIVATE: return "private";
     }
     return "?";
 }
@@ -126,7 +127,7 @@ void q_int_rules(const q_model *m, q_int_rule *rule) {
     /* node j's output j + 1 is final once every node after j is seen */
     for (size_t j = m->nnodes + 1; j-- > 0;) {
         int32_t t = (int32_t)j;
-        if (t == m->output && m->s.out_vis != Q_OUT_PUBLIC) read[t] = 1; /* the argmax reads a class-only output */
+        if (t == m->output && m->s.out_vis != Q_OUT_PUBLIC) read[t] = 1; /* the argmax or the commitment reads it */
         if (t == 0) rule[t] = Q_INT_INPUT;
         else if (t == m->output && m->s.out_vis == Q_OUT_PUBLIC) rule[t] = Q_INT_OUTPUT;
         else if (!read[t]) rule[t] = Q_INT_UNUSED;
@@ -385,7 +386,9 @@ static zk_err q_settings_check(const q_settings *s) {
     if (s->b_w < 2 || s->b_w > 48) Q_FAIL("weight bit width b_w=%d is outside 2..48", s->b_w);
     if (s->f_min < -60 || s->f_max > 60 || s->f_min > s->f_max)
         Q_FAIL("fractional-bit range [%d, %d] is not inside [-60, 60]", s->f_min, s->f_max);
-    if (s->out_vis != Q_OUT_PUBLIC && s->out_vis != Q_OUT_CLASS) Q_FAIL("unknown output visibility %d", s->out_vis);
+    if (s->out_vis != Q_OUT_PUBLIC && s->out_vis != Q_OUT_CLASS && s->out_vis != Q_OUT_PRIVATE)
+        Q_FAIL("unknown output visibility %d", s->out_vis);
+    if (s->out_vis == Q_OUT_PRIVATE && !s->zk_mc) Q_FAIL("%s", "a private output needs the zero-knowledge mode");
     if (s->zk_mc < 0 || s->zk_mc > Q_ZK_MAX_MC) Q_FAIL("zero-knowledge mask pool 2^%d is outside 2^0..2^%d", s->zk_mc, Q_ZK_MAX_MC);
     if (s->in_vis != Q_IN_PUBLIC && s->in_vis != Q_IN_PRIVATE) Q_FAIL("unknown input visibility %d", s->in_vis);
     if (s->in_vis == Q_IN_PRIVATE && !s->zk_mc) Q_FAIL("%s", "a private input needs the zero-knowledge mode");

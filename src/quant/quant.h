@@ -215,7 +215,7 @@ typedef struct {
  * numpy's argmax), proven inside the proof (papers/protocol.md sec. 7.8.4).
  * The output tensor is then a witness tensor like any other: its integer
  * rule is its producer's or a range check (q_int_rules). */
-typedef enum { Q_OUT_PUBLIC = 0, Q_OUT_CLASS = 1 } q_out_vis;
+typedef enum { Q_OUT_PUBLIC = 0, Q_OUT_CLASS = 1, Q_OUT_PRIVATE = 2 } q_out_vis; /* private: a commitment, needs zk_mc */
 const char *q_out_vis_name(int v);
 /* Input visibility (issue 13): Q_IN_PUBLIC, the statement holds the input
  * tensor; Q_IN_PRIVATE, it holds a hiding commitment to it (protocol.md

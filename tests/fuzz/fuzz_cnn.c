@@ -17,8 +17,9 @@
  *                                           pool; masked sumchecks, hiding
  *                                           commitments, the mask batch);
  *   6  test_basic_conv_without_padding      again, zero-knowledge with a
- *                                           private input (its commitment in
- *                                           the statement, its opening);
+ *                                           private input and output (their
+ *                                           commitments in the statement,
+ *                                           their openings);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
@@ -80,7 +81,7 @@ static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0};
  * skeleton, the class and its claims in the proof) */
 static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0};
 /* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5),
- * with a private input (q_settings.in_vis, sec. 9.6) */
+ * with a private input and output (q_settings.in_vis, out_vis; sec. 9.6, 9.7) */
 static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1, 1};
 static const int fz_private[FZ_NMODELS] = {0, 0, 0, 0, 0, 0, 1};
 static void fz_threshold(int k) { cnn_set_cert_min_vars(fz_certified[k] ? 1 : CNN_WEIGHT_CERT_MIN_VARS); }
@@ -129,6 +130,7 @@ static void fz_setup_one(int k) {
     if (fz_class[k]) m->s.out_vis = Q_OUT_CLASS;
     m->s.zk_mc = fz_zk[k];
     m->s.in_vis = fz_private[k] ? Q_IN_PRIVATE : Q_IN_PUBLIC;
+    if (fz_private[k]) m->s.out_vis = Q_OUT_PRIVATE;
     int64_t *xq = zk_malloc_n((size_t)q_numel(m, 0), sizeof *xq);
     if (q_quantize_input(xq, m, in) != ZK_OK) fz_die(name, "quantize input");
     nn_graph_free(g);
@@ -175,7 +177,8 @@ static int fz_verify(const cnn_key *vk, const uint8_t *f, size_t len) {
     int64_t *in = NULL, *out = NULL;
     zk_err e = cnn_verify(vk, body, blen, &in, &out);
     /* accepted without a statement (a private input's is the commitment: no input) */
-    if (e == ZK_OK && ((!in && vk->m->s.in_vis != Q_IN_PRIVATE) || !out)) __builtin_trap();
+    if (e == ZK_OK && ((!in && vk->m->s.in_vis != Q_IN_PRIVATE) || (!out && vk->m->s.out_vis != Q_OUT_PRIVATE)))
+        __builtin_trap();
     free(in);
     free(out);
     return e == ZK_OK;
