@@ -337,6 +337,19 @@ if [ -n "$PY" ]; then
         fi
         expect 1 "spec model, foreign proof, cnn spec verifier" -- "$PY" "$CV" -q "$Q/residual/model.vk" "$Q/conv_pool.proof"
         expect 1 "spec model, foreign proof, gkrcnn verify" -- "$G" verify --vk "$Q/residual/model.vk" --proof "$Q/conv_pool.proof"
+        # the zero-knowledge mode (protocol.md 9.5, 9.6) on models with integer
+        # checks, function tables, Softmax and the wiring ops (a private input
+        # read through maps): the spec verifier accepts, and rejects a changed byte
+        for nm in residual:public lut_sig_tanh:public softmax:private wiring:private bn_leaky_avg:private; do
+            n=${nm%%:*} vis=${nm#*:}
+            [ -f "$Q/$n.onnx" ] || continue
+            expect 0 "spec model $n, setup --zk on, $vis input" -- "$G" setup --model "$Q/$n.onnx" --calib "$Q/$n.calib.json" --out "$Q/$n.zk" \
+                --zk on --input-visibility "$vis"
+            expect 0 "spec model $n, zk prove" -- "$G" prove --pk "$Q/$n.zk/model.pk" --input "$Q/$n.input.json" --proof "$Q/$n.zk.proof"
+            expect 0 "spec model $n, zk, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n.zk/model.vk" "$Q/$n.zk.proof"
+            cp "$Q/$n.zk.proof" "$T/bad"; flip "$T/bad" $(( $(wc -c <"$T/bad") / 3 ))
+            expect 1 "spec model $n, zk, byte changed, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n.zk/model.vk" "$T/bad"
+        done
     else
         echo "cli: no python3-onnx, spec models skipped"
     fi

@@ -1309,14 +1309,8 @@ class Verifier:
         self.where = ""
         if md.in_private:
             self.private_input()
-        x = [] if md.in_private else [ee(q) for q in self.inp]
-        for j, cl in enumerate([] if md.in_private else self.tc[0]):
-            if cl.map is None:
-                val = mle_f([fe(q) for q in self.inp], cl.pt)
-            else:
-                val = map_sum(cl.map, eq_tab(cl.pt), x, True)
-            if val != cl.val:
-                raise Invalid("input layer check failed (claim %d)" % j)
+        else:
+            self.public_input()
         self.lookup()
         if pl.wnv:
             self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
@@ -1327,6 +1321,17 @@ class Verifier:
             zk_spec.ligero_zk_open(tr, self.m_com, self.md.zk_mc + 1, tp, y, False, "mask commitment opening")
         tr.finish()
         return self.out
+
+    def public_input(self):
+        """every claim on the input evaluated from the statement's input"""
+        x = [ee(q) for q in self.inp]
+        for j, cl in enumerate(self.tc[0]):
+            if cl.map is None:
+                val = mle_f([fe(q) for q in self.inp], cl.pt)
+            else:
+                val = map_sum(cl.map, eq_tab(cl.pt), x, True)
+            if val != cl.val:
+                raise Invalid("input layer check failed (claim %d)" % j)
 
     def private_input(self):
         """9.6: the input's claims merged into one point, whose value is
