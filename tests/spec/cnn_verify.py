@@ -5,12 +5,16 @@ Written from papers/protocol.md alone (sections 1-3, 5, 7.1.1 and 7.8), not from
 the C code, to check that the document specifies every byte of a CNN proof:
 if this program and `gkrcnn verify` disagree, the document is incomplete or
 wrong. Standard library only; the fields, the transcript, eq tables and the
-Ligero shape come from gkr_verify.py (same directory).
+Ligero shape come from gkr_verify.py (same directory). Zero-knowledge keys
+(setup --zk on, 9.5; a private input, 9.6) are verified too: their masked
+sumchecks, the batch of the masks' values and the hiding openings come from
+zk_spec.py (3.1, 5.1); a private input's proof prints its commitment's root.
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
 --census also prints, after a valid proof, every message the verifier read
-grouped by what it reveals (papers/protocol.md sec. 9.1).
+grouped by what it reveals (papers/protocol.md sec. 9.1), the zero-knowledge
+mode's messages (masks, salts, hiding openings) included.
 
 VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
 written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
@@ -324,20 +328,31 @@ class Model:
     pass
 
 
+ZK_MAX_MC = 24  # the mask table [C; D] has 2^(zk_mc + 1) <= 2^25 cells
+ZK_PAD_NV = 6  # 9.5: a region of 2^6 random ADV cells no claim reads
+
+
 def parse_skeleton(b):
     r = Reader(b, "skeleton")
     magic, version = r.take(8), r.u32()
-    if magic == b"GKRQSKL1" and version == 3:  # protocol.md 9.5: not specified here yet
-        raise Unusable("zero-knowledge keys (setup --zk on, protocol.md 9.5) are not covered by this spec verifier yet")
-    if magic != b"GKRQSKL1" or version not in (1, 2):
+    if magic != b"GKRQSKL1" or version not in (1, 2, 3):
         raise Unusable("skeleton: bad magic or version")
     md = Model()
     md.b_act, md.b_w, md.f_min, md.f_max = r.i32(), r.i32(), r.i32(), r.i32()
     md.out_class = False  # version 2 adds the output visibility: 1 = class (7.8.4)
-    if version == 2:
-        if r.i32() != 1:
+    md.in_private, md.zk_mc = False, 0  # version 3: any output visibility, the input's, the mask pool (9.5, 9.6)
+    if version >= 2:
+        ov = r.i32()
+        if ov not in ((1,) if version == 2 else (0, 1)):
             raise Unusable("skeleton: bad output visibility")
-        md.out_class = True
+        md.out_class = ov == 1
+    if version == 3:
+        iv, md.zk_mc = r.i32(), r.i32()
+        if iv not in (0, 1):
+            raise Unusable("skeleton: bad input visibility")
+        if not 1 <= md.zk_mc <= ZK_MAX_MC:
+            raise Unusable("skeleton: zero-knowledge mask pool 2^%d outside 2^1..2^%d" % (md.zk_mc, ZK_MAX_MC))
+        md.in_private = iv == 1  # a private input needs the zero-knowledge mode: always on in version 3
     if not 2 <= md.b_act <= 48:
         raise Unusable("skeleton: b_act out of range")
     T = r.u32()
@@ -871,6 +886,12 @@ def build_plan_lb(md, lb, rule, tnv):
     if md.out_class:  # 7.8.2: after the nodes, d's limbs and m's region
         pl.cls_d = qty(md.b_act, tnv[md.output], numel(md.shapes[md.output]))
         pl.cls_m = region(ADV_, 1, 1)
+    pl.in_chk = []
+    if md.in_private:  # 9.6: the range-checked copy x + A of a private input
+        if numel(md.shapes[0]) < 2:
+            raise PlanFail("a private input needs at least 2 elements")
+        pl.in_chk = qty(md.b_act, tnv[0], numel(md.shapes[0]))
+    pl.zk_pad = region(ADV_, ZK_PAD_NV, 1 << ZK_PAD_NV) if md.zk_mc else None  # 9.5
     pl.mreg = region(ADV_, lb, 1 << lb)
     for tb in tabs:
         tb.mreg = region(ADV_, tb.nv, 1 << tb.nv)
@@ -1129,6 +1150,8 @@ def pad_part(mp, pt):
 
 
 class Verifier:
+    zk = False  # the zero-knowledge mode (9.5): every sumcheck of n >= 1 rounds masked
+
     def __init__(self, key, body, pl=None):
         self.key = key
         self.md = key.model
@@ -1146,9 +1169,32 @@ class Verifier:
         self.tc = [[] for _ in self.md.shapes]
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
+        self.zk = self.md.zk_mc > 0
+        self.zused, self.zcl = 0, []  # cells of C taken so far; the masks' claims (off, n, d, point, g(r))
 
     def fail(self, what):
         raise Invalid("%s: %s check failed" % (self.where, what) if self.where else "%s check failed" % what)
+
+    def sc(self, claim, n, d, what):
+        """the sumcheck of 3; in zero-knowledge mode, with n >= 1 rounds, the
+        masked one of 3.1.2 with the next 2 (n d + 1) cells of C as its mask
+        (9.5), its claim kept for the batch at the end"""
+        if not self.zk or n == 0:
+            return sumcheck(self.tr, claim, n, d, what)
+        off, need = self.zused, zk_spec.mask_cells(n, d)
+        if need > (1 << self.md.zk_mc) - off:
+            raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
+                           self.md.zk_mc)
+        self.zused += need
+        point, c, gr = zk_spec.zsc_verify(self.tr, claim, d, n, what)
+        self.zcl.append(zk_spec.ZscClaim(off, n, d, point, gr))
+        return point, c
+
+    def read_commitment(self, nv):
+        """a table's commitment: its root (5), or in zero-knowledge mode the hiding one (5.1)"""
+        if self.zk:
+            return zk_spec.ligero_zk_read_commitment(self.tr, nv)
+        return self.tr.get_bytes("pcs/root", 32)
 
     # 7.8.3
     def merge(self, claims, nv):
@@ -1167,7 +1213,7 @@ class Verifier:
                 v = esub(v, pad_part(cl.map, cl.pt[:cl.map.nv]))
             S = eadd(S, emul(c, v))
             c = emul(c, alpha)
-        z, e = sumcheck(tr, S, nv, 2, self.where)
+        z, e = self.sc(S, nv, 2, self.where)
         Tz = tr.get_e1("cnn/eval")
         ez = None
         w = E0
@@ -1216,14 +1262,19 @@ class Verifier:
         md, pl, tr = self.md, self.pl, self.tr
         A = 1 << (md.b_act - 1)
         tr.absorb("cnn/digest", self.key.digest)
-        stmt = []
-        for label, t in (("cnn/input", 0), ("cnn/output", md.output))[:2 - md.out_class]:
+        stmt = [None]
+        if md.in_private:  # 9.6: the root of a hiding commitment to the input instead of the input
+            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0])
+        for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - md.out_class]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
             for j, x in enumerate(q):
                 if x < -A or x >= A:
                     raise Invalid("proof's %s element %d is outside the activation range" % (label[4:], j))
-            stmt.append(q)
+            if t == 0:
+                stmt[0] = q
+            else:
+                stmt.append(q)
         nout = numel(md.shapes[md.output])
         if md.out_class:  # 7.8.4: the class instead of the output
             cls = tr.get_f("cnn/class", 1)[0]
@@ -1231,7 +1282,9 @@ class Verifier:
                 raise Invalid("proof's class is not an index of the outputs")
             stmt.append([cls])
         self.inp, self.out = stmt
-        self.adv_root = tr.get_bytes("pcs/root", 32)
+        self.adv_root = self.read_commitment(pl.anv)
+        if self.zk:  # 9.5: the mask table M = [C ; D], 2^(zk_mc + 1) cells, hiding
+            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
         if not md.out_class:
@@ -1254,6 +1307,23 @@ class Verifier:
                 self.push_qty(pn.ychk, rho, eadd(v, escale(ind(numel(md.shapes[i + 1]), rho), fe(A))))
             self.node(i, rho, v)
         self.where = ""
+        if md.in_private:
+            self.private_input()
+        else:
+            self.public_input()
+        self.lookup()
+        if pl.wnv:
+            self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
+        self.finish(ADV_, pl.anv, self.adv_root, False, "auxiliary")
+        if self.zk and self.zcl:  # 9.5: the masks' values, batched, and M's opening
+            self.where = ""
+            tp, y = zk_spec.zsc_ip_verify(tr, self.md.zk_mc, self.zcl)
+            zk_spec.ligero_zk_open(tr, self.m_com, self.md.zk_mc + 1, tp, y, False, "mask commitment opening")
+        tr.finish()
+        return self.out
+
+    def public_input(self):
+        """every claim on the input evaluated from the statement's input"""
         x = [ee(q) for q in self.inp]
         for j, cl in enumerate(self.tc[0]):
             if cl.map is None:
@@ -1262,12 +1332,21 @@ class Verifier:
                 val = map_sum(cl.map, eq_tab(cl.pt), x, True)
             if val != cl.val:
                 raise Invalid("input layer check failed (claim %d)" % j)
-        self.lookup()
-        if pl.wnv:
-            self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
-        self.finish(ADV_, pl.anv, self.adv_root, False, "auxiliary")
-        tr.finish()
-        return self.out
+
+    def private_input(self):
+        """9.6: the input's claims merged into one point, whose value is
+        claimed on the range-checked copy x + A (in_chk) and proven by the
+        hiding opening of the input's commitment"""
+        md, pl = self.md, self.pl
+        nv = pl.tnv[0]
+        self.where = "input (private input)"
+        pt, val = self.merge(self.tc[0], nv)
+        self.where = ""
+        if pt is None:  # nothing reads the input
+            return
+        A = 1 << (md.b_act - 1)
+        self.push_qty(pl.in_chk, pt, eadd(val, escale(ind(numel(md.shapes[0]), pt), fe(A))))
+        zk_spec.ligero_zk_open(self.tr, self.in_com, nv, pt, val, False, "input commitment opening")
 
     # 7.8.5
     def node(self, i, rho, v):
@@ -1340,7 +1419,7 @@ class Verifier:
         rp, rm, rg = zeta[:pn.pv], zeta[pn.pv:pn.pv + pn.mv], zeta[pn.pv + pn.mv:znv]
         n2 = pn.qv + pn.gv
         K = pn.K
-        r, e = sumcheck(tr, zval, n2, 3 if pn.gv else 2, self.where)
+        r, e = self.sc(zval, n2, 3 if pn.gv else 2, self.where)
         vals = [tr.get_e1("cnn/eval") for _ in range(2 * K)]
         acc = E0
         for kp in range(K):
@@ -1427,7 +1506,7 @@ class Verifier:
     def mul(self, i, rho, a):
         nv = self.pl.tnv[i + 1]
         ma, mb = self.bcast_map(i, 0), self.bcast_map(i, 1)
-        r, e = sumcheck(self.tr, a, nv, 3, self.where)
+        r, e = self.sc(a, nv, 3, self.where)
         Av = self.tr.get_e1("cnn/eval")
         Bv = self.tr.get_e1("cnn/eval")
         if e != emul(emul(eq_points(rho, r), Av), Bv):
@@ -1454,7 +1533,7 @@ class Verifier:
         cm = Map(ny, nv, 1, [(o // inner) % C for o in range(ny)])
         t = self.tr.get_e1("cnn/affine/t")
         self.rc[pn.breg].append(Claim(rho, t, cm))
-        r, e = sumcheck(self.tr, esub(a, t), nv, 3, self.where)
+        r, e = self.sc(esub(a, t), nv, 3, self.where)
         xv = self.tr.get_e1("cnn/eval")
         Sv = self.tr.get_e1("cnn/eval")
         if e != emul(emul(eq_points(rho, r), xv), Sv):
@@ -1474,7 +1553,7 @@ class Verifier:
             ka = escale(kappa, fe(nd.alpha)) if not prelu else E0
             kc = escale(kappa, fe(1 << (nd.k - 1))) if nd.k >= 1 else E0
         hasrem = pn.rem is not None
-        r, e = sumcheck(tr, v, nv, 3, self.where)
+        r, e = self.sc(v, nv, 3, self.where)
         s = tr.get_e1("cnn/eval")
         x = tr.get_e1("cnn/eval")
         u = tr.get_e1("cnn/eval")
@@ -1519,7 +1598,7 @@ class Verifier:
             self.claim_tensor(nd.inp[0], rho, v, None)
             return
         beta = tr.challenge("cnn/clip/beta")
-        r, e = sumcheck(tr, v, nv, 3, self.where)
+        r, e = self.sc(v, nv, 3, self.where)
         x = tr.get_e1("cnn/eval")
         su = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(J)]
         I = ind(ny, r)
@@ -1575,7 +1654,7 @@ class Verifier:
         g, sm = pn.geo, pn.sm
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         beta = tr.challenge("cnn/smax/beta")
-        r, e = sumcheck(tr, E0, nv, 3, self.where)
+        r, e = self.sc(E0, nv, 3, self.where)
         names = ["e1", "i"] + (["r"] if g.s else []) + (["h", "e"] if g.h else []) + \
             (["T"] if g.h or soft else []) + (["Sb", "YC", "q", "q2"] if soft else [])
         val = {k: tr.get_e1("cnn/eval") for k in names}
@@ -1677,7 +1756,7 @@ class Verifier:
         if es != ind(ny, rho):
             self.fail("max-pool one-hot")
         beta = tr.challenge("cnn/max/beta")
-        r, e = sumcheck(tr, E0, nv, 3, self.where)
+        r, e = self.sc(E0, nv, 3, self.where)
         ed = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(Pc)]
         acc, bp, bq = E0, E1, epow(beta, Pc)
         for ev, dv in ed:
@@ -1758,7 +1837,7 @@ class Verifier:
         r = []
         for j in range(LT):
             lam = tr.challenge("cnn/lu/lambda")
-            rr, e = sumcheck(tr, eadd(Pv, emul(lam, Qv)), j, 3, "lookup layer %d" % j)
+            rr, e = self.sc(eadd(Pv, emul(lam, Qv)), j, 3, "lookup layer %d" % j)
             pe, po, qe, qo = [tr.get_e1("cnn/eval") for _ in range(4)]
             f = eadd(eadd(emul(pe, qo), emul(po, qe)), emul(lam, emul(qe, qo)))
             if e != emul(eq_points(r, rr), f):
@@ -1843,15 +1922,20 @@ class Verifier:
             coefs.append(c)
             S = eadd(S, emul(c, val))
             c = emul(c, alpha)
-        z, e = sumcheck(tr, S, nv, 2, "%s-claim merge" % what)
+        z, e = self.sc(S, nv, 2, "%s-claim merge" % what)
         Tz = tr.get_e1("cnn/eval")
         w = E0
         for c, (rg, pt, val) in zip(coefs, blocks):
             w = eadd(w, emul(c, emul(eq_points(pt[:rg.nv], z[:rg.nv]), sel(rg.off >> rg.nv, z, rg.nv, nv))))
         if e != emul(w, Tz):
             self.fail("%s-claim merge" % what)
-        ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
+        if isinstance(root, bytes):
+            ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
+        else:  # a hiding commitment (9.5)
+            zk_spec.ligero_zk_open(tr, root, nv, z, Tz, False, "%s commitment opening" % what)
 
+
+import zk_spec  # noqa: E402  (it imports this module's sumcheck and Ligero helpers: imported after them)
 
 # ---- 7.1.1: the weight-range certificate ------------------------------------------
 
@@ -2021,6 +2105,15 @@ CENSUS_KIND = {
     "pcs/u2": "opening: combined rows (u1, u2)",
     "pcs/col": "opening: opened columns",
     "pcs/path": "opening: Merkle paths",
+    # the zero-knowledge mode (9.5, 9.6): the masks' messages and the hiding openings'
+    "pcs/zk/openings": "commitments: hiding opening budgets",
+    "pcs/salt": "opening: column salts (hiding)",
+    "pcs/zk/slot": "opening: mask slot and masked value s (hiding)",
+    "pcs/zk/s": "opening: mask slot and masked value s (hiding)",
+    "zsc/G": "sumcheck masks: sums G, G' (zero-knowledge)",
+    "zsc/ip/G": "sumcheck masks: sums G, G' (zero-knowledge)",
+    "zsc/gr": "sumcheck masks: values g(r), y (zero-knowledge)",
+    "zsc/ip/eval": "sumcheck masks: values g(r), y (zero-knowledge)",
 }
 
 
@@ -2093,6 +2186,8 @@ def main(argv):
         print("valid proof; class %d" % out[0])
     else:
         print("valid proof; outputs " + " ".join("%.4f" % (q / 2.0 ** f) for q in out))
+    if key.model.in_private:  # 9.6: the statement's input is its commitment, printed as gkrcnn verify does
+        print("input: private; commitment " + v.in_com.root.hex())
     return 0
 
 

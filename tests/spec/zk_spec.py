@@ -2,9 +2,9 @@
 """A verifier for gkrcnn's zero-knowledge building blocks, written from
 papers/protocol.md (3.1: the zero-knowledge sumcheck and the batched proof
 of the masks' values; 5.1: the hiding Ligero commitment) and checked
-against the C code (src/sumcheck/zsc.c, src/pcs/ligero.c HIDING), so that
-the spec verifier of CNN proofs (cnn_verify.py) can check zero-knowledge
-CNN proofs once the prover uses these blocks (protocol.md 9.3).
+against the C code (src/sumcheck/zsc.c, src/pcs/ligero.c HIDING); the spec
+verifier of CNN proofs (cnn_verify.py) checks zero-knowledge CNN proofs
+(protocol.md 9.5, 9.6) with them.
 
 A library, not a command: tests/spec/zk_spec_test.py runs it on
 transcripts written by tests/spec/zk_transcripts.c. Standard library only;
