@@ -439,6 +439,11 @@ if [ -f "$M" ]; then
     expect 0 "prove, private output" -- "$G" prove --pk "$T/ko/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/ko1.proof" --output-opening "$T/ko1.open" --out "$T/ko1p.json"
     expect 0 "verify, private output" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --out "$T/ko1c.json"
     grep -q '^{"output_commitment": "[0-9a-f]\{64\}"}$' "$T/ko1c.json" && ! grep -q "^prediction" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: private output shown without its opening"; }
+    oc=$(sed -n 's/^output: private; commitment \([0-9a-f]*\)$/\1/p' "$T/out")
+    if [ -n "$PY" ]; then
+        expect 0 "cnn spec verifier, private output" -- "$PY" tests/spec/cnn_verify.py "$T/ko/model.vk" "$T/ko1.proof"
+        [ -n "$oc" ] && grep -q "^valid proof; output: private; commitment $oc\$" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: spec verifier's output commitment differs"; }
+    fi
     expect 0 "verify, private output opened" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --output-opening "$T/ko1.open" --out "$T/ko1v.json"
     cmp -s "$T/ko1p.json" "$T/ko1v.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: the opened outputs differ from the prover's"; }
     cp "$T/ko1.open" "$T/kob.open"; flip "$T/kob.open" 20

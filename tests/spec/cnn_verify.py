@@ -341,11 +341,13 @@ def parse_skeleton(b):
     md.b_act, md.b_w, md.f_min, md.f_max = r.i32(), r.i32(), r.i32(), r.i32()
     md.out_class = False  # version 2 adds the output visibility: 1 = class (7.8.4)
     md.in_private, md.zk_mc = False, 0  # version 3: any output visibility, the input's, the mask pool (9.5, 9.6)
+    md.out_private = False  # version 3: output visibility 2 = private (9.7)
     if version >= 2:
         ov = r.i32()
-        if ov not in ((1,) if version == 2 else (0, 1)):
+        if ov not in ((1,) if version == 2 else (0, 1, 2)):
             raise Unusable("skeleton: bad output visibility")
         md.out_class = ov == 1
+        md.out_private = ov == 2
     if version == 3:
         iv, md.zk_mc = r.i32(), r.i32()
         if iv not in (0, 1):
@@ -569,11 +571,11 @@ def int_rules(md):
     covered = [False] * T
     rule = [None] * T
     for t in range(T - 1, -1, -1):
-        if t == md.output and md.out_class:
-            read[t] = True  # the argmax reads a class-only output
+        if t == md.output and (md.out_class or md.out_private):
+            read[t] = True  # the argmax or the commitment reads a class-only or private output
         if t == 0:
             rule[t] = INPUT
-        elif t == md.output and not md.out_class:
+        elif t == md.output and not md.out_class and not md.out_private:
             rule[t] = OUTPUT
         elif not read[t]:
             rule[t] = UNUSED
@@ -886,6 +888,8 @@ def build_plan_lb(md, lb, rule, tnv):
     if md.out_class:  # 7.8.2: after the nodes, d's limbs and m's region
         pl.cls_d = qty(md.b_act, tnv[md.output], numel(md.shapes[md.output]))
         pl.cls_m = region(ADV_, 1, 1)
+    if md.out_private and numel(md.shapes[md.output]) < 2:  # 9.7
+        raise PlanFail("a private output needs at least 2 elements")
     pl.in_chk = []
     if md.in_private:  # 9.6: the range-checked copy x + A of a private input
         if numel(md.shapes[0]) < 2:
@@ -1265,7 +1269,7 @@ class Verifier:
         stmt = [None]
         if md.in_private:  # 9.6: the root of a hiding commitment to the input instead of the input
             self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0])
-        for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - md.out_class]:
+        for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - (md.out_class or md.out_private)]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
             for j, x in enumerate(q):
@@ -1276,6 +1280,9 @@ class Verifier:
             else:
                 stmt.append(q)
         nout = numel(md.shapes[md.output])
+        if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output
+            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output])
+            stmt.append(None)
         if md.out_class:  # 7.8.4: the class instead of the output
             cls = tr.get_f("cnn/class", 1)[0]
             if cls >= nout:
@@ -1287,7 +1294,11 @@ class Verifier:
             self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
-        if not md.out_class:
+        if md.out_private:  # 9.7: y~(r0), proven by the output commitment's opening
+            v0 = tr.get_e("cnn/output/eval", 1)[0]
+            zk_spec.ligero_zk_open(tr, self.out_com, onv, r0, v0, False, "output commitment opening")
+            self.tc[md.output].append(Claim(r0, v0, None))
+        elif not md.out_class:
             self.tc[md.output].append(Claim(r0, mle_f([fe(x) for x in self.out], r0), None))
         else:  # d~ + y~ + lt_c~ = m ind_n~ at r0, and d_c = 0
             y0, d0 = tr.get_e("cnn/class/yd", 2)
@@ -2184,6 +2195,8 @@ def main(argv):
         print("valid proof")
     elif key.model.out_class:
         print("valid proof; class %d" % out[0])
+    elif key.model.out_private:  # 9.7: the statement's output is its commitment
+        print("valid proof; output: private; commitment " + v.out_com.root.hex())
     else:
         print("valid proof; outputs " + " ".join("%.4f" % (q / 2.0 ** f) for q in out))
     if key.model.in_private:  # 9.6: the statement's input is its commitment, printed as gkrcnn verify does
