@@ -18,7 +18,7 @@
 
 #define TZ_PROTO "gkrcnn/test/pcsz"
 #define TZ_MAXN 32
-#define TZ_KAT "6d647de3dad4f1bb3955de6c421e6f6a2c32ec95b6b1374cb4e38b1fbc695268"
+#define TZ_KAT "02f48608d199e8d8af9dcd2c6085fe4b294f856dfec26add166a58a8453d1688"
 
 static fm61 tz_rand_fm61(zk_rng *rng) { return zk_rng_u64(rng) % FM61_P; }
 static fp2 tz_rand_fp2(zk_rng *rng) { return fp2_make(tz_rand_fm61(rng), tz_rand_fm61(rng)); }
@@ -99,34 +99,72 @@ static fm61 *tz_table(zk_rng *rng, unsigned n) {
     return t;
 }
 
-/* The parameters: budget, rate, distance, query counts, errors. */
+/* The parameters, recomputed independently (papers/protocol.md sec. 5.1):
+ * the code RS[K, k + t] with t = b q (+ 711 certified) never opened
+ * whole, the catch count a (unique-decoding radius, or the distance less
+ * the certificate's proximity), q the least count with ((K - a)/K)^q <=
+ * 2^-108, the shape's limits, errors of at least 100 bits. */
 static void tz_parameters(void) {
-    TEST_CHECK(PCS_LIGERO_ZK_QUERIES * -log2(3.0 / 4.0) >= 107.5);
-    TEST_CHECK(PCS_LIGERO_ZK_CERT_QUERIES * -log2(4.0 / 5.0) >= 108.0);
-    TEST_CHECK(PCS_LIGERO_ZK_CERT_OPEN_QUERIES * -log2(7.0 / 10.0) >= 108.0);
+    TEST_CHECK(PCS_LIGERO_ZK_CERT_QUERIES * -log2(9.0 / 10.0) >= 108.0);
     /* every budget a commitment may announce (the verifier derives its
      * parameters from it, so none may fail) */
-    unsigned budgets[PCS_LIGERO_ZK_MAX_OPENINGS];
-    for (unsigned b = 0; b < PCS_LIGERO_ZK_MAX_OPENINGS; b++) budgets[b] = b + 1;
+    double worst_q = 0;
     for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n++)
         for (int c = 0; c <= 1; c++)
-            for (size_t b = 0; b < sizeof budgets / sizeof budgets[0]; b++) {
-                pcs_ligero_params p = pcs_ligero_zk_params_for(n, c, budgets[b]);
-                size_t k = (size_t)1 << p.log_cols, K = k << p.log_inv_rate;
-                unsigned distinct = budgets[b] * p.queries + (c ? PCS_LIGERO_ZK_CERT_QUERIES : 0);
-                TEST_CHECK(p.zk && p.mask_len >= distinct && p.mask_len <= k);
-                TEST_CHECK(K >= 4 * (size_t)p.mask_len); /* never every column */
+            for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) {
+                pcs_ligero_params p = pcs_ligero_zk_params_for(n, c, b);
+                size_t k = (size_t)1 << p.log_cols, K = k << p.log_inv_rate, m = (size_t)1 << p.log_rows;
+                size_t t = p.mask_len, distinct = (size_t)b * p.queries + (c ? PCS_LIGERO_ZK_CERT_QUERIES : 0);
+                TEST_CHECK(p.zk && p.openings == b && p.certified == c && t == distinct);
+                TEST_CHECK(k + t < K); /* a code, and never every column: t < K */
+                TEST_CHECK(p.log_inv_rate >= 2 && p.log_inv_rate <= 6);
+                if (p.log_inv_rate > 2) TEST_CHECK(K * (m + p.mask_rows + 1) <= (size_t)1 << 15);
                 TEST_CHECK(p.log_rows + p.log_data_cols == n - 1 && p.log_data_cols <= p.log_cols);
-                TEST_CHECK(p.mask_rows == 2 * budgets[b] + (unsigned)c);
-                /* distance (K - k - t + 1)/K > 1/2: radius 1/4, 1/5 proximity */
-                TEST_CHECK(2 * (k + p.mask_len) <= K);
-                TEST_CHECK(-log2(pcs_ligero_zk_error(n, c, budgets[b])) >= 100.0);
+                TEST_CHECK(p.log_rows == 0 || p.log_data_cols == p.log_cols);
+                TEST_CHECK(p.mask_rows == 2 * b + (unsigned)c);
+                /* the catch count: D = K - k - t + 1, e = floor((D - 1)/2) */
+                size_t D = K - k - t + 1, e = (D - 1) / 2, a = e;
+                TEST_CHECK(2 * e < D);
+                if (c) {
+                    TEST_CHECK(K / 10 <= e); /* the certificate's proximity decodes uniquely */
+                    a = D - K / 10;
+                }
+                double per = -log2((double)(K - a) / (double)K);
+                TEST_CHECK(p.queries * per >= PCS_LIGERO_ZK_QUERY_BITS - 1e-9);
+                TEST_CHECK((p.queries - 1) * per < PCS_LIGERO_ZK_QUERY_BITS + 1e-9); /* the least such q */
+                if (b == 1 && n >= 14 && p.queries * per > worst_q) worst_q = p.queries * per;
+                double err = pcs_ligero_zk_error(n, c, b);
+                TEST_CHECK(-log2(err) >= 100.0);
+                TEST_CHECK(err >= pow((double)(K - a) / (double)K, p.queries));
+                /* the opening's size: pcs_ligero_opening_bytes against the layout */
+                TEST_CHECK(pcs_ligero_opening_bytes(&p) ==
+                           4 + 16 + 2 * 16 * (k + t) +
+                               p.queries * (PCS_LIGERO_ZK_SALT_BYTES + 16 * (m + p.mask_rows) +
+                                            32 * (size_t)(p.log_cols + p.log_inv_rate)));
             }
-    for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n += 6)
+    TEST_CHECK(worst_q < PCS_LIGERO_ZK_QUERY_BITS + 3); /* the counts are not padded */
+    for (unsigned n = 1; n <= PCS_LIGERO_MAX_VARS; n += 3)
         for (int c = 0; c <= 1; c++) {
             TEST_CHECK(-log2(pcs_ligero_zk.error(n, c)) >= 100.0);
             TEST_CHECK(pcs_ligero_zk.rbr_error(n, c) <= pcs_ligero_zk.error(n, c));
+            TEST_CHECK(pcs_ligero_zk.error(n, c) >= pcs_ligero_zk_error(n, c, 1));
         }
+    /* the shapes the sizes below rely on (protocol.md sec. 5.1's table) */
+    static const struct {
+        unsigned n;
+        int c;
+        unsigned L, lc, q;
+    } want[] = {{1, 0, 6, 5, 121}, {8, 0, 5, 6, 124}, {10, 0, 5, 7, 118}, {11, 0, 4, 8, 124}, {12, 0, 3, 9, 138},
+                {13, 0, 2, 9, 188}, {14, 0, 2, 10, 172}, {16, 0, 2, 11, 165}, {20, 0, 2, 13, 161},
+                {24, 0, 2, 15, 160}, {1, 1, 6, 6, 63},   {12, 1, 3, 9, 87},   {20, 1, 2, 12, 82},
+                {22, 1, 2, 13, 77},  {24, 1, 2, 14, 74}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        pcs_ligero_params p = pcs_ligero_zk_params_for(want[i].n, want[i].c, 1);
+        TEST_CHECK(p.log_inv_rate == want[i].L && p.log_cols == want[i].lc && p.queries == want[i].q);
+        if (p.log_inv_rate != want[i].L || p.log_cols != want[i].lc || p.queries != want[i].q)
+            fprintf(stderr, "  pcsz shape n=%u certified=%d: L=%u c=%u q=%u\n", want[i].n, want[i].c, p.log_inv_rate,
+                    p.log_cols, p.queries);
+    }
 }
 
 /* Completeness at every size, certified or not, several openings;
@@ -624,7 +662,7 @@ static int tz_hiding_run(zk_rng *rng, unsigned n, int zk, int runs, double *zmax
 }
 
 static void tz_hiding_stats(zk_rng *rng) {
-    static const unsigned ns[] = {3, 8};
+    static const unsigned ns[] = {3, 8, 12};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         double zmax, chimax;
         int zk_ok = tz_hiding_run(rng, ns[i], 1, 300, &zmax, &chimax);
@@ -638,21 +676,37 @@ static void tz_hiding_stats(zk_rng *rng) {
     }
 }
 
-/* The simulator's s satisfies the verifier's identity (so its view passes
- * step 2), and a real view satisfies the same identity. */
-static void tz_simulator_identity(zk_rng *rng, unsigned n) {
+/* One hiding opening (budget 1) of a random table at a random point z
+ * (written), parsed into *w; *p its parameters. Returns the table, or NULL
+ * (nothing to free) when the proof does not parse. */
+static fm61 *tz_one_view(zk_rng *rng, unsigned n, fp2 *z, tz_view *w, pcs_ligero_params *p) {
     fm61 *t = tz_table(rng, n);
     uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
     tz_seed(seed, rng);
-    fp2 z[TZ_MAXN];
     for (unsigned j = 0; j < n; j++) z[j] = tz_rand_fp2(rng);
     tz_cfg c = {.zk = 1, .openings = 1, .nopen = 1, .seed = seed, .zfix = z};
     zk_buf proof;
     zk_buf_init(&proof);
     tz_prove(&proof, NULL, t, n, &c, NULL);
-    pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, 1);
+    *p = pcs_ligero_zk_params_for(n, 0, 1);
+    int ok = tz_parse(w, proof.data, proof.len, n, z, 1, p);
+    zk_buf_free(&proof);
+    if (!ok) {
+        tz_view_free(w);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* The simulator's s satisfies the verifier's identity (so its view passes
+ * step 2), and a real view satisfies the same identity. */
+static void tz_simulator_identity(zk_rng *rng, unsigned n) {
+    fp2 z[TZ_MAXN];
+    pcs_ligero_params p;
     tz_view w;
-    TEST_REQUIRE(tz_parse(&w, proof.data, proof.len, n, z, 1, &p));
+    fm61 *t = tz_one_view(rng, n, z, &w, &p);
+    TEST_REQUIRE(t != NULL);
     size_t kd = (size_t)1 << p.log_data_cols;
     /* real: s from (u1', u2', v, gamma) as the simulator computes it equals the sent s */
     fp2 *cp = zk_aligned_n(2 * w.ul, sizeof *cp);
@@ -681,7 +735,126 @@ static void tz_simulator_identity(zk_rng *rng, unsigned n) {
     free(eqc);
     free(cp);
     tz_view_free(&w);
+    free(t);
+}
+
+/* The codewords are Reed-Solomon evaluations of degree < k + t (the
+ * coset messages lo + c_r hi, folded when t > k, HIDING): every opened
+ * column of a real opening satisfies both column checks with u1', u2'
+ * evaluated directly, sum_c u[c] omega^(c x), omega of order K; dropping
+ * u's t extra coefficients breaks them. */
+static fp2 tz_horner(const fp2 *u, size_t len, fp2 x) {
+    fp2 y = fp2_zero();
+    for (size_t c = len; c-- > 0;) y = fp2_add(fp2_mul(y, x), u[c]);
+    return y;
+}
+
+static void tz_direct_codewords(zk_rng *rng, unsigned n) {
+    fp2 z[TZ_MAXN];
+    pcs_ligero_params p;
+    tz_view w;
+    fm61 *t = tz_one_view(rng, n, z, &w, &p);
+    TEST_REQUIRE(t != NULL);
+    size_t k = (size_t)1 << p.log_cols;
+    unsigned log_K = p.log_cols + p.log_inv_rate;
+    fp2 omega = fp2_root_of_unity(log_K);
+    fp2 *e = zk_aligned_n(w.m, sizeof *e);
+    mle_eq_table(e, z + 1 + p.log_data_cols, p.log_rows);
+    size_t good = 0, short_good = 0;
+    for (size_t i = 0; i < w.nq; i++) {
+        uint64_t x = w.idx[i];
+        fp2 wx = fp2_pow(omega, &x, 1);
+        const fp2 *col = w.cols + i * w.rows;
+        fp2 c1 = fp2_mul(w.gamma, col[w.m]), c2 = fp2_mul(fp2_conj(w.gamma), col[w.m + 1]);
+        for (size_t r = 0; r < w.m; r++) {
+            c1 = fp2_add(c1, fp2_mul(e[r], col[r]));
+            c2 = fp2_add(c2, fp2_mul(fp2_conj(e[r]), col[r]));
+        }
+        good += fp2_eq(tz_horner(w.u1, w.ul, wx), c1) && fp2_eq(tz_horner(w.u2, w.ul, wx), c2);
+        short_good += fp2_eq(tz_horner(w.u1, k, wx), c1);
+    }
+    TEST_CHECK(w.ul == k + p.mask_len && good == w.nq && short_good == 0);
+    if (good != w.nq) fprintf(stderr, "  n=%u: %zu of %zu columns are not RS evaluations\n", n, w.nq - good, w.nq);
+    free(e);
+    tz_view_free(&w);
+    free(t);
+}
+
+/* The columns a commitment opens over its whole budget and its
+ * certificate, replayed from real transcripts: at most t distinct, so
+ * never the whole table (t < K). */
+static void tz_distinct_columns(zk_rng *rng, unsigned n, int certified, unsigned openings) {
+    fm61 *t = tz_table(rng, n);
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    tz_seed(seed, rng);
+    tz_cfg c = {.zk = 1, .certified = certified, .openings = openings, .nopen = openings, .seed = seed};
+    zk_buf proof, cert;
+    zk_buf_init(&proof);
+    zk_buf_init(&cert);
+    tz_prove(&proof, certified ? &cert : NULL, t, n, &c, NULL);
+    pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, openings);
+    size_t k = (size_t)1 << p.log_cols, m = (size_t)1 << p.log_rows, rows = m + p.mask_rows, ul = k + p.mask_len;
+    unsigned log_K = p.log_cols + p.log_inv_rate;
+    size_t K = (size_t)1 << log_K, drawn = 0;
+    uint8_t *seen = zk_calloc(K, 1), buf[64];
+    fp2 *tmp = zk_aligned_n(ul > rows ? ul : rows, sizeof *tmp);
+    uint8_t *path = zk_malloc_n(log_K, 32);
+    /* the openings */
+    tr_t *tr = tr_new_verifier(TZ_PROTO, proof.data, proof.len);
+    tr_absorb_u64(tr, "test/n", n);
+    int ok = tr_get_bytes(tr, "pcs/root", buf, 32) == ZK_OK && tr_get_bytes(tr, "pcs/zk/openings", buf, 4) == ZK_OK;
+    for (unsigned o = 0; ok && o < openings; o++) {
+        fp2 z[TZ_MAXN], v, sv;
+        tr_challenges(tr, "test/z", z, n);
+        ok = tr_get_fp2(tr, "test/v", &v, 1) == ZK_OK && tr_get_bytes(tr, "pcs/zk/slot", buf, 4) == ZK_OK &&
+             tr_get_fp2(tr, "pcs/zk/s", &sv, 1) == ZK_OK;
+        for (;;)
+            if (!fp2_is_zero(tr_challenge(tr, "pcs/zk/gamma"))) break;
+        ok = ok && tr_get_fp2(tr, "pcs/u1", tmp, ul) == ZK_OK && tr_get_fp2(tr, "pcs/u2", tmp, ul) == ZK_OK;
+        size_t *idx = zk_malloc_n(p.queries, sizeof *idx);
+        for (size_t i = 0; ok && i < p.queries; i++) idx[i] = (size_t)tr_challenge_index(tr, "pcs/query", K);
+        for (size_t i = 0; ok && i < p.queries; i++) {
+            seen[idx[i]] = 1, drawn++;
+            ok = tr_get_bytes(tr, "pcs/salt", buf, PCS_LIGERO_ZK_SALT_BYTES) == ZK_OK &&
+                 tr_get_fp2(tr, "pcs/col", tmp, rows) == ZK_OK && tr_get_bytes(tr, "pcs/path", path, 32 * (size_t)log_K) == ZK_OK;
+        }
+        free(idx);
+    }
+    ok = ok && tr_finish(tr) == ZK_OK;
+    tr_free(tr);
+    /* the certificate (its queries are drawn after u0, from its own transcript) */
+    if (ok && certified) {
+        tr = tr_new_verifier(PCS_LIGERO_ZK_CERT_PROTOCOL, cert.data, cert.len);
+        tr_absorb_u64(tr, "pcs/cert/n", n);
+        tr_absorb_u64(tr, "pcs/cert/openings", openings);
+        tr_absorb(tr, "pcs/cert/root", proof.data, 32);
+        fp2 *g = zk_aligned_n(rows, sizeof *g);
+        tr_challenges(tr, "pcs/cert/gamma", g, rows - 1);
+        free(g);
+        ok = tr_get_fp2(tr, "pcs/cert/u0", tmp, ul) == ZK_OK;
+        for (size_t i = 0; ok && i < PCS_LIGERO_ZK_CERT_QUERIES; i++) {
+            size_t j = (size_t)tr_challenge_index(tr, "pcs/cert/query", K);
+            seen[j] = 1, drawn++;
+            ok = tr_get_bytes(tr, "pcs/cert/salt", buf, PCS_LIGERO_ZK_SALT_BYTES) == ZK_OK &&
+                 tr_get_fp2(tr, "pcs/cert/col", tmp, rows) == ZK_OK &&
+                 tr_get_bytes(tr, "pcs/cert/path", path, 32 * (size_t)log_K) == ZK_OK;
+        }
+        ok = ok && tr_finish(tr) == ZK_OK;
+        tr_free(tr);
+    }
+    TEST_CHECK(ok);
+    size_t distinct = 0;
+    for (size_t j = 0; j < K; j++) distinct += seen[j];
+    TEST_CHECK(drawn == (size_t)openings * p.queries + (certified ? PCS_LIGERO_ZK_CERT_QUERIES : 0));
+    TEST_CHECK(distinct <= p.mask_len && p.mask_len < K && distinct < K);
+    if (getenv("GKRCNN_TEST_VERBOSE"))
+        printf("  pcsz n=%u certified=%d budget %u: %zu of K = %zu columns opened (t = %u)\n", n, certified, openings,
+               distinct, K, p.mask_len);
+    free(path);
+    free(tmp);
+    free(seen);
     zk_buf_free(&proof);
+    zk_buf_free(&cert);
     free(t);
 }
 
@@ -807,11 +980,17 @@ void test_pcsz(zk_rng *rng);
 void test_pcsz(zk_rng *rng) {
     tz_parameters();
     tz_known_answer();
-    static const unsigned ns[] = {1, 2, 3, 4, 6, 9, 12, 15};
+    /* every regime of the shape: K = 64k (n <= 7; certified n <= 9), 32k, 16k,
+     * 8k (n = 8..10, 11, 12), 4k (n >= 13); t > k (n <= 8; certified n <= 12) */
+    static const unsigned ns[] = {1, 2, 3, 4, 6, 8, 9, 10, 11, 12, 13, 14, 15};
     for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
         tz_complete(rng, ns[i], 0, 1, 997);
         tz_complete(rng, ns[i], 1, 2, 4999);
+        tz_direct_codewords(rng, ns[i]);
     }
+    for (unsigned n = 8; n <= 14; n++) tz_distinct_columns(rng, n, 1, 2);
+    tz_distinct_columns(rng, 3, 0, 8);
+    tz_direct_codewords(rng, 18);
     tz_complete(rng, 18, 0, 3, 100003);
     tz_complete(rng, 20, 1, 1, 1000003);
     tz_complete(rng, 22, 0, 1, 10000019);

@@ -196,19 +196,21 @@ static int zr_two_openings(zk_rng *rng, unsigned n, unsigned used_a, unsigned us
     return got;
 }
 
-static void zr_slots_distinct(zk_rng *rng) { TEST_CHECK(!zr_two_openings(rng, 8, 0, 1)); }
+/* n = 7: one row for a budget of 2 (k = 2^6, pcs_ligero_zk_params_for) */
+static void zr_slots_distinct(zk_rng *rng) { TEST_CHECK(!zr_two_openings(rng, 7, 0, 1)); }
 
 static void zr_slot_reuse(zk_rng *rng) {
     /* the hazard: both proofs accepted, the table read off them */
-    TEST_CHECK(zr_two_openings(rng, 8, 0, 0));
+    TEST_CHECK(zr_two_openings(rng, 7, 0, 0));
 }
 
-/* One verified hiding opening of a one-row table of small integers (n = 8,
- * budget 1) and its view; prog as zr_prove. Returns the table (the
+/* One verified hiding opening of a one-row table of small integers (n = 6,
+ * budget 1: k = 2^5) and its view; prog as zr_prove. Returns the table (the
  * caller frees it and w->u1); *kd its packed cells. */
 static fm61 *zr_one_opening(zk_rng *rng, zr_view *w, size_t *kd, uint64_t id, int prog) {
-    const unsigned n = 8, b = 1;
+    const unsigned n = 6, b = 1;
     pcs_ligero_params p = pcs_ligero_zk_params_for(n, 0, b);
+    TEST_CHECK(p.log_rows == 0);
     size_t N = (size_t)1 << n, ul = ((size_t)1 << p.log_cols) + p.mask_len;
     *kd = (size_t)1 << p.log_data_cols;
     fm61 *t = zk_malloc_n(N, sizeof *t);

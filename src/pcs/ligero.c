@@ -124,21 +124,30 @@
  * mode above is unchanged byte for byte; a hiding commitment is chosen at
  * commit time (pcs_ligero_zk_commit) and read with pcs_ligero_zk.
  *   Parameters (pcs_ligero_zk_params_for). A budget of b openings (fixed
- *   at commit, 1 <= b <= PCS_LIGERO_ZK_MAX_OPENINGS), q = 260 (210
- *   certified) queries per opening and 336 for a certificate;
- *   t = b q (+ 336) random coefficients per row, which bounds the distinct
- *   columns the commitment ever opens; k >= t a power of two (for small
- *   tables k exceeds the table's row length kd = 2^log_data_cols and the
- *   row is zero-padded, m = 1), K = 4k. The code is RS[K, k + t] with
- *   k + t <= K/2: distance d = (K - k - t + 1)/K > 1/2, unique-decoding
- *   radius 1/4, and K >= 4t > every query set, so no commitment is ever
- *   opened whole.
+ *   at commit, 1 <= b <= PCS_LIGERO_ZK_MAX_OPENINGS), q queries per
+ *   opening and 711 for a certificate; t = b q (+ 711) random coefficients
+ *   per row, which bounds the distinct columns the commitment ever opens.
+ *   The code is RS[K, k + t], k = 2^c, K = k << L: L = 2 (K = 4k, rate
+ *   (k + t)/K just above 1/4 when t << k), or L = 3..6 while the encoded
+ *   matrix K (rows + 1) stays within 2^15 cells (small tables, where K = 4k
+ *   would force k >> the table). c may exceed the table's row length kd =
+ *   2^log_data_cols (the row is zero-padded, m = 1) and t may exceed k.
+ *   q is not a constant: with D = K - k - t + 1 and e = floor((D - 1)/2)
+ *   (unique decoding), a wrong combination disagrees with the checked one
+ *   in a >= e positions (certified: a = D - floor(K/10), requiring
+ *   floor(K/10) <= e), and q is the least count with ((K - a)/K)^q <=
+ *   2^-108 (pcs_zk_queries_for, in integers: every verifier gets the same
+ *   q); t and q depend on each other and are settled by iterating q from
+ *   1. Among all (L, c) whose error is at most 2^-100.5 the smallest
+ *   opening wins. k + t < K, so no commitment is ever opened whole.
  *   Rows. Data row i is the polynomial P_i(X) + X^k R_i(X), deg R_i < t,
  *   R_i uniform; 2b + c mask rows (c = 1 if certified) are uniform of
  *   degree < k + t. Every x in coset r of the domain has x^k = omega^(k r)
- *   =: c_r (omega^K = 1), so coset r of a row's codeword is the size-k
- *   transform of lo + c_r hi (lo = the first k coefficients, hi = the
- *   t extra ones): the same 4 NTTs per row as the plain mode.
+ *   =: c_r (omega^K = 1), so x^(k+i) = c_r^(1 + floor(i/k)) x^(i mod k)
+ *   and coset r of a row's codeword is the size-k transform of lo +
+ *   fold_r(hi), fold_r(hi)[j] = sum over i = j mod k of c_r^(1 + floor(i/k))
+ *   hi[i] (lo = the first k coefficients, hi the t extra ones): the same
+ *   B = 2^L NTTs of size k per row as the plain mode at that rate.
  *   Leaves. A hiding column is salt_j (16 bytes) | data rows | mask rows,
  *   leaf j = SHA-256(0x00 || salt_j || column j) (merkle.h's leaf tag);
  *   the salt is sent with an opened column ("pcs/salt").
@@ -160,20 +169,24 @@
  *        = sum_i ebar_i U[i][x] + conj(gamma) U[B][x].
  *   Certificate (protocol PCS_LIGERO_ZK_CERT_PROTOCOL): absorb n, b, root;
  *   gamma over every row but the last (the certificate's mask row), weight
- *   1 on that one; u0' (k + t); 336 queries.
- *   Soundness. Proximity: if the data rows are 1/4-far, e^T U is far
- *   except with 2 l K/|F| (as above, rate <= 1/2); adding gamma times a
- *   committed row keeps it far except with K/|F| (BCIKS line gap, twice:
- *   u1', u2'); a far mask row is caught the same way. Evaluation: rows and
- *   masks decode uniquely; a u1' or u2' other than the decoded
- *   combination differs from it in >= d K - K/4 > K/4 positions:
- *   (3/4)^260 = 2^-107.9. With u1', u2' right, L(y1', y2') = v* + gamma s*
- *   for the true value v* and the decoded masks' s*, so a false v passes
- *   only if s != s* and gamma = (v - v*)/(s* - s): 1/|F| (s is sent
- *   before gamma). Certificate at proximity 1/5 < 1/4: (4/5)^336 =
- *   2^-108.2 + K/|F|; certified opening (1 - (1/2 - 1/5))^210 = 2^-108.1
- *   + 1/|F|. pcs_ligero_zk_error adds the terms: >= 2^-100 for every n
- *   and budget.
+ *   1 on that one; u0' (k + t); 711 queries (PCS_LIGERO_ZK_CERT_QUERIES).
+ *   Soundness (delta = e/K <= (1 - rate)/2, the unique-decoding radius).
+ *   Proximity: if the data rows are delta-far, e^T U is far except with
+ *   2 l K/|F| (as above, at this rate); adding gamma times a committed row
+ *   keeps it far except with K/|F| (BCIKS line gap, twice: u1', u2'); a
+ *   far mask row is caught the same way; a far word differs from the
+ *   codeword Enc(u1') in > e positions. Evaluation: rows and masks decode
+ *   uniquely; a u1' or u2' other than the decoded combination differs
+ *   from it in >= D positions, at most e of them outside the agreement
+ *   set, so in >= D - e > e: each query catches with probability >= a/K,
+ *   ((K - a)/K)^q <= 2^-108. With u1', u2' right, L(y1', y2') = v* +
+ *   gamma s* for the true value v* and the decoded masks' s*, so a false v
+ *   passes only if s != s* and gamma = (v - v*)/(s* - s): 1/|F| (s is sent
+ *   before gamma). Certificate at proximity 1/10 <= e/K: (9/10)^711 =
+ *   2^-108.1 + K/|F|; certified opening: U within floor(K/10) of the code,
+ *   a wrong combination off in >= D - floor(K/10) = a positions, plus
+ *   1/|F|. pcs_ligero_zk_error adds the terms: >= 2^-100 for every n and
+ *   budget.
  *   Hiding (what the verifier learns). Given gamma != 0, (u1', u2') is a
  *   bijective image of the mask rows (A, B); the data rows' entries at any
  *   <= t distinct columns are uniform and independent of the masks
@@ -191,11 +204,15 @@
  *   keystream of a 32-byte seed (pcs_zk_stream: key = seed, IV = domain |
  *   index), the seed from RAND_bytes unless given (tests); the state keeps
  *   it, so a state rebuilt from the leaves gives the same bytes.
- *   Cost: the rows' hi parts (m t) and the mask rows add to the encoding;
- *   the openings compute combinations from the rows (lo | hi, kept in the
- *   state) instead of coset 0; proofs grow by the masks' entries in every
- *   column, the salts, t coefficients in each of u1', u2', and the larger
- *   query count (260 against 160).
+ *   Cost: the rows' hi parts (m t) and the mask rows add to the encoding
+ *   (commit: the table is read, not copied; the state keeps the encoded
+ *   matrix, the rows' hi parts and the mask rows' lo parts); an opening
+ *   computes u1', u2' as the plain one does, from coset 0 of the encoded
+ *   matrix (coset 0 holds lo + fold_0(hi): the data rows' w^T R is
+ *   computed from the kept hi parts, m t entries, and folded off), or from
+ *   the table in a state rebuilt from leaves; proofs grow by the masks'
+ *   entries in every column, the salts, t coefficients in each of u1', u2',
+ *   and the few extra queries the rate above 1/4 costs.
  */
 #include "../poly/mle.h"
 #include "merkle.h"
@@ -210,6 +227,8 @@
 #include <string.h>
 
 #define PCS_LIGERO_LOG_INV_RATE 2
+/* HIDING: the codeword length may grow to k << 6 for small tables. */
+#define PCS_ZK_MAX_LOG_INV_RATE 6
 /* Rows per block in the encoder: one block's transposed write of a
  * codeword position is 4 fp2 = one 64-byte cache line. */
 #define PCS_LIGERO_ROW_BLOCK 4
@@ -230,7 +249,8 @@ struct pcs_state {
     const fm61 *t;     /* a state from leaves: the table (the caller's) */
     size_t *mismatch;  /* a state from leaves: sent columns whose digest is not their leaf */
     /* hiding mode (HIDING): enc columns are salt | m data rows | mask rows */
-    fp2 *lo;           /* (m + mask_rows) x k: the rows' first k coefficients (table zero-padded, masks) */
+    fm61 *tcopy;       /* a hiding state from leaves: its copy of the table (st->t points to it) */
+    fp2 *mlo;          /* mask_rows x k: the mask rows' first k coefficients */
     fp2 *hi;           /* (m + mask_rows) x t: the rows' random coefficients k..k+t */
     uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
     unsigned *used;    /* openings served (a counter behind the const state) */
@@ -342,19 +362,21 @@ static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/
 /* ---------- prover ---------- */
 
 static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B);
-static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c);
+static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, size_t k, size_t tl, fp2 c);
+static const fp2 *pcs_zk_row_lo(const pcs_state *st, const fp2 *packed, size_t row, size_t *len);
 
 /* st->enc (allocated here) <- Enc of every row, column-major: column j at
- * enc + j W, W = m (hiding: W = 1 + rows, slot 0 left for the salt, rows
- * from st->lo, st->hi as coset messages lo + c_r hi). Each task encodes a
- * block of rows coset by coset and writes them out transposed. */
+ * enc + j W, W = m (hiding: W = 1 + rows, slot 0 left for the salt, data
+ * rows from the table, mask rows from st->mlo, each with its st->hi, as
+ * coset messages lo + c_r hi). Each task encodes a block of rows coset by
+ * coset and writes them out transposed. */
 static void pcs_ligero_encode(pcs_state *st, const fp2 *packed) {
     const pcs_ligero_params *p = &st->prm;
     const size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
     const size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
     const size_t nblk = (rows + PCS_LIGERO_ROW_BLOCK - 1) / PCS_LIGERO_ROW_BLOCK;
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
-    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    fp2 c[1 << PCS_ZK_MAX_LOG_INV_RATE];
     if (p->zk) pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
     fp2 *enc = st->enc = zk_aligned_n(k * B * W, sizeof *st->enc); /* huge pages from 4 MiB on (zk.h) */
 #pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
@@ -368,7 +390,9 @@ static void pcs_ligero_encode(pcs_state *st, const fp2 *packed) {
                 for (size_t b = 0; b < nb; b++) {
                     fp2 *out = buf + b * k;
                     if (p->zk) {
-                        pcs_zk_coset_msg(out, st->lo + (r0 + b) * k, st->hi + (r0 + b) * tl, k, tl, c[r]);
+                        size_t kl;
+                        const fp2 *lo = pcs_zk_row_lo(st, packed, r0 + b, &kl);
+                        pcs_zk_coset_msg(out, lo, kl, st->hi + (r0 + b) * tl, k, tl, c[r]);
                         ntt_rs_coset(st->rs, out, out, (unsigned)r);
                     } else {
                         ntt_rs_coset(st->rs, out, packed + (r0 + b) * k, (unsigned)r);
@@ -408,21 +432,25 @@ static pcs_state *pcs_ligero_commit(tr_t *tr, const fm61 *t, unsigned n) {
 }
 
 /* The row combinations w_l^T P, l < nw, for the weight vectors
- * wts = w_0 | w_1 | ... (m each), computed from the encoded matrix: coset 0
- * of the code (positions j = B s) holds the size-k NTT of every row, and
- * encoding is linear, so
+ * w_l = wts + l wstride (the m data rows' weights first), computed from the
+ * encoded matrix: coset 0 of the code (positions j = B s) holds the size-k
+ * NTT of every row, and encoding is linear, so
  *     NTT(w^T P)[s] = sum_row w[row] enc[B s m + row]
  * (a dot product with one contiguous column); an inverse NTT gives w^T P.
- * The table itself need not be kept. */
+ * The table itself need not be kept. Hiding: columns are W = 1 + rows
+ * slots, the data rows from slot 1, and coset 0's message is lo + hi
+ * (c_0 = 1, HIDING), so this gives w^T (P + fold(R)) (pcs_zk_combine
+ * takes fold(w^T R) off). */
 #define PCS_LIGERO_MAX_COMB 2
-static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts, int nw) {
+static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts, size_t wstride, int nw) {
     ZK_CHECK(nw >= 1 && nw <= PCS_LIGERO_MAX_COMB);
     size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
     size_t B = (size_t)1 << st->prm.log_inv_rate;
+    size_t W = st->prm.zk ? m + st->prm.mask_rows + 1 : m, off = st->prm.zk ? 1 : 0;
     const fp2 *enc = st->enc;
 #pragma omp parallel for schedule(static) if (m * k >= PCS_LIGERO_PAR_MIN)
     for (size_t s = 0; s < k; s++) {
-        const fp2 *col = enc + s * B * m;
+        const fp2 *col = enc + s * B * W + off;
         fp2 sum[PCS_LIGERO_MAX_COMB] = {fp2_zero(), fp2_zero()};
         for (size_t r0 = 0; r0 < m; r0 += FP2_ACC_MAX) {
             size_t r1 = r0 + FP2_ACC_MAX < m ? r0 + FP2_ACC_MAX : m;
@@ -430,7 +458,7 @@ static void pcs_ligero_combine(fp2 *u, const pcs_state *st, const fp2 *wts, int 
             for (int l = 0; l < nw; l++) fp2_acc_zero(&acc[l]);
             for (size_t r = r0; r < r1; r++) {
                 fp2 x = col[r];
-                for (int l = 0; l < nw; l++) fp2_acc_mul(&acc[l], wts[(size_t)l * m + r], x);
+                for (int l = 0; l < nw; l++) fp2_acc_mul(&acc[l], wts[(size_t)l * wstride + r], x);
             }
             for (int l = 0; l < nw; l++) sum[l] = fp2_add(sum[l], fp2_acc_reduce(&acc[l]));
         }
@@ -477,7 +505,7 @@ static pcs_state *pcs_ligero_commit_certified(tr_t *tr, zk_buf *cert, const fm61
     fp2 *gamma = zk_aligned_n(m, sizeof *gamma);
     tr_challenges(ct, "pcs/cert/gamma", gamma, m);
     fp2 *u0 = zk_aligned_n(k, sizeof *u0);
-    pcs_ligero_combine(u0, st, gamma, 1);
+    pcs_ligero_combine(u0, st, gamma, m, 1);
     tr_put_fp2(ct, "pcs/cert/u0", u0, k);
     pcs_ligero_send_columns(ct, st, PCS_LIGERO_CERT_QUERIES, &pcs_ligero_cert_labels);
     tr_free(ct);
@@ -543,7 +571,7 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
     size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
     const fp2 *packed = (const fp2 *)(const void *)st->t;
-    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    fp2 c[1 << PCS_ZK_MAX_LOG_INV_RATE];
     if (p->zk) {
         uint8_t *salts = zk_malloc_n(K, PCS_LIGERO_ZK_SALT_BYTES);
         pcs_zk_salts(st, salts, K);
@@ -570,7 +598,9 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
 #pragma omp for schedule(static)
             for (size_t row = 0; row < rows; row++) {
                 if (p->zk) { /* the coset's message lo + c_r hi */
-                    pcs_zk_coset_msg(buf, st->lo + row * k, st->hi + row * tl, k, tl, c[r]);
+                    size_t kl;
+                    const fp2 *lo = pcs_zk_row_lo(st, packed, row, &kl);
+                    pcs_zk_coset_msg(buf, lo, kl, st->hi + row * tl, k, tl, c[r]);
                     ntt_rs_coset_pruned(st->rs, buf, buf, (unsigned)r, slot, ns);
                 } else {
                     ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
@@ -637,7 +667,7 @@ static void pcs_ligero_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
         return;
     }
     fp2 *u = zk_aligned_n(2 * k, sizeof *u); /* u1 | u2 */
-    pcs_ligero_combine(u, st, wts, 2);
+    pcs_ligero_combine(u, st, wts, m, 2);
     tr_put_fp2(tr, "pcs/u1", u, k);
     tr_put_fp2(tr, "pcs/u2", u + k, k);
     pcs_ligero_send_columns(tr, st, prm->queries, &pcs_ligero_open_labels);
@@ -671,11 +701,12 @@ static void pcs_ligero_state_free(pcs_state *st) {
         size_t m = (size_t)1 << st->prm.log_rows, k = (size_t)1 << st->prm.log_cols;
         OPENSSL_cleanse(st->seed, sizeof st->seed);
         if (st->hi) OPENSSL_cleanse(st->hi, (m + st->prm.mask_rows) * st->prm.mask_len * sizeof *st->hi);
-        if (st->lo) OPENSSL_cleanse(st->lo + m * k, st->prm.mask_rows * k * sizeof *st->lo);
+        if (st->mlo) OPENSSL_cleanse(st->mlo, st->prm.mask_rows * k * sizeof *st->mlo);
     }
     free(st->mismatch);
     free(st->used);
-    free(st->lo);
+    free(st->tcopy);
+    free(st->mlo);
     free(st->hi);
     free(st->enc);
     merkle_free(st->tree);
@@ -933,48 +964,122 @@ const pcs_scheme pcs_ligero = {
 
 _Static_assert(PCS_LIGERO_ZK_SALT_BYTES == sizeof(fp2), "a salt fills the first fp2 slot of a hiding column");
 
-/* One opening's error for hiding parameters p (the terms of HIDING). */
+/* ---- parameters (HIDING, Parameters and Soundness) ---- */
+
+/* The column test's catch count a of shape p: a false combination (or a
+ * far matrix) disagrees with what the verifier recomputes in at least a of
+ * the K positions, so each query catches it with probability >= a/K.
+ * Plain opening: the unique-decoding radius e = floor((K - k - t)/2) of
+ * RS[K, k + t] (minimum distance D = K - k - t + 1 > 2e). Certified
+ * opening: D - floor(K/10) (the certificate's proximity, which must be
+ * within e). 0 when the shape has no such bound. */
+static size_t pcs_zk_catch(const pcs_ligero_params *p) {
+    size_t k = (size_t)1 << p->log_cols, K = k << p->log_inv_rate, t = p->mask_len;
+    if (k + t >= K) return 0;
+    size_t e = (K - k - t) / 2;
+    if (!p->certified) return e;
+    if (K / 10 > e) return 0;
+    return K - k - t + 1 - K / 10;
+}
+
+/* The smallest q <= PCS_ZK_MAX_QUERIES with (miss / 2^log_K)^q <=
+ * 2^-bits, 0 if none; in integers, so that every verifier derives the same
+ * q: the power is bounded from above by mm 2^x, mm a 64-bit mantissa in
+ * [2^63, 2^64) rounded up after each product. */
+#define PCS_ZK_MAX_QUERIES 4096
+static unsigned pcs_zk_queries_for(uint64_t miss, unsigned log_K, unsigned bits) {
+    ZK_CHECK(miss >= 1 && log_K < 64 && miss < (uint64_t)1 << log_K);
+    uint64_t mm = (uint64_t)1 << 63;
+    long x = -63;
+    for (unsigned q = 1; q <= PCS_ZK_MAX_QUERIES; q++) {
+        fm61_u128 prod = (fm61_u128)mm * miss;
+        x -= (long)log_K;
+        uint64_t top = (uint64_t)(prod >> 64);
+        unsigned sh = top ? 64 - (unsigned)__builtin_clzll(top) : 0;
+        if (sh) {
+            int up = (prod & (((fm61_u128)1 << sh) - 1)) != 0;
+            prod = (prod >> sh) + (fm61_u128)up;
+            x += (long)sh;
+            if (prod >> 64) prod >>= 1, x++; /* 2^64 after rounding up: exactly 2^63 * 2 */
+        }
+        mm = (uint64_t)prod;
+        if (x + 64 <= -(long)bits || (x + 63 == -(long)bits && mm == (uint64_t)1 << 63)) return q;
+    }
+    return 0;
+}
+
+/* p->queries and p->mask_len for the shape in p: the least q with
+ * q = queries for catch(t), t = b q (+ the certificate's), found by
+ * iterating from q = 1 (the map is monotone); 0 if it does not settle. */
+static int pcs_zk_settle_queries(pcs_ligero_params *p) {
+    unsigned qc = p->certified ? PCS_LIGERO_ZK_CERT_QUERIES : 0, q = 1;
+    unsigned log_K = p->log_cols + p->log_inv_rate;
+    for (int it = 0; it < 64; it++) {
+        p->queries = q;
+        p->mask_len = p->openings * q + qc;
+        size_t a = pcs_zk_catch(p);
+        if (!a) return 0;
+        unsigned q2 = pcs_zk_queries_for(((uint64_t)1 << log_K) - a, log_K, PCS_LIGERO_ZK_QUERY_BITS);
+        if (!q2) return 0;
+        if (q2 == q) return 1;
+        q = q2;
+    }
+    return 0;
+}
+
+/* One opening's query term ((K - a)/K)^q, and its error (the terms of
+ * HIDING, Soundness). */
+static double pcs_zk_query_term(const pcs_ligero_params *p) {
+    double K = ldexp(1.0, (int)(p->log_cols + p->log_inv_rate));
+    return pow((K - (double)pcs_zk_catch(p)) / K, p->queries);
+}
+
 static double pcs_zk_error_of(const pcs_ligero_params *p) {
     const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
     double K = ldexp(1.0, (int)(p->log_cols + p->log_inv_rate));
     if (!p->certified) /* tensor gap, two line gaps (gamma), gamma's 1/|F|, queries */
-        return 2.0 * p->log_rows * K / F + 2.0 * K / F + 1.0 / F + pow(3.0 / 4.0, p->queries);
-    return K / F + pow(4.0 / 5.0, PCS_LIGERO_ZK_CERT_QUERIES) + 1.0 / F + pow(7.0 / 10.0, p->queries);
+        return 2.0 * p->log_rows * K / F + 2.0 * K / F + 1.0 / F + pcs_zk_query_term(p);
+    return K / F + pow(9.0 / 10.0, PCS_LIGERO_ZK_CERT_QUERIES) + 1.0 / F + pcs_zk_query_term(p);
 }
 
-/* The split of n - 1 into row and column variables: the smallest opening
- * among those with k >= t whose error is at most 2^-100.5. */
+/* Encoded cells up to which a hiding shape may take a codeword longer than
+ * 4k (small tables: 2^15 cells of 16 bytes, 512 KiB, about two milliseconds
+ * of one core, which a hiding 2^13-cell table at K = 4k costs anyway). */
+#define PCS_ZK_SMALL_CELLS ((size_t)1 << 15)
+
+/* The shape: over log_inv_rate L = 2..6 (L > 2 only while the encoded
+ * matrix, K (rows + 1) cells, stays within PCS_ZK_SMALL_CELLS) and c =
+ * 0..24, each with its settled q and t, the smallest opening whose error is
+ * at most 2^-100.5; the first (smallest L, then c) on a tie. */
 pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned openings) {
     ZK_CHECK(n >= 1 && n <= PCS_LIGERO_MAX_VARS);
     ZK_CHECK(openings >= 1 && openings <= PCS_LIGERO_ZK_MAX_OPENINGS);
-    pcs_ligero_params p = {0};
+    pcs_ligero_params p = {0}, best = {0};
     p.nvars = n;
-    p.log_inv_rate = PCS_LIGERO_LOG_INV_RATE;
     p.certified = certified != 0;
     p.zk = 1;
     p.openings = openings;
-    p.queries = certified ? PCS_LIGERO_ZK_CERT_OPEN_QUERIES : PCS_LIGERO_ZK_QUERIES;
     p.mask_rows = 2 * openings + (unsigned)p.certified;
-    p.mask_len = openings * p.queries + (certified ? PCS_LIGERO_ZK_CERT_QUERIES : 0);
-    unsigned cmin = 0;
-    while (((size_t)1 << cmin) < p.mask_len) cmin++;
-    unsigned cmax = n - 1 > cmin ? n - 1 : cmin, best = cmin;
     size_t best_bytes = SIZE_MAX;
-    for (unsigned c = cmin; c <= cmax; c++) {
-        p.log_cols = c;
-        p.log_rows = c <= n - 1 ? n - 1 - c : 0;
-        size_t b = pcs_ligero_opening_bytes(&p);
-        if (pcs_zk_error_of(&p) > ldexp(1.0, -100) / sqrt(2.0)) continue;
-        if (b < best_bytes) {
-            best_bytes = b;
-            best = c;
+    for (unsigned L = PCS_LIGERO_LOG_INV_RATE; L <= PCS_ZK_MAX_LOG_INV_RATE; L++)
+        for (unsigned c = 0; c + 1 < PCS_LIGERO_MAX_VARS; c++) {
+            p.log_inv_rate = L;
+            p.log_cols = c;
+            p.log_rows = c <= n - 1 ? n - 1 - c : 0;
+            p.log_data_cols = n - 1 - p.log_rows;
+            size_t cells = ((size_t)1 << (c + L)) * (((size_t)1 << p.log_rows) + p.mask_rows + 1);
+            if (L > PCS_LIGERO_LOG_INV_RATE && cells > PCS_ZK_SMALL_CELLS) continue;
+            if (best_bytes != SIZE_MAX && 2 * 16 * ((size_t)1 << c) >= best_bytes) continue; /* u1', u2' alone are larger */
+            if (!pcs_zk_settle_queries(&p)) continue;
+            if (pcs_zk_error_of(&p) > ldexp(1.0, -100) / sqrt(2.0)) continue;
+            size_t b = pcs_ligero_opening_bytes(&p);
+            if (b < best_bytes) {
+                best_bytes = b;
+                best = p;
+            }
         }
-    }
     ZK_CHECK(best_bytes != SIZE_MAX); /* PCS_LIGERO_ZK_MAX_OPENINGS keeps one for every n */
-    p.log_cols = best;
-    p.log_rows = best <= n - 1 ? n - 1 - best : 0;
-    p.log_data_cols = n - 1 - p.log_rows;
-    return p;
+    return best;
 }
 
 double pcs_ligero_zk_error(unsigned n, int certified, unsigned openings) {
@@ -991,16 +1096,19 @@ static double pcs_ligero_zk_error_any(unsigned n, int certified) {
     return worst;
 }
 
+/* Round by round: a row coordinate of z (tensor gap, 2K/|F|), gamma (two
+ * line gaps and the value equation, 2K/|F| + 1/|F|; certified: 1/|F|), the
+ * queries as a whole. */
 static double pcs_ligero_zk_rbr_error(unsigned n, int certified) {
     const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
     double worst = 0;
     for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) {
         const pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, b);
         double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
-        double q = pow(certified ? 7.0 / 10.0 : 3.0 / 4.0, p.queries);
-        double prox = certified ? 1.0 / F : 2.0 * K / F;
+        double q = pcs_zk_query_term(&p);
+        double g = certified ? 1.0 / F : 2.0 * K / F + 1.0 / F;
         if (q > worst) worst = q;
-        if (prox > worst) worst = prox;
+        if (g > worst) worst = g;
     }
     return worst;
 }
@@ -1063,31 +1171,42 @@ static void pcs_zk_stream_fp2(pcs_zk_stream *s, fp2 *out, size_t n) {
 
 static void pcs_zk_stream_done(pcs_zk_stream *s) { EVP_CIPHER_CTX_free(s->ctx); }
 
-/* st->lo, st->hi from the table and st->seed: data row i is the table's
- * row, zero-padded to k, and t random coefficients; mask row i is k + t
- * random coefficients. */
-static void pcs_zk_rows(pcs_state *st, const fm61 *t) {
+/* st->mlo, st->hi from st->seed: data row i has t random coefficients
+ * (its first k are the table's row, zero-padded, read where needed: from
+ * the caller's table while committing, from st->t in a state from leaves);
+ * mask row i has k + t. */
+static void pcs_zk_rows(pcs_state *st) {
     const pcs_ligero_params *p = &st->prm;
-    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, kd = (size_t)1 << p->log_data_cols;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols;
     size_t rows = m + p->mask_rows, tl = p->mask_len;
-    st->lo = zk_aligned_n(rows * k, sizeof *st->lo);
+    st->mlo = zk_aligned_n(p->mask_rows * k, sizeof *st->mlo);
     st->hi = zk_aligned_n(rows * tl, sizeof *st->hi);
-    const fp2 *packed = (const fp2 *)(const void *)t;
-#pragma omp parallel for schedule(static) if (rows * k >= PCS_LIGERO_PAR_MIN)
+#pragma omp parallel for schedule(static) if (rows * tl >= PCS_LIGERO_PAR_MIN)
     for (size_t i = 0; i < rows; i++) {
         pcs_zk_stream s;
-        fp2 *lo = st->lo + i * k, *hi = st->hi + i * tl;
         if (i < m) {
-            memcpy(lo, packed + i * kd, kd * sizeof *lo);
-            memset(lo + kd, 0, (k - kd) * sizeof *lo);
             pcs_zk_stream_init(&s, st->seed, PCS_ZK_DOM_ROW, i);
         } else {
             pcs_zk_stream_init(&s, st->seed, PCS_ZK_DOM_MASK, i - m);
-            pcs_zk_stream_fp2(&s, lo, k);
+            pcs_zk_stream_fp2(&s, st->mlo + (i - m) * k, k);
         }
-        pcs_zk_stream_fp2(&s, hi, tl);
+        pcs_zk_stream_fp2(&s, st->hi + i * tl, tl);
         pcs_zk_stream_done(&s);
     }
+}
+
+/* Row `row`'s first coefficients and their number (*len <= k; the rest of
+ * the k are zero): a data row from the packed table (kd cells), a mask row
+ * from st->mlo. */
+static const fp2 *pcs_zk_row_lo(const pcs_state *st, const fp2 *packed, size_t row, size_t *len) {
+    const pcs_ligero_params *p = &st->prm;
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, kd = (size_t)1 << p->log_data_cols;
+    if (row < m) {
+        *len = kd;
+        return packed + row * kd;
+    }
+    *len = k;
+    return st->mlo + (row - m) * k;
 }
 
 /* The K salts, column order. */
@@ -1101,27 +1220,36 @@ static void pcs_zk_salts(const pcs_state *st, uint8_t *out, size_t K) {
 /* c[r] = x^k on coset r, x = omega^(s B + r): omega^(k r), a B-th root of
  * unity (omega^(k B) = omega^K = 1). */
 static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B) {
+    ZK_CHECK(log_B <= PCS_ZK_MAX_LOG_INV_RATE);
     fp2 w = fp2_root_of_unity(log_k + log_B);
     for (unsigned i = 0; i < log_k; i++) w = fp2_sqr(w);
     c[0] = fp2_one();
     for (size_t r = 1; r < ((size_t)1 << log_B); r++) c[r] = fp2_mul(c[r - 1], w);
 }
 
-/* buf <- lo + c hi (the coset's message: row(X) + X^k R(X) at x with x^k = c). */
-static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, const fp2 *hi, size_t k, size_t tl, fp2 c) {
-    memcpy(buf, lo, k * sizeof *buf);
-    for (size_t i = 0; i < tl; i++) buf[i] = fp2_add(buf[i], fp2_mul(c, hi[i]));
+/* buf[0..k) <- the coset's message of the row with coefficients lo[0..kl)
+ * (then zeros up to k) and hi[0..tl) at X^k..X^(k+tl-1): at x with
+ * x^k = c, x^(k+i) = c^(1 + floor(i/k)) x^(i mod k), so
+ * buf = lo + sum_i c^(1 + floor(i/k)) hi[i] at i mod k (c hi when tl <= k). */
+static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, size_t k, size_t tl, fp2 c) {
+    memcpy(buf, lo, kl * sizeof *buf);
+    memset(buf + kl, 0, (k - kl) * sizeof *buf);
+    fp2 cj = c;
+    for (size_t i0 = 0; i0 < tl; i0 += k, cj = fp2_mul(cj, c)) {
+        size_t i1 = i0 + k < tl ? i0 + k : tl;
+        for (size_t i = i0; i < i1; i++) buf[i - i0] = fp2_add(buf[i - i0], fp2_mul(cj, hi[i]));
+    }
 }
 
 /* Codeword (natural order, K entries) of the message lo[0..k) | hi[0..t). */
 static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const fp2 *hi, const pcs_ligero_params *p) {
     size_t k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
-    fp2 c[1 << PCS_LIGERO_LOG_INV_RATE];
+    fp2 c[1 << PCS_ZK_MAX_LOG_INV_RATE];
     pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
     fp2 *buf = zk_aligned_n(k, sizeof *buf);
     for (size_t r = 0; r < B; r++) {
-        pcs_zk_coset_msg(buf, lo, hi, k, p->mask_len, c[r]);
+        pcs_zk_coset_msg(buf, lo, k, hi, k, p->mask_len, c[r]);
         ntt_rs_coset(rs, buf, buf, (unsigned)r);
         for (size_t s = 0; s < k; s++) out[s * B + r] = buf[rev[s]];
     }
@@ -1129,24 +1257,28 @@ static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const f
 }
 
 /* st->enc: K columns of W = 1 + rows slots, the salt, then the rows'
- * entries (pcs_ligero_encode). */
-static void pcs_zk_encode(pcs_state *st) {
+ * entries (pcs_ligero_encode, data rows from the table t). */
+static void pcs_zk_encode(pcs_state *st, const fm61 *t) {
     const pcs_ligero_params *p = &st->prm;
     size_t K = (size_t)1 << (p->log_cols + p->log_inv_rate), W = ((size_t)1 << p->log_rows) + p->mask_rows + 1;
-    pcs_ligero_encode(st, NULL);
+    pcs_ligero_encode(st, (const fp2 *)(const void *)t);
     uint8_t *salts = zk_malloc_n(K, PCS_LIGERO_ZK_SALT_BYTES);
     pcs_zk_salts(st, salts, K);
     for (size_t j = 0; j < K; j++) memcpy(st->enc + j * W, salts + j * PCS_LIGERO_ZK_SALT_BYTES, PCS_LIGERO_ZK_SALT_BYTES);
     free(salts);
 }
 
-/* For l < nw (at most 2): u[l ustride + c] = sum_i w[l rows + i] a[i stride + c],
- * c < len, over the rows with some w[. + i] != 0; one pass over a. */
-static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, size_t len, const fp2 *w, int nw,
-                           size_t rows) {
-    enum { CB = 256 };
+/* For l < nw (at most 2): u[l ustride + c] = sum_{i < nrows} w[l wstride + i] a[i stride + c],
+ * c < len, over the rows with some w[. + i] != 0; one pass over a. Used
+ * for the small parts of a combination (the rows' hi parts, the mask
+ * rows), so it forks threads only for large ones: a parallel region costs
+ * a scheduler slice on a busy machine. */
+#define PCS_ZK_LINCOMB_PAR_MIN ((size_t)1 << 20)
+static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, size_t len, const fp2 *w,
+                           size_t wstride, int nw, size_t nrows) {
+    enum { CB = 64 };
     ZK_CHECK(nw >= 1 && nw <= 2);
-#pragma omp parallel for schedule(static) if (rows * len >= PCS_LIGERO_PAR_MIN)
+#pragma omp parallel for schedule(static) if (nrows * len >= PCS_ZK_LINCOMB_PAR_MIN)
     for (size_t c0 = 0; c0 < len; c0 += CB) {
         size_t nc = len - c0 < CB ? len - c0 : CB;
         fp2_acc acc[2][CB];
@@ -1154,14 +1286,14 @@ static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, 
         for (int l = 0; l < nw; l++)
             for (size_t c = 0; c < nc; c++) sum[l][c] = fp2_zero();
         size_t i = 0;
-        while (i < rows) {
+        while (i < nrows) {
             for (int l = 0; l < nw; l++)
                 for (size_t c = 0; c < nc; c++) fp2_acc_zero(&acc[l][c]);
-            for (size_t cnt = 0; i < rows && cnt < FP2_ACC_MAX; i++) {
+            for (size_t cnt = 0; i < nrows && cnt < FP2_ACC_MAX; i++) {
                 const fp2 *row = a + i * stride + c0;
                 int any = 0;
                 for (int l = 0; l < nw; l++) {
-                    fp2 wi = w[(size_t)l * rows + i];
+                    fp2 wi = w[(size_t)l * wstride + i];
                     if (fp2_is_zero(wi)) continue;
                     any = 1;
                     for (size_t c = 0; c < nc; c++) fp2_acc_mul(&acc[l][c], wi, row[c]);
@@ -1175,13 +1307,45 @@ static void pcs_zk_lincomb(fp2 *u, size_t ustride, const fp2 *a, size_t stride, 
     }
 }
 
-/* The combined rows w_l^T (lo | hi), l < nw (weights w_l = w + l rows):
- * k + t coefficients each, at u + l (k + t). */
+/* The combined rows w_l^T (lo | hi), l < nw (weights w_l = w + l rows, the
+ * data rows' first): k + t coefficients each, at u + l (k + t). The data
+ * rows' lo part comes from coset 0 of st->enc (pcs_ligero_combine, which
+ * gives w^T (P + fold(R)): fold(w^T R) is taken off, fold(h)[c] = sum of
+ * h[i] over i = c mod k) or, in a state from leaves, from the table
+ * (pcs_ligero_combine_table: an opening, nw = 2 and w_2 = conj(w_1) on the
+ * data rows); the hi parts and the mask rows' lo parts from st->hi and
+ * st->mlo. */
 static void pcs_zk_combine(fp2 *u, const pcs_state *st, const fp2 *w, int nw) {
     const pcs_ligero_params *p = &st->prm;
-    size_t k = (size_t)1 << p->log_cols, rows = ((size_t)1 << p->log_rows) + p->mask_rows, ul = k + p->mask_len;
-    pcs_zk_lincomb(u, ul, st->lo, k, k, w, nw, rows);
-    pcs_zk_lincomb(u + k, ul, st->hi, p->mask_len, p->mask_len, w, nw, rows);
+    size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, kd = (size_t)1 << p->log_data_cols;
+    size_t tl = p->mask_len, mr = p->mask_rows, rows = m + mr, ul = k + tl;
+    fp2 *dlo = zk_aligned_n((size_t)nw * k, sizeof *dlo); /* data rows: w_l^T P */
+    fp2 *h = zk_aligned_n(2 * (size_t)nw * tl + 1, sizeof *h), *hm = h + (size_t)nw * tl;
+    fp2 *ml = zk_aligned_n((size_t)nw * k, sizeof *ml);
+    pcs_zk_lincomb(h, tl, st->hi, tl, tl, w, rows, nw, m);                /* w^T R, data rows */
+    pcs_zk_lincomb(hm, tl, st->hi + m * tl, tl, tl, w + m, rows, nw, mr); /* mask rows' hi */
+    pcs_zk_lincomb(ml, k, st->mlo, k, k, w + m, rows, nw, mr);            /* mask rows' lo */
+    if (st->enc) {
+        pcs_ligero_combine(dlo, st, w, rows, nw);
+        for (int l = 0; l < nw; l++)
+            for (size_t i = 0; i < tl; i++) dlo[(size_t)l * k + i % k] = fp2_sub(dlo[(size_t)l * k + i % k], h[(size_t)l * tl + i]);
+    } else {
+        ZK_CHECK(nw == 2);
+        fp2 *d = zk_aligned_n(2 * kd, sizeof *d);
+        pcs_ligero_combine_table(d, st->t, w, m, kd);
+        memset(dlo, 0, 2 * k * sizeof *dlo);
+        memcpy(dlo, d, kd * sizeof *d);
+        memcpy(dlo + k, d + kd, kd * sizeof *d);
+        free(d);
+    }
+    for (int l = 0; l < nw; l++) {
+        fp2 *ul_ = u + (size_t)l * ul;
+        for (size_t c = 0; c < k; c++) ul_[c] = fp2_add(dlo[(size_t)l * k + c], ml[(size_t)l * k + c]);
+        for (size_t i = 0; i < tl; i++) ul_[k + i] = fp2_add(h[(size_t)l * tl + i], hm[(size_t)l * tl + i]);
+    }
+    free(ml);
+    free(h);
+    free(dlo);
 }
 
 /* Step 2's value from the two row combinations: L(u1, u2) = a y1 + b
@@ -1212,6 +1376,8 @@ static pcs_state *pcs_zk_state_new(const fm61 *t, unsigned n, int certified, uns
     st->prm = pcs_ligero_zk_params_for(n, certified, openings);
 #ifdef ZK_VERIFY
     for (size_t x = 0; x < (size_t)1 << n; x++) ZK_CHECK(fm61_is_canonical(t[x]));
+#else
+    (void)t;
 #endif
     if (seed)
         memcpy(st->seed, seed, sizeof st->seed);
@@ -1219,7 +1385,7 @@ static pcs_state *pcs_zk_state_new(const fm61 *t, unsigned n, int certified, uns
         ZK_CHECK(RAND_bytes(st->seed, (int)sizeof st->seed) == 1);
     st->used = zk_calloc(1, sizeof *st->used);
     st->rs = ntt_rs_new(st->prm.log_cols, st->prm.log_inv_rate);
-    pcs_zk_rows(st, t);
+    pcs_zk_rows(st);
     return st;
 }
 
@@ -1229,7 +1395,7 @@ pcs_state *pcs_ligero_zk_commit(tr_t *tr, zk_buf *cert, const fm61 *t, unsigned 
     const pcs_ligero_params *p = &st->prm;
     size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols, rows = m + p->mask_rows;
     unsigned log_K = p->log_cols + p->log_inv_rate;
-    pcs_zk_encode(st);
+    pcs_zk_encode(st, t);
     st->tree = merkle_new((const uint8_t *)st->enc, (rows + 1) * sizeof(fp2), log_K);
     tr_put_bytes(tr, "pcs/root", merkle_root(st->tree), MERKLE_DIGEST_BYTES);
     uint8_t ob[4] = {(uint8_t)openings, (uint8_t)(openings >> 8), (uint8_t)(openings >> 16), (uint8_t)(openings >> 24)};
@@ -1271,6 +1437,9 @@ pcs_state *pcs_ligero_zk_state_from_leaves(const fm61 *t, unsigned n, int certif
                                            const uint8_t *seed, const uint8_t *leaves, unsigned used) {
     ZK_CHECK(seed != NULL && used <= openings);
     pcs_state *st = pcs_zk_state_new(t, n, certified, openings, seed);
+    st->tcopy = zk_aligned_n((size_t)1 << n, sizeof *st->tcopy);
+    memcpy(st->tcopy, t, ((size_t)1 << n) * sizeof *t);
+    st->t = st->tcopy;
     *st->used = used;
     st->mismatch = zk_calloc(1, sizeof *st->mismatch);
     st->tree = merkle_from_leaves(leaves, st->prm.log_cols + st->prm.log_inv_rate);
@@ -1292,7 +1461,7 @@ static void pcs_ligero_zk_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     /* s = L(mask row r1, mask row r2) */
     fp2 *eqc = zk_aligned_n(kd, sizeof *eqc);
     mle_eq_table(eqc, z + 1, p->log_data_cols);
-    fp2 s = pcs_zk_value(st->lo + r1 * k, st->lo + r2 * k, eqc, kd, z[0]);
+    fp2 s = pcs_zk_value(st->mlo + (r1 - m) * k, st->mlo + (r2 - m) * k, eqc, kd, z[0]);
     free(eqc);
     tr_put_fp2(tr, "pcs/zk/s", &s, 1);
     fp2 gamma = pcs_zk_gamma(tr);

@@ -146,13 +146,13 @@ typedef struct {
     unsigned nvars;
     unsigned log_rows;   /* packed rows: 2^log_rows rows of F_{p^2} */
     unsigned log_cols;   /* message length k = 2^log_cols */
-    unsigned log_inv_rate; /* codeword length K = k << log_inv_rate */
+    unsigned log_inv_rate; /* codeword length K = k << log_inv_rate (2; hiding: 2..6) */
     unsigned queries;    /* column openings of one opening */
     int certified;
     /* hiding mode only (all 0 for pcs_ligero): */
     int zk;
     unsigned openings;      /* the opening budget */
-    unsigned mask_len;      /* t: random coefficients per row (code dimension k + t, t <= k) */
+    unsigned mask_len;      /* t: random coefficients per row (code dimension k + t < K) */
     unsigned mask_rows;     /* random rows after the data rows: 2 per opening, 1 for the certificate */
     unsigned log_data_cols; /* table cells per packed row: 2^log_data_cols <= k (= log_cols when n - 1 >= log_cols) */
 } pcs_ligero_params;
@@ -164,18 +164,27 @@ size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
 
 /* ---- hiding mode (ligero.c, HIDING) ----
  *
- * Column queries (rate (k + t)/K <= 1/2, K = 4k, t <= k: distance > 1/2):
- *   plain opening:      (1 - 1/4)^260 = 2^-107.9  (unique-decoding radius 1/4)
- *   certificate:        (1 - 1/5)^336 = 2^-108.2  (proximity 1/5)
- *   certified opening:  (1 - 3/10)^210 = 2^-108.1 (distance 1/2 - 1/5)
+ * The code is RS[K, k + t]: each row gets t = openings * queries
+ * (+ PCS_LIGERO_ZK_CERT_QUERIES when certified) random coefficients, which
+ * bounds the distinct columns a commitment ever opens, so every opened
+ * column is uniform; K = 4k as in the plain scheme (rate (k + t)/K, just
+ * above 1/4 for large tables), up to 64k for small tables (encoded matrix
+ * within 2^15 cells). The query count q is derived per shape (not a
+ * constant): a wrong combination differs from the checked one in a >= e
+ * positions, e = floor((K - k - t)/2) the unique-decoding radius
+ * (certified: a = K - k - t + 1 - floor(K/10)), and q is the least with
+ * ((K - a)/K)^q <= 2^-PCS_LIGERO_ZK_QUERY_BITS, t and q settled together:
+ *   plain opening, budget 1:  q = 160..172 for n >= 14 (K = 4k; 2^-108.0..2^-108.4),
+ *                             q = 118..188 for n <= 13 (K = 4k..64k)
+ *   certificate:              (1 - 1/10)^711 = 2^-108.1 (proximity 1/10)
+ *   certified opening, b = 1: q = 73..94 for n >= 15 (2^-108.5..2^-109.3),
+ *                             q = 63..127 for n <= 14
+ * (papers/protocol.md sec. 5.1 has the table: proofs are 1.01-1.10x the
+ * plain ones for n >= 16, certified 1.04-1.18x for n = 20..24).
  * A commitment serves at most `openings` openings (its budget, fixed at
- * commit time: each opening uses two committed mask rows), and
- * t = openings * queries (+ PCS_LIGERO_ZK_CERT_QUERIES when certified) is
- * at least the number of distinct columns it will ever open, so every
- * opened column is uniform. */
-#define PCS_LIGERO_ZK_QUERIES 260
-#define PCS_LIGERO_ZK_CERT_QUERIES 336
-#define PCS_LIGERO_ZK_CERT_OPEN_QUERIES 210
+ * commit time: each opening uses two committed mask rows). */
+#define PCS_LIGERO_ZK_QUERY_BITS 108
+#define PCS_LIGERO_ZK_CERT_QUERIES 711
 #define PCS_LIGERO_ZK_MAX_OPENINGS 64
 #define PCS_LIGERO_ZK_DEFAULT_OPENINGS 1
 #define PCS_LIGERO_ZK_SEED_BYTES 32

@@ -143,7 +143,7 @@ ZK_CERT_PROTOCOL = "gkrcnn/pcs/ligero-zk-cert/v1"
 MAX_VARS = 25  # PCS_LIGERO_MAX_VARS
 SALT_BYTES = 16
 
-ligero_zk_encode = encode  # Enc of a message of k + t <= K/2 coefficients, natural order (5.1 Rows)
+ligero_zk_encode = encode  # Enc of a message of k + t < K coefficients, natural order (5.1 Rows)
 # queries: of one opening, cert_queries: of the certificate; mask_len = t; K = k << log_inv_rate
 ZkParams = namedtuple("ZkParams", "n certified openings queries cert_queries mask_rows mask_len log_inv_rate "
                       "log_cols log_rows log_data_cols")
@@ -157,39 +157,105 @@ def ligero_zk_opening_bytes(p):
     return 4 + 16 + 2 * 16 * (k + p.mask_len) + q * (SALT_BYTES + 16 * (m + p.mask_rows) + 32 * logK)
 
 
+QUERY_BITS = 108  # PCS_LIGERO_ZK_QUERY_BITS
+CERT_QUERIES = 711  # PCS_LIGERO_ZK_CERT_QUERIES
+SMALL_CELLS = 1 << 15  # PCS_ZK_SMALL_CELLS
+MAX_QUERIES = 4096
+
+
+def zk_catch(p):
+    """5.1 the catch count a: e = floor((K - k - t)/2), certified D - floor(K/10); 0: not a candidate"""
+    k = 1 << p.log_cols
+    K = k << p.log_inv_rate
+    t = p.mask_len
+    if k + t >= K:
+        return 0
+    e = (K - k - t) // 2
+    if not p.certified:
+        return e
+    if K // 10 > e:
+        return 0
+    return K - k - t + 1 - K // 10
+
+
+def zk_queries_for(miss, logK, bits):
+    """5.1 the least q with (miss / 2^logK)^q <= 2^-bits, in integers as pcs_zk_queries_for"""
+    mm, x = 1 << 63, -63
+    for q in range(1, MAX_QUERIES + 1):
+        prod = mm * miss
+        x -= logK
+        top = prod >> 64
+        sh = top.bit_length()
+        if sh:
+            up = 1 if prod & ((1 << sh) - 1) else 0
+            prod = (prod >> sh) + up
+            x += sh
+            if prod >> 64:
+                prod >>= 1
+                x += 1
+        mm = prod
+        if x + 64 <= -bits or (x + 63 == -bits and mm == 1 << 63):
+            return q
+    return 0
+
+
+def zk_settle(p):
+    """5.1 q and t = b q (+ 711): the least fixed point from q = 1; None if it does not settle"""
+    qc = CERT_QUERIES if p.certified else 0
+    q, logK = 1, p.log_cols + p.log_inv_rate
+    for _ in range(64):
+        p = p._replace(queries=q, mask_len=p.openings * q + qc)
+        a = zk_catch(p)
+        if not a:
+            return None
+        q2 = zk_queries_for((1 << logK) - a, logK, QUERY_BITS)
+        if not q2:
+            return None
+        if q2 == q:
+            return p
+        q = q2
+    return None
+
+
+def zk_error(p):
+    """one opening's error (5.1 Soundness; pcs_zk_error_of)"""
+    F = math.ldexp(1.0, 122) - math.ldexp(1.0, 63)
+    K = math.ldexp(1.0, p.log_cols + p.log_inv_rate)
+    qt = math.pow((K - zk_catch(p)) / K, p.queries)
+    if not p.certified:
+        return 2.0 * p.log_rows * K / F + 2.0 * K / F + 1.0 / F + qt
+    return K / F + math.pow(9.0 / 10.0, CERT_QUERIES) + 1.0 / F + qt
+
+
 def ligero_zk_params(n, certified, openings):
-    """5.1 Parameters, as pcs_ligero_zk_params_for: q = 260 (210 certified),
-    q_c = 336, t = b q (+ q_c), rate (k + t)/K with K = 4k, and among the
-    c >= log2 t whose error is at most 2^-100.5 the one with the smallest
-    opening (the first on a tie). Every number of the hiding mode's shape is
-    here (a retuning is one edit of this function)."""
+    """5.1 Parameters, as pcs_ligero_zk_params_for: over L = 2..6 (L > 2 only
+    while K (rows + 1) <= 2^15 cells) and c = 0..23, each with its settled q
+    and t, the smallest opening whose error is at most 2^-100.5, the first
+    (smallest L, then c) on a tie. Every number of the hiding mode's shape is
+    here (a retuning is one edit of this function and those above)."""
     if not 1 <= n <= MAX_VARS or not 1 <= openings <= ZK_MAX_OPENINGS:
         raise Unusable("hiding Ligero: n = %d, budget %d" % (n, openings))
     certified = bool(certified)
-    q, qc = (210 if certified else 260), 336
-    t = openings * q + (qc if certified else 0)
-    base = ZkParams(n, certified, openings, q, qc, 2 * openings + int(certified), t, 2, 0, 0, 0)
-
-    def error(p):  # one opening's error (5.1 Soundness; pcs_zk_error_of)
-        F = math.ldexp(1.0, 122) - math.ldexp(1.0, 63)
-        K = math.ldexp(1.0, p.log_cols + p.log_inv_rate)
-        if not p.certified:
-            return 2.0 * p.log_rows * K / F + 2.0 * K / F + 1.0 / F + math.pow(3.0 / 4.0, p.queries)
-        return K / F + math.pow(4.0 / 5.0, p.cert_queries) + 1.0 / F + math.pow(7.0 / 10.0, p.queries)
-
-    cmin = max(0, (t - 1).bit_length())
+    base = ZkParams(n, certified, openings, 0, CERT_QUERIES, 2 * openings + int(certified), 0, 2, 0, 0, 0)
     best = None
-    for c in range(cmin, max(n - 1, cmin) + 1):
-        p = base._replace(log_cols=c, log_rows=max(n - 1 - c, 0))
-        if error(p) > math.ldexp(1.0, -100) / math.sqrt(2.0):
-            continue
-        b = ligero_zk_opening_bytes(p)
-        if best is None or b < best[0]:
-            best = (b, p)
+    for L in range(2, 7):
+        for c in range(0, MAX_VARS - 1):
+            rows = n - 1 - c if c <= n - 1 else 0
+            p = base._replace(log_inv_rate=L, log_cols=c, log_rows=rows, log_data_cols=n - 1 - rows)
+            cells = (1 << (c + L)) * ((1 << rows) + p.mask_rows + 1)
+            if L > 2 and cells > SMALL_CELLS:
+                continue
+            if best is not None and 2 * 16 * (1 << c) >= best[0]:
+                continue
+            p = zk_settle(p)
+            if p is None or zk_error(p) > math.ldexp(1.0, -100) / math.sqrt(2.0):
+                continue
+            b = ligero_zk_opening_bytes(p)
+            if best is None or b < best[0]:
+                best = (b, p)
     if best is None:
-        raise Unusable("hiding Ligero: no split for n = %d" % n)
-    p = best[1]
-    return p._replace(log_data_cols=n - 1 - p.log_rows)
+        raise Unusable("hiding Ligero: no shape for n = %d" % n)
+    return best[1]
 
 
 def u32le(b):
