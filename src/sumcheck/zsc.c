@@ -31,7 +31,23 @@ static fm61 zsc_random_fm61(zk_rng *rng) {
 }
 
 void zsc_random_cells(fm61 *out, size_t len, zk_rng *rng) {
-    for (size_t i = 0; i < len; i++) out[i] = zsc_random_fm61(rng);
+    if (rng) {
+        for (size_t i = 0; i < len; i++) out[i] = zsc_random_fm61(rng);
+        return;
+    }
+    /* OpenSSL's generator in blocks (one call per cell cost more than the
+     * commitment of a small table); a masked value equal to p, probability
+     * 2^-61, is drawn again */
+    uint8_t b[4096];
+    for (size_t i = 0; i < len;) {
+        size_t n = len - i < sizeof b / 8 ? len - i : sizeof b / 8;
+        ZK_CHECK(RAND_bytes(b, (int)(8 * n)) == 1);
+        for (size_t j = 0; j < n; j++, i++) {
+            uint64_t v = zk_load_le64(b + 8 * j) & FM61_P;
+            out[i] = v < FM61_P ? v : zsc_random_fm61(NULL);
+        }
+    }
+    OPENSSL_cleanse(b, sizeof b);
 }
 
 /* The degree of variable v of a claim, or of the degree vector deg (NULL:
