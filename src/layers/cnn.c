@@ -99,13 +99,22 @@ typedef struct {
 
 /* Commits tensor t's values v (2^tnv cells, 0 beyond its elements) with the
  * hiding Ligero, budget 1 (prover), or reads the commitment (verifier). */
+/* The prover's half: tensor t's values as its table, committed hiding in tr
+ * (the table wiped and freed; the state keeps its own copy). Also what
+ * cnn_input_root / cnn_output_root recompute. */
+static pcs_state *tensor_zk_commit(tr_t *tr, const q_model *m, const pl_plan *pl, int32_t t, const int64_t *v,
+                                   const uint8_t *seed) {
+    fm61 *tab = tensor_fm61(m, pl, t, v);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, tab, pl->tnv[t], 0, 1, seed);
+    OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
+    free(tab);
+    return st;
+}
+
 static zk_err cx_tensor_commit(cx *c, int32_t t, const int64_t *v, cnn_input_com *ic) {
     const pl_plan *pl = c->pl;
     if (c->P) {
-        fm61 *tab = tensor_fm61(c->m, pl, t, v);
-        ic->st = pcs_ligero_zk_commit(c->tr, NULL, tab, pl->tnv[t], 0, 1, ic->seed);
-        OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
-        free(tab);
+        ic->st = tensor_zk_commit(c->tr, c->m, pl, t, v, ic->seed);
         memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
         return ZK_OK;
     }
@@ -320,17 +329,14 @@ static zk_err tensor_root(uint8_t root[PCS_DIGEST_BYTES], const cnn_key *k, int3
             zk_set_reason("%s element %lld is outside the activation range", what, (long long)j);
             return ZK_EINPUT;
         }
-    fm61 *tab = tensor_fm61(k->m, pl, t, v);
     zk_buf b;
     zk_buf_init(&b);
     tr_t *tr = tr_new_prover("gkrcnn/cnn/tensor-root", &b);
-    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, tab, pl->tnv[t], 0, 1, seed);
+    pcs_state *st = tensor_zk_commit(tr, k->m, pl, t, v, seed);
     memcpy(root, pcs_ligero_root(st), PCS_DIGEST_BYTES);
     pcs_ligero_zk.state_free(st);
     tr_free(tr);
     zk_buf_free(&b);
-    OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
-    free(tab);
     pl_free(pl);
     return ZK_OK;
 }
