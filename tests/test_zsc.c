@@ -1157,6 +1157,91 @@ static void test_simulator(zk_rng *rng) {
     for (int c = 0; c < 2; c++) sim_run(&sim_cfgs[c], rng);
 }
 
+/* ---- evaluation masks (vp_prove_em, vp_prove_eq_em; protocol.md 9.8 (a)) ----
+ *
+ * f = c0 A B + c1 A (vp_prove_em) or eq(rho, x) (c0 A B + c1 A)
+ * (vp_prove_eq_em) with A, or A and B, masked: A' = A + x_0 (1 - x_0) a_A.
+ * The verifier (zsc_verify_deg with vp_round_degrees) accepts, the finals
+ * are A'(r), B'(r), and the reduced claim is f at them; a prover whose
+ * last round is the unmasked one (a = 0 there) and whose finals carry the
+ * masks is rejected by the final check. */
+static void em_case(zk_rng *rng, int eq, unsigned n, int mask_b) {
+    size_t len = (size_t)1 << n;
+    fp2 *A = zk_aligned_n(len, sizeof(fp2)), *B = zk_aligned_n(len, sizeof(fp2)), rho[MAXN], c0 = rand_fp2(rng),
+        c1 = rand_fp2(rng), claim = fp2_zero();
+    for (unsigned v = 0; v < n; v++) rho[v] = rand_fp2(rng);
+    fp2 *w = zk_aligned_n(len, sizeof(fp2));
+    mle_eq_table(w, rho, n);
+    for (size_t x = 0; x < len; x++) {
+        A[x] = rand_fp2(rng), B[x] = rand_fp2(rng);
+        fp2 f = fp2_add(fp2_mul(c0, fp2_mul(A[x], B[x])), fp2_mul(c1, A[x]));
+        claim = fp2_add(claim, eq ? fp2_mul(w[x], f) : f);
+    }
+    free(w);
+    /* tables: eq: {eq, A, B}; else {A, B} */
+    unsigned o = eq ? 1 : 0, ntab = 2 + o;
+    vp_term terms[2] = {{.c = c0, .k = 2 + o, .t = {0, 1, 2}}, {.c = c1, .k = 1 + o, .t = {0, 1}}};
+    if (!eq) terms[0].t[0] = 0, terms[0].t[1] = 1, terms[1].t[0] = 0;
+    int masked[3] = {0, 0, 0};
+    masked[o] = 1, masked[o + 1] = mask_b;
+    fp2 a[3] = {fp2_zero(), rand_fp2(rng), rand_fp2(rng)};
+    if (!eq) a[0] = a[1], a[1] = a[2];
+    unsigned deg[MAXN];
+    vp_round_degrees(deg, terms, 2, masked, n);
+    TEST_CHECK(deg[0] == 3 + o + (unsigned)mask_b && (n < 2 || deg[1] == 2 + o));
+    fp2 zero[3] = {fp2_zero(), fp2_zero(), fp2_zero()};
+    for (int cheat = 0; cheat < 2; cheat++) {
+        zsc_mask *m = zsc_mask_new_deg(n, deg, rng);
+        fp2 *T[3] = {NULL, NULL, NULL};
+        for (unsigned q = 0; q < 2; q++) {
+            T[o + q] = zk_aligned_n(len, sizeof(fp2));
+            memcpy(T[o + q], q ? B : A, len * sizeof(fp2));
+        }
+        zk_buf proof;
+        zk_buf_init(&proof);
+        tr_t *tr = tr_new_prover(PROTO, &proof);
+        fp2 pt[MAXN], fin[3], gr;
+        const fp2 *ua = cheat ? zero : a;
+        if (eq) vp_prove_eq_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, 0, rho, m, masked, ua);
+        else vp_prove_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, m, masked, ua);
+        fp2 z = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0]));
+        if (cheat) /* the masked finals sent after unmasked rounds */
+            for (unsigned j = 0; j < ntab; j++)
+                if (masked[j]) fin[j] = fp2_add(fin[j], fp2_mul(z, a[j]));
+        tr_put_fp2(tr, "vals", fin, ntab);
+        tr_free(tr);
+        if (!cheat) {
+            TEST_CHECK(fp2_eq(fin[o], fp2_add(mle_eval_fp2(A, n, pt), fp2_mul(z, a[o]))));
+            fp2 bv = mle_eval_fp2(B, n, pt);
+            TEST_CHECK(fp2_eq(fin[o + 1], mask_b ? fp2_add(bv, fp2_mul(z, a[o + 1])) : bv));
+        }
+        /* the verifier, with the degrees of the masked sumcheck */
+        tr = tr_new_verifier(PROTO, proof.data, proof.len);
+        fp2 vpt[MAXN], red = claim, vgr, vals[3];
+        zk_err e = zsc_verify_deg(tr, vpt, &red, &vgr, deg, n);
+        if (e == ZK_OK) e = tr_get_fp2(tr, "vals", vals, ntab);
+        int ok = e == ZK_OK;
+        if (ok) {
+            if (eq) vals[0] = mle_eq_eval(rho, vpt, n);
+            ok = fp2_eq(red, vp_combine(terms, 2, vals)) && fp2_eq(vgr, zsc_mask_eval(m, vpt));
+        }
+        TEST_CHECK(cheat ? !ok : ok);
+        if (cheat == ok) fprintf(stderr, "  eval masks eq=%d n=%u b=%d cheat=%d: %s\n", eq, n, mask_b, cheat, ok ? "accepted" : "rejected");
+        tr_free(tr);
+        zk_buf_free(&proof);
+        zsc_mask_free(m);
+        for (unsigned q = 0; q < 2; q++) free(T[o + q]);
+    }
+    free(A);
+    free(B);
+}
+
+static void test_eval_masks(zk_rng *rng) {
+    for (int eq = 0; eq < 2; eq++)
+        for (unsigned n = 1; n <= 5; n += 2)
+            for (int b = 0; b < 2; b++) em_case(rng, eq, n, b);
+}
+
 void test_zsc(zk_rng *rng) {
     test_mask(rng);
     test_mask_deg(rng);
@@ -1168,4 +1253,5 @@ void test_zsc(zk_rng *rng) {
     test_fp_mask(rng);
     test_base_d_leaks(rng);
     test_simulator(rng);
+    test_eval_masks(rng);
 }

@@ -85,8 +85,113 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
     vp_prove_zk(tr, point, finals, NULL, tables, ntab, terms, nterms, n, claim, NULL);
 }
 
+/* ---- evaluation masks (vp.h; papers/protocol.md sec. 9.8 (a)) ----
+ *
+ * The rounds binding x_{n-1}, ..., x_1 are the unmasked ones (the mask
+ * x_0 (1 - x_0) a vanishes at x_0 = 0, 1). em_step runs the inner step as
+ * it is and, in the last round (h = 1: every table holds T(x_0 = 0),
+ * T(x_0 = 1), the eq factor is eq(rho_>0, r_>0) eq(rho_0, X)), writes the
+ * masked round's values at X = 0, 2, ..., d0 over the inner ones. */
+typedef struct {
+    sc_step_fn step;
+    void *ctx;
+    fp2 *const *tables;
+    const vp_term *terms;
+    unsigned nterms, d0, n;
+    const int *masked;
+    const fp2 *a;
+    int eq; /* vp_prove_eq: table e is eq(rho, .) */
+    unsigned e;
+    const fp2 *rho, *point;
+} em_wrap;
+
+static fp2 em_eq1(fp2 rho, fp2 x) {
+    fp2 one = fp2_one();
+    return fp2_add(fp2_mul(fp2_sub(one, rho), fp2_sub(one, x)), fp2_mul(rho, x));
+}
+
+static void em_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
+    const em_wrap *w = ctx;
+    w->step(w->ctx, g, h, r);
+    if (h != 1) return;
+    fp2 pre = fp2_one();
+    if (w->eq)
+        for (unsigned v = 1; v < w->n; v++) pre = fp2_mul(pre, em_eq1(w->rho[v], w->point[v]));
+    for (unsigned X = 0; X <= w->d0; X++) {
+        if (X == 1) continue;
+        fp2 x = fp2_from_fm61((fm61)X), z = fp2_mul(x, fp2_sub(fp2_one(), x)), s = fp2_zero();
+        for (unsigned t = 0; t < w->nterms; t++) {
+            const vp_term *tm = &w->terms[t];
+            fp2 p = tm->c;
+            for (unsigned j = 0; j < tm->k; j++) {
+                unsigned k = tm->t[j];
+                fp2 v;
+                if (w->eq && k == w->e) {
+                    v = em_eq1(w->rho[0], x);
+                } else {
+                    const fp2 *T = w->tables[k];
+                    v = fp2_add(T[0], fp2_mul(x, fp2_sub(T[1], T[0])));
+                    if (w->masked[k]) v = fp2_add(v, fp2_mul(z, w->a[k]));
+                }
+                p = fp2_mul(p, v);
+            }
+            s = fp2_add(s, p);
+        }
+        g[X] = fp2_mul(pre, s);
+    }
+}
+
+unsigned vp_last_degree(const vp_term *terms, unsigned nterms, const int *masked) {
+    unsigned d = vp_degree(terms, nterms);
+    if (!masked) return d;
+    for (unsigned t = 0; t < nterms; t++) {
+        unsigned k = terms[t].k;
+        for (unsigned j = 0; j < terms[t].k; j++) k += masked[terms[t].t[j]] ? 1 : 0;
+        if (k > d) d = k;
+    }
+    return d;
+}
+
+void vp_round_degrees(unsigned *deg, const vp_term *terms, unsigned nterms, const int *masked, unsigned n) {
+    unsigned d = vp_degree(terms, nterms);
+    for (unsigned v = 0; v < n; v++) deg[v] = v ? d : vp_last_degree(terms, nterms, masked);
+}
+
+/* The rounds of a vp prover's step, with the masks of `masked` when given. */
+static void em_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, fp2 claim, sc_step_fn step,
+                      void *ctx, em_wrap *w) {
+    unsigned d = vp_degree(w->terms, w->nterms);
+    if (!w->masked) {
+        zsc_rounds(tr, point, gr, mask, n, d, claim, step, ctx);
+        return;
+    }
+    ZK_CHECK(n >= 1 && n <= ZSC_MAX_VARS);
+    unsigned deg[ZSC_MAX_VARS];
+    vp_round_degrees(deg, w->terms, w->nterms, w->masked, n);
+    ZK_CHECK(deg[0] <= SC_MAX_ROUND_DEGREE);
+    w->step = step;
+    w->ctx = ctx;
+    w->d0 = deg[0];
+    w->n = n;
+    w->point = point;
+    zsc_rounds_deg(tr, point, gr, mask, n, deg, claim, em_step, w);
+}
+
+/* finals[j] += point_0 (1 - point_0) a[j] for the masked tables. */
+static void em_finals(fp2 *finals, unsigned ntab, const int *masked, const fp2 *a, const fp2 *point) {
+    if (!masked) return;
+    fp2 z = fp2_mul(point[0], fp2_sub(fp2_one(), point[0]));
+    for (unsigned j = 0; j < ntab; j++)
+        if (masked[j]) finals[j] = fp2_add(finals[j], fp2_mul(z, a[j]));
+}
+
 void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
                  unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask) {
+    vp_prove_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, mask, NULL, NULL);
+}
+
+void vp_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask, const int *masked, const fp2 *a) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE);
     for (unsigned t = 0; t < nterms; t++) {
@@ -94,8 +199,10 @@ void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables,
         for (unsigned j = 0; j < terms[t].k; j++) ZK_CHECK(terms[t].t[j] < ntab);
     }
     vp_ctx t = {.tables = tables, .ntab = ntab, .nterms = nterms, .d = d, .terms = terms};
-    zsc_rounds(tr, point, gr, mask, n, d, claim, vp_step, &t);
+    em_wrap w = {.tables = tables, .terms = terms, .nterms = nterms, .masked = masked, .a = a};
+    em_rounds(tr, point, gr, mask, n, claim, vp_step, &t, &w);
     for (unsigned j = 0; j < ntab; j++) finals[j] = tables[j][0];
+    em_finals(finals, ntab, masked, a, point);
 }
 
 /* ---- vp_prove_eq: one factor of every term is eq(rho, .) ----
@@ -323,6 +430,12 @@ void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned
 void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
                     const zsc_mask *mask) {
+    vp_prove_eq_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, e, rho, mask, NULL, NULL);
+}
+
+void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
+                    const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
+                    const zsc_mask *mask, const int *masked, const fp2 *a) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE && e < ntab && nterms >= 1);
     /* the used tables (slots) and the terms without their eq factor */
@@ -361,8 +474,12 @@ void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tabl
                  .rho = rho, .c = fp2_one(), .claim = claim, .v = n ? n - 1 : 0};
     s.p.w = zk_aligned_n(n ? (size_t)1 << (n - 1) : 1, sizeof(fp2));
     if (n) mle_eq_table(s.p.w, rho, n - 1); /* eq(rho_<n-1, .) */
-    zsc_rounds(tr, point, gr, mask, n, d, claim, vpe_step, &s);
+    ZK_CHECK(!masked || !masked[e]);
+    em_wrap w = {.tables = tables, .terms = terms, .nterms = nterms, .masked = masked, .a = a, .eq = 1, .e = e,
+                 .rho = rho};
+    em_rounds(tr, point, gr, mask, n, claim, vpe_step, &s, &w);
     for (unsigned j = 0; j < ntab; j++) finals[j] = j == e ? mle_eq_eval(rho, point, n) : tables[j][0];
+    em_finals(finals, ntab, masked, a, point);
     free(s.p.w);
     free(t);
     free(T);

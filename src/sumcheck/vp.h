@@ -55,6 +55,29 @@ void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tabl
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
                     const struct zsc_mask *mask);
 
+/* Evaluation masks (Libra sec. 4.2 as papers/protocol.md sec. 9.8 (a)
+ * uses it). A table j with masked[j] enters the sumcheck as
+ *     T'_j(x) = T_j(x) + x_0 (1 - x_0) a[j],
+ * which equals T_j on {0,1}^n: the claim and every round but the last
+ * (binding x_0) are unchanged; the last round has degree
+ * vp_last_degree(terms, masked) = max_t (k_t + masked factors of t), and
+ * finals[j] = T'_j(point) = T_j(point) + point[0] (1 - point[0]) a[j].
+ * The rounds' degrees are vp_round_degrees (d in every round but the
+ * last); the zsc mask must have them (zsc_mask_new_deg), and the verifier
+ * runs zsc_verify_deg with them and checks vp_combine(terms, finals) as
+ * before. masked == NULL: vp_prove_zk / vp_prove_eq_zk exactly. n >= 1
+ * when any table is masked (a sumcheck of no round has no last round). The
+ * eq table of vp_prove_eq_em is never masked. */
+unsigned vp_last_degree(const vp_term *terms, unsigned nterms, const int *masked);
+/* deg[0..n): deg[0] = vp_last_degree, deg[v] = vp_degree for v >= 1. */
+void vp_round_degrees(unsigned *deg, const vp_term *terms, unsigned nterms, const int *masked, unsigned n);
+void vp_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
+                 unsigned nterms, unsigned n, fp2 claim, const struct zsc_mask *mask, const int *masked,
+                 const fp2 *a);
+void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
+                    const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
+                    const struct zsc_mask *mask, const int *masked, const fp2 *a);
+
 /* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
  * are the tables' values at the point. */
 fp2 vp_combine(const vp_term *terms, unsigned nterms, const fp2 *vals);
