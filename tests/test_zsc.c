@@ -1242,6 +1242,63 @@ static void test_eval_masks(zk_rng *rng) {
             for (int b = 0; b < 2; b++) em_case(rng, eq, n, b);
 }
 
+/* ---- linear claims in the batch (zsc_claim.nw; protocol.md 9.8 (e)) ----
+ * One mask's claim and two linear claims on other entries of C^, proven
+ * together: accepted, the final claim is T~ at the point; a linear claim's
+ * value or weight changed, or an entry outside C^, is rejected. */
+static void test_linear_claims(zk_rng *rng) {
+    enum { MC = 6 };
+    size_t N = (size_t)1 << MC;
+    fm61 *T = zk_malloc_n(2 * N, sizeof *T);
+    for (size_t k = 0; k < 2 * N; k++) T[k] = zk_rng_u64(rng) % P;
+    zsc_mask *m = zsc_mask_from_cells(2, 2, T); /* cells 0..9 */
+    fp2 pt[2] = {rand_fp2(rng), rand_fp2(rng)};
+    size_t wi0[3] = {6, 9, 17}, wi1[2] = {9, 31};
+    fp2 ww0[3] = {rand_fp2(rng), rand_fp2(rng), rand_fp2(rng)}, ww1[2] = {rand_fp2(rng), rand_fp2(rng)};
+    zsc_claim cl[3] = {{.off = 0, .n = 2, .d = 2, .point = pt, .value = zsc_mask_eval(m, pt)},
+                       {.nw = 3, .wi = wi0, .ww = ww0},
+                       {.nw = 2, .wi = wi1, .ww = ww1}};
+    for (int c = 1; c < 3; c++) {
+        fp2 v = fp2_zero();
+        for (size_t k = 0; k < cl[c].nw; k++)
+            v = fp2_add(v, fp2_mul(cl[c].ww[k], fp2_make(T[2 * cl[c].wi[k]], T[2 * cl[c].wi[k] + 1])));
+        cl[c].value = v;
+    }
+    TEST_CHECK(zsc_layout_ok(cl, 3, MC));
+    for (int bad = 0; bad < 4; bad++) {
+        zk_buf proof;
+        zk_buf_init(&proof);
+        tr_t *tr = tr_new_prover(PROTO, &proof);
+        fp2 tp[MC + 2], y;
+        zsc_ip_prove(tr, tp, &y, T, MC, cl, 3);
+        tr_free(tr);
+        zsc_claim vc[3];
+        memcpy(vc, cl, sizeof vc);
+        fp2 ww[3];
+        size_t wi[2] = {9, N / 2};
+        if (bad == 1) vc[1].value = fp2_add(vc[1].value, fp2_one());
+        if (bad == 2) {
+            memcpy(ww, ww0, sizeof ww);
+            ww[2] = fp2_add(ww[2], fp2_one());
+            vc[1].ww = ww;
+        }
+        if (bad == 3) vc[2].wi = wi;
+        tr = tr_new_verifier(PROTO, proof.data, proof.len);
+        fp2 vtp[MC + 2], vy;
+        zk_err e = zsc_ip_verify(tr, vtp, &vy, MC, vc, 3);
+        tr_free(tr);
+        if (!bad) {
+            TEST_CHECK(e == ZK_OK && fp2_eq(vy, y));
+            TEST_CHECK(fp2_eq(mle_eval_fm61(T, MC + 1, vtp), vy));
+        } else {
+            TEST_CHECK(e == (bad == 3 ? ZK_EINPUT : ZK_EPROOF));
+        }
+        zk_buf_free(&proof);
+    }
+    zsc_mask_free(m);
+    free(T);
+}
+
 void test_zsc(zk_rng *rng) {
     test_mask(rng);
     test_mask_deg(rng);
@@ -1254,4 +1311,5 @@ void test_zsc(zk_rng *rng) {
     test_base_d_leaks(rng);
     test_simulator(rng);
     test_eval_masks(rng);
+    test_linear_claims(rng);
 }

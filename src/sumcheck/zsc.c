@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <string.h>
 
 #include "../poly/mle.h"
 
@@ -284,11 +285,18 @@ int zsc_layout_ok(const zsc_claim *claims, size_t nclaims, unsigned mc) {
     size_t N = (size_t)1 << mc;
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
+        if (a->nw) {
+            if (!a->wi || !a->ww) return 0;
+            for (size_t k = 0; k < a->nw; k++)
+                if (a->wi[k] >= N / 2) return 0;
+            continue;
+        }
         if (a->n > ZSC_MAX_VARS || !zsc_claim_degs_ok(a) || a->off % 2 || (a->n && !a->point)) return 0;
         size_t len = 2 * zsc_claim_ncoef(a);
         if (a->off > N || len > N - a->off) return 0;
         for (size_t u = 0; u < s; u++) {
             const zsc_claim *b = &claims[u];
+            if (b->nw) continue;
             size_t lb = 2 * zsc_claim_ncoef(b);
             if (a->off < b->off + lb && b->off < a->off + len) return 0;
         }
@@ -315,6 +323,10 @@ void zsc_ip_weights(fp2 *V, const zsc_claim *claims, size_t nclaims, const fp2 *
     for (size_t k = 0; k < Nh; k++) V[k] = fp2_zero();
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
+        if (a->nw) {
+            for (size_t k = 0; k < a->nw; k++) V[a->wi[k]] = fp2_add(V[a->wi[k]], fp2_mul(lambda[s], a->ww[k]));
+            continue;
+        }
         size_t nc = zsc_claim_ncoef(a);
         fp2 *w = zk_malloc_n(nc, sizeof *w);
         zsc_weights_one(w, a);
@@ -328,11 +340,12 @@ fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lamb
     fp2 one = fp2_one(), acc = fp2_zero();
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
-        size_t nc = zsc_claim_ncoef(a);
+        size_t nc = a->nw ? a->nw : zsc_claim_ncoef(a);
         fp2 *w = zk_malloc_n(nc, sizeof *w), sum = fp2_zero();
-        zsc_weights_one(w, a);
+        if (a->nw) memcpy(w, a->ww, nc * sizeof *w);
+        else zsc_weights_one(w, a);
         for (size_t k = 0; k < nc; k++) {
-            size_t idx = a->off / 2 + k;
+            size_t idx = a->nw ? a->wi[k] : a->off / 2 + k;
             fp2 e = one;
             for (unsigned j = 0; j < mv; j++) e = fp2_mul(e, (idx >> j) & 1 ? z[j] : fp2_sub(one, z[j]));
             sum = fp2_add(sum, fp2_mul(w[k], e));

@@ -160,20 +160,27 @@ zk_err zsc_verify(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, unsigned deg, unsig
  * outside 1..SC_MAX_ROUND_DEGREE, the caller's statement). */
 zk_err zsc_verify_deg(tr_t *tr, fp2 *point, fp2 *claim, fp2 *gr, const unsigned *deg, unsigned n) ZK_WARN_UNUSED;
 
-/* One mask's claim in the batch. */
+/* One claim in the batch: a mask's value g(point), or (nw > 0) a linear
+ * claim sum_k ww[k] C^[wi[k]] = value on entries of C^ (papers/protocol.md
+ * sec. 9.8 (d)-(e): the absorbed pool parts of the evaluation masks). */
 typedef struct {
     size_t off;          /* its first cell in C: even */
     unsigned n, d;       /* its shape (2 (n d + 1) cells from off) */
     const fp2 *point;    /* n coordinates, point[v] for variable v */
-    fp2 value;           /* the claimed g(point) */
+    fp2 value;           /* the claimed g(point), or the linear claim's value */
     const unsigned *deg; /* NULL: degree d in every variable; else n degrees,
                             deg[v] of variable v (d is then not read), and
                             2 zsc_mask_ncoef_deg(n, deg) cells from off */
+    size_t nw;           /* > 0: a linear claim (off, n, d, point, deg not read) */
+    const size_t *wi;    /* nw entries of C^ (each < 2^(mc-1)) */
+    const fp2 *ww;       /* their weights */
 } zsc_claim;
 
 /* Whether the claims fit C (2^mc cells, mc >= 1): offsets even, masks
  * inside C and pairwise disjoint, every degree (d, or each deg[v]) in
- * 1..ZSC_MAX_DEGREE, n <= ZSC_MAX_VARS, mc <= ZSC_MAX_VARS + 1. */
+ * 1..ZSC_MAX_DEGREE, n <= ZSC_MAX_VARS, mc <= ZSC_MAX_VARS + 1; a linear
+ * claim's entries inside C^ (they are not checked against the masks: the
+ * caller's pool layout keeps the evaluation coefficients apart). */
 int zsc_layout_ok(const zsc_claim *claims, size_t nclaims, unsigned mc);
 
 /* Prover of the batch. T: the committed table [C ; D], 2^(mc+1) cells,
@@ -192,7 +199,7 @@ zk_err zsc_ip_verify(tr_t *tr, fp2 *tpoint, fp2 *eval, unsigned mc, const zsc_cl
 /* V~(z) for the batch's weights (the verifier's evaluation; also the
  * simulator's): sum_s lambda_s sum_k w_{s,k} eq(z, off_s/2 + k), z of
  * mc - 1 coordinates, w_s = (1, r_{s,v}^j for v < n_s, j = 1..d_{s,v}) in
- * the coefficients' order. */
+ * the coefficients' order (a linear claim: its weights at its entries). */
 fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lambda, const fp2 *z, unsigned mc);
 /* The weight table V (2^(mc-1) entries, written whole). */
 void zsc_ip_weights(fp2 *V, const zsc_claim *claims, size_t nclaims, const fp2 *lambda, unsigned mc);

@@ -70,7 +70,9 @@ def zsc_verify(tr, claim, deg, n, what="zk sumcheck"):
 
 # ---- 3.1.3: the masks' values (zsc_ip_verify) -----------------------------------
 
-ZscClaim = namedtuple("ZscClaim", "off n d point value")  # one mask's claim: cells off.. of C
+# one mask's claim (cells off.. of C), or with wi set a linear claim
+# sum_k ww[k] C^[wi[k]] = value (protocol.md 9.8 (e); off, n, d, point unused)
+ZscClaim = namedtuple("ZscClaim", "off n d point value wi ww", defaults=(None, None))
 
 
 def mask_cells(n, d):
@@ -85,6 +87,10 @@ def zsc_layout_ok(claims, mc):
     N = 1 << mc
     spans = []
     for a in claims:
+        if a.wi is not None:
+            if not a.wi or len(a.wi) != len(a.ww) or any(not 0 <= k < N // 2 for k in a.wi):
+                return False
+            continue
         if a.n > ZSC_MAX_VARS or not 1 <= a.d <= SC_MAX_DEGREE or a.off % 2 or len(a.point) != a.n:
             return False
         ln = mask_cells(a.n, a.d)
@@ -127,8 +133,12 @@ def zsc_ip_verify(tr, mc, claims, what="zk mask batch"):
     Vz = E0  # V~(z) = sum_s lambda_s sum_k w_{s,k} eq(z, off_s/2 + k)
     for ls, a in zip(lam, claims):
         s = E0
-        for k, wk in enumerate(mask_weights(a)):
-            s = eadd(s, emul(wk, eq_at(z, a.off // 2 + k)))
+        if a.wi is not None:
+            for k, wk in zip(a.wi, a.ww):
+                s = eadd(s, emul(wk, eq_at(z, k)))
+        else:
+            for k, wk in enumerate(mask_weights(a)):
+                s = eadd(s, emul(wk, eq_at(z, a.off // 2 + k)))
         Vz = eadd(Vz, emul(ls, s))
     scale = emul((1, 1), eadd(E1, rho))
     if c != emul(emul(scale, y), Vz):

@@ -97,6 +97,8 @@ def verify_zsc(tr, case, sizes):
         if c != f:
             raise Invalid("sumcheck %d: reduced claim != f(r)" % s)
         claims.append(ZscClaim(sc["off"], sc["n"], sc["deg"], point, gr))
+    lin = case["linear"]  # a linear claim on C^, its value sent before the batch
+    claims.append(ZscClaim(0, 0, 0, [], tr.get_e1("test/l"), lin["wi"], [tuple(w) for w in lin["ww"]]))
     tpoint, y = zsc_ip_verify(tr, mc, claims)
     opening(tr, com, mc + 1, tpoint, y, False, sizes)
 

@@ -20,7 +20,10 @@
  *             mask table C, then the batch (zsc_ip_prove) and the hiding
  *             opening of T = [C ; D] (pcs_ligero_zk, budget 1) at the batch's
  *             point: test_zkrev.c's zr_ip_pcs with real sumchecks. The
- *             verifier computes each sum H and f(r) from the tables.
+ *             verifier computes each sum H and f(r) from the tables. Before
+ *             the batch the prover sends the value of a linear claim on
+ *             three entries of C^ ("test/l", protocol.md 9.8 (e)), which
+ *             the batch proves with the masks' values.
  *   open-*    a hiding commitment (budget b) to a random table of 2^n cells
  *             and `nopen` openings, each at z drawn from the transcript
  *             ("test/z") with v = t~(z) sent ("test/v"); the certified case
@@ -47,6 +50,8 @@ typedef struct {
     unsigned mc;                    /* C has 2^mc cells, T = [C ; D] 2^(mc+1) */
     fm61 *T;
     uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+    size_t wi[3]; /* the linear claim (protocol.md 9.8 (e)): entries of C^ and weights */
+    fp2 ww[3];
 } zt_zsc;
 
 static fm61 zt_fm61(zk_rng *rng) { return zk_rng_u64(rng) % FM61_P; }
@@ -67,8 +72,11 @@ static void zt_zsc_make(zt_zsc *z) {
         z->off[s] = cells;
         cells += 2 * zsc_mask_ncoef(zt_sn[s], zt_sd[s]);
     }
+    /* the linear claim: the two entries after the masks and one inside mask 0 */
+    z->wi[0] = cells / 2, z->wi[1] = cells / 2 + 1, z->wi[2] = 1;
+    for (int k = 0; k < 3; k++) z->ww[k] = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
     z->mc = 1;
-    while (((size_t)1 << z->mc) < cells) z->mc++;
+    while (((size_t)1 << z->mc) < cells + 4) z->mc++;
     z->T = zk_malloc_n((size_t)2 << z->mc, sizeof *z->T);
     zsc_random_cells(z->T, (size_t)2 << z->mc, &rng); /* masks, padding, D */
     zt_seed(z->seed, &rng);
@@ -88,7 +96,7 @@ static void zt_zsc_prove(zk_buf *pf, const zt_zsc *z) {
     tr_t *tr = tr_new_prover(ZT_PROTO "/zsc", pf);
     pcs_state *st = pcs_ligero_zk_commit(tr, NULL, z->T, z->mc + 1, 0, 1, z->seed);
     fp2 pt[ZT_NS][8];
-    zsc_claim cl[ZT_NS];
+    zsc_claim cl[ZT_NS + 1];
     for (unsigned s = 0; s < ZT_NS; s++) {
         unsigned n = zt_sn[s], d = zt_sd[s];
         fp2 *tabs[SC_MAX_DEGREE], finals[SC_MAX_DEGREE], gr;
@@ -102,8 +110,12 @@ static void zt_zsc_prove(zk_buf *pf, const zt_zsc *z) {
         for (unsigned j = 0; j < d; j++) free(tabs[j]);
         cl[s] = (zsc_claim){.off = z->off[s], .n = n, .d = d, .point = pt[s], .value = gr};
     }
+    fp2 l = fp2_zero();
+    for (int k = 0; k < 3; k++) l = fp2_add(l, fp2_mul(z->ww[k], fp2_make(z->T[2 * z->wi[k]], z->T[2 * z->wi[k] + 1])));
+    tr_put_fp2(tr, "test/l", &l, 1);
+    cl[ZT_NS] = (zsc_claim){.nw = 3, .wi = z->wi, .ww = z->ww, .value = l};
     fp2 tp[ZSC_MAX_VARS + 2], y;
-    zsc_ip_prove(tr, tp, &y, z->T, z->mc, cl, ZT_NS);
+    zsc_ip_prove(tr, tp, &y, z->T, z->mc, cl, ZT_NS + 1);
     pcs_ligero_zk.open(tr, st, tp);
     pcs_ligero_zk.state_free(st);
     tr_free(tr);
@@ -114,7 +126,7 @@ static zk_err zt_zsc_verify(const zk_buf *pf, const zt_zsc *z) {
     pcs_commitment cm;
     zk_err e = pcs_ligero_zk.read_commitment(tr, &cm, z->mc + 1);
     fp2 pt[ZT_NS][8];
-    zsc_claim cl[ZT_NS];
+    zsc_claim cl[ZT_NS + 1];
     for (unsigned s = 0; s < ZT_NS && e == ZK_OK; s++) {
         unsigned n = zt_sn[s], d = zt_sd[s];
         fp2 c = zt_sum(z, s), gr;
@@ -127,8 +139,10 @@ static zk_err zt_zsc_verify(const zk_buf *pf, const zt_zsc *z) {
         }
         cl[s] = (zsc_claim){.off = z->off[s], .n = n, .d = d, .point = pt[s], .value = gr};
     }
-    fp2 tp[ZSC_MAX_VARS + 2], y;
-    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, z->mc, cl, ZT_NS);
+    fp2 tp[ZSC_MAX_VARS + 2], y, l;
+    if (e == ZK_OK && (e = tr_get_fp2(tr, "test/l", &l, 1)) != ZK_OK) zk_set_reason("linear claim's value");
+    cl[ZT_NS] = (zsc_claim){.nw = 3, .wi = z->wi, .ww = z->ww, .value = l};
+    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, z->mc, cl, ZT_NS + 1);
     if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
     if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
     tr_free(tr);
@@ -247,7 +261,9 @@ static int zt_gen(const char *dir) {
         }
         zk_buf_printf(&js, "]}");
     }
-    zk_buf_printf(&js, "]}");
+    zk_buf_printf(&js, "], \"linear\": {\"wi\": [%zu, %zu, %zu], \"ww\": ", z.wi[0], z.wi[1], z.wi[2]);
+    zt_json_fp2s(&js, z.ww, 3);
+    zk_buf_printf(&js, "}}");
     zk_buf_free(&pf);
     zt_zsc_free(&z);
 
