@@ -1202,8 +1202,8 @@ static void em_case(zk_rng *rng, int eq, unsigned n, int mask_b) {
         tr_t *tr = tr_new_prover(PROTO, &proof);
         fp2 pt[MAXN], fin[3], gr;
         const fp2 *ua = cheat ? zero : a;
-        if (eq) vp_prove_eq_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, 0, rho, m, masked, ua);
-        else vp_prove_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, m, masked, ua);
+        if (eq) vp_prove_eq_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, 0, rho, m, masked, ua, NULL);
+        else vp_prove_em(tr, pt, fin, &gr, T, ntab, terms, 2, n, claim, m, masked, ua, NULL);
         fp2 z = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0]));
         if (cheat) /* the masked finals sent after unmasked rounds */
             for (unsigned j = 0; j < ntab; j++)
@@ -1236,10 +1236,85 @@ static void em_case(zk_rng *rng, int eq, unsigned n, int mask_b) {
     free(B);
 }
 
+/* An absorbed pool part (vp_absorb; protocol.md 9.8 (d)): the verifier
+ * knows claim + P only; with masks or without, eq(e, .) from the eq
+ * prover's rho or the zero point, the rounds verify against claim + P,
+ * red = f(vals) + E(r) ell, ell = P + b (r_0 - e_0); a prover that
+ * absorbs P' != P (the verifier still given claim + P) is rejected. */
+static void ab_case(zk_rng *rng, int eq, unsigned n, int masks, int cheat) {
+    size_t len = (size_t)1 << n;
+    fp2 *A = zk_aligned_n(len, sizeof(fp2)), *B = zk_aligned_n(len, sizeof(fp2)), rho[MAXN], c0 = rand_fp2(rng),
+        claim = fp2_zero();
+    for (unsigned v = 0; v < n; v++) rho[v] = rand_fp2(rng);
+    fp2 *w = zk_aligned_n(len, sizeof(fp2));
+    mle_eq_table(w, rho, n);
+    for (size_t x = 0; x < len; x++) {
+        A[x] = rand_fp2(rng), B[x] = rand_fp2(rng);
+        fp2 f = fp2_mul(c0, fp2_mul(A[x], B[x]));
+        claim = fp2_add(claim, eq ? fp2_mul(w[x], f) : f);
+    }
+    free(w);
+    unsigned o = eq ? 1 : 0, ntab = 2 + o;
+    vp_term terms[1] = {{.c = c0, .k = 2 + o, .t = {0, 1, 2}}};
+    int masked[3] = {0, 1, 1};
+    fp2 a[3] = {fp2_zero(), rand_fp2(rng), rand_fp2(rng)};
+    vp_absorb ab = {.part = rand_fp2(rng), .b = rand_fp2(rng), .e = eq ? rho : NULL};
+    fp2 Ptrue = ab.part;
+    if (cheat) ab.part = fp2_add(ab.part, fp2_one());
+    unsigned deg[MAXN];
+    vp_round_degrees_ab(deg, terms, 1, masks ? masked + (eq ? 0 : 1) : NULL, 1, n);
+    zsc_mask *m = zsc_mask_new_deg(n, deg, rng);
+    fp2 *T[3] = {NULL, zk_aligned_n(len, sizeof(fp2)), zk_aligned_n(len, sizeof(fp2))};
+    memcpy(T[1], A, len * sizeof(fp2));
+    memcpy(T[2], B, len * sizeof(fp2));
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tr_t *tr = tr_new_prover(PROTO, &proof);
+    fp2 pt[MAXN], fin[3], gr;
+    const int *mk = masks ? masked + (eq ? 0 : 1) : NULL;
+    const fp2 *ma = a + (eq ? 0 : 1);
+    /* the prover's claim on f: with cheat it absorbs P + 1, so its f-claim is claim - 1 */
+    fp2 fc = cheat ? fp2_sub(claim, fp2_one()) : claim;
+    if (eq) vp_prove_eq_em(tr, pt, fin, &gr, T, ntab, terms, 1, n, fc, 0, rho, m, mk, ma, &ab);
+    else vp_prove_em(tr, pt, fin, &gr, T + 1, 2, terms, 1, n, fc, m, mk, ma, &ab);
+    tr_put_fp2(tr, "vals", eq ? fin + 1 : fin, 2);
+    tr_put_fp2(tr, "ell", &ab.ell, 1);
+    tr_free(tr);
+    tr = tr_new_verifier(PROTO, proof.data, proof.len);
+    fp2 vpt[MAXN], red = fp2_add(claim, Ptrue), vgr, vals[3], ell;
+    zk_err e = zsc_verify_deg(tr, vpt, &red, &vgr, deg, n);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "vals", vals + o, 2);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "ell", &ell, 1);
+    int ok = e == ZK_OK;
+    if (ok) {
+        fp2 zero[MAXN], E;
+        for (unsigned v = 0; v < n; v++) zero[v] = fp2_zero();
+        if (eq) vals[0] = mle_eq_eval(rho, vpt, n);
+        E = mle_eq_eval(eq ? rho : zero, vpt, n);
+        ok = fp2_eq(red, fp2_add(vp_combine(terms, 1, vals), fp2_mul(E, ell)));
+        /* ell is a claim on the pool: P + b (r_0 - e_0) */
+        ok = ok && fp2_eq(ell, fp2_add(Ptrue, fp2_mul(ab.b, fp2_sub(vpt[0], eq ? rho[0] : fp2_zero()))));
+    }
+    TEST_CHECK(cheat ? !ok : ok);
+    if (cheat == ok)
+        fprintf(stderr, "  absorb eq=%d n=%u masks=%d cheat=%d: %s\n", eq, n, masks, cheat, ok ? "accepted" : "rejected");
+    tr_free(tr);
+    zk_buf_free(&proof);
+    zsc_mask_free(m);
+    free(T[1]);
+    free(T[2]);
+    free(A);
+    free(B);
+}
+
 static void test_eval_masks(zk_rng *rng) {
     for (int eq = 0; eq < 2; eq++)
         for (unsigned n = 1; n <= 5; n += 2)
             for (int b = 0; b < 2; b++) em_case(rng, eq, n, b);
+    for (int eq = 0; eq < 2; eq++)
+        for (unsigned n = 1; n <= 4; n += 3)
+            for (int masks = 0; masks < 2; masks++)
+                for (int cheat = 0; cheat < 2; cheat++) ab_case(rng, eq, n, masks, cheat);
 }
 
 /* ---- linear claims in the batch (zsc_claim.nw; protocol.md 9.8 (e)) ----

@@ -97,12 +97,13 @@ typedef struct {
     void *ctx;
     fp2 *const *tables;
     const vp_term *terms;
-    unsigned nterms, d0, n;
+    unsigned nterms, d, d0, n;
     const int *masked;
     const fp2 *a;
     int eq; /* vp_prove_eq: table e is eq(rho, .) */
     unsigned e;
     const fp2 *rho, *point;
+    vp_absorb *ab;
 } em_wrap;
 
 static fp2 em_eq1(fp2 rho, fp2 x) {
@@ -110,10 +111,36 @@ static fp2 em_eq1(fp2 rho, fp2 x) {
     return fp2_add(fp2_mul(fp2_sub(one, rho), fp2_sub(one, x)), fp2_mul(rho, x));
 }
 
+static void em_last(const em_wrap *w, fp2 *g);
+
+/* The coordinate v of the absorbing term's point (0 without one). */
+static fp2 em_e(const vp_absorb *ab, unsigned v) { return ab->e ? ab->e[v] : fp2_zero(); }
+
+/* The absorbing term's share of the round binding v = log2 h (vp.h):
+ * prod_{i>v} eq1(e_i, r_i) eq1(e_v, X) (P, or P + b (X - e_0) when v = 0). */
+static void em_absorb(const em_wrap *w, fp2 *g, size_t h, unsigned d) {
+    const vp_absorb *ab = w->ab;
+    unsigned v = (unsigned)__builtin_ctzll((unsigned long long)h);
+    fp2 pre = fp2_one();
+    for (unsigned i = v + 1; i < w->n; i++) pre = fp2_mul(pre, em_eq1(em_e(ab, i), w->point[i]));
+    for (unsigned X = 0; X <= d; X++) {
+        if (X == 1) continue;
+        fp2 x = fp2_from_fm61((fm61)X), l = ab->part;
+        if (v == 0) l = fp2_add(l, fp2_mul(ab->b, fp2_sub(x, em_e(ab, 0))));
+        g[X] = fp2_add(g[X], fp2_mul(pre, fp2_mul(em_eq1(em_e(ab, v), x), l)));
+    }
+}
+
 static void em_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
     const em_wrap *w = ctx;
     w->step(w->ctx, g, h, r);
-    if (h != 1) return;
+    if (!h) return;
+    if (h == 1 && (w->masked || w->d0 > w->d)) em_last(w, g); /* (an absorbing term can raise a degree-1 last round) */
+    if (w->ab) em_absorb(w, g, h, h == 1 ? w->d0 : w->d);
+}
+
+/* The masked last round over the inner step's values. */
+static void em_last(const em_wrap *w, fp2 *g) {
     fp2 pre = fp2_one();
     if (w->eq)
         for (unsigned v = 1; v < w->n; v++) pre = fp2_mul(pre, em_eq1(w->rho[v], w->point[v]));
@@ -131,7 +158,7 @@ static void em_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
                 } else {
                     const fp2 *T = w->tables[k];
                     v = fp2_add(T[0], fp2_mul(x, fp2_sub(T[1], T[0])));
-                    if (w->masked[k]) v = fp2_add(v, fp2_mul(z, w->a[k]));
+                    if (w->masked && w->masked[k]) v = fp2_add(v, fp2_mul(z, w->a[k]));
                 }
                 p = fp2_mul(p, v);
             }
@@ -139,6 +166,12 @@ static void em_step(void *ctx, fp2 *g, size_t h, const fp2 *r) {
         }
         g[X] = fp2_mul(pre, s);
     }
+}
+
+void vp_round_degrees_ab(unsigned *deg, const vp_term *terms, unsigned nterms, const int *masked, int ab,
+                         unsigned n) {
+    vp_round_degrees(deg, terms, nterms, masked, n);
+    if (ab && n && deg[0] < 2) deg[0] = 2;
 }
 
 unsigned vp_last_degree(const vp_term *terms, unsigned nterms, const int *masked) {
@@ -161,20 +194,23 @@ void vp_round_degrees(unsigned *deg, const vp_term *terms, unsigned nterms, cons
 static void em_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, fp2 claim, sc_step_fn step,
                       void *ctx, em_wrap *w) {
     unsigned d = vp_degree(w->terms, w->nterms);
-    if (!w->masked) {
+    if (!w->masked && !w->ab) {
         zsc_rounds(tr, point, gr, mask, n, d, claim, step, ctx);
         return;
     }
     ZK_CHECK(n >= 1 && n <= ZSC_MAX_VARS);
     unsigned deg[ZSC_MAX_VARS];
-    vp_round_degrees(deg, w->terms, w->nterms, w->masked, n);
+    vp_round_degrees_ab(deg, w->terms, w->nterms, w->masked, w->ab != NULL, n);
     ZK_CHECK(deg[0] <= SC_MAX_ROUND_DEGREE);
     w->step = step;
     w->ctx = ctx;
+    w->d = d;
     w->d0 = deg[0];
     w->n = n;
     w->point = point;
+    if (w->ab) claim = fp2_add(claim, w->ab->part);
     zsc_rounds_deg(tr, point, gr, mask, n, deg, claim, em_step, w);
+    if (w->ab) w->ab->ell = fp2_add(w->ab->part, fp2_mul(w->ab->b, fp2_sub(point[0], em_e(w->ab, 0))));
 }
 
 /* finals[j] += point_0 (1 - point_0) a[j] for the masked tables. */
@@ -187,11 +223,12 @@ static void em_finals(fp2 *finals, unsigned ntab, const int *masked, const fp2 *
 
 void vp_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
                  unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask) {
-    vp_prove_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, mask, NULL, NULL);
+    vp_prove_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, mask, NULL, NULL, NULL);
 }
 
 void vp_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
-                 unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask, const int *masked, const fp2 *a) {
+                 unsigned nterms, unsigned n, fp2 claim, const zsc_mask *mask, const int *masked, const fp2 *a,
+                 vp_absorb *ab) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE);
     for (unsigned t = 0; t < nterms; t++) {
@@ -199,7 +236,7 @@ void vp_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables,
         for (unsigned j = 0; j < terms[t].k; j++) ZK_CHECK(terms[t].t[j] < ntab);
     }
     vp_ctx t = {.tables = tables, .ntab = ntab, .nterms = nterms, .d = d, .terms = terms};
-    em_wrap w = {.tables = tables, .terms = terms, .nterms = nterms, .masked = masked, .a = a};
+    em_wrap w = {.tables = tables, .terms = terms, .nterms = nterms, .masked = masked, .a = a, .ab = ab};
     em_rounds(tr, point, gr, mask, n, claim, vp_step, &t, &w);
     for (unsigned j = 0; j < ntab; j++) finals[j] = tables[j][0];
     em_finals(finals, ntab, masked, a, point);
@@ -430,12 +467,12 @@ void vp_prove_eq(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned
 void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
                     const zsc_mask *mask) {
-    vp_prove_eq_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, e, rho, mask, NULL, NULL);
+    vp_prove_eq_em(tr, point, finals, gr, tables, ntab, terms, nterms, n, claim, e, rho, mask, NULL, NULL, NULL);
 }
 
 void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
-                    const zsc_mask *mask, const int *masked, const fp2 *a) {
+                    const zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab) {
     unsigned d = vp_degree(terms, nterms);
     ZK_CHECK(d <= SC_MAX_DEGREE && e < ntab && nterms >= 1);
     /* the used tables (slots) and the terms without their eq factor */
@@ -476,7 +513,7 @@ void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tabl
     if (n) mle_eq_table(s.p.w, rho, n - 1); /* eq(rho_<n-1, .) */
     ZK_CHECK(!masked || !masked[e]);
     em_wrap w = {.tables = tables, .terms = terms, .nterms = nterms, .masked = masked, .a = a, .eq = 1, .e = e,
-                 .rho = rho};
+                 .rho = rho, .ab = ab};
     em_rounds(tr, point, gr, mask, n, claim, vpe_step, &s, &w);
     for (unsigned j = 0; j < ntab; j++) finals[j] = j == e ? mle_eq_eval(rho, point, n) : tables[j][0];
     em_finals(finals, ntab, masked, a, point);

@@ -65,18 +65,37 @@ void vp_prove_eq_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tabl
  * The rounds' degrees are vp_round_degrees (d in every round but the
  * last); the zsc mask must have them (zsc_mask_new_deg), and the verifier
  * runs zsc_verify_deg with them and checks vp_combine(terms, finals) as
- * before. masked == NULL: vp_prove_zk / vp_prove_eq_zk exactly. n >= 1
+ * before. masked == NULL and ab == NULL: vp_prove_zk / vp_prove_eq_zk exactly. n >= 1
  * when any table is masked (a sumcheck of no round has no last round). The
  * eq table of vp_prove_eq_em is never masked. */
+/* Absorbing a pool part (papers/protocol.md sec. 9.8 (d)): with ab given,
+ * the rounds are those of
+ *     sum_x f(x) + sum_x E(x) L(x) = claim + P,   E = eq(e, .),
+ *     L(x) = P + b (x_0 - e_0)   (e NULL: the point 0, E = prod (1 - x_i)),
+ * claim being f's true sum, so that sum_x E(x) L(x) = P: the claim a
+ * verifier knows is claim + P. The term is added to each round in closed
+ * form (degree 1 in the rounds binding x_{n-1}..x_1, 2 in the last, which
+ * vp_round_degrees_ab counts); on return ab->ell = L(point) = P + b
+ * (point_0 - e_0), which the prover sends, and the verifier's final check
+ * is vp_combine(terms, finals) + E(point) ell. n >= 1. */
+typedef struct {
+    fp2 part, b; /* P and b */
+    const fp2 *e;
+    fp2 ell; /* out */
+} vp_absorb;
+
 unsigned vp_last_degree(const vp_term *terms, unsigned nterms, const int *masked);
 /* deg[0..n): deg[0] = vp_last_degree, deg[v] = vp_degree for v >= 1. */
 void vp_round_degrees(unsigned *deg, const vp_term *terms, unsigned nterms, const int *masked, unsigned n);
+/* The same with an absorbed pool part (ab: the last round at least 2). */
+void vp_round_degrees_ab(unsigned *deg, const vp_term *terms, unsigned nterms, const int *masked, int ab,
+                         unsigned n);
 void vp_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab, const vp_term *terms,
                  unsigned nterms, unsigned n, fp2 claim, const struct zsc_mask *mask, const int *masked,
-                 const fp2 *a);
+                 const fp2 *a, vp_absorb *ab);
 void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tables, unsigned ntab,
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
-                    const struct zsc_mask *mask, const int *masked, const fp2 *a);
+                    const struct zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab);
 
 /* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
  * are the tables' values at the point. */
