@@ -11,7 +11,11 @@
  * simulator that sees only H, f(r) and programmed challenges
  * (tr_test.h), whose transcripts the verifier accepts and whose
  * distribution, and the real one, pass per-coordinate chi-square tests
- * that the unmasked sumcheck of a {0,1} witness fails.
+ * that the unmasked sumcheck of a {0,1} witness fails. Part 2's pieces
+ * (protocol.md 9.8): evaluation masks on the finals and an absorbed pool
+ * part in vp_prove_em, vp_prove_eq_em, sc_prove_base_em and the fraction
+ * layers (accepted; a last round without the masks rejected), and linear
+ * claims in the batch.
  */
 #include <string.h>
 
@@ -1307,6 +1311,130 @@ static void ab_case(zk_rng *rng, int eq, unsigned n, int masks, int cheat) {
     free(B);
 }
 
+/* The dot product sum_x V(x) h(x), V base-field (sc_prove_base_em): V
+ * masked, a pool part absorbed at the zero point; accepted with
+ * red = V'(r) h(r) + E(r) ell; a V' in the finals that the last round did
+ * not use (a = 0 there) rejected. */
+static void base_case(zk_rng *rng, unsigned n, int cheat) {
+    size_t len = (size_t)1 << n;
+    fm61 *V = zk_malloc_n(len, sizeof *V);
+    fp2 *h = zk_aligned_n(len, sizeof(fp2)), *h0 = zk_aligned_n(len, sizeof(fp2)), *vbuf = zk_aligned_n(len, sizeof(fp2)),
+        claim = fp2_zero();
+    for (size_t x = 0; x < len; x++) {
+        V[x] = zk_rng_u64(rng) % P, h[x] = h0[x] = rand_fp2(rng);
+        claim = fp2_add(claim, fp2_mul_fm61(h[x], V[x]));
+    }
+    vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+    int masked[2] = {1, 0};
+    fp2 a[2] = {rand_fp2(rng), fp2_zero()}, zero[2] = {fp2_zero(), fp2_zero()};
+    vp_absorb ab = {.part = rand_fp2(rng), .b = rand_fp2(rng)};
+    unsigned deg[MAXN];
+    vp_round_degrees_ab(deg, &term, 1, masked, 1, n);
+    zsc_mask *m = zsc_mask_new_deg(n, deg, rng);
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tr_t *tr = tr_new_prover(PROTO, &proof);
+    fp2 pt[MAXN], fin[2], gr;
+    sc_prove_base_em(tr, pt, fin, &gr, V, vbuf, h, n, claim, m, masked, cheat ? zero : a, &ab);
+    fp2 z = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0]));
+    if (cheat) fin[0] = fp2_add(fin[0], fp2_mul(z, a[0]));
+    TEST_CHECK(fp2_eq(fin[1], mle_eval_fp2(h0, n, pt)));
+    TEST_CHECK(fp2_eq(fin[0], fp2_add(mle_eval_fm61(V, n, pt), fp2_mul(z, a[0]))));
+    tr_put_fp2(tr, "vals", fin, 2);
+    tr_put_fp2(tr, "ell", &ab.ell, 1);
+    tr_free(tr);
+    tr = tr_new_verifier(PROTO, proof.data, proof.len);
+    fp2 vpt[MAXN], red = fp2_add(claim, ab.part), vgr, vals[2], ell, zp[MAXN];
+    zk_err e = zsc_verify_deg(tr, vpt, &red, &vgr, deg, n);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "vals", vals, 2);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "ell", &ell, 1);
+    for (unsigned v = 0; v < n; v++) zp[v] = fp2_zero();
+    int ok = e == ZK_OK &&
+             fp2_eq(red, fp2_add(fp2_mul(vals[0], vals[1]), fp2_mul(mle_eq_eval(zp, vpt, n), ell))) &&
+             fp2_eq(ell, fp2_add(ab.part, fp2_mul(ab.b, vpt[0])));
+    TEST_CHECK(cheat ? !ok : ok);
+    if (cheat == ok) fprintf(stderr, "  base eval masks n=%u cheat=%d: %s\n", n, cheat, ok ? "accepted" : "rejected");
+    tr_free(tr);
+    zk_buf_free(&proof);
+    zsc_mask_free(m);
+    free(V);
+    free(h);
+    free(h0);
+    free(vbuf);
+}
+
+/* A fraction layer (sc_frac_prove_em / _layer_em): A, B, C, D masked, a
+ * pool part absorbed with E = eq(rho, .); accepted, and a prover whose
+ * last round did not use the masks rejected. */
+static void frac_em_case(zk_rng *rng, unsigned n, int layer, int cheat) {
+    size_t len = (size_t)1 << n;
+    fp2 *T0[4], *T[4], rho[MAXN], lam = rand_fp2(rng), claim = fp2_zero();
+    for (int k = 0; k < 4; k++) {
+        T0[k] = zk_aligned_n(len, sizeof(fp2));
+        T[k] = zk_aligned_n(len, sizeof(fp2));
+        for (size_t x = 0; x < len; x++) T0[k][x] = T[k][x] = rand_fp2(rng);
+    }
+    for (unsigned v = 0; v < n; v++) rho[v] = rand_fp2(rng);
+    fp2 *w = zk_aligned_n(len, sizeof(fp2));
+    mle_eq_table(w, rho, n);
+    for (size_t x = 0; x < len; x++) {
+        fp2 A = T0[0][x], B = T0[1][x], C = T0[2][x], D = T0[3][x];
+        fp2 f = fp2_add(fp2_add(fp2_mul(A, D), fp2_mul(C, B)), fp2_mul(lam, fp2_mul(C, D)));
+        claim = fp2_add(claim, fp2_mul(w[x], f));
+    }
+    free(w);
+    fp2 *Pl = zk_aligned_n(2 * len, sizeof(fp2)), *Ql = zk_aligned_n(2 * len, sizeof(fp2));
+    for (size_t x = 0; x < len; x++) {
+        Pl[2 * x] = T0[0][x], Pl[2 * x + 1] = T0[1][x];
+        Ql[2 * x] = T0[2][x], Ql[2 * x + 1] = T0[3][x];
+    }
+    int masked[4] = {1, 1, 1, 1}, mk5[5] = {0, 1, 1, 1, 1};
+    fp2 a[4], zero[4];
+    for (int k = 0; k < 4; k++) a[k] = rand_fp2(rng), zero[k] = fp2_zero();
+    vp_absorb ab = {.part = rand_fp2(rng), .b = rand_fp2(rng), .e = rho};
+    vp_term terms[3] = {{.c = fp2_one(), .k = 3, .t = {0, 1, 4}},
+                        {.c = fp2_one(), .k = 3, .t = {0, 3, 2}},
+                        {.c = lam, .k = 3, .t = {0, 3, 4}}};
+    unsigned deg[MAXN];
+    vp_round_degrees_ab(deg, terms, 3, mk5, 1, n);
+    TEST_CHECK(deg[0] == 5);
+    zsc_mask *m = zsc_mask_new_deg(n, deg, rng);
+    zk_buf proof;
+    zk_buf_init(&proof);
+    tr_t *tr = tr_new_prover(PROTO, &proof);
+    fp2 pt[MAXN], fin[4], gr;
+    const fp2 *ua = cheat ? zero : a;
+    if (layer) sc_frac_prove_layer_em(tr, pt, fin, &gr, T, Pl, Ql, rho, n, lam, claim, m, masked, ua, &ab);
+    else sc_frac_prove_em(tr, pt, fin, &gr, T, rho, n, lam, claim, m, masked, ua, &ab);
+    fp2 z = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0]));
+    for (int k = 0; k < 4; k++) {
+        if (cheat) fin[k] = fp2_add(fin[k], fp2_mul(z, a[k]));
+        TEST_CHECK(fp2_eq(fin[k], fp2_add(mle_eval_fp2(T0[k], n, pt), fp2_mul(z, a[k]))));
+    }
+    tr_put_fp2(tr, "vals", fin, 4);
+    tr_put_fp2(tr, "ell", &ab.ell, 1);
+    tr_free(tr);
+    tr = tr_new_verifier(PROTO, proof.data, proof.len);
+    fp2 vpt[MAXN], red = fp2_add(claim, ab.part), vgr, vals[5], ell;
+    zk_err e = zsc_verify_deg(tr, vpt, &red, &vgr, deg, n);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "vals", vals + 1, 4);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "ell", &ell, 1);
+    int ok = e == ZK_OK;
+    if (ok) {
+        vals[0] = mle_eq_eval(rho, vpt, n);
+        ok = fp2_eq(red, fp2_add(vp_combine(terms, 3, vals), fp2_mul(vals[0], ell)));
+    }
+    TEST_CHECK(cheat ? !ok : ok);
+    if (cheat == ok)
+        fprintf(stderr, "  frac eval masks n=%u layer=%d cheat=%d: %s\n", n, layer, cheat, ok ? "accepted" : "rejected");
+    tr_free(tr);
+    zk_buf_free(&proof);
+    zsc_mask_free(m);
+    for (int k = 0; k < 4; k++) free(T0[k]), free(T[k]);
+    free(Pl);
+    free(Ql);
+}
+
 static void test_eval_masks(zk_rng *rng) {
     for (int eq = 0; eq < 2; eq++)
         for (unsigned n = 1; n <= 5; n += 2)
@@ -1315,6 +1443,11 @@ static void test_eval_masks(zk_rng *rng) {
         for (unsigned n = 1; n <= 4; n += 3)
             for (int masks = 0; masks < 2; masks++)
                 for (int cheat = 0; cheat < 2; cheat++) ab_case(rng, eq, n, masks, cheat);
+    for (unsigned n = 1; n <= 5; n += 2)
+        for (int cheat = 0; cheat < 2; cheat++) base_case(rng, n, cheat);
+    for (unsigned n = 1; n <= 4; n += 3)
+        for (int layer = 0; layer < 2; layer++)
+            for (int cheat = 0; cheat < 2; cheat++) frac_em_case(rng, n, layer, cheat);
 }
 
 /* ---- linear claims in the batch (zsc_claim.nw; protocol.md 9.8 (e)) ----

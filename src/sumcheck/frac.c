@@ -1,5 +1,7 @@
 #include "frac.h"
 
+#include "em.h"
+
 #include "../poly/mle.h"
 #include "zsc.h"
 
@@ -343,7 +345,7 @@ static void sc_frac_step(void *ctx, fp2 *g, size_t h, const fp2 *rb) {
 }
 
 static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, unsigned n, fp2 claim,
-                        const zsc_mask *mask) {
+                        const zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab) {
     size_t N = (size_t)1 << n;
     f->n = n;
     f->claim = claim;
@@ -353,33 +355,69 @@ static void sc_frac_run(sc_frac *f, tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, 
     f->rb = zk_aligned_n(n ? n : 1, sizeof *f->rb);
     if (n) mle_eq_table(f->w, f->r, n - 1); /* eq(r_<n-1, .) */
     if (f->src && f->src->k == 0) f->src->bind(f->src->ctx, f->T, N, f->rb);
-    zsc_rounds(tr, point, gr, mask, n, 3, claim, sc_frac_step, f);
+    if ((masked || ab) && n == 1 && f->P) { /* the last round is the first: T from the layer below, for em.h */
+        for (int k = 0; k < 4; k++) {
+            const fp2 *S = k < 2 ? f->P : f->Q;
+            f->T[k][0] = S[k & 1], f->T[k][1] = S[2 + (k & 1)];
+        }
+        f->P = f->Q = NULL;
+    }
+    /* em.h's view: table 0 is eq(r, .), 1..4 are A, B, C, D; E A D + E C B + lam E C D */
+    fp2 *tabs[5] = {NULL, f->T[0], f->T[1], f->T[2], f->T[3]};
+    vp_term terms[3] = {{.c = fp2_one(), .k = 3, .t = {0, 1, 4}},
+                        {.c = fp2_one(), .k = 3, .t = {0, 3, 2}},
+                        {.c = f->lam, .k = 3, .t = {0, 3, 4}}};
+    int mk[5] = {0, 0, 0, 0, 0};
+    fp2 ma[5] = {fp2_zero(), fp2_zero(), fp2_zero(), fp2_zero(), fp2_zero()};
+    for (int k = 0; masked && k < 4; k++) mk[1 + k] = masked[k], ma[1 + k] = a[k];
+    em_wrap w = {.tables = tabs, .terms = terms, .nterms = 3, .masked = masked ? mk : NULL, .a = ma, .eq = 1, .e = 0,
+                 .rho = f->r, .ab = ab};
+    ZK_CHECK(n >= 1 || (!masked && !ab));
+    em_rounds(tr, point, gr, mask, n, claim, sc_frac_step, f, &w);
     if (!n && f->P) {
         finals[0] = f->P[0], finals[1] = f->P[1], finals[2] = f->Q[0], finals[3] = f->Q[1];
     } else {
         for (int k = 0; k < 4; k++) finals[k] = f->T[k][0];
     }
+    em_finals(finals, 4, masked, a, point);
     free(f->rb);
     free(f->w);
 }
 
 void sc_frac_prove_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
                       fp2 claim, const zsc_mask *mask) {
+    sc_frac_prove_em(tr, point, finals, gr, T, r, n, lam, claim, mask, NULL, NULL, NULL);
+}
+
+void sc_frac_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
+                      fp2 claim, const zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab) {
     sc_frac f = {.T = T, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask, masked, a, ab);
 }
 
 void sc_frac_prove_layer_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *P, const fp2 *Q,
                             const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask) {
+    sc_frac_prove_layer_em(tr, point, finals, gr, T, P, Q, r, n, lam, claim, mask, NULL, NULL, NULL);
+}
+
+void sc_frac_prove_layer_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *P, const fp2 *Q,
+                            const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask, const int *masked,
+                            const fp2 *a, vp_absorb *ab) {
     sc_frac f = {.T = T, .P = P, .Q = Q, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask, masked, a, ab);
 }
 
 void sc_frac_prove_src_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
                           const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask) {
+    sc_frac_prove_src_em(tr, point, finals, gr, T, src, r, n, lam, claim, mask, NULL, NULL, NULL);
+}
+
+void sc_frac_prove_src_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
+                          const fp2 *r, unsigned n, fp2 lam, fp2 claim, const zsc_mask *mask, const int *masked,
+                          const fp2 *a, vp_absorb *ab) {
     ZK_CHECK(src->k < n || (src->k == 0 && n == 0));
     sc_frac f = {.T = T, .src = src, .r = r, .lam = lam};
-    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask);
+    sc_frac_run(&f, tr, point, finals, gr, n, claim, mask, masked, a, ab);
 }
 
 void sc_frac_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,

@@ -27,7 +27,7 @@
 #ifndef GKRCNN_SC_FRAC_H
 #define GKRCNN_SC_FRAC_H
 
-#include "sc.h"
+#include "vp.h"
 
 /* Prover. T = {A, B, C, D}, each of 2^n entries, consumed (folded in
  * place); r: n coordinates; claim: the true sum. On return point[0..n) is
@@ -76,5 +76,19 @@ void sc_frac_prove_layer_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *con
                             const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask);
 void sc_frac_prove_src_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
                           const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask);
+
+/* The three with Libra's evaluation masks and an absorbed pool part (vp.h,
+ * vp_prove_em; papers/protocol.md sec. 9.8 (a), (d)): masked[k], a[k] for
+ * the finals A, B, C, D (k = 0..3), ab with E = eq(r, .). The last round's
+ * degree is 3 + the masked factors of a term (at most 5: vp_round_degrees_ab
+ * on the terms E A D, E C B, lam E C D). n >= 1 when either is given. */
+void sc_frac_prove_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *r, unsigned n, fp2 lam,
+                      fp2 claim, const struct zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab);
+void sc_frac_prove_layer_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const fp2 *P, const fp2 *Q,
+                            const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask,
+                            const int *masked, const fp2 *a, vp_absorb *ab);
+void sc_frac_prove_src_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const T[4], const sc_frac_src *src,
+                          const fp2 *r, unsigned n, fp2 lam, fp2 claim, const struct zsc_mask *mask,
+                          const int *masked, const fp2 *a, vp_absorb *ab);
 
 #endif

@@ -1,4 +1,6 @@
 #include "sc.h"
+
+#include "em.h"
 #include "zsc.h"
 
 #include "../poly/mle.h"
@@ -402,6 +404,28 @@ void sc_prove_base_zk(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, const fm61 *V,
     zsc_rounds(tr, point, gr, mask, n, 2, claim, sc_deg2_step, &t); /* n = 0: no round (the mask's G, g() only) */
     finals[0] = n ? vbuf[0] : fp2_from_fm61(V[0]);
     finals[1] = h[0];
+}
+
+void sc_prove_base_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                      fp2 claim, const zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab) {
+    if (!masked && !ab) {
+        sc_prove_base_zk(tr, point, finals, gr, V, vbuf, h, n, claim, mask);
+        return;
+    }
+    ZK_CHECK(n >= 1);
+    sc_deg2 t = {.B = h, .V = V, .vbuf = vbuf};
+    if (n == 1) { /* the last round is the first: V lifted, so that the wrapper reads both tables in vbuf, h */
+        mle_lift(vbuf, V, 2);
+        t.V = NULL;
+        t.A = vbuf;
+    }
+    vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+    fp2 *tabs[2] = {vbuf, h};
+    em_wrap w = {.tables = tabs, .terms = &term, .nterms = 1, .masked = masked, .a = a, .ab = ab};
+    em_rounds(tr, point, gr, mask, n, claim, sc_deg2_step, &t, &w);
+    finals[0] = vbuf[0];
+    finals[1] = h[0];
+    em_finals(finals, 2, masked, a, point);
 }
 
 void sc_prove_base(tr_t *tr, fp2 *point, fp2 *finals, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n, fp2 claim) {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../poly/mle.h"
+#include "em.h"
 #include "zsc.h"
 
 #define VP_PAR_MIN (1u << 12)
@@ -92,19 +93,6 @@ void vp_prove(tr_t *tr, fp2 *point, fp2 *finals, fp2 *const *tables, unsigned nt
  * it is and, in the last round (h = 1: every table holds T(x_0 = 0),
  * T(x_0 = 1), the eq factor is eq(rho_>0, r_>0) eq(rho_0, X)), writes the
  * masked round's values at X = 0, 2, ..., d0 over the inner ones. */
-typedef struct {
-    sc_step_fn step;
-    void *ctx;
-    fp2 *const *tables;
-    const vp_term *terms;
-    unsigned nterms, d, d0, n;
-    const int *masked;
-    const fp2 *a;
-    int eq; /* vp_prove_eq: table e is eq(rho, .) */
-    unsigned e;
-    const fp2 *rho, *point;
-    vp_absorb *ab;
-} em_wrap;
 
 static fp2 em_eq1(fp2 rho, fp2 x) {
     fp2 one = fp2_one();
@@ -191,8 +179,8 @@ void vp_round_degrees(unsigned *deg, const vp_term *terms, unsigned nterms, cons
 }
 
 /* The rounds of a vp prover's step, with the masks of `masked` when given. */
-static void em_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, fp2 claim, sc_step_fn step,
-                      void *ctx, em_wrap *w) {
+void em_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsigned n, fp2 claim, sc_step_fn step,
+               void *ctx, em_wrap *w) {
     unsigned d = vp_degree(w->terms, w->nterms);
     if (!w->masked && !w->ab) {
         zsc_rounds(tr, point, gr, mask, n, d, claim, step, ctx);
@@ -214,7 +202,7 @@ static void em_rounds(tr_t *tr, fp2 *point, fp2 *gr, const zsc_mask *mask, unsig
 }
 
 /* finals[j] += point_0 (1 - point_0) a[j] for the masked tables. */
-static void em_finals(fp2 *finals, unsigned ntab, const int *masked, const fp2 *a, const fp2 *point) {
+void em_finals(fp2 *finals, unsigned ntab, const int *masked, const fp2 *a, const fp2 *point) {
     if (!masked) return;
     fp2 z = fp2_mul(point[0], fp2_sub(fp2_one(), point[0]));
     for (unsigned j = 0; j < ntab; j++)

@@ -97,6 +97,13 @@ void vp_prove_eq_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, fp2 *const *tabl
                     const vp_term *terms, unsigned nterms, unsigned n, fp2 claim, unsigned e, const fp2 *rho,
                     const struct zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab);
 
+/* The base-field dot product of sc_prove_base_zk (sum_x V(x) h(x), V in
+ * F_p, finals[0] = V(point), finals[1] = h(point)) with the same evaluation
+ * masks (masked[0]: V, masked[1]: h; a[2]) and pool part; n >= 1 when
+ * either is given. Implemented in sc.c. */
+void sc_prove_base_em(tr_t *tr, fp2 *point, fp2 *finals, fp2 *gr, const fm61 *V, fp2 *vbuf, fp2 *h, unsigned n,
+                      fp2 claim, const struct zsc_mask *mask, const int *masked, const fp2 *a, vp_absorb *ab);
+
 /* sum_t c_t prod_j vals[t_j]: what the reduced claim must equal when vals
  * are the tables' values at the point. */
 fp2 vp_combine(const vp_term *terms, unsigned nterms, const fp2 *vals);
