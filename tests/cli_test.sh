@@ -412,6 +412,10 @@ if [ -f "$M" ]; then
     expect 0 "setup, private input" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kp" --zk on --input-visibility private
     grep -q '"input_visibility": "private"' "$T/kp/settings.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: settings.json lacks the private input"; }
     expect 0 "prove, private input" -- "$G" prove --pk "$T/kp/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kp1.proof" --input-opening "$T/kp1.open"
+    # the opening and the proving key are secrets: created owner-only (protocol.md 9.6)
+    for f in "$T/kp1.open" "$T/kp/model.pk"; do
+        [ "$(stat -c %a "$f")" = 600 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: $f is mode $(stat -c %a "$f"), not 600"; }
+    done
     expect 0 "verify, private input" -- "$G" verify --vk "$T/kp/model.vk" --proof "$T/kp1.proof"
     grep -q "^input: private; commitment [0-9a-f]\{64\}\$" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: verify does not print the input commitment"; }
     if [ -n "$PY" ]; then # the spec verifier prints the same commitment, and rejects a changed byte

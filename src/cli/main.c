@@ -51,7 +51,10 @@ static const char *usage_text =
     "         (repeat --input, --proof [and --out] to prove several inputs with one\n"
     "         commitment to the weights; nothing is written unless all succeed);\n"
     "         with a private input (output), --input-opening (--output-opening)\n"
-    "         writes the commitment's opening\n"
+    "         writes the commitment's opening (mode 0600: with the proof it gives\n"
+    "         the committed values away; keep it as secret as they are); OUT.json\n"
+    "         is the prover's own record of the outputs, also a private or\n"
+    "         class-only output (the statement is what verify prints)\n"
     "  verify --vk DIR/model.vk --proof PROOF [--input IN [--input-opening OPEN]]\n"
     "         [--output-opening OPEN] [--out OUT.json]\n"
     "         checks PROOF and prints the outputs it attests; with --input, also\n"
@@ -171,6 +174,12 @@ static int load_inputs(fm61 ***v, const gkr_circuit *c, const char *path, int pu
 
 static int write_buf(const char *path, const zk_buf *b) {
     if (zk_write_file(path, b->data, b->len) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
+    return 0;
+}
+
+/* The same for a secret (a proving key, an opening): mode 0600. */
+static int write_secret(const char *path, const zk_buf *b) {
+    if (zk_write_file_private(path, b->data, b->len) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
     return 0;
 }
 
@@ -473,7 +482,7 @@ static int cmd_setup(const args_t *a) {
     snprintf(vkp, dl, "%s/model.vk", dir);
     snprintf(sp, dl, "%s/settings.json", dir);
     /* no half-written key directory: a failed write removes the others */
-    rc = write_buf(pkp, &pk);
+    rc = write_secret(pkp, &pk);
     if (!rc && (rc = write_buf(vkp, &vk))) remove(pkp);
     if (!rc && (rc = write_buf(sp, &rep))) {
         remove(pkp);
@@ -653,17 +662,18 @@ static int batch_opts(const args_t *a, batch_opt *o, int k) {
 
 /* Writes b1[k] to p1[k] and, with p2, b2[k] to p2[k], for k < n; if a
  * write fails, removes what this call wrote (never a path it did not
- * write). 0, or the usage exit status with a one-line error. */
+ * write). The files of p<j> are secrets (mode 0600) when bit j-1 of
+ * secret is set. 0, or the usage exit status with a one-line error. */
 static int write_all(int n, const char *const *p1, const zk_buf *b1, const char *const *p2, const zk_buf *b2,
-                     const char *const *p3, const zk_buf *b3) {
+                     const char *const *p3, const zk_buf *b3, int secret) {
     int rc = 0, written = 0; /* the files of entries [0, written) are on disk */
     for (int k = 0; k < n; k++) {
-        if ((rc = write_buf(p1[k], &b1[k]))) break;
-        if (p2 && (rc = write_buf(p2[k], &b2[k]))) {
+        if ((rc = (secret & 1 ? write_secret : write_buf)(p1[k], &b1[k]))) break;
+        if (p2 && (rc = (secret & 2 ? write_secret : write_buf)(p2[k], &b2[k]))) {
             remove(p1[k]);
             break;
         }
-        if (p3 && (rc = write_buf(p3[k], &b3[k]))) {
+        if (p3 && (rc = (secret & 4 ? write_secret : write_buf)(p3[k], &b3[k]))) {
             remove(p1[k]);
             if (p2) remove(p2[k]);
             break;
@@ -848,8 +858,8 @@ static int cmd_prove(const args_t *a) {
         print_fs("", st.rbr_bits);
     }
     /* every proof made: write them all, or none */
-    rc = write_all(n, pps, file, no ? ops : NULL, js, nio ? iops : NULL, iob);
-    if (rc == 0 && noo && (rc = write_all(n, oops, oob, NULL, NULL, NULL, NULL)) != 0) /* all or none */
+    rc = write_all(n, pps, file, no ? ops : NULL, js, nio ? iops : NULL, iob, 4); /* openings: owner only */
+    if (rc == 0 && noo && (rc = write_all(n, oops, oob, NULL, NULL, NULL, NULL, 1)) != 0) /* all or none */
         for (int k = 0; k < n; k++) {
             remove(pps[k]);
             if (no) remove(ops[k]);
@@ -1014,7 +1024,7 @@ static int cmd_verify(const args_t *a) {
            bits);
     print_fs("", cnn_rbr_bits(key));
     /* every proof valid: write the outputs, all or none */
-    rc = write_all(no, ops, js, NULL, NULL, NULL, NULL);
+    rc = write_all(no, ops, js, NULL, NULL, NULL, NULL, 0);
 out:
     zk_buf_free(&file);
     for (int k = 0; k < n; k++) zk_buf_free(&js[k]);

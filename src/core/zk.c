@@ -6,7 +6,9 @@
 #include <malloc.h>
 #endif
 #include <stdarg.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #ifdef _OPENMP
@@ -243,13 +245,20 @@ zk_err zk_read_file(const char *path, zk_buf *out) {
     return ZK_OK;
 }
 
-zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) {
+static zk_err zk_write_file_mode(const char *path, const uint8_t *data, size_t len, mode_t mode) {
     size_t plen = strlen(path);
     char *tmp = zk_malloc(plen + 16);
     snprintf(tmp, plen + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
+    unlink(tmp); /* a leftover of a killed run: created anew, with this mode */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    int er = errno;
+    if (!f && fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
     if (!f) {
-        zk_set_reason("cannot create %s: %s", path, strerror(errno));
+        zk_set_reason("cannot create %s: %s", path, strerror(er));
         free(tmp);
         return ZK_EIO;
     }
@@ -265,6 +274,14 @@ zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) {
     }
     free(tmp);
     return ZK_OK;
+}
+
+zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) {
+    return zk_write_file_mode(path, data, len, 0666);
+}
+
+zk_err zk_write_file_private(const char *path, const uint8_t *data, size_t len) {
+    return zk_write_file_mode(path, data, len, 0600);
 }
 
 static inline uint64_t zk_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

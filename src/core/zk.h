@@ -130,9 +130,13 @@ static inline uint64_t zk_load_le64(const uint8_t *p) {
 }
 
 /* Whole-file I/O. zk_write_file writes to a temporary name in the same
- * directory and renames it, so a failure never leaves a partial file. */
+ * directory and renames it, so a failure never leaves a partial file.
+ * zk_write_file_private does the same with the file created mode 0600
+ * (owner only: a proving key, an opening), the plain one with 0666 less
+ * the umask. */
 zk_err zk_read_file(const char *path, zk_buf *out) ZK_WARN_UNUSED;
 zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+zk_err zk_write_file_private(const char *path, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
 /* Deterministic PRNG for tests, benchmarks and circuit generation
  * (xoshiro256**). Not for anything secret. */

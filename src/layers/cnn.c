@@ -299,7 +299,7 @@ struct cnn_prover {
     double t_commit;
     int count;      /* setup's dry run of the zero-knowledge mode (cnn_zk_measure) */
     size_t used;    /* its pool use, in cells */
-    int has_seed[2]; /* a private input's / output's commitment seed for the next proofs (else fresh) */
+    int has_seed[2]; /* a private input's / output's commitment seed for the next proof only (else fresh) */
     uint8_t seed[2][PCS_LIGERO_ZK_SEED_BYTES];
 };
 
@@ -415,6 +415,8 @@ zk_err cnn_prover_new_lazy(cnn_prover **out, const cnn_key *pk) { return cnn_pro
 void cnn_prover_free(cnn_prover *pv) {
     if (!pv) return;
     if (pv->wst) pcs_ligero.state_free(pv->wst);
+    OPENSSL_cleanse(pv->seed, sizeof pv->seed);
+    if (pv->W) OPENSSL_cleanse(pv->W, ((size_t)1 << pv->pl->wnv) * sizeof *pv->W); /* the weights are the key's secret */
     free(pv->W);
     pl_free(pv->pl);
     free(pv);
@@ -447,6 +449,10 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     zk_err e = cnn_run(&c, pv->pk, pv->wst, w->t[0], w->t[m->output], &ic, &oc);
     if (ic.st) pcs_ligero_zk.state_free(ic.st);
     if (oc.st) pcs_ligero_zk.state_free(oc.st);
+    /* a seed serves one commitment (two openings of one would give the
+     * table away: protocol.md sec. 9.6): the next proof draws its own */
+    prover_seed(pv, 0, NULL);
+    prover_seed(pv, 1, NULL);
     tr_free(c.tr);
     pv->used = c.z.used;
     if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
@@ -472,6 +478,11 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         st->adv_cells = (size_t)1 << pl->anv;
         st->w_cells = pl->wnv ? (size_t)1 << pl->wnv : 0;
         st->lookups = (size_t)1 << pl->lnv;
+    }
+    if (c.z.on) { /* the witness, as far as this function made it (the caller's copy is the caller's) */
+        OPENSSL_cleanse(c.ADV, ((size_t)1 << pl->anv) * sizeof *c.ADV);
+        for (size_t t = 0; t < m->ntensors; t++)
+            if (c.tv[t]) OPENSSL_cleanse(c.tv[t], ((size_t)1 << pl->tnv[t]) * sizeof *c.tv[t]);
     }
     free(c.ADV);
     cx_free(&c);

@@ -183,11 +183,15 @@ zk_err cnn_verify(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t *
  *     (ZK_EINPUT for a key with neither private);
  *   cnn_input_root, cnn_output_root: the root of that commitment for given
  *     values and seed (the opening: whoever has the seed and the values can
- *     check that a proof was about them; the seed alone reveals nothing,
- *     but with it a guess can be confirmed);
+ *     check that a proof was about them). The seed fixes all of the
+ *     commitment's randomness, so the seed and the proof together give the
+ *     committed values away (protocol.md sec. 9.6): the seed is as secret
+ *     as the values;
  *   cnn_prover_set_input_seed, cnn_prover_set_output_seed: the seed of the
- *     next proofs' commitments (NULL: a fresh one per proof, which nobody
- *     can open). */
+ *     next proof's commitment, for that one proof only (two proofs from
+ *     one seed would open one budget-1 commitment twice and give the table
+ *     away); without it, or after that proof, each proof draws a fresh one,
+ *     which nobody keeps. */
 zk_err cnn_verify_private(const cnn_key *vk, const uint8_t *proof, size_t len, int64_t **input_q,
                           int64_t **output_q, uint8_t in_root[PCS_DIGEST_BYTES], uint8_t out_root[PCS_DIGEST_BYTES])
     ZK_WARN_UNUSED;

@@ -399,6 +399,7 @@ void zsc_ip_prove(tr_t *tr, fp2 *tpoint, fp2 *eval, const fm61 *T, unsigned mc, 
     *eval = fp2_mul(fin[0], fp2_inv(zsc_ip_scale(rho)));
     tr_put_fp2(tr, "zsc/ip/eval", eval, 1);
     zsc_ip_point(tpoint, z, mc, rho);
+    OPENSSL_cleanse(W, Nh * sizeof *W); /* C + rho' D, folded: the masks */
     free(W);
     free(V);
     free(lambda);
