@@ -131,10 +131,12 @@ def interp(g, r):
 
 
 def sumcheck(tr, claim, n, d, what):
+    """the rounds of 3 (d: one degree, or a list of n, d[v] for the round
+    binding variable v, as sc_verify_deg)"""
     point = [None] * n
     c = claim
     for s in range(1, n + 1):
-        g = tr.get_e("sc/round", d + 1)
+        g = tr.get_e("sc/round", (d[n - s] if isinstance(d, list) else d) + 1)
         if eadd(g[0], g[1]) != c:
             raise Invalid("%s: sumcheck round %d of %d: g(0)+g(1) != claim" % (what, s, n))
         r = tr.challenge("sc/r")

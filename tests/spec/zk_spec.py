@@ -33,6 +33,7 @@ from gkr_verify import (E0, E1, HALF, P, Invalid, Transcript, Unusable, eadd, ec
 from cnn_verify import check_columns, dot, encode, finv, sumcheck  # noqa: E402
 
 SC_MAX_DEGREE = 3  # k <= 3 in 3
+SC_MAX_ROUND_DEGREE = 5  # a round's degree under 9.8 (a)'s evaluation masks (sc_verify_deg)
 ZSC_MAX_VARS = 60
 
 
@@ -53,14 +54,21 @@ def draw_nonzero(tr, label, not_minus_one=False):
 # ---- 3.1.2: the zero-knowledge sumcheck (zsc_verify) -------------------------
 
 
+def degs(deg, n):
+    """a degree for each variable: deg as given (a list) or repeated"""
+    return list(deg) if isinstance(deg, list) else [deg] * n
+
+
 def zsc_verify(tr, claim, deg, n, what="zk sumcheck"):
-    """Sum_x f(x) = claim, f of degree deg in each of n variables, masked by
-    g: reads G ("zsc/G"), draws rho != 0 ("zsc/rho"), runs the sumcheck of 3
+    """Sum_x f(x) = claim, f of degree deg in each of n variables (or deg[v]
+    in variable v: 3.1.1's degree vectors, zsc_verify_deg), masked by g:
+    reads G ("zsc/G"), draws rho != 0 ("zsc/rho"), runs the sumcheck of 3
     on claim + rho G, reads g(r) ("zsc/gr"). Returns (point, c - rho g(r),
     g(r)): the caller checks the second against f(point) as after a plain
     sumcheck and keeps (off, point, g(r)) for zsc_ip_verify."""
-    if not 1 <= deg <= SC_MAX_DEGREE:
-        raise Unusable("%s: degree %d" % (what, deg))
+    top = SC_MAX_ROUND_DEGREE if isinstance(deg, list) else SC_MAX_DEGREE
+    if len(degs(deg, n)) != n or not all(1 <= d <= top for d in degs(deg, n)):
+        raise Unusable("%s: degree %s" % (what, deg))
     G = tr.get_e1("zsc/G")
     rho = draw_nonzero(tr, "zsc/rho")
     point, c = sumcheck(tr, eadd(claim, emul(rho, G)), n, deg, what)
@@ -76,8 +84,9 @@ ZscClaim = namedtuple("ZscClaim", "off n d point value wi ww", defaults=(None, N
 
 
 def mask_cells(n, d):
-    """2 (n d + 1): a mask's cells in C (3.1.1 Storage)"""
-    return 2 * (n * d + 1)
+    """2 (sum of the degrees + 1): a mask's cells in C (3.1.1 Storage); d
+    one degree or a list"""
+    return 2 * (sum(degs(d, n)) + 1)
 
 
 def zsc_layout_ok(claims, mc):
@@ -91,7 +100,8 @@ def zsc_layout_ok(claims, mc):
             if not a.wi or len(a.wi) != len(a.ww) or any(not 0 <= k < N // 2 for k in a.wi):
                 return False
             continue
-        if a.n > ZSC_MAX_VARS or not 1 <= a.d <= SC_MAX_DEGREE or a.off % 2 or len(a.point) != a.n:
+        if a.n > ZSC_MAX_VARS or len(degs(a.d, a.n)) != a.n or a.off % 2 or len(a.point) != a.n or \
+                not all(1 <= d <= SC_MAX_ROUND_DEGREE for d in degs(a.d, a.n)):
             return False
         ln = mask_cells(a.n, a.d)
         if a.off + ln > N or any(a.off < o + lo and o < a.off + ln for o, lo in spans):
@@ -103,9 +113,9 @@ def zsc_layout_ok(claims, mc):
 def mask_weights(a):
     """w(r) = (1, r_v^j): g(r) = sum_k c_k w_k, coefficient 1 + v d + j - 1 = c_{v,j}"""
     w = [E1]
-    for v in range(a.n):
+    for v, d in enumerate(degs(a.d, a.n)):
         p = E1
-        for _ in range(a.d):
+        for _ in range(d):
             p = emul(p, a.point[v])
             w.append(p)
     return w

@@ -27,13 +27,13 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import zk_spec  # noqa: E402
-from gkr_verify import E0, E1, Invalid, Transcript, eadd, emul  # noqa: E402
+from gkr_verify import E0, E1, Invalid, Transcript, eadd, emul, esub  # noqa: E402
 from cnn_verify import dot  # noqa: E402
 from zk_spec import (ZscClaim, eq_table, ligero_zk_check_certificate, ligero_zk_open,  # noqa: E402
                      ligero_zk_read_commitment, zsc_ip_verify, zsc_verify)
 
 PROTO = "gkrcnn/test/zkspec"
-TAMPERED = ("zsc", "open-n12-b2", "open-n12-cert")  # the cases whose altered transcripts are checked
+TAMPERED = ("zsc", "em", "open-n12-b2", "open-n12-cert")  # the cases whose altered transcripts are checked
 
 
 class LogTranscript(Transcript):
@@ -103,6 +103,35 @@ def verify_zsc(tr, case, sizes):
     opening(tr, com, mc + 1, tpoint, y, False, sizes)
 
 
+def verify_em(tr, case, sizes):
+    """part 2's masked sumcheck (protocol.md 9.8; zk_transcripts.c, case em):
+    V, the zk sumcheck with the degree vector, A'(r), B'(r), ell; the final
+    check f(A', B') + eq(rho, r) ell; the batch of the mask's value and the
+    three linear claims; the hiding opening of T"""
+    n, mc = case["n"], case["mc"]
+    c0, c1, wP = [tuple(x) for x in case["c"]]
+    rho = [tuple(x) for x in case["rho"]]
+    A = [tuple(x) for x in case["A"]]
+    B = [tuple(x) for x in case["B"]]
+    com = ligero_zk_read_commitment(tr, mc + 1)
+    V = tr.get_e1("test/V")
+    point, red, gr = zsc_verify(tr, V, case["deg"], n)
+    Av, Bv = tr.get_e("test/vals", 2)
+    ell = tr.get_e1("test/l")
+    E = dot(eq_table(point), eq_table(rho))  # eq(rho, r)
+    f = emul(E, eadd(emul(c0, emul(Av, Bv)), emul(c1, Av)))
+    if red != eadd(f, emul(E, ell)):
+        raise Invalid("em: reduced claim != f(vals) + E(r) ell")
+    e = eq_table(point)
+    z = emul(point[0], esub(E1, point[0]))
+    claims = [ZscClaim(0, n, case["deg"], point, gr),
+              ZscClaim(0, 0, 0, [], ell, [case["iP"], case["ib"]], [wP, esub(point[0], rho[0])]),
+              ZscClaim(0, 0, 0, [], esub(Av, dot(e, A)), [case["iA"]], [z]),
+              ZscClaim(0, 0, 0, [], esub(Bv, dot(e, B)), [case["iB"]], [z])]
+    tpoint, y = zsc_ip_verify(tr, mc, claims)
+    opening(tr, com, mc + 1, tpoint, y, False, sizes)
+
+
 def verify(case, proof, cert):
     """zk_spec.py on one case; raises Invalid on rejection. Returns the sizes
     of its hiding openings."""
@@ -111,6 +140,9 @@ def verify(case, proof, cert):
     if case["kind"] == "zsc":
         tr = LogTranscript(PROTO + "/zsc", proof)
         verify_zsc(tr, case, sizes)
+    elif case["kind"] == "em":
+        tr = LogTranscript(PROTO + "/em", proof)
+        verify_em(tr, case, sizes)
     else:
         n = case["n"]
         tr = LogTranscript(PROTO + "/open", proof)

@@ -24,6 +24,10 @@
  *             the batch the prover sends the value of a linear claim on
  *             three entries of C^ ("test/l", protocol.md 9.8 (e)), which
  *             the batch proves with the masks' values.
+ *   em        part 2's masked sumcheck (protocol.md 9.8): an eq-factor
+ *             sumcheck with two tables' finals masked and a pool part
+ *             absorbed, its degree vector, the batch with three linear
+ *             claims, the opening (zt_em below)
  *   open-*    a hiding commitment (budget b) to a random table of 2^n cells
  *             and `nopen` openings, each at z drawn from the transcript
  *             ("test/z") with v = t~(z) sent ("test/v"); the certified case
@@ -35,6 +39,7 @@
 
 #include "../../src/pcs/pcs.h"
 #include "../../src/poly/mle.h"
+#include "../../src/sumcheck/vp.h"
 #include "../../src/sumcheck/zsc.h"
 
 #define ZT_PROTO "gkrcnn/test/zkspec"
@@ -143,6 +148,149 @@ static zk_err zt_zsc_verify(const zk_buf *pf, const zt_zsc *z) {
     if (e == ZK_OK && (e = tr_get_fp2(tr, "test/l", &l, 1)) != ZK_OK) zk_set_reason("linear claim's value");
     cl[ZT_NS] = (zsc_claim){.nw = 3, .wi = z->wi, .ww = z->ww, .value = l};
     if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, z->mc, cl, ZT_NS + 1);
+    if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
+    if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
+    tr_free(tr);
+    return e;
+}
+
+/* ---- the em case: part 2's masked sumcheck (protocol.md 9.8 (a), (d), (e)) ----
+ * sum_x eq(rho, x) (c0 A B + c1 A) over n = ZE_N public tables, A and B
+ * masked with entries a_A, a_B of C^, and a pool part P = wP C^[iP]
+ * absorbed (b = C^[ib]); the prover sends V = H + P ("test/V"), the
+ * masked sumcheck with its degree vector, A'(r), B'(r) ("test/vals") and
+ * ell ("test/l"); the batch proves the mask's g(r) and the linear claims
+ * ell = wP C^[iP] + (r_0 - rho_0) C^[ib], A'(r) - A~(r) = z C^[iA],
+ * B'(r) - B~(r) = z C^[iB] (z = r_0 (1 - r_0)); then T is opened. */
+
+#define ZE_N 4
+
+typedef struct {
+    fp2 *A, *B, rho[ZE_N], c0, c1, wP;
+    unsigned deg[ZE_N];
+    size_t ncell, iA, iB, iP, ib; /* the mask's cells from 0, then four entries of C^ */
+    unsigned mc;
+    fm61 *T;
+    uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
+} zt_em;
+
+static vp_term ze_terms[2];
+
+static void zt_em_make(zt_em *z) {
+    zk_rng rng;
+    zk_rng_seed(&rng, 0xe3a5);
+    size_t len = (size_t)1 << ZE_N;
+    z->A = zk_malloc_n(len, sizeof(fp2));
+    z->B = zk_malloc_n(len, sizeof(fp2));
+    for (size_t x = 0; x < len; x++) {
+        z->A[x] = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+        z->B[x] = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+    }
+    for (unsigned v = 0; v < ZE_N; v++) z->rho[v] = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+    z->c0 = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+    z->c1 = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+    z->wP = fp2_make(zt_fm61(&rng), zt_fm61(&rng));
+    /* tables: 0 eq(rho, .), 1 A, 2 B */
+    ze_terms[0] = (vp_term){.c = z->c0, .k = 3, .t = {0, 1, 2}};
+    ze_terms[1] = (vp_term){.c = z->c1, .k = 2, .t = {0, 1}};
+    static const int masked[3] = {0, 1, 1};
+    vp_round_degrees_ab(z->deg, ze_terms, 2, masked, 1, ZE_N);
+    z->ncell = 2 * zsc_mask_ncoef_deg(ZE_N, z->deg);
+    z->iA = z->ncell / 2, z->iB = z->iA + 1, z->iP = z->iA + 2, z->ib = z->iA + 3;
+    z->mc = 1;
+    while (((size_t)1 << z->mc) < z->ncell + 8) z->mc++;
+    z->T = zk_malloc_n((size_t)2 << z->mc, sizeof *z->T);
+    zsc_random_cells(z->T, (size_t)2 << z->mc, &rng);
+    zt_seed(z->seed, &rng);
+}
+
+static void zt_em_free(zt_em *z) {
+    free(z->A);
+    free(z->B);
+    free(z->T);
+}
+
+static fp2 zt_entry(const zt_em *z, size_t k) { return fp2_make(z->T[2 * k], z->T[2 * k + 1]); }
+
+/* H = sum_x eq(rho, x) (c0 A B + c1 A) */
+static fp2 zt_em_sum(const zt_em *z) {
+    size_t len = (size_t)1 << ZE_N;
+    fp2 *w = zk_malloc_n(len, sizeof *w), H = fp2_zero();
+    mle_eq_table(w, z->rho, ZE_N);
+    for (size_t x = 0; x < len; x++)
+        H = fp2_add(H, fp2_mul(w[x], fp2_add(fp2_mul(z->c0, fp2_mul(z->A[x], z->B[x])), fp2_mul(z->c1, z->A[x]))));
+    free(w);
+    return H;
+}
+
+/* The batch's claims: the mask's, then the three linear ones (storage in ws). */
+typedef struct {
+    zsc_claim cl[4];
+    size_t wi[4];
+    fp2 ww[4];
+} zt_em_claims;
+
+static void zt_em_batch(zt_em_claims *b, const zt_em *z, const fp2 *pt, fp2 gr, fp2 ell, const fp2 *vals) {
+    fp2 zr = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0]));
+    b->wi[0] = z->iP, b->ww[0] = z->wP, b->wi[1] = z->ib, b->ww[1] = fp2_sub(pt[0], z->rho[0]);
+    b->wi[2] = z->iA, b->ww[2] = zr, b->wi[3] = z->iB, b->ww[3] = zr;
+    b->cl[0] = (zsc_claim){.off = 0, .n = ZE_N, .point = pt, .value = gr, .deg = z->deg};
+    b->cl[1] = (zsc_claim){.nw = 2, .wi = b->wi, .ww = b->ww, .value = ell};
+    b->cl[2] = (zsc_claim){.nw = 1, .wi = b->wi + 2, .ww = b->ww + 2,
+                           .value = fp2_sub(vals[1], mle_eval_fp2(z->A, ZE_N, pt))};
+    b->cl[3] = (zsc_claim){.nw = 1, .wi = b->wi + 3, .ww = b->ww + 3,
+                           .value = fp2_sub(vals[2], mle_eval_fp2(z->B, ZE_N, pt))};
+}
+
+static void zt_em_prove(zk_buf *pf, const zt_em *z) {
+    tr_t *tr = tr_new_prover(ZT_PROTO "/em", pf);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, z->T, z->mc + 1, 0, 1, z->seed);
+    size_t len = (size_t)1 << ZE_N;
+    fp2 H = zt_em_sum(z), P = fp2_mul(z->wP, zt_entry(z, z->iP)), V = fp2_add(H, P);
+    tr_put_fp2(tr, "test/V", &V, 1);
+    fp2 *tabs[3] = {NULL, zk_malloc_n(len, sizeof(fp2)), zk_malloc_n(len, sizeof(fp2))};
+    memcpy(tabs[1], z->A, len * sizeof(fp2));
+    memcpy(tabs[2], z->B, len * sizeof(fp2));
+    static const int masked[3] = {0, 1, 1};
+    fp2 a[3] = {fp2_zero(), zt_entry(z, z->iA), zt_entry(z, z->iB)}, pt[ZE_N], vals[3], gr;
+    vp_absorb ab = {.part = P, .b = zt_entry(z, z->ib), .e = z->rho};
+    zsc_mask *m = zsc_mask_from_cells_deg(ZE_N, z->deg, z->T);
+    vp_prove_eq_em(tr, pt, vals, &gr, tabs, 3, ze_terms, 2, ZE_N, H, 0, z->rho, m, masked, a, &ab);
+    zsc_mask_free(m);
+    free(tabs[1]);
+    free(tabs[2]);
+    tr_put_fp2(tr, "test/vals", vals + 1, 2);
+    tr_put_fp2(tr, "test/l", &ab.ell, 1);
+    zt_em_claims b;
+    zt_em_batch(&b, z, pt, gr, ab.ell, vals);
+    fp2 tp[ZSC_MAX_VARS + 2], y;
+    zsc_ip_prove(tr, tp, &y, z->T, z->mc, b.cl, 4);
+    pcs_ligero_zk.open(tr, st, tp);
+    pcs_ligero_zk.state_free(st);
+    tr_free(tr);
+}
+
+static zk_err zt_em_verify(const zk_buf *pf, const zt_em *z) {
+    tr_t *tr = tr_new_verifier(ZT_PROTO "/em", pf->data, pf->len);
+    pcs_commitment cm;
+    fp2 V, pt[ZE_N], gr, vals[3], ell, tp[ZSC_MAX_VARS + 2], y;
+    zk_err e = pcs_ligero_zk.read_commitment(tr, &cm, z->mc + 1);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "test/V", &V, 1);
+    if (e == ZK_OK) e = zsc_verify_deg(tr, pt, &V, &gr, z->deg, ZE_N);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "test/vals", vals + 1, 2);
+    if (e == ZK_OK) e = tr_get_fp2(tr, "test/l", &ell, 1);
+    if (e == ZK_OK) { /* red = f(A'(r), B'(r)) + eq(rho, r) ell */
+        vals[0] = mle_eq_eval(z->rho, pt, ZE_N);
+        if (!fp2_eq(V, fp2_add(vp_combine(ze_terms, 2, vals), fp2_mul(vals[0], ell)))) {
+            zk_set_reason("em: reduced claim != f(vals) + E(r) ell");
+            e = ZK_EPROOF;
+        }
+    }
+    zt_em_claims b;
+    if (e == ZK_OK) {
+        zt_em_batch(&b, z, pt, gr, ell, vals);
+        e = zsc_ip_verify(tr, tp, &y, z->mc, b.cl, 4);
+    }
     if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
     if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
     tr_free(tr);
@@ -267,6 +415,31 @@ static int zt_gen(const char *dir) {
     zk_buf_free(&pf);
     zt_zsc_free(&z);
 
+    zt_em ze;
+    zt_em_make(&ze);
+    zk_buf_init(&pf);
+    zt_em_prove(&pf, &ze);
+    if (zt_em_verify(&pf, &ze) != ZK_OK) {
+        fprintf(stderr, "zk_transcripts: em rejected by the C verifier: %s\n", zk_reason());
+        ok = 0;
+    }
+    ok &= zt_write(dir, "em", ".bin", &pf);
+    zk_buf_printf(&js, ",\n {\"name\": \"em\", \"kind\": \"em\", \"n\": %u, \"mc\": %u, \"opening_bytes\": %zu, \"deg\": [",
+                  ZE_N, ze.mc, zt_opening_bytes(ze.mc + 1, 0, 1));
+    for (unsigned v = 0; v < ZE_N; v++) zk_buf_printf(&js, "%s%u", v ? ", " : "", ze.deg[v]);
+    zk_buf_printf(&js, "], \"iA\": %zu, \"iB\": %zu, \"iP\": %zu, \"ib\": %zu, \"c\": ", ze.iA, ze.iB, ze.iP, ze.ib);
+    fp2 cw[3] = {ze.c0, ze.c1, ze.wP};
+    zt_json_fp2s(&js, cw, 3);
+    zk_buf_printf(&js, ", \"rho\": ");
+    zt_json_fp2s(&js, ze.rho, ZE_N);
+    zk_buf_printf(&js, ", \"A\": ");
+    zt_json_fp2s(&js, ze.A, (size_t)1 << ZE_N);
+    zk_buf_printf(&js, ", \"B\": ");
+    zt_json_fp2s(&js, ze.B, (size_t)1 << ZE_N);
+    zk_buf_printf(&js, "}");
+    zk_buf_free(&pf);
+    zt_em_free(&ze);
+
     for (size_t i = 0; i < ZT_NOPEN; i++) {
         const zt_open *c = &zt_opens[i];
         uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
@@ -315,6 +488,11 @@ static zk_err zt_check_one(const char *name, const char *arg) {
         zt_zsc_make(&z);
         e = zt_zsc_verify(&pf, &z);
         zt_zsc_free(&z);
+    } else if (!strcmp(name, "em")) {
+        zt_em z;
+        zt_em_make(&z);
+        e = zt_em_verify(&pf, &z);
+        zt_em_free(&z);
     } else if (i == ZT_NOPEN || (zt_opens[i].certified && !certfile)) {
         zk_set_reason("unknown case %s (or its certificate missing)", name);
     } else {
