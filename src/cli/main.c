@@ -834,7 +834,8 @@ static int cmd_prove(const args_t *a) {
         q_dequantize_output(y, m, w);
         /* the class a class-only output's proof attests (cnn_run): the integers' argmax */
         int64_t pred = q_argmax(q_output(m, w), (int64_t)onumel);
-        q_witness_free(w);
+        if (m->s.zk_mc) q_witness_free_secret(w);
+        else q_witness_free(w);
         if (no) outputs_json(&js[k], y, onumel);
         if (n > 1) printf("input %d of %d: %s\n", k + 1, n, ins[k]);
         printf("prediction: class %lld; outputs", (long long)pred);

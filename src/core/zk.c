@@ -68,6 +68,12 @@ void *zk_malloc(size_t size) {
     return p;
 }
 
+void zk_free_secret(void *p) {
+    if (!p) return;
+    explicit_bzero(p, malloc_usable_size(p));
+    free(p);
+}
+
 void *zk_calloc(size_t n, size_t size) {
     ZK_CHECK(size == 0 || n <= SIZE_MAX / size);
     if (n * size >= ZK_BIG_BYTES) {

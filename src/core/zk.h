@@ -64,6 +64,9 @@ void *zk_malloc(size_t size);
 void *zk_calloc(size_t n, size_t size);
 void *zk_malloc_n(size_t n, size_t size);
 void *zk_realloc_n(void *p, size_t n, size_t size);
+/* free() after overwriting the whole block with zeros (explicit_bzero over
+ * malloc_usable_size): for memory that held secrets. NULL: nothing. */
+void zk_free_secret(void *p);
 /* 64-byte aligned allocation for field tables; free with free(). */
 void *zk_aligned_n(size_t n, size_t size);
 /* As zk_aligned_n, but NULL (no abort) when n*size overflows or the

@@ -479,7 +479,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         st->w_cells = pl->wnv ? (size_t)1 << pl->wnv : 0;
         st->lookups = (size_t)1 << pl->lnv;
     }
-    if (c.z.on) { /* the witness, as far as this function made it (the caller's copy is the caller's) */
+    if (c.z.on) { /* the witness, as far as this function made it (a returned one is the caller's) */
         OPENSSL_cleanse(c.ADV, ((size_t)1 << pl->anv) * sizeof *c.ADV);
         for (size_t t = 0; t < m->ntensors; t++)
             if (c.tv[t]) OPENSSL_cleanse(c.tv[t], ((size_t)1 << pl->tnv[t]) * sizeof *c.tv[t]);
@@ -487,6 +487,7 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     free(c.ADV);
     cx_free(&c);
     if (e == ZK_OK && wit_out) *wit_out = w;
+    else if (c.z.on) q_witness_free_secret(w);
     else q_witness_free(w);
     return e;
 }

@@ -373,19 +373,22 @@ static void q_wire_run(const q_model *m, const q_node *nd, const int64_t *x, int
     }
 }
 
-void q_witness_free(q_witness *w) {
+static void q_witness_release(q_witness *w, void (*fr)(void *)) {
     if (!w) return;
-    for (size_t i = 0; i < w->ntensors; i++) free(w->t[i]);
+    for (size_t i = 0; i < w->ntensors; i++) fr(w->t[i]);
     for (size_t i = 0; i < w->nnodes; i++) {
-        free(w->nodes[i].acc);
-        free(w->nodes[i].rem);
-        free(w->nodes[i].sign);
-        free(w->nodes[i].arg);
+        fr(w->nodes[i].acc);
+        fr(w->nodes[i].rem);
+        fr(w->nodes[i].sign);
+        fr(w->nodes[i].arg);
     }
     free(w->t);
     free(w->nodes);
     free(w);
 }
+
+void q_witness_free(q_witness *w) { q_witness_release(w, free); }
+void q_witness_free_secret(q_witness *w) { q_witness_release(w, zk_free_secret); }
 
 zk_err q_quantize_input(int64_t *out, const q_model *m, const float *x) {
     int64_t n = q_numel(m, 0);

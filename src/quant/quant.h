@@ -390,6 +390,9 @@ typedef struct {
 } q_witness;
 
 void q_witness_free(q_witness *w);
+/* The same, every array overwritten first (zk_free_secret): a private
+ * input's or the weights' witness. */
+void q_witness_free_secret(q_witness *w);
 
 /* Float input -> integers at the input's f (round half away from zero).
  * ZK_EINPUT for NaN/Inf or |q| >= 2^(b_act-1), naming the element. */
