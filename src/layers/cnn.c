@@ -75,15 +75,15 @@ static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
         free(dt);
     }
     CX_TRY(cx_xfer(c, "cnn/class/yd", yd, 2));
-    cx_claims_push(&c->tc[m->output], r0, yd[0], NULL);
-    CX_TRY(cx_claim_qty(c, &pl->cls_d, r0, yd[1], NULL));
+    cx_claims_push(&c->tc[m->output], r0, cx_v_of(yd[0]), NULL);
+    CX_TRY(cx_claim_qty(c, &pl->cls_d, r0, cx_v_of(yd[1]), NULL));
     fp2 ind = cx_ind_eval(n, r0, onv);
     fp2 *pm = cx_pt(c, 1);
     pm[0] = fp2_sub(fp2_one(), ind);
-    cx_claim_region(c, pl->cls_m, pm, fp2_add(fp2_add(yd[0], yd[1]), cx_ind_eval(cl, r0, onv)), NULL);
+    cx_claim_region(c, pl->cls_m, pm, cx_v_of(fp2_add(fp2_add(yd[0], yd[1]), cx_ind_eval(cl, r0, onv))), NULL);
     fp2 *pc = cx_pt(c, onv);
     for (unsigned v = 0; v < onv; v++) pc[v] = ((uint64_t)cl >> v) & 1 ? fp2_one() : fp2_zero();
-    CX_TRY(cx_claim_qty(c, &pl->cls_d, pc, fp2_zero(), NULL));
+    CX_TRY(cx_claim_qty(c, &pl->cls_d, pc, cx_v_of(fp2_zero()), NULL));
     c->where = NULL;
     return ZK_OK;
 }
@@ -145,7 +145,8 @@ static zk_err cx_tensor_open(cx *c, cnn_input_com *ic, const fp2 *pt, fp2 val, c
 static zk_err cx_private_input(cx *c, cnn_input_com *ic) {
     const pl_plan *pl = c->pl;
     unsigned nv = pl->tnv[0];
-    fp2 *pt, val;
+    fp2 *pt;
+    cx_v val;
     c->where = "input";
     c->what = "private input";
     CX_TRY(cx_merge(c, &c->tc[0], c->P ? c->tv[0] : NULL, nv, &pt, &val));
@@ -153,8 +154,9 @@ static zk_err cx_private_input(cx *c, cnn_input_com *ic) {
     if (!pt) return ZK_OK; /* nothing reads the input */
     cx_point(c, nv, 1);
     fp2 off = fp2_mul(cx_int(q_act_bound(c->m)), cx_ind_eval(q_numel(c->m, 0), pt, nv));
-    CX_TRY(cx_claim_qty(c, &pl->in_chk, pt, fp2_add(val, off), NULL));
-    return cx_tensor_open(c, ic, pt, val, "input");
+    CX_TRY(cx_claim_qty(c, &pl->in_chk, pt, cx_v_addk(val, off), NULL));
+    ZK_CHECK(val.p.n == 0); /* part 2's (f) is not wired: the opening proves the bare value */
+    return cx_tensor_open(c, ic, pt, val.v, "input");
 }
 
 /* The shared body: statement, commitments, layers, lookups, openings. */
@@ -245,15 +247,16 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         fp2 v = c->P ? mle_eval_fm61(c->tv[m->output], onv, r0) : fp2_zero();
         CX_TRY(cx_xfer(c, "cnn/output/eval", &v, 1));
         CX_TRY(cx_tensor_open(c, oc, r0, v, "output"));
-        cx_claims_push(&c->tc[m->output], r0, v, NULL);
+        cx_claims_push(&c->tc[m->output], r0, cx_v_of(v), NULL);
     } else if (!cls) {
-        cx_claims_push(&c->tc[m->output], r0, mle_eval_fm61(c->tv[m->output], onv, r0), NULL);
+        cx_claims_push(&c->tc[m->output], r0, cx_v_of(mle_eval_fm61(c->tv[m->output], onv, r0)), NULL);
     } else {
         CX_TRY(cx_class(c, r0, cls_c));
     }
     for (size_t i = m->nnodes; i-- > 0 && e == ZK_OK;) {
         int32_t ty = (int32_t)i + 1;
-        fp2 *pt, val;
+        fp2 *pt;
+        cx_v val;
         c->where = m->nodes[i].name;
         c->what = nn_op_name(m->nodes[i].op);
         e = cx_merge(c, &c->tc[ty], c->P ? c->tv[ty] : NULL, pl->tnv[ty], &pt, &val);
@@ -266,7 +269,8 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     for (size_t j = 0; j < c->tc[0].n && e == ZK_OK && !priv; j++) {
         const claim *cl = &c->tc[0].v[j];
         fp2 v = cl->map ? cx_map_value(cl->map, cl->pt, c->tv[0]) : mle_eval_fm61(c->tv[0], pl->tnv[0], cl->pt);
-        if (!c->P && !fp2_eq(v, cl->val)) {
+        ZK_CHECK(cl->val.p.n == 0); /* part 2 not wired: no pool part reaches the public input */
+        if (!c->P && !fp2_eq(v, cl->val.v)) {
             zk_set_reason("input layer check failed (claim %zu)", j);
             e = ZK_EPROOF;
         }

@@ -15,7 +15,7 @@ double cx_now(void) {
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-void cx_claims_push(claims *l, const fp2 *pt, fp2 val, const cmap *map) {
+void cx_claims_push(claims *l, const fp2 *pt, cx_v val, const cmap *map) {
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 8;
         l->v = realloc(l->v, l->cap * sizeof *l->v);
@@ -65,6 +65,53 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
         return ZK_OK;
     }
     return tr_get_fp2(c->tr, label, v, n);
+}
+
+zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) {
+    CX_TRY(cx_xfer(c, label, &v, 1));
+    *out = cx_v_of(v);
+    return ZK_OK;
+}
+
+/* The pool part sa a + sb b (terms concatenated, weights scaled). */
+static cx_pool cx_pool_lin(cx *c, cx_pool a, fp2 sa, cx_pool b, fp2 sb) {
+    cx_pool o = {.n = a.n + b.n};
+    if (!o.n) return o;
+    size_t *e = cx_alloc(c, o.n * sizeof *e);
+    fp2 *w = cx_alloc(c, o.n * sizeof *w);
+    for (unsigned k = 0; k < a.n; k++) e[k] = a.e[k], w[k] = fp2_mul(sa, a.w[k]);
+    for (unsigned k = 0; k < b.n; k++) e[a.n + k] = b.e[k], w[a.n + k] = fp2_mul(sb, b.w[k]);
+    o.e = e;
+    o.w = w;
+    return o;
+}
+
+cx_v cx_v_add(cx *c, cx_v a, cx_v b) {
+    return (cx_v){.v = fp2_add(a.v, b.v), .p = cx_pool_lin(c, a.p, fp2_one(), b.p, fp2_one())};
+}
+
+cx_v cx_v_sub(cx *c, cx_v a, cx_v b) {
+    return (cx_v){.v = fp2_sub(a.v, b.v), .p = cx_pool_lin(c, a.p, fp2_one(), b.p, fp2_neg(fp2_one()))};
+}
+
+cx_v cx_v_scale(cx *c, cx_v a, fp2 s) {
+    return (cx_v){.v = fp2_mul(a.v, s), .p = cx_pool_lin(c, a.p, s, (cx_pool){0, NULL, NULL}, fp2_zero())};
+}
+
+zk_err cx_check_eq(cx *c, cx_v x, fp2 want, const char *what) {
+    ZK_CHECK(x.p.n == 0); /* part 2: a linear claim of the batch, not wired yet */
+    if (c->P || fp2_eq(x.v, want)) return ZK_OK;
+    return cx_fail(c, what);
+}
+
+/* Part 2's absorbing is not wired yet (protocol.md sec. 9.8): no claim has
+ * a pool part, and none may reach a sumcheck. */
+static void cx_no_pool(cx_v v) { ZK_CHECK(v.p.n == 0); }
+
+/* The sent finals' pool parts: none until part 2's masks are wired. */
+static void cx_no_vpp(cx_pool *vpp, unsigned n) {
+    if (vpp)
+        for (unsigned j = 0; j < n; j++) vpp[j] = (cx_pool){0, NULL, NULL};
 }
 
 const pcs_scheme *cx_scheme(const cx *c) { return c->z.on ? &pcs_ligero_zk : &pcs_ligero; }
@@ -128,13 +175,16 @@ zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) {
     return e;
 }
 
-zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
-             fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
-    return cx_sc_eq(c, tabs, ntab, terms, nterms, n, claim_v, 0, NULL, pt, red, vals, send);
+zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v cl_v,
+             fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) {
+    return cx_sc_eq(c, tabs, ntab, terms, nterms, n, cl_v, 0, NULL, pt, red, vals, send, vpp);
 }
 
-zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
-                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send) {
+zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v cl_v,
+                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) {
+    cx_no_pool(cl_v);
+    cx_no_vpp(vpp, ntab);
+    fp2 claim_v = cl_v.v;
     *pt = cx_pt(c, n);
     unsigned deg = vp_degree(terms, nterms);
     cx_rounds(c, n, deg);
@@ -159,7 +209,11 @@ zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned
     return ZK_OK;
 }
 
-zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals) {
+zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, cx_v cl_v, fp2 **pt, fp2 *red, fp2 *vals,
+                 cx_pool *vpp) {
+    cx_no_pool(cl_v);
+    cx_no_vpp(vpp, 1);
+    fp2 claim_v = cl_v.v;
     *pt = cx_pt(c, nv);
     cx_rounds(c, nv, 2);
     zsc_mask *mk;
@@ -288,7 +342,7 @@ const cmap *cx_map_simplify(const cmap *mp, int64_t tlen, unsigned tnv) {
     return NULL;
 }
 
-zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val) {
+zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, cx_v *val) {
     *pt = NULL;
     if (l->n == 0) return ZK_OK;
     if (l->n == 1 && !l->v[0].map) {
@@ -306,7 +360,8 @@ zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val
     for (size_t j = 0; j < l->n; j++) {
         const claim *cl = &l->v[j];
         cf[j] = coef;
-        fp2 v = cl->val;
+        cx_no_pool(cl->val);
+        fp2 v = cl->val.v;
         if (cl->map) {
             fp2 *e = cx_eq_new(cl->pt, cl->map->nv);
             v = fp2_sub(v, cx_map_pad(cl->map, e));
@@ -331,7 +386,8 @@ zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val
     }
     vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
     fp2 vals[2], red, *r;
-    zk_err e = cx_sc_dot(c, wt, T, nv, sum, &r, &red, vals);
+    cx_pool fpp;
+    zk_err e = cx_sc_dot(c, wt, T, nv, cx_v_of(sum), &r, &red, vals, &fpp);
     free(wt);
     if (e == ZK_OK && !c->P) {
         fp2 *er = cx_eq_new(r, nv), w = fp2_zero();
@@ -357,16 +413,16 @@ zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val
     if (c->st) c->st->t[CNN_PH_MERGE] += cx_now() - t0;
     CX_TRY(e);
     *pt = r;
-    *val = vals[1];
+    *val = (cx_v){.v = vals[1], .p = fpp};
     return ZK_OK;
 }
 
-void cx_claim_tensor(cx *c, int32_t t, const fp2 *pt, fp2 val, const cmap *map) {
+void cx_claim_tensor(cx *c, int32_t t, const fp2 *pt, cx_v val, const cmap *map) {
     if (map) map = cx_map_simplify(map, q_numel(c->m, t), c->pl->tnv[t]);
     cx_claims_push(&c->tc[t], pt, val, map);
 }
 
-void cx_claim_region(cx *c, int r, const fp2 *pt, fp2 val, const cmap *map) {
+void cx_claim_region(cx *c, int r, const fp2 *pt, cx_v val, const cmap *map) {
     cx_claims_push(&c->rc[r], pt, val, map);
 }
 
@@ -375,21 +431,21 @@ const fm61 *cx_reg_table(const cx *c, int r) {
     return (rg->poly == PL_W ? c->W : c->ADV) + rg->off;
 }
 
-zk_err cx_claim_qty(cx *c, const pl_qty *q, const fp2 *pt, fp2 val, const cmap *map) {
-    fp2 rest = val;
+zk_err cx_claim_qty(cx *c, const pl_qty *q, const fp2 *pt, cx_v val, const cmap *map) {
+    cx_v rest = val;
     for (int j = 0; j < q->nl - 1; j++) {
         fp2 lv = fp2_zero();
         if (c->P) {
             const fm61 *R = cx_reg_table(c, q->reg[j]);
             lv = map ? cx_map_value(map, pt, R) : mle_eval_fm61(R, c->pl->reg[q->reg[j]].nv, pt);
         }
-        CX_TRY(cx_xfer(c, "cnn/limb", &lv, 1));
-        cx_claim_region(c, q->reg[j], pt, lv, map);
-        rest = fp2_sub(rest, fp2_mul(lv, cx_pow2((int)c->pl->lb * j)));
+        cx_v l;
+        CX_TRY(cx_xfer_v(c, "cnn/limb", lv, &l));
+        cx_claim_region(c, q->reg[j], pt, l, map);
+        rest = cx_v_sub(c, rest, cx_v_scale(c, l, cx_pow2((int)c->pl->lb * j)));
     }
     int last = q->nl - 1;
-    fp2 lv = fp2_mul(rest, cx_inv_pow2((int)c->pl->lb * last));
-    cx_claim_region(c, q->reg[last], pt, lv, map);
+    cx_claim_region(c, q->reg[last], pt, cx_v_scale(c, rest, cx_inv_pow2((int)c->pl->lb * last)), map);
     return ZK_OK;
 }
 

@@ -34,6 +34,23 @@
 #include "../sumcheck/zsc.h"
 #include "plan.h"
 
+/* A pool part (papers/protocol.md sec. 9.8 (b)): sum_k w[k] C^[e[k]], the
+ * entries C^[e] = C[2e] + i C[2e+1] of the zero-knowledge mask pool; arena
+ * memory. n = 0: none (always, outside part 2's masking). */
+typedef struct {
+    unsigned n;
+    const size_t *e;
+    const fp2 *w;
+} cx_pool;
+
+/* A value the verifier holds: the public number v and its pool part, the
+ * value's true part being v - P (a masked evaluation s = T~(r) + a is
+ * (s, a)). Linear arithmetic acts on both parts (cx_v_add etc.). */
+typedef struct {
+    fp2 v;
+    cx_pool p;
+} cx_v;
+
 /* A map: virtual entry v < len reads fan sources. */
 typedef struct {
     int64_t len;     /* virtual entries (<= 2^nv) */
@@ -45,7 +62,7 @@ typedef struct {
 
 typedef struct {
     const fp2 *pt;
-    fp2 val;
+    cx_v val;
     const cmap *map; /* NULL: identity */
 } claim;
 
@@ -139,22 +156,46 @@ fp2 *cx_pt(cx *c, unsigned n);
 zk_err cx_fail(cx *c, const char *check) ZK_WARN_UNUSED;
 /* Prover sends / verifier reads n elements. */
 zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) ZK_WARN_UNUSED;
+/* An evaluation sent on its own (protocol.md sec. 9.8 (c)): the prover
+ * sends *v, the verifier reads it; *out is the value with its pool part. */
+zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) ZK_WARN_UNUSED;
+
+/* ---- values (cx_v) */
+
+/* Verifier: the value x's true part must equal want (a public number);
+ * else the check `what` failed. With a pool part the check becomes a
+ * claim of the batch (protocol.md sec. 9.8 (e); not wired yet). */
+zk_err cx_check_eq(cx *c, cx_v x, fp2 want, const char *what) ZK_WARN_UNUSED;
+
+static inline cx_v cx_v_of(fp2 v) { return (cx_v){.v = v, .p = {0, NULL, NULL}}; }
+/* a + b, a - b, s a, a + k (k public): pool parts in the arena */
+cx_v cx_v_add(cx *c, cx_v a, cx_v b);
+cx_v cx_v_sub(cx *c, cx_v a, cx_v b);
+cx_v cx_v_scale(cx *c, cx_v a, fp2 s);
+static inline cx_v cx_v_addk(cx_v a, fp2 k) { return (cx_v){.v = fp2_add(a.v, k), .p = a.p}; }
+/* Final j of a sumcheck: its public value and pool part. */
+static inline cx_v cx_fin(const fp2 *vals, const cx_pool *vpp, unsigned j) {
+    return (cx_v){.v = vals[j], .p = vpp ? vpp[j] : (cx_pool){0, NULL, NULL}};
+}
 
 /* Sumcheck of sum_x terms(x) = claim on n variables. Prover: tabs (2^n each,
  * consumed). On return pt (n coords, arena) and vals[j] = T_j(pt): the
  * prover sends vals[j] for every j with send[j] (label cnn/eval); the
- * verifier reads them; the caller fills the others and calls cx_sc_check. */
-zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
-             fp2 **pt, fp2 *red, fp2 *vals, const int *send) ZK_WARN_UNUSED;
+ * verifier reads them; the caller fills the others and calls cx_sc_check.
+ * vpp (ntab entries, or NULL) gets the sent values' pool parts (cx_fin). */
+zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v claim_v,
+             fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) ZK_WARN_UNUSED;
 /* The same when table eqt is eq(rho, .) and a factor of every term (vp_prove_eq):
  * the prover need not build tabs[eqt]; vals[eqt] = eq(rho, pt). */
-zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, fp2 claim_v,
-                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send) ZK_WARN_UNUSED;
+zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v claim_v,
+                unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send,
+                cx_pool *vpp) ZK_WARN_UNUSED;
 /* The degree-2 sumcheck sum_x wt(x) T(x) = claim with T a base-field table
  * (prover: sc_prove_base, no lifted copy of T). vals[0] = wt(pt) (the
- * caller computes it on the verifier side), vals[1] = T(pt), sent. */
-zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, fp2 claim_v, fp2 **pt, fp2 *red, fp2 *vals)
-    ZK_WARN_UNUSED;
+ * caller computes it on the verifier side), vals[1] = T(pt), sent, with
+ * its pool part in *vpp (may be NULL). */
+zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, cx_v claim_v, fp2 **pt, fp2 *red, fp2 *vals,
+                 cx_pool *vpp) ZK_WARN_UNUSED;
 /* Verifier: the reduced claim red must equal terms(vals); else the check `what` failed. */
 zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals, fp2 red, const char *what)
     ZK_WARN_UNUSED;
@@ -203,17 +244,17 @@ const cmap *cx_map_simplify(const cmap *mp, int64_t tlen, unsigned tnv);
 
 /* ---- claims */
 
-void cx_claims_push(claims *l, const fp2 *pt, fp2 val, const cmap *map);
+void cx_claims_push(claims *l, const fp2 *pt, cx_v val, const cmap *map);
 /* Merges the claims of list l on a table T (prover: fm61 values, 2^nv
  * entries) into one point claim (*pt, *val). No claims: *pt = NULL. */
-zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, fp2 *val) ZK_WARN_UNUSED;
+zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, cx_v *val) ZK_WARN_UNUSED;
 /* A claim on tensor t (its map simplified against the tensor). */
-void cx_claim_tensor(cx *c, int32_t t, const fp2 *pt, fp2 val, const cmap *map);
+void cx_claim_tensor(cx *c, int32_t t, const fp2 *pt, cx_v val, const cmap *map);
 /* A claim on region r (its map as given). */
-void cx_claim_region(cx *c, int r, const fp2 *pt, fp2 val, const cmap *map);
+void cx_claim_region(cx *c, int r, const fp2 *pt, cx_v val, const cmap *map);
 /* Claims on a quantity (sum of lb-bit limbs) at pt with optional map (pad
  * 0): the prover sends every limb's value but the last, which is implied. */
-zk_err cx_claim_qty(cx *c, const pl_qty *q, const fp2 *pt, fp2 val, const cmap *map) ZK_WARN_UNUSED;
+zk_err cx_claim_qty(cx *c, const pl_qty *q, const fp2 *pt, cx_v val, const cmap *map) ZK_WARN_UNUSED;
 
 /* ---- prover tables */
 

@@ -72,7 +72,7 @@ static cmap *bcast_map(cx *c, const layer_node *ln, int j) {
 }
 
 /* A claim on operand j of a binary node (tensor or constant region). */
-static void claim_operand(cx *c, const layer_node *ln, int j, const fp2 *pt, fp2 val, cmap *mp) {
+static void claim_operand(cx *c, const layer_node *ln, int j, const fp2 *pt, cx_v val, cmap *mp) {
     if (ln->nd->in[j] >= 0) cx_claim_tensor(c, ln->nd->in[j], pt, val, mp);
     else {
         int r = c->pl->node[ln->i].creg;
@@ -89,7 +89,7 @@ static fp2 *operand_table(const cx *c, const layer_node *ln, int j, const cmap *
     return t;
 }
 
-static zk_err rd_mul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
+static zk_err rd_mul(cx *c, const layer_node *ln, const fp2 *rho, cx_v a) {
     cmap *ma = bcast_map(c, ln, 0), *mb = bcast_map(c, ln, 1);
     fp2 *tabs[3] = {NULL, NULL, NULL};
     if (c->P) {
@@ -99,17 +99,18 @@ static zk_err rd_mul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     vp_term t = {.c = fp2_one(), .k = 3, .t = {0, 1, 2}};
     int send[3] = {0, 1, 1};
     fp2 vals[3], red, *r;
-    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, a, 0, rho, &r, &red, vals, send);
+    cx_pool vpp[3];
+    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, a, 0, rho, &r, &red, vals, send, vpp);
     for (int j = 0; j < 3; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, r, ln->nv);
     CX_TRY(cx_sc_check(c, &t, 1, vals, red, "product sumcheck"));
-    claim_operand(c, ln, 0, r, vals[1], ma);
-    claim_operand(c, ln, 1, r, vals[2], mb);
+    claim_operand(c, ln, 0, r, cx_fin(vals, vpp, 1), ma);
+    claim_operand(c, ln, 1, r, cx_fin(vals, vpp, 2), mb);
     return ZK_OK;
 }
 
-static zk_err rd_addsub(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
+static zk_err rd_addsub(cx *c, const layer_node *ln, const fp2 *rho, cx_v a) {
     const q_node *nd = ln->nd;
     cmap *ma = bcast_map(c, ln, 0), *mb = bcast_map(c, ln, 1);
     fp2 av = fp2_zero();
@@ -117,16 +118,18 @@ static zk_err rd_addsub(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
         const fm61 *T = nd->in[0] >= 0 ? c->tv[nd->in[0]] : cx_reg_table(c, c->pl->node[ln->i].creg);
         av = cx_map_value(ma, rho, T);
     }
-    CX_TRY(cx_xfer(c, "cnn/add/a", &av, 1));
+    cx_v avv;
+    CX_TRY(cx_xfer_v(c, "cnn/add/a", av, &avv));
     /* acc = 2^al0 A +- 2^al1 B */
-    fp2 bv = fp2_mul(fp2_sub(a, fp2_mul(av, cx_pow2(nd->align[0]))), cx_inv_pow2(nd->align[1]));
-    if (nd->op == NN_SUB) bv = fp2_neg(bv);
-    claim_operand(c, ln, 0, rho, av, ma);
+    fp2 sb = cx_inv_pow2(nd->align[1]);
+    if (nd->op == NN_SUB) sb = fp2_neg(sb);
+    cx_v bv = cx_v_scale(c, cx_v_sub(c, a, cx_v_scale(c, avv, cx_pow2(nd->align[0]))), sb);
+    claim_operand(c, ln, 0, rho, avv, ma);
     claim_operand(c, ln, 1, rho, bv, mb);
     return ZK_OK;
 }
 
-static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
+static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, cx_v a) {
     const pl_node *pn = &c->pl->node[ln->i];
     const nn_shape *X = &c->m->tensors[ln->nd->in[0]].shape;
     int64_t C = X->d[1], inner = 1;
@@ -135,8 +138,9 @@ static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     for (int64_t o = 0; o < ln->ny; o++) cm->src[o] = (o / inner) % C;
     fp2 tvv = fp2_zero();
     if (c->P) tvv = cx_map_value(cm, rho, cx_reg_table(c, pn->breg));
-    CX_TRY(cx_xfer(c, "cnn/affine/t", &tvv, 1));
-    cx_claim_region(c, pn->breg, rho, tvv, cm);
+    cx_v tv;
+    CX_TRY(cx_xfer_v(c, "cnn/affine/t", tvv, &tv));
+    cx_claim_region(c, pn->breg, rho, tv, cm);
     fp2 *tabs[3] = {NULL, NULL, NULL};
     if (c->P) {
         tabs[1] = cx_tensor_table(c, ln->nd->in[0]);
@@ -147,19 +151,20 @@ static zk_err rd_affine(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     vp_term t = {.c = fp2_one(), .k = 3, .t = {0, 1, 2}};
     int send[3] = {0, 1, 1};
     fp2 vals[3], red, *r;
-    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, fp2_sub(a, tvv), 0, rho, &r, &red, vals, send);
+    cx_pool vpp[3];
+    zk_err e = cx_sc_eq(c, tabs, 3, &t, 1, ln->nv, cx_v_sub(c, a, tv), 0, rho, &r, &red, vals, send, vpp);
     for (int j = 0; j < 3; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, r, ln->nv);
     CX_TRY(cx_sc_check(c, &t, 1, vals, red, "scale sumcheck"));
-    cx_claim_tensor(c, ln->nd->in[0], r, vals[1], NULL);
-    cx_claim_region(c, pn->creg, r, vals[2], cm);
+    cx_claim_tensor(c, ln->nd->in[0], r, cx_fin(vals, vpp, 1), NULL);
+    cx_claim_region(c, pn->creg, r, cx_fin(vals, vpp, 2), cm);
     return ZK_OK;
 }
 
-static zk_err ew_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err ew_reduce(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     nn_op op = ln->nd->op;
-    fp2 a;
+    cx_v a;
     CX_TRY(rd_rescale(c, ln, rho, v, &a));
     return op == NN_MUL ? rd_mul(c, ln, rho, a) : op == NN_AFFINE ? rd_affine(c, ln, rho, a) : rd_addsub(c, ln, rho, a);
 }

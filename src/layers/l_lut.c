@@ -43,25 +43,27 @@ void layer_pair_adv(const pl_plan *p, const layer_node *ln, fm61 *A, const int64
     for (int64_t o = ln->ny; o < ((int64_t)1 << ln->nv); o++) I[o] = tb->a[tb->first], Y[o] = tb->b[tb->first];
 }
 
-zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, int s) {
+zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, cx_v v, int s) {
     const pl_node *pn = &c->pl->node[ln->i];
     cmap *R = cx_map_new(c, ln->ny, ln->nv, 1, 0);
     for (int64_t o = 0; o < ln->ny; o++) R->src[o] = o;
     cx_claim_region(c, pn->lreg[1], rho, v, R);
     fp2 iota = fp2_zero();
     if (c->P) iota = cx_map_value(R, rho, cx_reg_table(c, pn->lreg[0]));
-    CX_TRY(cx_xfer(c, "cnn/lut/i", &iota, 1));
-    cx_claim_region(c, pn->lreg[0], rho, iota, R);
-    fp2 xv = fp2_mul(iota, cx_pow2(s));
+    cx_v iv;
+    CX_TRY(cx_xfer_v(c, "cnn/lut/i", iota, &iv));
+    cx_claim_region(c, pn->lreg[0], rho, iv, R);
+    cx_v xv = cx_v_scale(c, iv, cx_pow2(s));
     if (pn->rem.nl) {
         fp2 rv = fp2_zero();
         if (c->P)
             for (int j = 0; j < pn->rem.nl; j++)
                 rv = fp2_add(rv, fp2_mul(cx_map_value(R, rho, cx_reg_table(c, pn->rem.reg[j])),
                                          cx_pow2((int)c->pl->lb * j)));
-        CX_TRY(cx_xfer(c, "cnn/lut/r", &rv, 1));
-        CX_TRY(cx_claim_qty(c, &pn->rem, rho, rv, R));
-        xv = fp2_add(xv, rv);
+        cx_v rvv;
+        CX_TRY(cx_xfer_v(c, "cnn/lut/r", rv, &rvv));
+        CX_TRY(cx_claim_qty(c, &pn->rem, rho, rvv, R));
+        xv = cx_v_add(c, xv, rvv);
     }
     cx_claim_tensor(c, ln->nd->in[0], rho, xv, R);
     return ZK_OK;
@@ -80,7 +82,7 @@ static void lut_adv(const pl_plan *p, const q_witness *w, const layer_node *ln, 
     layer_pair_adv(p, ln, A, w->nodes[ln->i].acc, w->t[ln->i + 1]);
 }
 
-static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_lut(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     return layer_pair_reduce(c, ln, rho, v, (int)ln->nd->iattr[0]);
 }
 

@@ -106,11 +106,11 @@ static void mm_weights(const pl_plan *p, const layer_node *ln, fm61 *W) {
 
 /* y = rescale(acc): from the claim y(rho) = v, claims on rem and returns
  * acc(rho) (sent by the prover when there is a remainder). */
-zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v) {
+zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, cx_v v, cx_v *acc_v) {
     const q_node *nd = ln->nd;
     const pl_node *pn = &c->pl->node[ln->i];
     if (nd->k <= 0) { /* y = acc * 2^-k exactly */
-        *acc_v = fp2_mul(v, cx_inv_pow2(-nd->k));
+        *acc_v = cx_v_scale(c, v, cx_inv_pow2(-nd->k));
         return ZK_OK;
     }
     fp2 a = fp2_zero();
@@ -120,18 +120,19 @@ zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v
         a = mle_eval_fm61(t, ln->nv, rho);
         free(t);
     }
-    CX_TRY(cx_xfer(c, "cnn/acc", &a, 1));
+    cx_v av;
+    CX_TRY(cx_xfer_v(c, "cnn/acc", a, &av));
     /* y 2^k + rem = acc + 2^(k-1) on [0, numel) */
-    fp2 rem = fp2_sub(fp2_add(a, fp2_mul(cx_pow2(nd->k - 1), cx_ind_eval(ln->ny, rho, ln->nv))),
-                      fp2_mul(cx_pow2(nd->k), v));
+    cx_v rem = cx_v_sub(c, cx_v_addk(av, fp2_mul(cx_pow2(nd->k - 1), cx_ind_eval(ln->ny, rho, ln->nv))),
+                        cx_v_scale(c, v, cx_pow2(nd->k)));
     CX_TRY(cx_claim_qty(c, &pn->rem, rho, rem, NULL));
-    *acc_v = a;
+    *acc_v = av;
     return ZK_OK;
 }
 
 /* Matmul layers: acc = Z o zmap + bias,  Z[p + Pp (m' + Mp g)] =
  * sum_kp sum_c A_kp[c + Qp (p + Pp g)] B_kp[c + Qp (m' + Mp g)]. */
-static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
+static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, cx_v a) {
     const q_node *nd = ln->nd;
     const pl_node *pn = &c->pl->node[ln->i];
     int32_t tx = nd->in[0];
@@ -166,17 +167,17 @@ static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
         for (int64_t o = 0; o < ln->ny; o++)
             Z[zm->src[o]] = fm61_from_i64(acc[o] - (bm ? nd->b[bm->src[o]] : 0));
     }
-    fp2 zv = a;
+    cx_v zv = a;
     if (bm) {
-        if (c->P) zv = cx_map_value(zm, rho, Z);
-        CX_TRY(cx_xfer(c, "cnn/mm/z", &zv, 1));
-        cx_claim_region(c, pn->breg, rho, fp2_sub(a, zv), bm);
+        CX_TRY(cx_xfer_v(c, "cnn/mm/z", c->P ? cx_map_value(zm, rho, Z) : fp2_zero(), &zv));
+        cx_claim_region(c, pn->breg, rho, cx_v_sub(c, a, zv), bm);
     }
     claims zl = {0};
     /* Z's real entries are the ny images of zmap; an entry beyond them has a
      * padding p, m' or g, where A or B is zero, so Z is zero there */
     cx_claims_push(&zl, rho, zv, cx_map_simplify(zm, ln->ny, znv));
-    fp2 *zpt, zval;
+    fp2 *zpt;
+    cx_v zval;
     zk_err e = cx_merge(c, &zl, Z, znv, &zpt, &zval);
     free(zl.v);
     free(Z);
@@ -275,7 +276,8 @@ static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
         free(eg);
     }
     fp2 *r, red;
-    e = cx_sc(c, tabs, ntab, terms, K, n2, zval, &r, &red, vals, send);
+    cx_pool *vpp = zk_calloc(ntab, sizeof *vpp);
+    e = cx_sc(c, tabs, ntab, terms, K, n2, zval, &r, &red, vals, send, vpp);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     free(tabs);
     if (e == ZK_OK) {
@@ -292,11 +294,12 @@ static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
         memcpy(pb + pn->qv, rm, pn->mv * sizeof(fp2));
         memcpy(pb + pn->qv + pn->mv, r + pn->qv, pn->gv * sizeof(fp2));
         for (unsigned k = 0; k < K; k++) {
-            cx_claim_tensor(c, tx, pa, vals[2 * k], am[k]);
-            if (pn->kind == PL_MM_MATMUL) cx_claim_tensor(c, nd->in[1], pb, vals[2 * k + 1], bmap);
-            else cx_claim_region(c, pn->wreg + (int)k, pb, vals[2 * k + 1], NULL);
+            cx_claim_tensor(c, tx, pa, cx_fin(vals, vpp, 2 * k), am[k]);
+            if (pn->kind == PL_MM_MATMUL) cx_claim_tensor(c, nd->in[1], pb, cx_fin(vals, vpp, 2 * k + 1), bmap);
+            else cx_claim_region(c, pn->wreg + (int)k, pb, cx_fin(vals, vpp, 2 * k + 1), NULL);
         }
     }
+    free(vpp);
     free(am);
     free(terms);
     free(send);
@@ -304,8 +307,8 @@ static zk_err rd_matmul(cx *c, const layer_node *ln, const fp2 *rho, fp2 a) {
     return e;
 }
 
-static zk_err mm_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
-    fp2 a;
+static zk_err mm_reduce(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
+    cx_v a;
     CX_TRY(rd_rescale(c, ln, rho, v, &a));
     return rd_matmul(c, ln, rho, a);
 }

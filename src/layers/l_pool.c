@@ -113,13 +113,14 @@ static zk_err avgpool_plan(pl_plan *p, const layer_node *ln) {
     return ZK_OK;
 }
 
-static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const pl_node *pn = &c->pl->node[ln->i];
     int32_t tx = ln->nd->in[0];
     int64_t P = pn->ncell;
     fm61 negA = fm61_from_i64(-q_act_bound(c->m));
     /* y = X_p + d_p for every cell p (X_p = x at the cell, -A at padding) */
     fp2 *dv = zk_calloc((size_t)P, sizeof *dv), *ev = zk_calloc((size_t)P, sizeof *ev);
+    cx_v dx, ex;
     zk_err e = ZK_OK;
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
         cmap *mp = cx_map_new(c, ln->ny, ln->nv, 1, 0);
@@ -130,27 +131,27 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
             dv[p] = mle_eval_fp2(tq, ln->nv, rho);
             free(tq);
         }
-        e = cx_xfer(c, "cnn/max/d", &dv[p], 1);
+        e = cx_xfer_v(c, "cnn/max/d", dv[p], &dx);
         if (e) break;
-        e = cx_claim_qty(c, &pn->d[p], rho, dv[p], NULL);
-        cx_claim_tensor(c, tx, rho, fp2_sub(v, dv[p]), mp);
+        e = cx_claim_qty(c, &pn->d[p], rho, dx, NULL);
+        cx_claim_tensor(c, tx, rho, cx_v_sub(c, v, dx), mp);
     }
     /* one-hot choice: sum_p e_p = 1 on [0, ny) */
-    fp2 es = fp2_zero();
+    cx_v es = cx_v_of(fp2_zero());
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
         if (c->P) {
             fp2 *tq = cx_qty_table(c, &pn->e[p], ln->nv);
             ev[p] = mle_eval_fp2(tq, ln->nv, rho);
             free(tq);
         }
-        e = cx_xfer(c, "cnn/max/e", &ev[p], 1);
-        es = fp2_add(es, ev[p]);
-        if (e == ZK_OK) e = cx_claim_qty(c, &pn->e[p], rho, ev[p], NULL);
+        e = cx_xfer_v(c, "cnn/max/e", ev[p], &ex);
+        es = cx_v_add(c, es, ex);
+        if (e == ZK_OK) e = cx_claim_qty(c, &pn->e[p], rho, ex, NULL);
     }
     /* y = X_p + d_p for every p, and sum_p e_p = I, each tested at rho */
     /* with the choice zero-check below: P + 2 identities at rho */
     cx_point(c, ln->nv, (double)P + 2);
-    if (e == ZK_OK && !c->P && !fp2_eq(es, cx_ind_eval(ln->ny, rho, ln->nv))) e = cx_fail(c, "max-pool one-hot");
+    if (e == ZK_OK) e = cx_check_eq(c, es, cx_ind_eval(ln->ny, rho, ln->nv), "max-pool one-hot");
     free(dv);
     free(ev);
     CX_TRY(e);
@@ -178,7 +179,8 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
         }
     }
     fp2 *r, red;
-    e = cx_sc_eq(c, tabs, ntab, t, (unsigned)(3 * P), ln->nv, fp2_zero(), 0, rho, &r, &red, vals, send);
+    cx_pool *vpp = zk_calloc(ntab, sizeof *vpp);
+    e = cx_sc_eq(c, tabs, ntab, t, (unsigned)(3 * P), ln->nv, cx_v_of(fp2_zero()), 0, rho, &r, &red, vals, send, vpp);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     free(tabs);
     if (e == ZK_OK) {
@@ -186,9 +188,10 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
         e = cx_sc_check(c, t, (unsigned)(3 * P), vals, red, "max-pool choice sumcheck");
     }
     for (int64_t p = 0; p < P && e == ZK_OK; p++) {
-        e = cx_claim_qty(c, &pn->e[p], r, vals[1 + 2 * p], NULL);
-        if (e == ZK_OK) e = cx_claim_qty(c, &pn->d[p], r, vals[2 + 2 * p], NULL);
+        e = cx_claim_qty(c, &pn->e[p], r, cx_fin(vals, vpp, (unsigned)(1 + 2 * p)), NULL);
+        if (e == ZK_OK) e = cx_claim_qty(c, &pn->d[p], r, cx_fin(vals, vpp, (unsigned)(2 + 2 * p)), NULL);
     }
+    free(vpp);
     free(t);
     free(send);
     free(vals);
@@ -197,7 +200,7 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
 
 /* 2n y + rem = 2 acc + n, acc = sum of the window's real cells:
  *   y(rho) = sum_o eq(rho,o) c_o (2 acc_o + n_o - rem_o),  c_o = 1 / (2 n_o). */
-static zk_err rd_avgpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_avgpool(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const pl_node *pn = &c->pl->node[ln->i];
     int64_t P = pn->ncell;
     cmap *rm = cx_map_new(c, ln->ny, ln->nv, 1, 1);
@@ -213,11 +216,12 @@ static zk_err rd_avgpool(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     }
     fp2 R = fp2_zero();
     if (c->P) R = cx_map_value(rm, rho, cx_reg_table(c, pn->rem.reg[0]));
-    CX_TRY(cx_xfer(c, "cnn/avg/rem", &R, 1));
-    cx_claim_region(c, pn->rem.reg[0], rho, R, rm);
+    cx_v Rv;
+    CX_TRY(cx_xfer_v(c, "cnn/avg/rem", R, &Rv));
+    cx_claim_region(c, pn->rem.reg[0], rho, Rv, rm);
     /* sum_o eq c_o n_o = I(rho) / 2 */
     fp2 half = fp2_from_fm61(fm61_inv(2));
-    fp2 xv = fp2_add(fp2_sub(v, fp2_mul(cx_ind_eval(ln->ny, rho, ln->nv), half)), R);
+    cx_v xv = cx_v_add(c, cx_v_addk(v, fp2_neg(fp2_mul(cx_ind_eval(ln->ny, rho, ln->nv), half))), Rv);
     cx_claim_tensor(c, ln->nd->in[0], rho, xv, xm);
     return ZK_OK;
 }

@@ -108,11 +108,11 @@ static cmap *prelu_map(cx *c, const layer_node *ln) {
  * is not read), and table ti the indicator of the real cells, which the
  * verifier fills in; then the check. Ledger: the constraints' MLEs at rho
  * (one identity), then a polynomial of degree beta_deg in beta. */
-static zk_err sign_sc(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 **tabs, unsigned ntab,
-                      const vp_term *t, unsigned nt, const int *send, fp2 *vals, fp2 **r, unsigned ti,
+static zk_err sign_sc(cx *c, const layer_node *ln, const fp2 *rho, cx_v v, fp2 **tabs, unsigned ntab,
+                      const vp_term *t, unsigned nt, const int *send, fp2 *vals, cx_pool *vpp, fp2 **r, unsigned ti,
                       double beta_deg, const char *what) {
     fp2 red;
-    zk_err e = cx_sc_eq(c, tabs, ntab, t, nt, ln->nv, v, 0, rho, r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, ntab, t, nt, ln->nv, v, 0, rho, r, &red, vals, send, vpp);
     for (unsigned j = 0; j < ntab; j++) free(tabs[j]);
     CX_TRY(e);
     vals[0] = mle_eq_eval(rho, *r, ln->nv);
@@ -125,7 +125,7 @@ static zk_err sign_sc(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 **
 /* ReLU (alpha = NULL) and LeakyRelu:
  *   y = s x + (1 - s) kappa (alpha x + c - rem),  u = (2s - 1) x + s - 1,
  * both checked by one sumcheck  sum_o eq(rho, o) [y-part + beta (u - (2s-1)x - s + 1)] = v. */
-static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const q_node *nd = ln->nd;
     const pl_node *pn = &c->pl->node[ln->i];
     int prelu = nd->op == NN_PRELU, leaky = nd->op == NN_LEAKYRELU || prelu, hasrem = pn->rem.nl > 0;
@@ -182,16 +182,17 @@ static zk_err rd_relu(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     }
     int send[8] = {0, 1, 1, 1, 0, hasrem, 1, 1};
     fp2 vals[8] = {0}, *r;
-    CX_TRY(sign_sc(c, ln, rho, v, tabs, ntab, t, nt, send, vals, &r, T_I, prelu ? 3 : 2, "sign sumcheck"));
-    CX_TRY(cx_claim_qty(c, &pn->sign, r, vals[T_S], NULL));
-    CX_TRY(cx_claim_qty(c, &pn->u, r, vals[T_U], NULL));
-    if (hasrem) CX_TRY(cx_claim_qty(c, &pn->rem, r, vals[T_R], NULL));
+    cx_pool vpp[8];
+    CX_TRY(sign_sc(c, ln, rho, v, tabs, ntab, t, nt, send, vals, vpp, &r, T_I, prelu ? 3 : 2, "sign sumcheck"));
+    CX_TRY(cx_claim_qty(c, &pn->sign, r, cx_fin(vals, vpp, T_S), NULL));
+    CX_TRY(cx_claim_qty(c, &pn->u, r, cx_fin(vals, vpp, T_U), NULL));
+    if (hasrem) CX_TRY(cx_claim_qty(c, &pn->rem, r, cx_fin(vals, vpp, T_R), NULL));
     if (prelu) {
-        cx_claim_region(c, pn->accreg, r, vals[T_ACC], NULL);
+        cx_claim_region(c, pn->accreg, r, cx_fin(vals, vpp, T_ACC), NULL);
         const pl_region *sr = &c->pl->reg[pn->creg];
-        cx_claim_region(c, pn->creg, r, vals[T_AL], cx_map_simplify(am, sr->len, sr->nv));
+        cx_claim_region(c, pn->creg, r, cx_fin(vals, vpp, T_AL), cx_map_simplify(am, sr->len, sr->nv));
     }
-    cx_claim_tensor(c, nd->in[0], r, vals[T_X], NULL);
+    cx_claim_tensor(c, nd->in[0], r, cx_fin(vals, vpp, T_X), NULL);
     return ZK_OK;
 }
 
@@ -249,7 +250,7 @@ static void clip_adv(const pl_plan *p, const q_witness *w, const layer_node *ln,
 /* y = lo I + s_lo (x - lo) + s_hi (hi - x) (or x + s_hi (hi - x)), the sign
  * checks u - (2s - 1)(x - c I) - s + I and the bits s^2 - s, in one
  * sumcheck (s I taken as s: both agree on the real cells). */
-static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const pl_node *pn = &c->pl->node[ln->i];
     if (pn->bytab) return layer_pair_reduce(c, ln, rho, v, 0);
     int32_t tx = ln->nd->in[0];
@@ -302,12 +303,13 @@ static zk_err rd_clip(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
     }
     int send[7] = {0, 1, 0, 1, 1, 1, 1};
     fp2 vals[7] = {0}, *r;
-    CX_TRY(sign_sc(c, ln, rho, v, tabs, ntab, t, nt, send, vals, &r, T_I, 2.0 * J, "clip sumcheck"));
+    cx_pool vpp[7];
+    CX_TRY(sign_sc(c, ln, rho, v, tabs, ntab, t, nt, send, vals, vpp, &r, T_I, 2.0 * J, "clip sumcheck"));
     for (int j = 0; j < J; j++) {
-        CX_TRY(cx_claim_qty(c, j ? &pn->sign2 : &pn->sign, r, vals[j ? T_S1 : T_S0], NULL));
-        CX_TRY(cx_claim_qty(c, j ? &pn->u2 : &pn->u, r, vals[j ? T_U1 : T_U0], NULL));
+        CX_TRY(cx_claim_qty(c, j ? &pn->sign2 : &pn->sign, r, cx_fin(vals, vpp, j ? T_S1 : T_S0), NULL));
+        CX_TRY(cx_claim_qty(c, j ? &pn->u2 : &pn->u, r, cx_fin(vals, vpp, j ? T_U1 : T_U0), NULL));
     }
-    cx_claim_tensor(c, tx, r, vals[T_X], NULL);
+    cx_claim_tensor(c, tx, r, cx_fin(vals, vpp, T_X), NULL);
     return ZK_OK;
 }
 

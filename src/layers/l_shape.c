@@ -18,12 +18,12 @@
 #include "../quant/qint.h"
 #include "layers.h"
 
-static zk_err rd_reshape(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_reshape(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     cx_claim_tensor(c, ln->nd->in[0], rho, v, NULL);
     return ZK_OK;
 }
 
-static zk_err rd_wire(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_wire(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     cmap *mp = cx_map_new(c, ln->ny, ln->nv, 1, 0);
     mp->pad = fm61_from_i64(ln->nd->pad);
     for (int64_t o = 0; o < ln->ny; o++) mp->src[o] = q_wire_src(c->m, ln->nd, o);

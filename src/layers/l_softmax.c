@@ -177,9 +177,8 @@ static fp2 sm_val(cx *c, int r, const cmap *mp, const fp2 *pt) {
     return mp ? cx_map_value(mp, pt, cx_reg_table(c, r)) : mle_eval_fm61(cx_reg_table(c, r), c->pl->reg[r].nv, pt);
 }
 /* The prover sends a region's value through mp at pt (label), a claim. */
-static zk_err sm_send(cx *c, const char *label, int r, const cmap *mp, const fp2 *pt, fp2 *v) {
-    *v = sm_val(c, r, mp, pt);
-    CX_TRY(cx_xfer(c, label, v, 1));
+static zk_err sm_send(cx *c, const char *label, int r, const cmap *mp, const fp2 *pt, cx_v *v) {
+    CX_TRY(cx_xfer_v(c, label, sm_val(c, r, mp, pt), v));
     cx_claim_region(c, r, pt, *v, mp);
     return ZK_OK;
 }
@@ -190,7 +189,8 @@ enum { Z_EQ, Z_I, Z_E1, Z_IE, Z_R, Z_H, Z_E, Z_TV, Z_SB, Z_YC, Z_Q, Z_Q2, Z_N };
 
 /* The zero-check sumcheck at rho (claim 0) and the claims at its point;
  * returns the point and the values (vals[Z_*]). */
-static zk_err sm_zero_check(cx *c, const layer_node *ln, const sm_geo *g, const fp2 *rho, fp2 **r, fp2 *vals) {
+static zk_err sm_zero_check(cx *c, const layer_node *ln, const sm_geo *g, const fp2 *rho, fp2 **r, fp2 *vals,
+                            cx_pool *vpp) {
     const pl_node *pn = &c->pl->node[ln->i];
     int soft = ln->nd->op == NN_SOFTMAX;
     fp2 beta = tr_challenge(c->tr, "cnn/smax/beta"), one = fp2_one(), b[6];
@@ -241,7 +241,7 @@ static zk_err sm_zero_check(cx *c, const layer_node *ln, const sm_geo *g, const 
         for (int64_t o = 0; o < ln->ny; o++) tabs[Z_I][o] = one;
     }
     fp2 red;
-    zk_err e = cx_sc_eq(c, tabs, Z_N, t, nt, ln->nv, fp2_zero(), Z_EQ, rho, r, &red, vals, send);
+    zk_err e = cx_sc_eq(c, tabs, Z_N, t, nt, ln->nv, cx_v_of(fp2_zero()), Z_EQ, rho, r, &red, vals, send, vpp);
     for (int k = 0; k < Z_N; k++) free(tabs[k]);
     CX_TRY(e);
     vals[Z_EQ] = mle_eq_eval(rho, *r, ln->nv);
@@ -251,15 +251,15 @@ static zk_err sm_zero_check(cx *c, const layer_node *ln, const sm_geo *g, const 
     CX_TRY(cx_sc_check(c, t, nt, vals, red, soft ? "softmax sumcheck" : "log-softmax sumcheck"));
     for (int k = Z_E1; k < Z_N; k++) {
         if (!send[k]) continue;
-        if (qs[k]) CX_TRY(cx_claim_qty(c, qs[k], *r, vals[k], NULL));
-        else cx_claim_region(c, regs[k], *r, vals[k], NULL);
+        if (qs[k]) CX_TRY(cx_claim_qty(c, qs[k], *r, cx_fin(vals, vpp, (unsigned)k), NULL));
+        else cx_claim_region(c, regs[k], *r, cx_fin(vals, vpp, (unsigned)k), NULL);
     }
     return ZK_OK;
 }
 
 /* d at pt from the values of h, i, r there. */
-static fp2 sm_d(const sm_geo *g, fp2 h, fp2 i, fp2 r) {
-    return fp2_add(fp2_add(fp2_mul(h, cx_int(g->D)), fp2_mul(i, cx_pow2(g->s))), r);
+static cx_v sm_d(cx *c, const sm_geo *g, cx_v h, cx_v i, cx_v r) {
+    return cx_v_add(c, cx_v_add(c, cx_v_scale(c, h, cx_int(g->D)), cx_v_scale(c, i, cx_pow2(g->s))), r);
 }
 
 /* The group relations at rho_R <- cnn/smax/row: e1's group sums are 1;
@@ -271,8 +271,8 @@ static zk_err sm_groups(cx *c, const layer_node *ln, const sm_geo *g) {
     tr_challenges(c->tr, "cnn/smax/row", rr, g->gv);
     cx_chal(c, 2.0 * g->gv); /* two identities over the groups */
     cmap *sum = sm_sum_map(c, ln, g);
-    cx_claim_region(c, pn->sreg[SM_E1], rr, cx_ind_eval(g->G, rr, g->gv), sum);
-    fp2 sv;
+    cx_claim_region(c, pn->sreg[SM_E1], rr, cx_v_of(cx_ind_eval(g->G, rr, g->gv)), sum);
+    cx_v sv;
     int er = pn->sreg[g->h ? SM_E : SM_TV];
     CX_TRY(sm_send(c, "cnn/smax/s", er, sum, rr, &sv));
     if (ln->nd->op == NN_SOFTMAX) {
@@ -285,45 +285,50 @@ static zk_err sm_groups(cx *c, const layer_node *ln, const sm_geo *g) {
         cx_claim_region(c, pn->sreg[SM_J], rr, sv, real);
         return ZK_OK;
     }
-    fp2 jv;
+    cx_v jv;
     CX_TRY(sm_send(c, "cnn/smax/j", pn->sreg[SM_J], real, rr, &jv));
-    return cx_claim_qty(c, &pn->sq[SQ_R2], rr, fp2_sub(sv, fp2_mul(jv, cx_pow2(s2))), real);
+    return cx_claim_qty(c, &pn->sq[SQ_R2], rr, cx_v_sub(c, sv, cx_v_scale(c, jv, cx_pow2(s2))), real);
 }
 
-static zk_err rd_softmax(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_softmax(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const pl_node *pn = &c->pl->node[ln->i];
     sm_geo g = sm_geo_of(c->m, ln);
     cmap *grp = sm_group_map(c, ln);
-    fp2 vals[Z_N] = {0}, *r, mu;
+    fp2 vals[Z_N] = {0}, *r;
+    cx_pool vpp[Z_N];
+    cx_v mu;
     CX_TRY(cx_claim_qty(c, &pn->sq[SQ_YC], rho, v, NULL));
-    CX_TRY(sm_zero_check(c, ln, &g, rho, &r, vals));
-    cx_claim_region(c, pn->sreg[SM_S], r, vals[Z_SB], grp); /* Sb = S o group */
+    CX_TRY(sm_zero_check(c, ln, &g, rho, &r, vals, vpp));
+    cx_claim_region(c, pn->sreg[SM_S], r, cx_fin(vals, vpp, Z_SB), grp); /* Sb = S o group */
     CX_TRY(sm_send(c, "cnn/smax/m", pn->sreg[SM_M], grp, r, &mu));
-    cx_claim_tensor(c, ln->nd->in[0], r, fp2_sub(mu, sm_d(&g, vals[Z_H], vals[Z_IE], vals[Z_R])), NULL);
+    cx_v d = sm_d(c, &g, cx_fin(vals, vpp, Z_H), cx_fin(vals, vpp, Z_IE), cx_fin(vals, vpp, Z_R));
+    cx_claim_tensor(c, ln->nd->in[0], r, cx_v_sub(c, mu, d), NULL);
     return sm_groups(c, ln, &g);
 }
 
-static zk_err rd_logsoftmax(cx *c, const layer_node *ln, const fp2 *rho, fp2 v) {
+static zk_err rd_logsoftmax(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
     const pl_node *pn = &c->pl->node[ln->i];
     sm_geo g = sm_geo_of(c->m, ln);
     cmap *grp = sm_group_map(c, ln);
-    fp2 lam, h = fp2_zero(), i, mu;
+    cx_v lam, h = cx_v_of(fp2_zero()), i, mu;
     CX_TRY(sm_send(c, "cnn/smax/l", pn->sreg[SM_L], grp, rho, &lam));
     /* y = -2^k d - l o group on the real cells, k = f_y - f_x */
-    fp2 d = fp2_mul(fp2_neg(fp2_add(v, lam)), cx_inv_pow2(c->m->tensors[ln->ty].f - c->m->tensors[ln->nd->in[0]].f));
+    fp2 sk = fp2_neg(cx_inv_pow2(c->m->tensors[ln->ty].f - c->m->tensors[ln->nd->in[0]].f));
+    cx_v d = cx_v_scale(c, cx_v_add(c, v, lam), sk);
     if (g.h) CX_TRY(sm_send(c, "cnn/smax/h", pn->sreg[SM_H], NULL, rho, &h));
-    fp2 rest = fp2_sub(d, fp2_mul(h, cx_int(g.D)));
+    cx_v rest = cx_v_sub(c, d, cx_v_scale(c, h, cx_int(g.D)));
     if (g.s) {
         CX_TRY(sm_send(c, "cnn/smax/i", pn->sreg[SM_IE], NULL, rho, &i));
-        CX_TRY(cx_claim_qty(c, &pn->sq[SQ_R], rho, fp2_sub(rest, fp2_mul(i, cx_pow2(g.s))), NULL));
+        CX_TRY(cx_claim_qty(c, &pn->sq[SQ_R], rho, cx_v_sub(c, rest, cx_v_scale(c, i, cx_pow2(g.s))), NULL));
     } else {
         cx_claim_region(c, pn->sreg[SM_IE], rho, rest, NULL);
     }
     CX_TRY(sm_send(c, "cnn/smax/m", pn->sreg[SM_M], grp, rho, &mu));
-    cx_claim_tensor(c, ln->nd->in[0], rho, fp2_sub(mu, d), NULL);
+    cx_claim_tensor(c, ln->nd->in[0], rho, cx_v_sub(c, mu, d), NULL);
     cx_point(c, ln->nv, 1); /* x = m o group - d at rho */
     fp2 vals[Z_N] = {0}, *r;
-    CX_TRY(sm_zero_check(c, ln, &g, rho, &r, vals));
+    cx_pool vpp[Z_N];
+    CX_TRY(sm_zero_check(c, ln, &g, rho, &r, vals, vpp));
     return sm_groups(c, ln, &g);
 }
 

@@ -66,16 +66,16 @@ void layer_count_plain(const pl_plan *p, const layer_node *ln, layer_count *n) {
  * lookup keeps in [0, 2A). The producer's reduction then proves the same
  * value for the y its relation defines, so y = Y - A on the hypercube
  * (error nv / |F| at rho). */
-static zk_err ychk_claim(cx *c, size_t i, const fp2 *rho, fp2 v) {
+static zk_err ychk_claim(cx *c, size_t i, const fp2 *rho, cx_v v) {
     const pl_qty *q = &c->pl->node[i].ychk;
     if (!q->nl) return ZK_OK;
     unsigned nv = c->pl->tnv[i + 1];
     cx_point(c, nv, 1);
     fp2 off = fp2_mul(cx_int(q_act_bound(c->m)), cx_ind_eval(q_numel(c->m, (int32_t)i + 1), rho, nv));
-    return cx_claim_qty(c, q, rho, fp2_add(v, off), NULL);
+    return cx_claim_qty(c, q, rho, cx_v_addk(v, off), NULL);
 }
 
-zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, fp2 v) {
+zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, cx_v v) {
     const q_node *nd = &c->m->nodes[i];
     const layer_kind *lk = layer_of(nd->op);
     CX_TRY(ychk_claim(c, i, rho, v));

@@ -78,7 +78,7 @@ typedef struct {
     void (*adv)(const pl_plan *p, const q_witness *w, const layer_node *ln, fm61 *A);
     /* Both roles: the merged claim y(rho) = v on the node's output becomes
      * claims on its inputs, regions and quantities (protocol.md sec. 7.8.5). */
-    zk_err (*reduce)(cx *c, const layer_node *ln, const fp2 *rho, fp2 v);
+    zk_err (*reduce)(cx *c, const layer_node *ln, const fp2 *rho, cx_v v);
     /* Adds its terms to n (layer_count_node for the usual shape). */
     void (*count)(const pl_plan *p, const layer_node *ln, layer_count *n);
 } layer_kind;
@@ -88,7 +88,7 @@ const layer_kind *layer_of(nn_op op);
 
 /* Both roles: the integer check (ychk_claim) and the reduction of node i
  * from the merged claim (rho, v) on its output; times it in c->st. */
-zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, fp2 v) ZK_WARN_UNUSED;
+zk_err layer_reduce(cx *c, size_t i, const fp2 *rho, cx_v v) ZK_WARN_UNUSED;
 
 /* The usual count: `cells` sumchecks of at most nv(y) + vars + 2 rounds
  * and identities, K kernel positions and P window cells making claims. */
@@ -100,7 +100,7 @@ void layer_count_plain(const pl_plan *p, const layer_node *ln, layer_count *n);
 
 /* y = rescale(acc) (l_matmul.c; Conv, FC, MatMul, Mul, Affine, Add, Sub, Concat):
  * from the claim y(rho) = v, claims on the remainder and *acc_v = acc(rho). */
-zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v) ZK_WARN_UNUSED;
+zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, cx_v v, cx_v *acc_v) ZK_WARN_UNUSED;
 
 /* A node's output as a pair column (l_lut.c; the table ops, and a Clip
  * proven by its table): ADV regions I, Y of the output's shape, whose
@@ -110,7 +110,7 @@ zk_err rd_rescale(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, fp2 *acc_v
  * R(r)(rho) (r the remainder, present when s >= 1). */
 void layer_pair_plan(pl_plan *p, const layer_node *ln, int tab);
 void layer_pair_adv(const pl_plan *p, const layer_node *ln, fm61 *A, const int64_t *idx, const int64_t *y);
-zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, fp2 v, int s) ZK_WARN_UNUSED;
+zk_err layer_pair_reduce(cx *c, const layer_node *ln, const fp2 *rho, cx_v v, int s) ZK_WARN_UNUSED;
 
 /* The entries, one per op (l_*.c). */
 extern const layer_kind layer_conv, layer_fc, layer_matmul;

@@ -722,7 +722,7 @@ zk_err cx_lookup(cx *c) {
             if (on) cx_mask_put(c, rr, gr);
             for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
         } else {
-            e = cx_sc(c, tabs, 5, t, 3, j, lclaim, &rr, &red, vals, send);
+            e = cx_sc(c, tabs, 5, t, 3, j, cx_v_of(lclaim), &rr, &red, vals, send, NULL);
         }
         if (e) break;
         vals[E] = mle_eq_eval(r, rr, j);
@@ -771,7 +771,7 @@ zk_err cx_lookup(cx *c) {
                 if (c->P) rv[reg] = mle_eval_fm61(cx_reg_table(c, reg), pl->reg[reg].nv, r);
                 e = cx_xfer(c, "cnn/lu/leaf", &rv[reg], 1);
                 sent[reg] = 1;
-                cx_claim_region(c, reg, r, rv[reg], NULL);
+                cx_claim_region(c, reg, r, cx_v_of(rv[reg]), NULL);
             }
             if (e) break;
             unsigned nv = pl->reg[regs[0]].nv;
@@ -799,7 +799,7 @@ zk_err cx_lookup(cx *c) {
             e = cx_xfer(c, "cnn/lu/leaf", &rv[reg], 1);
             if (e) break;
             sent[reg] = 1;
-            cx_claim_region(c, reg, r, rv[reg], NULL);
+            cx_claim_region(c, reg, r, cx_v_of(rv[reg]), NULL);
         }
         uint64_t leaf = ci < pl->ncol ? pl->col[ci].leaf : pl->tleaf;
         fp2 sel = cx_sel_eval(leaf >> rg->nv, r, rg->nv, L);

@@ -46,12 +46,13 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_stat
     /* merge per region, then combine the region points as block claims */
     size_t nb = 0;
     fp2 **bpt = zk_calloc(pl->nreg, sizeof *bpt);
-    fp2 *bval = zk_calloc(pl->nreg, sizeof *bval);
+    cx_v *bval = zk_calloc(pl->nreg, sizeof *bval);
     int *breg = zk_calloc(pl->nreg, sizeof *breg);
     zk_err e = ZK_OK;
     for (size_t r = 0; r < pl->nreg && e == ZK_OK; r++) {
         if (pl->reg[r].poly != poly) continue;
-        fp2 *pt, val;
+        fp2 *pt;
+        cx_v val;
         int own = pl->reg[r].node;
         c->where = own >= 0 ? c->m->nodes[own].name : "lookup multiplicities";
         c->what = own >= 0 ? (poly == PL_W ? "weights" : "auxiliary values") : "table";
@@ -69,7 +70,8 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_stat
         cx_chal(c, (double)(nb - 1));
         size_t N = (size_t)1 << nv;
         fp2 *tabs[1] = {NULL};
-        fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one(), sum = fp2_zero();
+        fp2 *cf = zk_malloc_n(nb, sizeof *cf), coef = fp2_one();
+        cx_v sum = cx_v_of(fp2_zero());
         /* the regions are disjoint blocks: each written once, the rest zeroed */
         uint8_t *cov = NULL;
         if (c->P) {
@@ -83,7 +85,7 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_stat
                 mle_eq_table_scaled(tabs[0] + rg->off, bpt[b], rg->nv, coef);
                 cov[breg[b]] = 1;
             }
-            sum = fp2_add(sum, fp2_mul(coef, bval[b]));
+            sum = cx_v_add(c, sum, cx_v_scale(c, bval[b], coef));
             coef = fp2_mul(coef, alpha);
         }
         if (c->P) { /* zero what no written block covers: the other regions' blocks and the tail */
@@ -100,7 +102,7 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_stat
         }
         vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
         fp2 vals[2], red;
-        e = cx_sc_dot(c, tabs[0], T, nv, sum, &z, &red, vals);
+        e = cx_sc_dot(c, tabs[0], T, nv, sum, &z, &red, vals, NULL);
         free(tabs[0]);
         if (e == ZK_OK) {
             fp2 w = fp2_zero();

@@ -191,7 +191,7 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
         double deg = 0;
         for (size_t t = 0; t < w->nt; t++) {
             deg += p->reg[w->tail[t]].nv;
-            cx_claim_region(c, w->tail[t], z, fp2_zero(), NULL);
+            cx_claim_region(c, w->tail[t], z, cx_v_of(fp2_zero()), NULL);
         }
         cx_chal(c, deg);
     }
@@ -202,11 +202,11 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     for (size_t i = 0; i < w->nw && e == ZK_OK; i++) {
         const pl_qty *q = &w->q[i];
         if (!q->nl) continue;
-        fp2 val = fp2_neg(cx_int((int64_t)1 << (w->bits[i] - 1)));
+        cx_v val = cx_v_of(fp2_neg(cx_int((int64_t)1 << (w->bits[i] - 1))));
         for (int j = 0; j < q->nl; j++) {
             const claims *l = &c->rc[q->reg[j]];
             ZK_CHECK(l->n == 1 && l->v[0].pt == c->rc[q->reg[0]].v[0].pt);
-            val = fp2_add(val, fp2_mul(cx_pow2((int)p->lb * j), l->v[0].val));
+            val = cx_v_add(c, val, cx_v_scale(c, l->v[0].val, cx_pow2((int)p->lb * j)));
         }
         cx_claim_region(c, w->reg[i], c->rc[q->reg[0]].v[0].pt, val, NULL);
         c->err += p->reg[w->reg[i]].nv; /* the identity, multilinear, at a point drawn after W and C */
