@@ -31,7 +31,10 @@
  * default), on, or both (each model in both modes, in turn, so the two
  * rows of a model are measured minutes apart at most). A zero-knowledge
  * row's proofs are randomized: its runs must give proofs of one length
- * that differ, instead of the same bytes.
+ * that differ, instead of the same bytes. Its key's weight commitment is
+ * set up for max(CNN_WEIGHT_ZK_DEFAULT_OPENINGS, 2R + 1) openings (at most
+ * 64; the R cold and R warm proofs and the weight-range certificate's):
+ * its proofs are the size of that budget's (protocol.md sec. 9.5).
  *
  * Each model runs in a child process (fork), so peak RSS is that model's
  * alone and a crash of one model becomes a note in its row. A model whose
@@ -234,7 +237,10 @@ static void run_model(row_t *r, const char *dir, int runs_override) {
     fflush(stdout);
 
     double t0 = now_s();
-    e = cnn_setup(&pk, m); /* takes m */
+    unsigned wb = 2u * (unsigned)n_prove + 1u; /* a zk key: every proof below takes a slot of W's budget */
+    if (wb < CNN_WEIGHT_ZK_DEFAULT_OPENINGS) wb = CNN_WEIGHT_ZK_DEFAULT_OPENINGS;
+    if (wb > PCS_LIGERO_ZK_MAX_OPENINGS) wb = PCS_LIGERO_ZK_MAX_OPENINGS;
+    e = cnn_setup_zk(&pk, m, wb); /* takes m; wb ignored without the zk mode */
     r->setup_s = now_s() - t0;
     m = NULL;
     if (e != ZK_OK) {

@@ -386,8 +386,13 @@ if [ -f "$M" ]; then
     expect 0 "setup, zero-knowledge mode" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kz" --zk on
     grep -q '"zero_knowledge": true' "$T/kz/settings.json" && grep -q "^setup: zero-knowledge mode" "$T/out" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: zero-knowledge setup not recorded"; }
+    grep -q "^setup: weights committed hiding for 8 openings: the weight-range certificate's and 7 proofs\$" "$T/out" \
+        && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: the zero-knowledge key's weights are not committed hiding"; }
     expect 0 "prove, zero-knowledge mode" -- "$G" prove --pk "$T/kz/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kz1.proof"
     expect 0 "prove again, zero-knowledge mode" -- "$G" prove --pk "$T/kz/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kz2.proof"
+    # the weights' hiding opening took the key's next slot: the count in the pk went 1 -> 2 -> 3
+    grep -q "^weights: hiding opening with mask slot 2 of the commitment's 8 (5 proofs left)\$" "$T/out" \
+        && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: the second zk proof did not take slot 2"; }
     cmp -s "$T/kz1.proof" "$T/kz2.proof" && { fail=$((fail + 1)); echo "FAIL cli: two zero-knowledge proofs are equal"; } || pass=$((pass + 1))
     expect 0 "verify, zero-knowledge mode" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof"
     expect 0 "verify the second, zero-knowledge mode" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz2.proof" --input models/inputs/lenet5_fashion_1.json
@@ -407,6 +412,33 @@ if [ -f "$M" ]; then
             || { fail=$((fail + 1)); echo "FAIL cli: the census does not account for the zero-knowledge proof"; }
         expect 1 "cnn spec verifier, zero-knowledge proof with a flipped byte" -- "$PY" tests/spec/cnn_verify.py "$T/kz/model.vk" "$T/kzb.proof"
     fi
+    # the weights' opening budget (protocol.md 9.5): --zk-budget N serves
+    # N - 1 proofs; the count is in the pk, written (under a lock) before
+    # the proof; a spent budget is refused with one line, no proof written;
+    # two provers at once take different slots
+    expect 0 "setup, zk budget 3" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kb" --zk on --zk-budget 3
+    "$G" prove --pk "$T/kb/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kb1.proof" >"$T/kb1.out" 2>&1 &
+    b1=$!
+    "$G" prove --pk "$T/kb/model.pk" --input models/inputs/lenet5_fashion_2.json --proof "$T/kb2.proof" >"$T/kb2.out" 2>&1
+    r2=$?
+    wait $b1; r1=$?
+    cat "$T/kb1.out" "$T/kb2.out" | sed -n 's/^weights: hiding opening with mask slot \([0-9]*\) .*/\1/p' | sort | tr '\n' ' ' >"$T/kb.slots"
+    [ "$r1" -eq 0 ] && [ "$r2" -eq 0 ] && [ "$(cat "$T/kb.slots")" = "1 2 " ] && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: two concurrent provers did not take slots 1 and 2: $(cat "$T/kb.slots")"; }
+    expect 0 "verify, zk budget 3, first proof" -- "$G" verify --vk "$T/kb/model.vk" --proof "$T/kb1.proof"
+    expect 0 "verify, zk budget 3, second proof" -- "$G" verify --vk "$T/kb/model.vk" --proof "$T/kb2.proof"
+    [ -n "$PY" ] && expect 0 "cnn spec verifier, zk budget 3" -- "$PY" tests/spec/cnn_verify.py -q "$T/kb/model.vk" "$T/kb2.proof"
+    cp "$T/kb/model.pk" "$T/kb.pk"
+    expect 2 "prove, zk budget spent" -- "$G" prove --pk "$T/kb/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kb3.proof"
+    grep -q "^gkrcnn: weight commitment's opening budget (3) is used up; run setup again\$" "$T/err" && [ ! -e "$T/kb3.proof" ] \
+        && cmp -s "$T/kb/model.pk" "$T/kb.pk" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a spent budget was not refused cleanly"; }
+    expect 0 "setup, zk budget 2" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kc" --zk on --zk-budget 2
+    expect 2 "prove two inputs, zk budget 2 (one proof left)" -- "$G" prove --pk "$T/kc/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kc1.proof" --input models/inputs/lenet5_fashion_2.json --proof "$T/kc2.proof"
+    [ ! -e "$T/kc1.proof" ] && [ ! -e "$T/kc2.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused prove wrote a proof"; }
+    expect 2 "setup, --zk-budget without --zk on" -- "$G" setup --model "$M" --out "$T/k7" --zk-budget 4
+    expect 2 "setup, --zk-budget 0" -- "$G" setup --model "$M" --out "$T/k7" --zk on --zk-budget 0
+    expect 2 "setup, --zk-budget 65" -- "$G" setup --model "$M" --out "$T/k7" --zk on --zk-budget 65
+    [ ! -e "$T/k7" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
     # a private input (protocol.md 9.6): the statement is a commitment; the
     # opening written by prove shows which input it was, and no other
     expect 0 "setup, private input" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kp" --zk on --input-visibility private

@@ -41,6 +41,9 @@ extern const char *test_current;
  * import or quantization fails; 1 and *m otherwise. */
 #include "../src/quant/quant.h"
 int test_quantize_model(q_model **m, const char *path, const char *calib);
+/* The input file at path (in_load_one) quantized for m (malloc'd); NULL,
+ * after a failed check, if it cannot be read or quantized. */
+int64_t *test_quantized_input(const q_model *m, const char *path);
 
 /* Small nn graphs built by hand (test_util.c): gb_new an empty graph;
  * gb_t a tensor (a constant when data != NULL); gb_attrs default

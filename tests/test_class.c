@@ -67,17 +67,7 @@ static q_model *cl_model(const char *name) {
 static int64_t *cl_input(const q_model *m, const char *name, int k) {
     char path[128];
     snprintf(path, sizeof path, "models/inputs/%s_%d.json", name, k);
-    size_t numel = (size_t)q_numel(m, 0);
-    float *x = NULL;
-    int64_t *xq = zk_malloc_n(numel, sizeof *xq);
-    int ok = in_load_one(&x, path, numel) == ZK_OK && q_quantize_input(xq, m, x) == ZK_OK;
-    TEST_CHECK(ok);
-    free(x);
-    if (!ok) {
-        free(xq);
-        return NULL;
-    }
-    return xq;
+    return test_quantized_input(m, path);
 }
 
 /* setup, vk through its bytes */

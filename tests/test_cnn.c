@@ -28,7 +28,8 @@ static int load_keys(cnn_key **pk, cnn_key **vk, const char *path, const char *c
     m->s.in_vis = zk_mode && in_private ? Q_IN_PRIVATE : Q_IN_PUBLIC;
     if (zk_mode && out_private) m->s.out_vis = Q_OUT_PRIVATE;
     cnn_key *k = NULL;
-    zk_err e = cnn_setup(&k, m);
+    /* a zk key's weight commitment serves 23 proofs (test_malicious's tamper sweep takes keys of its own) */
+    zk_err e = cnn_setup_zk(&k, m, 24);
     if (e) fprintf(stderr, "setup: %s\n", zk_reason());
     TEST_CHECK(e == ZK_OK);
     if (e) return 0;
@@ -258,9 +259,10 @@ static const char *const tamper_labels[] = {"sc/round", "cnn/eval", "cnn/acc", "
 enum { N_TAMPER_LABELS = sizeof tamper_labels / sizeof tamper_labels[0] };
 static long tamper_hits[N_TAMPER_LABELS]; /* over the whole test run */
 
-static void tamper_sweep(zk_rng *rng, const cnn_key *pk, const cnn_key *vk, const int64_t *xq, int reps) {
+/* Every label, occurrences rep0..reps-1 (rep 0: the first, then random ones). */
+static void tamper_sweep(zk_rng *rng, const cnn_key *pk, const cnn_key *vk, const int64_t *xq, int rep0, int reps) {
     for (size_t k = 0; k < N_TAMPER_LABELS; k++)
-        for (int rep = 0; rep < reps; rep++) {
+        for (int rep = rep0; rep < reps; rep++) {
             tamper_ctx t = {.label = tamper_labels[k], .occ = rep == 0 ? 0 : zk_rng_u64(rng) % 24};
             cnn_set_tamper(tamper_fn, &t);
             zk_buf proof;
@@ -314,8 +316,19 @@ static void test_malicious(zk_rng *rng) {
         if (getenv("GKRCNN_TEST_VERBOSE")) printf("  attack %-32s rejected: %s\n", atk[k].name, zk_reason());
         zk_buf_free(&proof);
     }
-    /* every kind of message altered in flight */
-    tamper_sweep(rng, pk, vk, xq, zk_mode ? 2 : 3); /* zk: occurrence 0 and one random one, for make test's time */
+    /* every kind of message altered in flight; zk: occurrence 0 and one
+     * random one, for make test's time, each on keys of its own (the
+     * weight commitment's budget, load_keys) */
+    for (int rep = 0; rep < (zk_mode ? 2 : 1); rep++) {
+        cnn_key *tp = pk, *tv = vk;
+        if (zk_mode && !load_keys(&tp, &tv, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json"))
+            break;
+        tamper_sweep(rng, tp, tv, xq, rep, zk_mode ? rep + 1 : 3);
+        if (zk_mode) {
+            cnn_key_free(tp);
+            cnn_key_free(tv);
+        }
+    }
     /* bytes flipped anywhere; proofs for another input or model */
     zk_buf proof;
     zk_buf_init(&proof);
@@ -362,9 +375,10 @@ static void test_malicious(zk_rng *rng) {
 
 /* Runs of two consecutive values of v[0..n), both nonzero, as a proof
  * would carry them (two 8-byte LE canonical field elements), sorted. A
- * single small value is not a distinctive run: 8 bytes of which 6 are 0
- * also occur as sums in W's opened columns (W's commitment is not hiding
- * yet) and in the public output. */
+ * single small value is not distinctive everywhere: 8 bytes of which 6 are
+ * 0 occur in a public output (and, before W was committed hiding in zk
+ * keys, as sums in W's opened columns); singles_found looks for single
+ * weights after the statement. */
 typedef struct {
     uint8_t b[16];
 } run16;
@@ -383,6 +397,31 @@ static size_t runs_of(run16 **out, const int64_t *v, size_t n) {
     qsort(r, k, sizeof *r, cmp_run16);
     *out = r;
     return k;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How many 8-byte windows of pr (at any byte offset) are the field
+ * encoding of one value of v (n values) that has two nonzero bytes or more
+ * (v < 0 or v >= 256): a value in 1..255 is one byte and seven zeros, which
+ * a random byte before a public zero (the logUp root's numerator, a u32
+ * budget or slot) gives by chance. */
+static size_t singles_found(const uint8_t *pr, size_t len, const int64_t *v, size_t n) {
+    uint64_t *e = zk_malloc_n(n ? n : 1, sizeof *e);
+    size_t k = 0, hits = 0;
+    for (size_t j = 0; j < n; j++)
+        if (v[j] < 0 || v[j] >= 256) e[k++] = fm61_from_i64(v[j]);
+    qsort(e, k, sizeof *e, cmp_u64);
+    for (size_t j = 0; j + 8 <= len; j++) {
+        uint64_t w;
+        memcpy(&w, pr + j, 8);
+        if (bsearch(&w, e, k, sizeof *e, cmp_u64)) hits++;
+    }
+    free(e);
+    return hits;
 }
 
 /* How many 16-byte windows of the proof (at any byte offset) are runs. */
@@ -412,6 +451,112 @@ static void in_adv_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
     uint64_t at = pl->reg[pl->in_chk.reg[0]].off + (uint64_t)(q_numel(pl->m, 0) / 2);
     adv[at] = fm61_add(adv[at], 1);
     a->done = 1;
+}
+
+/* ---- the weights of a zero-knowledge key (protocol.md sec. 9.5) ---- */
+
+/* LeNet-5's first test input, quantized for m (malloc'd; NULL if it fails). */
+static int64_t *lenet_input(const q_model *m) { return test_quantized_input(m, "models/inputs/lenet5_fashion_0.json"); }
+
+/* W committed hiding with a budget (the weight-range certificate's opening
+ * and one per proof), the slot count in the proving key, stale counts
+ * refused; the vk says W is hiding and its proofs verify. */
+static void test_zk_weights(zk_rng *rng) {
+    (void)rng;
+    q_model *m = NULL;
+    if (!test_quantize_model(&m, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json")) return;
+    m->s.zk_mc = 1;
+    cnn_key *k = NULL, *pk = NULL, *vk = NULL, *stale = NULL;
+    TEST_CHECK(cnn_setup_zk(&k, m, 0) == ZK_EINPUT && k == NULL); /* budget outside 1..64 (takes m) */
+    TEST_REQUIRE(test_quantize_model(&m, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json"));
+    m->s.zk_mc = 1;
+    TEST_REQUIRE(cnn_setup_zk(&k, m, 4) == ZK_OK);
+    TEST_CHECK(k->wcom.zk == 1 && k->wcom.openings == 4 && *k->wused == 1 && cnn_key_proofs_left(k) == 3);
+    zk_buf pb0, vb;
+    zk_buf_init(&pb0);
+    zk_buf_init(&vb);
+    cnn_pk_serialize(&pb0, k); /* count 1: the certificate's slot */
+    cnn_vk_serialize(&vb, k);
+    TEST_REQUIRE(cnn_pk_deserialize(&pk, pb0.data, pb0.len) == ZK_OK && cnn_vk_deserialize(&vk, vb.data, vb.len) == ZK_OK);
+    uint32_t ver;
+    memcpy(&ver, vb.data + 8, 4);
+    TEST_CHECK(ver == CNN_KEY_VERSION_ZKW && vk->wcom.zk == 1 && vk->wcom.openings == 4 && vk->wused == NULL);
+    TEST_CHECK(pk->wused_at > 0 && pb0.data[pk->wused_at] == 1 && *pk->wused == 1);
+    int64_t *xq = lenet_input(pk->m);
+    TEST_REQUIRE(xq);
+    /* two proofs from one in-memory key: slots 1 and 2, the count advanced, both verify */
+    zk_buf p1, p2, p3;
+    zk_buf_init(&p1);
+    zk_buf_init(&p2);
+    zk_buf_init(&p3);
+    cnn_stats s1, s2;
+    TEST_CHECK(cnn_prove(&p1, pk, xq, NULL, &s1) == ZK_OK && s1.w_slot == 1 && *pk->wused == 2);
+    TEST_CHECK(s1.counted_bits >= cnn_soundness_bits(pk) && cnn_soundness_bits(pk) >= CNN_MIN_SOUNDNESS_BITS);
+    cnn_prover *pv = NULL; /* a prover made before another proof of the same key: it does not reuse that slot */
+    TEST_REQUIRE(cnn_prover_new(&pv, pk) == ZK_OK);
+    TEST_CHECK(cnn_prove(&p2, pk, xq, NULL, &s2) == ZK_OK && s2.w_slot == 2 && *pk->wused == 3);
+    TEST_CHECK(cnn_verify(vk, p1.data, p1.len, NULL, NULL) == ZK_OK && cnn_verify(vk, p2.data, p2.len, NULL, NULL) == ZK_OK);
+    /* the slot is in the proof ("pcs/zk/slot" of W's opening, after ADV's slot 0) */
+    cnn_stats s3;
+    TEST_CHECK(cnn_prover_prove(pv, &p3, xq, NULL, &s3) == ZK_OK && s3.w_slot == 3 && *pk->wused == 4);
+    TEST_CHECK(cnn_verify(vk, p3.data, p3.len, NULL, NULL) == ZK_OK);
+    TEST_CHECK(cnn_key_proofs_left(pk) == 0);
+    /* the budget is spent: refused by the prover and by cnn_prove, no bytes written */
+    zk_buf p4;
+    zk_buf_init(&p4);
+    TEST_CHECK(cnn_prover_prove(pv, &p4, xq, NULL, NULL) == ZK_EINPUT && strstr(zk_reason(), "used up") != NULL);
+    TEST_CHECK(cnn_prove(&p4, pk, xq, NULL, NULL) == ZK_EINPUT && strstr(zk_reason(), "budget (4) is used up") != NULL);
+    TEST_CHECK(p4.len == 0);
+    cnn_prover_free(pv);
+    /* the count goes into the key's bytes: 4 at wused_at, the rest as before */
+    zk_buf pb1;
+    zk_buf_init(&pb1);
+    cnn_pk_serialize(&pb1, pk);
+    TEST_CHECK(pb1.len == pb0.len && pb1.data[pk->wused_at] == 4);
+    pb1.data[pk->wused_at] = 1;
+    TEST_CHECK(memcmp(pb1.data, pb0.data, pb0.len) == 0);
+    /* a stale copy of the key (count 1): its slot was used in this process, refused */
+    TEST_REQUIRE(cnn_pk_deserialize(&stale, pb0.data, pb0.len) == ZK_OK);
+    TEST_CHECK(cnn_prove(&p4, stale, xq, NULL, NULL) == ZK_EINPUT && strstr(zk_reason(), "already used") != NULL);
+    cnn_key_free(stale);
+    stale = NULL;
+    /* a count beyond the budget, a budget of 0 or 65, a truncated seed: refused */
+    pb1.data[pk->wused_at] = 5;
+    TEST_CHECK(cnn_pk_deserialize(&stale, pb1.data, pb1.len) == ZK_EFORMAT && stale == NULL);
+    pb1.data[pk->wused_at] = 1;
+    static const uint32_t bad_b[2] = {0, 65};
+    for (int j = 0; j < 2; j++) {
+        memcpy(pb1.data + pk->wused_at - 4, &bad_b[j], 4);
+        TEST_CHECK(cnn_pk_deserialize(&stale, pb1.data, pb1.len) == ZK_EFORMAT && stale == NULL);
+        memcpy(vb.data + vb.len - vk->wcert_len - 8 - vk->wrange_len - 8 - 4, &bad_b[j], 4);
+        TEST_CHECK(cnn_vk_deserialize(&stale, vb.data, vb.len) == ZK_EFORMAT && stale == NULL);
+    }
+    TEST_CHECK(cnn_pk_deserialize(&stale, pb1.data, pk->wused_at + 20) == ZK_EFORMAT && stale == NULL);
+    /* another budget in the vk: the digest and the parameters change, the key does not load */
+    uint32_t b3 = 3;
+    memcpy(vb.data + vb.len - vk->wcert_len - 8 - vk->wrange_len - 8 - 4, &b3, 4);
+    TEST_CHECK(cnn_vk_deserialize(&stale, vb.data, vb.len) == ZK_EFORMAT && stale == NULL);
+    /* the version of a non-zk key with a zk key's fields: refused */
+    uint32_t b4 = 4, v5 = CNN_KEY_VERSION;
+    memcpy(vb.data + vb.len - vk->wcert_len - 8 - vk->wrange_len - 8 - 4, &b4, 4);
+    TEST_CHECK(cnn_vk_deserialize(&stale, vb.data, vb.len) == ZK_OK); /* restored: loads */
+    cnn_key_free(stale);
+    stale = NULL;
+    memcpy(vb.data + 8, &v5, 4);
+    TEST_CHECK(cnn_vk_deserialize(&stale, vb.data, vb.len) == ZK_EFORMAT && stale == NULL);
+    printf("  cnn zk weights: budget 4, proofs %zu bytes with slots %ld, %ld, %ld; soundness %.2f bits (counted %.2f)\n",
+           p1.len, s1.w_slot, s2.w_slot, s3.w_slot, cnn_soundness_bits(pk), s1.counted_bits);
+    zk_buf_free(&p1);
+    zk_buf_free(&p2);
+    zk_buf_free(&p3);
+    zk_buf_free(&p4);
+    zk_buf_free(&pb0);
+    zk_buf_free(&pb1);
+    zk_buf_free(&vb);
+    free(xq);
+    cnn_key_free(k);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
 }
 
 static void test_private_input(zk_rng *rng) {
@@ -465,7 +610,13 @@ static void test_private_input(zk_rng *rng) {
     TEST_CHECK(cnn_verify_private(vkp, proof.data, proof.len, NULL, NULL, root, NULL) == ZK_EINPUT); /* public key */
     /* no run of the quantized input or of the weights is in the
      * private-input proof; the public-input proof of the same input (zk
-     * mode too) carries the input, so the check can fail */
+     * mode too) carries the input, so the check can fail. The weights are
+     * committed hiding in a zk key (protocol.md sec. 9.5): with W's plain
+     * opening before, its combined rows and columns were still functionals
+     * of the weights, not their values; now not even a single weight's
+     * encoding (of two nonzero bytes or more: singles_found) appears after
+     * the statement (the output, in the clear, holds small integers that a
+     * weight may equal) */
     run16 *ri, *rw;
     size_t nri = runs_of(&ri, xq, nin);
     pl_plan *pl;
@@ -475,13 +626,16 @@ static void test_private_input(zk_rng *rng) {
     for (size_t j = 0; j < ((size_t)1 << pl->wnv); j++) wv[j] = fm61_to_i64(W[j]);
     size_t nrw = runs_of(&rw, wv, (size_t)1 << pl->wnv);
     size_t hin = runs_found(proof.data, proof.len, ri, nri), hw = runs_found(proof.data, proof.len, rw, nrw);
+    size_t stmt = PCS_DIGEST_BYTES + 4 + 8 * (size_t)q_numel(m, m->output); /* input root, budget, output */
+    size_t hw1 = singles_found(proof.data + stmt, proof.len - stmt, wv, (size_t)1 << pl->wnv);
     zk_buf pub;
     zk_buf_init(&pub);
     TEST_CHECK(cnn_prove(&pub, pkp, xq, NULL, NULL) == ZK_OK);
     size_t hpub = runs_found(pub.data, pub.len, ri, nri);
     printf("  cnn private input: proof %zu bytes; windows equal to a run of two input values %zu (of %zu runs; the "
-           "public-input proof: %zu), of two weights %zu (of %zu)\n", proof.len, hin, nri, hpub, hw, nrw);
-    TEST_CHECK(hin == 0 && hpub > 0 && hw == 0);
+           "public-input proof: %zu), of two weights %zu (of %zu), of one weight after the statement %zu\n", proof.len,
+           hin, nri, hpub, hw, nrw, hw1);
+    TEST_CHECK(hin == 0 && hpub > 0 && hw == 0 && hw1 == 0);
     zk_buf_free(&pub);
     free(ri);
     free(rw);
@@ -640,11 +794,8 @@ static void test_certified(zk_rng *rng) {
         return;
     }
     TEST_CHECK(vk->wcert_len > 0 && vk->wcom.certified && pk->wcom.certified);
-    size_t nin = (size_t)q_numel(pk->m, 0);
-    float *x = NULL;
-    TEST_REQUIRE(in_load_one(&x, "models/inputs/lenet5_fashion_0.json", nin) == ZK_OK);
-    int64_t *xq = zk_malloc_n(nin, sizeof *xq);
-    TEST_REQUIRE(q_quantize_input(xq, pk->m, x) == ZK_OK);
+    int64_t *xq = lenet_input(pk->m);
+    TEST_REQUIRE(xq);
     zk_buf proof, proof0, vb;
     zk_buf_init(&proof);
     zk_buf_init(&proof0);
@@ -696,7 +847,6 @@ static void test_certified(zk_rng *rng) {
     zk_buf_free(&vb);
     zk_buf_free(&proof);
     zk_buf_free(&proof0);
-    free(x);
     free(xq);
     cnn_key_free(pk);
     cnn_key_free(vk);
@@ -838,7 +988,7 @@ static void sweep_case(zk_rng *rng, const char *dir) {
     cnn_vk_serialize(&b, pk);
     TEST_CHECK(cnn_vk_deserialize(&vk, b.data, b.len) == ZK_OK);
     if (pk && vk) advice_sweep(rng, pk, vk, xq, strrchr(dir, '/') + 1, 0);
-    if (pk && vk) tamper_sweep(rng, pk, vk, xq, 1);
+    if (pk && vk) tamper_sweep(rng, pk, vk, xq, 0, 1);
 done:
     zk_buf_free(&b);
     free(xq);
@@ -919,6 +1069,7 @@ void test_cnn(zk_rng *rng) {
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     in_private = out_private = 0;
     zk_mode = 0;
+    test_zk_weights(rng);
     test_private_input(rng);
     test_private_output(rng);
     for (size_t k = 0; k < N_TAMPER_LABELS; k++) {

@@ -7,6 +7,20 @@
 #include "../src/onnx/onnx.h"
 #include "test.h"
 
+int64_t *test_quantized_input(const q_model *m, const char *path) {
+    size_t numel = (size_t)q_numel(m, 0);
+    float *x = NULL;
+    int64_t *xq = zk_malloc_n(numel, sizeof *xq);
+    int ok = in_load_one(&x, path, numel) == ZK_OK && q_quantize_input(xq, m, x) == ZK_OK;
+    TEST_CHECK(ok);
+    free(x);
+    if (!ok) {
+        free(xq);
+        return NULL;
+    }
+    return xq;
+}
+
 int test_quantize_model(q_model **m, const char *path, const char *calib) {
     if (access(path, R_OK) != 0 || access(calib, R_OK) != 0) {
         printf("  %s: %s or %s missing: skipped\n", test_current, path, calib);

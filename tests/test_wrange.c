@@ -31,6 +31,7 @@ enum {
     W_CONST_HI,    /* the Sub constant = 2^acc_bits */
     W_TAIL,        /* a cell of W beyond every region = 1 */
     W_BUMP,        /* a weight + 1 (in range: another honest key) */
+    W_PAD,         /* a zero-knowledge key's W pad cell = (p - 1)/2 (unconstrained: accepted) */
     W_N
 };
 enum { C_NONE, C_MOVE, C_COUNT_OUT, C_LIMBS_ZERO, C_LIMB_BUMP };
@@ -90,6 +91,10 @@ static void wr_whook_fn(void *ctx, const pl_plan *pl, fm61 *W) {
             }
         break;
     }
+    case W_PAD:
+        if (pl->wpad >= 0) W[pl->reg[pl->wpad].off + 5] = (FM61_P - 1) / 2;
+        else a->done = 0;
+        break;
     case W_TAIL: {
         uint64_t end = 0;
         for (size_t r = 0; r < pl->nreg; r++)
@@ -153,8 +158,13 @@ static void wr_chook_fn(void *ctx, const pl_plan *pl, fm61 *C) {
     }
 }
 
+/* 1: the models are set up as zero-knowledge keys (hiding W with its pad;
+ * protocol.md sec. 9.5) */
+static int wr_zk;
+
 /* setup with the hooks installed; the vk's bytes; ZK_OK or setup's error */
 static zk_err wr_setup(q_model *m, wr_atk *a, cnn_key **pk, zk_buf *vkb) {
+    if (m && wr_zk) m->s.zk_mc = 1; /* cnn_setup measures the pool */
     cnn_set_weights_hook(wr_whook_fn, a);
     cnn_set_wrange_hook(wr_chook_fn, a);
     zk_err e = cnn_setup(pk, m);
@@ -228,8 +238,16 @@ static void wr_honest(const char *name, q_model *m) {
     double counted = 0, rbr = 0, bound = cnn_wrange_bits(pk);
     if (vk) TEST_CHECK(cnn_wrange_check(vk, &counted, &rbr) == ZK_OK);
     TEST_CHECK(!pk->w_nvars || (pk->wrange_len > 0 && bound >= CNN_MIN_SOUNDNESS_BITS && counted >= bound));
-    printf("  wrange %s: W 2^%u, certificate %zu bytes, %.2f bits (counted %.2f), round-by-round %.2f bits\n", name,
-           pk->w_nvars, pk->wrange_len, bound, counted, rbr);
+    /* a zero-knowledge key: W hiding (the vk says so) with the default budget, the certificate's slot taken */
+    TEST_CHECK(pk->wcom.zk == (wr_zk && pk->w_nvars > 0));
+    if (vk) TEST_CHECK(vk->wcom.zk == pk->wcom.zk && vk->wcom.openings == pk->wcom.openings);
+    if (pk->wcom.zk)
+        TEST_CHECK(pk->wcom.openings == CNN_WEIGHT_ZK_DEFAULT_OPENINGS && pk->wused && *pk->wused == 1 &&
+                   cnn_key_proofs_left(pk) == CNN_WEIGHT_ZK_DEFAULT_OPENINGS - 1);
+    else
+        TEST_CHECK(cnn_key_proofs_left(pk) == -1);
+    printf("  wrange %s%s: W 2^%u, certificate %zu bytes, %.2f bits (counted %.2f), round-by-round %.2f bits\n", name,
+           wr_zk ? " (zk key)" : "", pk->w_nvars, pk->wrange_len, bound, counted, rbr);
     /* a key below the soundness floor is unusable: the floor raised past
      * this key's bounds, the same bytes no longer load */
     if (pk->w_nvars) {
@@ -351,6 +369,41 @@ static void wr_foreign(zk_rng *rng) {
     zk_buf_free(&v3);
 }
 
+/* A zero-knowledge key whose W is certified (the threshold lowered): the
+ * hiding certificate in the vk is checked at load, the weight-range
+ * certificate's and a proof's W openings are certified hiding ones, and
+ * the proof verifies. */
+static void wr_zk_certified(uint64_t seed) {
+    q_model *m = wr_small(seed);
+    if (!m) return;
+    m->s.zk_mc = 1;
+    cnn_set_cert_min_vars(1);
+    cnn_key *pk = NULL, *vk = NULL;
+    zk_buf vb, proof;
+    zk_buf_init(&vb);
+    zk_buf_init(&proof);
+    TEST_REQUIRE(cnn_setup_zk(&pk, m, 2) == ZK_OK);
+    cnn_vk_serialize(&vb, pk);
+    TEST_CHECK(cnn_vk_deserialize(&vk, vb.data, vb.len) == ZK_OK);
+    TEST_CHECK(pk->wcom.zk && pk->wcom.certified && pk->wcert_len > 0 && vk && vk->wcom.certified);
+    int64_t *xq = zk_calloc((size_t)q_numel(pk->m, 0), sizeof *xq);
+    cnn_stats st;
+    TEST_CHECK(cnn_prove(&proof, pk, xq, NULL, &st) == ZK_OK && st.w_slot == 1);
+    if (vk) TEST_CHECK(cnn_verify(vk, proof.data, proof.len, NULL, NULL) == ZK_OK);
+    TEST_CHECK(st.counted_bits >= cnn_soundness_bits(pk) && cnn_soundness_bits(pk) >= CNN_MIN_SOUNDNESS_BITS);
+    vb.data[vb.len - 1] ^= 1; /* the hiding certificate's last byte */
+    cnn_key *bad = NULL;
+    TEST_CHECK(cnn_vk_deserialize(&bad, vb.data, vb.len) == ZK_EFORMAT && bad == NULL);
+    printf("  wrange: zk key with a certified W 2^%u: certificate %zu bytes, proof %zu bytes, %.2f bits (counted %.2f)\n",
+           pk->w_nvars, pk->wcert_len, proof.len, cnn_soundness_bits(pk), st.counted_bits);
+    cnn_set_cert_min_vars(CNN_WEIGHT_CERT_MIN_VARS);
+    free(xq);
+    zk_buf_free(&vb);
+    zk_buf_free(&proof);
+    cnn_key_free(pk);
+    cnn_key_free(vk);
+}
+
 void test_wrange(zk_rng *rng) {
     uint64_t seed = zk_rng_u64(rng);
     wr_honest("small FC + Sub", wr_small(seed));
@@ -380,4 +433,22 @@ void test_wrange(zk_rng *rng) {
     wr_attack(mk_file, "lenet5_fashion", W_WEIGHT_HI, C_COUNT_OUT, 0, "lenet5 weight 2^(b_w-1) counted mod 2^lb");
     wr_attack(mk_file, "lenet5_fashion", W_HONEST, C_MOVE, 0, "lenet5 multiplicity moved");
     wr_foreign(rng);
+    /* zero-knowledge keys (protocol.md sec. 7.1.1, 9.5): W hiding, its
+     * opening in the certificate a hiding one, C hiding; out-of-range
+     * weights and a nonzero cell beyond the regions outside the pad are
+     * still refused, the pad's cells are not constrained */
+    wr_zk = 1;
+    wr_honest("small FC + Sub", wr_small(seed));
+    wr_honest("lenet5_fashion", mk_file("lenet5_fashion"));
+    wr_attack(mk_small, &seed, W_WEIGHT_HI, C_NONE, 0, "zk: weight 2^(b_w-1)");
+    wr_attack(mk_small, &seed, W_BIAS_HI, C_NONE, 0, "zk: bias 2^acc_bits");
+    wr_attack(mk_small, &seed, W_TAIL, C_NONE, 0, "zk: W tail cell 1 (beyond the pad)");
+    wr_attack(mk_small, &seed, W_PAD, C_NONE, 1, "zk: W pad cell (p - 1)/2");
+    wr_attack(mk_small, &seed, W_HONEST, C_MOVE, 0, "zk: honest weights, a multiplicity moved");
+    wr_attack(mk_small, &seed, W_BIAS_HI, C_LIMBS_ZERO, 0, "zk: bias 2^acc_bits, limbs 0, counts balanced");
+    wr_attack(mk_file, "lenet5_fashion", W_WEIGHT_HI, C_NONE, 0, "zk: lenet5 weight 2^(b_w-1)");
+    wr_attack(mk_file, "lenet5_fashion", W_TAIL, C_NONE, 0, "zk: lenet5 W tail cell 1");
+    wr_attack(mk_file, "lenet5_fashion", W_PAD, C_NONE, 1, "zk: lenet5 W pad cell (p - 1)/2");
+    wr_zk = 0;
+    wr_zk_certified(seed);
 }

@@ -3,6 +3,7 @@
  * Exit status (a contract): 0 success / valid proof, 1 invalid proof,
  * 2 usage or file error. Every failure prints one line on stderr.
  */
+#include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,8 +12,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <math.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../gkr/gkr.h"
 #include "../layers/cnn.h"
@@ -31,14 +35,16 @@ static const char *usage_text =
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
     "         [--output-visibility public|class|private] [--input-visibility public|private]\n"
-    "         [--zk on|off]\n"
+    "         [--zk on|off] [--zk-budget N]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
     "         and the setup report DIR/settings.json. With class, a proof's statement\n"
     "         holds the output's argmax (ties to the lowest index) instead of the\n"
     "         outputs. --zk on (default off for now): the zero-knowledge mode under\n"
     "         construction: sumcheck rounds masked, ADV committed hiding; evaluations\n"
-    "         and the weights' openings still show values (protocol.md sec. 9.5).\n"
+    "         still show values (protocol.md sec. 9.5); the weights are committed hiding\n"
+    "         for N openings (--zk-budget, 1..64, default 8: the weight-range\n"
+    "         certificate's and N - 1 proofs; prove counts them in the proving key).\n"
     "         --input-visibility private, --output-visibility private (with --zk on):\n"
     "         a proof's statement holds a hiding commitment to the input, the output,\n"
     "         instead of it (sec. 9.6, 9.7)\n"
@@ -81,6 +87,17 @@ static int die(int code, const char *fmt, const char *detail) {
     fprintf(stderr, fmt, detail);
     fprintf(stderr, "\n");
     return code;
+}
+
+/* die with a message of several arguments. */
+static int dief(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int dief(int code, const char *fmt, ...) {
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return die(code, "%s", msg);
 }
 
 static double now_s(void) {
@@ -396,7 +413,7 @@ static float *noise_calibration(size_t numel, size_t n) {
 
 static int cmd_setup(const args_t *a) {
     static const char *const known[] = {"--model",       "--out", "--calib", "--act-bits", "--weight-bits",
-                                        "--output-visibility", "--input-visibility", "--zk", NULL};
+                                        "--output-visibility", "--input-visibility", "--zk", "--zk-budget", NULL};
     const char *mp, *dir;
     int rc;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
@@ -414,6 +431,15 @@ static int cmd_setup(const args_t *a) {
     else if (zo && strcmp(zo, "off") != 0) return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
     if (s.out_vis == Q_OUT_PRIVATE && !s.zk_mc)
         return die(EXIT_USAGE, "%s", "--output-visibility private needs the zero-knowledge mode (--zk on)");
+    unsigned wbudget = CNN_WEIGHT_ZK_DEFAULT_OPENINGS;
+    const char *zb = opt(a, "--zk-budget");
+    if (zb) {
+        unsigned long long x;
+        if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--zk-budget needs the zero-knowledge mode (--zk on)");
+        if (!parse_uint(zb, PCS_LIGERO_ZK_MAX_OPENINGS, &x) || x < 1)
+            return dief(EXIT_USAGE, "--zk-budget must be an integer in 1..%d", PCS_LIGERO_ZK_MAX_OPENINGS);
+        wbudget = (unsigned)x;
+    }
     const char *iv = opt(a, "--input-visibility");
     if (iv && strcmp(iv, "private") == 0) {
         if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--input-visibility private needs the zero-knowledge mode (--zk on)");
@@ -461,7 +487,7 @@ static int cmd_setup(const args_t *a) {
         goto out;
     }
     double t0 = now_s();
-    e = cnn_setup(&key, m); /* takes m, also on failure */
+    e = cnn_setup_zk(&key, m, wbudget); /* takes m, also on failure */
     m = NULL;
     double t1 = now_s();
     if (e != ZK_OK) {
@@ -507,6 +533,9 @@ static int cmd_setup(const args_t *a) {
         if (key->w_nvars)
             printf("setup: weights committed in %.3f s: 2^%u = %zu cells; proving key %zu bytes\n", t1 - t0,
                    key->w_nvars, (size_t)1 << key->w_nvars, pk.len);
+        if (key->wcom.zk)
+            printf("setup: weights committed hiding for %u openings: the weight-range certificate's and %ld proofs\n",
+                   key->wcom.openings, cnn_key_proofs_left(key));
         else
             printf("setup: the model has no weights to commit; proving key %zu bytes\n", pk.len);
         printf("setup: verifying key %s (%zu bytes); soundness of each proof >= %.1f bits (interactive)\n", vkp,
@@ -541,6 +570,57 @@ static int load_key(cnn_key **k, const char *path, int vk) {
         fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
         return EXIT_USAGE;
     }
+    return 0;
+}
+
+/* A proving key for prove: the file opened read-write (read-only where
+ * that is refused: a key without a hiding weight commitment needs no
+ * write) and locked (flock, exclusive) until the caller closes *fd, so
+ * that two provers of one key never read the same count of the hiding
+ * weight commitment's openings (protocol.md sec. 9.4.4, 9.5). */
+static int load_key_locked(cnn_key **k, int *fd, const char *path) {
+    *fd = open(path, O_RDWR | O_CLOEXEC);
+    if (*fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) return dief(EXIT_USAGE, "cannot open %s: %s", path, strerror(errno));
+    struct stat sb;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &sb) != 0) rc = dief(EXIT_USAGE, "cannot lock %s: %s", path, strerror(errno));
+    if (!rc) data = zk_malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1);
+    while (!rc && len < (size_t)sb.st_size) {
+        ssize_t r = pread(*fd, data + len, (size_t)sb.st_size - len, (off_t)len);
+        if (r <= 0) rc = dief(EXIT_USAGE, "cannot read %s: %s", path, r < 0 ? strerror(errno) : "file shrank");
+        else len += (size_t)r;
+    }
+    if (!rc && cnn_pk_deserialize(k, data, len) != ZK_OK) {
+        fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+        rc = EXIT_USAGE;
+    }
+    free(data);
+    if (!rc && (*k)->wcom.zk && (fcntl(*fd, F_GETFL) & O_ACCMODE) != O_RDWR) {
+        cnn_key_free(*k);
+        *k = NULL;
+        rc = die(EXIT_USAGE, "%s is not writable: prove records the weight commitment's openings in it", path);
+    }
+    if (rc) {
+        close(*fd);
+        *fd = -1;
+    }
+    return rc;
+}
+
+/* The hiding weight commitment's count after this run's proofs, written in
+ * place (the 4 bytes at wused_at, the only bytes of the key that change)
+ * and synced before any proof is written: a proof never leaves with a slot
+ * that the key does not yet count. The file stays locked (load_key_locked). */
+static int store_count(int fd, const cnn_key *k, const char *path) {
+    uint8_t c[4];
+    unsigned u = *k->wused;
+    for (int i = 0; i < 4; i++) c[i] = (uint8_t)(u >> (8 * i));
+    if (k->wused_at == 0 || pwrite(fd, c, 4, (off_t)k->wused_at) != 4 || fsync(fd) != 0)
+        return dief(EXIT_USAGE, "cannot record the weight commitment's openings in %s (%s); no proof written", path,
+                   strerror(errno));
     return 0;
 }
 
@@ -764,7 +844,18 @@ static int cmd_prove(const args_t *a) {
         return rc;
     int n = o[0].n, no = o[2].n, nio = o[3].n, noo = o[4].n;
     cnn_key *key = NULL;
-    if ((rc = load_key(&key, pkp, 0))) return rc;
+    int kfd = -1; /* the pk file, locked while proving (a zero-knowledge key's count) */
+    if ((rc = load_key_locked(&key, &kfd, pkp))) return rc;
+    long left = cnn_key_proofs_left(key);
+    if (left >= 0 && left < n) {
+        if (left == 0) rc = dief(EXIT_USAGE, "weight commitment's opening budget (%u) is used up; run setup again",
+                                key->wcom.openings);
+        else rc = dief(EXIT_USAGE, "weight commitment's opening budget (%u) has %ld proofs left, %d asked",
+                      key->wcom.openings, left, n);
+        close(kfd);
+        cnn_key_free(key);
+        return rc;
+    }
     const q_model *m = key->m;
     if (nio && m->s.in_vis != Q_IN_PRIVATE) {
         cnn_key_free(key);
@@ -857,8 +948,13 @@ static int cmd_prove(const args_t *a) {
         printf("soundness: %.1f bits counted challenge by challenge (the key's bound: %.1f bits)\n", st.counted_bits,
                bound);
         print_fs("", st.rbr_bits);
+        if (st.w_slot >= 0)
+            printf("weights: hiding opening with mask slot %ld of the commitment's %u (%ld proofs left)\n", st.w_slot,
+                   key->wcom.openings, cnn_key_proofs_left(key));
     }
-    /* every proof made: write them all, or none */
+    /* every proof made: a hiding W's count recorded in the key first (no
+     * proof leaves before its slot is), then the proofs, all or none */
+    if (left >= 0 && (rc = store_count(kfd, key, pkp)) != 0) goto out;
     rc = write_all(n, pps, file, no ? ops : NULL, js, nio ? iops : NULL, iob, 4); /* openings: owner only */
     if (rc == 0 && noo && (rc = write_all(n, oops, oob, NULL, NULL, NULL, NULL, 1)) != 0) /* all or none */
         for (int k = 0; k < n; k++) {
@@ -885,6 +981,7 @@ out:
     free(y);
     free(xq);
     cnn_key_free(key);
+    close(kfd); /* releases the lock */
     return rc;
 }
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include <openssl/crypto.h>
 
 #include "../poly/mle.h"
@@ -276,7 +278,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         }
     }
     if (e == ZK_OK) e = cx_lookup(c);
-    if (e == ZK_OK && pl->wnv) e = cx_open(c, PL_W, pl->wnv, &pcs_ligero, wst, &key->wcom);
+    if (e == ZK_OK && pl->wnv) e = cx_open(c, PL_W, pl->wnv, cnn_weights_scheme(pl), wst, &key->wcom);
     if (e == ZK_OK) e = cx_open(c, PL_ADV, pl->anv, S, ast, &acom);
     if (e == ZK_OK) {
         t0 = cx_now();
@@ -293,13 +295,48 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     return e;
 }
 
+/* The hiding weight commitments this process has opened: root and the
+ * next slot not yet used. A proof that would take a slot below it (a
+ * second copy of a key whose count is stale) is refused: reusing a mask
+ * slot reveals the difference of two row combinations (protocol.md sec.
+ * 9.4.4). The key files' count (the CLI, under a lock) covers other
+ * processes; this covers one process's copies of a key. */
+typedef struct {
+    uint8_t root[PCS_DIGEST_BYTES];
+    unsigned next;
+} cnn_wslot;
+static cnn_wslot *wslot_tab;
+static size_t wslot_n;
+static pthread_mutex_t wslot_mu = PTHREAD_MUTEX_INITIALIZER;
+
+zk_err cnn_weights_slot_take(const uint8_t root[PCS_DIGEST_BYTES], unsigned slot) {
+    zk_err e = ZK_OK;
+    pthread_mutex_lock(&wslot_mu);
+    size_t i = 0;
+    while (i < wslot_n && memcmp(wslot_tab[i].root, root, PCS_DIGEST_BYTES) != 0) i++;
+    if (i == wslot_n) {
+        wslot_tab = zk_realloc_n(wslot_tab, ++wslot_n, sizeof *wslot_tab);
+        memcpy(wslot_tab[i].root, root, PCS_DIGEST_BYTES);
+        wslot_tab[i].next = 0;
+    }
+    if (slot < wslot_tab[i].next) {
+        zk_set_reason("the weight commitment's mask slot %u was already used in this process (the proving key's "
+                      "count is stale: load the key written after the last proof)", slot);
+        e = ZK_EINPUT;
+    } else {
+        wslot_tab[i].next = slot + 1;
+    }
+    pthread_mutex_unlock(&wslot_mu);
+    return e;
+}
+
 /* A prover for one proving key: the plan, the weight table and its
  * commitment state, built once. */
 struct cnn_prover {
     const cnn_key *pk;
     pl_plan *pl;
     fm61 *W;        /* weight table (NULL: no weights) */
-    pcs_state *wst; /* its Ligero encoding and Merkle tree */
+    pcs_state *wst; /* its Ligero encoding and Merkle tree (a hiding W: rebuilt from the key's leaves) */
     double t_commit;
     int count;      /* setup's dry run of the zero-knowledge mode (cnn_zk_measure) */
     size_t used;    /* its pool use, in cells */
@@ -369,18 +406,33 @@ static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
     double t0 = cx_now();
     if (pv->pl->wnv) {
         pcs_commitment com;
-        int certified = cnn_weights_certified(pv->pl->wnv), bad;
-        pv->W = pl_weights(pv->pl);
-        if (lazy && pk->wleaves_len == pcs_ligero_leaves_bytes(pv->pl->wnv, certified)) {
+        const pl_plan *pl = pv->pl;
+        int certified = cnn_weights_certified(pl->wnv), zk = pl->wpad >= 0, bad;
+        pv->W = pl_weights(pl);
+        if (zk && (!pk->wcom.zk || !pk->wused || pk->wleaves_len != pcs_ligero_zk_leaves_bytes(pl->wnv, certified,
+                                                                                              pk->wcom.openings))) {
+            bad = 1;
+        } else if (zk) { /* a hiding W: the pad from the seed; the state from the key's leaves, or recommitted
+                          * from the seed (the same root), at the key's count */
+            cnn_weights_pad(pl, pv->W, pk->wseed);
+            if (lazy)
+                pv->wst = pcs_ligero_zk_state_from_leaves(pv->W, pl->wnv, certified, pk->wcom.openings, pk->wseed,
+                                                          pk->wleaves, *pk->wused);
+            else {
+                pv->wst = cnn_commit_weights(pl, pv->W, &com, NULL, pk->wcom.openings, pk->wseed);
+                pcs_ligero_zk_set_used(pv->wst, *pk->wused);
+            }
+            bad = memcmp(pcs_ligero_root(pv->wst), pk->wcom.root, PCS_DIGEST_BYTES) != 0;
+        } else if (lazy && pk->wleaves_len == pcs_ligero_leaves_bytes(pl->wnv, certified)) {
             /* the tree from the key's leaves; the weights are checked against
              * the leaves of the columns each opening sends */
-            pv->wst = pcs_ligero_state_from_leaves(pv->W, pv->pl->wnv, certified, pk->wleaves);
+            pv->wst = pcs_ligero_state_from_leaves(pv->W, pl->wnv, certified, pk->wleaves);
             bad = memcmp(pcs_ligero_root(pv->wst), pk->wcom.root, PCS_DIGEST_BYTES) != 0;
         } else {
-            pv->wst = cnn_commit_weights(pv->pl, pv->W, &com, NULL);
+            pv->wst = cnn_commit_weights(pl, pv->W, &com, NULL, 0, NULL);
             bad = memcmp(com.root, pk->wcom.root, PCS_DIGEST_BYTES) != 0 || com.certified != pk->wcom.certified;
         }
-        if (bad || pk->w_nvars != pv->pl->wnv || certified != pk->wcom.certified) {
+        if (bad || pk->w_nvars != pl->wnv || certified != pk->wcom.certified || zk != pk->wcom.zk) {
             zk_set_reason("proving key: the weights do not match the key's weight commitment");
             cnn_prover_free(pv);
             return ZK_EFORMAT;
@@ -418,7 +470,7 @@ zk_err cnn_prover_new_lazy(cnn_prover **out, const cnn_key *pk) { return cnn_pro
 
 void cnn_prover_free(cnn_prover *pv) {
     if (!pv) return;
-    if (pv->wst) pcs_ligero.state_free(pv->wst);
+    if (pv->wst) cnn_weights_scheme(pv->pl)->state_free(pv->wst);
     OPENSSL_cleanse(pv->seed, sizeof pv->seed);
     if (pv->W) OPENSSL_cleanse(pv->W, ((size_t)1 << pv->pl->wnv) * sizeof *pv->W); /* the weights are the key's secret */
     free(pv->W);
@@ -432,7 +484,23 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     double t_start = cx_now(), t0 = t_start;
     cx c = {.P = 1, .m = m, .pl = pl, .W = pv->W, .st = st};
     c.z = (cx_zk){.on = m->s.zk_mc != 0, .count = pv->count, .mc = (unsigned)m->s.zk_mc};
-    if (st) memset(st, 0, sizeof *st);
+    if (st) {
+        memset(st, 0, sizeof *st);
+        st->w_slot = -1;
+    }
+    if (pl->wpad >= 0 && !pv->count) { /* a hiding W: this proof's mask slot (protocol.md sec. 9.5) */
+        const cnn_key *pk = pv->pk;
+        unsigned slot = pcs_ligero_zk_used(pv->wst);
+        if (*pk->wused > slot) slot = *pk->wused; /* another prover of this key went further */
+        if (slot >= pk->wcom.openings) {
+            zk_set_reason("the weight commitment's opening budget (%u) is used up; run setup again", pk->wcom.openings);
+            return ZK_EINPUT;
+        }
+        CX_TRY(cnn_weights_slot_take(pk->wcom.root, slot));
+        pcs_ligero_zk_set_used(pv->wst, slot);
+        *pk->wused = slot + 1;
+        if (st) st->w_slot = slot;
+    }
     q_witness *w;
     CX_TRY(q_run(&w, m, input_q));
     if (cnn_hook) cnn_hook(cnn_hook_ctx, m, w);
@@ -459,20 +527,22 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
     prover_seed(pv, 1, NULL);
     tr_free(c.tr);
     pv->used = c.z.used;
-    if (e == ZK_OK && pv->wst && pcs_ligero_mismatches(pv->wst)) { /* a lazy prover's weights vs the key's leaves */
+    /* a lazy prover's weights vs the key's leaves (not in setup's dry run,
+     * whose proof is discarded: a test hook may have changed W before it was committed) */
+    if (e == ZK_OK && !pv->count && pv->wst && pcs_ligero_mismatches(pv->wst)) {
         zk_set_reason("proving key: the weights do not match the key's weight commitment");
         e = ZK_EFORMAT;
     }
     if (st) {
         const pcs_scheme *S = cx_scheme(&c);
         double eps = c.err / CX_FIELD + S->error(pl->anv, 0);
-        if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
+        if (pl->wnv) eps += cnn_weights_error(pl, pv->pk->wcom.openings);
         if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
         if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0], 0); /* a private input's */
         if (m->s.out_vis == Q_OUT_PRIVATE) eps += pcs_ligero_zk.error(pl->tnv[m->output], 0); /* output's */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
-        if (pl->wnv) rbr = fmax(rbr, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
+        if (pl->wnv) rbr = fmax(rbr, cnn_weights_rbr_error(pl));
         if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
         if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
         if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[m->output], 0));
@@ -523,9 +593,9 @@ static zk_err cnn_verify_core(const cnn_key *vk, const uint8_t *proof, size_t le
     pl_plan *pl;
     zk_err e = pl_build(&pl, m);
     if (e) return e == ZK_EINPUT ? ZK_EFORMAT : e;
-    if (pl->wnv != vk->w_nvars) {
+    if (pl->wnv != vk->w_nvars || (pl->wnv && (pl->wpad >= 0) != vk->wcom.zk)) {
+        zk_set_reason("verifying key: weight table %s disagrees with the model", pl->wnv != vk->w_nvars ? "size" : "mode");
         pl_free(pl);
-        zk_set_reason("verifying key: weight table size disagrees with the model");
         return ZK_EFORMAT;
     }
     cx c = {.P = 0, .m = m, .pl = pl};

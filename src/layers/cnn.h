@@ -13,6 +13,8 @@
  *                       table of cnn_setup), and the circuit digest
  *                       SHA-256("gkrcnn/cnn/v2" || skeleton || weight-table
  *                       size || root), which the verifier recomputes.
+ * A zero-knowledge key (q_settings.zk_mc) commits W hiding, for a budget of
+ * openings that the proving key counts (cnn_key.wused; protocol.md 9.5).
  * The verifying key carries a weight-range certificate (below): loading it
  * checks that the committed weights are integers in the ranges from which
  * the verifier's own field bound (quant.h sec. 4, q_model_check_ranges)
@@ -42,6 +44,15 @@
 #define CNN_VK_MAGIC "GKRCNNVK"
 #define CNN_KEY_VERSION 5u /* the vk's; 4: the weight-range certificate; 5: large Clips by table */
 #define CNN_PK_VERSION 6u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate; 6: large Clips by table */
+/* A zero-knowledge key with weights (hiding weight commitment, below) is
+ * written with these versions; every other key keeps the ones above and
+ * its bytes. */
+#define CNN_KEY_VERSION_ZKW 6u
+#define CNN_PK_VERSION_ZKW 7u
+/* The opening budget of a zero-knowledge key's weight commitment when
+ * setup is not given one (cnn_setup; protocol.md sec. 9.5 has the cost of
+ * other budgets): the weight-range certificate's opening and 7 proofs. */
+#define CNN_WEIGHT_ZK_DEFAULT_OPENINGS 8u
 /* Weight tables of at least 2^CNN_WEIGHT_CERT_MIN_VARS entries get a
  * certified commitment (pcs.h): setup makes the proximity certificate, the
  * keys carry it, loading a vk checks it, and every proof then opens the
@@ -61,6 +72,14 @@ typedef struct {
     uint8_t *wrange;       /* the weight-range certificate (when w_nvars > 0), owned */
     size_t wrange_len;
     uint8_t digest[32];    /* circuit digest (see above) */
+    /* A zero-knowledge key with weights (m->s.zk_mc, w_nvars > 0): W is
+     * committed with pcs_ligero_zk (wcom.zk = 1) for wcom.openings openings
+     * in all, the weight-range certificate's and one per proof; W has a
+     * random pad region (plan.h, wpad) drawn from the seed. */
+    uint8_t wseed[PCS_LIGERO_ZK_SEED_BYTES]; /* pk: the commitment's seed (secret: W's masks and pad) */
+    unsigned *wused;       /* pk: openings served so far, a counter behind the const key: every proof
+                            * takes slot *wused and advances it (owned; NULL for other keys) */
+    size_t wused_at;       /* pk read by cnn_pk_deserialize: offset of the u32 count in its bytes (0: none) */
 } cnn_key;
 
 void cnn_key_free(cnn_key *k);
@@ -93,6 +112,15 @@ double cnn_rbr_bits(const cnn_key *k);
  * weight table and commits to it. ZK_EINPUT with a reason when the model
  * cannot be proved (e.g. an average pool whose divisor 2n exceeds 2^16). */
 zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
+/* The same with the opening budget of a zero-knowledge key's weight
+ * commitment (1..PCS_LIGERO_ZK_MAX_OPENINGS, counting the weight-range
+ * certificate's opening: budget - 1 proofs; ignored for other keys);
+ * cnn_setup uses CNN_WEIGHT_ZK_DEFAULT_OPENINGS. */
+zk_err cnn_setup_zk(cnn_key **pk, q_model *m, unsigned w_budget) ZK_WARN_UNUSED;
+/* Proofs a zero-knowledge proving key with weights can still make (its
+ * budget less its count); -1 for a key without a hiding weight commitment
+ * (no bound). */
+long cnn_key_proofs_left(const cnn_key *pk);
 
 /* Key files. pk: magic | u32 version (CNN_PK_VERSION) | u64 len | q_model
  * bytes | root(32) | u32 w_nvars | u64 leaves_len | Merkle leaf digests |
@@ -102,7 +130,12 @@ zk_err cnn_setup(cnn_key **pk, q_model *m) ZK_WARN_UNUSED;
  * u64 cert_len | certificate. The leaves (32 bytes per codeword column,
  * 2 MB for VGG-16) and the weight-range certificate are present exactly
  * when w_nvars > 0, the (proximity) certificate exactly for certified
- * weight tables (CNN_WEIGHT_CERT_MIN_VARS). Strict decoding (ZK_EFORMAT
+ * weight tables (CNN_WEIGHT_CERT_MIN_VARS). A zero-knowledge key with
+ * weights (hiding W; versions CNN_KEY_VERSION_ZKW, CNN_PK_VERSION_ZKW) has
+ * after w_nvars: vk: u32 budget; pk: u32 budget | u32 used | seed(32);
+ * its leaves are pcs_ligero_zk_leaves_bytes and its certificate the hiding
+ * one. A prover that rewrites a pk file after proving may update just the
+ * 4 bytes of the count at wused_at (the CLI does, under a lock). Strict decoding (ZK_EFORMAT
  * with a reason); loading a vk checks the proximity certificate against
  * the root, then the skeleton's field bound with its constants anywhere in
  * their certified ranges (q_model_check_ranges) and the weight-range
@@ -137,13 +170,23 @@ typedef struct {
     /* -log2 of the largest single-challenge error on this proof's path
      * (cnn_rbr_bits bounds it from the plan; the tests check it). */
     double rbr_bits;
+    /* a zero-knowledge key with weights: the mask slot this proof's weight
+     * opening used (the key's count before the proof); -1 otherwise */
+    long w_slot;
 } cnn_stats;
 
 /* Prover: quantized input (numel of tensor 0, -2^(b_act-1) <= q < 2^(b_act-1)) ->
  * proof body (the transcript bytes; wrap it with proof_wrap,
  * PROOF_KIND_CNN). *wit_out (optional) receives the witness (the output
  * is q_output(m, wit)). ZK_EINPUT with a reason when inference fails
- * (value out of the calibrated range). st may be NULL. */
+ * (value out of the calibrated range). st may be NULL.
+ * A zero-knowledge key with weights: the proof takes the key's next mask
+ * slot of the weight commitment and advances *pk->wused (also when it
+ * fails after that); ZK_EINPUT "the weight commitment's opening budget (N)
+ * is used up; run setup again" when none is left, and ZK_EINPUT when this
+ * process has already opened that commitment at that slot (a stale copy
+ * of the key: its count is behind). A caller that keeps the key in a file
+ * must write the advanced count before it releases the proof. */
 zk_err cnn_prove(zk_buf *proof, const cnn_key *pk, const int64_t *input_q, q_witness **wit_out, cnn_stats *st)
     ZK_WARN_UNUSED;
 

@@ -38,13 +38,33 @@ zk_err cnn_zk_measure(const cnn_key *pk, size_t *cells) ZK_WARN_UNUSED;
  * threshold, cnn_test.h). */
 int cnn_weights_certified(unsigned wnv);
 
-/* Commits to the weight table W (pl_weights) in its own transcript (the
- * root goes into the key, and from there into the digest). For a
- * certified table the certificate is appended to *cert when cert is
+/* Commits to the weight table W (pl_weights, with cnn_weights_pad) in its
+ * own transcript (the root goes into the key, and from there into the
+ * digest): plain, or, when the plan has a W pad (a zero-knowledge key),
+ * hiding (pcs_ligero_zk_commit) with `budget` openings and the given seed
+ * (NULL: a fresh one; pcs_ligero_zk_seed gives it back). For a certified
+ * table the certificate (the scheme's) is appended to *cert when cert is
  * non-NULL. The caller frees the state. */
-pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert);
+pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert, unsigned budget,
+                              const uint8_t *seed);
+/* A zero-knowledge key's W pad (pl->wpad; nothing without one): its cells
+ * are 61-bit words of SHA-256("gkrcnn/cnn/wpad" || seed || u32 i || u32
+ * ctr), ctr the first giving a value below p; seed is the hiding weight
+ * commitment's (secret), so the prover rebuilds W from the key. */
+void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]);
+/* W's scheme (pcs_ligero_zk with a W pad, else pcs_ligero), one opening's
+ * error for a hiding commitment of `budget` openings (pcs_ligero_zk_error;
+ * plain: pcs_ligero.error) and the largest single-challenge error. */
+const pcs_scheme *cnn_weights_scheme(const pl_plan *pl);
+double cnn_weights_error(const pl_plan *pl, unsigned budget);
+double cnn_weights_rbr_error(const pl_plan *pl);
+/* Records that this process opens the hiding weight commitment with this
+ * root at `slot` (cnn.c); ZK_EINPUT with a reason when it already opened
+ * it at that slot or a later one. */
+zk_err cnn_weights_slot_take(const uint8_t root[PCS_DIGEST_BYTES], unsigned slot) ZK_WARN_UNUSED;
 
-/* The circuit digest SHA-256(CNN_PROTOCOL || skeleton || u32 wnv || root). */
+/* The circuit digest SHA-256(CNN_PROTOCOL || skeleton || u32 wnv || root),
+ * and u32 budget after the root when W is committed hiding (wcom->zk). */
 void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commitment *wcom);
 
 /* The weight-range certificate (wrange.c; protocol.md sec. 7.1.1): its
@@ -55,7 +75,7 @@ void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commi
  * with the root in the circuit digest) lies in its range. ZK_EINPUT with a
  * reason when a range cannot be certified. */
 zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *pl, const fm61 *W, const pcs_state *wst, const uint8_t digest[32])
-    ZK_WARN_UNUSED;
+    ZK_WARN_UNUSED; /* a hiding W (pl->wpad >= 0): the opening takes wst's next slot */
 /* Verifier (vk load): checks vk->wrange against the key's digest and weight
  * commitment (pl: the plan of vk->m). ZK_EPROOF or ZK_EFORMAT with a reason
  * when it fails, ZK_EINPUT when the ranges cannot be certified. Optional
@@ -63,8 +83,9 @@ zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *pl, const fm61 *W, const pc
  * (interactive) and of its largest single-challenge error. */
 zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *pl, double *counted_bits, double *rbr_bits) ZK_WARN_UNUSED;
 /* -log2 of the plan's bound on the certificate's error (interactive); 0
- * when pl has no weights or the ranges cannot be certified. */
-double cnn_wrange_plan_bits(const pl_plan *pl);
+ * when pl has no weights or the ranges cannot be certified. budget: W's
+ * opening budget when it is hiding (pl->wpad >= 0). */
+double cnn_wrange_plan_bits(const pl_plan *pl, unsigned budget);
 /* Runs the test hook of cnn_set_weights_hook (cnn_test.h), if any, on W. */
 void cnn_weights_hook_run(const pl_plan *pl, fm61 *W);
 

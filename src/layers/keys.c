@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include "cnn_int.h"
@@ -17,6 +19,7 @@ void cnn_digest(uint8_t out[32], const q_model *m, unsigned wnv, const pcs_commi
     q_model_serialize_skeleton(&b, m);
     zk_buf_put_u32(&b, wnv);
     zk_buf_put(&b, wcom->root, sizeof wcom->root);
+    if (wcom->zk) zk_buf_put_u32(&b, wcom->openings); /* a hiding W's budget (its parameters) */
     SHA256(b.data, b.len, out);
     zk_buf_free(&b);
 }
@@ -27,6 +30,8 @@ void cnn_key_free(cnn_key *k) {
     free(k->wcert);
     free(k->wleaves);
     free(k->wrange);
+    free(k->wused);
+    OPENSSL_cleanse(k->wseed, sizeof k->wseed);
     free(k);
 }
 
@@ -44,8 +49,9 @@ static layer_count layer_count_of(const pl_plan *pl, size_t i) {
 static double plan_lu_one(const pl_plan *pl) { return ldexp(1.0, (int)pl->lnv) * (pl->ntab ? 3 : 1); }
 
 /* Upper bound on the soundness error of one proof, as -log2 (protocol.md
- * sec. 7.6). Rounds and identities are over-counted on purpose. */
-static double plan_soundness_bits(const pl_plan *pl) {
+ * sec. 7.6). Rounds and identities are over-counted on purpose. wb: the
+ * opening budget of a hiding W (pl->wpad >= 0). */
+static double plan_soundness_bits(const pl_plan *pl, unsigned wb) {
     const q_model *m = pl->m;
     double p2 = CX_FIELD, rounds = 0, ids = 0;
     for (size_t t = 0; t < m->ntensors; t++) rounds += 4.0 * pl->tnv[t];
@@ -65,7 +71,7 @@ static double plan_soundness_bits(const pl_plan *pl) {
     double one = plan_lu_one(pl);
     double lu = pl->lu_two ? one / p2 * one + 1.0 : one;
     double eps = (3.0 * rounds + ids + lu) / p2;
-    if (pl->wnv) eps += pcs_ligero.error(pl->wnv, cnn_weights_certified(pl->wnv));
+    if (pl->wnv) eps += cnn_weights_error(pl, wb);
     if (m->s.zk_mc) { /* protocol.md sec. 9.5: the masks' rho (at most 2^mc / 4 masks of >= 4 cells), the
                        * batch (lambda, rho', 2 (mc - 1)), the hiding openings of ADV and of M */
         unsigned mc = (unsigned)m->s.zk_mc;
@@ -102,9 +108,10 @@ static double plan_rbr_degree(const pl_plan *pl) {
     return d;
 }
 
-static double plan_rbr_bits(const pl_plan *pl) {
+static double plan_rbr_bits(const pl_plan *pl, unsigned wb) {
+    (void)wb; /* a hiding W: the worst budget's (pcs_ligero_zk.rbr_error) */
     double e = plan_rbr_degree(pl) / CX_FIELD;
-    if (pl->wnv) e = fmax(e, pcs_ligero.rbr_error(pl->wnv, cnn_weights_certified(pl->wnv)));
+    if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl));
     if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
         e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
     if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
@@ -115,10 +122,10 @@ static double plan_rbr_bits(const pl_plan *pl) {
 }
 
 /* bits(plan of the key's model); 0 when the plan fails. */
-static double key_bits(const cnn_key *k, double (*bits)(const pl_plan *)) {
+static double key_bits(const cnn_key *k, double (*bits)(const pl_plan *, unsigned)) {
     pl_plan *pl;
     if (pl_build(&pl, k->m) != ZK_OK) return 0;
-    double b = bits(pl);
+    double b = bits(pl, k->wcom.openings);
     pl_free(pl);
     return b;
 }
@@ -144,7 +151,7 @@ static zk_err zk_pool(cnn_key *k, const pl_plan *pl) {
         return ZK_EINPUT;
     }
     m->s.zk_mc = mc;
-    double bits = plan_soundness_bits(pl);
+    double bits = plan_soundness_bits(pl, k->wcom.openings);
     if (bits < CNN_MIN_SOUNDNESS_BITS) {
         zk_set_reason("zero-knowledge mode: soundness %.1f bits is below %d", bits, CNN_MIN_SOUNDNESS_BITS);
         return ZK_EINPUT;
@@ -152,14 +159,24 @@ static zk_err zk_pool(cnn_key *k, const pl_plan *pl) {
     return ZK_OK;
 }
 
-zk_err cnn_setup(cnn_key **out, q_model *m) {
+zk_err cnn_setup(cnn_key **out, q_model *m) { return cnn_setup_zk(out, m, CNN_WEIGHT_ZK_DEFAULT_OPENINGS); }
+
+zk_err cnn_setup_zk(cnn_key **out, q_model *m, unsigned wb) {
     pl_plan *pl;
     zk_err e = q_model_check_ranges(m);
     if (e || (e = pl_build(&pl, m))) {
         q_model_free(m);
         return e;
     }
-    double bits = plan_soundness_bits(pl), rbits = pl->wnv ? cnn_wrange_plan_bits(pl) : INFINITY;
+    int zkw = pl->wpad >= 0; /* a zero-knowledge key with weights: W hiding, budget wb */
+    if (zkw && (wb < 1 || wb > PCS_LIGERO_ZK_MAX_OPENINGS)) {
+        zk_set_reason("the weight commitment's opening budget %u is outside 1..%d", wb, PCS_LIGERO_ZK_MAX_OPENINGS);
+        pl_free(pl);
+        q_model_free(m);
+        return ZK_EINPUT;
+    }
+    if (!zkw) wb = 0;
+    double bits = plan_soundness_bits(pl, wb), rbits = pl->wnv ? cnn_wrange_plan_bits(pl, wb) : INFINITY;
     if (bits < CNN_MIN_SOUNDNESS_BITS || rbits < CNN_MIN_SOUNDNESS_BITS) {
         if (bits < CNN_MIN_SOUNDNESS_BITS)
             zk_set_reason("the model needs 2^%u lookups: soundness %.1f bits is below %d", pl->lnv, bits,
@@ -178,9 +195,15 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
         zk_buf_init(&cert);
         zk_buf_init(&range);
         fm61 *W = pl_weights(pl);
+        if (zkw) { /* the commitment's seed, which also draws the pad */
+            ZK_CHECK(RAND_bytes(k->wseed, (int)sizeof k->wseed) == 1);
+            cnn_weights_pad(pl, W, k->wseed);
+            k->wused = zk_calloc(1, sizeof *k->wused);
+        }
         cnn_weights_hook_run(pl, W);
-        pcs_state *st = cnn_commit_weights(pl, W, &k->wcom, &cert);
-        k->wleaves_len = pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
+        pcs_state *st = cnn_commit_weights(pl, W, &k->wcom, &cert, wb, zkw ? k->wseed : NULL);
+        k->wleaves_len = zkw ? pcs_ligero_zk_leaves_bytes(pl->wnv, k->wcom.certified, wb)
+                             : pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
         k->wleaves = zk_malloc_n(k->wleaves_len, 1);
         memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
         e = zk_pool(k, pl);
@@ -188,7 +211,12 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
             cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
             e = cnn_wrange_prove(&range, pl, W, st, k->digest);
         }
-        pcs_ligero.state_free(st);
+        if (e == ZK_OK && zkw) { /* the certificate took slot 0 of the budget */
+            *k->wused = pcs_ligero_zk_used(st);
+            ZK_CHECK(*k->wused == 1 && cnn_weights_slot_take(k->wcom.root, 0) == ZK_OK);
+        }
+        cnn_weights_scheme(pl)->state_free(st);
+        OPENSSL_cleanse(W, ((size_t)1 << pl->wnv) * sizeof *W);
         free(W);
         k->wcert = cert.data; /* NULL (and length 0) for an uncertified table */
         k->wcert_len = cert.len;
@@ -211,6 +239,11 @@ zk_err cnn_setup(cnn_key **out, q_model *m) {
     return ZK_OK;
 }
 
+long cnn_key_proofs_left(const cnn_key *pk) {
+    if (!pk->wcom.zk || !pk->wused) return -1;
+    return pk->wcom.openings > *pk->wused ? (long)(pk->wcom.openings - *pk->wused) : 0;
+}
+
 /* ------------------------------------------------------------ key files */
 
 static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) {
@@ -219,11 +252,19 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
     if (skel) q_model_serialize_skeleton(&body, k->m);
     else q_model_serialize(&body, k->m);
     zk_buf_put(out, magic, 8);
-    zk_buf_put_u32(out, skel ? CNN_KEY_VERSION : CNN_PK_VERSION);
+    int zkw = k->wcom.zk;
+    zk_buf_put_u32(out, skel ? (zkw ? CNN_KEY_VERSION_ZKW : CNN_KEY_VERSION) : (zkw ? CNN_PK_VERSION_ZKW : CNN_PK_VERSION));
     zk_buf_put_u64(out, body.len);
     zk_buf_put(out, body.data, body.len);
     zk_buf_put(out, k->wcom.root, PCS_DIGEST_BYTES);
     zk_buf_put_u32(out, k->w_nvars);
+    if (zkw) { /* the hiding W: its budget; the prover's count and seed */
+        zk_buf_put_u32(out, k->wcom.openings);
+        if (!skel) {
+            zk_buf_put_u32(out, k->wused ? *k->wused : k->wcom.openings);
+            zk_buf_put(out, k->wseed, sizeof k->wseed);
+        }
+    }
     if (!skel) {
         zk_buf_put_u64(out, k->wleaves_len);
         zk_buf_put(out, k->wleaves, k->wleaves_len);
@@ -264,7 +305,7 @@ static zk_err wrange_check(const cnn_key *k, double *counted_bits, double *rbr_b
             /* setup refuses models below the floor; a key made otherwise is
              * refused here: the proofs' bound (the plan's) and the
              * certificate's ledger */
-            double pb = plan_soundness_bits(pl);
+            double pb = plan_soundness_bits(pl, k->wcom.openings);
             if (e == ZK_OK && (pb < key_min_bits || cb < key_min_bits)) {
                 step = "its soundness is below the floor";
                 zk_set_reason("%.1f bits for its proofs, %.1f for its weight-range certificate; at least %.0f needed",
@@ -296,7 +337,8 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         zk_set_reason("not a gkrcnn %s (bad magic)", what);
         return ZK_EFORMAT;
     }
-    if (zk_rd_u32(&r, &ver) != ZK_OK || ver != (skel ? CNN_KEY_VERSION : CNN_PK_VERSION)) {
+    uint32_t v0 = skel ? CNN_KEY_VERSION : CNN_PK_VERSION, vz = skel ? CNN_KEY_VERSION_ZKW : CNN_PK_VERSION_ZKW;
+    if (zk_rd_u32(&r, &ver) != ZK_OK || (ver != v0 && ver != vz)) {
         zk_set_reason("unsupported %s version (run setup again)", what);
         return ZK_EFORMAT;
     }
@@ -317,9 +359,36 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         return ZK_EFORMAT;
     }
     int certified = wnv > 0 && cnn_weights_certified(wnv);
+    int zkw = wnv > 0 && m->s.zk_mc != 0; /* a hiding W (protocol.md sec. 9.5): its own versions and fields */
+    if (zkw != (ver == vz)) {
+        cnn_key_free(k);
+        zk_set_reason("unsupported %s version (run setup again)", what);
+        return ZK_EFORMAT;
+    }
+    if (zkw) {
+        uint32_t b, used = 0;
+        int cut = zk_rd_u32(&r, &b) != ZK_OK;
+        size_t at = r.pos;
+        cut = cut || (!skel && (zk_rd_u32(&r, &used) != ZK_OK || zk_rd_get(&r, k->wseed, sizeof k->wseed) != ZK_OK));
+        if (cut || b < 1 || b > PCS_LIGERO_ZK_MAX_OPENINGS || used > b) {
+            cnn_key_free(k);
+            zk_set_reason("%s: weight commitment's %s", what,
+                          cut ? "budget, count or seed truncated"
+                              : (used > b ? "count of openings exceeds its budget" : "opening budget out of range"));
+            return ZK_EFORMAT;
+        }
+        k->wcom.zk = 1;
+        k->wcom.openings = b;
+        if (!skel) {
+            k->wused = zk_calloc(1, sizeof *k->wused);
+            *k->wused = used;
+            k->wused_at = at;
+        }
+    }
     if (!skel) { /* the leaves: exactly those of a weight commitment of this size */
         uint64_t llen;
-        size_t want = wnv ? pcs_ligero_leaves_bytes(wnv, certified) : 0;
+        size_t want = !wnv ? 0 : zkw ? pcs_ligero_zk_leaves_bytes(wnv, certified, k->wcom.openings)
+                                     : pcs_ligero_leaves_bytes(wnv, certified);
         if (zk_rd_u64(&r, &llen) != ZK_OK || llen != want || zk_rd_left(&r) < llen) {
             cnn_key_free(k);
             zk_set_reason("%s: weight commitment leaves truncated or of the wrong size", what);
@@ -359,7 +428,7 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         k->wcert_len = (size_t)clen;
         ZK_CHECK(zk_rd_get(&r, k->wcert, (size_t)clen) == ZK_OK);
         if (!skel) k->wcom.certified = 1; /* the prover's own key */
-        else if ((e = pcs_ligero.check_certificate(&k->wcom, k->wcert, k->wcert_len)) != ZK_OK) {
+        else if ((e = (zkw ? &pcs_ligero_zk : &pcs_ligero)->check_certificate(&k->wcom, k->wcert, k->wcert_len)) != ZK_OK) {
             char why[200];
             snprintf(why, sizeof why, "%s", zk_reason());
             cnn_key_free(k);

@@ -13,9 +13,18 @@
  * more), ADV against the proof's.
  * Soundness: each merge and the block sumcheck (cx_merge, cx_sc_dot),
  * alpha nb - 1, and the Ligero terms (pcs_ligero.error, added by cnn.c).
+ *
+ * A zero-knowledge key's W (protocol.md sec. 9.5) is committed with
+ * pcs_ligero_zk for a budget of openings, and has a pad region of random
+ * cells (plan.h, wpad; cnn_weights_pad) that no claim reads: its block
+ * weight is 0 like any region without a claim, so it changes no relation,
+ * and it makes each opened W~(z) uniform (the errors: cnn_weights_error).
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "../poly/mle.h"
 #include "cnn_int.h"
@@ -25,18 +34,55 @@ static unsigned cnn_cert_min_vars = CNN_WEIGHT_CERT_MIN_VARS;
 void cnn_set_cert_min_vars(unsigned v) { cnn_cert_min_vars = v; }
 int cnn_weights_certified(unsigned wnv) { return wnv >= cnn_cert_min_vars; }
 
-pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert) {
+pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert, unsigned budget,
+                              const uint8_t *seed) {
     zk_buf tmp;
     zk_buf_init(&tmp);
     tr_t *t = tr_new_prover("gkrcnn/cnn/weights", &tmp);
-    int certified = cnn_weights_certified(pl->wnv);
-    pcs_state *st = certified ? pcs_ligero.commit_certified(t, cert, W, pl->wnv) : pcs_ligero.commit(t, W, pl->wnv);
-    ZK_CHECK(tmp.len == PCS_DIGEST_BYTES);
-    *com = (pcs_commitment){.nvars = pl->wnv, .certified = certified}; /* plain: zk = 0 */
+    int certified = cnn_weights_certified(pl->wnv), zk = pl->wpad >= 0;
+    pcs_state *st;
+    if (zk) /* "pcs/root", then the budget (4 bytes) */
+        st = pcs_ligero_zk_commit(t, cert, W, pl->wnv, certified, budget, seed);
+    else
+        st = certified ? pcs_ligero.commit_certified(t, cert, W, pl->wnv) : pcs_ligero.commit(t, W, pl->wnv);
+    ZK_CHECK(tmp.len == PCS_DIGEST_BYTES + (zk ? 4u : 0u));
+    *com = (pcs_commitment){.nvars = pl->wnv, .certified = certified, .zk = zk, .openings = zk ? budget : 0};
     memcpy(com->root, tmp.data, PCS_DIGEST_BYTES);
     tr_free(t);
     zk_buf_free(&tmp);
     return st;
+}
+
+void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]) {
+    if (pl->wpad < 0) return;
+    const pl_region *rg = &pl->reg[pl->wpad];
+    static const char label[] = "gkrcnn/cnn/wpad";
+    uint8_t in[sizeof label - 1 + PCS_LIGERO_ZK_SEED_BYTES + 8], h[SHA256_DIGEST_LENGTH];
+    memcpy(in, label, sizeof label - 1);
+    memcpy(in + sizeof label - 1, seed, PCS_LIGERO_ZK_SEED_BYTES);
+    uint8_t *ix = in + sizeof label - 1 + PCS_LIGERO_ZK_SEED_BYTES;
+    for (uint32_t i = 0; i < ((uint32_t)1 << rg->nv); i++) {
+        uint64_t v = FM61_P;
+        for (uint32_t ctr = 0; v >= FM61_P; ctr++) { /* 61 bits of SHA-256(label || seed || u32 i || u32 ctr), p drawn again */
+            zk_store_le64(ix, (uint64_t)i | (uint64_t)ctr << 32);
+            SHA256(in, sizeof in, h);
+            v = zk_load_le64(h) & FM61_P;
+        }
+        W[rg->off + i] = v;
+    }
+    OPENSSL_cleanse(in, sizeof in);
+    OPENSSL_cleanse(h, sizeof h);
+}
+
+const pcs_scheme *cnn_weights_scheme(const pl_plan *pl) { return pl->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero; }
+
+double cnn_weights_error(const pl_plan *pl, unsigned budget) {
+    int certified = cnn_weights_certified(pl->wnv);
+    return pl->wpad >= 0 ? pcs_ligero_zk_error(pl->wnv, certified, budget) : pcs_ligero.error(pl->wnv, certified);
+}
+
+double cnn_weights_rbr_error(const pl_plan *pl) {
+    return cnn_weights_scheme(pl)->rbr_error(pl->wnv, cnn_weights_certified(pl->wnv));
 }
 
 /* All region claims of one table -> one point -> opening. */

@@ -278,6 +278,9 @@ static zk_err pl_build_lb(pl_plan **out, const q_model *m, unsigned lb) {
         p->in_chk = pl_qty_new(p, b_act, p->tnv[0], q_numel(m, 0));
     }
     p->zk_pad = m->s.zk_mc ? pl_add_region(p, PL_ADV, PL_ZK_PAD_NV, (int64_t)1 << PL_ZK_PAD_NV) : -1;
+    p->wpad = -1;
+    for (size_t r = 0; r < p->nreg && m->s.zk_mc && p->wpad < 0; r++) /* a zk key's W pad (protocol.md sec. 9.5) */
+        if (p->reg[r].poly == PL_W) p->wpad = pl_add_region(p, PL_W, PL_ZK_WPAD_NV, (int64_t)1 << PL_ZK_WPAD_NV);
     p->mreg = pl_add_region(p, PL_ADV, p->lb, (int64_t)1 << p->lb);
     for (size_t t = 0; t < p->ntab; t++) p->tab[t].mreg = pl_add_region(p, PL_ADV, p->tab[t].nv, (int64_t)1 << p->tab[t].nv);
 

@@ -141,6 +141,14 @@ typedef struct {
      * fills at random so that the one value ADV's hiding opening shows,
      * ADV~(z), is uniform; -1 otherwise. */
     int zk_pad;
+    /* The same for W (protocol.md sec. 7.1.1, 9.5): in a zero-knowledge key
+     * with constants, a W region of 2^PL_ZK_WPAD_NV cells after every other
+     * W region is created, which the weight-range certificate leaves
+     * unconstrained and no claim reads; setup fills it at random (from the
+     * hiding weight commitment's seed, cnn_weights_pad) so that the values
+     * W~(z) that the budget's openings show are uniform; -1 otherwise. A
+     * plan with wpad >= 0 commits W with pcs_ligero_zk. */
+    int wpad;
     /* A private input (Q_IN_PRIVATE; protocol.md sec. 9.6): its copy
      * x + A in b_act bits over the input's variables, range-checked like
      * ychk; absent (nl = 0) for a public input. */
@@ -148,6 +156,8 @@ typedef struct {
 } pl_plan;
 
 #define PL_ZK_PAD_NV 6
+/* 2^7 = 2 PCS_LIGERO_ZK_MAX_OPENINGS cells: two base-field cells per F_{p^2} value of the largest budget */
+#define PL_ZK_WPAD_NV 7
 
 unsigned pl_log2(int64_t n); /* smallest v with 2^v >= n (n >= 1) */
 

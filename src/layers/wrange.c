@@ -26,6 +26,12 @@
  *            of b bits, pl_qty_new), b <= 60 so the sum does not wrap.
  * lb in 8..16 gives the fewest lookup leaves, then the smallest C, then
  * the widest limbs, as for a proof's plan.
+ * A zero-knowledge key (protocol.md sec. 9.5): W's pad region is left
+ * out (a W region of the certificate's plan without column or claim, so
+ * unconstrained; the tail starts after it), W's opening is a hiding one
+ * (slot 0 of W's budget) and C is committed hiding (budget 1). The
+ * sumchecks and the lookup are not masked: they show functionals of W
+ * and C (protocol.md sec. 9.5 lists them).
  * Soundness: the ledger of cx.h (the lookup, the tail's vector challenge
  * sum of its blocks' nv, each limb identity nv, the merges and the block
  * sumchecks) plus the two Ligero openings; wr_bound_bits bounds it from
@@ -92,10 +98,11 @@ static zk_err wr_plan_lb(wr_plan *w, const pl_plan *mp, unsigned lb) {
     pl_plan *p = w->pl = zk_calloc(1, sizeof *p);
     p->m = mp->m;
     p->lb = lb;
-    p->zk_pad = -1; /* the certificate is not zero-knowledge (setup's, public) */
+    p->zk_pad = -1; /* the certificate's sumchecks are not masked (setup's; protocol.md sec. 9.5) */
+    p->wpad = -1;
     p->wnv = mp->wnv;
     size_t n = 0;
-    for (size_t r = 0; r < mp->nreg; r++) n += mp->reg[r].poly == PL_W;
+    for (size_t r = 0; r < mp->nreg; r++) n += mp->reg[r].poly == PL_W; /* (the pad counted: an upper bound) */
     w->reg = zk_calloc(n ? n : 1, sizeof *w->reg);
     w->bits = zk_calloc(n ? n : 1, sizeof *w->bits);
     w->q = zk_calloc(n ? n : 1, sizeof *w->q);
@@ -103,6 +110,13 @@ static zk_err wr_plan_lb(wr_plan *w, const pl_plan *mp, unsigned lb) {
     for (size_t r = 0; r < mp->nreg; r++) {
         const pl_region *rg = &mp->reg[r];
         if (rg->poly != PL_W) continue;
+        if ((int)r == mp->wpad) { /* a zk key's W pad: a region without claims (zero weight in the opening), no range */
+            p->cur = -1;
+            int g = pl_add_region(p, PL_W, rg->nv, (int64_t)1 << rg->nv);
+            p->reg[g].off = rg->off;
+            if (rg->off + ((uint64_t)1 << rg->nv) > end) end = rg->off + ((uint64_t)1 << rg->nv);
+            continue;
+        }
         int b = wr_region_bits(mp, r);
         if (b < 1 || b > WR_MAX_BITS) {
             zk_set_reason("node %s: its constants' range of %d bits cannot be certified", mp->m->nodes[rg->node].name, b);
@@ -177,14 +191,18 @@ static fm61 *wr_adv(const wr_plan *w, const fm61 *W) {
 }
 
 /* The certificate, both roles: prover wst (W's state), verifier wcom (W's
- * commitment, certified iff the key's proximity certificate was accepted). */
-static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pcs_state *wst, const pcs_commitment *wcom) {
+ * commitment, certified iff the key's proximity certificate was accepted).
+ * zk: W is hiding (a zero-knowledge key): its opening is a hiding one (a
+ * slot of its budget), and C is committed hiding too (budget 1). */
+static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pcs_state *wst, const pcs_commitment *wcom,
+                     int zk) {
     const pl_plan *p = w->pl;
+    const pcs_scheme *WS = zk ? &pcs_ligero_zk : &pcs_ligero;
     tr_absorb(c->tr, "wr/digest", digest, 32);
     pcs_state *cst = NULL;
     pcs_commitment ccom;
-    if (c->P) cst = pcs_ligero.commit(c->tr, c->ADV, p->anv);
-    else CX_TRY(pcs_ligero.read_commitment(c->tr, &ccom, p->anv));
+    if (c->P) cst = WS->commit(c->tr, c->ADV, p->anv);
+    else CX_TRY(WS->read_commitment(c->tr, &ccom, p->anv));
     if (w->nt) { /* W is 0 beyond its regions: W_block(z) = 0 for each tail block */
         fp2 *z = cx_pt(c, p->wnv);
         tr_challenges(c->tr, "wr/tail", z, p->wnv);
@@ -213,9 +231,9 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
         J++;
     }
     if (J > 0) c->rbr = fmax(c->rbr, 3 + J + 1); /* each of the point's rounds also avoids the J identities */
-    if (e == ZK_OK) e = cx_open(c, PL_W, p->wnv, &pcs_ligero, wst, wcom);
-    if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, &pcs_ligero, cst, &ccom);
-    if (cst) pcs_ligero.state_free(cst);
+    if (e == ZK_OK) e = cx_open(c, PL_W, p->wnv, WS, wst, wcom);
+    if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, WS, cst, &ccom);
+    if (cst) WS->state_free(cst);
     return e;
 }
 
@@ -223,8 +241,9 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
  * over-counted as cnn_soundness_bits does): LT^2 lookup rounds, 2 nv
  * rounds and nv identity variables per region, 2 (wnv + anv) block
  * rounds (each round degree <= 3); lambda, mu per lookup layer, one alpha
- * per region; the logUp identity; the Ligero openings of W and C. */
-static double wr_bound_bits(const wr_plan *w, int certified) {
+ * per region; the logUp identity; the Ligero openings of W and C (hiding
+ * ones for a zk key's hiding W, budget wb; C's: the worst budget). */
+static double wr_bound_bits(const wr_plan *w, const pl_plan *mp, unsigned wb) {
     const pl_plan *p = w->pl;
     unsigned LT = p->lnv + (p->lu_two ? 1 : 0);
     double rounds = (double)LT * LT + 2.0 * (p->wnv + p->anv), ids = 2.0 * LT + (double)p->nreg;
@@ -234,7 +253,8 @@ static double wr_bound_bits(const wr_plan *w, int certified) {
     }
     double one = ldexp(1.0, (int)p->lnv);
     double lu = p->lu_two ? one / CX_FIELD * one + 1.0 : one;
-    double eps = (3.0 * rounds + ids + lu) / CX_FIELD + pcs_ligero.error(p->wnv, certified) + pcs_ligero.error(p->anv, 0);
+    const pcs_scheme *CS = mp->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero;
+    double eps = (3.0 * rounds + ids + lu) / CX_FIELD + cnn_weights_error(mp, wb) + CS->error(p->anv, 0);
     return -log2(eps);
 }
 
@@ -246,7 +266,7 @@ zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *mp, const fm61 *W, const pc
     cx c = {.P = 1, .m = mp->m, .pl = w.pl, .W = (fm61 *)W, .ADV = C};
     c.rc = zk_calloc(w.pl->nreg, sizeof *c.rc);
     c.tr = tr_new_prover(CNN_WRANGE_PROTOCOL, cert);
-    zk_err e = wr_run(&c, &w, digest, wst, NULL);
+    zk_err e = wr_run(&c, &w, digest, wst, NULL, mp->wpad >= 0);
     tr_free(c.tr);
     cx_free(&c);
     free(C);
@@ -260,24 +280,30 @@ zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *mp, double *counted_b
     cx c = {.P = 0, .m = vk->m, .pl = w.pl};
     c.rc = zk_calloc(w.pl->nreg, sizeof *c.rc);
     c.tr = tr_new_verifier(CNN_WRANGE_PROTOCOL, vk->wrange, vk->wrange_len);
-    zk_err e = wr_run(&c, &w, vk->digest, NULL, &vk->wcom);
+    int zk = mp->wpad >= 0;
+    zk_err e = ZK_OK;
+    if (zk != vk->wcom.zk) {
+        zk_set_reason("the weight commitment's mode disagrees with the model's zero-knowledge setting");
+        e = ZK_EFORMAT;
+    }
+    if (e == ZK_OK) e = wr_run(&c, &w, vk->digest, NULL, &vk->wcom, zk);
     if (e == ZK_OK && (e = tr_finish(c.tr)) != ZK_OK) zk_set_reason("trailing bytes");
     int certified = vk->wcom.certified;
-    if (counted_bits)
-        *counted_bits = -log2(c.err / CX_FIELD + pcs_ligero.error(w.pl->wnv, certified) + pcs_ligero.error(w.pl->anv, 0));
+    const pcs_scheme *CS = zk ? &pcs_ligero_zk : &pcs_ligero;
+    double we = zk ? pcs_ligero_zk_error(w.pl->wnv, certified, vk->wcom.openings) : pcs_ligero.error(w.pl->wnv, certified);
+    if (counted_bits) *counted_bits = -log2(c.err / CX_FIELD + we + CS->error(w.pl->anv, 0));
     if (rbr_bits)
-        *rbr_bits = -log2(fmax(fmax(c.rbr / CX_FIELD, pcs_ligero.rbr_error(w.pl->wnv, certified)),
-                               pcs_ligero.rbr_error(w.pl->anv, 0)));
+        *rbr_bits = -log2(fmax(fmax(c.rbr / CX_FIELD, CS->rbr_error(w.pl->wnv, certified)), CS->rbr_error(w.pl->anv, 0)));
     tr_free(c.tr);
     cx_free(&c);
     wr_plan_free(&w);
     return e;
 }
 
-double cnn_wrange_plan_bits(const pl_plan *mp) {
+double cnn_wrange_plan_bits(const pl_plan *mp, unsigned wb) {
     wr_plan w;
     if (!mp->wnv || wr_plan_build(&w, mp) != ZK_OK) return 0;
-    double b = wr_bound_bits(&w, cnn_weights_certified(mp->wnv));
+    double b = wr_bound_bits(&w, mp, wb);
     wr_plan_free(&w);
     return b;
 }

@@ -1432,6 +1432,11 @@ static pcs_state *pcs_ligero_zk_commit_certified_default(tr_t *tr, zk_buf *cert,
 const uint8_t *pcs_ligero_zk_seed(const pcs_state *st) { return st->seed; }
 unsigned pcs_ligero_zk_used(const pcs_state *st) { return st->used ? *st->used : 0; }
 
+void pcs_ligero_zk_set_used(const pcs_state *st, unsigned used) {
+    ZK_CHECK(st->prm.zk && st->used && used >= *st->used && used <= st->prm.openings);
+    *st->used = used;
+}
+
 size_t pcs_ligero_zk_leaves_bytes(unsigned n, int certified, unsigned openings) {
     pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, openings);
     return ((size_t)1 << (p.log_cols + p.log_inv_rate)) * MERKLE_DIGEST_BYTES;

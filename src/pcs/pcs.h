@@ -218,6 +218,11 @@ unsigned pcs_ligero_zk_used(const pcs_state *st);
  * pcs_ligero_zk_used after each proof: reusing a mask slot would reveal
  * the difference of two row combinations). The table is copied. */
 size_t pcs_ligero_zk_leaves_bytes(unsigned n, int certified, unsigned openings);
+/* Moves a hiding state's count of served openings forward to `used`
+ * (a key's count advanced elsewhere, e.g. by another prover of the same
+ * key): the next opening takes slot `used`. Never backwards (aborts:
+ * that would reuse a slot), at most the budget. */
+void pcs_ligero_zk_set_used(const pcs_state *st, unsigned used);
 pcs_state *pcs_ligero_zk_state_from_leaves(const fm61 *t, unsigned n, int certified, unsigned openings,
                                            const uint8_t *seed, const uint8_t *leaves, unsigned used);
 

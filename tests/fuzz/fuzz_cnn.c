@@ -15,15 +15,22 @@
  *   5  test_basic_conv_without_padding      again, a zero-knowledge key
  *                                           (version-3 skeleton with the mask
  *                                           pool; masked sumchecks, hiding
- *                                           commitments, the mask batch);
+ *                                           commitments, the mask batch; W
+ *                                           hiding with its pad and budget:
+ *                                           version-6 vk with the budget,
+ *                                           version-7 pk with budget, count
+ *                                           and seed);
  *   6  test_basic_conv_without_padding      again, zero-knowledge with a
  *                                           private input and output (their
  *                                           commitments in the statement,
  *                                           their openings);
+ *   7  test_basic_conv_without_padding      again, zero-knowledge with a
+ *                                           certified hiding W (the vk
+ *                                           carries the hiding certificate);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
- * The fuzz input's first byte b picks the model ((b >> 3) % 7) and how the
+ * The fuzz input's first byte b picks the model ((b >> 3) % 8) and how the
  * rest is used (b & 7):
  *   0  xor the rest into the valid proof file (from offset 0: the header,
  *      the statement and the first sumcheck messages),
@@ -49,7 +56,9 @@
  * raised to 5 and 6 with large Clips by table (a Conv plans alike), ~22 KB each, hence
  * tests/fuzz/fuzz_cnn.maxlen). A vk that decodes has had its weight-range
  * certificate checked (protocol.md 7.1.1), so mode 4 also alters that
- * certificate's messages. One verification of these
+ * certificate's messages. Seeds zkw_*: model 5's pk with its weight
+ * commitment's count (offset 584) or budget (580) changed, its vk with the
+ * budget (512) changed, and one byte per mode of model 7. One verification of these
  * ~250 KB proofs takes ~1.5 ms (-O2) or ~10 ms (sanitizers), hence
  * tests/fuzz/fuzz_cnn.runs (a divisor of make's FUZZ_RUNS). */
 #include <stdio.h>
@@ -62,7 +71,7 @@
 #ifndef FZ_DATA
 #define FZ_DATA "/usr/share/libonnx-testdata/data/node"
 #endif
-#define FZ_NMODELS 7
+#define FZ_NMODELS 8
 
 static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
@@ -72,18 +81,19 @@ static const char *const fz_cases[FZ_NMODELS] = {
     "test_basic_conv_without_padding",
     "test_basic_conv_without_padding",
     "test_basic_conv_without_padding",
+    "test_basic_conv_without_padding",
 };
 /* model k's weight commitment is certified: every key of it is made and
  * decoded with the certification threshold lowered (the threshold is
  * global, so it is set before each input's work) */
-static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0};
+static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0, 1};
 /* model k's statement is the output's class (Q_OUT_CLASS: a version-2
  * skeleton, the class and its claims in the proof) */
-static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0};
+static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0, 0};
 /* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5),
  * with a private input and output (q_settings.in_vis, out_vis; sec. 9.6, 9.7) */
-static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1, 1};
-static const int fz_private[FZ_NMODELS] = {0, 0, 0, 0, 0, 0, 1};
+static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1, 1, 1};
+static const int fz_private[FZ_NMODELS] = {0, 0, 0, 0, 0, 0, 1, 0};
 static void fz_threshold(int k) { cnn_set_cert_min_vars(fz_certified[k] ? 1 : CNN_WEIGHT_CERT_MIN_VARS); }
 
 static struct {
@@ -136,8 +146,10 @@ static void fz_setup_one(int k) {
     nn_graph_free(g);
     onnx_testcase_free(&tc);
     cnn_key *pk;
-    if (cnn_setup(&pk, m) != ZK_OK) fz_die(name, "cnn_setup");
+    /* a zk key's weights: budget 2 (the certificate's opening and the valid proof), keys of ~1/4 the size */
+    if ((fz_zk[k] ? cnn_setup_zk(&pk, m, 2) : cnn_setup(&pk, m)) != ZK_OK) fz_die(name, "cnn_setup");
     if (fz_certified[k] != (pk->wcert_len > 0)) fz_die(name, "certificate present iff asked for");
+    if (fz_zk[k] != pk->wcom.zk) fz_die(name, "hiding weight commitment iff zero-knowledge");
     zk_buf_init(&fz[k].pkb);
     zk_buf_init(&fz[k].vkb);
     cnn_pk_serialize(&fz[k].pkb, pk);

@@ -9,6 +9,9 @@ Ligero shape come from gkr_verify.py (same directory). Zero-knowledge keys
 (setup --zk on, 9.5; a private input, 9.6) are verified too: their masked
 sumchecks, the batch of the masks' values and the hiding openings come from
 zk_spec.py (3.1, 5.1); a private input's proof prints its commitment's root.
+A zk key's weights are committed hiding (9.5: version-6 vk with the opening
+budget, the hiding certificate when certified, a W pad region in the plan
+that the weight-range certificate leaves out, C hiding).
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
@@ -332,6 +335,7 @@ class Model:
 
 ZK_MAX_MC = 24  # the mask table [C; D] has 2^(zk_mc + 1) <= 2^25 cells
 ZK_PAD_NV = 6  # 9.5: a region of 2^6 random ADV cells no claim reads
+ZK_WPAD_NV = 7  # 9.5: and of 2^7 random W cells in a zk key with weights
 
 
 def parse_skeleton(b):
@@ -417,12 +421,22 @@ def parse_vk(b):
     r = Reader(b, "verifying key")
     if r.take(8) != b"GKRCNNVK":
         raise Unusable("not a gkrcnn verifying key (bad magic)")
-    if r.u32() != 5:
+    ver = r.u32()
+    if ver not in (5, 6):
         raise Unusable("unsupported verifying key version")
     s = r.u64()
     skel = r.take(s)
+    md = parse_skeleton(skel)
     root = r.take(32)
     wnv = r.u32()
+    # a zero-knowledge key with weights (9.5): version 6, W committed hiding
+    # with the opening budget that follows w_nvars
+    zkw = wnv > 0 and md.zk_mc > 0
+    if zkw != (ver == 6):
+        raise Unusable("unsupported verifying key version")
+    budget = r.u32() if zkw else 0
+    if zkw and not 1 <= budget <= zk_spec.ZK_MAX_OPENINGS:
+        raise Unusable("verifying key: weight commitment's opening budget out of range")
     # the weight-range certificate (protocol.md 7.1.1): present exactly when
     # there is a W; checked by check_key once the skeleton's bound is
     rl = r.u64()
@@ -439,12 +453,18 @@ def parse_vk(b):
     if (c > 0) != certified:
         raise Unusable("verifying key: certificate %s" % ("missing" if certified else "present for a plain table"))
     k = Key()
-    k.model = parse_skeleton(skel)
-    k.root, k.wnv, k.certified, k.wrange = root, wnv, certified, wrange
-    k.digest = hashlib.sha256(b"gkrcnn/cnn/v2" + skel + struct.pack("<I", wnv) + root).digest()
+    k.model = md
+    # a hiding W's commitment carries its budget (zk_spec: the verifier's view of it)
+    k.root = zk_spec.ZkCommitment(wnv, root, budget) if zkw else root
+    k.wnv, k.certified, k.wrange = wnv, certified, wrange
+    k.digest = hashlib.sha256(b"gkrcnn/cnn/v2" + skel + struct.pack("<I", wnv) + root +
+                              (struct.pack("<I", budget) if zkw else b"")).digest()
     if certified:
         try:
-            check_certificate(wnv, root, cert)
+            if zkw:
+                zk_spec.ligero_zk_check_certificate(k.root, cert)
+            else:
+                check_certificate(wnv, root, cert)
         except Invalid as e:
             raise Unusable("verifying key: the weight certificate is invalid: %s" % e)
     return k
@@ -898,6 +918,9 @@ def build_plan_lb(md, lb, rule, tnv):
             raise PlanFail("a private input needs at least 2 elements")
         pl.in_chk = qty(md.b_act, tnv[0], numel(md.shapes[0]))
     pl.zk_pad = region(ADV_, ZK_PAD_NV, 1 << ZK_PAD_NV) if md.zk_mc else None  # 9.5
+    # 9.5: a zk key's W pad, 2^7 random W cells no claim reads (when the model has a W region)
+    has_w = any(rg.poly == W_ for rg in regs)
+    pl.wpad = region(W_, ZK_WPAD_NV, 1 << ZK_WPAD_NV) if md.zk_mc and has_w else None
     pl.mreg = region(ADV_, lb, 1 << lb)
     for tb in tabs:
         tb.mreg = region(ADV_, tb.nv, 1 << tb.nv)
@@ -1944,8 +1967,8 @@ class Verifier:
             self.fail("%s-claim merge" % what)
         if isinstance(root, bytes):
             ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
-        else:  # a hiding commitment (9.5)
-            zk_spec.ligero_zk_open(tr, root, nv, z, Tz, False, "%s commitment opening" % what)
+        else:  # a hiding commitment (9.5; W's is certified when the key's certificate certifies it)
+            zk_spec.ligero_zk_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
 
 
 import zk_spec  # noqa: E402  (it imports this module's sumcheck and Ligero helpers: imported after them)
@@ -1977,6 +2000,11 @@ def wrange_plan_lb(md, mp, lb):
     end = 0
     for ri, rg in enumerate(mp.regs):
         if rg.poly != W_:
+            continue
+        if ri == mp.wpad:  # a zk key's W pad (9.5): a region without claims or range, in the opening's blocks
+            regs.append(Region(W_, rg.nv, 1 << rg.nv))
+            regs[-1].off = rg.off
+            end = max(end, rg.off + (1 << rg.nv))
             continue
         b = bits[ri]
         if not 1 <= b <= FIELD_BITS:
@@ -2054,7 +2082,10 @@ class WRangeVerifier(Verifier):
     def run(self):
         pl, tr = self.pl, self.tr
         tr.absorb("wr/digest", self.key.digest)
-        croot = tr.get_bytes("pcs/root", 32)
+        if isinstance(self.key.root, bytes):
+            croot = tr.get_bytes("pcs/root", 32)
+        else:  # a zk key (9.5): C is committed hiding too (budget 1)
+            croot = zk_spec.ligero_zk_read_commitment(tr, pl.anv)
         if pl.tail:  # W is 0 after its regions
             z = tr.challenges("wr/tail", pl.wnv)
             for t in pl.tail:
