@@ -59,7 +59,7 @@
  * forgeries (a sample, as on a large model: heavy = 1, with choice) take
  * turns, strategy by strategy over the whole run (next_keys), between the
  * zk keys with a public input and output and zk_modes[1 + kind % 5]; on
- * LeNet-5 over all six; the ResNet's zk run (a private input and output)
+ * LeNet-5 one by one over all six; the ResNet's zk run (a private input and output)
  * moves only multiplicities, which reach its two-challenge lookup;
  * cheat_range and cheat_edge run under all six.
  * test_cheat checks that every strategy ran under the zk keys with a
@@ -495,7 +495,7 @@ typedef struct {
     const q_witness *honest;
     const uint8_t *live;  /* live_tensors */
     keyset *ks;           /* the forgeries take turns over ks[0..nks) (next_keys) */
-    size_t nks;
+    size_t nks, *turn;
 } target;
 
 /* ---------------------------------------------------------- dead nodes */
@@ -572,13 +572,14 @@ static void cover(const char *what, cheat_mode md, int dead) {
     if (dead) coverage[S_DEAD][col]++;
 }
 
-/* The keys of a graph's next forgery: each strategy's forgeries take turns
- * over the graph's keys, counted over the whole run (so that one made once
- * per graph reaches them all across graphs). */
+/* The keys of a graph's next forgery. Two keys: each strategy's forgeries
+ * take turns, counted over the whole run (so that a strategy made once per
+ * graph reaches both across graphs); more: the graph's forgeries take
+ * turns (so that each key gets some). */
 static size_t turns[S_COUNT];
 
 static size_t next_keys(const target *g, const char *what) {
-    return g->nks > 1 ? turns[strat_of(what)]++ % g->nks : 0;
+    return g->nks == 2 ? turns[strat_of(what)]++ % 2 : (*g->turn)++ % g->nks;
 }
 
 /* Proves the forged witness (and, with adv_fn, a changed auxiliary table)
@@ -953,7 +954,9 @@ static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i, int c
         int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), p0 = choice ? (int64_t)(zk_rng_u64(rng) % (uint64_t)P) : 0;
         for (int64_t k = 0; k < P; k++) {
             int64_t p = (p0 + k) % P, cell = q_max_cell(m, nd, o, p);
-            if (cell < 0 || (choice ? p == arg[o] : x[cell] >= y[o])) continue;
+            /* choice: not a cell equal to the maximum (a tie), which would be
+             * another valid choice (an all-zero window after a ReLU) */
+            if (cell < 0 || (choice ? p == arg[o] || x[cell] == y[o] : x[cell] >= y[o])) continue;
             arg[o] = p;
             if (!choice) y[o] = x[cell];
             moved++;
@@ -1177,13 +1180,13 @@ static void run_strategies(zk_rng *rng, const char *name, keyset *ks, size_t nks
     q_witness *hw = NULL;
     TEST_REQUIRE(q_run(&hw, m, xq) == ZK_OK);
     uint8_t *live = live_tensors(m);
-    size_t ndead = 0;
+    size_t ndead = 0, turn = 0;
     for (size_t i = 0; i < m->nnodes; i++) ndead += !live[i + 1];
     for (size_t k = 0; k < nks && ndead; k++) {
         ks[k].hadv[0] = honest_adv(ks[k].pk, xq, 0);
         ks[k].hadv[1] = ks[k].wpk ? honest_adv(ks[k].wpk, xq, 1) : NULL;
     }
-    target g = {.model = name, .m = m, .xq = xq, .honest = hw, .live = live, .ks = ks, .nks = nks};
+    target g = {.model = name, .m = m, .xq = xq, .honest = hw, .live = live, .ks = ks, .nks = nks, .turn = &turn};
     tally t = {0};
     int tries = heavy ? 1 : 2;
     for (size_t i = 0; i < m->nnodes && heavy < 2; i++) {
