@@ -71,7 +71,7 @@
  * must have changed the prover's witness, or its auxiliary table outside
  * the zk pad region (prove_forged), under every key: a strategy that a
  * layout change made a no-op fails. The zk runs draw from their own
- * generator, so the plain runs are those of before. */
+ * generator, so the plain runs draw as before (but for choice skipping ties). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
