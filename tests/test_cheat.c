@@ -45,7 +45,33 @@
  * than q_run's. With the integer range checks switched off
  * (cnn_test_int_checks, ZK_VERIFY builds only: the protocol as it was
  * before issue 11), the half strategy must find accepted forgeries on the
- * graphs where it applies -- so the strategies are not vacuous. */
+ * graphs where it applies -- so the strategies are not vacuous.
+ *
+ * Zero knowledge (issue 13: every visibility). Every run above is made with
+ * plain keys and again with zk keys (protocol.md 9.5-9.7), whose forgeries
+ * are proved with the input's and output's commitment seeds of the keys
+ * and verified with cnn_verify_private where a side is private; an
+ * accepted proof must attest q_run's statement: the input or the root of
+ * its commitment (cnn_input_root), the output, its argmax or the root of
+ * its commitment (cnn_output_root). All six zk visibilities (public or
+ * private input, public, class or private output) for every graph would
+ * take several times make test's budget, so: on each small graph the zk
+ * forgeries (a sample, as on a large model: heavy = 1, with choice) take
+ * turns, strategy by strategy over the whole run (next_keys), between the
+ * zk keys with a public input and output and zk_modes[1 + kind % 5] (not
+ * on lut2, softmax and relu6-table, whose strategies lut, softmax-out,
+ * logsoftmax and clip-table run under zk keys); on LeNet-5 one by one over
+ * the public zk keys and a private input with a class or a private
+ * output; the ResNet's zk run (a private input and output) moves only
+ * multiplicities, which reach its two-challenge lookup; cheat_range and
+ * cheat_edge run under all six.
+ * test_cheat checks that every strategy ran under the zk keys with a
+ * public input and output and under some private or class visibility,
+ * and that each visibility took at least four strategies. Every forgery
+ * must have changed the prover's witness, or its auxiliary table outside
+ * the zk pad region (prove_forged), under every key: a strategy that a
+ * layout change made a no-op fails. The zk runs draw from their own
+ * generator, so the plain runs draw as before (but for choice skipping ties). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,18 +312,193 @@ static void inject_hook(void *ctx, const q_model *m, q_witness *w) {
     }
 }
 
+/* 1 when witnesses a and b of m differ anywhere (tensors or advice) */
+static int wit_differs(const q_model *m, const q_witness *a, const q_witness *b) {
+    for (size_t t = 0; t < m->ntensors; t++)
+        if (memcmp(a->t[t], b->t[t], (size_t)q_numel(m, (int32_t)t) * 8)) return 1;
+    for (size_t i = 0; i < m->nnodes; i++) {
+        size_t n = (size_t)q_numel(m, (int32_t)i + 1) * 8;
+        const int64_t *pa[4] = {a->nodes[i].acc, a->nodes[i].rem, a->nodes[i].sign, a->nodes[i].arg};
+        const int64_t *pb[4] = {b->nodes[i].acc, b->nodes[i].rem, b->nodes[i].sign, b->nodes[i].arg};
+        for (int k = 0; k < 4; k++)
+            if (pa[k] && pb[k] && memcmp(pa[k], pb[k], n)) return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------- visibilities and statements */
+
+/* The keys a strategy runs against (issue 13: every visibility): plain, or
+ * zero-knowledge (q_settings.zk_mc; protocol.md 9.5) with a public or
+ * private input (9.6) and a public, class-only (7.8.4) or private (9.7)
+ * output. The plain keys take a public input and a public or class output. */
 typedef struct {
-    const char *model;
-    long tried, accepted, forged;  /* forged: accepted with an output other than q_run's */
+    int zk, in_vis, out_vis;
+} cheat_mode;
+
+/* The visibilities (protocol.md 9.5-9.7). zk_modes[0] is the zk mode with
+ * a public input and output; the other five are the zk combinations with a
+ * private input or a class or private output. */
+static const cheat_mode plain_mode = {0, Q_IN_PUBLIC, Q_OUT_PUBLIC};
+static const cheat_mode zk_modes[6] = {{1, Q_IN_PUBLIC, Q_OUT_PUBLIC},   {1, Q_IN_PRIVATE, Q_OUT_PRIVATE},
+                                       {1, Q_IN_PUBLIC, Q_OUT_CLASS},    {1, Q_IN_PRIVATE, Q_OUT_PUBLIC},
+                                       {1, Q_IN_PUBLIC, Q_OUT_PRIVATE},  {1, Q_IN_PRIVATE, Q_OUT_CLASS}};
+
+static void mode_name(char *s, size_t n, cheat_mode md) {
+    snprintf(s, n, "%s%s%s", md.zk ? "zk" : "plain", md.in_vis == Q_IN_PRIVATE ? ", private input" : "",
+             md.out_vis == Q_OUT_CLASS ? ", class output" : md.out_vis == Q_OUT_PRIVATE ? ", private output" : "");
+}
+
+/* What a verified proof attests, as cnn_verify_private reports it: the
+ * input or the root of its commitment, and the output, its class (out[0])
+ * or the root of its commitment. The honest statement (stmt_expect) is
+ * q_run's input and output, committed from the prover's seeds. */
+typedef struct {
+    int64_t *in, *out;                 /* owned; NULL when private */
+    uint8_t root[2][PCS_DIGEST_BYTES]; /* the private input's, output's */
+} stmt;
+
+static void stmt_free(stmt *s) {
+    free(s->in);
+    free(s->out);
+    memset(s, 0, sizeof *s);
+}
+
+/* The statement of input x with output y (q_run's) under k's visibilities
+ * and the commitment seeds. */
+static void stmt_expect(stmt *s, const cnn_key *k, const int64_t *x, const int64_t *y, const uint8_t seed[2][32]) {
+    const q_model *m = k->m;
+    size_t nin = (size_t)q_numel(m, 0), nout = (size_t)q_numel(m, m->output);
+    memset(s, 0, sizeof *s);
+    if (m->s.in_vis == Q_IN_PRIVATE) {
+        TEST_CHECK(cnn_input_root(s->root[0], k, x, seed[0]) == ZK_OK);
+    } else {
+        s->in = zk_malloc_n(nin, sizeof *s->in);
+        memcpy(s->in, x, nin * sizeof *x);
+    }
+    if (m->s.out_vis == Q_OUT_PRIVATE) {
+        TEST_CHECK(cnn_output_root(s->root[1], k, y, seed[1]) == ZK_OK);
+    } else {
+        s->out = zk_malloc_n(nout, sizeof *s->out);
+        memcpy(s->out, y, nout * sizeof *y);
+        if (m->s.out_vis == Q_OUT_CLASS) s->out[0] = q_argmax(y, (int64_t)nout);
+    }
+}
+
+/* Verifies proof as the key's user would (cnn_verify; cnn_verify_private
+ * when the input or the output is private) and fills *s on ZK_OK. */
+static zk_err stmt_verify(stmt *s, const cnn_key *vk, const zk_buf *proof) {
+    const q_model *m = vk->m;
+    memset(s, 0, sizeof *s);
+    if (m->s.in_vis != Q_IN_PRIVATE && m->s.out_vis != Q_OUT_PRIVATE)
+        return cnn_verify(vk, proof->data, proof->len, &s->in, &s->out);
+    return cnn_verify_private(vk, proof->data, proof->len, &s->in, &s->out, s->root[0], s->root[1]);
+}
+
+/* 0 when a proof's statement got, accepted with key k, is the honest one
+ * want; else 1, with where they differ in why */
+static int stmt_differs(const stmt *got, const stmt *want, const cnn_key *k, char *why, size_t n) {
+    const q_model *m = k->m;
+    size_t nin = (size_t)q_numel(m, 0), nout = (size_t)q_numel(m, m->output), at = 0;
+    int d = 0;
+    why[0] = 0;
+#define WHY(...) (at += (size_t)snprintf(why + at, at < n ? n - at : 0, __VA_ARGS__), at = at < n ? at : n)
+    if (!want->in != !got->in) WHY(" the input's visibility"), d = 1;
+    else if (want->in ? memcmp(got->in, want->in, nin * 8) != 0 : memcmp(got->root[0], want->root[0], 32) != 0) {
+        d = 1;
+        if (!want->in) WHY(" the input commitment");
+        for (size_t j = 0; j < nin && want->in; j++)
+            if (got->in[j] != want->in[j]) WHY(" input[%zu] %lld != %lld", j, (long long)got->in[j], (long long)want->in[j]);
+    }
+    if (!want->out != !got->out) WHY(" the output's visibility"), d = 1;
+    else if (!want->out) {
+        if (memcmp(got->root[1], want->root[1], 32) != 0) WHY(" the output commitment"), d = 1;
+    } else if (m->s.out_vis == Q_OUT_CLASS) {
+        if (got->out[0] != want->out[0]) WHY(" the class: %lld != %lld", (long long)got->out[0], (long long)want->out[0]), d = 1;
+    } else {
+        for (size_t o = 0; o < nout; o++)
+            if (got->out[o] != want->out[o])
+                WHY(" output[%zu] %lld != %lld", o, (long long)got->out[o], (long long)want->out[o]), d = 1;
+    }
+#undef WHY
+    return d;
+}
+
+/* A cheating proof: the prover's witness replaced by forged (NULL: left)
+ * and then, with adv_fn, its auxiliary table changed; the private input's
+ * and output's commitments made from seed. *changed: whether the prover
+ * proved anything other than its honest witness and table -- a witness
+ * other than q_run's, or a table cell changed outside the zk mode's pad
+ * region (which no claim reads) -- so that no strategy silently becomes a
+ * no-op under some key. */
+typedef struct {
+    inject in;
+    cnn_adv_hook fn;
+    void *ctx;
+    int changed;
+} watch;
+
+static void watch_witness(void *ctx, const q_model *m, q_witness *w) {
+    watch *wa = ctx;
+    if (!wa->in.forged) return;
+    wa->changed |= wit_differs(m, w, wa->in.forged);
+    inject_hook(&wa->in, m, w);
+}
+
+static void watch_adv(void *ctx, const pl_plan *pl, fm61 *adv) {
+    watch *wa = ctx;
+    size_t n = (size_t)1 << pl->anv;
+    fm61 *before = zk_malloc_n(n, sizeof *before);
+    memcpy(before, adv, n * sizeof *adv);
+    wa->fn(wa->ctx, pl, adv);
+    size_t p0 = pl->zk_pad >= 0 ? pl->reg[pl->zk_pad].off : n, p1 = pl->zk_pad >= 0 ? p0 + ((size_t)1 << pl->reg[pl->zk_pad].nv) : n;
+    for (size_t k = 0; k < n && !wa->changed; k++) wa->changed = before[k] != adv[k] && (k < p0 || k >= p1);
+    free(before);
+}
+
+static zk_err prove_forged(zk_buf *proof, const cnn_key *pk, const int64_t *xq, const uint8_t seed[2][32],
+                           const q_witness *forged, cnn_adv_hook adv_fn, void *adv_ctx, int *changed) {
+    watch wa = {.in = {.forged = forged}, .fn = adv_fn, .ctx = adv_ctx};
+    cnn_prover *pv = NULL;
+    zk_err e = cnn_prover_new_lazy(&pv, pk);
+    if (e == ZK_OK) {
+        cnn_prover_set_input_seed(pv, seed[0]);
+        cnn_prover_set_output_seed(pv, seed[1]);
+        cnn_set_witness_hook(watch_witness, &wa);
+        cnn_set_adv_hook(adv_fn ? watch_adv : NULL, &wa);
+        e = cnn_prover_prove(pv, proof, xq, NULL, NULL);
+        cnn_set_witness_hook(NULL, NULL);
+        cnn_set_adv_hook(NULL, NULL);
+    }
+    cnn_prover_free(pv);
+    *changed = wa.changed;
+    return e;
+}
+
+typedef struct {
+    long tried, accepted, forged;  /* forged: accepted with a statement other than q_run's */
     long weak_tried, weak_forged;  /* the same against the protocol without the integer checks */
 } tally;
 
+/* One key pair a model's strategies run against, with what they need. */
 typedef struct {
-    const cnn_key *pk, *vk, *wpk, *wvk; /* wpk, wvk: keys made without the integer checks (or NULL) */
+    cheat_mode md;
+    cnn_key *pk, *vk;             /* owned */
+    const cnn_key *wpk, *wvk;     /* for the plans without the integer checks: pk, vk (ZK_VERIFY builds) or NULL */
+    fm61 *hadv[2];                /* with dead nodes: the honest ADV of pk, of wpk */
+    uint8_t seed[2][32];          /* the private input's and output's commitment seeds */
+    stmt want;                    /* q_run's statement under pk */
+    tally t;
+} keyset;
+
+typedef struct {
+    const char *model;
+    const q_model *m;     /* the keys' model (the same graph under every key) */
     const int64_t *xq;
     const q_witness *honest;
     const uint8_t *live;  /* live_tensors */
-    const fm61 *hadv[2];  /* with dead nodes: the honest ADV of pk, of wpk */
+    keyset *ks;           /* the forgeries take turns over ks[0..nks) (next_keys) */
+    size_t nks, *turn;
 } target;
 
 /* ---------------------------------------------------------- dead nodes */
@@ -351,68 +552,104 @@ static void dead_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
     pl_count_range(pl, NULL, adv); /* the prover's own recount (plan.c): proof plans have ADV columns only */
 }
 
+/* Which strategies were tried under which keys, over the whole run: the
+ * coverage test_cheat checks. Columns: zk_modes[0..6), then the plain keys. */
+enum { S_HALF, S_FRAC, S_TENSOR, S_WINNER, S_CHOICE, S_MULT, S_TMULT, S_PAIR, S_CLIP, S_SMAX, S_DEAD, S_COUNT };
+static const char *const s_names[S_COUNT] = {"half", "frac", "tensor", "winner", "choice", "multiplicity",
+                                             "function-table", "pair", "clip table", "smax", "dead"};
+static long coverage[S_COUNT][7];
+static long zk_weak[2]; /* weakened-plan forgeries under zk keys with a public or private output: tried, accepted */
+
+/* the strategy a forgery's description names */
+static int strat_of(const char *what) {
+    int s = S_SMAX; /* "max ..." and "quotient ..." */
+    for (int k = S_COUNT - 1; k-- > 0;)
+        if (strncmp(what, s_names[k], strlen(s_names[k])) == 0) s = k;
+    return s;
+}
+
+static void cover(const char *what, cheat_mode md, int dead) {
+    size_t col = 6;
+    for (size_t k = 0; k < 6 && md.zk; k++)
+        if (zk_modes[k].in_vis == md.in_vis && zk_modes[k].out_vis == md.out_vis) col = k;
+    coverage[strat_of(what)][col]++;
+    if (dead) coverage[S_DEAD][col]++;
+}
+
+/* The keys of a graph's next forgery. Two keys: each strategy's forgeries
+ * take turns, counted over the whole run (so that a strategy made once per
+ * graph reaches both across graphs); more: the graph's forgeries take
+ * turns (so that each key gets some). */
+static size_t turns[S_COUNT];
+
+static size_t next_keys(const target *g, const char *what) {
+    return g->nks == 2 ? turns[strat_of(what)]++ % 2 : (*g->turn)++ % g->nks;
+}
+
 /* Proves the forged witness (and, with adv_fn, a changed auxiliary table)
- * and verifies; an accepted proof must attest q_run's output. */
-static void try_forgery(tally *t, const target *g, const q_witness *forged, cnn_adv_hook adv_fn, void *adv_ctx,
-                        const char *what, int weak) {
-    const cnn_key *pk = weak ? g->wpk : g->pk, *vk = weak ? g->wvk : g->vk;
+ * under the next keyset's keys and verifies; an accepted proof must attest
+ * q_run's statement. try_forgery_on: under ks[ki]. */
+static void try_forgery_on(tally *tsum, const target *g, size_t ki, const q_witness *forged, cnn_adv_hook adv_fn,
+                           void *adv_ctx, const char *what, int weak) {
+    keyset *ks = &g->ks[ki];
+    const cnn_key *pk = weak ? ks->wpk : ks->pk, *vk = weak ? ks->wvk : ks->vk;
     if (!pk) return;
-    const q_model *m = pk->m;
-    inject in = {.forged = forged};
-    dead_ctx dc = {.honest = g->hadv[weak ? 1 : 0], .live = g->live};
+    dead_ctx dc = {.honest = ks->hadv[weak ? 1 : 0], .live = g->live};
     if (!adv_fn && dc.honest) {
         adv_fn = dead_hook;
         adv_ctx = &dc;
     }
-    cnn_set_witness_hook(inject_hook, &in);
-    cnn_set_adv_hook(adv_fn, adv_ctx);
     zk_buf proof;
     zk_buf_init(&proof);
 #ifdef ZK_VERIFY
     cnn_test_int_checks(!weak);
 #endif
-    zk_err e = cnn_prove(&proof, pk, g->xq, NULL, NULL);
-    cnn_set_witness_hook(NULL, NULL);
-    cnn_set_adv_hook(NULL, NULL);
-    int64_t *out = NULL;
-    if (e == ZK_OK) e = cnn_verify(vk, proof.data, proof.len, NULL, &out);
+    int changed = 0;
+    zk_err e = prove_forged(&proof, pk, g->xq, ks->seed, forged, adv_fn, adv_ctx, &changed);
+    stmt got = {0};
+    if (e == ZK_OK) e = stmt_verify(&got, vk, &proof);
     else e = ZK_EINPUT; /* the prover refused: nothing reached the verifier */
 #ifdef ZK_VERIFY
     cnn_test_int_checks(1);
 #endif
-    int64_t nout = q_numel(m, m->output);
-    /* a class-only output (protocol.md 7.8.4): the proof attests out[0], which must be q_run's argmax */
-    int cls = m->s.out_vis == Q_OUT_CLASS;
-    int64_t best = q_argmax(q_output(m, g->honest), nout);
-    int other = e == ZK_OK && (cls ? out[0] != best : memcmp(out, q_output(m, g->honest), (size_t)nout * 8) != 0);
-    if (weak) {
-        t->weak_tried++;
-        t->weak_forged += other;
-    } else {
-        t->tried++;
-        t->accepted += e == ZK_OK;
-        t->forged += other;
-        if (other) {
-            fprintf(stderr, "FORGERY on %s (%s): accepted output differs from q_run's at", t->model, what);
-            if (cls) fprintf(stderr, " the class: %lld != %lld", (long long)out[0], (long long)best);
-            for (int64_t o = 0; o < nout && !cls; o++)
-                if (out[o] != q_output(m, g->honest)[o])
-                    fprintf(stderr, " [%lld] %lld != %lld", (long long)o, (long long)out[o],
-                            (long long)q_output(m, g->honest)[o]);
-            fprintf(stderr, "\n");
+    char mode[64], why[256] = "";
+    mode_name(mode, sizeof mode, ks->md);
+    int other = e == ZK_OK && stmt_differs(&got, &ks->want, vk, why, sizeof why);
+    if (!changed) fprintf(stderr, "cheat %s (%s, %s): the prover proved its honest witness\n", g->model, what, mode);
+    TEST_CHECK(changed);
+    if (!weak) cover(what, ks->md, dc.honest != NULL);
+    tally *ts[2] = {tsum, &ks->t};
+    for (int k = 0; k < 2; k++) {
+        if (weak) {
+            ts[k]->weak_tried++;
+            ts[k]->weak_forged += other;
+        } else {
+            ts[k]->tried++;
+            ts[k]->accepted += e == ZK_OK;
+            ts[k]->forged += other;
         }
+    }
+    if (!weak) {
+        if (other) fprintf(stderr, "FORGERY on %s (%s; %s): the accepted statement differs from q_run's at%s\n", g->model,
+                           what, mode, why);
         TEST_CHECK(!other);
     }
     if (getenv("GKRCNN_TEST_VERBOSE"))
-        printf("    %s%s: %s%s\n", weak ? "[no int checks] " : "", what,
-               e == ZK_OK ? "accepted" : "rejected: ", e == ZK_OK ? (other ? " WITH ANOTHER OUTPUT" : "") : zk_reason());
-    free(out);
+        printf("    [%s] %s%s: %s%s\n", mode, weak ? "[no int checks] " : "", what, e == ZK_OK ? "accepted" : "rejected: ",
+               e == ZK_OK ? (other ? " WITH ANOTHER STATEMENT" : "") : zk_reason());
+    stmt_free(&got);
     zk_buf_free(&proof);
 }
 
+static void try_forgery(tally *t, const target *g, const q_witness *forged, cnn_adv_hook adv_fn, void *adv_ctx,
+                        const char *what, int weak) {
+    try_forgery_on(t, g, next_keys(g, what), forged, adv_fn, adv_ctx, what, weak);
+}
+
 static void try_both(tally *t, const target *g, const q_witness *forged, const char *what) {
-    try_forgery(t, g, forged, NULL, NULL, what, 0);
-    try_forgery(t, g, forged, NULL, NULL, what, 1);
+    size_t ki = next_keys(g, what);
+    try_forgery_on(t, g, ki, forged, NULL, NULL, what, 0);
+    try_forgery_on(t, g, ki, forged, NULL, NULL, what, 1);
 }
 
 /* ------------------------------------------------------ strategy: half */
@@ -529,7 +766,7 @@ static void half_rows(hrows *h, const q_model *m, const q_witness *hw, int32_t c
  * whose output differs from q_run's are proved. */
 static void strat_half(tally *t, zk_rng *rng, const target *g, const size_t *prod, size_t np, int tries,
                        const char *what) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_witness *hw = g->honest;
     enum { NC = 64 };
     int32_t ct[NC];
@@ -650,7 +887,7 @@ static void strat_half(tally *t, zk_rng *rng, const target *g, const size_t *pro
 /* y' = y + a 2^-k, rem' = rem - a on 1..3 cells of node i (a with rem'
  * in range: random, 1, or +-2^(k-1)); average pools: y + a / (2n). */
 static void strat_frac(tally *t, zk_rng *rng, const target *g, size_t i) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_node *nd = &m->nodes[i];
     int avg = nd->op == NN_AVGPOOL || nd->op == NN_GLOBALAVGPOOL;
     int32_t ty = (int32_t)i + 1;
@@ -687,7 +924,7 @@ static void strat_frac(tally *t, zk_rng *rng, const target *g, size_t i) {
 
 /* A fraction (1/2, a random 2^-j, or p/2-ish) added to one cell of tensor ty. */
 static void strat_tensor(tally *t, zk_rng *rng, const target *g, int32_t ty) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     fw fv;
     fw_init(&fv, m, g->honest);
     int64_t c = (int64_t)(zk_rng_u64(rng) % (uint64_t)q_numel(m, ty));
@@ -710,7 +947,7 @@ static void strat_tensor(tally *t, zk_rng *rng, const target *g, int32_t ty) {
  * and chooses another real cell (whose d is then not 0 under a choice bit
  * 1). The prover derives e and d from the choice. */
 static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i, int choice) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_node *nd = &m->nodes[i];
     fw fv;
     fw_init(&fv, m, g->honest);
@@ -721,7 +958,9 @@ static void strat_winner(tally *t, zk_rng *rng, const target *g, size_t i, int c
         int64_t o = (int64_t)(zk_rng_u64(rng) % (uint64_t)ny), p0 = choice ? (int64_t)(zk_rng_u64(rng) % (uint64_t)P) : 0;
         for (int64_t k = 0; k < P; k++) {
             int64_t p = (p0 + k) % P, cell = q_max_cell(m, nd, o, p);
-            if (cell < 0 || (choice ? p == arg[o] : x[cell] >= y[o])) continue;
+            /* choice: not a cell equal to the maximum (a tie), which would be
+             * another valid choice (an all-zero window after a ReLU) */
+            if (cell < 0 || (choice ? p == arg[o] || x[cell] == y[o] : x[cell] >= y[o])) continue;
             arg[o] = p;
             if (!choice) y[o] = x[cell];
             moved++;
@@ -782,7 +1021,7 @@ static void tmult_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
 
 static void strat_tmult(tally *t, zk_rng *rng, const target *g) {
     pl_plan *pl;
-    if (pl_build(&pl, g->pk->m) != ZK_OK) return;
+    if (pl_build(&pl, g->m) != ZK_OK) return;
     for (size_t k = 0; k < pl->ntab; k++) {
         tmult_ctx mc = {.r = zk_rng_u64(rng), .t = (int)k};
         try_forgery(t, g, g->honest, tmult_hook, &mc, "function-table multiplicity moved", 0);
@@ -794,7 +1033,7 @@ static void strat_tmult(tally *t, zk_rng *rng, const target *g) {
  * i + 1 with x and r left, (c) the row of i + 1 with r - 2^s; the nodes
  * after it recomputed honestly from the forged y. */
 static void strat_pair(tally *t, zk_rng *rng, const target *g, size_t i) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_node *nd = &m->nodes[i];
     int64_t ny = q_numel(m, (int32_t)i + 1), sh = nd->iattr[0];
     for (int variant = 0; variant < 3; variant++) {
@@ -847,7 +1086,7 @@ static void cliprow_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
 }
 
 static void strat_clip_table(tally *t, zk_rng *rng, const target *g, size_t i) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_node *nd = &m->nodes[i];
     int64_t ny = q_numel(m, (int32_t)i + 1), lo = nd->iattr[0], hi = nd->iattr[1];
     const int64_t *hx = g->honest->t[nd->in[0]];
@@ -881,7 +1120,7 @@ static void strat_clip_table(tally *t, zk_rng *rng, const target *g, size_t i) {
  * quotient, y + 1 with rem - 2S; (c) y + 1 with rem left; the nodes after
  * it recomputed honestly. */
 static void strat_smax(tally *t, zk_rng *rng, const target *g, size_t i) {
-    const q_model *m = g->pk->m;
+    const q_model *m = g->m;
     const q_node *nd = &m->nodes[i];
     int64_t ny = q_numel(m, (int32_t)i + 1), n = nd->iattr[0], G = ny / n;
     int fx = m->tensors[nd->in[0]].f, fy = m->tensors[i + 1].f, fe = (int)nd->iattr[2];
@@ -935,19 +1174,26 @@ static void strat_smax(tally *t, zk_rng *rng, const target *g, size_t i) {
 
 /* ------------------------------------------------------------- running */
 
-static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *vk, cnn_key *wpk, cnn_key *wvk,
-                           const int64_t *xq, int heavy) {
-    const q_model *m = pk->m;
+/* Runs the strategies on one graph (the model of ks[0..nks), whose
+ * forgeries take turns over those keys) with input xq. heavy: 0 every
+ * strategy at every node; 1 (a large model) one half-step forgery per
+ * producer, frac and tensor at a quarter of the nodes, no choice (but
+ * under zk keys); 2 only the multiplicity strategies. */
+static void run_strategies(zk_rng *rng, const char *name, keyset *ks, size_t nks, const int64_t *xq, int heavy) {
+    const q_model *m = ks[0].pk->m;
     q_witness *hw = NULL;
     TEST_REQUIRE(q_run(&hw, m, xq) == ZK_OK);
     uint8_t *live = live_tensors(m);
-    size_t ndead = 0;
+    size_t ndead = 0, turn = 0;
     for (size_t i = 0; i < m->nnodes; i++) ndead += !live[i + 1];
-    fm61 *hadv = ndead ? honest_adv(pk, xq, 0) : NULL, *hadv_w = ndead && wpk ? honest_adv(wpk, xq, 1) : NULL;
-    target g = {.pk = pk, .vk = vk, .wpk = wpk, .wvk = wvk, .xq = xq, .honest = hw, .live = live, .hadv = {hadv, hadv_w}};
-    tally t = {.model = name};
+    for (size_t k = 0; k < nks && ndead; k++) {
+        ks[k].hadv[0] = honest_adv(ks[k].pk, xq, 0);
+        ks[k].hadv[1] = ks[k].wpk ? honest_adv(ks[k].wpk, xq, 1) : NULL;
+    }
+    target g = {.model = name, .m = m, .xq = xq, .honest = hw, .live = live, .ks = ks, .nks = nks, .turn = &turn};
+    tally t = {0};
     int tries = heavy ? 1 : 2;
-    for (size_t i = 0; i < m->nnodes; i++) {
+    for (size_t i = 0; i < m->nnodes && heavy < 2; i++) {
         const q_node *nd = &m->nodes[i];
         int32_t ty = (int32_t)i + 1;
         if (has_half(nd)) {
@@ -968,7 +1214,7 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
         if (has_half(nd) && (!heavy || zk_rng_u64(rng) % 4 == 0)) strat_frac(&t, rng, &g, i);
         if (nd->op == NN_MAXPOOL || nd->op == NN_GLOBALMAXPOOL) {
             strat_winner(&t, rng, &g, i, 0);
-            if (!heavy) strat_winner(&t, rng, &g, i, 1);
+            if (!heavy || ks[0].md.zk) strat_winner(&t, rng, &g, i, 1);
         }
         if (nn_is_lut(nd->op)) strat_pair(&t, rng, &g, i);
         if (nd->op == NN_CLIP && q_clip_table(m, nd)) strat_clip_table(&t, rng, &g, i);
@@ -977,23 +1223,37 @@ static void run_strategies(zk_rng *rng, const char *name, cnn_key *pk, cnn_key *
     }
     strat_mult(&t, rng, &g);
     strat_tmult(&t, rng, &g);
-    printf("  cheat %-16s %3ld strategic forgeries, %2ld accepted, %ld of them with another output; "
-           "without the integer checks %ld of %ld accepted with another output\n",
-           name, t.tried, t.accepted, t.forged, t.weak_forged, t.weak_tried);
+    for (size_t k = 0; k < nks; k++) {
+        const tally *tk = &ks[k].t;
+        char mode[64];
+        mode_name(mode, sizeof mode, ks[k].md);
+        printf("  cheat %-16s %-32s %3ld strategic forgeries, %2ld accepted, %ld of them with another statement; "
+               "without the integer checks %ld of %ld\n",
+               name, mode, tk->tried, tk->accepted, tk->forged, tk->weak_forged, tk->weak_tried);
+        TEST_CHECK(tk->tried > 0);
+        /* where a half-step forgery exists, the weakened protocol falls for it
+         * (with a public or private output; a class-only output attests only
+         * the argmax, which a half-step forgery seldom moves): with plain
+         * keys on each graph; with zk keys, whose runs try one or two, over
+         * the whole run (zk_weak) */
+        if (ks[k].wpk && tk->weak_tried && ks[k].md.out_vis != Q_OUT_CLASS) {
+            if (!ks[k].md.zk) TEST_CHECK(tk->weak_forged > 0);
+            else zk_weak[0] += tk->weak_tried, zk_weak[1] += tk->weak_forged;
+        }
+    }
     TEST_CHECK(t.tried > 0);
-    /* where a half-step forgery exists, the weakened protocol falls for it
-     * (with a public output; a class-only output attests only the argmax,
-     * which a half-step forgery seldom moves) */
-    if (wpk && t.weak_tried && m->s.out_vis == Q_OUT_PUBLIC) TEST_CHECK(t.weak_forged > 0);
     q_witness_free(hw);
     free(live);
-    free(hadv);
-    free(hadv_w);
 }
 
-/* setup, and keys through their files (the verifier uses the vk's skeleton) */
+/* setup, and keys through their files (the verifier uses the vk's skeleton);
+ * a zk key's weight commitment with an opening budget for every forgery of
+ * the key, the weakened ones and the honest proof (each takes a slot,
+ * protocol.md 9.5; a prover past it refuses, which the forgery's "changed"
+ * check reports): larger budgets make every opening longer */
+#define CHEAT_W_BUDGET 16
 static int keys_for(cnn_key **pk, cnn_key **vk, q_model *m) {
-    zk_err e = cnn_setup(pk, m);
+    zk_err e = cnn_setup_zk(pk, m, CHEAT_W_BUDGET);
     if (e) fprintf(stderr, "cheat setup: %s\n", zk_reason());
     TEST_CHECK(e == ZK_OK);
     if (e) return 0;
@@ -1016,6 +1276,15 @@ static q_model *model_copy(const q_model *m) {
     return c;
 }
 
+/* A copy of m with mode md's settings */
+static q_model *model_in_mode(const q_model *m, cheat_mode md) {
+    q_model *c = model_copy(m);
+    c->s.zk_mc = md.zk; /* setup measures the mask pool (protocol.md 9.5) */
+    c->s.in_vis = md.in_vis;
+    c->s.out_vis = md.out_vis;
+    return c;
+}
+
 /* The honest proof is the same with the lookup's leaves described in the
  * base field (the prover's default) and stored in F_{p^2}
  * (cnn_test_lookup_stored), and it verifies. */
@@ -1035,25 +1304,65 @@ static void stored_same(const cnn_key *pk, const cnn_key *vk, const int64_t *xq,
     for (int k = 0; k < 2; k++) zk_buf_free(&p[k]);
 }
 
-/* Runs the strategies on model m (owned) with input xq. */
-static void cheat_model(zk_rng *rng, const char *name, q_model *m, const int64_t *xq, int heavy) {
-    cnn_key *pk = NULL, *vk = NULL, *wpk = NULL, *wvk = NULL;
-    q_model *mw = model_copy(m);
-    if (!keys_for(&pk, &vk, m)) {
-        q_model_free(mw);
-        return;
-    }
-#ifdef ZK_VERIFY /* the same keys serve the weakened plans (the checks live in ADV) */
-    if (!keys_for(&wpk, &wvk, mw)) wpk = wvk = NULL;
-#else
-    q_model_free(mw);
+/* Keys of model m (not owned) under mode md, with the weakened ones
+ * (ZK_VERIFY builds), commitment seeds from rng and q_run's statement on
+ * xq; the honest proof under them verifies and attests that statement
+ * (plain keys: stored_same). 0 when setup fails. */
+static int keyset_new(keyset *ks, zk_rng *rng, const char *name, const q_model *m, cheat_mode md, const int64_t *xq) {
+    memset(ks, 0, sizeof *ks);
+    ks->md = md;
+    if (!keys_for(&ks->pk, &ks->vk, model_in_mode(m, md))) return 0;
+#ifdef ZK_VERIFY /* the same keys serve the weakened plans (the checks live in ADV, the plan is the prover's) */
+    ks->wpk = ks->pk, ks->wvk = ks->vk;
 #endif
-    stored_same(pk, vk, xq, name);
-    run_strategies(rng, name, pk, vk, wpk, wvk, xq, heavy);
-    cnn_key_free(pk);
-    cnn_key_free(vk);
-    cnn_key_free(wpk);
-    cnn_key_free(wvk);
+    for (int j = 0; j < 2 && md.zk; j++) /* (plain keys draw nothing: their runs draw what they drew before) */
+        for (int b = 0; b < 32; b++) ks->seed[j][b] = (uint8_t)zk_rng_u64(rng);
+    const q_model *km = ks->pk->m;
+    TEST_CHECK(km->s.in_vis == md.in_vis && km->s.out_vis == md.out_vis && (km->s.zk_mc != 0) == md.zk);
+    q_witness *hw = NULL;
+    TEST_CHECK(q_run(&hw, km, xq) == ZK_OK);
+    if (hw) stmt_expect(&ks->want, ks->pk, xq, q_output(km, hw), ks->seed);
+    q_witness_free(hw);
+    if (!md.zk) { /* (the plain keys' honest proof: stored_same) */
+        stored_same(ks->pk, ks->vk, xq, name);
+        return 1;
+    }
+    zk_buf proof;
+    zk_buf_init(&proof);
+    int changed = 1;
+    zk_err e = prove_forged(&proof, ks->pk, xq, ks->seed, NULL, NULL, NULL, &changed);
+    stmt got = {0};
+    char why[256] = "", mode[64];
+    if (e == ZK_OK) e = stmt_verify(&got, ks->vk, &proof);
+    mode_name(mode, sizeof mode, md);
+    if (e || stmt_differs(&got, &ks->want, ks->vk, why, sizeof why))
+        fprintf(stderr, "cheat %s (%s): the honest proof %s%s\n", name, mode, e ? "fails: " : "attests another statement:",
+                e ? zk_reason() : why);
+    TEST_CHECK(e == ZK_OK && !changed && why[0] == 0);
+    stmt_free(&got);
+    zk_buf_free(&proof);
+    return 1;
+}
+
+static void keyset_free(keyset *ks) {
+    cnn_key_free(ks->pk);
+    cnn_key_free(ks->vk);
+    free(ks->hadv[0]);
+    free(ks->hadv[1]);
+    stmt_free(&ks->want);
+}
+
+/* Runs the strategies on model m (not owned) with input xq, the forgeries
+ * taking turns over the keys of modes md[0..nmd). */
+static void cheat_model(zk_rng *rng, const char *name, const q_model *m, const int64_t *xq, int heavy,
+                        const cheat_mode *md, size_t nmd) {
+    keyset *ks = zk_calloc(nmd, sizeof *ks);
+    size_t n = 0;
+    int ok = 1;
+    while (n < nmd && ok) ok = keyset_new(&ks[n], rng, name, m, md[n], xq), n++;
+    if (ok) run_strategies(rng, name, ks, n, xq, heavy);
+    for (size_t k = 0; k < n; k++) keyset_free(&ks[k]);
+    free(ks);
 }
 
 /* ---------------------------------------------------- small random graphs */
@@ -1398,7 +1707,17 @@ static nn_graph *small_graph(zk_rng *rng, int kind) {
     return g;
 }
 
-static void cheat_small(zk_rng *rng, int kind) {
+/* Model m's strategies with plain keys, then with zk keys: the forgeries
+ * take turns between the zk mode's public input and output and the
+ * combination zk_modes[1 + rot % 5] */
+static void cheat_plain_zk(zk_rng *rng, zk_rng *zr, const char *name, const q_model *m, const int64_t *xq, int heavy,
+                           size_t rot, int zk) {
+    cheat_model(rng, name, m, xq, heavy, &plain_mode, 1);
+    cheat_mode md[2] = {zk_modes[0], zk_modes[1 + rot % 5]};
+    if (zk) cheat_model(zr, name, m, xq, 1, md, 2);
+}
+
+static void cheat_small(zk_rng *rng, zk_rng *zr, int kind) {
     nn_graph *g = small_graph(rng, kind);
     size_t nin = (size_t)nn_numel(&g->tensors[g->input].shape);
     float *cal = zk_malloc_n(8 * nin, sizeof *cal);
@@ -1410,38 +1729,40 @@ static void cheat_small(zk_rng *rng, int kind) {
     if (e == ZK_OK) {
         int64_t *xq = zk_malloc_n(nin, sizeof *xq);
         TEST_CHECK(q_quantize_input(xq, m, cal) == ZK_OK);
-        q_model *mt = kind == G_CLIP || kind == G_RELU6 ? model_copy(m) : NULL;
-        cheat_model(rng, g_names[kind], m, xq, 0);
+        /* zk keys: not on the table graphs whose strategies another one
+         * runs under them (lut2: lut; softmax: softmax-out, logsoftmax;
+         * relu6-table: clip-table), for make test's time */
+        cheat_plain_zk(rng, zr, g_names[kind], m, xq, 0, (size_t)kind, kind != G_LUT2 && kind != G_SOFTMAX);
 #ifdef ZK_VERIFY
-        if (mt) { /* the same Clip proven by its table */
+        if (kind == G_CLIP || kind == G_RELU6) { /* the same Clip proven by its table */
             char name[32];
             snprintf(name, sizeof name, "%s-table", g_names[kind]);
             q_test_clip_table(1);
-            cheat_model(rng, name, mt, xq, 0);
+            q_model *mt = model_copy(m);
+            cheat_plain_zk(rng, zr, name, mt, xq, 0, (size_t)kind + 1, kind == G_CLIP);
+            q_model_free(mt);
             q_test_clip_table(-1);
-            mt = NULL;
         }
 #endif
-        q_model_free(mt);
         free(xq);
     }
+    q_model_free(m);
     free(cal);
     nn_graph_free(g);
 }
 
-static void cheat_file(zk_rng *rng, const char *name, const char *input, int heavy, int out_vis) {
+static void cheat_file(zk_rng *rng, const char *name, const char *input, int heavy, const cheat_mode *md, size_t nmd) {
     char path[128], calib[128];
     snprintf(path, sizeof path, "models/%s.onnx", name);
     snprintf(calib, sizeof calib, "models/calib/%s_calib.json", name);
     q_model *m = NULL;
     if (!test_quantize_model(&m, path, calib)) return;
-    m->s.out_vis = out_vis;
     size_t nin = (size_t)q_numel(m, 0);
     float *x = NULL;
     int64_t *xq = zk_malloc_n(nin, sizeof *xq);
     TEST_CHECK(in_load_one(&x, input, nin) == ZK_OK);
-    if (x && q_quantize_input(xq, m, x) == ZK_OK) cheat_model(rng, name, m, xq, heavy);
-    else q_model_free(m);
+    if (x && q_quantize_input(xq, m, x) == ZK_OK) cheat_model(rng, name, m, xq, heavy, md, nmd);
+    q_model_free(m);
     free(x);
     free(xq);
 }
@@ -1455,7 +1776,7 @@ static void cheat_file(zk_rng *rng, const char *name, const char *input, int hea
  * since q_run has no output for x, no such proof may be accepted. Without
  * the integer checks (the protocol before issue 11, where exact shifts
  * were taken as in range) it is. */
-static void cheat_range(zk_rng *rng) {
+static void cheat_range(zk_rng *rng, zk_rng *zr) {
     nn_graph *g = gb_new();
     int64_t xd[2] = {1, 2}, wd[2] = {2, 2}, bd[1] = {2};
     float wa[4] = {1, 0, 0, 1}, wb[4] = {0, 1, 1, 0}, wt[4] = {0.5f, 0.5f, -0.25f, -0.25f}, bt[2] = {0.3f, -0.2f};
@@ -1477,38 +1798,51 @@ static void cheat_range(zk_rng *rng) {
     TEST_REQUIRE(q_run(&w, m, xq) == ZK_OK);
     memcpy(w->t[0], xb, sizeof xb);
     for (size_t i = 0; i < m->nnodes; i++) (void)!q_run_node(m, w, i); /* no range stop */
-    q_model *mw = model_copy(m);
-    cnn_key *pk = NULL, *vk = NULL, *wpk = NULL, *wvk = NULL;
-    int ok = keys_for(&pk, &vk, m);
-    if (ok) ok = keys_for(&wpk, &wvk, mw);
-    else q_model_free(mw);
-    for (int weak = 0; weak < 2 && ok; weak++) {
-        inject in = {.forged = w};
-        cnn_set_witness_hook(inject_hook, &in);
+    /* under the plain keys and the zk keys of every visibility */
+    cheat_mode md[7] = {plain_mode};
+    memcpy(md + 1, zk_modes, sizeof zk_modes);
+    for (size_t k = 0; k < 7; k++) {
+        char mode[64];
+        mode_name(mode, sizeof mode, md[k]);
+        uint8_t seed[2][32];
+        for (int j = 0; j < 64; j++) seed[j / 32][j % 32] = (uint8_t)zk_rng_u64(zr);
+        cnn_key *pk = NULL, *vk = NULL;
+        if (!keys_for(&pk, &vk, model_in_mode(m, md[k]))) continue;
+        for (int weak = 0; weak < 2; weak++) { /* the same keys serve the weakened plan */
 #ifdef ZK_VERIFY
-        cnn_test_int_checks(!weak);
+            cnn_test_int_checks(!weak);
 #endif
-        zk_buf proof;
-        zk_buf_init(&proof);
-        zk_err e = cnn_prove(&proof, weak ? wpk : pk, xq, NULL, NULL); /* the hook swaps in x = (0.9, -0.9) */
-        int64_t *vin = NULL;
-        if (e == ZK_OK) e = cnn_verify(weak ? wvk : vk, proof.data, proof.len, &vin, NULL);
-        int for_bad = e == ZK_OK && memcmp(vin, xb, sizeof xb) == 0;
+            zk_buf proof;
+            zk_buf_init(&proof);
+            int changed = 0;
+            zk_err e = prove_forged(&proof, pk, xq, seed, w, NULL, NULL, &changed); /* x = (0.9, -0.9) swapped in */
+            stmt got = {0}, sb, sq;
+            if (e == ZK_OK) e = stmt_verify(&got, vk, &proof);
 #ifdef ZK_VERIFY
-        cnn_test_int_checks(1);
+            cnn_test_int_checks(1);
 #endif
-        cnn_set_witness_hook(NULL, NULL);
-        printf("  cheat out-of-range     an input q_run refuses%s: proof %s\n", weak ? ", without the integer checks" : "",
-               e == ZK_OK ? "accepted" : "rejected");
-        if (weak) TEST_CHECK(for_bad); /* the strategy works where the checks are off */
-        else TEST_CHECK(e != ZK_OK);
-        free(vin);
-        zk_buf_free(&proof);
+            /* the accepted statement: x = (0.9, -0.9) (or a commitment to it)
+             * with the forged output, or the honest input with it */
+            char why[256];
+            stmt_expect(&sb, pk, xb, q_output(m, w), seed);
+            stmt_expect(&sq, pk, xq, q_output(m, w), seed);
+            int for_bad = e == ZK_OK && !stmt_differs(&got, &sb, vk, why, sizeof why);
+            int for_honest = e == ZK_OK && !stmt_differs(&got, &sq, vk, why, sizeof why);
+            printf("  cheat out-of-range     an input q_run refuses (%s)%s: proof %s%s\n", mode,
+                   weak ? ", without the integer checks" : "", e == ZK_OK ? "accepted" : "rejected",
+                   for_bad ? " for that input" : for_honest ? " for the honest input" : "");
+            TEST_CHECK(changed);
+            if (weak) TEST_CHECK(for_bad); /* the strategy works where the checks are off */
+            else TEST_CHECK(e != ZK_OK);
+            stmt_free(&got);
+            stmt_free(&sb);
+            stmt_free(&sq);
+            zk_buf_free(&proof);
+        }
+        cnn_key_free(pk);
+        cnn_key_free(vk);
     }
-    cnn_key_free(pk);
-    cnn_key_free(vk);
-    cnn_key_free(wpk);
-    cnn_key_free(wvk);
+    q_model_free(m);
     q_witness_free(w);
 }
 
@@ -1573,7 +1907,7 @@ static q_model *edge_model(int wrap, int k_fc, int *skel_ok) {
     return m;
 }
 
-static void cheat_edge_one(const char *what, int wrap, int k_fc, const int64_t *xb, const int64_t *xok) {
+static void cheat_edge_one(zk_rng *rng, const char *what, int wrap, int k_fc, const int64_t *xb, const int64_t *xok) {
     int skel_ok = 0;
     q_model *m = edge_model(wrap, k_fc, &skel_ok);
     TEST_CHECK(skel_ok == !wrap); /* its bound needs no constant: a skeleton checks it too */
@@ -1591,53 +1925,103 @@ static void cheat_edge_one(const char *what, int wrap, int k_fc, const int64_t *
     w->t[0] = zk_malloc_n((size_t)q_numel(m, 0), sizeof *w->t[0]);
     memcpy(w->t[0], xb, (size_t)q_numel(m, 0) * sizeof *xb);
     for (size_t i = 0; i < m->nnodes; i++) (void)!q_run_node(m, w, i);
-    q_model *mv = model_copy(m);
-    cnn_key *pk = NULL, *vk = NULL;
-    int accepted = 0;
-    if (keys_for(&pk, &vk, m)) {
-        inject in = {.forged = w};
-        cnn_set_witness_hook(inject_hook, &in);
+    /* under the plain keys and the zk keys of every visibility */
+    cheat_mode md[7] = {plain_mode};
+    memcpy(md + 1, zk_modes, sizeof zk_modes);
+    for (size_t k = 0; k < 7; k++) {
+        cnn_key *pk = NULL, *vk = NULL;
+        TEST_CHECK(!wrap); /* the wrapping model must not get past setup */
+        if (!keys_for(&pk, &vk, model_in_mode(m, md[k]))) continue;
+        char mode[64];
+        mode_name(mode, sizeof mode, md[k]);
+        uint8_t seed[2][32];
+        for (int j = 0; j < 64; j++) seed[j / 32][j % 32] = (uint8_t)zk_rng_u64(rng);
         zk_buf proof;
         zk_buf_init(&proof);
-        zk_err e = cnn_prove(&proof, pk, xok, NULL, NULL); /* the hook swaps in xb */
-        cnn_set_witness_hook(NULL, NULL);
-        int64_t *vin = NULL, *vout = NULL;
-        if (e == ZK_OK) e = cnn_verify(vk, proof.data, proof.len, &vin, &vout);
-        accepted = e == ZK_OK;
-        q_witness *ref = NULL;
-        zk_err er = accepted ? q_run(&ref, mv, vin) : ZK_OK;
-        int same = accepted && er == ZK_OK &&
-                   memcmp(q_output(mv, ref), vout, (size_t)q_numel(mv, mv->output) * sizeof *vout) == 0;
-        printf("  cheat activation-edge  %s: proof %s%s\n", what, accepted ? "accepted" : "rejected",
-               !accepted ? "" : same ? ", q_run agrees" : er ? ", but q_run refuses that input" : ", with another output");
-        TEST_CHECK(!accepted || same);
-        q_witness_free(ref);
-        free(vin);
-        free(vout);
+        int changed = 0;
+        zk_err e = prove_forged(&proof, pk, xok, seed, w, NULL, NULL, &changed); /* xb swapped in */
+        stmt got = {0};
+        if (e == ZK_OK) e = stmt_verify(&got, vk, &proof);
+        int accepted = e == ZK_OK, same = 0, refused = 0;
+        /* the accepted statement must be q_run's on its input: the proof's
+         * (public), or xb or xok (whose commitment a private one is) */
+        const int64_t *cand[3] = {got.in, xb, xok};
+        for (int c = 0; c < 3 && accepted && !same; c++) {
+            if (!cand[c]) continue;
+            q_witness *ref = NULL;
+            if (q_run(&ref, m, cand[c]) != ZK_OK) {
+                refused |= c == 0;
+                continue;
+            }
+            stmt want;
+            char why[256];
+            stmt_expect(&want, pk, cand[c], q_output(m, ref), seed);
+            same = !stmt_differs(&got, &want, vk, why, sizeof why);
+            stmt_free(&want);
+            q_witness_free(ref);
+        }
+        printf("  cheat activation-edge  %s (%s): proof %s%s\n", what, mode, accepted ? "accepted" : "rejected",
+               !accepted ? "" : same ? ", q_run agrees" : refused ? ", but q_run refuses that input" : ", with another output");
+        TEST_CHECK(changed && (!accepted || same));
+        TEST_CHECK(accepted); /* -A is in range: the honest proof verifies */
+        stmt_free(&got);
         zk_buf_free(&proof);
+        cnn_key_free(pk);
+        cnn_key_free(vk);
     }
-    TEST_CHECK(!wrap); /* the wrapping model must not get past setup */
-    if (!wrap) TEST_CHECK(accepted); /* -A is in range: the honest proof verifies */
-    cnn_key_free(pk);
-    cnn_key_free(vk);
-    q_model_free(mv);
+    q_model_free(m);
     q_witness_free(w);
 }
 
-static void cheat_edge(void) {
+static void cheat_edge(zk_rng *rng) {
     const int64_t xb[2] = {-32767, 0}, xok[2] = {0, 0}; /* b_act = 16: a = x - 1 = (-A, -1) */
-    cheat_edge_one("Add reaching -A read by an FC", 0, 1, xb, xok);
-    cheat_edge_one("output -A", 0, 0, xb, xok);
+    cheat_edge_one(rng, "Add reaching -A read by an FC", 0, 1, xb, xok);
+    cheat_edge_one(rng, "output -A", 0, 0, xb, xok);
     const int64_t wb[1] = {-1}, wok[1] = {1};
-    cheat_edge_one("b_act = 2, (-2)(-2) 2^59 wraps to 1", 1, 0, wb, wok);
+    cheat_edge_one(rng, "b_act = 2, (-2)(-2) 2^59 wraps to 1", 1, 0, wb, wok);
 }
 
 void test_cheat(zk_rng *rng) {
-    cheat_edge();
-    cheat_range(rng);
-    for (int k = 0; k < G_COUNT; k++) cheat_small(rng, k);
-    cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 0, Q_OUT_PUBLIC);
+    /* the zk runs draw from their own generator (their keys' seeds, their
+     * strategies' choices), so that the plain runs draw what they drew
+     * before the zk runs were added */
+    zk_rng zr = *rng;
+    zk_rng_seed(&zr, zk_rng_u64(&zr) ^ 0x7a6b);
+    cheat_edge(&zr);
+    cheat_range(rng, &zr);
+    for (int k = 0; k < G_COUNT; k++) cheat_small(rng, &zr, k);
+    static const cheat_mode lenet_class = {0, Q_IN_PUBLIC, Q_OUT_CLASS};
+    cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 0, &plain_mode, 1);
     /* every strategy also against a class-only output (issue 13: every visibility) */
-    cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 1, Q_OUT_CLASS);
-    cheat_file(rng, "resnet_small", "models/inputs/resnet_small_0.json", 1, Q_OUT_PUBLIC);
+    cheat_file(rng, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 1, &lenet_class, 1);
+    const cheat_mode lenet_zk[3] = {zk_modes[0], zk_modes[1], zk_modes[5]};
+    cheat_file(&zr, "lenet5_fashion", "models/inputs/lenet5_fashion_0.json", 1, lenet_zk, 3);
+    cheat_file(rng, "resnet_small", "models/inputs/resnet_small_0.json", 1, &plain_mode, 1);
+    /* its two-challenge lookup (protocol.md 7.4) under zk keys with a
+     * private input and output; only the multiplicities, for make test's
+     * time (a forgery of it costs about 3 s) */
+    cheat_file(&zr, "resnet_small", "models/inputs/resnet_small_0.json", 2, &zk_modes[1], 1);
+    /* every strategy ran under the zk keys with a public input and output
+     * and under some zk keys with a private input or a class or private
+     * output; every zk visibility took several strategies */
+    for (int k = 0; k < S_COUNT; k++) {
+        long other = 0;
+        for (int c = 1; c < 6; c++) other += coverage[k][c];
+        printf("  cheat coverage %-15s plain %3ld, zk %3ld, zk private input or class/private output %3ld\n", s_names[k],
+               coverage[k][6], coverage[k][0], other);
+        if (!coverage[k][0] || !other) fprintf(stderr, "cheat: strategy %s did not run under every kind of zk key\n", s_names[k]);
+        TEST_CHECK(coverage[k][0] > 0 && other > 0);
+    }
+    printf("  cheat zk keys without the integer checks: %ld of %ld accepted with another statement\n", zk_weak[1],
+           zk_weak[0]);
+    TEST_CHECK(zk_weak[1] > 0);
+    for (int c = 0; c < 6; c++) {
+        int kinds = 0;
+        for (int k = 0; k < S_COUNT; k++) kinds += coverage[k][c] > 0;
+        char mode[64];
+        mode_name(mode, sizeof mode, zk_modes[c]);
+        printf("  cheat coverage %-32s %d strategies\n", mode, kinds);
+        if (kinds < 4) fprintf(stderr, "cheat: only %d strategies ran under the keys %s\n", kinds, mode);
+        TEST_CHECK(kinds >= 4);
+    }
 }
