@@ -68,6 +68,7 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
 }
 
 zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) {
+    *out = cx_v_of(fp2_zero()); /* defined on failure too */
     CX_TRY(cx_xfer(c, label, &v, 1));
     *out = cx_v_of(v);
     return ZK_OK;

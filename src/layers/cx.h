@@ -157,7 +157,8 @@ zk_err cx_fail(cx *c, const char *check) ZK_WARN_UNUSED;
 /* Prover sends / verifier reads n elements. */
 zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) ZK_WARN_UNUSED;
 /* An evaluation sent on its own (protocol.md sec. 9.8 (c)): the prover
- * sends *v, the verifier reads it; *out is the value with its pool part. */
+ * sends v, the verifier reads it; *out is the value with its pool part
+ * (0 without one when the read fails). */
 zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) ZK_WARN_UNUSED;
 
 /* ---- values (cx_v) */

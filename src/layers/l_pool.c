@@ -145,8 +145,9 @@ static zk_err rd_maxpool(cx *c, const layer_node *ln, const fp2 *rho, cx_v v) {
             free(tq);
         }
         e = cx_xfer_v(c, "cnn/max/e", ev[p], &ex);
+        if (e) break;
         es = cx_v_add(c, es, ex);
-        if (e == ZK_OK) e = cx_claim_qty(c, &pn->e[p], rho, ex, NULL);
+        e = cx_claim_qty(c, &pn->e[p], rho, ex, NULL);
     }
     /* y = X_p + d_p for every p, and sum_p e_p = I, each tested at rho */
     /* with the choice zero-check below: P + 2 identities at rho */
