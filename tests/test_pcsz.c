@@ -699,6 +699,20 @@ static fm61 *tz_one_view(zk_rng *rng, unsigned n, fp2 *z, tz_view *w, pcs_ligero
     return t;
 }
 
+/* The left side of the verifier's identity L(y') = v + gamma s (step 2)
+ * for the combined rows u1', u2' at z (eqc = eq(z_1.., .), kd cells). */
+static fp2 tz_identity_lhs(const fp2 *u1, const fp2 *u2, const fp2 *eqc, size_t kd, const fp2 *z) {
+    fp2 y1 = fp2_zero(), y2 = fp2_zero();
+    for (size_t i = 0; i < kd; i++) {
+        y1 = fp2_add(y1, fp2_mul(u1[i], eqc[i]));
+        y2 = fp2_add(y2, fp2_mul(u2[i], fp2_conj(eqc[i])));
+    }
+    const fm61 half = (fm61)1 << 60;
+    fp2 omz = fp2_sub(fp2_one(), z[0]), iz = fp2_make(fm61_neg(z[0].im), z[0].re);
+    fp2 a = fp2_mul_fm61(fp2_sub(omz, iz), half), b = fp2_mul_fm61(fp2_add(omz, iz), half);
+    return fp2_add(fp2_mul(a, y1), fp2_mul(b, fp2_conj(y2)));
+}
+
 /* The simulator's s satisfies the verifier's identity (so its view passes
  * step 2), and a real view satisfies the same identity. */
 static void tz_simulator_identity(zk_rng *rng, unsigned n) {
@@ -713,25 +727,10 @@ static void tz_simulator_identity(zk_rng *rng, unsigned n) {
     memcpy(cp, w.u1, 2 * w.ul * sizeof *cp);
     fp2 *eqc = zk_aligned_n(kd, sizeof *eqc);
     mle_eq_table(eqc, z + 1, p.log_data_cols);
-    fp2 y1 = fp2_zero(), y2 = fp2_zero();
-    for (size_t i = 0; i < kd; i++) {
-        y1 = fp2_add(y1, fp2_mul(w.u1[i], eqc[i]));
-        y2 = fp2_add(y2, fp2_mul(w.u2[i], fp2_conj(eqc[i])));
-    }
-    const fm61 half = (fm61)1 << 60;
-    fp2 omz = fp2_sub(fp2_one(), z[0]), iz = fp2_make(fm61_neg(z[0].im), z[0].re);
-    fp2 a = fp2_mul_fm61(fp2_sub(omz, iz), half), b = fp2_mul_fm61(fp2_add(omz, iz), half);
-    fp2 L = fp2_add(fp2_mul(a, y1), fp2_mul(b, fp2_conj(y2)));
-    TEST_CHECK(fp2_eq(L, fp2_add(w.v, fp2_mul(w.gamma, w.s))));
+    TEST_CHECK(fp2_eq(tz_identity_lhs(w.u1, w.u2, eqc, kd, z), fp2_add(w.v, fp2_mul(w.gamma, w.s))));
     /* simulated: the identity holds by construction */
     fp2 s = tz_simulate(rng, cp, cp + w.ul, w.ul, kd, p.log_data_cols, z, w.v, w.gamma);
-    y1 = y2 = fp2_zero();
-    for (size_t i = 0; i < kd; i++) {
-        y1 = fp2_add(y1, fp2_mul(cp[i], eqc[i]));
-        y2 = fp2_add(y2, fp2_mul(cp[w.ul + i], fp2_conj(eqc[i])));
-    }
-    L = fp2_add(fp2_mul(a, y1), fp2_mul(b, fp2_conj(y2)));
-    TEST_CHECK(fp2_eq(L, fp2_add(w.v, fp2_mul(w.gamma, s))));
+    TEST_CHECK(fp2_eq(tz_identity_lhs(cp, cp + w.ul, eqc, kd, z), fp2_add(w.v, fp2_mul(w.gamma, s))));
     free(eqc);
     free(cp);
     tz_view_free(&w);

@@ -554,9 +554,12 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         st->lookups = (size_t)1 << pl->lnv;
     }
     if (c.z.on) { /* the witness, as far as this function made it (a returned one is the caller's) */
-        OPENSSL_cleanse(c.ADV, ((size_t)1 << pl->anv) * sizeof *c.ADV);
-        for (size_t t = 0; t < m->ntensors; t++)
-            if (c.tv[t]) OPENSSL_cleanse(c.tv[t], ((size_t)1 << pl->tnv[t]) * sizeof *c.tv[t]);
+        zk_free_secret(c.ADV);
+        c.ADV = NULL;
+        for (size_t t = 0; t < m->ntensors; t++) {
+            zk_free_secret(c.tv[t]);
+            c.tv[t] = NULL;
+        }
     }
     free(c.ADV);
     cx_free(&c);

@@ -97,6 +97,27 @@ static fp2 zt_sum(const zt_zsc *z, unsigned s) {
     return sc_sum_product((fp2 *const *)z->tab[s], zt_sd[s], (size_t)1 << zt_sn[s]);
 }
 
+/* The end of the zsc and em cases: the batch of the claims on T = [C ; D]
+ * and T's hiding opening at its point; the verifier's side then also
+ * requires the transcript's end. */
+static void zt_batch_open(tr_t *tr, pcs_state *st, const fm61 *T, unsigned mc, const zsc_claim *cl, size_t ncl) {
+    fp2 tp[ZSC_MAX_VARS + 2], y;
+    zsc_ip_prove(tr, tp, &y, T, mc, cl, ncl);
+    pcs_ligero_zk.open(tr, st, tp);
+    pcs_ligero_zk.state_free(st);
+    tr_free(tr);
+}
+
+static zk_err zt_batch_verify(tr_t *tr, zk_err e, const pcs_commitment *cm, unsigned mc, const zsc_claim *cl,
+                              size_t ncl) {
+    fp2 tp[ZSC_MAX_VARS + 2], y;
+    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, mc, cl, ncl);
+    if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, cm, tp, y);
+    if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
+    tr_free(tr);
+    return e;
+}
+
 static void zt_zsc_prove(zk_buf *pf, const zt_zsc *z) {
     tr_t *tr = tr_new_prover(ZT_PROTO "/zsc", pf);
     pcs_state *st = pcs_ligero_zk_commit(tr, NULL, z->T, z->mc + 1, 0, 1, z->seed);
@@ -119,11 +140,7 @@ static void zt_zsc_prove(zk_buf *pf, const zt_zsc *z) {
     for (int k = 0; k < 3; k++) l = fp2_add(l, fp2_mul(z->ww[k], fp2_make(z->T[2 * z->wi[k]], z->T[2 * z->wi[k] + 1])));
     tr_put_fp2(tr, "test/l", &l, 1);
     cl[ZT_NS] = (zsc_claim){.nw = 3, .wi = z->wi, .ww = z->ww, .value = l};
-    fp2 tp[ZSC_MAX_VARS + 2], y;
-    zsc_ip_prove(tr, tp, &y, z->T, z->mc, cl, ZT_NS + 1);
-    pcs_ligero_zk.open(tr, st, tp);
-    pcs_ligero_zk.state_free(st);
-    tr_free(tr);
+    zt_batch_open(tr, st, z->T, z->mc, cl, ZT_NS + 1);
 }
 
 static zk_err zt_zsc_verify(const zk_buf *pf, const zt_zsc *z) {
@@ -144,14 +161,10 @@ static zk_err zt_zsc_verify(const zk_buf *pf, const zt_zsc *z) {
         }
         cl[s] = (zsc_claim){.off = z->off[s], .n = n, .d = d, .point = pt[s], .value = gr};
     }
-    fp2 tp[ZSC_MAX_VARS + 2], y, l;
+    fp2 l = fp2_zero();
     if (e == ZK_OK && (e = tr_get_fp2(tr, "test/l", &l, 1)) != ZK_OK) zk_set_reason("linear claim's value");
     cl[ZT_NS] = (zsc_claim){.nw = 3, .wi = z->wi, .ww = z->ww, .value = l};
-    if (e == ZK_OK) e = zsc_ip_verify(tr, tp, &y, z->mc, cl, ZT_NS + 1);
-    if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
-    if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
-    tr_free(tr);
-    return e;
+    return zt_batch_verify(tr, e, &cm, z->mc, cl, ZT_NS + 1);
 }
 
 /* ---- the em case: part 2's masked sumcheck (protocol.md 9.8 (a), (d), (e)) ----
@@ -263,17 +276,13 @@ static void zt_em_prove(zk_buf *pf, const zt_em *z) {
     tr_put_fp2(tr, "test/l", &ab.ell, 1);
     zt_em_claims b;
     zt_em_batch(&b, z, pt, gr, ab.ell, vals);
-    fp2 tp[ZSC_MAX_VARS + 2], y;
-    zsc_ip_prove(tr, tp, &y, z->T, z->mc, b.cl, 4);
-    pcs_ligero_zk.open(tr, st, tp);
-    pcs_ligero_zk.state_free(st);
-    tr_free(tr);
+    zt_batch_open(tr, st, z->T, z->mc, b.cl, 4);
 }
 
 static zk_err zt_em_verify(const zk_buf *pf, const zt_em *z) {
     tr_t *tr = tr_new_verifier(ZT_PROTO "/em", pf->data, pf->len);
     pcs_commitment cm;
-    fp2 V, pt[ZE_N], gr, vals[3], ell, tp[ZSC_MAX_VARS + 2], y;
+    fp2 V, pt[ZE_N], gr, vals[3], ell;
     zk_err e = pcs_ligero_zk.read_commitment(tr, &cm, z->mc + 1);
     if (e == ZK_OK) e = tr_get_fp2(tr, "test/V", &V, 1);
     if (e == ZK_OK) e = zsc_verify_deg(tr, pt, &V, &gr, z->deg, ZE_N);
@@ -286,15 +295,9 @@ static zk_err zt_em_verify(const zk_buf *pf, const zt_em *z) {
             e = ZK_EPROOF;
         }
     }
-    zt_em_claims b;
-    if (e == ZK_OK) {
-        zt_em_batch(&b, z, pt, gr, ell, vals);
-        e = zsc_ip_verify(tr, tp, &y, z->mc, b.cl, 4);
-    }
-    if (e == ZK_OK) e = pcs_ligero_zk.verify(tr, &cm, tp, y);
-    if (e == ZK_OK && (e = tr_finish(tr)) != ZK_OK) zk_set_reason("trailing bytes");
-    tr_free(tr);
-    return e;
+    zt_em_claims b = {0};
+    if (e == ZK_OK) zt_em_batch(&b, z, pt, gr, ell, vals);
+    return zt_batch_verify(tr, e, &cm, z->mc, b.cl, 4);
 }
 
 /* ---- the opening cases ---- */
