@@ -255,7 +255,9 @@ static const char *const tamper_labels[] = {"sc/round", "cnn/eval", "cnn/acc", "
                                             "cnn/affine/t", "cnn/avg/rem", "cnn/max/d", "cnn/max/e", "cnn/lu/root",
                                             "cnn/lu/leaf", "pcs/u1", "pcs/u2", "pcs/col",
                                             /* zero-knowledge mode: the masks' messages (zsc.h), the hiding openings (pcs.h) */
-                                            "zsc/G", "zsc/gr", "zsc/ip/G", "zsc/ip/eval", "pcs/zk/s"};
+                                            "zsc/G", "zsc/gr", "zsc/ip/G", "zsc/ip/eval", "pcs/zk/s",
+                                            /* part 2 (protocol.md sec. 9.8 (d)): the absorbed parts' values */
+                                            "cnn/ell"};
 enum { N_TAMPER_LABELS = sizeof tamper_labels / sizeof tamper_labels[0] };
 static long tamper_hits[N_TAMPER_LABELS]; /* over the whole test run */
 

@@ -26,12 +26,15 @@
  *            of b bits, pl_qty_new), b <= 60 so the sum does not wrap.
  * lb in 8..16 gives the fewest lookup leaves, then the smallest C, then
  * the widest limbs, as for a proof's plan.
- * A zero-knowledge key (protocol.md sec. 9.5): W's pad region is left
+ * A zero-knowledge key (protocol.md sec. 9.5, 9.8): W's pad region is left
  * out (a W region of the certificate's plan without column or claim, so
  * unconstrained; the tail starts after it), W's opening is a hiding one
- * (slot 0 of W's budget) and C is committed hiding (budget 1). The
- * sumchecks and the lookup are not masked: they show functionals of W
- * and C (protocol.md sec. 9.5 lists them).
+ * (slot 0 of W's budget), C is committed hiding (budget 1) with a pad
+ * region of 2^6 random cells (zk_pad), and the certificate runs the CNN
+ * proof's zero-knowledge mode with a mask pool of its own: the prover
+ * measures it by a dry run and sends zk_mc (wr/zk/mc, u32), commits the
+ * mask table M = [C ; D] hiding after C, and ends with the masks' batch
+ * and M's opening (cx_zk_finish).
  * Soundness: the ledger of cx.h (the lookup, the tail's vector challenge
  * sum of its blocks' nv, each limb identity nv, the merges and the block
  * sumchecks) plus the two Ligero openings; wr_bound_bits bounds it from
@@ -40,6 +43,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "cnn_int.h"
 #include "cnn_test.h"
@@ -98,7 +103,7 @@ static zk_err wr_plan_lb(wr_plan *w, const pl_plan *mp, unsigned lb) {
     pl_plan *p = w->pl = zk_calloc(1, sizeof *p);
     p->m = mp->m;
     p->lb = lb;
-    p->zk_pad = -1; /* the certificate's sumchecks are not masked (setup's; protocol.md sec. 9.5) */
+    p->zk_pad = -1; /* a zk key's: after the layout's other regions (below) */
     p->wpad = -1;
     p->wnv = mp->wnv;
     size_t n = 0;
@@ -146,6 +151,7 @@ static zk_err wr_plan_lb(wr_plan *w, const pl_plan *mp, unsigned lb) {
         at += (uint64_t)1 << v;
     }
     p->mreg = pl_add_region(p, PL_ADV, lb, (int64_t)1 << lb);
+    if (mp->wpad >= 0) p->zk_pad = pl_add_region(p, PL_ADV, PL_ZK_PAD_NV, (int64_t)1 << PL_ZK_PAD_NV);
     return pl_layout(p, 0);
 }
 
@@ -201,8 +207,32 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     tr_absorb(c->tr, "wr/digest", digest, 32);
     pcs_state *cst = NULL;
     pcs_commitment ccom;
-    if (c->P) cst = WS->commit(c->tr, c->ADV, p->anv);
+    if (c->P) cst = c->z.count ? NULL : WS->commit(c->tr, c->ADV, p->anv);
     else CX_TRY(WS->read_commitment(c->tr, &ccom, p->anv));
+    pcs_state *mst = NULL; /* zk: the mask table's (cx.h) */
+    pcs_commitment mcom;
+    fm61 *M = NULL;
+    if (c->z.on && !c->z.count) {
+        uint8_t mcb[4];
+        if (c->P) {
+            for (int k = 0; k < 4; k++) mcb[k] = (uint8_t)(c->z.mc >> (8 * k));
+            tr_put_bytes(c->tr, "wr/zk/mc", mcb, 4);
+            size_t nm = (size_t)2 << c->z.mc;
+            M = zk_malloc_n(nm, sizeof *M);
+            zsc_random_cells(M, nm, NULL);
+            c->z.M = M;
+            mst = pcs_ligero_zk.commit(c->tr, M, c->z.mc + 1);
+        } else {
+            CX_TRY(tr_get_bytes(c->tr, "wr/zk/mc", mcb, 4));
+            uint32_t mc = (uint32_t)mcb[0] | (uint32_t)mcb[1] << 8 | (uint32_t)mcb[2] << 16 | (uint32_t)mcb[3] << 24;
+            if (mc < 1 || mc > Q_ZK_MAX_MC) {
+                zk_set_reason("weight-range certificate: mask pool 2^%u outside 2^1..2^%d", mc, Q_ZK_MAX_MC);
+                return ZK_EFORMAT;
+            }
+            c->z.mc = mc;
+            CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &mcom, c->z.mc + 1));
+        }
+    }
     if (w->nt) { /* W is 0 beyond its regions: W_block(z) = 0 for each tail block */
         fp2 *z = cx_pt(c, p->wnv);
         tr_challenges(c->tr, "wr/tail", z, p->wnv);
@@ -233,7 +263,40 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     if (J > 0) c->rbr = fmax(c->rbr, 3 + J + 1); /* each of the point's rounds also avoids the J identities */
     if (e == ZK_OK) e = cx_open(c, PL_W, p->wnv, WS, wst, wcom);
     if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, WS, cst, &ccom);
+    if (e == ZK_OK) e = cx_zk_finish(c, mst, &mcom);
     if (cst) WS->state_free(cst);
+    if (mst) pcs_ligero_zk.state_free(mst);
+    if (M) {
+        OPENSSL_cleanse(M, ((size_t)2 << c->z.mc) * sizeof *M);
+        free(M);
+        c->z.M = NULL;
+    }
+    return e;
+}
+
+/* A zero-knowledge certificate's mask pool, 2^mc cells: a dry run of the
+ * prover (cx_zk.count, nothing opened) on a transcript thrown away; the
+ * pool's use depends on the plan only, so W and C may be NULL (zeros). */
+static zk_err wr_pool_mc(const wr_plan *w, const uint8_t digest[32], const fm61 *W, const fm61 *C, unsigned *mc) {
+    const pl_plan *p = w->pl;
+    fm61 *W0 = W ? NULL : zk_calloc((size_t)1 << p->wnv, sizeof *W0), *C0 = C ? NULL : zk_calloc((size_t)1 << p->anv, sizeof *C0);
+    uint8_t dg[32] = {0};
+    zk_buf tmp;
+    zk_buf_init(&tmp);
+    cx d = {.P = 1, .m = p->m, .pl = p, .W = W ? (fm61 *)W : W0, .ADV = C ? (fm61 *)C : C0, .z = {.on = 1, .count = 1}};
+    d.rc = zk_calloc(p->nreg, sizeof *d.rc);
+    d.tr = tr_new_prover(CNN_WRANGE_PROTOCOL, &tmp);
+    zk_err e = wr_run(&d, w, digest ? digest : dg, NULL, NULL, 1);
+    for (*mc = 1; ((size_t)1 << *mc) < d.z.used; (*mc)++) {}
+    tr_free(d.tr);
+    cx_free(&d);
+    zk_buf_free(&tmp);
+    free(W0);
+    free(C0);
+    if (e == ZK_OK && *mc > Q_ZK_MAX_MC) {
+        zk_set_reason("weight-range certificate: the masks need 2^%u cells, more than 2^%d", *mc, Q_ZK_MAX_MC);
+        e = ZK_EINPUT;
+    }
     return e;
 }
 
@@ -255,6 +318,13 @@ static double wr_bound_bits(const wr_plan *w, const pl_plan *mp, unsigned wb) {
     double lu = p->lu_two ? one / CX_FIELD * one + 1.0 : one;
     const pcs_scheme *CS = mp->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero;
     double eps = (3.0 * rounds + ids + lu) / CX_FIELD + cnn_weights_error(mp, wb) + CS->error(p->anv, 0);
+    if (mp->wpad >= 0) { /* the zk mode (sec. 9.5, 9.8) with the pool an honest prover measures: per mask
+                          * (at most 2^mc / 4) its rho and at most 5 more in a last round, the batch, Q = 0, M's opening */
+        unsigned mc;
+        if (wr_pool_mc(w, NULL, NULL, NULL, &mc) != ZK_OK) return 0;
+        double pool = ldexp(1.0, (int)mc);
+        eps += (6.0 * pool / 4 + 3.0 + 2.0 * mc + ldexp(1.0, (int)LT)) / CX_FIELD + pcs_ligero_zk.error(mc + 1, 0);
+    }
     return -log2(eps);
 }
 
@@ -263,12 +333,18 @@ zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *mp, const fm61 *W, const pc
     CX_TRY(wr_plan_build(&w, mp));
     fm61 *C = wr_adv(&w, W);
     if (wr_chook) wr_chook(wr_chook_ctx, w.pl, C);
-    cx c = {.P = 1, .m = mp->m, .pl = w.pl, .W = (fm61 *)W, .ADV = C};
+    int zk = mp->wpad >= 0;
+    if (zk) zsc_random_cells(C + w.pl->reg[w.pl->zk_pad].off, (size_t)1 << PL_ZK_PAD_NV, NULL);
+    zk_err e = ZK_OK;
+    unsigned mc = 0;
+    if (zk) e = wr_pool_mc(&w, digest, W, C, &mc);
+    cx c = {.P = 1, .m = mp->m, .pl = w.pl, .W = (fm61 *)W, .ADV = C, .z = {.on = zk, .mc = mc}};
     c.rc = zk_calloc(w.pl->nreg, sizeof *c.rc);
     c.tr = tr_new_prover(CNN_WRANGE_PROTOCOL, cert);
-    zk_err e = wr_run(&c, &w, digest, wst, NULL, mp->wpad >= 0);
+    if (e == ZK_OK) e = wr_run(&c, &w, digest, wst, NULL, zk);
     tr_free(c.tr);
     cx_free(&c);
+    OPENSSL_cleanse(C, ((size_t)1 << w.pl->anv) * sizeof *C);
     free(C);
     wr_plan_free(&w);
     return e;
@@ -277,10 +353,10 @@ zk_err cnn_wrange_prove(zk_buf *cert, const pl_plan *mp, const fm61 *W, const pc
 zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *mp, double *counted_bits, double *rbr_bits) {
     wr_plan w;
     CX_TRY(wr_plan_build(&w, mp));
-    cx c = {.P = 0, .m = vk->m, .pl = w.pl};
+    int zk = mp->wpad >= 0;
+    cx c = {.P = 0, .m = vk->m, .pl = w.pl, .z = {.on = zk}};
     c.rc = zk_calloc(w.pl->nreg, sizeof *c.rc);
     c.tr = tr_new_verifier(CNN_WRANGE_PROTOCOL, vk->wrange, vk->wrange_len);
-    int zk = mp->wpad >= 0;
     zk_err e = ZK_OK;
     if (zk != vk->wcom.zk) {
         zk_set_reason("the weight commitment's mode disagrees with the model's zero-knowledge setting");
@@ -291,9 +367,10 @@ zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *mp, double *counted_b
     int certified = vk->wcom.certified;
     const pcs_scheme *CS = zk ? &pcs_ligero_zk : &pcs_ligero;
     double we = zk ? pcs_ligero_zk_error(w.pl->wnv, certified, vk->wcom.openings) : pcs_ligero.error(w.pl->wnv, certified);
-    if (counted_bits) *counted_bits = -log2(c.err / CX_FIELD + we + CS->error(w.pl->anv, 0));
+    double me = zk ? pcs_ligero_zk.error(c.z.mc + 1, 0) : 0, mr = zk ? pcs_ligero_zk.rbr_error(c.z.mc + 1, 0) : 0;
+    if (counted_bits) *counted_bits = -log2(c.err / CX_FIELD + we + CS->error(w.pl->anv, 0) + me);
     if (rbr_bits)
-        *rbr_bits = -log2(fmax(fmax(c.rbr / CX_FIELD, CS->rbr_error(w.pl->wnv, certified)), CS->rbr_error(w.pl->anv, 0)));
+        *rbr_bits = -log2(fmax(fmax(fmax(c.rbr / CX_FIELD, CS->rbr_error(w.pl->wnv, certified)), CS->rbr_error(w.pl->anv, 0)), mr));
     tr_free(c.tr);
     cx_free(&c);
     wr_plan_free(&w);
