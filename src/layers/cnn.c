@@ -279,21 +279,9 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     const pcs_scheme *S = cx_scheme(c);
     pcs_state *ast = NULL, *mst = NULL;
     pcs_commitment acom, mcom;
-    fm61 *M = NULL;
     if (c->P) ast = S->commit(c->tr, c->ADV, pl->anv);
     else CX_TRY(S->read_commitment(c->tr, &acom, pl->anv));
-    if (c->z.on && !c->z.count) {
-        if (c->P) {
-            size_t nm = (size_t)2 << c->z.mc;
-            M = zk_malloc_n(nm, sizeof *M);
-            zsc_random_cells(M, nm, NULL);
-            c->z.M = M;
-            mst = pcs_ligero_zk.commit(c->tr, M, c->z.mc + 1);
-        } else {
-            zk_err e0 = pcs_ligero_zk.read_commitment(c->tr, &mcom, c->z.mc + 1);
-            if (e0) return e0;
-        }
-    }
+    CX_TRY(cx_zk_commit(c, &mst, &mcom));
     if (c->st) c->st->t[CNN_PH_COMMIT] += cx_now() - t0;
     zk_err e = ZK_OK;
     /* output claim at a random point */
@@ -350,12 +338,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
         if (c->st) c->st->t[CNN_PH_OPEN] += cx_now() - t0;
     }
     if (ast) S->state_free(ast);
-    if (mst) pcs_ligero_zk.state_free(mst);
-    if (M) {
-        OPENSSL_cleanse(M, ((size_t)2 << c->z.mc) * sizeof *M);
-        free(M);
-        c->z.M = NULL;
-    }
+    cx_zk_release(c, mst);
     return e;
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "../poly/mle.h"
 
 double cx_now(void) {
@@ -211,6 +213,27 @@ void cx_mask_put(cx *c, const fp2 *pt, fp2 gr) {
     zsc_claim *cl = &c->z.cl[c->z.ncl - 1];
     cl->point = pt;
     cl->value = gr;
+}
+
+zk_err cx_zk_commit(cx *c, pcs_state **mst, pcs_commitment *mcom) {
+    *mst = NULL;
+    if (!c->z.on || c->z.count) return ZK_OK;
+    if (!c->P) return pcs_ligero_zk.read_commitment(c->tr, mcom, c->z.mc + 1);
+    size_t nm = (size_t)2 << c->z.mc;
+    fm61 *M = zk_malloc_n(nm, sizeof *M);
+    zsc_random_cells(M, nm, NULL);
+    c->z.M = M;
+    *mst = pcs_ligero_zk.commit(c->tr, M, c->z.mc + 1);
+    return ZK_OK;
+}
+
+void cx_zk_release(cx *c, pcs_state *mst) {
+    if (mst) pcs_ligero_zk.state_free(mst);
+    if (c->z.M) {
+        OPENSSL_cleanse((fm61 *)c->z.M, ((size_t)2 << c->z.mc) * sizeof *c->z.M);
+        free((fm61 *)c->z.M);
+        c->z.M = NULL;
+    }
 }
 
 zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) {

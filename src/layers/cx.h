@@ -257,6 +257,12 @@ zk_err cx_em_begin(cx *c, cx_em *m, const vp_term *terms, unsigned nterms, unsig
                    const int *masked, const fp2 *e) ZK_WARN_UNUSED;
 zk_err cx_em_end(cx *c, cx_em *m, const fp2 *pt, fp2 gr, fp2 *red, fp2 *vals, const int *send,
                  cx_pool *vpp) ZK_WARN_UNUSED;
+/* The mask table M = [C ; D] before any challenge: the prover draws it
+ * (OpenSSL; c->z.M) and commits it hiding (*mst), the verifier reads its
+ * commitment (*mcom); nothing outside the mode or in a dry run.
+ * cx_zk_release wipes and frees the prover's M and state. */
+zk_err cx_zk_commit(cx *c, pcs_state **mst, pcs_commitment *mcom) ZK_WARN_UNUSED;
+void cx_zk_release(cx *c, pcs_state *mst);
 /* After the last sumcheck: the batch of the masks' values (zsc_ip) and the
  * opening of M (mst: prover's hiding state; mcom: verifier's commitment). */
 zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) ZK_WARN_UNUSED;

@@ -209,19 +209,13 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     pcs_commitment ccom;
     if (c->P) cst = c->z.count ? NULL : WS->commit(c->tr, c->ADV, p->anv);
     else CX_TRY(WS->read_commitment(c->tr, &ccom, p->anv));
-    pcs_state *mst = NULL; /* zk: the mask table's (cx.h) */
+    pcs_state *mst = NULL; /* zk: the mask table's (cx.h), after its size */
     pcs_commitment mcom;
-    fm61 *M = NULL;
     if (c->z.on && !c->z.count) {
         uint8_t mcb[4];
         if (c->P) {
             for (int k = 0; k < 4; k++) mcb[k] = (uint8_t)(c->z.mc >> (8 * k));
             tr_put_bytes(c->tr, "wr/zk/mc", mcb, 4);
-            size_t nm = (size_t)2 << c->z.mc;
-            M = zk_malloc_n(nm, sizeof *M);
-            zsc_random_cells(M, nm, NULL);
-            c->z.M = M;
-            mst = pcs_ligero_zk.commit(c->tr, M, c->z.mc + 1);
         } else {
             CX_TRY(tr_get_bytes(c->tr, "wr/zk/mc", mcb, 4));
             uint32_t mc = (uint32_t)mcb[0] | (uint32_t)mcb[1] << 8 | (uint32_t)mcb[2] << 16 | (uint32_t)mcb[3] << 24;
@@ -230,9 +224,9 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
                 return ZK_EFORMAT;
             }
             c->z.mc = mc;
-            CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &mcom, c->z.mc + 1));
         }
     }
+    CX_TRY(cx_zk_commit(c, &mst, &mcom));
     if (w->nt) { /* W is 0 beyond its regions: W_block(z) = 0 for each tail block */
         fp2 *z = cx_pt(c, p->wnv);
         tr_challenges(c->tr, "wr/tail", z, p->wnv);
@@ -265,12 +259,7 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     if (e == ZK_OK) e = cx_open(c, PL_ADV, p->anv, WS, cst, &ccom);
     if (e == ZK_OK) e = cx_zk_finish(c, mst, &mcom);
     if (cst) WS->state_free(cst);
-    if (mst) pcs_ligero_zk.state_free(mst);
-    if (M) {
-        OPENSSL_cleanse(M, ((size_t)2 << c->z.mc) * sizeof *M);
-        free(M);
-        c->z.M = NULL;
-    }
+    cx_zk_release(c, mst);
     return e;
 }
 
