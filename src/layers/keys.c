@@ -77,9 +77,9 @@ static double plan_soundness_bits(const pl_plan *pl, unsigned wb) {
         unsigned mc = (unsigned)m->s.zk_mc;
         eps += (ldexp(1.0, (int)mc - 2) + 3.0 + 2.0 * mc) / p2;
         /* sec. 9.8: per masked sumcheck (at most 2^mc / 4) a last round of
-         * degree up to d + 2, or one round of degree <= 5 where it had none;
-         * the lookup root's Q = 0 (2^LT denominators) */
-        eps += (5.0 * ldexp(1.0, (int)mc - 2) + ldexp(1.0, (int)LT)) / p2;
+         * degree up to d + 2, or one round of degree <= 5 where it had none
+         * (among them the lookup root's Q u = 1) */
+        eps += 5.0 * ldexp(1.0, (int)mc - 2) / p2;
         eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
         if (pl->in_chk.nl) /* a private input: its identity at the merged point, its sumcheck and opening (sec. 9.8 (f)) */
             eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2 + pcs_ligero_zk.error(pl->tnv[0] + 1, 0);
@@ -109,8 +109,7 @@ static double plan_rbr_degree(const pl_plan *pl) {
     d = fmax(d, (double)pl->tnv[m->output]); /* r0 */
     double one = plan_lu_one(pl);
     d = fmax(d, pl->lu_two ? one * (one / CX_FIELD) + 1 : one);
-    if (m->s.zk_mc) /* sec. 9.8: masked last rounds (<= 5), the lookup root's Q = 0 */
-        d = fmax(d, fmax(5.0, ldexp(1.0, (int)(pl->lnv + (pl->lu_two ? 1 : 0)))));
+    if (m->s.zk_mc) d = fmax(d, 5.0); /* sec. 9.8: masked last rounds (<= 5) */
     return d;
 }
 

@@ -641,6 +641,28 @@ static void lu_leaves_full(const cx *c, fp2 **pp, fp2 **qq, const fp2 X[2], cons
         }
 }
 
+/* The zero-knowledge mode's Q != 0 (protocol.md sec. 9.8 (g)): the
+ * sumcheck of no variable Q u = 1 (cx_sc, run on one variable), its two
+ * finals masked, Q's final claimed equal to the root's masked Q (a linear
+ * claim) and u's claimed nowhere: the prover knows an inverse of Q.
+ * qt: the prover's true Q. */
+static zk_err lu_root_nonzero(cx *c, cx_v q, fp2 qt) {
+    fp2 tq[1] = {qt}, tu[1] = {fp2_zero()}, *tabs[2] = {tq, tu}, vals[2], red, *pt;
+    if (c->P) {
+        if (fp2_is_zero(qt)) { /* X hit a denominator's root: probability 2^LT / |F| */
+            zk_set_reason("lookup: the challenge hit a root of the denominators; prove again");
+            return ZK_EINPUT;
+        }
+        tu[0] = fp2_inv(qt);
+    }
+    vp_term t = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+    const int send[2] = {1, 1};
+    cx_pool vpp[2];
+    CX_TRY(cx_sc(c, tabs, 2, &t, 1, 0, cx_v_of(fp2_one()), &pt, &red, vals, send, vpp));
+    CX_TRY(cx_sc_check(c, &t, 1, vals, red, "range-check (lookup sum)"));
+    return cx_check_eq(c, cx_v_sub(c, cx_fin(vals, vpp, 0), q), fp2_zero(), "range-check (lookup sum)");
+}
+
 zk_err cx_lookup(cx *c) {
     const pl_plan *pl = c->pl;
     double t0 = cx_now();
@@ -678,9 +700,8 @@ zk_err cx_lookup(cx *c) {
         }
     }
     /* the root (P, Q): P = 0 checked in the clear; Q != 0 too, except in
-     * the zero-knowledge mode, where Q is sent masked and Q = 0 is left to
-     * chance: the product of the denominators vanishes only when X is one
-     * of their roots (protocol.md sec. 9.8 (g)) */
+     * the zero-knowledge mode, where Q is sent masked and the prover shows
+     * it an inverse instead (lu_root_nonzero; protocol.md sec. 9.8 (g)) */
     fp2 root[2] = {fp2_zero(), fp2_zero()};
     const int rbare[2] = {1, 0};
     cx_v rootv[2];
@@ -688,7 +709,7 @@ zk_err cx_lookup(cx *c) {
     zk_err e = cx_xfer_vn(c, "cnn/lu/root", root, 2, rbare, rootv);
     if (e == ZK_OK && !c->P && (!fp2_is_zero(rootv[0].v) || (!c->z.on && fp2_is_zero(rootv[1].v))))
         e = cx_fail(c, "range-check (lookup sum)");
-    if (c->z.on) cx_chal(c, ldexp(1.0, (int)LT));
+    if (e == ZK_OK && c->z.on) e = lu_root_nonzero(c, rootv[1], root[1]);
     cx_v P = rootv[0], Q = rootv[1];
     fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
     /* the prover's tables of one layer's sumcheck after its first binds:

@@ -308,11 +308,11 @@ static double wr_bound_bits(const wr_plan *w, const pl_plan *mp, unsigned wb) {
     const pcs_scheme *CS = mp->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero;
     double eps = (3.0 * rounds + ids + lu) / CX_FIELD + cnn_weights_error(mp, wb) + CS->error(p->anv, 0);
     if (mp->wpad >= 0) { /* the zk mode (sec. 9.5, 9.8) with the pool an honest prover measures: per mask
-                          * (at most 2^mc / 4) its rho and at most 5 more in a last round, the batch, Q = 0, M's opening */
+                          * (at most 2^mc / 4) its rho and at most 5 more in a last round, the batch, M's opening */
         unsigned mc;
         if (wr_pool_mc(w, NULL, NULL, NULL, &mc) != ZK_OK) return 0;
         double pool = ldexp(1.0, (int)mc);
-        eps += (6.0 * pool / 4 + 3.0 + 2.0 * mc + ldexp(1.0, (int)LT)) / CX_FIELD + pcs_ligero_zk.error(mc + 1, 0);
+        eps += (6.0 * pool / 4 + 3.0 + 2.0 * mc) / CX_FIELD + pcs_ligero_zk.error(mc + 1, 0);
     }
     return -log2(eps);
 }
