@@ -6,18 +6,27 @@ the C code, to check that the document specifies every byte of a CNN proof:
 if this program and `gkrcnn verify` disagree, the document is incomplete or
 wrong. Standard library only; the fields, the transcript, eq tables and the
 Ligero shape come from gkr_verify.py (same directory). Zero-knowledge keys
-(setup --zk on, 9.5; a private input, 9.6) are verified too: their masked
-sumchecks, the batch of the masks' values and the hiding openings come from
-zk_spec.py (3.1, 5.1); a private input's proof prints its commitment's root.
-A zk key's weights are committed hiding (9.5: version-6 vk with the opening
-budget, the hiding certificate when certified, a W pad region in the plan
-that the weight-range certificate leaves out, C hiding).
+(setup --zk on, 9.5; a private input, 9.6; a private output, 9.7) are
+verified too: their masked sumchecks, the batch of the masks' values and the
+hiding openings come from zk_spec.py (3.1, 5.1); a private input's proof
+prints its commitment's root. Their evaluations are masked (part 2, 9.8): a
+value is a public number with a pool part (Val), every sent evaluation
+takes an entry of the pool, the sumchecks mask their finals and absorb
+their claims' pool parts, checks of masked values become linear claims of
+the batch, and a private input or output is proven by a sumcheck over its
+padded table before its opening. A zk key's weights are committed hiding
+(9.5: version-6 vk with the opening budget, the hiding certificate when
+certified, a W pad region in the plan that the weight-range certificate
+leaves out, C hiding).
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
 --census also prints, after a valid proof, every message the verifier read
 grouped by what it reveals (papers/protocol.md sec. 9.1), the zero-knowledge
-mode's messages (masks, salts, hiding openings) included.
+mode's messages (masks, salts, hiding openings) included; for a zk proof
+the evaluations by how they are sent (masked, the absorbing sumchecks' ell,
+bare where an opening shows them, the lookup's root) and a last line
+naming any evaluation that came unmasked (9.8 (c): none should).
 
 VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
 written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
@@ -1217,7 +1226,7 @@ def pad_part(mp, pt):
 
 
 class Verifier:
-    zk = False  # the zero-knowledge mode (9.5): every sumcheck of n >= 1 rounds masked
+    zk = False  # the zero-knowledge mode (9.5, 9.8): every sumcheck masked, every evaluation masked
 
     def __init__(self, key, body, pl=None):
         self.key = key
@@ -1237,53 +1246,139 @@ class Verifier:
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
         self.zk = self.md.zk_mc > 0
-        self.zused, self.zcl = 0, []  # cells of C taken so far; the masks' claims (off, n, d, point, g(r))
+        # cells of C taken so far; the batch's claims in order of creation: the
+        # masks' (off, n, deg, point, g(r)) and the linear claims of 9.8 (d), (e)
+        self.zused, self.zcl = 0, []
 
     def fail(self, what):
         raise Invalid("%s: %s check failed" % (self.where, what) if self.where else "%s check failed" % what)
 
     def check_eq(self, x, want, what, msg=None):
         """x's true part must equal want, a public number (cx_check_eq); else
-        the check `what` failed (or Invalid(msg))"""
-        if x.v != want:
+        the check `what` failed (or Invalid(msg)). With a pool part the check
+        becomes the linear claim sum x.p = x.v - want of the batch (9.8 (e))."""
+        if x.p:
+            self.zcl.append(zk_spec.ZscClaim(0, 0, 0, [], esub(x.v, want), [k for k, _ in x.p], [w for _, w in x.p]))
+        elif x.v != want:
             if msg:
                 raise Invalid(msg)
             self.fail(what)
 
-    def xfer(self, label):
-        """an evaluation sent on its own (cx_xfer_v): its value"""
-        return vof(self.tr.get_e1(label))
+    def take(self, cells):
+        """the next cells of the pool C (9.8 The pool allocator): their offset"""
+        off = self.zused
+        if cells > (1 << self.md.zk_mc) - off:
+            raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
+                           self.md.zk_mc)
+        self.zused += cells
+        return off
 
-    def sc(self, claim, n, terms, send, what, rho=None):
+    def entry(self):
+        """a fresh entry C^[e] of the pool (2 cells): its index e"""
+        return self.take(2) // 2
+
+    def read(self, label, n, tag):
+        """n elements of E; tag says what they show (census_kind)"""
+        self.tr.ctag = tag
+        try:
+            return self.tr.get_e(label, n)
+        finally:
+            self.tr.ctag = None
+
+    def xfer(self, label):
+        """an evaluation sent on its own (cx_xfer_v): its value; in zero-knowledge
+        mode masked (9.8 (c)): s = v + C^[a], a fresh entry, the value (s, a)"""
+        if not self.zk:
+            return vof(self.tr.get_e1(label))
+        a = self.entry()
+        return Val(self.read(label, 1, "masked")[0], ((a, E1),))
+
+    def xfer_n(self, label, n):
+        """n such evaluations in one message (cnn/class/yd): an entry for each"""
+        if not self.zk:
+            return [vof(x) for x in self.tr.get_e(label, n)]
+        a = [self.entry() for _ in range(n)]
+        return [Val(x, ((k, E1),)) for x, k in zip(self.read(label, n, "masked"), a)]
+
+    def sc(self, claim, n, terms, send, what, rho=None, bare=False):
         """The sumcheck of 3 of sum_x sum_t c_t prod_{j in t} T_j(x) = claim
         (a value) over n variables: terms are the tables of each term (C's
         vp_term t lists; the coefficients c_t are the caller's), whose degree
         d = max |t|; then the finals of the tables with send[j] (cnn/eval, in
         table order). Returns (point, the reduced claim, vals): vals[j] the
-        value of T_j(point) for a sent j, None for the others (the caller's).
+        value of T_j(point) for a sent j, None for the others (the caller's),
+        for the caller's final check on their public numbers.
         rho: the point of the eq(rho, .) factor of every term (cx_sc_eq).
-        In zero-knowledge mode, with n >= 1 rounds, the masked one of 3.1.2
-        with the next 2 (n d + 1) cells of C as its mask (9.5), its claim kept
-        for the batch at the end."""
-        d = max(len(t) for t in terms)
-        if not self.zk or n == 0:
-            point, red = sumcheck(self.tr, claim.v, n, d, what)
-        else:
-            off, need = self.zused, zk_spec.mask_cells(n, d)
-            if need > (1 << self.md.zk_mc) - off:
-                raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
-                               self.md.zk_mc)
-            self.zused += need
-            point, red, gr = zk_spec.zsc_verify(self.tr, claim.v, d, n, what)
-            self.zcl.append(zk_spec.ZscClaim(off, n, d, point, gr))
-        vals = [vof(self.tr.get_e1("cnn/eval")) if s else None for s in send]
-        return point, red, vals
 
-    def dot(self, claim, n, what):
+        In zero-knowledge mode (9.5, 9.8): n = 0 runs as
+        n = 1 with every table constant in x_0 and the claim doubled (the
+        constant extension; the point returned has 0 coordinates); each sent
+        table is masked (9.8 (a): T_j + x_0 (1 - x_0) C^[a_j]) unless bare
+        (the block sumcheck of 7.5 and the tensor openings of 9.8 (f), whose
+        final is opened); a claim with a pool part P is absorbed (9.8 (d):
+        E(x) (P + C^[b] (x_0 - e_0)), E = eq(rho, .) with e_0 = rho_0, or
+        eq(0, .) with e_0 = 0 without rho or when extended). The round
+        degrees are d but for x_0 (bound last): the largest |t| + (masked
+        factors of t), at least 2 when absorbing (vp_round_degrees_ab); the
+        Libra mask (3.1.2) has that degree vector. Pool takes: the mask, b,
+        then a_j in table order. Messages: zsc/G, rho, the rounds, zsc/gr,
+        cnn/ell (absorbing: ell = P + b (r_0 - e_0), a linear claim of the
+        batch), the finals; a masked final is the value (s_j, r_0 (1 - r_0) C^[a_j])."""
+        d = max(len(t) for t in terms)
+        if not self.zk:
+            point, red = sumcheck(self.tr, claim.v, n, d, what)
+            return point, red, [vof(self.tr.get_e1("cnn/eval")) if s else None for s in send]
+        m = max(n, 1)
+        if n == 0:
+            claim = vscale(claim, 2)
+        masked = [bool(s) and not bare for s in send]
+        ab = bool(claim.p)
+        d0 = max([d] + [len(t) + sum(masked[j] for j in t) for t in terms])
+        deg = [max(d0, 2) if ab else d0] + [d] * (m - 1)
+        off = self.take(zk_spec.mask_cells(m, deg))
+        b = self.entry() if ab else None
+        a = [self.entry() if mk else None for mk in masked]
+        point, red, gr = zk_spec.zsc_verify(self.tr, claim.v, deg, m, what)
+        self.zcl.append(zk_spec.ZscClaim(off, m, deg, point, gr))
+        if ab:
+            ell = self.read("cnn/ell", 1, "ell")[0]
+            if rho is not None and n >= 1:
+                E, e0 = eq_points(rho, point), rho[0]
+            else:
+                E, e0 = E1, E0
+                for x in point:
+                    E = emul(E, esub(E1, x))
+            red = esub(red, emul(E, ell))
+            self.zcl.append(zk_spec.ZscClaim(0, 0, 0, [], ell, [k for k, _ in claim.p] + [b],
+                                             [w for _, w in claim.p] + [esub(point[0], e0)]))
+        c0 = emul(point[0], esub(E1, point[0]))
+        vals = []
+        for j, sj in enumerate(send):
+            if not sj:
+                vals.append(None)
+            elif masked[j]:
+                vals.append(Val(self.read("cnn/eval", 1, "masked")[0], ((a[j], c0),)))
+            else:
+                vals.append(vof(self.read("cnn/eval", 1, "bare")[0]))
+        return point[:n], red, vals
+
+    def dot(self, claim, n, what, bare=False):
         """the degree-2 sumcheck sum_x wt(x) T(x) = claim (cx_sc_dot): wt the
-        verifier's, T(point) sent; returns (point, reduced claim, T(point))"""
-        point, red, vals = self.sc(claim, n, [(0, 1)], [0, 1], what)
+        verifier's, T(point) sent (masked unless bare); returns (point,
+        reduced claim, T(point))"""
+        point, red, vals = self.sc(claim, n, [(0, 1)], [0, 1], what, bare=bare)
         return point, red, vals[1]
+
+    def tensor_open(self, com, tnv, pt, val, what):
+        """9.8 (f): a private input's or output's claim T~(pt) = val on its
+        committed table T = [y ; pad] (tnv + 1 variables, the tensor's cells
+        in the lower half) by the dot sumcheck of wt(x) = eq(pt, x_lo)
+        (1 - x_tnv), absorbing val's pool part, its final T(z) bare; then the
+        hiding opening of the commitment at z with value T(z)"""
+        z, red, Tz = self.dot(val, tnv + 1, "%s tensor opening" % what, bare=True)
+        if red != emul(emul(eq_points(pt[:tnv], z[:tnv]), esub(E1, z[tnv])), Tz.v):
+            self.fail("tensor opening")
+        zk_spec.ligero_zk_open(self.tr, com, tnv + 1, z, Tz.v, False, "%s commitment opening" % what)
 
     def read_commitment(self, nv):
         """a table's commitment: its root (5), or in zero-knowledge mode the hiding one (5.1)"""
@@ -1358,7 +1453,8 @@ class Verifier:
         tr.absorb("cnn/digest", self.key.digest)
         stmt = [None]
         if md.in_private:  # 9.6: the root of a hiding commitment to the input instead of the input
-            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0])
+            # (of [x ; pad], tnv + 1 variables: 9.8 (f))
+            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0] + 1)
         for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - (md.out_class or md.out_private)]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
@@ -1370,8 +1466,8 @@ class Verifier:
             else:
                 stmt.append(q)
         nout = numel(md.shapes[md.output])
-        if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output
-            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output])
+        if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output (9.8 (f))
+            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output] + 1)
             stmt.append(None)
         if md.out_class:  # 7.8.4: the class instead of the output
             cls = tr.get_f("cnn/class", 1)[0]
@@ -1384,14 +1480,16 @@ class Verifier:
             self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
-        if md.out_private:  # 9.7: y~(r0), proven by the output commitment's opening
+        if md.out_private:  # 9.7: y~(r0), masked, proven through the output commitment (9.8 (f))
             v0 = self.xfer("cnn/output/eval")
-            zk_spec.ligero_zk_open(tr, self.out_com, onv, r0, v0.v, False, "output commitment opening")
             self.tc[md.output].append(Claim(r0, v0, None))
+            self.where = "output (private output)"
+            self.tensor_open(self.out_com, onv, r0, v0, "output")
+            self.where = ""
         elif not md.out_class:
             self.tc[md.output].append(Claim(r0, vof(mle_f([fe(x) for x in self.out], r0)), None))
         else:  # d~ + y~ + lt_c~ = m ind_n~ at r0, and d_c = 0
-            y0, d0 = [vof(x) for x in tr.get_e("cnn/class/yd", 2)]
+            y0, d0 = self.xfer_n("cnn/class/yd", 2)
             self.tc[md.output].append(Claim(r0, y0, None))
             self.push_qty(pl.cls_d, r0, d0)
             ind_n = ind(nout, r0)
@@ -1446,7 +1544,9 @@ class Verifier:
             return
         A = 1 << (md.b_act - 1)
         self.push_qty(pl.in_chk, pt, vaddk(val, escale(ind(numel(md.shapes[0]), pt), fe(A))))
-        zk_spec.ligero_zk_open(self.tr, self.in_com, nv, pt, val.v, False, "input commitment opening")
+        self.where = "input (private input)"
+        self.tensor_open(self.in_com, nv, pt, val, "input")
+        self.where = ""
 
     # 7.8.5
     def node(self, i, rho, v):
@@ -1961,9 +2061,16 @@ class Verifier:
             gam[0] = tr.challenge("cnn/lu/gamma")
             if pl.lu_two:
                 gam[1] = tr.challenge("cnn/lu/gamma2")
-        Pv, Qv = [vof(x) for x in tr.get_e("cnn/lu/root", 2)]
-        if Pv.v != E0 or Qv.v == E0:
-            self.fail("lookup sum")
+        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q's check left to the ledger
+            a = self.entry()
+            Pv, Qv = self.read("cnn/lu/root", 2, "root")
+            Pv, Qv = vof(Pv), Val(Qv, ((a, E1),))
+            if Pv.v != E0:
+                self.fail("lookup sum")
+        else:
+            Pv, Qv = [vof(x) for x in tr.get_e("cnn/lu/root", 2)]
+            if Pv.v != E0 or Qv.v == E0:
+                self.fail("lookup sum")
         r = []
         for j in range(LT):
             lam = tr.challenge("cnn/lu/lambda")
@@ -2055,7 +2162,7 @@ class Verifier:
             coefs.append(c)
             S = vadd(S, vscale(val, c))
             c = emul(c, alpha)
-        z, e, Tz = self.dot(S, nv, "%s-claim merge" % what)
+        z, e, Tz = self.dot(S, nv, "%s-claim merge" % what, bare=True)  # its final is opened
         w = E0
         for c, (rg, pt, val) in zip(coefs, blocks):
             w = eadd(w, emul(c, emul(eq_points(pt[:rg.nv], z[:rg.nv]), sel(rg.off >> rg.nv, z, rg.nv, nv))))
@@ -2257,8 +2364,22 @@ CENSUS_KIND = {
 }
 
 
-def census_kind(label):
-    return CENSUS_KIND.get(label, "evaluations of witness tables (%s)" % label)
+# What the zero-knowledge mode's evaluations show (9.8), by the verifier's
+# tag on the read (Verifier.read): masked ones, the absorbing sumchecks' ell,
+# the bare finals that an opening proves, the lookup's root.
+CENSUS_TAG = {
+    "masked": "evaluations, masked (s = v + C^[a], 9.8 (a), (c))",
+    "ell": "sumcheck masks: absorbed pool parts ell (9.8 (d))",
+    "bare": "evaluations opened bare (uniform by a pad, 9.5, 9.8 (f))",
+    "root": "evaluations: lookup root (P = 0 clear, Q masked, 9.8 (g))",
+}
+UNMASKED = "evaluations of witness tables"  # an evaluation read without a tag: sent in the clear
+
+
+def census_kind(label, tag=None):
+    if tag:
+        return CENSUS_TAG[tag]
+    return CENSUS_KIND.get(label, "%s (%s)" % (UNMASKED, label))
 
 
 def census(tr_class):
@@ -2267,7 +2388,7 @@ def census(tr_class):
     read = tr_class._read
 
     def counted(self, n, label):
-        k = census_kind(label)
+        k = census_kind(label, getattr(self, "ctag", None))
         e = counts.setdefault(k, [0, 0])
         e[0] += 1
         e[1] += n
@@ -2277,11 +2398,16 @@ def census(tr_class):
     return counts
 
 
-def print_census(counts, total):
+def print_census(counts, total, zk):
+    """the table; in zero-knowledge mode also whether any evaluation came
+    unmasked (9.8 (c): none may; the bare finals are listed on their own)"""
     print("%-58s %8s %10s" % ("what the verifier reads", "messages", "bytes"))
     for k in sorted(counts, key=lambda k: -counts[k][1]):
         print("%-58s %8d %10d" % (k, counts[k][0], counts[k][1]))
     print("%-58s %8s %10d" % ("proof body", "", total))
+    if zk:
+        bad = sorted(k for k in counts if k.startswith(UNMASKED))
+        print("unmasked evaluations: " + (", ".join(bad) if bad else "none"))
 
 
 def main(argv):
@@ -2319,7 +2445,7 @@ def main(argv):
         return 1
     f = key.model.f[key.model.output]
     if counts is not None:
-        print_census(counts, len(prf) - 24)
+        print_census(counts, len(prf) - 24, key.model.zk_mc > 0)
     if quiet:
         print("valid proof")
     elif key.model.out_class:
