@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 #include "../poly/mle.h"
 #include "../quant/qint.h"
@@ -76,13 +77,14 @@ static zk_err cx_class(cx *c, const fp2 *r0, int64_t cl) {
         yd[1] = mle_eval_fp2(dt, onv, r0);
         free(dt);
     }
-    CX_TRY(cx_xfer(c, "cnn/class/yd", yd, 2));
-    cx_claims_push(&c->tc[m->output], r0, cx_v_of(yd[0]), NULL);
-    CX_TRY(cx_claim_qty(c, &pl->cls_d, r0, cx_v_of(yd[1]), NULL));
+    cx_v ydv[2];
+    CX_TRY(cx_xfer_vn(c, "cnn/class/yd", yd, 2, NULL, ydv));
+    cx_claims_push(&c->tc[m->output], r0, ydv[0], NULL);
+    CX_TRY(cx_claim_qty(c, &pl->cls_d, r0, ydv[1], NULL));
     fp2 ind = cx_ind_eval(n, r0, onv);
     fp2 *pm = cx_pt(c, 1);
     pm[0] = fp2_sub(fp2_one(), ind);
-    cx_claim_region(c, pl->cls_m, pm, cx_v_of(fp2_add(fp2_add(yd[0], yd[1]), cx_ind_eval(cl, r0, onv))), NULL);
+    cx_claim_region(c, pl->cls_m, pm, cx_v_addk(cx_v_add(c, ydv[0], ydv[1]), cx_ind_eval(cl, r0, onv)), NULL);
     fp2 *pc = cx_pt(c, onv);
     for (unsigned v = 0; v < onv; v++) pc[v] = ((uint64_t)cl >> v) & 1 ? fp2_one() : fp2_zero();
     CX_TRY(cx_claim_qty(c, &pl->cls_d, pc, cx_v_of(fp2_zero()), NULL));
@@ -99,17 +101,39 @@ typedef struct {
     uint8_t root[PCS_DIGEST_BYTES];
 } cnn_input_com;
 
-/* Commits tensor t's values v (2^tnv cells, 0 beyond its elements) with the
- * hiding Ligero, budget 1 (prover), or reads the commitment (verifier). */
-/* The prover's half: tensor t's values as its table, committed hiding in tr
- * (the table wiped and freed; the state keeps its own copy). Also what
- * cnn_input_root / cnn_output_root recompute. */
+/* A private input's or output's committed table (protocol.md sec. 9.8
+ * (f)): 2^(tnv+1) cells, the tensor's table (tab, 2^tnv cells: its values,
+ * 0 beyond them) and above it a pad of min(2^6, 2^tnv) cells from the
+ * commitment's seed (cnn_seed_cells, "gkrcnn/cnn/tpad"), then zeros. No
+ * claim reads the upper half (the tensor sumcheck's weight is 0 there), and
+ * the pad makes the one value the opening shows uniform. Caller frees. */
+static fm61 *tensor_ztable(const fm61 *tab, unsigned tnv, const uint8_t *seed) {
+    size_t h = (size_t)1 << tnv;
+    fm61 *T = zk_calloc(2 * h, sizeof *T);
+    memcpy(T, tab, h * sizeof *T);
+    cnn_seed_cells(T + h, h < 64 ? h : 64, "gkrcnn/cnn/tpad", seed);
+    return T;
+}
+
+/* The prover's half: tensor t's values as its table with the pad, committed
+ * hiding in tr with that seed (NULL: a fresh one); the table wiped and
+ * freed (the state keeps its own copy). Also what cnn_input_root /
+ * cnn_output_root recompute. */
 static pcs_state *tensor_zk_commit(tr_t *tr, const q_model *m, const pl_plan *pl, int32_t t, const int64_t *v,
                                    const uint8_t *seed) {
-    fm61 *tab = tensor_fm61(m, pl, t, v);
-    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, tab, pl->tnv[t], 0, 1, seed);
-    OPENSSL_cleanse(tab, ((size_t)1 << pl->tnv[t]) * sizeof *tab);
+    uint8_t fresh[PCS_LIGERO_ZK_SEED_BYTES];
+    if (!seed) {
+        ZK_CHECK(RAND_bytes(fresh, sizeof fresh) == 1);
+        seed = fresh;
+    }
+    unsigned nv = pl->tnv[t];
+    fm61 *tab = tensor_fm61(m, pl, t, v), *T = tensor_ztable(tab, nv, seed);
+    pcs_state *st = pcs_ligero_zk_commit(tr, NULL, T, nv + 1, 0, 1, seed);
+    OPENSSL_cleanse(tab, ((size_t)1 << nv) * sizeof *tab);
+    OPENSSL_cleanse(T, ((size_t)2 << nv) * sizeof *T);
+    OPENSSL_cleanse(fresh, sizeof fresh);
     free(tab);
+    free(T);
     return st;
 }
 
@@ -120,7 +144,7 @@ static zk_err cx_tensor_commit(cx *c, int32_t t, const int64_t *v, cnn_input_com
         memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
         return ZK_OK;
     }
-    CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[t]));
+    CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[t] + 1));
     memcpy(ic->root, ic->com.root, PCS_DIGEST_BYTES);
     return ZK_OK;
 }
@@ -140,6 +164,36 @@ static zk_err cx_tensor_open(cx *c, cnn_input_com *ic, const fp2 *pt, fp2 val, c
     return e;
 }
 
+/* A claim (pt, val) on private tensor t proven against its commitment
+ * (protocol.md sec. 9.8 (f)): the degree-2 sumcheck
+ *     sum_x wt(x) T(x) = val,   wt(x) = eq(pt, x_<tnv) (1 - x_tnv)
+ * over the committed table T (tensor_ztable), which absorbs val's pool
+ * part, and T's hiding opening at its final point z, where the value
+ * T(z) is sent bare (uniform: the pad's cells have weight eq(z, .)). */
+static zk_err cx_tensor_prove(cx *c, cnn_input_com *ic, int32_t t, const fp2 *pt, cx_v val, const char *what) {
+    unsigned nv = c->pl->tnv[t];
+    fm61 *T = NULL;
+    fp2 *wt = NULL, *z, red, vals[2];
+    if (c->P) {
+        T = tensor_ztable(c->tv[t], nv, pcs_ligero_zk_seed(ic->st));
+        wt = zk_calloc((size_t)2 << nv, sizeof *wt);
+        mle_eq_table(wt, pt, nv);
+    }
+    zk_err e = cx_sc_dot(c, wt, T, nv + 1, val, &z, &red, vals, NULL);
+    free(wt);
+    if (T) {
+        OPENSSL_cleanse(T, ((size_t)2 << nv) * sizeof *T);
+        free(T);
+    }
+    if (e == ZK_OK && !c->P) {
+        vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+        vals[0] = fp2_mul(mle_eq_eval(pt, z, nv), fp2_sub(fp2_one(), z[nv]));
+        e = cx_sc_check(c, &term, 1, vals, red, "commitment claim");
+    }
+    CX_TRY(e);
+    return cx_tensor_open(c, ic, z, vals[1], what);
+}
+
 /* A private input's claims, after the layers: merged into one point, whose
  * value becomes a claim on the range-checked copy x + A (in_chk, as
  * ychk_claim does for a tensor) and is proven by the hiding opening of the
@@ -157,8 +211,10 @@ static zk_err cx_private_input(cx *c, cnn_input_com *ic) {
     cx_point(c, nv, 1);
     fp2 off = fp2_mul(cx_int(q_act_bound(c->m)), cx_ind_eval(q_numel(c->m, 0), pt, nv));
     CX_TRY(cx_claim_qty(c, &pl->in_chk, pt, cx_v_addk(val, off), NULL));
-    ZK_CHECK(val.p.n == 0); /* part 2's (f) is not wired: the opening proves the bare value */
-    return cx_tensor_open(c, ic, pt, val.v, "input");
+    c->where = "input";
+    zk_err e = cx_tensor_prove(c, ic, 0, pt, val, "input");
+    c->where = NULL;
+    return e;
 }
 
 /* The shared body: statement, commitments, layers, lookups, openings. */
@@ -247,9 +303,13 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     cx_chal(c, onv); /* the output tensor's MLE against the public output's, or the argmax identity */
     if (opriv) { /* the witness output at r0 = the committed one (protocol.md sec. 9.7) */
         fp2 v = c->P ? mle_eval_fm61(c->tv[m->output], onv, r0) : fp2_zero();
-        CX_TRY(cx_xfer(c, "cnn/output/eval", &v, 1));
-        CX_TRY(cx_tensor_open(c, oc, r0, v, "output"));
-        cx_claims_push(&c->tc[m->output], r0, cx_v_of(v), NULL);
+        cx_v vv;
+        CX_TRY(cx_xfer_v(c, "cnn/output/eval", v, &vv));
+        c->where = "output";
+        c->what = "private output";
+        CX_TRY(cx_tensor_prove(c, oc, m->output, r0, vv, "output"));
+        c->where = NULL;
+        cx_claims_push(&c->tc[m->output], r0, vv, NULL);
     } else if (!cls) {
         cx_claims_push(&c->tc[m->output], r0, cx_v_of(mle_eval_fm61(c->tv[m->output], onv, r0)), NULL);
     } else {
@@ -271,8 +331,12 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     for (size_t j = 0; j < c->tc[0].n && e == ZK_OK && !priv; j++) {
         const claim *cl = &c->tc[0].v[j];
         fp2 v = cl->map ? cx_map_value(cl->map, cl->pt, c->tv[0]) : mle_eval_fm61(c->tv[0], pl->tnv[0], cl->pt);
-        ZK_CHECK(cl->val.p.n == 0); /* part 2 not wired: no pool part reaches the public input */
-        if (!c->P && !fp2_eq(v, cl->val.v)) {
+        if (cl->val.p.n) { /* zero-knowledge mode: a linear claim of the batch (sec. 9.8 (e)) */
+            c->where = "input";
+            c->what = "input layer";
+            e = cx_check_eq(c, cl->val, v, "input layer");
+            c->where = NULL;
+        } else if (!c->P && !fp2_eq(v, cl->val.v)) {
             zk_set_reason("input layer check failed (claim %zu)", j);
             e = ZK_EPROOF;
         }
@@ -538,14 +602,14 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         double eps = c.err / CX_FIELD + S->error(pl->anv, 0);
         if (pl->wnv) eps += cnn_weights_error(pl, pv->pk->wcom.openings);
         if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
-        if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0], 0); /* a private input's */
-        if (m->s.out_vis == Q_OUT_PRIVATE) eps += pcs_ligero_zk.error(pl->tnv[m->output], 0); /* output's */
+        if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0] + 1, 0); /* a private input's */
+        if (m->s.out_vis == Q_OUT_PRIVATE) eps += pcs_ligero_zk.error(pl->tnv[m->output] + 1, 0); /* output's */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
         if (pl->wnv) rbr = fmax(rbr, cnn_weights_rbr_error(pl));
         if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
-        if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
-        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[m->output], 0));
+        if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0] + 1, 0));
+        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[m->output] + 1, 0));
         st->rbr_bits = -log2(fmax(rbr, S->rbr_error(pl->anv, 0)));
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;

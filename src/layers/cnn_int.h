@@ -52,6 +52,10 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
  * ctr), ctr the first giving a value below p; seed is the hiding weight
  * commitment's (secret), so the prover rebuilds W from the key. */
 void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]);
+/* n cells, 61-bit words of SHA-256(label || seed || u32 i || u32 ctr) as
+ * above (label at most 32 bytes): W's pad ("gkrcnn/cnn/wpad") and a
+ * private input's or output's ("gkrcnn/cnn/tpad", protocol.md sec. 9.8 (f)). */
+void cnn_seed_cells(fm61 *out, size_t n, const char *label, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]);
 /* W's scheme (pcs_ligero_zk with a W pad, else pcs_ligero), one opening's
  * error for a hiding commitment of `budget` openings (pcs_ligero_zk_error;
  * plain: pcs_ligero.error) and the largest single-challenge error. */

@@ -67,12 +67,71 @@ zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) {
     return tr_get_fp2(c->tr, label, v, n);
 }
 
-zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) {
-    *out = cx_v_of(fp2_zero()); /* defined on failure too */
-    CX_TRY(cx_xfer(c, label, &v, 1));
-    *out = cx_v_of(v);
+/* ---- the pool's entries (protocol.md sec. 9.8) */
+
+/* The next entry C^[e] of the pool: 2 cells, in the order both roles run. */
+static zk_err cx_entry(cx *c, size_t *e) {
+    size_t off = c->z.used;
+    if (!c->z.count && 2 > ((size_t)1 << c->z.mc) - off) {
+        zk_set_reason("zero-knowledge mask pool of the key (2^%u cells) is too small for this proof", c->z.mc);
+        return ZK_EFORMAT;
+    }
+    c->z.used += 2;
+    *e = off / 2;
     return ZK_OK;
 }
+
+/* Prover: C^[e] (0 in the setup's dry run, which has no pool). */
+static fp2 cx_entry_val(const cx *c, size_t e) {
+    return c->z.M ? fp2_make(c->z.M[2 * e], c->z.M[2 * e + 1]) : fp2_zero();
+}
+
+/* Prover: the pool part's value sum_k w[k] C^[e[k]]. */
+static fp2 cx_pool_val(const cx *c, cx_pool p) {
+    fp2 s = fp2_zero();
+    for (unsigned k = 0; k < p.n; k++) s = fp2_add(s, fp2_mul(p.w[k], cx_entry_val(c, p.e[k])));
+    return s;
+}
+
+/* The pool part w C^[e] (arena). */
+static cx_pool cx_pool_one(cx *c, size_t e, fp2 w) {
+    size_t *pe = cx_alloc(c, sizeof *pe);
+    fp2 *pw = cx_alloc(c, sizeof *pw);
+    *pe = e;
+    *pw = w;
+    return (cx_pool){1, pe, pw};
+}
+
+/* Both roles: the linear claim sum_k p.w[k] C^[p.e[k]] = value, a claim of
+ * the batch (sec. 9.8 (e)) in the order of creation. */
+static void cx_lin_claim(cx *c, cx_pool p, fp2 value) {
+    if (c->z.ncl == c->z.ccl) {
+        c->z.ccl = c->z.ccl ? 2 * c->z.ccl : 64;
+        c->z.cl = realloc(c->z.cl, c->z.ccl * sizeof *c->z.cl);
+        ZK_CHECK(c->z.cl);
+    }
+    c->z.cl[c->z.ncl++] = (zsc_claim){.value = value, .nw = p.n, .wi = p.e, .ww = p.w};
+}
+
+zk_err cx_xfer_vn(cx *c, const char *label, const fp2 *v, size_t n, const int *bare, cx_v *out) {
+    ZK_CHECK(n >= 1 && n <= 4);
+    fp2 s[4];
+    for (size_t j = 0; j < n; j++) out[j] = cx_v_of(fp2_zero()), s[j] = v[j]; /* defined on failure too */
+    size_t e[4];
+    int mk[4] = {0};
+    for (size_t j = 0; j < n; j++) {
+        mk[j] = c->z.on && !(bare && bare[j]);
+        if (!mk[j]) continue;
+        CX_TRY(cx_entry(c, &e[j]));
+        if (c->P) s[j] = fp2_add(s[j], cx_entry_val(c, e[j]));
+    }
+    CX_TRY(cx_xfer(c, label, s, n));
+    for (size_t j = 0; j < n; j++)
+        out[j] = (cx_v){.v = s[j], .p = mk[j] ? cx_pool_one(c, e[j], fp2_one()) : (cx_pool){0, NULL, NULL}};
+    return ZK_OK;
+}
+
+zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) { return cx_xfer_vn(c, label, &v, 1, NULL, out); }
 
 /* The pool part sa a + sb b (terms concatenated, weights scaled). */
 static cx_pool cx_pool_lin(cx *c, cx_pool a, fp2 sa, cx_pool b, fp2 sb) {
@@ -100,28 +159,29 @@ cx_v cx_v_scale(cx *c, cx_v a, fp2 s) {
 }
 
 zk_err cx_check_eq(cx *c, cx_v x, fp2 want, const char *what) {
-    ZK_CHECK(x.p.n == 0); /* part 2: a linear claim of the batch, not wired yet */
+    if (x.p.n) { /* sec. 9.8 (e): sum x.p = x.v - want, a claim of the batch (both roles) */
+        ZK_CHECK(c->z.on);
+        cx_lin_claim(c, x.p, fp2_sub(x.v, want));
+        return ZK_OK;
+    }
     if (c->P || fp2_eq(x.v, want)) return ZK_OK;
     return cx_fail(c, what);
 }
 
-/* Part 2's absorbing is not wired yet (protocol.md sec. 9.8): no claim has
- * a pool part, and none may reach a sumcheck. */
-static void cx_no_pool(cx_v v) { ZK_CHECK(v.p.n == 0); }
-
-/* The sent finals' pool parts: none until part 2's masks are wired. */
-static void cx_no_vpp(cx_pool *vpp, unsigned n) {
-    if (vpp)
-        for (unsigned j = 0; j < n; j++) vpp[j] = (cx_pool){0, NULL, NULL};
-}
+/* Without the zero-knowledge mode no value has a pool part. */
+static void cx_no_pool(const cx *c, cx_v v) { ZK_CHECK(c->z.on || v.p.n == 0); }
 
 const pcs_scheme *cx_scheme(const cx *c) { return c->z.on ? &pcs_ligero_zk : &pcs_ligero; }
 
 zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) {
+    return cx_mask_take_deg(c, n, d, NULL, mask, on);
+}
+
+zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_mask **mask, int *on) {
     *mask = NULL;
     *on = 0;
     if (!c->z.on || n == 0) return ZK_OK;
-    size_t need = 2 * zsc_mask_ncoef(n, d), off = c->z.used;
+    size_t need = 2 * (deg ? zsc_mask_ncoef_deg(n, deg) : zsc_mask_ncoef(n, d)), off = c->z.used;
     if (!c->z.count && need > ((size_t)1 << c->z.mc) - off) {
         zk_set_reason("zero-knowledge mask pool of the key (2^%u cells) is too small for this proof", c->z.mc);
         return ZK_EFORMAT;
@@ -132,9 +192,17 @@ zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) {
         c->z.cl = realloc(c->z.cl, c->z.ccl * sizeof *c->z.cl);
         ZK_CHECK(c->z.cl);
     }
-    c->z.cl[c->z.ncl++] = (zsc_claim){.off = off, .n = n, .d = d, .point = NULL, .value = fp2_zero()};
+    unsigned *dc = NULL;
+    if (deg) {
+        dc = cx_alloc(c, n * sizeof *dc);
+        memcpy(dc, deg, n * sizeof *dc);
+    }
+    c->z.cl[c->z.ncl++] = (zsc_claim){.off = off, .n = n, .d = d, .point = NULL, .value = fp2_zero(), .deg = dc};
     cx_chal(c, 1); /* rho != 0 against G (zsc.h): 1 / (|F| - 1) = 1 / CX_FIELD */
-    if (c->P) *mask = c->z.count ? zsc_mask_new(n, d, NULL) : zsc_mask_from_cells(n, d, c->z.M + off);
+    if (c->P) {
+        if (deg) *mask = c->z.count ? zsc_mask_new_deg(n, deg, NULL) : zsc_mask_from_cells_deg(n, deg, c->z.M + off);
+        else *mask = c->z.count ? zsc_mask_new(n, d, NULL) : zsc_mask_from_cells(n, d, c->z.M + off);
+    }
     *on = 1;
     return ZK_OK;
 }
@@ -176,35 +244,154 @@ zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) {
     return e;
 }
 
+zk_err cx_em_begin(cx *c, cx_em *m, const vp_term *terms, unsigned nterms, unsigned ntab, unsigned n, cx_pool P,
+                   const int *masked, const fp2 *e) {
+    ZK_CHECK(c->z.on && n >= 1 && n <= ZSC_MAX_VARS);
+    memset(m, 0, sizeof *m);
+    m->n = n;
+    m->ntab = ntab;
+    m->masked = masked;
+    m->P = P;
+    m->ab = P.n > 0;
+    m->e = e;
+    m->deg = cx_alloc(c, n * sizeof *m->deg);
+    vp_round_degrees_ab(m->deg, terms, nterms, masked, m->ab, n);
+    for (unsigned v = 0; v < n; v++) cx_rounds(c, 1, m->deg[v]);
+    CX_TRY(cx_mask_take_deg(c, n, vp_degree(terms, nterms), m->deg, &m->mk, &m->on));
+    m->ae = cx_alloc(c, ntab * sizeof *m->ae);
+    m->a = cx_alloc(c, ntab * sizeof *m->a);
+    if (m->ab) {
+        zk_err er = cx_entry(c, &m->be);
+        for (unsigned j = 0; j < ntab && er == ZK_OK; j++)
+            if (masked[j]) er = cx_entry(c, &m->ae[j]);
+        if (er) {
+            zsc_mask_free(m->mk);
+            m->mk = NULL;
+            return er;
+        }
+    } else {
+        for (unsigned j = 0; j < ntab; j++)
+            if (masked[j]) {
+                zk_err er = cx_entry(c, &m->ae[j]);
+                if (er) {
+                    zsc_mask_free(m->mk);
+                    m->mk = NULL;
+                    return er;
+                }
+            }
+    }
+    if (c->P) {
+        for (unsigned j = 0; j < ntab; j++)
+            if (masked[j]) m->a[j] = cx_entry_val(c, m->ae[j]);
+        m->abs = (vp_absorb){.part = cx_pool_val(c, P), .b = m->ab ? cx_entry_val(c, m->be) : fp2_zero(), .e = e};
+    }
+    return ZK_OK;
+}
+
+zk_err cx_em_end(cx *c, cx_em *m, const fp2 *pt, fp2 gr, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) {
+    if (m->on) cx_mask_put(c, pt, gr);
+    if (m->ab) { /* sec. 9.8 (d): ell = P + b (r_0 - e_0), a linear claim of the batch */
+        fp2 ell = m->abs.ell;
+        CX_TRY(cx_xfer(c, "cnn/ell", &ell, 1));
+        fp2 e0 = m->e ? m->e[0] : fp2_zero();
+        if (!c->P) {
+            fp2 E = fp2_one();
+            if (m->e) E = mle_eq_eval(m->e, pt, m->n);
+            else
+                for (unsigned v = 0; v < m->n; v++) E = fp2_mul(E, fp2_sub(fp2_one(), pt[v]));
+            *red = fp2_sub(*red, fp2_mul(E, ell));
+        }
+        cx_pool L = {.n = m->P.n + 1};
+        size_t *le = cx_alloc(c, L.n * sizeof *le);
+        fp2 *lw = cx_alloc(c, L.n * sizeof *lw);
+        memcpy(le, m->P.e, m->P.n * sizeof *le);
+        memcpy(lw, m->P.w, m->P.n * sizeof *lw);
+        le[m->P.n] = m->be;
+        lw[m->P.n] = fp2_sub(pt[0], e0);
+        L.e = le;
+        L.w = lw;
+        cx_lin_claim(c, L, ell);
+    }
+    fp2 c0 = fp2_mul(pt[0], fp2_sub(fp2_one(), pt[0])); /* sec. 9.8 (a): x_0 (1 - x_0) at the point */
+    for (unsigned j = 0; j < m->ntab; j++) {
+        if (send[j]) CX_TRY(cx_xfer(c, "cnn/eval", &vals[j], 1));
+        if (vpp) vpp[j] = m->masked[j] ? cx_pool_one(c, m->ae[j], c0) : (cx_pool){0, NULL, NULL};
+    }
+    return ZK_OK;
+}
+
 zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v cl_v,
              fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) {
     return cx_sc_eq(c, tabs, ntab, terms, nterms, n, cl_v, 0, NULL, pt, red, vals, send, vpp);
 }
 
+/* The zero-knowledge mode's cx_sc_eq (protocol.md sec. 9.8): masked finals
+ * (a) for the sent tables, the claim's pool part absorbed (d), and a
+ * sumcheck of no variables run on one (every table constant in it, the
+ * claim doubled). */
+static zk_err cx_sc_eq_zk(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n,
+                          cx_v cl_v, unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send,
+                          cx_pool *vpp) {
+    int ext = n == 0;
+    unsigned n1 = ext ? 1 : n;
+    cx_v cv = ext ? cx_v_scale(c, cl_v, cx_int(2)) : cl_v;
+    int *masked = cx_alloc(c, ntab * sizeof *masked);
+    for (unsigned j = 0; j < ntab; j++) masked[j] = send[j] && !(rho && j == eqt);
+    for (unsigned j = 0; j < ntab; j++) ZK_CHECK(vpp || !masked[j]); /* a masked final's pool part has a home */
+    cx_em m;
+    CX_TRY(cx_em_begin(c, &m, terms, nterms, ntab, n1, cv.p, masked, rho && !ext ? rho : NULL));
+    fp2 *p1 = cx_pt(c, n1), gr = fp2_zero();
+    if (c->P) {
+        fp2 cl0 = fp2_sub(cv.v, m.abs.part);
+        vp_absorb *ab = m.ab ? &m.abs : NULL;
+        if (ext) {
+            fp2 **T2 = zk_malloc_n(ntab, sizeof *T2);
+            for (unsigned j = 0; j < ntab; j++) {
+                T2[j] = zk_malloc_n(2, sizeof(fp2));
+                T2[j][0] = T2[j][1] = rho && j == eqt ? fp2_one() : tabs[j][0];
+            }
+            vp_prove_em(c->tr, p1, vals, &gr, T2, ntab, terms, nterms, 1, cl0, m.mk, masked, m.a, ab);
+            for (unsigned j = 0; j < ntab; j++) free(T2[j]);
+            free(T2);
+        } else if (rho) {
+            vp_prove_eq_em(c->tr, p1, vals, &gr, tabs, ntab, terms, nterms, n, cl0, eqt, rho, m.mk, masked, m.a, ab);
+        } else {
+            vp_prove_em(c->tr, p1, vals, &gr, tabs, ntab, terms, nterms, n, cl0, m.mk, masked, m.a, ab);
+        }
+        zsc_mask_free(m.mk);
+        *red = vp_combine(terms, nterms, vals);
+    } else {
+        *red = cv.v;
+        zk_err e = zsc_verify_deg(c->tr, p1, red, &gr, m.deg, n1);
+        if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
+        CX_TRY(e);
+    }
+    CX_TRY(cx_em_end(c, &m, p1, gr, red, vals, send, vpp));
+    *pt = ext ? cx_pt(c, 0) : p1;
+    return ZK_OK;
+}
+
 zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v cl_v,
                 unsigned eqt, const fp2 *rho, fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) {
-    cx_no_pool(cl_v);
-    cx_no_vpp(vpp, ntab);
+    cx_no_pool(c, cl_v);
+    if (c->z.on) return cx_sc_eq_zk(c, tabs, ntab, terms, nterms, n, cl_v, eqt, rho, pt, red, vals, send, vpp);
+    if (vpp)
+        for (unsigned j = 0; j < ntab; j++) vpp[j] = (cx_pool){0, NULL, NULL};
     fp2 claim_v = cl_v.v;
     *pt = cx_pt(c, n);
     unsigned deg = vp_degree(terms, nterms);
     cx_rounds(c, n, deg);
-    zsc_mask *mk;
-    int on;
-    CX_TRY(cx_mask_take(c, n, deg, &mk, &on));
-    fp2 gr = fp2_zero();
     if (c->P) {
-        if (rho) vp_prove_eq_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, eqt, rho, mk);
-        else vp_prove_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, mk);
-        zsc_mask_free(mk);
+        fp2 gr;
+        if (rho) vp_prove_eq_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, eqt, rho, NULL);
+        else vp_prove_zk(c->tr, *pt, vals, &gr, tabs, ntab, terms, nterms, n, claim_v, NULL);
         *red = vp_combine(terms, nterms, vals);
     } else {
         *red = claim_v;
-        zk_err e = on ? zsc_verify(c->tr, *pt, red, &gr, deg, n) : sc_verify(c->tr, *pt, red, deg, n);
+        zk_err e = sc_verify(c->tr, *pt, red, deg, n);
         if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
         CX_TRY(e);
     }
-    if (on) cx_mask_put(c, *pt, gr);
     for (unsigned j = 0; j < ntab; j++)
         if (send[j]) CX_TRY(cx_xfer(c, "cnn/eval", &vals[j], 1));
     return ZK_OK;
@@ -212,32 +399,69 @@ zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned
 
 zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, cx_v cl_v, fp2 **pt, fp2 *red, fp2 *vals,
                  cx_pool *vpp) {
-    cx_no_pool(cl_v);
-    cx_no_vpp(vpp, 1);
-    fp2 claim_v = cl_v.v;
-    *pt = cx_pt(c, nv);
-    cx_rounds(c, nv, 2);
-    zsc_mask *mk;
-    int on;
-    CX_TRY(cx_mask_take(c, nv, 2, &mk, &on));
-    fp2 gr = fp2_zero();
+    cx_no_pool(c, cl_v);
+    if (vpp) *vpp = (cx_pool){0, NULL, NULL};
+    if (!c->z.on) {
+        *pt = cx_pt(c, nv);
+        cx_rounds(c, nv, 2);
+        if (c->P) {
+            fp2 fin[2], gr;
+            fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
+            sc_prove_base_zk(c->tr, *pt, fin, &gr, T, vbuf, wt, nv, cl_v.v, NULL);
+            free(vbuf);
+            vals[0] = fin[1];
+            vals[1] = fin[0];
+            *red = fp2_mul(vals[0], vals[1]);
+        } else {
+            *red = cl_v.v;
+            zk_err e = sc_verify(c->tr, *pt, red, 2, nv);
+            if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
+            CX_TRY(e);
+        }
+        return cx_xfer(c, "cnn/eval", &vals[1], 1);
+    }
+    /* sec. 9.8: tables 0 = wt (the verifier's), 1 = T, masked unless the
+     * caller opens T at the point (vpp NULL) */
+    int ext = nv == 0;
+    unsigned n1 = ext ? 1 : nv;
+    cx_v cv = ext ? cx_v_scale(c, cl_v, cx_int(2)) : cl_v;
+    int *masked = cx_alloc(c, 2 * sizeof *masked), send[2] = {0, 1};
+    masked[1] = vpp != NULL;
+    vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+    cx_em m;
+    CX_TRY(cx_em_begin(c, &m, &term, 1, 2, n1, cv.p, masked, NULL));
+    fp2 *p1 = cx_pt(c, n1), gr = fp2_zero();
     if (c->P) {
-        fp2 fin[2];
-        fp2 *vbuf = zk_malloc_n(nv ? (size_t)1 << (nv - 1) : 1, sizeof *vbuf);
-        sc_prove_base_zk(c->tr, *pt, fin, &gr, T, vbuf, wt, nv, claim_v, mk);
-        zsc_mask_free(mk);
+        fp2 fin[2], w2[2], a2[2] = {m.a[1], fp2_zero()};
+        fm61 T2[2];
+        const fm61 *TT = T;
+        fp2 *ww = wt;
+        if (ext) {
+            T2[0] = T2[1] = T[0];
+            w2[0] = w2[1] = wt[0];
+            TT = T2;
+            ww = w2;
+        }
+        int mb[2] = {masked[1], 0};
+        fp2 *vbuf = zk_malloc_n(n1 > 1 ? (size_t)1 << (n1 - 1) : 2, sizeof *vbuf); /* n = 1: sc_prove_base_em lifts both entries */
+        sc_prove_base_em(c->tr, p1, fin, &gr, TT, vbuf, ww, n1, fp2_sub(cv.v, m.abs.part), m.mk, mb, a2,
+                         m.ab ? &m.abs : NULL);
+        zsc_mask_free(m.mk);
         free(vbuf);
         vals[0] = fin[1];
         vals[1] = fin[0];
         *red = fp2_mul(vals[0], vals[1]);
     } else {
-        *red = claim_v;
-        zk_err e = on ? zsc_verify(c->tr, *pt, red, &gr, 2, nv) : sc_verify(c->tr, *pt, red, 2, nv);
+        *red = cv.v;
+        zk_err e = zsc_verify_deg(c->tr, p1, red, &gr, m.deg, n1);
         if (e == ZK_EPROOF) return cx_fail(c, "sumcheck round");
         CX_TRY(e);
     }
-    if (on) cx_mask_put(c, *pt, gr);
-    return cx_xfer(c, "cnn/eval", &vals[1], 1);
+    cx_pool vp2[2];
+    CX_TRY(cx_em_end(c, &m, p1, gr, red, vals, send, vp2));
+    if (vpp) *vpp = vp2[1];
+    *pt = ext ? cx_pt(c, 0) : p1;
+    return ZK_OK;
 }
 
 zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals, fp2 red, const char *what) {
@@ -355,17 +579,17 @@ zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, cx_v *va
     fp2 alpha = tr_challenge(c->tr, "cnn/merge/alpha");
     cx_chal(c, (double)(l->n - 1)); /* sum_j alpha^j (claim_j - true_j) */
     size_t N = (size_t)1 << nv;
-    fp2 sum = fp2_zero(), coef = fp2_one();
+    fp2 coef = fp2_one();
+    cx_v sum = cx_v_of(fp2_zero());
     fp2 *wt = c->P ? zk_calloc(N, sizeof *wt) : NULL;
     fp2 *cf = zk_malloc_n(l->n, sizeof *cf);
     for (size_t j = 0; j < l->n; j++) {
         const claim *cl = &l->v[j];
         cf[j] = coef;
-        cx_no_pool(cl->val);
-        fp2 v = cl->val.v;
+        cx_v v = cl->val;
         if (cl->map) {
             fp2 *e = cx_eq_new(cl->pt, cl->map->nv);
-            v = fp2_sub(v, cx_map_pad(cl->map, e));
+            v = cx_v_addk(v, fp2_neg(cx_map_pad(cl->map, e)));
             if (c->P) {
                 const cmap *mp = cl->map;
                 for (int64_t x = 0; x < mp->len; x++) {
@@ -382,13 +606,13 @@ zk_err cx_merge(cx *c, claims *l, const fm61 *T, unsigned nv, fp2 **pt, cx_v *va
         } else if (c->P) {
             mle_eq_table_add(wt, cl->pt, nv, coef);
         }
-        sum = fp2_add(sum, fp2_mul(coef, v));
+        sum = cx_v_add(c, sum, cx_v_scale(c, v, coef));
         coef = fp2_mul(coef, alpha);
     }
     vp_term term = {.c = fp2_one(), .k = 2, .t = {0, 1}};
     fp2 vals[2], red, *r;
     cx_pool fpp;
-    zk_err e = cx_sc_dot(c, wt, T, nv, cx_v_of(sum), &r, &red, vals, &fpp);
+    zk_err e = cx_sc_dot(c, wt, T, nv, sum, &r, &red, vals, &fpp);
     free(wt);
     if (e == ZK_OK && !c->P) {
         fp2 *er = cx_eq_new(r, nv), w = fp2_zero();

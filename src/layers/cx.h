@@ -156,16 +156,21 @@ fp2 *cx_pt(cx *c, unsigned n);
 zk_err cx_fail(cx *c, const char *check) ZK_WARN_UNUSED;
 /* Prover sends / verifier reads n elements. */
 zk_err cx_xfer(cx *c, const char *label, fp2 *v, size_t n) ZK_WARN_UNUSED;
-/* An evaluation sent on its own (protocol.md sec. 9.8 (c)): the prover
- * sends v, the verifier reads it; *out is the value with its pool part
- * (0 without one when the read fails). */
+/* Evaluations sent on their own (protocol.md sec. 9.8 (c)): in the
+ * zero-knowledge mode each value j not marked bare[j] (bare NULL: none
+ * is) takes an entry a of the pool and is sent as s = v + C^[a], its value
+ * (s, a); else v is sent and the value is (v, none). n <= 4 values, one
+ * message. The prover passes v, the verifier anything; out[] is defined on
+ * failure too (0, no pool part). */
+zk_err cx_xfer_vn(cx *c, const char *label, const fp2 *v, size_t n, const int *bare, cx_v *out) ZK_WARN_UNUSED;
 zk_err cx_xfer_v(cx *c, const char *label, fp2 v, cx_v *out) ZK_WARN_UNUSED;
 
 /* ---- values (cx_v) */
 
 /* Verifier: the value x's true part must equal want (a public number);
- * else the check `what` failed. With a pool part the check becomes a
- * claim of the batch (protocol.md sec. 9.8 (e); not wired yet). */
+ * else the check `what` failed. With a pool part (zero-knowledge mode) the
+ * check becomes the linear claim sum x.p = x.v - want of the batch, made by
+ * both roles (protocol.md sec. 9.8 (e)), and fails there, at the end. */
 zk_err cx_check_eq(cx *c, cx_v x, fp2 want, const char *what) ZK_WARN_UNUSED;
 
 static inline cx_v cx_v_of(fp2 v) { return (cx_v){.v = v, .p = {0, NULL, NULL}}; }
@@ -183,7 +188,14 @@ static inline cx_v cx_fin(const fp2 *vals, const cx_pool *vpp, unsigned j) {
  * consumed). On return pt (n coords, arena) and vals[j] = T_j(pt): the
  * prover sends vals[j] for every j with send[j] (label cnn/eval); the
  * verifier reads them; the caller fills the others and calls cx_sc_check.
- * vpp (ntab entries, or NULL) gets the sent values' pool parts (cx_fin). */
+ * vpp (ntab entries; NULL only outside the zero-knowledge mode) gets the
+ * sent values' pool parts (cx_fin).
+ * Zero-knowledge mode (protocol.md sec. 9.8): every sent table but the eq
+ * table is masked (a), the claim's pool part is absorbed (d: label
+ * cnn/ell, a linear claim), and with n = 0 the sumcheck runs on one
+ * variable in which every table is constant (claim doubled), so that the
+ * masked finals enter the caller's check linearly; *red is then the claim
+ * on terms(vals) alone, as without the mode. */
 zk_err cx_sc(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned nterms, unsigned n, cx_v claim_v,
              fp2 **pt, fp2 *red, fp2 *vals, const int *send, cx_pool *vpp) ZK_WARN_UNUSED;
 /* The same when table eqt is eq(rho, .) and a factor of every term (vp_prove_eq):
@@ -194,7 +206,10 @@ zk_err cx_sc_eq(cx *c, fp2 **tabs, unsigned ntab, const vp_term *terms, unsigned
 /* The degree-2 sumcheck sum_x wt(x) T(x) = claim with T a base-field table
  * (prover: sc_prove_base, no lifted copy of T). vals[0] = wt(pt) (the
  * caller computes it on the verifier side), vals[1] = T(pt), sent, with
- * its pool part in *vpp (may be NULL). */
+ * its pool part in *vpp. vpp NULL: the caller opens T's commitment at pt,
+ * so T(pt) is sent bare (zero-knowledge mode: the opening shows it anyway,
+ * made uniform by the table's pad region, sec. 9.5); the claim's pool part
+ * is absorbed either way. */
 zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, cx_v claim_v, fp2 **pt, fp2 *red, fp2 *vals,
                  cx_pool *vpp) ZK_WARN_UNUSED;
 /* Verifier: the reduced claim red must equal terms(vals); else the check `what` failed. */
@@ -211,7 +226,37 @@ zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals
  * key's pool was measured on this plan, so only a key made for another
  * model gets there. *on: whether a mask was taken. */
 zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) ZK_WARN_UNUSED;
+/* The same with a degree per variable (deg[v], n of them; deg NULL: d). */
+zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_mask **mask, int *on) ZK_WARN_UNUSED;
 void cx_mask_put(cx *c, const fp2 *pt, fp2 gr);
+
+/* One zero-knowledge sumcheck's part-2 bookkeeping (protocol.md sec. 9.8),
+ * for provers that run their own rounds (the lookup's fraction layers;
+ * cx_sc_eq and cx_sc_dot use it inside). cx_em_begin (n >= 1, the mode on):
+ * the round degrees (vp_round_degrees_ab) into the ledger, the Libra mask
+ * with them, then the entry b when P is not empty, then an entry a[j] per
+ * masked[j] (arena; masked is kept); the prover gets m->mk, m->a and m->abs
+ * (E's point e, NULL: 0). The caller runs its rounds (verifier:
+ * zsc_verify_deg with m->deg), then cx_em_end: the mask's claim, ell sent
+ * (cnn/ell) with its linear claim (verifier: red -= E(pt) ell), the finals
+ * vals[j] of send[j] sent (cnn/eval), vpp[j] the masked ones' pool parts
+ * x_0 (1 - x_0) a[j]. */
+typedef struct {
+    unsigned n, ntab;
+    unsigned *deg;
+    zsc_mask *mk;
+    int on, ab;
+    const int *masked;
+    size_t *ae, be;
+    fp2 *a;
+    cx_pool P;
+    vp_absorb abs;
+    const fp2 *e;
+} cx_em;
+zk_err cx_em_begin(cx *c, cx_em *m, const vp_term *terms, unsigned nterms, unsigned ntab, unsigned n, cx_pool P,
+                   const int *masked, const fp2 *e) ZK_WARN_UNUSED;
+zk_err cx_em_end(cx *c, cx_em *m, const fp2 *pt, fp2 gr, fp2 *red, fp2 *vals, const int *send,
+                 cx_pool *vpp) ZK_WARN_UNUSED;
 /* After the last sumcheck: the batch of the masks' values (zsc_ip) and the
  * opening of M (mst: prover's hiding state; mcom: verifier's commitment). */
 zk_err cx_zk_finish(cx *c, const pcs_state *mst, const pcs_commitment *mcom) ZK_WARN_UNUSED;

@@ -76,11 +76,15 @@ static double plan_soundness_bits(const pl_plan *pl, unsigned wb) {
                        * batch (lambda, rho', 2 (mc - 1)), the hiding openings of ADV and of M */
         unsigned mc = (unsigned)m->s.zk_mc;
         eps += (ldexp(1.0, (int)mc - 2) + 3.0 + 2.0 * mc) / p2;
+        /* sec. 9.8: per masked sumcheck (at most 2^mc / 4) a last round of
+         * degree up to d + 2, or one round of degree <= 5 where it had none;
+         * the lookup root's Q = 0 (2^LT denominators) */
+        eps += (5.0 * ldexp(1.0, (int)mc - 2) + ldexp(1.0, (int)LT)) / p2;
         eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
-        if (pl->in_chk.nl) /* a private input: its identity at the merged point, its opening */
-            eps += pl->tnv[0] / p2 + pcs_ligero_zk.error(pl->tnv[0], 0);
-        if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's opening (r0 is counted above) */
-            eps += pcs_ligero_zk.error(pl->tnv[m->output], 0);
+        if (pl->in_chk.nl) /* a private input: its identity at the merged point, its sumcheck and opening (sec. 9.8 (f)) */
+            eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2 + pcs_ligero_zk.error(pl->tnv[0] + 1, 0);
+        if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's sumcheck and opening (r0 is counted above) */
+            eps += 3.0 * (pl->tnv[m->output] + 1) / p2 + pcs_ligero_zk.error(pl->tnv[m->output] + 1, 0);
     } else {
         eps += pcs_ligero.error(pl->anv, 0);
     }
@@ -105,6 +109,8 @@ static double plan_rbr_degree(const pl_plan *pl) {
     d = fmax(d, (double)pl->tnv[m->output]); /* r0 */
     double one = plan_lu_one(pl);
     d = fmax(d, pl->lu_two ? one * (one / CX_FIELD) + 1 : one);
+    if (m->s.zk_mc) /* sec. 9.8: masked last rounds (<= 5), the lookup root's Q = 0 */
+        d = fmax(d, fmax(5.0, ldexp(1.0, (int)(pl->lnv + (pl->lu_two ? 1 : 0)))));
     return d;
 }
 
@@ -114,8 +120,8 @@ static double plan_rbr_bits(const pl_plan *pl, unsigned wb) {
     if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl));
     if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
         e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
-    if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0], 0));
-    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[pl->m->output], 0));
+    if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0] + 1, 0));
+    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[pl->m->output] + 1, 0));
     else
         e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
     return -log2(e);

@@ -663,7 +663,7 @@ zk_err cx_lookup(cx *c) {
     cx_chal(c, H == 2 ? one * (one / CX_FIELD) + 1 : one);
     fp2 **pl_ = NULL, **ql_ = NULL;
     lu_leaves lv = {0};
-    int full = lu_stored;
+    int full = lu_stored || LT == 1; /* LT = 1: the one layer reads the leaves stored (its only round is its last, em.h) */
     if (c->P) { /* the tree's layers 0 .. LT-1, and LT (the leaves) when full; else the leaves are lv */
         pl_ = zk_calloc(LT + 1, sizeof *pl_);
         ql_ = zk_calloc(LT + 1, sizeof *ql_);
@@ -677,12 +677,19 @@ zk_err cx_lookup(cx *c) {
             else sc_frac_parent(pl_[j], ql_[j], pl_[j + 1], ql_[j + 1], h);
         }
     }
+    /* the root (P, Q): P = 0 checked in the clear; Q != 0 too, except in
+     * the zero-knowledge mode, where Q is sent masked and Q = 0 is left to
+     * chance: the product of the denominators vanishes only when X is one
+     * of their roots (protocol.md sec. 9.8 (g)) */
     fp2 root[2] = {fp2_zero(), fp2_zero()};
+    const int rbare[2] = {1, 0};
+    cx_v rootv[2];
     if (c->P) root[0] = pl_[0][0], root[1] = ql_[0][0];
-    zk_err e = cx_xfer(c, "cnn/lu/root", root, 2);
-    if (e == ZK_OK && !c->P && (!fp2_is_zero(root[0]) || fp2_is_zero(root[1])))
+    zk_err e = cx_xfer_vn(c, "cnn/lu/root", root, 2, rbare, rootv);
+    if (e == ZK_OK && !c->P && (!fp2_is_zero(rootv[0].v) || (!c->z.on && fp2_is_zero(rootv[1].v))))
         e = cx_fail(c, "range-check (lookup sum)");
-    fp2 P = root[0], Q = root[1];
+    if (c->z.on) cx_chal(c, ldexp(1.0, (int)LT));
+    cx_v P = rootv[0], Q = rootv[1];
     fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
     /* the prover's tables of one layer's sumcheck after its first binds:
      * at most 2^(LT-1-H) entries (the leaves' layer from lv; layer j read
@@ -701,9 +708,38 @@ zk_err cx_lookup(cx *c) {
                         {.c = lam, .k = 3, .t = {E, QE, QO}}};
         int send[5] = {0, 1, 1, 1, 1};
         fp2 vals[5], red, *rr;
-        fp2 lclaim = fp2_add(P, fp2_mul(lam, Q));
-        red = lclaim;
-        if (c->P) { /* the same messages as cx_sc's on these tables and terms (and mask) */
+        cx_pool vpp[5];
+        cx_v lclaim = cx_v_add(c, P, cx_v_scale(c, Q, lam));
+        red = lclaim.v;
+        if (c->z.on && (j == 0 || !c->P)) { /* sec. 9.8: cx_sc's masked finals and absorbing; j = 0 has no round */
+            fp2 eqc[1] = {fp2_one()}, c1[4];
+            if (c->P) {
+                c1[0] = pl_[1][0], c1[1] = pl_[1][1], c1[2] = ql_[1][0], c1[3] = ql_[1][1];
+                tabs[E] = eqc;
+                for (int k = 0; k < 4; k++) tabs[1 + k] = &c1[k];
+            }
+            e = cx_sc(c, tabs, 5, t, 3, j, lclaim, &rr, &red, vals, send, vpp);
+        } else if (c->z.on) { /* the prover's fraction layers with the same bookkeeping (cx_em) */
+            rr = cx_pt(c, j);
+            cx_em m;
+            fp2 gr = fp2_zero();
+            int masked[5] = {0, 1, 1, 1, 1};
+            e = cx_em_begin(c, &m, t, 3, 5, j, lclaim.p, masked, NULL);
+            if (e) break;
+            fp2 cl0 = fp2_sub(lclaim.v, m.abs.part);
+            vp_absorb *ab = m.ab ? &m.abs : NULL;
+            if (j + 1 < LT || full) {
+                sc_frac_prove_layer_em(c->tr, rr, vals + 1, &gr, scr, pl_[j + 1], ql_[j + 1], r, j, lam, cl0, m.mk,
+                                       masked + 1, m.a + 1, ab);
+            } else { /* the leaves' layer */
+                lv.lam = lam;
+                sc_frac_src src = {.k = H, .sums = lu_src_sums, .bind = lu_bind, .ctx = &lv};
+                sc_frac_prove_src_em(c->tr, rr, vals + 1, &gr, scr, &src, r, j, lam, cl0, m.mk, masked + 1, m.a + 1,
+                                     ab);
+            }
+            zsc_mask_free(m.mk);
+            e = cx_em_end(c, &m, rr, gr, &red, vals, send, vpp);
+        } else if (c->P) { /* the same messages as cx_sc's on these tables and terms */
             rr = cx_pt(c, j);
             cx_rounds(c, j, 3);
             zsc_mask *mk;
@@ -712,17 +748,17 @@ zk_err cx_lookup(cx *c) {
             e = cx_mask_take(c, j, 3, &mk, &on);
             if (e) break;
             if (j + 1 < LT || full) {
-                sc_frac_prove_layer_zk(c->tr, rr, vals + 1, &gr, scr, pl_[j + 1], ql_[j + 1], r, j, lam, lclaim, mk);
+                sc_frac_prove_layer_zk(c->tr, rr, vals + 1, &gr, scr, pl_[j + 1], ql_[j + 1], r, j, lam, lclaim.v, mk);
             } else { /* the leaves' layer */
                 lv.lam = lam;
                 sc_frac_src src = {.k = H, .sums = lu_src_sums, .bind = lu_bind, .ctx = &lv};
-                sc_frac_prove_src_zk(c->tr, rr, vals + 1, &gr, scr, &src, r, j, lam, lclaim, mk);
+                sc_frac_prove_src_zk(c->tr, rr, vals + 1, &gr, scr, &src, r, j, lam, lclaim.v, mk);
             }
             zsc_mask_free(mk);
             if (on) cx_mask_put(c, rr, gr);
             for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
         } else {
-            e = cx_sc(c, tabs, 5, t, 3, j, cx_v_of(lclaim), &rr, &red, vals, send, NULL);
+            e = cx_sc(c, tabs, 5, t, 3, j, lclaim, &rr, &red, vals, send, NULL);
         }
         if (e) break;
         vals[E] = mle_eq_eval(r, rr, j);
@@ -730,8 +766,11 @@ zk_err cx_lookup(cx *c) {
         if (e) break;
         fp2 mu = tr_challenge(c->tr, "cnn/lu/mu");
         cx_chal(c, 1); /* the line through the two children's claims */
-        P = fp2_add(vals[PE], fp2_mul(mu, fp2_sub(vals[PO], vals[PE])));
-        Q = fp2_add(vals[QE], fp2_mul(mu, fp2_sub(vals[QO], vals[QE])));
+        if (!c->z.on)
+            for (int k = 0; k < 5; k++) vpp[k] = (cx_pool){0, NULL, NULL};
+        cx_v pe = cx_fin(vals, vpp, PE), po = cx_fin(vals, vpp, PO), qe = cx_fin(vals, vpp, QE), qo = cx_fin(vals, vpp, QO);
+        P = cx_v_add(c, pe, cx_v_scale(c, cx_v_sub(c, po, pe), mu));
+        Q = cx_v_add(c, qe, cx_v_scale(c, cx_v_sub(c, qo, qe), mu));
         rn[0] = mu;
         memcpy(rn + 1, rr, j * sizeof(fp2));
         fp2 *sw = r;
@@ -755,9 +794,11 @@ zk_err cx_lookup(cx *c) {
      * S = sum of all sel, V = sum_col sel val~ + sum_tab sel id~; a pair
      * column or function table adds sel (a~ + gamma b~ + gamma^2 tag) to V
      * (kept as V + gamma V1 + gamma^2 V2: gamma differs between halves). */
-    fp2 Pexp = fp2_zero(), V = fp2_zero(), V1 = fp2_zero(), V2 = fp2_zero(), selsum = fp2_zero();
+    cx_v Pexp = cx_v_of(fp2_zero()), V = cx_v_of(fp2_zero()), V1 = cx_v_of(fp2_zero());
+    fp2 V2 = fp2_zero(), selsum = fp2_zero();
     int *sent = zk_calloc(pl->nreg, sizeof *sent);
     fp2 *rv = zk_calloc(pl->nreg, sizeof *rv);
+    cx_v *rvv = zk_calloc(pl->nreg, sizeof *rvv); /* the sent values (sec. 9.8 (c): masked in the zk mode) */
     for (size_t ci = 0; ci <= pl->ncol + pl->nfcol + pl->ntab && e == ZK_OK; ci++) {
         if (ci > pl->ncol) { /* a pair column or a function table */
             size_t fi = ci - pl->ncol - 1;
@@ -769,26 +810,27 @@ zk_err cx_lookup(cx *c) {
                 int reg = regs[j];
                 if (sent[reg]) continue;
                 if (c->P) rv[reg] = mle_eval_fm61(cx_reg_table(c, reg), pl->reg[reg].nv, r);
-                e = cx_xfer(c, "cnn/lu/leaf", &rv[reg], 1);
+                e = cx_xfer_v(c, "cnn/lu/leaf", rv[reg], &rvv[reg]);
                 sent[reg] = 1;
-                cx_claim_region(c, reg, r, cx_v_of(rv[reg]), NULL);
+                cx_claim_region(c, reg, r, rvv[reg], NULL);
             }
             if (e) break;
             unsigned nv = pl->reg[regs[0]].nv;
             uint64_t leaf = isf ? pl->fcol[fi].leaf : tb->leaf;
-            fp2 sel = cx_sel_eval(leaf >> nv, r, nv, L), a, b;
+            fp2 sel = cx_sel_eval(leaf >> nv, r, nv, L);
             fm61 tag = (fm61)((isf ? pl->fcol[fi].tab : (int)(fi - pl->nfcol)) + 1);
+            cx_v a, b;
             selsum = fp2_add(selsum, sel);
             if (isf) {
-                a = rv[regs[0]], b = rv[regs[1]];
-                Pexp = fp2_add(Pexp, sel);
+                a = rvv[regs[0]], b = rvv[regs[1]];
+                Pexp = cx_v_addk(Pexp, sel);
             } else { /* the verifier's own table, from the key */
-                a = mle_eval_fm61(tb->a, nv, r);
-                b = mle_eval_fm61(tb->b, nv, r);
-                Pexp = fp2_sub(Pexp, fp2_mul(sel, rv[tb->mreg]));
+                a = cx_v_of(mle_eval_fm61(tb->a, nv, r));
+                b = cx_v_of(mle_eval_fm61(tb->b, nv, r));
+                Pexp = cx_v_sub(c, Pexp, cx_v_scale(c, rvv[tb->mreg], sel));
             }
-            V = fp2_add(V, fp2_mul(sel, a));
-            V1 = fp2_add(V1, fp2_mul(sel, b));
+            V = cx_v_add(c, V, cx_v_scale(c, a, sel));
+            V1 = cx_v_add(c, V1, cx_v_scale(c, b, sel));
             V2 = fp2_add(V2, fp2_mul_fm61(sel, tag));
             continue;
         }
@@ -796,45 +838,51 @@ zk_err cx_lookup(cx *c) {
         const pl_region *rg = &pl->reg[reg];
         if (!sent[reg]) {
             if (c->P) rv[reg] = mle_eval_fm61(cx_reg_table(c, reg), rg->nv, r);
-            e = cx_xfer(c, "cnn/lu/leaf", &rv[reg], 1);
+            e = cx_xfer_v(c, "cnn/lu/leaf", rv[reg], &rvv[reg]);
             if (e) break;
             sent[reg] = 1;
-            cx_claim_region(c, reg, r, cx_v_of(rv[reg]), NULL);
+            cx_claim_region(c, reg, r, rvv[reg], NULL);
         }
         uint64_t leaf = ci < pl->ncol ? pl->col[ci].leaf : pl->tleaf;
         fp2 sel = cx_sel_eval(leaf >> rg->nv, r, rg->nv, L);
         selsum = fp2_add(selsum, sel);
         if (ci < pl->ncol) {
             const pl_col *col = &pl->col[ci];
-            fp2 val = fp2_mul(cx_int(col->scale), rv[reg]);
+            cx_v val = cx_v_scale(c, rvv[reg], cx_int(col->scale));
             if (col->off) {
                 fm61 *o = zk_calloc((size_t)1 << rg->nv, sizeof *o);
                 for (int64_t k = 0; k < rg->len; k++) o[k] = fm61_from_i64(col->off[k]);
-                val = fp2_add(val, mle_eval_fm61(o, rg->nv, r));
+                val = cx_v_addk(val, mle_eval_fm61(o, rg->nv, r));
                 free(o);
             }
-            if (col->coff) val = fp2_add(val, cx_int(col->coff)); /* its MLE over the whole block: coff */
-            Pexp = fp2_add(Pexp, sel);
-            V = fp2_add(V, fp2_mul(sel, val));
+            if (col->coff) val = cx_v_addk(val, cx_int(col->coff)); /* its MLE over the whole block: coff */
+            Pexp = cx_v_addk(Pexp, sel);
+            V = cx_v_add(c, V, cx_v_scale(c, val, sel));
         } else {
             fp2 id = fp2_zero();
             for (unsigned k = 0; k < pl->lb; k++) id = fp2_add(id, fp2_mul(cx_pow2((int)k), r[k]));
-            Pexp = fp2_sub(Pexp, fp2_mul(sel, rv[reg]));
-            V = fp2_add(V, fp2_mul(sel, id));
+            Pexp = cx_v_sub(c, Pexp, cx_v_scale(c, rvv[reg], sel));
+            V = cx_v_addk(V, fp2_mul(sel, id));
         }
     }
     free(sent);
     free(rv);
-    fp2 Vh[2];
-    for (unsigned hh = 0; hh < 2; hh++) Vh[hh] = fp2_add(V, fp2_add(fp2_mul(gam[hh], V1), fp2_mul(gam2[hh], V2)));
-    fp2 rest = fp2_sub(fp2_one(), fp2_add(selsum, Vh[0])); /* Q~(X) = X S + rest */
-    fp2 Qexp = fp2_add(fp2_mul(X[0], selsum), rest);
+    free(rvv);
+    cx_v Vh[2];
+    for (unsigned hh = 0; hh < 2; hh++)
+        Vh[hh] = cx_v_addk(cx_v_add(c, V, cx_v_scale(c, V1, gam[hh])), fp2_mul(gam2[hh], V2));
+    /* Q~(X) = X S + rest, rest = 1 - S - Vh */
+    cx_v rest = cx_v_addk(cx_v_scale(c, Vh[0], fp2_neg(fp2_one())), fp2_sub(fp2_one(), selsum));
+    cx_v Qexp = cx_v_addk(rest, fp2_mul(X[0], selsum));
     if (H == 2) { /* the halves, selected by leaf bit lnv: r[L] */
-        fp2 lo = fp2_sub(fp2_one(), r[L]), rest1 = fp2_sub(fp2_one(), fp2_add(selsum, Vh[1]));
-        Pexp = fp2_mul(Pexp, fp2_add(lo, fp2_mul(r[L], wt[1])));
-        Qexp = fp2_add(fp2_mul(lo, Qexp), fp2_mul(r[L], fp2_add(fp2_mul(X[1], selsum), rest1)));
+        fp2 lo = fp2_sub(fp2_one(), r[L]);
+        cx_v rest1 = cx_v_addk(cx_v_scale(c, Vh[1], fp2_neg(fp2_one())), fp2_sub(fp2_one(), selsum));
+        Pexp = cx_v_scale(c, Pexp, fp2_add(lo, fp2_mul(r[L], wt[1])));
+        Qexp = cx_v_add(c, cx_v_scale(c, Qexp, lo), cx_v_scale(c, cx_v_addk(rest1, fp2_mul(X[1], selsum)), r[L]));
     }
-    if (e == ZK_OK && !c->P && (!fp2_eq(Pexp, P) || !fp2_eq(Qexp, Q))) e = cx_fail(c, "range-check (lookup leaves)");
+    /* the leaves against the last layer's claims (a linear claim each in the zk mode) */
+    if (e == ZK_OK) e = cx_check_eq(c, cx_v_sub(c, P, Pexp), fp2_zero(), "range-check (lookup leaves)");
+    if (e == ZK_OK) e = cx_check_eq(c, cx_v_sub(c, Q, Qexp), fp2_zero(), "range-check (lookup leaves)");
     if (c->st) c->st->t[CNN_PH_LOOKUP] += cx_now() - t0;
     return e;
 }

@@ -53,25 +53,31 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
     return st;
 }
 
-void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]) {
-    if (pl->wpad < 0) return;
-    const pl_region *rg = &pl->reg[pl->wpad];
-    static const char label[] = "gkrcnn/cnn/wpad";
-    uint8_t in[sizeof label - 1 + PCS_LIGERO_ZK_SEED_BYTES + 8], h[SHA256_DIGEST_LENGTH];
-    memcpy(in, label, sizeof label - 1);
-    memcpy(in + sizeof label - 1, seed, PCS_LIGERO_ZK_SEED_BYTES);
-    uint8_t *ix = in + sizeof label - 1 + PCS_LIGERO_ZK_SEED_BYTES;
-    for (uint32_t i = 0; i < ((uint32_t)1 << rg->nv); i++) {
+void cnn_seed_cells(fm61 *out, size_t n, const char *label, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]) {
+    size_t ll = strlen(label);
+    ZK_CHECK(ll <= 32);
+    uint8_t in[32 + PCS_LIGERO_ZK_SEED_BYTES + 8], h[SHA256_DIGEST_LENGTH];
+    memcpy(in, label, ll);
+    memcpy(in + ll, seed, PCS_LIGERO_ZK_SEED_BYTES);
+    uint8_t *ix = in + ll + PCS_LIGERO_ZK_SEED_BYTES;
+    size_t len = ll + PCS_LIGERO_ZK_SEED_BYTES + 8;
+    for (uint32_t i = 0; i < (uint32_t)n; i++) {
         uint64_t v = FM61_P;
         for (uint32_t ctr = 0; v >= FM61_P; ctr++) { /* 61 bits of SHA-256(label || seed || u32 i || u32 ctr), p drawn again */
             zk_store_le64(ix, (uint64_t)i | (uint64_t)ctr << 32);
-            SHA256(in, sizeof in, h);
+            SHA256(in, len, h);
             v = zk_load_le64(h) & FM61_P;
         }
-        W[rg->off + i] = v;
+        out[i] = v;
     }
     OPENSSL_cleanse(in, sizeof in);
     OPENSSL_cleanse(h, sizeof h);
+}
+
+void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]) {
+    if (pl->wpad < 0) return;
+    const pl_region *rg = &pl->reg[pl->wpad];
+    cnn_seed_cells(W + rg->off, (size_t)1 << rg->nv, "gkrcnn/cnn/wpad", seed);
 }
 
 const pcs_scheme *cnn_weights_scheme(const pl_plan *pl) { return pl->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero; }
