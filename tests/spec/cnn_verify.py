@@ -6,18 +6,27 @@ the C code, to check that the document specifies every byte of a CNN proof:
 if this program and `gkrcnn verify` disagree, the document is incomplete or
 wrong. Standard library only; the fields, the transcript, eq tables and the
 Ligero shape come from gkr_verify.py (same directory). Zero-knowledge keys
-(setup --zk on, 9.5; a private input, 9.6) are verified too: their masked
-sumchecks, the batch of the masks' values and the hiding openings come from
-zk_spec.py (3.1, 5.1); a private input's proof prints its commitment's root.
-A zk key's weights are committed hiding (9.5: version-6 vk with the opening
-budget, the hiding certificate when certified, a W pad region in the plan
-that the weight-range certificate leaves out, C hiding).
+(setup --zk on, 9.5; a private input, 9.6; a private output, 9.7) are
+verified too: their masked sumchecks, the batch of the masks' values and the
+hiding openings come from zk_spec.py (3.1, 5.1); a private input's proof
+prints its commitment's root. Their evaluations are masked (part 2, 9.8): a
+value is a public number with a pool part (Val), every sent evaluation
+takes an entry of the pool, the sumchecks mask their finals and absorb
+their claims' pool parts, checks of masked values become linear claims of
+the batch, and a private input or output is proven by a sumcheck over its
+padded table before its opening. A zk key's weights are committed hiding
+(9.5: version-6 vk with the opening budget, the hiding certificate when
+certified, a W pad region in the plan that the weight-range certificate
+leaves out, C hiding).
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
 --census also prints, after a valid proof, every message the verifier read
 grouped by what it reveals (papers/protocol.md sec. 9.1), the zero-knowledge
-mode's messages (masks, salts, hiding openings) included.
+mode's messages (masks, salts, hiding openings) included; for a zk proof
+the evaluations by how they are sent (masked, the absorbing sumchecks' ell,
+bare where an opening shows them, the lookup's root) and a last line
+naming any evaluation that came unmasked (9.8 (c): none should).
 
 VK is a verifying key (`gkrcnn setup`, DIR/model.vk), PROOF a proof file
 written by `gkrcnn prove`. Exit status: 0 valid proof (prints the attested
@@ -1097,9 +1106,47 @@ class Map:
         self.coef, self.pad = coef, pad
 
 
+class Val:
+    """A value the verifier holds (protocol.md 9.8 (b); cx_v in cx.h): the
+    public number v (an element of E) and its pool part p, a tuple of
+    (entry index k, weight w in E) that stands for sum w C^[k] over the
+    entries C^[k] = C[2k] + i C[2k+1] of the mask pool; the value's true
+    part is v - that sum. Linear arithmetic acts on both parts (vadd etc.).
+    The pool part is empty outside part 2's masking (zk mode)."""
+    __slots__ = ("v", "p")
+
+    def __init__(self, v, p=()):
+        self.v, self.p = v, p
+
+
+def vof(x):
+    """a public number as a value (no pool part)"""
+    return Val(x)
+
+
+def vadd(a, b):
+    return Val(eadd(a.v, b.v), a.p + b.p)
+
+
+def vsub(a, b):
+    return Val(esub(a.v, b.v), a.p + tuple((k, eneg(w)) for k, w in b.p))
+
+
+def vscale(a, s):
+    """s a, s in E or an integer (an element of F)"""
+    if isinstance(s, int):
+        return Val(escale(a.v, s % P), tuple((k, escale(w, s % P)) for k, w in a.p))
+    return Val(emul(a.v, s), tuple((k, emul(w, s)) for k, w in a.p))
+
+
+def vaddk(a, k):
+    """a + k, k a public element of E"""
+    return Val(eadd(a.v, k), a.p)
+
+
 class Claim:
     def __init__(self, pt, val, mp):
-        self.pt, self.val, self.map = pt, val, mp
+        self.pt, self.val, self.map = pt, val, mp  # val: a Val
 
 
 def simplify(mp, tlen, tnv):
@@ -1179,7 +1226,7 @@ def pad_part(mp, pt):
 
 
 class Verifier:
-    zk = False  # the zero-knowledge mode (9.5): every sumcheck of n >= 1 rounds masked
+    zk = False  # the zero-knowledge mode (9.5, 9.8): every sumcheck masked, every evaluation masked
 
     def __init__(self, key, body, pl=None):
         self.key = key
@@ -1199,25 +1246,139 @@ class Verifier:
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
         self.zk = self.md.zk_mc > 0
-        self.zused, self.zcl = 0, []  # cells of C taken so far; the masks' claims (off, n, d, point, g(r))
+        # cells of C taken so far; the batch's claims in order of creation: the
+        # masks' (off, n, deg, point, g(r)) and the linear claims of 9.8 (d), (e)
+        self.zused, self.zcl = 0, []
 
     def fail(self, what):
         raise Invalid("%s: %s check failed" % (self.where, what) if self.where else "%s check failed" % what)
 
-    def sc(self, claim, n, d, what):
-        """the sumcheck of 3; in zero-knowledge mode, with n >= 1 rounds, the
-        masked one of 3.1.2 with the next 2 (n d + 1) cells of C as its mask
-        (9.5), its claim kept for the batch at the end"""
-        if not self.zk or n == 0:
-            return sumcheck(self.tr, claim, n, d, what)
-        off, need = self.zused, zk_spec.mask_cells(n, d)
-        if need > (1 << self.md.zk_mc) - off:
+    def check_eq(self, x, want, what, msg=None):
+        """x's true part must equal want, a public number (cx_check_eq); else
+        the check `what` failed (or Invalid(msg)). With a pool part the check
+        becomes the linear claim sum x.p = x.v - want of the batch (9.8 (e))."""
+        if x.p:
+            self.zcl.append(zk_spec.ZscClaim(0, 0, 0, [], esub(x.v, want), [k for k, _ in x.p], [w for _, w in x.p]))
+        elif x.v != want:
+            if msg:
+                raise Invalid(msg)
+            self.fail(what)
+
+    def take(self, cells):
+        """the next cells of the pool C (9.8 The pool allocator): their offset"""
+        off = self.zused
+        if cells > (1 << self.md.zk_mc) - off:
             raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
                            self.md.zk_mc)
-        self.zused += need
-        point, c, gr = zk_spec.zsc_verify(self.tr, claim, d, n, what)
-        self.zcl.append(zk_spec.ZscClaim(off, n, d, point, gr))
-        return point, c
+        self.zused += cells
+        return off
+
+    def entry(self):
+        """a fresh entry C^[e] of the pool (2 cells): its index e"""
+        return self.take(2) // 2
+
+    def read(self, label, n, tag):
+        """n elements of E; tag says what they show (census_kind)"""
+        self.tr.ctag = tag
+        try:
+            return self.tr.get_e(label, n)
+        finally:
+            self.tr.ctag = None
+
+    def xfer(self, label):
+        """an evaluation sent on its own (cx_xfer_v): its value; in zero-knowledge
+        mode masked (9.8 (c)): s = v + C^[a], a fresh entry, the value (s, a)"""
+        if not self.zk:
+            return vof(self.tr.get_e1(label))
+        a = self.entry()
+        return Val(self.read(label, 1, "masked")[0], ((a, E1),))
+
+    def xfer_n(self, label, n):
+        """n such evaluations in one message (cnn/class/yd): an entry for each"""
+        if not self.zk:
+            return [vof(x) for x in self.tr.get_e(label, n)]
+        a = [self.entry() for _ in range(n)]
+        return [Val(x, ((k, E1),)) for x, k in zip(self.read(label, n, "masked"), a)]
+
+    def sc(self, claim, n, terms, send, what, rho=None, bare=False):
+        """The sumcheck of 3 of sum_x sum_t c_t prod_{j in t} T_j(x) = claim
+        (a value) over n variables: terms are the tables of each term (C's
+        vp_term t lists; the coefficients c_t are the caller's), whose degree
+        d = max |t|; then the finals of the tables with send[j] (cnn/eval, in
+        table order). Returns (point, the reduced claim, vals): vals[j] the
+        value of T_j(point) for a sent j, None for the others (the caller's),
+        for the caller's final check on their public numbers.
+        rho: the point of the eq(rho, .) factor of every term (cx_sc_eq).
+
+        In zero-knowledge mode (9.5, 9.8): n = 0 runs as
+        n = 1 with every table constant in x_0 and the claim doubled (the
+        constant extension; the point returned has 0 coordinates); each sent
+        table is masked (9.8 (a): T_j + x_0 (1 - x_0) C^[a_j]) unless bare
+        (the block sumcheck of 7.5 and the tensor openings of 9.8 (f), whose
+        final is opened); a claim with a pool part P is absorbed (9.8 (d):
+        E(x) (P + C^[b] (x_0 - e_0)), E = eq(rho, .) with e_0 = rho_0, or
+        eq(0, .) with e_0 = 0 without rho or when extended). The round
+        degrees are d but for x_0 (bound last): the largest |t| + (masked
+        factors of t), at least 2 when absorbing (vp_round_degrees_ab); the
+        Libra mask (3.1.2) has that degree vector. Pool takes: the mask, b,
+        then a_j in table order. Messages: zsc/G, rho, the rounds, zsc/gr,
+        cnn/ell (absorbing: ell = P + b (r_0 - e_0), a linear claim of the
+        batch), the finals; a masked final is the value (s_j, r_0 (1 - r_0) C^[a_j])."""
+        d = max(len(t) for t in terms)
+        if not self.zk:
+            point, red = sumcheck(self.tr, claim.v, n, d, what)
+            return point, red, [vof(self.tr.get_e1("cnn/eval")) if s else None for s in send]
+        m = max(n, 1)
+        if n == 0:
+            claim = vscale(claim, 2)
+        masked = [bool(s) and not bare for s in send]
+        ab = bool(claim.p)
+        d0 = max([d] + [len(t) + sum(masked[j] for j in t) for t in terms])
+        deg = [max(d0, 2) if ab else d0] + [d] * (m - 1)
+        off = self.take(zk_spec.mask_cells(m, deg))
+        b = self.entry() if ab else None
+        a = [self.entry() if mk else None for mk in masked]
+        point, red, gr = zk_spec.zsc_verify(self.tr, claim.v, deg, m, what)
+        self.zcl.append(zk_spec.ZscClaim(off, m, deg, point, gr))
+        if ab:
+            ell = self.read("cnn/ell", 1, "ell")[0]
+            if rho is not None and n >= 1:
+                E, e0 = eq_points(rho, point), rho[0]
+            else:
+                E, e0 = E1, E0
+                for x in point:
+                    E = emul(E, esub(E1, x))
+            red = esub(red, emul(E, ell))
+            self.zcl.append(zk_spec.ZscClaim(0, 0, 0, [], ell, [k for k, _ in claim.p] + [b],
+                                             [w for _, w in claim.p] + [esub(point[0], e0)]))
+        c0 = emul(point[0], esub(E1, point[0]))
+        vals = []
+        for j, sj in enumerate(send):
+            if not sj:
+                vals.append(None)
+            elif masked[j]:
+                vals.append(Val(self.read("cnn/eval", 1, "masked")[0], ((a[j], c0),)))
+            else:
+                vals.append(vof(self.read("cnn/eval", 1, "bare")[0]))
+        return point[:n], red, vals
+
+    def dot(self, claim, n, what, bare=False):
+        """the degree-2 sumcheck sum_x wt(x) T(x) = claim (cx_sc_dot): wt the
+        verifier's, T(point) sent (masked unless bare); returns (point,
+        reduced claim, T(point))"""
+        point, red, vals = self.sc(claim, n, [(0, 1)], [0, 1], what, bare=bare)
+        return point, red, vals[1]
+
+    def tensor_open(self, com, tnv, pt, val, what):
+        """9.8 (f): a private input's or output's claim T~(pt) = val on its
+        committed table T = [y ; pad] (tnv + 1 variables, the tensor's cells
+        in the lower half) by the dot sumcheck of wt(x) = eq(pt, x_lo)
+        (1 - x_tnv), absorbing val's pool part, its final T(z) bare; then the
+        hiding opening of the commitment at z with value T(z)"""
+        z, red, Tz = self.dot(val, tnv + 1, "%s tensor opening" % what, bare=True)
+        if red != emul(emul(eq_points(pt[:tnv], z[:tnv]), esub(E1, z[tnv])), Tz.v):
+            self.fail("tensor opening")
+        zk_spec.ligero_zk_open(self.tr, com, tnv + 1, z, Tz.v, False, "%s commitment opening" % what)
 
     def read_commitment(self, nv):
         """a table's commitment: its root (5), or in zero-knowledge mode the hiding one (5.1)"""
@@ -1234,16 +1395,15 @@ class Verifier:
             return claims[0].pt[:nv], claims[0].val
         alpha = tr.challenge("cnn/merge/alpha")
         coefs, c = [], E1
-        S = E0
+        S = vof(E0)
         for cl in claims:
             coefs.append(c)
             v = cl.val
             if cl.map is not None:
-                v = esub(v, pad_part(cl.map, cl.pt[:cl.map.nv]))
-            S = eadd(S, emul(c, v))
+                v = vaddk(v, eneg(pad_part(cl.map, cl.pt[:cl.map.nv])))
+            S = vadd(S, vscale(v, c))
             c = emul(c, alpha)
-        z, e = self.sc(S, nv, 2, self.where)
-        Tz = tr.get_e1("cnn/eval")
+        z, e, Tz = self.dot(S, nv, self.where)
         ez = None
         w = E0
         for c, cl in zip(coefs, claims):
@@ -1254,7 +1414,7 @@ class Verifier:
                     ez = eq_table(z)
                 wj = map_sum(cl.map, eq_tab(cl.pt[:cl.map.nv]), ez, False)
             w = eadd(w, emul(c, wj))
-        if e != emul(w, Tz):
+        if e != emul(w, Tz.v):
             self.fail("claim merge")
         return z, Tz
 
@@ -1262,15 +1422,15 @@ class Verifier:
         lb = self.pl.lb
         rest = val
         for j in range(len(limbs) - 1):
-            lv = self.tr.get_e1("cnn/limb")
+            lv = self.xfer("cnn/limb")
             self.rc[limbs[j]].append(Claim(pt, lv, mp))
-            rest = esub(rest, escale(lv, fe(1 << (lb * j))))
+            rest = vsub(rest, vscale(lv, 1 << (lb * j)))
         last = len(limbs) - 1
-        self.rc[limbs[last]].append(Claim(pt, escale(rest, finv(fe(1 << (lb * last)))), mp))
+        self.rc[limbs[last]].append(Claim(pt, vscale(rest, finv(fe(1 << (lb * last)))), mp))
 
     def send_region(self, label, reg, pt, mp=None):
         """the prover sends a region's value at pt (through mp): a claim on it"""
-        v = self.tr.get_e1(label)
+        v = self.xfer(label)
         self.rc[reg].append(Claim(pt, v, mp))
         return v
 
@@ -1293,7 +1453,8 @@ class Verifier:
         tr.absorb("cnn/digest", self.key.digest)
         stmt = [None]
         if md.in_private:  # 9.6: the root of a hiding commitment to the input instead of the input
-            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0])
+            # (of [x ; pad], tnv + 1 variables: 9.8 (f))
+            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0] + 1)
         for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - (md.out_class or md.out_private)]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
@@ -1305,8 +1466,8 @@ class Verifier:
             else:
                 stmt.append(q)
         nout = numel(md.shapes[md.output])
-        if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output
-            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output])
+        if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output (9.8 (f))
+            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output] + 1)
             stmt.append(None)
         if md.out_class:  # 7.8.4: the class instead of the output
             cls = tr.get_f("cnn/class", 1)[0]
@@ -1319,19 +1480,21 @@ class Verifier:
             self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
-        if md.out_private:  # 9.7: y~(r0), proven by the output commitment's opening
-            v0 = tr.get_e("cnn/output/eval", 1)[0]
-            zk_spec.ligero_zk_open(tr, self.out_com, onv, r0, v0, False, "output commitment opening")
+        if md.out_private:  # 9.7: y~(r0), masked, proven through the output commitment (9.8 (f))
+            v0 = self.xfer("cnn/output/eval")
             self.tc[md.output].append(Claim(r0, v0, None))
+            self.where = "output (private output)"
+            self.tensor_open(self.out_com, onv, r0, v0, "output")
+            self.where = ""
         elif not md.out_class:
-            self.tc[md.output].append(Claim(r0, mle_f([fe(x) for x in self.out], r0), None))
+            self.tc[md.output].append(Claim(r0, vof(mle_f([fe(x) for x in self.out], r0)), None))
         else:  # d~ + y~ + lt_c~ = m ind_n~ at r0, and d_c = 0
-            y0, d0 = tr.get_e("cnn/class/yd", 2)
+            y0, d0 = self.xfer_n("cnn/class/yd", 2)
             self.tc[md.output].append(Claim(r0, y0, None))
             self.push_qty(pl.cls_d, r0, d0)
             ind_n = ind(nout, r0)
-            self.rc[pl.cls_m].append(Claim([esub(E1, ind_n)], eadd(eadd(y0, d0), ind(cls, r0)), None))
-            self.push_qty(pl.cls_d, [E1 if (cls >> v) & 1 else E0 for v in range(onv)], E0)
+            self.rc[pl.cls_m].append(Claim([esub(E1, ind_n)], vaddk(vadd(y0, d0), ind(cls, r0)), None))
+            self.push_qty(pl.cls_d, [E1 if (cls >> v) & 1 else E0 for v in range(onv)], vof(E0))
         for i in range(len(md.nodes) - 1, -1, -1):
             nd = md.nodes[i]
             self.where = "%s (%s)" % (nd.name, OP_NAMES[nd.op])
@@ -1340,7 +1503,7 @@ class Verifier:
                 continue
             pn = pl.nodes[i]
             if pn.ychk:
-                self.push_qty(pn.ychk, rho, eadd(v, escale(ind(numel(md.shapes[i + 1]), rho), fe(A))))
+                self.push_qty(pn.ychk, rho, vaddk(v, escale(ind(numel(md.shapes[i + 1]), rho), fe(A))))
             self.node(i, rho, v)
         self.where = ""
         if md.in_private:
@@ -1366,8 +1529,7 @@ class Verifier:
                 val = mle_f([fe(q) for q in self.inp], cl.pt)
             else:
                 val = map_sum(cl.map, eq_tab(cl.pt), x, True)
-            if val != cl.val:
-                raise Invalid("input layer check failed (claim %d)" % j)
+            self.check_eq(cl.val, val, "input layer", "input layer check failed (claim %d)" % j)
 
     def private_input(self):
         """9.6: the input's claims merged into one point, whose value is
@@ -1381,8 +1543,10 @@ class Verifier:
         if pt is None:  # nothing reads the input
             return
         A = 1 << (md.b_act - 1)
-        self.push_qty(pl.in_chk, pt, eadd(val, escale(ind(numel(md.shapes[0]), pt), fe(A))))
-        zk_spec.ligero_zk_open(self.tr, self.in_com, nv, pt, val, False, "input commitment opening")
+        self.push_qty(pl.in_chk, pt, vaddk(val, escale(ind(numel(md.shapes[0]), pt), fe(A))))
+        self.where = "input (private input)"
+        self.tensor_open(self.in_com, nv, pt, val, "input")
+        self.where = ""
 
     # 7.8.5
     def node(self, i, rho, v):
@@ -1419,15 +1583,15 @@ class Verifier:
     def rescale(self, i, rho, v):
         nd, pn = self.md.nodes[i], self.pl.nodes[i]
         if nd.k <= 0:
-            return escale(v, finv(fe(1 << (-nd.k))))
-        a = self.tr.get_e1("cnn/acc")
+            return vscale(v, finv(fe(1 << (-nd.k))))
+        a = self.xfer("cnn/acc")
         ny = numel(self.md.shapes[i + 1])
-        rem = esub(eadd(a, escale(ind(ny, rho), fe(1 << (nd.k - 1)))), escale(v, fe(1 << nd.k)))
+        rem = vsub(vaddk(a, escale(ind(ny, rho), fe(1 << (nd.k - 1)))), vscale(v, 1 << nd.k))
         self.push_qty(pn.rem, rho, rem)
         return a
 
     def matmul(self, i, rho, a):
-        md, pl, tr = self.md, self.pl, self.tr
+        md, pl = self.md, self.pl
         nd, pn = md.nodes[i], pl.nodes[i]
         y, x = i + 1, nd.inp[0]
         X, Y = md.shapes[x], md.shapes[y]
@@ -1448,18 +1612,20 @@ class Verifier:
             bsrc[o] = m
         z = a
         if pn.breg is not None:
-            z = tr.get_e1("cnn/mm/z")
-            self.rc[pn.breg].append(Claim(rho, esub(a, z), Map(ny, ynv, 1, bsrc)))
+            z = self.xfer("cnn/mm/z")
+            self.rc[pn.breg].append(Claim(rho, vsub(a, z), Map(ny, ynv, 1, bsrc)))
         zmap = simplify(Map(ny, ynv, 1, zsrc), ny, znv)
         zeta, zval = self.merge([Claim(rho, z, zmap)], znv)
         rp, rm, rg = zeta[:pn.pv], zeta[pn.pv:pn.pv + pn.mv], zeta[pn.pv + pn.mv:znv]
         n2 = pn.qv + pn.gv
         K = pn.K
-        r, e = self.sc(zval, n2, 3 if pn.gv else 2, self.where)
-        vals = [tr.get_e1("cnn/eval") for _ in range(2 * K)]
+        # tables a_0, b_0, .., a_{K-1}, b_{K-1}, then eq(r_g, .) when there are groups
+        gt = (2 * K,) if pn.gv else ()
+        r, e, vals = self.sc(zval, n2, [(2 * k, 2 * k + 1) + gt for k in range(K)], [1] * (2 * K) + [0] * len(gt),
+                             self.where)
         acc = E0
         for kp in range(K):
-            acc = eadd(acc, emul(vals[2 * kp], vals[2 * kp + 1]))
+            acc = eadd(acc, emul(vals[2 * kp].v, vals[2 * kp + 1].v))
         if pn.gv:
             acc = emul(acc, eq_points(r[pn.qv:n2], rg))
         if e != acc:
@@ -1501,7 +1667,6 @@ class Verifier:
                 self.claim_tensor(nd.inp[1], pb, vals[2 * kp + 1], bmap)
             else:
                 self.rc[pn.wreg + kp].append(Claim(pb, vals[2 * kp + 1], None))
-
     def bcast_map(self, i, j):
         md = self.md
         nd = md.nodes[i]
@@ -1542,10 +1707,8 @@ class Verifier:
     def mul(self, i, rho, a):
         nv = self.pl.tnv[i + 1]
         ma, mb = self.bcast_map(i, 0), self.bcast_map(i, 1)
-        r, e = self.sc(a, nv, 3, self.where)
-        Av = self.tr.get_e1("cnn/eval")
-        Bv = self.tr.get_e1("cnn/eval")
-        if e != emul(emul(eq_points(rho, r), Av), Bv):
+        r, e, (_, Av, Bv) = self.sc(a, nv, [(0, 1, 2)], [0, 1, 1], self.where, rho)  # eq, A, B
+        if e != emul(emul(eq_points(rho, r), Av.v), Bv.v):
             self.fail("product sumcheck")
         self.claim_operand(i, 0, r, Av, ma)
         self.claim_operand(i, 1, r, Bv, mb)
@@ -1553,10 +1716,9 @@ class Verifier:
     def addsub(self, i, rho, a):
         nd = self.md.nodes[i]
         ma, mb = self.bcast_map(i, 0), self.bcast_map(i, 1)
-        Av = self.tr.get_e1("cnn/add/a")
-        Bv = escale(esub(a, escale(Av, fe(1 << nd.align[0]))), finv(fe(1 << nd.align[1])))
-        if nd.op == SUB:
-            Bv = eneg(Bv)
+        Av = self.xfer("cnn/add/a")
+        sb = finv(fe(1 << nd.align[1]))
+        Bv = vscale(vsub(a, vscale(Av, 1 << nd.align[0])), -sb if nd.op == SUB else sb)
         self.claim_operand(i, 0, rho, Av, ma)
         self.claim_operand(i, 1, rho, Bv, mb)
 
@@ -1567,12 +1729,10 @@ class Verifier:
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         C, inner = X[1], numel(X[2:])
         cm = Map(ny, nv, 1, [(o // inner) % C for o in range(ny)])
-        t = self.tr.get_e1("cnn/affine/t")
+        t = self.xfer("cnn/affine/t")
         self.rc[pn.breg].append(Claim(rho, t, cm))
-        r, e = self.sc(esub(a, t), nv, 3, self.where)
-        xv = self.tr.get_e1("cnn/eval")
-        Sv = self.tr.get_e1("cnn/eval")
-        if e != emul(emul(eq_points(rho, r), xv), Sv):
+        r, e, (_, xv, Sv) = self.sc(vsub(a, t), nv, [(0, 1, 2)], [0, 1, 1], self.where, rho)  # eq, x, S
+        if e != emul(emul(eq_points(rho, r), xv.v), Sv.v):
             self.fail("scale sumcheck")
         self.claim_tensor(nd.inp[0], r, xv, None)
         self.rc[pn.creg].append(Claim(r, Sv, cm))
@@ -1589,14 +1749,19 @@ class Verifier:
             ka = escale(kappa, fe(nd.alpha)) if not prelu else E0
             kc = escale(kappa, fe(1 << (nd.k - 1))) if nd.k >= 1 else E0
         hasrem = pn.rem is not None
-        r, e = self.sc(v, nv, 3, self.where)
-        s = tr.get_e1("cnn/eval")
-        x = tr.get_e1("cnn/eval")
-        u = tr.get_e1("cnn/eval")
-        rem = tr.get_e1("cnn/eval") if hasrem else E0
+        # tables: 0 eq, 1 s, 2 x, 3 u, 4 I, 5 rem, 6 acc, 7 alpha (l_relu.c's terms)
+        terms = [(0, 1, 2), (0, 2), (0, 4), (0, 1), (0, 3), (0, 1, 1), (0, 1)]
+        if hasrem:
+            terms += [(0, 5), (0, 1, 5)]
         if prelu:
-            acc = tr.get_e1("cnn/eval")
-            al = tr.get_e1("cnn/eval")
+            terms += [(0, 6), (0, 1, 6), (0, 7, 2)]
+        ntab = 8 if prelu else 6 if hasrem else 5
+        r, e, vals = self.sc(v, nv, terms, [0, 1, 1, 1, 0, int(hasrem), 1, 1][:ntab], self.where, rho)
+        sv, xv, uv = vals[1], vals[2], vals[3]
+        s, x, u = sv.v, xv.v, uv.v
+        rem = vals[5].v if hasrem else E0
+        if prelu:
+            acc, al = vals[6].v, vals[7].v
         I = ind(ny, r)
         b2 = emul(beta, beta)
         kcb = eadd(kc, beta)
@@ -1615,15 +1780,15 @@ class Verifier:
             F = esub(F, emul(b3, emul(al, x)))
         if e != emul(eq_points(rho, r), F):
             self.fail("sign sumcheck")
-        self.push_qty(pn.sign, r, s)
-        self.push_qty(pn.u, r, u)
+        self.push_qty(pn.sign, r, sv)
+        self.push_qty(pn.u, r, uv)
         if hasrem:
-            self.push_qty(pn.rem, r, rem)
+            self.push_qty(pn.rem, r, vals[5])
         if prelu:
-            self.rc[pn.acc].append(Claim(r, acc, None))
+            self.rc[pn.acc].append(Claim(r, vals[6], None))
             rg = pl.regs[pn.creg]
-            self.rc[pn.creg].append(Claim(r, al, simplify(self.bcast_map(i, 1), rg.len, rg.nv)))
-        self.claim_tensor(nd.inp[0], r, x, None)
+            self.rc[pn.creg].append(Claim(r, vals[7], simplify(self.bcast_map(i, 1), rg.len, rg.nv)))
+        self.claim_tensor(nd.inp[0], r, xv, None)
 
     def clip(self, i, rho, v):
         md, pl, tr = self.md, self.pl, self.tr
@@ -1634,9 +1799,17 @@ class Verifier:
             self.claim_tensor(nd.inp[0], rho, v, None)
             return
         beta = tr.challenge("cnn/clip/beta")
-        r, e = self.sc(v, nv, 3, self.where)
-        x = tr.get_e1("cnn/eval")
-        su = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(J)]
+        # tables: 0 eq, 1 x, 2 I, then s, u of each comparison (l_relu.c's terms)
+        S0, SH = 3, 5 if J == 2 else 3
+        terms = [(0, 2), (0, S0, 1), (0, S0)] if pn.lower else [(0, 1)]
+        if not pn.lower or J == 2:
+            terms += [(0, SH), (0, SH, 1)]
+        for j in range(J):
+            ts, tu = 3 + 2 * j, 4 + 2 * j
+            terms += [(0, tu), (0, ts, 1), (0, ts), (0, 1), (0, 2), (0, ts, ts)]
+        r, e, vals = self.sc(v, nv, terms, [0, 1, 0, 1, 1, 1, 1][:3 + 2 * J], self.where, rho)
+        x = vals[1].v
+        su = [(vals[3 + 2 * j].v, vals[4 + 2 * j].v) for j in range(J)]
         I = ind(ny, r)
         if pn.lower:  # lo I + s_0 x - lo s_0
             lo, s0 = ee(pn.cmp[0][0]), su[0][0]
@@ -1656,24 +1829,24 @@ class Verifier:
             bp = emul(b2, beta)
         if e != emul(eq_points(rho, r), F):
             self.fail("clip sumcheck")
-        for (c, sg, uq), (sj, uj) in zip(pn.cmp, su):
-            self.push_qty(sg, r, sj)
-            self.push_qty(uq, r, uj)
-        self.claim_tensor(nd.inp[0], r, x, None)
+        for j, (c, sg, uq) in enumerate(pn.cmp):
+            self.push_qty(sg, r, vals[3 + 2 * j])
+            self.push_qty(uq, r, vals[4 + 2 * j])
+        self.claim_tensor(nd.inp[0], r, vals[1], None)
 
     def lut(self, i, rho, v, s):
         """a table op with input shift s, or a Clip by table (s = 0)"""
-        md, pl, tr = self.md, self.pl, self.tr
+        md, pl = self.md, self.pl
         nd, pn = md.nodes[i], pl.nodes[i]
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         R = Map(ny, nv, 1, list(range(ny)))
         self.rc[pn.lreg[1]].append(Claim(rho, v, R))
         iota = self.send_region("cnn/lut/i", pn.lreg[0], rho, R)
-        xv = escale(iota, fe(1 << s))
+        xv = vscale(iota, 1 << s)
         if pn.rem is not None:
-            rv = tr.get_e1("cnn/lut/r")
+            rv = self.xfer("cnn/lut/r")
             self.push_qty(pn.rem, rho, rv, R)
-            xv = eadd(xv, rv)
+            xv = vadd(xv, rv)
         self.claim_tensor(nd.inp[0], rho, xv, R)
 
     def sm_maps(self, i, g):
@@ -1683,6 +1856,9 @@ class Verifier:
         real = Map(g.G, g.gv, 1, list(range(g.G)))
         return grp, gsum, real
 
+    # the zero-check's tables (l_softmax.c's Z_*): eq, I, then the sent ones by name
+    SM_TAB = {"e1": 2, "i": 3, "r": 4, "h": 5, "e": 6, "T": 7, "Sb": 8, "YC": 9, "q": 10, "q2": 11}
+
     def sm_zero_check(self, i, rho, soft):
         """7.8.5 Softmax step 2: returns the point and the values by name"""
         md, pl, tr = self.md, self.pl, self.tr
@@ -1690,12 +1866,24 @@ class Verifier:
         g, sm = pn.geo, pn.sm
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         beta = tr.challenge("cnn/smax/beta")
-        r, e = self.sc(E0, nv, 3, self.where)
         names = ["e1", "i"] + (["r"] if g.s else []) + (["h", "e"] if g.h else []) + \
             (["T"] if g.h or soft else []) + (["Sb", "YC", "q", "q2"] if soft else [])
-        val = {k: tr.get_e1("cnn/eval") for k in names}
+        Z = self.SM_TAB
+        terms = []
+        if soft:
+            terms += [(0, Z["Sb"], Z["YC"]), (0, Z["q"]), (0, Z["Sb"]), (0, 1, Z["e"] if g.h else Z["T"]),
+                      (0, Z["q2"]), (0, 1)]
+        terms += [(0, Z["e1"], Z["i"])] + ([(0, Z["e1"], Z["r"])] if g.s else []) + \
+            ([(0, Z["e1"], Z["h"])] if g.h else []) + [(0, Z["e1"], Z["e1"]), (0, Z["e1"])]
+        if g.h:
+            terms += [(0, Z["h"], Z["h"]), (0, Z["h"]), (0, Z["e"]), (0, Z["T"]), (0, Z["h"], Z["T"])]
+        send = [0] * 12
+        for k in names:
+            send[Z[k]] = 1
+        r, e, vals = self.sc(vof(E0), nv, terms, send, self.where, rho)
+        val = {k: vals[Z[k]] for k in names}
         z = dict.fromkeys(["r", "h", "e", "T", "Sb", "YC", "q", "q2"], E0)
-        z.update(val)
+        z.update((k, x.v) for k, x in val.items())
         I = ind(ny, r)
         b = [E1]
         for _ in range(5):
@@ -1722,10 +1910,12 @@ class Verifier:
                 self.push_qty(sm[k], r, val[k])
             else:
                 self.rc[sm[k]].append(Claim(r, val[k], None))
-        return r, z
+        zv = dict.fromkeys(["r", "h"], vof(E0))
+        zv.update(val)
+        return r, zv
 
     def sm_d(self, g, h, iv, rv):
-        return eadd(eadd(escale(h, fe(g.D)), escale(iv, fe(1 << g.s))), rv)
+        return vadd(vadd(vscale(h, g.D), vscale(iv, 1 << g.s)), rv)
 
     def sm_groups(self, i, soft):
         """7.8.5 Softmax step 4 (LogSoftmax: up to sigma, then j and r2)"""
@@ -1733,7 +1923,7 @@ class Verifier:
         g, sm = pn.geo, pn.sm
         grp, gsum, real = self.sm_maps(i, g)
         rr = self.tr.challenges("cnn/smax/row", g.gv)
-        self.rc[sm["e1"]].append(Claim(rr, ind(g.G, rr), gsum))
+        self.rc[sm["e1"]].append(Claim(rr, vof(ind(g.G, rr)), gsum))
         sv = self.send_region("cnn/smax/s", sm["e"] if g.h else sm["T"], rr, gsum)
         if soft:
             self.rc[sm["S"]].append(Claim(rr, sv, None))
@@ -1741,7 +1931,7 @@ class Verifier:
             self.rc[sm["j"]].append(Claim(rr, sv, real))
         else:
             jv = self.send_region("cnn/smax/j", sm["j"], rr, real)
-            self.push_qty(sm["r2"], rr, esub(sv, escale(jv, fe(1 << g.s2))), real)
+            self.push_qty(sm["r2"], rr, vsub(sv, vscale(jv, 1 << g.s2)), real)
 
     def softmax(self, i, rho, v):
         pn = self.pl.nodes[i]
@@ -1751,7 +1941,7 @@ class Verifier:
         r, z = self.sm_zero_check(i, rho, True)
         self.rc[sm["S"]].append(Claim(r, z["Sb"], grp))
         mu = self.send_region("cnn/smax/m", sm["m"], r, grp)
-        self.claim_tensor(self.md.nodes[i].inp[0], r, esub(mu, self.sm_d(g, z["h"], z["i"], z["r"])), None)
+        self.claim_tensor(self.md.nodes[i].inp[0], r, vsub(mu, self.sm_d(g, z["h"], z["i"], z["r"])), None)
         self.sm_groups(i, True)
 
     def logsoftmax(self, i, rho, v):
@@ -1760,16 +1950,16 @@ class Verifier:
         g, sm = pn.geo, pn.sm
         grp = self.sm_maps(i, g)[0]
         lam = self.send_region("cnn/smax/l", sm["l"], rho, grp)
-        d = escale(eneg(eadd(v, lam)), finv(fe(1 << (md.f[i + 1] - md.f[nd.inp[0]]))))
-        h = self.send_region("cnn/smax/h", sm["h"], rho) if g.h else E0
-        rest = esub(d, escale(h, fe(g.D)))
+        d = vscale(vadd(v, lam), -finv(fe(1 << (md.f[i + 1] - md.f[nd.inp[0]]))))
+        h = self.send_region("cnn/smax/h", sm["h"], rho) if g.h else vof(E0)
+        rest = vsub(d, vscale(h, g.D))
         if g.s:
             iv = self.send_region("cnn/smax/i", sm["i"], rho)
-            self.push_qty(sm["r"], rho, esub(rest, escale(iv, fe(1 << g.s))))
+            self.push_qty(sm["r"], rho, vsub(rest, vscale(iv, 1 << g.s)))
         else:
             self.rc[sm["i"]].append(Claim(rho, rest, None))
         mu = self.send_region("cnn/smax/m", sm["m"], rho, grp)
-        self.claim_tensor(nd.inp[0], rho, esub(mu, d), None)
+        self.claim_tensor(nd.inp[0], rho, vsub(mu, d), None)
         self.sm_zero_check(i, rho, False)
         self.sm_groups(i, False)
 
@@ -1780,24 +1970,28 @@ class Verifier:
         A = 1 << (md.b_act - 1)
         Pc = len(pn.cells)
         for j, p in enumerate(pn.cells):
-            dv = tr.get_e1("cnn/max/d")
+            dv = self.xfer("cnn/max/d")
             self.push_qty(pn.d[j], rho, dv)
             mp = Map(ny, nv, 1, [cell(md, nd, i, o, p) for o in range(ny)], None, fe(-A))
-            self.claim_tensor(nd.inp[0], rho, esub(v, dv), mp)
-        es = E0
+            self.claim_tensor(nd.inp[0], rho, vsub(v, dv), mp)
+        es = vof(E0)
         for j in range(Pc):
-            ev = tr.get_e1("cnn/max/e")
-            es = eadd(es, ev)
+            ev = self.xfer("cnn/max/e")
+            es = vadd(es, ev)
             self.push_qty(pn.e[j], rho, ev)
-        if es != ind(ny, rho):
-            self.fail("max-pool one-hot")
+        self.check_eq(es, ind(ny, rho), "max-pool one-hot")
         beta = tr.challenge("cnn/max/beta")
-        r, e = self.sc(E0, nv, 3, self.where)
-        ed = [(tr.get_e1("cnn/eval"), tr.get_e1("cnn/eval")) for _ in range(Pc)]
+        # tables: eq, then e_p, d_p for each cell (l_pool.c's terms)
+        terms = []
+        for p in range(Pc):
+            te = 1 + 2 * p
+            terms += [(0, te, te + 1), (0, te, te), (0, te)]
+        r, e, vals = self.sc(vof(E0), nv, terms, [0] + [1] * (2 * Pc), self.where, rho)
+        ed = [(vals[1 + 2 * p], vals[2 + 2 * p]) for p in range(Pc)]
         acc, bp, bq = E0, E1, epow(beta, Pc)
         for ev, dv in ed:
-            acc = eadd(acc, emul(bp, emul(ev, dv)))
-            acc = eadd(acc, emul(bq, esub(emul(ev, ev), ev)))
+            acc = eadd(acc, emul(bp, emul(ev.v, dv.v)))
+            acc = eadd(acc, emul(bq, esub(emul(ev.v, ev.v), ev.v)))
             bp, bq = emul(bp, beta), emul(bq, beta)
         if e != emul(eq_points(rho, r), acc):
             self.fail("max-pool choice sumcheck")
@@ -1806,12 +2000,12 @@ class Verifier:
             self.push_qty(pn.d[j], r, dv)
 
     def avgpool(self, i, rho, v):
-        md, pl, tr = self.md, self.pl, self.tr
+        md, pl = self.md, self.pl
         nd, pn = md.nodes[i], pl.nodes[i]
         ny, nv = numel(md.shapes[i + 1]), pl.tnv[i + 1]
         Pc = len(pn.cells)
         co = [finv(fe(2 * n)) for n in pn.navg]
-        R = tr.get_e1("cnn/avg/rem")
+        R = self.xfer("cnn/avg/rem")
         self.rc[pn.avgrem].append(Claim(rho, R, Map(ny, nv, 1, list(range(ny)), co)))
         src, coef = [], []
         for o in range(ny):
@@ -1819,7 +2013,7 @@ class Verifier:
             for p in pn.cells:
                 src.append(cell(md, nd, i, o, p))
                 coef.append(c2)
-        xv = eadd(esub(v, escale(ind(ny, rho), HALF)), R)
+        xv = vadd(vaddk(v, eneg(escale(ind(ny, rho), HALF))), R)
         self.claim_tensor(nd.inp[0], rho, xv, Map(ny, nv, Pc, src, coef))
 
     def wire(self, i, rho, v):
@@ -1867,75 +2061,85 @@ class Verifier:
             gam[0] = tr.challenge("cnn/lu/gamma")
             if pl.lu_two:
                 gam[1] = tr.challenge("cnn/lu/gamma2")
-        Pv, Qv = tr.get_e("cnn/lu/root", 2)
-        if Pv != E0 or Qv == E0:
-            self.fail("lookup sum")
+        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q's check left to the ledger
+            a = self.entry()
+            Pv, Qv = self.read("cnn/lu/root", 2, "root")
+            Pv, Qv = vof(Pv), Val(Qv, ((a, E1),))
+            if Pv.v != E0:
+                self.fail("lookup sum")
+        else:
+            Pv, Qv = [vof(x) for x in tr.get_e("cnn/lu/root", 2)]
+            if Pv.v != E0 or Qv.v == E0:
+                self.fail("lookup sum")
         r = []
         for j in range(LT):
             lam = tr.challenge("cnn/lu/lambda")
-            rr, e = self.sc(eadd(Pv, emul(lam, Qv)), j, 3, "lookup layer %d" % j)
-            pe, po, qe, qo = [tr.get_e1("cnn/eval") for _ in range(4)]
-            f = eadd(eadd(emul(pe, qo), emul(po, qe)), emul(lam, emul(qe, qo)))
+            # tables: eq(r, .), pe, po, qe, qo (lookup.c's terms)
+            rr, e, vals = self.sc(vadd(Pv, vscale(Qv, lam)), j, [(0, 1, 4), (0, 2, 3), (0, 3, 4)], [0, 1, 1, 1, 1],
+                                  "lookup layer %d" % j)
+            pe, po, qe, qo = vals[1:]
+            f = eadd(eadd(emul(pe.v, qo.v), emul(po.v, qe.v)), emul(lam, emul(qe.v, qo.v)))
             if e != emul(eq_points(r, rr), f):
                 self.fail("lookup layer")
             mu = tr.challenge("cnn/lu/mu")
-            Pv = eadd(pe, emul(mu, esub(po, pe)))
-            Qv = eadd(qe, emul(mu, esub(qo, qe)))
+            Pv = vadd(pe, vscale(vsub(po, pe), mu))
+            Qv = vadd(qe, vscale(vsub(qo, qe), mu))
             r = [mu] + rr
-        S = Phat = V = E0
+        S = E0
+        Phat = V = vof(E0)
         sent = {}
         blocks = [(c.reg, c.leaf, c) for c in pl.cols] + [(pl.mreg, pl.tleaf, None)]
         for reg, leaf, col in blocks:
             rg = pl.regs[reg]
             if reg not in sent:
-                sent[reg] = tr.get_e1("cnn/lu/leaf")
+                sent[reg] = self.xfer("cnn/lu/leaf")
                 self.rc[reg].append(Claim(r, sent[reg], None))
             Rv = sent[reg]
             sl = sel(leaf >> rg.nv, r, rg.nv, L)
             S = eadd(S, sl)
             if col is not None:
-                val = escale(Rv, fe(col.scale))
+                val = vscale(Rv, col.scale)
                 if col.off is not None:
-                    val = eadd(val, mle_f([fe(o) for o in col.off], r[:rg.nv]))
+                    val = vaddk(val, mle_f([fe(o) for o in col.off], r[:rg.nv]))
                 if col.coff:
-                    val = eadd(val, ee(col.coff))  # the MLE of a constant over the whole block
-                Phat = eadd(Phat, sl)
-                V = eadd(V, emul(sl, val))
+                    val = vaddk(val, ee(col.coff))  # the MLE of a constant over the whole block
+                Phat = vaddk(Phat, sl)
+                V = vadd(V, vscale(val, sl))
             else:
                 ident = E0
                 for k in range(pl.lb):
                     ident = eadd(ident, escale(r[k], 1 << k))
-                Phat = esub(Phat, emul(sl, Rv))
-                V = eadd(V, emul(sl, ident))
+                Phat = vsub(Phat, vscale(Rv, sl))
+                V = vaddk(V, emul(sl, ident))
         # pair columns, then function tables: V1 and V2 collect the gamma and gamma^2 parts
-        V1 = V2 = E0
+        V1, V2 = vof(E0), E0
         for blk in pl.fcols + pl.tabs:
             isf = isinstance(blk, PairCol)
             regs = (blk.rega, blk.regb) if isf else (blk.mreg,)
             for reg in regs:
                 if reg not in sent:
-                    sent[reg] = tr.get_e1("cnn/lu/leaf")
+                    sent[reg] = self.xfer("cnn/lu/leaf")
                     self.rc[reg].append(Claim(r, sent[reg], None))
             nv = pl.regs[regs[0]].nv
             sl = sel(blk.leaf >> nv, r, nv, L)
             S = eadd(S, sl)
             if isf:
                 a, b, tag = sent[blk.rega], sent[blk.regb], blk.tab + 1
-                Phat = eadd(Phat, sl)
+                Phat = vaddk(Phat, sl)
             else:
-                a, b, tag = mle_f(blk.a, r[:nv]), mle_f(blk.b, r[:nv]), pl.tabs.index(blk) + 1
-                Phat = esub(Phat, emul(sl, sent[blk.mreg]))
-            V = eadd(V, emul(sl, a))
-            V1 = eadd(V1, emul(sl, b))
+                a, b, tag = vof(mle_f(blk.a, r[:nv])), vof(mle_f(blk.b, r[:nv])), pl.tabs.index(blk) + 1
+                Phat = vsub(Phat, vscale(sent[blk.mreg], sl))
+            V = vadd(V, vscale(a, sl))
+            V1 = vadd(V1, vscale(b, sl))
             V2 = eadd(V2, escale(sl, tag))
-        Vh = [eadd(V, eadd(emul(gm, V1), emul(emul(gm, gm), V2))) for gm in gam]
-        Qhat = eadd(emul(X, S), esub(esub(E1, S), Vh[0]))
+        Vh = [vaddk(vadd(V, vscale(V1, gm)), emul(emul(gm, gm), V2)) for gm in gam]
+        Qhat = vsub(vof(eadd(emul(X, S), esub(E1, S))), Vh[0])
         if pl.lu_two:
             lo = esub(E1, r[L])
-            Phat = emul(Phat, eadd(lo, emul(r[L], beta)))
-            Qhat = eadd(emul(lo, Qhat), emul(r[L], eadd(emul(X2, S), esub(esub(E1, S), Vh[1]))))
-        if Phat != Pv or Qhat != Qv:
-            self.fail("lookup leaves")
+            Phat = vscale(Phat, eadd(lo, emul(r[L], beta)))
+            Qhat = vadd(vscale(Qhat, lo), vscale(vsub(vof(eadd(emul(X2, S), esub(E1, S))), Vh[1]), r[L]))
+        self.check_eq(vsub(Pv, Phat), E0, "lookup leaves")
+        self.check_eq(vsub(Qv, Qhat), E0, "lookup leaves")
         self.where = ""
 
     # 7.8.7
@@ -1953,22 +2157,21 @@ class Verifier:
         if not blocks:
             return
         alpha = tr.challenge("cnn/blk/alpha")
-        S, c, coefs = E0, E1, []
+        S, c, coefs = vof(E0), E1, []
         for rg, pt, val in blocks:
             coefs.append(c)
-            S = eadd(S, emul(c, val))
+            S = vadd(S, vscale(val, c))
             c = emul(c, alpha)
-        z, e = self.sc(S, nv, 2, "%s-claim merge" % what)
-        Tz = tr.get_e1("cnn/eval")
+        z, e, Tz = self.dot(S, nv, "%s-claim merge" % what, bare=True)  # its final is opened
         w = E0
         for c, (rg, pt, val) in zip(coefs, blocks):
             w = eadd(w, emul(c, emul(eq_points(pt[:rg.nv], z[:rg.nv]), sel(rg.off >> rg.nv, z, rg.nv, nv))))
-        if e != emul(w, Tz):
+        if e != emul(w, Tz.v):
             self.fail("%s-claim merge" % what)
         if isinstance(root, bytes):
-            ligero_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
+            ligero_open(tr, root, nv, z, Tz.v, certified, "%s commitment opening" % what)
         else:  # a hiding commitment (9.5; W's is certified when the key's certificate certifies it)
-            zk_spec.ligero_zk_open(tr, root, nv, z, Tz, certified, "%s commitment opening" % what)
+            zk_spec.ligero_zk_open(tr, root, nv, z, Tz.v, certified, "%s commitment opening" % what)
 
 
 import zk_spec  # noqa: E402  (it imports this module's sumcheck and Ligero helpers: imported after them)
@@ -2089,14 +2292,14 @@ class WRangeVerifier(Verifier):
         if pl.tail:  # W is 0 after its regions
             z = tr.challenges("wr/tail", pl.wnv)
             for t in pl.tail:
-                self.rc[t].append(Claim(z, E0, None))
+                self.rc[t].append(Claim(z, vof(E0), None))
         self.lookup()
         for g, b, limbs in pl.wr:  # a limbed region: W = sum_j 2^(lb j) L_j - 2^(b-1) at the lookup's point
             if limbs is None:
                 continue
-            val = eneg(ee(1 << (b - 1)))
+            val = vof(eneg(ee(1 << (b - 1))))
             for j, l in enumerate(limbs):
-                val = eadd(val, escale(self.rc[l][0].val, fe(1 << (pl.lb * j))))
+                val = vadd(val, vscale(self.rc[l][0].val, 1 << (pl.lb * j)))
             self.rc[g].append(Claim(self.rc[limbs[0]][0].pt, val, None))
         self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
         self.finish(ADV_, pl.anv, croot, False, "weight-range C")
@@ -2161,8 +2364,22 @@ CENSUS_KIND = {
 }
 
 
-def census_kind(label):
-    return CENSUS_KIND.get(label, "evaluations of witness tables (%s)" % label)
+# What the zero-knowledge mode's evaluations show (9.8), by the verifier's
+# tag on the read (Verifier.read): masked ones, the absorbing sumchecks' ell,
+# the bare finals that an opening proves, the lookup's root.
+CENSUS_TAG = {
+    "masked": "evaluations, masked (s = v + C^[a], 9.8 (a), (c))",
+    "ell": "sumcheck masks: absorbed pool parts ell (9.8 (d))",
+    "bare": "evaluations opened bare (uniform by a pad, 9.5, 9.8 (f))",
+    "root": "evaluations: lookup root (P = 0 clear, Q masked, 9.8 (g))",
+}
+UNMASKED = "evaluations of witness tables"  # an evaluation read without a tag: sent in the clear
+
+
+def census_kind(label, tag=None):
+    if tag:
+        return CENSUS_TAG[tag]
+    return CENSUS_KIND.get(label, "%s (%s)" % (UNMASKED, label))
 
 
 def census(tr_class):
@@ -2171,7 +2388,7 @@ def census(tr_class):
     read = tr_class._read
 
     def counted(self, n, label):
-        k = census_kind(label)
+        k = census_kind(label, getattr(self, "ctag", None))
         e = counts.setdefault(k, [0, 0])
         e[0] += 1
         e[1] += n
@@ -2181,11 +2398,16 @@ def census(tr_class):
     return counts
 
 
-def print_census(counts, total):
+def print_census(counts, total, zk):
+    """the table; in zero-knowledge mode also whether any evaluation came
+    unmasked (9.8 (c): none may; the bare finals are listed on their own)"""
     print("%-58s %8s %10s" % ("what the verifier reads", "messages", "bytes"))
     for k in sorted(counts, key=lambda k: -counts[k][1]):
         print("%-58s %8d %10d" % (k, counts[k][0], counts[k][1]))
     print("%-58s %8s %10d" % ("proof body", "", total))
+    if zk:
+        bad = sorted(k for k in counts if k.startswith(UNMASKED))
+        print("unmasked evaluations: " + (", ".join(bad) if bad else "none"))
 
 
 def main(argv):
@@ -2223,7 +2445,7 @@ def main(argv):
         return 1
     f = key.model.f[key.model.output]
     if counts is not None:
-        print_census(counts, len(prf) - 24)
+        print_census(counts, len(prf) - 24, key.model.zk_mc > 0)
     if quiet:
         print("valid proof")
     elif key.model.out_class:
