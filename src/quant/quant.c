@@ -1270,8 +1270,11 @@ static void q_serialize(zk_buf *out, const q_model *m, int skel) {
         q_put_str(out, qt->name);
         q_put_shape(out, &qt->shape);
         q_put_i32(out, qt->f);
+        /* a zero-knowledge key's skeleton leaves out the calibration maxima
+         * (no verifier reads them; protocol.md sec. 9.9 item 5): 0 */
+        double rg = skel && m->s.zk_mc ? 0.0 : qt->range;
         uint64_t bits;
-        memcpy(&bits, &qt->range, 8);
+        memcpy(&bits, &rg, 8);
         zk_buf_put_u64(out, bits);
     }
     zk_buf_put_u32(out, (uint32_t)m->nnodes);

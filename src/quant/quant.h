@@ -333,7 +333,10 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WA
  * cannot recompute it without them). The result has skeleton = 1;
  * q_model_validate then checks everything but the constant values (the
  * field bound with every accumulator that needs them counted as 0) and
- * takes acc_bits as given (<= Q_FIELD_BITS). q_run refuses a skeleton. */
+ * takes acc_bits as given (<= Q_FIELD_BITS). q_run refuses a skeleton.
+ * A zero-knowledge model's skeleton (zk_mc > 0) writes every tensor's
+ * range as 0: the calibration maxima are the model owner's, and no
+ * verifier reads them (protocol.md sec. 9.9 item 5). */
 void q_model_serialize_skeleton(zk_buf *out, const q_model *m);
 zk_err q_model_deserialize_skeleton(q_model **out, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
