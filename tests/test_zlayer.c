@@ -31,12 +31,16 @@
  * simulated transcript; on real ones the batch's y is M~ at its point and
  * the finals' claims passed on to A and B (s_j minus their pool parts
  * r_0 (1 - r_0) C^[a_j]) are A~(r), B~(r); a false V or a false weight of
- * V's pool part is rejected; over many runs with a FIXED witness, fixed
- * challenges and fresh masks (M), each message coordinate's top-4-bit
- * buckets pass chi-square tests real vs uniform, simulated vs uniform and
- * real vs simulated; and a negative control, the same layer with the
- * Libra mask but without part 2 (vp_prove_eq_zk, finals sent bare), fails
- * the test on its finals (fixed across runs) while its rounds pass.
+ * V's pool part is rejected; over many runs of ONE statement (fixed
+ * witness, challenges and V; each run's M drawn given V, i.e. C^[e] fixed
+ * and every other cell fresh), each message coordinate's top-4-bit buckets
+ * pass chi-square tests real vs uniform, simulated vs uniform and real vs
+ * simulated. Negative controls show the test's power and where a leak
+ * shows: the real prover on an M with b = 0 (no absorption, sec. 9.8 (d):
+ * ell = w C^[e] = V - H, fixed) fails on ell alone; with a_A = a_B = 0
+ * (finals unmasked, (a)) on the finals alone; and the same layer with the
+ * Libra mask but without part 2 (vp_prove_eq_zk, finals sent bare) on its
+ * finals, while its rounds pass.
  * Separately, one Fiat-Shamir run of the layer with M committed hiding
  * (cx_zk_commit) and the whole cx_zk_finish (batch and opening) is
  * accepted.
@@ -337,6 +341,12 @@ static void zl_stmt_init(zl_stmt *S, zl_wit *W, unsigned n, size_t ent, zk_rng *
     }
 }
 
+/* The real transcripts' controls: the real prover (cx.c) on an M whose
+ * b (K_B) or whose a_A, a_B (K_A) are 0, as if part 2's absorption (d) or
+ * its masked finals (a) were left out; the verifier still accepts them. */
+enum { K_REAL, K_B, K_A, K_N };
+static const char *const zl_kind[K_N] = {"real", "b = 0", "a = 0"};
+
 static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     zl_stmt S;
     zl_wit W;
@@ -347,75 +357,102 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     vp_round_degrees_ab(deg, &zl_term, 1, masked, 1, n1);
     size_t rv = 0;
     for (unsigned v = 0; v < n1; v++) rv += deg[v] + 1;
+    size_t be = (zl_used0(&S) + 2 * zsc_mask_ncoef_deg(n1, deg)) / 2; /* b, then a_A, a_B */
     /* G, the rounds, g(r), ell, s_A, s_B; the batch: G', mc - 1 rounds of 3, y */
     size_t vals = 1 + rv + 1 + 1 + 2 + (1 + 3 * (ZL_MC - 1) + 1);
-    /* the control: G, n rounds of 4, g(r) (n >= 1), s_A, s_B */
+    size_t iell = 1 + rv + 1; /* ell's index; s_A, s_B follow */
+    /* the control without part 2: G, n rounds of 4, g(r) (n >= 1), s_A, s_B */
     size_t pvals = (n ? 1 + 4 * n + 1 : 0) + 2;
-    hist real, sim, plain;
-    hist_init(&real, 2 * vals);
+    hist real[K_N], sim, plain;
+    for (int k = 0; k < K_N; k++) hist_init(&real[k], 2 * vals);
     hist_init(&sim, 2 * vals);
     hist_init(&plain, 2 * pvals);
     size_t N = (size_t)2 << ZL_MC;
     fm61 *M = zk_malloc_n(N, sizeof *M);
-    fp2 H = zl_true(&S, &W);
-    long acc_real = 0, acc_sim = 0, eval_ok = 0, claims_ok = 0, false_rej = 0;
+    /* The statement is fixed: V = H + w X for one X, and each run's M is
+     * drawn given it (C^[e] = X, every other cell uniform), so that the
+     * real transcripts are those of one statement, as the simulator's. */
+    fp2 H = zl_true(&S, &W), X = rand_fp2(rng);
+    S.V = fp2_add(H, fp2_mul(S.w, X));
+    long acc[K_N] = {0}, acc_sim = 0, eval_ok = 0, claims_ok = 0, false_rej = 0;
     for (int run = 0; run < ZL_RUNS; run++) {
-        zsc_random_cells(M, N, rng); /* fresh masks: M = [C ; D] */
-        S.V = fp2_add(H, fp2_mul(S.w, zl_entry(M, S.e)));
         zl_out o;
-        /* real */
         zk_buf proof;
-        zk_buf_init(&proof);
-        zl_prove(&proof, &S, &W, M);
-        if (zl_verify(proof.data, proof.len, &S, &o) == ZK_OK) {
-            acc_real++;
-            eval_ok += fp2_eq(o.y, mle_eval_fm61(M, ZL_MC + 1, o.tp));
-            /* the claims on A and B: s_j - w_j C^[a_j] = T~(r) */
-            int ok = 1;
-            for (int j = 0; j < 2; j++) {
-                fp2 t = fp2_sub(o.s[j], fp2_mul(o.wa[j], zl_entry(M, o.ea[j])));
-                ok &= fp2_eq(t, mle_eval_fm61(j ? W.B : W.A, n, o.r));
+        for (int k = 0; k < K_N; k++) {
+            zsc_random_cells(M, N, rng); /* fresh masks: M = [C ; D] */
+            M[2 * S.e] = X.re, M[2 * S.e + 1] = X.im;
+            if (k == K_B) M[2 * be] = M[2 * be + 1] = 0;
+            if (k == K_A) memset(M + 2 * (be + 1), 0, 4 * sizeof *M);
+            zk_buf_init(&proof);
+            zl_prove(&proof, &S, &W, M);
+            if (zl_verify(proof.data, proof.len, &S, &o) == ZK_OK) {
+                acc[k]++;
+                if (k == K_REAL) {
+                    eval_ok += fp2_eq(o.y, mle_eval_fm61(M, ZL_MC + 1, o.tp));
+                    /* the claims on A and B: s_j - w_j C^[a_j] = T~(r) */
+                    int ok = o.ea[0] == be + 1 && o.ea[1] == be + 2;
+                    for (int j = 0; j < 2; j++) {
+                        fp2 t = fp2_sub(o.s[j], fp2_mul(o.wa[j], zl_entry(M, o.ea[j])));
+                        ok &= fp2_eq(t, mle_eval_fm61(j ? W.B : W.A, n, o.r));
+                    }
+                    claims_ok += ok;
+                }
             }
-            claims_ok += ok;
+            if (k == K_REAL && run < 8) { /* a false statement: V + 1, or V's pool part with another weight */
+                zl_stmt F = S;
+                if (run & 1) F.w = fp2_add(F.w, fp2_one());
+                else F.V = fp2_add(F.V, fp2_one());
+                false_rej += zl_verify(proof.data, proof.len, &F, &o) == ZK_EPROOF;
+            }
+            hist_add(&real[k], &proof);
+            zk_buf_free(&proof);
         }
-        if (run < 8) { /* a false statement: V + 1, or V's pool part with another weight */
-            zl_stmt F = S;
-            if (run & 1) F.w = fp2_add(F.w, fp2_one());
-            else F.V = fp2_add(F.V, fp2_one());
-            false_rej += zl_verify(proof.data, proof.len, &F, &o) == ZK_EPROOF;
-        }
-        hist_add(&real, &proof);
-        zk_buf_free(&proof);
         /* simulated */
         zk_buf_init(&proof);
         zl_simulate(&proof, &S, rng);
         acc_sim += zl_verify(proof.data, proof.len, &S, &o) == ZK_OK;
         hist_add(&sim, &proof);
         zk_buf_free(&proof);
-        /* the control */
+        /* without part 2 */
         zk_buf_init(&proof);
         zl_plain(&proof, &S, &W, rng);
         hist_add(&plain, &proof);
         zk_buf_free(&proof);
     }
     free(M);
-    TEST_CHECK(acc_real == ZL_RUNS && eval_ok == ZL_RUNS && claims_ok == ZL_RUNS);
+    for (int k = 0; k < K_N; k++) TEST_CHECK(acc[k] == ZL_RUNS);
+    TEST_CHECK(eval_ok == ZL_RUNS && claims_ok == ZL_RUNS);
     TEST_CHECK(acc_sim == ZL_RUNS);
     TEST_CHECK(false_rej == 8);
-    double xr = hist_chi2_range(&real, ZL_RUNS, 0, real.ncoord), xs = hist_chi2_range(&sim, ZL_RUNS, 0, sim.ncoord);
-    double x2 = hist_chi2_two(&real, &sim);
-    /* the control: its finals (the last 4 coordinates) and the rest */
+    double xr = hist_chi2_range(&real[K_REAL], ZL_RUNS, 0, real[K_REAL].ncoord);
+    double xs = hist_chi2_range(&sim, ZL_RUNS, 0, sim.ncoord), x2 = hist_chi2_two(&real[K_REAL], &sim);
+    /* the controls: b = 0 leaks ell = V - H (its 2 coordinates), a = 0
+     * the finals (the 4 after them); without part 2, the finals (its last
+     * 4 coordinates), not the rest */
+    double xb = hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell, 2 * iell + 2);
+    double xa = hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 2, 2 * iell + 6);
+    double xbo = fmax(hist_chi2_range(&real[K_B], ZL_RUNS, 0, 2 * iell),
+                      hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell + 2, 2 * vals));
+    double xao = fmax(hist_chi2_range(&real[K_A], ZL_RUNS, 0, 2 * iell + 2),
+                      hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 6, 2 * vals));
     double xf = hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord);
     double xo = n ? hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4) : 0;
     printf("  zlayer mul n = %u, e = %zu: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, "
-           "simulated %.1f, real vs simulated %.1f; without part 2: finals %.1f, the rest %.1f\n",
-           n, S.e, ZL_RUNS, real.ncoord, ZL_LIMIT, xr, xs, x2, xf, xo);
+           "simulated %.1f, real vs simulated %.1f\n",
+           n, S.e, ZL_RUNS, real[K_REAL].ncoord, ZL_LIMIT, xr, xs, x2);
+    char rest[32] = "none: no round";
+    if (n) snprintf(rest, sizeof rest, "%.1f", xo);
+    printf("    controls: %s: ell %.1f, the rest %.1f; %s: finals %.1f, the rest %.1f; without part 2: finals %.1f, "
+           "the rest %s\n",
+           zl_kind[K_B], xb, xbo, zl_kind[K_A], xa, xao, xf, rest);
     TEST_CHECK(xr < ZL_LIMIT);
     TEST_CHECK(xs < ZL_LIMIT);
     TEST_CHECK(x2 < ZL_LIMIT);
-    TEST_CHECK(xf > ZL_LIMIT); /* the test can tell a leaking transcript */
-    TEST_CHECK(xo < ZL_LIMIT); /* ... and it is the bare finals that leak */
-    free(real.cnt);
+    /* the test can tell a leaking transcript, and where it leaks */
+    TEST_CHECK(xb > ZL_LIMIT && xbo < ZL_LIMIT);
+    TEST_CHECK(xa > ZL_LIMIT && xao < ZL_LIMIT);
+    TEST_CHECK(xf > ZL_LIMIT && xo < ZL_LIMIT);
+    for (int k = 0; k < K_N; k++) free(real[k].cnt);
     free(sim.cnt);
     free(plain.cnt);
 }
