@@ -35,15 +35,18 @@
  * witness, challenges and V; each run's M drawn given V, i.e. C^[e] fixed
  * and every other cell fresh), each message coordinate's top-4-bit buckets
  * pass chi-square tests real vs uniform, simulated vs uniform and real vs
- * simulated. Negative controls show the test's power and where a leak
- * shows: the real prover on an M with b = 0 (no absorption, sec. 9.8 (d):
- * ell = w C^[e] = V - H, fixed) fails on ell alone; with a_A = a_B = 0
- * (finals unmasked, (a)) on the finals alone; and the same layer with the
- * Libra mask but without part 2 (vp_prove_eq_zk, finals sent bare) on its
- * finals, while its rounds pass.
- * Separately, one Fiat-Shamir run of the layer with M committed hiding
- * (cx_zk_commit) and the whole cx_zk_finish (batch and opening) is
- * accepted.
+ * simulated, and so do the joint top-2-bit buckets of every pair of
+ * coordinates. Negative controls show the test's power and where a leak
+ * shows. The real prover on an M with b = 0 (no absorption, sec. 9.8
+ * (d): ell = w C^[e] = V - H, fixed) fails on ell alone; with a_A = a_B =
+ * 0 (finals unmasked, (a)) on the finals alone; with one mask for both
+ * finals (a_B = a_A) it passes per coordinate and fails on the pair
+ * (s_A, s_B) (their real or their imaginary parts); and the same layer
+ * with the Libra mask but without part 2 (vp_prove_eq_zk, finals sent
+ * bare) fails on its finals, while its rounds pass. Separately, one
+ * Fiat-Shamir run of the layer with M committed hiding (cx_zk_commit) and
+ * the whole cx_zk_finish (batch and opening) is accepted, and rejected
+ * with a false weight of V's pool part.
  */
 #include <string.h>
 
@@ -317,6 +320,54 @@ static double hist_chi2_two(const hist *a, const hist *b) {
     return best;
 }
 
+/* Pairs of coordinates (i < j): counts of the joint top 2 bits (4 x 4
+ * buckets, 15 degrees of freedom as above), for dependence between
+ * messages that the per-coordinate counts cannot see. */
+typedef struct {
+    size_t ncoord;
+    long *cnt; /* ncoord x ncoord x 16, pairs i < j */
+} hist2;
+
+static void hist2_init(hist2 *h, size_t ncoord) {
+    h->ncoord = ncoord;
+    h->cnt = zk_calloc(ncoord * ncoord * 16, sizeof *h->cnt);
+}
+
+static void hist2_add(hist2 *h, const zk_buf *proof) {
+    size_t nc = h->ncoord;
+    ZK_CHECK(proof->len == 8 * nc);
+    unsigned char t[256];
+    ZK_CHECK(nc <= sizeof t);
+    for (size_t c = 0; c < nc; c++) t[c] = (unsigned char)(zk_load_le64(proof->data + 8 * c) >> 59);
+    for (size_t i = 0; i < nc; i++)
+        for (size_t j = i + 1; j < nc; j++) h->cnt[(i * nc + j) * 16 + 4 * t[i] + t[j]]++;
+}
+
+/* max over pairs of the chi-square against the uniform law (b NULL) or
+ * the two-sample one against b; *wi, *wj: the pair (GKRCNN_TEST_VERBOSE:
+ * each pair over the limit) */
+static double hist2_chi2(const hist2 *a, const hist2 *b, size_t runs, size_t *wi, size_t *wj) {
+    double best = 0, e = (double)runs / 16;
+    size_t nc = a->ncoord;
+    for (size_t i = 0; i < nc; i++)
+        for (size_t j = i + 1; j < nc; j++) {
+            const long *p = a->cnt + (i * nc + j) * 16, *q = b ? b->cnt + (i * nc + j) * 16 : NULL;
+            double x = 0;
+            for (int k = 0; k < 16; k++) {
+                double o = (double)p[k];
+                if (q) {
+                    double r = (double)q[k];
+                    if (o + r > 0) x += (o - r) * (o - r) / (o + r);
+                } else {
+                    x += (o - e) * (o - e) / e;
+                }
+            }
+            if (getenv("GKRCNN_TEST_VERBOSE") && x > ZL_LIMIT) printf("    pair %zu, %zu: %.1f\n", i, j, x);
+            if (x > best) best = x, *wi = i, *wj = j;
+        }
+    return best;
+}
+
 /* A challenge a sumcheck may take: not 0, 1 or -1 (rho != 0, rho' not in
  * {0, -1}, r_0 (1 - r_0) != 0 and r_0 != rho_0 for the masks to act). */
 static fp2 zl_chal(zk_rng *rng) {
@@ -343,9 +394,11 @@ static void zl_stmt_init(zl_stmt *S, zl_wit *W, unsigned n, size_t ent, zk_rng *
 
 /* The real transcripts' controls: the real prover (cx.c) on an M whose
  * b (K_B) or whose a_A, a_B (K_A) are 0, as if part 2's absorption (d) or
- * its masked finals (a) were left out; the verifier still accepts them. */
-enum { K_REAL, K_B, K_A, K_N };
-static const char *const zl_kind[K_N] = {"real", "b = 0", "a = 0"};
+ * its masked finals (a) were left out, or whose a_B is a_A (K_SAME: one
+ * mask for both finals, s_A - s_B = A~(r) - B~(r) shown; uniform
+ * marginals, for the pair counts to find); the verifier accepts them all. */
+enum { K_REAL, K_B, K_A, K_SAME, K_N };
+static const char *const zl_kind[K_N] = {"real", "b = 0", "a = 0", "a_B = a_A"};
 
 static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     zl_stmt S;
@@ -364,8 +417,12 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     /* the control without part 2: G, n rounds of 4, g(r) (n >= 1), s_A, s_B */
     size_t pvals = (n ? 1 + 4 * n + 1 : 0) + 2;
     hist real[K_N], sim, plain;
+    hist2 preal, psame, psim;
     for (int k = 0; k < K_N; k++) hist_init(&real[k], 2 * vals);
     hist_init(&sim, 2 * vals);
+    hist2_init(&preal, 2 * vals);
+    hist2_init(&psame, 2 * vals);
+    hist2_init(&psim, 2 * vals);
     hist_init(&plain, 2 * pvals);
     size_t N = (size_t)2 << ZL_MC;
     fm61 *M = zk_malloc_n(N, sizeof *M);
@@ -383,6 +440,7 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
             M[2 * S.e] = X.re, M[2 * S.e + 1] = X.im;
             if (k == K_B) M[2 * be] = M[2 * be + 1] = 0;
             if (k == K_A) memset(M + 2 * (be + 1), 0, 4 * sizeof *M);
+            if (k == K_SAME) M[2 * (be + 2)] = M[2 * (be + 1)], M[2 * (be + 2) + 1] = M[2 * (be + 1) + 1];
             zk_buf_init(&proof);
             zl_prove(&proof, &S, &W, M);
             if (zl_verify(proof.data, proof.len, &S, &o) == ZK_OK) {
@@ -405,6 +463,8 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
                 false_rej += zl_verify(proof.data, proof.len, &F, &o) == ZK_EPROOF;
             }
             hist_add(&real[k], &proof);
+            if (k == K_REAL) hist2_add(&preal, &proof);
+            if (k == K_SAME) hist2_add(&psame, &proof);
             zk_buf_free(&proof);
         }
         /* simulated */
@@ -412,6 +472,7 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
         zl_simulate(&proof, &S, rng);
         acc_sim += zl_verify(proof.data, proof.len, &S, &o) == ZK_OK;
         hist_add(&sim, &proof);
+        hist2_add(&psim, &proof);
         zk_buf_free(&proof);
         /* without part 2 */
         zk_buf_init(&proof);
@@ -435,6 +496,10 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
                       hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell + 2, 2 * vals));
     double xao = fmax(hist_chi2_range(&real[K_A], ZL_RUNS, 0, 2 * iell + 2),
                       hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 6, 2 * vals));
+    double xm = hist_chi2_range(&real[K_SAME], ZL_RUNS, 0, real[K_SAME].ncoord);
+    size_t pi[4], pj[4];
+    double yr = hist2_chi2(&preal, NULL, ZL_RUNS, &pi[0], &pj[0]), ys = hist2_chi2(&psim, NULL, ZL_RUNS, &pi[1], &pj[1]);
+    double y2 = hist2_chi2(&preal, &psim, ZL_RUNS, &pi[2], &pj[2]), ym = hist2_chi2(&psame, NULL, ZL_RUNS, &pi[3], &pj[3]);
     double xf = hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord);
     double xo = n ? hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4) : 0;
     printf("  zlayer mul n = %u, e = %zu: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, "
@@ -445,9 +510,19 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     printf("    controls: %s: ell %.1f, the rest %.1f; %s: finals %.1f, the rest %.1f; without part 2: finals %.1f, "
            "the rest %s\n",
            zl_kind[K_B], xb, xbo, zl_kind[K_A], xa, xao, xf, rest);
+    printf("    pairs of coordinates (%zu, 4 x 4 buckets, 15 dof): real %.1f, simulated %.1f, real vs simulated %.1f; "
+           "control %s: coordinates %.1f, pairs %.1f (coordinates %zu, %zu)\n",
+           preal.ncoord * (preal.ncoord - 1) / 2, yr, ys, y2, zl_kind[K_SAME], xm, ym, pi[3], pj[3]);
     TEST_CHECK(xr < ZL_LIMIT);
     TEST_CHECK(xs < ZL_LIMIT);
     TEST_CHECK(x2 < ZL_LIMIT);
+    TEST_CHECK(yr < ZL_LIMIT);
+    TEST_CHECK(ys < ZL_LIMIT);
+    TEST_CHECK(y2 < ZL_LIMIT);
+    /* one mask for both finals: each coordinate uniform, s_A and s_B not
+     * independent (their real or their imaginary parts) */
+    TEST_CHECK(xm < ZL_LIMIT && ym > ZL_LIMIT);
+    TEST_CHECK((pi[3] == 2 * iell + 2 && pj[3] == 2 * iell + 4) || (pi[3] == 2 * iell + 3 && pj[3] == 2 * iell + 5));
     /* the test can tell a leaking transcript, and where it leaks */
     TEST_CHECK(xb > ZL_LIMIT && xbo < ZL_LIMIT);
     TEST_CHECK(xa > ZL_LIMIT && xao < ZL_LIMIT);
@@ -455,6 +530,9 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     for (int k = 0; k < K_N; k++) free(real[k].cnt);
     free(sim.cnt);
     free(plain.cnt);
+    free(preal.cnt);
+    free(psame.cnt);
+    free(psim.cnt);
 }
 
 /* One Fiat-Shamir run of the layer with M committed hiding and the whole
