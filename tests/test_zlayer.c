@@ -5,13 +5,14 @@
  * The layer is the elementwise product's reduction (l_elementwise.c,
  * rd_mul): the claim
  *     sum_x eq(rho, x) A(x) B(x) = V      (n variables; n = 0 runs on one)
- * whose value V carries a pool part w C^[e] (V is a masked value the
- * prover sent before, as in a real proof), reduced by cx_sc_eq with tables
+ * whose value V carries a pool part sum_k w_k C^[e_k] (V is a masked
+ * value the prover sent before, or a combination of two, as in a real
+ * proof), reduced by cx_sc_eq with tables
  * (eq, A, B), send = {0, 1, 1}, one term {0, 1, 2}, then the batch of
  * cx_zk_finish (the masks' values: the Libra mask's g(r) and the linear
  * claim of ell).
  *
- * Public statement: n, rho, V, the pool part's shape (entry e, weight w)
+ * Public statement: n, rho, V, the pool part's shape (entries e, weights w)
  * and the programmed challenges (tr_test.h): zsc/rho, the rounds' r, the
  * batch's lambdas, rho' and z. The prover's transcript: zsc/G, the rounds
  * (degrees 5, 3, ..., 3 for x_0, ..., x_{n-1}: the two masked finals raise
@@ -22,10 +23,11 @@
  * simulate), g(r) from the final check
  *     final = rho g(r) + eq(rho, r) s_A s_B + E(r) ell,
  * and the batch from its claims' values (the mask claim (r, g(r)) and the
- * linear claim w C^[e] + (r_0 - e_0) C^[b] = ell, b's entry known from the
- * pool's public layout).
+ * linear claim sum_k w_k C^[e_k] + (r_0 - e_0) C^[b] = ell, e_0 = rho_0
+ * (0 for n = 0, whose E is 1 - x_0), b's entry known from the pool's
+ * public layout; n = 0: the claim and its pool part doubled).
  *
- * Checks, per configuration (n = 3 and n = 0): the verifier (a cx with
+ * Checks, per configuration (n = 3, 2 and 0): the verifier (a cx with
  * P = 0: cx_sc_eq, cx_sc_check, the batch; the final evaluation of M left
  * to the commitment, as in test_zsc.c) accepts every real and every
  * simulated transcript; on real ones the batch's y is M~ at its point and
@@ -38,7 +40,7 @@
  * simulated, and so do the joint top-2-bit buckets of every pair of
  * coordinates. Negative controls show the test's power and where a leak
  * shows. The real prover on an M with b = 0 (no absorption, sec. 9.8
- * (d): ell = w C^[e] = V - H, fixed) fails on ell alone; with a_A = a_B =
+ * (d): ell = P = V - H, fixed) fails on ell alone; with a_A = a_B =
  * 0 (finals unmasked, (a)) on the finals alone; with one mask for both
  * finals (a_B = a_A) it passes per coordinate and fails on the pair
  * (s_A, s_B) (their real or their imaginary parts); and the same layer
@@ -87,8 +89,9 @@ typedef struct {
     unsigned n;          /* the layer's variables */
     fp2 rho[ZL_MAXN];    /* the claim's point (an array: non-NULL also for n = 0) */
     fp2 V;               /* the claim's public number */
-    size_t e;            /* its pool part: w C^[e] */
-    fp2 w;
+    unsigned np;         /* its pool part: sum_k w[k] C^[e[k]], k < np */
+    size_t e[2];
+    fp2 w[2];
     fp2 ch[ZL_MAXCH];    /* zsc/rho, the rounds' r, lambda (2), rho', z (mc - 1) */
     unsigned nch;
 } zl_stmt;
@@ -114,11 +117,16 @@ static fp2 zl_true(const zl_stmt *S, const zl_wit *W) {
 }
 
 /* The pool part of V, cx_v's view (pointers into the statement). */
-static cx_v zl_claim(const zl_stmt *S) { return (cx_v){.v = S->V, .p = {1, &S->e, &S->w}}; }
+static cx_v zl_claim(const zl_stmt *S) { return (cx_v){.v = S->V, .p = {S->np, S->e, S->w}}; }
 
-/* The pool cells taken before the layer: entries 0..e (the send that made
- * V took entry e, as cx_entry counts). */
-static size_t zl_used0(const zl_stmt *S) { return 2 * S->e + 2; }
+/* The pool cells taken before the layer: entries 0..max e[k] (the sends
+ * that made V took its entries, as cx_entry counts). */
+static size_t zl_used0(const zl_stmt *S) {
+    size_t m = 0;
+    for (unsigned k = 0; k < S->np; k++)
+        if (S->e[k] > m) m = S->e[k];
+    return 2 * m + 2;
+}
 
 /* The real prover: the layer as rd_mul runs it, then the batch of
  * cx_zk_finish (zsc_ip_prove on M) without the commitment's opening. */
@@ -194,7 +202,7 @@ static void zl_simulate(zk_buf *proof, const zl_stmt *S, zk_rng *rng) {
     unsigned deg[ZL_MAXN];
     vp_round_degrees_ab(deg, &zl_term, 1, masked, 1, n1);
     size_t off = zl_used0(S), be = (off + 2 * zsc_mask_ncoef_deg(n1, deg)) / 2;
-    fp2 two = cx_int(2), cur = n ? S->V : fp2_mul(two, S->V), w1 = n ? S->w : fp2_mul(two, S->w);
+    fp2 two = cx_int(2), cur = n ? S->V : fp2_mul(two, S->V);
     fp2 half = fp2_from_fm61(fm61_inv(2));
     fp2 G = rand_fp2(rng);
     tr_put_fp2(tr, "zsc/G", &G, 1);
@@ -230,10 +238,12 @@ static void zl_simulate(zk_buf *proof, const zl_stmt *S, zk_rng *rng) {
     tr_put_fp2(tr, "cnn/eval", &s[1], 1);
     /* the batch from the claims' values: E uniform (W = C^ + rho' D^), G'
      * from it, knowing rho' (programmed) */
-    size_t wi[2] = {S->e, be};
-    fp2 ww[2] = {w1, fp2_sub(pt[0], e0)};
+    size_t wi[3];
+    fp2 ww[3];
+    for (unsigned k = 0; k < S->np; k++) wi[k] = S->e[k], ww[k] = n ? S->w[k] : fp2_mul(two, S->w[k]);
+    wi[S->np] = be, ww[S->np] = fp2_sub(pt[0], e0);
     zsc_claim cl[2] = {{.off = off, .n = n1, .d = vp_degree(&zl_term, 1), .point = pt, .value = gr, .deg = deg},
-                       {.nw = 2, .wi = wi, .ww = ww, .value = ell}};
+                       {.nw = S->np + 1, .wi = wi, .ww = ww, .value = ell}};
     enum { NH = 1 << (ZL_MC - 1) };
     fp2 lam[2], V[NH], Ev[NH], Hb = fp2_zero(), EV = fp2_zero();
     tr_challenges(tr, "zsc/ip/lambda", lam, 2);
@@ -377,12 +387,15 @@ static fp2 zl_chal(zk_rng *rng) {
     return x;
 }
 
-static void zl_stmt_init(zl_stmt *S, zl_wit *W, unsigned n, size_t ent, zk_rng *rng) {
+static void zl_stmt_init(zl_stmt *S, zl_wit *W, unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
     memset(S, 0, sizeof *S);
     S->n = n;
     for (unsigned v = 0; v < n; v++) S->rho[v] = zl_chal(rng);
-    S->e = ent;
-    S->w = zl_chal(rng); /* as r_0 (1 - r_0) of the sumcheck whose final V is */
+    S->np = np;
+    for (unsigned k = 0; k < np; k++) {
+        S->e[k] = ent[k];
+        S->w[k] = zl_chal(rng); /* e.g. r_0 (1 - r_0) of the sumcheck whose final V is, times a public factor */
+    }
     S->nch = 1 + (n ? n : 1) + 2 + 1 + (ZL_MC - 1);
     ZK_CHECK(S->nch <= ZL_MAXCH);
     for (unsigned k = 0; k < S->nch; k++) S->ch[k] = zl_chal(rng);
@@ -400,10 +413,10 @@ static void zl_stmt_init(zl_stmt *S, zl_wit *W, unsigned n, size_t ent, zk_rng *
 enum { K_REAL, K_B, K_A, K_SAME, K_N };
 static const char *const zl_kind[K_N] = {"real", "b = 0", "a = 0", "a_B = a_A"};
 
-static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
+static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
     zl_stmt S;
     zl_wit W;
-    zl_stmt_init(&S, &W, n, ent, rng);
+    zl_stmt_init(&S, &W, n, np, ent, rng);
     unsigned n1 = n ? n : 1;
     int masked[3] = {0, 1, 1};
     unsigned deg[ZL_MAXN];
@@ -426,18 +439,23 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     hist_init(&plain, 2 * pvals);
     size_t N = (size_t)2 << ZL_MC;
     fm61 *M = zk_malloc_n(N, sizeof *M);
-    /* The statement is fixed: V = H + w X for one X, and each run's M is
-     * drawn given it (C^[e] = X, every other cell uniform), so that the
-     * real transcripts are those of one statement, as the simulator's. */
-    fp2 H = zl_true(&S, &W), X = rand_fp2(rng);
-    S.V = fp2_add(H, fp2_mul(S.w, X));
+    /* The statement is fixed: V = H + sum_k w[k] X[k] for one X, and each
+     * run's M is drawn given it (C^[e[k]] = X[k], every other cell
+     * uniform), so that the real transcripts are those of one statement,
+     * as the simulator's. */
+    fp2 H = zl_true(&S, &W), X[2];
+    S.V = H;
+    for (unsigned k = 0; k < np; k++) {
+        X[k] = rand_fp2(rng);
+        S.V = fp2_add(S.V, fp2_mul(S.w[k], X[k]));
+    }
     long acc[K_N] = {0}, acc_sim = 0, eval_ok = 0, claims_ok = 0, false_rej = 0;
     for (int run = 0; run < ZL_RUNS; run++) {
         zl_out o;
         zk_buf proof;
         for (int k = 0; k < K_N; k++) {
             zsc_random_cells(M, N, rng); /* fresh masks: M = [C ; D] */
-            M[2 * S.e] = X.re, M[2 * S.e + 1] = X.im;
+            for (unsigned q = 0; q < np; q++) M[2 * S.e[q]] = X[q].re, M[2 * S.e[q] + 1] = X[q].im;
             if (k == K_B) M[2 * be] = M[2 * be + 1] = 0;
             if (k == K_A) memset(M + 2 * (be + 1), 0, 4 * sizeof *M);
             if (k == K_SAME) M[2 * (be + 2)] = M[2 * (be + 1)], M[2 * (be + 2) + 1] = M[2 * (be + 1) + 1];
@@ -458,7 +476,7 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
             }
             if (k == K_REAL && run < 8) { /* a false statement: V + 1, or V's pool part with another weight */
                 zl_stmt F = S;
-                if (run & 1) F.w = fp2_add(F.w, fp2_one());
+                if (run & 1) F.w[np - 1] = fp2_add(F.w[np - 1], fp2_one());
                 else F.V = fp2_add(F.V, fp2_one());
                 false_rej += zl_verify(proof.data, proof.len, &F, &o) == ZK_EPROOF;
             }
@@ -502,9 +520,12 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
     double y2 = hist2_chi2(&preal, &psim, ZL_RUNS, &pi[2], &pj[2]), ym = hist2_chi2(&psame, NULL, ZL_RUNS, &pi[3], &pj[3]);
     double xf = hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord);
     double xo = n ? hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4) : 0;
-    printf("  zlayer mul n = %u, e = %zu: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, "
+    char es[32];
+    if (np == 1) snprintf(es, sizeof es, "%zu", S.e[0]);
+    else snprintf(es, sizeof es, "%zu and %zu", S.e[0], S.e[1]);
+    printf("  zlayer mul n = %u, V's entries %s: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, "
            "simulated %.1f, real vs simulated %.1f\n",
-           n, S.e, ZL_RUNS, real[K_REAL].ncoord, ZL_LIMIT, xr, xs, x2);
+           n, es, ZL_RUNS, real[K_REAL].ncoord, ZL_LIMIT, xr, xs, x2);
     char rest[32] = "none: no round";
     if (n) snprintf(rest, sizeof rest, "%.1f", xo);
     printf("    controls: %s: ell %.1f, the rest %.1f; %s: finals %.1f, the rest %.1f; without part 2: finals %.1f, "
@@ -537,10 +558,10 @@ static void zl_run(unsigned n, size_t ent, zk_rng *rng) {
 
 /* One Fiat-Shamir run of the layer with M committed hiding and the whole
  * cx_zk_finish (batch and M's opening), both roles. */
-static void zl_full(unsigned n, size_t ent, zk_rng *rng) {
+static void zl_full(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
     zl_stmt S;
     zl_wit W;
-    zl_stmt_init(&S, &W, n, ent, rng);
+    zl_stmt_init(&S, &W, n, np, ent, rng);
     zk_buf proof;
     zk_buf_init(&proof);
     {
@@ -550,7 +571,8 @@ static void zl_full(unsigned n, size_t ent, zk_rng *rng) {
         pcs_commitment mcom;
         TEST_CHECK(cx_zk_commit(&c, &mst, &mcom) == ZK_OK);
         c.z.used = zl_used0(&S);
-        S.V = fp2_add(zl_true(&S, &W), fp2_mul(S.w, zl_entry(c.z.M, S.e)));
+        S.V = zl_true(&S, &W);
+        for (unsigned k = 0; k < np; k++) S.V = fp2_add(S.V, fp2_mul(S.w[k], zl_entry(c.z.M, S.e[k])));
         fp2 *tabs[3] = {NULL, cx_lift_new(W.A, n), cx_lift_new(W.B, n)};
         fp2 vals[3], red, *r;
         cx_pool vpp[3];
@@ -572,7 +594,7 @@ static void zl_full(unsigned n, size_t ent, zk_rng *rng) {
         fp2 *tabs[3] = {NULL, NULL, NULL}, vals[3], red, *r;
         cx_pool vpp[3];
         zl_stmt F = S;
-        if (bad) F.w = fp2_add(F.w, fp2_one()); /* caught by the batch */
+        if (bad) F.w[0] = fp2_add(F.w[0], fp2_one()); /* caught by the batch */
         if (e == ZK_OK)
             e = cx_sc_eq(&c, tabs, 3, &zl_term, 1, n, zl_claim(&F), 0, F.rho, &r, &red, vals, zl_send, vpp);
         if (e == ZK_OK) {
@@ -590,14 +612,20 @@ static void zl_full(unsigned n, size_t ent, zk_rng *rng) {
 
 /* The configurations: n = 3 with V's entry e = 0 (its takes fill C,
  * 32 cells: entry 0, the mask's 24 cells (entries 1-12), b 13, a_A 14,
- * a_B 15); n = 0 with e = 5 (five earlier entries; mask entries 6-11, b
- * 12, a_A 13, a_B 14). With e = 0 there, the batch's weights would vanish
- * on the upper half of C^ (entries 8-15: only a_A, a_B, which no claim of
- * this layer reads) and its first round's g(1) would be 0 in every real
- * and simulated transcript alike: public, but not uniform. */
+ * a_B 15); n = 2 with a pool part of two entries, 1 and 3 (V a
+ * combination of two masked values, as after a limb split or a merge;
+ * mask entries 4-12, b 13, a_A 14, a_B 15); n = 0 with e = 5 (five
+ * earlier entries; mask entries 6-11, b 12, a_A 13, a_B 14). With e = 0
+ * there, the batch's weights would vanish on the upper half of C^
+ * (entries 8-15: only a_A, a_B, which no claim of this layer reads) and
+ * its first round's g(1) would be 0 in every real and simulated
+ * transcript alike: public, but not uniform. */
 void test_zlayer(zk_rng *rng) {
-    zl_full(3, 0, rng);
-    zl_full(0, 5, rng);
-    zl_run(3, 0, rng);
-    zl_run(0, 5, rng);
+    static const size_t e3[1] = {0}, e2[2] = {1, 3}, e0[1] = {5};
+    zl_full(3, 1, e3, rng);
+    zl_full(2, 2, e2, rng);
+    zl_full(0, 1, e0, rng);
+    zl_run(3, 1, e3, rng);
+    zl_run(2, 2, e2, rng);
+    zl_run(0, 1, e0, rng);
 }
