@@ -516,15 +516,17 @@ static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
                       hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 6, 2 * vals));
     double xm = hist_chi2_range(&real[K_SAME], ZL_RUNS, 0, real[K_SAME].ncoord);
     size_t pi[4], pj[4];
-    double yr = hist2_chi2(&preal, NULL, ZL_RUNS, &pi[0], &pj[0]), ys = hist2_chi2(&psim, NULL, ZL_RUNS, &pi[1], &pj[1]);
-    double y2 = hist2_chi2(&preal, &psim, ZL_RUNS, &pi[2], &pj[2]), ym = hist2_chi2(&psame, NULL, ZL_RUNS, &pi[3], &pj[3]);
+    double yr = hist2_chi2(&preal, NULL, ZL_RUNS, &pi[0], &pj[0]);
+    double ys = hist2_chi2(&psim, NULL, ZL_RUNS, &pi[1], &pj[1]);
+    double y2 = hist2_chi2(&preal, &psim, ZL_RUNS, &pi[2], &pj[2]);
+    double ym = hist2_chi2(&psame, NULL, ZL_RUNS, &pi[3], &pj[3]);
     double xf = hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord);
     double xo = n ? hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4) : 0;
     char es[32];
     if (np == 1) snprintf(es, sizeof es, "%zu", S.e[0]);
     else snprintf(es, sizeof es, "%zu and %zu", S.e[0], S.e[1]);
-    printf("  zlayer mul n = %u, V's entries %s: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, "
-           "simulated %.1f, real vs simulated %.1f\n",
+    printf("  zlayer mul n = %u, V's entries %s: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): "
+           "real %.1f, simulated %.1f, real vs simulated %.1f\n",
            n, es, ZL_RUNS, real[K_REAL].ncoord, ZL_LIMIT, xr, xs, x2);
     char rest[32] = "none: no round";
     if (n) snprintf(rest, sizeof rest, "%.1f", xo);
