@@ -13,6 +13,7 @@ void test_transcript(zk_rng *rng);
 void test_mle(zk_rng *rng);
 void test_sumcheck(zk_rng *rng);
 void test_zsc(zk_rng *rng);
+void test_zlayer(zk_rng *rng);
 void test_pcs(zk_rng *rng);
 void test_pcsz(zk_rng *rng);
 void test_zkrev(zk_rng *rng);
@@ -39,6 +40,7 @@ static const struct {
 } tests[] = {
     {"fields", test_fields},       {"transcript", test_transcript}, {"mle", test_mle},
     {"sumcheck", test_sumcheck},   {"zsc", test_zsc},               {"pcs", test_pcs},               {"pcsz", test_pcsz},
+    {"zlayer", test_zlayer},
     {"zkrev", test_zkrev},
     {"gkr", test_gkr},
     {"proof", test_proof},         {"onnx", test_onnx},             {"quant", test_quant},
