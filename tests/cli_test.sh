@@ -133,17 +133,17 @@ fi
 # models: setup and infer (LeNet-5, committed with its calibration set and inputs)
 M=models/lenet5_fashion.onnx
 if [ -f "$M" ]; then
-    expect 0 "setup" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/key"
+    expect 0 "setup" -- "$G" setup --zk off --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/key"
     [ -f "$T/key/model.pk" ] && [ -f "$T/key/model.vk" ] && [ -f "$T/key/settings.json" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: setup outputs missing"; }
     expect 0 "infer json" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.json --out "$T/o.json"
     grep -q '"output_data"' "$T/o.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: infer --out"; }
     expect 0 "infer pb" -- "$G" infer --pk "$T/key/model.pk" --input models/inputs/lenet5_fashion_0.pb
-    expect 2 "setup, missing model" -- "$G" setup --model "$T/nope.onnx" --out "$T/k2"
+    expect 2 "setup, missing model" -- "$G" setup --zk off --model "$T/nope.onnx" --out "$T/k2"
     head -c 1000 "$M" >"$T/trunc.onnx"
-    expect 2 "setup, truncated model" -- "$G" setup --model "$T/trunc.onnx" --out "$T/k2"
+    expect 2 "setup, truncated model" -- "$G" setup --zk off --model "$T/trunc.onnx" --out "$T/k2"
     [ ! -e "$T/k2/model.pk" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: partial key left"; }
-    expect 2 "setup, model as calibration" -- "$G" setup --model "$M" --calib "$M" --out "$T/k2"
-    expect 2 "setup, bad bits" -- "$G" setup --model "$M" --act-bits 99 --out "$T/k2"
+    expect 2 "setup, model as calibration" -- "$G" setup --zk off --model "$M" --calib "$M" --out "$T/k2"
+    expect 2 "setup, bad bits" -- "$G" setup --zk off --model "$M" --act-bits 99 --out "$T/k2"
     printf '{"input_data": [[1, 2, 3]]}' >"$T/short.json"
     expect 2 "infer, wrong input size" -- "$G" infer --pk "$T/key/model.pk" --input "$T/short.json"
     printf '{"input_data": [[NaN]]}' >"$T/nan.json"
@@ -186,7 +186,7 @@ if [ -f "$M" ]; then
     expect 1 "cnn proof as circuit proof" -- "$G" circuit-verify --circuit "$T/c" --public "$T/p" --proof "$T/cnn.proof"
     M2=models/mlp3_fashion.onnx
     if [ -f "$M2" ]; then
-        expect 0 "setup, other model" -- "$G" setup --model "$M2" --calib models/calib/mlp3_fashion_calib.json --out "$T/key2"
+        expect 0 "setup, other model" -- "$G" setup --zk off --model "$M2" --calib models/calib/mlp3_fashion_calib.json --out "$T/key2"
         expect12 "verify, vk of another model" -- "$G" verify --vk "$T/key2/model.vk" --proof "$T/cnn.proof"
     fi
     # keys
@@ -247,7 +247,7 @@ if [ -f "$T/key/model.vk" ] && [ -f "$T/cnn.proof" ]; then
         grep -q "weight-range certificate" "$T/err" && pass=$((pass + 1)) \
             || { fail=$((fail + 1)); echo "FAIL cli: a damaged weight-range certificate is not named"; }
     done
-    "$G" setup --model models/lenet5_fashion.onnx --calib models/calib/lenet5_fashion_calib.json --out "$T/key" 2>/dev/null \
+    "$G" setup --zk off --model models/lenet5_fashion.onnx --calib models/calib/lenet5_fashion_calib.json --out "$T/key" 2>/dev/null \
         | grep -q "weight range: certified b_w = 12-bit weights" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: setup does not report the weight-range certificate"; }
 fi
@@ -307,7 +307,7 @@ if [ -n "$PY" ]; then
         mkdir -p "$Q"
         "$PY" "$S/make_models.py" "$Q" >"$Q/names"
         for n in $(cat "$Q/names"); do
-            expect 0 "spec model $n, setup" -- "$G" setup --model "$Q/$n.onnx" --calib "$Q/$n.calib.json" --out "$Q/$n"
+            expect 0 "spec model $n, setup" -- "$G" setup --zk off --model "$Q/$n.onnx" --calib "$Q/$n.calib.json" --out "$Q/$n"
             expect 0 "spec model $n, prove" -- "$G" prove --pk "$Q/$n/model.pk" --input "$Q/$n.input.json" --proof "$Q/$n.proof"
             expect 0 "spec model $n, cnn spec verifier" -- "$PY" "$CV" -q "$Q/$n/model.vk" "$Q/$n.proof"
         done
@@ -359,7 +359,7 @@ fi
 # the proof attests the argmax, both verifiers print it, the prover's
 # prediction is that class; bad visibility values are refused
 if [ -f "$M" ]; then
-    expect 0 "setup, class-only output" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kc" --output-visibility class
+    expect 0 "setup, class-only output" -- "$G" setup --zk off --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kc" --output-visibility class
     grep -q '"output_visibility": "class"' "$T/kc/settings.json" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: settings.json lacks the output visibility"; }
     expect 0 "prove, class-only output" -- "$G" prove --pk "$T/kc/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kc.proof"
     pc=$(sed -n 's/^prediction: class \([0-9]*\);.*/\1/p' "$T/out")
@@ -372,17 +372,28 @@ if [ -f "$M" ]; then
         grep -q "^valid proof; class $vc\$" "$T/out" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: spec verifier's class differs"; }
     fi
     [ -f "$T/cnn.proof" ] && expect 1 "verify, public-output proof against a class-only key" -- "$G" verify --vk "$T/kc/model.vk" --proof "$T/cnn.proof"
-    expect 2 "setup, output visibility private" -- "$G" setup --model "$M" --out "$T/k4" --output-visibility private
-    expect 2 "setup, bad output visibility" -- "$G" setup --model "$M" --out "$T/k4" --output-visibility argmax
+    expect 2 "setup, output visibility private" -- "$G" setup --zk off --model "$M" --out "$T/k4" --output-visibility private
+    expect 2 "setup, bad output visibility" -- "$G" setup --zk off --model "$M" --out "$T/k4" --output-visibility argmax
     [ ! -e "$T/k4" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
 fi
 
-# the zero-knowledge mode (setup --zk on, protocol.md 9.5): the key records
+# the zero-knowledge mode (setup's default, or --zk on; protocol.md 9.5): the key records
 # it, two proofs of one input differ and both verify, a changed byte is
 # rejected, a non-zk key refuses the proof; the spec verifier accepts the
 # proofs (its census accounting for every byte) and rejects a changed byte;
 # a bad value is refused
 if [ -f "$M" ]; then
+    # the mode is setup's default; --zk off and --no-zk make a plain key; --no-zk is a flag without a value
+    expect 0 "setup, zero-knowledge by default" -- "$G" setup --model models/mlp3_fashion.onnx --out "$T/kd0"
+    grep -q '"zero_knowledge": true' "$T/kd0/settings.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: setup's default is not the zero-knowledge mode"; }
+    expect 0 "setup --no-zk" -- "$G" setup --model models/mlp3_fashion.onnx --no-zk --out "$T/kd1"
+    grep -q '"zero_knowledge": false' "$T/kd1/settings.json" && pass=$((pass + 1)) \
+        || { fail=$((fail + 1)); echo "FAIL cli: setup --no-zk made a zero-knowledge key"; }
+    expect 2 "setup, --no-zk with --zk on" -- "$G" setup --no-zk --model models/mlp3_fashion.onnx --zk on --out "$T/kd2"
+    expect 2 "setup, --no-zk twice" -- "$G" setup --no-zk --no-zk --model models/mlp3_fashion.onnx --out "$T/kd2"
+    expect 2 "setup, --no-zk as a value" -- "$G" setup --model --no-zk --out "$T/kd2"
+    [ ! -e "$T/kd2" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
     expect 0 "setup, zero-knowledge mode" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kz" --zk on
     grep -q '"zero_knowledge": true' "$T/kz/settings.json" && grep -q "^setup: zero-knowledge mode" "$T/out" && pass=$((pass + 1)) \
         || { fail=$((fail + 1)); echo "FAIL cli: zero-knowledge setup not recorded"; }
@@ -435,7 +446,8 @@ if [ -f "$M" ]; then
     expect 0 "setup, zk budget 2" -- "$G" setup --model "$M" --calib models/calib/lenet5_fashion_calib.json --out "$T/kc" --zk on --zk-budget 2
     expect 2 "prove two inputs, zk budget 2 (one proof left)" -- "$G" prove --pk "$T/kc/model.pk" --input models/inputs/lenet5_fashion_1.json --proof "$T/kc1.proof" --input models/inputs/lenet5_fashion_2.json --proof "$T/kc2.proof"
     [ ! -e "$T/kc1.proof" ] && [ ! -e "$T/kc2.proof" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused prove wrote a proof"; }
-    expect 2 "setup, --zk-budget without --zk on" -- "$G" setup --model "$M" --out "$T/k7" --zk-budget 4
+    expect 2 "setup, --zk-budget with --zk off" -- "$G" setup --zk off --model "$M" --out "$T/k7" --zk-budget 4
+    expect 2 "setup, --zk-budget with --no-zk" -- "$G" setup --no-zk --model "$M" --out "$T/k7" --zk-budget 4
     expect 2 "setup, --zk-budget 0" -- "$G" setup --model "$M" --out "$T/k7" --zk on --zk-budget 0
     expect 2 "setup, --zk-budget 65" -- "$G" setup --model "$M" --out "$T/k7" --zk on --zk-budget 65
     [ ! -e "$T/k7" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
@@ -485,7 +497,7 @@ if [ -f "$M" ]; then
     cp "$T/ko1.open" "$T/kob.open"; flip "$T/kob.open" 20
     expect 1 "verify, private output, changed opening" -- "$G" verify --vk "$T/ko/model.vk" --proof "$T/ko1.proof" --output-opening "$T/kob.open"
     expect 2 "verify, output opening with a public-output key" -- "$G" verify --vk "$T/kz/model.vk" --proof "$T/kz1.proof" --output-opening "$T/ko1.open"
-    expect 2 "setup, private input without zk" -- "$G" setup --model "$M" --out "$T/k6" --input-visibility private
+    expect 2 "setup, private input without zk" -- "$G" setup --zk off --model "$M" --out "$T/k6" --input-visibility private
     [ ! -e "$T/k6" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
     expect 2 "setup, bad --zk value" -- "$G" setup --model "$M" --out "$T/k5" --zk yes
     [ ! -e "$T/k5" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: a refused setup wrote its directory"; }
@@ -493,7 +505,7 @@ fi
 
 U=/usr/share/libonnx-testdata/data/node/test_cos/model.onnx
 if [ -f "$U" ]; then
-    expect 2 "setup, unsupported op" -- "$G" setup --model "$U" --out "$T/k3"
+    expect 2 "setup, unsupported op" -- "$G" setup --zk off --model "$U" --out "$T/k3"
     grep -q "Cos" "$T/err" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL cli: refusal does not name the op"; }
 fi
 

@@ -35,17 +35,17 @@ static const char *usage_text =
     "Models:\n"
     "  setup  --model M.onnx --out DIR [--calib CAL] [--act-bits B] [--weight-bits B]\n"
     "         [--output-visibility public|class|private] [--input-visibility public|private]\n"
-    "         [--zk on|off] [--zk-budget N]\n"
+    "         [--zk on|off | --no-zk] [--zk-budget N]\n"
     "         import and quantize the model (scales calibrated on CAL), commit to its\n"
     "         weights; writes DIR/model.pk (proving key), DIR/model.vk (verifying key)\n"
     "         and the setup report DIR/settings.json. With class, a proof's statement\n"
     "         holds the output's argmax (ties to the lowest index) instead of the\n"
-    "         outputs. --zk on (default off for now): the zero-knowledge mode under\n"
-    "         construction: sumcheck rounds masked, ADV committed hiding; evaluations\n"
-    "         still show values (protocol.md sec. 9.5); the weights are committed hiding\n"
-    "         for N openings (--zk-budget, 1..64, default 8: the weight-range\n"
+    "         outputs. Zero-knowledge mode (the default; --zk off or --no-zk for the\n"
+    "         plain proofs): every sumcheck round and evaluation masked, the tables\n"
+    "         committed hiding (protocol.md sec. 9.5, 9.8); the weights are committed\n"
+    "         hiding for N openings (--zk-budget, 1..64, default 8: the weight-range\n"
     "         certificate's and N - 1 proofs; prove counts them in the proving key).\n"
-    "         --input-visibility private, --output-visibility private (with --zk on):\n"
+    "         --input-visibility private, --output-visibility private (zk mode):\n"
     "         a proof's statement holds a hiding commitment to the input, the output,\n"
     "         instead of it (sec. 9.6, 9.7)\n"
     "  infer  --pk DIR/model.pk --input IN [--out OUT.json]\n"
@@ -411,11 +411,23 @@ static float *noise_calibration(size_t numel, size_t n) {
     return x;
 }
 
-static int cmd_setup(const args_t *a) {
+static int cmd_setup(const args_t *a0) {
     static const char *const known[] = {"--model",       "--out", "--calib", "--act-bits", "--weight-bits",
                                         "--output-visibility", "--input-visibility", "--zk", "--zk-budget", NULL};
     const char *mp, *dir;
     int rc;
+    /* --no-zk is the one option without a value: taken out before the pairs are read */
+    char *kept[64];
+    int nk = 0, nozk = 0;
+    if (a0->argc > 64) return die(EXIT_USAGE, "%s", "too many options (see gkrcnn --help)");
+    for (int i = 0; i < a0->argc; i++) {
+        if (nk % 2 == 0 && strcmp(a0->argv[i], "--no-zk") == 0) { /* where an option's name stands */
+            if (nozk++) return die(EXIT_USAGE, "%s", "option --no-zk given more than once");
+            continue;
+        }
+        kept[nk++] = a0->argv[i];
+    }
+    args_t a1 = {.argc = nk, .argv = kept}, *a = &a1;
     if ((rc = check_opts(a, known)) || (rc = need(a, "--model", &mp)) || (rc = need(a, "--out", &dir))) return rc;
     q_settings s;
     q_settings_default(&s);
@@ -427,22 +439,26 @@ static int cmd_setup(const args_t *a) {
         return die(EXIT_USAGE, "--output-visibility must be public, class or private, not \"%s\"", ov);
 
     const char *zo = opt(a, "--zk");
-    if (zo && strcmp(zo, "on") == 0) s.zk_mc = 1; /* cnn_setup measures the pool */
-    else if (zo && strcmp(zo, "off") != 0) return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
+    if (zo && strcmp(zo, "on") != 0 && strcmp(zo, "off") != 0)
+        return die(EXIT_USAGE, "--zk must be on or off, not \"%s\"", zo);
+    if (zo && nozk) return die(EXIT_USAGE, "%s", "--no-zk and --zk both given");
+    /* the zero-knowledge mode by default; cnn_setup measures the pool */
+    s.zk_mc = !(nozk || (zo && strcmp(zo, "off") == 0));
     if (s.out_vis == Q_OUT_PRIVATE && !s.zk_mc)
-        return die(EXIT_USAGE, "%s", "--output-visibility private needs the zero-knowledge mode (--zk on)");
+        return die(EXIT_USAGE, "%s", "--output-visibility private needs the zero-knowledge mode (not --zk off / --no-zk)");
     unsigned wbudget = CNN_WEIGHT_ZK_DEFAULT_OPENINGS;
     const char *zb = opt(a, "--zk-budget");
     if (zb) {
         unsigned long long x;
-        if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--zk-budget needs the zero-knowledge mode (--zk on)");
+        if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--zk-budget needs the zero-knowledge mode (not --zk off / --no-zk)");
         if (!parse_uint(zb, PCS_LIGERO_ZK_MAX_OPENINGS, &x) || x < 1)
             return dief(EXIT_USAGE, "--zk-budget must be an integer in 1..%d", PCS_LIGERO_ZK_MAX_OPENINGS);
         wbudget = (unsigned)x;
     }
     const char *iv = opt(a, "--input-visibility");
     if (iv && strcmp(iv, "private") == 0) {
-        if (!s.zk_mc) return die(EXIT_USAGE, "%s", "--input-visibility private needs the zero-knowledge mode (--zk on)");
+        if (!s.zk_mc)
+            return die(EXIT_USAGE, "%s", "--input-visibility private needs the zero-knowledge mode (not --zk off / --no-zk)");
         s.in_vis = Q_IN_PRIVATE;
     } else if (iv && strcmp(iv, "public") != 0)
         return die(EXIT_USAGE, "--input-visibility must be public or private, not \"%s\"", iv);
@@ -528,7 +544,7 @@ static int cmd_setup(const args_t *a) {
         if (km->s.in_vis == Q_IN_PRIVATE)
             printf("setup: input visibility private: a proof's statement holds a hiding commitment to the input\n");
         if (km->s.zk_mc)
-            printf("setup: zero-knowledge mode (under construction, protocol.md sec. 9.5): mask pool 2^%d cells\n",
+            printf("setup: zero-knowledge mode (protocol.md sec. 9.5, 9.8): mask pool 2^%d cells\n",
                    km->s.zk_mc);
         if (key->w_nvars)
             printf("setup: weights committed in %.3f s: 2^%u = %zu cells; proving key %zu bytes\n", t1 - t0,
