@@ -283,25 +283,13 @@ zk_err cx_em_begin(cx *c, cx_em *m, const vp_term *terms, unsigned nterms, unsig
     CX_TRY(cx_mask_take_deg(c, n, vp_degree(terms, nterms), m->deg, &m->mk, &m->on));
     m->ae = cx_alloc(c, ntab * sizeof *m->ae);
     m->a = cx_alloc(c, ntab * sizeof *m->a);
-    if (m->ab) {
-        zk_err er = cx_entry(c, &m->be);
-        for (unsigned j = 0; j < ntab && er == ZK_OK; j++)
-            if (masked[j]) er = cx_entry(c, &m->ae[j]);
-        if (er) {
-            zsc_mask_free(m->mk);
-            m->mk = NULL;
-            return er;
-        }
-    } else {
-        for (unsigned j = 0; j < ntab; j++)
-            if (masked[j]) {
-                zk_err er = cx_entry(c, &m->ae[j]);
-                if (er) {
-                    zsc_mask_free(m->mk);
-                    m->mk = NULL;
-                    return er;
-                }
-            }
+    zk_err er = m->ab ? cx_entry(c, &m->be) : ZK_OK; /* b, then the a's in table order */
+    for (unsigned j = 0; j < ntab && er == ZK_OK; j++)
+        if (masked[j]) er = cx_entry(c, &m->ae[j]);
+    if (er) {
+        zsc_mask_free(m->mk);
+        m->mk = NULL;
+        return er;
     }
     if (c->P) {
         for (unsigned j = 0; j < ntab; j++)
