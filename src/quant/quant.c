@@ -1415,6 +1415,7 @@ static zk_err q_deserialize(q_model **out, const uint8_t *data, size_t len, int 
         qt->f = q_i32(&r);
         uint64_t bits = q_u64(&r);
         memcpy(&qt->range, &bits, 8);
+        if (skel && m->s.zk_mc && bits != 0) r.bad = 1; /* one encoding: a zk skeleton's ranges are +0.0 */
     }
     uint32_t nn = q_u32(&r);
     if (r.bad || nn != nt - 1 || nn > zk_rd_left(&r.r) / 64) goto bad;
