@@ -199,6 +199,7 @@ zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_
         dc = cx_alloc(c, n * sizeof *dc);
         memcpy(dc, deg, n * sizeof *dc);
     }
+    c->z.last = c->z.ncl;
     c->z.cl[c->z.ncl++] = (zsc_claim){.off = off, .n = n, .d = d, .point = NULL, .value = fp2_zero(), .deg = dc};
     cx_chal(c, 1); /* rho != 0 against G (zsc.h): 1 / (|F| - 1) = 1 / CX_FIELD */
     if (c->P) {
@@ -210,7 +211,8 @@ zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_
 }
 
 void cx_mask_put(cx *c, const fp2 *pt, fp2 gr) {
-    zsc_claim *cl = &c->z.cl[c->z.ncl - 1];
+    zsc_claim *cl = &c->z.cl[c->z.last];
+    ZK_CHECK(cl->nw == 0 && cl->point == NULL); /* the mask taken last, not yet put */
     cl->point = pt;
     cl->value = gr;
 }
@@ -434,6 +436,7 @@ zk_err cx_sc_dot(cx *c, fp2 *wt, const fm61 *T, unsigned nv, cx_v cl_v, fp2 **pt
     /* sec. 9.8: tables 0 = wt (the verifier's), 1 = T, masked unless the
      * caller opens T at the point (vpp NULL) */
     int ext = nv == 0;
+    ZK_CHECK(!ext || vpp); /* a bare final of one cell would be the cell itself */
     unsigned n1 = ext ? 1 : nv;
     cx_v cv = ext ? cx_v_scale(c, cl_v, cx_int(2)) : cl_v;
     int *masked = cx_alloc(c, 2 * sizeof *masked), send[2] = {0, 1};

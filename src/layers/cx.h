@@ -86,6 +86,7 @@ typedef struct {
     int count;        /* prover, setup's dry run: fresh masks, only the pool's use counted (no M) */
     unsigned mc;      /* C has 2^mc cells */
     size_t used;      /* cells taken so far */
+    size_t last;      /* the claim of the mask taken last (cx_mask_put) */
     const fm61 *M;    /* prover: [C ; D], 2^(mc + 1) cells */
     zsc_claim *cl;    /* one claim per mask taken, in order */
     size_t ncl, ccl;

@@ -642,9 +642,13 @@ static void lu_leaves_full(const cx *c, fp2 **pp, fp2 **qq, const fp2 X[2], cons
 }
 
 /* The zero-knowledge mode's Q != 0 (protocol.md sec. 9.8 (g)): the
- * sumcheck of no variable Q u = 1 (cx_sc, run on one variable), its two
- * finals masked, Q's final claimed equal to the root's masked Q (a linear
- * claim) and u's claimed nowhere: the prover knows an inverse of Q.
+ * prover sends u = 1/Q masked (cnn/lu/u), then the sumcheck of no
+ * variable Q u = 1 (cx_sc, run on one variable) with both finals masked;
+ * Q's final is claimed equal to the root's masked Q and u's to the sent u
+ * (two linear claims). Both tables are thus fixed before the sumcheck's
+ * challenge, so it proves Q u = 1, hence Q != 0. (Without u's claim a
+ * prover with Q = 0 passed: its masked final Q' = x_0 (1 - x_0) a is not
+ * 0, and u's final could absorb anything; found in review, sec. 9.10.)
  * qt: the prover's true Q. */
 static zk_err lu_root_nonzero(cx *c, cx_v q, fp2 qt) {
     fp2 tq[1] = {qt}, tu[1] = {fp2_zero()}, *tabs[2] = {tq, tu}, vals[2], red, *pt;
@@ -655,12 +659,15 @@ static zk_err lu_root_nonzero(cx *c, cx_v q, fp2 qt) {
         }
         tu[0] = fp2_inv(qt);
     }
+    cx_v uv;
+    CX_TRY(cx_xfer_v(c, "cnn/lu/u", tu[0], &uv));
     vp_term t = {.c = fp2_one(), .k = 2, .t = {0, 1}};
     const int send[2] = {1, 1};
     cx_pool vpp[2];
     CX_TRY(cx_sc(c, tabs, 2, &t, 1, 0, cx_v_of(fp2_one()), &pt, &red, vals, send, vpp));
     CX_TRY(cx_sc_check(c, &t, 1, vals, red, "range-check (lookup sum)"));
-    return cx_check_eq(c, cx_v_sub(c, cx_fin(vals, vpp, 0), q), fp2_zero(), "range-check (lookup sum)");
+    CX_TRY(cx_check_eq(c, cx_v_sub(c, cx_fin(vals, vpp, 0), q), fp2_zero(), "range-check (lookup sum)"));
+    return cx_check_eq(c, cx_v_sub(c, cx_fin(vals, vpp, 1), uv), fp2_zero(), "range-check (lookup sum)");
 }
 
 zk_err cx_lookup(cx *c) {
