@@ -2061,12 +2061,13 @@ class Verifier:
             gam[0] = tr.challenge("cnn/lu/gamma")
             if pl.lu_two:
                 gam[1] = tr.challenge("cnn/lu/gamma2")
-        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q's check left to the ledger
+        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q != 0 by an inverse
             a = self.entry()
             Pv, Qv = self.read("cnn/lu/root", 2, "root")
             Pv, Qv = vof(Pv), Val(Qv, ((a, E1),))
             if Pv.v != E0:
                 self.fail("lookup sum")
+            self.root_nonzero(Qv)
         else:
             Pv, Qv = [vof(x) for x in tr.get_e("cnn/lu/root", 2)]
             if Pv.v != E0 or Qv.v == E0:
@@ -2141,6 +2142,18 @@ class Verifier:
         self.check_eq(vsub(Pv, Phat), E0, "lookup leaves")
         self.check_eq(vsub(Qv, Qhat), E0, "lookup leaves")
         self.where = ""
+
+    def root_nonzero(self, Qv):
+        """9.8 (g), zero-knowledge mode: Q != 0 shown by an inverse u = 1/Q
+        (lookup.c, lu_root_nonzero): the sumcheck of no variable of the
+        tables {Q}, {u}, one term Q u, claim 1 (so its constant extension
+        to one variable), both finals sent masked; their product is the
+        reduced claim, and Q's final equals the root's masked Q (a linear
+        claim of the batch)"""
+        _, red, vals = self.sc(vof(E1), 0, [(0, 1)], [1, 1], "lookup root")
+        if emul(vals[0].v, vals[1].v) != red:
+            self.fail("lookup sum")
+        self.check_eq(vsub(vals[0], Qv), E0, "lookup sum")
 
     # 7.8.7
     def finish(self, poly, nv, root, certified, what):
