@@ -1246,6 +1246,7 @@ class Verifier:
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
         self.zk = self.md.zk_mc > 0
+        self.zmc = self.md.zk_mc  # the pool's size: 2^zmc cells (the certificate's own: wr/zk/mc)
         # cells of C taken so far; the batch's claims in order of creation: the
         # masks' (off, n, deg, point, g(r)) and the linear claims of 9.8 (d), (e)
         self.zused, self.zcl = 0, []
@@ -1267,9 +1268,9 @@ class Verifier:
     def take(self, cells):
         """the next cells of the pool C (9.8 The pool allocator): their offset"""
         off = self.zused
-        if cells > (1 << self.md.zk_mc) - off:
+        if cells > (1 << self.zmc) - off:
             raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
-                           self.md.zk_mc)
+                           self.zmc)
         self.zused += cells
         return off
 
@@ -1477,7 +1478,7 @@ class Verifier:
         self.inp, self.out = stmt
         self.adv_root = self.read_commitment(pl.anv)
         if self.zk:  # 9.5: the mask table M = [C ; D], 2^(zk_mc + 1) cells, hiding
-            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
+            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
         if md.out_private:  # 9.7: y~(r0), masked, proven through the output commitment (9.8 (f))
@@ -1514,12 +1515,16 @@ class Verifier:
         if pl.wnv:
             self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
         self.finish(ADV_, pl.anv, self.adv_root, False, "auxiliary")
-        if self.zk and self.zcl:  # 9.5: the masks' values, batched, and M's opening
-            self.where = ""
-            tp, y = zk_spec.zsc_ip_verify(tr, self.md.zk_mc, self.zcl)
-            zk_spec.ligero_zk_open(tr, self.m_com, self.md.zk_mc + 1, tp, y, False, "mask commitment opening")
+        self.zk_finish()
         tr.finish()
         return self.out
+
+    def zk_finish(self):
+        """9.5: the masks' values and the linear claims, batched, and M's opening (cx_zk_finish)"""
+        if self.zk and self.zcl:
+            self.where = ""
+            tp, y = zk_spec.zsc_ip_verify(self.tr, self.zmc, self.zcl)
+            zk_spec.ligero_zk_open(self.tr, self.m_com, self.zmc + 1, tp, y, False, "mask commitment opening")
 
     def public_input(self):
         """every claim on the input evaluated from the statement's input"""
@@ -2249,6 +2254,10 @@ def wrange_plan_lb(md, mp, lb):
     regs.append(Region(ADV_, lb, 1 << lb))
     pl = Plan()
     pl.lb, pl.wnv, pl.mreg = lb, mp.wnv, len(regs) - 1
+    pl.zk_pad = None
+    if mp.wpad is not None:  # a zk key's certificate (9.5): C's pad of random cells, no claim reads it
+        regs.append(Region(ADV_, ZK_PAD_NV, 1 << ZK_PAD_NV))
+        pl.zk_pad = len(regs) - 1
     idx = [r for r in range(len(regs)) if regs[r].poly == ADV_]
     off, pl.anv = place([regs[r].nv for r in idx], 2)
     for r, o in zip(idx, off):
@@ -2294,14 +2303,22 @@ class WRangeVerifier(Verifier):
         self.tr = Transcript("gkrcnn/cnn/wrange/v1", key.wrange)
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
+        # a zk key's certificate runs the zero-knowledge mode (9.5, 9.8) with a
+        # mask pool of its own, 2^zmc cells, its size sent (wr/zk/mc)
+        self.zk = mp.wpad is not None
+        self.zmc, self.zused, self.zcl = 0, 0, []
 
     def run(self):
         pl, tr = self.pl, self.tr
         tr.absorb("wr/digest", self.key.digest)
-        if isinstance(self.key.root, bytes):
+        if not self.zk:
             croot = tr.get_bytes("pcs/root", 32)
-        else:  # a zk key (9.5): C is committed hiding too (budget 1)
+        else:  # a zk key (9.5): C is committed hiding too (budget 1), then the pool's size and M's commitment
             croot = zk_spec.ligero_zk_read_commitment(tr, pl.anv)
+            self.zmc = struct.unpack("<I", tr.get_bytes("wr/zk/mc", 4))[0]
+            if not 1 <= self.zmc <= ZK_MAX_MC:
+                raise Invalid("weight-range certificate: mask pool 2^%d outside 2^1..2^%d" % (self.zmc, ZK_MAX_MC))
+            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
         if pl.tail:  # W is 0 after its regions
             z = tr.challenges("wr/tail", pl.wnv)
             for t in pl.tail:
@@ -2316,6 +2333,7 @@ class WRangeVerifier(Verifier):
             self.rc[g].append(Claim(self.rc[limbs[0]][0].pt, val, None))
         self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
         self.finish(ADV_, pl.anv, croot, False, "weight-range C")
+        self.zk_finish()
         tr.finish()
 
 
