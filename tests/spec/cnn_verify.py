@@ -17,7 +17,11 @@ the batch, and a private input or output is proven by a sumcheck over its
 padded table before its opening. A zk key's weights are committed hiding
 (9.5: version-6 vk with the opening budget, the hiding certificate when
 certified, a W pad region in the plan that the weight-range certificate
-leaves out, C hiding).
+leaves out); their weight-range certificate runs the zero-knowledge mode
+too (9.5 item 4: C hiding with a pad region, a mask pool of its own whose
+size it sends, wr/zk/mc, its batch and M's opening after W's and C's). In
+the zero-knowledge mode the lookup root's Q != 0 is shown by an inverse
+(9.8 (g)).
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
