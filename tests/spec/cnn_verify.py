@@ -2354,7 +2354,7 @@ def check_key(key):
         raise Unusable("verifying key: the weight table's size disagrees with the model")
     try:
         WRangeVerifier(key, mp).run()
-    except Invalid as e:
+    except (Invalid, Unusable) as e:  # a zk certificate's pool too small for it included, as gkrcnn verify
         raise Unusable("verifying key: its weight-range certificate is invalid: %s" % e)
     return mp
 
