@@ -17,7 +17,11 @@ the batch, and a private input or output is proven by a sumcheck over its
 padded table before its opening. A zk key's weights are committed hiding
 (9.5: version-6 vk with the opening budget, the hiding certificate when
 certified, a W pad region in the plan that the weight-range certificate
-leaves out, C hiding).
+leaves out); their weight-range certificate runs the zero-knowledge mode
+too (9.5 item 4: C hiding with a pad region, a mask pool of its own whose
+size it sends, wr/zk/mc, its batch and M's opening after W's and C's). In
+the zero-knowledge mode the lookup root's Q != 0 is shown by an inverse
+(9.8 (g)).
 
     python3 tests/spec/cnn_verify.py [-q] [--census] VK PROOF
 
@@ -1246,6 +1250,7 @@ class Verifier:
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
         self.zk = self.md.zk_mc > 0
+        self.zmc = self.md.zk_mc  # the pool's size: 2^zmc cells (the certificate's own: wr/zk/mc)
         # cells of C taken so far; the batch's claims in order of creation: the
         # masks' (off, n, deg, point, g(r)) and the linear claims of 9.8 (d), (e)
         self.zused, self.zcl = 0, []
@@ -1267,9 +1272,9 @@ class Verifier:
     def take(self, cells):
         """the next cells of the pool C (9.8 The pool allocator): their offset"""
         off = self.zused
-        if cells > (1 << self.md.zk_mc) - off:
+        if cells > (1 << self.zmc) - off:
             raise Unusable("zero-knowledge mask pool of the key (2^%d cells) is too small for this proof" %
-                           self.md.zk_mc)
+                           self.zmc)
         self.zused += cells
         return off
 
@@ -1477,7 +1482,7 @@ class Verifier:
         self.inp, self.out = stmt
         self.adv_root = self.read_commitment(pl.anv)
         if self.zk:  # 9.5: the mask table M = [C ; D], 2^(zk_mc + 1) cells, hiding
-            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.md.zk_mc + 1)
+            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
         if md.out_private:  # 9.7: y~(r0), masked, proven through the output commitment (9.8 (f))
@@ -1514,12 +1519,16 @@ class Verifier:
         if pl.wnv:
             self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
         self.finish(ADV_, pl.anv, self.adv_root, False, "auxiliary")
-        if self.zk and self.zcl:  # 9.5: the masks' values, batched, and M's opening
-            self.where = ""
-            tp, y = zk_spec.zsc_ip_verify(tr, self.md.zk_mc, self.zcl)
-            zk_spec.ligero_zk_open(tr, self.m_com, self.md.zk_mc + 1, tp, y, False, "mask commitment opening")
+        self.zk_finish()
         tr.finish()
         return self.out
+
+    def zk_finish(self):
+        """9.5: the masks' values and the linear claims, batched, and M's opening (cx_zk_finish)"""
+        if self.zk and self.zcl:
+            self.where = ""
+            tp, y = zk_spec.zsc_ip_verify(self.tr, self.zmc, self.zcl)
+            zk_spec.ligero_zk_open(self.tr, self.m_com, self.zmc + 1, tp, y, False, "mask commitment opening")
 
     def public_input(self):
         """every claim on the input evaluated from the statement's input"""
@@ -2061,12 +2070,13 @@ class Verifier:
             gam[0] = tr.challenge("cnn/lu/gamma")
             if pl.lu_two:
                 gam[1] = tr.challenge("cnn/lu/gamma2")
-        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q's check left to the ledger
+        if self.zk:  # 9.8 (g): [P, Q + C^[a]]; P = 0 in the clear, Q != 0 by an inverse
             a = self.entry()
             Pv, Qv = self.read("cnn/lu/root", 2, "root")
             Pv, Qv = vof(Pv), Val(Qv, ((a, E1),))
             if Pv.v != E0:
                 self.fail("lookup sum")
+            self.root_nonzero(Qv)
         else:
             Pv, Qv = [vof(x) for x in tr.get_e("cnn/lu/root", 2)]
             if Pv.v != E0 or Qv.v == E0:
@@ -2141,6 +2151,18 @@ class Verifier:
         self.check_eq(vsub(Pv, Phat), E0, "lookup leaves")
         self.check_eq(vsub(Qv, Qhat), E0, "lookup leaves")
         self.where = ""
+
+    def root_nonzero(self, Qv):
+        """9.8 (g), zero-knowledge mode: Q != 0 shown by an inverse u = 1/Q
+        (lookup.c, lu_root_nonzero): the sumcheck of no variable of the
+        tables {Q}, {u}, one term Q u, claim 1 (so its constant extension
+        to one variable), both finals sent masked; their product is the
+        reduced claim, and Q's final equals the root's masked Q (a linear
+        claim of the batch)"""
+        _, red, vals = self.sc(vof(E1), 0, [(0, 1)], [1, 1], "lookup root")
+        if emul(vals[0].v, vals[1].v) != red:
+            self.fail("lookup sum")
+        self.check_eq(vsub(vals[0], Qv), E0, "lookup sum")
 
     # 7.8.7
     def finish(self, poly, nv, root, certified, what):
@@ -2236,6 +2258,10 @@ def wrange_plan_lb(md, mp, lb):
     regs.append(Region(ADV_, lb, 1 << lb))
     pl = Plan()
     pl.lb, pl.wnv, pl.mreg = lb, mp.wnv, len(regs) - 1
+    pl.zk_pad = None
+    if mp.wpad is not None:  # a zk key's certificate (9.5): C's pad of random cells, no claim reads it
+        regs.append(Region(ADV_, ZK_PAD_NV, 1 << ZK_PAD_NV))
+        pl.zk_pad = len(regs) - 1
     idx = [r for r in range(len(regs)) if regs[r].poly == ADV_]
     off, pl.anv = place([regs[r].nv for r in idx], 2)
     for r, o in zip(idx, off):
@@ -2281,14 +2307,22 @@ class WRangeVerifier(Verifier):
         self.tr = Transcript("gkrcnn/cnn/wrange/v1", key.wrange)
         self.rc = [[] for _ in self.pl.regs]
         self.where = ""
+        # a zk key's certificate runs the zero-knowledge mode (9.5, 9.8) with a
+        # mask pool of its own, 2^zmc cells, its size sent (wr/zk/mc)
+        self.zk = mp.wpad is not None
+        self.zmc, self.zused, self.zcl = 0, 0, []
 
     def run(self):
         pl, tr = self.pl, self.tr
         tr.absorb("wr/digest", self.key.digest)
-        if isinstance(self.key.root, bytes):
+        if not self.zk:
             croot = tr.get_bytes("pcs/root", 32)
-        else:  # a zk key (9.5): C is committed hiding too (budget 1)
+        else:  # a zk key (9.5): C is committed hiding too (budget 1), then the pool's size and M's commitment
             croot = zk_spec.ligero_zk_read_commitment(tr, pl.anv)
+            self.zmc = struct.unpack("<I", tr.get_bytes("wr/zk/mc", 4))[0]
+            if not 1 <= self.zmc <= ZK_MAX_MC:
+                raise Invalid("weight-range certificate: mask pool 2^%d outside 2^1..2^%d" % (self.zmc, ZK_MAX_MC))
+            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
         if pl.tail:  # W is 0 after its regions
             z = tr.challenges("wr/tail", pl.wnv)
             for t in pl.tail:
@@ -2303,6 +2337,7 @@ class WRangeVerifier(Verifier):
             self.rc[g].append(Claim(self.rc[limbs[0]][0].pt, val, None))
         self.finish(W_, pl.wnv, self.key.root, self.key.certified, "weight")
         self.finish(ADV_, pl.anv, croot, False, "weight-range C")
+        self.zk_finish()
         tr.finish()
 
 
@@ -2319,7 +2354,7 @@ def check_key(key):
         raise Unusable("verifying key: the weight table's size disagrees with the model")
     try:
         WRangeVerifier(key, mp).run()
-    except Invalid as e:
+    except (Invalid, Unusable) as e:  # a zk certificate's pool too small for it included, as gkrcnn verify
         raise Unusable("verifying key: its weight-range certificate is invalid: %s" % e)
     return mp
 
