@@ -52,6 +52,7 @@
  */
 #include <string.h>
 
+#include "../src/layers/cnn_int.h"
 #include "../src/layers/cx.h"
 #include "../src/poly/mle.h"
 #include "../src/sumcheck/sc.h"
@@ -622,7 +623,103 @@ static void zl_full(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
  * (entries 8-15: only a_A, a_B, which no claim of this layer reads) and
  * its first round's g(1) would be 0 in every real and simulated
  * transcript alike: public, but not uniform. */
+/* ---- the lookup root's Q != 0 (cx_root_nonzero, protocol.md sec. 9.8 (g))
+ *
+ * A prover whose root has Q = 0 (X hit a denominator's root) against the
+ * real verifier. Strategies: 0 honest (Q != 0, u = 1/Q); 1 Q = 0 with
+ * round values (0, 2, 0, ...) and u's final solved from the check (what
+ * passed before u was sent: found in review, sec. 9.10); 2 Q = 0, u's
+ * final bound to the sent u, the sumcheck's check left to chance. Both
+ * cheats must be rejected, the honest run accepted. (Checked once by
+ * hand: with u's claim taken out of cx_root_nonzero and of strategy 1,
+ * strategy 1 is accepted 4 of 4.) */
+#define RZ_MC 6
+static void rz_step0(void *ctx, fp2 *g, size_t h, const fp2 *r) {
+    unsigned d = *(const unsigned *)ctx;
+    (void)h;
+    if (r) return;
+    g[0] = fp2_zero(); /* g(1) = claim - g(0) = 2 (sc_rounds fills it), g(X) = 0 for X >= 2 */
+    for (unsigned k = 2; k <= d; k++) g[k] = fp2_zero();
+}
+
+static void rz_prove(zk_buf *proof, fp2 q, int strat) {
+    tr_t *tr = tr_new_prover("test/zlayer/root", proof);
+    cx c = {.tr = tr, .P = 1, .z = {.on = 1, .mc = RZ_MC}};
+    pcs_state *mst;
+    pcs_commitment mcom;
+    TEST_REQUIRE(cx_zk_commit(&c, &mst, &mcom) == ZK_OK);
+    fp2 root[2] = {fp2_zero(), q};
+    const int bare[2] = {1, 0};
+    cx_v rv[2];
+    TEST_REQUIRE(cx_xfer_vn(&c, "cnn/lu/root", root, 2, bare, rv) == ZK_OK);
+    if (strat == 0) {
+        TEST_REQUIRE(cx_root_nonzero(&c, rv[1], q) == ZK_OK);
+    } else { /* the messages of cx_root_nonzero, by hand */
+        fp2 u = fp2_one(), vals[2], red = fp2_zero();
+        cx_v uv;
+        TEST_REQUIRE(cx_xfer_v(&c, "cnn/lu/u", u, &uv) == ZK_OK);
+        const vp_term t = {.c = fp2_one(), .k = 2, .t = {0, 1}};
+        const int masked[2] = {1, 1}, send[2] = {1, 1};
+        cx_pool vpp[2];
+        cx_em m;
+        TEST_REQUIRE(cx_em_begin(&c, &m, &t, 1, 2, 1, (cx_pool){0, NULL, NULL}, masked, NULL) == ZK_OK);
+        fp2 *p1 = cx_pt(&c, 1), gr;
+        unsigned d = m.deg[0];
+        fp2 g = zsc_rounds_deg(tr, p1, &gr, m.mk, 1, m.deg, cx_int(2), rz_step0, &d); /* f's part at r0 */
+        zsc_mask_free(m.mk);
+        fp2 c0 = fp2_mul(p1[0], fp2_sub(fp2_one(), p1[0]));
+        vals[0] = fp2_mul(c0, m.a[0]); /* Q = 0, masked */
+        if (strat == 1) vals[1] = fp2_mul(g, fp2_inv(vals[0]));
+        else vals[1] = fp2_add(u, fp2_mul(c0, m.a[1]));
+        TEST_REQUIRE(cx_em_end(&c, &m, p1, gr, &red, vals, send, vpp) == ZK_OK);
+        TEST_REQUIRE(cx_check_eq(&c, cx_v_sub(&c, cx_fin(vals, vpp, 0), rv[1]), fp2_zero(), "q") == ZK_OK);
+        TEST_REQUIRE(cx_check_eq(&c, cx_v_sub(&c, cx_fin(vals, vpp, 1), uv), fp2_zero(), "u") == ZK_OK);
+    }
+    TEST_REQUIRE(cx_zk_finish(&c, mst, &mcom) == ZK_OK);
+    cx_zk_release(&c, mst);
+    cx_free(&c);
+    tr_free(tr);
+}
+
+static zk_err rz_verify(const zk_buf *proof) {
+    tr_t *tr = tr_new_verifier("test/zlayer/root", proof->data, proof->len);
+    cx c = {.tr = tr, .P = 0, .z = {.on = 1, .mc = RZ_MC}};
+    pcs_state *mst;
+    pcs_commitment mcom;
+    fp2 root[2] = {fp2_zero(), fp2_zero()};
+    const int bare[2] = {1, 0};
+    cx_v rv[2];
+    zk_err e = cx_zk_commit(&c, &mst, &mcom);
+    if (!e) e = cx_xfer_vn(&c, "cnn/lu/root", root, 2, bare, rv);
+    if (!e && !fp2_is_zero(rv[0].v)) e = cx_fail(&c, "P");
+    if (!e) e = cx_root_nonzero(&c, rv[1], fp2_zero());
+    if (!e) e = cx_zk_finish(&c, NULL, &mcom);
+    if (!e) e = tr_finish(tr);
+    cx_free(&c);
+    tr_free(tr);
+    return e;
+}
+
+static void test_root_nonzero(zk_rng *rng) {
+    int acc[3] = {0, 0, 0};
+    enum { RZ_RUNS = 4 };
+    for (int k = 0; k < RZ_RUNS; k++)
+        for (int strat = 0; strat < 3; strat++) {
+            zk_buf b;
+            zk_buf_init(&b);
+            fp2 q = strat ? fp2_zero() : fp2_make(1 + zk_rng_u64(rng) % 1000, zk_rng_u64(rng) % 1000);
+            rz_prove(&b, q, strat);
+            zk_err e = rz_verify(&b);
+            acc[strat] += e == ZK_OK;
+            TEST_CHECK(strat ? e == ZK_EPROOF : e == ZK_OK);
+            zk_buf_free(&b);
+        }
+    printf("  zlayer root Q != 0: honest %d of %d accepted; Q = 0 with u's final solved %d, with u's final bound %d "
+           "accepted\n", acc[0], RZ_RUNS, acc[1], acc[2]);
+}
+
 void test_zlayer(zk_rng *rng) {
+    test_root_nonzero(rng);
     static const size_t e3[1] = {0}, e2[2] = {1, 3}, e0[1] = {5};
     zl_full(3, 1, e3, rng);
     zl_full(2, 2, e2, rng);

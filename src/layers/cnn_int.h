@@ -52,6 +52,10 @@ pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *
  * ctr), ctr the first giving a value below p; seed is the hiding weight
  * commitment's (secret), so the prover rebuilds W from the key. */
 void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES]);
+/* The zero-knowledge mode's proof that the lookup root's Q (its masked
+ * value q; prover: qt, the true Q) is not 0 (lookup.c; protocol.md sec.
+ * 9.8 (g)): u = 1/Q sent masked, the sumcheck Q u = 1, two linear claims. */
+zk_err cx_root_nonzero(cx *c, cx_v q, fp2 qt) ZK_WARN_UNUSED;
 /* n cells, 61-bit words of SHA-256(label || seed || u32 i || u32 ctr) as
  * above (label at most 32 bytes): W's pad ("gkrcnn/cnn/wpad") and a
  * private input's or output's ("gkrcnn/cnn/tpad", protocol.md sec. 9.8 (f)). */

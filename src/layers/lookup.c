@@ -650,7 +650,7 @@ static void lu_leaves_full(const cx *c, fp2 **pp, fp2 **qq, const fp2 X[2], cons
  * prover with Q = 0 passed: its masked final Q' = x_0 (1 - x_0) a is not
  * 0, and u's final could absorb anything; found in review, sec. 9.10.)
  * qt: the prover's true Q. */
-static zk_err lu_root_nonzero(cx *c, cx_v q, fp2 qt) {
+zk_err cx_root_nonzero(cx *c, cx_v q, fp2 qt) {
     fp2 tq[1] = {qt}, tu[1] = {fp2_zero()}, *tabs[2] = {tq, tu}, vals[2], red, *pt;
     if (c->P) {
         if (fp2_is_zero(qt)) { /* X hit a denominator's root: probability 2^LT / |F| */
@@ -708,7 +708,7 @@ zk_err cx_lookup(cx *c) {
     }
     /* the root (P, Q): P = 0 checked in the clear; Q != 0 too, except in
      * the zero-knowledge mode, where Q is sent masked and the prover shows
-     * it an inverse instead (lu_root_nonzero; protocol.md sec. 9.8 (g)) */
+     * it an inverse instead (cx_root_nonzero; protocol.md sec. 9.8 (g)) */
     fp2 root[2] = {fp2_zero(), fp2_zero()};
     const int rbare[2] = {1, 0};
     cx_v rootv[2];
@@ -716,7 +716,7 @@ zk_err cx_lookup(cx *c) {
     zk_err e = cx_xfer_vn(c, "cnn/lu/root", root, 2, rbare, rootv);
     if (e == ZK_OK && !c->P && (!fp2_is_zero(rootv[0].v) || (!c->z.on && fp2_is_zero(rootv[1].v))))
         e = cx_fail(c, "range-check (lookup sum)");
-    if (e == ZK_OK && c->z.on) e = lu_root_nonzero(c, rootv[1], root[1]);
+    if (e == ZK_OK && c->z.on) e = cx_root_nonzero(c, rootv[1], root[1]);
     cx_v P = rootv[0], Q = rootv[1];
     fp2 *r = cx_pt(c, LT), *rn = cx_pt(c, LT);
     /* the prover's tables of one layer's sumcheck after its first binds:

@@ -2154,15 +2154,18 @@ class Verifier:
 
     def root_nonzero(self, Qv):
         """9.8 (g), zero-knowledge mode: Q != 0 shown by an inverse u = 1/Q
-        (lookup.c, lu_root_nonzero): the sumcheck of no variable of the
-        tables {Q}, {u}, one term Q u, claim 1 (so its constant extension
-        to one variable), both finals sent masked; their product is the
-        reduced claim, and Q's final equals the root's masked Q (a linear
-        claim of the batch)"""
+        (lookup.c, cx_root_nonzero): u sent masked (cnn/lu/u), then the
+        sumcheck of no variable of the tables {Q}, {u}, one term Q u,
+        claim 1 (so its constant extension to one variable), both finals
+        sent masked; their product is the reduced claim, Q's final equals
+        the root's masked Q and u's final the sent u (two linear claims of
+        the batch: both tables fixed before the sumcheck's challenge)"""
+        uv = self.xfer("cnn/lu/u")
         _, red, vals = self.sc(vof(E1), 0, [(0, 1)], [1, 1], "lookup root")
         if emul(vals[0].v, vals[1].v) != red:
             self.fail("lookup sum")
         self.check_eq(vsub(vals[0], Qv), E0, "lookup sum")
+        self.check_eq(vsub(vals[1], uv), E0, "lookup sum")
 
     # 7.8.7
     def finish(self, poly, nv, root, certified, what):
