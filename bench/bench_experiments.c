@@ -10,8 +10,8 @@
  * DIR/calib/NAME_calib.json; on DIR/inputs/NAME_0.json both systems prove
  * the same statement over the same integer witness (q_run):
  *   gkr    cnn_setup, cnn_prove (median of 3; VGG-16 1), cnn_verify; then
- *          the same with a zero-knowledge key (setup --zk on, protocol.md
- *          sec. 9.5: the mode under construction), in a process of its own;
+ *          the same with a zero-knowledge key (setup's default, protocol.md
+ *          sec. 9.5, 9.8), in a process of its own;
  *   plonk  bn_arith_build (the model as a PLONK table, src/plonkish/arith.h),
  *          an insecure seeded KZG SRS (cached in experiments/cache),
  *          bn_plonk_keygen, bn_plonk_prove in both modes (plonk.h: no-zk,
@@ -488,21 +488,21 @@ int main(int argc, char **argv) {
                       "with the same integer witness (`q_run`). The baseline's KZG setup is an insecure "
                       "seeded SRS (benchmarking only). PLONK no-zk: no blinders; PLONK zk: PLONK's blinders "
                       "(src/plonkish/plonk.h); each the faster of two proofs, the runs alternating. GKR zk: "
-                      "a zero-knowledge key (setup --zk on), the mode under construction: its sumchecks are "
-                      "masked and its auxiliary table committed hiding, but its proofs are not zero-knowledge "
-                      "yet (papers/protocol.md 9.5), so no row compares zero-knowledge with zero-knowledge "
-                      "yet.\n\n",
+                      "a zero-knowledge key (setup's default): every sumcheck round and sent evaluation "
+                      "masked, the tables committed hiding (papers/protocol.md 9.5, 9.8; argued, with "
+                      "simulator tests); its weights committed hiding for a budget of 8 openings. The zk "
+                      "prove ratio compares the two zero-knowledge provers.\n\n",
                   date, cpu, threads);
     zk_buf_printf(&b, "| model | params | MACs | infer ms | GKR prove s | GKR verify ms | GKR proof KiB | GKR RSS MiB | "
                       "GKR committed cells | GKR zk prove s | GKR zk verify ms | GKR zk proof KiB | "
                       "GKR zk/no-zk prove | GKR zk/no-zk proof | PLONK rows | PLONK setup s | PLONK no-zk prove s | PLONK no-zk verify ms | "
                       "PLONK no-zk proof B | PLONK zk prove s | PLONK zk verify ms | PLONK zk proof B | "
-                      "PLONK zk/no-zk prove | PLONK RSS MiB | prove ratio | RSS ratio | note |\n"
+                      "PLONK zk/no-zk prove | PLONK RSS MiB | prove ratio | zk prove ratio | RSS ratio | note |\n"
                       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-                      "---:|---:|---:|---|\n");
+                      "---:|---:|---:|---:|---|\n");
     for (size_t i = 0; i < nm; i++) {
         const res_t *G = &g[i], *P = &p[i], *Z = &gz[i];
-        char ratio[32] = "-", rr[32] = "-", zr[32] = "-", gzp[32] = "-", gzb[32] = "-", note[600];
+        char ratio[32] = "-", zratio[32] = "-", rr[32] = "-", zr[32] = "-", gzp[32] = "-", gzb[32] = "-", note[600];
         if (G->ok && Z->ok) {
             snprintf(gzp, sizeof gzp, "%.2fx", Z->prove_s / G->prove_s);
             snprintf(gzb, sizeof gzb, "%.2fx", Z->proof_bytes / G->proof_bytes);
@@ -512,16 +512,18 @@ int main(int argc, char **argv) {
             snprintf(rr, sizeof rr, "%.1fx", P->rss_mb / G->rss_mb);
         }
         if (P->ok) snprintf(zr, sizeof zr, "%.2fx", P->zk_prove_s / P->prove_s);
+        if (P->ok && Z->ok) snprintf(zratio, sizeof zratio, "%.0fx", P->zk_prove_s / Z->prove_s);
         snprintf(note, sizeof note, "%s%s%s%s%s", G->ok ? "" : G->note, (!G->ok && !P->ok) ? "; " : "", P->ok ? "" : P->note,
                  Z->ok ? "" : "; gkr zk: ", Z->ok ? "" : Z->note);
-        zk_buf_printf(&b, "| %s | %.0f | %.3g | %.3f | %.3f | %.2f | %.1f | %.0f | %.0f | %.3f | %.2f | %.1f | %s | %s | %.0f (2^%.0f) | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %s | %.0f | %s | %s | %s |\n",
+        zk_buf_printf(&b, "| %s | %.0f | %.3g | %.3f | %.3f | %.2f | %.1f | %.0f | %.0f | %.3f | %.2f | %.1f | %s | %s | %.0f (2^%.0f) | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %s | %.0f | %s | %s | %s | %s |\n",
                       names[i], G->params > 0 ? G->params : P->params, G->macs > 0 ? G->macs : P->macs,
                       G->infer_ms > 0 ? G->infer_ms : P->infer_ms, G->prove_s, G->verify_ms, G->proof_bytes / 1024.0,
                       G->rss_mb, G->cells, Z->prove_s, Z->verify_ms, Z->proof_bytes / 1024.0, gzp, gzb, P->rows, P->log_n, P->setup_s, P->prove_s, P->verify_ms, P->proof_bytes,
-                      P->zk_prove_s, P->zk_verify_ms, P->zk_proof_bytes, zr, P->rss_mb, ratio, rr, note);
+                      P->zk_prove_s, P->zk_verify_ms, P->zk_proof_bytes, zr, P->rss_mb, ratio, zratio, rr, note);
     }
     zk_buf_printf(&b, "\nNaN/blank: not measured (see note). prove ratio = PLONK no-zk prove / GKR prove (both "
-                      "without zero-knowledge); PLONK zk/no-zk prove = what PLONK's blinders cost its prover; RSS "
+                      "without zero-knowledge); zk prove ratio = PLONK zk prove / GKR zk prove (both "
+                      "zero-knowledge); PLONK zk/no-zk prove = what PLONK's blinders cost its prover; RSS "
                       "ratio = PLONK peak RSS (after keygen and one no-zk proof) / GKR peak RSS (each in its own "
                       "process, including model import). A model whose PLONK "
                       "table exceeds 2^%u rows is not run; its projected memory is the bytes per row of the largest "
