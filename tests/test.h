@@ -59,4 +59,21 @@ int gb_t(nn_graph *g, const char *name, int ndim, const int64_t *d, const float 
 nn_attrs gb_attrs(void);
 int gb_n(nn_graph *g, nn_op op, nn_attrs a, int nin, int i0, int i1, int i2, const nn_shape *reshape_to);
 
+/* Per-coordinate histograms of transcripts (test_util.c), for the
+ * simulator tests (test_zsc, test_zlayer): a transcript of ncoord 8-byte
+ * coordinates (re and im of each F_{p^2} value), counts of each
+ * coordinate's top 4 bits. chi2_range: the largest chi-square against the
+ * uniform law over coordinates [lo, hi) (with GKRCNN_TEST_VERBOSE, each
+ * above show > 0 printed); chi2_two: the largest two-sample chi-square
+ * (equal sample sizes). Free cnt. */
+#define TEST_HIST_BUCKETS 16
+typedef struct {
+    size_t ncoord;
+    long *cnt; /* ncoord x TEST_HIST_BUCKETS */
+} test_hist;
+void test_hist_init(test_hist *h, size_t ncoord);
+void test_hist_add(test_hist *h, const zk_buf *proof);
+double test_hist_chi2_range(const test_hist *h, size_t runs, size_t lo, size_t hi, double show);
+double test_hist_chi2_two(const test_hist *a, const test_hist *b);
+
 #endif

@@ -111,3 +111,42 @@ void test_portable_kernels(int on) {
     else
         unsetenv("GKRCNN_NO_AVX512");
 }
+
+/* ---- transcript histograms (test.h) */
+
+void test_hist_init(test_hist *h, size_t ncoord) {
+    h->ncoord = ncoord;
+    h->cnt = zk_calloc(ncoord * TEST_HIST_BUCKETS, sizeof *h->cnt);
+}
+
+void test_hist_add(test_hist *h, const zk_buf *proof) {
+    ZK_CHECK(proof->len == 8 * h->ncoord);
+    for (size_t c = 0; c < h->ncoord; c++) h->cnt[c * TEST_HIST_BUCKETS + (zk_load_le64(proof->data + 8 * c) >> 57)]++;
+}
+
+double test_hist_chi2_range(const test_hist *h, size_t runs, size_t lo, size_t hi, double show) {
+    double best = 0, e = (double)runs / TEST_HIST_BUCKETS;
+    for (size_t c = lo; c < hi; c++) {
+        double x = 0;
+        for (int b = 0; b < TEST_HIST_BUCKETS; b++) {
+            double o = (double)h->cnt[c * TEST_HIST_BUCKETS + b];
+            x += (o - e) * (o - e) / e;
+        }
+        if (x > best) best = x;
+        if (show > 0 && getenv("GKRCNN_TEST_VERBOSE") && x > show) printf("    coordinate %zu: %.1f\n", c, x);
+    }
+    return best;
+}
+
+double test_hist_chi2_two(const test_hist *a, const test_hist *b) {
+    double best = 0;
+    for (size_t c = 0; c < a->ncoord; c++) {
+        double x = 0;
+        for (int k = 0; k < TEST_HIST_BUCKETS; k++) {
+            double p = (double)a->cnt[c * TEST_HIST_BUCKETS + k], q = (double)b->cnt[c * TEST_HIST_BUCKETS + k];
+            if (p + q > 0) x += (p - q) * (p - q) / (p + q);
+        }
+        if (x > best) best = x;
+    }
+    return best;
+}

@@ -66,7 +66,6 @@
 #define ZL_MAXN 3
 #define ZL_MAXCH 16
 #define ZL_RUNS 2000
-#define ZL_BUCKETS 16
 #define ZL_LIMIT 70.0 /* chi-square, 15 degrees of freedom: P(> 70) = 4.5e-9 (test_zsc.c) */
 
 static fp2 rand_fp2(zk_rng *rng) { return fp2_make(zk_rng_u64(rng) % FM61_P, zk_rng_u64(rng) % FM61_P); }
@@ -284,52 +283,6 @@ static void zl_plain(zk_buf *proof, const zl_stmt *S, const zl_wit *W, zk_rng *r
     tr_free(tr);
 }
 
-/* ---- histograms (test_zsc.c's): per coordinate (part re/im of each
- * 16-byte value), counts of the top 4 bits */
-typedef struct {
-    size_t ncoord;
-    long *cnt; /* ncoord x ZL_BUCKETS */
-} hist;
-
-static void hist_init(hist *h, size_t ncoord) {
-    h->ncoord = ncoord;
-    h->cnt = zk_calloc(ncoord * ZL_BUCKETS, sizeof *h->cnt);
-}
-
-static void hist_add(hist *h, const zk_buf *proof) {
-    ZK_CHECK(proof->len == 8 * h->ncoord);
-    for (size_t c = 0; c < h->ncoord; c++) h->cnt[c * ZL_BUCKETS + (zk_load_le64(proof->data + 8 * c) >> 57)]++;
-}
-
-/* max over coordinates [lo, hi) of the chi-square against the uniform law
- * (GKRCNN_TEST_VERBOSE: each coordinate over the limit) */
-static double hist_chi2_range(const hist *h, size_t runs, size_t lo, size_t hi) {
-    double best = 0, e = (double)runs / ZL_BUCKETS;
-    for (size_t c = lo; c < hi; c++) {
-        double x = 0;
-        for (int b = 0; b < ZL_BUCKETS; b++) {
-            double o = (double)h->cnt[c * ZL_BUCKETS + b];
-            x += (o - e) * (o - e) / e;
-        }
-        if (x > best) best = x;
-        if (getenv("GKRCNN_TEST_VERBOSE") && x > ZL_LIMIT) printf("    coordinate %zu: %.1f\n", c, x);
-    }
-    return best;
-}
-
-/* max over coordinates of the two-sample chi-square (equal sample sizes) */
-static double hist_chi2_two(const hist *a, const hist *b) {
-    double best = 0;
-    for (size_t c = 0; c < a->ncoord; c++) {
-        double x = 0;
-        for (int k = 0; k < ZL_BUCKETS; k++) {
-            double p = (double)a->cnt[c * ZL_BUCKETS + k], q = (double)b->cnt[c * ZL_BUCKETS + k];
-            if (p + q > 0) x += (p - q) * (p - q) / (p + q);
-        }
-        if (x > best) best = x;
-    }
-    return best;
-}
 
 /* Pairs of coordinates (i < j): counts of the joint top 2 bits (4 x 4
  * buckets, 15 degrees of freedom as above), for dependence between
@@ -430,14 +383,14 @@ static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
     size_t iell = 1 + rv + 1; /* ell's index; s_A, s_B follow */
     /* the control without part 2: G, n rounds of 4, g(r) (n >= 1), s_A, s_B */
     size_t pvals = (n ? 1 + 4 * n + 1 : 0) + 2;
-    hist real[K_N], sim, plain;
+    test_hist real[K_N], sim, plain;
     hist2 preal, psame, psim;
-    for (int k = 0; k < K_N; k++) hist_init(&real[k], 2 * vals);
-    hist_init(&sim, 2 * vals);
+    for (int k = 0; k < K_N; k++) test_hist_init(&real[k], 2 * vals);
+    test_hist_init(&sim, 2 * vals);
     hist2_init(&preal, 2 * vals);
     hist2_init(&psame, 2 * vals);
     hist2_init(&psim, 2 * vals);
-    hist_init(&plain, 2 * pvals);
+    test_hist_init(&plain, 2 * pvals);
     size_t N = (size_t)2 << ZL_MC;
     fm61 *M = zk_malloc_n(N, sizeof *M);
     /* The statement is fixed: V = H + sum_k w[k] X[k] for one X, and each
@@ -481,7 +434,7 @@ static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
                 else F.V = fp2_add(F.V, fp2_one());
                 false_rej += zl_verify(proof.data, proof.len, &F, &o) == ZK_EPROOF;
             }
-            hist_add(&real[k], &proof);
+            test_hist_add(&real[k], &proof);
             if (k == K_REAL) hist2_add(&preal, &proof);
             if (k == K_SAME) hist2_add(&psame, &proof);
             zk_buf_free(&proof);
@@ -490,13 +443,13 @@ static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
         zk_buf_init(&proof);
         zl_simulate(&proof, &S, rng);
         acc_sim += zl_verify(proof.data, proof.len, &S, &o) == ZK_OK;
-        hist_add(&sim, &proof);
+        test_hist_add(&sim, &proof);
         hist2_add(&psim, &proof);
         zk_buf_free(&proof);
         /* without part 2 */
         zk_buf_init(&proof);
         zl_plain(&proof, &S, &W, rng);
-        hist_add(&plain, &proof);
+        test_hist_add(&plain, &proof);
         zk_buf_free(&proof);
     }
     free(M);
@@ -504,25 +457,25 @@ static void zl_run(unsigned n, unsigned np, const size_t *ent, zk_rng *rng) {
     TEST_CHECK(eval_ok == ZL_RUNS && claims_ok == ZL_RUNS);
     TEST_CHECK(acc_sim == ZL_RUNS);
     TEST_CHECK(false_rej == 8);
-    double xr = hist_chi2_range(&real[K_REAL], ZL_RUNS, 0, real[K_REAL].ncoord);
-    double xs = hist_chi2_range(&sim, ZL_RUNS, 0, sim.ncoord), x2 = hist_chi2_two(&real[K_REAL], &sim);
+    double xr = test_hist_chi2_range(&real[K_REAL], ZL_RUNS, 0, real[K_REAL].ncoord, ZL_LIMIT);
+    double xs = test_hist_chi2_range(&sim, ZL_RUNS, 0, sim.ncoord, ZL_LIMIT), x2 = test_hist_chi2_two(&real[K_REAL], &sim);
     /* the controls: b = 0 leaks ell = V - H (its 2 coordinates), a = 0
      * the finals (the 4 after them); without part 2, the finals (its last
      * 4 coordinates), not the rest */
-    double xb = hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell, 2 * iell + 2);
-    double xa = hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 2, 2 * iell + 6);
-    double xbo = fmax(hist_chi2_range(&real[K_B], ZL_RUNS, 0, 2 * iell),
-                      hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell + 2, 2 * vals));
-    double xao = fmax(hist_chi2_range(&real[K_A], ZL_RUNS, 0, 2 * iell + 2),
-                      hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 6, 2 * vals));
-    double xm = hist_chi2_range(&real[K_SAME], ZL_RUNS, 0, real[K_SAME].ncoord);
+    double xb = test_hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell, 2 * iell + 2, ZL_LIMIT);
+    double xa = test_hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 2, 2 * iell + 6, ZL_LIMIT);
+    double xbo = fmax(test_hist_chi2_range(&real[K_B], ZL_RUNS, 0, 2 * iell, ZL_LIMIT),
+                      test_hist_chi2_range(&real[K_B], ZL_RUNS, 2 * iell + 2, 2 * vals, ZL_LIMIT));
+    double xao = fmax(test_hist_chi2_range(&real[K_A], ZL_RUNS, 0, 2 * iell + 2, ZL_LIMIT),
+                      test_hist_chi2_range(&real[K_A], ZL_RUNS, 2 * iell + 6, 2 * vals, ZL_LIMIT));
+    double xm = test_hist_chi2_range(&real[K_SAME], ZL_RUNS, 0, real[K_SAME].ncoord, ZL_LIMIT);
     size_t pi[4], pj[4];
     double yr = hist2_chi2(&preal, NULL, ZL_RUNS, &pi[0], &pj[0]);
     double ys = hist2_chi2(&psim, NULL, ZL_RUNS, &pi[1], &pj[1]);
     double y2 = hist2_chi2(&preal, &psim, ZL_RUNS, &pi[2], &pj[2]);
     double ym = hist2_chi2(&psame, NULL, ZL_RUNS, &pi[3], &pj[3]);
-    double xf = hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord);
-    double xo = n ? hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4) : 0;
+    double xf = test_hist_chi2_range(&plain, ZL_RUNS, plain.ncoord - 4, plain.ncoord, ZL_LIMIT);
+    double xo = n ? test_hist_chi2_range(&plain, ZL_RUNS, 0, plain.ncoord - 4, ZL_LIMIT) : 0;
     char es[32];
     if (np == 1) snprintf(es, sizeof es, "%zu", S.e[0]);
     else snprintf(es, sizeof es, "%zu and %zu", S.e[0], S.e[1]);

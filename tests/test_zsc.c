@@ -896,7 +896,6 @@ static void test_base_d_leaks(zk_rng *rng) {
 #define SIM_MC 5
 #define SIM_MAXCH 32
 #define SIM_RUNS 2000
-#define SIM_BUCKETS 16
 #define SIM_LIMIT 70.0 /* chi-square, 15 degrees of freedom: P(> 70) = 4.5e-9 */
 
 typedef struct {
@@ -1020,51 +1019,8 @@ static zk_err sim_verify(const uint8_t *proof, size_t len, const sim_cfg *cfg, c
     return e;
 }
 
-/* Per coordinate (part re/im of each 16-byte value), counts of the top 4 bits. */
-typedef struct {
-    size_t ncoord;
-    long *cnt; /* ncoord x SIM_BUCKETS */
-} hist;
-
-static void hist_init(hist *h, size_t ncoord) {
-    h->ncoord = ncoord;
-    h->cnt = zk_calloc(ncoord * SIM_BUCKETS, sizeof *h->cnt);
-}
-
-static void hist_add(hist *h, const zk_buf *proof) {
-    ZK_CHECK(proof->len == 8 * h->ncoord);
-    for (size_t c = 0; c < h->ncoord; c++) h->cnt[c * SIM_BUCKETS + (zk_load_le64(proof->data + 8 * c) >> 57)]++;
-}
-
-/* max over coordinates [lo, hi) of the chi-square against the uniform law */
-static double hist_chi2_range(const hist *h, size_t runs, size_t lo, size_t hi) {
-    double best = 0, e = (double)runs / SIM_BUCKETS;
-    for (size_t c = lo; c < hi; c++) {
-        double x = 0;
-        for (int b = 0; b < SIM_BUCKETS; b++) {
-            double o = (double)h->cnt[c * SIM_BUCKETS + b];
-            x += (o - e) * (o - e) / e;
-        }
-        if (x > best) best = x;
-    }
-    return best;
-}
-
-static double hist_chi2(const hist *h, size_t runs) { return hist_chi2_range(h, runs, 0, h->ncoord); }
-
-/* max over coordinates of the two-sample chi-square (equal sample sizes) */
-static double hist_chi2_two(const hist *a, const hist *b) {
-    double best = 0;
-    for (size_t c = 0; c < a->ncoord; c++) {
-        double x = 0;
-        for (int k = 0; k < SIM_BUCKETS; k++) {
-            double p = (double)a->cnt[c * SIM_BUCKETS + k], q = (double)b->cnt[c * SIM_BUCKETS + k];
-            if (p + q > 0) x += (p - q) * (p - q) / (p + q);
-        }
-        if (x > best) best = x;
-    }
-    return best;
-}
+/* the largest chi-square against the uniform law over all coordinates */
+static double hist_chi2(const test_hist *h, size_t runs) { return test_hist_chi2_range(h, runs, 0, h->ncoord, 0); }
 
 static void sim_run(const sim_cfg *cfg, zk_rng *rng) {
     /* proof sizes: per sumcheck G, its rounds, g(r); the batch: G', mc - 1 rounds of 3, y */
@@ -1072,10 +1028,10 @@ static void sim_run(const sim_cfg *cfg, zk_rng *rng) {
     size_t vals = (1 + rv[0] + 1) + (1 + rv[1] + 1) + (1 + 3 * (SIM_MC - 1) + 1);
     unsigned nch = sim_nch(cfg), n0 = cfg->n[0], n1 = cfg->n[1];
     ZK_CHECK(nch <= SIM_MAXCH);
-    hist real, sim, plain;
-    hist_init(&real, 2 * vals);
-    hist_init(&sim, 2 * vals);
-    hist_init(&plain, 2 * (rv[0] + rv[1]));
+    test_hist real, sim, plain;
+    test_hist_init(&real, 2 * vals);
+    test_hist_init(&sim, 2 * vals);
+    test_hist_init(&plain, 2 * (rv[0] + rv[1]));
     long accepted_real = 0, accepted_sim = 0, eval_ok = 0;
     for (int run = 0; run < SIM_RUNS; run++) {
         job jobs[2];
@@ -1113,14 +1069,14 @@ static void sim_run(const sim_cfg *cfg, zk_rng *rng) {
             accepted_real++;
             eval_ok += fp2_eq(y, mle_eval_fm61(S.T, SIM_MC + 1, tp));
         }
-        hist_add(&real, &proof);
+        test_hist_add(&real, &proof);
         zk_buf_free(&proof);
         setup_free(&S);
         /* simulated */
         zk_buf_init(&proof);
         simulate(&proof, cfg, H, f, ch, rng);
         accepted_sim += sim_verify(proof.data, proof.len, cfg, H, f, ch, tp, &y) == ZK_OK;
-        hist_add(&sim, &proof);
+        test_hist_add(&sim, &proof);
         zk_buf_free(&proof);
         /* unmasked: the plain sumchecks, same challenges for the rounds */
         zk_buf_init(&proof);
@@ -1134,17 +1090,17 @@ static void sim_run(const sim_cfg *cfg, zk_rng *rng) {
             for (int s = 0; s < 2; s++) job_prove(&jobs[s], tr, pt, NULL, H[s], NULL);
             tr_free(tr);
         }
-        hist_add(&plain, &proof);
+        test_hist_add(&plain, &proof);
         zk_buf_free(&proof);
         for (int s = 0; s < 2; s++) job_free(&jobs[s]);
     }
     TEST_CHECK(accepted_real == SIM_RUNS && eval_ok == SIM_RUNS);
     TEST_CHECK(accepted_sim == SIM_RUNS);
-    double xr = hist_chi2(&real, SIM_RUNS), xs = hist_chi2(&sim, SIM_RUNS), x2 = hist_chi2_two(&real, &sim);
+    double xr = hist_chi2(&real, SIM_RUNS), xs = hist_chi2(&sim, SIM_RUNS), x2 = test_hist_chi2_two(&real, &sim);
     /* unmasked: round 1 of the first sumcheck (small integers), and its
      * other rounds alone (values of the challenges, informative only) */
     double xp = hist_chi2(&plain, SIM_RUNS);
-    double xl = hist_chi2_range(&plain, SIM_RUNS, 2 * (sim_deg(cfg, n0 - 1) + 1), 2 * rv[0]);
+    double xl = test_hist_chi2_range(&plain, SIM_RUNS, 2 * (sim_deg(cfg, n0 - 1) + 1), 2 * rv[0], 0);
     printf("  zsc %s: %d runs, %zu coordinates, max chi-square (15 dof, limit %.0f): real %.1f, simulated %.1f, "
            "real vs simulated %.1f; unmasked %.1f (its rounds 2-%u alone: %.1f)\n",
            cfg->name, SIM_RUNS, real.ncoord, SIM_LIMIT, xr, xs, x2, xp, n0, xl);
