@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 #include "../src/core/zk.h"
+#include "../src/fields/fp2.h"
+#include "../src/transcript/tr.h"
 
 extern long test_passed, test_failed;
 extern const char *test_current;
@@ -75,5 +77,11 @@ void test_hist_init(test_hist *h, size_t ncoord);
 void test_hist_add(test_hist *h, const zk_buf *proof);
 double test_hist_chi2_range(const test_hist *h, size_t runs, size_t lo, size_t hi, double show);
 double test_hist_chi2_two(const test_hist *a, const test_hist *b);
+
+/* A simulated sumcheck round (test_util.c; the simulators of test_zsc and
+ * test_zlayer, papers/protocol.md sec. 3.1.5): uniform coefficients of
+ * X^1..X^d, the constant from g(0) + g(1) = claim, the values g(0..d) sent
+ * as "sc/round"; the challenge "sc/r" drawn into *x; returns g(*x). */
+fp2 test_sim_round(tr_t *tr, zk_rng *rng, unsigned d, fp2 claim, fp2 *x);
 
 #endif

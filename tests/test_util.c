@@ -5,6 +5,8 @@
 
 #include "../src/io/inputs.h"
 #include "../src/onnx/onnx.h"
+#include "../src/sumcheck/sc.h"
+#include "../src/sumcheck/zsc.h"
 #include "test.h"
 
 int64_t *test_quantized_input(const q_model *m, const char *path) {
@@ -149,4 +151,22 @@ double test_hist_chi2_two(const test_hist *a, const test_hist *b) {
         if (x > best) best = x;
     }
     return best;
+}
+
+fp2 test_sim_round(tr_t *tr, zk_rng *rng, unsigned d, fp2 claim, fp2 *x) {
+    fp2 c[ZSC_MAX_DEGREE + 1], g[ZSC_MAX_DEGREE + 1], top = fp2_zero();
+    ZK_CHECK(d >= 1 && d <= ZSC_MAX_DEGREE);
+    for (unsigned j = 1; j <= d; j++) {
+        c[j] = fp2_make(zk_rng_u64(rng) % FM61_P, zk_rng_u64(rng) % FM61_P);
+        top = fp2_add(top, c[j]);
+    }
+    c[0] = fp2_mul(fp2_from_fm61(fm61_inv(2)), fp2_sub(claim, top));
+    for (unsigned X = 0; X <= d; X++) {
+        fp2 xx = fp2_from_fm61(X), v = fp2_zero();
+        for (unsigned j = d + 1; j-- > 0;) v = fp2_add(fp2_mul(v, xx), c[j]);
+        g[X] = v;
+    }
+    tr_put_fp2(tr, "sc/round", g, d + 1);
+    *x = tr_challenge(tr, "sc/r");
+    return sc_interpolate(g, d, *x);
 }

@@ -203,29 +203,12 @@ static void zl_simulate(zk_buf *proof, const zl_stmt *S, zk_rng *rng) {
     vp_round_degrees_ab(deg, &zl_term, 1, masked, 1, n1);
     size_t off = zl_used0(S), be = (off + 2 * zsc_mask_ncoef_deg(n1, deg)) / 2;
     fp2 two = cx_int(2), cur = n ? S->V : fp2_mul(two, S->V);
-    fp2 half = fp2_from_fm61(fm61_inv(2));
     fp2 G = rand_fp2(rng);
     tr_put_fp2(tr, "zsc/G", &G, 1);
     fp2 rho = tr_challenge(tr, "zsc/rho"), pt[ZL_MAXN];
     cur = fp2_add(cur, fp2_mul(rho, G));
     for (unsigned r = 0; r < n1; r++) {
-        /* uniform coefficients of X^1..X^d; the constant from g(0) + g(1) = cur */
-        unsigned d = deg[n1 - 1 - r];
-        fp2 c[ZSC_MAX_DEGREE + 1], g[ZSC_MAX_DEGREE + 1], top = fp2_zero();
-        for (unsigned j = 1; j <= d; j++) {
-            c[j] = rand_fp2(rng);
-            top = fp2_add(top, c[j]);
-        }
-        c[0] = fp2_mul(half, fp2_sub(cur, top));
-        for (unsigned X = 0; X <= d; X++) {
-            fp2 x = fp2_from_fm61(X), v = fp2_zero();
-            for (unsigned j = d + 1; j-- > 0;) v = fp2_add(fp2_mul(v, x), c[j]);
-            g[X] = v;
-        }
-        tr_put_fp2(tr, "sc/round", g, d + 1);
-        fp2 x = tr_challenge(tr, "sc/r");
-        pt[n1 - 1 - r] = x;
-        cur = sc_interpolate(g, d, x);
+        cur = test_sim_round(tr, rng, deg[n1 - 1 - r], cur, &pt[n1 - 1 - r]);
     }
     /* the finals and ell uniform; g(r) from the final check */
     fp2 s[2] = {rand_fp2(rng), rand_fp2(rng)}, ell = rand_fp2(rng);

@@ -940,7 +940,7 @@ static void simulate(zk_buf *proof, const sim_cfg *cfg, const fp2 *H, const fp2 
     prog pg = {.v = ch, .n = sim_nch(cfg)};
     tr_t *tr = tr_new_prover(PROTO, proof);
     tr_set_program(tr, prog_fn, &pg);
-    fp2 point[2][MAXN], gr[2], half = fp2_from_fm61(fm61_inv(2));
+    fp2 point[2][MAXN], gr[2];
     unsigned deg[2][MAXN];
     zsc_claim cl[2];
     size_t off = 0;
@@ -950,23 +950,7 @@ static void simulate(zk_buf *proof, const sim_cfg *cfg, const fp2 *H, const fp2 
         tr_put_fp2(tr, "zsc/G", &G, 1);
         fp2 rho = tr_challenge(tr, "zsc/rho"), claim = fp2_add(H[s], fp2_mul(rho, G));
         for (unsigned r = 0; r < n; r++) {
-            /* uniform coefficients of X^1..X^d; the constant from g(0) + g(1) = claim */
-            unsigned d = sim_deg(cfg, n - 1 - r);
-            fp2 c[ZSC_MAX_DEGREE + 1], g[ZSC_MAX_DEGREE + 1], top = fp2_zero();
-            for (unsigned j = 1; j <= d; j++) {
-                c[j] = rand_fp2(rng);
-                top = fp2_add(top, c[j]);
-            }
-            c[0] = fp2_mul(half, fp2_sub(claim, top));
-            for (unsigned X = 0; X <= d; X++) {
-                fp2 x = fp2_from_fm61(X), v = fp2_zero();
-                for (unsigned j = d + 1; j-- > 0;) v = fp2_add(fp2_mul(v, x), c[j]);
-                g[X] = v;
-            }
-            tr_put_fp2(tr, "sc/round", g, d + 1);
-            fp2 x = tr_challenge(tr, "sc/r");
-            point[s][n - 1 - r] = x;
-            claim = sc_interpolate(g, d, x);
+            claim = test_sim_round(tr, rng, sim_deg(cfg, n - 1 - r), claim, &point[s][n - 1 - r]);
         }
         gr[s] = fp2_mul(fp2_sub(claim, f[s]), fp2_inv(rho));
         tr_put_fp2(tr, "zsc/gr", &gr[s], 1);
