@@ -175,10 +175,6 @@ static void cx_no_pool(const cx *c, cx_v v) { ZK_CHECK(c->z.on || v.p.n == 0); }
 
 const pcs_scheme *cx_scheme(const cx *c) { return c->z.on ? &pcs_ligero_zk : &pcs_ligero; }
 
-zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) {
-    return cx_mask_take_deg(c, n, d, NULL, mask, on);
-}
-
 zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_mask **mask, int *on) {
     *mask = NULL;
     *on = 0;

@@ -219,15 +219,14 @@ zk_err cx_sc_check(cx *c, const vp_term *terms, unsigned nterms, const fp2 *vals
 
 /* ---- zero-knowledge mode (c->z.on; protocol.md sec. 9.5) */
 
-/* The next mask of a sumcheck of n rounds of degree d: on ZK_OK *mask is
- * NULL when the mode is off or n = 0 (nothing to mask) and for the
- * verifier; else the prover's mask (caller frees). Both roles record the
- * mask's claim (cx_mask_put fills its point and value) and count rho.
- * ZK_EFORMAT ("mask pool ... too small") when the pool is used up: the
- * key's pool was measured on this plan, so only a key made for another
- * model gets there. *on: whether a mask was taken. */
-zk_err cx_mask_take(cx *c, unsigned n, unsigned d, zsc_mask **mask, int *on) ZK_WARN_UNUSED;
-/* The same with a degree per variable (deg[v], n of them; deg NULL: d). */
+/* The next mask of a sumcheck of n rounds, of degree deg[v] in variable
+ * v (deg NULL: d in every one): on ZK_OK *mask is NULL when the mode is
+ * off or n = 0 (nothing to mask) and for the verifier; else the prover's
+ * mask (caller frees). Both roles record the mask's claim (cx_mask_put
+ * fills its point and value) and count rho. ZK_EFORMAT ("mask pool ...
+ * too small") when the pool is used up: the key's pool was measured on
+ * this plan, so only a key made for another model gets there. *on:
+ * whether a mask was taken. */
 zk_err cx_mask_take_deg(cx *c, unsigned n, unsigned d, const unsigned *deg, zsc_mask **mask, int *on) ZK_WARN_UNUSED;
 void cx_mask_put(cx *c, const fp2 *pt, fp2 gr);
 

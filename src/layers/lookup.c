@@ -767,23 +767,16 @@ zk_err cx_lookup(cx *c) {
             }
             zsc_mask_free(m.mk);
             e = cx_em_end(c, &m, rr, gr, &red, vals, send, vpp);
-        } else if (c->P) { /* the same messages as cx_sc's on these tables and terms */
+        } else if (c->P) { /* without the mode: the same messages as cx_sc's on these tables and terms */
             rr = cx_pt(c, j);
             cx_rounds(c, j, 3);
-            zsc_mask *mk;
-            int on;
-            fp2 gr = fp2_zero();
-            e = cx_mask_take(c, j, 3, &mk, &on);
-            if (e) break;
             if (j + 1 < LT || full) {
-                sc_frac_prove_layer_zk(c->tr, rr, vals + 1, &gr, scr, pl_[j + 1], ql_[j + 1], r, j, lam, lclaim.v, mk);
+                sc_frac_prove_layer(c->tr, rr, vals + 1, scr, pl_[j + 1], ql_[j + 1], r, j, lam, lclaim.v);
             } else { /* the leaves' layer */
                 lv.lam = lam;
                 sc_frac_src src = {.k = H, .sums = lu_src_sums, .bind = lu_bind, .ctx = &lv};
-                sc_frac_prove_src_zk(c->tr, rr, vals + 1, &gr, scr, &src, r, j, lam, lclaim.v, mk);
+                sc_frac_prove_src(c->tr, rr, vals + 1, scr, &src, r, j, lam, lclaim.v);
             }
-            zsc_mask_free(mk);
-            if (on) cx_mask_put(c, rr, gr);
             for (int k = 1; k < 5; k++) e = e ? e : cx_xfer(c, "cnn/eval", &vals[k], 1);
         } else {
             e = cx_sc(c, tabs, 5, t, 3, j, lclaim, &rr, &red, vals, send, NULL);
