@@ -415,6 +415,11 @@ void ntt_rs_free(ntt_rs *rs) {
 
 const ntt_plan *ntt_rs_plan(const ntt_rs *rs) { return rs->plan; }
 
+const fp2 *ntt_rs_shift(const ntt_rs *rs, unsigned r) {
+    ZK_CHECK(r < rs->blowup);
+    return rs->shift + (size_t)r * rs->k;
+}
+
 void ntt_rs_coset(const ntt_rs *rs, fp2 *out, const fp2 *msg, unsigned r) {
     ZK_CHECK(r < rs->blowup);
     if (r == 0) {

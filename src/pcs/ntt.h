@@ -72,6 +72,10 @@ const ntt_plan *ntt_rs_plan(const ntt_rs *rs);
 void ntt_rs_coset(const ntt_rs *rs, fp2 *out, const fp2 *msg, unsigned r);
 /* The same at the slots slot[0..ns) of out only (ntt_dif_pruned). */
 void ntt_rs_coset_pruned(const ntt_rs *rs, fp2 *out, const fp2 *msg, unsigned r, const uint32_t *slot, size_t ns);
+/* The two steps of ntt_rs_coset, for a caller that builds the coset's
+ * shifted message itself: shift r (k entries, omega^(r c); all ones for
+ * r = 0), then ntt_dif (or ntt_dif_pruned) of the size-k plan on it. */
+const fp2 *ntt_rs_shift(const ntt_rs *rs, unsigned r);
 /* The whole codeword in natural order: out[j] = cw[j], j < K. out must not
  * overlap msg. */
 void ntt_rs_encode(const ntt_rs *rs, fp2 *out, const fp2 *msg);
