@@ -130,7 +130,8 @@
  *   The code is RS[K, k + t], k = 2^c, K = k << L: L = 2 (K = 4k, rate
  *   (k + t)/K just above 1/4 when t << k), or L = 3..6 while the encoded
  *   matrix K (rows + 1) stays within 2^15 cells (small tables, where K = 4k
- *   would force k >> the table). c may exceed the table's row length kd =
+ *   would force k >> the table; a certified shape, made at setup, within
+ *   2^20 cells: its t = b q + 711 is large, and a lower rate cuts q). c may exceed the table's row length kd =
  *   2^log_data_cols (the row is zero-padded, m = 1) and t may exceed k.
  *   q is not a constant: with D = K - k - t + 1 and e = floor((D - 1)/2)
  *   (unique decoding), a wrong combination disagrees with the checked one
@@ -362,7 +363,8 @@ static const pcs_ligero_labels pcs_ligero_cert_labels = {"pcs/cert/query", "pcs/
 /* ---------- prover ---------- */
 
 static void pcs_zk_coset_consts(fp2 *c, unsigned log_k, unsigned log_B);
-static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, size_t k, size_t tl, fp2 c);
+static void pcs_zk_coset_in(const ntt_rs *rs, fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, size_t k, size_t tl,
+                            fp2 c, unsigned r);
 static const fp2 *pcs_zk_row_lo(const pcs_state *st, const fp2 *packed, size_t row, size_t *len);
 
 /* st->enc (allocated here) <- Enc of every row, column-major: column j at
@@ -392,8 +394,8 @@ static void pcs_ligero_encode(pcs_state *st, const fp2 *packed) {
                     if (p->zk) {
                         size_t kl;
                         const fp2 *lo = pcs_zk_row_lo(st, packed, r0 + b, &kl);
-                        pcs_zk_coset_msg(out, lo, kl, st->hi + (r0 + b) * tl, k, tl, c[r]);
-                        ntt_rs_coset(st->rs, out, out, (unsigned)r);
+                        pcs_zk_coset_in(st->rs, out, lo, kl, st->hi + (r0 + b) * tl, k, tl, c[r], (unsigned)r);
+                        ntt_dif(ntt_rs_plan(st->rs), out);
                     } else {
                         ntt_rs_coset(st->rs, out, packed + (r0 + b) * k, (unsigned)r);
                     }
@@ -600,8 +602,8 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
                 if (p->zk) { /* the coset's message lo + c_r hi */
                     size_t kl;
                     const fp2 *lo = pcs_zk_row_lo(st, packed, row, &kl);
-                    pcs_zk_coset_msg(buf, lo, kl, st->hi + row * tl, k, tl, c[r]);
-                    ntt_rs_coset_pruned(st->rs, buf, buf, (unsigned)r, slot, ns);
+                    pcs_zk_coset_in(st->rs, buf, lo, kl, st->hi + row * tl, k, tl, c[r], (unsigned)r);
+                    ntt_dif_pruned(ntt_rs_plan(st->rs), buf, slot, ns);
                 } else {
                     ntt_rs_coset_pruned(st->rs, buf, packed + row * k, (unsigned)r, slot, ns);
                 }
@@ -742,11 +744,17 @@ static zk_err pcs_ligero_read_commitment(tr_t *tr, pcs_commitment *out, unsigned
     return ZK_OK;
 }
 
+static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp2 *u, const size_t *idx, size_t nq,
+                          fp2 *out);
+
 /* Steps 3-5 on the verifier's side: for nw row-weight vectors wts (m each)
- * and the codewords cw (K each) of the combinations the prover sent, read
- * the queried columns and paths and check them. what[l] names check l. */
+ * and the combinations the prover sent (u: nw messages of k + t
+ * coefficients, t = 0 plain), read the queried columns and paths and check
+ * each column against the combinations' codewords at its position
+ * (pcs_encode_at: only the queried positions are computed). what[l] names
+ * check l. */
 static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, const uint8_t *root, const fp2 *wts,
-                                       const fp2 *cw, int nw, size_t q, const pcs_ligero_labels *lb,
+                                       const fp2 *u, int nw, size_t q, const pcs_ligero_labels *lb,
                                        const char *const *what) {
     size_t m = (size_t)1 << prm->log_rows;
     if (prm->zk) m += prm->mask_rows; /* a hiding column: salt | data rows | mask rows */
@@ -755,6 +763,11 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
     size_t nq_max = q < K ? q : K;
     size_t *idx = zk_malloc_n(nq_max, sizeof *idx);
     size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
+    size_t ul = ((size_t)1 << prm->log_cols) + prm->mask_len;
+    fp2 *cw = zk_aligned_n((size_t)nw * (nq ? nq : 1), sizeof *cw); /* cw[l nq + i] = Enc(u_l)[idx[i]] */
+    ntt_rs *rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
+    for (int l = 0; l < nw; l++) pcs_encode_at(rs, prm, u + (size_t)l * ul, idx, nq, cw + (size_t)l * nq);
+    ntt_rs_free(rs);
     fp2 *leafbuf = zk_aligned_n(m + 1, sizeof *leafbuf), *col = prm->zk ? leafbuf + 1 : leafbuf;
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
     zk_err err = ZK_OK;
@@ -784,7 +797,7 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
         }
         for (int l = 0; l < nw; l++) {
             fp2 s = pcs_ligero_dot(wts + (size_t)l * m, col, m);
-            if (!fp2_eq(s, cw[(size_t)l * K + j])) {
+            if (!fp2_eq(s, cw[(size_t)l * nq + i])) {
                 zk_set_reason("pcs: query %zu: column %zu fails the %s check", i, j, what[l]);
                 err = ZK_EPROOF;
                 break;
@@ -793,13 +806,13 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
     }
     free(path);
     free(leafbuf);
+    free(cw);
     free(idx);
     return err;
 }
 
 /* The hiding mode's pieces (below) that the verifier shares. */
 static fp2 pcs_zk_value(const fp2 *u1, const fp2 *u2, const fp2 *eqc, size_t kd, fp2 z0);
-static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const fp2 *hi, const pcs_ligero_params *p);
 static void pcs_zk_cert_begin(tr_t *ct, const pcs_ligero_params *p, const uint8_t root[PCS_DIGEST_BYTES]);
 
 /* The parameters of commitment c (plain or hiding), or ZK_EINPUT. */
@@ -826,7 +839,7 @@ static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *ce
     zk_err err = pcs_ligero_params_of(&prm, cm, 1);
     if (err) return err;
     size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols, rows = m + prm.mask_rows;
-    size_t K = k << prm.log_inv_rate, ul = k + prm.mask_len;
+    size_t ul = k + prm.mask_len;
     tr_t *ct = tr_new_verifier(prm.zk ? PCS_LIGERO_ZK_CERT_PROTOCOL : PCS_LIGERO_CERT_PROTOCOL, cert, len);
     if (prm.zk)
         pcs_zk_cert_begin(ct, &prm, cm->root);
@@ -834,19 +847,14 @@ static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *ce
         pcs_ligero_cert_begin(ct, cm->nvars, cm->root);
     fp2 *gamma = zk_aligned_n(rows, sizeof *gamma);
     fp2 *u0 = zk_aligned_n(ul, sizeof *u0);
-    fp2 *cw = NULL;
     tr_challenges(ct, "pcs/cert/gamma", gamma, prm.zk ? rows - 1 : rows);
     if (prm.zk) gamma[rows - 1] = fp2_one();
     if (tr_get_fp2(ct, "pcs/cert/u0", u0, ul) != ZK_OK) {
         zk_set_reason("pcs certificate: truncated or non-canonical row combination");
         err = ZK_EFORMAT;
     } else {
-        ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
-        cw = zk_aligned_n(K, sizeof *cw);
-        pcs_zk_encode_msg(rs, cw, u0, u0 + k, &prm);
-        ntt_rs_free(rs);
         static const char *const what[1] = {"proximity"};
-        err = pcs_ligero_check_columns(ct, &prm, cm->root, gamma, cw, 1,
+        err = pcs_ligero_check_columns(ct, &prm, cm->root, gamma, u0, 1,
                                        prm.zk ? PCS_LIGERO_ZK_CERT_QUERIES : PCS_LIGERO_CERT_QUERIES,
                                        &pcs_ligero_cert_labels, what);
         if (err != ZK_OK) {
@@ -860,7 +868,6 @@ static zk_err pcs_ligero_check_certificate(pcs_commitment *cm, const uint8_t *ce
         err = ZK_EFORMAT;
     }
     tr_free(ct);
-    free(cw);
     free(u0);
     free(gamma);
     if (err == ZK_OK) cm->certified = 1;
@@ -886,7 +893,7 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
     zk_err err = pcs_ligero_params_of(&prm, cm, cm->certified);
     if (err) return err;
     size_t m = (size_t)1 << prm.log_rows, k = (size_t)1 << prm.log_cols, kd = (size_t)1 << prm.log_data_cols;
-    size_t rows = m + prm.mask_rows, K = k << prm.log_inv_rate, ul = k + prm.mask_len;
+    size_t rows = m + prm.mask_rows, ul = k + prm.mask_len;
     fp2 s = fp2_zero(), gamma = fp2_zero();
     size_t r1 = 0;
     if (prm.zk) {
@@ -907,7 +914,6 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
     fp2 *e = zk_aligned_n(2 * rows, sizeof *e), *ebar = e + rows;
     fp2 *u = zk_aligned_n(2 * ul, sizeof *u);
     fp2 *eqc = zk_aligned_n(kd, sizeof *eqc);
-    fp2 *cw = NULL;
 
     static const char *const ulabel[2] = {"pcs/u1", "pcs/u2"};
     for (int l = 0; l < 2; l++) {
@@ -934,17 +940,10 @@ static zk_err pcs_ligero_verify(tr_t *tr, const pcs_commitment *cm, const fp2 *z
         e[r1] = gamma;
         ebar[r1 + 1] = fp2_conj(gamma);
     }
-    {
-        ntt_rs *rs = ntt_rs_new(prm.log_cols, prm.log_inv_rate);
-        cw = zk_aligned_n(2 * K, sizeof *cw);
-        for (int l = 0; l < 2; l++) pcs_zk_encode_msg(rs, cw + (size_t)l * K, u + (size_t)l * ul, u + (size_t)l * ul + k, &prm);
-        ntt_rs_free(rs);
-    }
     static const char *const what[2] = {"evaluation (u1)", "evaluation (u2)"};
-    err = pcs_ligero_check_columns(tr, &prm, cm->root, e, cw, 2, prm.queries, &pcs_ligero_open_labels, what);
+    err = pcs_ligero_check_columns(tr, &prm, cm->root, e, u, 2, prm.queries, &pcs_ligero_open_labels, what);
 
 done:
-    free(cw);
     free(eqc);
     free(u);
     free(e);
@@ -1050,14 +1049,44 @@ static double pcs_zk_error_of(const pcs_ligero_params *p) {
  * 4k (small tables: 2^15 cells of 16 bytes, 512 KiB, about two milliseconds
  * of one core, which a hiding 2^13-cell table at K = 4k costs anyway). */
 #define PCS_ZK_SMALL_CELLS ((size_t)1 << 15)
+/* The same bound for a certified shape. A certified commitment is a
+ * setup-time one (a model's weights): its longer codeword is hashed once
+ * there, and a prover that rebuilds it from the key's leaves encodes its
+ * rows once per prover (cnn_prover_new). 2^20 cells (16 MiB): a 2^17-cell
+ * table at budget 8 takes L = 3 (181,556 opening bytes instead of 267,412
+ * at L = 2); tables of 2^18 cells and more keep L = 2. */
+#define PCS_ZK_CERT_CELLS ((size_t)1 << 20)
 
 /* The shape: over log_inv_rate L = 2..6 (L > 2 only while the encoded
- * matrix, K (rows + 1) cells, stays within PCS_ZK_SMALL_CELLS) and c =
+ * matrix, K (rows + 1) cells, stays within PCS_ZK_SMALL_CELLS, certified
+ * PCS_ZK_CERT_CELLS) and c =
  * 0..24, each with its settled q and t, the smallest opening whose error is
  * at most 2^-100.5; the first (smallest L, then c) on a tie. */
+static pcs_ligero_params pcs_zk_params_search(unsigned n, int certified, unsigned openings);
+
+/* The search below runs a few thousand shape candidates; the verifier's
+ * and the prover's error bounds ask for every budget of a size several
+ * times per proof, so each (n, certified, budget) is searched once per
+ * process and kept (a pure function of its arguments). */
 pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned openings) {
     ZK_CHECK(n >= 1 && n <= PCS_LIGERO_MAX_VARS);
     ZK_CHECK(openings >= 1 && openings <= PCS_LIGERO_ZK_MAX_OPENINGS);
+    static pcs_ligero_params memo[PCS_LIGERO_MAX_VARS + 1][2][PCS_LIGERO_ZK_MAX_OPENINGS + 1];
+    static unsigned char known[PCS_LIGERO_MAX_VARS + 1][2][PCS_LIGERO_ZK_MAX_OPENINGS + 1];
+    pcs_ligero_params p;
+    int c = certified != 0;
+#pragma omp critical(pcs_zk_params_memo)
+    {
+        if (!known[n][c][openings]) {
+            memo[n][c][openings] = pcs_zk_params_search(n, c, openings);
+            known[n][c][openings] = 1;
+        }
+        p = memo[n][c][openings];
+    }
+    return p;
+}
+
+static pcs_ligero_params pcs_zk_params_search(unsigned n, int certified, unsigned openings) {
     pcs_ligero_params p = {0}, best = {0};
     p.nvars = n;
     p.certified = certified != 0;
@@ -1072,7 +1101,7 @@ pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned o
             p.log_rows = c <= n - 1 ? n - 1 - c : 0;
             p.log_data_cols = n - 1 - p.log_rows;
             size_t cells = ((size_t)1 << (c + L)) * (((size_t)1 << p.log_rows) + p.mask_rows + 1);
-            if (L > PCS_LIGERO_LOG_INV_RATE && cells > PCS_ZK_SMALL_CELLS) continue;
+            if (L > PCS_LIGERO_LOG_INV_RATE && cells > (certified ? PCS_ZK_CERT_CELLS : PCS_ZK_SMALL_CELLS)) continue;
             if (best_bytes != SIZE_MAX && 2 * 16 * ((size_t)1 << c) >= best_bytes) continue; /* u1', u2' alone are larger */
             if (!pcs_zk_settle_queries(&p)) continue;
             if (pcs_zk_error_of(&p) > ldexp(1.0, -100) / sqrt(2.0)) continue;
@@ -1103,17 +1132,18 @@ static double pcs_ligero_zk_error_any(unsigned n, int certified) {
 /* Round by round: a row coordinate of z (tensor gap, 2K/|F|), gamma (two
  * line gaps and the value equation, 2K/|F| + 1/|F|; certified: 1/|F|), the
  * queries as a whole. */
-static double pcs_ligero_zk_rbr_error(unsigned n, int certified) {
+double pcs_ligero_zk_rbr_error(unsigned n, int certified, unsigned openings) {
     const double F = ldexp(1.0, 122) - ldexp(1.0, 63);
+    const pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, openings);
+    double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+    double q = pcs_zk_query_term(&p);
+    double g = certified ? 1.0 / F : 2.0 * K / F + 1.0 / F;
+    return fmax(q, g);
+}
+
+static double pcs_ligero_zk_rbr_error_any(unsigned n, int certified) {
     double worst = 0;
-    for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) {
-        const pcs_ligero_params p = pcs_ligero_zk_params_for(n, certified, b);
-        double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
-        double q = pcs_zk_query_term(&p);
-        double g = certified ? 1.0 / F : 2.0 * K / F + 1.0 / F;
-        if (q > worst) worst = q;
-        if (g > worst) worst = g;
-    }
+    for (unsigned b = 1; b <= PCS_LIGERO_ZK_MAX_OPENINGS; b++) worst = fmax(worst, pcs_ligero_zk_rbr_error(n, certified, b));
     return worst;
 }
 
@@ -1127,7 +1157,7 @@ enum { PCS_ZK_DOM_ROW = 1, PCS_ZK_DOM_MASK = 2, PCS_ZK_DOM_SALT = 3 };
 
 typedef struct {
     EVP_CIPHER_CTX *ctx;
-    uint8_t buf[512];
+    uint8_t buf[4096]; /* keystream blocks in hand (any size gives the same stream) */
     size_t pos;
 } pcs_zk_stream;
 
@@ -1142,7 +1172,7 @@ static void pcs_zk_stream_init(pcs_zk_stream *s, const uint8_t *seed, uint32_t d
 }
 
 static void pcs_zk_stream_bytes(pcs_zk_stream *s, uint8_t *out, size_t len) {
-    static const uint8_t zero[512];
+    static const uint8_t zero[4096];
     while (len) {
         if (s->pos == sizeof s->buf) {
             int outl = 0;
@@ -1157,10 +1187,15 @@ static void pcs_zk_stream_bytes(pcs_zk_stream *s, uint8_t *out, size_t len) {
 
 static fm61 pcs_zk_stream_fm61(pcs_zk_stream *s) {
     for (;;) {
-        uint8_t b[8];
-        pcs_zk_stream_bytes(s, b, 8);
-        uint64_t x = 0;
-        for (int i = 7; i >= 0; i--) x = x << 8 | b[i];
+        uint64_t x;
+        if (s->pos + 8 <= sizeof s->buf) { /* the usual case: 8 bytes of the block in hand */
+            x = zk_load_le64(s->buf + s->pos);
+            s->pos += 8;
+        } else {
+            uint8_t b[8];
+            pcs_zk_stream_bytes(s, b, 8);
+            x = zk_load_le64(b);
+        }
         x &= FM61_P;
         if (x != FM61_P) return x;
     }
@@ -1241,22 +1276,73 @@ static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, 
     fp2 cj = c;
     for (size_t i0 = 0; i0 < tl; i0 += k, cj = fp2_mul(cj, c)) {
         size_t i1 = i0 + k < tl ? i0 + k : tl;
-        for (size_t i = i0; i < i1; i++) buf[i - i0] = fp2_add(buf[i - i0], fp2_mul(cj, hi[i]));
+        fp2 *b = buf - i0;
+        /* c_r^j is a root of unity: 1, -1, i, -i (half the cosets when B = 8) cost no product */
+        if (fp2_eq(cj, fp2_one()))
+            for (size_t i = i0; i < i1; i++) b[i] = fp2_add(b[i], hi[i]);
+        else if (fp2_eq(cj, fp2_neg(fp2_one())))
+            for (size_t i = i0; i < i1; i++) b[i] = fp2_sub(b[i], hi[i]);
+        else if (cj.re == 0 && (cj.im == 1 || cj.im == FM61_P - 1)) { /* +-i: (x + iy)(+-i) = -+y +- ix */
+            int plus = cj.im == 1;
+            for (size_t i = i0; i < i1; i++) {
+                fp2 h = plus ? fp2_make(fm61_neg(hi[i].im), hi[i].re) : fp2_make(hi[i].im, fm61_neg(hi[i].re));
+                b[i] = fp2_add(b[i], h);
+            }
+        } else
+            for (size_t i = i0; i < i1; i++) b[i] = fp2_add(b[i], fp2_mul(cj, hi[i]));
     }
 }
 
-/* Codeword (natural order, K entries) of the message lo[0..k) | hi[0..t). */
-static void pcs_zk_encode_msg(const ntt_rs *rs, fp2 *out, const fp2 *lo, const fp2 *hi, const pcs_ligero_params *p) {
+/* The coset's message as ntt_rs_coset's transform input, in one pass:
+ * buf[c] = (lo + c_r hi)[c] shift_r[c] (pcs_zk_coset_msg, then the coset
+ * shift), for t <= k; a longer t takes the two steps. Then ntt_dif or
+ * ntt_dif_pruned of the size-k plan gives the coset's codeword entries. */
+static void pcs_zk_coset_in(const ntt_rs *rs, fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, size_t k, size_t tl,
+                            fp2 c, unsigned r) {
+    const fp2 *sh = ntt_rs_shift(rs, r);
+    if (tl > k || r == 0) {
+        pcs_zk_coset_msg(buf, lo, kl, hi, k, tl, c);
+        if (r) ntt_mul(buf, buf, sh, k);
+        return;
+    }
+    size_t n1 = kl < tl ? kl : tl;
+    size_t i = 0;
+    for (; i < n1; i++) buf[i] = fp2_mul(fp2_add(lo[i], fp2_mul(c, hi[i])), sh[i]);
+    for (; i < kl; i++) buf[i] = fp2_mul(lo[i], sh[i]);
+    for (; i < tl; i++) buf[i] = fp2_mul(fp2_mul(c, hi[i]), sh[i]);
+    if (i < k) memset(buf + i, 0, (k - i) * sizeof *buf);
+}
+
+/* out[i] = Enc(u)[idx[i]] for the message u = lo | hi (k + t
+ * coefficients, t = p->mask_len, 0 plain): per coset holding a queried
+ * position, the coset's message (pcs_zk_coset_msg) and only the queried
+ * positions' part of its transform (ntt_rs_coset_pruned), as the prover's
+ * pcs_ligero_columns; the verifier needs no more of the codeword. */
+static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp2 *u, const size_t *idx, size_t nq,
+                          fp2 *out) {
+    if (!nq) return;
     size_t k = (size_t)1 << p->log_cols, B = (size_t)1 << p->log_inv_rate;
+    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
     fp2 c[1 << PCS_ZK_MAX_LOG_INV_RATE];
     pcs_zk_coset_consts(c, p->log_cols, p->log_inv_rate);
-    const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(rs));
     fp2 *buf = zk_aligned_n(k, sizeof *buf);
+    uint32_t *slot = zk_malloc_n(nq, sizeof *slot);
     for (size_t r = 0; r < B; r++) {
-        pcs_zk_coset_msg(buf, lo, k, hi, k, p->mask_len, c[r]);
-        ntt_rs_coset(rs, buf, buf, (unsigned)r);
-        for (size_t s = 0; s < k; s++) out[s * B + r] = buf[rev[s]];
+        size_t ns = 0;
+        for (size_t q = 0; q < nq; q++)
+            if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+        if (!ns) continue;
+        for (size_t i = 1; i < ns; i++) /* sorted, as ntt_dif_pruned wants them */
+            for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+                uint32_t sw = slot[j];
+                slot[j] = slot[j - 1], slot[j - 1] = sw;
+            }
+        pcs_zk_coset_in(rs, buf, u, k, u + k, k, p->mask_len, c[r], (unsigned)r);
+        ntt_dif_pruned(ntt_rs_plan(rs), buf, slot, ns);
+        for (size_t q = 0; q < nq; q++)
+            if (idx[q] % B == r) out[q] = buf[rev[idx[q] / B]];
     }
+    free(slot);
     free(buf);
 }
 
@@ -1533,5 +1619,5 @@ const pcs_scheme pcs_ligero_zk = {
     .check_certificate = pcs_ligero_check_certificate,
     .verify = pcs_ligero_verify,
     .error = pcs_ligero_zk_error_any,
-    .rbr_error = pcs_ligero_zk_rbr_error,
+    .rbr_error = pcs_ligero_zk_rbr_error_any,
 };

@@ -169,7 +169,7 @@ size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
  * bounds the distinct columns a commitment ever opens, so every opened
  * column is uniform; K = 4k as in the plain scheme (rate (k + t)/K, just
  * above 1/4 for large tables), up to 64k for small tables (encoded matrix
- * within 2^15 cells). The query count q is derived per shape (not a
+ * within 2^15 cells; certified, a setup-time commitment: 2^20 cells). The query count q is derived per shape (not a
  * constant): a wrong combination differs from the checked one in a >= e
  * positions, e = floor((K - k - t)/2) the unique-decoding radius
  * (certified: a = K - k - t + 1 - floor(K/10)), and q is the least with
@@ -177,8 +177,8 @@ size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
  *   plain opening, budget 1:  q = 160..172 for n >= 14 (K = 4k; 2^-108.0..2^-108.4),
  *                             q = 118..188 for n <= 13 (K = 4k..64k)
  *   certificate:              (1 - 1/10)^711 = 2^-108.1 (proximity 1/10)
- *   certified opening, b = 1: q = 73..94 for n >= 15 (2^-108.5..2^-109.3),
- *                             q = 63..127 for n <= 14
+ *   certified opening, b = 1: q = 74..94 for n >= 18 (K = 4k),
+ *                             q = 38..58 for n <= 17 (K = 8k..64k)
  * (papers/protocol.md sec. 5.1 has the table: proofs are 1.01-1.10x the
  * plain ones for n >= 16, certified 1.04-1.18x for n = 20..24).
  * A commitment serves at most `openings` openings (its budget, fixed at
@@ -193,6 +193,9 @@ size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
 
 pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned openings);
 double pcs_ligero_zk_error(unsigned n, int certified, unsigned openings);
+/* pcs_ligero_zk.error and .rbr_error are the worst over every budget (a
+ * verifier that does not fix the budget); these are one budget's. */
+double pcs_ligero_zk_rbr_error(unsigned n, int certified, unsigned openings);
 
 /* Prover: a hiding commitment to t[0..2^n) serving `openings` openings
  * (1..PCS_LIGERO_ZK_MAX_OPENINGS), certified iff `certified` (with cert

@@ -180,6 +180,7 @@ def ligero_zk_opening_bytes(p):
 QUERY_BITS = 108  # PCS_LIGERO_ZK_QUERY_BITS
 CERT_QUERIES = 711  # PCS_LIGERO_ZK_CERT_QUERIES
 SMALL_CELLS = 1 << 15  # PCS_ZK_SMALL_CELLS
+CERT_CELLS = 1 << 20  # PCS_ZK_CERT_CELLS (a certified shape: made at setup)
 MAX_QUERIES = 4096
 
 
@@ -249,7 +250,7 @@ def zk_error(p):
 
 def ligero_zk_params(n, certified, openings):
     """5.1 Parameters, as pcs_ligero_zk_params_for: over L = 2..6 (L > 2 only
-    while K (rows + 1) <= 2^15 cells) and c = 0..23, each with its settled q
+    while K (rows + 1) <= 2^15 cells, certified 2^20) and c = 0..23, each with its settled q
     and t, the smallest opening whose error is at most 2^-100.5, the first
     (smallest L, then c) on a tie. Every number of the hiding mode's shape is
     here (a retuning is one edit of this function and those above)."""
@@ -263,7 +264,7 @@ def ligero_zk_params(n, certified, openings):
             rows = n - 1 - c if c <= n - 1 else 0
             p = base._replace(log_inv_rate=L, log_cols=c, log_rows=rows, log_data_cols=n - 1 - rows)
             cells = (1 << (c + L)) * ((1 << rows) + p.mask_rows + 1)
-            if L > 2 and cells > SMALL_CELLS:
+            if L > 2 and cells > (CERT_CELLS if certified else SMALL_CELLS):
                 continue
             if best is not None and 2 * 16 * (1 << c) >= best[0]:
                 continue
