@@ -144,7 +144,7 @@ static zk_err cx_tensor_commit(cx *c, int32_t t, const int64_t *v, cnn_input_com
         memcpy(ic->root, pcs_ligero_root(ic->st), PCS_DIGEST_BYTES);
         return ZK_OK;
     }
-    CX_TRY(pcs_ligero_zk.read_commitment(c->tr, &ic->com, pl->tnv[t] + 1));
+    CX_TRY(cnn_read_once(c->tr, &pcs_ligero_zk, &ic->com, pl->tnv[t] + 1));
     memcpy(ic->root, ic->com.root, PCS_DIGEST_BYTES);
     return ZK_OK;
 }
@@ -280,7 +280,7 @@ static zk_err cnn_run(cx *c, const cnn_key *key, pcs_state *wst, int64_t *in_q, 
     pcs_state *ast = NULL, *mst = NULL;
     pcs_commitment acom, mcom;
     if (c->P) ast = S->commit(c->tr, c->ADV, pl->anv);
-    else CX_TRY(S->read_commitment(c->tr, &acom, pl->anv));
+    else CX_TRY(cnn_read_once(c->tr, S, &acom, pl->anv));
     CX_TRY(cx_zk_commit(c, &mst, &mcom));
     if (c->st) c->st->t[CNN_PH_COMMIT] += cx_now() - t0;
     zk_err e = ZK_OK;
@@ -454,7 +454,7 @@ static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
     if (pv->pl->wnv) {
         pcs_commitment com;
         const pl_plan *pl = pv->pl;
-        int certified = cnn_weights_certified(pl->wnv), zk = pl->wpad >= 0, bad;
+        int zk = pl->wpad >= 0, certified = cnn_weights_certified(pl->wnv, zk), bad;
         pv->W = pl_weights(pl);
         if (zk && (!pk->wcom.zk || !pk->wused || pk->wleaves_len != pcs_ligero_zk_leaves_bytes(pl->wnv, certified,
                                                                                               pk->wcom.openings))) {
@@ -581,19 +581,19 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         e = ZK_EFORMAT;
     }
     if (st) {
-        const pcs_scheme *S = cx_scheme(&c);
-        double eps = c.err / CX_FIELD + S->error(pl->anv, 0);
+        int zk = c.z.on;
+        double eps = c.err / CX_FIELD + cnn_once_error(zk, pl->anv);
         if (pl->wnv) eps += cnn_weights_error(pl, pv->pk->wcom.openings);
-        if (c.z.on) eps += pcs_ligero_zk.error(c.z.mc + 1, 0); /* the mask table's opening */
-        if (pl->in_chk.nl) eps += pcs_ligero_zk.error(pl->tnv[0] + 1, 0); /* a private input's */
-        if (m->s.out_vis == Q_OUT_PRIVATE) eps += pcs_ligero_zk.error(pl->tnv[m->output] + 1, 0); /* output's */
+        if (zk) eps += cnn_once_error(1, c.z.mc + 1); /* the mask table's opening */
+        if (pl->in_chk.nl) eps += cnn_once_error(1, pl->tnv[0] + 1); /* a private input's */
+        if (m->s.out_vis == Q_OUT_PRIVATE) eps += cnn_once_error(1, pl->tnv[m->output] + 1); /* output's */
         st->counted_bits = -log2(eps);
         double rbr = c.rbr / CX_FIELD;
-        if (pl->wnv) rbr = fmax(rbr, cnn_weights_rbr_error(pl));
-        if (c.z.on) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(c.z.mc + 1, 0));
-        if (pl->in_chk.nl) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[0] + 1, 0));
-        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, pcs_ligero_zk.rbr_error(pl->tnv[m->output] + 1, 0));
-        st->rbr_bits = -log2(fmax(rbr, S->rbr_error(pl->anv, 0)));
+        if (pl->wnv) rbr = fmax(rbr, cnn_weights_rbr_error(pl, pv->pk->wcom.openings));
+        if (zk) rbr = fmax(rbr, cnn_once_rbr_error(1, c.z.mc + 1));
+        if (pl->in_chk.nl) rbr = fmax(rbr, cnn_once_rbr_error(1, pl->tnv[0] + 1));
+        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, cnn_once_rbr_error(1, pl->tnv[m->output] + 1));
+        st->rbr_bits = -log2(fmax(rbr, cnn_once_rbr_error(zk, pl->anv)));
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;
         st->adv_cells = (size_t)1 << pl->anv;

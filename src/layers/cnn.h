@@ -47,8 +47,8 @@
 /* A zero-knowledge key with weights (hiding weight commitment, below) is
  * written with these versions; every other key keeps the ones above and
  * its bytes. */
-#define CNN_KEY_VERSION_ZKW 6u
-#define CNN_PK_VERSION_ZKW 7u
+#define CNN_KEY_VERSION_ZKW 7u /* 7: the hiding W always certified, its codeword up to 2^20 cells */
+#define CNN_PK_VERSION_ZKW 8u
 /* The opening budget of a zero-knowledge key's weight commitment when
  * setup is not given one (cnn_setup; protocol.md sec. 9.5 has the cost of
  * other budgets): the weight-range certificate's opening and 7 proofs. */
@@ -58,7 +58,10 @@
  * keys carry it, loading a vk checks it, and every proof then opens the
  * weights with PCS_LIGERO_CERT_OPEN_QUERIES column queries instead of
  * PCS_LIGERO_QUERIES (protocol.md sec. 5). Below it the certificate would
- * cost the verifier more than the shorter openings save. */
+ * cost the verifier more than the shorter openings save. A zero-knowledge
+ * key's hiding W is certified at every size (cnn_weights_certified: its
+ * budget makes every row t = B q + 711 longer, and the certified q is
+ * about half). */
 #define CNN_WEIGHT_CERT_MIN_VARS 20
 
 typedef struct {
@@ -130,7 +133,7 @@ long cnn_key_proofs_left(const cnn_key *pk);
  * u64 cert_len | certificate. The leaves (32 bytes per codeword column,
  * 2 MB for VGG-16) and the weight-range certificate are present exactly
  * when w_nvars > 0, the (proximity) certificate exactly for certified
- * weight tables (CNN_WEIGHT_CERT_MIN_VARS). A zero-knowledge key with
+ * weight tables (CNN_WEIGHT_CERT_MIN_VARS; every hiding W). A zero-knowledge key with
  * weights (hiding W; versions CNN_KEY_VERSION_ZKW, CNN_PK_VERSION_ZKW) has
  * after w_nvars: vk: u32 budget; pk: u32 budget | u32 used | seed(32);
  * its leaves are pcs_ligero_zk_leaves_bytes and its certificate the hiding

@@ -34,9 +34,10 @@ zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_stat
 zk_err cnn_zk_measure(const cnn_key *pk, size_t *cells) ZK_WARN_UNUSED;
 
 /* Whether the weight commitment of a table of 2^wnv entries is certified
- * (pcs.h): from 2^CNN_WEIGHT_CERT_MIN_VARS entries on (tests may lower the
- * threshold, cnn_test.h). */
-int cnn_weights_certified(unsigned wnv);
+ * (pcs.h): a hiding one (zk) always, a plain one from
+ * 2^CNN_WEIGHT_CERT_MIN_VARS entries on (tests may lower that threshold,
+ * cnn_test.h). */
+int cnn_weights_certified(unsigned wnv, int zk);
 
 /* Commits to the weight table W (pl_weights, with cnn_weights_pad) in its
  * own transcript (the root goes into the key, and from there into the
@@ -65,7 +66,16 @@ void cnn_seed_cells(fm61 *out, size_t n, const char *label, const uint8_t seed[P
  * plain: pcs_ligero.error) and the largest single-challenge error. */
 const pcs_scheme *cnn_weights_scheme(const pl_plan *pl);
 double cnn_weights_error(const pl_plan *pl, unsigned budget);
-double cnn_weights_rbr_error(const pl_plan *pl);
+double cnn_weights_rbr_error(const pl_plan *pl, unsigned budget);
+/* A proof's own tables (ADV, the mask table M, a private input's or
+ * output's, the weight-range certificate's C) are committed for exactly one
+ * opening: cnn_read_once reads such a commitment (S->read_commitment) and,
+ * for a hiding one, refuses any other budget (ZK_EPROOF), so that its
+ * error is the one-opening shape's: cnn_once_error and cnn_once_rbr_error
+ * (pcs_ligero_zk_error(n, 0, 1) for zk, else pcs_ligero's). */
+zk_err cnn_read_once(tr_t *tr, const pcs_scheme *S, pcs_commitment *com, unsigned n) ZK_WARN_UNUSED;
+double cnn_once_error(int zk, unsigned n);
+double cnn_once_rbr_error(int zk, unsigned n);
 /* Records that this process opens the hiding weight commitment with this
  * root at `slot` (cnn.c); ZK_EINPUT with a reason when it already opened
  * it at that slot or a later one. */

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "../poly/mle.h"
+#include "cnn_int.h"
 
 double cx_now(void) {
     struct timespec ts;
@@ -216,7 +217,7 @@ void cx_mask_put(cx *c, const fp2 *pt, fp2 gr) {
 zk_err cx_zk_commit(cx *c, pcs_state **mst, pcs_commitment *mcom) {
     *mst = NULL;
     if (!c->z.on || c->z.count) return ZK_OK;
-    if (!c->P) return pcs_ligero_zk.read_commitment(c->tr, mcom, c->z.mc + 1);
+    if (!c->P) return cnn_read_once(c->tr, &pcs_ligero_zk, mcom, c->z.mc + 1);
     size_t nm = (size_t)2 << c->z.mc;
     fm61 *M = zk_malloc_n(nm, sizeof *M);
     zsc_random_cells(M, nm, NULL);

@@ -80,13 +80,13 @@ static double plan_soundness_bits(const pl_plan *pl, unsigned wb) {
          * degree up to d + 2, or one round of degree <= 5 where it had none
          * (among them the lookup root's Q u = 1) */
         eps += 5.0 * ldexp(1.0, (int)mc - 2) / p2;
-        eps += pcs_ligero_zk.error(pl->anv, 0) + pcs_ligero_zk.error(mc + 1, 0);
+        eps += cnn_once_error(1, pl->anv) + cnn_once_error(1, mc + 1);
         if (pl->in_chk.nl) /* a private input: its identity at the merged point, its sumcheck and opening (sec. 9.8 (f)) */
-            eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2 + pcs_ligero_zk.error(pl->tnv[0] + 1, 0);
+            eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2 + cnn_once_error(1, pl->tnv[0] + 1);
         if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's sumcheck and opening (r0 is counted above) */
-            eps += 3.0 * (pl->tnv[m->output] + 1) / p2 + pcs_ligero_zk.error(pl->tnv[m->output] + 1, 0);
+            eps += 3.0 * (pl->tnv[m->output] + 1) / p2 + cnn_once_error(1, pl->tnv[m->output] + 1);
     } else {
-        eps += pcs_ligero.error(pl->anv, 0);
+        eps += cnn_once_error(0, pl->anv);
     }
     return -log2(eps);
 }
@@ -114,15 +114,14 @@ static double plan_rbr_degree(const pl_plan *pl) {
 }
 
 static double plan_rbr_bits(const pl_plan *pl, unsigned wb) {
-    (void)wb; /* a hiding W: the worst budget's (pcs_ligero_zk.rbr_error) */
     double e = plan_rbr_degree(pl) / CX_FIELD;
-    if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl));
+    if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl, wb));
     if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
-        e = fmax(e, fmax(pcs_ligero_zk.rbr_error(pl->anv, 0), pcs_ligero_zk.rbr_error((unsigned)pl->m->s.zk_mc + 1, 0)));
-    if (pl->in_chk.nl) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[0] + 1, 0));
-    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, pcs_ligero_zk.rbr_error(pl->tnv[pl->m->output] + 1, 0));
+        e = fmax(e, fmax(cnn_once_rbr_error(1, pl->anv), cnn_once_rbr_error(1, (unsigned)pl->m->s.zk_mc + 1)));
+    if (pl->in_chk.nl) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[0] + 1));
+    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[pl->m->output] + 1));
     else
-        e = fmax(e, pcs_ligero.rbr_error(pl->anv, 0));
+        e = fmax(e, cnn_once_rbr_error(0, pl->anv));
     return -log2(e);
 }
 
@@ -363,8 +362,8 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         zk_set_reason("%s: weight table size out of range", what);
         return ZK_EFORMAT;
     }
-    int certified = wnv > 0 && cnn_weights_certified(wnv);
     int zkw = wnv > 0 && m->s.zk_mc != 0; /* a hiding W (protocol.md sec. 9.5): its own versions and fields */
+    int certified = cnn_weights_certified(wnv, zkw);
     if (zkw != (ver == vz)) {
         cnn_key_free(k);
         zk_set_reason("unsupported %s version (run setup again)", what);

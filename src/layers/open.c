@@ -32,14 +32,18 @@
 
 static unsigned cnn_cert_min_vars = CNN_WEIGHT_CERT_MIN_VARS;
 void cnn_set_cert_min_vars(unsigned v) { cnn_cert_min_vars = v; }
-int cnn_weights_certified(unsigned wnv) { return wnv >= cnn_cert_min_vars; }
+/* A hiding W is always certified: its budget of b openings gives every row
+ * t = b q random coefficients (q the queries of one opening), and the
+ * certified opening's q is about half the uncertified one's, at every size
+ * (pcs.h; protocol.md sec. 9.5 has the sizes). */
+int cnn_weights_certified(unsigned wnv, int zk) { return wnv > 0 && (zk || wnv >= cnn_cert_min_vars); }
 
 pcs_state *cnn_commit_weights(const pl_plan *pl, const fm61 *W, pcs_commitment *com, zk_buf *cert, unsigned budget,
                               const uint8_t *seed) {
     zk_buf tmp;
     zk_buf_init(&tmp);
     tr_t *t = tr_new_prover("gkrcnn/cnn/weights", &tmp);
-    int certified = cnn_weights_certified(pl->wnv), zk = pl->wpad >= 0;
+    int zk = pl->wpad >= 0, certified = cnn_weights_certified(pl->wnv, zk);
     pcs_state *st;
     if (zk) /* "pcs/root", then the budget (4 bytes) */
         st = pcs_ligero_zk_commit(t, cert, W, pl->wnv, certified, budget, seed);
@@ -83,13 +87,26 @@ void cnn_weights_pad(const pl_plan *pl, fm61 *W, const uint8_t seed[PCS_LIGERO_Z
 const pcs_scheme *cnn_weights_scheme(const pl_plan *pl) { return pl->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero; }
 
 double cnn_weights_error(const pl_plan *pl, unsigned budget) {
-    int certified = cnn_weights_certified(pl->wnv);
+    int certified = cnn_weights_certified(pl->wnv, pl->wpad >= 0);
     return pl->wpad >= 0 ? pcs_ligero_zk_error(pl->wnv, certified, budget) : pcs_ligero.error(pl->wnv, certified);
 }
 
-double cnn_weights_rbr_error(const pl_plan *pl) {
-    return cnn_weights_scheme(pl)->rbr_error(pl->wnv, cnn_weights_certified(pl->wnv));
+double cnn_weights_rbr_error(const pl_plan *pl, unsigned budget) {
+    int zk = pl->wpad >= 0, certified = cnn_weights_certified(pl->wnv, zk);
+    return zk ? pcs_ligero_zk_rbr_error(pl->wnv, certified, budget) : pcs_ligero.rbr_error(pl->wnv, certified);
 }
+
+zk_err cnn_read_once(tr_t *tr, const pcs_scheme *S, pcs_commitment *com, unsigned n) {
+    zk_err e = S->read_commitment(tr, com, n);
+    if (e == ZK_OK && com->zk && com->openings != 1) {
+        zk_set_reason("a proof's own hiding commitment names a budget of %u openings, not 1", com->openings);
+        e = ZK_EPROOF;
+    }
+    return e;
+}
+
+double cnn_once_error(int zk, unsigned n) { return zk ? pcs_ligero_zk_error(n, 0, 1) : pcs_ligero.error(n, 0); }
+double cnn_once_rbr_error(int zk, unsigned n) { return zk ? pcs_ligero_zk_rbr_error(n, 0, 1) : pcs_ligero.rbr_error(n, 0); }
 
 /* All region claims of one table -> one point -> opening. */
 zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_state *st, const pcs_commitment *com) {

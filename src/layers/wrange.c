@@ -208,7 +208,7 @@ static zk_err wr_run(cx *c, const wr_plan *w, const uint8_t digest[32], const pc
     pcs_state *cst = NULL;
     pcs_commitment ccom;
     if (c->P) cst = c->z.count ? NULL : WS->commit(c->tr, c->ADV, p->anv);
-    else CX_TRY(WS->read_commitment(c->tr, &ccom, p->anv));
+    else CX_TRY(cnn_read_once(c->tr, WS, &ccom, p->anv));
     pcs_state *mst = NULL; /* zk: the mask table's (cx.h), after its size */
     pcs_commitment mcom;
     if (c->z.on && !c->z.count) {
@@ -294,7 +294,7 @@ static zk_err wr_pool_mc(const wr_plan *w, const uint8_t digest[32], const fm61 
  * rounds and nv identity variables per region, 2 (wnv + anv) block
  * rounds (each round degree <= 3); lambda, mu per lookup layer, one alpha
  * per region; the logUp identity; the Ligero openings of W and C (hiding
- * ones for a zk key's hiding W, budget wb; C's: the worst budget). */
+ * ones for a zk key's hiding W, budget wb; C's: one opening, cnn_read_once). */
 static double wr_bound_bits(const wr_plan *w, const pl_plan *mp, unsigned wb) {
     const pl_plan *p = w->pl;
     unsigned LT = p->lnv + (p->lu_two ? 1 : 0);
@@ -305,14 +305,13 @@ static double wr_bound_bits(const wr_plan *w, const pl_plan *mp, unsigned wb) {
     }
     double one = ldexp(1.0, (int)p->lnv);
     double lu = p->lu_two ? one / CX_FIELD * one + 1.0 : one;
-    const pcs_scheme *CS = mp->wpad >= 0 ? &pcs_ligero_zk : &pcs_ligero;
-    double eps = (3.0 * rounds + ids + lu) / CX_FIELD + cnn_weights_error(mp, wb) + CS->error(p->anv, 0);
+    double eps = (3.0 * rounds + ids + lu) / CX_FIELD + cnn_weights_error(mp, wb) + cnn_once_error(mp->wpad >= 0, p->anv);
     if (mp->wpad >= 0) { /* the zk mode (sec. 9.5, 9.8) with the pool an honest prover measures: per mask
                           * (at most 2^mc / 4) its rho and at most 5 more in a last round, the batch, M's opening */
         unsigned mc;
         if (wr_pool_mc(w, NULL, NULL, NULL, &mc) != ZK_OK) return 0;
         double pool = ldexp(1.0, (int)mc);
-        eps += (6.0 * pool / 4 + 3.0 + 2.0 * mc) / CX_FIELD + pcs_ligero_zk.error(mc + 1, 0);
+        eps += (6.0 * pool / 4 + 3.0 + 2.0 * mc) / CX_FIELD + cnn_once_error(1, mc + 1);
     }
     return -log2(eps);
 }
@@ -353,13 +352,13 @@ zk_err cnn_wrange_verify(const cnn_key *vk, const pl_plan *mp, double *counted_b
     }
     if (e == ZK_OK) e = wr_run(&c, &w, vk->digest, NULL, &vk->wcom, zk);
     if (e == ZK_OK && (e = tr_finish(c.tr)) != ZK_OK) zk_set_reason("trailing bytes");
-    int certified = vk->wcom.certified;
-    const pcs_scheme *CS = zk ? &pcs_ligero_zk : &pcs_ligero;
-    double we = zk ? pcs_ligero_zk_error(w.pl->wnv, certified, vk->wcom.openings) : pcs_ligero.error(w.pl->wnv, certified);
-    double me = zk ? pcs_ligero_zk.error(c.z.mc + 1, 0) : 0, mr = zk ? pcs_ligero_zk.rbr_error(c.z.mc + 1, 0) : 0;
-    if (counted_bits) *counted_bits = -log2(c.err / CX_FIELD + we + CS->error(w.pl->anv, 0) + me);
+    double we = cnn_weights_error(mp, vk->wcom.openings);
+    double me = zk ? cnn_once_error(1, c.z.mc + 1) : 0, mr = zk ? cnn_once_rbr_error(1, c.z.mc + 1) : 0;
+    if (counted_bits) *counted_bits = -log2(c.err / CX_FIELD + we + cnn_once_error(zk, w.pl->anv) + me);
     if (rbr_bits)
-        *rbr_bits = -log2(fmax(fmax(fmax(c.rbr / CX_FIELD, CS->rbr_error(w.pl->wnv, certified)), CS->rbr_error(w.pl->anv, 0)), mr));
+        *rbr_bits = -log2(fmax(fmax(fmax(c.rbr / CX_FIELD, cnn_weights_rbr_error(mp, vk->wcom.openings)),
+                                    cnn_once_rbr_error(zk, w.pl->anv)),
+                               mr));
     tr_free(c.tr);
     cx_free(&c);
     wr_plan_free(&w);

@@ -16,17 +16,20 @@
  *                                           (version-3 skeleton with the mask
  *                                           pool; masked sumchecks, hiding
  *                                           commitments, the mask batch; W
- *                                           hiding with its pad and budget:
- *                                           version-6 vk with the budget,
- *                                           version-7 pk with budget, count
- *                                           and seed);
+ *                                           hiding with its pad and budget,
+ *                                           always certified: version-7 vk
+ *                                           with the budget and the hiding
+ *                                           certificate, version-8 pk with
+ *                                           budget, count and seed);
  *   6  test_basic_conv_without_padding      again, zero-knowledge with a
  *                                           private input and output (their
  *                                           commitments in the statement,
  *                                           their openings);
  *   7  test_basic_conv_without_padding      again, zero-knowledge with a
- *                                           certified hiding W (the vk
- *                                           carries the hiding certificate);
+ *                                           class-only output (until
+ *                                           2026-12-06 11:00 UTC: with a
+ *                                           certified hiding W, which every
+ *                                           zk key now has, as model 5);
  * each quantized with its own input as the one calibration sample, set up
  * (cnn_setup), its keys serialized, and one valid proof file made
  * (proof_wrap, PROOF_KIND_CNN) and checked to verify.
@@ -87,10 +90,10 @@ static const char *const fz_cases[FZ_NMODELS] = {
 /* model k's weight commitment is certified: every key of it is made and
  * decoded with the certification threshold lowered (the threshold is
  * global, so it is set before each input's work) */
-static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0, 1};
+static const int fz_certified[FZ_NMODELS] = {0, 0, 0, 1, 0, 0, 0, 0};
 /* model k's statement is the output's class (Q_OUT_CLASS: a version-2
  * skeleton, the class and its claims in the proof) */
-static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0, 0};
+static const int fz_class[FZ_NMODELS] = {0, 0, 0, 0, 1, 0, 0, 1};
 /* model k is a zero-knowledge key (q_settings.zk_mc, protocol.md sec. 9.5),
  * with a private input and output (q_settings.in_vis, out_vis; sec. 9.6, 9.7) */
 static const int fz_zk[FZ_NMODELS] = {0, 0, 0, 0, 0, 1, 1, 1};

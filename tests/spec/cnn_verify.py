@@ -161,6 +161,15 @@ def sumcheck(tr, claim, n, d, what):
     return point, c
 
 
+def read_once(tr, n):
+    """a proof's own hiding table (ADV, M, a private tensor, the certificate's
+    C) is committed for exactly one opening (cnn_read_once)"""
+    com = zk_spec.ligero_zk_read_commitment(tr, n)
+    if com.openings != 1:
+        raise Invalid("a proof's own hiding commitment names a budget of %d openings, not 1" % com.openings)
+    return com
+
+
 # ---- section 5: Ligero (plain and certified openings, certificates) --------
 
 Q_PLAIN, Q_CERT, Q_CERT_OPEN = 160, 711, 72
@@ -435,17 +444,17 @@ def parse_vk(b):
     if r.take(8) != b"GKRCNNVK":
         raise Unusable("not a gkrcnn verifying key (bad magic)")
     ver = r.u32()
-    if ver not in (5, 6):
+    if ver not in (5, 7):
         raise Unusable("unsupported verifying key version")
     s = r.u64()
     skel = r.take(s)
     md = parse_skeleton(skel)
     root = r.take(32)
     wnv = r.u32()
-    # a zero-knowledge key with weights (9.5): version 6, W committed hiding
-    # with the opening budget that follows w_nvars
+    # a zero-knowledge key with weights (9.5): version 7, W committed hiding
+    # (always certified) with the opening budget that follows w_nvars
     zkw = wnv > 0 and md.zk_mc > 0
-    if zkw != (ver == 6):
+    if zkw != (ver == 7):
         raise Unusable("unsupported verifying key version")
     budget = r.u32() if zkw else 0
     if zkw and not 1 <= budget <= zk_spec.ZK_MAX_OPENINGS:
@@ -462,7 +471,7 @@ def parse_vk(b):
     cert = r.take(c)
     if wnv > 25:
         raise Unusable("verifying key: weight table size out of range")
-    certified = wnv >= 20
+    certified = wnv > 0 and (zkw or wnv >= 20)
     if (c > 0) != certified:
         raise Unusable("verifying key: certificate %s" % ("missing" if certified else "present for a plain table"))
     k = Key()
@@ -1388,7 +1397,7 @@ class Verifier:
     def read_commitment(self, nv):
         """a table's commitment: its root (5), or in zero-knowledge mode the hiding one (5.1)"""
         if self.zk:
-            return zk_spec.ligero_zk_read_commitment(self.tr, nv)
+            return read_once(self.tr, nv)
         return self.tr.get_bytes("pcs/root", 32)
 
     # 7.8.3
@@ -1459,7 +1468,7 @@ class Verifier:
         stmt = [None]
         if md.in_private:  # 9.6: the root of a hiding commitment to the input instead of the input
             # (of [x ; pad], tnv + 1 variables: 9.8 (f))
-            self.in_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[0] + 1)
+            self.in_com = read_once(tr, pl.tnv[0] + 1)
         for label, t in (("cnn/input", 0), ("cnn/output", md.output))[md.in_private:2 - (md.out_class or md.out_private)]:
             vals = tr.get_f(label, numel(md.shapes[t]))
             q = [v - P if v > P // 2 else v for v in vals]
@@ -1472,7 +1481,7 @@ class Verifier:
                 stmt.append(q)
         nout = numel(md.shapes[md.output])
         if md.out_private:  # 9.7: the root of a hiding commitment to the output instead of the output (9.8 (f))
-            self.out_com = zk_spec.ligero_zk_read_commitment(tr, pl.tnv[md.output] + 1)
+            self.out_com = read_once(tr, pl.tnv[md.output] + 1)
             stmt.append(None)
         if md.out_class:  # 7.8.4: the class instead of the output
             cls = tr.get_f("cnn/class", 1)[0]
@@ -1482,7 +1491,7 @@ class Verifier:
         self.inp, self.out = stmt
         self.adv_root = self.read_commitment(pl.anv)
         if self.zk:  # 9.5: the mask table M = [C ; D], 2^(zk_mc + 1) cells, hiding
-            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
+            self.m_com = read_once(tr, self.zmc + 1)
         onv = pl.tnv[md.output]
         r0 = tr.challenges("cnn/r0", onv)
         if md.out_private:  # 9.7: y~(r0), masked, proven through the output commitment (9.8 (f))
@@ -2321,11 +2330,11 @@ class WRangeVerifier(Verifier):
         if not self.zk:
             croot = tr.get_bytes("pcs/root", 32)
         else:  # a zk key (9.5): C is committed hiding too (budget 1), then the pool's size and M's commitment
-            croot = zk_spec.ligero_zk_read_commitment(tr, pl.anv)
+            croot = read_once(tr, pl.anv)
             self.zmc = struct.unpack("<I", tr.get_bytes("wr/zk/mc", 4))[0]
             if not 1 <= self.zmc <= ZK_MAX_MC:
                 raise Invalid("weight-range certificate: mask pool 2^%d outside 2^1..2^%d" % (self.zmc, ZK_MAX_MC))
-            self.m_com = zk_spec.ligero_zk_read_commitment(tr, self.zmc + 1)
+            self.m_com = read_once(tr, self.zmc + 1)
         if pl.tail:  # W is 0 after its regions
             z = tr.challenges("wr/tail", pl.wnv)
             for t in pl.tail:
