@@ -462,6 +462,66 @@ static void in_adv_hook(void *ctx, const pl_plan *pl, fm61 *adv) {
 /* LeNet-5's first test input, quantized for m (malloc'd; NULL if it fails). */
 static int64_t *lenet_input(const q_model *m) { return test_quantized_input(m, "models/inputs/lenet5_fashion_0.json"); }
 
+/* A zero-knowledge model's accumulator widths (protocol.md sec. 9.9 item 5)
+ * are the public ones: the same for other weights of the same shape (the
+ * plain widths differ), at least the real ones; a zk skeleton with another
+ * width is refused, and so is a zk model whose bias needs a wider
+ * accumulator than the public one (a plain key takes it). */
+static void test_zk_acc_bits(void) {
+    q_model *m = NULL, *m0 = NULL, *s = NULL;
+    if (!test_quantize_model(&m, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json")) return;
+    size_t n = m->nnodes, lin = 0;
+    int *plain = zk_calloc(n, sizeof *plain);
+    for (size_t i = 0; i < n; i++) plain[i] = m->nodes[i].acc_bits;
+    zk_buf b;
+    zk_buf_init(&b);
+    m->s.zk_mc = 1;
+    TEST_REQUIRE(q_model_validate(m) == ZK_OK);
+    for (size_t i = 0; i < n; i++) TEST_CHECK(m->nodes[i].acc_bits >= plain[i]);
+    /* other weights: every weight halved (and the biases kept), widths unchanged in zk, not in plain */
+    q_model_serialize(&b, m);
+    TEST_REQUIRE(q_model_deserialize(&m0, b.data, b.len) == ZK_OK);
+    int differ = 0;
+    for (size_t i = 0; i < n; i++) {
+        q_node *nd = &m0->nodes[i];
+        for (size_t j = 0; j < nd->nw && (nd->op == NN_CONV || nd->op == NN_FC); j++) nd->w[j] /= 2;
+        lin += nd->op == NN_CONV || nd->op == NN_FC;
+    }
+    TEST_REQUIRE(lin >= 5 && q_model_validate(m0) == ZK_OK);
+    for (size_t i = 0; i < n; i++) TEST_CHECK(m0->nodes[i].acc_bits == m->nodes[i].acc_bits);
+    m0->s.zk_mc = 0;
+    TEST_REQUIRE(q_model_validate(m0) == ZK_OK);
+    for (size_t i = 0; i < n; i++) differ += m0->nodes[i].acc_bits != plain[i];
+    TEST_CHECK(differ > 0);
+    /* the skeleton: the public widths load, another width does not */
+    b.len = 0;
+    q_model_serialize_skeleton(&b, m);
+    TEST_CHECK(q_model_deserialize_skeleton(&s, b.data, b.len) == ZK_OK);
+    q_model_free(s);
+    s = NULL;
+    size_t first = 0;
+    while (m->nodes[first].op != NN_CONV) first++;
+    int keep = m->nodes[first].acc_bits;
+    m->nodes[first].acc_bits = plain[first]; /* the real width, as a key before the fix showed it */
+    b.len = 0;
+    q_model_serialize_skeleton(&b, m);
+    TEST_CHECK(q_model_deserialize_skeleton(&s, b.data, b.len) == ZK_EFORMAT && s == NULL);
+    TEST_CHECK(strstr(zk_reason(), "not the public one") != NULL);
+    m->nodes[first].acc_bits = keep;
+    /* a bias beyond the public width: refused in zk, taken by a plain key */
+    q_node *nd = &m->nodes[first];
+    TEST_REQUIRE(nd->nb > 0);
+    nd->b[0] = (int64_t)1 << (keep + 1);
+    TEST_CHECK(q_model_validate(m) == ZK_EINPUT && strstr(zk_reason(), "zero-knowledge key allows") != NULL);
+    m->s.zk_mc = 0;
+    TEST_CHECK(q_model_validate(m) == ZK_OK);
+    printf("  cnn zk accumulator widths: LeNet-5 %d -> %d bits (first conv), %zu linear nodes\n", plain[first], keep, lin);
+    zk_buf_free(&b);
+    free(plain);
+    q_model_free(m0);
+    q_model_free(m);
+}
+
 /* W committed hiding with a budget (the weight-range certificate's opening
  * and one per proof), the slot count in the proving key, stale counts
  * refused; the vk says W is hiding and its proofs verify. */
@@ -1073,6 +1133,7 @@ void test_cnn(zk_rng *rng) {
     test_model("lenet5_fashion", "models/inputs/lenet5_fashion_0.json");
     in_private = out_private = 0;
     zk_mode = 0;
+    test_zk_acc_bits();
     test_zk_weights(rng);
     test_private_input(rng);
     test_private_output(rng);

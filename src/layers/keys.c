@@ -167,7 +167,11 @@ zk_err cnn_setup(cnn_key **out, q_model *m) { return cnn_setup_zk(out, m, CNN_WE
 
 zk_err cnn_setup_zk(cnn_key **out, q_model *m, unsigned wb) {
     pl_plan *pl;
-    zk_err e = q_model_check_ranges(m);
+    /* validated again under the final settings: a caller may have chosen the
+     * zero-knowledge mode after quantizing, and a zk key's acc_bits is the
+     * public width (q_model_validate) */
+    zk_err e = q_model_validate(m);
+    if (e == ZK_OK) e = q_model_check_ranges(m);
     if (e || (e = pl_build(&pl, m))) {
         q_model_free(m);
         return e;

@@ -781,6 +781,21 @@ static int64_t q_plane(const q_model *m, const q_node *nd) {
     return q_shape_numel(X) / (X->d[0] * X->d[1]);
 }
 
+/* A zero-knowledge model's acc_bits (protocol.md sec. 9.9 item 5): a
+ * function of the skeleton alone, so that the vk shows nothing of the
+ * constants through it. The relation bound with every weight-like
+ * constant at its b_w-bit worst case and every additive one (a bias,
+ * Affine's shift, an Add/Sub constant) at 1 (q_rel_bound in its cert mode
+ * with acc_bits = 0), one bit more: room for additive constants up to that
+ * bound. Setup refuses a model whose real acc_bits is larger. */
+static int q_public_acc_bits(const q_model *m, q_node *nd, int64_t plane) {
+    int keep = nd->acc_bits;
+    nd->acc_bits = 0;
+    int b = q_bits(q_rel_bound(m, nd, plane, 1)) + 1;
+    nd->acc_bits = keep;
+    return b;
+}
+
 zk_err q_model_validate(q_model *m) {
     zk_err e = q_settings_check(&m->s);
     if (e) return e;
@@ -806,6 +821,9 @@ zk_err q_model_validate(q_model *m) {
             if (nd->acc_bits < 0 || nd->acc_bits > Q_FIELD_BITS)
                 Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
                        nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
+            if (m->s.zk_mc && nd->acc_bits != q_public_acc_bits(m, nd, plane))
+                Q_FAIL("node %s (%s): a zero-knowledge skeleton's accumulator width %d is not the public one (%d)",
+                       nd->name, nn_op_name(nd->op), nd->acc_bits, q_public_acc_bits(m, nd, plane));
             if (q_rel_bound(m, nd, plane, 0) >= (uint64_t)1 << Q_FIELD_BITS)
                 Q_FAIL("node %s (%s): a relation is over the field bound of %d bits", nd->name, nn_op_name(nd->op),
                        Q_FIELD_BITS);
@@ -820,6 +838,19 @@ zk_err q_model_validate(q_model *m) {
             Q_FAIL("node %s (%s): worst-case accumulator needs %d%s bits, over the field bound of %d; %s", nd->name,
                    nn_op_name(nd->op), nd->acc_bits, rel >= Q_SAT ? "+" : "", Q_FIELD_BITS,
                    q_lower_hint(m, nd, hint, sizeof hint));
+        }
+        if (m->s.zk_mc) { /* the public width instead, which must cover the real one */
+            int pub = q_public_acc_bits(m, nd, plane);
+            if (nd->acc_bits > pub)
+                Q_FAIL("node %s (%s): its constants need a %d-bit worst-case accumulator, more than the %d bits a "
+                       "zero-knowledge key allows for any %d-bit weights (an additive constant beyond the weights' "
+                       "bound); use a plain key (--no-zk)",
+                       nd->name, nn_op_name(nd->op), nd->acc_bits, pub, m->s.b_w);
+            nd->acc_bits = pub;
+            if (pub > Q_FIELD_BITS)
+                Q_FAIL("node %s (%s): a zero-knowledge key's worst-case accumulator of %d bits is over the field "
+                       "bound of %d; %s",
+                       nd->name, nn_op_name(nd->op), pub, Q_FIELD_BITS, q_lower_hint(m, nd, (char[96]){0}, 96));
         }
     }
     return ZK_OK;

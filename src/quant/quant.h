@@ -330,7 +330,11 @@ zk_err q_model_deserialize(q_model **out, const uint8_t *data, size_t len) ZK_WA
  * "GKRQSKL1", then as above except that each constant array is its length
  * alone (no values) and each node ends with i32 acc_bits, the worst-case
  * accumulator bits setup computed from the real constants (the verifier
- * cannot recompute it without them). The result has skeleton = 1;
+ * cannot recompute it without them); in a zero-knowledge model (zk_mc > 0)
+ * it is instead a function of the skeleton alone, one bit more than the
+ * bound with every weight at its b_w-bit worst case and every additive
+ * constant at 1 (q_model_validate refuses real constants that need more,
+ * and a zk skeleton with any other value). The result has skeleton = 1;
  * q_model_validate then checks everything but the constant values (the
  * field bound with every accumulator that needs them counted as 0) and
  * takes acc_bits as given (<= Q_FIELD_BITS). q_run refuses a skeleton.

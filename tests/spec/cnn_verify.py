@@ -562,12 +562,28 @@ def rel_bound(md, i):
     return A
 
 
+def public_acc_bits(md, i):
+    """a zero-knowledge skeleton's acc_bits (protocol.md 9.9 item 5): one bit
+    more than the relation bound with weight-like constants at their b_w-bit
+    worst case and additive ones at 1 (acc_bits = 0 in const_bits)"""
+    nd = md.nodes[i]
+    keep = nd.acc_bits
+    nd.acc_bits = 0
+    try:
+        return rel_bound(md, i).bit_length() + 1
+    finally:
+        nd.acc_bits = keep
+
+
 def check_field_bound(md):
     """q_model_check_ranges: refuse a key whose relations could reach 2^60"""
     for i, nd in enumerate(md.nodes):
         if not 0 <= nd.acc_bits <= FIELD_BITS:
             raise Unusable("verifying key: node %s (%s): accumulator width %d is outside 0..%d"
                            % (nd.name, OP_NAMES[nd.op], nd.acc_bits, FIELD_BITS))
+        if md.zk_mc and nd.acc_bits != public_acc_bits(md, i):
+            raise Unusable("verifying key: node %s (%s): a zero-knowledge skeleton's accumulator width %d is not "
+                           "the public one (%d)" % (nd.name, OP_NAMES[nd.op], nd.acc_bits, public_acc_bits(md, i)))
         rel = rel_bound(md, i)
         if rel >= 1 << FIELD_BITS:
             raise Unusable("verifying key: node %s (%s): with its constants anywhere in their certified ranges a "
