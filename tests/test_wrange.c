@@ -414,44 +414,60 @@ void test_wrange(zk_rng *rng) {
     static const char *const cases[] = {"test_batchnorm_example", "test_sub", "test_mul", "test_concat_2d_axis_0",
                                         "test_gemm_default_single_elem_vector_bias", "test_relu"};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) wr_honest(cases[k], wr_case(cases[k]));
-    /* weights out of range, committed and certified honestly */
-    static const struct {
-        int w, accept;
-        const char *what;
-    } ws[] = {{W_WEIGHT_HI, 0, "weight 2^(b_w-1)"},      {W_WEIGHT_LO, 0, "weight -2^(b_w-1) - 1"},
-              {W_WEIGHT_MIN, 1, "weight -2^(b_w-1)"},    {W_HALF, 0, "weight 1/2"},
-              {W_NEAR_P, 0, "weight p - 2^40"},          {W_MID_P, 0, "weight (p - 1)/2"},
-              {W_BIAS_HI, 0, "bias 2^acc_bits"},         {W_BIAS_TOP, 1, "bias 2^acc_bits - 1"},
-              {W_BIAS_PAD, 1, "bias padding 1"},         {W_BIAS_PAD_HI, 0, "bias padding 2^acc_bits"},
-              {W_CONST_HI, 0, "Sub constant 2^acc_bits"}, {W_TAIL, 0, "W tail cell 1"}};
-    for (size_t k = 0; k < sizeof ws / sizeof ws[0]; k++) wr_attack(mk_small, &seed, ws[k].w, C_NONE, ws[k].accept, ws[k].what);
-    /* cheating certificates */
-    wr_attack(mk_small, &seed, W_HONEST, C_MOVE, 0, "honest weights, a multiplicity moved");
-    wr_attack(mk_small, &seed, W_WEIGHT_HI, C_COUNT_OUT, 0, "weight 2^(b_w-1) counted mod 2^lb");
-    wr_attack(mk_small, &seed, W_BIAS_HI, C_LIMBS_ZERO, 0, "bias 2^acc_bits, limbs 0, counts balanced");
-    wr_attack(mk_small, &seed, W_HONEST, C_LIMB_BUMP, 0, "honest weights, a limb changed, counts balanced");
-    /* LeNet-5: its weights are direct columns (lb = b_w) */
-    wr_attack(mk_file, "lenet5_fashion", W_WEIGHT_HI, C_NONE, 0, "lenet5 weight 2^(b_w-1)");
-    wr_attack(mk_file, "lenet5_fashion", W_HALF, C_NONE, 0, "lenet5 weight 1/2");
-    wr_attack(mk_file, "lenet5_fashion", W_WEIGHT_HI, C_COUNT_OUT, 0, "lenet5 weight 2^(b_w-1) counted mod 2^lb");
-    wr_attack(mk_file, "lenet5_fashion", W_HONEST, C_MOVE, 0, "lenet5 multiplicity moved");
     wr_foreign(rng);
-    /* zero-knowledge keys (protocol.md sec. 7.1.1, 9.5): W hiding, its
-     * opening in the certificate a hiding one, C hiding; out-of-range
-     * weights and a nonzero cell beyond the regions outside the pad are
-     * still refused, the pad's cells are not constrained */
-    wr_zk = 1;
-    wr_honest("small FC + Sub", wr_small(seed));
-    wr_honest("lenet5_fashion", mk_file("lenet5_fashion"));
-    wr_attack(mk_small, &seed, W_WEIGHT_HI, C_NONE, 0, "zk: weight 2^(b_w-1)");
-    wr_attack(mk_small, &seed, W_BIAS_HI, C_NONE, 0, "zk: bias 2^acc_bits");
-    wr_attack(mk_small, &seed, W_TAIL, C_NONE, 0, "zk: W tail cell 1 (beyond the pad)");
-    wr_attack(mk_small, &seed, W_PAD, C_NONE, 1, "zk: W pad cell (p - 1)/2");
-    wr_attack(mk_small, &seed, W_HONEST, C_MOVE, 0, "zk: honest weights, a multiplicity moved");
-    wr_attack(mk_small, &seed, W_BIAS_HI, C_LIMBS_ZERO, 0, "zk: bias 2^acc_bits, limbs 0, counts balanced");
-    wr_attack(mk_file, "lenet5_fashion", W_WEIGHT_HI, C_NONE, 0, "zk: lenet5 weight 2^(b_w-1)");
-    wr_attack(mk_file, "lenet5_fashion", W_TAIL, C_NONE, 0, "zk: lenet5 W tail cell 1");
-    wr_attack(mk_file, "lenet5_fashion", W_PAD, C_NONE, 1, "zk: lenet5 W pad cell (p - 1)/2");
+    /* Every attack in both modes but where marked: a plain key and a
+     * zero-knowledge key (protocol.md sec. 7.1.1, 9.5: W hiding, its opening
+     * in the certificate a hiding one, C hiding; out-of-range weights and a
+     * nonzero cell beyond the regions are refused as in a plain key; W's pad
+     * (zk only) is not constrained). lenet: LeNet-5, whose weights are
+     * direct columns (lb = b_w); else the small FC + Sub model. */
+    enum { WR_PLAIN = 1, WR_ZK = 2, WR_BOTH = 3 };
+    static const struct {
+        int lenet, w, cmode, accept, modes;
+        const char *what;
+    } atk[] = {
+        /* weights out of range, committed and certified honestly */
+        {0, W_WEIGHT_HI, C_NONE, 0, WR_BOTH, "weight 2^(b_w-1)"},
+        {0, W_WEIGHT_LO, C_NONE, 0, WR_BOTH, "weight -2^(b_w-1) - 1"},
+        {0, W_WEIGHT_MIN, C_NONE, 1, WR_BOTH, "weight -2^(b_w-1)"},
+        {0, W_HALF, C_NONE, 0, WR_BOTH, "weight 1/2"},
+        {0, W_NEAR_P, C_NONE, 0, WR_BOTH, "weight p - 2^40"},
+        {0, W_MID_P, C_NONE, 0, WR_BOTH, "weight (p - 1)/2"},
+        {0, W_BIAS_HI, C_NONE, 0, WR_BOTH, "bias 2^acc_bits"},
+        {0, W_BIAS_TOP, C_NONE, 1, WR_BOTH, "bias 2^acc_bits - 1"},
+        {0, W_BIAS_PAD, C_NONE, 1, WR_BOTH, "bias padding 1"},
+        {0, W_BIAS_PAD_HI, C_NONE, 0, WR_BOTH, "bias padding 2^acc_bits"},
+        {0, W_CONST_HI, C_NONE, 0, WR_BOTH, "Sub constant 2^acc_bits"},
+        {0, W_TAIL, C_NONE, 0, WR_BOTH, "W tail cell 1 (beyond the pad, in zk)"},
+        {0, W_PAD, C_NONE, 1, WR_ZK, "W pad cell (p - 1)/2"},
+        /* cheating certificates */
+        {0, W_HONEST, C_MOVE, 0, WR_BOTH, "honest weights, a multiplicity moved"},
+        {0, W_WEIGHT_HI, C_COUNT_OUT, 0, WR_BOTH, "weight 2^(b_w-1) counted mod 2^lb"},
+        {0, W_BIAS_HI, C_LIMBS_ZERO, 0, WR_BOTH, "bias 2^acc_bits, limbs 0, counts balanced"},
+        {0, W_HONEST, C_LIMB_BUMP, 0, WR_BOTH, "honest weights, a limb changed, counts balanced"},
+        {1, W_WEIGHT_HI, C_NONE, 0, WR_BOTH, "lenet5 weight 2^(b_w-1)"},
+        {1, W_HALF, C_NONE, 0, WR_BOTH, "lenet5 weight 1/2"},
+        {1, W_WEIGHT_HI, C_COUNT_OUT, 0, WR_BOTH, "lenet5 weight 2^(b_w-1) counted mod 2^lb"},
+        {1, W_HONEST, C_MOVE, 0, WR_BOTH, "lenet5 multiplicity moved"},
+        {1, W_TAIL, C_NONE, 0, WR_ZK, "lenet5 W tail cell 1"},
+        {1, W_PAD, C_NONE, 1, WR_ZK, "lenet5 W pad cell (p - 1)/2"},
+    };
+    for (int zk = 0; zk <= 1; zk++) {
+        wr_zk = zk;
+        if (zk) {
+            wr_honest("small FC + Sub", wr_small(seed));
+            wr_honest("lenet5_fashion", mk_file("lenet5_fashion"));
+        }
+        for (size_t k = 0; k < sizeof atk / sizeof atk[0]; k++) {
+            if (!(atk[k].modes & (zk ? WR_ZK : WR_PLAIN))) continue;
+            char what[96];
+            snprintf(what, sizeof what, "%s%s", zk ? "zk: " : "", atk[k].what);
+            if (atk[k].lenet)
+                wr_attack(mk_file, "lenet5_fashion", atk[k].w, atk[k].cmode, atk[k].accept, what);
+            else
+                wr_attack(mk_small, &seed, atk[k].w, atk[k].cmode, atk[k].accept, what);
+        }
+    }
     wr_zk = 0;
     wr_zk_certified(seed);
 }
