@@ -562,6 +562,20 @@ static void pcs_ligero_combine_table(fp2 *u, const fm61 *t, const fp2 *e, size_t
 
 static void pcs_zk_salts(const pcs_state *st, uint8_t *out, size_t K);
 
+/* Coset r's queried positions (idx[q] = s B + r) as the transform's
+ * output slots rev[s], sorted as ntt_dif_pruned wants them; their count. */
+static size_t pcs_coset_slots(uint32_t *slot, const size_t *idx, size_t nq, size_t B, size_t r, const uint32_t *rev) {
+    size_t ns = 0;
+    for (size_t q = 0; q < nq; q++)
+        if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+    for (size_t i = 1; i < ns; i++)
+        for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
+            uint32_t sw = slot[j];
+            slot[j] = slot[j - 1], slot[j - 1] = sw;
+        }
+    return ns;
+}
+
 /* The queried columns (nq of them, indices idx) of the encoded matrix,
  * col[q W + row] (W = m; hiding: W = 1 + rows, the salt first), by
  * encoding every row on the cosets that hold a query, computing only the
@@ -584,16 +598,8 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
     }
     uint32_t *slot = zk_malloc_n(nq ? nq : 1, sizeof *slot);
     for (size_t r = 0; r < B; r++) {
-        /* this coset's queried positions, as sorted slots of the transform */
-        size_t ns = 0;
-        for (size_t q = 0; q < nq; q++)
-            if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+        size_t ns = pcs_coset_slots(slot, idx, nq, B, r, rev);
         if (!ns) continue;
-        for (size_t i = 1; i < ns; i++)
-            for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
-                uint32_t sw = slot[j];
-                slot[j] = slot[j - 1], slot[j - 1] = sw;
-            }
 #pragma omp parallel if (rows * k >= PCS_LIGERO_PAR_MIN)
         {
             fp2 *buf = zk_aligned_n(k, sizeof *buf);
@@ -1315,9 +1321,9 @@ static void pcs_zk_coset_in(const ntt_rs *rs, fp2 *buf, const fp2 *lo, size_t kl
 
 /* out[i] = Enc(u)[idx[i]] for the message u = lo | hi (k + t
  * coefficients, t = p->mask_len, 0 plain): per coset holding a queried
- * position, the coset's message (pcs_zk_coset_msg) and only the queried
- * positions' part of its transform (ntt_rs_coset_pruned), as the prover's
- * pcs_ligero_columns; the verifier needs no more of the codeword. */
+ * position, the coset's transform input (pcs_zk_coset_in) and only the
+ * queried positions' part of its transform (ntt_dif_pruned), as the
+ * prover's pcs_ligero_columns; the verifier needs no more of the codeword. */
 static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp2 *u, const size_t *idx, size_t nq,
                           fp2 *out) {
     if (!nq) return;
@@ -1328,15 +1334,8 @@ static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp
     fp2 *buf = zk_aligned_n(k, sizeof *buf);
     uint32_t *slot = zk_malloc_n(nq, sizeof *slot);
     for (size_t r = 0; r < B; r++) {
-        size_t ns = 0;
-        for (size_t q = 0; q < nq; q++)
-            if (idx[q] % B == r) slot[ns++] = rev[idx[q] / B];
+        size_t ns = pcs_coset_slots(slot, idx, nq, B, r, rev);
         if (!ns) continue;
-        for (size_t i = 1; i < ns; i++) /* sorted, as ntt_dif_pruned wants them */
-            for (size_t j = i; j > 0 && slot[j - 1] > slot[j]; j--) {
-                uint32_t sw = slot[j];
-                slot[j] = slot[j - 1], slot[j - 1] = sw;
-            }
         pcs_zk_coset_in(rs, buf, u, k, u + k, k, p->mask_len, c[r], (unsigned)r);
         ntt_dif_pruned(ntt_rs_plan(rs), buf, slot, ns);
         for (size_t q = 0; q < nq; q++)
