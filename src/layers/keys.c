@@ -116,12 +116,13 @@ static double plan_rbr_degree(const pl_plan *pl) {
 static double plan_rbr_bits(const pl_plan *pl, unsigned wb) {
     double e = plan_rbr_degree(pl) / CX_FIELD;
     if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl, wb));
-    if (pl->m->s.zk_mc) /* the masks' rho and the batch's challenges have degree <= 2 */
+    if (pl->m->s.zk_mc) { /* the masks' rho and the batch's challenges have degree <= 2 */
         e = fmax(e, fmax(cnn_once_rbr_error(1, pl->anv), cnn_once_rbr_error(1, (unsigned)pl->m->s.zk_mc + 1)));
-    if (pl->in_chk.nl) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[0] + 1));
-    if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[pl->m->output] + 1));
-    else
+        if (pl->in_chk.nl) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[0] + 1));
+        if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[pl->m->output] + 1));
+    } else {
         e = fmax(e, cnn_once_rbr_error(0, pl->anv));
+    }
     return -log2(e);
 }
 

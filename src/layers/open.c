@@ -20,6 +20,7 @@
  * weight is 0 like any region without a claim, so it changes no relation,
  * and it makes each opened W~(z) uniform (the errors: cnn_weights_error).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,7 +94,14 @@ double cnn_weights_error(const pl_plan *pl, unsigned budget) {
 
 double cnn_weights_rbr_error(const pl_plan *pl, unsigned budget) {
     int zk = pl->wpad >= 0, certified = cnn_weights_certified(pl->wnv, zk);
-    return zk ? pcs_ligero_zk_rbr_error(pl->wnv, certified, budget) : pcs_ligero.rbr_error(pl->wnv, certified);
+    double e = zk ? pcs_ligero_zk_rbr_error(pl->wnv, certified, budget) : pcs_ligero.rbr_error(pl->wnv, certified);
+    if (certified) { /* the key's certificate has rounds of its own, ground once at setup: gamma (K/|F|) and its 711
+                      * queries at proximity 1/10 as a whole (pcs.h; the schemes' rbr_error leave them out) */
+        pcs_ligero_params p = zk ? pcs_ligero_zk_params_for(pl->wnv, 1, budget) : pcs_ligero_params_for(pl->wnv, 1);
+        double K = ldexp(1.0, (int)(p.log_cols + p.log_inv_rate));
+        e = fmax(e, fmax(K / CX_FIELD, pow(9.0 / 10.0, PCS_LIGERO_CERT_QUERIES)));
+    }
+    return e;
 }
 
 zk_err cnn_read_once(tr_t *tr, const pcs_scheme *S, pcs_commitment *com, unsigned n) {

@@ -221,6 +221,7 @@
 #include "pcs.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -1079,16 +1080,16 @@ pcs_ligero_params pcs_ligero_zk_params_for(unsigned n, int certified, unsigned o
     ZK_CHECK(openings >= 1 && openings <= PCS_LIGERO_ZK_MAX_OPENINGS);
     static pcs_ligero_params memo[PCS_LIGERO_MAX_VARS + 1][2][PCS_LIGERO_ZK_MAX_OPENINGS + 1];
     static unsigned char known[PCS_LIGERO_MAX_VARS + 1][2][PCS_LIGERO_ZK_MAX_OPENINGS + 1];
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* OpenMP or not (the fuzzers build without it) */
     pcs_ligero_params p;
     int c = certified != 0;
-#pragma omp critical(pcs_zk_params_memo)
-    {
-        if (!known[n][c][openings]) {
-            memo[n][c][openings] = pcs_zk_params_search(n, c, openings);
-            known[n][c][openings] = 1;
-        }
-        p = memo[n][c][openings];
+    ZK_CHECK(pthread_mutex_lock(&lock) == 0);
+    if (!known[n][c][openings]) {
+        memo[n][c][openings] = pcs_zk_params_search(n, c, openings);
+        known[n][c][openings] = 1;
     }
+    p = memo[n][c][openings];
+    ZK_CHECK(pthread_mutex_unlock(&lock) == 0);
     return p;
 }
 
@@ -1297,20 +1298,21 @@ static void pcs_zk_coset_msg(fp2 *buf, const fp2 *lo, size_t kl, const fp2 *hi, 
     fp2 cj = c;
     for (size_t i0 = 0; i0 < tl; i0 += k, cj = fp2_mul(cj, c)) {
         size_t i1 = i0 + k < tl ? i0 + k : tl;
-        fp2 *b = buf - i0;
+        const fp2 *h = hi + i0;
+        size_t n = i1 - i0;
         /* c_r^j is a root of unity: 1, -1, i, -i (half the cosets when B = 8) cost no product */
         if (fp2_eq(cj, fp2_one()))
-            for (size_t i = i0; i < i1; i++) b[i] = fp2_add(b[i], hi[i]);
+            for (size_t i = 0; i < n; i++) buf[i] = fp2_add(buf[i], h[i]);
         else if (fp2_eq(cj, fp2_neg(fp2_one())))
-            for (size_t i = i0; i < i1; i++) b[i] = fp2_sub(b[i], hi[i]);
+            for (size_t i = 0; i < n; i++) buf[i] = fp2_sub(buf[i], h[i]);
         else if (cj.re == 0 && (cj.im == 1 || cj.im == FM61_P - 1)) { /* +-i: (x + iy)(+-i) = -+y +- ix */
             int plus = cj.im == 1;
-            for (size_t i = i0; i < i1; i++) {
-                fp2 h = plus ? fp2_make(fm61_neg(hi[i].im), hi[i].re) : fp2_make(hi[i].im, fm61_neg(hi[i].re));
-                b[i] = fp2_add(b[i], h);
+            for (size_t i = 0; i < n; i++) {
+                fp2 v = plus ? fp2_make(fm61_neg(h[i].im), h[i].re) : fp2_make(h[i].im, fm61_neg(h[i].re));
+                buf[i] = fp2_add(buf[i], v);
             }
         } else
-            for (size_t i = i0; i < i1; i++) b[i] = fp2_add(b[i], fp2_mul(cj, hi[i]));
+            for (size_t i = 0; i < n; i++) buf[i] = fp2_add(buf[i], fp2_mul(cj, h[i]));
     }
 }
 

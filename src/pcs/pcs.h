@@ -177,7 +177,7 @@ size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
  *   plain opening, budget 1:  q = 160..172 for n >= 14 (K = 4k; 2^-108.0..2^-108.4),
  *                             q = 118..188 for n <= 13 (K = 4k..64k)
  *   certificate:              (1 - 1/10)^711 = 2^-108.1 (proximity 1/10)
- *   certified opening, b = 1: q = 74..94 for n >= 18 (K = 4k),
+ *   certified opening, b = 1: q = 73..94 for n >= 18 (K = 4k),
  *                             q = 38..58 for n <= 17 (K = 8k..64k)
  * (papers/protocol.md sec. 5.1 has the table: proofs are 1.01-1.10x the
  * plain ones for n >= 16, certified 1.04-1.18x for n = 20..24).

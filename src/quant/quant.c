@@ -822,7 +822,8 @@ zk_err q_model_validate(q_model *m) {
                 Q_FAIL("node %s (%s): worst-case accumulator of %d bits is over the field bound of %d", nd->name,
                        nn_op_name(nd->op), nd->acc_bits, Q_FIELD_BITS);
             if (m->s.zk_mc && nd->acc_bits != q_public_acc_bits(m, nd, plane))
-                Q_FAIL("node %s (%s): a zero-knowledge skeleton's accumulator width %d is not the public one (%d)",
+                Q_FAIL("node %s (%s): a zero-knowledge skeleton's accumulator width %d is not the public one (%d; "
+                       "a key set up before 2026-12-06 11:00 UTC: run setup again)",
                        nd->name, nn_op_name(nd->op), nd->acc_bits, q_public_acc_bits(m, nd, plane));
             if (q_rel_bound(m, nd, plane, 0) >= (uint64_t)1 << Q_FIELD_BITS)
                 Q_FAIL("node %s (%s): a relation is over the field bound of %d bits", nd->name, nn_op_name(nd->op),

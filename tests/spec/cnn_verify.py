@@ -15,8 +15,8 @@ takes an entry of the pool, the sumchecks mask their finals and absorb
 their claims' pool parts, checks of masked values become linear claims of
 the batch, and a private input or output is proven by a sumcheck over its
 padded table before its opening. A zk key's weights are committed hiding
-(9.5: version-6 vk with the opening budget, the hiding certificate when
-certified, a W pad region in the plan that the weight-range certificate
+(9.5: version-7 vk with the opening budget and the hiding certificate, W
+being always certified, a W pad region in the plan that the weight-range certificate
 leaves out); their weight-range certificate runs the zero-knowledge mode
 too (9.5 item 4: C hiding with a pad region, a mask pool of its own whose
 size it sends, wr/zk/mc, its batch and M's opening after W's and C's). In
