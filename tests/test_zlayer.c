@@ -654,7 +654,37 @@ static void test_root_nonzero(zk_rng *rng) {
            "accepted\n", acc[0], RZ_RUNS, acc[1], acc[2]);
 }
 
+/* A proof's own hiding tables are committed for one opening, and the
+ * bounds use that shape's error (cnn_once_error): cnn_read_once takes a
+ * budget-1 commitment (and a plain one) and refuses any other budget,
+ * which a cheating prover could otherwise name to get another shape. */
+static void test_read_once(zk_rng *rng) {
+    const unsigned n = 6;
+    fm61 t[1u << 6];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) t[i] = zk_rng_u64(rng) % FM61_P;
+    for (unsigned b = 0; b <= 3; b++) { /* b = 0: the plain scheme */
+        zk_buf proof;
+        zk_buf_init(&proof);
+        tr_t *tr = tr_new_prover(PROTO, &proof);
+        pcs_state *st = b ? pcs_ligero_zk_commit(tr, NULL, t, n, 0, b, NULL) : pcs_ligero.commit(tr, t, n);
+        tr_free(tr);
+        const pcs_scheme *S = b ? &pcs_ligero_zk : &pcs_ligero;
+        S->state_free(st);
+        pcs_commitment com;
+        tr = tr_new_verifier(PROTO, proof.data, proof.len);
+        zk_err e = cnn_read_once(tr, S, &com, n);
+        tr_free(tr);
+        if (b <= 1) {
+            TEST_CHECK(e == ZK_OK && com.zk == (b == 1));
+        } else {
+            TEST_CHECK(e == ZK_EPROOF && strstr(zk_reason(), "not 1") != NULL);
+        }
+        zk_buf_free(&proof);
+    }
+}
+
 void test_zlayer(zk_rng *rng) {
+    test_read_once(rng);
     test_root_nonzero(rng);
     static const size_t e3[1] = {0}, e2[2] = {1, 3}, e0[1] = {5};
     zl_full(3, 1, e3, rng);

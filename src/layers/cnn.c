@@ -581,19 +581,10 @@ zk_err cnn_prover_prove(cnn_prover *pv, zk_buf *proof, const int64_t *input_q, q
         e = ZK_EFORMAT;
     }
     if (st) {
-        int zk = c.z.on;
-        double eps = c.err / CX_FIELD + cnn_once_error(zk, pl->anv);
-        if (pl->wnv) eps += cnn_weights_error(pl, pv->pk->wcom.openings);
-        if (zk) eps += cnn_once_error(1, c.z.mc + 1); /* the mask table's opening */
-        if (pl->in_chk.nl) eps += cnn_once_error(1, pl->tnv[0] + 1); /* a private input's */
-        if (m->s.out_vis == Q_OUT_PRIVATE) eps += cnn_once_error(1, pl->tnv[m->output] + 1); /* output's */
+        double eps = c.err / CX_FIELD, rbr = c.rbr / CX_FIELD;
+        cnn_openings_error(pl, c.z.on ? c.z.mc : 0, pv->pk->wcom.openings, &eps, &rbr);
         st->counted_bits = -log2(eps);
-        double rbr = c.rbr / CX_FIELD;
-        if (pl->wnv) rbr = fmax(rbr, cnn_weights_rbr_error(pl, pv->pk->wcom.openings));
-        if (zk) rbr = fmax(rbr, cnn_once_rbr_error(1, c.z.mc + 1));
-        if (pl->in_chk.nl) rbr = fmax(rbr, cnn_once_rbr_error(1, pl->tnv[0] + 1));
-        if (m->s.out_vis == Q_OUT_PRIVATE) rbr = fmax(rbr, cnn_once_rbr_error(1, pl->tnv[m->output] + 1));
-        st->rbr_bits = -log2(fmax(rbr, cnn_once_rbr_error(zk, pl->anv)));
+        st->rbr_bits = -log2(rbr);
         st->total = cx_now() - t_start;
         st->proof_bytes = proof->len - start;
         st->adv_cells = (size_t)1 << pl->anv;

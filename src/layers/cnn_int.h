@@ -76,6 +76,12 @@ double cnn_weights_rbr_error(const pl_plan *pl, unsigned budget);
 zk_err cnn_read_once(tr_t *tr, const pcs_scheme *S, pcs_commitment *com, unsigned n) ZK_WARN_UNUSED;
 double cnn_once_error(int zk, unsigned n);
 double cnn_once_rbr_error(int zk, unsigned n);
+/* A proof's commitment openings under plan pl (mc: the mask pool's 2^mc,
+ * 0 without the zero-knowledge mode; wb: W's budget): *eps gains the sum
+ * of their errors (W's, ADV's, and in zk M's and a private input's and
+ * output's), *rbr becomes the largest of itself and their single-challenge
+ * terms. The prover's ledger report and the plan bound both use it. */
+void cnn_openings_error(const pl_plan *pl, unsigned mc, unsigned wb, double *eps, double *rbr);
 /* Records that this process opens the hiding weight commitment with this
  * root at `slot` (cnn.c); ZK_EINPUT with a reason when it already opened
  * it at that slot or a later one. */

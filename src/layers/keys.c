@@ -70,23 +70,20 @@ static double plan_soundness_bits(const pl_plan *pl, unsigned wb) {
      * 3 2^lnv in place of 2^lnv */
     double one = plan_lu_one(pl);
     double lu = pl->lu_two ? one / p2 * one + 1.0 : one;
-    double eps = (3.0 * rounds + ids + lu) / p2;
-    if (pl->wnv) eps += cnn_weights_error(pl, wb);
+    double eps = (3.0 * rounds + ids + lu) / p2, rbr = 0;
+    cnn_openings_error(pl, (unsigned)m->s.zk_mc, wb, &eps, &rbr);
     if (m->s.zk_mc) { /* protocol.md sec. 9.5: the masks' rho (at most 2^mc / 4 masks of >= 4 cells), the
-                       * batch (lambda, rho', 2 (mc - 1)), the hiding openings of ADV and of M */
+                       * batch (lambda, rho', 2 (mc - 1)); the openings are cnn_openings_error's, above */
         unsigned mc = (unsigned)m->s.zk_mc;
         eps += (ldexp(1.0, (int)mc - 2) + 3.0 + 2.0 * mc) / p2;
         /* sec. 9.8: per masked sumcheck (at most 2^mc / 4) a last round of
          * degree up to d + 2, or one round of degree <= 5 where it had none
          * (among them the lookup root's Q u = 1) */
         eps += 5.0 * ldexp(1.0, (int)mc - 2) / p2;
-        eps += cnn_once_error(1, pl->anv) + cnn_once_error(1, mc + 1);
-        if (pl->in_chk.nl) /* a private input: its identity at the merged point, its sumcheck and opening (sec. 9.8 (f)) */
-            eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2 + cnn_once_error(1, pl->tnv[0] + 1);
-        if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's sumcheck and opening (r0 is counted above) */
-            eps += 3.0 * (pl->tnv[m->output] + 1) / p2 + cnn_once_error(1, pl->tnv[m->output] + 1);
-    } else {
-        eps += cnn_once_error(0, pl->anv);
+        if (pl->in_chk.nl) /* a private input: its identity at the merged point and its sumcheck (sec. 9.8 (f)) */
+            eps += (pl->tnv[0] + 3.0 * (pl->tnv[0] + 1)) / p2;
+        if (m->s.out_vis == Q_OUT_PRIVATE) /* a private output's sumcheck (r0 is counted above) */
+            eps += 3.0 * (pl->tnv[m->output] + 1) / p2;
     }
     return -log2(eps);
 }
@@ -114,15 +111,9 @@ static double plan_rbr_degree(const pl_plan *pl) {
 }
 
 static double plan_rbr_bits(const pl_plan *pl, unsigned wb) {
-    double e = plan_rbr_degree(pl) / CX_FIELD;
-    if (pl->wnv) e = fmax(e, cnn_weights_rbr_error(pl, wb));
-    if (pl->m->s.zk_mc) { /* the masks' rho and the batch's challenges have degree <= 2 */
-        e = fmax(e, fmax(cnn_once_rbr_error(1, pl->anv), cnn_once_rbr_error(1, (unsigned)pl->m->s.zk_mc + 1)));
-        if (pl->in_chk.nl) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[0] + 1));
-        if (pl->m->s.out_vis == Q_OUT_PRIVATE) e = fmax(e, cnn_once_rbr_error(1, pl->tnv[pl->m->output] + 1));
-    } else {
-        e = fmax(e, cnn_once_rbr_error(0, pl->anv));
-    }
+    /* (the masks' rho and the batch's challenges have degree <= 2, within the plan's degrees) */
+    double e = plan_rbr_degree(pl) / CX_FIELD, eps = 0;
+    cnn_openings_error(pl, (unsigned)pl->m->s.zk_mc, wb, &eps, &e);
     return -log2(e);
 }
 

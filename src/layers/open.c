@@ -116,6 +116,22 @@ zk_err cnn_read_once(tr_t *tr, const pcs_scheme *S, pcs_commitment *com, unsigne
 double cnn_once_error(int zk, unsigned n) { return zk ? pcs_ligero_zk_error(n, 0, 1) : pcs_ligero.error(n, 0); }
 double cnn_once_rbr_error(int zk, unsigned n) { return zk ? pcs_ligero_zk_rbr_error(n, 0, 1) : pcs_ligero.rbr_error(n, 0); }
 
+void cnn_openings_error(const pl_plan *pl, unsigned mc, unsigned wb, double *eps, double *rbr) {
+    const q_model *m = pl->m;
+    int zk = mc != 0;
+    unsigned n[4] = {pl->anv, mc + 1, pl->tnv[0] + 1, pl->tnv[m->output] + 1}; /* ADV, M, input, output */
+    int on[4] = {1, zk, zk && pl->in_chk.nl, zk && m->s.out_vis == Q_OUT_PRIVATE};
+    if (pl->wnv) {
+        *eps += cnn_weights_error(pl, wb);
+        *rbr = fmax(*rbr, cnn_weights_rbr_error(pl, wb));
+    }
+    for (int i = 0; i < 4; i++)
+        if (on[i]) {
+            *eps += cnn_once_error(zk, n[i]);
+            *rbr = fmax(*rbr, cnn_once_rbr_error(zk, n[i]));
+        }
+}
+
 /* All region claims of one table -> one point -> opening. */
 zk_err cx_open(cx *c, int poly, unsigned nv, const pcs_scheme *S, const pcs_state *st, const pcs_commitment *com) {
     const pl_plan *pl = c->pl;
