@@ -522,6 +522,105 @@ static void test_zk_acc_bits(void) {
     q_model_free(m);
 }
 
+
+/* A pk's copy of its weight commitment's encoded matrix (CNN_PK_ENCODED_MAX),
+ * plain and hiding: setup keeps it; the pk file carries it 16-aligned
+ * after zeros, and cnn_pk_deserialize_owned leaves it in the file's bytes;
+ * proofs from it verify, and so do proofs from the same key without it; a
+ * matrix of the wrong length or after non-zero padding is refused at load,
+ * and a key whose matrix is not the commitment's makes no proof. */
+static void test_pk_encoded(void) {
+    for (int zk = 0; zk < 2; zk++) {
+        q_model *m = NULL;
+        if (!test_quantize_model(&m, "models/lenet5_fashion.onnx", "models/calib/lenet5_fashion_calib.json")) return;
+        m->s.zk_mc = zk;
+        cnn_key *k = NULL, *a = NULL, *b = NULL, *vk = NULL;
+        TEST_REQUIRE(cnn_setup_zk(&k, m, 6) == ZK_OK);
+        int certified = k->wcom.certified;
+        pcs_ligero_params wp = zk ? pcs_ligero_zk_params_for(k->w_nvars, certified, 6)
+                                  : pcs_ligero_params_for(k->w_nvars, certified);
+        size_t eb = pcs_ligero_encoded_bytes(&wp);
+        TEST_REQUIRE(eb <= CNN_PK_ENCODED_MAX && k->wenc != NULL && k->wenc_len == eb);
+        zk_buf pb, vb;
+        zk_buf_init(&pb);
+        zk_buf_init(&vb);
+        cnn_pk_serialize(&pb, k);
+        cnn_vk_serialize(&vb, k);
+        TEST_REQUIRE(cnn_vk_deserialize(&vk, vb.data, vb.len) == ZK_OK);
+        uint8_t *own = zk_malloc(pb.len);
+        memcpy(own, pb.data, pb.len);
+        TEST_REQUIRE(cnn_pk_deserialize_owned(&a, own, pb.len) == ZK_OK);
+        TEST_CHECK(a->wenc_buf == own && a->wenc_len == eb && memcmp(a->wenc, k->wenc, eb) == 0);
+        size_t off = (size_t)(a->wenc - own), lenpos = 0;
+        for (size_t pad = 0; pad < 16 && !lenpos; pad++) { /* the u64 length, then pad zeros */
+            uint64_t l;
+            memcpy(&l, pb.data + off - 8 - pad, 8);
+            if (l == eb) lenpos = off - 8 - pad;
+        }
+        uint64_t l0;
+        memcpy(&l0, pb.data + lenpos, 8);
+        TEST_CHECK(off % 16 == 0 && l0 == eb && off - lenpos - 8 < 16);
+        int64_t *xq = lenet_input(a->m);
+        TEST_REQUIRE(xq);
+        zk_buf p1, p2;
+        zk_buf_init(&p1);
+        zk_buf_init(&p2);
+        TEST_CHECK(cnn_prove(&p1, a, xq, NULL, NULL) == ZK_OK && cnn_verify(vk, p1.data, p1.len, NULL, NULL) == ZK_OK);
+        /* the same key without its matrix: u64 0 in its place, the same padding; the next slot */
+        zk_buf nb;
+        zk_buf_init(&nb);
+        zk_buf_put(&nb, pb.data, lenpos);
+        zk_buf_put_u64(&nb, 0);
+        zk_buf_put(&nb, pb.data + lenpos + 8, off - lenpos - 8);
+        zk_buf_put(&nb, pb.data + off + eb, pb.len - off - eb);
+        if (zk) nb.data[a->wused_at] = (uint8_t)*a->wused;
+        TEST_REQUIRE(cnn_pk_deserialize(&b, nb.data, nb.len) == ZK_OK);
+        TEST_CHECK(b->wenc == NULL && b->wenc_len == 0);
+        TEST_CHECK(cnn_prove(&p2, b, xq, NULL, NULL) == ZK_OK && cnn_verify(vk, p2.data, p2.len, NULL, NULL) == ZK_OK);
+        TEST_CHECK(p2.len == p1.len && (zk ? memcmp(p1.data, p2.data, p1.len) != 0 : memcmp(p1.data, p2.data, p1.len) == 0));
+        cnn_key_free(b);
+        b = NULL;
+        /* refused at load: a length neither 0 nor the commitment's; a non-zero padding byte */
+        zk_buf cb;
+        zk_buf_init(&cb);
+        zk_buf_put(&cb, pb.data, pb.len);
+        static const uint64_t bad_len[3] = {16, 1, 0};
+        for (int j = 0; j < 3; j++) {
+            uint64_t bl = j < 2 ? eb - bad_len[j] : eb + 16;
+            memcpy(cb.data + lenpos, &bl, 8);
+            TEST_CHECK(cnn_pk_deserialize(&b, cb.data, cb.len) == ZK_EFORMAT && b == NULL &&
+                       strstr(zk_reason(), "encoded matrix") != NULL);
+        }
+        memcpy(cb.data + lenpos, &l0, 8);
+        if (off > lenpos + 8) {
+            cb.data[off - 1] = 1;
+            TEST_CHECK(cnn_pk_deserialize(&b, cb.data, cb.len) == ZK_EFORMAT && b == NULL);
+            cb.data[off - 1] = 0;
+        }
+        /* a matrix that is not the commitment's (all zeros): the proof is refused */
+        memset(cb.data + off, 0, eb);
+        if (zk) cb.data[a->wused_at] = (uint8_t)(*a->wused + 1);
+        TEST_REQUIRE(cnn_pk_deserialize(&b, cb.data, cb.len) == ZK_OK);
+        zk_buf p3;
+        zk_buf_init(&p3);
+        TEST_CHECK(cnn_prove(&p3, b, xq, NULL, NULL) == ZK_EFORMAT && strstr(zk_reason(), "do not match") != NULL);
+        printf("  cnn pk encoded matrix (%s): %zu bytes in a %zu-byte pk; proofs %zu bytes with and without it\n",
+               zk ? "hiding" : "plain", eb, pb.len, p1.len);
+        zk_buf_free(&p3);
+        zk_buf_free(&cb);
+        zk_buf_free(&nb);
+        zk_buf_free(&p1);
+        zk_buf_free(&p2);
+        zk_buf_free(&pb);
+        zk_buf_free(&vb);
+        free(xq);
+        cnn_key_free(b);
+        cnn_key_free(a);
+        cnn_key_free(vk);
+        cnn_key_free(k);
+    }
+}
+
 /* W committed hiding with a budget (the weight-range certificate's opening
  * and one per proof), the slot count in the proving key, stale counts
  * refused; the vk says W is hiding and its proofs verify. */
@@ -1135,6 +1234,7 @@ void test_cnn(zk_rng *rng) {
     zk_mode = 0;
     test_zk_acc_bits();
     test_zk_weights(rng);
+    test_pk_encoded();
     test_private_input(rng);
     test_private_output(rng);
     for (size_t k = 0; k < N_TAMPER_LABELS; k++) {

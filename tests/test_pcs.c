@@ -924,11 +924,30 @@ static void tp_certificate(zk_rng *rng, unsigned n) {
     free(t);
 }
 
+/* The mismatches of one opening at z from a state from leaves, with the
+ * encoded matrix enc attached when not NULL. */
+static size_t tp_lazy_mismatches(const fm61 *t, unsigned n, int certified, const uint8_t *leaves, const uint8_t *enc,
+                                 const fp2 *z) {
+    pcs_state *lz = pcs_ligero_state_from_leaves(t, n, certified, leaves);
+    if (enc) pcs_ligero_attach_encoded(lz, enc);
+    zk_buf pf;
+    zk_buf_init(&pf);
+    tr_t *tr = tr_new_prover(TP_PROTO, &pf);
+    pcs_ligero.open(tr, lz, z);
+    tr_free(tr);
+    size_t bad = pcs_ligero_mismatches(lz);
+    pcs_ligero.state_free(lz);
+    zk_buf_free(&pf);
+    return bad;
+}
+
 /* An opening from pcs_ligero_state_from_leaves (no encoded matrix) must
  * write the bytes of the committing state's, plain and certified, with
- * all columns opened (small n) and sampled, on 1 and 2 threads; its root is
+ * all columns opened (small n) and sampled, on 1 and 2 threads, with and
+ * without the committing state's encoded matrix attached; its root is
  * the commitment's; a table that differs from the committed one is caught
- * by the digests of the columns it sends. */
+ * by the digests of the columns it sends, or with the matrix attached by
+ * the combination check, and a changed matrix by the digests. */
 static void tp_from_leaves(zk_rng *rng) {
     static const unsigned ns[] = {1, 3, 9, 14, 17};
     int saved = zk_threads();
@@ -949,13 +968,19 @@ static void tp_from_leaves(zk_rng *rng) {
             size_t lb = pcs_ligero_leaves_bytes(n, certified);
             uint8_t *leaves = zk_malloc_n(lb, 1);
             memcpy(leaves, pcs_ligero_leaves(st), lb);
+            pcs_ligero_params prm = pcs_ligero_params_for(n, certified);
+            size_t eb = pcs_ligero_encoded_bytes(&prm);
+            uint8_t *enc = zk_aligned_n(eb, 1);
+            memcpy(enc, pcs_ligero_encoded(st), eb);
             tr = tr_new_prover(TP_PROTO, &ref);
             pcs_ligero.open(tr, st, z);
             tr_free(tr);
             pcs_ligero.state_free(st);
-            for (int th = 1; th <= 2; th++) {
-                zk_threads_set(th);
+            for (int th = 1; th <= 4; th++) { /* 3, 4: 1, 2 threads with the encoded matrix attached */
+                zk_threads_set(th > 2 ? th - 2 : th);
                 pcs_state *lz = pcs_ligero_state_from_leaves(t, n, certified, leaves);
+                TEST_CHECK(pcs_ligero_encoded(lz) == NULL);
+                if (th > 2) pcs_ligero_attach_encoded(lz, enc);
                 TEST_CHECK(memcmp(pcs_ligero_root(lz), root.data + root.len - PCS_DIGEST_BYTES, PCS_DIGEST_BYTES) == 0);
                 zk_buf pf;
                 zk_buf_init(&pf);
@@ -968,17 +993,20 @@ static void tp_from_leaves(zk_rng *rng) {
                 zk_buf_free(&pf);
             }
             zk_threads_set(saved);
-            /* a changed entry changes its row's codeword everywhere */
+            /* an attached matrix with one entry changed in every column:
+             * each column sent differs from its leaf */
+            size_t m = (size_t)1 << prm.log_rows, K = (size_t)1 << (prm.log_cols + prm.log_inv_rate);
+            fp2 *ef = (fp2 *)(void *)enc;
+            for (size_t j = 0; j < K; j++) ef[j * m + (j % m)] = fp2_add(ef[j * m + (j % m)], fp2_one());
+            TEST_CHECK(tp_lazy_mismatches(t, n, certified, leaves, enc, z) > 0);
+            for (size_t j = 0; j < K; j++) ef[j * m + (j % m)] = fp2_sub(ef[j * m + (j % m)], fp2_one());
+            /* a changed entry changes its row's codeword everywhere; with the
+             * committed matrix attached, the columns match their leaves but
+             * not the combinations of the changed table */
             t[N / 2] = fm61_add(t[N / 2], 1);
-            pcs_state *lz = pcs_ligero_state_from_leaves(t, n, certified, leaves);
-            zk_buf pf;
-            zk_buf_init(&pf);
-            tr = tr_new_prover(TP_PROTO, &pf);
-            pcs_ligero.open(tr, lz, z);
-            tr_free(tr);
-            TEST_CHECK(pcs_ligero_mismatches(lz) > 0);
-            pcs_ligero.state_free(lz);
-            zk_buf_free(&pf);
+            TEST_CHECK(tp_lazy_mismatches(t, n, certified, leaves, NULL, z) > 0);
+            TEST_CHECK(tp_lazy_mismatches(t, n, certified, leaves, enc, z) > 0);
+            free(enc);
             zk_buf_free(&ref);
             zk_buf_free(&root);
             free(leaves);

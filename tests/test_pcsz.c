@@ -228,8 +228,10 @@ static void tz_complete(zk_rng *rng, unsigned n, int certified, unsigned opening
 }
 
 /* A state rebuilt from the table, the seed and the leaves gives the same
- * bytes as the committing state, also after openings already served;
- * a changed table is noticed. */
+ * bytes as the committing state, also after openings already served, with
+ * and without the committing state's encoded matrix attached; a changed
+ * table is noticed (with the matrix attached: by the combination check),
+ * and so is a changed matrix. */
 static void tz_from_leaves(zk_rng *rng, unsigned n, int certified) {
     fm61 *t = tz_table(rng, n);
     uint8_t seed[PCS_LIGERO_ZK_SEED_BYTES];
@@ -246,6 +248,10 @@ static void tz_from_leaves(zk_rng *rng, unsigned n, int certified) {
     size_t lb = pcs_ligero_zk_leaves_bytes(n, certified, openings);
     uint8_t *leaves = zk_malloc_n(lb, 1);
     memcpy(leaves, pcs_ligero_leaves(st), lb);
+    pcs_ligero_params prm = pcs_ligero_zk_params_for(n, certified, openings);
+    size_t eb = pcs_ligero_encoded_bytes(&prm);
+    uint8_t *enc = zk_aligned_n(eb, 1);
+    memcpy(enc, pcs_ligero_encoded(st), eb);
     for (int o = 0; o < 3; o++) {
         zk_buf_init(&ref[o]);
         tr = tr_new_prover(TZ_PROTO, &ref[o]);
@@ -254,8 +260,10 @@ static void tz_from_leaves(zk_rng *rng, unsigned n, int certified) {
     }
     TEST_CHECK(pcs_ligero_zk_used(st) == 3);
     pcs_ligero_zk.state_free(st);
-    for (unsigned used = 0; used < 3; used++) {
+    for (unsigned u2 = 0; u2 < 6; u2++) { /* used = u2 % 3; u2 >= 3: the encoded matrix attached */
+        unsigned used = u2 % 3;
         pcs_state *lz = pcs_ligero_zk_state_from_leaves(t, n, certified, openings, seed, leaves, used);
+        if (u2 >= 3) pcs_ligero_attach_encoded(lz, enc);
         TEST_CHECK(memcmp(pcs_ligero_root(lz), root.data, PCS_DIGEST_BYTES) == 0);
         zk_buf pf;
         zk_buf_init(&pf);
@@ -270,9 +278,13 @@ static void tz_from_leaves(zk_rng *rng, unsigned n, int certified) {
     /* the same opening through a verifier holding the commitment: accepted
      * for the committed table, rejected for another table behind the same
      * leaves (its columns are not the committed ones) */
-    for (int changed = 0; changed <= 1; changed++) {
-        if (changed) t[0] = fm61_add(t[0], 1);
+    for (int c2 = 0; c2 < 4; c2++) { /* c2 >= 2: the encoded matrix attached */
+        int changed = c2 & 1;
+        if (c2 == 1) t[0] = fm61_add(t[0], 1);
+        if (c2 == 2) t[0] = fm61_sub(t[0], 1);
+        if (c2 == 3) t[0] = fm61_add(t[0], 1);
         pcs_state *lz = pcs_ligero_zk_state_from_leaves(t, n, certified, openings, seed, leaves, 0);
+        if (c2 >= 2) pcs_ligero_attach_encoded(lz, enc);
         zk_buf pf;
         zk_buf_init(&pf);
         tr = tr_new_prover(TZ_PROTO, &pf);
@@ -294,8 +306,26 @@ static void tz_from_leaves(zk_rng *rng, unsigned n, int certified) {
         pcs_ligero_zk.state_free(lz);
         zk_buf_free(&pf);
     }
+    /* an attached matrix with a changed mask-row entry in every column: each column sent differs from its leaf */
+    {
+        size_t m = (size_t)1 << prm.log_rows, W = m + prm.mask_rows + 1, K = (size_t)1 << (prm.log_cols + prm.log_inv_rate);
+        fp2 *ef = (fp2 *)(void *)enc;
+        for (size_t j = 0; j < K; j++) ef[j * W + W - 1] = fp2_add(ef[j * W + W - 1], fp2_one());
+        t[0] = fm61_sub(t[0], 1);
+        pcs_state *lz = pcs_ligero_zk_state_from_leaves(t, n, certified, openings, seed, leaves, 0);
+        pcs_ligero_attach_encoded(lz, enc);
+        zk_buf pf;
+        zk_buf_init(&pf);
+        tr = tr_new_prover(TZ_PROTO, &pf);
+        pcs_ligero_zk.open(tr, lz, z);
+        tr_free(tr);
+        TEST_CHECK(pcs_ligero_mismatches(lz) > 0);
+        pcs_ligero_zk.state_free(lz);
+        zk_buf_free(&pf);
+    }
     for (int o = 0; o < 3; o++) zk_buf_free(&ref[o]);
     zk_buf_free(&root);
+    free(enc);
     free(leaves);
     free(t);
 }

@@ -580,8 +580,13 @@ out:
 static int load_key(cnn_key **k, const char *path, int vk) {
     zk_buf b;
     if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
-    zk_err e = vk ? cnn_vk_deserialize(k, b.data, b.len) : cnn_pk_deserialize(k, b.data, b.len);
-    zk_buf_free(&b);
+    zk_err e;
+    if (vk) {
+        e = cnn_vk_deserialize(k, b.data, b.len);
+        zk_buf_free(&b);
+    } else {
+        e = cnn_pk_deserialize_owned(k, b.data, b.len); /* takes the bytes */
+    }
     if (e != ZK_OK) {
         fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
         return EXIT_USAGE;
@@ -609,11 +614,15 @@ static int load_key_locked(cnn_key **k, int *fd, const char *path) {
         if (r <= 0) rc = dief(EXIT_USAGE, "cannot read %s: %s", path, r < 0 ? strerror(errno) : "file shrank");
         else len += (size_t)r;
     }
-    if (!rc && cnn_pk_deserialize(k, data, len) != ZK_OK) {
-        fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
-        rc = EXIT_USAGE;
+    if (!rc) {
+        zk_err e = cnn_pk_deserialize_owned(k, data, len); /* takes the bytes */
+        data = NULL;
+        if (e != ZK_OK) {
+            fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+            rc = EXIT_USAGE;
+        }
     }
-    free(data);
+    zk_free_secret(data);
     if (!rc && (*k)->wcom.zk && (fcntl(*fd, F_GETFL) & O_ACCMODE) != O_RDWR) {
         cnn_key_free(*k);
         *k = NULL;
@@ -889,9 +898,10 @@ static int cmd_prove(const args_t *a) {
     zk_buf *file = zk_calloc((size_t)n, sizeof *file), *js = zk_calloc((size_t)n, sizeof *js);
     cnn_prover *pv = NULL;
     double bound = cnn_soundness_bits(key), t0 = now_s();
-    /* one proof: as cnn_prove (the weights are not encoded, the key's leaves
-     * give the tree); several: the weights encoded and committed once */
-    zk_err e = n == 1 ? cnn_prover_new_lazy(&pv, key) : cnn_prover_new(&pv, key);
+    /* one proof, or a key with its encoded weights: as cnn_prove (the
+     * weights are not encoded, the key's leaves give the tree); several
+     * from a key without: the weights encoded and committed once */
+    zk_err e = n == 1 || key->wenc ? cnn_prover_new_lazy(&pv, key) : cnn_prover_new(&pv, key);
     double t_new = now_s() - t0;
     if (e != ZK_OK) {
         rc = die(EXIT_USAGE, "cannot prove: %s", zk_reason());

@@ -462,10 +462,11 @@ static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
         } else if (zk) { /* a hiding W: the pad from the seed; the state from the key's leaves, or recommitted
                           * from the seed (the same root), at the key's count */
             cnn_weights_pad(pl, pv->W, pk->wseed);
-            if (lazy)
+            if (lazy) {
                 pv->wst = pcs_ligero_zk_state_from_leaves(pv->W, pl->wnv, certified, pk->wcom.openings, pk->wseed,
                                                           pk->wleaves, *pk->wused);
-            else {
+                if (pk->wenc) pcs_ligero_attach_encoded(pv->wst, pk->wenc);
+            } else {
                 pv->wst = cnn_commit_weights(pl, pv->W, &com, NULL, pk->wcom.openings, pk->wseed);
                 pcs_ligero_zk_set_used(pv->wst, *pk->wused);
             }
@@ -474,6 +475,7 @@ static zk_err cnn_prover_make(cnn_prover **out, const cnn_key *pk, int lazy) {
             /* the tree from the key's leaves; the weights are checked against
              * the leaves of the columns each opening sends */
             pv->wst = pcs_ligero_state_from_leaves(pv->W, pl->wnv, certified, pk->wleaves);
+            if (pk->wenc) pcs_ligero_attach_encoded(pv->wst, pk->wenc);
             bad = memcmp(pcs_ligero_root(pv->wst), pk->wcom.root, PCS_DIGEST_BYTES) != 0;
         } else {
             pv->wst = cnn_commit_weights(pl, pv->W, &com, NULL, 0, NULL);

@@ -43,12 +43,19 @@
 #define CNN_PK_MAGIC "GKRCNNPK"
 #define CNN_VK_MAGIC "GKRCNNVK"
 #define CNN_KEY_VERSION 5u /* the vk's; 4: the weight-range certificate; 5: large Clips by table */
-#define CNN_PK_VERSION 6u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate; 6: large Clips by table */
+#define CNN_PK_VERSION 7u  /* 4: the weight commitment's Merkle leaves; 5: the weight-range certificate; 6: large Clips by table;
+                            * 7: the weight commitment's encoded matrix */
 /* A zero-knowledge key with weights (hiding weight commitment, below) is
  * written with these versions; every other key keeps the ones above and
  * its bytes. */
 #define CNN_KEY_VERSION_ZKW 7u /* 7: the hiding W always certified, its codeword up to 2^20 cells */
-#define CNN_PK_VERSION_ZKW 8u
+#define CNN_PK_VERSION_ZKW 9u /* 9: the weight commitment's encoded matrix */
+/* A proving key keeps its weight commitment's encoded matrix (every
+ * codeword column, as its leaf hashes it) when that takes at most this many
+ * bytes (LeNet-5: 13.1 MB hiding, 4.2 MB plain; VGG-16's would be hundreds
+ * of MB): a proof then copies its queried columns instead of encoding every
+ * row of W at them. */
+#define CNN_PK_ENCODED_MAX ((size_t)1 << 24)
 /* The opening budget of a zero-knowledge key's weight commitment when
  * setup is not given one (cnn_setup; protocol.md sec. 9.5 has the cost of
  * other budgets): the weight-range certificate's opening and 7 proofs. */
@@ -72,6 +79,11 @@ typedef struct {
     size_t wcert_len;
     uint8_t *wleaves;      /* pk: the commitment's Merkle leaf digests (pcs_ligero_leaves), owned */
     size_t wleaves_len;
+    const uint8_t *wenc;   /* pk: the commitment's encoded matrix (pcs_ligero_encoded) when it takes at most
+                            * CNN_PK_ENCODED_MAX bytes, else NULL; inside wenc_buf */
+    size_t wenc_len;
+    uint8_t *wenc_buf;     /* owned: the block holding wenc (its own, or the key file's bytes read by
+                            * cnn_pk_deserialize_owned) */
     uint8_t *wrange;       /* the weight-range certificate (when w_nvars > 0), owned */
     size_t wrange_len;
     uint8_t digest[32];    /* circuit digest (see above) */
@@ -127,6 +139,8 @@ long cnn_key_proofs_left(const cnn_key *pk);
 
 /* Key files. pk: magic | u32 version (CNN_PK_VERSION) | u64 len | q_model
  * bytes | root(32) | u32 w_nvars | u64 leaves_len | Merkle leaf digests |
+ * u64 enc_len | zero bytes up to a multiple of 16 from the key's start |
+ * encoded matrix (enc_len 0, or pcs_ligero_encoded_bytes: CNN_PK_ENCODED_MAX) |
  * u64 range_len | weight-range certificate | u64 cert_len | certificate;
  * vk: magic | u32 version (CNN_KEY_VERSION) | u64 len | skeleton bytes |
  * root(32) | u32 w_nvars | u64 range_len | weight-range certificate |
@@ -146,10 +160,17 @@ long cnn_key_proofs_left(const cnn_key *pk);
  * "unusable key"). Loading a pk recomputes nothing. cnn_prover_new recommits the
  * weights and refuses a pk whose weights disagree with its root; cnn_prove
  * (cnn_prover_new_lazy) refuses one whose leaves disagree with it, and
- * one whose weights disagree with a leaf its opening sends. */
+ * one whose weights disagree with a leaf its opening sends; with the
+ * key's encoded matrix, its openings copy their columns from it, and it
+ * refuses a proof whose columns disagree with their leaves or with the
+ * combinations of the weights it sends (pcs_ligero_attach_encoded). */
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
+/* The same, taking ownership of data (malloc'ed, 16-byte aligned; freed
+ * on error, else kept by the key when it holds the encoded matrix, which
+ * then stays where it was read instead of being copied). */
+zk_err cnn_pk_deserialize_owned(cnn_key **pk, uint8_t *data, size_t len) ZK_WARN_UNUSED;
 zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
 /* Prover phases, in seconds (wall clock), and sizes. */

@@ -29,6 +29,7 @@ void cnn_key_free(cnn_key *k) {
     q_model_free(k->m);
     free(k->wcert);
     free(k->wleaves);
+    zk_free_secret(k->wenc_buf); /* a hiding W's: its masks and salts */
     free(k->wrange);
     free(k->wused);
     OPENSSL_cleanse(k->wseed, sizeof k->wseed);
@@ -206,6 +207,14 @@ zk_err cnn_setup_zk(cnn_key **out, q_model *m, unsigned wb) {
                              : pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
         k->wleaves = zk_malloc_n(k->wleaves_len, 1);
         memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
+        pcs_ligero_params wp = zkw ? pcs_ligero_zk_params_for(pl->wnv, k->wcom.certified, wb)
+                                   : pcs_ligero_params_for(pl->wnv, k->wcom.certified);
+        if (pcs_ligero_encoded_bytes(&wp) <= CNN_PK_ENCODED_MAX) {
+            k->wenc_len = pcs_ligero_encoded_bytes(&wp);
+            k->wenc_buf = zk_aligned_n(k->wenc_len, 1);
+            memcpy(k->wenc_buf, pcs_ligero_encoded(st), k->wenc_len);
+            k->wenc = k->wenc_buf;
+        }
         e = zk_pool(k, pl);
         if (e == ZK_OK) {
             cnn_digest(k->digest, m, k->w_nvars, &k->wcom);
@@ -247,6 +256,7 @@ long cnn_key_proofs_left(const cnn_key *pk) {
 /* ------------------------------------------------------------ key files */
 
 static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) {
+    size_t start = out->len;
     zk_buf body;
     zk_buf_init(&body);
     if (skel) q_model_serialize_skeleton(&body, k->m);
@@ -268,6 +278,10 @@ static void key_put(zk_buf *out, const char *magic, const cnn_key *k, int skel) 
     if (!skel) {
         zk_buf_put_u64(out, k->wleaves_len);
         zk_buf_put(out, k->wleaves, k->wleaves_len);
+        static const uint8_t zero[16];
+        zk_buf_put_u64(out, k->wenc_len);
+        zk_buf_put(out, zero, (16 - (out->len - start) % 16) % 16);
+        zk_buf_put(out, k->wenc, k->wenc_len);
     }
     zk_buf_put_u64(out, k->wrange_len);
     zk_buf_put(out, k->wrange, k->wrange_len);
@@ -326,7 +340,9 @@ zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bit
     return wrange_check(vk, counted_bits, rbr_bits);
 }
 
-static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) {
+/* own: NULL, or *own is data, handed over (cnn_pk_deserialize_owned): the
+ * key takes it (*own = NULL) to keep the encoded matrix where it lies. */
+static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, uint8_t **own) {
     const char *what = skel ? "verifying key" : "proving key";
     zk_rd r;
     zk_rd_init(&r, data, len);
@@ -397,6 +413,35 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
         k->wleaves_len = (size_t)llen;
         k->wleaves = zk_malloc_n(llen ? (size_t)llen : 1, 1);
         ZK_CHECK(zk_rd_get(&r, k->wleaves, (size_t)llen) == ZK_OK);
+        /* the encoded matrix: none, or exactly the commitment's, after zeros up to a multiple of 16 */
+        uint64_t elen;
+        size_t ewant = 0, pad;
+        if (wnv) {
+            pcs_ligero_params wp = zkw ? pcs_ligero_zk_params_for(wnv, certified, k->wcom.openings)
+                                       : pcs_ligero_params_for(wnv, certified);
+            ewant = pcs_ligero_encoded_bytes(&wp);
+        }
+        int bad = zk_rd_u64(&r, &elen) != ZK_OK || (elen != 0 && elen != ewant);
+        pad = (16 - r.pos % 16) % 16;
+        bad = bad || zk_rd_left(&r) < pad || zk_rd_left(&r) - pad < elen;
+        for (size_t i = 0; !bad && i < pad; i++) bad = data[r.pos + i] != 0;
+        if (bad) {
+            cnn_key_free(k);
+            zk_set_reason("%s: weight commitment's encoded matrix truncated or of the wrong size", what);
+            return ZK_EFORMAT;
+        }
+        r.pos += pad;
+        k->wenc_len = (size_t)elen;
+        if (elen && own && *own == data && (uintptr_t)(data + r.pos) % 16 == 0) {
+            k->wenc_buf = *own;
+            *own = NULL;
+            k->wenc = k->wenc_buf + r.pos;
+        } else if (elen) {
+            k->wenc_buf = zk_aligned_n((size_t)elen, 1);
+            memcpy(k->wenc_buf, data + r.pos, (size_t)elen);
+            k->wenc = k->wenc_buf;
+        }
+        r.pos += (size_t)elen;
     }
     uint64_t rlen = 0; /* the weight-range certificate: present exactly when there is a W */
     int cut = zk_rd_u64(&r, &rlen) != ZK_OK || rlen > zk_rd_left(&r);
@@ -445,5 +490,12 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel) 
     return ZK_OK;
 }
 
-zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) { return key_get(pk, data, len, 0); }
-zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) { return key_get(vk, data, len, 1); }
+zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) { return key_get(pk, data, len, 0, NULL); }
+zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) { return key_get(vk, data, len, 1, NULL); }
+
+zk_err cnn_pk_deserialize_owned(cnn_key **pk, uint8_t *data, size_t len) {
+    uint8_t *own = data;
+    zk_err e = key_get(pk, data, len, 0, &own);
+    zk_free_secret(own); /* a pk's bytes hold the hiding W's seed */
+    return e;
+}

@@ -249,6 +249,8 @@ struct pcs_state {
     merkle_tree *tree; /* over the K columns */
     ntt_rs *rs;        /* the encoder (its size-k plan serves the opening) */
     const fm61 *t;     /* a state from leaves: the table (the caller's) */
+    const fp2 *cols;   /* a state from leaves: the commitment's encoded matrix (layout of enc), borrowed
+                        * (pcs_ligero_attach_encoded), or NULL: the queried columns are encoded */
     size_t *mismatch;  /* a state from leaves: sent columns whose digest is not their leaf */
     /* hiding mode (HIDING): enc columns are salt | m data rows | mask rows */
     fm61 *tcopy;       /* a hiding state from leaves: its copy of the table (st->t points to it) */
@@ -578,14 +580,19 @@ static size_t pcs_coset_slots(uint32_t *slot, const size_t *idx, size_t nq, size
 }
 
 /* The queried columns (nq of them, indices idx) of the encoded matrix,
- * col[q W + row] (W = m; hiding: W = 1 + rows, the salt first), by
- * encoding every row on the cosets that hold a query, computing only the
- * queried positions' part of each transform (ntt_dif_pruned). */
+ * col[q W + row] (W = m; hiding: W = 1 + rows, the salt first): copied
+ * from an attached encoded matrix (st->cols), or else by encoding every
+ * row on the cosets that hold a query, computing only the queried
+ * positions' part of each transform (ntt_dif_pruned). */
 static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx, size_t nq) {
     const pcs_ligero_params *p = &st->prm;
     size_t m = (size_t)1 << p->log_rows, k = (size_t)1 << p->log_cols;
     size_t B = (size_t)1 << p->log_inv_rate, K = k * B;
     size_t rows = m + p->mask_rows, W = p->zk ? rows + 1 : m, off = p->zk ? 1 : 0, tl = p->mask_len;
+    if (st->cols) { /* the columns as committed: salt and rows, in the leaves' layout */
+        for (size_t q = 0; q < nq; q++) memcpy(col + q * W, st->cols + idx[q] * W, W * sizeof *col);
+        return;
+    }
     const uint32_t *rev = ntt_plan_bitrev(ntt_rs_plan(st->rs));
     const fp2 *packed = (const fp2 *)(const void *)st->t;
     fp2 c[1 << PCS_ZK_MAX_LOG_INV_RATE];
@@ -624,9 +631,18 @@ static void pcs_ligero_columns(fp2 *col, const pcs_state *st, const size_t *idx,
     free(slot);
 }
 
-/* Steps 3-4 for a state without the encoded matrix: the queried columns
- * from the table (pcs_ligero_columns), each compared with its leaf. */
-static void pcs_ligero_send_table_columns(tr_t *tr, const pcs_state *st) {
+static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp2 *u, const size_t *idx, size_t nq,
+                          fp2 *out);
+
+/* Steps 3-4 for a state from leaves: the queried columns
+ * (pcs_ligero_columns), each compared with its leaf. Columns read from an
+ * attached matrix are also put to the verifier's test against the two
+ * combinations just sent (weights wts + l wstride over the rows, messages
+ * u + l ustride, l < 2): the matrix need not be the table's encoding, and
+ * a column that fails counts as a mismatch like one whose digest is not its
+ * leaf. */
+static void pcs_ligero_send_table_columns(tr_t *tr, const pcs_state *st, const fp2 *wts, size_t wstride,
+                                          const fp2 *u, size_t ustride) {
     const pcs_ligero_params *prm = &st->prm;
     size_t m = (size_t)1 << prm->log_rows, rows = m + prm->mask_rows, W = prm->zk ? rows + 1 : m;
     unsigned log_K = prm->log_cols + prm->log_inv_rate;
@@ -636,11 +652,22 @@ static void pcs_ligero_send_table_columns(tr_t *tr, const pcs_state *st) {
     size_t nq = pcs_ligero_queries(tr, pcs_ligero_open_labels.query, idx, K, prm->queries);
     fp2 *col = zk_aligned_n(nq * W, sizeof *col);
     pcs_ligero_columns(col, st, idx, nq);
+    uint8_t *bad = zk_calloc(nq ? nq : 1, 1);
+    if (st->cols && nq) {
+        size_t off = prm->zk ? 1 : 0;
+        fp2 *cw = zk_aligned_n(nq, sizeof *cw); /* Enc(u_l) at the queried positions */
+        for (size_t l = 0; l < 2; l++) {
+            pcs_encode_at(st->rs, prm, u + l * ustride, idx, nq, cw);
+            for (size_t i = 0; i < nq; i++)
+                bad[i] |= !fp2_eq(pcs_ligero_dot(wts + l * wstride, col + i * W + off, W - off), cw[i]);
+        }
+        free(cw);
+    }
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES), leaf[MERKLE_DIGEST_BYTES];
     for (size_t i = 0; i < nq; i++) {
         const fp2 *c = col + i * W;
         merkle_hash_leaf(leaf, (const uint8_t *)c, W * sizeof *col);
-        if (memcmp(leaf, merkle_leaves(st->tree) + idx[i] * MERKLE_DIGEST_BYTES, MERKLE_DIGEST_BYTES) != 0)
+        if (bad[i] || memcmp(leaf, merkle_leaves(st->tree) + idx[i] * MERKLE_DIGEST_BYTES, MERKLE_DIGEST_BYTES) != 0)
             (*st->mismatch)++;
         if (prm->zk) tr_put_bytes(tr, pcs_ligero_open_labels.salt, (const uint8_t *)c++, PCS_LIGERO_ZK_SALT_BYTES);
         tr_put_fp2(tr, pcs_ligero_open_labels.col, c, prm->zk ? rows : m);
@@ -648,6 +675,7 @@ static void pcs_ligero_send_table_columns(tr_t *tr, const pcs_state *st) {
         tr_put_bytes(tr, pcs_ligero_open_labels.path, path, (size_t)log_K * MERKLE_DIGEST_BYTES);
     }
     free(path);
+    free(bad);
     free(col);
     free(idx);
 }
@@ -659,7 +687,7 @@ static void pcs_ligero_open_from_table(tr_t *tr, const pcs_state *st, const fp2 
     pcs_ligero_combine_table(u, st->t, wts, m, k);
     tr_put_fp2(tr, "pcs/u1", u, k);
     tr_put_fp2(tr, "pcs/u2", u + k, k);
-    pcs_ligero_send_table_columns(tr, st);
+    pcs_ligero_send_table_columns(tr, st, wts, m, u, k);
     free(u);
 }
 
@@ -703,6 +731,18 @@ pcs_state *pcs_ligero_state_from_leaves(const fm61 *t, unsigned n, int certified
 }
 
 size_t pcs_ligero_mismatches(const pcs_state *st) { return st->mismatch ? *st->mismatch : 0; }
+
+size_t pcs_ligero_encoded_bytes(const pcs_ligero_params *p) {
+    size_t K = (size_t)1 << (p->log_cols + p->log_inv_rate), m = (size_t)1 << p->log_rows;
+    return K * (p->zk ? m + p->mask_rows + 1 : m) * sizeof(fp2);
+}
+
+const uint8_t *pcs_ligero_encoded(const pcs_state *st) { return (const uint8_t *)st->enc; }
+
+void pcs_ligero_attach_encoded(pcs_state *st, const uint8_t *enc) {
+    ZK_CHECK(st->t && !st->enc && !st->cols && enc && (uintptr_t)enc % _Alignof(fp2) == 0);
+    st->cols = (const fp2 *)(const void *)enc;
+}
 
 static void pcs_ligero_state_free(pcs_state *st) {
     if (!st) return;
@@ -750,9 +790,6 @@ static zk_err pcs_ligero_read_commitment(tr_t *tr, pcs_commitment *out, unsigned
     memcpy(out->root, root, sizeof root);
     return ZK_OK;
 }
-
-static void pcs_encode_at(const ntt_rs *rs, const pcs_ligero_params *p, const fp2 *u, const size_t *idx, size_t nq,
-                          fp2 *out);
 
 /* Steps 3-5 on the verifier's side: for nw row-weight vectors wts (m each)
  * and the combinations the prover sent (u: nw messages of k + t
@@ -1589,7 +1626,7 @@ static void pcs_ligero_zk_open(tr_t *tr, const pcs_state *st, const fp2 *z) {
     if (st->enc)
         pcs_ligero_send_columns(tr, st, p->queries, &pcs_ligero_open_labels);
     else
-        pcs_ligero_send_table_columns(tr, st);
+        pcs_ligero_send_table_columns(tr, st, w, rows, u, ul);
     free(u);
     free(w);
 }

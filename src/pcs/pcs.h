@@ -158,6 +158,21 @@ typedef struct {
 } pcs_ligero_params;
 
 pcs_ligero_params pcs_ligero_params_for(unsigned n, int certified);
+/* The encoded matrix, for a prover that keeps it with the leaves: a
+ * committing state's (plain or hiding), pcs_ligero_encoded_bytes(&params)
+ * bytes, the K columns in order, each as its leaf hashes it (hiding: salt,
+ * data rows, mask rows); NULL for a state from leaves. Attached to a state
+ * from leaves of the same commitment (borrowed: enc stays unchanged and
+ * alive until state_free; 16-byte aligned), an opening copies its queried
+ * columns from enc instead of encoding the table's rows at them, and
+ * writes the same bytes. Each column it sends is then checked against its
+ * leaf and against the combinations it sent (the verifier's test of step
+ * 4): a matrix that is not the encoding of the table (and, hiding, of the
+ * seed's masks) counts in pcs_ligero_mismatches like a table that is not
+ * the committed one. */
+size_t pcs_ligero_encoded_bytes(const pcs_ligero_params *p);
+const uint8_t *pcs_ligero_encoded(const pcs_state *st);
+void pcs_ligero_attach_encoded(pcs_state *st, const uint8_t *enc);
 /* Bytes of one opening and of a certificate (both exact). */
 size_t pcs_ligero_opening_bytes(const pcs_ligero_params *p);
 size_t pcs_ligero_certificate_bytes(const pcs_ligero_params *p);
