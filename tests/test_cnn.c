@@ -2,6 +2,7 @@
  * outputs equal to quantized inference, keys, and malicious provers. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../src/io/inputs.h"
@@ -525,7 +526,7 @@ static void test_zk_acc_bits(void) {
 
 /* A pk's copy of its weight commitment's encoded matrix (CNN_PK_ENCODED_MAX),
  * plain and hiding: setup keeps it; the pk file carries it 16-aligned
- * after zeros, and cnn_pk_deserialize_owned leaves it in the file's bytes;
+ * after zeros, and cnn_pk_deserialize_mapped leaves it in the mapping;
  * proofs from it verify, and so do proofs from the same key without it; a
  * matrix of the wrong length or after non-zero padding is refused at load,
  * and a key whose matrix is not the commitment's makes no proof. */
@@ -547,10 +548,12 @@ static void test_pk_encoded(void) {
         cnn_pk_serialize(&pb, k);
         cnn_vk_serialize(&vb, k);
         TEST_REQUIRE(cnn_vk_deserialize(&vk, vb.data, vb.len) == ZK_OK);
-        uint8_t *own = zk_malloc(pb.len);
+        uint8_t *own = mmap(NULL, pb.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        TEST_REQUIRE(own != MAP_FAILED);
         memcpy(own, pb.data, pb.len);
-        TEST_REQUIRE(cnn_pk_deserialize_owned(&a, own, pb.len) == ZK_OK);
-        TEST_CHECK(a->wenc_buf == own && a->wenc_len == eb && memcmp(a->wenc, k->wenc, eb) == 0);
+        TEST_REQUIRE(cnn_pk_deserialize_mapped(&a, own, pb.len) == ZK_OK); /* keeps the mapping */
+        TEST_CHECK(a->wenc_buf == own && a->wenc_map_len == pb.len && a->wenc_len == eb &&
+                   memcmp(a->wenc, k->wenc, eb) == 0);
         size_t off = (size_t)(a->wenc - own), lenpos = 0;
         for (size_t pad = 0; pad < 16 && !lenpos; pad++) { /* the u64 length, then pad zeros */
             uint64_t l;
@@ -574,6 +577,15 @@ static void test_pk_encoded(void) {
         zk_buf_put(&nb, pb.data + lenpos + 8, off - lenpos - 8);
         zk_buf_put(&nb, pb.data + off + eb, pb.len - off - eb);
         if (zk) nb.data[a->wused_at] = (uint8_t)*a->wused;
+        uint8_t *nm = mmap(NULL, nb.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        TEST_REQUIRE(nm != MAP_FAILED);
+        memcpy(nm, nb.data, nb.len);
+        TEST_CHECK(cnn_pk_deserialize_mapped(&b, nm, nb.len) == ZK_OK && b->wenc == NULL && b->wenc_map_len == 0);
+        cnn_key_free(b); /* the mapping was given back at load */
+        b = NULL;
+        nm = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        TEST_REQUIRE(nm != MAP_FAILED);
+        TEST_CHECK(cnn_pk_deserialize_mapped(&b, nm, 4096) == ZK_EFORMAT && b == NULL); /* zeros: bad magic */
         TEST_REQUIRE(cnn_pk_deserialize(&b, nb.data, nb.len) == ZK_OK);
         TEST_CHECK(b->wenc == NULL && b->wenc_len == 0);
         TEST_CHECK(cnn_prove(&p2, b, xq, NULL, NULL) == ZK_OK && cnn_verify(vk, p2.data, p2.len, NULL, NULL) == ZK_OK);

@@ -13,7 +13,9 @@
 #include <openssl/rand.h>
 #include <math.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -580,18 +582,29 @@ out:
 static int load_key(cnn_key **k, const char *path, int vk) {
     zk_buf b;
     if (zk_read_file(path, &b) != ZK_OK) return die(EXIT_USAGE, "%s", zk_reason());
-    zk_err e;
-    if (vk) {
-        e = cnn_vk_deserialize(k, b.data, b.len);
-        zk_buf_free(&b);
-    } else {
-        e = cnn_pk_deserialize_owned(k, b.data, b.len); /* takes the bytes */
-    }
+    zk_err e = vk ? cnn_vk_deserialize(k, b.data, b.len) : cnn_pk_deserialize(k, b.data, b.len);
+    zk_buf_free(&b);
     if (e != ZK_OK) {
         fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
         return EXIT_USAGE;
     }
     return 0;
+}
+
+/* A proving key kept mapped (load_key_locked) faults if the file is cut
+ * short under it (another program writing it in place, despite the lock):
+ * one line and exit status 2 instead of a crash; no proof file has been
+ * renamed into place (each is written whole and renamed after every proof
+ * is made). */
+static const char *mapped_key_path;
+static void on_sigbus(int sig) {
+    (void)sig;
+    static const char pre[] = "gkrcnn: ", post[] = ": the proving key file was cut short while in use; no proof written\n";
+    ssize_t w = write(STDERR_FILENO, pre, sizeof pre - 1);
+    if (mapped_key_path) w = write(STDERR_FILENO, mapped_key_path, strlen(mapped_key_path));
+    w = write(STDERR_FILENO, post, sizeof post - 1);
+    (void)w;
+    _exit(EXIT_USAGE);
 }
 
 /* A proving key for prove: the file opened read-write (read-only where
@@ -608,16 +621,27 @@ static int load_key_locked(cnn_key **k, int *fd, const char *path) {
     size_t len = 0;
     int rc = 0;
     if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &sb) != 0) rc = dief(EXIT_USAGE, "cannot lock %s: %s", path, strerror(errno));
-    if (!rc) data = zk_malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1);
-    while (!rc && len < (size_t)sb.st_size) {
-        ssize_t r = pread(*fd, data + len, (size_t)sb.st_size - len, (off_t)len);
-        if (r <= 0) rc = dief(EXIT_USAGE, "cannot read %s: %s", path, r < 0 ? strerror(errno) : "file shrank");
-        else len += (size_t)r;
-    }
-    if (!rc) {
-        zk_err e = cnn_pk_deserialize_owned(k, data, len); /* takes the bytes */
-        data = NULL;
-        if (e != ZK_OK) {
+    /* mapped (the key keeps the mapping when it holds W's encoded matrix:
+     * a proof reads only the pages of its queried columns), else read */
+    void *map = MAP_FAILED;
+    if (!rc && sb.st_size > 0) map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, *fd, 0);
+    if (!rc && map != MAP_FAILED) {
+        mapped_key_path = path;
+        struct sigaction sa = {.sa_handler = on_sigbus};
+        sigemptyset(&sa.sa_mask);
+        (void)sigaction(SIGBUS, &sa, NULL);
+        if (cnn_pk_deserialize_mapped(k, map, (size_t)sb.st_size) != ZK_OK) { /* takes the mapping */
+            fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
+            rc = EXIT_USAGE;
+        }
+    } else if (!rc) {
+        data = zk_malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1);
+        while (!rc && len < (size_t)sb.st_size) {
+            ssize_t r = pread(*fd, data + len, (size_t)sb.st_size - len, (off_t)len);
+            if (r <= 0) rc = dief(EXIT_USAGE, "cannot read %s: %s", path, r < 0 ? strerror(errno) : "file shrank");
+            else len += (size_t)r;
+        }
+        if (!rc && cnn_pk_deserialize(k, data, len) != ZK_OK) {
             fprintf(stderr, "gkrcnn: %s: %s\n", path, zk_reason());
             rc = EXIT_USAGE;
         }

@@ -82,8 +82,9 @@ typedef struct {
     const uint8_t *wenc;   /* pk: the commitment's encoded matrix (pcs_ligero_encoded) when it takes at most
                             * CNN_PK_ENCODED_MAX bytes, else NULL; inside wenc_buf */
     size_t wenc_len;
-    uint8_t *wenc_buf;     /* owned: the block holding wenc (its own, or the key file's bytes read by
-                            * cnn_pk_deserialize_owned) */
+    uint8_t *wenc_buf;     /* owned: the block holding wenc (its own allocation, or the key file's
+                            * mapping given to cnn_pk_deserialize_mapped) */
+    size_t wenc_map_len;   /* not 0: wenc_buf is that mapping, of this length (munmap) */
     uint8_t *wrange;       /* the weight-range certificate (when w_nvars > 0), owned */
     size_t wrange_len;
     uint8_t digest[32];    /* circuit digest (see above) */
@@ -167,10 +168,13 @@ long cnn_key_proofs_left(const cnn_key *pk);
 void cnn_pk_serialize(zk_buf *out, const cnn_key *pk);
 void cnn_vk_serialize(zk_buf *out, const cnn_key *pk);
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
-/* The same, taking ownership of data (malloc'ed, 16-byte aligned; freed
- * on error, else kept by the key when it holds the encoded matrix, which
- * then stays where it was read instead of being copied). */
-zk_err cnn_pk_deserialize_owned(cnn_key **pk, uint8_t *data, size_t len) ZK_WARN_UNUSED;
+/* The same from a mapping of the key file (mmap, PROT_READ, page-aligned,
+ * len bytes), which it takes over: kept by the key (munmap by
+ * cnn_key_free) when the key holds the encoded matrix, which then stays
+ * in the mapping (a proof touches only its queried columns' pages),
+ * else unmapped before it returns, also on error. The file must not
+ * shrink while the key lives (a truncated mapping faults: SIGBUS). */
+zk_err cnn_pk_deserialize_mapped(cnn_key **pk, void *map, size_t len) ZK_WARN_UNUSED;
 zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 
 /* Prover phases, in seconds (wall clock), and sizes. */

@@ -3,6 +3,7 @@
  * 7.6 and 7.8.1). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -29,7 +30,8 @@ void cnn_key_free(cnn_key *k) {
     q_model_free(k->m);
     free(k->wcert);
     free(k->wleaves);
-    zk_free_secret(k->wenc_buf); /* a hiding W's: its masks and salts */
+    if (k->wenc_map_len) munmap(k->wenc_buf, k->wenc_map_len);
+    else zk_free_secret(k->wenc_buf); /* a hiding W's: its masks and salts */
     free(k->wrange);
     free(k->wused);
     OPENSSL_cleanse(k->wseed, sizeof k->wseed);
@@ -340,9 +342,10 @@ zk_err cnn_wrange_check(const cnn_key *vk, double *counted_bits, double *rbr_bit
     return wrange_check(vk, counted_bits, rbr_bits);
 }
 
-/* own: NULL, or *own is data, handed over (cnn_pk_deserialize_owned): the
- * key takes it (*own = NULL) to keep the encoded matrix where it lies. */
-static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, uint8_t **own) {
+/* map: NULL, or *map is data, a mapping handed over
+ * (cnn_pk_deserialize_mapped): the key takes it (*map = NULL) to keep the
+ * encoded matrix where it lies. */
+static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, uint8_t **map) {
     const char *what = skel ? "verifying key" : "proving key";
     zk_rd r;
     zk_rd_init(&r, data, len);
@@ -432,9 +435,10 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, 
         }
         r.pos += pad;
         k->wenc_len = (size_t)elen;
-        if (elen && own && *own == data && (uintptr_t)(data + r.pos) % 16 == 0) {
-            k->wenc_buf = *own;
-            *own = NULL;
+        if (elen && map && *map == data && (uintptr_t)(data + r.pos) % 16 == 0) {
+            k->wenc_buf = *map;
+            k->wenc_map_len = len;
+            *map = NULL;
             k->wenc = k->wenc_buf + r.pos;
         } else if (elen) {
             k->wenc_buf = zk_aligned_n((size_t)elen, 1);
@@ -493,9 +497,9 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, 
 zk_err cnn_pk_deserialize(cnn_key **pk, const uint8_t *data, size_t len) { return key_get(pk, data, len, 0, NULL); }
 zk_err cnn_vk_deserialize(cnn_key **vk, const uint8_t *data, size_t len) { return key_get(vk, data, len, 1, NULL); }
 
-zk_err cnn_pk_deserialize_owned(cnn_key **pk, uint8_t *data, size_t len) {
-    uint8_t *own = data;
-    zk_err e = key_get(pk, data, len, 0, &own);
-    zk_free_secret(own); /* a pk's bytes hold the hiding W's seed */
+zk_err cnn_pk_deserialize_mapped(cnn_key **pk, void *map, size_t len) {
+    uint8_t *m = map;
+    zk_err e = key_get(pk, m, len, 0, &m);
+    if (m) munmap(m, len);
     return e;
 }
