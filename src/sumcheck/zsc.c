@@ -336,8 +336,13 @@ void zsc_ip_weights(fp2 *V, const zsc_claim *claims, size_t nclaims, const fp2 *
 }
 
 fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lambda, const fp2 *z, unsigned mc) {
-    unsigned mv = mc - 1;
-    fp2 one = fp2_one(), acc = fp2_zero();
+    /* eq(idx, z) = lo[idx mod 2^h] hi[idx >> h]: two tables of 2^(mv/2)
+     * entries, one product per coefficient (instead of mv) */
+    unsigned mv = mc - 1, h = mv / 2;
+    fp2 *lo = zk_aligned_n((size_t)1 << h, sizeof *lo), *hi = zk_aligned_n((size_t)1 << (mv - h), sizeof *hi);
+    mle_eq_table(lo, z, h);
+    mle_eq_table(hi, z + h, mv - h);
+    fp2 acc = fp2_zero();
     for (size_t s = 0; s < nclaims; s++) {
         const zsc_claim *a = &claims[s];
         size_t nc = a->nw ? a->nw : zsc_claim_ncoef(a);
@@ -346,13 +351,15 @@ fp2 zsc_ip_weights_eval(const zsc_claim *claims, size_t nclaims, const fp2 *lamb
         else zsc_weights_one(w, a);
         for (size_t k = 0; k < nc; k++) {
             size_t idx = a->nw ? a->wi[k] : a->off / 2 + k;
-            fp2 e = one;
-            for (unsigned j = 0; j < mv; j++) e = fp2_mul(e, (idx >> j) & 1 ? z[j] : fp2_sub(one, z[j]));
+            ZK_CHECK(idx >> mv == 0);
+            fp2 e = fp2_mul(lo[idx & (((size_t)1 << h) - 1)], hi[idx >> h]);
             sum = fp2_add(sum, fp2_mul(w[k], e));
         }
         acc = fp2_add(acc, fp2_mul(lambda[s], sum));
         free(w);
     }
+    free(lo);
+    free(hi);
     return acc;
 }
 
