@@ -13,6 +13,8 @@
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #endif
 
 const char *zk_err_str(zk_err e) {
@@ -313,4 +315,20 @@ uint64_t zk_rng_u64(zk_rng *r) {
     s[2] ^= t;
     s[3] = zk_rotl(s[3], 45);
     return result;
+}
+
+static const EVP_MD *zk_sha256_md;
+static void zk_sha256_init(void) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    zk_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+#else
+    zk_sha256_md = EVP_sha256();
+#endif
+    ZK_CHECK(zk_sha256_md != NULL);
+}
+
+const EVP_MD *zk_sha256(void) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    ZK_CHECK(pthread_once(&once, zk_sha256_init) == 0);
+    return zk_sha256_md;
 }

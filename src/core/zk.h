@@ -137,6 +137,10 @@ static inline uint64_t zk_load_le64(const uint8_t *p) {
  * zk_write_file_private does the same with the file created mode 0600
  * (owner only: a proving key, an opening), the plain one with 0666 less
  * the umask. */
+/* OpenSSL's SHA-256 (EVP_MD), fetched once per process (OpenSSL 3: an
+ * explicit fetch; EVP_sha256() would look the algorithm up, under a lock,
+ * at every EVP_DigestInit_ex). Never freed. */
+const struct evp_md_st *zk_sha256(void);
 zk_err zk_read_file(const char *path, zk_buf *out) ZK_WARN_UNUSED;
 zk_err zk_write_file(const char *path, const uint8_t *data, size_t len) ZK_WARN_UNUSED;
 zk_err zk_write_file_private(const char *path, const uint8_t *data, size_t len) ZK_WARN_UNUSED;

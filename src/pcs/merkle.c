@@ -4,7 +4,7 @@
  * node x has children 2x and 2x+1, leaf i is node 2^depth + i (node 0 is
  * unused; with depth 0 the single leaf is node 1, the root). Each thread
  * keeps its own EVP_MD_CTX and re-initialises it per hash; the digest
- * object is fetched once per tree.
+ * object is fetched once per process (zk_sha256).
  */
 #include "merkle.h"
 
@@ -22,23 +22,11 @@ enum { MERKLE_LEAF_TAG = 0x00, MERKLE_NODE_TAG = 0x01 };
 #define MERKLE_PAR_MIN 1024
 
 static const EVP_MD *merkle_md_get(EVP_MD **owned) {
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    *owned = EVP_MD_fetch(NULL, "SHA256", NULL);
-    ZK_CHECK(*owned != NULL);
-    return *owned;
-#else
     *owned = NULL;
-    return EVP_sha256();
-#endif
+    return zk_sha256();
 }
 
-static void merkle_md_put(EVP_MD *owned) {
-#if OPENSSL_VERSION_NUMBER >= 0x30000000L
-    EVP_MD_free(owned);
-#else
-    (void)owned;
-#endif
-}
+static void merkle_md_put(EVP_MD *owned) { (void)owned; }
 
 /* out = SHA-256(tag || a || b) */
 static void merkle_hash_with(EVP_MD_CTX *ctx, const EVP_MD *md, uint8_t out[MERKLE_DIGEST_BYTES], uint8_t tag,
@@ -61,7 +49,7 @@ static void merkle_hash_once(uint8_t out[MERKLE_DIGEST_BYTES], uint8_t tag, cons
                              const uint8_t *b, size_t blen) {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     ZK_CHECK(ctx != NULL);
-    merkle_hash_with(ctx, EVP_sha256(), out, tag, a, alen, b, blen);
+    merkle_hash_with(ctx, zk_sha256(), out, tag, a, alen, b, blen);
     EVP_MD_CTX_free(ctx);
 }
 
@@ -152,15 +140,16 @@ zk_err merkle_verify(const uint8_t root[MERKLE_DIGEST_BYTES], unsigned depth, si
     if (depth > MERKLE_MAX_DEPTH || index >= ((size_t)1 << depth)) return ZK_EPROOF;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     ZK_CHECK(ctx != NULL);
+    const EVP_MD *md = zk_sha256();
     uint8_t cur[MERKLE_DIGEST_BYTES];
     memcpy(cur, leaf, MERKLE_DIGEST_BYTES);
     for (unsigned l = 0; l < depth; l++, index >>= 1) {
         const uint8_t *sib = path + l * MERKLE_DIGEST_BYTES;
         if (index & 1)
-            merkle_hash_with(ctx, EVP_sha256(), cur, MERKLE_NODE_TAG, sib, MERKLE_DIGEST_BYTES, cur,
+            merkle_hash_with(ctx, md, cur, MERKLE_NODE_TAG, sib, MERKLE_DIGEST_BYTES, cur,
                              MERKLE_DIGEST_BYTES);
         else
-            merkle_hash_with(ctx, EVP_sha256(), cur, MERKLE_NODE_TAG, cur, MERKLE_DIGEST_BYTES, sib,
+            merkle_hash_with(ctx, md, cur, MERKLE_NODE_TAG, cur, MERKLE_DIGEST_BYTES, sib,
                              MERKLE_DIGEST_BYTES);
     }
     EVP_MD_CTX_free(ctx);

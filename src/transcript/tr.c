@@ -6,6 +6,7 @@
 
 struct tr {
     EVP_MD_CTX *h;
+    EVP_MD_CTX *sq;     /* a squeeze's copy of h, kept for the next one */
     int mode;
     zk_buf *out;        /* prover */
     zk_rd in;           /* verifier */
@@ -71,7 +72,7 @@ static tr_t *tr_new(const char *protocol, int mode) {
     tr_t *t = zk_calloc(1, sizeof *t);
     t->h = EVP_MD_CTX_new();
     ZK_CHECK(t->h != NULL);
-    ZK_CHECK(EVP_DigestInit_ex(t->h, EVP_sha256(), NULL) == 1);
+    ZK_CHECK(EVP_DigestInit_ex(t->h, zk_sha256(), NULL) == 1);
     t->mode = mode;
     tr_absorb(t, "protocol", protocol, strlen(protocol));
     return t;
@@ -93,6 +94,7 @@ tr_t *tr_new_verifier(const char *protocol, const uint8_t *proof, size_t len) {
 void tr_free(tr_t *t) {
     if (!t) return;
     EVP_MD_CTX_free(t->h);
+    EVP_MD_CTX_free(t->sq);
     free(t);
 }
 
@@ -221,8 +223,8 @@ zk_err tr_get_fp2(tr_t *t, const char *label, fp2 *out, size_t n) {
 /* One squeeze: SHA-256(state || SQUEEZE frame(label) || counter), then the
  * 32-byte output is absorbed into the state. */
 static void tr_squeeze(tr_t *t, const char *label, uint8_t out[32]) {
-    EVP_MD_CTX *c = EVP_MD_CTX_new();
-    ZK_CHECK(c != NULL);
+    if (!t->sq) ZK_CHECK((t->sq = EVP_MD_CTX_new()) != NULL);
+    EVP_MD_CTX *c = t->sq;
     ZK_CHECK(EVP_MD_CTX_copy_ex(c, t->h) == 1);
     EVP_MD_CTX *saved = t->h;
     t->h = c;
@@ -231,7 +233,6 @@ static void tr_squeeze(tr_t *t, const char *label, uint8_t out[32]) {
     unsigned int len = 0;
     ZK_CHECK(EVP_DigestFinal_ex(c, out, &len) == 1 && len == 32);
     t->h = saved;
-    EVP_MD_CTX_free(c);
     tr_frame(t, TAG_DIGEST, label, 32);
     tr_update(t, out, 32);
 }
