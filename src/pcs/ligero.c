@@ -231,6 +231,7 @@
 #define PCS_LIGERO_LOG_INV_RATE 2
 /* HIDING: the codeword length may grow to k << 6 for small tables. */
 #define PCS_ZK_MAX_LOG_INV_RATE 6
+_Static_assert(PCS_ZK_MAX_LOG_INV_RATE <= NTT_RS_SHARED_MAX_BLOWUP, "ntt_rs_shared serves every rate");
 /* Rows per block in the encoder: one block's transposed write of a
  * codeword position is 4 fp2 = one 64-byte cache line. */
 #define PCS_LIGERO_ROW_BLOCK 4
@@ -247,7 +248,7 @@ struct pcs_state {
     pcs_ligero_params prm;
     fp2 *enc;          /* K x m, column-major: enc[j m + row] = Enc(row)[j]; NULL in a state from leaves */
     merkle_tree *tree; /* over the K columns */
-    ntt_rs *rs;        /* the encoder (its size-k plan serves the opening) */
+    const ntt_rs *rs;  /* the encoder (ntt_rs_shared; its size-k plan serves the opening) */
     const fm61 *t;     /* a state from leaves: the table (the caller's) */
     const fp2 *cols;   /* a state from leaves: the commitment's encoded matrix (layout of enc), borrowed
                         * (pcs_ligero_attach_encoded), or NULL: the queried columns are encoded */
@@ -428,7 +429,7 @@ static pcs_state *pcs_ligero_commit_shape(tr_t *tr, const fm61 *t, unsigned n, i
 #endif
     /* t read as m x k fp2 is the packed matrix P (same memory layout) */
     const fp2 *packed = (const fp2 *)(const void *)t;
-    st->rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
+    st->rs = ntt_rs_shared(prm->log_cols, prm->log_inv_rate);
     pcs_ligero_encode(st, packed);
     st->tree = merkle_new((const uint8_t *)st->enc, ((size_t)1 << prm->log_rows) * sizeof(fp2), log_K);
     tr_put_bytes(tr, "pcs/root", merkle_root(st->tree), MERKLE_DIGEST_BYTES);
@@ -728,7 +729,7 @@ pcs_state *pcs_ligero_state_from_leaves(const fm61 *t, unsigned n, int certified
     st->prm = pcs_ligero_params_for(n, certified);
     st->t = t;
     st->mismatch = zk_calloc(1, sizeof *st->mismatch);
-    st->rs = ntt_rs_new(st->prm.log_cols, st->prm.log_inv_rate);
+    st->rs = ntt_rs_shared(st->prm.log_cols, st->prm.log_inv_rate);
     st->tree = merkle_from_leaves(leaves, st->prm.log_cols + st->prm.log_inv_rate);
     return st;
 }
@@ -766,7 +767,6 @@ static void pcs_ligero_state_free(pcs_state *st) {
     free(st->hi);
     free(st->enc);
     merkle_free(st->tree);
-    ntt_rs_free(st->rs);
     free(st);
 }
 
@@ -812,9 +812,8 @@ static zk_err pcs_ligero_check_columns(tr_t *tr, const pcs_ligero_params *prm, c
     size_t nq = pcs_ligero_queries(tr, lb->query, idx, K, q);
     size_t ul = ((size_t)1 << prm->log_cols) + prm->mask_len;
     fp2 *cw = zk_aligned_n((size_t)nw * (nq ? nq : 1), sizeof *cw); /* cw[l nq + i] = Enc(u_l)[idx[i]] */
-    ntt_rs *rs = ntt_rs_new(prm->log_cols, prm->log_inv_rate);
+    const ntt_rs *rs = ntt_rs_shared(prm->log_cols, prm->log_inv_rate);
     for (int l = 0; l < nw; l++) pcs_encode_at(rs, prm, u + (size_t)l * ul, idx, nq, cw + (size_t)l * nq);
-    ntt_rs_free(rs);
     fp2 *leafbuf = zk_aligned_n(m + 1, sizeof *leafbuf), *col = prm->zk ? leafbuf + 1 : leafbuf;
     uint8_t *path = zk_malloc_n(log_K, MERKLE_DIGEST_BYTES);
     zk_err err = ZK_OK;
@@ -1531,7 +1530,7 @@ static pcs_state *pcs_zk_state_new(const fm61 *t, unsigned n, int certified, uns
     else
         ZK_CHECK(RAND_bytes(st->seed, (int)sizeof st->seed) == 1);
     st->used = zk_calloc(1, sizeof *st->used);
-    st->rs = ntt_rs_new(st->prm.log_cols, st->prm.log_inv_rate);
+    st->rs = ntt_rs_shared(st->prm.log_cols, st->prm.log_inv_rate);
     pcs_zk_rows(st);
     return st;
 }

@@ -20,6 +20,7 @@
 #include "../fields/fm61v.h"
 #include "ntt.h"
 
+#include <pthread.h>
 #include <string.h>
 
 struct ntt_plan {
@@ -403,6 +404,18 @@ ntt_rs *ntt_rs_new(unsigned log_k, unsigned log_blowup) {
         }
         wr = fp2_mul(wr, omega);
     }
+    return rs;
+}
+
+static pthread_mutex_t ntt_rs_lock = PTHREAD_MUTEX_INITIALIZER;
+static ntt_rs *ntt_rs_cache[NTT_MAX_LOG + 1][NTT_RS_SHARED_MAX_BLOWUP + 1];
+
+const ntt_rs *ntt_rs_shared(unsigned log_k, unsigned log_blowup) {
+    ZK_CHECK(log_blowup <= NTT_RS_SHARED_MAX_BLOWUP && log_k + log_blowup <= NTT_MAX_LOG);
+    ZK_CHECK(pthread_mutex_lock(&ntt_rs_lock) == 0);
+    ntt_rs *rs = ntt_rs_cache[log_k][log_blowup];
+    if (!rs) rs = ntt_rs_cache[log_k][log_blowup] = ntt_rs_new(log_k, log_blowup);
+    ZK_CHECK(pthread_mutex_unlock(&ntt_rs_lock) == 0);
     return rs;
 }
 

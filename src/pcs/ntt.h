@@ -64,6 +64,11 @@ typedef struct ntt_rs ntt_rs;
 
 ntt_rs *ntt_rs_new(unsigned log_k, unsigned log_blowup);
 void ntt_rs_free(ntt_rs *rs);
+/* The process's encoder for (log_k, log_blowup <= NTT_RS_SHARED_MAX_BLOWUP),
+ * made on first use (under a mutex) and kept until exit; never freed by
+ * the caller. An encoder is read-only, so threads share it. */
+#define NTT_RS_SHARED_MAX_BLOWUP 6
+const ntt_rs *ntt_rs_shared(unsigned log_k, unsigned log_blowup);
 /* The size-k plan (its bitrev table orders the output of ntt_rs_coset). */
 const ntt_plan *ntt_rs_plan(const ntt_rs *rs);
 
