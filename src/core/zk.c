@@ -11,10 +11,10 @@
 #include <sys/stat.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#ifdef _OPENMP
-#include <omp.h>
 #include <openssl/evp.h>
 #include <pthread.h>
+#ifdef _OPENMP
+#include <omp.h>
 #endif
 
 const char *zk_err_str(zk_err e) {
