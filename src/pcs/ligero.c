@@ -756,8 +756,7 @@ static void pcs_ligero_state_free(pcs_state *st) {
         if (st->hi) OPENSSL_cleanse(st->hi, (m + st->prm.mask_rows) * st->prm.mask_len * sizeof *st->hi);
         if (st->mlo) OPENSSL_cleanse(st->mlo, st->prm.mask_rows * k * sizeof *st->mlo);
         /* the codewords of the data and mask rows and the salts; the table's copy */
-        size_t K = k << st->prm.log_inv_rate, W = m + st->prm.mask_rows + 1;
-        if (st->enc) OPENSSL_cleanse(st->enc, K * W * sizeof *st->enc);
+        if (st->enc) OPENSSL_cleanse(st->enc, pcs_ligero_encoded_bytes(&st->prm));
         if (st->tcopy) OPENSSL_cleanse(st->tcopy, ((size_t)1 << st->prm.nvars) * sizeof *st->tcopy);
     }
     free(st->mismatch);
