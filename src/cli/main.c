@@ -250,7 +250,7 @@ static void print_statement(const gkr_circuit *c, const fm61 *outputs, const pcs
     unsigned int dl = 0;
     uint8_t *enc = zk_malloc_n(osize, 8);
     for (size_t i = 0; i < osize; i++) fm61_encode(enc + 8 * i, outputs[i]);
-    ZK_CHECK(EVP_Digest(enc, 8 * osize, d, &dl, EVP_sha256(), NULL) == 1 && dl == 32);
+    ZK_CHECK(EVP_Digest(enc, 8 * osize, d, &dl, zk_sha256(), NULL) == 1 && dl == 32);
     free(enc);
     printf("statement: %zu outputs, sha256 ", osize);
     for (int i = 0; i < 32; i++) printf("%02x", d[i]);

@@ -124,7 +124,7 @@ zk_err gkr_circuit_seal(gkr_circuit *c) {
     zk_buf_init(&b);
     gkr_circuit_serialize(&b, c);
     unsigned int len = 0;
-    ZK_CHECK(EVP_Digest(b.data, b.len, c->digest, &len, EVP_sha256(), NULL) == 1 && len == 32);
+    ZK_CHECK(EVP_Digest(b.data, b.len, c->digest, &len, zk_sha256(), NULL) == 1 && len == 32);
     zk_buf_free(&b);
     return ZK_OK;
 }

@@ -158,6 +158,11 @@ static zk_err zk_pool(cnn_key *k, const pl_plan *pl) {
     return ZK_OK;
 }
 
+/* The weight commitment's Ligero shape: hiding (budget b) or plain. */
+static pcs_ligero_params key_wparams(unsigned wnv, int zkw, int certified, unsigned b) {
+    return zkw ? pcs_ligero_zk_params_for(wnv, certified, b) : pcs_ligero_params_for(wnv, certified);
+}
+
 zk_err cnn_setup(cnn_key **out, q_model *m) { return cnn_setup_zk(out, m, CNN_WEIGHT_ZK_DEFAULT_OPENINGS); }
 
 zk_err cnn_setup_zk(cnn_key **out, q_model *m, unsigned wb) {
@@ -209,8 +214,7 @@ zk_err cnn_setup_zk(cnn_key **out, q_model *m, unsigned wb) {
                              : pcs_ligero_leaves_bytes(pl->wnv, k->wcom.certified);
         k->wleaves = zk_malloc_n(k->wleaves_len, 1);
         memcpy(k->wleaves, pcs_ligero_leaves(st), k->wleaves_len);
-        pcs_ligero_params wp = zkw ? pcs_ligero_zk_params_for(pl->wnv, k->wcom.certified, wb)
-                                   : pcs_ligero_params_for(pl->wnv, k->wcom.certified);
+        pcs_ligero_params wp = key_wparams(pl->wnv, zkw, k->wcom.certified, wb);
         if (pcs_ligero_encoded_bytes(&wp) <= CNN_PK_ENCODED_MAX) {
             k->wenc_len = pcs_ligero_encoded_bytes(&wp);
             k->wenc_buf = zk_aligned_n(k->wenc_len, 1);
@@ -420,8 +424,7 @@ static zk_err key_get(cnn_key **out, const uint8_t *data, size_t len, int skel, 
         uint64_t elen;
         size_t ewant = 0, pad;
         if (wnv) {
-            pcs_ligero_params wp = zkw ? pcs_ligero_zk_params_for(wnv, certified, k->wcom.openings)
-                                       : pcs_ligero_params_for(wnv, certified);
+            pcs_ligero_params wp = key_wparams(wnv, zkw, certified, k->wcom.openings);
             ewant = pcs_ligero_encoded_bytes(&wp);
         }
         int bad = zk_rd_u64(&r, &elen) != ZK_OK || (elen != 0 && elen != ewant);

@@ -21,13 +21,6 @@ enum { MERKLE_LEAF_TAG = 0x00, MERKLE_NODE_TAG = 0x01 };
 /* Parallel loops over fewer hashes than this run on one thread. */
 #define MERKLE_PAR_MIN 1024
 
-static const EVP_MD *merkle_md_get(EVP_MD **owned) {
-    *owned = NULL;
-    return zk_sha256();
-}
-
-static void merkle_md_put(EVP_MD *owned) { (void)owned; }
-
 /* out = SHA-256(tag || a || b) */
 static void merkle_hash_with(EVP_MD_CTX *ctx, const EVP_MD *md, uint8_t out[MERKLE_DIGEST_BYTES], uint8_t tag,
                              const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
@@ -71,8 +64,7 @@ static merkle_tree *merkle_build(const uint8_t *data, size_t leaf_len, const uin
     merkle_tree *t = zk_calloc(1, sizeof *t);
     t->depth = depth;
     t->nodes = zk_malloc_n(2 * nleaves, MERKLE_DIGEST_BYTES);
-    EVP_MD *owned;
-    const EVP_MD *md = merkle_md_get(&owned);
+    const EVP_MD *md = zk_sha256();
     uint8_t *nodes = t->nodes;
     if (leaves) memcpy(nodes + nleaves * MERKLE_DIGEST_BYTES, leaves, nleaves * MERKLE_DIGEST_BYTES);
     /* Leaves and the wide levels in parallel; the narrow top levels (fewer
@@ -104,7 +96,6 @@ static merkle_tree *merkle_build(const uint8_t *data, size_t leaf_len, const uin
             for (size_t x = lo; x < 2 * lo; x++) merkle_hash_node_with(ctx, md, nodes, x);
         EVP_MD_CTX_free(ctx);
     }
-    merkle_md_put(owned);
     return t;
 }
 
